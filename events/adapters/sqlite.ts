@@ -1,0 +1,318 @@
+// The embedded event store: one SQLite file, one connection, one writer.
+//
+// Durability: WAL with synchronous=FULL, and an append is acknowledged only after its COMMIT.
+// Throughput: appends that arrive while the event loop is busy are queued and written together in
+// the next transaction (group commit); each keeps its own expectation, and one append's refusal
+// does not affect the others of its group. better-sqlite3 is synchronous, so a transaction never
+// spans an await and no other code runs while it is open.
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  EventStoreClosedError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../port';
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  created: number;
+}
+
+interface PendingAppend {
+  stream: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+const PAGE = 1000;
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or ':memory:' for throwaway stores. */
+  file: string;
+}
+
+export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS events (
+      position INTEGER PRIMARY KEY AUTOINCREMENT,
+      id       TEXT NOT NULL UNIQUE,
+      stream   TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      type     TEXT NOT NULL,
+      data     TEXT NOT NULL,
+      metadata TEXT NOT NULL,
+      created  INTEGER NOT NULL,
+      UNIQUE (stream, revision)
+    );
+  `);
+
+  const stmt = {
+    streamRevision: db.prepare<[string], { revision: number | null }>(
+      'SELECT max(revision) AS revision FROM events WHERE stream = ?',
+    ),
+    insert: db.prepare(
+      'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
+    byStreamRevision: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision = ?'),
+    lastPosition: db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
+    readForwards: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+    ),
+    readBackwards: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+    ),
+    readAll: db.prepare<[number, number], EventRow>(
+      'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
+    ),
+  };
+
+  const committed = new EventEmitter();
+  committed.setMaxListeners(0);
+  let queue: PendingAppend[] = [];
+  let flushScheduled = false;
+  let closed = false;
+  const subscriptions = new Set<Subscription>();
+
+  function currentRevision(stream: string, batchRevisions: Map<string, number>): number | 'no_stream' {
+    const inBatch = batchRevisions.get(stream);
+    if (inBatch !== undefined) return inBatch;
+    const row = stmt.streamRevision.get(stream);
+    return row?.revision ?? 'no_stream';
+  }
+
+  function expectationHolds(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+    if (expected === 'any') return true;
+    if (expected === 'no_stream') return actual === 'no_stream';
+    if (expected === 'stream_exists') return actual !== 'no_stream';
+    return actual === expected;
+  }
+
+  // EventStoreDB's idempotence: an append whose event ids are already stored, in this stream, right
+  // after the revision the writer expected, is a retry; it answers the original result and writes
+  // nothing. Returns undefined when the append is not such a retry.
+  function retryResult(append: PendingAppend): AppendResult | undefined {
+    const first = append.events[0];
+    if (!first) return undefined;
+    const stored = stmt.byId.get(first.id);
+    if (!stored || stored.stream !== append.stream) return undefined;
+    const expectedFirst =
+      typeof append.expected === 'number' ? append.expected + 1 : append.expected === 'no_stream' ? 0 : stored.revision;
+    if (stored.revision !== expectedFirst) return undefined;
+    let last = stored;
+    for (let i = 1; i < append.events.length; i++) {
+      const next = stmt.byStreamRevision.get(append.stream, stored.revision + i);
+      if (!next || next.id !== append.events[i]!.id) return undefined;
+      last = next;
+    }
+    return { nextRevision: last.revision, position: last.position };
+  }
+
+  function writeGroup(group: PendingAppend[]): Array<AppendResult | Error> {
+    const batchRevisions = new Map<string, number>();
+    const outcomes: Array<AppendResult | Error> = [];
+    const now = Date.now();
+    db.transaction(() => {
+      for (const append of group) {
+        const retried = retryResult(append);
+        if (retried) {
+          outcomes.push(retried);
+          continue;
+        }
+        const actual = currentRevision(append.stream, batchRevisions);
+        if (!expectationHolds(append.expected, actual)) {
+          outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
+          continue;
+        }
+        const duplicate = append.events.find((e) => stmt.byId.get(e.id));
+        if (duplicate) {
+          // The same event id cannot be stored twice; to the writer this is a conflict, like in EventStoreDB.
+          outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
+          continue;
+        }
+        let revision = actual === 'no_stream' ? -1 : actual;
+        let position = 0;
+        for (const event of append.events) {
+          revision += 1;
+          const info = stmt.insert.run(
+            event.id,
+            append.stream,
+            revision,
+            event.type,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata),
+            now,
+          );
+          position = Number(info.lastInsertRowid);
+        }
+        batchRevisions.set(append.stream, revision);
+        outcomes.push({ nextRevision: revision, position });
+      }
+    })();
+    return outcomes;
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const group = queue;
+    queue = [];
+    if (group.length === 0) return;
+    let outcomes: Array<AppendResult | Error>;
+    try {
+      outcomes = writeGroup(group);
+    } catch (error) {
+      for (const append of group) append.reject(error);
+      return;
+    }
+    group.forEach((append, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) append.reject(outcome);
+      else append.resolve(outcome);
+    });
+    committed.emit('commit');
+  }
+
+  function toRecorded(row: EventRow): RecordedEvent {
+    return {
+      id: row.id,
+      stream: row.stream,
+      revision: row.revision,
+      position: row.position,
+      type: row.type,
+      data: JSON.parse(row.data),
+      metadata: JSON.parse(row.metadata),
+      created: new Date(row.created),
+    };
+  }
+
+  function readPage(after: number, limit: number): RecordedEvent[] {
+    return stmt.readAll.all(after, limit).map(toRecorded);
+  }
+
+  const store: EventStore = {
+    kind: 'sqlite',
+
+    append(stream, events, { expectedRevision }) {
+      if (closed) return Promise.reject(new EventStoreClosedError());
+      if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+      const done = new Promise<AppendResult>((resolve, reject) => {
+        queue.push({ stream, events, expected: expectedRevision, resolve, reject });
+      });
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+      return done;
+    },
+
+    async readStream(stream, options: ReadStreamOptions = {}) {
+      if (closed) throw new EventStoreClosedError();
+      const limit = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+      const rows =
+        options.direction === 'backwards'
+          ? stmt.readBackwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+          : stmt.readForwards.all(stream, options.fromRevision ?? 0, limit);
+      return rows.map(toRecorded);
+    },
+
+    async *readAll(options: ReadAllOptions = {}) {
+      let after = options.after ?? 0;
+      let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+      while (remaining > 0) {
+        if (closed) throw new EventStoreClosedError();
+        const page = readPage(after, Math.min(PAGE, remaining));
+        for (const event of page) yield event;
+        if (page.length < PAGE) return;
+        after = page[page.length - 1]!.position;
+        remaining -= page.length;
+      }
+    },
+
+    subscribeToAll(options: SubscribeOptions = {}) {
+      if (closed) throw new EventStoreClosedError();
+      let after = options.after ?? 0;
+      let stopped = false;
+      let wake: (() => void) | undefined;
+      let markCaughtUp!: () => void;
+      const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+      const headAtStart = stmt.lastPosition.get()?.position ?? 0;
+      if (after >= headAtStart) markCaughtUp();
+      const onCommit = () => {
+        const w = wake;
+        wake = undefined;
+        w?.();
+      };
+      committed.on('commit', onCommit);
+      const subscription: Subscription = {
+        caughtUp,
+        async stop() {
+          stopped = true;
+          committed.off('commit', onCommit);
+          subscriptions.delete(subscription);
+          onCommit();
+        },
+        async *[Symbol.asyncIterator]() {
+          try {
+            while (!stopped) {
+              const page = readPage(after, PAGE);
+              for (const event of page) {
+                if (stopped) return;
+                after = event.position;
+                if (after >= headAtStart) markCaughtUp();
+                yield event;
+              }
+              if (page.length < PAGE) {
+                // Woken by the next commit (or stop); the check and the wait happen in the same
+                // turn of the event loop as the read above, so no commit can slip between them.
+                const next = new Promise<void>((resolve) => (wake = resolve));
+                if (readPage(after, 1).length === 0) await next;
+                else wake = undefined;
+              }
+            }
+          } finally {
+            await subscription.stop();
+          }
+        },
+      };
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    async headPosition() {
+      return stmt.lastPosition.get()?.position ?? 0;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Appends already accepted are written before the file is released.
+      flush();
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      db.close();
+    },
+  };
+  return store;
+}

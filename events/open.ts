@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { createSqliteStore } from './adapters/sqlite';
+import type { EventStore } from './port';
+
+export interface StoreChoice {
+  eventStore: 'sqlite' | 'eventstoredb';
+  eventStoreUrl?: string | undefined;
+  dataDir: string;
+}
+
+/** Opens the store the configuration names. */
+export async function openEventStore(choice: StoreChoice): Promise<EventStore> {
+  if (choice.eventStore === 'eventstoredb') {
+    throw new Error('the EventStoreDB adapter is not available in this build yet');
+  }
+  return createSqliteStore({ file: join(choice.dataDir, 'events.db') });
+}

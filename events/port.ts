@@ -1,0 +1,98 @@
+// The event-store port: the one interface the rest of the back office sees. Two adapters implement
+// it (embedded SQLite, EventStoreDB) and one contract suite (test/events/contract.ts) holds them to
+// the same behaviour.
+//
+// Revisions are 0-based per stream, as in EventStoreDB. Positions are global and strictly increase
+// in commit order; they are plain numbers (EventStoreDB commit positions are byte offsets in its log
+// and stay far below 2^53). Every "after" is exclusive: reading or subscribing after position p
+// starts with the first event whose position is greater than p, so a saved checkpoint is simply
+// the position of the last event handled.
+
+export type ExpectedRevision = number | 'no_stream' | 'stream_exists' | 'any';
+
+/** What a writer hands to the store: already serialisable, with its own event id (UUID). */
+export interface EventToAppend {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  id: string;
+  stream: string;
+  revision: number;
+  position: number;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  /** When the store recorded it (UTC). */
+  created: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  nextRevision: number;
+  /** Global position of the last appended event. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive); default: the start, or the end when reading backwards. */
+  fromRevision?: number;
+  direction?: 'forwards' | 'backwards';
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position; default: from the very first event. */
+  after?: number;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this position; default: from the very first event. */
+  after?: number;
+}
+
+/** A catch-up subscription: replays, then follows live appends, in global order. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  /** Resolves once the replay has reached the head seen when it started. */
+  readonly caughtUp: Promise<void>;
+  /** Stops delivering; a pending iteration ends. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Which adapter this is, for /health and logs. */
+  readonly kind: 'sqlite' | 'eventstoredb';
+  append(stream: string, events: EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  /** The stream's events; a stream that does not exist reads as an empty list. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** Position of the last event in the log, 0 when empty. */
+  headPosition(): Promise<number>;
+  /** Finishes appends in flight, stops subscriptions, releases the store. */
+  close(): Promise<void>;
+}
+
+/** The stream's revision did not match the writer's expectation. */
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's current revision, or 'no_stream' when it does not exist. */
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+export class EventStoreClosedError extends Error {
+  override readonly name = 'EventStoreClosedError';
+  constructor() {
+    super('the event store is closed');
+  }
+}

@@ -1,0 +1,24 @@
+// The Fastify application, assembled from plugins: external plugins first, then the back office's
+// own (the event store), then the routes.
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { EventStore } from '../events/port';
+import eventStorePlugin from './plugins/app/eventStore';
+import healthRoutes from './routes/health';
+
+export interface AppOptions {
+  store: EventStore;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp({ store, logger = false }: AppOptions) {
+  const app = Fastify({ logger, forceCloseConnections: 'idle' }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(eventStorePlugin, { store });
+  await app.register(healthRoutes);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  EventCatalogue,
+  InvalidStoredEventError,
+  UnknownEventTypeError,
+  defineEvent,
+  type CommandContext,
+  type EventOf,
+} from '../../events/catalogue';
+import type { RecordedEvent } from '../../events/port';
+
+// Version 1 stored the holder's full name in one field; version 2 splits it.
+const holderRenamed = defineEvent(
+  'HolderRenamed',
+  z.object({ holderId: z.string(), name: z.string().min(1), surname: z.string().min(1) }),
+  {
+    version: 2,
+    upcasters: {
+      1: (v1: { holderId: string; fullName: string }) => {
+        const [name, ...rest] = v1.fullName.split(' ');
+        return { holderId: v1.holderId, name, surname: rest.join(' ') };
+      },
+    },
+  },
+);
+const noted = defineEvent('Noted', z.object({ text: z.string() }));
+type TestEvent = EventOf<typeof holderRenamed> | EventOf<typeof noted>;
+const catalogue = new EventCatalogue<TestEvent>([holderRenamed, noted]);
+
+const context: CommandContext = {
+  actor: { userId: 'u-7', role: 'operator' },
+  at: '2026-11-24T10:00:00.000Z',
+  correlationId: randomUUID(),
+  causationId: null,
+  idempotencyKey: 'idem-1',
+};
+
+function stored(type: string, data: unknown, metadata: Record<string, unknown>): RecordedEvent {
+  return { id: randomUUID(), stream: 'holder-1', revision: 0, position: 1, type, data, metadata, created: new Date() };
+}
+
+describe('event catalogue', () => {
+  it('stamps an event with a UUID, the metadata and the schema version of its type', () => {
+    const encoded = catalogue.encode({ type: 'HolderRenamed', data: { holderId: 'h1', name: 'Anna', surname: 'Rossi' } }, context);
+    expect(encoded.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(encoded.metadata).toEqual({ ...context, schemaVersion: 2 });
+    const withoutKey = catalogue.encode({ type: 'Noted', data: { text: 'x' } }, { ...context, idempotencyKey: undefined });
+    expect(withoutKey.metadata).not.toHaveProperty('idempotencyKey');
+  });
+
+  it('refuses to encode data that breaks its schema', () => {
+    expect(() =>
+      catalogue.encode({ type: 'HolderRenamed', data: { holderId: 'h1', name: '', surname: 'Rossi' } }, context),
+    ).toThrow();
+  });
+
+  it('reads a stored event of an older version through its upcaster', () => {
+    const old = stored('HolderRenamed', { holderId: 'h1', fullName: 'Maria Luisa Bianchi' }, { ...context, schemaVersion: 1 });
+    const decoded = catalogue.decode(old);
+    expect(decoded.data).toEqual({ holderId: 'h1', name: 'Maria', surname: 'Luisa Bianchi' });
+    expect(decoded.metadata.schemaVersion).toBe(2);
+    expect(decoded.metadata.actor).toEqual({ userId: 'u-7', role: 'operator' });
+  });
+
+  it('reads the current version as it is', () => {
+    const current = catalogue.encode({ type: 'HolderRenamed', data: { holderId: 'h1', name: 'Anna', surname: 'Rossi' } }, context);
+    const decoded = catalogue.decode(stored(current.type, current.data, current.metadata));
+    expect(decoded.data).toEqual({ holderId: 'h1', name: 'Anna', surname: 'Rossi' });
+  });
+
+  it('tells unknown types, broken data, broken metadata and future versions apart', () => {
+    expect(() => catalogue.decode(stored('Mystery', {}, { ...context, schemaVersion: 1 }))).toThrow(UnknownEventTypeError);
+    expect(() => catalogue.decode(stored('Noted', { text: 5 }, { ...context, schemaVersion: 1 }))).toThrow(
+      InvalidStoredEventError,
+    );
+    expect(() => catalogue.decode(stored('Noted', { text: 'x' }, { schemaVersion: 1 }))).toThrow(/metadata/);
+    expect(() => catalogue.decode(stored('Noted', { text: 'x' }, { ...context, schemaVersion: 3 }))).toThrow(
+      /newer than this code/,
+    );
+  });
+
+  it('will not define a version without the upcasters to reach it', () => {
+    expect(() => defineEvent('Broken', z.object({}), { version: 3, upcasters: { 1: (d) => d } })).toThrow(
+      /upcaster from version 2/,
+    );
+  });
+});
