@@ -3,8 +3,9 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { EventStore } from '../events/port';
+import errorHandler from './plugins/app/errorHandler';
 import eventStorePlugin from './plugins/app/eventStore';
-import healthRoutes from './routes/health';
+import { routePlugins } from './routes';
 
 export interface AppOptions {
   store: EventStore;
@@ -16,8 +17,9 @@ export async function buildApp({ store, logger = false }: AppOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  await app.register(errorHandler);
   await app.register(eventStorePlugin, { store });
-  await app.register(healthRoutes);
+  for (const routes of routePlugins) await app.register(routes);
   return app;
 }
 

@@ -1,0 +1,32 @@
+// Domain refusals: what a decider throws when a command breaks a rule. The HTTP error handler maps
+// each kind to its status; the code is stable for clients, the message is for people.
+export type RefusalKind =
+  /** The command breaks a business rule given the current state (422). */
+  | 'rule'
+  /** The state changed under the command, or it repeats something unique (409). */
+  | 'conflict'
+  /** The thing the command names does not exist (404). */
+  | 'not_found'
+  /** The input is malformed in a way only the domain can tell (400), e.g. a wrong check character. */
+  | 'invalid';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: RefusalKind = 'rule',
+    /** The request field at fault, when there is one (shown on that field in the console). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const refuse = (code: string, message: string, field?: string) => new DomainError(code, message, 'rule', field);
+export const conflict = (code: string, message: string) => new DomainError(code, message, 'conflict');
+export const notFound = (what: string, id: string) => new DomainError(`${what}_not_found`, `${what.replace(/_/g, ' ')} ${id} not found`, 'not_found');
+export const invalid = (field: string, message: string, code = 'invalid_input') =>
+  new DomainError(code, `${field}: ${message}`, 'invalid', field);
+
+export const statusOf: Record<RefusalKind, number> = { rule: 422, conflict: 409, not_found: 404, invalid: 400 };
