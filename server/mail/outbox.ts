@@ -1,0 +1,241 @@
+// The outbox worker: follows the log, keeps the e-mails that are queued and not yet sent, and sends
+// them through SMTP, retrying with back-off while the server is down. Every outcome is an event on
+// the e-mail's own stream, appended with the revision the worker knows, so two workers (or a worker
+// restarted mid-send) never record one e-mail twice.
+//
+// Delivery is at least once in one narrow window: if the process dies after the SMTP server accepted
+// a message and before EmailSent is written, the message is sent again after the restart. The
+// Message-ID is derived from the e-mail id, so the copies are recognisably the same message.
+import type { Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { CommandContext, DecodedEvent, EventCatalogue } from '../../events/catalogue';
+import { SYSTEM_ACTOR } from '../../events/catalogue';
+import { emailStream, type EmailEvent } from '../../events/emails';
+import { WrongExpectedRevisionError, type EventStore, type Subscription } from '../../events/port';
+import type { ComposedEmail } from './couponEmail';
+import { randomUUID } from 'node:crypto';
+
+type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
+
+export interface PendingEmail {
+  queued: Queued;
+  /** Attempts made so far. */
+  attempts: number;
+  /** Not before this time (ms since epoch). */
+  retryAt: number;
+  /** Revision of the e-mail's stream, for the append that records the outcome. */
+  revision: number;
+  causationId: string;
+}
+
+export interface OutboxSettings {
+  /** Delay after the first failure; doubled each time up to maxDelayMs. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** After this many failed attempts the e-mail is given up (staff can ask for a retry). */
+  maxAttempts: number;
+  fromAddress: string;
+  /** Domain part of Message-IDs. */
+  messageIdDomain: string;
+}
+
+export const defaultOutboxSettings: OutboxSettings = {
+  firstDelayMs: 5_000,
+  maxDelayMs: 15 * 60_000,
+  maxAttempts: 12,
+  fromAddress: 'Back office <noreply@localhost>',
+  messageIdDomain: 'backoffice.local',
+};
+
+export interface OutboxDeps<E extends { type: string; data: unknown }> {
+  store: EventStore;
+  catalogue: EventCatalogue<E>;
+  transport: Transporter;
+  /** Composes the message when it is sent: the recipient is the profile e-mail in force then. */
+  compose(queued: Queued): Promise<ComposedEmail & { to: string }>;
+  settings?: Partial<OutboxSettings>;
+  now?: () => number;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+export function backoffDelay(attempt: number, settings: Pick<OutboxSettings, 'firstDelayMs' | 'maxDelayMs'>): number {
+  return Math.min(settings.maxDelayMs, settings.firstDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export class OutboxWorker<E extends { type: string; data: unknown }> {
+  readonly pending = new Map<string, PendingEmail>();
+  private readonly settings: OutboxSettings;
+  private readonly now: () => number;
+  private subscription?: Subscription;
+  private following?: Promise<void>;
+  private live = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private sending?: Promise<void>;
+
+  constructor(private readonly deps: OutboxDeps<E>) {
+    this.settings = { ...defaultOutboxSettings, ...deps.settings };
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Follows the log from the start; sending begins once the replay has caught up. */
+  start(): void {
+    const subscription = this.deps.store.subscribeToAll();
+    this.subscription = subscription;
+    void subscription.caughtUp.then(() => {
+      this.live = true;
+      this.kick();
+    });
+    this.following = (async () => {
+      for await (const recorded of subscription) {
+        if (!recorded.stream.startsWith('email-') || !this.deps.catalogue.has(recorded.type)) continue;
+        this.apply(this.deps.catalogue.decode(recorded) as unknown as DecodedEvent<EmailEvent>);
+        if (this.live) this.kick();
+      }
+    })().catch((error) => this.deps.log?.error({ err: error }, 'outbox stopped following the log'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.subscription?.stop();
+    await this.following;
+    await this.sending;
+  }
+
+  /** Resolves when nothing is due now (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  /** E-mails given up, kept so that a retry requested by staff can put them back in the queue. */
+  private readonly givenUp = new Map<string, PendingEmail>();
+
+  private apply(event: { type: EmailEvent['type']; data: EmailEvent['data']; id: string; revision: number }): void {
+    const id = event.data.emailId;
+    const current = this.pending.get(id) ?? this.givenUp.get(id);
+    // The worker applies its own outcomes at once; the subscription then delivers them again.
+    if (current && event.revision <= current.revision) return;
+    if (current) current.revision = event.revision;
+    switch (event.type) {
+      case 'EmailQueued': {
+        const data = event.data as Queued;
+        this.pending.set(id, { queued: data, attempts: 0, retryAt: 0, revision: event.revision, causationId: event.id });
+        break;
+      }
+      case 'EmailAttemptFailed':
+        if (current) {
+          const data = event.data as Extract<EmailEvent, { type: 'EmailAttemptFailed' }>['data'];
+          current.attempts = data.attempt;
+          current.retryAt = Date.parse(data.retryAt);
+        }
+        break;
+      case 'EmailSent':
+        this.pending.delete(id);
+        this.givenUp.delete(id);
+        break;
+      case 'EmailGaveUp':
+        if (current) this.givenUp.set(id, current);
+        this.pending.delete(id);
+        break;
+      case 'EmailRetryRequested':
+        if (current) {
+          this.givenUp.delete(id);
+          this.pending.set(id, { ...current, attempts: 0, retryAt: 0, causationId: event.id });
+        }
+        break;
+    }
+  }
+
+  /** Re-reads one e-mail's stream, when another writer recorded an outcome first. */
+  private async reload(emailId: string): Promise<void> {
+    const events = await this.deps.store.readStream(emailStream(emailId));
+    this.pending.delete(emailId);
+    this.givenUp.delete(emailId);
+    for (const r of events) this.apply(this.deps.catalogue.decode(r) as unknown as DecodedEvent<EmailEvent>);
+  }
+
+  private kick(): void {
+    if (this.stopped || !this.live || this.sending) return;
+    this.sending = this.sendDue().finally(() => {
+      this.sending = undefined;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.stopped || this.pending.size === 0) return;
+    const next = Math.min(...[...this.pending.values()].map((p) => p.retryAt));
+    this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.now()));
+    this.timer.unref();
+  }
+
+  private async sendDue(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const due = [...this.pending.values()].find((p) => p.retryAt <= this.now());
+      if (!due) return;
+      await this.sendOne(due);
+    }
+  }
+
+  private context(causationId: string, correlationId: string): CommandContext {
+    return {
+      actor: SYSTEM_ACTOR,
+      at: new Date(this.now()).toISOString(),
+      correlationId,
+      causationId,
+    };
+  }
+
+  private async record(email: PendingEmail, event: EmailEvent): Promise<void> {
+    const id = email.queued.emailId;
+    const encoded = this.deps.catalogue.encode(event as unknown as E, this.context(email.causationId, randomUUID()));
+    try {
+      const appended = await this.deps.store.append(emailStream(id), [encoded], { expectedRevision: email.revision });
+      this.apply({ ...event, id: encoded.id, revision: appended.nextRevision });
+    } catch (error) {
+      // Someone else recorded an outcome first (another worker, or staff): take the stream as it is.
+      if (error instanceof WrongExpectedRevisionError) await this.reload(id);
+      else throw error;
+    }
+  }
+
+  private async sendOne(email: PendingEmail): Promise<void> {
+    const attempt = email.attempts + 1;
+    const messageId = `<${email.queued.emailId}@${this.settings.messageIdDomain}>`;
+    const at = new Date(this.now()).toISOString();
+    try {
+      const message = await this.deps.compose(email.queued);
+      await this.deps.transport.sendMail({
+        from: this.settings.fromAddress,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        messageId,
+      });
+      await this.record(email, {
+        type: 'EmailSent',
+        data: { emailId: email.queued.emailId, to: message.to, messageId, attempt, sentAt: at },
+      });
+      this.deps.log?.info({ emailId: email.queued.emailId, attempt }, 'e-mail sent');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deps.log?.warn({ emailId: email.queued.emailId, attempt, reason }, 'e-mail attempt failed');
+      if (attempt >= this.settings.maxAttempts) {
+        await this.record(email, {
+          type: 'EmailGaveUp',
+          data: { emailId: email.queued.emailId, attempts: attempt, error: reason, at },
+        });
+      } else {
+        const retryAt = new Date(this.now() + backoffDelay(attempt, this.settings)).toISOString();
+        await this.record(email, {
+          type: 'EmailAttemptFailed',
+          data: { emailId: email.queued.emailId, attempt, error: reason, retryAt },
+        });
+      }
+    }
+  }
+}
