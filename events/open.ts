@@ -11,7 +11,8 @@ export interface StoreChoice {
 /** Opens the store the configuration names. */
 export async function openEventStore(choice: StoreChoice): Promise<EventStore> {
   if (choice.eventStore === 'eventstoredb') {
-    throw new Error('the EventStoreDB adapter is not available in this build yet');
+    const { createEventStoreDbStore } = await import('./adapters/eventstoredb');
+    return createEventStoreDbStore(choice.eventStoreUrl!);
   }
   return createSqliteStore({ file: join(choice.dataDir, 'events.db') });
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createSqliteStore } from '../../events/adapters/sqlite';
+import { EventStoreTestServer } from '../eventstoredb/testServer';
 import { runServerEntry, startServer } from '../support/process';
 import { tempDir } from '../support/tmp';
 
@@ -25,6 +26,25 @@ describe('starting and stopping the back office', () => {
     const reopened = createSqliteStore({ file: join(dir.path, 'events.db') });
     expect(await reopened.headPosition()).toBe(0);
     await reopened.close();
+  });
+
+  it('starts on EventStoreDB when configured, and reports it in /health', async () => {
+    const eventStore = await EventStoreTestServer.start({});
+    const dir = tempDir();
+    dirs.push(dir);
+    try {
+      const server = await startServer({
+        DATA_DIR: dir.path,
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_URL: eventStore.connectionString,
+      });
+      const health = (await (await fetch(`${server.url}/health`)).json()) as { store: string; headPosition: number };
+      expect(health.store).toBe('eventstoredb');
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toBe(0);
+    } finally {
+      await eventStore.stop();
+    }
   });
 
   it.each([

@@ -1,0 +1,484 @@
+// The EventStoreDB adapter of the event-store port, over @eventstore/db-client 6.x.
+//
+// - Events are JSON: `data` as the event's JSON data, the port's `metadata` object as the event's
+//   custom metadata (JSON), `id` as the event id.
+// - Positions are EventStoreDB commit positions (byte offsets in its log), converted to numbers
+//   and checked to be safe integers. Every "after" is exclusive.
+// - System events (a type or a stream starting with `$`) are never delivered: subscriptions ask
+//   the server to leave them out (excludeSystemEvents), and reads skip them here (6.x never
+//   filters a plain read).
+// - The client never resubscribes by itself. When a subscription ends or fails (server gone,
+//   call cancelled, end of stream), this adapter subscribes again after a small back-off from the
+//   last position it handed out, and skips anything at or before it: no duplicates, no gaps.
+import {
+  AccessDeniedError,
+  ANY,
+  BACKWARDS,
+  CancelledError,
+  DeadlineExceededError,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  NotLeaderError,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  TimeoutError,
+  UnavailableError,
+  UnknownError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type AppendExpectedRevision,
+  type JSONType,
+  type Position,
+  type RecordedEvent as ClientRecordedEvent,
+} from '@eventstore/db-client';
+import type { Readable } from 'node:stream';
+import {
+  EventStoreClosedError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../port';
+
+export interface EventStoreDbStoreOptions {
+  /** Back-off before the first resubscription attempt, doubled up to `maxReconnectDelayMs`. */
+  reconnectDelayMs?: number;
+  maxReconnectDelayMs?: number;
+  /** Events per $all read call (readAll pages through the log). */
+  readPageSize?: number;
+}
+
+const HEAD_PAGE = 100;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+export function createEventStoreDbStore(connectionString: string, options: EventStoreDbStoreOptions = {}): EventStore {
+  const client = EventStoreDBClient.connectionString(connectionString);
+  const readPage = options.readPageSize ?? 1000;
+  const backoff = {
+    initial: options.reconnectDelayMs ?? 100,
+    max: options.maxReconnectDelayMs ?? 2000,
+  };
+  let closed = false;
+  const appendsInFlight = new Set<Promise<unknown>>();
+  const readsInFlight = new Set<Readable>();
+  const subscriptions = new Set<CatchUpSubscription>();
+
+  function ensureOpen(): void {
+    if (closed) throw new EventStoreClosedError();
+  }
+
+  /** Iterates a client read, so that close() can end it and an early exit cancels the call. */
+  async function* iterateRead<T>(read: Readable & { cancel(): Promise<void> }): AsyncGenerator<T> {
+    readsInFlight.add(read);
+    read.on('error', () => {}); // errors reach the iteration below; never an unhandled 'error'
+    let finished = false;
+    try {
+      for await (const item of read) yield item as T;
+      finished = true;
+    } finally {
+      readsInFlight.delete(read);
+      if (!finished) {
+        read.destroy();
+        await read.cancel().catch(() => {});
+      }
+    }
+  }
+
+  async function doAppend(
+    stream: string,
+    events: Parameters<EventStore['append']>[1],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    try {
+      const result = await client.appendToStream(
+        stream,
+        events.map((e) =>
+          jsonEvent({ id: e.id, type: e.type, data: (e.data ?? null) as JSONType, metadata: e.metadata as JSONType }),
+        ),
+        { expectedRevision: toClientExpectation(expectedRevision) },
+      );
+      if (!result.position) throw new Error(`EventStoreDB answered the append to ${stream} without a position`);
+      return { nextRevision: Number(result.nextExpectedRevision), position: toSafePosition(result.position.commit) };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        const actual = error.actualVersion === 'no_stream' ? 'no_stream' : Number(error.actualVersion);
+        throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
+      }
+      throw error;
+    }
+  }
+
+  async function headPosition(): Promise<number> {
+    ensureOpen();
+    let before: Position | typeof END = END;
+    for (;;) {
+      let received = 0;
+      let oldest: Position | undefined;
+      const page = client.readAll({ fromPosition: before, direction: BACKWARDS, maxCount: HEAD_PAGE });
+      for await (const resolved of iterateRead<AllStreamResolvedEvent>(page)) {
+        received++;
+        const event = resolved.event;
+        if (!event) continue;
+        oldest = event.position;
+        if (!isSystemEvent(event)) return toSafePosition(event.position.commit);
+      }
+      // Backwards reads are exclusive of their start, so the next page begins below `oldest`.
+      if (received < HEAD_PAGE || !oldest) return 0;
+      before = oldest;
+    }
+  }
+
+  const store: EventStore = {
+    kind: 'eventstoredb',
+
+    async append(stream, events, { expectedRevision }) {
+      ensureOpen();
+      if (events.length === 0) throw new Error('append needs at least one event');
+      const task = doAppend(stream, events, expectedRevision);
+      appendsInFlight.add(task);
+      try {
+        return await task;
+      } finally {
+        appendsInFlight.delete(task);
+      }
+    },
+
+    async readStream(stream, readOptions: ReadStreamOptions = {}) {
+      ensureOpen();
+      const backwards = readOptions.direction === 'backwards';
+      const maxCount = readOptions.maxCount ?? Number.MAX_SAFE_INTEGER;
+      if (maxCount <= 0) return [];
+      const fromRevision =
+        readOptions.fromRevision !== undefined ? BigInt(readOptions.fromRevision) : backwards ? END : START;
+      const out: RecordedEvent[] = [];
+      try {
+        const read = client.readStream(stream, {
+          fromRevision,
+          direction: backwards ? BACKWARDS : FORWARDS,
+          maxCount,
+        });
+        for await (const resolved of iterateRead<{ event?: ClientRecordedEvent }>(read)) {
+          if (resolved.event) out.push(toRecorded(resolved.event));
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      }
+      return out;
+    },
+
+    async *readAll(readOptions: ReadAllOptions = {}) {
+      let remaining = readOptions.maxCount ?? Number.MAX_SAFE_INTEGER;
+      // Reads forwards from a position include it; everything at or before `after` is skipped.
+      let after = readOptions.after !== undefined && readOptions.after > 0 ? BigInt(readOptions.after) : undefined;
+      while (remaining > 0) {
+        ensureOpen();
+        const page = client.readAll({
+          fromPosition: after === undefined ? START : { commit: after, prepare: after },
+          direction: FORWARDS,
+          maxCount: readPage,
+        });
+        let received = 0;
+        for await (const resolved of iterateRead<AllStreamResolvedEvent>(page)) {
+          received++;
+          const event = resolved.event;
+          if (!event) continue;
+          const position = event.position.commit;
+          if (after !== undefined && position <= after) continue;
+          after = position;
+          if (isSystemEvent(event)) continue;
+          yield toRecorded(event);
+          if (--remaining <= 0) return;
+        }
+        if (received < readPage) return;
+      }
+    },
+
+    subscribeToAll(subscribeOptions: SubscribeOptions = {}) {
+      ensureOpen();
+      const subscription = new CatchUpSubscription({
+        client,
+        after: subscribeOptions.after,
+        headPosition,
+        backoff,
+        onStop: (s) => subscriptions.delete(s),
+      });
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    headPosition,
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...appendsInFlight]);
+      await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      for (const read of [...readsInFlight]) read.destroy(new EventStoreClosedError());
+      await client.dispose();
+    },
+  };
+  return store;
+}
+
+// ----- subscriptions -----
+
+interface SubscriptionDeps {
+  client: EventStoreDBClient;
+  after: number | undefined;
+  headPosition(): Promise<number>;
+  backoff: { initial: number; max: number };
+  onStop(subscription: CatchUpSubscription): void;
+}
+
+/** The client's Subscription keeps its event converter on the instance (6.x). */
+interface ConverterHook {
+  convertGrpcEvent?: (grpcEvent: unknown) => AllStreamResolvedEvent;
+}
+
+class CatchUpSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private rejectCaughtUp!: (error: unknown) => void;
+  private caughtUpSettled = false;
+  private stopped = false;
+  private iterated = false;
+  /** Position of the last event handled (delivered, or skipped as a system event). */
+  private last: bigint | undefined;
+  /** Head of the log (last non-system event) when the subscription started; 0n when empty. */
+  private head: bigint | undefined;
+  private headPending = false;
+  /** Set when the server said caught_up: everything up to this position was sent before it. */
+  private caughtUpMarker: bigint | null | undefined;
+  private current: AllStreamSubscription | undefined;
+  private readonly closing = new WeakSet<AllStreamSubscription>();
+  private interruptPause: (() => void) | undefined;
+
+  constructor(private readonly deps: SubscriptionDeps) {
+    this.last = deps.after !== undefined && deps.after > 0 ? BigInt(deps.after) : undefined;
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.resolveCaughtUp = resolve;
+      this.rejectCaughtUp = reject;
+    });
+    this.caughtUp.catch(() => {}); // a failure is reported to those who await it, never unhandled
+    this.learnHead();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    if (this.iterated) throw new Error('a subscription can be iterated only once');
+    this.iterated = true;
+    return this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.deps.onStop(this);
+    this.interruptPause?.();
+    const current = this.current;
+    if (current) await this.closeClientSubscription(current);
+  }
+
+  private learnHead(): void {
+    if (this.head !== undefined || this.headPending || this.stopped) return;
+    this.headPending = true;
+    this.deps.headPosition().then(
+      (head) => {
+        this.headPending = false;
+        this.head = BigInt(head);
+        this.checkCaughtUp();
+      },
+      () => {
+        this.headPending = false; // tried again on the next (re)subscription
+      },
+    );
+  }
+
+  private checkCaughtUp(): void {
+    if (this.caughtUpSettled) return;
+    const handled = this.last ?? 0n;
+    const byHead = this.head !== undefined && handled >= this.head;
+    const byMarker =
+      this.caughtUpMarker !== undefined && (this.caughtUpMarker === null || handled >= this.caughtUpMarker);
+    if (byHead || byMarker) {
+      this.caughtUpSettled = true;
+      // Called just before the last replayed event is handed out: resolving on the next turn lets
+      // the consumer take that event first.
+      setImmediate(this.resolveCaughtUp);
+    }
+  }
+
+  private open(): AllStreamSubscription {
+    const fromPosition = this.last === undefined ? START : { commit: this.last, prepare: this.last };
+    const subscription = this.deps.client.subscribeToAll({ fromPosition, filter: excludeSystemEvents() });
+    subscription.on('error', () => {}); // errors reach the iteration; never an unhandled 'error'
+
+    // Remember the last event the client received before the server's caught_up, so that
+    // caughtUp resolves only once the consumer has been handed everything before it.
+    let lastReceived: bigint | undefined;
+    const hook = subscription as unknown as ConverterHook;
+    const convert = hook.convertGrpcEvent;
+    if (typeof convert === 'function') {
+      hook.convertGrpcEvent = (grpcEvent) => {
+        const resolved = convert.call(subscription, grpcEvent);
+        if (resolved.event?.position) lastReceived = resolved.event.position.commit;
+        return resolved;
+      };
+      subscription.on('caughtUp', () => {
+        this.caughtUpMarker = lastReceived ?? null;
+        this.checkCaughtUp();
+      });
+    }
+    return subscription;
+  }
+
+  private async closeClientSubscription(subscription: AllStreamSubscription): Promise<void> {
+    if (this.closing.has(subscription)) return;
+    this.closing.add(subscription);
+    // Leaving the iteration does not cancel the gRPC call: unsubscribe() does.
+    await subscription.unsubscribe().catch(() => {});
+    subscription.destroy();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.interruptPause = undefined;
+        resolve();
+      }
+      this.interruptPause = done;
+    });
+  }
+
+  private async *run(): AsyncGenerator<RecordedEvent> {
+    let attempt = 0;
+    try {
+      while (!this.stopped) {
+        this.learnHead();
+        const subscription = this.open();
+        this.current = subscription;
+        subscription.once('confirmation', () => {
+          attempt = 0;
+        });
+        let failure: unknown;
+        let fatal: unknown;
+        try {
+          for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+            attempt = 0;
+            const event = resolved.event;
+            if (!event?.position) continue;
+            const position = event.position.commit;
+            if (this.last !== undefined && position <= this.last) continue; // already handed out
+            let recorded: RecordedEvent | undefined;
+            try {
+              if (!isSystemEvent(event)) recorded = toRecorded(event);
+            } catch (error) {
+              fatal = error;
+              break;
+            }
+            this.last = position;
+            this.checkCaughtUp();
+            if (!recorded) continue;
+            yield recorded;
+            if (this.stopped) return;
+          }
+        } catch (error) {
+          failure = error;
+        } finally {
+          if (this.current === subscription) this.current = undefined;
+          await this.closeClientSubscription(subscription);
+        }
+        if (this.stopped) return;
+        if (fatal !== undefined) throw fatal;
+        if (failure !== undefined && !isTransient(failure)) throw failure;
+        // Ended or dropped: subscribe again after the last event handed out.
+        await this.pause(Math.min(this.deps.backoff.initial * 2 ** attempt, this.deps.backoff.max));
+        attempt++;
+      }
+    } catch (error) {
+      if (!this.caughtUpSettled) {
+        this.caughtUpSettled = true;
+        this.rejectCaughtUp(error);
+      }
+      throw error;
+    } finally {
+      await this.stop();
+    }
+  }
+}
+
+// ----- conversions -----
+
+function toClientExpectation(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      if (!Number.isSafeInteger(expected) || expected < 0) {
+        throw new RangeError(`expected revision must be a non-negative integer, got ${String(expected)}`);
+      }
+      return BigInt(expected);
+  }
+}
+
+function toSafePosition(position: bigint): number {
+  if (position < 0n || position > MAX_SAFE) {
+    throw new RangeError(`EventStoreDB position ${position} is not a safe integer`);
+  }
+  return Number(position);
+}
+
+function isSystemEvent(event: { type: string; streamId: string }): boolean {
+  return event.type.startsWith('$') || event.streamId.startsWith('$');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function toRecorded(event: ClientRecordedEvent): RecordedEvent {
+  if (!event.position) {
+    throw new Error(`event ${event.id} of ${event.streamId} came without a position (EventStoreDB before 22.6?)`);
+  }
+  return {
+    id: event.id,
+    stream: event.streamId,
+    revision: Number(event.revision),
+    position: toSafePosition(event.position.commit),
+    type: event.type,
+    data: event.data,
+    metadata: isRecord(event.metadata) ? event.metadata : {},
+    created: event.created,
+  };
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof AccessDeniedError) return false;
+  return (
+    error instanceof UnavailableError ||
+    error instanceof CancelledError ||
+    error instanceof TimeoutError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof NotLeaderError ||
+    error instanceof UnknownError ||
+    (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE')
+  );
+}
