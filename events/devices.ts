@@ -1,0 +1,52 @@
+// Signature devices (smart cards, USB tokens) sold by this reseller and their certificates:
+// stream `device-<serial>`.
+//
+// Only registration exists today. The state is keyed by certificate kind so that the events still
+// to come fit without reshaping it: a certificate renewed (same kind, new serial, validity three
+// years from the renewal day), a certificate revoked, the device replaced by a new one.
+import { z } from 'zod';
+import { defineEvent, type EventOf } from './catalogue';
+
+export const deviceKinds = ['smart_card', 'usb_token'] as const;
+export type DeviceKind = (typeof deviceKinds)[number];
+
+/** 'signing' = Sottoscrizione (qualified signature), 'authentication' = Autenticazione (CNS). */
+export const deviceCertificateKinds = ['signing', 'authentication'] as const;
+export type DeviceCertificateKind = (typeof deviceCertificateKinds)[number];
+
+/** Letters and digits, upper case, e.g. `1205100000`. */
+export const deviceSerialPattern = /^[A-Z0-9]{4,32}$/;
+
+export const deviceCertificateSchema = z.object({
+  kind: z.enum(deviceCertificateKinds),
+  /** The certificate's serial number as the CA writes it (hex or decimal), upper case. */
+  serialNumber: z.string().min(1),
+  validFrom: z.iso.datetime(),
+  /** Inclusive (X.509 notAfter). */
+  validUntil: z.iso.datetime(),
+});
+export type DeviceCertificate = z.infer<typeof deviceCertificateSchema>;
+
+export const deviceRegistered = defineEvent(
+  'DeviceRegistered',
+  z.object({
+    serial: z.string().regex(deviceSerialPattern),
+    kind: z.enum(deviceKinds),
+    /** Who sold/issued it, e.g. the chamber of commerce. */
+    issuer: z.string().min(1),
+    issuedOn: z.iso.date(),
+    holderCodiceFiscale: z.string().regex(/^[A-Z0-9]{16}$/),
+    /** One or two, at most one of each kind. */
+    certificates: z
+      .array(deviceCertificateSchema)
+      .min(1)
+      .max(2)
+      .refine((cs) => new Set(cs.map((c) => c.kind)).size === cs.length, 'at most one certificate of each kind'),
+    registeredAt: z.iso.datetime(),
+  }),
+);
+
+export const deviceEventDefinitions = [deviceRegistered];
+
+export type DeviceRegistered = EventOf<typeof deviceRegistered>;
+export type DeviceEvent = DeviceRegistered;

@@ -1,0 +1,71 @@
+// Payments (stream `payment-<paymentId>`): money received by transfer, postal slip, card or
+// cheque, recorded by an accountant, and its matching to an order: automatically by the RF
+// reference found in the payment reason, or by hand for a payment left unmatched.
+import { z } from 'zod';
+import { defineEvent, type EventOf } from './catalogue';
+import { directPaymentMethods, isoDateSchema, isoTimeSchema, positiveCentsSchema } from './orders';
+
+const rfReferenceSchema = z.string().regex(/^RF\d{2}[A-Z0-9]{1,21}$/);
+
+/** What recording found in the payment reason, and whether the reference names an order. */
+export const paymentMatchStatuses = ['reference_found', 'reference_unknown', 'no_reference', 'wrong_check_digits'] as const;
+export type PaymentMatchStatus = (typeof paymentMatchStatuses)[number];
+
+export const unmatchedReasons = ['no_reference', 'wrong_check_digits', 'unknown_reference'] as const;
+
+export const paymentRecorded = defineEvent(
+  'PaymentRecorded',
+  z.object({
+    paymentId: z.string().min(1),
+    method: z.enum(directPaymentMethods),
+    amount: positiveCentsSchema,
+    receivedOn: isoDateSchema,
+    payer: z.string().min(1),
+    /** The payment reason ("causale") as written by the payer. */
+    reason: z.string(),
+    recordedBy: z.string().min(1),
+    /** The RF reference found in the reason, check digits verified; null when none. */
+    rfReference: rfReferenceSchema.nullable(),
+    /**
+     * reference_found: the reference names an order; reference_unknown: a valid reference that
+     * names no order; no_reference: none in the reason; wrong_check_digits: an RF reference whose
+     * check digits are wrong (see rfCandidate).
+     */
+    matchStatus: z.enum(paymentMatchStatuses),
+    /** The reference as written when its check digits are wrong (for the accountant), else null. */
+    rfCandidate: z.string().nullable(),
+    recordedAt: isoTimeSchema,
+  }),
+);
+
+export const paymentMatched = defineEvent(
+  'PaymentMatched',
+  z.object({
+    paymentId: z.string().min(1),
+    orderId: z.string().min(1),
+    how: z.enum(['reference', 'by_hand']),
+    /** The reference that matched (how = 'reference'), else null. */
+    rfReference: rfReferenceSchema.nullable(),
+    /** Who matched it: the staff user, or 'system' for a match by reference. */
+    by: z.string().min(1),
+    matchedAt: isoTimeSchema,
+  }),
+);
+
+export const paymentLeftUnmatched = defineEvent(
+  'PaymentLeftUnmatched',
+  z.object({
+    paymentId: z.string().min(1),
+    reason: z.enum(unmatchedReasons),
+    /** For people: what was (not) found. */
+    detail: z.string().min(1),
+    at: isoTimeSchema,
+  }),
+);
+
+export const paymentEventDefinitions = [paymentRecorded, paymentMatched, paymentLeftUnmatched];
+
+export type PaymentEvent =
+  | EventOf<typeof paymentRecorded>
+  | EventOf<typeof paymentMatched>
+  | EventOf<typeof paymentLeftUnmatched>;

@@ -1,0 +1,60 @@
+// The catalogue of coupon products (and timestamp packs): stream `product-<code>`.
+// Prices are excluding VAT, integer cents; VAT rates are basis points (2200 = 22 %).
+import { z } from 'zod';
+import { defineEvent, type EventOf } from './catalogue';
+
+/** What a product renews; 'none' for a product that renews nothing (a timestamp pack). */
+export const productRenewals = ['signing', 'authentication', 'both', 'none'] as const;
+export type ProductRenews = (typeof productRenewals)[number];
+
+export const productKinds = ['coupon', 'timestamps'] as const;
+export type ProductKind = (typeof productKinds)[number];
+
+/** Upper-case letters and digits in dash-separated groups, e.g. `RIN-FIRMA`, `MT-100`. */
+export const productCodePattern = /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
+
+export const productAdded = defineEvent(
+  'ProductAdded',
+  z.object({
+    code: z.string().regex(productCodePattern).max(40),
+    /** Italian, as printed on orders and invoices. */
+    description: z.string().min(1),
+    kind: z.enum(productKinds),
+    renews: z.enum(productRenewals),
+    /** Professional role variant, e.g. 'Commercialisti'; null for the general product. */
+    professionalRole: z.string().min(1).nullable(),
+    /** Number of timestamps in a pack (kind 'timestamps'); null for a coupon. */
+    timestampPackSize: z.number().int().positive().nullable(),
+    priceCents: z.number().int().positive(),
+    vatRateBp: z.number().int().min(0).max(10_000),
+    addedAt: z.iso.datetime(),
+  }),
+);
+
+/** A new price (excluding VAT), in force from `effectiveAt` (the time of the change). */
+export const productPriceChanged = defineEvent(
+  'ProductPriceChanged',
+  z.object({
+    code: z.string().min(1),
+    oldPriceCents: z.number().int().positive(),
+    newPriceCents: z.number().int().positive(),
+    effectiveAt: z.iso.datetime(),
+  }),
+);
+
+/** The product can no longer be ordered (orders already placed keep it). */
+export const productWithdrawn = defineEvent(
+  'ProductWithdrawn',
+  z.object({
+    code: z.string().min(1),
+    reason: z.string().nullable(),
+    withdrawnAt: z.iso.datetime(),
+  }),
+);
+
+export const productEventDefinitions = [productAdded, productPriceChanged, productWithdrawn];
+
+export type ProductAdded = EventOf<typeof productAdded>;
+export type ProductPriceChanged = EventOf<typeof productPriceChanged>;
+export type ProductWithdrawn = EventOf<typeof productWithdrawn>;
+export type ProductEvent = ProductAdded | ProductPriceChanged | ProductWithdrawn;

@@ -1,0 +1,43 @@
+// The guard of coupon codes: stream `coupon-code-<normalised code>` holds one CouponCodeClaimed,
+// appended with expected revision 'no_stream', so a code is never given to two coupons (the
+// second append fails; the handler draws a new code). It also maps a typed code to its coupon for
+// the public status check.
+import type { CouponCodeEvent } from '../../../events/coupons';
+import { conflict, invalid } from '../errors';
+import { checkCouponCode, normaliseCouponCode } from '../values/couponCode';
+
+/** Stream of a code as anyone may type it (case, dashes, O/0, I/L/1 do not matter). */
+export const couponCodeStreamOf = (code: string): string => `coupon-code-${normaliseCouponCode(code)}`;
+export const streamOf = couponCodeStreamOf;
+
+export type CouponCodeState = { status: 'free' } | { status: 'claimed'; code: string; couponId: string; claimedAt: string };
+
+export const initialState = (): CouponCodeState => ({ status: 'free' });
+
+export function evolve(_state: CouponCodeState, event: CouponCodeEvent): CouponCodeState {
+  switch (event.type) {
+    case 'CouponCodeClaimed':
+      return { status: 'claimed', ...event.data };
+  }
+}
+
+export const couponCodeAggregate = { initialState, evolve };
+
+export interface ClaimCouponCode {
+  code: string;
+  couponId: string;
+  at: string;
+}
+
+export function claimCouponCode(command: ClaimCouponCode, state: CouponCodeState): CouponCodeEvent[] {
+  const code = checkCouponCode(command.code);
+  if (!code.ok) throw invalid('code', code.message, 'invalid_coupon_code');
+  if (state.status === 'claimed') {
+    if (state.couponId === command.couponId) return [];
+    throw conflict('coupon_code_taken', 'this code already belongs to another coupon');
+  }
+  return [{ type: 'CouponCodeClaimed', data: { code: normaliseCouponCode(code.value), couponId: command.couponId, claimedAt: command.at } }];
+}
+
+/** The coupon a code names, or null. */
+export const couponOfCode = (state: CouponCodeState): string | null => (state.status === 'claimed' ? state.couponId : null);

@@ -1,0 +1,215 @@
+// The coupon aggregate (stream `coupon-<couponId>`). A coupon pays for one renewal of what it
+// renews; it is redeemed at most once; a cancelled or expired coupon is never redeemable.
+import { z } from 'zod';
+import type { CouponEvent } from '../../../events/coupons';
+import type { CouponRenews } from '../../../events/orders';
+import { couponRenewals } from '../../../events/orders';
+import { DomainError, conflict, invalid, refuse } from '../errors';
+import { checkCouponCode } from '../values/couponCode';
+
+export const streamOf = (couponId: string): string => `coupon-${couponId}`;
+
+export type CouponStatus = 'issued' | 'redeemed' | 'cancelled' | 'expired';
+
+export interface IssuedCoupon {
+  status: CouponStatus;
+  couponId: string;
+  code: string;
+  orderId: string;
+  customerId: string;
+  productCode: string;
+  renews: CouponRenews;
+  issuedAt: string;
+  validUntil: string;
+  redemption: { deviceSerial: string; certificateKind: CouponRenews; redeemedAt: string } | null;
+  cancellation: { reason: string; cancelledAt: string } | null;
+  expiredAt: string | null;
+}
+
+export type CouponState = { status: 'none' } | IssuedCoupon;
+
+export const initialState = (): CouponState => ({ status: 'none' });
+
+export function evolve(state: CouponState, event: CouponEvent): CouponState {
+  switch (event.type) {
+    case 'CouponIssued':
+      return { status: 'issued', ...event.data, redemption: null, cancellation: null, expiredAt: null };
+    case 'CouponRedeemed': {
+      if (state.status === 'none') return state;
+      const { deviceSerial, certificateKind, redeemedAt } = event.data;
+      return { ...state, status: 'redeemed', redemption: { deviceSerial, certificateKind, redeemedAt } };
+    }
+    case 'CouponCancelled':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'cancelled', cancellation: { reason: event.data.reason, cancelledAt: event.data.cancelledAt } };
+    case 'CouponExpired':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'expired', expiredAt: event.data.expiredAt };
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+export const couponAggregate = { initialState, evolve };
+
+function timeOf(field: string, iso: string): number {
+  const ms = z.iso.datetime().safeParse(iso).success ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(ms)) throw invalid(field, 'must be an ISO-8601 UTC date-time');
+  return ms;
+}
+
+function requireIssued(state: CouponState): IssuedCoupon {
+  if (state.status === 'none') throw new DomainError('coupon_not_found', 'coupon not found', 'not_found');
+  return state;
+}
+
+/** Whether a coupon renewing `renews` pays for renewing `kind` ('both' covers either and both). */
+export function covers(renews: CouponRenews, kind: CouponRenews): boolean {
+  return renews === 'both' || renews === kind;
+}
+
+export interface IssueCoupon {
+  couponId: string;
+  /** A new code (generateCouponCode), already claimed on its guard stream. */
+  code: string;
+  orderId: string;
+  customerId: string;
+  productCode: string;
+  renews: CouponRenews;
+  validUntil: string;
+  at: string;
+}
+
+export function issueCoupon(command: IssueCoupon, state: CouponState): CouponEvent[] {
+  const code = checkCouponCode(command.code);
+  if (!code.ok) throw invalid('code', code.message, 'invalid_coupon_code');
+  if (state.status !== 'none') {
+    if (state.orderId === command.orderId && state.code === code.value) return [];
+    throw conflict('coupon_exists', `coupon ${command.couponId} already exists`);
+  }
+  if (!(couponRenewals as readonly string[]).includes(command.renews)) throw invalid('renews', 'unknown kind');
+  if (timeOf('validUntil', command.validUntil) <= timeOf('at', command.at)) {
+    throw invalid('validUntil', 'must be after the issue time');
+  }
+  return [
+    {
+      type: 'CouponIssued',
+      data: {
+        couponId: command.couponId,
+        code: code.value,
+        orderId: command.orderId,
+        customerId: command.customerId,
+        productCode: command.productCode,
+        renews: command.renews,
+        issuedAt: command.at,
+        validUntil: command.validUntil,
+      },
+    },
+  ];
+}
+
+export interface RedeemCoupon {
+  deviceSerial: string;
+  certificateKind: CouponRenews;
+  at: string;
+}
+
+export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponEvent[] {
+  const coupon = requireIssued(state);
+  const now = timeOf('at', command.at);
+  if (command.deviceSerial.trim() === '') throw invalid('deviceSerial', 'is required');
+  switch (coupon.status) {
+    case 'redeemed':
+      throw conflict('coupon_already_redeemed', 'the coupon has already been used');
+    case 'cancelled':
+      throw refuse('coupon_cancelled', 'the coupon has been cancelled');
+    case 'expired':
+      throw refuse('coupon_expired', 'the coupon has expired');
+    case 'issued':
+      break;
+  }
+  if (now > Date.parse(coupon.validUntil)) throw refuse('coupon_expired', 'the coupon has expired');
+  if (!covers(coupon.renews, command.certificateKind)) {
+    throw refuse(
+      'coupon_kind_mismatch',
+      `the coupon renews the ${coupon.renews === 'both' ? 'two certificates' : `${coupon.renews} certificate`}, not ${command.certificateKind === 'both' ? 'both' : `the ${command.certificateKind} one`}`,
+      'certificateKind',
+    );
+  }
+  return [
+    {
+      type: 'CouponRedeemed',
+      data: { couponId: coupon.couponId, deviceSerial: command.deviceSerial, certificateKind: command.certificateKind, redeemedAt: command.at },
+    },
+  ];
+}
+
+export interface CancelCoupon {
+  reason: string;
+  at: string;
+}
+
+/** Only an unused coupon can be cancelled (for a refund); cancelling it again does nothing. */
+export function cancelCoupon(command: CancelCoupon, state: CouponState): CouponEvent[] {
+  const coupon = requireIssued(state);
+  timeOf('at', command.at);
+  const reason = command.reason.trim();
+  if (reason === '') throw invalid('reason', 'say why the coupon is cancelled', 'reason_required');
+  switch (coupon.status) {
+    case 'cancelled':
+      return [];
+    case 'redeemed':
+      throw refuse('coupon_already_redeemed', 'a redeemed coupon cannot be cancelled');
+    case 'expired':
+      throw refuse('coupon_expired', 'an expired coupon cannot be cancelled');
+    case 'issued':
+      return [{ type: 'CouponCancelled', data: { couponId: coupon.couponId, reason, cancelledAt: command.at } }];
+  }
+}
+
+export interface ExpireCoupon {
+  at: string;
+}
+
+/** An unused coupon expires after its validUntil; expiring it again does nothing. */
+export function expireCoupon(command: ExpireCoupon, state: CouponState): CouponEvent[] {
+  const coupon = requireIssued(state);
+  const now = timeOf('at', command.at);
+  switch (coupon.status) {
+    case 'expired':
+      return [];
+    case 'redeemed':
+      throw refuse('coupon_already_redeemed', 'a redeemed coupon does not expire');
+    case 'cancelled':
+      throw refuse('coupon_cancelled', 'a cancelled coupon does not expire');
+    case 'issued':
+      if (now <= Date.parse(coupon.validUntil)) throw refuse('coupon_not_expired_yet', `the coupon is valid until ${coupon.validUntil}`);
+      return [{ type: 'CouponExpired', data: { couponId: coupon.couponId, expiredAt: command.at } }];
+  }
+}
+
+/** The public status check ("Verifica Stato Coupon"): no personal data (no customer, order or device). */
+export interface CouponStatusView {
+  status: CouponStatus | 'unknown';
+  renews: CouponRenews | null;
+  validUntil: string | null;
+  /** When it was used, if it was. */
+  redeemedAt: string | null;
+}
+
+/**
+ * What anyone holding the code may see. With `at`, an issued coupon past its validUntil shows as
+ * expired even before the expiry has been recorded.
+ */
+export function couponStatusView(state: CouponState, at?: string): CouponStatusView {
+  if (state.status === 'none') return { status: 'unknown', renews: null, validUntil: null, redeemedAt: null };
+  const lapsed = state.status === 'issued' && at !== undefined && Date.parse(at) > Date.parse(state.validUntil);
+  return {
+    status: lapsed ? 'expired' : state.status,
+    renews: state.renews,
+    validUntil: state.validUntil,
+    redeemedAt: state.redemption?.redeemedAt ?? null,
+  };
+}

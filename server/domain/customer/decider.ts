@@ -1,0 +1,365 @@
+// Customer accounts: registration (private holder, firm, Registration Officer), the profile e-mail,
+// and the uniqueness guards "one codice fiscale, one customer" / "one partita IVA, one customer".
+//
+// Registering is two appends, guard first:
+//   1. `claimTaxCode` (persons) or `claimVatNumber` (firms) on `customer-cf-<CF>` /
+//      `customer-piva-<PIVA>`, expected revision 'no_stream'. A racing second registration gets a
+//      wrong-expected-revision, re-reads the guard and is refused naming the customer holding it.
+//   2. `registerCustomer` on `customer-<customerId>`.
+// A claim by the same customer id again is a no-op, so a registration that crashed between the two
+// appends can simply be retried with the same customerId. `claimsFor(command)` tells which guard
+// streams a registration needs.
+//
+// Only a person's codice fiscale is claimed: a firm is unique by its partita IVA, and its optional
+// codice fiscale is not claimed (a sole trader's firm carries the owner's personal code, and the
+// owner may also be a private customer).
+import { z } from 'zod';
+import type {
+  BillingAddress,
+  CustomerClaimEvent,
+  CustomerEmailChanged,
+  CustomerEvent,
+  CustomerRegistered,
+  CustomerTaxCodeClaimed,
+  CustomerVatNumberClaimed,
+} from '../../../events/customers';
+import type { Aggregate } from '../../commands/handle';
+import { DomainError, conflict, invalid, notFound } from '../errors';
+import { checkCodiceFiscale } from '../values/codiceFiscale';
+import { checkPartitaIva } from '../values/partitaIva';
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+// ---------------------------------------------------------------------------------------------
+
+export const streamOf = (customerId: string): string => `customer-${customerId}`;
+/** Guard stream of a (normalised) codice fiscale. */
+export const taxCodeClaimStreamOf = (codiceFiscale: string): string => `customer-cf-${codiceFiscale}`;
+/** Guard stream of a (normalised) partita IVA. */
+export const vatNumberClaimStreamOf = (partitaIva: string): string => `customer-piva-${partitaIva}`;
+
+// ---------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------
+
+export type CustomerState =
+  | { status: 'unregistered' }
+  | {
+      status: 'registered';
+      customerId: string;
+      kind: 'person' | 'firm';
+      registrationOfficer: boolean;
+      name: string;
+      /** null for a firm. */
+      surname: string | null;
+      codiceFiscale: string | null;
+      /** null for a person. */
+      partitaIva: string | null;
+      email: string;
+      billingAddress: BillingAddress;
+    };
+
+export const initialState = (): CustomerState => ({ status: 'unregistered' });
+
+export function evolve(state: CustomerState, event: CustomerEvent): CustomerState {
+  switch (event.type) {
+    case 'CustomerRegistered': {
+      const d = event.data;
+      return {
+        status: 'registered',
+        customerId: d.customerId,
+        kind: d.kind,
+        registrationOfficer: d.registrationOfficer,
+        name: d.name,
+        surname: d.kind === 'person' ? d.surname : null,
+        codiceFiscale: d.codiceFiscale,
+        partitaIva: d.kind === 'firm' ? d.partitaIva : null,
+        email: d.email,
+        billingAddress: d.billingAddress,
+      };
+    }
+    case 'CustomerEmailChanged':
+      return state.status === 'registered' ? { ...state, email: event.data.newEmail } : state;
+    default:
+      return state;
+  }
+}
+
+export const customerAggregate: Aggregate<CustomerState, CustomerEvent> = { initialState, evolve };
+
+// ---------------------------------------------------------------------------------------------
+// Validation shared with other aggregates
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The normalised codice fiscale, or a DomainError kind 'invalid' on `field` whose code names the
+ * failed check (`codice_fiscale_length`, `_format`, `_month`, `_day`, `_check_character`).
+ */
+export function validCodiceFiscale(value: string, field: string, options: { allowNumeric?: boolean } = {}): string {
+  const r = checkCodiceFiscale(value, options);
+  if (r.ok) return r.value;
+  throw new DomainError(`codice_fiscale_${r.rule.replace(/-/g, '_')}`, r.message, 'invalid', field);
+}
+
+/**
+ * The normalised partita IVA (11 digits), or a DomainError kind 'invalid' on `field` whose code
+ * names the failed check (`partita_iva_format`, `_office_code`, `_check_digit`).
+ */
+export function validPartitaIva(value: string, field: string): string {
+  const r = checkPartitaIva(value);
+  if (r.ok) return r.value;
+  throw new DomainError(`partita_iva_${r.rule.replace(/-/g, '_')}`, r.message, 'invalid', field);
+}
+
+const emailSchema = z.email();
+
+/** Trimmed and lower-cased e-mail address, or DomainError 'invalid_email' on `field`. */
+export function validEmail(value: string, field = 'email'): string {
+  const email = value.trim().toLowerCase();
+  if (!emailSchema.safeParse(email).success) {
+    throw invalid(field, `not a valid e-mail address (got '${value}')`, 'invalid_email');
+  }
+  return email;
+}
+
+/** Trimmed, inner runs of spaces collapsed; refused when empty or longer than `max`. */
+export function requiredText(value: string | undefined | null, field: string, max = 200): string {
+  const text = (value ?? '').trim().replace(/\s+/g, ' ');
+  if (text.length === 0) throw invalid(field, 'is required', 'required');
+  if (text.length > max) throw invalid(field, `at most ${max} characters (got ${text.length})`, 'too_long');
+  return text;
+}
+
+export interface BillingAddressInput {
+  street: string;
+  postalCode: string;
+  city: string;
+  province: string;
+  /** ISO 3166-1 alpha-2, default IT. */
+  country?: string | undefined;
+}
+
+/**
+ * Italian address rules: postal code (CAP) 5 digits, province 2 letters (upper-cased), country two
+ * letters, default IT. A foreign address follows the FatturaPA convention: CAP `00000`, province
+ * `EE`.
+ */
+export function validBillingAddress(input: BillingAddressInput, field = 'billingAddress'): BillingAddress {
+  const street = requiredText(input.street, `${field}.street`);
+  const postalCode = (input.postalCode ?? '').trim();
+  if (!/^\d{5}$/.test(postalCode)) {
+    throw invalid(`${field}.postalCode`, `postal code must be 5 digits (got '${input.postalCode}')`, 'invalid_postal_code');
+  }
+  const city = requiredText(input.city, `${field}.city`);
+  const province = (input.province ?? '').trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(province)) {
+    throw invalid(`${field}.province`, `province must be 2 letters, e.g. RM (got '${input.province}')`, 'invalid_province');
+  }
+  const country = (input.country ?? 'IT').trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country)) {
+    throw invalid(`${field}.country`, `country must be a 2-letter ISO code, e.g. IT (got '${input.country}')`, 'invalid_country');
+  }
+  return { street, postalCode, city, province, country };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+interface RegisterCustomerCommon {
+  customerId: string;
+  email: string;
+  billingAddress: BillingAddressInput;
+}
+
+/** A private holder (registrationOfficer false/absent) or a Registration Officer. */
+export interface RegisterPerson extends RegisterCustomerCommon {
+  kind: 'person';
+  name: string;
+  surname: string;
+  codiceFiscale: string;
+  registrationOfficer?: boolean | undefined;
+}
+
+export interface RegisterFirm extends RegisterCustomerCommon {
+  kind: 'firm';
+  name: string;
+  partitaIva: string;
+  /** 11 digits (company) or 16 characters (sole trader); optional. */
+  codiceFiscale?: string | null | undefined;
+  /** A firm is never a Registration Officer: true is refused. */
+  registrationOfficer?: boolean | undefined;
+}
+
+export type RegisterCustomer = RegisterPerson | RegisterFirm;
+
+export function registerCustomer(command: RegisterCustomer, state: CustomerState, now: Date): CustomerRegistered[] {
+  if (state.status === 'registered') {
+    throw conflict('customer_already_registered', `customer ${state.customerId} is already registered`);
+  }
+  const data = validRegistration(command, now);
+  return [{ type: 'CustomerRegistered', data }];
+}
+
+function validRegistration(command: RegisterCustomer, now: Date): CustomerRegistered['data'] {
+  const customerId = requiredText(command.customerId, 'customerId', 100);
+  if (command.kind === 'person') {
+    const name = requiredText(command.name, 'name');
+    const surname = requiredText(command.surname, 'surname');
+    const codiceFiscale = validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale');
+    const email = validEmail(command.email ?? '');
+    const billingAddress = validBillingAddress(command.billingAddress);
+    return {
+      kind: 'person',
+      customerId,
+      name,
+      surname,
+      codiceFiscale,
+      registrationOfficer: command.registrationOfficer === true,
+      email,
+      billingAddress,
+      registeredAt: now.toISOString(),
+    };
+  }
+  if (command.kind === 'firm') {
+    if (command.registrationOfficer === true) {
+      throw invalid('registrationOfficer', 'a Registration Officer is a person, not a firm', 'firm_cannot_be_registration_officer');
+    }
+    const name = requiredText(command.name, 'name');
+    const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
+    const rawCf = (command.codiceFiscale ?? '').trim();
+    const codiceFiscale = rawCf === '' ? null : validCodiceFiscale(rawCf, 'codiceFiscale', { allowNumeric: true });
+    const email = validEmail(command.email ?? '');
+    const billingAddress = validBillingAddress(command.billingAddress);
+    return {
+      kind: 'firm',
+      customerId,
+      name,
+      partitaIva,
+      codiceFiscale,
+      registrationOfficer: false,
+      email,
+      billingAddress,
+      registeredAt: now.toISOString(),
+    };
+  }
+  throw invalid('kind', `must be 'person' or 'firm'`, 'invalid_kind');
+}
+
+export interface GuardClaim {
+  stream: string;
+  command: ClaimTaxCode | ClaimVatNumber;
+}
+
+/**
+ * The guard claims a registration needs, to be decided and appended before `registerCustomer`:
+ * a person's codice fiscale, or a firm's partita IVA. Validates what it reads (same errors as
+ * `registerCustomer`).
+ */
+export function claimsFor(command: RegisterCustomer): GuardClaim[] {
+  const customerId = requiredText(command.customerId, 'customerId', 100);
+  if (command.kind === 'person') {
+    const codiceFiscale = validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale');
+    return [{ stream: taxCodeClaimStreamOf(codiceFiscale), command: { kind: 'codiceFiscale', codiceFiscale, customerId } }];
+  }
+  const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
+  return [{ stream: vatNumberClaimStreamOf(partitaIva), command: { kind: 'partitaIva', partitaIva, customerId } }];
+}
+
+export interface ChangeCustomerEmail {
+  customerId: string;
+  email: string;
+}
+
+/** Records the new profile e-mail with the old one; the same address again changes nothing. */
+export function changeCustomerEmail(
+  command: ChangeCustomerEmail,
+  state: CustomerState,
+  now: Date,
+): CustomerEmailChanged[] {
+  if (state.status !== 'registered') throw notFound('customer', command.customerId);
+  const newEmail = validEmail(command.email ?? '');
+  if (newEmail === state.email) return [];
+  return [
+    {
+      type: 'CustomerEmailChanged',
+      data: { customerId: state.customerId, oldEmail: state.email, newEmail, changedAt: now.toISOString() },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uniqueness guards: `customer-cf-<CF>` and `customer-piva-<PIVA>`
+// ---------------------------------------------------------------------------------------------
+
+/** State of a guard stream: who holds the code, if anyone. */
+export interface ClaimState {
+  claimedBy: string | null;
+}
+
+export const claimInitialState = (): ClaimState => ({ claimedBy: null });
+
+export function evolveClaim(state: ClaimState, event: CustomerClaimEvent): ClaimState {
+  switch (event.type) {
+    case 'CustomerTaxCodeClaimed':
+    case 'CustomerVatNumberClaimed':
+      return { claimedBy: event.data.customerId };
+    default:
+      return state;
+  }
+}
+
+export const claimAggregate: Aggregate<ClaimState, CustomerClaimEvent> = {
+  initialState: claimInitialState,
+  evolve: evolveClaim,
+};
+
+export interface ClaimTaxCode {
+  kind: 'codiceFiscale';
+  codiceFiscale: string;
+  customerId: string;
+}
+
+export interface ClaimVatNumber {
+  kind: 'partitaIva';
+  partitaIva: string;
+  customerId: string;
+}
+
+/**
+ * Claims a codice fiscale for a customer. Refused (conflict `codice_fiscale_taken`, naming the
+ * customer that holds it) when another customer has it; a no-op when this customer already has it.
+ */
+export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): CustomerTaxCodeClaimed[] {
+  const codiceFiscale = validCodiceFiscale(command.codiceFiscale, 'codiceFiscale', { allowNumeric: true });
+  const customerId = requiredText(command.customerId, 'customerId', 100);
+  if (state.claimedBy === customerId) return [];
+  if (state.claimedBy !== null) {
+    throw new DomainError(
+      'codice_fiscale_taken',
+      `codice fiscale ${codiceFiscale} already belongs to customer ${state.claimedBy}`,
+      'conflict',
+      'codiceFiscale',
+    );
+  }
+  return [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId } }];
+}
+
+/**
+ * Claims a partita IVA for a customer. Refused (conflict `partita_iva_taken`, naming the customer
+ * that holds it) when another customer has it; a no-op when this customer already has it.
+ */
+export function claimVatNumber(command: ClaimVatNumber, state: ClaimState): CustomerVatNumberClaimed[] {
+  const partitaIva = validPartitaIva(command.partitaIva, 'partitaIva');
+  const customerId = requiredText(command.customerId, 'customerId', 100);
+  if (state.claimedBy === customerId) return [];
+  if (state.claimedBy !== null) {
+    throw new DomainError(
+      'partita_iva_taken',
+      `partita IVA ${partitaIva} already belongs to customer ${state.claimedBy}`,
+      'conflict',
+      'partitaIva',
+    );
+  }
+  return [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId } }];
+}

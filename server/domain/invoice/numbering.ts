@@ -1,0 +1,144 @@
+// Gapless numbering per year, for invoices (`invoice-numbers-<year>`) and credit notes
+// (`credit-note-numbers-<year>`). The n-th event of a year's stream carries number n, so number n
+// is appended at revision n − 1 with expected revision n − 2 ('no_stream' for n = 1): two writers
+// deciding on the same state both pick the same number and expect the same revision; the store
+// accepts the first, the second gets a wrong-expected-revision error, re-reads, and decides again
+// on the new state — the next number. Numbers are therefore unique and without gaps.
+//
+// Asking again for a document that already has a number in that year (a retried fulfilment)
+// gives the existing number and no event.
+import type { CreditNoteNumberEvent, InvoiceNumberEvent } from '../../../events/invoices';
+import { invalid } from '../errors';
+
+export const invoiceNumbersStreamOf = (year: number): string => `invoice-numbers-${year}`;
+export const creditNoteNumbersStreamOf = (year: number): string => `credit-note-numbers-${year}`;
+
+/** The revision to expect when appending number `n`: n − 2, or 'no_stream' for the first. */
+export function expectedRevisionFor(number: number): number | 'no_stream' {
+  if (!Number.isInteger(number) || number < 1) throw new RangeError(`not a document number: ${number}`);
+  return number === 1 ? 'no_stream' : number - 2;
+}
+
+export interface Assignment {
+  number: number;
+  /** The invoice or credit note that got the number. */
+  documentId: string;
+}
+
+/**
+ * State of a year's numbering. `byKey` is append-only and shared by the successive states of one
+ * fold (copying it on every event would make a fold quadratic); never fold further from an old state.
+ */
+export interface NumberingState {
+  year: number | null;
+  /** How many numbers were assigned: the last number, since they start at 1 without gaps. */
+  count: number;
+  byKey: Map<string, Assignment>;
+}
+
+const emptyState = (): NumberingState => ({ year: null, count: 0, byKey: new Map() });
+
+function assign(state: NumberingState, year: number, number: number, key: string, documentId: string): NumberingState {
+  state.byKey.set(key, { number, documentId });
+  return { year, count: Math.max(state.count, number), byKey: state.byKey };
+}
+
+function checkYear(state: NumberingState, year: number): void {
+  if (!Number.isInteger(year) || year < 2000 || year > 9999) throw invalid('year', 'must be a calendar year');
+  if (state.year !== null && state.year !== year) throw invalid('year', `this numbering is for ${state.year}, not ${year}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoices: one number per order and year
+// ---------------------------------------------------------------------------------------------
+
+export const invoiceNumbering = {
+  initialState: emptyState,
+  evolve(state: NumberingState, event: InvoiceNumberEvent): NumberingState {
+    const { year, number, orderId, invoiceId } = event.data;
+    return assign(state, year, number, orderId, invoiceId);
+  },
+};
+
+/** The number (and invoice) already given to the order this year, or null. */
+export function invoiceNumberOf(state: NumberingState, orderId: string): Assignment | null {
+  return state.byKey.get(orderId) ?? null;
+}
+
+export interface AssignInvoiceNumber {
+  year: number;
+  invoiceId: string;
+  orderId: string;
+  at: string;
+}
+
+export function assignInvoiceNumber(command: AssignInvoiceNumber, state: NumberingState): InvoiceNumberEvent[] {
+  checkYear(state, command.year);
+  if (state.byKey.has(command.orderId)) return [];
+  return [
+    {
+      type: 'InvoiceNumberAssigned',
+      data: { year: command.year, number: state.count + 1, invoiceId: command.invoiceId, orderId: command.orderId, assignedAt: command.at },
+    },
+  ];
+}
+
+/**
+ * For the handler: the number the order gets (new or already assigned), which invoice id carries
+ * it, the events to append and the revision to expect.
+ */
+export function decideInvoiceNumber(command: AssignInvoiceNumber, state: NumberingState) {
+  const events = assignInvoiceNumber(command, state);
+  const assigned = events[0]?.data;
+  if (assigned) {
+    return { number: assigned.number, invoiceId: assigned.invoiceId, events, expectedRevision: expectedRevisionFor(assigned.number) };
+  }
+  const existing = invoiceNumberOf(state, command.orderId)!;
+  return { number: existing.number, invoiceId: existing.documentId, events, expectedRevision: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credit notes: one number per credit note and year
+// ---------------------------------------------------------------------------------------------
+
+export const creditNoteNumbering = {
+  initialState: emptyState,
+  evolve(state: NumberingState, event: CreditNoteNumberEvent): NumberingState {
+    const { year, number, creditNoteId } = event.data;
+    return assign(state, year, number, creditNoteId, creditNoteId);
+  },
+};
+
+export function creditNoteNumberOf(state: NumberingState, creditNoteId: string): number | null {
+  return state.byKey.get(creditNoteId)?.number ?? null;
+}
+
+export interface AssignCreditNoteNumber {
+  year: number;
+  creditNoteId: string;
+  invoiceId: string;
+  at: string;
+}
+
+export function assignCreditNoteNumber(command: AssignCreditNoteNumber, state: NumberingState): CreditNoteNumberEvent[] {
+  checkYear(state, command.year);
+  if (state.byKey.has(command.creditNoteId)) return [];
+  return [
+    {
+      type: 'CreditNoteNumberAssigned',
+      data: {
+        year: command.year,
+        number: state.count + 1,
+        creditNoteId: command.creditNoteId,
+        invoiceId: command.invoiceId,
+        assignedAt: command.at,
+      },
+    },
+  ];
+}
+
+export function decideCreditNoteNumber(command: AssignCreditNoteNumber, state: NumberingState) {
+  const events = assignCreditNoteNumber(command, state);
+  const number = events[0]?.data.number ?? creditNoteNumberOf(state, command.creditNoteId)!;
+  return { number, events, expectedRevision: events.length > 0 ? expectedRevisionFor(number) : null };
+}

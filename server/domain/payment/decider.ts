@@ -1,0 +1,182 @@
+// The payment aggregate (stream `payment-<paymentId>`): money received, and which order it pays.
+// Recording looks for the RF reference in the payment reason; the handler has already looked up
+// which orders the possible references name (streams `rf-<reference>`) and passes that in, so the
+// payment is recorded and matched (or left unmatched) in one append.
+import { z } from 'zod';
+import type { DirectPaymentMethod } from '../../../events/orders';
+import { directPaymentMethods } from '../../../events/orders';
+import type { PaymentEvent, PaymentMatchStatus } from '../../../events/payments';
+import { DomainError, conflict, invalid } from '../errors';
+import { findRfReferenceCandidatesIn, findRfReferenceIn, formatRf } from '../values/rfReference';
+
+export const streamOf = (paymentId: string): string => `payment-${paymentId}`;
+
+export interface RecordedPayment {
+  status: 'unmatched' | 'matched';
+  paymentId: string;
+  method: DirectPaymentMethod;
+  amount: number;
+  receivedOn: string;
+  payer: string;
+  reason: string;
+  rfReference: string | null;
+  matchStatus: PaymentMatchStatus;
+  match: { orderId: string; how: 'reference' | 'by_hand'; by: string; matchedAt: string } | null;
+}
+
+export type PaymentState = { status: 'none' } | RecordedPayment;
+
+export const initialState = (): PaymentState => ({ status: 'none' });
+
+export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
+  switch (event.type) {
+    case 'PaymentRecorded': {
+      const d = event.data;
+      return {
+        status: 'unmatched',
+        paymentId: d.paymentId,
+        method: d.method,
+        amount: d.amount,
+        receivedOn: d.receivedOn,
+        payer: d.payer,
+        reason: d.reason,
+        rfReference: d.rfReference,
+        matchStatus: d.matchStatus,
+        match: null,
+      };
+    }
+    case 'PaymentMatched': {
+      if (state.status === 'none') return state;
+      const { orderId, how, by, matchedAt } = event.data;
+      return { ...state, status: 'matched', match: { orderId, how, by, matchedAt } };
+    }
+    case 'PaymentLeftUnmatched':
+      return state;
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+export const paymentAggregate = { initialState, evolve };
+
+/**
+ * The RF references the handler should look up for a payment reason (streams `rf-<reference>`):
+ * every reading whose check digits verify, the most plausible first.
+ */
+export function rfReferencesToLookUp(paymentReason: string): string[] {
+  return findRfReferenceCandidatesIn(paymentReason);
+}
+
+export interface RecordPayment {
+  paymentId: string;
+  method: DirectPaymentMethod;
+  /** Cents, > 0. */
+  amount: number;
+  /** YYYY-MM-DD, the value date on the bank statement or slip. */
+  receivedOn: string;
+  payer: string;
+  reason: string;
+  /** Staff user id of who recorded it. */
+  recordedBy: string;
+  /** For each reference of rfReferencesToLookUp(reason) that is claimed: the order it names. */
+  ordersByReference: Readonly<Record<string, string>>;
+  at: string;
+}
+
+export function recordPayment(command: RecordPayment, state: PaymentState): PaymentEvent[] {
+  if (state.status !== 'none') throw conflict('payment_exists', `payment ${command.paymentId} has already been recorded`);
+  if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
+    throw invalid('amount', 'must be a positive whole number of cents');
+  }
+  if (!(directPaymentMethods as readonly string[]).includes(command.method)) {
+    throw invalid('method', `must be one of ${directPaymentMethods.join(', ')}`);
+  }
+  if (!z.iso.date().safeParse(command.receivedOn).success) throw invalid('receivedOn', 'must be a date YYYY-MM-DD');
+  if (!z.iso.datetime().safeParse(command.at).success) throw invalid('at', 'must be an ISO-8601 UTC date-time');
+  const payer = command.payer.trim();
+  if (payer === '') throw invalid('payer', 'say who paid');
+  if (command.recordedBy.trim() === '') throw invalid('recordedBy', 'is required');
+
+  // Prefer a reading that names an order (a 1-in-97 chance makes a wrong length verify too).
+  const candidates = findRfReferenceCandidatesIn(command.reason);
+  const matching = candidates.find((ref) => command.ordersByReference[ref] !== undefined);
+  const found = findRfReferenceIn(command.reason);
+
+  let rfReference: string | null = null;
+  let matchStatus: PaymentMatchStatus;
+  let rfCandidate: string | null = null;
+  let orderId: string | undefined;
+  if (matching !== undefined) {
+    rfReference = matching;
+    matchStatus = 'reference_found';
+    orderId = command.ordersByReference[matching];
+  } else if (found.ok) {
+    rfReference = found.value;
+    matchStatus = 'reference_unknown';
+  } else if (found.rule === 'check-digits') {
+    matchStatus = 'wrong_check_digits';
+    rfCandidate = found.candidate ?? null;
+  } else {
+    matchStatus = 'no_reference';
+  }
+
+  const events: PaymentEvent[] = [
+    {
+      type: 'PaymentRecorded',
+      data: {
+        paymentId: command.paymentId,
+        method: command.method,
+        amount: command.amount,
+        receivedOn: command.receivedOn,
+        payer,
+        reason: command.reason,
+        recordedBy: command.recordedBy,
+        rfReference,
+        matchStatus,
+        rfCandidate,
+        recordedAt: command.at,
+      },
+    },
+  ];
+  if (orderId !== undefined) {
+    events.push({
+      type: 'PaymentMatched',
+      data: { paymentId: command.paymentId, orderId, how: 'reference', rfReference, by: 'system', matchedAt: command.at },
+    });
+  } else {
+    const [reason, detail] =
+      matchStatus === 'reference_unknown'
+        ? (['unknown_reference', `${formatRf(rfReference!)} names no order`] as const)
+        : matchStatus === 'wrong_check_digits'
+          ? (['wrong_check_digits', `found ${formatRf(rfCandidate ?? '')} but its check digits are wrong`] as const)
+          : (['no_reference', 'no RF reference in the payment reason'] as const);
+    events.push({ type: 'PaymentLeftUnmatched', data: { paymentId: command.paymentId, reason, detail, at: command.at } });
+  }
+  return events;
+}
+
+export interface MatchByHand {
+  orderId: string;
+  /** Staff user id. */
+  by: string;
+  at: string;
+}
+
+/** An accountant matches an unmatched payment to an order. */
+export function matchByHand(command: MatchByHand, state: PaymentState): PaymentEvent[] {
+  if (state.status === 'none') throw new DomainError('payment_not_found', 'payment not found', 'not_found');
+  if (state.status === 'matched') {
+    throw conflict('payment_already_matched', `the payment is already matched to order ${state.match?.orderId ?? ''}`.trim());
+  }
+  if (command.orderId.trim() === '') throw invalid('orderId', 'is required');
+  if (command.by.trim() === '') throw invalid('by', 'is required');
+  if (!z.iso.datetime().safeParse(command.at).success) throw invalid('at', 'must be an ISO-8601 UTC date-time');
+  return [
+    {
+      type: 'PaymentMatched',
+      data: { paymentId: state.paymentId, orderId: command.orderId, how: 'by_hand', rfReference: null, by: command.by, matchedAt: command.at },
+    },
+  ];
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { EventCatalogue } from '../../../events/catalogue';
+import { paymentEventDefinitions, type PaymentEvent } from '../../../events/payments';
+import {
+  matchByHand,
+  paymentAggregate,
+  recordPayment,
+  rfReferencesToLookUp,
+  streamOf,
+  type RecordPayment,
+} from '../../../server/domain/payment/decider';
+import { specFor } from '../gwt';
+
+const spec = specFor(paymentAggregate, { catalogue: new EventCatalogue<PaymentEvent>(paymentEventDefinitions) });
+
+const AT = '2026-03-12T08:30:00.000Z';
+const RF = 'RF18539007547034';
+
+function record(reason: string, ordersByReference: Record<string, string> = {}, overrides: Partial<RecordPayment> = {}): RecordPayment {
+  return {
+    paymentId: 'p-1',
+    method: 'bank_transfer',
+    amount: 3172,
+    receivedOn: '2026-03-11',
+    payer: 'Mario Rossi',
+    reason,
+    recordedBy: 'acc-1',
+    ordersByReference,
+    at: AT,
+    ...overrides,
+  };
+}
+
+const recorded = (reason: string, rfReference: string | null, matchStatus: string, rfCandidate: string | null = null): PaymentEvent => ({
+  type: 'PaymentRecorded',
+  data: {
+    paymentId: 'p-1',
+    method: 'bank_transfer',
+    amount: 3172,
+    receivedOn: '2026-03-11',
+    payer: 'Mario Rossi',
+    reason,
+    recordedBy: 'acc-1',
+    rfReference,
+    matchStatus: matchStatus as 'reference_found',
+    rfCandidate,
+    recordedAt: AT,
+  },
+});
+const matchedByReference: PaymentEvent = {
+  type: 'PaymentMatched',
+  data: { paymentId: 'p-1', orderId: 'o-12', how: 'reference', rfReference: RF, by: 'system', matchedAt: AT },
+};
+
+describe('recording a payment', () => {
+  it('stream payment-<id>', () => expect(streamOf('p-1')).toBe('payment-p-1'));
+
+  it('finds the RF reference in the reason (lower case, spaces, extra text) and matches the order it names', () => {
+    const reason = 'pagamento rf18 5390 0754 7034 ordine 12';
+    expect(rfReferencesToLookUp(reason)).toContain(RF);
+    spec.given([]).when((s) => recordPayment(record(reason, { [RF]: 'o-12' }), s)).then([recorded(reason, RF, 'reference_found'), matchedByReference]);
+  });
+
+  it.each(['RF18539007547034', 'Saldo fattura RF18-5390-0754-7034', 'bonifico RF18.5390.0754.7034, grazie'])('finds it in "%s"', (reason) => {
+    const events = spec.given([]).when((s) => recordPayment(record(reason, { [RF]: 'o-12' }), s)).events();
+    expect(events[1]).toEqual(matchedByReference);
+  });
+
+  it('a valid reference that names no order: recorded with it and left unmatched', () => {
+    const reason = 'pagamento RF18 5390 0754 7034';
+    spec
+      .given([])
+      .when((s) => recordPayment(record(reason), s))
+      .then([
+        recorded(reason, RF, 'reference_unknown'),
+        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'unknown_reference', detail: 'RF18 5390 0754 7034 names no order', at: AT } },
+      ]);
+  });
+
+  it('no reference, or one with wrong check digits: left unmatched, waiting for an accountant', () => {
+    spec
+      .given([])
+      .when((s) => recordPayment(record('rinnovo firma Rossi'), s))
+      .then([
+        recorded('rinnovo firma Rossi', null, 'no_reference'),
+        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'no RF reference in the payment reason', at: AT } },
+      ]);
+    const wrong = 'pagamento rf19 5390 0754 7034';
+    spec
+      .given([])
+      .when((s) => recordPayment(record(wrong, { RF19539007547034: 'o-12' }), s))
+      .then([
+        recorded(wrong, null, 'wrong_check_digits', 'RF19539007547034'),
+        {
+          type: 'PaymentLeftUnmatched',
+          data: { paymentId: 'p-1', reason: 'wrong_check_digits', detail: 'found RF19 5390 0754 7034 but its check digits are wrong', at: AT },
+        },
+      ]);
+  });
+
+  it('refuses a non-positive amount, a bad date, no payer; and recording twice', () => {
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amount: 0 }), s)).then({ error: 'invalid_input', field: 'amount' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amount: 12.5 }), s)).then({ error: 'invalid_input', field: 'amount' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { receivedOn: '11/03/2026' }), s)).then({ error: 'invalid_input', field: 'receivedOn' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { payer: ' ' }), s)).then({ error: 'invalid_input', field: 'payer' });
+    spec.given([recorded(RF, RF, 'reference_found'), matchedByReference]).when((s) => recordPayment(record(RF), s)).then({ error: 'payment_exists', kind: 'conflict' });
+  });
+});
+
+describe('matching by hand', () => {
+  const unmatched: PaymentEvent[] = [
+    recorded('rinnovo', null, 'no_reference'),
+    { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'x', at: AT } },
+  ];
+  const later = '2026-03-13T10:00:00.000Z';
+
+  it('matches an unmatched payment to the order an accountant picks', () => {
+    spec
+      .given(unmatched)
+      .when((s) => matchByHand({ orderId: 'o-7', by: 'acc-2', at: later }, s))
+      .then([{ type: 'PaymentMatched', data: { paymentId: 'p-1', orderId: 'o-7', how: 'by_hand', rfReference: null, by: 'acc-2', matchedAt: later } }]);
+    expect(spec.given(unmatched).state()).toMatchObject({ status: 'unmatched', match: null });
+  });
+
+  it('refuses an already matched payment, and an unknown one', () => {
+    spec.given([recorded(RF, RF, 'reference_found'), matchedByReference]).when((s) => matchByHand({ orderId: 'o-7', by: 'acc-2', at: later }, s)).then({ error: 'payment_already_matched', kind: 'conflict' });
+    const byHand: PaymentEvent = { type: 'PaymentMatched', data: { paymentId: 'p-1', orderId: 'o-7', how: 'by_hand', rfReference: null, by: 'acc-2', matchedAt: later } };
+    spec.given([...unmatched, byHand]).when((s) => matchByHand({ orderId: 'o-8', by: 'acc-2', at: later }, s)).then({ error: 'payment_already_matched' });
+    spec.given([]).when((s) => matchByHand({ orderId: 'o-7', by: 'acc-2', at: later }, s)).then({ error: 'payment_not_found', kind: 'not_found' });
+  });
+});
