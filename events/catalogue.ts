@@ -2,9 +2,9 @@
 // zod schema of its data, its name and its schema version. Writing stamps the version into the
 // metadata; reading validates the data and passes an older version through its upcasters, so an
 // event stored years ago by older code still reads as the current shape.
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EventToAppend, RecordedEvent } from './port';
+import { uuidv7 } from './uuid';
 
 export const roles = ['operator', 'accountant', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -107,7 +107,7 @@ export class EventCatalogue<E extends { type: string; data: unknown }> {
     const data = definition.schema.parse(event.data);
     const metadata: EventMetadata = { ...context, schemaVersion: definition.version };
     if (metadata.idempotencyKey === undefined) delete metadata.idempotencyKey;
-    return { id: randomUUID(), type: event.type, data, metadata };
+    return { id: uuidv7(), type: event.type, data, metadata };
   }
 
   /** Validates a stored event and upcasts it to the current version of its type. */

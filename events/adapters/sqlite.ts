@@ -76,8 +76,9 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
     insert: db.prepare(
       'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
-    byStreamRevision: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision = ?'),
+    byId: db.prepare<[string], Pick<EventRow, 'stream' | 'revision' | 'position'>>('SELECT stream, revision, position FROM events WHERE id = ?'),
+    idExists: db.prepare<[string], number>('SELECT 1 FROM events WHERE id = ?').pluck(),
+    byStreamRevision: db.prepare<[string, number], Pick<EventRow, 'id' | 'revision' | 'position'>>('SELECT id, revision, position FROM events WHERE stream = ? AND revision = ?'),
     lastPosition: db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     readForwards: db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
@@ -113,65 +114,73 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
 
   // EventStoreDB's idempotence: an append whose event ids are already stored, in this stream, right
   // after the revision the writer expected, is a retry; it answers the original result and writes
-  // nothing. Returns undefined when the append is not such a retry.
-  function retryResult(append: PendingAppend): AppendResult | undefined {
+  // nothing. Returns undefined when the append is not such a retry and its first event id is not
+  // stored; 'first_id_stored' when it is not a retry but its first id is taken (a conflict), so the
+  // caller need not look that id up again.
+  function retryResult(append: PendingAppend): AppendResult | 'first_id_stored' | undefined {
     const first = append.events[0];
     if (!first) return undefined;
     const stored = stmt.byId.get(first.id);
-    if (!stored || stored.stream !== append.stream) return undefined;
+    if (!stored) return undefined;
+    if (stored.stream !== append.stream) return 'first_id_stored';
     const expectedFirst =
       typeof append.expected === 'number' ? append.expected + 1 : append.expected === 'no_stream' ? 0 : stored.revision;
-    if (stored.revision !== expectedFirst) return undefined;
-    let last = stored;
+    if (stored.revision !== expectedFirst) return 'first_id_stored';
+    let last: { revision: number; position: number } = stored;
     for (let i = 1; i < append.events.length; i++) {
       const next = stmt.byStreamRevision.get(append.stream, stored.revision + i);
-      if (!next || next.id !== append.events[i]!.id) return undefined;
+      if (!next || next.id !== append.events[i]!.id) return 'first_id_stored';
       last = next;
     }
     return { nextRevision: last.revision, position: last.position };
   }
 
-  function writeGroup(group: PendingAppend[]): Array<AppendResult | Error> {
+  // Created once (db.transaction() builds five wrapper functions per call). IMMEDIATE takes the write
+  // lock at BEGIN instead of upgrading a read lock at the first INSERT.
+  const writeGroupTx = db.transaction((group: PendingAppend[], outcomes: Array<AppendResult | Error>) => {
     const batchRevisions = new Map<string, number>();
-    const outcomes: Array<AppendResult | Error> = [];
     const now = Date.now();
-    db.transaction(() => {
-      for (const append of group) {
-        const retried = retryResult(append);
-        if (retried) {
-          outcomes.push(retried);
-          continue;
-        }
-        const actual = currentRevision(append.stream, batchRevisions);
-        if (!expectationHolds(append.expected, actual)) {
-          outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
-          continue;
-        }
-        const duplicate = append.events.find((e) => stmt.byId.get(e.id));
-        if (duplicate) {
-          // The same event id cannot be stored twice; to the writer this is a conflict, like in EventStoreDB.
-          outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
-          continue;
-        }
-        let revision = actual === 'no_stream' ? -1 : actual;
-        let position = 0;
-        for (const event of append.events) {
-          revision += 1;
-          const info = stmt.insert.run(
-            event.id,
-            append.stream,
-            revision,
-            event.type,
-            JSON.stringify(event.data),
-            JSON.stringify(event.metadata),
-            now,
-          );
-          position = Number(info.lastInsertRowid);
-        }
-        batchRevisions.set(append.stream, revision);
-        outcomes.push({ nextRevision: revision, position });
+    for (const append of group) {
+      const retried = retryResult(append);
+      if (retried && retried !== 'first_id_stored') {
+        outcomes.push(retried);
+        continue;
       }
-    })();
+      const actual = currentRevision(append.stream, batchRevisions);
+      if (!expectationHolds(append.expected, actual)) {
+        outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
+        continue;
+      }
+      const duplicate =
+        retried === 'first_id_stored' || append.events.some((e, i) => i > 0 && stmt.idExists.get(e.id) !== undefined);
+      if (duplicate) {
+        // The same event id cannot be stored twice; to the writer this is a conflict, like in EventStoreDB.
+        outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
+        continue;
+      }
+      let revision = actual === 'no_stream' ? -1 : actual;
+      let position = 0;
+      for (const event of append.events) {
+        revision += 1;
+        const info = stmt.insert.run(
+          event.id,
+          append.stream,
+          revision,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          now,
+        );
+        position = Number(info.lastInsertRowid);
+      }
+      batchRevisions.set(append.stream, revision);
+      outcomes.push({ nextRevision: revision, position });
+    }
+  }).immediate;
+
+  function writeGroup(group: PendingAppend[]): Array<AppendResult | Error> {
+    const outcomes: Array<AppendResult | Error> = [];
+    writeGroupTx(group, outcomes);
     return outcomes;
   }
 

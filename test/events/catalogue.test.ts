@@ -87,3 +87,14 @@ describe('event catalogue', () => {
     );
   });
 });
+
+describe('event ids', () => {
+  it('are RFC 9562 version 7 UUIDs that sort in creation order', async () => {
+    const { uuidv7 } = await import('../../events/uuid');
+    const ids = Array.from({ length: 5000 }, () => uuidv7());
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(z.uuid().safeParse(ids[0]).success).toBe(true);
+  });
+});

@@ -1,0 +1,26 @@
+// Time-ordered UUIDs (RFC 9562 version 7) for event ids: 48 bits of milliseconds, then randomness.
+// Ids that grow with time keep the store's unique index on event ids append-mostly; random v4 ids
+// scatter every insert across the index and make it the main write cost of an append.
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let sequence = 0;
+
+export function uuidv7(now: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  // Within one millisecond a 12-bit counter keeps ids of one process in creation order.
+  if (now <= lastMs) {
+    sequence = (sequence + 1) & 0xfff;
+    if (sequence === 0) lastMs += 1;
+    now = lastMs;
+  } else {
+    lastMs = now;
+    sequence = bytes[6]! & 0x07;
+  }
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
