@@ -1,25 +1,113 @@
-// The Fastify application, assembled from plugins: external plugins first, then the back office's
-// own (the event store), then the routes.
+// The Fastify application, assembled from plugins: first the route-access plugin (its onRoute hook
+// must see every route, and hand rate limits to @fastify/rate-limit), the error handler (so that
+// even the documentation routes answer errors in one shape), then the external plugins (security
+// headers, CORS, cookies, rate limits, API docs), then the back office's own (the event store,
+// sessions), then the routes.
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../events/port';
+import accessPlugin, { HttpError } from './plugins/app/access';
+import consolePlugin from './plugins/app/console';
 import errorHandler from './plugins/app/errorHandler';
 import eventStorePlugin from './plugins/app/eventStore';
+import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
+import { securitySettings, type SecuritySettings } from './security/settings';
+
+/** Largest request body accepted (413 above); a route may raise it with its own `bodyLimit`. */
+export const BODY_LIMIT = 1024 * 1024;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export interface AppOptions {
   store: EventStore;
   logger?: FastifyServerOptions['logger'];
+  /** Where `server.db` (sessions, login throttling) is kept; in memory when absent. */
+  dataDir?: string | undefined;
+  /** Clock, session lifetimes, login throttling, rate limits, CORS origins (defaults: production). */
+  security?: Partial<SecuritySettings> | undefined;
 }
 
-export async function buildApp({ store, logger = false }: AppOptions) {
-  const app = Fastify({ logger, forceCloseConnections: 'idle' }).withTypeProvider<ZodTypeProvider>();
+export async function buildApp({ store, logger = false, dataDir, security }: AppOptions) {
+  const settings = securitySettings(security);
+  const app = Fastify({
+    logger,
+    forceCloseConnections: 'idle',
+    bodyLimit: BODY_LIMIT,
+    // A request id a proxy passed along is kept when it looks like one; otherwise a new UUID.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  await app.register(accessPlugin, { settings });
   await app.register(errorHandler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    // The console is a Vite-built react-admin SPA served from this origin: own scripts only; MUI
+    // (emotion) injects <style> elements, hence inline styles.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: settings.corsOrigins.length > 0 ? settings.corsOrigins : false,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'Idempotency-Key', 'X-Correlation-Id', 'X-Request-Id'],
+    exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(context.statusCode, 'rate_limited', `too many requests; try again in ${context.after}`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Back office API', version: '0.1.0' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: settings.cookieName } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
   await app.register(eventStorePlugin, { store });
+  await app.register(sessionsPlugin, { dataDir, settings });
   for (const routes of routePlugins) await app.register(routes);
+  await app.register(consolePlugin); // the console (dist/admin-ui) at `/`: last, after every route
   return app;
 }
 

@@ -3,6 +3,7 @@ import { openEventStore } from '../events/open';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { loggerOptions } from './logger';
+import { ensureFirstAdmin } from './security/bootstrap';
 
 async function main() {
   let config;
@@ -17,7 +18,20 @@ async function main() {
   }
 
   const store = await openEventStore(config);
-  const app = await buildApp({ store, logger: loggerOptions(config.logLevel) });
+  const app = await buildApp({
+    store,
+    logger: loggerOptions(config.logLevel),
+    dataDir: config.dataDir,
+    security: {
+      corsOrigins: config.corsOrigins,
+      cookieSecure: config.cookieSecure,
+      sessionIdleMs: config.sessionIdleMs,
+      sessionMaxMs: config.sessionMaxMs,
+      loginLockAfter: config.loginLockAfter,
+      loginLockMs: config.loginLockMs,
+    },
+  });
+  await ensureFirstAdmin(store, config.admin, (line) => process.stdout.write(`${line}\n`));
 
   let stopping = false;
   const stop = async (signal: string) => {

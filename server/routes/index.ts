@@ -1,5 +1,7 @@
 // Every route plugin of the API, registered by app.ts in this order. Add a domain's routes here.
 import type { FastifyPluginAsync } from 'fastify';
+import auth from './auth';
 import health from './health';
+import staff from './staff';
 
-export const routePlugins: FastifyPluginAsync[] = [health];
+export const routePlugins: FastifyPluginAsync[] = [health, auth, staff];

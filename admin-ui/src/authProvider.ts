@@ -1,0 +1,128 @@
+// Sign-in against the server's cookie session: the session lives in an HTTP-only cookie the
+// console never sees; it only learns who is signed in from /api/auth/login and /api/auth/me.
+//   POST /api/auth/login {username, password} → 200 {id, username, displayName, roles} + cookie
+//   POST /api/auth/logout
+//   GET  /api/auth/me → 200 same shape, or 401
+// A 401 from any call ends the session (react-admin goes to the login page); a 403 keeps it (the
+// call's error message is shown).
+import { HttpError, type AuthProvider, type UserIdentity } from 'react-admin';
+import { isAllowed } from './resources';
+import { isRole, type Role } from './roles';
+
+export interface StaffUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+}
+
+const api = '/api/auth';
+
+/** The signed-in user as last confirmed by the server (undefined: not asked yet). */
+let current: Promise<StaffUser | null> | undefined;
+
+function parseUser(json: unknown): StaffUser {
+  const u = json as Partial<Record<keyof StaffUser, unknown>> | null;
+  if (!u || (typeof u.id !== 'string' && typeof u.id !== 'number') || typeof u.username !== 'string') {
+    throw new Error('ra.notification.http_error');
+  }
+  return {
+    id: String(u.id),
+    username: u.username,
+    displayName: typeof u.displayName === 'string' && u.displayName ? u.displayName : u.username,
+    roles: Array.isArray(u.roles) ? u.roles.filter(isRole) : [],
+  };
+}
+
+async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return fetch(`${api}/${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function errorOf(response: Response, fallback: string): Promise<HttpError> {
+  let json: { message?: unknown } | undefined;
+  try {
+    json = (await response.json()) as { message?: unknown };
+  } catch {
+    json = undefined;
+  }
+  const message = typeof json?.message === 'string' && json.message ? json.message : fallback;
+  return new HttpError(message, response.status, json);
+}
+
+async function fetchMe(): Promise<StaffUser | null> {
+  const response = await call('GET', 'me');
+  if (response.status === 401) return null;
+  if (!response.ok) throw await errorOf(response, 'ra.message.auth_error');
+  return parseUser(await response.json());
+}
+
+async function me(): Promise<StaffUser | null> {
+  current ??= fetchMe().catch((error: unknown) => {
+    current = undefined;
+    throw error;
+  });
+  return current;
+}
+
+async function requireUser(): Promise<StaffUser> {
+  const user = await me();
+  if (!user) throw new HttpError('ra.auth.auth_check_error', 401);
+  return user;
+}
+
+export const authProvider: AuthProvider = {
+  async login({ username, password }: { username: string; password: string }) {
+    current = undefined;
+    const response = await call('POST', 'login', { username, password });
+    if (!response.ok) {
+      // 401 and 400 carry the server's own words ("wrong username or password", "account disabled").
+      throw await errorOf(response, 'ra.auth.sign_in_error');
+    }
+    const user = parseUser(await response.json());
+    current = Promise.resolve(user);
+  },
+
+  async logout() {
+    // Skip the call only when the server already said nobody is signed in.
+    const known = current ? await current.catch(() => undefined) : undefined;
+    current = Promise.resolve(null);
+    if (known !== null) await call('POST', 'logout').catch(() => undefined);
+    current = undefined;
+  },
+
+  async checkAuth() {
+    // Asks the server each time (page changes): a session ended elsewhere is noticed at once.
+    current = undefined;
+    await requireUser();
+  },
+
+  async checkError(error: { status?: number } | undefined) {
+    if (error?.status === 401) {
+      current = Promise.resolve(null);
+      throw new HttpError('ra.notification.logged_out', 401);
+    }
+    // 403 and everything else: stay signed in; the failed call shows its own message.
+  },
+
+  async getIdentity(): Promise<UserIdentity> {
+    const user = await requireUser();
+    return { id: user.id, fullName: user.displayName, username: user.username, roles: user.roles };
+  },
+
+  async getPermissions(): Promise<Role[]> {
+    const user = await me();
+    return user ? user.roles : [];
+  },
+
+  async canAccess({ resource, action }: { resource: string; action: string }) {
+    const user = await me();
+    return user ? isAllowed(user.roles, resource, action) : false;
+  },
+};

@@ -1,0 +1,55 @@
+// Security settings of one running app: session lifetimes, login throttling, rate limits, CORS.
+// The defaults are for production; tests pass a clock and smaller numbers to buildApp.
+import { DEFAULT_LOG_N } from './password';
+
+export interface RateLimitSetting {
+  /** Requests allowed per window and client address. */
+  max: number;
+  timeWindowMs: number;
+}
+
+export interface SecuritySettings {
+  /** The clock of sessions, login throttling and event metadata (`at`). */
+  now: () => Date;
+  cookieName: string;
+  /** Secure attribute of the session cookie: on whenever the console is served over HTTPS. */
+  cookieSecure: boolean;
+  /** A session ends after this long without a request... */
+  sessionIdleMs: number;
+  /** ...and in any case this long after login. */
+  sessionMaxMs: number;
+  /** Failed logins for one username before each further attempt has to wait. */
+  loginSlowdownAfter: number;
+  /** The first wait; it doubles with every further failure. */
+  loginSlowdownBaseMs: number;
+  /** Failed logins for one username that lock it... */
+  loginLockAfter: number;
+  /** ...for this long. */
+  loginLockMs: number;
+  loginRateLimit: RateLimitSetting;
+  couponCheckRateLimit: RateLimitSetting;
+  /** Browser origins allowed to call the API from another origin (the console in development). */
+  corsOrigins: string[];
+  /** scrypt cost (log2 N) for new password hashes. */
+  passwordHashLogN: number;
+}
+
+export const defaultSecuritySettings: SecuritySettings = {
+  now: () => new Date(),
+  cookieName: 'bo_session',
+  cookieSecure: false,
+  sessionIdleMs: 60 * 60_000,
+  sessionMaxMs: 12 * 60 * 60_000,
+  loginSlowdownAfter: 3,
+  loginSlowdownBaseMs: 1_000,
+  loginLockAfter: 10,
+  loginLockMs: 15 * 60_000,
+  loginRateLimit: { max: 30, timeWindowMs: 60_000 },
+  couponCheckRateLimit: { max: 30, timeWindowMs: 60_000 },
+  corsOrigins: [],
+  passwordHashLogN: DEFAULT_LOG_N,
+};
+
+export function securitySettings(overrides: Partial<SecuritySettings> = {}): SecuritySettings {
+  return { ...defaultSecuritySettings, ...overrides };
+}

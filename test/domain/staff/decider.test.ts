@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { StaffEvent } from '../../../events/staff';
+import {
+  changePassword,
+  changeRoles,
+  checkRoles,
+  claimUsername,
+  createUser,
+  disableUser,
+  enableUser,
+  staffAggregate,
+  usernameGuard,
+  usernameKey,
+  usernameStream,
+} from '../../../server/domain/staff/decider';
+import { specFor } from '../gwt';
+
+const spec = specFor(staffAggregate);
+const guard = specFor(usernameGuard);
+
+const ID = '7d0f4a52-5d0c-4d8e-9f1e-0a8a4b1c2d3e';
+const ADMIN = 'a1111111-1111-4111-8111-111111111111';
+
+const created: StaffEvent = {
+  type: 'StaffUserCreated',
+  data: { userId: ID, username: 'Maria.Rossi', displayName: 'Maria Rossi', roles: ['operator'], passwordHash: 'h0' },
+};
+const disabled: StaffEvent = { type: 'StaffUserDisabled', data: { userId: ID } };
+
+describe('staff user: create', () => {
+  it('creates a user with trimmed names and roles in catalogue order', () => {
+    spec
+      .given([])
+      .when((s) =>
+        createUser(s, { userId: ID, username: ' Maria.Rossi ', displayName: '  Maria   Rossi ', roles: ['supervisor', 'operator', 'operator'], passwordHash: 'h0' }),
+      )
+      .then([
+        {
+          type: 'StaffUserCreated',
+          data: { userId: ID, username: 'Maria.Rossi', displayName: 'Maria Rossi', roles: ['operator', 'supervisor'], passwordHash: 'h0' },
+        },
+      ]);
+  });
+
+  it('refuses a user that exists, bad usernames, empty display names and unknown or no roles', () => {
+    spec.given([created]).when((s) => createUser(s, { ...created.data })).then({ error: 'staff_user_exists', kind: 'conflict' });
+    for (const username of ['ab', '-maria', 'maria rossi', 'x'.repeat(65), 'maría']) {
+      spec.given([]).when((s) => createUser(s, { ...created.data, username })).then({ error: 'invalid_input', kind: 'invalid', field: 'username' });
+    }
+    spec.given([]).when((s) => createUser(s, { ...created.data, displayName: '   ' })).then({ error: 'invalid_input', field: 'displayName' });
+    spec.given([]).when((s) => createUser(s, { ...created.data, roles: [] })).then({ error: 'invalid_input', field: 'roles' });
+    spec.given([]).when((s) => createUser(s, { ...created.data, roles: ['cashier'] })).then({ error: 'invalid_input', field: 'roles' });
+  });
+
+  it('folds a user: password version starts at 0 and counts changes; disable and enable', () => {
+    const state = spec
+      .given([
+        created,
+        { type: 'StaffPasswordChanged', data: { userId: ID, passwordHash: 'h1', by: 'self' } },
+        { type: 'StaffRolesChanged', data: { userId: ID, roles: ['accountant'] } },
+        disabled,
+      ])
+      .state();
+    expect(state).toMatchObject({ exists: true, passwordHash: 'h1', passwordVersion: 1, roles: ['accountant'], disabled: true });
+    expect(spec.given([created, disabled, { type: 'StaffUserEnabled', data: { userId: ID } }]).state()).toMatchObject({ disabled: false });
+  });
+});
+
+describe('staff user: roles', () => {
+  it('changes roles, does nothing when they are the same, and refuses an unknown user', () => {
+    spec.given([created]).when((s) => changeRoles(s, { userId: ID, roles: ['supervisor'], actorId: ADMIN })).then([
+      { type: 'StaffRolesChanged', data: { userId: ID, roles: ['supervisor'] } },
+    ]);
+    spec.given([created]).when((s) => changeRoles(s, { userId: ID, roles: ['operator'], actorId: ADMIN })).thenNothing();
+    spec.given([]).when((s) => changeRoles(s, { userId: ID, roles: ['operator'], actorId: ADMIN })).then({ error: 'staff_user_not_found', kind: 'not_found' });
+  });
+
+  it('an admin cannot take the admin role from themselves', () => {
+    const admin: StaffEvent = { type: 'StaffUserCreated', data: { ...created.data, userId: ADMIN, roles: ['admin'] } };
+    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['operator'], actorId: ADMIN })).then({ error: 'cannot_remove_own_admin', kind: 'rule' });
+    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['admin', 'accountant'], actorId: ADMIN })).then([
+      { type: 'StaffRolesChanged', data: { userId: ADMIN, roles: ['accountant', 'admin'] } },
+    ]);
+  });
+
+  it('orders roles as the catalogue does', () => {
+    expect(checkRoles(['admin', 'operator'])).toEqual(['operator', 'admin']);
+  });
+});
+
+describe('staff user: password', () => {
+  it('the user changes their own; an admin resets someone else', () => {
+    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'self', actorId: ID })).then([
+      { type: 'StaffPasswordChanged', data: { userId: ID, passwordHash: 'h1', by: 'self' } },
+    ]);
+    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'admin', actorId: ADMIN })).then([
+      { type: 'StaffPasswordChanged', data: { userId: ID, passwordHash: 'h1', by: 'admin' } },
+    ]);
+  });
+
+  it('refuses a reset of one’s own password, a "self" change for another user, and a disabled user', () => {
+    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'admin', actorId: ID })).then({ error: 'use_change_password' });
+    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'self', actorId: ADMIN })).then({ error: 'not_yourself' });
+    spec.given([created, disabled]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'admin', actorId: ADMIN })).then({ error: 'staff_user_disabled' });
+  });
+});
+
+describe('staff user: disable and enable', () => {
+  it('disables once, enables once', () => {
+    spec.given([created]).when((s) => disableUser(s, { userId: ID, actorId: ADMIN })).then([disabled]);
+    spec.given([created, disabled]).when((s) => disableUser(s, { userId: ID, actorId: ADMIN })).thenNothing();
+    spec.given([created, disabled]).when((s) => enableUser(s, { userId: ID })).then([{ type: 'StaffUserEnabled', data: { userId: ID } }]);
+    spec.given([created]).when((s) => enableUser(s, { userId: ID })).thenNothing();
+  });
+
+  it('nobody disables themselves; unknown users are not found', () => {
+    spec.given([created]).when((s) => disableUser(s, { userId: ID, actorId: ID })).then({ error: 'cannot_disable_self' });
+    spec.given([]).when((s) => disableUser(s, { userId: ID, actorId: ADMIN })).then({ error: 'staff_user_not_found', kind: 'not_found' });
+    spec.given([]).when((s) => enableUser(s, { userId: ID })).then({ error: 'staff_user_not_found' });
+  });
+});
+
+describe('username guard', () => {
+  it('claims a free username, repeats idempotently for the same user, refuses another', () => {
+    guard.given([]).when((s) => claimUsername(s, { username: 'Maria.Rossi', userId: ID })).then([
+      { type: 'StaffUsernameClaimed', data: { username: 'Maria.Rossi', userId: ID } },
+    ]);
+    const claimed: StaffEvent = { type: 'StaffUsernameClaimed', data: { username: 'Maria.Rossi', userId: ID } };
+    guard.given([claimed]).when((s) => claimUsername(s, { username: 'maria.rossi', userId: ID })).thenNothing();
+    guard.given([claimed]).when((s) => claimUsername(s, { username: 'MARIA.ROSSI', userId: ADMIN })).then({
+      error: 'username_taken',
+      kind: 'conflict',
+      field: 'username',
+    });
+  });
+
+  it('is one stream per case-insensitive username', () => {
+    expect(usernameKey(' Maria.Rossi ')).toBe('maria.rossi');
+    expect(usernameStream('MARIA.rossi')).toBe('staff-username-maria.rossi');
+  });
+});
