@@ -22,6 +22,7 @@ import accessPlugin, { HttpError } from './plugins/app/access';
 import consolePlugin from './plugins/app/console';
 import errorHandler from './plugins/app/errorHandler';
 import eventStorePlugin from './plugins/app/eventStore';
+import idempotencyPlugin from './plugins/app/idempotency';
 import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
 import { securitySettings, type SecuritySettings } from './security/settings';
@@ -106,6 +107,7 @@ export async function buildApp({ store, logger = false, dataDir, security }: App
 
   await app.register(eventStorePlugin, { store });
   await app.register(sessionsPlugin, { dataDir, settings });
+  await app.register(idempotencyPlugin, { dataDir });
   for (const routes of routePlugins) await app.register(routes);
   await app.register(consolePlugin); // the console (dist/admin-ui) at `/`: last, after every route
   return app;

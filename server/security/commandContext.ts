@@ -13,7 +13,7 @@ import { HttpError, unauthenticated } from '../plugins/app/access';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 /** Printable ASCII without spaces, as most clients generate them (UUIDs, ULIDs, hashes). */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];

@@ -1,0 +1,97 @@
+// Idempotency-Key: a command sent again with the same key (a double click, a retry after a lost
+// answer) gets the first answer back and appends nothing. Answers are kept per user in
+// DATA_DIR/server.db for a day. A key reused for a different request is refused; a duplicate that
+// arrives while the first is still running is told so, instead of running twice.
+import Database from 'better-sqlite3';
+import fp from 'fastify-plugin';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { IDEMPOTENCY_KEY } from '../../security/commandContext';
+import { HttpError } from './access';
+
+const KEEP_MS = 24 * 60 * 60_000;
+const IN_FLIGHT = 0;
+
+interface StoredAnswer {
+  request_hash: string;
+  status: number;
+  content_type: string | null;
+  payload: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { userId: string; key: string } | null;
+  }
+}
+
+export default fp<{ dataDir?: string | undefined }>(
+  async (app, { dataDir }) => {
+    let file = ':memory:';
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      file = join(dataDir, 'server.db');
+    }
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(`CREATE TABLE IF NOT EXISTS idempotent_answers (
+      user_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+      status INTEGER NOT NULL, content_type TEXT, payload TEXT, created INTEGER NOT NULL,
+      PRIMARY KEY (user_id, key))`);
+    const stmt = {
+      claim: db.prepare(
+        'INSERT INTO idempotent_answers (user_id, key, request_hash, status, created) VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING',
+      ),
+      find: db.prepare<[string, string], StoredAnswer>(
+        'SELECT request_hash, status, content_type, payload FROM idempotent_answers WHERE user_id = ? AND key = ?',
+      ),
+      answer: db.prepare('UPDATE idempotent_answers SET status = ?, content_type = ?, payload = ? WHERE user_id = ? AND key = ?'),
+      release: db.prepare('DELETE FROM idempotent_answers WHERE user_id = ? AND key = ?'),
+      purge: db.prepare('DELETE FROM idempotent_answers WHERE created < ?'),
+    };
+    app.addHook('onClose', async () => db.close());
+    app.decorateRequest('idempotency', null);
+
+    app.addHook('preHandler', async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      // A malformed key is refused by the command itself (commandContext), with a 400 naming the header.
+      if (request.method !== 'POST' || typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key) || !request.staff) return;
+      const userId = request.staff.userId;
+      const hash = createHash('sha256')
+        .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+        .digest('base64url');
+      const now = Date.now();
+      stmt.purge.run(now - KEEP_MS);
+      if (stmt.claim.run(userId, key, hash, now).changes === 1) {
+        request.idempotency = { userId, key };
+        return;
+      }
+      const previous = stmt.find.get(userId, key)!;
+      if (previous.request_hash !== hash) {
+        throw new HttpError(422, 'idempotency_key_reused', 'Idempotency-Key: already used for a different request');
+      }
+      if (previous.status === IN_FLIGHT) {
+        throw new HttpError(409, 'idempotency_key_in_flight', 'the same request is still being processed; wait for its answer');
+      }
+      reply.header('idempotent-replayed', 'true');
+      if (previous.content_type) reply.header('content-type', previous.content_type);
+      return reply.status(previous.status).send(previous.payload ?? undefined);
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const claim = request.idempotency;
+      if (!claim) return payload;
+      // A failure of ours (5xx) is not an answer: the client may try again with the same key.
+      if (reply.statusCode >= 500 || (payload !== null && payload !== undefined && typeof payload !== 'string')) {
+        stmt.release.run(claim.userId, claim.key);
+      } else {
+        const contentType = reply.getHeader('content-type');
+        stmt.answer.run(reply.statusCode, contentType ? String(contentType) : null, payload ?? null, claim.userId, claim.key);
+      }
+      return payload;
+    });
+  },
+  { name: 'idempotency', dependencies: ['access'] },
+);
