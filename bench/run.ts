@@ -5,6 +5,7 @@
 // A module is `{ name, run() }` in bench/; add new ones to `modules` below. With filter arguments,
 // only the modules whose name contains one of them (case-insensitive) run.
 import { eventStoreBench } from './eventStore';
+import { projectionsBench } from './projections';
 
 export interface Figure {
   /** What was measured, e.g. "append, 1 writer". */
@@ -23,7 +24,7 @@ export interface BenchModule {
   run(): Promise<Figure[]>;
 }
 
-const modules: BenchModule[] = [eventStoreBench];
+const modules: BenchModule[] = [eventStoreBench, projectionsBench];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -6,20 +6,52 @@
 // `t('customers')`, which gives the physical table of the version being built (`customers__v3`).
 // Readers query the logical name, a view that the runner points at the live version; a rebuild after
 // a version change fills fresh tables while the old ones keep serving, then swaps the views.
+// Indexes live beside the tables of their version, so name them from the table too
+// (`CREATE INDEX ${t('customers')}_by_name ON ${t('customers')} (name)`).
+//
+// Bump `version` whenever what `setup` or `apply` writes changes: the runner rebuilds the projection
+// from the first event into fresh tables, and swaps them in when the rebuild has caught up.
 import type Database from 'better-sqlite3';
 import type { DecodedEvent } from '../events/catalogue';
 
 export type TableName = (logical: string) => string;
 
-export interface Projection {
+type AnyEvent = { type: string; data: unknown };
+
+/** A decoded event of the union E, discriminated by `type`, so `switch (event.type)` narrows `data`. */
+export type ProjectedEvent<E extends AnyEvent = AnyEvent> = E extends AnyEvent ? DecodedEvent<E> : never;
+
+export interface Projection<E extends AnyEvent = AnyEvent> {
   name: string;
   version: number;
   /** Logical names of the tables it owns (each gets a view of that name for readers). */
   tables: readonly string[];
   /** Event types it handles; the others only advance its checkpoint. */
-  handles: readonly string[];
+  handles: readonly E['type'][];
   /** Creates its tables and indexes (physical names through `t`). Called on a fresh version only. */
   setup(db: Database.Database, t: TableName): void;
-  /** Applies one event; synchronous, inside the runner's transaction; throw to stop the projection. */
-  apply(db: Database.Database, event: DecodedEvent, t: TableName): void;
+  /**
+   * Applies one event; synchronous, inside the runner's transaction; throw to stop the projection.
+   * The event object is shared with the other projections of the batch: read it, do not change it.
+   */
+  apply(db: Database.Database, event: ProjectedEvent<E>, t: TableName): void;
+}
+
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, prepared once per connection and SQL text. Preparing costs far more than
+ * running, so `apply` should reach its statements through here:
+ * `statement(db, \`UPDATE ${t('customers')} SET name = ? WHERE id = ?\`).run(name, id)`.
+ * The statement is shared by every caller of the same SQL: a mode set on it (pluck, raw) sticks.
+ */
+export function statement<P extends unknown[] | {} = unknown[], R = unknown>(
+  db: Database.Database,
+  sql: string,
+): Database.Statement<P, R> {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) cache.set(sql, (prepared = db.prepare(sql)));
+  return prepared as unknown as Database.Statement<P, R>;
 }

@@ -22,7 +22,10 @@ import accessPlugin, { HttpError } from './plugins/app/access';
 import consolePlugin from './plugins/app/console';
 import errorHandler from './plugins/app/errorHandler';
 import eventStorePlugin from './plugins/app/eventStore';
+import { catalogue } from '../events/index';
+import { projections } from '../projections/index';
 import idempotencyPlugin from './plugins/app/idempotency';
+import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/projections';
 import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
 import { securitySettings, type SecuritySettings } from './security/settings';
@@ -39,9 +42,11 @@ export interface AppOptions {
   dataDir?: string | undefined;
   /** Clock, session lifetimes, login throttling, rate limits, CORS origins (defaults: production). */
   security?: Partial<SecuritySettings> | undefined;
+  /** The read side: every projection of the back office unless a test brings its own. */
+  readSide?: Pick<ProjectionsPluginOptions, 'projections' | 'catalogue'>;
 }
 
-export async function buildApp({ store, logger = false, dataDir, security }: AppOptions) {
+export async function buildApp({ store, logger = false, dataDir, security, readSide }: AppOptions) {
   const settings = securitySettings(security);
   const app = Fastify({
     logger,
@@ -106,6 +111,7 @@ export async function buildApp({ store, logger = false, dataDir, security }: App
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(eventStorePlugin, { store });
+  await app.register(projectionsPlugin, { ...(readSide ?? { projections, catalogue }), dataDir });
   await app.register(sessionsPlugin, { dataDir, settings });
   await app.register(idempotencyPlugin, { dataDir });
   for (const routes of routePlugins) await app.register(routes);

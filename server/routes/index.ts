@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import auth from './auth';
 import health from './health';
+import projections from './projections';
 import staff from './staff';
 
-export const routePlugins: FastifyPluginAsync[] = [health, auth, staff];
+export const routePlugins: FastifyPluginAsync[] = [health, auth, staff, projections];

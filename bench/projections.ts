@@ -1,0 +1,446 @@
+// The projection runner (projections/runner.ts) over 1,000,000 events of the embedded store:
+//   - rebuild of five representative projections at once (customers, orders, devices, invoices,
+//     daily sales: inserts, updates by key, upserted aggregates), from the first event into a fresh
+//     read-model database, in events per second (target: 50,000), with RSS samples to show memory
+//     stays flat;
+//   - beside it, the limit without projections: the catch-up subscription plus decoding (zod) of the
+//     events the projections handle, which every rebuild pays;
+//   - live: the time from an append to its being visible in every read model (runner.waitFor).
+// The events are representative of the back office (a bench catalogue of the same shape: zod
+// schemas of a few fields and nested order lines, the real metadata schema), so this bench does not
+// move when the domain catalogue changes. Everything lives in a temp directory, removed at the end.
+// The rebuild is also given per CPU-second of the process, which a busy machine does not distort.
+// BENCH_PROJECTION_EVENTS=200000 runs it over fewer events (for a quick look, or a profile through
+// `internals`).
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createSqliteStore } from '../events/adapters/sqlite';
+import { EventCatalogue, defineEvent, type EventOf } from '../events/catalogue';
+import type { EventStore, EventToAppend } from '../events/port';
+import { statement, type Projection } from '../projections/projection';
+import { openReadModelDb } from '../projections/readModelDb';
+import { ProjectionRunner } from '../projections/runner';
+import type { BenchModule, Figure } from './run';
+
+const TOTAL_EVENTS = Number(process.env.BENCH_PROJECTION_EVENTS ?? 1_000_000);
+const FILL_BATCH = 1000;
+const FILL_IN_FLIGHT = 4;
+const LIVE_SAMPLES = 200;
+const TARGET = 50_000;
+
+// --- a representative catalogue ------------------------------------------------------------------
+
+const money = z.number().int().nonnegative();
+const customerRegistered = defineEvent(
+  'CustomerRegistered',
+  z.object({
+    customerId: z.string().min(1),
+    kind: z.enum(['person', 'company']),
+    name: z.string().min(1),
+    taxCode: z.string().min(11).max(16),
+    email: z.email(),
+    city: z.string(),
+  }),
+);
+const orderPlaced = defineEvent(
+  'OrderPlaced',
+  z.object({
+    orderId: z.string().min(1),
+    customerId: z.string().min(1),
+    lines: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive(), unitPriceCents: money })).min(1),
+    totalCents: money,
+    currency: z.literal('EUR'),
+  }),
+);
+const orderPaid = defineEvent(
+  'OrderPaid',
+  z.object({ orderId: z.string(), paymentId: z.string(), amountCents: money, method: z.enum(['card', 'cash', 'transfer']) }),
+);
+const deviceAssigned = defineEvent(
+  'DeviceAssigned',
+  z.object({ deviceId: z.string(), serial: z.string(), model: z.string(), orderId: z.string(), customerId: z.string() }),
+);
+const invoiceIssued = defineEvent(
+  'InvoiceIssued',
+  z.object({
+    invoiceId: z.string(),
+    number: z.number().int().positive(),
+    year: z.number().int(),
+    orderId: z.string(),
+    customerId: z.string(),
+    netCents: money,
+    vatCents: money,
+  }),
+);
+const definitions = [customerRegistered, orderPlaced, orderPaid, deviceAssigned, invoiceIssued];
+type BenchEvent =
+  | EventOf<typeof customerRegistered>
+  | EventOf<typeof orderPlaced>
+  | EventOf<typeof orderPaid>
+  | EventOf<typeof deviceAssigned>
+  | EventOf<typeof invoiceIssued>;
+const catalogue = new EventCatalogue<BenchEvent>(definitions);
+
+// --- events: cycles of 10 per customer, one of them of a type no projection handles --------------
+
+const BASE_TIME = Date.parse('2025-01-01T08:00:00.000Z');
+const MODELS = ['SIG-PAD-10', 'SIG-PAD-13', 'SIG-PEN-2', 'SIG-KIOSK-1'] as const;
+
+function eventData(n: number): { type: string; data: unknown } {
+  const c = Math.floor(n / 10);
+  const customerId = `CUS-${String(c).padStart(7, '0')}`;
+  const order = (k: number) => `ORD-${String(c * 3 + k).padStart(8, '0')}`;
+  switch (n % 10) {
+    case 0:
+      return {
+        type: 'CustomerRegistered',
+        data: {
+          customerId,
+          kind: c % 5 === 0 ? 'company' : 'person',
+          name: `Customer ${c}`,
+          taxCode: `RSSMRA80A01H${String(c % 1000).padStart(3, '0')}Z`,
+          email: `customer${c}@example.it`,
+          city: ['Milano', 'Roma', 'Torino', 'Napoli'][c % 4],
+        },
+      };
+    case 1:
+    case 2:
+    case 3: {
+      const quantity = 1 + (n % 3);
+      return {
+        type: 'OrderPlaced',
+        data: {
+          orderId: order(n % 10),
+          customerId,
+          lines: [{ productId: MODELS[n % 4], quantity, unitPriceCents: 18_900 }],
+          totalCents: quantity * 18_900,
+          currency: 'EUR',
+        },
+      };
+    }
+    case 4:
+    case 5:
+      return {
+        type: 'OrderPaid',
+        data: { orderId: order((n % 10) - 3), paymentId: `PAY-${n}`, amountCents: 18_900, method: n % 2 ? 'card' : 'transfer' },
+      };
+    case 6:
+    case 7:
+      return {
+        type: 'DeviceAssigned',
+        data: { deviceId: `DEV-${n}`, serial: `SN${n}`, model: MODELS[c % 4], orderId: order((n % 10) - 5), customerId },
+      };
+    case 8:
+      return {
+        type: 'InvoiceIssued',
+        data: { invoiceId: `INV-${n}`, number: 1 + c, year: 2025, orderId: order(1), customerId, netCents: 18_900, vatCents: 4_158 },
+      };
+    default:
+      return { type: 'CouponChecked', data: { code: `CPN-${n}`, valid: n % 3 === 0 } };
+  }
+}
+
+function makeEvent(n: number, correlationId: string): EventToAppend {
+  const { type, data } = eventData(n);
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: {
+      actor: { userId: `u-${1000 + (n % 40)}`, role: 'operator' },
+      at: new Date(BASE_TIME + n * 1000).toISOString(),
+      correlationId,
+      causationId: null,
+      schemaVersion: 1,
+    },
+  };
+}
+
+// --- representative projections --------------------------------------------------------------------
+
+type P = Projection<BenchEvent>;
+
+const customers: P = {
+  name: 'customers',
+  version: 1,
+  tables: ['customers', 'customer_orders'],
+  handles: ['CustomerRegistered', 'OrderPlaced', 'OrderPaid'],
+  setup(db, t) {
+    db.exec(`CREATE TABLE ${t('customers')} (id TEXT PRIMARY KEY, kind TEXT, name TEXT, tax_code TEXT, email TEXT, city TEXT,
+      orders INTEGER NOT NULL DEFAULT 0, ordered_cents INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0)`);
+    db.exec(`CREATE INDEX ${t('customers')}_by_name ON ${t('customers')} (name)`);
+    db.exec(`CREATE TABLE ${t('customer_orders')} (order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL) WITHOUT ROWID`);
+  },
+  apply(db, e, t) {
+    const table = t('customers');
+    if (e.type === 'CustomerRegistered') {
+      const d = e.data;
+      statement(db, `INSERT INTO ${table} (id, kind, name, tax_code, email, city) VALUES (?, ?, ?, ?, ?, ?)`).run(
+        d.customerId, d.kind, d.name, d.taxCode, d.email, d.city,
+      );
+    } else if (e.type === 'OrderPlaced') {
+      statement(db, `UPDATE ${table} SET orders = orders + 1, ordered_cents = ordered_cents + ? WHERE id = ?`).run(
+        e.data.totalCents,
+        e.data.customerId,
+      );
+      statement(db, `INSERT INTO ${t('customer_orders')} VALUES (?, ?)`).run(e.data.orderId, e.data.customerId);
+    } else if (e.type === 'OrderPaid') {
+      // A payment names the order only: the customer is looked up in the projection's own table.
+      const customerId = statement<[string], string>(db, `SELECT customer_id FROM ${t('customer_orders')} WHERE order_id = ?`)
+        .pluck()
+        .get(e.data.orderId);
+      if (customerId) statement(db, `UPDATE ${table} SET paid_cents = paid_cents + ? WHERE id = ?`).run(e.data.amountCents, customerId);
+    }
+  },
+};
+
+const orders: P = {
+  name: 'orders',
+  version: 1,
+  tables: ['orders'],
+  handles: ['OrderPlaced', 'OrderPaid', 'DeviceAssigned'],
+  setup(db, t) {
+    db.exec(`CREATE TABLE ${t('orders')} (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, lines TEXT NOT NULL,
+      total_cents INTEGER NOT NULL, paid_cents INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, devices INTEGER NOT NULL DEFAULT 0,
+      placed_at TEXT NOT NULL)`);
+    db.exec(`CREATE INDEX ${t('orders')}_by_customer ON ${t('orders')} (customer_id)`);
+    db.exec(`CREATE INDEX ${t('orders')}_by_status ON ${t('orders')} (status, placed_at)`);
+  },
+  apply(db, e, t) {
+    const table = t('orders');
+    if (e.type === 'OrderPlaced') {
+      statement(db, `INSERT INTO ${table} (id, customer_id, lines, total_cents, status, placed_at) VALUES (?, ?, ?, ?, 'placed', ?)`).run(
+        e.data.orderId, e.data.customerId, JSON.stringify(e.data.lines), e.data.totalCents, e.metadata.at,
+      );
+    } else if (e.type === 'OrderPaid') {
+      statement(db, `UPDATE ${table} SET paid_cents = paid_cents + ?, status = 'paid' WHERE id = ?`).run(e.data.amountCents, e.data.orderId);
+    } else if (e.type === 'DeviceAssigned') {
+      statement(db, `UPDATE ${table} SET devices = devices + 1 WHERE id = ?`).run(e.data.orderId);
+    }
+  },
+};
+
+const devices: P = {
+  name: 'devices',
+  version: 1,
+  tables: ['devices'],
+  handles: ['DeviceAssigned'],
+  setup(db, t) {
+    db.exec(`CREATE TABLE ${t('devices')} (id TEXT PRIMARY KEY, serial TEXT NOT NULL UNIQUE, model TEXT NOT NULL,
+      order_id TEXT NOT NULL, customer_id TEXT NOT NULL, assigned_at TEXT NOT NULL)`);
+    db.exec(`CREATE INDEX ${t('devices')}_by_customer ON ${t('devices')} (customer_id)`);
+  },
+  apply(db, e, t) {
+    if (e.type !== 'DeviceAssigned') return;
+    statement(db, `INSERT INTO ${t('devices')} VALUES (?, ?, ?, ?, ?, ?)`).run(
+      e.data.deviceId, e.data.serial, e.data.model, e.data.orderId, e.data.customerId, e.metadata.at,
+    );
+  },
+};
+
+const invoices: P = {
+  name: 'invoices',
+  version: 1,
+  tables: ['invoices'],
+  handles: ['InvoiceIssued'],
+  setup(db, t) {
+    db.exec(`CREATE TABLE ${t('invoices')} (id TEXT PRIMARY KEY, number INTEGER NOT NULL, year INTEGER NOT NULL,
+      order_id TEXT NOT NULL, customer_id TEXT NOT NULL, net_cents INTEGER NOT NULL, vat_cents INTEGER NOT NULL, issued_at TEXT NOT NULL)`);
+    db.exec(`CREATE UNIQUE INDEX ${t('invoices')}_by_number ON ${t('invoices')} (year, number)`);
+  },
+  apply(db, e, t) {
+    if (e.type !== 'InvoiceIssued') return;
+    const d = e.data;
+    statement(db, `INSERT INTO ${t('invoices')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      d.invoiceId, d.number, d.year, d.orderId, d.customerId, d.netCents, d.vatCents, e.metadata.at,
+    );
+  },
+};
+
+const dailySales: P = {
+  name: 'daily-sales',
+  version: 1,
+  tables: ['daily_sales'],
+  handles: ['OrderPlaced', 'OrderPaid'],
+  setup(db, t) {
+    db.exec(`CREATE TABLE ${t('daily_sales')} (day TEXT PRIMARY KEY, orders INTEGER NOT NULL DEFAULT 0,
+      ordered_cents INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0)`);
+  },
+  apply(db, e, t) {
+    const day = e.metadata.at.slice(0, 10);
+    const [orders, ordered, paid] =
+      e.type === 'OrderPlaced' ? [1, e.data.totalCents, 0] : e.type === 'OrderPaid' ? [0, 0, e.data.amountCents] : [0, 0, 0];
+    statement(
+      db,
+      `INSERT INTO ${t('daily_sales')} (day, orders, ordered_cents, paid_cents) VALUES (?, ?, ?, ?)
+       ON CONFLICT (day) DO UPDATE SET orders = orders + excluded.orders,
+         ordered_cents = ordered_cents + excluded.ordered_cents, paid_cents = paid_cents + excluded.paid_cents`,
+    ).run(day, orders, ordered, paid);
+  },
+};
+
+const projections: P[] = [customers, orders, devices, invoices, dailySales];
+
+// --- measurements --------------------------------------------------------------------------------
+
+const rssMB = () => process.memoryUsage.rss() / 1048576;
+const progress = (message: string) => process.stderr.write(`  projections: ${message}\n`);
+
+async function fill(store: EventStore): Promise<number> {
+  const t0 = performance.now();
+  let inFlight: Promise<unknown>[] = [];
+  let n = 0;
+  for (let s = 0; s < TOTAL_EVENTS / FILL_BATCH; s++) {
+    const correlationId = randomUUID();
+    const events = Array.from({ length: FILL_BATCH }, () => makeEvent(n++, correlationId));
+    inFlight.push(store.append(`bench-${s}`, events, { expectedRevision: 'no_stream' }));
+    if (inFlight.length >= FILL_IN_FLIGHT) {
+      await Promise.all(inFlight);
+      inFlight = [];
+    }
+  }
+  await Promise.all(inFlight);
+  return (performance.now() - t0) / 1000;
+}
+
+/** The limit: subscription + decoding of the handled events, no projection. */
+async function readAndDecode(store: EventStore, head: number): Promise<number> {
+  const handled = new Set<string>(projections.flatMap((p) => p.handles));
+  const subscription = store.subscribeToAll();
+  const t0 = performance.now();
+  let count = 0;
+  for await (const event of subscription) {
+    count++;
+    if (handled.has(event.type)) catalogue.decode(event);
+    if (event.position >= head) break;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await subscription.stop();
+  if (count !== TOTAL_EVENTS) throw new Error(`read ${count} events, expected ${TOTAL_EVENTS}`);
+  return count / seconds;
+}
+
+interface RebuildResult {
+  perSecond: number;
+  perCpuSecond: number;
+  seconds: number;
+  rss: { start: number; middle: number; end: number; max: number };
+  rows: number;
+}
+
+async function rebuildAll(store: EventStore, file: string, head: number, batchSize?: number): Promise<RebuildResult> {
+  const db = openReadModelDb(file);
+  const runner = new ProjectionRunner({ store, catalogue, db, projections, ...(batchSize ? { batchSize } : {}) });
+  const start = rssMB();
+  let middle = start;
+  let max = start;
+  const sampler = setInterval(() => {
+    const rss = rssMB();
+    max = Math.max(max, rss);
+    if (middle === start && (runner.snapshot()[0]?.position ?? 0) >= head / 2) middle = rss;
+  }, 100);
+  const cpu = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
+  const t0 = performance.now();
+  const cpu0 = cpu();
+  try {
+    await runner.start();
+    await runner.whenCaughtUp();
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = cpu() - cpu0;
+    const failed = runner.snapshot().filter((s) => s.error);
+    if (failed.length > 0) throw new Error(`${failed[0]!.name} failed: ${failed[0]!.error!.message}`);
+    if (runner.snapshot().some((s) => s.position !== head)) throw new Error('a projection did not reach the head');
+    const end = rssMB();
+    const rows = countRows(db);
+    return { perSecond: TOTAL_EVENTS / seconds, perCpuSecond: TOTAL_EVENTS / cpuSeconds, seconds, rss: { start, middle, end, max: Math.max(max, end) }, rows };
+  } finally {
+    clearInterval(sampler);
+    await runner.stop();
+    db.close();
+  }
+}
+
+function countRows(db: Database.Database): number {
+  return ['customers', 'orders', 'devices', 'invoices', 'daily_sales'].reduce(
+    (sum, table) => sum + (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number),
+    0,
+  );
+}
+
+/** Append → visible in every read model, one event at a time, with the runner live. */
+async function liveLatency(store: EventStore, file: string): Promise<{ p50: number; p99: number }> {
+  const db = openReadModelDb(file);
+  const runner = new ProjectionRunner({ store, catalogue, db, projections });
+  try {
+    await runner.start();
+    await runner.whenCaughtUp();
+    const samples: number[] = [];
+    for (let i = 0; i < LIVE_SAMPLES; i++) {
+      const t0 = performance.now();
+      const { position } = await store.append(`live-${i}`, [makeEvent(TOTAL_EVENTS + i, randomUUID())], {
+        expectedRevision: 'no_stream',
+      });
+      if (!(await runner.waitFor(position, undefined, 5000))) throw new Error(`position ${position} not reached in 5 s`);
+      samples.push(performance.now() - t0);
+    }
+    samples.sort((a, b) => a - b);
+    return { p50: samples[Math.floor(samples.length * 0.5)]!, p99: samples[Math.floor(samples.length * 0.99)]! };
+  } finally {
+    await runner.stop();
+    db.close();
+  }
+}
+
+/** For profiling: the pieces of the bench. */
+export const internals = { fill, readAndDecode, rebuildAll, liveLatency, catalogue, projections };
+
+export const projectionsBench: BenchModule = {
+  name: 'projections',
+  async run(): Promise<Figure[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-projections-'));
+    const store = createSqliteStore({ file: join(dir, 'events.db') });
+    try {
+      progress(`filling ${TOTAL_EVENTS.toLocaleString('en-US')} events`);
+      const fillSeconds = await fill(store);
+      const head = await store.headPosition();
+      progress('limit: catch-up subscription + decoding, no projection');
+      const limit = await readAndDecode(store, head);
+      progress(`rebuild of ${projections.length} projections from the first event`);
+      const rebuild = await rebuildAll(store, join(dir, 'read.db'), head);
+      progress(`live: append → visible in every read model (${LIVE_SAMPLES} appends)`);
+      const live = await liveLatency(store, join(dir, 'read.db'));
+      const million = TOTAL_EVENTS.toLocaleString('en-US');
+      return [
+        { name: `fill ${million} events`, value: TOTAL_EVENTS / fillSeconds, unit: 'events/s', note: `${fillSeconds.toFixed(1)} s` },
+        {
+          name: `rebuild ${projections.length} projections over ${million} events`,
+          value: rebuild.perSecond,
+          unit: 'events/s',
+          target: { atLeast: TARGET },
+          note: `${rebuild.seconds.toFixed(1)} s, ${rebuild.rows.toLocaleString('en-US')} rows`,
+        },
+        { name: '  per CPU-second of the process', value: rebuild.perCpuSecond, unit: 'events/s' },
+        { name: '  limit: subscription + decoding only', value: limit, unit: 'events/s' },
+        { name: '  rebuild / limit', value: (100 * rebuild.perSecond) / limit, unit: '%' },
+        { name: '  RSS at start', value: rebuild.rss.start, unit: 'MB' },
+        { name: '  RSS at middle', value: rebuild.rss.middle, unit: 'MB' },
+        { name: '  RSS at end', value: rebuild.rss.end, unit: 'MB' },
+        { name: '  RSS growth during the rebuild', value: rebuild.rss.max - rebuild.rss.start, unit: 'MB', target: { atMost: 200 } },
+        { name: 'live: append → visible, p50', value: live.p50, unit: 'ms' },
+        { name: 'live: append → visible, p99', value: live.p99, unit: 'ms', target: { atMost: 50 } },
+      ];
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default projectionsBench;

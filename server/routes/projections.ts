@@ -1,0 +1,61 @@
+// GET /api/projections: each projection's state, position and lag, for the console and operators.
+// Served as a react-admin list (an `id` per row, the total in Content-Range) so the console can show
+// it with ra-data-simple-rest as it is.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const projectionStatusSchema = z.object({
+  id: z.string().describe('the projection name'),
+  name: z.string(),
+  version: z.number().int().describe('the version in the code, the one being applied'),
+  servingVersion: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the version readers see; the previous one while `version` rebuilds'),
+  state: z.enum(['catching_up', 'live', 'rebuilding', 'failed', 'stopped']),
+  position: z.number().int().nonnegative().describe('global position of the last event handled'),
+  head: z.number().int().nonnegative().describe('global position of the last event in the log'),
+  lagEvents: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('events in the log after `position` (exact on the embedded store, else counted up to a limit)'),
+  lagEventsExact: z.boolean().describe('false when lagEvents stopped at the counting limit (a lower bound)'),
+  lagSeconds: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe('seconds between the recording of the head event and of the last event handled'),
+  error: z
+    .object({
+      message: z.string(),
+      eventPosition: z.number().int().nullable(),
+      eventId: z.string().nullable(),
+      eventType: z.string().nullable(),
+      stream: z.string().nullable(),
+      at: z.string(),
+    })
+    .nullable()
+    .describe('why it stopped, when state is failed'),
+});
+
+const projectionsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/api/projections',
+    {
+      schema: {
+        summary: 'State, position and lag of every projection (read model)',
+        response: { 200: z.array(projectionStatusSchema) },
+      },
+    },
+    async (_request, reply) => {
+      const statuses = await app.projections.status();
+      const end = Math.max(0, statuses.length - 1);
+      reply.header('Content-Range', `projections 0-${end}/${statuses.length}`);
+      return statuses.map((status) => ({ id: status.name, ...status }));
+    },
+  );
+};
+
+export default projectionsRoutes;

@@ -1,0 +1,77 @@
+// The runner through the port on the EventStoreDB adapter (positions are byte offsets there, so the
+// lag in events is counted), against the in-process wire-compatible test server.
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createEventStoreDbStore } from '../../events/adapters/eventstoredb';
+import type { EventStore } from '../../events/port';
+import { openReadModelDb } from '../../projections/readModelDb';
+import { ProjectionRunner } from '../../projections/runner';
+import { EventStoreTestServer } from '../eventstoredb/testServer';
+import { tempDir } from '../support/tmp';
+import { appendMix, buildFromScratch, customersProjection, dump, testCatalogue, totalsProjection } from './fixtures';
+
+let dir: { path: string; remove(): void };
+let server: EventStoreTestServer;
+let store: EventStore;
+
+beforeEach(async () => {
+  dir = tempDir('projections-esdb-');
+  server = await EventStoreTestServer.start({});
+  store = createEventStoreDbStore(server.connectionString);
+});
+
+afterEach(async () => {
+  await store.close();
+  await server.stop();
+  dir.remove();
+});
+
+const isOrderOf = (customerId: string) => (e: { type: string; data: unknown }) =>
+  e.type === 'OrderPlaced' && (e.data as { customerId: string }).customerId === customerId;
+
+it('on the EventStoreDB adapter: builds, fails and reports with a counted lag, follows live appends, resumes after a restart', async () => {
+  await appendMix(store, 0, 300, 1);
+  const open = (failing: boolean) => {
+    const db = openReadModelDb(join(dir.path, 'read.db'));
+    const runner = new ProjectionRunner({
+      store,
+      catalogue: testCatalogue,
+      db,
+      projections: [customersProjection(failing ? { failOn: isOrderOf('c-25') } : {}), totalsProjection()],
+      batchSize: 40,
+    });
+    return { db, runner };
+  };
+
+  let { db, runner } = open(true);
+  await runner.start();
+  await runner.whenCaughtUp();
+  let head = await store.headPosition();
+  const [customers, totals] = await runner.status();
+  // c-25's first order is the 252nd event: 49 events after it (itself included) are not handled.
+  expect(customers).toMatchObject({ state: 'failed', head, lagEvents: 49, lagEventsExact: true });
+  expect(customers!.error).toMatchObject({ eventType: 'OrderPlaced', stream: 'order-251' });
+  expect(customers!.lagSeconds).toEqual(expect.any(Number));
+  expect(totals).toMatchObject({ state: 'live', position: head, lagEvents: 0, lagSeconds: 0 });
+
+  head = await appendMix(store, 300, 310, 1);
+  expect(await runner.waitFor(head, ['totals'])).toBe(true);
+  await runner.stop();
+  db.close();
+
+  await appendMix(store, 310, 400, 1);
+  ({ db, runner } = open(false));
+  await runner.start();
+  await runner.whenCaughtUp();
+  head = await store.headPosition();
+  expect(runner.snapshot().map((s) => [s.state, s.position])).toEqual([
+    ['live', head],
+    ['live', head],
+  ]);
+  const resumed = dump(db);
+  await runner.stop();
+  db.close();
+  expect(resumed).toEqual(
+    await buildFromScratch(store, [customersProjection(), totalsProjection()], join(dir.path, 'scratch.db')),
+  );
+});

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createSqliteStore } from '../../events/adapters/sqlite';
+import type { EventStore } from '../../events/port';
+import { buildApp } from '../../server/app';
+import { TEST_LOG_N, addUser, login } from '../security/support';
+import { tempDir } from '../support/tmp';
+import { appendMix, customersProjection, notesProjection, testCatalogue, totalsProjection } from './fixtures';
+
+let dir: { path: string; remove(): void };
+let store: EventStore;
+
+beforeEach(() => {
+  dir = tempDir('projections-route-');
+  store = createSqliteStore({ file: join(dir.path, 'events.db') });
+});
+
+afterEach(async () => {
+  await store.close();
+  dir.remove();
+});
+
+it('GET /api/projections serves each projection state, position and lag; the runner stops before the store closes', async () => {
+  // The staff user's events are unknown to the test catalogue: they only move the checkpoints.
+  await addUser(store, 'desk', ['operator']);
+  const before = await store.headPosition();
+  const head = await appendMix(store, 0, 120);
+  const failAt = before + 52;
+  const app = await buildApp({
+    store,
+    dataDir: dir.path,
+    security: { passwordHashLogN: TEST_LOG_N },
+    readSide: {
+      projections: [customersProjection({ failOn: (e) => e.position === failAt }), totalsProjection(), notesProjection()],
+      catalogue: testCatalogue,
+    },
+  });
+  await app.ready();
+  expect(existsSync(join(dir.path, 'read.db'))).toBe(true);
+  await app.projections.whenCaughtUp();
+
+  expect((await app.inject({ method: 'GET', url: '/api/projections' })).statusCode).toBe(401);
+  const cookie = await login(app, 'desk');
+  const response = await app.inject({ method: 'GET', url: '/api/projections', headers: { cookie } });
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['content-range']).toBe('projections 0-2/3');
+  const body = response.json();
+  expect(body).toEqual([
+    {
+      id: 'customers',
+      name: 'customers',
+      version: 1,
+      servingVersion: 1,
+      state: 'failed',
+      position: failAt - 1,
+      head,
+      lagEvents: head - (failAt - 1),
+      lagEventsExact: true,
+      lagSeconds: expect.any(Number),
+      error: {
+        message: `cannot handle OrderPlaced at ${failAt}`,
+        eventPosition: failAt,
+        eventId: expect.any(String),
+        eventType: 'OrderPlaced',
+        stream: 'order-51',
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    },
+    expect.objectContaining({ id: 'totals', state: 'live', position: head, lagEvents: 0, lagSeconds: 0, error: null }),
+    expect.objectContaining({ id: 'notes', state: 'live', position: head, lagEvents: 0, lagSeconds: 0, error: null }),
+  ]);
+
+  // The plugin's onClose runs before the event store's: the runner is stopped when the store closes.
+  const runner = app.projections;
+  const close = store.close.bind(store);
+  let statesAtStoreClose: string[] = [];
+  store.close = async () => {
+    statesAtStoreClose = runner.snapshot().map((s) => s.state);
+    return close();
+  };
+  await app.close();
+  expect(statesAtStoreClose).toEqual(['failed', 'stopped', 'stopped']);
+  expect(runner.db.open).toBe(false);
+});
