@@ -50,3 +50,23 @@ export const deviceEventDefinitions = [deviceRegistered];
 
 export type DeviceRegistered = EventOf<typeof deviceRegistered>;
 export type DeviceEvent = DeviceRegistered;
+
+/**
+ * The index of a holder's devices, stream `holder-devices-<codiceFiscale>`: one event per device
+ * registered for the holder, so the guided purchase can list them by codice fiscale until a
+ * projection serves that list. An entry is a hint: readers check the device's own stream.
+ */
+export const holderDeviceListed = defineEvent(
+  'HolderDeviceListed',
+  z.object({
+    codiceFiscale: z.string().regex(/^[A-Z0-9]{16}$/),
+    serial: z.string().regex(deviceSerialPattern),
+  }),
+);
+
+export const holderDeviceEventDefinitions = [holderDeviceListed];
+
+export type HolderDeviceListed = EventOf<typeof holderDeviceListed>;
+export type HolderDeviceEvent = HolderDeviceListed;
+
+export const holderDevicesStreamOf = (codiceFiscale: string): string => `holder-devices-${codiceFiscale}`;

@@ -9,7 +9,7 @@ import { paymentEventDefinitions, type PaymentEvent } from './payments';
 import { customerEventDefinitions, type CustomerAreaEvent } from './customers';
 import { prepaidEventDefinitions, type PrepaidEvent } from './prepaid';
 import { productEventDefinitions, type ProductEvent } from './products';
-import { deviceEventDefinitions, type DeviceEvent } from './devices';
+import { deviceEventDefinitions, holderDeviceEventDefinitions, type DeviceEvent, type HolderDeviceEvent } from './devices';
 import { emailEvents, type EmailEvent } from './emails';
 
 export type DomainEvent =
@@ -24,6 +24,7 @@ export type DomainEvent =
   | PrepaidEvent
   | ProductEvent
   | DeviceEvent
+  | HolderDeviceEvent
   | EmailEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffEvents,
@@ -37,5 +38,6 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...prepaidEventDefinitions,
   ...productEventDefinitions,
   ...deviceEventDefinitions,
+  ...holderDeviceEventDefinitions,
   ...emailEvents,
 ]);

@@ -1,0 +1,247 @@
+// Fulfilment of paid orders: coupons, invoice, order fulfilled, coupon e-mail queued.
+//
+// Each step is idempotent, with ids derived from the orderId, so the steps can be repeated from
+// the start after a crash at any point:
+//   1. coupons: the i-th coupon unit gets the id saleIds.coupon(orderId, i); an existing coupon
+//      stream is kept; otherwise a new code is drawn and claimed on `coupon-code-<code>`
+//      ('no_stream'; a taken code → another draw), then the coupon is issued;
+//   2. invoice number on `invoice-numbers-<year>` (the order's number is kept if it has one);
+//   3. the invoice (saleIds.invoice(orderId)), unless issued;
+//   4. the order marked fulfilled (a repeat does nothing);
+//   5. the coupon e-mail queued on `email-<saleIds.fulfilmentEmail(orderId)>` ('no_stream'; an
+//      existing stream means it is queued already).
+// The reactor works on one order at a time (so within one process invoice numbers never
+// conflict); across processes, write conflicts are decided again on the new state.
+// The unit of an order is done when its fulfilment e-mail is queued (or, for an order without
+// coupons, when it is fulfilled).
+import type { CommandContext } from '../../events/catalogue';
+import type { CouponEvent } from '../../events/coupons';
+import { emailStream, type EmailEvent } from '../../events/emails';
+import type { Buyer } from '../../events/invoices';
+import type { InvoiceNumberEvent } from '../../events/invoices';
+import { WrongExpectedRevisionError } from '../../events/port';
+import { claimCouponCode, couponCodeStreamOf } from '../domain/coupon/codeClaim';
+import { couponAggregate, issueCoupon, streamOf as couponStream, type CouponState } from '../domain/coupon/decider';
+import { DomainError } from '../domain/errors';
+import { invoiceYearOf, issueInvoice, invoiceAggregate, streamOf as invoiceStream } from '../domain/invoice/decider';
+import { decideInvoiceNumber, invoiceNumbering, invoiceNumbersStreamOf } from '../domain/invoice/numbering';
+import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../domain/order/decider';
+import { generateCouponCode } from '../domain/values/couponCode';
+import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../sales/customers';
+import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../sales/deps';
+import { saleIds } from '../sales/ids';
+import { getOrder } from '../sales/orders';
+import { Reactor, type Decoded } from './reactor';
+
+/** Test hooks: called after a step; throwing simulates a crash at that point. */
+export interface FulfilmentHooks {
+  afterStep?(step: 'coupons' | 'invoice_number' | 'invoice' | 'fulfilled' | 'email', orderId: string): void | Promise<void>;
+}
+
+export interface FulfilmentResult {
+  position: number;
+  orderId: string;
+  couponIds: string[];
+  invoiceId: string | null;
+  /** The fulfilment e-mail, null for an order without coupons (or an order not paid). */
+  emailId: string | null;
+}
+
+const CODE_ATTEMPTS = 10;
+
+/** Issues one coupon under its fixed id with a new code claimed for it (or keeps the one issued). */
+async function issueNewCoupon(
+  deps: SalesDeps,
+  command: { couponId: string; orderId: string; customerId: string; productCode: string; renews: 'signing' | 'authentication' | 'both'; validUntil: string; at: string },
+  ctx: CommandContext,
+): Promise<number> {
+  for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+    const code = generateCouponCode(randomOf(deps));
+    const claim = claimCouponCode({ code, couponId: command.couponId, at: command.at }, { status: 'free' });
+    try {
+      await appendEvents(deps, couponCodeStreamOf(code), claim, 'no_stream', ctx);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) continue; // the code is taken: draw another
+      throw error;
+    }
+    try {
+      const issued = await run<CouponState, CouponEvent>(deps, couponStream(command.couponId), couponAggregate, (s) => issueCoupon({ ...command, code }, s), ctx);
+      return issued.position;
+    } catch (error) {
+      // Another process issued this coupon first (with its own code): keep that one.
+      if (error instanceof DomainError && error.code === 'coupon_exists') return 0;
+      throw error;
+    }
+  }
+  throw new Error(`could not find a free coupon code for coupon ${command.couponId}`);
+}
+
+function buyerOf(customer: RegisteredCustomer): Buyer {
+  const a = customer.billingAddress;
+  return {
+    name: customerDisplayName(customer),
+    codiceFiscale: customer.codiceFiscale,
+    partitaIva: customer.partitaIva,
+    address: { street: a.street, postalCode: a.postalCode, city: a.city, province: a.province === 'EE' ? null : a.province, country: a.country },
+  };
+}
+
+/**
+ * The number of the order's invoice: the one already assigned (this year, or last year for an order
+ * paid then), or the next one of this year. `at` is when the invoice is dated: in the number's year.
+ */
+async function invoiceNumberFor(
+  deps: SalesDeps,
+  order: PlacedOrder,
+  now: string,
+  ctx: CommandContext,
+): Promise<{ year: number; number: number; invoiceId: string; at: string; position: number }> {
+  const year = invoiceYearOf(now);
+  const paidYear = invoiceYearOf(order.paidAt ?? now);
+  if (paidYear < year) {
+    // A fulfilment interrupted at the turn of the year may have its number in the previous year.
+    for (const r of await deps.store.readStream(invoiceNumbersStreamOf(paidYear))) {
+      const data = (deps.catalogue.decode(r) as unknown as InvoiceNumberEvent).data;
+      if (data.orderId === order.orderId) return { year: paidYear, number: data.number, invoiceId: data.invoiceId, at: data.assignedAt, position: 0 };
+    }
+  }
+  let decided = { number: 0, invoiceId: '' };
+  const result = await run(deps, invoiceNumbersStreamOf(year), invoiceNumbering, (state) => {
+    const decision = decideInvoiceNumber({ year, invoiceId: saleIds.invoice(order.orderId), orderId: order.orderId, at: now }, state);
+    decided = { number: decision.number, invoiceId: decision.invoiceId };
+    return decision.events;
+  }, ctx);
+  return { year, ...decided, at: now, position: result.position };
+}
+
+/** Fulfils a paid order (all steps idempotent; see the top of this file). */
+export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: CommandContext, hooks: FulfilmentHooks = {}): Promise<FulfilmentResult> {
+  let order = await getOrder(deps, orderId);
+  const positions: number[] = [];
+  if (order.status !== 'paid') return { position: 0, orderId, couponIds: [], invoiceId: null, emailId: null };
+
+  if (order.fulfilment === null) {
+    const at = deps.clock().toISOString();
+    const context = { ...ctx, at };
+    const validUntil = new Date(Date.parse(at) + deps.settings.couponValidityDays * DAY_MS).toISOString();
+
+    // 1. Coupons
+    const couponIds: string[] = [];
+    for (const line of order.lines) {
+      if (line.renews === 'none') continue;
+      for (let q = 0; q < line.quantity; q++) {
+        const couponId = saleIds.coupon(orderId, couponIds.length);
+        couponIds.push(couponId);
+        const { state } = await load(deps, couponStream(couponId), couponAggregate);
+        if (state.status !== 'none') continue;
+        positions.push(
+          await issueNewCoupon(
+            deps,
+            { couponId, orderId, customerId: order.customerId, productCode: line.productCode, renews: line.renews, validUntil, at },
+            context,
+          ),
+        );
+      }
+    }
+    await hooks.afterStep?.('coupons', orderId);
+
+    // 2. Invoice number
+    const numbered = await invoiceNumberFor(deps, order, at, context);
+    positions.push(numbered.position);
+    await hooks.afterStep?.('invoice_number', orderId);
+
+    // 3. Invoice
+    const customer = await getCustomer(deps, order.customerId);
+    const invoiced = await run(deps, invoiceStream(numbered.invoiceId), invoiceAggregate, (state) =>
+      issueInvoice(
+        {
+          invoiceId: numbered.invoiceId,
+          year: numbered.year,
+          number: numbered.number,
+          orderId,
+          customerId: order.customerId,
+          seller: {
+            name: deps.settings.seller.name,
+            vatNumber: deps.settings.seller.vatNumber,
+            taxCode: deps.settings.seller.taxCode,
+            address: deps.settings.seller.address,
+          },
+          buyer: buyerOf(customer),
+          lines: order.lines,
+          at: numbered.at,
+        },
+        state,
+      ),
+    context);
+    positions.push(invoiced.position);
+    await hooks.afterStep?.('invoice', orderId);
+
+    // 4. Fulfilled
+    const fulfilled = await run(deps, orderStream(orderId), orderAggregate, (state) =>
+      markFulfilled({ couponIds, invoiceId: numbered.invoiceId, invoiceYear: numbered.year, invoiceNumber: numbered.number, at }, state),
+    context);
+    positions.push(fulfilled.position);
+    await hooks.afterStep?.('fulfilled', orderId);
+    order = await getOrder(deps, orderId);
+  }
+  const fulfilment = order.fulfilment!;
+
+  // 5. The coupon e-mail
+  let emailId: string | null = null;
+  if (fulfilment.couponIds.length > 0) {
+    emailId = saleIds.fulfilmentEmail(orderId);
+    const queued: EmailEvent = {
+      type: 'EmailQueued',
+      data: {
+        emailId,
+        purpose: 'coupon_codes',
+        customerId: order.customerId,
+        orderId,
+        couponIds: fulfilment.couponIds,
+        reason: 'fulfilment',
+        queuedAt: deps.clock().toISOString(),
+      },
+    };
+    try {
+      positions.push(await appendEvents(deps, emailStream(emailId), [queued], 'no_stream', { ...ctx, at: deps.clock().toISOString() }));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error; // queued already
+    }
+    await hooks.afterStep?.('email', orderId);
+  }
+  return { position: lastPosition(...positions), orderId, couponIds: fulfilment.couponIds, invoiceId: fulfilment.invoiceId, emailId };
+}
+
+export interface FulfilmentReactorDeps {
+  hooks?: FulfilmentHooks | undefined;
+}
+
+export class FulfilmentReactor extends Reactor {
+  readonly name = 'fulfilment';
+
+  constructor(
+    deps: ConstructorParameters<typeof Reactor>[0],
+    private readonly options: FulfilmentReactorDeps = {},
+  ) {
+    super(deps);
+  }
+
+  protected observe(event: Decoded): void {
+    switch (event.type) {
+      case 'OrderPaid': {
+        const { orderId } = event.data;
+        const ctx = this.contextFor(event);
+        this.schedule(`fulfil:${orderId}`, async () => {
+          await fulfilOrder(this.deps, orderId, ctx, this.options.hooks);
+        });
+        break;
+      }
+      case 'OrderFulfilled':
+        if (event.data.couponIds.length === 0) this.done(`fulfil:${event.data.orderId}`);
+        break;
+      case 'EmailQueued':
+        if (event.data.reason === 'fulfilment') this.done(`fulfil:${event.data.orderId}`);
+        break;
+    }
+  }
+}

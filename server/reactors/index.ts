@@ -1,0 +1,87 @@
+// Starts the sales process managers and the e-mail outbox on one store:
+//   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
+//   coupons, invoice, e-mail), order expiry (timer), and the OutboxWorker that sends the e-mails.
+//
+//   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
+//   ...
+//   await reactors.stop();
+import type { Transporter } from 'nodemailer';
+import { OutboxWorker, type OutboxSettings } from '../mail/outbox';
+import type { DomainEvent } from '../../events/index';
+import { composeCouponEmailFor } from './couponEmail';
+import { FulfilmentReactor, type FulfilmentHooks } from './fulfilment';
+import { OrderExpiryReactor } from './orderExpiry';
+import { PaymentApplicationReactor } from './paymentApplication';
+import type { ReactorDeps } from './reactor';
+
+export { composeCouponEmailFor } from './couponEmail';
+export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from './fulfilment';
+export { OrderExpiryReactor } from './orderExpiry';
+export { PaymentApplicationReactor } from './paymentApplication';
+export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
+
+export interface StartReactorsDeps extends ReactorDeps {
+  transport: Transporter;
+  outbox?: Partial<OutboxSettings> | undefined;
+  /** Test hooks of the fulfilment (simulated crashes). */
+  fulfilmentHooks?: FulfilmentHooks | undefined;
+}
+
+export interface RunningReactors {
+  payments: PaymentApplicationReactor;
+  fulfilment: FulfilmentReactor;
+  expiry: OrderExpiryReactor;
+  outbox: OutboxWorker<DomainEvent>;
+  /** Stops following the log; work in progress finishes first. */
+  stop(): Promise<void>;
+  /**
+   * Resolves once every reactor has seen the whole log and nothing is due, over a full pass in
+   * which nothing new was appended (e-mails due for sending are waited for too).
+   */
+  idle(): Promise<void>;
+}
+
+export function startReactors(deps: StartReactorsDeps): RunningReactors {
+  const payments = new PaymentApplicationReactor(deps);
+  const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
+  const expiry = new OrderExpiryReactor(deps);
+  const outbox = new OutboxWorker<DomainEvent>({
+    store: deps.store,
+    catalogue: deps.catalogue,
+    transport: deps.transport,
+    compose: composeCouponEmailFor(deps),
+    settings: deps.outbox,
+    log: deps.log,
+  });
+  const reactors = [payments, fulfilment, expiry];
+  for (const r of reactors) r.start();
+  outbox.start();
+
+  let stopped = false;
+  const outboxIdle = async () => {
+    await outbox.idle();
+    while (!stopped && [...outbox.pending.values()].some((p) => p.retryAt <= Date.now())) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await outbox.idle();
+    }
+  };
+
+  return {
+    payments,
+    fulfilment,
+    expiry,
+    outbox,
+    async stop() {
+      stopped = true;
+      await Promise.all([...reactors.map((r) => r.stop()), outbox.stop()]);
+    },
+    async idle() {
+      for (;;) {
+        const head = await deps.store.headPosition();
+        for (const r of reactors) await r.idle();
+        await outboxIdle();
+        if (stopped || (await deps.store.headPosition()) === head) return;
+      }
+    },
+  };
+}

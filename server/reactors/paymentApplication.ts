@@ -1,0 +1,84 @@
+// Applies matched payments to their orders and puts money that no order needs on the customer's
+// prepaid account:
+//   PaymentMatched                                  → the order's receivePayment (the order
+//                                                     ignores a payment it has already received)
+//   OrderPaymentReceived with surplus > 0           → prepaid credit, reason 'overpayment',
+//                                                     creditId derived from the paymentId
+//   OrderCancelled / OrderExpired, amountToCredit>0 → prepaid credit, reason 'refund',
+//                                                     creditId derived from the orderId
+// A unit is done when the log shows its result (OrderPaymentReceived for the payment,
+// PrepaidCredited with the credit id).
+import type { CommandContext } from '../../events/catalogue';
+import type { OrderEvent } from '../../events/orders';
+import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../domain/order/decider';
+import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../domain/prepaid/decider';
+import type { CreditReason } from '../../events/prepaid';
+import { run } from '../sales/deps';
+import { saleIds } from '../sales/ids';
+import { getOrder } from '../sales/orders';
+import { getPayment } from '../sales/payments';
+import { Reactor, type Decoded } from './reactor';
+
+export class PaymentApplicationReactor extends Reactor {
+  readonly name = 'payment-application';
+
+  protected observe(event: Decoded): void {
+    switch (event.type) {
+      case 'PaymentMatched': {
+        const { paymentId, orderId } = event.data;
+        const ctx = this.contextFor(event);
+        this.schedule(`receive:${paymentId}`, () => this.receive(paymentId, orderId, ctx));
+        break;
+      }
+      case 'OrderPaymentReceived': {
+        const { paymentId, surplus, customerId, orderId } = event.data;
+        this.done(`receive:${paymentId}`);
+        if (surplus > 0) {
+          const creditId = saleIds.overpaymentCredit(paymentId);
+          const ctx = this.contextFor(event);
+          this.schedule(`credit:${creditId}`, () =>
+            this.credit({ customerId, creditId, orderId, amountCents: surplus, reason: 'overpayment', note: `payment ${paymentId}: surplus over the order's total` }, ctx),
+          );
+        }
+        break;
+      }
+      case 'OrderCancelled':
+      case 'OrderExpired': {
+        const { orderId, amountToCredit } = event.data;
+        if (amountToCredit <= 0) break;
+        const creditId = saleIds.closedOrderCredit(orderId);
+        const ctx = this.contextFor(event);
+        const what = event.type === 'OrderCancelled' ? 'cancelled' : 'expired';
+        this.schedule(`credit:${creditId}`, async () => {
+          const order = await getOrder(this.deps, orderId);
+          await this.credit(
+            { customerId: order.customerId, creditId, orderId, amountCents: amountToCredit, reason: 'refund', note: `order ${what}: payments received` },
+            ctx,
+          );
+        });
+        break;
+      }
+      case 'PrepaidCredited':
+        this.done(`credit:${event.data.creditId}`);
+        break;
+    }
+  }
+
+  private async receive(paymentId: string, orderId: string, ctx: CommandContext): Promise<void> {
+    const payment = await getPayment(this.deps, paymentId);
+    if (payment.status === 'none') throw new Error(`payment ${paymentId} not found`);
+    await run<OrderState, OrderEvent>(this.deps, orderStream(orderId), orderAggregate, (state) =>
+      receivePayment({ paymentId, method: payment.method, amount: payment.amount, at: this.deps.clock().toISOString() }, state),
+    { ...ctx, at: this.deps.clock().toISOString() });
+  }
+
+  private async credit(
+    command: { customerId: string; creditId: string; orderId: string; amountCents: number; reason: CreditReason; note: string },
+    ctx: CommandContext,
+  ): Promise<void> {
+    await run(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount(command, state, this.deps.clock()), {
+      ...ctx,
+      at: this.deps.clock().toISOString(),
+    });
+  }
+}

@@ -1,0 +1,186 @@
+// The common shape of the process managers: follow the log from the start, keep in memory the work
+// the log says is still to do (a key per unit of work, added by the event that causes it and
+// removed by the event that shows it done), and do it — one unit at a time — once the replay has
+// caught up. Every unit is idempotent, so a crash at any point and a restart (which rebuilds the
+// same work list from the log) does it exactly once in effect.
+//
+// A unit that fails with a domain refusal is dropped (logged); any other failure (store
+// unavailable, repeated write conflicts) is retried with back-off.
+import { randomUUID } from 'node:crypto';
+import type { CommandContext, DecodedEvent } from '../../events/catalogue';
+import { SYSTEM_ACTOR } from '../../events/catalogue';
+import type { DomainEvent } from '../../events/index';
+import type { Subscription } from '../../events/port';
+import { DomainError } from '../domain/errors';
+import type { SalesDeps } from '../sales/deps';
+
+export interface ReactorLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ReactorDeps extends SalesDeps {
+  log?: ReactorLog | undefined;
+  /** Back-off after a failed unit: first delay, doubled up to the maximum (ms). */
+  retry?: { firstDelayMs?: number; maxDelayMs?: number } | undefined;
+}
+
+type Distributed<E> = E extends { type: string; data: unknown } ? DecodedEvent<E> : never;
+/** A decoded event of the log, discriminated by its type. */
+export type Decoded = Distributed<DomainEvent>;
+
+interface Unit {
+  run: () => Promise<void>;
+  failures: number;
+  notBefore: number;
+}
+
+export abstract class Reactor {
+  abstract readonly name: string;
+  private subscription?: Subscription;
+  private following?: Promise<void>;
+  private readonly units = new Map<string, Unit>();
+  private running?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private observed = 0;
+  protected live = false;
+  private stopped = false;
+  private failure?: unknown;
+
+  constructor(protected readonly deps: ReactorDeps) {}
+
+  /** Updates the work list from one event of the log (replayed or live). Must not do I/O. */
+  protected abstract observe(event: Decoded): void;
+
+  /** Called once when the replay has caught up, before the work starts. */
+  protected onLive(): void {}
+
+  start(): void {
+    const subscription = this.deps.store.subscribeToAll();
+    this.subscription = subscription;
+    void subscription.caughtUp.then(() => {
+      if (this.stopped) return;
+      this.live = true;
+      this.onLive();
+      this.kick();
+    });
+    this.following = (async () => {
+      for await (const recorded of subscription) {
+        if (this.deps.catalogue.has(recorded.type)) this.observe(this.deps.catalogue.decode(recorded) as Decoded);
+        this.observed = recorded.position;
+        if (this.live) this.kick();
+      }
+    })().catch((error) => {
+      if (this.stopped) return;
+      this.failure = error;
+      this.deps.log?.error({ err: error, reactor: this.name }, 'reactor stopped following the log');
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.subscription?.stop();
+    await this.following;
+    await this.running;
+  }
+
+  /**
+   * Resolves once the reactor has seen the whole log as it is now and has nothing due (units
+   * waiting for a retry after a failure do not count). For tests and orderly shutdown.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      const head = await this.deps.store.headPosition();
+      while (!this.stopped && (!this.live || this.observed < head || this.running || this.hasDueWork())) {
+        if (this.failure !== undefined) throw this.failure;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      if (this.stopped || (await this.deps.store.headPosition()) === head) return;
+    }
+  }
+
+  /** Units still to do (including those waiting for a retry). */
+  get backlog(): number {
+    return this.units.size;
+  }
+
+  /** Adds a unit of work under a key, unless one is there already. */
+  protected schedule(key: string, run: () => Promise<void>): void {
+    if (!this.units.has(key)) this.units.set(key, { run, failures: 0, notBefore: 0 });
+  }
+
+  /** The log shows the unit done. */
+  protected done(key: string): void {
+    this.units.delete(key);
+  }
+
+  /** Metadata for what a unit appends: by the system, caused by the event it reacts to. */
+  protected contextFor(cause: Decoded): CommandContext {
+    return {
+      actor: SYSTEM_ACTOR,
+      at: this.deps.clock().toISOString(),
+      correlationId: cause.metadata.correlationId ?? randomUUID(),
+      causationId: cause.id,
+    };
+  }
+
+  /** Metadata for what the reactor appends on its own (a timer), not in reaction to an event. */
+  protected systemContext(): CommandContext {
+    return { actor: SYSTEM_ACTOR, at: this.deps.clock().toISOString(), correlationId: randomUUID(), causationId: null };
+  }
+
+  protected kick(): void {
+    if (this.stopped || !this.live || this.running) return;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      this.plan();
+    });
+  }
+
+  private hasDueWork(): boolean {
+    const now = Date.now();
+    for (const unit of this.units.values()) if (unit.notBefore <= now) return true;
+    return false;
+  }
+
+  private plan(): void {
+    clearTimeout(this.timer);
+    if (this.stopped || this.units.size === 0) return;
+    if (this.hasDueWork()) {
+      this.kick();
+      return;
+    }
+    const next = Math.min(...[...this.units.values()].map((u) => u.notBefore));
+    this.timer = setTimeout(() => this.kick(), Math.max(0, next - Date.now()));
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const now = Date.now();
+      const entry = [...this.units.entries()].find(([, unit]) => unit.notBefore <= now);
+      if (!entry) return;
+      const [key, unit] = entry;
+      try {
+        await unit.run();
+        if (this.units.get(key) === unit) this.units.delete(key);
+      } catch (error) {
+        if (this.stopped) return;
+        const transient = !(error instanceof DomainError) || error.code === 'concurrent_change';
+        if (!transient) {
+          this.deps.log?.error({ err: error, reactor: this.name, unit: key }, 'unit refused; dropped');
+          if (this.units.get(key) === unit) this.units.delete(key);
+          continue;
+        }
+        unit.failures += 1;
+        const first = this.deps.retry?.firstDelayMs ?? 1_000;
+        const max = this.deps.retry?.maxDelayMs ?? 60_000;
+        unit.notBefore = Date.now() + Math.min(max, first * 2 ** (unit.failures - 1));
+        this.deps.log?.warn({ err: error, reactor: this.name, unit: key, failures: unit.failures }, 'unit failed; will retry');
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// Customers: registration (guard streams first), profile e-mail changes, and reading one customer.
+import type { CommandContext } from '../../events/catalogue';
+import type { CustomerClaimEvent } from '../../events/customers';
+import {
+  changeCustomerEmail as decideEmailChange,
+  claimAggregate,
+  claimTaxCode,
+  claimVatNumber,
+  claimsFor,
+  customerAggregate,
+  registerCustomer as decideRegistration,
+  streamOf as customerStream,
+  type CustomerState,
+  type RegisterFirm,
+  type RegisterPerson,
+} from '../domain/customer/decider';
+import { notFound } from '../domain/errors';
+import { lastPosition, load, run, type SalesDeps } from './deps';
+
+export type RegisteredCustomer = Extract<CustomerState, { status: 'registered' }>;
+
+/** customerId is optional: a new id is made when absent (give one to make a retry safe). */
+export type RegisterCustomerInput =
+  | (Omit<RegisterPerson, 'customerId'> & { customerId?: string | undefined })
+  | (Omit<RegisterFirm, 'customerId'> & { customerId?: string | undefined });
+
+export interface RegisterCustomerResult {
+  position: number;
+  customerId: string;
+  customer: RegisteredCustomer;
+}
+
+/**
+ * Claims the codice fiscale (person) or partita IVA (firm) on its guard stream, then registers the
+ * customer. A code held by another customer is refused (409, `codice_fiscale_taken` /
+ * `partita_iva_taken`, naming that customer). A registration that stopped between the two appends
+ * can be retried with the same customerId: the claim by the same customer is a no-op.
+ */
+export async function registerCustomer(
+  deps: SalesDeps,
+  input: RegisterCustomerInput,
+  ctx: CommandContext,
+): Promise<RegisterCustomerResult> {
+  const command = { ...input, customerId: input.customerId ?? deps.ids.uuid() } as RegisterPerson | RegisterFirm;
+  const now = deps.clock();
+  // Everything is validated before anything is written: a refused registration claims nothing.
+  decideRegistration(command, customerAggregate.initialState(), now);
+  const positions: number[] = [];
+  for (const claim of claimsFor(command)) {
+    const result = await run<{ claimedBy: string | null }, CustomerClaimEvent>(
+      deps,
+      claim.stream,
+      claimAggregate,
+      (state) => (claim.command.kind === 'codiceFiscale' ? claimTaxCode(claim.command, state) : claimVatNumber(claim.command, state)),
+      ctx,
+    );
+    positions.push(result.position);
+  }
+  let registered: CustomerState = customerAggregate.initialState();
+  const result = await run(deps, customerStream(command.customerId), customerAggregate, (state) => {
+    const events = decideRegistration(command, state, now);
+    registered = events.reduce(customerAggregate.evolve, state);
+    return events;
+  }, ctx);
+  return {
+    position: lastPosition(...positions, result.position),
+    customerId: command.customerId,
+    customer: registered as RegisteredCustomer,
+  };
+}
+
+export interface ChangeCustomerEmailResult {
+  position: number;
+  customerId: string;
+  email: string;
+  /** False when the address was already the profile e-mail. */
+  changed: boolean;
+}
+
+export async function changeCustomerEmail(
+  deps: SalesDeps,
+  input: { customerId: string; email: string },
+  ctx: CommandContext,
+): Promise<ChangeCustomerEmailResult> {
+  let email = '';
+  const result = await run(deps, customerStream(input.customerId), customerAggregate, (state) => {
+    const events = decideEmailChange(input, state, deps.clock());
+    email = events[0]?.data.newEmail ?? (state.status === 'registered' ? state.email : '');
+    return events;
+  }, ctx);
+  return { position: result.position, customerId: input.customerId, email, changed: result.events.length > 0 };
+}
+
+/** The customer as registered now, or 404 `customer_not_found`. */
+export async function getCustomer(deps: Pick<SalesDeps, 'store' | 'catalogue'>, customerId: string): Promise<RegisteredCustomer> {
+  const { state } = await load(deps, customerStream(customerId), customerAggregate);
+  if (state.status !== 'registered') throw notFound('customer', customerId);
+  return state;
+}
+
+/** How the customer is named on documents and e-mails. */
+export const customerDisplayName = (c: RegisteredCustomer): string => (c.surname ? `${c.name} ${c.surname}` : c.name);

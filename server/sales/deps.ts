@@ -1,0 +1,115 @@
+// What the sales application layer needs: the store and the catalogue, a clock, an id source, a
+// random source (coupon codes, RF references) and the settings in force. Routes build one
+// SalesDeps at start; tests build theirs with a fixed clock.
+import { randomBytes } from 'node:crypto';
+import type { CommandContext, EventCatalogue } from '../../events/catalogue';
+import type { DomainEvent } from '../../events/index';
+import type { Address } from '../../events/invoices';
+import type { EventStore } from '../../events/port';
+import { handleCommand, loadAggregate, type CommandDeps, type CommandResult, type Loaded } from '../commands/handle';
+import type { RandomSource } from '../domain/values/couponCode';
+
+export interface SellerSettings {
+  /** Company name, as printed on invoices and signed under e-mails. */
+  name: string;
+  /** Partita IVA (11 digits). */
+  vatNumber: string;
+  /** Codice fiscale of the company when it differs from the partita IVA; else null. */
+  taxCode: string | null;
+  address: Address;
+  /** Printed on invoices. */
+  email: string;
+}
+
+export interface SalesSettings {
+  /** Administrative fee on prepaid top-ups, basis points (180 = 1.80 %). */
+  prepaidFeeRateBp: number;
+  /** Least amount a top-up must credit, cents (the guide's €33.00). */
+  minimumTopUpCents: number;
+  /** An unpaid direct order expires this many days after it was placed. */
+  unpaidOrderExpiryDays: number;
+  /** A coupon is redeemable for this many days from its issue. */
+  couponValidityDays: number;
+  /** The guided purchase lists devices whose certificates expire within this many days. */
+  deviceLookupWindowDays: number;
+  seller: SellerSettings;
+  /** Where the holder goes to renew (in the coupon e-mail). */
+  renewalUrl: string;
+  /** Where anyone can check a coupon code (in the coupon e-mail). */
+  couponStatusUrl: string;
+  /** How often the expiry reactor looks for unpaid orders past their expiry, ms. */
+  orderExpiryCheckIntervalMs: number;
+}
+
+export const defaultSalesSettings: SalesSettings = {
+  prepaidFeeRateBp: 180,
+  minimumTopUpCents: 3300,
+  unpaidOrderExpiryDays: 30,
+  couponValidityDays: 365,
+  deviceLookupWindowDays: 60,
+  seller: {
+    name: 'Firma Facile S.r.l.',
+    vatNumber: '01234560017',
+    taxCode: null,
+    address: { street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' },
+    email: 'amministrazione@firmafacile.example.it',
+  },
+  renewalUrl: 'http://localhost:3000/rinnovo',
+  couponStatusUrl: 'http://localhost:3000/verifica-coupon',
+  orderExpiryCheckIntervalMs: 60_000,
+};
+
+export interface SalesDeps {
+  store: EventStore;
+  catalogue: EventCatalogue<DomainEvent>;
+  clock: () => Date;
+  ids: { uuid(): string };
+  /** Random bytes for coupon codes and RF references; default node:crypto. */
+  random?: RandomSource;
+  settings: SalesSettings;
+}
+
+export const randomOf = (deps: Pick<SalesDeps, 'random'>): RandomSource => deps.random ?? ((n: number) => randomBytes(n));
+
+interface AggregateLike<S, E> {
+  initialState(): S;
+  evolve(state: S, event: E): S;
+}
+
+/** `handleCommand` on one stream, typed by the aggregate's own events. */
+export function run<S, E extends { type: string; data: unknown }>(
+  deps: Pick<SalesDeps, 'store' | 'catalogue'>,
+  stream: string,
+  aggregate: AggregateLike<S, E>,
+  decide: (state: S) => E[],
+  ctx: CommandContext,
+): Promise<CommandResult<E>> {
+  return handleCommand(deps as unknown as CommandDeps<E>, stream, aggregate, decide, ctx);
+}
+
+/** Reads and folds one stream. */
+export function load<S, E extends { type: string; data: unknown }>(
+  deps: Pick<SalesDeps, 'store' | 'catalogue'>,
+  stream: string,
+  aggregate: AggregateLike<S, E>,
+): Promise<Loaded<S>> {
+  return loadAggregate(deps as unknown as CommandDeps<E>, stream, aggregate);
+}
+
+/** Appends events to a stream with an explicit expectation; returns the global position. */
+export async function appendEvents(
+  deps: Pick<SalesDeps, 'store' | 'catalogue'>,
+  stream: string,
+  events: DomainEvent[],
+  expectedRevision: number | 'no_stream' | 'stream_exists' | 'any',
+  ctx: CommandContext,
+): Promise<number> {
+  const encoded = events.map((e) => deps.catalogue.encode(e, ctx));
+  const result = await deps.store.append(stream, encoded, { expectedRevision });
+  return result.position;
+}
+
+/** The largest of positions (0 when nothing was appended). */
+export const lastPosition = (...positions: number[]): number => Math.max(0, ...positions);
+
+export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,157 @@
+// Devices sold by this reseller: registration (by hand, or a CSV import row by row), and the
+// guided purchase's lookup "which of this holder's devices can be renewed now?", served by the
+// index stream `holder-devices-<CF>` until a projection replaces it.
+import type { CommandContext } from '../../events/catalogue';
+import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../events/devices';
+import { validCodiceFiscale } from '../domain/customer/decider';
+import { parseDeviceCsv, type DeviceCsvColumn } from '../domain/device/csv';
+import {
+  deviceAggregate,
+  deviceRenewalStatus,
+  registerDevice as decideRegistration,
+  streamOf as deviceStream,
+  validDeviceRegistration,
+  type DeviceRenewal,
+  type DeviceState,
+  type RegisterDevice,
+  type RegisteredDevice,
+} from '../domain/device/decider';
+import { DomainError, conflict, notFound } from '../domain/errors';
+import { lastPosition, load, run, type SalesDeps } from './deps';
+
+// ---------------------------------------------------------------------------------------------
+// The holder's index
+// ---------------------------------------------------------------------------------------------
+
+const holderIndex = {
+  initialState: (): string[] => [],
+  evolve: (serials: string[], event: HolderDeviceEvent): string[] =>
+    event.type === 'HolderDeviceListed' && !serials.includes(event.data.serial) ? [...serials, event.data.serial] : serials,
+};
+
+/** Adds the serial to the holder's index unless it is there already. */
+async function listForHolder(deps: SalesDeps, codiceFiscale: string, serial: string, ctx: CommandContext): Promise<number> {
+  const result = await run(deps, holderDevicesStreamOf(codiceFiscale), holderIndex, (serials) =>
+    serials.includes(serial) ? [] : [{ type: 'HolderDeviceListed' as const, data: { codiceFiscale, serial } }],
+  ctx);
+  return result.position;
+}
+
+/** Serials listed for the holder (a hint: each is checked against the device's own stream). */
+export async function holderSerials(deps: Pick<SalesDeps, 'store' | 'catalogue'>, codiceFiscale: string): Promise<string[]> {
+  return (await load(deps, holderDevicesStreamOf(codiceFiscale), holderIndex)).state;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+// ---------------------------------------------------------------------------------------------
+
+export interface RegisterDeviceResult {
+  position: number;
+  serial: string;
+  device: RegisteredDevice;
+}
+
+/**
+ * Registers a device and lists it under its holder. The index entry is written first: a
+ * registration that stops between the two appends leaves at most an entry whose device stream says
+ * otherwise, which readers skip, and a retry completes it.
+ */
+export async function registerDevice(deps: SalesDeps, input: RegisterDevice, ctx: CommandContext): Promise<RegisterDeviceResult> {
+  const valid = validDeviceRegistration(input);
+  const stream = deviceStream(valid.serial);
+  const existing = (await load(deps, stream, deviceAggregate)).state;
+  if (existing.status === 'registered') {
+    throw conflict('device_already_registered', `device ${existing.serial} is already registered`);
+  }
+  const listed = await listForHolder(deps, valid.holderCodiceFiscale, valid.serial, ctx);
+  let device: DeviceState = deviceAggregate.initialState();
+  const result = await run(deps, stream, deviceAggregate, (state) => {
+    const events = decideRegistration(input, state, deps.clock());
+    device = events.reduce(deviceAggregate.evolve, state);
+    return events;
+  }, ctx);
+  return { position: lastPosition(listed, result.position), serial: valid.serial, device: device as RegisteredDevice };
+}
+
+export async function getDevice(deps: Pick<SalesDeps, 'store' | 'catalogue'>, serial: string): Promise<RegisteredDevice> {
+  const { state } = await load(deps, deviceStream(serial), deviceAggregate);
+  if (state.status !== 'registered') throw notFound('device', serial);
+  return state;
+}
+
+export interface DeviceImportReport {
+  position: number;
+  accepted: { row: number; serial: string }[];
+  refused: { row: number; code: string; reason: string; column?: DeviceCsvColumn | undefined }[];
+}
+
+/**
+ * Imports a device CSV (see server/domain/device/csv.ts for the format): each row is its own
+ * registration; a refused row changes nothing and does not stop the others. A file without a
+ * usable header is refused as a whole (400 on the field `file`).
+ */
+export async function importDevicesCsv(deps: SalesDeps, input: { text: string }, ctx: CommandContext): Promise<DeviceImportReport> {
+  const report: DeviceImportReport = { position: 0, accepted: [], refused: [] };
+  for (const row of parseDeviceCsv(input.text)) {
+    if (!row.ok) {
+      report.refused.push({ row: row.row, code: row.code, reason: row.reason, ...(row.column ? { column: row.column } : {}) });
+      continue;
+    }
+    try {
+      const result = await registerDevice(deps, row.command, ctx);
+      report.accepted.push({ row: row.row, serial: result.serial });
+      report.position = Math.max(report.position, result.position);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      if (error.code === 'device_already_registered') {
+        report.refused.push({
+          row: row.row,
+          code: error.code,
+          reason: `serial: device ${row.command.serial} already exists`,
+          column: 'serial',
+        });
+      } else {
+        report.refused.push({ row: row.row, code: error.code, reason: error.message });
+      }
+    }
+  }
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The guided purchase's lookup
+// ---------------------------------------------------------------------------------------------
+
+export interface RenewableDevice extends DeviceRenewal {
+  kind: RegisteredDevice['kind'];
+  issuer: string;
+  issuedOn: string;
+}
+
+export interface RenewableDevicesResult {
+  holderCodiceFiscale: string;
+  /** Devices whose certificates expire within the window or expired at most 24 hours ago. */
+  devices: RenewableDevice[];
+  /** The holder's devices past the renewal deadline: a replacement card is needed. */
+  needingReplacement: RenewableDevice[];
+}
+
+/** The holder's devices that can be renewed now (only devices sold by this reseller are known). */
+export async function findRenewableDevices(
+  deps: SalesDeps,
+  input: { holderCodiceFiscale: string },
+): Promise<RenewableDevicesResult> {
+  const holderCodiceFiscale = validCodiceFiscale(input.holderCodiceFiscale ?? '', 'holderCodiceFiscale');
+  const now = deps.clock();
+  const result: RenewableDevicesResult = { holderCodiceFiscale, devices: [], needingReplacement: [] };
+  for (const serial of await holderSerials(deps, holderCodiceFiscale)) {
+    const { state } = await load(deps, deviceStream(serial), deviceAggregate);
+    if (state.status !== 'registered' || state.holderCodiceFiscale !== holderCodiceFiscale || state.lifecycle !== 'in_use') continue;
+    const renewal = deviceRenewalStatus(state, now, deps.settings.deviceLookupWindowDays);
+    const entry: RenewableDevice = { ...renewal, kind: state.kind, issuer: state.issuer, issuedOn: state.issuedOn };
+    if (renewal.status === 'expiring' || renewal.status === 'in_grace') result.devices.push(entry);
+    else if (renewal.status === 'needs_replacement') result.needingReplacement.push(entry);
+  }
+  return result;
+}

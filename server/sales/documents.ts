@@ -1,0 +1,120 @@
+// The PDFs of invoices and credit notes, rendered from the issued event (the document never
+// changes, so neither does its PDF).
+import type { Address, Buyer, Seller } from '../../events/invoices';
+import type { DocumentLine } from '../../events/orders';
+import { renderFiscalDocumentPdf, type FiscalDocument, type PartyOnDocument } from '../documents/invoicePdf';
+import { notFound } from '../domain/errors';
+import { creditNoteAggregate, streamOf as creditNoteStream, type IssuedCreditNote } from '../domain/invoice/creditNote';
+import { invoiceAggregate, streamOf as invoiceStream, type IssuedInvoice } from '../domain/invoice/decider';
+import { orderAggregate, streamOf as orderStream } from '../domain/order/decider';
+import { formatRf } from '../domain/values/rfReference';
+import { load, type SalesDeps } from './deps';
+
+export function addressLines(a: Address): string[] {
+  const place = `${a.postalCode} ${a.city}${a.province && a.province !== 'EE' ? ` (${a.province})` : ''}`;
+  return [a.street, place, ...(a.country !== 'IT' ? [a.country] : [])];
+}
+
+function sellerOnDocument(seller: Seller, email: string): PartyOnDocument {
+  return {
+    name: seller.name,
+    partitaIva: seller.vatNumber,
+    codiceFiscale: seller.taxCode ?? undefined,
+    addressLines: addressLines(seller.address),
+    email,
+  };
+}
+
+function buyerOnDocument(buyer: Buyer): PartyOnDocument {
+  return {
+    name: buyer.name,
+    partitaIva: buyer.partitaIva ?? undefined,
+    codiceFiscale: buyer.codiceFiscale ?? undefined,
+    addressLines: addressLines(buyer.address),
+  };
+}
+
+const linesOnDocument = (lines: DocumentLine[]): FiscalDocument['lines'] =>
+  lines.map((l) => ({
+    description: l.description,
+    quantity: l.quantity,
+    unitPriceCents: l.unitPriceCents,
+    vatRateBp: l.vatRateBp,
+    taxableCents: l.taxable,
+    vatCents: l.vat,
+    totalCents: l.total,
+  }));
+
+export interface RenderedDocument<D> {
+  pdf: Buffer;
+  /** e.g. `fattura-1-2026.pdf`. */
+  filename: string;
+  document: D;
+}
+
+export async function getInvoice(deps: Pick<SalesDeps, 'store' | 'catalogue'>, invoiceId: string): Promise<IssuedInvoice> {
+  const { state } = await load(deps, invoiceStream(invoiceId), invoiceAggregate);
+  if (state.status !== 'issued') throw notFound('invoice', invoiceId);
+  return state;
+}
+
+export async function getCreditNote(deps: Pick<SalesDeps, 'store' | 'catalogue'>, creditNoteId: string): Promise<IssuedCreditNote> {
+  const { state } = await load(deps, creditNoteStream(creditNoteId), creditNoteAggregate);
+  if (state.status !== 'issued') throw notFound('credit_note', creditNoteId);
+  return state;
+}
+
+export async function invoicePdf(deps: SalesDeps, input: { invoiceId: string }): Promise<RenderedDocument<IssuedInvoice>> {
+  const invoice = await getInvoice(deps, input.invoiceId);
+  const notes = [`Ordine ${invoice.orderId}`];
+  const { state: order } = await load(deps, orderStream(invoice.orderId), orderAggregate);
+  if (order.status !== 'none') {
+    notes.push(
+      order.payment.mode === 'prepaid'
+        ? 'Pagamento: addebito sul conto prepagato'
+        : `Pagamento: ${paymentMethodInItalian[order.payment.method]}, riferimento ${formatRf(order.payment.rfReference)}`,
+    );
+  }
+  const pdf = await renderFiscalDocumentPdf({
+    kind: 'invoice',
+    year: invoice.year,
+    number: invoice.number,
+    issuedOn: invoice.issuedOn,
+    seller: sellerOnDocument(invoice.seller, deps.settings.seller.email),
+    buyer: buyerOnDocument(invoice.buyer),
+    lines: linesOnDocument(invoice.lines),
+    vatSummary: invoice.vatSummary.map((v) => ({ rateBp: v.rateBp, taxableCents: v.taxable, vatCents: v.vat })),
+    totals: { taxableCents: invoice.totals.taxable, vatCents: invoice.totals.vat, totalCents: invoice.totals.total },
+    notes,
+  });
+  return { pdf, filename: `fattura-${invoice.number}-${invoice.year}.pdf`, document: invoice };
+}
+
+export async function creditNotePdf(deps: SalesDeps, input: { creditNoteId: string }): Promise<RenderedDocument<IssuedCreditNote>> {
+  const note = await getCreditNote(deps, input.creditNoteId);
+  const invoice = await getInvoice(deps, note.invoiceId);
+  const pdf = await renderFiscalDocumentPdf({
+    kind: 'credit_note',
+    year: note.year,
+    number: note.number,
+    issuedOn: note.issuedOn,
+    seller: sellerOnDocument(note.seller, deps.settings.seller.email),
+    buyer: buyerOnDocument(note.buyer),
+    lines: linesOnDocument(note.lines),
+    vatSummary: note.vatSummary.map((v) => ({ rateBp: v.rateBp, taxableCents: v.taxable, vatCents: v.vat })),
+    totals: { taxableCents: note.totals.taxable, vatCents: note.totals.vat, totalCents: note.totals.total },
+    correctsInvoice: { year: invoice.year, number: invoice.number, issuedOn: invoice.issuedOn },
+    notes: [
+      `Ordine ${note.orderId}: rimborso di ${note.couponIds.length} coupon non utilizzat${note.couponIds.length === 1 ? 'o' : 'i'}`,
+      note.refundTo === 'prepaid' ? 'Rimborso accreditato sul conto prepagato' : 'Rimborso da pagare al cliente',
+    ],
+  });
+  return { pdf, filename: `nota-di-credito-${note.number}-${note.year}.pdf`, document: note };
+}
+
+const paymentMethodInItalian = {
+  credit_card: 'carta di credito',
+  bank_transfer: 'bonifico bancario',
+  postal_slip: 'bollettino postale',
+  cheque: 'assegno',
+} as const;

@@ -1,0 +1,98 @@
+// Payments received by transfer, slip, card or cheque: recorded by an accountant and matched to an
+// order by the RF reference in the payment reason, or by hand. Applying the money to the order
+// (and crediting any surplus) is the payment reactor's job (server/reactors/paymentApplication.ts).
+import type { CommandContext } from '../../events/catalogue';
+import type { DirectPaymentMethod } from '../../events/orders';
+import type { PaymentMatchStatus } from '../../events/payments';
+import { orderAggregate, streamOf as orderStream } from '../domain/order/decider';
+import { orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../domain/order/rfClaim';
+import {
+  matchByHand,
+  paymentAggregate,
+  recordPayment as decideRecording,
+  rfReferencesToLookUp,
+  streamOf as paymentStream,
+  type PaymentState,
+} from '../domain/payment/decider';
+import { load, run, type SalesDeps } from './deps';
+import { getOrder } from './orders';
+
+export interface RecordPaymentInput {
+  /** Give one to make a retry safe (a repeat is refused `payment_exists`); else a new id. */
+  paymentId?: string | undefined;
+  method: DirectPaymentMethod;
+  amount: number;
+  /** YYYY-MM-DD, the value date. */
+  receivedOn: string;
+  payer: string;
+  /** The payment reason ("causale") as written by the payer. */
+  reason: string;
+}
+
+export interface RecordPaymentResult {
+  position: number;
+  paymentId: string;
+  matchStatus: PaymentMatchStatus;
+  rfReference: string | null;
+  /** The order the payment was matched to, or null when it is left for matching by hand. */
+  orderId: string | null;
+  /** Why it was left unmatched, for people. */
+  unmatchedDetail: string | null;
+}
+
+/**
+ * Records a payment and, in the same append, matches it to the order named by an RF reference in
+ * the reason (every reading whose check digits verify is looked up on `rf-<reference>`) or leaves
+ * it unmatched.
+ */
+export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, ctx: CommandContext): Promise<RecordPaymentResult> {
+  const paymentId = input.paymentId ?? deps.ids.uuid();
+  const ordersByReference: Record<string, string> = {};
+  for (const ref of rfReferencesToLookUp(input.reason ?? '')) {
+    const orderId = orderOfReference((await load(deps, rfClaimStreamOf(ref), rfClaimAggregate)).state);
+    if (orderId === null) continue;
+    // A reference claimed for an order that was never placed names nothing.
+    if ((await load(deps, orderStream(orderId), orderAggregate)).state.status === 'none') continue;
+    ordersByReference[ref] = orderId;
+  }
+  const result = await run(deps, paymentStream(paymentId), paymentAggregate, (state) =>
+    decideRecording(
+      {
+        paymentId,
+        method: input.method,
+        amount: input.amount,
+        receivedOn: input.receivedOn,
+        payer: input.payer ?? '',
+        reason: input.reason ?? '',
+        recordedBy: ctx.actor.userId,
+        ordersByReference,
+        at: deps.clock().toISOString(),
+      },
+      state,
+    ),
+  ctx);
+  let out: RecordPaymentResult = { position: result.position, paymentId, matchStatus: 'no_reference', rfReference: null, orderId: null, unmatchedDetail: null };
+  for (const event of result.events) {
+    if (event.type === 'PaymentRecorded') out = { ...out, matchStatus: event.data.matchStatus, rfReference: event.data.rfReference };
+    if (event.type === 'PaymentMatched') out = { ...out, orderId: event.data.orderId };
+    if (event.type === 'PaymentLeftUnmatched') out = { ...out, unmatchedDetail: event.data.detail };
+  }
+  return out;
+}
+
+/** An accountant matches an unmatched payment to an order (404 when the order does not exist). */
+export async function matchPaymentByHand(
+  deps: SalesDeps,
+  input: { paymentId: string; orderId: string },
+  ctx: CommandContext,
+): Promise<{ position: number; paymentId: string; orderId: string }> {
+  await getOrder(deps, input.orderId);
+  const result = await run(deps, paymentStream(input.paymentId), paymentAggregate, (state) =>
+    matchByHand({ orderId: input.orderId, by: ctx.actor.userId, at: deps.clock().toISOString() }, state),
+  ctx);
+  return { position: result.position, paymentId: input.paymentId, orderId: input.orderId };
+}
+
+export async function getPayment(deps: Pick<SalesDeps, 'store' | 'catalogue'>, paymentId: string): Promise<PaymentState> {
+  return (await load(deps, paymentStream(paymentId), paymentAggregate)).state;
+}

@@ -1,0 +1,14 @@
+// The sales application layer: everything between an HTTP route and the deciders. Each service is
+// `(deps, input, ctx) => Promise<{ position, ... }>`, where position is the global position of the
+// last event it appended (0 when it appended nothing), for read-your-writes. Reads take no ctx.
+export * from './deps';
+export { derivedId, saleIds } from './ids';
+export * from './customers';
+export * from './prepaid';
+export * from './products';
+export * from './devices';
+export * from './orders';
+export * from './payments';
+export * from './refunds';
+export * from './coupons';
+export * from './documents';
