@@ -5,7 +5,9 @@
 // A module is `{ name, run() }` in bench/; add new ones to `modules` below. With filter arguments,
 // only the modules whose name contains one of them (case-insensitive) run.
 import { eventStoreBench } from './eventStore';
+import { ordersBench } from './orders';
 import { projectionsBench } from './projections';
+import { readApiBench } from './readApi';
 
 export interface Figure {
   /** What was measured, e.g. "append, 1 writer". */
@@ -24,7 +26,7 @@ export interface BenchModule {
   run(): Promise<Figure[]>;
 }
 
-const modules: BenchModule[] = [eventStoreBench, projectionsBench];
+const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

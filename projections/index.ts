@@ -1,5 +1,45 @@
 // Every projection of the back office, run by the server (server/plugins/app/projections.ts) and
-// rebuilt by the CLI (projections/cli.ts). Add a read model's projection here.
+// rebuilt by the CLI (projections/cli.ts). Add a read model's projection here. The read API
+// (server/read/resources.ts) serves their tables; command routes name the ones they wait for
+// (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
+import { auditEventsProjection } from './readModels/auditEvents';
+import { couponsProjection } from './readModels/coupons';
+import { customersProjection } from './readModels/customers';
+import { devicesProjection } from './readModels/devices';
+import { emailsProjection } from './readModels/emails';
+import { invoicesProjection } from './readModels/invoices';
+import { ordersProjection } from './readModels/orders';
+import { paymentsProjection } from './readModels/payments';
+import { prepaidMovementsProjection } from './readModels/prepaidMovements';
+import { productsProjection } from './readModels/products';
+import { staffUsersProjection } from './readModels/staffUsers';
 
-export const projections: Projection<any>[] = [];
+export const projections: Projection<any>[] = [
+  customersProjection,
+  prepaidMovementsProjection,
+  devicesProjection,
+  productsProjection,
+  ordersProjection,
+  paymentsProjection,
+  invoicesProjection,
+  couponsProjection,
+  emailsProjection,
+  staffUsersProjection,
+  auditEventsProjection,
+];
+
+/** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
+export const projectionNames = {
+  customers: customersProjection.name,
+  prepaidMovements: prepaidMovementsProjection.name,
+  devices: devicesProjection.name,
+  products: productsProjection.name,
+  orders: ordersProjection.name,
+  payments: paymentsProjection.name,
+  invoices: invoicesProjection.name,
+  coupons: couponsProjection.name,
+  emails: emailsProjection.name,
+  staffUsers: staffUsersProjection.name,
+  auditEvents: auditEventsProjection.name,
+} as const;

@@ -26,6 +26,7 @@ import { catalogue } from '../events/index';
 import { projections } from '../projections/index';
 import idempotencyPlugin from './plugins/app/idempotency';
 import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/projections';
+import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
 import { securitySettings, type SecuritySettings } from './security/settings';
@@ -44,9 +45,14 @@ export interface AppOptions {
   security?: Partial<SecuritySettings> | undefined;
   /** The read side: every projection of the back office unless a test brings its own. */
   readSide?: Pick<ProjectionsPluginOptions, 'projections' | 'catalogue'>;
+  /**
+   * Sales (server/plugins/app/sales.ts): settings over the defaults, the SMTP URL of the coupon
+   * e-mails, and whether the reactors run (default: they do).
+   */
+  sales?: Omit<SalesPluginOptions, 'dataDir'> | undefined;
 }
 
-export async function buildApp({ store, logger = false, dataDir, security, readSide }: AppOptions) {
+export async function buildApp({ store, logger = false, dataDir, security, readSide, sales }: AppOptions) {
   const settings = securitySettings(security);
   const app = Fastify({
     logger,
@@ -112,6 +118,7 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
 
   await app.register(eventStorePlugin, { store });
   await app.register(projectionsPlugin, { ...(readSide ?? { projections, catalogue }), dataDir });
+  await app.register(salesPlugin, { ...sales, dataDir }); // after the projections: its reactors stop first on close
   await app.register(sessionsPlugin, { dataDir, settings });
   await app.register(idempotencyPlugin, { dataDir });
   for (const routes of routePlugins) await app.register(routes);

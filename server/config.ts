@@ -2,7 +2,10 @@
 // stops the start with one line that names the variable and the rule it broke.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Address } from '../events/invoices';
 import { USERNAME_PATTERN, USERNAME_RULE } from './domain/staff/decider';
+import { checkPartitaIva } from './domain/values/partitaIva';
+import { defaultSalesSettings, type SalesSettings } from './sales/deps';
 import { passwordProblem } from './security/password';
 
 const positiveInt = z.coerce
@@ -11,6 +14,41 @@ const positiveInt = z.coerce
   .min(1, 'must be at least 1');
 
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+const EMAIL = /^[^\s<>@]+@[^\s<>@]+$/;
+
+/**
+ * SELLER_ADDRESS: `street, postal code, city, province[, country]`, comma-separated, e.g.
+ * "Via Roma 1, 00100, Roma, RM, IT". Read from the right, so the street may itself contain commas
+ * ("Via Roma, 1, 00100, Roma, RM"). Postal code 5 digits, province 2 letters, country an ISO
+ * 3166-1 alpha-2 code (default IT); a foreign address has province EE (printed without one).
+ */
+export const SELLER_ADDRESS_FORMAT = 'must be "street, postal code, city, province[, country]", e.g. "Via Roma 1, 00100, Roma, RM, IT"';
+
+export function parseSellerAddress(text: string): Address | string {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) return SELLER_ADDRESS_FORMAT;
+  const twoLetters = /^[A-Za-z]{2}$/;
+  let country = 'IT';
+  if (parts.length >= 5 && twoLetters.test(parts[parts.length - 1]!) && twoLetters.test(parts[parts.length - 2]!)) {
+    country = parts.pop()!.toUpperCase();
+  }
+  if (parts.length < 4) return SELLER_ADDRESS_FORMAT;
+  const province = parts.pop()!.toUpperCase();
+  const city = parts.pop()!;
+  const postalCode = parts.pop()!;
+  const street = parts.join(', ');
+  if (!/^\d{5}$/.test(postalCode)) return `postal code must be 5 digits (got "${postalCode}"); ${SELLER_ADDRESS_FORMAT}`;
+  if (!twoLetters.test(province)) return `province must be 2 letters, e.g. RM (got "${province}"); ${SELLER_ADDRESS_FORMAT}`;
+  return { street, postalCode, city, province: province === 'EE' ? null : province, country };
+}
 
 const port = z.coerce
   .number({ error: 'must be a number' })
@@ -51,6 +89,48 @@ export const configSchema = z
     SESSION_MAX_HOURS: positiveInt.default(12),
     LOGIN_LOCK_AFTER: positiveInt.default(10),
     LOGIN_LOCK_MINUTES: positiveInt.default(15),
+    // --- sales ---
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s/?#]+(\/[^\s]*)?$/, 'must be an SMTP URL such as smtp://127.0.0.1:1025 or smtps://user:password@mail.example.it')
+      .optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .refine((v) => EMAIL.test(v) || /^[^<>]*<[^\s<>@]+@[^\s<>@]+>$/.test(v), 'must be an address, or a name and an address, e.g. "Firma Facile <noreply@firmafacile.it>"')
+      .optional(),
+    SELLER_NAME: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').default(defaultSalesSettings.seller.name),
+    SELLER_VAT_NUMBER: z
+      .string()
+      .transform((v, ctx) => {
+        const r = checkPartitaIva(v);
+        if (r.ok) return r.value;
+        ctx.addIssue({ code: 'custom', message: `must be a valid ${r.message}` });
+        return z.NEVER;
+      })
+      .default(defaultSalesSettings.seller.vatNumber),
+    SELLER_ADDRESS: z
+      .string()
+      .transform((v, ctx) => {
+        const a = parseSellerAddress(v);
+        if (typeof a !== 'string') return a;
+        ctx.addIssue({ code: 'custom', message: a });
+        return z.NEVER;
+      })
+      .default(defaultSalesSettings.seller.address),
+    SELLER_EMAIL: z.string().trim().regex(EMAIL, 'must be an e-mail address').default(defaultSalesSettings.seller.email),
+    PREPAID_FEE_BP: wholeNumber(0, 10_000).default(defaultSalesSettings.prepaidFeeRateBp),
+    PREPAID_MIN_TOPUP_CENTS: wholeNumber(1, 100_000_000).default(defaultSalesSettings.minimumTopUpCents),
+    ORDER_EXPIRY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.unpaidOrderExpiryDays),
+    COUPON_VALIDITY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.couponValidityDays),
+    DEVICE_LOOKUP_WINDOW_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.deviceLookupWindowDays),
+    PUBLIC_URL: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/, 'must be the URL the console is reached at, e.g. https://backoffice.example.it')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .default('http://localhost:3000'),
+    DEMO: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_URL) {
@@ -82,12 +162,28 @@ export const configSchema = z
     sessionMaxMs: env.SESSION_MAX_HOURS * 3_600_000,
     loginLockAfter: env.LOGIN_LOCK_AFTER,
     loginLockMs: env.LOGIN_LOCK_MINUTES * 60_000,
+    /** Where coupon e-mails go out; unset: see server/plugins/app/sales.ts (demo files, else not sent). */
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? `${env.SELLER_NAME.replace(/[<>"]/g, '')} <${env.SELLER_EMAIL}>`,
+    /** Demo start: the guide's products and one user per role (server/demo.ts). */
+    demo: env.DEMO === 'true',
+    publicUrl: env.PUBLIC_URL,
+    sales: {
+      prepaidFeeRateBp: env.PREPAID_FEE_BP,
+      minimumTopUpCents: env.PREPAID_MIN_TOPUP_CENTS,
+      unpaidOrderExpiryDays: env.ORDER_EXPIRY_DAYS,
+      couponValidityDays: env.COUPON_VALIDITY_DAYS,
+      deviceLookupWindowDays: env.DEVICE_LOOKUP_WINDOW_DAYS,
+      seller: { name: env.SELLER_NAME, vatNumber: env.SELLER_VAT_NUMBER, taxCode: null, address: env.SELLER_ADDRESS, email: env.SELLER_EMAIL },
+      renewalUrl: `${env.PUBLIC_URL}/rinnovo`,
+      couponStatusUrl: `${env.PUBLIC_URL}/verifica-coupon`,
+    } satisfies Partial<SalesSettings>,
   }));
 
 export type Config = z.output<typeof configSchema>;
 
 /** Variables whose value is never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'SMTP_URL']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -2,6 +2,7 @@
 import { openEventStore } from '../events/open';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { startDemo } from './demo';
 import { loggerOptions } from './logger';
 import { ensureFirstAdmin } from './security/bootstrap';
 
@@ -30,8 +31,12 @@ async function main() {
       loginLockAfter: config.loginLockAfter,
       loginLockMs: config.loginLockMs,
     },
+    sales: { settings: config.sales, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, demo: config.demo },
   });
-  await ensureFirstAdmin(store, config.admin, (line) => process.stdout.write(`${line}\n`));
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  // The demo's users come first: its admin is then the first admin.
+  if (config.demo) await startDemo(app, { dataDir: config.dataDir, say });
+  await ensureFirstAdmin(store, config.admin, say);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import auth from './auth';
 import health from './health';
 import projections from './projections';
+import read from './read';
+import { salesRoutePlugins } from './sales/index';
 import staff from './staff';
 
-export const routePlugins: FastifyPluginAsync[] = [health, auth, staff, projections];
+export const routePlugins: FastifyPluginAsync[] = [health, auth, staff, read, ...salesRoutePlugins, projections];

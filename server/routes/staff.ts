@@ -1,6 +1,9 @@
-// Staff accounts, for admins: the list and detail react-admin's simple-rest data provider reads,
-// and the commands of the staff aggregate. Every command answers with the user as it is afterwards
-// and `position`, the global position of its last event (0 when nothing had to change).
+// Staff accounts, for admins: the commands of the staff aggregate. The list and detail that
+// react-admin's simple-rest data provider reads are served from the staff-users read model by the
+// read API (server/routes/read.ts). Every command answers with the user as it is afterwards and
+// `position`, the global position of its last event (0 when nothing had to change), once the
+// staff-users read model has it (read-your-writes): the list fetched next shows the change.
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roles } from '../../events/catalogue';
@@ -8,6 +11,7 @@ import { changePassword, changeRoles, disableUser, enableUser, usernameKey } fro
 import { notFound } from '../domain/errors';
 import { commandContext } from '../security/commandContext';
 import { hashPassword } from '../security/password';
+import { answerAfterProjections } from '../read/readYourWrites';
 import {
   checkNewPassword,
   createStaffUser,
@@ -15,9 +19,7 @@ import {
   runStaffCommand,
   toRecord,
   type StaffCommandOutcome,
-  type StaffUserRecord,
 } from '../staff/accounts';
-import { StaffDirectory } from '../staff/directory';
 
 const role = z.enum(roles);
 
@@ -34,51 +36,6 @@ export const staffCommandResponse = staffUserRecord.extend({
   position: z.number().int().nonnegative().describe('global position of the last event appended (0: nothing changed)'),
 });
 
-/** A query parameter holding JSON, as ra-data-simple-rest sends `sort`, `range` and `filter`. */
-function jsonParam<T extends z.ZodType>(schema: T, shape: string) {
-  return z
-    .string()
-    .max(4000, 'is too long')
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `must be JSON like ${shape}` });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
-
-const sortFields = ['id', 'username', 'displayName', 'disabled'] as const;
-const MAX_PAGE = 1000;
-
-const listQuery = z.object({
-  sort: jsonParam(
-    z.tuple([z.enum(sortFields), z.enum(['ASC', 'DESC'])], { error: 'must be [field, "ASC" | "DESC"]' }),
-    '["username","ASC"]',
-  ).optional(),
-  range: jsonParam(
-    z
-      .tuple([z.number().int().nonnegative(), z.number().int().nonnegative()], { error: 'must be [first, last]' })
-      .refine(([first, last]) => last >= first, 'last must not be before first')
-      .refine(([first, last]) => last - first < MAX_PAGE, `at most ${MAX_PAGE} rows at a time`),
-    '[0,24]',
-  ).optional(),
-  filter: jsonParam(
-    z
-      .object({
-        q: z.string().max(200).optional(),
-        id: z.union([z.string().max(100), z.array(z.string().max(100)).max(MAX_PAGE)]).optional(),
-        username: z.string().max(200).optional(),
-        role: role.optional(),
-        disabled: z.boolean().optional(),
-      })
-      .strict(),
-    '{"q":"ross"}',
-  ).optional(),
-});
-
 const idParams = z.object({ id: z.uuid('must be a staff user id (UUID)') });
 const noInput = z.object({}).strict().nullish();
 
@@ -93,70 +50,18 @@ const createBody = z
 const rolesBody = z.object({ roles: z.array(role).min(1, 'give at least one role').max(roles.length) }).strict();
 const resetBody = z.object({ newPassword: z.string().max(1024) }).strict();
 
-function compare(field: (typeof sortFields)[number]) {
-  return (a: StaffUserRecord, b: StaffUserRecord) => {
-    const x = a[field];
-    const y = b[field];
-    if (typeof x === 'boolean' || typeof y === 'boolean') return Number(x) - Number(y);
-    return x.localeCompare(y, 'it', { sensitivity: 'base' });
-  };
+/** The staff-users read model, which the admin's list reads. */
+const STAFF_USERS = ['staff-users'] as const;
+
+/** The user as the command left it, once the staff-users read model has the command's events. */
+async function answer(request: FastifyRequest, outcome: StaffCommandOutcome) {
+  await answerAfterProjections(request, outcome.position, STAFF_USERS);
+  return { ...toRecord(outcome.user), position: outcome.position };
 }
 
-const answer = (outcome: StaffCommandOutcome) => ({ ...toRecord(outcome.user), position: outcome.position });
-
 const staff: FastifyPluginAsyncZod = async (app) => {
-  const directory = new StaffDirectory(app.eventStore);
   const admin = { access: ['admin'] } as const;
   const tags = ['staff'];
-
-  app.get(
-    '/api/staff-users',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Staff users (simple-rest: sort, range, filter as JSON; total in Content-Range)',
-        querystring: listQuery,
-        response: { 200: z.array(staffUserRecord) },
-      },
-    },
-    async (request, reply) => {
-      const { sort = ['username', 'ASC'], range = [0, 24], filter = {} } = request.query;
-      let rows = await directory.list();
-      if (filter.id !== undefined) {
-        const ids = new Set(Array.isArray(filter.id) ? filter.id : [filter.id]);
-        rows = rows.filter((u) => ids.has(u.id));
-      }
-      if (filter.q) {
-        const q = filter.q.toLowerCase();
-        rows = rows.filter((u) => u.username.toLowerCase().includes(q) || u.displayName.toLowerCase().includes(q));
-      }
-      if (filter.username !== undefined) rows = rows.filter((u) => usernameKey(u.username) === usernameKey(filter.username!));
-      if (filter.role) rows = rows.filter((u) => u.roles.includes(filter.role!));
-      if (filter.disabled !== undefined) rows = rows.filter((u) => u.disabled === filter.disabled);
-      const [field, order] = sort;
-      rows.sort(compare(field));
-      if (order === 'DESC') rows.reverse();
-      const [first, last] = range;
-      const page = rows.slice(first, last + 1);
-      const total = rows.length;
-      reply.header(
-        'content-range',
-        page.length === 0 ? `staff-users */${total}` : `staff-users ${first}-${first + page.length - 1}/${total}`,
-      );
-      return page;
-    },
-  );
-
-  app.get(
-    '/api/staff-users/:id',
-    { config: admin, schema: { tags, summary: 'One staff user', params: idParams, response: { 200: staffUserRecord } } },
-    async (request) => {
-      const user = await loadStaffUser(app.eventStore, request.params.id);
-      if (!user.exists) throw notFound('staff_user', request.params.id);
-      return toRecord(user);
-    },
-  );
 
   app.post(
     '/api/staff-users',
@@ -168,7 +73,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const outcome = await createStaffUser(app.eventStore, request.body, commandContext(request), {
         passwordHashLogN: app.security.passwordHashLogN,
       });
-      return reply.status(201).send(answer(outcome));
+      return reply.status(201).send(await answer(request, outcome));
     },
   );
 
@@ -182,6 +87,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const context = commandContext(request);
       return answer(
+        request,
         await runStaffCommand(app.eventStore, id, (s) => changeRoles(s, { userId: id, roles: request.body.roles, actorId: context.actor.userId }), context),
       );
     },
@@ -214,7 +120,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       );
       app.sessions.removeAllFor(id);
       app.sessions.clearLoginFailures(usernameKey(user.username));
-      return answer(outcome);
+      return answer(request, outcome);
     },
   );
 
@@ -235,7 +141,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const context = commandContext(request);
       const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser(s, { userId: id, actorId: context.actor.userId }), context);
       app.sessions.removeAllFor(id);
-      return answer(outcome);
+      return answer(request, outcome);
     },
   );
 
@@ -249,7 +155,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser(s, { userId: id }), commandContext(request));
       app.sessions.clearLoginFailures(usernameKey(outcome.user.username));
-      return answer(outcome);
+      return answer(request, outcome);
     },
   );
 };

@@ -34,6 +34,8 @@ export const roleGroups = {
   books: ['accountant'],
   /** Reading business data: the desk, the approvers and the accountants. */
   readAll: ['operator', 'supervisor', 'accountant'],
+  /** The audit trail (every event, who did what when): the accountants and the supervisors. */
+  audit: ['accountant', 'supervisor'],
   /** Staff accounts and settings. */
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
@@ -54,7 +56,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/auth/me': { access: 'authenticated' },
   'POST /api/auth/password': { access: 'authenticated' },
 
-  // Staff accounts (server/routes/staff.ts)
+  // Staff accounts: the list and detail are read from the staff-users read model (server/routes/read.ts),
+  // the commands are in server/routes/staff.ts.
   'GET /api/staff-users': { access: roleGroups.admin },
   'GET /api/staff-users/:id': { access: roleGroups.admin },
   'POST /api/staff-users': { access: roleGroups.admin },
@@ -63,10 +66,59 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/staff-users/:id/disable': { access: roleGroups.admin },
   'POST /api/staff-users/:id/enable': { access: roleGroups.admin },
 
+  // The read API (server/routes/read.ts, resources in server/read/resources.ts): business data for
+  // the desk, the approvers and the accountants; the audit trail for accountants and supervisors.
+  'GET /api/customers': { access: roleGroups.readAll },
+  'GET /api/customers/:id': { access: roleGroups.readAll },
+  'GET /api/prepaid-movements': { access: roleGroups.readAll },
+  'GET /api/prepaid-movements/:id': { access: roleGroups.readAll },
+  'GET /api/devices': { access: roleGroups.readAll },
+  'GET /api/devices/:id': { access: roleGroups.readAll },
+  'GET /api/products': { access: roleGroups.readAll },
+  'GET /api/products/:id': { access: roleGroups.readAll },
+  'GET /api/orders': { access: roleGroups.readAll },
+  'GET /api/orders/:id': { access: roleGroups.readAll },
+  'GET /api/payments': { access: roleGroups.readAll },
+  'GET /api/payments/:id': { access: roleGroups.readAll },
+  'GET /api/invoices': { access: roleGroups.readAll },
+  'GET /api/invoices/:id': { access: roleGroups.readAll },
+  'GET /api/credit-notes': { access: roleGroups.readAll },
+  'GET /api/credit-notes/:id': { access: roleGroups.readAll },
+  'GET /api/coupons': { access: roleGroups.readAll },
+  'GET /api/coupons/:id': { access: roleGroups.readAll },
+  'GET /api/emails': { access: roleGroups.readAll },
+  'GET /api/emails/:id': { access: roleGroups.readAll },
+  'GET /api/audit-events': { access: roleGroups.audit },
+  'GET /api/audit-events/:id': { access: roleGroups.audit },
+
   // Projection status and lag (server/routes/projections.ts), for whoever wonders why a list lags.
   'GET /api/projections': { access: 'authenticated' },
 
-  // "Verifica Stato Coupon": anyone holding a code may check it (route written with the sales routes).
+  // Sales commands (server/routes/sales/*.ts).
+  'POST /api/customers': { access: roleGroups.desk },
+  'POST /api/customers/:id/email': { access: roleGroups.desk },
+  'POST /api/customers/:id/prepaid/top-ups': { access: ['operator', 'accountant', 'supervisor'] },
+  'POST /api/customers/:id/prepaid/credits': { access: ['accountant', 'supervisor'] },
+  'GET /api/customers/:id/prepaid/top-up-quote': { access: ['operator', 'accountant', 'supervisor'] },
+  'POST /api/products': { access: roleGroups.approvals },
+  'POST /api/products/:code/price': { access: roleGroups.approvals },
+  'POST /api/products/:code/withdraw': { access: roleGroups.approvals },
+  'POST /api/devices': { access: roleGroups.desk },
+  'POST /api/devices/import': { access: roleGroups.desk },
+  'GET /api/holders/:codiceFiscale/renewable-devices': { access: roleGroups.desk },
+  'POST /api/orders/quote': { access: roleGroups.desk },
+  'POST /api/orders': { access: roleGroups.desk },
+  'POST /api/orders/:id/cancel': { access: roleGroups.desk },
+  'POST /api/orders/:id/refund': { access: roleGroups.approvals },
+  'POST /api/orders/:id/desk-payment': { access: roleGroups.desk },
+  'POST /api/orders/:id/resend-coupons': { access: roleGroups.desk },
+  'POST /api/payments': { access: ['accountant', 'supervisor'] },
+  'POST /api/payments/:id/match': { access: ['accountant', 'supervisor'] },
+  'POST /api/emails/:id/retry': { access: roleGroups.desk },
+  'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
+  'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
+
+  // "Verifica Stato Coupon": anyone holding a code may check it (server/routes/sales/coupons.ts).
   'GET /api/public/coupons/:code/status': { access: 'public', rateLimit: 'couponCheck' },
 };
 

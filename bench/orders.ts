@@ -1,0 +1,209 @@
+// The sales command API over HTTP on the embedded store: 32 concurrent clients (each its own
+// customer with a prepaid balance, so that their debits never conflict) place and pay from the
+// prepaid account an order of two coupons (POST /api/orders, manual, RIN-FIRMA × 2), one request
+// after another, through a real socket (the app listening on 127.0.0.1, a keep-alive agent, a
+// logged-in session cookie). The whole server runs: the session check against the event store,
+// the projections (read-your-writes: the answer waits for the orders and prepaid read models) and
+// the reactors, which fulfil each paid order (two coupons, the invoice, the e-mail queued; the
+// outbox "sends" into nodemailer's jsonTransport).
+//
+// Figures: commands per second and p50/p99 latency of the orders, and fulfilments per second as
+// the reactors catch up: from the first measured order to the last OrderFulfilled.
+// BENCH_ORDERS_PER_CLIENT=30 for a quicker look; BENCH_NO_REACTORS=1 measures the orders with the
+// reactors off (no fulfilment competing for the CPU and the store). Everything lives in a temp
+// directory, removed at the end.
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { createSqliteStore } from '../events/adapters/sqlite';
+import { buildApp } from '../server/app';
+import { partitaIvaCheckDigit } from '../server/domain/values/partitaIva';
+import { quoteTopUp, registerCustomer, seedGuideProducts, topUpPrepaid } from '../server/sales/services';
+import { systemContext } from '../server/security/bootstrap';
+import { createStaffUser } from '../server/staff/accounts';
+import type { BenchModule, Figure } from './run';
+
+const CLIENTS = 32;
+const ORDERS_PER_CLIENT = Number(process.env.BENCH_ORDERS_PER_CLIENT ?? 100);
+const WARMUP_PER_CLIENT = 5;
+const ORDER_TOTAL_CENTS = 2684; // RIN-FIRMA × 2: 2 × 11,00 € + 22 % VAT
+const PASSWORD = 'benchmark password 1';
+const FULFILMENT_TIMEOUT_MS = 600_000;
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+function post(agent: http.Agent, port: number, path: string, body: unknown, cookie?: string): Promise<Answer> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(cookie ? { cookie } : {}),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** n valid partite IVA (office code 001). */
+function partiteIva(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const first = `${String(7_000_000 + i * 13).padStart(7, '0')}001`;
+    return `${first}${partitaIvaCheckDigit(first)}`;
+  });
+}
+
+async function run(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-orders-'));
+  const store = createSqliteStore({ file: join(dir, 'events.db') });
+  const transport = nodemailer.createTransport({ jsonTransport: true });
+  const app = await buildApp({
+    store,
+    dataDir: dir,
+    logger: false,
+    security: { passwordHashLogN: 12 },
+    sales: { transport: transport as never, reactors: process.env.BENCH_NO_REACTORS ? false : true },
+  });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+
+    // --- setup, through the services: products, the desk user, 32 customers with a balance ------
+    const ctx = systemContext();
+    await seedGuideProducts(app.sales, ctx);
+    await createStaffUser(store, { username: 'banco', displayName: 'Banco', roles: ['operator'], password: PASSWORD }, ctx, { passwordHashLogN: 12 });
+    const login = await post(agent, port, '/api/auth/login', { username: 'banco', password: PASSWORD });
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${login.body}`);
+    const sessionLine = (login.headers['set-cookie'] ?? []).find((c) => c.startsWith('bo_session='));
+    if (!sessionLine) throw new Error('no session cookie');
+    const setCookie = sessionLine.split(';')[0]!;
+    const customers: string[] = [];
+    const balance = (ORDERS_PER_CLIENT + WARMUP_PER_CLIENT) * ORDER_TOTAL_CENTS;
+    for (const [i, partitaIva] of partiteIva(CLIENTS).entries()) {
+      const { customerId } = await registerCustomer(
+        app.sales,
+        {
+          kind: 'firm',
+          name: `Studio ${i}`,
+          partitaIva,
+          email: `studio${i}@example.it`,
+          billingAddress: { street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM' },
+        },
+        ctx,
+      );
+      await topUpPrepaid(
+        app.sales,
+        { customerId, amountReceivedCents: quoteTopUp(app.sales, balance).toPayCents, method: 'bank_transfer', reference: 'bench', receivedOn: '2026-01-01' },
+        ctx,
+      );
+      customers.push(customerId);
+    }
+    const order = (customerId: string) => ({ customerId, manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 2 }] }, payment: { mode: 'prepaid' } });
+
+    // --- warm-up (JIT, caches, first fulfilments), then wait for the reactors -------------------
+    await Promise.all(
+      customers.map(async (customerId) => {
+        for (let i = 0; i < WARMUP_PER_CLIENT; i++) {
+          const answer = await post(agent, port, '/api/orders', order(customerId), setCookie);
+          if (answer.status !== 201) throw new Error(`warm-up order: ${answer.status} ${answer.body}`);
+        }
+      }),
+    );
+    await app.salesReactors?.idle();
+
+    // --- measured: 32 clients, one order after another each -------------------------------------
+    const fulfilled = new Map<string, number>();
+    const measuredOrders = new Set<string>();
+    const subscription = store.subscribeToAll({ after: await store.headPosition() });
+    const following = (async () => {
+      for await (const e of subscription) {
+        if (e.type === 'OrderFulfilled') fulfilled.set((e.data as { orderId: string }).orderId, performance.now());
+      }
+    })();
+    const latencies: number[] = [];
+    let failures = 0;
+    let firstFailure = '';
+    const started = performance.now();
+    await Promise.all(
+      customers.map(async (customerId) => {
+        for (let i = 0; i < ORDERS_PER_CLIENT; i++) {
+          const t0 = performance.now();
+          const answer = await post(agent, port, '/api/orders', order(customerId), setCookie);
+          latencies.push(performance.now() - t0);
+          if (answer.status === 201) measuredOrders.add((JSON.parse(answer.body) as { id: string }).id);
+          else {
+            failures++;
+            firstFailure ||= `${answer.status} ${answer.body.slice(0, 200)}`;
+          }
+        }
+      }),
+    );
+    const ordersDone = performance.now();
+
+    // --- fulfilment: until every measured order is fulfilled ------------------------------------
+    const deadline = Date.now() + FULFILMENT_TIMEOUT_MS;
+    const pending = () => [...measuredOrders].filter((id) => !fulfilled.has(id)).length;
+    while (app.salesReactors && pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await subscription.stop();
+    await following;
+    const lastFulfilled = Math.max(...[...measuredOrders].map((id) => fulfilled.get(id) ?? NaN));
+    const fulfilledCount = measuredOrders.size - pending();
+
+    const seconds = (ordersDone - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const fulfilmentSeconds = (lastFulfilled - started) / 1000;
+    const figures: Figure[] = [
+      {
+        name: `orders placed + paid (prepaid, 2 coupons), ${CLIENTS} clients`,
+        value: measuredOrders.size / seconds,
+        unit: 'commands/s',
+        target: { atLeast: 1000 },
+        note: `${measuredOrders.size} orders in ${seconds.toFixed(1)} s${failures ? `; ${failures} refused, first: ${firstFailure}` : ''}`,
+      },
+      { name: 'order latency p50', value: percentile(latencies, 50), unit: 'ms' },
+      { name: 'order latency p99', value: percentile(latencies, 99), unit: 'ms', target: { atMost: 50 } },
+      {
+        name: 'fulfilment (coupons + invoice + queued e-mail)',
+        value: fulfilledCount / fulfilmentSeconds,
+        unit: 'orders/s',
+        note: `${fulfilledCount} of ${measuredOrders.size} fulfilled ${fulfilmentSeconds.toFixed(1)} s after the first order (${((lastFulfilled - ordersDone) / 1000).toFixed(1)} s after the last)`,
+      },
+    ];
+    return figures;
+  } finally {
+    agent.destroy();
+    await app.close();
+    transport.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const ordersBench: BenchModule = { name: 'sales orders over HTTP', run };

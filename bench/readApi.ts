@@ -1,0 +1,347 @@
+// The read API over 1,000,000 orders: p50/p99 latency of a filtered, sorted, paged list of orders
+// (with its exact total in Content-Range), and of the same with a `q` search, over HTTP on a real
+// socket; and the resident memory of the server process serving that read model.
+//
+// The million orders are written straight into the orders read model, NOT through the event log
+// (that would measure the projections, see bench/projections.ts): the tables and indexes are created
+// by the orders projection's own `setup` (a projection runner prepares the read-model database),
+// then one transaction inserts the rows with a prepared statement (the secondary indexes are dropped
+// for the fill and re-created from the projection's own DDL after it, which is faster than
+// maintaining them row by row), and the search terms are inserted the same way.
+//
+// The server runs in a child process of its own (`tsx bench/readApi.ts serve <dir>`, the real
+// buildApp on that data directory), so its RSS is the server's alone, not this process's (which built
+// a million rows). The statuses follow a realistic mix (most orders fulfilled, a few percent
+// awaiting payment), the customers a few thousand names.
+// BENCH_READ_ORDERS=200000 runs it over fewer orders.
+import type Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createSqliteStore } from '../events/adapters/sqlite';
+import { catalogue } from '../events/index';
+import { projections } from '../projections/index';
+import { ordersProjection } from '../projections/readModels/orders';
+import { searchTerms } from '../projections/readModels/shared';
+import { openReadModelDb, readModelFile } from '../projections/readModelDb';
+import { ProjectionRunner } from '../projections/runner';
+import { systemContext } from '../server/security/bootstrap';
+import { createStaffUser } from '../server/staff/accounts';
+import type { BenchModule, Figure } from './run';
+
+const ORDERS = Number(process.env.BENCH_READ_ORDERS ?? 1_000_000);
+const WARM_UP = 50;
+const SAMPLES = 500;
+const USER = { username: 'bench-desk', password: 'bench password for the read api' };
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const progress = (message: string) => process.stderr.write(`  readApi: ${message}\n`);
+
+// --- the data ------------------------------------------------------------------------------------
+
+const FIRST = ['Mario', 'Laura', 'Giuseppe', 'Anna', 'Luca', 'Giulia', 'Marco', 'Francesca', 'Paolo', 'Chiara', 'Andrea', 'Sara', 'Stefano', 'Elena', 'Roberto', 'Valentina', 'Davide', 'Martina', 'Alessandro', 'Silvia'];
+const LAST = [
+  'Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci', 'Marino', 'Greco', 'Bruno', 'Gallo', 'Conti', 'De Luca', 'Mancini',
+  'Costa', 'Giordano', 'Rizzo', 'Lombardi', 'Moretti', 'Barbieri', 'Fontana', 'Santoro', 'Mariani', 'Rinaldi', 'Caruso', 'Ferrara', 'Galli', 'Martini', 'Leone',
+  'Longo', 'Gentile', 'Martinelli', 'Vitale', 'Lombardo', 'Serra', 'Coppola', 'De Santis', "D'Angelo", 'Marchetti', 'Parisi', 'Villa', 'Conte', 'Ferraro', 'Ferri',
+  'Fabbri', 'Bianco', 'Marini', 'Grasso', 'Valentini', 'Messina', 'Sala', 'De Angelis', 'Gatti', 'Pellegrini', 'Palumbo', 'Sanna', 'Farina', 'Rizzi', 'Monti',
+  'Cattaneo', 'Morelli', 'Amato', 'Silvestri', 'Mazza', 'Testa', 'Grassi', 'Pellegrino', 'Carbone', 'Giuliani', 'Benedetti', 'Barone', 'Rossetti', 'Caputo', 'Montanari',
+  'Guerra', 'Palmieri', 'Bernardi', 'Martino', 'Fiore', 'De Rosa', 'Ferretti', 'Bellini', 'Basile', 'Riva', 'Donati', 'Piras', 'Vitali', 'Battaglia', 'Sartori',
+  'Neri', 'Costantini', 'Milani', 'Pagano', 'Ruggiero', 'Sorrentino', "D'Amico", 'Orlando', 'Damico', 'Negri',
+];
+const PRODUCTS = [
+  { productCode: 'RIN-FIRMA', description: 'Rinnovo Sottoscrizione', renews: 'signing', unitPriceCents: 1100 },
+  { productCode: 'RIN-CNS', description: 'Rinnovo Autenticazione CNS', renews: 'authentication', unitPriceCents: 1100 },
+  { productCode: 'RIN-ENTRAMBI', description: 'Rinnovo Sottoscrizione e Autenticazione', renews: 'both', unitPriceCents: 2600 },
+] as const;
+/** Cumulative shares of the statuses, of 1000. */
+const STATUS_MIX: Array<[number, string]> = [
+  [800, 'fulfilled'],
+  [840, 'awaiting_payment'],
+  [900, 'expired'],
+  [940, 'cancelled'],
+  [960, 'paid'],
+  [990, 'partially_refunded'],
+  [1000, 'refunded'],
+];
+const METHODS = ['bank_transfer', 'postal_slip', 'credit_card', 'cheque'] as const;
+const START = Date.parse('2023-06-01T08:00:00.000Z');
+const SPAN = Date.parse('2026-11-20T08:00:00.000Z') - START;
+
+/** A deterministic pseudo-random stream (mulberry32). */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Prepares the read-model database like the server does (every projection's setup), then stops. */
+export async function prepareReadModels(dir: string): Promise<void> {
+  const store = createSqliteStore({ file: join(dir, 'events.db') });
+  await createStaffUser(store, { ...USER, displayName: 'Bench desk', roles: ['operator'] }, systemContext(), { passwordHashLogN: 12 });
+  const db = openReadModelDb(readModelFile(dir));
+  const runner = new ProjectionRunner({ store, catalogue, db, projections });
+  await runner.start();
+  await runner.whenCaughtUp();
+  await runner.stop();
+  db.close();
+  await store.close();
+}
+
+/** The million orders, straight into the orders read model's tables (one transaction). */
+export function fillOrders(db: Database.Database): { seconds: number; awaitingDirect: number } {
+  const t0 = performance.now();
+  const table = `orders__v${ordersProjection.version}`;
+  const terms = `orders_terms__v${ordersProjection.version}`;
+  const exists = db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck().get(table);
+  if (exists !== 1) throw new Error(`the orders projection's setup did not create ${table}`);
+  const indexes = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
+    .all(table) as { name: string; sql: string }[];
+  const rnd = random(42);
+  let awaitingDirect = 0;
+  db.transaction(() => {
+    for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+    db.exec(`CREATE TEMP TABLE bench_terms (term TEXT NOT NULL, seq INTEGER NOT NULL)`);
+    const insert = db.prepare(
+      `INSERT INTO ${table} (id, customer_id, customer_name, customer_sort, status, choice, holder_codice_fiscale, device_serial,
+         payment_mode, payment_method, rf_reference, payment_expires_at, codes_email, line_count, coupon_count, lines, vat_summary,
+         taxable_cents, vat_cents, total_cents, amount_paid_cents, amount_due_cents, refunded_cents, placed_at, paid_at, fulfilled_at,
+         invoice_id, invoice_year, invoice_number, invoice_display_number)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertTerm = db.prepare(`INSERT INTO bench_terms (term, seq) VALUES (?, ?)`);
+    const invoiceNumbers = new Map<number, number>();
+    for (let n = 0; n < ORDERS; n++) {
+      const id = `ord-${String(n).padStart(8, '0')}`;
+      const customer = Math.floor(rnd() * 50_000);
+      const name = `${FIRST[customer % FIRST.length]} ${LAST[Math.floor(customer / FIRST.length) % LAST.length]}`;
+      const placed = START + Math.floor((n / ORDERS) * SPAN);
+      const pick = rnd() * 1000;
+      let status = STATUS_MIX.find(([limit]) => pick < limit)![1];
+      const unpaid = status === 'awaiting_payment' || status === 'expired' || status === 'cancelled';
+      const direct = unpaid || rnd() < 0.35;
+      // Orders placed long ago are not awaiting payment any more: they expired.
+      if (status === 'awaiting_payment' && placed < START + SPAN - 60 * 86_400_000) status = 'expired';
+      if (status === 'awaiting_payment' && direct) awaitingDirect++;
+      const product = PRODUCTS[Math.floor(rnd() * PRODUCTS.length)]!;
+      const quantity = rnd() < 0.9 ? 1 : 1 + Math.floor(rnd() * 9);
+      const taxable = product.unitPriceCents * quantity;
+      const vat = Math.floor((taxable * 2200 + 5000) / 10_000);
+      const total = taxable + vat;
+      const lines = [{ ...product, quantity, vatRateBp: 2200, taxable, vat, total }];
+      const rf = direct ? `RF${String(10 + (n % 89))}${String(n).padStart(9, '0')}` : null;
+      const method = direct ? METHODS[n % METHODS.length]! : 'prepaid';
+      const paid = !unpaid && status !== 'awaiting_payment';
+      const fulfilled = status === 'fulfilled' || status === 'partially_refunded' || status === 'refunded';
+      const year = new Date(placed).getUTCFullYear();
+      const invoiceNumber = fulfilled ? (invoiceNumbers.get(year) ?? 0) + 1 : null;
+      if (invoiceNumber !== null) invoiceNumbers.set(year, invoiceNumber);
+      const display = invoiceNumber !== null ? `${invoiceNumber}/${year}` : null;
+      const iso = new Date(placed).toISOString();
+      const { lastInsertRowid } = insert.run(
+        id,
+        `cus-${customer}`,
+        name,
+        name.toLowerCase(),
+        status,
+        'manual',
+        null,
+        null,
+        direct ? 'direct' : 'prepaid',
+        method,
+        rf,
+        direct ? new Date(placed + 30 * 86_400_000).toISOString() : null,
+        `customer${customer}@example.it`,
+        1,
+        quantity,
+        JSON.stringify(lines),
+        JSON.stringify([{ rateBp: 2200, taxable, vat, total }]),
+        taxable,
+        vat,
+        total,
+        paid ? total : 0,
+        status === 'awaiting_payment' ? total : 0,
+        status === 'refunded' ? total : status === 'partially_refunded' ? Math.floor(total / 2) : 0,
+        iso,
+        paid ? iso : null,
+        fulfilled ? iso : null,
+        fulfilled ? `inv-${n}` : null,
+        fulfilled ? year : null,
+        invoiceNumber,
+        display,
+      );
+      for (const term of searchTerms(name, rf, display)) insertTerm.run(term, lastInsertRowid);
+      if (n % 200_000 === 199_999) progress(`${n + 1} orders written`);
+    }
+    progress('re-creating the indexes and sorting the search terms');
+    for (const index of indexes) db.exec(index.sql);
+    db.exec(`INSERT INTO ${terms} (term, seq) SELECT term, seq FROM bench_terms ORDER BY term, seq`);
+    db.exec(`DROP TABLE bench_terms`);
+  })();
+  return { seconds: (performance.now() - t0) / 1000, awaitingDirect };
+}
+
+// --- the server in a child process -----------------------------------------------------------------
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  ask(command: string): Promise<string>;
+}
+
+async function startServer(dir: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/readApi.ts', 'serve', dir], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: Array<(line: string) => void> = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
+  const ready = await Promise.race([next(), once(child, 'exit').then(() => 'EXIT')]);
+  if (!ready.startsWith('READY ')) throw new Error(`the server did not start: ${ready}`);
+  return {
+    child,
+    url: ready.slice('READY '.length),
+    ask(command) {
+      const answer = next();
+      child.stdin!.write(`${command}\n`);
+      return answer;
+    },
+  };
+}
+
+/** `tsx bench/readApi.ts serve <dir>`: the real app on <dir>; answers `rss` and `quit` on stdin. */
+async function serve(dir: string): Promise<void> {
+  const { buildApp } = await import('../server/app');
+  const store = createSqliteStore({ file: join(dir, 'events.db') });
+  const app = await buildApp({ store, dataDir: dir, sales: { reactors: false } });
+  await app.ready();
+  await app.projections.whenCaughtUp();
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  process.stdout.write(`READY ${url}\n`);
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'rss') {
+      global.gc?.();
+      process.stdout.write(`${process.memoryUsage.rss()} ${process.resourceUsage().maxRSS * 1024}\n`);
+    } else if (line === 'quit') {
+      await app.close();
+      await store.close();
+      process.stdout.write('BYE\n');
+      process.exit(0);
+    }
+  }
+}
+
+// --- measurements ----------------------------------------------------------------------------------
+
+async function login(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(USER) });
+  if (response.status !== 200) throw new Error(`login: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('bo_session='));
+  if (!cookie) throw new Error('login: no session cookie');
+  return cookie.split(';')[0]!;
+}
+
+interface Latency {
+  p50: number;
+  p99: number;
+  total: number;
+  rows: number;
+}
+
+async function measure(url: string, cookie: string, query: Record<string, unknown>): Promise<Latency> {
+  const target = `${url}/api/orders?${Object.entries(query)
+    .map(([k, v]) => `${k}=${encodeURIComponent(JSON.stringify(v))}`)
+    .join('&')}`;
+  const samples: number[] = [];
+  let total = -1;
+  let rows = 0;
+  for (let i = 0; i < WARM_UP + SAMPLES; i++) {
+    const t0 = performance.now();
+    const response = await fetch(target, { headers: { cookie } });
+    const body = (await response.json()) as unknown[];
+    const elapsed = performance.now() - t0;
+    if (response.status !== 200) throw new Error(`GET ${target}: ${response.status} ${JSON.stringify(body)}`);
+    if (i >= WARM_UP) samples.push(elapsed);
+    total = Number(response.headers.get('content-range')?.split('/').pop());
+    rows = body.length;
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(samples.length * 0.5)]!, p99: samples[Math.floor(samples.length * 0.99)]!, total, rows };
+}
+
+export const readApiBench: BenchModule = {
+  name: 'readApi',
+  async run(): Promise<Figure[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-read-api-'));
+    let server: Server | undefined;
+    try {
+      progress('preparing the read models (every projection setup)');
+      await prepareReadModels(dir);
+      progress(`writing ${ORDERS.toLocaleString('en-US')} orders straight into the orders read model (not through the event log)`);
+      const db = openReadModelDb(readModelFile(dir));
+      const fill = fillOrders(db);
+      db.close();
+      progress(`filled in ${fill.seconds.toFixed(1)} s; starting the server`);
+      server = await startServer(dir);
+      const cookie = await login(server.url);
+
+      let rssMax = 0;
+      const sampleRss = async () => {
+        const [current] = (await server!.ask('rss')).split(' ').map(Number) as [number, number];
+        rssMax = Math.max(rssMax, current);
+      };
+      const filtered = await measure(server.url, cookie, {
+        filter: { status: 'awaiting_payment', paymentMode: 'direct' },
+        sort: ['placedAt', 'DESC'],
+        range: [0, 24],
+      });
+      if (filtered.total !== fill.awaitingDirect || filtered.rows !== Math.min(25, fill.awaitingDirect)) {
+        throw new Error(`the filtered list answered ${filtered.rows} rows of ${filtered.total}, expected ${fill.awaitingDirect}`);
+      }
+      await sampleRss();
+      const searched = await measure(server.url, cookie, { filter: { q: 'rossi' }, sort: ['placedAt', 'DESC'], range: [0, 24] });
+      await sampleRss();
+      const searchedFiltered = await measure(server.url, cookie, { filter: { q: 'bianchi', status: 'fulfilled' }, sort: ['totalCents', 'DESC'], range: [25, 49] });
+      await sampleRss();
+      const broad = await measure(server.url, cookie, { filter: { status: 'fulfilled', paymentMode: 'prepaid' }, sort: ['placedAt', 'DESC'], range: [0, 24] });
+      await sampleRss();
+      const unfiltered = await measure(server.url, cookie, { sort: ['placedAt', 'DESC'], range: [0, 24] });
+      if (unfiltered.total !== ORDERS) throw new Error(`the whole list counts ${unfiltered.total} orders, expected ${ORDERS}`);
+      const [rss, peak] = (await server.ask('rss')).split(' ').map(Number) as [number, number];
+      rssMax = Math.max(rssMax, rss);
+      const mb = (bytes: number) => bytes / 1048576;
+      const rows = `${ORDERS.toLocaleString('en-US')} orders`;
+      return [
+        { name: `fill (direct inserts, not via the log)`, value: ORDERS / fill.seconds, unit: 'orders/s', note: `${rows} in ${fill.seconds.toFixed(1)} s` },
+        { name: 'list filtered+sorted+paged, p50', value: filtered.p50, unit: 'ms', note: `status+paymentMode, placedAt DESC, [0,24]; total ${filtered.total}` },
+        { name: 'list filtered+sorted+paged, p99', value: filtered.p99, unit: 'ms', target: { atMost: 20 } },
+        { name: 'list with q, p50', value: searched.p50, unit: 'ms', note: `q "rossi", placedAt DESC; total ${searched.total}` },
+        { name: 'list with q, p99', value: searched.p99, unit: 'ms', target: { atMost: 20 } },
+        { name: 'list with q + filter, page 2, p99', value: searchedFiltered.p99, unit: 'ms', note: `q "bianchi", fulfilled, totalCents DESC; total ${searchedFiltered.total}` },
+        { name: 'list filtered, half the table, p99', value: broad.p99, unit: 'ms', note: `fulfilled+prepaid (exact count of ${broad.total}), placedAt DESC` },
+        { name: 'list unfiltered (count of all), p99', value: unfiltered.p99, unit: 'ms', note: `placedAt DESC; total ${unfiltered.total}` },
+        { name: 'server RSS with that read model', value: mb(rssMax), unit: 'MB', target: { atMost: 300 }, note: `a server process of its own, ${rows}; highest of the samples after each list (${mb(rss).toFixed(0)} MB at the end)` },
+        { name: 'server peak RSS (maxRSS)', value: mb(peak), unit: 'MB', note: 'the process high-water mark, start included' },
+      ];
+    } finally {
+      if (server) {
+        await server.ask('quit').catch(() => undefined);
+        if (server.child.exitCode === null) server.child.kill();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'serve') {
+  await serve(process.argv[3] ?? '');
+}

@@ -1,0 +1,92 @@
+// Read model `emails`: the e-mail outbox. State: queued → sent; an attempt that failed →
+// retrying (with the attempt count, the last error and when it is retried); given up → failed;
+// staff asking to retry a failed one → queued again. `to_address` is known once it is sent (the
+// profile e-mail in force at that moment).
+import type { EmailEvent } from '../../events/emails';
+import { statement, type Projection } from '../projection';
+import { isoTime } from './shared';
+
+export const EMAIL_STATES = ['queued', 'sent', 'retrying', 'failed'] as const;
+
+export const emailsProjection: Projection<EmailEvent> = {
+  name: 'emails',
+  version: 1,
+  tables: ['emails'],
+  handles: ['EmailQueued', 'EmailSent', 'EmailAttemptFailed', 'EmailGaveUp', 'EmailRetryRequested'],
+  setup(db, t) {
+    const e = t('emails');
+    db.exec(`CREATE TABLE ${e} (
+      seq INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      purpose TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      customer_id TEXT NOT NULL,
+      order_id TEXT NOT NULL,
+      coupon_ids TEXT NOT NULL,
+      coupon_count INTEGER NOT NULL,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      retry_at TEXT,
+      to_address TEXT,
+      message_id TEXT,
+      queued_at TEXT NOT NULL,
+      sent_at TEXT,
+      failed_at TEXT,
+      updated_at TEXT NOT NULL
+    )`);
+    db.exec(`CREATE INDEX ${e}_by_queued ON ${e} (queued_at)`);
+    db.exec(`CREATE INDEX ${e}_by_state ON ${e} (state, queued_at)`);
+    db.exec(`CREATE INDEX ${e}_by_order ON ${e} (order_id, queued_at)`);
+    db.exec(`CREATE INDEX ${e}_by_customer ON ${e} (customer_id, queued_at)`);
+    db.exec(`CREATE INDEX ${e}_by_sent ON ${e} (sent_at)`);
+    db.exec(`CREATE INDEX ${e}_by_updated ON ${e} (updated_at)`);
+    db.exec(`CREATE INDEX ${e}_by_to ON ${e} (to_address)`);
+  },
+  apply(db, event, t) {
+    const e = t('emails');
+    switch (event.type) {
+      case 'EmailQueued': {
+        const d = event.data;
+        statement(
+          db,
+          `INSERT INTO ${e} (id, purpose, reason, customer_id, order_id, coupon_ids, coupon_count, state, queued_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        ).run(d.emailId, d.purpose, d.reason, d.customerId, d.orderId, JSON.stringify(d.couponIds), d.couponIds.length, isoTime(d.queuedAt), isoTime(d.queuedAt));
+        break;
+      }
+      case 'EmailSent': {
+        const d = event.data;
+        statement(
+          db,
+          `UPDATE ${e} SET state = 'sent', attempts = ?, to_address = ?, message_id = ?, sent_at = ?, retry_at = NULL, updated_at = ? WHERE id = ?`,
+        ).run(d.attempt, d.to.toLowerCase(), d.messageId, isoTime(d.sentAt), isoTime(d.sentAt), d.emailId);
+        break;
+      }
+      case 'EmailAttemptFailed': {
+        const d = event.data;
+        statement(db, `UPDATE ${e} SET state = 'retrying', attempts = ?, last_error = ?, retry_at = ?, updated_at = ? WHERE id = ?`).run(
+          d.attempt,
+          d.error,
+          isoTime(d.retryAt),
+          isoTime(event.metadata.at),
+          d.emailId,
+        );
+        break;
+      }
+      case 'EmailGaveUp': {
+        const d = event.data;
+        statement(
+          db,
+          `UPDATE ${e} SET state = 'failed', attempts = ?, last_error = ?, retry_at = NULL, failed_at = ?, updated_at = ? WHERE id = ?`,
+        ).run(d.attempts, d.error, isoTime(d.at), isoTime(d.at), d.emailId);
+        break;
+      }
+      case 'EmailRetryRequested': {
+        const d = event.data;
+        statement(db, `UPDATE ${e} SET state = 'queued', retry_at = NULL, updated_at = ? WHERE id = ?`).run(isoTime(d.at), d.emailId);
+        break;
+      }
+    }
+  },
+};

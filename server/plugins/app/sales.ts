@@ -1,0 +1,166 @@
+// The sales application layer inside the server: builds the `SalesDeps` the sales routes use
+// (`app.sales`: the event store, the catalogue, the request clock of `app.security.now`, UUIDs, the
+// settings from configuration) and runs the sales process managers and the e-mail outbox
+// (`startReactors`: payment application, fulfilment, order expiry, coupon e-mails) on them.
+//
+// How coupon e-mails leave, decided once at start:
+//   - SMTP_URL set: nodemailer over SMTP (pooled connections), e.g. `smtp://127.0.0.1:1025`; query
+//     parameters are nodemailer options (`smtp://host:25?ignoreTLS=true`).
+//   - SMTP_URL unset, DEMO=true: nothing is sent. Each e-mail is written to
+//     `DATA_DIR/demo-mail/<e-mail id>.eml` (mode 0600; open it with any mail reader) and logged as
+//     "sent" (recipient, subject, file; never its text: it holds coupon codes), and the outbox
+//     records it as sent, so the demo's purchases complete.
+//   - SMTP_URL unset otherwise: one warning at start; every attempt fails with "SMTP_URL is not
+//     set", so the outbox records the failed attempts (never a false "sent"), retries with back-off
+//     and finally gives up. Set SMTP_URL and restart: the e-mails still pending go out; those given
+//     up are retried from the console (POST /api/emails/:id/retry).
+//
+// On close the reactors stop (work in progress finishes) and the transport closes, before the
+// projections and the event store close: this plugin is registered after them, and Fastify runs
+// onClose hooks in reverse order.
+import fp from 'fastify-plugin';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer, { type Transport, type Transporter } from 'nodemailer';
+import { catalogue } from '../../../events/index';
+import type { OutboxSettings } from '../../mail/outbox';
+import { startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
+import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../sales/deps';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the sales services need (server/sales/services.ts). */
+    sales: SalesDeps;
+    /** The running reactors, or null when started with `reactors: false`. */
+    salesReactors: RunningReactors | null;
+  }
+}
+
+export interface SalesPluginOptions {
+  /** Settings over the defaults of server/sales/deps.ts (from configuration). */
+  settings?: Partial<SalesSettings> | undefined;
+  /** SMTP URL for the coupon e-mails; see the top of this file when absent. */
+  smtpUrl?: string | undefined;
+  /** The From of the e-mails, e.g. `Firma Facile <noreply@firmafacile.it>`. */
+  mailFrom?: string | undefined;
+  /** Start the reactors (default true); tests that drive the process managers themselves say false. */
+  reactors?: boolean | undefined;
+  /** Demo: without SMTP, e-mails are written to DATA_DIR/demo-mail instead of failing. */
+  demo?: boolean | undefined;
+  /** Where demo e-mails are written (DATA_DIR); absent: only logged. */
+  dataDir?: string | undefined;
+  /** A nodemailer transport to use instead of SMTP_URL (benchmarks, tests); closed on close. */
+  transport?: Transporter | undefined;
+  /** Outbox timing (tests make it fast). */
+  outbox?: Partial<Omit<OutboxSettings, 'fromAddress'>> | undefined;
+  /** Back-off of the reactors' failed units (tests make it fast). */
+  retry?: { firstDelayMs?: number; maxDelayMs?: number } | undefined;
+}
+
+export const SMTP_UNSET = 'SMTP_URL is not set: e-mails cannot be sent';
+
+type Log = ReactorLog;
+
+/** A nodemailer transport (plugin shape) that hands the raw message to `deliver`. */
+function customTransport(name: string, deliver: (raw: Buffer, envelope: { to: string[] }, messageId: string) => void): Transporter {
+  const transport: Transport<{ messageId: string; envelope: { to: string[] } }> = {
+    name,
+    version: '1.0.0',
+    send(mail, callback) {
+      const envelope = mail.message.getEnvelope() as { to: string[] };
+      const messageId = mail.message.messageId();
+      mail.message.build((error, raw) => {
+        if (error) return callback(error, { messageId, envelope });
+        try {
+          deliver(raw, envelope, messageId);
+          callback(null, { messageId, envelope });
+        } catch (failure) {
+          callback(failure instanceof Error ? failure : new Error(String(failure)), { messageId, envelope });
+        }
+      });
+    },
+  };
+  return nodemailer.createTransport(transport) as unknown as Transporter;
+}
+
+/** Demo without SMTP: each e-mail becomes a .eml file (or only a log line without a data dir). */
+function demoTransport(dataDir: string | undefined, log: Log): Transporter {
+  const dir = dataDir === undefined ? undefined : join(dataDir, 'demo-mail');
+  return customTransport('demo-mail-files', (raw, envelope, messageId) => {
+    const subject = /^Subject: (.*)$/m.exec(raw.toString('utf8'))?.[1] ?? '';
+    let file: string | null = null;
+    if (dir) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      file = join(dir, `${messageId.replace(/^<|@.*$/g, '').replace(/[^A-Za-z0-9-]/g, '_') || randomUUID()}.eml`);
+      writeFileSync(file, raw, { mode: 0o600 });
+    }
+    log.info({ to: envelope.to, subject, file }, 'demo: e-mail not sent (SMTP_URL is unset) but recorded as sent; its text is in the file');
+  });
+}
+
+/** Without SMTP outside the demo: every attempt fails, so nothing is recorded as sent. */
+function unsetTransport(): Transporter {
+  return customTransport('smtp-unset', () => {
+    throw new Error(SMTP_UNSET);
+  });
+}
+
+function messageIdDomainOf(settings: SalesSettings): string {
+  try {
+    return new URL(settings.couponStatusUrl).hostname || 'backoffice.local';
+  } catch {
+    return 'backoffice.local';
+  }
+}
+
+export default fp<SalesPluginOptions>(
+  async (app, options) => {
+    const settings: SalesSettings = {
+      ...defaultSalesSettings,
+      ...options.settings,
+      seller: { ...defaultSalesSettings.seller, ...options.settings?.seller },
+    };
+    const deps: SalesDeps = {
+      store: app.eventStore,
+      catalogue,
+      clock: () => app.security.now(),
+      ids: { uuid: randomUUID },
+      settings,
+    };
+    app.decorate('sales', deps);
+    app.decorate('salesReactors', null);
+    if (options.reactors === false) return;
+
+    const log = app.log.child({ component: 'sales' }) as unknown as Log;
+    let transport: Transporter;
+    if (options.transport) {
+      transport = options.transport;
+    } else if (options.smtpUrl) {
+      transport = nodemailer.createTransport({ url: options.smtpUrl, pool: true }) as unknown as Transporter;
+    } else if (options.demo) {
+      transport = demoTransport(options.dataDir, log);
+      log.warn({}, 'SMTP_URL is not set: demo e-mails are written to DATA_DIR/demo-mail instead of being sent');
+    } else {
+      transport = unsetTransport();
+      log.warn({}, 'SMTP_URL is not set: coupon e-mails will not be sent (each attempt fails and is retried) until it is set');
+    }
+    const reactors = startReactors({
+      ...deps,
+      transport,
+      log,
+      retry: options.retry,
+      outbox: {
+        ...options.outbox,
+        messageIdDomain: options.outbox?.messageIdDomain ?? messageIdDomainOf(settings),
+        ...(options.mailFrom ? { fromAddress: options.mailFrom } : {}),
+      },
+    });
+    app.salesReactors = reactors;
+    app.addHook('onClose', async () => {
+      await reactors.stop();
+      transport.close();
+    });
+  },
+  { name: 'sales', dependencies: ['event-store', 'access'] },
+);

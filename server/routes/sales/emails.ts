@@ -1,0 +1,31 @@
+// E-mails the outbox gave up on (after its attempts with back-off): staff ask for one more try.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { commandContext } from '../../security/commandContext';
+import { retryEmail } from '../../sales/services';
+import { afterWrite, idParams, noInput, position, projectionNames } from './schemas';
+
+const emails: FastifyPluginAsyncZod = async (app) => {
+  const deps = app.sales;
+
+  app.post(
+    '/api/emails/:id/retry',
+    {
+      config: { access: ['operator', 'supervisor'] },
+      schema: {
+        tags: ['sales: e-mails'],
+        summary: 'Try again an e-mail the outbox gave up on (refused for one sent or still being tried)',
+        params: idParams('an e-mail'),
+        body: noInput,
+        response: { 200: z.object({ id: z.string(), position }) },
+      },
+    },
+    async (request) => {
+      const result = await retryEmail(deps, { emailId: request.params.id }, commandContext(request));
+      await afterWrite(request, result.position, [projectionNames.emails]);
+      return { id: result.emailId, position: result.position };
+    },
+  );
+};
+
+export default emails;

@@ -1,0 +1,14 @@
+// The command API of sales, one plugin per area (registered by server/routes/index.ts). Every route
+// has a row in server/security/routeTable.ts; commands answer with their result and `position`
+// after the read models have caught up with it (server/read/readYourWrites.ts).
+import type { FastifyPluginAsync } from 'fastify';
+import coupons from './coupons';
+import customers from './customers';
+import devices from './devices';
+import documents from './documents';
+import emails from './emails';
+import orders from './orders';
+import payments from './payments';
+import products from './products';
+
+export const salesRoutePlugins: FastifyPluginAsync[] = [customers, products, devices, orders, payments, emails, documents, coupons];

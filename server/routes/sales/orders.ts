@@ -1,0 +1,358 @@
+// Orders at the desk: the quote the buyer sees, placing an order (guided: the holder's device, both
+// certificates; or manual: products and quantities), paid from the prepaid account at once or by a
+// direct payment under an RF reference; cancelling an unpaid order; refunding unused coupons of a
+// fulfilled one (supervisors); a card payment taken at the desk; sending the codes again.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CommandContext } from '../../../events/catalogue';
+import type { OrderEvent } from '../../../events/orders';
+import { refuse } from '../../domain/errors';
+import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';
+import { commandContext } from '../../security/commandContext';
+import {
+  cancelOrder,
+  customerDisplayName,
+  getCustomer,
+  getOrder,
+  getPayment,
+  lastPosition,
+  matchPaymentByHand,
+  placeOrder,
+  quoteOrder,
+  recordPayment,
+  refundCoupons,
+  resendCouponEmail,
+  run,
+  type OrderChoiceInput,
+  type SalesDeps,
+} from '../../sales/services';
+import {
+  afterWrite,
+  directPaymentMethods,
+  idFor,
+  idParams,
+  noInput,
+  orderOut,
+  position,
+  positiveCents,
+  projectionNames,
+  quoteOut,
+  text,
+  totalsSchema,
+} from './schemas';
+
+const guided = z
+  .object({
+    holderCodiceFiscale: text(40).describe("the holder's codice fiscale, as typed"),
+    deviceSerial: text(40).describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
+  })
+  .strict()
+  .describe('guided choice: coupons for both certificates of the device');
+
+const manual = z
+  .object({
+    lines: z
+      .array(
+        z
+          .object({
+            productCode: text(40),
+            quantity: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'at least 1').max(1000, 'at most 1000'),
+          })
+          .strict(),
+      )
+      .min(1, 'choose at least one product')
+      .max(50, 'at most 50 lines'),
+  })
+  .strict()
+  .describe('manual choice: products and quantities from the catalogue');
+
+const payment = z.discriminatedUnion(
+  'mode',
+  [
+    z.object({ mode: z.literal('prepaid') }).strict().describe('debited from the prepaid account at once'),
+    z
+      .object({ mode: z.literal('direct'), method: z.enum(directPaymentMethods) })
+      .strict()
+      .describe('paid later under the RF reference the answer gives'),
+  ],
+  { error: "mode: must be 'prepaid' or 'direct'" },
+);
+
+const choiceFields = {
+  customerId: z.uuid('must be a customer id (UUID)'),
+  guided: guided.optional(),
+  manual: manual.optional(),
+};
+
+function exactlyOneChoice(body: { guided?: unknown; manual?: unknown }, ctx: z.RefinementCtx): void {
+  if ((body.guided === undefined) === (body.manual === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['guided'], message: 'give exactly one of guided or manual' });
+  }
+}
+
+const quoteBody = z
+  .object({ ...choiceFields, payment: payment.optional().describe('ignored: the same body as the order can be sent') })
+  .strict()
+  .superRefine(exactlyOneChoice);
+const placeBody = z.object({ ...choiceFields, payment }).strict().superRefine(exactlyOneChoice);
+
+function choiceOf(body: { guided?: z.infer<typeof guided> | undefined; manual?: z.infer<typeof manual> | undefined }): OrderChoiceInput {
+  return body.guided ? { choice: 'guided', ...body.guided } : { choice: 'manual', lines: body.manual!.lines };
+}
+
+const orderParams = idParams('an order');
+
+const placedAnswer = z.object({
+  id: z.string().describe('the order'),
+  position,
+  order: orderOut,
+  rfReference: z.string().nullable().describe('direct payment: the reference the buyer writes in the payment reason'),
+  rfReferenceFormatted: z.string().nullable().describe('the same, in groups of four as printed'),
+  expiresAt: z.string().nullable().describe('direct payment: when the unpaid order expires'),
+  prepaidBalanceCents: z.number().int().nullable().describe('prepaid payment: the balance after the debit'),
+  placed: z.boolean().describe('false when an earlier attempt had already placed it'),
+});
+
+const cancelBody = z.object({ reason: text(500).trim().min(1, 'say why the order is cancelled') }).strict();
+
+const refundBody = z
+  .object({
+    couponIds: z.array(z.uuid('must be a coupon id (UUID)')).min(1, 'name at least one coupon, or leave couponIds out for all').max(1000).optional(),
+    refundTo: z.enum(['prepaid', 'paid_out']).describe('prepaid: credited to the prepaid account; paid_out: to be paid back'),
+  })
+  .strict();
+
+const deskPaymentBody = z
+  .object({
+    method: z.enum(['credit_card']).default('credit_card').describe('a card payment taken at the desk'),
+    amount: positiveCents.describe('cents taken from the card'),
+  })
+  .strict();
+
+const tags = ['sales: orders'];
+const desk = ['operator', 'supervisor'] as const;
+
+const formatRf = (rf: string) => rf.replace(/(.{4})(?=.)/g, '$1 ');
+
+/** Today's date in Italy, as a payment's value date. */
+const italianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
+
+/**
+ * A card payment taken at the desk: recorded as a payment (method credit_card, by the operator),
+ * matched by hand to the order, and applied to it at once, so that the order is paid when the
+ * answer comes (the payment reactor would apply it too: the order ignores a payment it has
+ * already received). Less than the amount due leaves the rest due; more is credited to the
+ * prepaid account by the payment reactor.
+ */
+async function takeDeskPayment(
+  deps: SalesDeps,
+  input: { orderId: string; paymentId: string; amount: number },
+  ctx: CommandContext,
+) {
+  const order = await getOrder(deps, input.orderId);
+  const existing = await getPayment(deps, input.paymentId);
+  const positions: number[] = [];
+  if (existing.status === 'none') {
+    if (order.status !== 'awaiting_payment') {
+      throw refuse('order_not_awaiting_payment', `order ${order.orderId} is ${order.status.replace('_', ' ')}: there is nothing to pay`);
+    }
+    const customer = await getCustomer(deps, order.customerId);
+    const recorded = await recordPayment(
+      deps,
+      {
+        paymentId: input.paymentId,
+        method: 'credit_card',
+        amount: input.amount,
+        receivedOn: italianDate(deps.clock()),
+        payer: customerDisplayName(customer),
+        reason: `pagamento con carta al banco, ordine ${order.orderId}`,
+      },
+      ctx,
+    );
+    positions.push(recorded.position);
+    if (recorded.orderId === null) positions.push((await matchPaymentByHand(deps, { paymentId: input.paymentId, orderId: order.orderId }, ctx)).position);
+  } else if (existing.status === 'unmatched' && existing.reason.includes(order.orderId)) {
+    // The same request again (same Idempotency-Key) after it stopped between recording and matching.
+    positions.push((await matchPaymentByHand(deps, { paymentId: input.paymentId, orderId: order.orderId }, ctx)).position);
+  } else if (existing.match?.orderId !== order.orderId) {
+    throw refuse('payment_exists', `payment ${input.paymentId} has already been recorded for something else`);
+  }
+  const amount = existing.status === 'none' ? input.amount : existing.amount;
+  const applied = await run<OrderState, OrderEvent>(deps, orderStream(order.orderId), orderAggregate, (state) =>
+    receivePayment({ paymentId: input.paymentId, method: 'credit_card', amount, at: deps.clock().toISOString() }, state),
+  ctx);
+  positions.push(applied.position);
+  const received = applied.events.find((e) => e.type === 'OrderPaymentReceived');
+  const after = await getOrder(deps, order.orderId);
+  return {
+    id: order.orderId,
+    position: lastPosition(...positions),
+    paymentId: input.paymentId,
+    orderStatus: after.status,
+    amountDue: received?.type === 'OrderPaymentReceived' ? received.data.amountDue : Math.max(0, after.totals.total - after.received),
+    surplus: received?.type === 'OrderPaymentReceived' ? received.data.surplus : 0,
+  };
+}
+
+const orders: FastifyPluginAsyncZod = async (app) => {
+  const deps = app.sales;
+
+  app.post(
+    '/api/orders/quote',
+    {
+      config: { access: desk },
+      schema: {
+        tags,
+        summary: 'What the buyer sees before paying: lines, VAT per rate, totals, the e-mail the codes go to (nothing is written)',
+        body: quoteBody,
+        response: { 200: quoteOut },
+      },
+    },
+    async (request) => quoteOrder(deps, { customerId: request.body.customerId, ...choiceOf(request.body) }),
+  );
+
+  app.post(
+    '/api/orders',
+    {
+      config: { access: desk },
+      schema: {
+        tags,
+        summary: 'Place an order: guided (a device, both certificates) or manual (products), prepaid or direct payment',
+        description:
+          'Exactly one of guided and manual. Prepaid: the total is debited at once (refused 422 insufficient_balance) and ' +
+          'the coupons are e-mailed when the order is fulfilled, right after. Direct: the answer gives the RF reference; ' +
+          'the order waits for the payment and expires after ORDER_EXPIRY_DAYS. With an Idempotency-Key a repeat answers the first order.',
+        body: placeBody,
+        response: { 201: placedAnswer },
+      },
+    },
+    async (request, reply) => {
+      const orderId = idFor(request, 'order', deps.ids.uuid);
+      const body = request.body;
+      const result = await placeOrder(
+        deps,
+        { orderId, customerId: body.customerId, payment: body.payment, ...choiceOf(body) },
+        commandContext(request),
+      );
+      await afterWrite(request, result.position, [projectionNames.orders, projectionNames.prepaidMovements]);
+      return reply.status(201).send({
+        id: result.orderId,
+        position: result.position,
+        order: result.order,
+        rfReference: result.rfReference,
+        rfReferenceFormatted: result.rfReference === null ? null : formatRf(result.rfReference),
+        expiresAt: result.expiresAt,
+        prepaidBalanceCents: result.prepaidBalanceCents,
+        placed: result.placed,
+      });
+    },
+  );
+
+  app.post(
+    '/api/orders/:id/cancel',
+    {
+      config: { access: desk },
+      schema: {
+        tags,
+        summary: 'Cancel an order still waiting for payment (a paid order is refunded instead)',
+        description: 'Partial payments already received are credited to the prepaid account.',
+        params: orderParams,
+        body: cancelBody,
+        response: { 200: z.object({ id: z.string(), position, amountToCredit: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const result = await cancelOrder(deps, { orderId: request.params.id, reason: request.body.reason }, commandContext(request));
+      await afterWrite(request, result.position, [projectionNames.orders]);
+      return { id: result.orderId, position: result.position, amountToCredit: result.amountToCredit };
+    },
+  );
+
+  app.post(
+    '/api/orders/:id/refund',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags,
+        summary: 'Refund unused coupons of a fulfilled order: the coupons are cancelled and a credit note is issued (supervisors)',
+        description: 'Without couponIds, every unused coupon of the order. Repeating the request with the same Idempotency-Key refunds nothing twice.',
+        params: orderParams,
+        body: refundBody,
+        response: {
+          200: z.object({
+            id: z.string(),
+            position,
+            creditNoteId: z.string(),
+            creditNoteYear: z.number().int(),
+            creditNoteNumber: z.number().int(),
+            couponIds: z.array(z.string()),
+            excluded: z.array(z.object({ couponId: z.string(), status: z.enum(['redeemed', 'cancelled', 'expired', 'refunded']) })),
+            totals: totalsSchema,
+            refundTo: z.enum(['prepaid', 'paid_out']),
+            prepaidBalanceCents: z.number().int().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const result = await refundCoupons(
+        deps,
+        { orderId: request.params.id, couponIds: request.body.couponIds, refundTo: request.body.refundTo },
+        commandContext(request),
+      );
+      await afterWrite(request, result.position, [projectionNames.orders, projectionNames.invoices, projectionNames.coupons]);
+      return { id: request.params.id, ...result };
+    },
+  );
+
+  app.post(
+    '/api/orders/:id/desk-payment',
+    {
+      config: { access: desk },
+      schema: {
+        tags,
+        summary: 'A card payment taken at the desk: recorded, matched to the order and applied at once',
+        description: 'The order is paid when the amount due is covered; more than due is credited to the prepaid account.',
+        params: orderParams,
+        body: deskPaymentBody,
+        response: {
+          200: z.object({
+            id: z.string(),
+            position,
+            paymentId: z.string(),
+            orderStatus: z.enum(['awaiting_payment', 'paid', 'cancelled', 'expired']),
+            amountDue: z.number().int(),
+            surplus: z.number().int(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const paymentId = idFor(request, 'desk-payment', deps.ids.uuid);
+      const result = await takeDeskPayment(deps, { orderId: request.params.id, paymentId, amount: request.body.amount }, commandContext(request));
+      await afterWrite(request, result.position, [projectionNames.orders, projectionNames.payments]);
+      return result;
+    },
+  );
+
+  app.post(
+    '/api/orders/:id/resend-coupons',
+    {
+      config: { access: desk },
+      schema: {
+        tags,
+        summary: "Send the order's coupon codes again, to the profile e-mail in force (refunded coupons left out)",
+        params: orderParams,
+        body: noInput,
+        response: { 200: z.object({ id: z.string(), position, emailId: z.string(), couponIds: z.array(z.string()) }) },
+      },
+    },
+    async (request) => {
+      const result = await resendCouponEmail(deps, { orderId: request.params.id }, commandContext(request));
+      await afterWrite(request, result.position, [projectionNames.emails]);
+      return { id: request.params.id, ...result };
+    },
+  );
+};
+
+export default orders;

@@ -1,0 +1,84 @@
+// Money received by transfer, postal slip, card or cheque, recorded by an accountant: matched at
+// once to the order whose RF reference is in the payment reason (however it was written: lower
+// case, spaces), or left for matching by hand. The payment reactor then applies it to the order.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { paymentMatchStatuses } from '../../../events/payments';
+import { commandContext } from '../../security/commandContext';
+import { matchPaymentByHand, recordPayment } from '../../sales/services';
+import { afterWrite, directPaymentMethods, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from './schemas';
+
+const recordBody = z
+  .object({
+    method: z.enum(directPaymentMethods),
+    amount: positiveCents.describe('cents received'),
+    receivedOn: isoDate.describe('value date'),
+    payer: requiredText().describe('who paid, as on the statement'),
+    reason: text(500).describe('the payment reason ("causale") as written by the payer: an RF reference in it matches the order'),
+  })
+  .strict();
+
+const matchBody = z.object({ orderId: z.uuid('must be an order id (UUID)') }).strict();
+
+const tags = ['sales: payments'];
+const books = ['accountant', 'supervisor'] as const;
+
+const payments: FastifyPluginAsyncZod = async (app) => {
+  const deps = app.sales;
+
+  app.post(
+    '/api/payments',
+    {
+      config: { access: books },
+      schema: {
+        tags,
+        summary: 'Record money received; matched to an order by the RF reference in the reason, else left for matching by hand',
+        body: recordBody,
+        response: {
+          201: z.object({
+            id: z.string().describe('the payment'),
+            position,
+            matchStatus: z.enum(paymentMatchStatuses),
+            rfReference: z.string().nullable(),
+            orderId: z.string().nullable().describe('the order it was matched to, or null'),
+            unmatchedDetail: z.string().nullable().describe('why it was left unmatched'),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const paymentId = idFor(request, 'payment', deps.ids.uuid);
+      const result = await recordPayment(deps, { paymentId, ...request.body }, commandContext(request));
+      await afterWrite(request, result.position, [projectionNames.payments]);
+      return reply.status(201).send({
+        id: result.paymentId,
+        position: result.position,
+        matchStatus: result.matchStatus,
+        rfReference: result.rfReference,
+        orderId: result.orderId,
+        unmatchedDetail: result.unmatchedDetail,
+      });
+    },
+  );
+
+  app.post(
+    '/api/payments/:id/match',
+    {
+      config: { access: books },
+      schema: {
+        tags,
+        summary: 'Match an unmatched payment to an order by hand',
+        params: idParams('a payment'),
+        body: matchBody,
+        response: { 200: z.object({ id: z.string(), position, orderId: z.string() }) },
+      },
+    },
+    async (request) => {
+      const result = await matchPaymentByHand(deps, { paymentId: request.params.id, orderId: request.body.orderId }, commandContext(request));
+      await afterWrite(request, result.position, [projectionNames.payments]);
+      return { id: result.paymentId, position: result.position, orderId: result.orderId };
+    },
+  );
+};
+
+export default payments;
