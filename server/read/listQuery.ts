@@ -25,8 +25,9 @@
 // that count: few matches (or a search combined with other filters, and not too many) → the
 // matching rows drive (read by rowid, the other filters checked on them: `+column`, so that SQLite
 // does not drive from a broad filter's index instead), and one pass sorts and counts them; many →
-// the sort index drives and each key is checked against the matches (`+seq IN (...)`), which finds
-// a page quickly precisely because matches are dense. Without other filters the number of matches,
+// the sort (or a filter's) index drives and each row it visits is checked against the matches
+// (`+seq IN (...)`, built once; beyond MANY_MATCHES an EXISTS seek per word instead), which finds a
+// page quickly precisely because matches are dense. Without other filters the number of matches,
 // counted from the terms alone, is the total.
 import type Database from 'better-sqlite3';
 import type { Role } from '../../events/catalogue';
@@ -459,6 +460,21 @@ function matchingKeys(terms: string, words: string[], driver: number, joined: st
   return { sql, params };
 }
 
+/**
+ * The same condition checked on each row the sort index visits: every word a prefix of one of the
+ * row's terms (a seek in the terms' index by row per word), or the words joined.
+ */
+function termsOfRow(terms: string, row: string, words: string[], joined: string | null): { sql: string; params: unknown[] } {
+  const exists = (alias: string) => `EXISTS (SELECT 1 FROM ${terms} ${alias} WHERE ${alias}.seq = ${row} AND ${alias}.term >= ? AND ${alias}.term < ?)`;
+  let sql = words.map((_, i) => exists(`w${i}`)).join(' AND ');
+  const params = words.flatMap(prefixRange);
+  if (joined !== null) {
+    sql = `((${sql}) OR ${exists('wj')})`;
+    params.push(...prefixRange(joined));
+  }
+  return { sql: `(${sql})`, params };
+}
+
 /** The WHERE of a query, with the plan of its search (see the top of this file). */
 function plan(db: Database.Database, resource: ResourceSpec, where: Where): Plan {
   const key = resource.tieBreaker;
@@ -477,21 +493,27 @@ function plan(db: Database.Database, resource: ResourceSpec, where: Where): Plan
       const matches = matchingKeys(terms, words, driver, joined);
       const filtered = where.clauses.length > 0;
       const bounded = counts[driver]! <= MANY_MATCHES && (joined === null || count(joined) <= MANY_MATCHES);
-      if (bounded && !filtered && words.length === 1) {
-        // One word, no other filter: its distinct rows are the total (an index-only count).
-        total = prepared(db, `SELECT count(DISTINCT seq) FROM (${matches.sql})`).pluck().get(...matches.params) as number;
-        drive = total <= FEW_MATCHES ? 'matches' : 'index';
-        search = { sql: `${drive === 'index' ? '+' : ''}${key} IN (${matches.sql})`, params: matches.params };
-      } else if (bounded && !filtered) {
-        // Several words, no other filter: the matching keys, computed once (bounded), are the total.
-        const keys = prepared(db, `SELECT DISTINCT seq FROM (${matches.sql})`).pluck().all(...matches.params) as number[];
-        total = keys.length;
-        drive = total <= FEW_MATCHES ? 'matches' : 'index';
-        search = { sql: `${drive === 'index' ? '+' : ''}${key} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(keys)] };
+      let keys: number[] | null = null;
+      if (bounded && !filtered) {
+        // No other filter: the matches are the total, counted once (bounded by the driver's range).
+        if (words.length === 1) {
+          total = prepared(db, `SELECT count(DISTINCT seq) FROM (${matches.sql})`).pluck().get(...matches.params) as number;
+        } else {
+          keys = prepared(db, `SELECT DISTINCT seq FROM (${matches.sql})`).pluck().all(...matches.params) as number[];
+          total = keys.length;
+        }
+      }
+      drive = bounded && (filtered || total! <= FEW_MATCHES) ? 'matches' : 'index';
+      const unindexed = drive === 'index' ? '+' : '';
+      if (!bounded) {
+        // Very many matches: the sort (or a filter's) index drives, each row it visits checked
+        // against the terms; building the set of matches would cost more than these seeks.
+        search = termsOfRow(terms, `${resource.view}.${key}`, words, joined);
+      } else if (keys) {
+        search = { sql: `${unindexed}${key} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(keys)] };
       } else {
-        // With other filters: the matches drive when bounded (one pass sorts and counts them).
-        drive = bounded ? 'matches' : 'index';
-        search = { sql: `${drive === 'index' ? '+' : ''}${key} IN (${matches.sql})`, params: matches.params };
+        // A bounded set of matches: it drives, or (index) it is built once and probed cheaply.
+        search = { sql: `${unindexed}${key} IN (${matches.sql})`, params: matches.params };
       }
     } else {
       const alternatives = columns.map((column) => ({ sql: column.sql(false), params: column.params }));
