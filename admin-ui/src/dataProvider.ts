@@ -7,7 +7,8 @@
 // An error answer `{statusCode, code, message, errors?: {field: message}}` becomes react-admin's
 // HttpError with that body, so forms show `errors` beside their fields and notifications the message.
 import simpleRestProvider from 'ra-data-simple-rest';
-import { fetchUtils, type DataProvider } from 'react-admin';
+import { fetchUtils, type DataProvider, type GetListParams, type GetManyReferenceParams } from 'react-admin';
+import { isIsoDay, romeDayEnd, romeDayStart } from './dates';
 
 export const apiUrl = '/api';
 
@@ -58,12 +59,53 @@ export type BackOfficeDataProvider = DataProvider & {
    * `data`; rejects with HttpError (body: ApiErrorBody).
    */
   command<T = unknown>(path: string, body?: unknown, options?: { idempotencyKey?: string; signal?: AbortSignal }): Promise<CommandResult<T>>;
+  /** A GET of the API that is not a list: `dataProvider.query('holders/RSS…/renewable-devices')`. */
+  query<T = unknown>(path: string, options?: { signal?: AbortSignal }): Promise<CommandResult<T>>;
 };
+
+/**
+ * The instants (not calendar days) of each resource that lists filter by range: a day picked in a
+ * filter (`placedAt_gte: "2026-05-01"`) means that day in Rome, so it is sent as the first (gte) or
+ * last (lte) instant of that Rome day. Calendar-day fields (issuedOn, receivedOn) are sent as they are.
+ */
+export const TIME_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  customers: ['registeredAt'],
+  'prepaid-movements': ['at'],
+  devices: ['expiresAt', 'registeredAt'],
+  products: ['addedAt'],
+  orders: ['placedAt', 'paidAt'],
+  payments: ['recordedAt'],
+  coupons: ['issuedAt', 'validUntil', 'redeemedAt'],
+  emails: ['queuedAt', 'sentAt', 'updatedAt'],
+  'audit-events': ['at'],
+};
+
+/** The list filter as the API takes it: empty values dropped, Rome days turned into instants. */
+export function apiFilter(resource: string, filter: Record<string, unknown> | undefined): Record<string, unknown> {
+  const times = TIME_FIELDS[resource] ?? [];
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    const range = /^(.+)_(gte|lte)$/.exec(key);
+    if (range && times.includes(range[1]!) && isIsoDay(value)) {
+      out[key] = range[2] === 'gte' ? romeDayStart(value) : romeDayEnd(value);
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
 
 const base = simpleRestProvider(apiUrl, httpClient);
 
 export const dataProvider: BackOfficeDataProvider = {
   ...base,
+  getList(resource: string, params: GetListParams) {
+    return base.getList(resource, { ...params, filter: apiFilter(resource, params.filter) });
+  },
+  getManyReference(resource: string, params: GetManyReferenceParams) {
+    return base.getManyReference(resource, { ...params, filter: apiFilter(resource, params.filter) });
+  },
   async command<T>(path: string, body: unknown = {}, options: { idempotencyKey?: string; signal?: AbortSignal } = {}) {
     const { json } = await httpClient(`${apiUrl}/${path.replace(/^\/+/, '')}`, {
       method: 'POST',
@@ -71,6 +113,10 @@ export const dataProvider: BackOfficeDataProvider = {
       idempotencyKey: options.idempotencyKey,
       signal: options.signal,
     });
+    return { data: json as T };
+  },
+  async query<T>(path: string, options: { signal?: AbortSignal } = {}) {
+    const { json } = await httpClient(`${apiUrl}/${path.replace(/^\/+/, '')}`, { signal: options.signal });
     return { data: json as T };
   },
 };

@@ -3,6 +3,7 @@
 // stops at react-admin 3) and the back office's messages (`app.*`, `resources.*`).
 // Keep the keys in step with en.ts.
 import type { TranslationMessages } from 'react-admin';
+import { app, resources } from './messages-it';
 
 const it: TranslationMessages = {
   ra: {
@@ -217,37 +218,8 @@ const it: TranslationMessages = {
       },
     },
   },
-  app: {
-    title: 'Back office',
-    dashboard: {
-      title: 'Cruscotto',
-      welcome: 'Benvenuto, %{name}',
-      roles: 'I tuoi ruoli: %{roles}',
-      no_roles: 'Nessun ruolo assegnato',
-      hint: 'Scegli una voce del menu per iniziare.',
-    },
-    roles: {
-      operator: 'Operatore di sportello',
-      accountant: 'Contabile',
-      supervisor: 'Supervisore',
-      admin: 'Amministratore',
-    },
-    user_menu: 'Profilo: %{name}',
-    language: 'Lingua',
-  },
-  resources: {
-    'staff-users': {
-      name: 'Utente del personale |||| Utenti del personale',
-      fields: {
-        id: 'ID',
-        username: 'Nome utente',
-        displayName: 'Nome visualizzato',
-        roles: 'Ruoli',
-        disabled: 'Disattivato',
-        password: 'Password iniziale',
-      },
-    },
-  },
+  app,
+  resources,
 };
 
 export default it;

@@ -2,11 +2,34 @@
 // create resources/<name>/index.ts (see staff-users), add it here, add its labels to i18n/it.ts
 // and i18n/en.ts under `resources.<name>`.
 import type { Role } from '../roles';
+import auditEvents from './audit-events';
+import coupons from './coupons';
+import creditNotes from './credit-notes';
+import customers from './customers';
+import devices from './devices';
+import emails from './emails';
+import invoices from './invoices';
+import orders from './orders';
+import payments from './payments';
+import prepaidMovements from './prepaid-movements';
+import products from './products';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
 
+/** In the menu's order (those without a list are not in the menu). */
 export const resources: Readonly<Record<string, ResourceModule>> = {
+  customers,
+  devices,
+  orders,
+  payments,
+  invoices,
+  'credit-notes': creditNotes,
+  coupons,
+  emails,
+  products,
+  'audit-events': auditEvents,
   'staff-users': staffUsers,
+  'prepaid-movements': prepaidMovements,
 };
 
 /** Whether a user with these roles may perform `action` on `resource` (unknown resources: yes). */

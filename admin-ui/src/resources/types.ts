@@ -4,8 +4,8 @@ import type { ComponentType, ReactElement } from 'react';
 import type { Role } from '../roles';
 
 export interface ResourceModule {
-  /** Screens: lazy components (`lazy(() => import('./XList'))`), so each is its own chunk. */
-  list: ComponentType;
+  /** Screens: lazy components (`lazy(() => import('./XList'))`), so each is its own chunk. No list: not in the menu. */
+  list?: ComponentType;
   show?: ComponentType;
   edit?: ComponentType;
   create?: ComponentType;

@@ -1,4 +1,5 @@
 import { BooleanField, DataTable, List, TextField } from 'react-admin';
+import { ShowLink } from '../../components/fields';
 import { RolesField } from './RolesField';
 
 export default function StaffUserList() {
@@ -6,7 +7,7 @@ export default function StaffUserList() {
     <List sort={{ field: 'username', order: 'ASC' }} exporter={false}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="username">
-          <TextField source="username" />
+          <ShowLink source="username" />
         </DataTable.Col>
         <DataTable.Col source="displayName">
           <TextField source="displayName" />

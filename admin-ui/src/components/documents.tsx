@@ -1,0 +1,125 @@
+// Documents: the PDF of an invoice or credit note (downloaded with the session cookie), lines and
+// VAT summary tables, RF references in groups of four.
+import PictureAsPdfIcon from '@mui/icons-material/PictureAsPdf';
+import { Button as MuiButton, Table, TableBody, TableCell, TableFooter, TableHead, TableRow } from '@mui/material';
+import { useTranslate } from 'react-admin';
+import { formatEuro, formatRate } from '../format';
+
+/** `RF18539007547034` → `RF18 5390 0754 7034`. */
+export const formatRf = (rf: string | null | undefined): string => (rf ? rf.replace(/(.{4})(?=.)/g, '$1 ') : '');
+
+export function PdfButton({ kind, id, number }: { kind: 'invoices' | 'credit-notes'; id: string | null | undefined; number?: string | null }) {
+  const translate = useTranslate();
+  if (!id) return null;
+  const label = translate(kind === 'invoices' ? 'app.documents.invoice_pdf' : 'app.documents.credit_note_pdf', { number: number ?? '' });
+  return (
+    <MuiButton
+      component="a"
+      href={`/api/${kind}/${encodeURIComponent(id)}/pdf`}
+      download
+      size="small"
+      startIcon={<PictureAsPdfIcon />}
+      onClick={(e: React.MouseEvent) => e.stopPropagation()}
+    >
+      {label}
+    </MuiButton>
+  );
+}
+
+export interface DocumentLine {
+  productCode: string;
+  description: string;
+  quantity: number;
+  unitPriceCents: number;
+  vatRateBp: number;
+  taxable: number;
+  vat: number;
+  total: number;
+}
+
+export interface VatRow {
+  rateBp: number;
+  taxable: number;
+  vat: number;
+  total: number;
+}
+
+export function LinesTable({ lines, label }: { lines: DocumentLine[] | null | undefined; label?: string }) {
+  const translate = useTranslate();
+  if (!lines?.length) return null;
+  return (
+    <Table size="small" aria-label={translate(label ?? 'app.documents.lines')} data-testid="lines" sx={{ '& td.MuiTableCell-alignRight, & th.MuiTableCell-alignRight': { whiteSpace: 'nowrap' } }}>
+      <TableHead>
+        <TableRow>
+          <TableCell>{translate('app.documents.product')}</TableCell>
+          <TableCell align="right">{translate('app.documents.quantity')}</TableCell>
+          <TableCell align="right">{translate('app.documents.unit_price')}</TableCell>
+          <TableCell align="right">{translate('app.documents.taxable')}</TableCell>
+          <TableCell align="right">{translate('app.documents.vat_rate')}</TableCell>
+          <TableCell align="right">{translate('app.documents.vat')}</TableCell>
+          <TableCell align="right">{translate('app.documents.total')}</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {lines.map((line, i) => (
+          <TableRow key={`${line.productCode}-${i}`}>
+            <TableCell>
+              {line.description} <span style={{ color: '#555' }}>({line.productCode})</span>
+            </TableCell>
+            <TableCell align="right">{line.quantity}</TableCell>
+            <TableCell align="right">{formatEuro(line.unitPriceCents)}</TableCell>
+            <TableCell align="right">{formatEuro(line.taxable)}</TableCell>
+            <TableCell align="right">{formatRate(line.vatRateBp)}</TableCell>
+            <TableCell align="right">{formatEuro(line.vat)}</TableCell>
+            <TableCell align="right">{formatEuro(line.total)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+export function VatSummaryTable({ rows, totals }: { rows: VatRow[] | null | undefined; totals?: { taxable: number; vat: number; total: number } }) {
+  const translate = useTranslate();
+  if (!rows?.length) return null;
+  return (
+    <Table size="small" aria-label={translate('app.documents.vat_summary')} data-testid="vat-summary" sx={{ maxWidth: 640 }}>
+      <TableHead>
+        <TableRow>
+          <TableCell>{translate('app.documents.vat_rate')}</TableCell>
+          <TableCell align="right">{translate('app.documents.taxable')}</TableCell>
+          <TableCell align="right">{translate('app.documents.vat')}</TableCell>
+          <TableCell align="right">{translate('app.documents.total')}</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {rows.map((row) => (
+          <TableRow key={row.rateBp}>
+            <TableCell>{formatRate(row.rateBp)}</TableCell>
+            <TableCell align="right">{formatEuro(row.taxable)}</TableCell>
+            <TableCell align="right">{formatEuro(row.vat)}</TableCell>
+            <TableCell align="right">{formatEuro(row.total)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+      {totals ? (
+        <TableFooter>
+          <TableRow>
+            <TableCell component="th" scope="row" sx={{ fontWeight: 700, color: 'text.primary' }}>
+              {translate('app.documents.totals')}
+            </TableCell>
+            <TableCell align="right" sx={{ fontWeight: 700, color: 'text.primary' }}>
+              {formatEuro(totals.taxable)}
+            </TableCell>
+            <TableCell align="right" sx={{ fontWeight: 700, color: 'text.primary' }}>
+              {formatEuro(totals.vat)}
+            </TableCell>
+            <TableCell align="right" sx={{ fontWeight: 700, color: 'text.primary' }} data-testid="grand-total">
+              {formatEuro(totals.total)}
+            </TableCell>
+          </TableRow>
+        </TableFooter>
+      ) : null}
+    </Table>
+  );
+}

@@ -1,0 +1,33 @@
+import { DataTable, List, TextField } from 'react-admin';
+import { DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
+import { DocumentPdf, useDocumentFilters } from '../invoices/InvoiceList';
+
+export default function CreditNoteList() {
+  return (
+    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={useDocumentFilters('app.documents.search_credit_notes')}>
+      <DataTable rowClick="show" bulkActionButtons={false}>
+        <DataTable.Col source="displayNumber">
+          <ShowLink source="displayNumber" />
+        </DataTable.Col>
+        <DataTable.Col source="issuedOn">
+          <DayField source="issuedOn" />
+        </DataTable.Col>
+        <DataTable.Col source="invoiceDisplayNumber" disableSort>
+          <TextField source="invoiceDisplayNumber" />
+        </DataTable.Col>
+        <DataTable.Col source="buyerName">
+          <TextField source="buyerName" />
+        </DataTable.Col>
+        <DataTable.Col source="totalCents" align="right">
+          <MoneyField source="totalCents" />
+        </DataTable.Col>
+        <DataTable.Col source="refundTo" disableSort>
+          <EnumField source="refundTo" name="refundTo" chip={false} />
+        </DataTable.Col>
+        <DataTable.Col label="app.documents.pdf" disableSort>
+          <DocumentPdf kind="credit-notes" />
+        </DataTable.Col>
+      </DataTable>
+    </List>
+  );
+}

@@ -1,0 +1,306 @@
+// A customer: profile, prepaid balance and its movements, devices (by the codice fiscale), orders;
+// change the e-mail, top up the prepaid account, register a device, start an order.
+import AddShoppingCartIcon from '@mui/icons-material/AddShoppingCart';
+import AddCardIcon from '@mui/icons-material/AddCard';
+import AlternateEmailIcon from '@mui/icons-material/AlternateEmail';
+import SavingsIcon from '@mui/icons-material/Savings';
+import UsbIcon from '@mui/icons-material/Usb';
+import { Box, Card, CardContent, Divider, Typography } from '@mui/material';
+import {
+  BooleanField,
+  Button,
+  DataTable,
+  LinkBase,
+  Pagination,
+  ReferenceManyField,
+  required,
+  SelectInput,
+  Show,
+  SimpleShowLayout,
+  TextField,
+  TextInput,
+  TopToolbar,
+  useRecordContext,
+  useTranslate,
+  DateInput,
+  Labeled,
+} from 'react-admin';
+import { useCan } from '../../components/access';
+import { HistoryButton } from '../../components/audit';
+import { CommandDialog } from '../../components/CommandDialog';
+import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
+import { MoneyInput } from '../../components/inputs';
+import { romeDay } from '../../dates';
+import { formatEuro } from '../../format';
+import { toCents } from '../../money';
+import { ExpiryField } from '../devices/ExpiryField';
+
+interface Customer {
+  id: string;
+  fullName: string;
+  codiceFiscale: string | null;
+  partitaIva: string | null;
+  email: string;
+  prepaidBalanceCents: number | null;
+  billingAddress: { street: string; postalCode: string; city: string; province: string; country: string } | null;
+}
+
+export const TOP_UP_METHODS = ['bank_transfer', 'postal_slip', 'credit_card', 'cheque', 'cash'] as const;
+
+function NewOrderButton() {
+  const record = useRecordContext<Customer>();
+  const allowed = useCan('orders', 'create');
+  if (!record || !allowed) return null;
+  const search = `?source=${encodeURIComponent(JSON.stringify({ customerId: record.id, holderCodiceFiscale: record.codiceFiscale ?? '' }))}`;
+  return (
+    <Button component={LinkBase} to={{ pathname: '/orders/create', search }} label="app.customers.new_order" variant="contained">
+      <AddShoppingCartIcon />
+    </Button>
+  );
+}
+
+function NewDeviceButton() {
+  const record = useRecordContext<Customer>();
+  const allowed = useCan('devices', 'create');
+  if (!record?.codiceFiscale || !allowed) return null;
+  const search = `?source=${encodeURIComponent(JSON.stringify({ holderCodiceFiscale: record.codiceFiscale }))}`;
+  return (
+    <Button component={LinkBase} to={{ pathname: '/devices/create', search }} label="app.customers.new_device">
+      <UsbIcon />
+    </Button>
+  );
+}
+
+function ChangeEmailButton() {
+  const record = useRecordContext<Customer>();
+  if (!record) return null;
+  return (
+    <CommandDialog<{ email: string }>
+      label="app.customers.change_email"
+      icon={<AlternateEmailIcon />}
+      path={`customers/${record.id}/email`}
+      defaultValues={{ email: record.email }}
+      toBody={(v) => ({ email: (v.email ?? '').trim() })}
+      access={{ resource: 'customers', action: 'changeEmail' }}
+      success="app.customers.email_changed"
+    >
+      <TextInput source="email" type="email" validate={required()} fullWidth autoComplete="off" />
+    </CommandDialog>
+  );
+}
+
+interface TopUpAnswer {
+  creditedCents: number;
+  feeCents: number;
+  balanceCents: number;
+}
+
+export function TopUpButton() {
+  const record = useRecordContext<Customer>();
+  const translate = useTranslate();
+  if (!record) return null;
+  return (
+    <CommandDialog<{ amountReceivedCents: string; method: string; reference: string; receivedOn: string }, TopUpAnswer>
+      label="app.customers.top_up"
+      icon={<SavingsIcon />}
+      path={`customers/${record.id}/prepaid/top-ups`}
+      defaultValues={{ method: 'cash', receivedOn: romeDay() }}
+      description={translate('app.customers.top_up_help')}
+      toBody={(v) => ({ amountReceivedCents: toCents(v.amountReceivedCents), method: v.method, reference: (v.reference ?? '').trim(), receivedOn: v.receivedOn })}
+      access={{ resource: 'customers', action: 'topUp' }}
+      success={(d) =>
+        translate('app.customers.topped_up', { credited: formatEuro(d.creditedCents), fee: formatEuro(d.feeCents), balance: formatEuro(d.balanceCents) })
+      }
+    >
+      <MoneyInput source="amountReceivedCents" label="app.customers.amount_received" validate={required()} fullWidth />
+      <SelectInput source="method" label="resources.prepaid-movements.fields.method" choices={TOP_UP_METHODS.map((m) => ({ id: m, name: `app.enums.topUpMethod.${m}` }))} validate={required()} fullWidth />
+      <TextInput source="reference" label="resources.prepaid-movements.fields.reference" validate={required()} helperText="app.customers.reference_help" fullWidth autoComplete="off" />
+      <DateInput source="receivedOn" label="resources.prepaid-movements.fields.receivedOn" validate={required()} fullWidth />
+    </CommandDialog>
+  );
+}
+
+export const CREDIT_REASONS = ['correction', 'refund', 'overpayment'] as const;
+
+/** A credit by staff (a correction, a refund or an overpayment settled by hand): accountants and supervisors. */
+function CreditButton() {
+  const record = useRecordContext<Customer>();
+  const translate = useTranslate();
+  if (!record) return null;
+  return (
+    <CommandDialog<{ amountCents: string; reason: string; note: string }, { balanceCents: number; credited: boolean }>
+      label="app.customers.credit"
+      icon={<AddCardIcon />}
+      path={`customers/${record.id}/prepaid/credits`}
+      defaultValues={{ reason: 'correction' }}
+      description={translate('app.customers.credit_help')}
+      toBody={(v) => ({ amountCents: toCents(v.amountCents), reason: v.reason, note: (v.note ?? '').trim() || null })}
+      access={{ resource: 'customers', action: 'credit' }}
+      success={(d) => translate('app.customers.credited', { balance: formatEuro(d.balanceCents) })}
+    >
+      <MoneyInput source="amountCents" label="resources.prepaid-movements.fields.amountCents" validate={required()} fullWidth />
+      <SelectInput source="reason" label="app.customers.credit_reason" choices={CREDIT_REASONS.map((r) => ({ id: r, name: `app.enums.creditReason.${r}` }))} validate={required()} fullWidth />
+      <TextInput source="note" label="app.customers.credit_note" fullWidth multiline autoComplete="off" />
+    </CommandDialog>
+  );
+}
+
+function Actions() {
+  const record = useRecordContext<Customer>();
+  return (
+    <TopToolbar>
+      <NewOrderButton />
+      <NewDeviceButton />
+      <ChangeEmailButton />
+      <TopUpButton />
+      <CreditButton />
+      <HistoryButton stream={record ? `customer-${record.id}` : null} />
+    </TopToolbar>
+  );
+}
+
+function Balance() {
+  const record = useRecordContext<Customer>();
+  const translate = useTranslate();
+  if (!record) return null;
+  return (
+    <Card variant="outlined" sx={{ minWidth: 220 }}>
+      <CardContent>
+        <Typography variant="overline" component="p">
+          {translate('resources.customers.fields.prepaidBalanceCents')}
+        </Typography>
+        <Typography variant="h5" component="p" data-testid="prepaid-balance">
+          {formatEuro(record.prepaidBalanceCents ?? 0)}
+        </Typography>
+      </CardContent>
+    </Card>
+  );
+}
+
+function Address() {
+  const record = useRecordContext<Customer>();
+  const a = record?.billingAddress;
+  if (!a) return null;
+  return (
+    <Typography variant="body2">
+      {a.street}, {a.postalCode} {a.city} ({a.province}) {a.country}
+    </Typography>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  const translate = useTranslate();
+  return (
+    <Box component="section" sx={{ mt: 3 }} aria-label={translate(title)}>
+      <Divider sx={{ mb: 1 }} />
+      <Typography variant="h6" component="h2" gutterBottom>
+        {translate(title)}
+      </Typography>
+      {children}
+    </Box>
+  );
+}
+
+export default function CustomerShow() {
+  return (
+    <Show actions={<Actions />}>
+      <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2, alignItems: 'flex-start' }}>
+        <SimpleShowLayout sx={{ flex: 1, p: 0 }}>
+          <TextField source="fullName" />
+          <EnumField source="kind" name="customerKind" chip={false} />
+          <TextField source="codiceFiscale" emptyText="—" />
+          <TextField source="partitaIva" emptyText="—" />
+          <TextField source="email" />
+          <BooleanField source="registrationOfficer" />
+          <Labeled label="resources.customers.fields.billingAddress">
+            <Address />
+          </Labeled>
+          <DateTimeField source="registeredAt" />
+        </SimpleShowLayout>
+        <Balance />
+      </Box>
+      <Box sx={{ px: 2, pb: 2 }}>
+        <Section title="app.customers.movements">
+          <ReferenceManyField reference="prepaid-movements" target="customerId" sort={{ field: 'at', order: 'DESC' }} perPage={10} pagination={<Pagination />}>
+            <DataTable bulkActionButtons={false} rowClick={false} empty={<Empty />}>
+              <DataTable.Col source="at" label="resources.prepaid-movements.fields.at" disableSort>
+                <DateTimeField source="at" />
+              </DataTable.Col>
+              <DataTable.Col source="kind" label="resources.prepaid-movements.fields.kind" disableSort>
+                <EnumField source="kind" name="movementKind" chip={false} />
+              </DataTable.Col>
+              <DataTable.Col source="amountCents" label="resources.prepaid-movements.fields.amountCents" align="right" disableSort>
+                <MoneyField source="amountCents" />
+              </DataTable.Col>
+              <DataTable.Col source="feeCents" label="resources.prepaid-movements.fields.feeCents" align="right" disableSort>
+                <MoneyField source="feeCents" />
+              </DataTable.Col>
+              <DataTable.Col source="method" label="resources.prepaid-movements.fields.method" disableSort>
+                <EnumField source="method" name="topUpMethod" chip={false} />
+              </DataTable.Col>
+              <DataTable.Col source="reference" label="resources.prepaid-movements.fields.reference" disableSort>
+                <TextField source="reference" />
+              </DataTable.Col>
+              <DataTable.Col source="receivedOn" label="resources.prepaid-movements.fields.receivedOn" disableSort>
+                <DayField source="receivedOn" />
+              </DataTable.Col>
+              <DataTable.Col source="balanceAfterCents" label="resources.prepaid-movements.fields.balanceAfterCents" align="right" disableSort>
+                <MoneyField source="balanceAfterCents" />
+              </DataTable.Col>
+            </DataTable>
+          </ReferenceManyField>
+        </Section>
+        <Section title="app.customers.devices">
+          <ReferenceManyField reference="devices" target="holderCodiceFiscale" source="codiceFiscale" sort={{ field: 'expiresAt', order: 'ASC' }} perPage={10}>
+            <DataTable bulkActionButtons={false} rowClick="show" empty={<Empty />}>
+              <DataTable.Col source="id" label="resources.devices.fields.serial" disableSort>
+                <ShowLink source="id" />
+              </DataTable.Col>
+              <DataTable.Col source="kind" label="resources.devices.fields.kind" disableSort>
+                <EnumField source="kind" name="deviceKind" chip={false} />
+              </DataTable.Col>
+              <DataTable.Col source="expiresAt" label="resources.devices.fields.expiresAt" disableSort>
+                <DateTimeField source="expiresAt" dateOnly />
+              </DataTable.Col>
+              <DataTable.Col source="daysToExpiry" label="resources.devices.fields.daysToExpiry" disableSort>
+                <ExpiryField />
+              </DataTable.Col>
+            </DataTable>
+          </ReferenceManyField>
+        </Section>
+        <Section title="app.customers.orders">
+          <ReferenceManyField reference="orders" target="customerId" sort={{ field: 'placedAt', order: 'DESC' }} perPage={10} pagination={<Pagination />}>
+            <DataTable bulkActionButtons={false} rowClick="show" empty={<Empty />}>
+              <DataTable.Col source="placedAt" label="resources.orders.fields.placedAt" disableSort>
+                <ShowLink>
+                  <DateTimeField source="placedAt" />
+                </ShowLink>
+              </DataTable.Col>
+              <DataTable.Col source="status" label="resources.orders.fields.status" disableSort>
+                <EnumField source="status" name="orderStatus" />
+              </DataTable.Col>
+              <DataTable.Col source="paymentMethod" label="resources.orders.fields.paymentMethod" disableSort>
+                <EnumField source="paymentMethod" name="paymentMethod" chip={false} />
+              </DataTable.Col>
+              <DataTable.Col source="totalCents" label="resources.orders.fields.totalCents" align="right" disableSort>
+                <MoneyField source="totalCents" />
+              </DataTable.Col>
+              <DataTable.Col source="invoiceDisplayNumber" label="resources.orders.fields.invoiceDisplayNumber" disableSort>
+                <TextField source="invoiceDisplayNumber" />
+              </DataTable.Col>
+            </DataTable>
+          </ReferenceManyField>
+        </Section>
+      </Box>
+    </Show>
+  );
+}
+
+function Empty() {
+  const translate = useTranslate();
+  return (
+    <Typography variant="body2" color="text.secondary" sx={{ py: 1 }}>
+      {translate('app.none')}
+    </Typography>
+  );
+}

@@ -1,0 +1,182 @@
+import UploadFileIcon from '@mui/icons-material/UploadFile';
+import { Alert, Box, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { useId, useState } from 'react';
+import {
+  Button,
+  CreateButton,
+  DataTable,
+  List,
+  NullableBooleanInput,
+  SearchInput,
+  SelectInput,
+  TextField,
+  TextInput,
+  TopToolbar,
+  FilterButton,
+  useTranslate,
+} from 'react-admin';
+import { useCan } from '../../components/access';
+import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
+import { useCommand } from '../../components/useCommand';
+import { ExpiryField } from './ExpiryField';
+
+interface ImportReport {
+  accepted: { row: number; serial: string }[];
+  refused: { row: number; code: string; reason: string; column?: string }[];
+}
+
+function ImportButton() {
+  const allowed = useCan('devices', 'import');
+  const translate = useTranslate();
+  const [open, setOpen] = useState(false);
+  const [file, setFile] = useState<File | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const { run, running } = useCommand();
+  const titleId = useId();
+  const inputId = useId();
+  if (!allowed) return null;
+
+  const close = () => {
+    setOpen(false);
+    setFile(null);
+    setReport(null);
+  };
+  const send = async () => {
+    if (!file) return;
+    const csv = await file.text();
+    const result = await run<ImportReport>('devices/import', { csv });
+    if (result.ok) setReport(result.data);
+  };
+
+  return (
+    <>
+      <Button label="app.devices.import" onClick={() => setOpen(true)}>
+        <UploadFileIcon />
+      </Button>
+      <Dialog open={open} onClose={() => !running && close()} aria-labelledby={titleId} fullWidth maxWidth="md">
+        <DialogTitle id={titleId}>{translate('app.devices.import')}</DialogTitle>
+        <DialogContent>
+          <DialogContentText sx={{ mb: 2 }}>{translate('app.devices.import_help')}</DialogContentText>
+          <Box sx={{ mb: 2 }}>
+            <label htmlFor={inputId}>
+              <Typography component="span" variant="body2" sx={{ mr: 1 }}>
+                {translate('app.devices.import_file')}
+              </Typography>
+            </label>
+            <input
+              id={inputId}
+              type="file"
+              accept=".csv,text/csv"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setReport(null);
+              }}
+            />
+          </Box>
+          {report ? (
+            <Box data-testid="import-report">
+              <Alert severity={report.refused.length ? 'warning' : 'success'} sx={{ mb: 1 }}>
+                {translate('app.devices.import_result', { accepted: report.accepted.length, refused: report.refused.length })}
+              </Alert>
+              {report.accepted.length ? (
+                <Typography variant="body2" sx={{ mb: 1 }}>
+                  {translate('app.devices.import_accepted')}: {report.accepted.map((a) => `${a.serial} (${translate('app.devices.row')} ${a.row})`).join(', ')}
+                </Typography>
+              ) : null}
+              {report.refused.length ? (
+                <Table size="small" aria-label={translate('app.devices.import_refused')}>
+                  <TableHead>
+                    <TableRow>
+                      <TableCell>{translate('app.devices.row')}</TableCell>
+                      <TableCell>{translate('app.devices.column')}</TableCell>
+                      <TableCell>{translate('app.devices.reason')}</TableCell>
+                    </TableRow>
+                  </TableHead>
+                  <TableBody>
+                    {report.refused.map((r) => (
+                      <TableRow key={`${r.row}-${r.code}`}>
+                        <TableCell>{r.row}</TableCell>
+                        <TableCell>{r.column ?? ''}</TableCell>
+                        <TableCell>{translate(`app.errors.${r.code}`, { _: r.reason })}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              ) : null}
+            </Box>
+          ) : null}
+        </DialogContent>
+        <DialogActions>
+          <Button label="ra.action.close" onClick={close} disabled={running} />
+          <Button label="app.devices.import_send" variant="contained" onClick={() => void send()} disabled={!file || running}>
+            <UploadFileIcon />
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}
+
+function Actions() {
+  return (
+    <TopToolbar>
+      <FilterButton />
+      <CreateButton />
+      <ImportButton />
+    </TopToolbar>
+  );
+}
+
+function useFilters() {
+  const translate = useTranslate();
+  return [
+    <SearchInput key="q" source="q" alwaysOn placeholder={translate('app.devices.search')} aria-label={translate('app.devices.search')} />,
+    <SelectInput
+      key="exp"
+      source="expiringWithinDays"
+      alwaysOn
+      choices={[7, 30, 60, 90].map((d) => ({ id: d, name: translate('app.devices.within_days', { smart_count: d }) }))}
+    />,
+    <NullableBooleanInput key="past" source="pastDeadline" />,
+    <SelectInput
+      key="kind"
+      source="kind"
+      choices={[
+        { id: 'smart_card', name: 'app.enums.deviceKind.smart_card' },
+        { id: 'usb_token', name: 'app.enums.deviceKind.usb_token' },
+      ]}
+    />,
+    <TextInput key="issuer" source="issuer" />,
+    <TextInput key="cf" source="holderCodiceFiscale" />,
+  ];
+}
+
+export default function DeviceList() {
+  return (
+    <List sort={{ field: 'expiresAt', order: 'ASC' }} exporter={false} filters={useFilters()} actions={<Actions />}>
+      <DataTable rowClick="show" bulkActionButtons={false}>
+        <DataTable.Col source="id" label="resources.devices.fields.serial">
+          <ShowLink source="id" />
+        </DataTable.Col>
+        <DataTable.Col source="kind" disableSort>
+          <EnumField source="kind" name="deviceKind" chip={false} />
+        </DataTable.Col>
+        <DataTable.Col source="holderCodiceFiscale" disableSort>
+          <TextField source="holderCodiceFiscale" />
+        </DataTable.Col>
+        <DataTable.Col source="issuer" disableSort>
+          <TextField source="issuer" />
+        </DataTable.Col>
+        <DataTable.Col source="signingValidUntil" disableSort>
+          <DateTimeField source="signingValidUntil" dateOnly />
+        </DataTable.Col>
+        <DataTable.Col source="authenticationValidUntil" disableSort>
+          <DateTimeField source="authenticationValidUntil" dateOnly />
+        </DataTable.Col>
+        <DataTable.Col source="daysToExpiry">
+          <ExpiryField />
+        </DataTable.Col>
+      </DataTable>
+    </List>
+  );
+}

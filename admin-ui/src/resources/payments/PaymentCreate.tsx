@@ -1,0 +1,44 @@
+// Recording money received: method, amount, value date, payer, and the reason as the payer wrote
+// it. An RF reference in the reason (however written: lower case, spaces) matches the order.
+import { Box } from '@mui/material';
+import { Create, DateInput, required, SelectInput, SimpleForm, TextInput } from 'react-admin';
+import { MoneyInput } from '../../components/inputs';
+import { useNotifyRefusal } from '../../components/useCommand';
+import { romeDay } from '../../dates';
+import { toCents } from '../../money';
+import { DIRECT_METHODS } from '../orders/OrderList';
+
+interface Values {
+  method?: string;
+  amount?: string;
+  receivedOn?: string;
+  payer?: string;
+  reason?: string;
+}
+
+export function paymentBody(values: Values) {
+  return {
+    method: values.method,
+    amount: toCents(values.amount),
+    receivedOn: values.receivedOn ?? '',
+    payer: (values.payer ?? '').trim(),
+    reason: (values.reason ?? '').trim(),
+  };
+}
+
+export default function PaymentCreate() {
+  const onError = useNotifyRefusal();
+  return (
+    <Create redirect="show" transform={(data: Values) => paymentBody(data)} mutationOptions={{ onError }} title="app.payments.record">
+      <SimpleForm defaultValues={{ method: 'bank_transfer', receivedOn: romeDay() }}>
+        <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2 }}>
+          <SelectInput source="method" validate={required()} choices={DIRECT_METHODS.map((m) => ({ id: m, name: `app.enums.paymentMethod.${m}` }))} />
+          <MoneyInput source="amount" label="resources.payments.fields.amountCents" validate={required()} />
+          <DateInput source="receivedOn" validate={required()} />
+        </Box>
+        <TextInput source="payer" validate={required()} fullWidth autoComplete="off" />
+        <TextInput source="reason" fullWidth multiline helperText="app.payments.reason_help" autoComplete="off" />
+      </SimpleForm>
+    </Create>
+  );
+}
