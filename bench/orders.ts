@@ -2,7 +2,8 @@
 // customer with a prepaid balance, so that their debits never conflict) place and pay from the
 // prepaid account an order of two coupons (POST /api/orders, manual, RIN-FIRMA × 2), one request
 // after another, through a real socket (the app listening on 127.0.0.1, a keep-alive agent, a
-// logged-in session cookie). The whole server runs: the session check against the event store,
+// logged-in session cookie; the clients run in a worker thread, bench/orderClients.mjs, so that they
+// do not take the server's event loop). The whole server runs: the session check against the event store,
 // the projections (read-your-writes: the answer waits for the orders and prepaid read models) and
 // the reactors, which fulfil each paid order (two coupons, the invoice, the e-mail queued; the
 // outbox "sends" into nodemailer's jsonTransport).
@@ -13,6 +14,7 @@
 // reactors off (no fulfilment competing for the CPU and the store). Everything lives in a temp
 // directory, removed at the end.
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +66,22 @@ function post(agent: http.Agent, port: number, path: string, body: unknown, cook
     request.on('error', reject);
     request.end(payload);
   });
+}
+
+/** What bench/orderClients.mjs is started with, and what it answers for each phase. */
+interface ClientsSetup {
+  port: number;
+  cookie: string;
+  customerIds: string[];
+}
+interface PhaseResult {
+  latencies: number[];
+  orderIds: string[];
+  failures: number;
+  firstFailure: string;
+  /** Wall-clock ms (performance.timeOrigin + now) when the phase started and ended. */
+  startedAt: number;
+  endedAt: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -126,47 +144,35 @@ async function run(): Promise<Figure[]> {
       );
       customers.push(customerId);
     }
-    const order = (customerId: string) => ({ customerId, manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 2 }] }, payment: { mode: 'prepaid' } });
+    const clients = new Worker(new URL('./orderClients.mjs', import.meta.url), {
+      workerData: { port, cookie: setCookie, customerIds: customers } satisfies ClientsSetup,
+    });
+    const phase = (ordersPerClient: number) =>
+      new Promise<PhaseResult>((resolve, reject) => {
+        clients.once('message', resolve);
+        clients.once('error', reject);
+        clients.postMessage({ ordersPerClient });
+      });
 
     // --- warm-up (JIT, caches, first fulfilments), then wait for the reactors -------------------
-    await Promise.all(
-      customers.map(async (customerId) => {
-        for (let i = 0; i < WARMUP_PER_CLIENT; i++) {
-          const answer = await post(agent, port, '/api/orders', order(customerId), setCookie);
-          if (answer.status !== 201) throw new Error(`warm-up order: ${answer.status} ${answer.body}`);
-        }
-      }),
-    );
+    const warmUp = await phase(WARMUP_PER_CLIENT);
+    if (warmUp.failures > 0) throw new Error(`warm-up order: ${warmUp.firstFailure}`);
     await app.salesReactors?.idle();
 
     // --- measured: 32 clients, one order after another each -------------------------------------
     const fulfilled = new Map<string, number>();
-    const measuredOrders = new Set<string>();
     const subscription = store.subscribeToAll({ after: await store.headPosition() });
     const following = (async () => {
       for await (const e of subscription) {
-        if (e.type === 'OrderFulfilled') fulfilled.set((e.data as { orderId: string }).orderId, performance.now());
+        if (e.type === 'OrderFulfilled') fulfilled.set((e.data as { orderId: string }).orderId, performance.timeOrigin + performance.now());
       }
     })();
-    const latencies: number[] = [];
-    let failures = 0;
-    let firstFailure = '';
-    const started = performance.now();
-    await Promise.all(
-      customers.map(async (customerId) => {
-        for (let i = 0; i < ORDERS_PER_CLIENT; i++) {
-          const t0 = performance.now();
-          const answer = await post(agent, port, '/api/orders', order(customerId), setCookie);
-          latencies.push(performance.now() - t0);
-          if (answer.status === 201) measuredOrders.add((JSON.parse(answer.body) as { id: string }).id);
-          else {
-            failures++;
-            firstFailure ||= `${answer.status} ${answer.body.slice(0, 200)}`;
-          }
-        }
-      }),
-    );
-    const ordersDone = performance.now();
+    const measured = await phase(ORDERS_PER_CLIENT);
+    await clients.terminate();
+    const { latencies, failures, firstFailure } = measured;
+    const measuredOrders = new Set(measured.orderIds);
+    const started = measured.startedAt;
+    const ordersDone = measured.endedAt;
 
     // --- fulfilment: until every measured order is fulfilled ------------------------------------
     const deadline = Date.now() + FULFILMENT_TIMEOUT_MS;

@@ -1,6 +1,13 @@
 // The write path of every command: read the aggregate's stream, fold it, decide, append with the
 // revision that was read. When another writer got there first the whole decision is taken again on
 // the new state (a few times), so a conflict only reaches the client when the state keeps changing.
+//
+// Folded states are kept per store, aggregate and stream (least recently used first out), with the
+// revision they were folded to; the next load reads and folds only the events after it. The log is
+// append-only, so a kept state is always a true state of the stream at its revision, whoever wrote
+// since (another process included): the append still expects the revision read, so a stale state
+// only costs a retry. Deciders' `evolve` must therefore never change the state it is given in a way
+// that alters what that state answers (see the invoice numbering for the one shared, append-only map).
 import type { CommandContext, EventCatalogue } from '../../events/catalogue';
 import { WrongExpectedRevisionError, type EventStore } from '../../events/port';
 import { DomainError } from '../domain/errors';
@@ -31,16 +38,41 @@ export interface CommandDeps<E extends { type: string; data: unknown }> {
 
 const MAX_ATTEMPTS = 4;
 
+/** Streams whose folded state is kept, per store and aggregate. */
+export const FOLDED_STATES_KEPT = 20_000;
+
+type FoldedStates = Map<string, { state: unknown; revision: number }>;
+const foldedStates = new WeakMap<EventStore, WeakMap<object, FoldedStates>>();
+
+function foldedStatesOf(store: EventStore, aggregate: object): FoldedStates {
+  let byAggregate = foldedStates.get(store);
+  if (!byAggregate) foldedStates.set(store, (byAggregate = new WeakMap()));
+  let states = byAggregate.get(aggregate);
+  if (!states) byAggregate.set(aggregate, (states = new Map()));
+  return states;
+}
+
 export async function loadAggregate<S, E extends { type: string; data: unknown }>(
   deps: CommandDeps<E>,
   stream: string,
   aggregate: Aggregate<S, E>,
 ): Promise<Loaded<S>> {
-  const recorded = await deps.store.readStream(stream);
-  let state = aggregate.initialState();
+  const states = foldedStatesOf(deps.store, aggregate);
+  const kept = states.get(stream) as { state: S; revision: number } | undefined;
+  const recorded = await deps.store.readStream(stream, kept ? { fromRevision: kept.revision + 1 } : undefined);
+  let state = kept ? kept.state : aggregate.initialState();
   for (const r of recorded) state = aggregate.evolve(state, deps.catalogue.decode(r) as unknown as E);
-  const last = recorded[recorded.length - 1];
-  return { state, revision: last ? last.revision : 'no_stream' };
+  const revision = recorded.length > 0 ? recorded[recorded.length - 1]!.revision : kept ? kept.revision : 'no_stream';
+  if (revision !== 'no_stream') {
+    // A concurrent load may have kept a later state meanwhile: never go back to an earlier one.
+    const now = states.get(stream);
+    if (!now || now.revision <= revision) {
+      states.delete(stream);
+      states.set(stream, { state, revision });
+      if (states.size > FOLDED_STATES_KEPT) states.delete(states.keys().next().value!);
+    }
+  }
+  return { state, revision };
 }
 
 /**

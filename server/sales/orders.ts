@@ -278,17 +278,13 @@ async function debitOnce(
   amountCents: number,
   ctx: CommandContext,
 ): Promise<{ position: number; balanceCents: number }> {
-  const recorded = await deps.store.readStream(prepaidStream(customerId));
+  const { state: account } = await load(deps, prepaidStream(customerId), prepaidAggregate);
   const reversalId = saleIds.debitReversal(orderId);
-  let earlier: number | null = null;
-  for (const r of recorded) {
-    const data = r.data as { orderId?: string; creditId?: string; amountCents?: number };
-    if (r.type === 'PrepaidCredited' && data.creditId === reversalId) {
-      throw conflict('order_attempt_reversed', `order ${orderId} could not be placed and its debit was credited back: place a new order`);
-    }
-    if (r.type === 'PrepaidDebited' && data.orderId === orderId) earlier = data.amountCents ?? null;
+  if (account.creditIds.has(reversalId)) {
+    throw conflict('order_attempt_reversed', `order ${orderId} could not be placed and its debit was credited back: place a new order`);
   }
-  if (earlier !== null && earlier !== amountCents) {
+  const earlier = account.debitedOrders.get(orderId);
+  if (earlier !== undefined && earlier !== amountCents) {
     await run(deps, prepaidStream(customerId), prepaidAggregate, (state) =>
       creditAccount(
         { customerId, creditId: reversalId, reason: 'correction', orderId, amountCents: earlier, note: `order ${orderId}: the total changed before it was placed` },

@@ -27,7 +27,10 @@ export interface Assignment {
 
 /**
  * State of a year's numbering. `byKey` is append-only and shared by the successive states of one
- * fold (copying it on every event would make a fold quadratic); never fold further from an old state.
+ * fold (copying it on every event would make a fold quadratic). Two folds continuing from the same
+ * kept state (see commands/handle.ts) write the same assignments into it, so an earlier state may
+ * know of a number assigned after its revision: that number is in the log all the same, so it is
+ * still the right answer to "has this document a number?"; `count` is the state's own.
  */
 export interface NumberingState {
   year: number | null;

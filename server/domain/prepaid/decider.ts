@@ -49,15 +49,15 @@ export const defaultPrepaidSettings: PrepaidSettings = { feeRateBp: 180, minimum
 
 export interface PrepaidState {
   balanceCents: number;
-  /** Orders already debited (a second debit for one of them is a no-op). */
-  debitedOrders: ReadonlySet<string>;
+  /** Orders already debited, with the amount (a second debit for one of them is a no-op). */
+  debitedOrders: ReadonlyMap<string, number>;
   topUpIds: ReadonlySet<string>;
   creditIds: ReadonlySet<string>;
 }
 
 export const initialState = (): PrepaidState => ({
   balanceCents: 0,
-  debitedOrders: new Set(),
+  debitedOrders: new Map(),
   topUpIds: new Set(),
   creditIds: new Set(),
 });
@@ -76,7 +76,7 @@ export function evolve(state: PrepaidState, event: PrepaidEvent): PrepaidState {
       return {
         ...state,
         balanceCents: state.balanceCents - event.data.amountCents,
-        debitedOrders: withItem(state.debitedOrders, event.data.orderId),
+        debitedOrders: new Map([...state.debitedOrders, [event.data.orderId, event.data.amountCents]]),
       };
     case 'PrepaidCredited':
       return {

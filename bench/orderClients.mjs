@@ -1,0 +1,56 @@
+// The 32 clients of the orders benchmark, in a worker thread: a load generator must not share the
+// server's event loop (real clients don't), so the server's figures are the server's alone. The
+// main thread sends one message per phase; the worker answers with what the clients saw (the
+// shapes are ClientsSetup and PhaseResult in bench/orders.ts). Plain JavaScript: a worker thread
+// does not get tsx's loader.
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { port, cookie, customerIds } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: customerIds.length });
+
+function placeOrder(customerId) {
+  const payload = JSON.stringify({ customerId, manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 2 }] }, payment: { mode: 'prepaid' } });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/orders',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), cookie },
+      },
+      (response) => {
+        const chunks = [];
+        response.on('data', (c) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+parentPort.on('message', async ({ ordersPerClient }) => {
+  const result = { latencies: [], orderIds: [], failures: 0, firstFailure: '', startedAt: 0, endedAt: 0 };
+  // performance.now() of a worker has its own origin: report wall-clock times to the main thread.
+  result.startedAt = performance.timeOrigin + performance.now();
+  await Promise.all(
+    customerIds.map(async (customerId) => {
+      for (let i = 0; i < ordersPerClient; i++) {
+        const t0 = performance.now();
+        const answer = await placeOrder(customerId);
+        result.latencies.push(performance.now() - t0);
+        if (answer.status === 201) result.orderIds.push((JSON.parse(answer.body)).id);
+        else {
+          result.failures++;
+          result.firstFailure ||= `${answer.status} ${answer.body.slice(0, 200)}`;
+        }
+      }
+    }),
+  );
+  result.endedAt = performance.timeOrigin + performance.now();
+  parentPort.postMessage(result);
+});
