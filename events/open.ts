@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createSqliteStore } from './adapters/sqlite';
-import type { EventStore } from './port';
+import type { EventStore, StoreAddress } from './port';
 
 export interface StoreChoice {
   eventStore: 'sqlite' | 'eventstoredb';
@@ -15,4 +15,13 @@ export async function openEventStore(choice: StoreChoice): Promise<EventStore> {
     return createEventStoreDbStore(choice.eventStoreUrl!);
   }
   return createSqliteStore({ file: join(choice.dataDir, 'events.db') });
+}
+
+/** Another connection to a store's log (from another thread): `store.address` of the first one. */
+export async function openStoreAt(address: StoreAddress): Promise<EventStore> {
+  if (address.kind === 'eventstoredb') {
+    const { createEventStoreDbStore } = await import('./adapters/eventstoredb');
+    return createEventStoreDbStore(address.connectionString);
+  }
+  return createSqliteStore({ file: address.file });
 }

@@ -63,9 +63,14 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   stop(): Promise<void>;
 }
 
+/** Where a store lives, so that another thread can open its own connection to the same log. */
+export type StoreAddress = { kind: 'sqlite'; file: string } | { kind: 'eventstoredb'; connectionString: string };
+
 export interface EventStore {
   /** Which adapter this is, for /health and logs. */
   readonly kind: 'sqlite' | 'eventstoredb';
+  /** Absent for a store no one else can open (an in-memory one). */
+  readonly address?: StoreAddress;
   append(stream: string, events: EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   /** The stream's events; a stream that does not exist reads as an empty list. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -40,6 +40,7 @@ import { hostname } from 'node:os';
 import type { DecodedEvent, EventCatalogue } from '../events/catalogue';
 import type { EventStore, RecordedEvent, Subscription } from '../events/port';
 import type { Projection, TableName } from './projection';
+import { Waiters } from './waiters';
 
 export type ProjectionState = 'catching_up' | 'live' | 'rebuilding' | 'failed' | 'stopped';
 
@@ -104,6 +105,8 @@ export interface RunnerOptions {
   /** Most events applied in one transaction. Default 1000. */
   batchSize?: number;
   logger?: RunnerLogger;
+  /** Called after the projections moved on (a batch applied, a failure, the stop). */
+  onProgress?: () => void;
 }
 
 export interface StartOptions {
@@ -187,11 +190,6 @@ interface LeaseRow {
   heartbeat_at: number;
 }
 
-interface Waiter {
-  check(): boolean | undefined;
-  settle(value: boolean): void;
-}
-
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 const physicalName = (logical: string, version: number) => `${logical}__v${version}`;
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -234,7 +232,8 @@ export class ProjectionRunner {
   private readonly log: RunnerLogger;
   private readonly entries = new Map<string, Entry>();
   private readonly lanes = new Set<Lane>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new Waiters();
+  private readonly onProgress: () => void;
   private readonly owner = randomUUID();
   private phase: 'new' | 'running' | 'stopped' = 'new';
   private heartbeat: NodeJS.Timeout | undefined;
@@ -248,6 +247,7 @@ export class ProjectionRunner {
     this.catalogue = options.catalogue;
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
     this.log = options.logger ?? noLogger;
+    this.onProgress = options.onProgress ?? (() => {});
     const owners = new Map<string, string>();
     for (const def of options.projections) {
       if (this.entries.has(def.name)) throw new Error(`projection ${def.name} is listed twice`);
@@ -833,29 +833,12 @@ export class ProjectionRunner {
   }
 
   private until(check: () => boolean | undefined, timeoutMs?: number): Promise<boolean> {
-    const now = check();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = {
-        check,
-        settle: (value) => {
-          if (timer) clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(value);
-        },
-      };
-      if (timeoutMs !== undefined) timer = setTimeout(() => waiter.settle(check() ?? false), timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.until(check, timeoutMs);
   }
 
   private settleWaiters(): void {
-    for (const waiter of this.waiters) {
-      const value = waiter.check();
-      if (value !== undefined) waiter.settle(value);
-      else if (this.phase !== 'running') waiter.settle(false);
-    }
+    this.waiters.settle(this.phase === 'running');
+    this.onProgress();
   }
 
   /** When the store recorded the first event after `after` (ms), null when there is none. */

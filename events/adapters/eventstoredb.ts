@@ -141,6 +141,7 @@ export function createEventStoreDbStore(connectionString: string, options: Event
 
   const store: EventStore = {
     kind: 'eventstoredb',
+    address: { kind: 'eventstoredb', connectionString },
 
     async append(stream, events, { expectedRevision }) {
       ensureOpen();

@@ -5,10 +5,14 @@
 // the next transaction (group commit); each keeps its own expectation, and one append's refusal
 // does not affect the others of its group. better-sqlite3 is synchronous, so a transaction never
 // spans an await and no other code runs while it is open.
+// Live subscriptions wake at each commit: this store's own, and those of the other stores open on
+// the same file in this process, whatever their thread (a BroadcastChannel per file); the read
+// models are built in a worker thread with their own connection.
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import {
   EventStoreClosedError,
   WrongExpectedRevisionError,
@@ -93,6 +97,12 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
 
   const committed = new EventEmitter();
   committed.setMaxListeners(0);
+  const path = file === ':memory:' ? null : resolve(file);
+  const otherConnections = path === null ? null : new BroadcastChannel(`event-store:sqlite:${path}`);
+  if (otherConnections) {
+    otherConnections.unref();
+    otherConnections.onmessage = () => committed.emit('commit');
+  }
   let queue: PendingAppend[] = [];
   let flushScheduled = false;
   let closed = false;
@@ -202,6 +212,7 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
       else append.resolve(outcome);
     });
     committed.emit('commit');
+    otherConnections?.postMessage(null);
   }
 
   function toRecorded(row: EventRow): RecordedEvent {
@@ -223,6 +234,7 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
 
   const store: EventStore = {
     kind: 'sqlite',
+    ...(path === null ? {} : { address: { kind: 'sqlite', file: path } as const }),
 
     append(stream, events, { expectedRevision }) {
       if (closed) return Promise.reject(new EventStoreClosedError());
@@ -320,6 +332,7 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
       // Appends already accepted are written before the file is released.
       flush();
       await Promise.all([...subscriptions].map((s) => s.stop()));
+      otherConnections?.close();
       db.close();
     },
   };

@@ -111,6 +111,8 @@ function axeScript(): string {
 export async function axeViolations(page: Page, options: { include?: string } = {}): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe === 'object');
   if (!loaded) await page.evaluate(`${axeScript()}\n;void 0`);
+  // A snackbar or a dialog fading in has blended colours for a moment: judge the page as it settles.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
   const violations = await page.evaluate(async (include) => {
     const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
     const result = await axe.run(include ? { include: [include] } : document, {

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { runEventStoreContract } from './contract';
 
@@ -14,4 +16,39 @@ runEventStoreContract('embedded SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('two connections to one file (the server and its projections thread)', () => {
+  it("a live subscription on one connection is woken by the other's appends", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sqlite-two-'));
+    const writer = createSqliteStore({ file: join(dir, 'events.db') });
+    const reader = createSqliteStore({ file: join(dir, 'events.db') });
+    try {
+      expect(reader.address).toEqual({ kind: 'sqlite', file: join(dir, 'events.db') });
+      const subscription = reader.subscribeToAll();
+      await subscription.caughtUp;
+      const seen: string[] = [];
+      const following = (async () => {
+        for await (const event of subscription) {
+          seen.push(event.type);
+          if (seen.length === 2) return;
+        }
+      })();
+      await writer.append('s-1', [{ id: randomUUID(), type: 'First', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      await writer.append('s-1', [{ id: randomUUID(), type: 'Second', data: {}, metadata: {} }], { expectedRevision: 0 });
+      // Nothing polls: without the wake-up from the other connection this would wait forever.
+      await following;
+      expect(seen).toEqual(['First', 'Second']);
+    } finally {
+      await reader.close();
+      await writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an in-memory store has no address: no one else can open it', async () => {
+    const store = createSqliteStore({ file: ':memory:' });
+    expect(store.address).toBeUndefined();
+    await store.close();
+  });
 });

@@ -1,11 +1,11 @@
 // The coupon aggregate (stream `coupon-<couponId>`). A coupon pays for one renewal of what it
 // renews; it is redeemed at most once; a cancelled or expired coupon is never redeemable.
-import { z } from 'zod';
 import type { CouponEvent } from '../../../events/coupons';
 import type { CouponRenews } from '../../../events/orders';
 import { couponRenewals } from '../../../events/orders';
 import { DomainError, conflict, invalid, refuse } from '../errors';
 import { checkCouponCode } from '../values/couponCode';
+import { isUtcDateTime } from '../values/utcTime';
 
 export const streamOf = (couponId: string): string => `coupon-${couponId}`;
 
@@ -55,7 +55,7 @@ export function evolve(state: CouponState, event: CouponEvent): CouponState {
 export const couponAggregate = { initialState, evolve };
 
 function timeOf(field: string, iso: string): number {
-  const ms = z.iso.datetime().safeParse(iso).success ? Date.parse(iso) : Number.NaN;
+  const ms = isUtcDateTime(iso) ? Date.parse(iso) : Number.NaN;
   if (Number.isNaN(ms)) throw invalid(field, 'must be an ISO-8601 UTC date-time');
   return ms;
 }

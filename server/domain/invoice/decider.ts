@@ -1,13 +1,13 @@
 // The invoice (stream `invoice-<invoiceId>`): issued once, with a number assigned beforehand on
 // the year's numbering guard (see numbering.ts); never changed or deleted afterwards — there is
 // no event that would. Corrections are credit notes (creditNote.ts).
-import { z } from 'zod';
 import type { Address, Buyer, InvoiceEvent, Seller } from '../../../events/invoices';
 import type { DocumentLine, Totals } from '../../../events/orders';
 import { conflict, invalid } from '../errors';
 import { checkCodiceFiscale } from '../values/codiceFiscale';
 import { lineAmounts, vatSummary, type VatRateSummary } from '../values/money';
 import { checkPartitaIva } from '../values/partitaIva';
+import { isUtcDateTime } from '../values/utcTime';
 
 export const streamOf = (invoiceId: string): string => `invoice-${invoiceId}`;
 
@@ -15,7 +15,7 @@ const romeDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', year
 
 /** The calendar day in Europe/Rome of an instant, `YYYY-MM-DD`. */
 export function romeDateOf(at: string): string {
-  if (!z.iso.datetime().safeParse(at).success) throw invalid('at', 'must be an ISO-8601 UTC date-time');
+  if (!isUtcDateTime(at)) throw invalid('at', 'must be an ISO-8601 UTC date-time');
   const parts: Record<string, string> = {};
   for (const p of romeDay.formatToParts(new Date(at))) parts[p.type] = p.value;
   return `${parts.year}-${parts.month}-${parts.day}`;

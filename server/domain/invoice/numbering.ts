@@ -30,7 +30,8 @@ export interface Assignment {
  * fold (copying it on every event would make a fold quadratic). Two folds continuing from the same
  * kept state (see commands/handle.ts) write the same assignments into it, so an earlier state may
  * know of a number assigned after its revision: that number is in the log all the same, so it is
- * still the right answer to "has this document a number?"; `count` is the state's own.
+ * still the right answer to "has this document a number?"; `count` is the state's own. Hence:
+ * never evolve a numbering state with an event that is not in the log (a decision not yet appended).
  */
 export interface NumberingState {
   year: number | null;

@@ -17,6 +17,9 @@ import { DomainError, conflict, invalid, refuse } from '../errors';
 import { checkCodiceFiscale } from '../values/codiceFiscale';
 import { lineAmounts, vatSummary, type VatRateSummary } from '../values/money';
 import { checkRfReference } from '../values/rfReference';
+import { isUtcDateTime } from '../values/utcTime';
+
+const emailAddress = z.email();
 
 export const streamOf = (orderId: string): string => `order-${orderId}`;
 
@@ -201,7 +204,7 @@ export const orderAggregate = { initialState, evolve };
 // ---------------------------------------------------------------------------------------------
 
 function timeOf(field: string, iso: string): number {
-  const ms = z.iso.datetime().safeParse(iso).success ? Date.parse(iso) : Number.NaN;
+  const ms = isUtcDateTime(iso) ? Date.parse(iso) : Number.NaN;
   if (Number.isNaN(ms)) throw invalid(field, 'must be an ISO-8601 UTC date-time');
   return ms;
 }
@@ -336,7 +339,7 @@ export function quoteOrder(command: PlaceOrder): Quote {
 export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[] {
   if (state.status !== 'none') throw conflict('order_exists', `order ${command.orderId} already exists`);
   timeOf('at', command.at);
-  if (!z.email().safeParse(command.codesEmail).success) {
+  if (!emailAddress.safeParse(command.codesEmail).success) {
     throw invalid('codesEmail', 'the profile e-mail is not valid; fix it before ordering', 'invalid_email');
   }
   let holderCodiceFiscale: string | null = null;

@@ -8,6 +8,9 @@ import { directPaymentMethods } from '../../../events/orders';
 import type { PaymentEvent, PaymentMatchStatus } from '../../../events/payments';
 import { DomainError, conflict, invalid } from '../errors';
 import { findRfReferenceCandidatesIn, findRfReferenceIn, formatRf } from '../values/rfReference';
+import { isUtcDateTime } from '../values/utcTime';
+
+const calendarDate = z.iso.date();
 
 export const streamOf = (paymentId: string): string => `payment-${paymentId}`;
 
@@ -93,8 +96,8 @@ export function recordPayment(command: RecordPayment, state: PaymentState): Paym
   if (!(directPaymentMethods as readonly string[]).includes(command.method)) {
     throw invalid('method', `must be one of ${directPaymentMethods.join(', ')}`);
   }
-  if (!z.iso.date().safeParse(command.receivedOn).success) throw invalid('receivedOn', 'must be a date YYYY-MM-DD');
-  if (!z.iso.datetime().safeParse(command.at).success) throw invalid('at', 'must be an ISO-8601 UTC date-time');
+  if (!calendarDate.safeParse(command.receivedOn).success) throw invalid('receivedOn', 'must be a date YYYY-MM-DD');
+  if (!isUtcDateTime(command.at)) throw invalid('at', 'must be an ISO-8601 UTC date-time');
   const payer = command.payer.trim();
   if (payer === '') throw invalid('payer', 'say who paid');
   if (command.recordedBy.trim() === '') throw invalid('recordedBy', 'is required');
@@ -172,7 +175,7 @@ export function matchByHand(command: MatchByHand, state: PaymentState): PaymentE
   }
   if (command.orderId.trim() === '') throw invalid('orderId', 'is required');
   if (command.by.trim() === '') throw invalid('by', 'is required');
-  if (!z.iso.datetime().safeParse(command.at).success) throw invalid('at', 'must be an ISO-8601 UTC date-time');
+  if (!isUtcDateTime(command.at)) throw invalid('at', 'must be an ISO-8601 UTC date-time');
   return [
     {
       type: 'PaymentMatched',
