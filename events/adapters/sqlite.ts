@@ -8,6 +8,10 @@
 // Live subscriptions wake at each commit: this store's own, and those of the other stores open on
 // the same file in this process, whatever their thread (a BroadcastChannel per file); the read
 // models are built in a worker thread with their own connection.
+// The events this connection committed last are kept, parsed, for its live subscriptions: after a
+// commit every subscriber asks for the same new events, and they are read and parsed once. They
+// are served only while they are known to be the end of the log; subscribers share the objects
+// and must not change them.
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
@@ -101,7 +105,25 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
   const otherConnections = path === null ? null : new BroadcastChannel(`event-store:sqlite:${path}`);
   if (otherConnections) {
     otherConnections.unref();
-    otherConnections.onmessage = () => committed.emit('commit');
+    otherConnections.onmessage = () => {
+      recentIsHead = false;
+      committed.emit('commit');
+    };
+  }
+
+  const RECENT_KEPT = 4096;
+  let recent: RecordedEvent[] = [];
+  /** Whether the last of `recent` is the last event of the log, as far as this connection knows. */
+  let recentIsHead = false;
+
+  function keepRecent(written: RecordedEvent[]): void {
+    if (written.length === 0) return;
+    const last = recent[recent.length - 1];
+    // A gap: another connection committed in between, and those events are not here.
+    if (last && written[0]!.position !== last.position + 1) recent = [];
+    for (const event of written) recent.push(event);
+    if (recent.length > 2 * RECENT_KEPT) recent = recent.slice(-RECENT_KEPT);
+    recentIsHead = true;
   }
   let queue: PendingAppend[] = [];
   let flushScheduled = false;
@@ -147,7 +169,7 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
 
   // Created once (db.transaction() builds five wrapper functions per call). IMMEDIATE takes the write
   // lock at BEGIN instead of upgrading a read lock at the first INSERT.
-  const writeGroupTx = db.transaction((group: PendingAppend[], outcomes: Array<AppendResult | Error>) => {
+  const writeGroupTx = db.transaction((group: PendingAppend[], outcomes: Array<AppendResult | Error>, written: RecordedEvent[]) => {
     const batchRevisions = new Map<string, number>();
     const now = Date.now();
     for (const append of group) {
@@ -172,16 +194,11 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
       let position = 0;
       for (const event of append.events) {
         revision += 1;
-        const info = stmt.insert.run(
-          event.id,
-          append.stream,
-          revision,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          now,
-        );
+        const data = JSON.stringify(event.data);
+        const metadata = JSON.stringify(event.metadata);
+        const info = stmt.insert.run(event.id, append.stream, revision, event.type, data, metadata, now);
         position = Number(info.lastInsertRowid);
+        written.push(toRecorded({ position, id: event.id, stream: append.stream, revision, type: event.type, data, metadata, created: now }));
       }
       batchRevisions.set(append.stream, revision);
       outcomes.push({ nextRevision: revision, position });
@@ -190,7 +207,9 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
 
   function writeGroup(group: PendingAppend[]): Array<AppendResult | Error> {
     const outcomes: Array<AppendResult | Error> = [];
-    writeGroupTx(group, outcomes);
+    const written: RecordedEvent[] = [];
+    writeGroupTx(group, outcomes, written);
+    keepRecent(written); // committed
     return outcomes;
   }
 
@@ -229,6 +248,11 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
   }
 
   function readPage(after: number, limit: number): RecordedEvent[] {
+    const first = recent[0];
+    if (recentIsHead && first && after >= first.position - 1 && after <= recent[recent.length - 1]!.position) {
+      const from = after - first.position + 1;
+      return recent.slice(from, from + limit);
+    }
     return stmt.readAll.all(after, limit).map(toRecorded);
   }
 

@@ -226,6 +226,8 @@ export class FulfilmentReactor extends Reactor {
     super(deps);
   }
 
+  protected readonly observes = new Set<Decoded['type']>(['OrderPaid', 'OrderFulfilled', 'EmailQueued']);
+
   protected observe(event: Decoded): void {
     switch (event.type) {
       case 'OrderPaid': {

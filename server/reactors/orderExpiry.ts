@@ -14,6 +14,8 @@ export class OrderExpiryReactor extends Reactor {
     super(deps);
   }
 
+  protected readonly observes = new Set<Decoded['type']>(['OrderPlaced', 'OrderPaid', 'OrderCancelled', 'OrderExpired']);
+
   protected observe(event: Decoded): void {
     switch (event.type) {
       case 'OrderPlaced':

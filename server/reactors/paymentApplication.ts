@@ -22,6 +22,8 @@ import { Reactor, type Decoded } from './reactor';
 export class PaymentApplicationReactor extends Reactor {
   readonly name = 'payment-application';
 
+  protected readonly observes = new Set<Decoded['type']>(['PaymentMatched', 'OrderPaymentReceived', 'OrderCancelled', 'OrderExpired', 'PrepaidCredited']);
+
   protected observe(event: Decoded): void {
     switch (event.type) {
       case 'PaymentMatched': {

@@ -50,6 +50,9 @@ export abstract class Reactor {
 
   constructor(protected readonly deps: ReactorDeps) {}
 
+  /** The event types `observe` looks at; the others are not decoded. */
+  protected abstract readonly observes: ReadonlySet<Decoded['type']>;
+
   /** Updates the work list from one event of the log (replayed or live). Must not do I/O. */
   protected abstract observe(event: Decoded): void;
 
@@ -67,7 +70,7 @@ export abstract class Reactor {
     });
     this.following = (async () => {
       for await (const recorded of subscription) {
-        if (this.deps.catalogue.has(recorded.type)) this.observe(this.deps.catalogue.decode(recorded) as Decoded);
+        if (this.observes.has(recorded.type as Decoded['type'])) this.observe(this.deps.catalogue.decode(recorded) as Decoded);
         this.observed = recorded.position;
         if (this.live) this.kick();
       }

@@ -46,6 +46,35 @@ describe('two connections to one file (the server and its projections thread)', 
     }
   });
 
+  it('a subscription delivers both connections\' events, in log order, however their commits interleave', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sqlite-two-'));
+    const a = createSqliteStore({ file: join(dir, 'events.db') });
+    const b = createSqliteStore({ file: join(dir, 'events.db') });
+    try {
+      const subscription = a.subscribeToAll();
+      const seen: number[] = [];
+      const following = (async () => {
+        for await (const event of subscription) {
+          seen.push((event.data as { n: number }).n);
+          if (seen.length === 40) return;
+        }
+      })();
+      for (let n = 0; n < 40; n++) {
+        const writer = n % 3 === 0 ? b : a; // runs of this connection's commits, broken by the other's
+        await writer.append(`s-${n % 5}`, [{ id: randomUUID(), type: 'Counted', data: { n }, metadata: {} }], { expectedRevision: 'any' });
+      }
+      await following;
+      expect(seen).toEqual(Array.from({ length: 40 }, (_, n) => n));
+      const replay: number[] = [];
+      for await (const event of a.readAll()) replay.push((event.data as { n: number }).n);
+      expect(replay).toEqual(seen);
+    } finally {
+      await a.close();
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an in-memory store has no address: no one else can open it', async () => {
     const store = createSqliteStore({ file: ':memory:' });
     expect(store.address).toBeUndefined();
