@@ -5,7 +5,7 @@
 // sessions), then the routes.
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -73,7 +73,9 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
+  // Security headers on every answer. helmet's middleware is built once: @fastify/helmet built it
+  // again (parsing the CSP) for every request.
+  const securityHeaders = helmet({
     // The console is a Vite-built react-admin SPA served from this origin: own scripts only; MUI
     // (emotion) injects <style> elements, hence inline styles.
     contentSecurityPolicy: {
@@ -92,6 +94,7 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
       },
     },
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   await app.register(cors, {
     origin: settings.corsOrigins.length > 0 ? settings.corsOrigins : false,
     credentials: true,
