@@ -84,13 +84,14 @@ export async function handleCommand<S, E extends { type: string; data: unknown }
   stream: string,
   aggregate: Aggregate<S, E>,
   decide: (state: S) => E[],
-  context: CommandContext,
+  /** The events' metadata; a function when events of one append have different causes. */
+  context: CommandContext | ((event: E, index: number) => CommandContext),
 ): Promise<CommandResult<E>> {
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadAggregate(deps, stream, aggregate);
     const events = decide(state);
     if (events.length === 0) return { stream, events, position: 0, revision };
-    const encoded = events.map((e) => deps.catalogue.encode(e, context));
+    const encoded = events.map((e, i) => deps.catalogue.encode(e, typeof context === 'function' ? context(e, i) : context));
     try {
       const appended = await deps.store.append(stream, encoded, { expectedRevision: revision });
       return { stream, events, position: appended.position, revision: appended.nextRevision };

@@ -10,8 +10,9 @@
 //   4. the order marked fulfilled (a repeat does nothing);
 //   5. the coupon e-mail queued on `email-<saleIds.fulfilmentEmail(orderId)>` ('no_stream'; an
 //      existing stream means it is queued already).
-// The reactor works on one order at a time (so within one process invoice numbers never
-// conflict); across processes, write conflicts are decided again on the new state.
+// The reactor fulfils a few orders side by side; those waiting for an invoice number get theirs
+// together, in one append to the year's numbering (nextInvoiceNumber), so within one process the
+// numbering does not conflict; across processes, write conflicts are decided again on the new state.
 // The unit of an order is done when its fulfilment e-mail is queued (or, for an order without
 // coupons, when it is fulfilled).
 import type { CommandContext } from '../../events/catalogue';
@@ -20,11 +21,12 @@ import { emailStream, type EmailEvent } from '../../events/emails';
 import type { Buyer } from '../../events/invoices';
 import type { InvoiceNumberEvent } from '../../events/invoices';
 import { WrongExpectedRevisionError } from '../../events/port';
+import { oneAtATime } from '../commands/oneAtATime';
 import { claimCouponCode, couponCodeStreamOf } from '../domain/coupon/codeClaim';
 import { couponAggregate, issueCoupon, streamOf as couponStream, type CouponState } from '../domain/coupon/decider';
 import { DomainError } from '../domain/errors';
 import { invoiceYearOf, issueInvoice, invoiceAggregate, streamOf as invoiceStream } from '../domain/invoice/decider';
-import { decideInvoiceNumber, invoiceNumbering, invoiceNumbersStreamOf } from '../domain/invoice/numbering';
+import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type AssignInvoiceNumber } from '../domain/invoice/numbering';
 import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../domain/order/decider';
 import { generateCouponCode } from '../domain/values/couponCode';
 import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../sales/customers';
@@ -48,6 +50,7 @@ export interface FulfilmentResult {
 }
 
 const CODE_ATTEMPTS = 10;
+const FULFILMENTS_SIDE_BY_SIDE = 8;
 
 /** Issues one coupon under its fixed id with a new code claimed for it (or keeps the one issued). */
 async function issueNewCoupon(
@@ -105,13 +108,62 @@ async function invoiceNumberFor(
       if (data.orderId === order.orderId) return { year: paidYear, number: data.number, invoiceId: data.invoiceId, at: data.assignedAt, position: 0 };
     }
   }
-  let decided = { number: 0, invoiceId: '' };
-  const result = await run(deps, invoiceNumbersStreamOf(year), invoiceNumbering, (state) => {
-    const decision = decideInvoiceNumber({ year, invoiceId: saleIds.invoice(order.orderId), orderId: order.orderId, at: now }, state);
-    decided = { number: decision.number, invoiceId: decision.invoiceId };
-    return decision.events;
-  }, ctx);
-  return { year, ...decided, at: now, position: result.position };
+  const decided = await nextInvoiceNumber(deps, { year, invoiceId: saleIds.invoice(order.orderId), orderId: order.orderId, at: now }, ctx);
+  return { year, number: decided.number, invoiceId: decided.invoiceId, at: now, position: decided.position };
+}
+
+interface NumberRequest {
+  command: AssignInvoiceNumber;
+  ctx: CommandContext;
+  resolve(answer: { number: number; invoiceId: string; position: number }): void;
+  reject(error: unknown): void;
+}
+
+/** Per store, per numbering stream: the requests waiting for the next append. */
+const waitingForNumbers = new WeakMap<object, Map<string, NumberRequest[]>>();
+
+/**
+ * The order's invoice number. Fulfilments running side by side would all decide on the same
+ * revision of the year's numbering and retry one after the other; instead the requests that arrive
+ * while an append is in flight wait for it, then get their numbers in one decision and one append.
+ */
+function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: CommandContext): Promise<{ number: number; invoiceId: string; position: number }> {
+  const stream = invoiceNumbersStreamOf(command.year);
+  let byStream = waitingForNumbers.get(deps.store);
+  if (!byStream) waitingForNumbers.set(deps.store, (byStream = new Map()));
+  const waiting = byStream;
+  return new Promise((resolve, reject) => {
+    const queued = waiting.get(stream);
+    if (queued) {
+      queued.push({ command, ctx, resolve, reject });
+      return;
+    }
+    waiting.set(stream, [{ command, ctx, resolve, reject }]);
+    void oneAtATime(stream, async () => {
+      const batch = waiting.get(stream)!;
+      waiting.delete(stream);
+      try {
+        let assigned: Array<{ number: number; invoiceId: string }> = [];
+        const requestOf = new Map<InvoiceNumberEvent, NumberRequest>();
+        const result = await run(
+          deps,
+          stream,
+          invoiceNumbering,
+          (state) => {
+            const decision = decideInvoiceNumbers(batch.map((r) => r.command), state);
+            assigned = decision.assigned;
+            requestOf.clear();
+            for (const event of decision.events) requestOf.set(event, batch.find((r) => r.command.orderId === event.data.orderId)!);
+            return decision.events;
+          },
+          (event) => requestOf.get(event)!.ctx,
+        );
+        batch.forEach((request, i) => request.resolve({ ...assigned[i]!, position: result.position }));
+      } catch (error) {
+        for (const request of batch) request.reject(error);
+      }
+    });
+  });
 }
 
 /** Fulfils a paid order (all steps idempotent; see the top of this file). */
@@ -218,6 +270,8 @@ export interface FulfilmentReactorDeps {
 
 export class FulfilmentReactor extends Reactor {
   readonly name = 'fulfilment';
+  // Each fulfilment mostly waits for its appends to commit: side by side, their appends share commits.
+  protected override readonly concurrency = FULFILMENTS_SIDE_BY_SIDE;
 
   constructor(
     deps: ConstructorParameters<typeof Reactor>[0],

@@ -1,8 +1,9 @@
 // The common shape of the process managers: follow the log from the start, keep in memory the work
 // the log says is still to do (a key per unit of work, added by the event that causes it and
-// removed by the event that shows it done), and do it — one unit at a time — once the replay has
-// caught up. Every unit is idempotent, so a crash at any point and a restart (which rebuilds the
-// same work list from the log) does it exactly once in effect.
+// removed by the event that shows it done), and do it once the replay has
+// caught up (one at a time, or `concurrency` side by side). Every unit is idempotent, so a crash at
+// any point and a restart (which rebuilds the same work list from the log) does it exactly once in
+// effect.
 //
 // A unit that fails with a domain refusal is dropped (logged); any other failure (store
 // unavailable, repeated write conflicts) is retried with back-off.
@@ -41,7 +42,11 @@ export abstract class Reactor {
   private subscription?: Subscription;
   private following?: Promise<void>;
   private readonly units = new Map<string, Unit>();
-  private running?: Promise<void>;
+  /** Units run side by side at most; each unit is one key, never run twice at once. */
+  protected readonly concurrency: number = 1;
+  /** The workers running units (at most `concurrency`), and the keys of the units they run. */
+  private readonly workers = new Set<Promise<void>>();
+  private readonly inFlight = new Set<string>();
   private timer?: NodeJS.Timeout;
   private observed = 0;
   protected live = false;
@@ -86,7 +91,7 @@ export abstract class Reactor {
     clearTimeout(this.timer);
     await this.subscription?.stop();
     await this.following;
-    await this.running;
+    await Promise.all(this.workers);
   }
 
   /**
@@ -96,7 +101,7 @@ export abstract class Reactor {
   async idle(): Promise<void> {
     for (;;) {
       const head = await this.deps.store.headPosition();
-      while (!this.stopped && (!this.live || this.observed < head || this.running || this.hasDueWork())) {
+      while (!this.stopped && (!this.live || this.observed < head || this.workers.size > 0 || this.hasDueWork())) {
         if (this.failure !== undefined) throw this.failure;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -134,12 +139,16 @@ export abstract class Reactor {
     return { actor: SYSTEM_ACTOR, at: this.deps.clock().toISOString(), correlationId: randomUUID(), causationId: null };
   }
 
+  /** Starts workers, up to `concurrency`, while there are due units no one is running. */
   protected kick(): void {
-    if (this.stopped || !this.live || this.running) return;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      this.plan();
-    });
+    if (this.stopped || !this.live) return;
+    while (this.workers.size < this.concurrency && this.nextDue(Date.now())) {
+      const worker: Promise<void> = this.work().finally(() => {
+        this.workers.delete(worker);
+        if (this.workers.size === 0) this.plan();
+      });
+      this.workers.add(worker);
+    }
   }
 
   private hasDueWork(): boolean {
@@ -160,13 +169,21 @@ export abstract class Reactor {
     this.timer.unref();
   }
 
-  private async drain(): Promise<void> {
+  /** The first due unit no one is running (in the order they were scheduled). */
+  private nextDue(now: number): [string, Unit] | undefined {
+    for (const entry of this.units) {
+      if (entry[1].notBefore <= now && !this.inFlight.has(entry[0])) return entry;
+    }
+    return undefined;
+  }
+
+  private async work(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const now = Date.now();
-      const entry = [...this.units.entries()].find(([, unit]) => unit.notBefore <= now);
+      const entry = this.nextDue(Date.now());
       if (!entry) return;
       const [key, unit] = entry;
+      this.inFlight.add(key);
       try {
         await unit.run();
         if (this.units.get(key) === unit) this.units.delete(key);
@@ -183,6 +200,8 @@ export abstract class Reactor {
         const max = this.deps.retry?.maxDelayMs ?? 60_000;
         unit.notBefore = Date.now() + Math.min(max, first * 2 ** (unit.failures - 1));
         this.deps.log?.warn({ err: error, reactor: this.name, unit: key, failures: unit.failures }, 'unit failed; will retry');
+      } finally {
+        this.inFlight.delete(key);
       }
     }
   }

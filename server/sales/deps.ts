@@ -82,7 +82,7 @@ export function run<S, E extends { type: string; data: unknown }>(
   stream: string,
   aggregate: AggregateLike<S, E>,
   decide: (state: S) => E[],
-  ctx: CommandContext,
+  ctx: CommandContext | ((event: E, index: number) => CommandContext),
 ): Promise<CommandResult<E>> {
   return handleCommand(deps as unknown as CommandDeps<E>, stream, aggregate, decide, ctx);
 }

@@ -101,6 +101,31 @@ export function decideInvoiceNumber(command: AssignInvoiceNumber, state: Numberi
   return { number: existing.number, invoiceId: existing.documentId, events, expectedRevision: null };
 }
 
+/**
+ * Numbers for several orders in one decision (fulfilments waiting for the numbering at the same
+ * time): consecutive numbers after the state's last for the orders without one, in the order
+ * asked; an order already numbered (or asked twice) keeps its number. Appended together, at the
+ * revision the state was read at.
+ */
+export function decideInvoiceNumbers(commands: readonly AssignInvoiceNumber[], state: NumberingState) {
+  const events: InvoiceNumberEvent[] = [];
+  const given = new Map<string, Assignment>();
+  let last = state.count;
+  const assigned = commands.map((command) => {
+    checkYear(state, command.year);
+    const existing = state.byKey.get(command.orderId) ?? given.get(command.orderId);
+    if (existing) return { number: existing.number, invoiceId: existing.documentId };
+    last += 1;
+    events.push({
+      type: 'InvoiceNumberAssigned',
+      data: { year: command.year, number: last, invoiceId: command.invoiceId, orderId: command.orderId, assignedAt: command.at },
+    });
+    given.set(command.orderId, { number: last, documentId: command.invoiceId });
+    return { number: last, invoiceId: command.invoiceId };
+  });
+  return { events, assigned };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Credit notes: one number per credit note and year
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   creditNoteNumbersStreamOf,
   decideCreditNoteNumber,
   decideInvoiceNumber,
+  decideInvoiceNumbers,
   expectedRevisionFor,
   invoiceNumbering,
   invoiceNumberOf,
@@ -57,6 +58,22 @@ describe('invoice numbering guard', () => {
       events: [],
       expectedRevision: null,
     });
+  });
+
+  it('orders asked together get consecutive numbers after the last, in the order asked; one already numbered keeps its number', () => {
+    const ask = (orderId: string) => ({ year: 2026, invoiceId: `inv-${orderId}`, orderId, at: AT });
+    const state = fold(invoiceNumbering, history(3));
+    const decision = decideInvoiceNumbers([ask('o-a'), ask('o-2'), ask('o-b'), ask('o-a')], state);
+    expect(decision.assigned).toEqual([
+      { number: 4, invoiceId: 'inv-o-a' },
+      { number: 2, invoiceId: 'inv-2' },
+      { number: 5, invoiceId: 'inv-o-b' },
+      { number: 4, invoiceId: 'inv-o-a' },
+    ]);
+    expect(decision.events).toEqual([assigned(4, 'o-a', 'inv-o-a'), assigned(5, 'o-b', 'inv-o-b')]);
+    // Appended together at the revision read: the first new number's expectation.
+    expect(expectedRevisionFor(4)).toBe(2);
+    expect(() => decideInvoiceNumbers([{ ...ask('o-c'), year: 2027 }], state)).toThrow(/2026, not 2027/);
   });
 
   it('refuses a year that is not the stream\'s', () => {
