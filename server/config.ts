@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Address } from '../events/invoices';
 import { USERNAME_PATTERN, USERNAME_RULE } from './domain/staff/decider';
+import { checkCodiceFiscale } from './domain/values/codiceFiscale';
 import { checkPartitaIva } from './domain/values/partitaIva';
 import { defaultSalesSettings, type SalesSettings } from './sales/deps';
 import { passwordProblem } from './security/password';
@@ -109,6 +110,16 @@ export const configSchema = z
         return z.NEVER;
       })
       .default(defaultSalesSettings.seller.vatNumber),
+    // A company's codice fiscale is 11 digits (often its partita IVA); a sole trader's, 16 characters.
+    SELLER_TAX_CODE: z
+      .string()
+      .transform((v, ctx) => {
+        const r = checkCodiceFiscale(v, { allowNumeric: true });
+        if (r.ok) return r.value;
+        ctx.addIssue({ code: 'custom', message: `must be a valid ${r.message}` });
+        return z.NEVER;
+      })
+      .optional(),
     SELLER_ADDRESS: z
       .string()
       .transform((v, ctx) => {
@@ -174,7 +185,14 @@ export const configSchema = z
       unpaidOrderExpiryDays: env.ORDER_EXPIRY_DAYS,
       couponValidityDays: env.COUPON_VALIDITY_DAYS,
       deviceLookupWindowDays: env.DEVICE_LOOKUP_WINDOW_DAYS,
-      seller: { name: env.SELLER_NAME, vatNumber: env.SELLER_VAT_NUMBER, taxCode: null, address: env.SELLER_ADDRESS, email: env.SELLER_EMAIL },
+      seller: {
+        name: env.SELLER_NAME,
+        vatNumber: env.SELLER_VAT_NUMBER,
+        // Printed only when it differs from the partita IVA.
+        taxCode: env.SELLER_TAX_CODE === undefined || env.SELLER_TAX_CODE === env.SELLER_VAT_NUMBER ? null : env.SELLER_TAX_CODE,
+        address: env.SELLER_ADDRESS,
+        email: env.SELLER_EMAIL,
+      },
       renewalUrl: `${env.PUBLIC_URL}/rinnovo`,
       couponStatusUrl: `${env.PUBLIC_URL}/verifica-coupon`,
     } satisfies Partial<SalesSettings>,

@@ -56,6 +56,13 @@ describe('sales configuration', () => {
     });
   });
 
+  it("takes the seller's codice fiscale when it differs from the partita IVA (a sole trader's), not when it repeats it", () => {
+    const soleTrader = loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: ' rssmra80a01h501u ' });
+    expect(soleTrader.sales.seller).toMatchObject({ vatNumber: '12345600014', taxCode: 'RSSMRA80A01H501U' });
+    expect(loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: '12345600014' }).sales.seller.taxCode).toBeNull();
+    expect(loadConfig({}).sales.seller.taxCode).toBeNull();
+  });
+
   it('reads the seller address: street, postal code, city, province[, country]', () => {
     expect(parseSellerAddress('Via Roma 1, 00100, Roma, RM, IT')).toEqual({ street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' });
     expect(parseSellerAddress('Via Roma 1, 00100, Roma, RM')).toMatchObject({ province: 'RM', country: 'IT' });
@@ -66,6 +73,8 @@ describe('sales configuration', () => {
 
   it.each([
     [{ SELLER_VAT_NUMBER: '01234560018' }, 'SELLER_VAT_NUMBER must be a valid partita IVA: check digit is wrong (expected 7) (got "01234560018")'],
+    [{ SELLER_TAX_CODE: 'RSSMRA80A01H501X' }, 'SELLER_TAX_CODE must be a valid codice fiscale: check character'],
+    [{ SELLER_TAX_CODE: '1234' }, 'SELLER_TAX_CODE must be a valid codice fiscale: must be 16 characters (or 11 digits for a company) (got 4)'],
     [{ SELLER_ADDRESS: 'Via Roma 1' }, 'SELLER_ADDRESS must be "street, postal code, city, province[, country]"'],
     [{ SELLER_EMAIL: 'fatture' }, 'SELLER_EMAIL must be an e-mail address (got "fatture")'],
     [{ MAIL_FROM: 'Firma <nope>' }, 'MAIL_FROM must be an address, or a name and an address'],

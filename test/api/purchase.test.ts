@@ -5,6 +5,7 @@
 import type { AddressObject } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatRf } from '../../server/domain/values/rfReference';
+import { defaultSalesSettings } from '../../server/sales/deps';
 import { getInvoice, getOrder, prepaidBalance, saleIds } from '../../server/sales/services';
 import { pdfText } from '../support/pdf';
 import {
@@ -35,10 +36,12 @@ async function shop(credit: number): Promise<string> {
 }
 
 const direct = (method = 'bank_transfer') => ({ mode: 'direct', method });
+const SELLER_CF = 'VRDGPP70B12F205A';
 
 describe('the purchase over HTTP', () => {
   it('prepaid, guided: customer, top-up, device, renewable devices by CF, order → two coupons, invoice 1, one e-mail with both codes, the invoice PDF', async () => {
-    world = await startApi();
+    // A sole trader sells: the invoice shows the seller's own codice fiscale beside the partita IVA.
+    world = await startApi({ settings: { seller: { ...defaultSalesSettings.seller, taxCode: SELLER_CF } } });
     await addGuideProducts(world);
 
     const registered = expectStatus(await world.operator.post('/api/customers', {
@@ -111,6 +114,8 @@ describe('the purchase over HTTP', () => {
     expect(text).toContain('FATTURA N. 1/2026');
     expect(text).toContain('Mario Rossi');
     expect(text).toContain(MARIO_CF);
+    expect(text).toContain(`Codice fiscale ${SELLER_CF}`);
+    expect(text).toContain(`P. IVA ${defaultSalesSettings.seller.vatNumber}`);
     expect(text).toContain('Coupon Rinnovo Certificato Sottoscrizione');
     expect(text).toContain('26,84 €');
     expect(text).toContain('Pagamento: addebito sul conto prepagato');
