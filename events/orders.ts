@@ -28,7 +28,8 @@ export type CouponRenews = (typeof couponRenewals)[number];
 export const lineRenewals = [...couponRenewals, 'none'] as const;
 export type LineRenews = (typeof lineRenewals)[number];
 
-export const directPaymentMethods = ['credit_card', 'bank_transfer', 'postal_slip', 'cheque'] as const;
+// How money for an order arrives; cash only at the desk.
+export const directPaymentMethods = ['credit_card', 'bank_transfer', 'postal_slip', 'cheque', 'cash'] as const;
 export type DirectPaymentMethod = (typeof directPaymentMethods)[number];
 
 /**

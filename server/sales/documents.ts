@@ -117,4 +117,5 @@ const paymentMethodInItalian = {
   bank_transfer: 'bonifico bancario',
   postal_slip: 'bollettino postale',
   cheque: 'assegno',
+  cash: 'contanti',
 } as const;

@@ -91,7 +91,7 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
       'invalid_input',
       /exactly one/,
     );
-    await refused(post(world.operator, '/api/orders', manualOrder(customerId, { mode: 'direct', method: 'cash' })), 400, 'invalid_input', /payment/);
+    await refused(post(world.operator, '/api/orders', manualOrder(customerId, { mode: 'direct', method: 'bitcoin' })), 400, 'invalid_input', /payment/);
     await refused(post(world.operator, '/api/orders', manualOrder('not-a-uuid', { mode: 'prepaid' })), 400, 'invalid_input', /customerId/);
     await refused(post(world.operator, '/api/orders', manualOrder(customerId, { mode: 'prepaid' }, 'RIN-FIRMA', 0)), 400, 'invalid_input', /quantity/);
     await refused(() => world.operator.request('POST', '/api/orders', { raw: '{"customerId":', contentType: 'application/json' }), 400, /.+/);

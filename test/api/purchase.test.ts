@@ -221,6 +221,29 @@ describe('the purchase over HTTP', () => {
     expect(again).toMatchObject({ code: 'order_not_awaiting_payment', message: expect.stringMatching(/paid/) });
   });
 
+  it('cash at the desk: part now, the rest later, the order paid when covered; the invoice says cash', async () => {
+    world = await startApi();
+    const customerId = await shop(0);
+    const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct('cash'))), 201).json();
+    const part = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 2000 }), 200).json();
+    expect(part).toMatchObject({ orderStatus: 'awaiting_payment', amountDue: 1172, surplus: 0 });
+    const rest = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 1172 }), 200).json();
+    expect(rest).toMatchObject({ orderStatus: 'paid', amountDue: 0 });
+    const recorded = (await world.store.readStream(`payment-${rest.paymentId}`))[0]!;
+    expect(recorded.data).toMatchObject({ method: 'cash', amount: 1172, reason: `pagamento in contanti al banco, ordine ${placed.id}` });
+    expect(expectStatus(await world.accountant.get(`/api/payments?filter=${encodeURIComponent(JSON.stringify({ method: 'cash' }))}`), 200).json()).toHaveLength(2);
+
+    await world.smtp.waitForMessages(1);
+    await world.idle();
+    const order = await getOrder(world.app.sales, placed.id);
+    expect(order).toMatchObject({ status: 'paid', received: 3172, fulfilment: { invoiceNumber: 1 } });
+    const text = pdfText((await world.accountant.get(`/api/invoices/${order.fulfilment!.invoiceId}/pdf`)).body);
+    expect(text).toContain('Pagamento: contanti');
+    // Neither a cheque nor anything else is taken at the desk.
+    const refused = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cheque', amount: 100 }), 400).json();
+    expect(refused.message).toMatch(/method/);
+  });
+
   it('cancelling an unpaid order; a paid one cannot be cancelled', async () => {
     world = await startApi();
     const customerId = await shop(5000);

@@ -6,6 +6,7 @@ const paymentMethod = {
   bank_transfer: 'Bank transfer',
   postal_slip: 'Postal slip',
   cheque: 'Cheque',
+  cash: 'Cash',
 };
 
 export const app = {
@@ -163,8 +164,9 @@ export const app = {
     history: 'Order history',
     invoice: 'Invoice',
     no_invoice: 'The invoice is issued when the order is paid.',
-    desk_payment: 'Card payment at the desk',
-    desk_payment_help: 'Amount taken from the card: when it covers what is due, the order is paid at once.',
+    desk_payment: 'Payment at the desk',
+    desk_payment_help: 'Amount taken by card or in cash: when it covers what is due, the order is paid at once.',
+    desk_method: 'Method',
     amount_taken: 'Amount taken',
     payment_taken: 'Payment recorded',
     cancel: 'Cancel order',
@@ -291,7 +293,7 @@ export const app = {
     orderChoice: { guided: 'Guided', manual: 'Manual' },
     paymentMode: { prepaid: 'Prepaid account', direct: 'Direct payment' },
     paymentMethod,
-    topUpMethod: { ...paymentMethod, cash: 'Cash' },
+    topUpMethod: paymentMethod,
     paymentState: { recorded: 'Recorded', matched: 'Matched', unmatched: 'Unmatched' },
     unmatchedReason: {
       no_reference: 'No RF reference in the reason',

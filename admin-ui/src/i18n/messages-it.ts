@@ -6,6 +6,7 @@ const paymentMethod = {
   bank_transfer: 'Bonifico bancario',
   postal_slip: 'Bollettino postale',
   cheque: 'Assegno',
+  cash: 'Contanti',
 };
 
 export const app = {
@@ -163,9 +164,10 @@ export const app = {
     history: "Storico dell'ordine",
     invoice: 'Fattura',
     no_invoice: "La fattura viene emessa quando l'ordine è pagato.",
-    desk_payment: 'Pagamento con carta al banco',
-    desk_payment_help: "Importo addebitato sulla carta: se copre il dovuto, l'ordine risulta pagato subito.",
-    amount_taken: 'Importo addebitato',
+    desk_payment: 'Pagamento al banco',
+    desk_payment_help: "Importo incassato con carta o in contanti: se copre il dovuto, l'ordine risulta pagato subito.",
+    desk_method: 'Modalità',
+    amount_taken: 'Importo incassato',
     payment_taken: 'Pagamento registrato',
     cancel: 'Annulla ordine',
     cancel_help: 'Un ordine pagato non si annulla: si rimborsano i coupon non usati.',
@@ -291,7 +293,7 @@ export const app = {
     orderChoice: { guided: 'Guidata', manual: 'Manuale' },
     paymentMode: { prepaid: 'Conto prepagato', direct: 'Pagamento diretto' },
     paymentMethod,
-    topUpMethod: { ...paymentMethod, cash: 'Contanti' },
+    topUpMethod: paymentMethod,
     paymentState: { recorded: 'Registrato', matched: 'Abbinato', unmatched: 'Non abbinato' },
     unmatchedReason: {
       no_reference: 'Nessun codice RF nella causale',

@@ -122,10 +122,13 @@ const refundBody = z
   })
   .strict();
 
+const deskPaymentMethods = ['credit_card', 'cash'] as const;
+const deskReason = { credit_card: 'pagamento con carta al banco', cash: 'pagamento in contanti al banco' } as const;
+
 const deskPaymentBody = z
   .object({
-    method: z.enum(['credit_card']).default('credit_card').describe('a card payment taken at the desk'),
-    amount: positiveCents.describe('cents taken from the card'),
+    method: z.enum(deskPaymentMethods).default('credit_card').describe('taken at the desk by card or in cash'),
+    amount: positiveCents.describe('cents taken'),
   })
   .strict();
 
@@ -138,7 +141,7 @@ const formatRf = (rf: string) => rf.replace(/(.{4})(?=.)/g, '$1 ');
 const italianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
 
 /**
- * A card payment taken at the desk: recorded as a payment (method credit_card, by the operator),
+ * A payment taken at the desk, by card or in cash: recorded as a payment (by the operator),
  * matched by hand to the order, and applied to it at once, so that the order is paid when the
  * answer comes (the payment reactor would apply it too: the order ignores a payment it has
  * already received). Less than the amount due leaves the rest due; more is credited to the
@@ -146,7 +149,7 @@ const italianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: '
  */
 async function takeDeskPayment(
   deps: SalesDeps,
-  input: { orderId: string; paymentId: string; amount: number },
+  input: { orderId: string; paymentId: string; method: (typeof deskPaymentMethods)[number]; amount: number },
   ctx: CommandContext,
 ) {
   const order = await getOrder(deps, input.orderId);
@@ -161,11 +164,11 @@ async function takeDeskPayment(
       deps,
       {
         paymentId: input.paymentId,
-        method: 'credit_card',
+        method: input.method,
         amount: input.amount,
         receivedOn: italianDate(deps.clock()),
         payer: customerDisplayName(customer),
-        reason: `pagamento con carta al banco, ordine ${order.orderId}`,
+        reason: `${deskReason[input.method]}, ordine ${order.orderId}`,
       },
       ctx,
     );
@@ -178,8 +181,9 @@ async function takeDeskPayment(
     throw refuse('payment_exists', `payment ${input.paymentId} has already been recorded for something else`);
   }
   const amount = existing.status === 'none' ? input.amount : existing.amount;
+  const method = existing.status === 'none' ? input.method : existing.method;
   const applied = await run<OrderState, OrderEvent>(deps, orderStream(order.orderId), orderAggregate, (state) =>
-    receivePayment({ paymentId: input.paymentId, method: 'credit_card', amount, at: deps.clock().toISOString() }, state),
+    receivePayment({ paymentId: input.paymentId, method, amount, at: deps.clock().toISOString() }, state),
   ctx);
   positions.push(applied.position);
   const received = applied.events.find((e) => e.type === 'OrderPaymentReceived');
@@ -311,7 +315,7 @@ const orders: FastifyPluginAsyncZod = async (app) => {
       config: { access: desk },
       schema: {
         tags,
-        summary: 'A card payment taken at the desk: recorded, matched to the order and applied at once',
+        summary: 'A payment taken at the desk, by card or in cash: recorded, matched to the order and applied at once',
         description: 'The order is paid when the amount due is covered; more than due is credited to the prepaid account.',
         params: orderParams,
         body: deskPaymentBody,
@@ -329,7 +333,11 @@ const orders: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const paymentId = idFor(request, 'desk-payment', deps.ids.uuid);
-      const result = await takeDeskPayment(deps, { orderId: request.params.id, paymentId, amount: request.body.amount }, commandContext(request));
+      const result = await takeDeskPayment(
+        deps,
+        { orderId: request.params.id, paymentId, method: request.body.method, amount: request.body.amount },
+        commandContext(request),
+      );
       await afterWrite(request, result.position, [projectionNames.orders, projectionNames.payments]);
       return result;
     },

@@ -5,7 +5,7 @@ import { formatRf } from '../../components/documents';
 import { useRecordContext } from 'react-admin';
 
 export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'fulfilled', 'cancelled', 'expired', 'partially_refunded', 'refunded'] as const;
-export const DIRECT_METHODS = ['bank_transfer', 'postal_slip', 'credit_card', 'cheque'] as const;
+export const DIRECT_METHODS = ['bank_transfer', 'postal_slip', 'credit_card', 'cheque', 'cash'] as const;
 
 function PlacedLink(_props: { label?: string }) {
   const record = useRecordContext<{ placedAt?: string }>();

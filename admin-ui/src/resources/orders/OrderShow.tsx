@@ -3,7 +3,7 @@
 // While it waits for payment or for its fulfilment (coupons and invoice come right after the
 // payment, from the server's process managers), the page refreshes itself every two seconds.
 import CancelIcon from '@mui/icons-material/Cancel';
-import CreditCardIcon from '@mui/icons-material/CreditCard';
+import PointOfSaleIcon from '@mui/icons-material/PointOfSale';
 import ReplayIcon from '@mui/icons-material/Replay';
 import UndoIcon from '@mui/icons-material/Undo';
 import { Alert, Box, Divider, Grid, Step, StepLabel, Stepper, Typography } from '@mui/material';
@@ -71,16 +71,25 @@ function Actions() {
   return (
     <TopToolbar>
       {awaiting ? (
-        <CommandDialog<{ amount: string }, { orderStatus: string; amountDue: number }>
+        <CommandDialog<{ method: string; amount: string }, { orderStatus: string; amountDue: number }>
           label="app.orders.desk_payment"
-          icon={<CreditCardIcon />}
+          icon={<PointOfSaleIcon />}
           path={`orders/${record.id}/desk-payment`}
-          defaultValues={{ amount: centsToInput(record.amountDueCents) }}
+          defaultValues={{ method: 'credit_card', amount: centsToInput(record.amountDueCents) }}
           description={translate('app.orders.desk_payment_help')}
-          toBody={(v) => ({ method: 'credit_card', amount: toCents(v.amount) })}
+          toBody={(v) => ({ method: v.method, amount: toCents(v.amount) })}
           access={{ resource: 'orders', action: 'deskPayment' }}
           success="app.orders.payment_taken"
         >
+          <RadioButtonGroupInput
+            source="method"
+            label="app.orders.desk_method"
+            validate={required()}
+            choices={[
+              { id: 'credit_card', name: 'app.enums.paymentMethod.credit_card' },
+              { id: 'cash', name: 'app.enums.paymentMethod.cash' },
+            ]}
+          />
           <MoneyInput source="amount" label="app.orders.amount_taken" validate={required()} fullWidth />
         </CommandDialog>
       ) : null}
