@@ -37,7 +37,7 @@ export const redactedPaths = [
 
 const COUPON_GROUPED = /(?<![0-9A-Za-z-])[0-9A-Za-z]{4}(?:-[0-9A-Za-z]{4}){4}(?![0-9A-Za-z-])/g;
 const COUPON_PLAIN = /(?<![0-9A-Za-z])[0-9A-Za-z]{20}(?![0-9A-Za-z])/g;
-const SECRET_QUERY_KEY = /^(code|coupon|couponcode|token|password|pin)$/i;
+const SECRET_QUERY_KEY = /^(code|codice|coupon|couponcode|token|password|pin)$/i;
 
 /**
  * The URL as it may be logged: the code of the public coupon-status route, coupon-shaped strings

@@ -28,14 +28,15 @@ export interface ComposedEmail {
   html: string;
 }
 
-const renewsInItalian: Record<CouponInEmail['renews'], string> = {
+export const renewsInItalian: Record<CouponInEmail['renews'], string> = {
   signing: 'certificato di Sottoscrizione (firma)',
   authentication: 'certificato di Autenticazione (CNS)',
   both: 'certificati di Sottoscrizione e Autenticazione',
   none: 'marche temporali',
 };
 
-const instructions = [
+/** The renewal, step by step, as the guide gives it (also on the public page /rinnovo). */
+export const renewalSteps = [
   "Installi il software di firma indicato nella guida (GoSign Desktop) e inserisca il dispositivo (Smart Card o Business Key) nel computer.",
   'Apra la pagina di rinnovo: i certificati presenti sul dispositivo vengono letti automaticamente.',
   'Selezioni i certificati da rinnovare: se il dispositivo ne contiene due, vanno rinnovati entrambi.',
@@ -45,14 +46,14 @@ const instructions = [
   'Verifichi che il rinnovo sia andato a buon fine.',
 ];
 
-const warnings = [
+export const renewalWarnings = [
   "L'acquisto del coupon non rinnova da solo i certificati: il rinnovo va eseguito con la procedura qui sotto.",
   'Il rinnovo va eseguito entro 24 ore dalla scadenza del certificato; oltre questo termine occorre una nuova tessera.',
   'I nuovi certificati valgono 3 anni dal giorno del rinnovo, non dalla data di scadenza precedente.',
   'Il codice coupon vale come denaro: non lo comunichi a nessuno che non debba usarlo.',
 ];
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -75,10 +76,10 @@ export function composeCouponEmail(input: CouponEmailInput): ComposedEmail {
     ...couponLines,
     '',
     'Attenzione:',
-    ...warnings.map((w) => `- ${w}`),
+    ...renewalWarnings.map((w) => `- ${w}`),
     '',
     `Come rinnovare i certificati (${input.renewalUrl}):`,
-    ...instructions.map((step, i) => `${i + 1}. ${step}`),
+    ...renewalSteps.map((step, i) => `${i + 1}. ${step}`),
     '',
     `Può verificare lo stato di un coupon in ogni momento su ${input.couponStatusUrl}`,
     '',
@@ -102,9 +103,9 @@ ${input.coupons
   .join('\n')}
 </tbody></table>
 <p><strong>Attenzione:</strong></p>
-<ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>
+<ul>${renewalWarnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>
 <p><strong>Come rinnovare i certificati</strong> (<a href="${escapeHtml(input.renewalUrl)}">${escapeHtml(input.renewalUrl)}</a>):</p>
-<ol>${instructions.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol>
+<ol>${renewalSteps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol>
 <p>Può verificare lo stato di un coupon in ogni momento su <a href="${escapeHtml(input.couponStatusUrl)}">${escapeHtml(input.couponStatusUrl)}</a>.</p>
 <p>Cordiali saluti,<br>${escapeHtml(input.sellerName)}</p>
 </body></html>`;

@@ -3,8 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import auth from './auth';
 import health from './health';
 import projections from './projections';
+import publicPages from './publicPages';
 import read from './read';
 import { salesRoutePlugins } from './sales/index';
 import staff from './staff';
 
-export const routePlugins: FastifyPluginAsync[] = [health, auth, staff, read, ...salesRoutePlugins, projections];
+export const routePlugins: FastifyPluginAsync[] = [health, auth, staff, read, ...salesRoutePlugins, projections, publicPages];

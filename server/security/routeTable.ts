@@ -120,6 +120,9 @@ export const routeTable: Record<string, RouteRule> = {
 
   // "Verifica Stato Coupon": anyone holding a code may check it (server/routes/sales/coupons.ts).
   'GET /api/public/coupons/:code/status': { access: 'public', rateLimit: 'couponCheck' },
+  // The pages the coupon e-mail links to (server/routes/publicPages.ts): the same check, as a page.
+  'GET /rinnovo': { access: 'public' },
+  'GET /verifica-coupon': { access: 'public', rateLimit: 'couponCheck' },
 };
 
 /**

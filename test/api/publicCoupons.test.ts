@@ -90,6 +90,41 @@ describe('GET /api/public/coupons/:code/status (no login)', () => {
     expect(expectStatus(await status(codes[2]!), 200).json()).toMatchObject({ state: 'cancelled', redeemedAt: null });
   });
 
+  it('the page the e-mail links to, /verifica-coupon, answers the same in Italian, without login or script', async () => {
+    const page = (code?: string) => world.anonymous.get(`/verifica-coupon${code === undefined ? '' : `?codice=${encodeURIComponent(code)}`}`);
+    const empty = expectStatus(await page(), 200);
+    expect(empty.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(empty.text).toContain('<label for="codice">Codice coupon</label>');
+    expect(empty.text).not.toMatch(/<script/i);
+
+    const issued = expectStatus(await page(codes[0]!.toLowerCase()), 200).text;
+    expect(issued).toContain(codes[0]!);
+    expect(issued).toContain('valido, non ancora utilizzato');
+    expect(issued).toContain('certificato di Sottoscrizione (firma)');
+    expect(issued).toContain('24/11/2027'); // valid until, in Rome
+    for (const personal of [customerId, orderId, MARIO_CF, 'Rossi']) expect(issued).not.toContain(personal);
+
+    expect(expectStatus(await page(codes[1]!), 200).text).toContain('già utilizzato');
+    expect(expectStatus(await page(codes[2]!), 200).text).toContain('annullato');
+    expect(expectStatus(await page(mistype(codes[0]!)), 400).text).toContain('errore di battitura');
+    let unknown = generateCouponCode();
+    while (codes.includes(unknown)) unknown = generateCouponCode();
+    expect(expectStatus(await page(unknown), 404).text).toContain(`Nessun coupon ha il codice ${unknown}`);
+
+    const injected = expectStatus(await page('"><script>alert(1)</script>'), 400).text;
+    expect(injected).not.toContain('<script>alert(1)</script>');
+    expect(injected).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('/rinnovo gives the renewal steps of the e-mail, and leads to the check', async () => {
+    const page = expectStatus(await world.anonymous.get('/rinnovo'), 200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('Rinnovo dei certificati con il codice coupon');
+    expect(page.text).toContain('entro 24 ore dalla scadenza');
+    expect(page.text).toContain('Inserisca il codice coupon e prosegua');
+    expect(page.text).toContain('href="/verifica-coupon"');
+  });
+
   it('an issued coupon past its validity shows as expired', async () => {
     world.clock.advance(400 * 24 * 3_600_000);
     expect(expectStatus(await status(codes[0]!), 200).json()).toMatchObject({ state: 'expired' });

@@ -77,6 +77,8 @@ describe('masking', () => {
     expect(maskUrl('/api/public/coupons/K7Q2%209XMD/status')).toBe('/api/public/coupons/[redacted]/status');
     expect(maskUrl('/api/coupons?filter=%7B%22code%22%3A%22K7Q2-9XMD-4HRT-0ZBW-J8NC%22%7D')).toContain('****-****-****-****-J8NC');
     expect(maskUrl('/x?token=abc&page=2&PIN=1234')).toBe('/x?token=[redacted]&page=2&PIN=[redacted]');
+    // The public check page: a mistyped code is half a secret too.
+    expect(maskUrl('/verifica-coupon?codice=K7Q2-9XMD-4HRT-0ZBW-J8NX')).toBe('/verifica-coupon?codice=[redacted]');
     // Ids are left alone.
     expect(maskUrl('/api/staff-users/7d0f4a52-5d0c-4d8e-9f1e-0a8a4b1c2d3e')).toBe('/api/staff-users/7d0f4a52-5d0c-4d8e-9f1e-0a8a4b1c2d3e');
   });

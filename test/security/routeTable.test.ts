@@ -65,9 +65,12 @@ describe('the route table', () => {
         if (route.method !== 'HEAD') expect(response.json().message, where).toEqual(expect.any(String));
       }
     }
-    // Public: login, liveness, the console's pages, CORS preflight (and the coupon check once written).
+    // Public: login, liveness, the console's pages, CORS preflight, the coupon check and the pages
+    // the coupon e-mail links to.
     for (const p of publicOnes) {
-      expect(p).toMatch(/^(POST \/api\/auth\/login|(GET|HEAD) \/health|OPTIONS \*|(GET|HEAD) \/\*|(GET|HEAD) \/api\/public\/coupons\/:code\/status)$/);
+      expect(p).toMatch(
+        /^(POST \/api\/auth\/login|(GET|HEAD) \/health|OPTIONS \*|(GET|HEAD) \/\*|(GET|HEAD) \/api\/public\/coupons\/:code\/status|(GET|HEAD) \/(rinnovo|verifica-coupon))$/,
+      );
     }
   });
 
