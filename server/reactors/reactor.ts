@@ -1,9 +1,8 @@
 // The common shape of the process managers: follow the log from the start, keep in memory the work
 // the log says is still to do (a key per unit of work, added by the event that causes it and
-// removed by the event that shows it done), and do it once the replay has
-// caught up (one at a time, or `concurrency` side by side). Every unit is idempotent, so a crash at
-// any point and a restart (which rebuilds the same work list from the log) does it exactly once in
-// effect.
+// removed by the event that shows it done), and do it once the replay has caught up: one unit at a
+// time, or up to `concurrency` side by side. Every unit is idempotent, so a crash at any point and a
+// restart (which rebuilds the same work list from the log) does it exactly once in effect.
 //
 // A unit that fails with a domain refusal is dropped (logged); any other failure (store
 // unavailable, repeated write conflicts) is retried with back-off.
