@@ -11,7 +11,8 @@ import type { Logger } from 'pino';
 import type { CommandContext, DecodedEvent, EventCatalogue } from '../../events/catalogue';
 import { SYSTEM_ACTOR } from '../../events/catalogue';
 import { emailStream, type EmailEvent } from '../../events/emails';
-import { WrongExpectedRevisionError, type EventStore, type Subscription } from '../../events/port';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../../events/port';
+import { followLog, type Following, type LogFollower } from '../reactors/followLog';
 import type { ComposedEmail } from './couponEmail';
 import { randomUUID } from 'node:crypto';
 
@@ -62,12 +63,11 @@ export function backoffDelay(attempt: number, settings: Pick<OutboxSettings, 'fi
   return Math.min(settings.maxDelayMs, settings.firstDelayMs * 2 ** Math.max(0, attempt - 1));
 }
 
-export class OutboxWorker<E extends { type: string; data: unknown }> {
+export class OutboxWorker<E extends { type: string; data: unknown }> implements LogFollower {
   readonly pending = new Map<string, PendingEmail>();
   private readonly settings: OutboxSettings;
   private readonly now: () => number;
-  private subscription?: Subscription;
-  private following?: Promise<void>;
+  private following?: Following;
   private live = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
@@ -78,28 +78,31 @@ export class OutboxWorker<E extends { type: string; data: unknown }> {
     this.now = deps.now ?? Date.now;
   }
 
-  /** Follows the log from the start; sending begins once the replay has caught up. */
+  /** Follows the log from the start on a subscription of its own; sending begins once the replay has caught up. */
   start(): void {
-    const subscription = this.deps.store.subscribeToAll();
-    this.subscription = subscription;
-    void subscription.caughtUp.then(() => {
-      this.live = true;
-      this.kick();
-    });
-    this.following = (async () => {
-      for await (const recorded of subscription) {
-        if (!recorded.stream.startsWith('email-') || !this.deps.catalogue.has(recorded.type)) continue;
-        this.apply(this.deps.catalogue.decode(recorded) as unknown as DecodedEvent<EmailEvent>);
-        if (this.live) this.kick();
-      }
-    })().catch((error) => this.deps.log?.error({ err: error }, 'outbox stopped following the log'));
+    this.following = followLog(this.deps.store, [this]);
   }
 
+  accept(recorded: RecordedEvent): void {
+    if (!recorded.stream.startsWith('email-') || !this.deps.catalogue.has(recorded.type)) return;
+    this.apply(this.deps.catalogue.decode(recorded) as unknown as DecodedEvent<EmailEvent>);
+    if (this.live) this.kick();
+  }
+
+  caughtUp(): void {
+    this.live = true;
+    this.kick();
+  }
+
+  failed(error: unknown): void {
+    this.deps.log?.error({ err: error }, 'outbox stopped following the log');
+  }
+
+  /** Stops its own subscription, if it has one; a sending in progress finishes first. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.subscription?.stop();
-    await this.following;
+    await this.following?.stop();
     await this.sending;
   }
 

@@ -12,6 +12,7 @@ import { composeCouponEmailFor } from './couponEmail';
 import { FulfilmentReactor, type FulfilmentHooks } from './fulfilment';
 import { OrderExpiryReactor } from './orderExpiry';
 import { PaymentApplicationReactor } from './paymentApplication';
+import { followLog } from './followLog';
 import type { ReactorDeps } from './reactor';
 
 export { composeCouponEmailFor } from './couponEmail';
@@ -54,8 +55,8 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     log: deps.log,
   });
   const reactors = [payments, fulfilment, expiry];
-  for (const r of reactors) r.start();
-  outbox.start();
+  // One subscription for them all: each event is read and parsed once.
+  const following = followLog(deps.store, [...reactors, outbox]);
 
   let stopped = false;
   const outboxIdle = async () => {
@@ -73,6 +74,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     outbox,
     async stop() {
       stopped = true;
+      await following.stop();
       await Promise.all([...reactors.map((r) => r.stop()), outbox.stop()]);
     },
     async idle() {

@@ -10,9 +10,10 @@ import { randomUUID } from 'node:crypto';
 import type { CommandContext, DecodedEvent } from '../../events/catalogue';
 import { SYSTEM_ACTOR } from '../../events/catalogue';
 import type { DomainEvent } from '../../events/index';
-import type { Subscription } from '../../events/port';
+import type { RecordedEvent } from '../../events/port';
 import { DomainError } from '../domain/errors';
 import type { SalesDeps } from '../sales/deps';
+import { followLog, type Following, type LogFollower } from './followLog';
 
 export interface ReactorLog {
   info(obj: object, msg?: string): void;
@@ -36,10 +37,9 @@ interface Unit {
   notBefore: number;
 }
 
-export abstract class Reactor {
+export abstract class Reactor implements LogFollower {
   abstract readonly name: string;
-  private subscription?: Subscription;
-  private following?: Promise<void>;
+  private following?: Following;
   private readonly units = new Map<string, Unit>();
   /** Units run side by side at most; each unit is one key, never run twice at once. */
   protected readonly concurrency: number = 1;
@@ -63,33 +63,35 @@ export abstract class Reactor {
   /** Called once when the replay has caught up, before the work starts. */
   protected onLive(): void {}
 
+  /** Follows the log on a subscription of its own (startReactors shares one among them all). */
   start(): void {
-    const subscription = this.deps.store.subscribeToAll();
-    this.subscription = subscription;
-    void subscription.caughtUp.then(() => {
-      if (this.stopped) return;
-      this.live = true;
-      this.onLive();
-      this.kick();
-    });
-    this.following = (async () => {
-      for await (const recorded of subscription) {
-        if (this.observes.has(recorded.type as Decoded['type'])) this.observe(this.deps.catalogue.decode(recorded) as Decoded);
-        this.observed = recorded.position;
-        if (this.live) this.kick();
-      }
-    })().catch((error) => {
-      if (this.stopped) return;
-      this.failure = error;
-      this.deps.log?.error({ err: error, reactor: this.name }, 'reactor stopped following the log');
-    });
+    this.following = followLog(this.deps.store, [this]);
   }
 
+  accept(recorded: RecordedEvent): void {
+    if (this.observes.has(recorded.type as Decoded['type'])) this.observe(this.deps.catalogue.decode(recorded) as Decoded);
+    this.observed = recorded.position;
+    if (this.live) this.kick();
+  }
+
+  caughtUp(): void {
+    if (this.stopped) return;
+    this.live = true;
+    this.onLive();
+    this.kick();
+  }
+
+  failed(error: unknown): void {
+    if (this.stopped) return;
+    this.failure = error;
+    this.deps.log?.error({ err: error, reactor: this.name }, 'reactor stopped following the log');
+  }
+
+  /** Stops its own subscription, if it has one; units in progress finish first. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.subscription?.stop();
-    await this.following;
+    await this.following?.stop();
     await Promise.all(this.workers);
   }
 
