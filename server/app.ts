@@ -31,6 +31,13 @@ import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
 import { securitySettings, type SecuritySettings } from './security/settings';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Requests received and not yet answered (or abandoned). */
+    requestsInFlight(): number;
+  }
+}
+
 /** Largest request body accepted (413 above); a route may raise it with its own `bodyLimit`. */
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -69,8 +76,13 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
 
   await app.register(accessPlugin, { settings });
   await app.register(errorHandler);
+  // Requests being answered, for the background work that yields to them (server/reactors).
+  let requestsInFlight = 0;
+  app.decorate('requestsInFlight', () => requestsInFlight);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    requestsInFlight++;
+    reply.raw.once('close', () => requestsInFlight--); // answered or abandoned
   });
 
   // Security headers on every answer. helmet's middleware is built once: @fastify/helmet built it

@@ -25,6 +25,11 @@ export interface ReactorDeps extends SalesDeps {
   log?: ReactorLog | undefined;
   /** Back-off after a failed unit: first delay, doubled up to the maximum (ms). */
   retry?: { firstDelayMs?: number; maxDelayMs?: number } | undefined;
+  /**
+   * True while requests are being answered: background work then runs one unit at a time, so
+   * that it takes little of the event loop from them, and goes side by side again when they stop.
+   */
+  busy?: (() => boolean) | undefined;
 }
 
 type Distributed<E> = E extends { type: string; data: unknown } ? DecodedEvent<E> : never;
@@ -41,7 +46,7 @@ export abstract class Reactor implements LogFollower {
   abstract readonly name: string;
   private following?: Following;
   private readonly units = new Map<string, Unit>();
-  /** Units run side by side at most; each unit is one key, never run twice at once. */
+  /** Units run side by side at most (one while `deps.busy()`); each unit is one key, never run twice at once. */
   protected readonly concurrency: number = 1;
   /** The workers running units (at most `concurrency`), and the keys of the units they run. */
   private readonly workers = new Set<Promise<void>>();
@@ -143,7 +148,7 @@ export abstract class Reactor implements LogFollower {
   /** Starts workers, up to `concurrency`, while there are due units no one is running. */
   protected kick(): void {
     if (this.stopped || !this.live) return;
-    while (this.workers.size < this.concurrency && this.nextDue(Date.now())) {
+    while (this.workers.size < this.sideBySide() && this.nextDue(Date.now())) {
       const worker: Promise<void> = this.work().finally(() => {
         this.workers.delete(worker);
         if (this.workers.size === 0) this.plan();
@@ -178,13 +183,19 @@ export abstract class Reactor implements LogFollower {
     return undefined;
   }
 
+  private sideBySide(): number {
+    return this.deps.busy?.() ? 1 : this.concurrency;
+  }
+
   private async work(): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      // Also ends the workers beyond one when requests come in.
+      if (this.stopped || this.workers.size > this.sideBySide()) return;
       const entry = this.nextDue(Date.now());
       if (!entry) return;
       const [key, unit] = entry;
       this.inFlight.add(key);
+      queueMicrotask(() => this.kick()); // more workers, if the requests that held them back are gone
       try {
         await unit.run();
         if (this.units.get(key) === unit) this.units.delete(key);

@@ -18,7 +18,7 @@ afterEach(async () => {
   }
 });
 
-/** Schedules one unit per paid order; each unit waits for `release` before it finishes. */
+/** Schedules one unit per paid order; each unit waits until it is released (`release`, or all at once). */
 class Recorder extends Reactor {
   readonly name = 'recorder';
   protected override readonly concurrency = 3;
@@ -26,8 +26,15 @@ class Recorder extends Reactor {
   running = 0;
   mostAtOnce = 0;
   readonly runs: string[] = [];
-  release!: () => void;
-  private gate = new Promise<void>((resolve) => (this.release = resolve));
+  private readonly gates = new Map<string, () => void>();
+  private open = false;
+
+  release(orderId?: string): void {
+    if (orderId === undefined) {
+      this.open = true;
+      for (const resolve of this.gates.values()) resolve();
+    } else this.gates.get(orderId)?.();
+  }
 
   protected observe(event: Decoded): void {
     if (event.type !== 'OrderPaid') return;
@@ -36,13 +43,13 @@ class Recorder extends Reactor {
       this.runs.push(orderId);
       this.running++;
       this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
-      await this.gate;
+      if (!this.open) await new Promise<void>((resolve) => this.gates.set(orderId, resolve));
       this.running--;
     });
   }
 }
 
-it('runs up to its concurrency of units side by side, each unit once', async () => {
+async function fivePaidOrders(): Promise<EventStore> {
   const dir = tempDir('reactor-');
   const store = createSqliteStore({ file: join(dir.path, 'events.db') });
   opened.push({ store, dir });
@@ -50,7 +57,20 @@ it('runs up to its concurrency of units side by side, each unit once', async () 
   for (const id of ['o1', 'o2', 'o3', 'o4', 'o5']) {
     await store.append(`order-${id}`, [catalogue.encode(paid(id), systemContext())], { expectedRevision: 'no_stream' });
   }
-  const reactor = new Recorder({ store, catalogue, clock: () => new Date(), ids: { uuid: () => crypto.randomUUID() }, settings: defaultSalesSettings });
+  return store;
+}
+
+const depsOf = (store: EventStore, busy?: () => boolean) => ({
+  store,
+  catalogue,
+  clock: () => new Date(),
+  ids: { uuid: () => crypto.randomUUID() },
+  settings: defaultSalesSettings,
+  busy,
+});
+
+it('runs up to its concurrency of units side by side, each unit once', async () => {
+  const reactor = new Recorder(depsOf(await fivePaidOrders()));
   reactor.start();
   await expect.poll(() => reactor.runs.length).toBe(3);
   expect(reactor.mostAtOnce).toBe(3);
@@ -59,5 +79,23 @@ it('runs up to its concurrency of units side by side, each unit once', async () 
   expect([...reactor.runs].sort()).toEqual(['o1', 'o2', 'o3', 'o4', 'o5']);
   expect(reactor.mostAtOnce).toBe(3);
   expect(reactor.backlog).toBe(0);
+  await reactor.stop();
+});
+
+it('while requests are being answered, runs one unit at a time; side by side again once they stop', async () => {
+  let requests = 1;
+  const reactor = new Recorder(depsOf(await fivePaidOrders(), () => requests > 0));
+  reactor.start();
+  await expect.poll(() => reactor.runs.length).toBe(1);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(reactor.runs).toEqual(['o1']);
+
+  requests = 0;
+  reactor.release('o1'); // the next unit to start finds the server quiet: two more join it
+  await expect.poll(() => reactor.runs.length).toBe(4);
+  expect(reactor.mostAtOnce).toBe(3);
+  reactor.release();
+  await reactor.idle();
+  expect([...reactor.runs].sort()).toEqual(['o1', 'o2', 'o3', 'o4', 'o5']);
   await reactor.stop();
 });

@@ -150,6 +150,7 @@ export default fp<SalesPluginOptions>(
       transport,
       log,
       retry: options.retry,
+      busy: () => app.requestsInFlight() > 0,
       outbox: {
         ...options.outbox,
         messageIdDomain: options.outbox?.messageIdDomain ?? messageIdDomainOf(settings),
