@@ -196,9 +196,12 @@ export abstract class Reactor implements LogFollower {
       const [key, unit] = entry;
       this.inFlight.add(key);
       queueMicrotask(() => this.kick()); // more workers, if the requests that held them back are gone
+      const started = performance.now();
       try {
         await unit.run();
         if (this.units.get(key) === unit) this.units.delete(key);
+        // While requests wait, background work takes at most about half of the time.
+        if (this.deps.busy?.()) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
       } catch (error) {
         if (this.stopped) return;
         const transient = !(error instanceof DomainError) || error.code === 'concurrent_change';

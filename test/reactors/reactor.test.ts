@@ -99,3 +99,32 @@ it('while requests are being answered, runs one unit at a time; side by side aga
   expect([...reactor.runs].sort()).toEqual(['o1', 'o2', 'o3', 'o4', 'o5']);
   await reactor.stop();
 });
+
+/** Each unit takes `unitMs`; records when each starts and ends. */
+class Timed extends Reactor {
+  readonly name = 'timed';
+  protected override readonly concurrency = 3;
+  protected readonly observes = new Set<Decoded['type']>(['OrderPaid']);
+  readonly spans: Array<{ start: number; end: number }> = [];
+  unitMs = 40;
+
+  protected observe(event: Decoded): void {
+    if (event.type !== 'OrderPaid') return;
+    this.schedule(event.data.orderId, async () => {
+      const start = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, this.unitMs));
+      this.spans.push({ start, end: performance.now() });
+    });
+  }
+}
+
+it('while requests are being answered, each unit is followed by a pause as long as itself', async () => {
+  const reactor = new Timed(depsOf(await fivePaidOrders(), () => true));
+  reactor.start();
+  await expect.poll(() => reactor.spans.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+  await reactor.stop();
+  const [a, b, c] = reactor.spans;
+  // One at a time, and the next starts no sooner than the previous one took (timers never fire early).
+  expect(b!.start - a!.end).toBeGreaterThanOrEqual(reactor.unitMs - 5);
+  expect(c!.start - b!.end).toBeGreaterThanOrEqual(reactor.unitMs - 5);
+});
