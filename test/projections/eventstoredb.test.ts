@@ -6,7 +6,9 @@ import { createEventStoreDbStore } from '../../events/adapters/eventstoredb';
 import type { EventStore } from '../../events/port';
 import { openReadModelDb } from '../../projections/readModelDb';
 import { ProjectionRunner } from '../../projections/runner';
+import { ProjectionThread } from '../../projections/thread';
 import { EventStoreTestServer } from '../eventstoredb/testServer';
+import { addUser } from '../security/support';
 import { tempDir } from '../support/tmp';
 import { appendMix, buildFromScratch, customersProjection, dump, testCatalogue, totalsProjection } from './fixtures';
 
@@ -74,4 +76,20 @@ it('on the EventStoreDB adapter: builds, fails and reports with a counted lag, f
   expect(resumed).toEqual(
     await buildFromScratch(store, [customersProjection(), totalsProjection()], join(dir.path, 'scratch.db')),
   );
+});
+
+it("in the server's projections thread: its own client to EventStoreDB, the read models follow live appends", async () => {
+  await addUser(store, 'anna', ['operator']);
+  expect(store.address).toEqual({ kind: 'eventstoredb', connectionString: server.connectionString });
+  const silent = { info() {}, warn() {}, error() {} };
+  const thread = await ProjectionThread.start({ store: store.address!, readModelFile: join(dir.path, 'read.db') }, silent);
+  try {
+    await thread.whenCaughtUp();
+    await addUser(store, 'bruno', ['accountant']);
+    expect(await thread.waitFor(await store.headPosition(), ['staff-users'], 10_000)).toBe(true);
+    const names = (thread.db.prepare('SELECT username FROM staff_users ORDER BY username').all() as { username: string }[]).map((r) => r.username);
+    expect(names).toEqual(['anna', 'bruno']);
+  } finally {
+    await thread.stop();
+  }
 });
