@@ -46,6 +46,7 @@ const workerModule = new URL('./threadWorker.ts', import.meta.url).href;
 const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerModule)}); })`;
 
 const DEFAULT_WAIT_MS = 2000;
+const STOP_WAIT_MS = 10_000;
 
 export class ProjectionThread implements ReadSide {
   private latest: ProjectionSnapshot[] = [];
@@ -132,10 +133,15 @@ export class ProjectionThread implements ReadSide {
     });
   }
 
-  /** The worker applies the batch in hand, stops its runner and closes its connections; then it ends. */
+  /**
+   * The worker applies the batch in hand, stops its runner and closes the read models; then it
+   * ends. A worker that does not answer within STOP_WAIT_MS is ended all the same (a batch cut
+   * short is rolled back, and resumed from its checkpoint at the next start).
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.running) {
+        let timer: NodeJS.Timeout | undefined;
         const stopped = new Promise<void>((resolve) => {
           const onMessage = (message: ToHost) => {
             if (message.type !== 'stopped') return;
@@ -143,10 +149,15 @@ export class ProjectionThread implements ReadSide {
             resolve();
           };
           this.worker.on('message', onMessage);
-          this.exited.then(resolve);
+          void this.exited.then(resolve);
+          timer = setTimeout(() => {
+            this.log.warn({ waitedMs: STOP_WAIT_MS }, 'the projections thread did not stop in time: ending it');
+            resolve();
+          }, STOP_WAIT_MS);
         });
         this.worker.postMessage({ type: 'stop' } satisfies FromHost);
         await stopped;
+        clearTimeout(timer);
       }
       await this.worker.terminate();
       this.ended();

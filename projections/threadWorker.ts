@@ -42,10 +42,10 @@ let store: EventStore | undefined;
 let db: Database.Database | undefined;
 let runner: ProjectionRunner;
 
+/** Stops the runner and closes the read models; the store's connection goes with the thread. */
 async function close(): Promise<void> {
   await runner?.stop();
   db?.close();
-  await store?.close();
 }
 
 host.on('message', async (message: FromHost) => {
@@ -58,6 +58,9 @@ host.on('message', async (message: FromHost) => {
   } else if (message.type === 'stop') {
     await close();
     send({ type: 'stopped', snapshot: runner.snapshot() });
+    // Not awaited: the host ends the thread now, which ends the connection. (The EventStoreDB
+    // client's dispose, awaited in a worker thread, sometimes never settled.)
+    void store?.close().catch(() => undefined);
   }
 });
 
@@ -77,6 +80,7 @@ try {
   send({ type: 'started', snapshot: runner.snapshot(), eventsRead: runner.eventsRead });
 } catch (error) {
   await close().catch(() => {});
-  // Error objects do not cross threads whole: the name and the message do.
+  // Error objects do not cross threads whole: the name and the message do. The host then ends the thread.
   send({ type: 'start_failed', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) });
+  void store?.close().catch(() => undefined);
 }
