@@ -77,28 +77,17 @@ export interface AssignInvoiceNumber {
 }
 
 export function assignInvoiceNumber(command: AssignInvoiceNumber, state: NumberingState): InvoiceNumberEvent[] {
-  checkYear(state, command.year);
-  if (state.byKey.has(command.orderId)) return [];
-  return [
-    {
-      type: 'InvoiceNumberAssigned',
-      data: { year: command.year, number: state.count + 1, invoiceId: command.invoiceId, orderId: command.orderId, assignedAt: command.at },
-    },
-  ];
+  return decideInvoiceNumbers([command], state).events;
 }
 
 /**
- * For the handler: the number the order gets (new or already assigned), which invoice id carries
- * it, the events to append and the revision to expect.
+ * One order's number (new or already assigned), which invoice id carries it, the events to append
+ * and the revision to expect.
  */
 export function decideInvoiceNumber(command: AssignInvoiceNumber, state: NumberingState) {
-  const events = assignInvoiceNumber(command, state);
-  const assigned = events[0]?.data;
-  if (assigned) {
-    return { number: assigned.number, invoiceId: assigned.invoiceId, events, expectedRevision: expectedRevisionFor(assigned.number) };
-  }
-  const existing = invoiceNumberOf(state, command.orderId)!;
-  return { number: existing.number, invoiceId: existing.documentId, events, expectedRevision: null };
+  const { events, assigned } = decideInvoiceNumbers([command], state);
+  const { number, invoiceId } = assigned[0]!;
+  return { number, invoiceId, events, expectedRevision: events.length > 0 ? expectedRevisionFor(number) : null };
 }
 
 /**
