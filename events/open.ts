@@ -17,11 +17,14 @@ export async function openEventStore(choice: StoreChoice): Promise<EventStore> {
   return createSqliteStore({ file: join(choice.dataDir, 'events.db') });
 }
 
-/** Another connection to a store's log (from another thread): `store.address` of the first one. */
-export async function openStoreAt(address: StoreAddress): Promise<EventStore> {
+/**
+ * Another connection to a store's log (from another thread): `store.address` of the first one.
+ * `readsOnly`: this connection only reads (it leaves the file's upkeep to the first one).
+ */
+export async function openStoreAt(address: StoreAddress, { readsOnly = false }: { readsOnly?: boolean } = {}): Promise<EventStore> {
   if (address.kind === 'eventstoredb') {
     const { createEventStoreDbStore } = await import('./adapters/eventstoredb');
     return createEventStoreDbStore(address.connectionString);
   }
-  return createSqliteStore({ file: address.file });
+  return createSqliteStore({ file: address.file, checkpointer: !readsOnly });
 }

@@ -36,9 +36,11 @@
 // run beside another live runner, e.g. `projections/cli.ts rebuild` while the server is up.
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import type { DecodedEvent, EventCatalogue } from '../events/catalogue';
 import type { EventStore, RecordedEvent, Subscription } from '../events/port';
+import { keepCheckpointed } from '../events/adapters/walCheckpointer';
 import type { Projection, TableName } from './projection';
 import { Waiters } from './waiters';
 
@@ -240,6 +242,7 @@ export class ProjectionRunner {
   private idleTick: Promise<typeof IDLE> | undefined;
   private stopping: Promise<void> | undefined;
   private read = 0;
+  private releaseCheckpoints: () => Promise<void> = async () => {};
 
   constructor(options: RunnerOptions) {
     this.db = options.db;
@@ -297,6 +300,8 @@ export class ProjectionRunner {
     for (const name of options.rebuild ?? []) this.entryOf(name);
     this.ensureSchema();
     this.acquireLease();
+    // The runner is the read models' one writer: their WAL is checkpointed from another thread.
+    if (!this.db.memory && !this.db.readonly) this.releaseCheckpoints = keepCheckpointed(this.db, resolve(this.db.name));
     this.phase = 'running';
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -340,6 +345,7 @@ export class ProjectionRunner {
       if (wasRunning && this.db.open) {
         this.db.prepare('DELETE FROM _projection_runner WHERE owner = ?').run(this.owner);
       }
+      await this.releaseCheckpoints();
     })();
     return this.stopping;
   }

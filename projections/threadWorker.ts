@@ -65,7 +65,7 @@ host.on('message', async (message: FromHost) => {
 });
 
 try {
-  store = await openStoreAt(setup.store);
+  store = await openStoreAt(setup.store, { readsOnly: true });
   db = openReadModelDb(setup.readModelFile);
   runner = new ProjectionRunner({
     store,

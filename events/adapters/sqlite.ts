@@ -30,6 +30,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port';
+import { keepCheckpointed } from './walCheckpointer';
 
 interface EventRow {
   position: number;
@@ -55,9 +56,15 @@ const PAGE = 1000;
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:' for throwaway stores. */
   file: string;
+  /**
+   * Whether this connection has the file's WAL checkpointed from a thread of its own
+   * (events/adapters/walCheckpointer.ts). Default true; false for a connection that only reads
+   * (the projections' thread), which never checkpoints anyway.
+   */
+  checkpointer?: boolean;
 }
 
-export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
+export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOptions): EventStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -100,6 +107,8 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
       'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
     ),
   };
+
+  const releaseCheckpoints = file !== ':memory:' && checkpointer ? keepCheckpointed(db, resolve(file)) : async () => {};
 
   const committed = new EventEmitter();
   committed.setMaxListeners(0);
@@ -361,6 +370,7 @@ export function createSqliteStore({ file }: SqliteStoreOptions): EventStore {
       flush();
       await Promise.all([...subscriptions].map((s) => s.stop()));
       otherConnections?.close();
+      await releaseCheckpoints();
       db.close();
     },
   };
