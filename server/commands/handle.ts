@@ -3,11 +3,12 @@
 // the new state (a few times), so a conflict only reaches the client when the state keeps changing.
 //
 // Folded states are kept per store, aggregate and stream (least recently used first out), with the
-// revision they were folded to; the next load reads and folds only the events after it. The log is
-// append-only, so a kept state is always a true state of the stream at its revision, whoever wrote
-// since (another process included): the append still expects the revision read, so a stale state
-// only costs a retry. Deciders' `evolve` must therefore never change the state it is given in a way
-// that alters what that state answers (see the invoice numbering for the one shared, append-only map).
+// revision they were folded to, after a load and after an append; the next load reads and folds
+// only the events after it. The log is append-only, so a kept state is always a true state of the
+// stream at its revision, whoever wrote since (another process included): the append still expects
+// the revision read, so a stale state only costs a retry. Deciders' `evolve` must therefore never
+// change the state it is given in a way that alters what that state answers (see the invoice
+// numbering for the one shared, append-only map), and must read only the events' type and data.
 import type { CommandContext, EventCatalogue } from '../../events/catalogue';
 import { WrongExpectedRevisionError, type EventStore } from '../../events/port';
 import { DomainError } from '../domain/errors';
@@ -63,16 +64,17 @@ export async function loadAggregate<S, E extends { type: string; data: unknown }
   let state = kept ? kept.state : aggregate.initialState();
   for (const r of recorded) state = aggregate.evolve(state, deps.catalogue.decode(r) as unknown as E);
   const revision = recorded.length > 0 ? recorded[recorded.length - 1]!.revision : kept ? kept.revision : 'no_stream';
-  if (revision !== 'no_stream') {
-    // A concurrent load may have kept a later state meanwhile: never go back to an earlier one.
-    const now = states.get(stream);
-    if (!now || now.revision <= revision) {
-      states.delete(stream);
-      states.set(stream, { state, revision });
-      if (states.size > FOLDED_STATES_KEPT) states.delete(states.keys().next().value!);
-    }
-  }
+  if (revision !== 'no_stream') keepState(states, stream, state, revision);
   return { state, revision };
+}
+
+function keepState(states: FoldedStates, stream: string, state: unknown, revision: number): void {
+  // A concurrent load may have kept a later state meanwhile: never go back to an earlier one.
+  const now = states.get(stream);
+  if (now && now.revision > revision) return;
+  states.delete(stream);
+  states.set(stream, { state, revision });
+  if (states.size > FOLDED_STATES_KEPT) states.delete(states.keys().next().value!);
 }
 
 /**
@@ -94,6 +96,10 @@ export async function handleCommand<S, E extends { type: string; data: unknown }
     const encoded = events.map((e, i) => deps.catalogue.encode(e, typeof context === 'function' ? context(e, i) : context));
     try {
       const appended = await deps.store.append(stream, encoded, { expectedRevision: revision });
+      // The state after the append is known without reading the events back. Folded from the
+      // data as stored (the schema's output), as a later read would give it.
+      const after = encoded.reduce((folded, e, i) => aggregate.evolve(folded, { type: events[i]!.type, data: e.data } as E), state);
+      keepState(foldedStatesOf(deps.store, aggregate), stream, after, appended.nextRevision);
       return { stream, events, position: appended.position, revision: appended.nextRevision };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
