@@ -8,8 +8,9 @@
 // the reactors, which fulfil each paid order (two coupons, the invoice, the e-mail queued; the
 // outbox "sends" into nodemailer's jsonTransport).
 //
-// Figures: commands per second and p50/p99 latency of the orders, and fulfilments per second as
-// the reactors catch up: from the first measured order to the last OrderFulfilled.
+// Figures: commands per second and p50/p99 latency of the orders, the CPU they cost (the event
+// loop's, and all threads'; steadier than throughput on a shared machine), and fulfilments per
+// second as the reactors catch up: from the first measured order to the last OrderFulfilled.
 // BENCH_ORDERS_PER_CLIENT=30 for a quicker look; BENCH_NO_REACTORS=1 measures the orders with the
 // reactors off (no fulfilment competing for the CPU and the store). Everything lives in a temp
 // directory, removed at the end.
@@ -26,6 +27,7 @@ import { quoteTopUp, registerCustomer, seedGuideProducts, topUpPrepaid } from '.
 import { systemContext } from '../server/security/bootstrap';
 import { createStaffUser } from '../server/staff/accounts';
 import type { BenchModule, Figure } from './run';
+import { cpuBetween, readProcessCpu } from './threadCpu';
 
 const CLIENTS = 32;
 const ORDERS_PER_CLIENT = Number(process.env.BENCH_ORDERS_PER_CLIENT ?? 100);
@@ -167,7 +169,9 @@ async function run(): Promise<Figure[]> {
         if (e.type === 'OrderFulfilled') fulfilled.set((e.data as { orderId: string }).orderId, performance.timeOrigin + performance.now());
       }
     })();
+    const cpuBefore = readProcessCpu();
     const measured = await phase(ORDERS_PER_CLIENT);
+    const cpu = cpuBetween(cpuBefore, readProcessCpu());
     await clients.terminate();
     const { latencies, failures, firstFailure } = measured;
     const measuredOrders = new Set(measured.orderIds);
@@ -196,6 +200,12 @@ async function run(): Promise<Figure[]> {
       },
       { name: 'order latency p50', value: percentile(latencies, 50), unit: 'ms' },
       { name: 'order latency p99', value: percentile(latencies, 99), unit: 'ms', target: { atMost: 50 } },
+      {
+        name: 'CPU per order while ordering, event loop',
+        value: cpu.eventLoopMs / measuredOrders.size,
+        unit: 'ms',
+        note: `all threads: ${(cpu.allThreadsMs / measuredOrders.size).toFixed(2)} ms (projections, GC, the clients' worker...), ${(cpu.allThreadsMs / (ordersDone - started)).toFixed(2)} cores`,
+      },
       {
         name: 'fulfilment (coupons + invoice + queued e-mail)',
         value: fulfilledCount / fulfilmentSeconds,
