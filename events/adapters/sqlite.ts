@@ -7,7 +7,9 @@
 // spans an await and no other code runs while it is open.
 // Live subscriptions wake at each commit: this store's own, and those of the other stores open on
 // the same file in this process, whatever their thread (a BroadcastChannel per file); the read
-// models are built in a worker thread with their own connection.
+// models are built in a worker thread with their own connection. Commits of other processes (a
+// command-line tool beside the server) are noticed by polling SQLite's data_version every
+// OTHER_PROCESSES_POLL_MS while a subscription waits.
 // The events this connection committed last are kept, parsed, for its live subscriptions: after a
 // commit every subscriber asks for the same new events, and they are read and parsed once. They
 // are served only while they are known to be the end of the log; subscribers share the objects
@@ -52,6 +54,7 @@ interface PendingAppend {
 }
 
 const PAGE = 1000;
+export const OTHER_PROCESSES_POLL_MS = 250;
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:' for throwaway stores. */
@@ -120,6 +123,27 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
       recentIsHead = false;
       committed.emit('commit');
     };
+  }
+
+  // Changes when another connection has committed (not for this connection's own commits).
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let seenDataVersion = dataVersion.get();
+  let otherProcessesPoll: NodeJS.Timeout | undefined;
+  function pollOtherProcesses(on: boolean): void {
+    if (path === null || on === (otherProcessesPoll !== undefined)) return;
+    if (!on) {
+      clearInterval(otherProcessesPoll);
+      otherProcessesPoll = undefined;
+      return;
+    }
+    otherProcessesPoll = setInterval(() => {
+      const version = dataVersion.get();
+      if (version === seenDataVersion) return;
+      seenDataVersion = version;
+      recentIsHead = false;
+      committed.emit('commit');
+    }, OTHER_PROCESSES_POLL_MS);
+    otherProcessesPoll.unref();
   }
 
   const RECENT_KEPT = 4096;
@@ -330,6 +354,7 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
           stopped = true;
           committed.off('commit', onCommit);
           subscriptions.delete(subscription);
+          if (subscriptions.size === 0) pollOtherProcesses(false);
           onCommit();
         },
         async *[Symbol.asyncIterator]() {
@@ -356,6 +381,7 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
         },
       };
       subscriptions.add(subscription);
+      pollOtherProcesses(true);
       return subscription;
     },
 
@@ -369,6 +395,7 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
       // Appends already accepted are written before the file is released.
       flush();
       await Promise.all([...subscriptions].map((s) => s.stop()));
+      pollOtherProcesses(false);
       otherConnections?.close();
       await releaseCheckpoints();
       db.close();

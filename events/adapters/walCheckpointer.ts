@@ -24,7 +24,11 @@ let nextId = 1;
 
 function checkpointer(): Worker {
   if (thread) return thread;
-  const worker = new Worker(new URL('./walCheckpointerThread.mjs', import.meta.url), { workerData: { intervalMs: CHECKPOINT_INTERVAL_MS } });
+  const worker = new Worker(new URL('./walCheckpointerThread.mjs', import.meta.url), {
+    workerData: { intervalMs: CHECKPOINT_INTERVAL_MS },
+    // Plain JavaScript: none of the process's flags (a loader, `--input-type` of an `-e` script) apply.
+    execArgv: [],
+  });
   worker.on('message', (message: FromThread) => {
     if (message.type === 'failed') {
       process.emitWarning(`WAL checkpointer: ${message.file}: ${message.message}`);

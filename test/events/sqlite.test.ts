@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { runEventStoreContract } from './contract';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 runEventStoreContract('embedded SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'es-sqlite-'));
@@ -36,7 +40,7 @@ describe('two connections to one file (the server and its projections thread)', 
       })();
       await writer.append('s-1', [{ id: randomUUID(), type: 'First', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
       await writer.append('s-1', [{ id: randomUUID(), type: 'Second', data: {}, metadata: {} }], { expectedRevision: 0 });
-      // Nothing polls: without the wake-up from the other connection this would wait forever.
+      // Woken by the other connection at once (the poll for other processes' commits is slower).
       await following;
       expect(seen).toEqual(['First', 'Second']);
     } finally {
@@ -71,6 +75,38 @@ describe('two connections to one file (the server and its projections thread)', 
     } finally {
       await a.close();
       await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a live subscription sees another process's appends (a command-line tool beside the server)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sqlite-process-'));
+    const file = join(dir, 'events.db');
+    const server = createSqliteStore({ file });
+    try {
+      await server.append('s-1', [{ id: randomUUID(), type: 'First', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      const subscription = server.subscribeToAll();
+      const seen: string[] = [];
+      const following = (async () => {
+        for await (const event of subscription) {
+          seen.push(event.type);
+          if (seen.length === 2) return;
+        }
+      })();
+      await subscription.caughtUp;
+      const script = `
+        import { createSqliteStore } from './events/adapters/sqlite.ts';
+        const store = createSqliteStore({ file: ${JSON.stringify(file)} });
+        await store.append('s-1', [{ id: crypto.randomUUID(), type: 'FromTheTool', data: {}, metadata: {} }], { expectedRevision: 0 });
+        await store.close();
+      `;
+      const tool = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+      expect(tool.status, tool.stderr).toBe(0);
+      // The server itself commits nothing more: only the poll of SQLite's data_version can wake it.
+      await following;
+      expect(seen).toEqual(['First', 'FromTheTool']);
+    } finally {
+      await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -89,10 +89,14 @@ describe('WAL checkpoints off the writers', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     const [code, signal] = await once(child, 'exit');
     clearTimeout(timer);
     expect(out).toContain('closed');
     expect({ code, signal }).toEqual({ code: 0, signal: null });
+    // The checkpointer ran there too (it does not take the flags of the process, here --input-type).
+    expect(stderr).not.toContain('WAL checkpointer');
   });
 });
