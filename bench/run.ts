@@ -4,6 +4,7 @@
 //
 // A module is `{ name, run() }` in bench/; add new ones to `modules` below. With filter arguments,
 // only the modules whose name contains one of them (case-insensitive) run.
+import { aggregatesBench } from './aggregates';
 import { eventStoreBench } from './eventStore';
 import { ordersBench } from './orders';
 import { projectionsBench } from './projections';
@@ -26,7 +27,7 @@ export interface BenchModule {
   run(): Promise<Figure[]>;
 }
 
-const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench];
+const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, aggregatesBench];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

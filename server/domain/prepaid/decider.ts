@@ -19,6 +19,7 @@
 // cents per cent of c, a few received amounts cannot be split exactly: then the fee is one cent more
 // than fee(credited) (the customer is never credited more than they paid for).
 // Both the rate (default 180 bp = 1.80 %) and the minimum are settings passed in the command.
+import { Map as ImmutableMap, Set as ImmutableSet } from 'immutable';
 import type {
   CreditReason,
   PrepaidCredited,
@@ -47,22 +48,24 @@ export const defaultPrepaidSettings: PrepaidSettings = { feeRateBp: 180, minimum
 // State
 // ---------------------------------------------------------------------------------------------
 
+// The ids an account has seen grow with its history (a Registration Officer's account holds
+// thousands of debits). Persistent collections (immutable) make each event O(log n) instead of a
+// copy of the whole map, and every state keeps its own version, so a decision that folds its
+// events before they are stored cannot leak them into another state.
 export interface PrepaidState {
   balanceCents: number;
   /** Orders already debited, with the amount (a second debit for one of them is a no-op). */
-  debitedOrders: ReadonlyMap<string, number>;
-  topUpIds: ReadonlySet<string>;
-  creditIds: ReadonlySet<string>;
+  debitedOrders: ImmutableMap<string, number>;
+  topUpIds: ImmutableSet<string>;
+  creditIds: ImmutableSet<string>;
 }
 
 export const initialState = (): PrepaidState => ({
   balanceCents: 0,
-  debitedOrders: new Map(),
-  topUpIds: new Set(),
-  creditIds: new Set(),
+  debitedOrders: ImmutableMap(),
+  topUpIds: ImmutableSet(),
+  creditIds: ImmutableSet(),
 });
-
-const withItem = (set: ReadonlySet<string>, item: string): ReadonlySet<string> => new Set([...set, item]);
 
 export function evolve(state: PrepaidState, event: PrepaidEvent): PrepaidState {
   switch (event.type) {
@@ -70,19 +73,19 @@ export function evolve(state: PrepaidState, event: PrepaidEvent): PrepaidState {
       return {
         ...state,
         balanceCents: state.balanceCents + event.data.creditedCents,
-        topUpIds: withItem(state.topUpIds, event.data.topUpId),
+        topUpIds: state.topUpIds.add(event.data.topUpId),
       };
     case 'PrepaidDebited':
       return {
         ...state,
         balanceCents: state.balanceCents - event.data.amountCents,
-        debitedOrders: new Map([...state.debitedOrders, [event.data.orderId, event.data.amountCents]]),
+        debitedOrders: state.debitedOrders.set(event.data.orderId, event.data.amountCents),
       };
     case 'PrepaidCredited':
       return {
         ...state,
         balanceCents: state.balanceCents + event.data.amountCents,
-        creditIds: withItem(state.creditIds, event.data.creditId),
+        creditIds: state.creditIds.add(event.data.creditId),
       };
     default:
       return state;
