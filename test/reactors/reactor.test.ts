@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { catalogue, type DomainEvent } from '../../events/index';
 import type { EventStore } from '../../events/port';
+import { EVENTS_BETWEEN_YIELDS, followLog } from '../../server/reactors/followLog';
 import { Reactor, type Decoded } from '../../server/reactors/reactor';
 import { defaultSalesSettings } from '../../server/sales/deps';
 import { systemContext } from '../../server/security/bootstrap';
@@ -127,4 +128,24 @@ it('while requests are being answered, each unit is followed by a pause as long 
   // One at a time, and the next starts no sooner than the previous one took (timers never fire early).
   expect(b!.start - a!.end).toBeGreaterThanOrEqual(reactor.unitMs - 5);
   expect(c!.start - b!.end).toBeGreaterThanOrEqual(reactor.unitMs - 5);
+});
+
+it('replaying a long log at start, the followers let the event loop answer meanwhile', async () => {
+  const dir = tempDir('reactor-');
+  const store = createSqliteStore({ file: join(dir.path, 'events.db') });
+  opened.push({ store, dir });
+  const total = 10 * EVENTS_BETWEEN_YIELDS;
+  for (let i = 0; i < total; i += 500) {
+    await store.append(`note-${i}`, Array.from({ length: 500 }, (_, j) => ({ id: crypto.randomUUID(), type: 'Note', data: { i: i + j }, metadata: {} })), { expectedRevision: 'no_stream' });
+  }
+  let accepted = 0;
+  let caughtUp!: () => void;
+  const done = new Promise<void>((resolve) => (caughtUp = resolve));
+  const following = followLog(store, [{ accept: () => accepted++, caughtUp: () => caughtUp(), failed: (error) => { throw error; } }]);
+  // A request arriving as the replay starts: answered long before the replay ends.
+  const seenByTheRequest = await new Promise<number>((resolve) => setImmediate(() => resolve(accepted)));
+  await done;
+  await following.stop();
+  expect(accepted).toBe(total);
+  expect(seenByTheRequest).toBeLessThanOrEqual(2 * EVENTS_BETWEEN_YIELDS);
 });
