@@ -171,7 +171,9 @@ export abstract class Reactor implements LogFollower {
       return;
     }
     const next = Math.min(...[...this.units.values()].map((u) => u.notBefore));
-    this.timer = setTimeout(() => this.kick(), Math.max(0, next - Date.now()));
+    // plan, not kick: a timer may fire a millisecond before Date.now() reaches `next`, and a kick
+    // then finds nothing due and sets no new timer (the unit was left waiting for good).
+    this.timer = setTimeout(() => this.plan(), Math.max(1, next - Date.now()));
     this.timer.unref();
   }
 
