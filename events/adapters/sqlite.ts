@@ -9,7 +9,7 @@
 // the same file in this process, whatever their thread (a BroadcastChannel per file); the read
 // models are built in a worker thread with their own connection. Commits of other processes (a
 // command-line tool beside the server) are noticed by polling SQLite's data_version every
-// OTHER_PROCESSES_POLL_MS while a subscription waits.
+// OTHER_PROCESSES_POLL_MS while the store has a live subscription.
 // The events this connection committed last are kept, parsed, for its live subscriptions: after a
 // commit every subscriber asks for the same new events, and they are read and parsed once. They
 // are served only while they are known to be the end of the log; subscribers share the objects
