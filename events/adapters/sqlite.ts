@@ -1,11 +1,10 @@
-// The embedded event store: one SQLite file, one writer.
+// The embedded event store: one SQLite file, one connection, one writer.
 //
 // Durability: WAL with synchronous=FULL, and an append is acknowledged only after its COMMIT.
-// Throughput: appends that arrive while a group is being written are queued and written together
-// in the next transaction (group commit); each keeps its own expectation, and one append's refusal
-// does not affect the others of its group. A store on disk writes on a thread of its own
-// (groupWriter.ts), so that the event loop goes on while a COMMIT waits for its fsync; reads run
-// on this thread's own connection, and see a group once it is committed.
+// Throughput: appends that arrive while the event loop is busy are queued and written together in
+// the next transaction (group commit); each keeps its own expectation, and one append's refusal
+// does not affect the others of its group. better-sqlite3 is synchronous, so a transaction never
+// spans an await and no other code runs while it is open.
 // Live subscriptions wake at each commit: this store's own, and those of the other stores open on
 // the same file in this process, whatever their thread (a BroadcastChannel per file); the read
 // models are built in a worker thread with their own connection. Commits of other processes (a
@@ -33,8 +32,6 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port';
-import { writerOnConnection, writerThread } from './groupWriter';
-import type { AppendOutcome, AppendRequest } from './sqliteWriter.mjs';
 import { keepCheckpointed } from './walCheckpointer';
 
 interface EventRow {
@@ -49,15 +46,14 @@ interface EventRow {
 }
 
 interface PendingAppend {
-  /** The append as the writer takes it, data and metadata already JSON. */
-  request: AppendRequest;
+  stream: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
 
 const PAGE = 1000;
-
-const serialised = (e: EventToAppend) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) });
 export const OTHER_PROCESSES_POLL_MS = 250;
 
 export interface SqliteStoreOptions {
@@ -92,6 +88,15 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
   `);
 
   const stmt = {
+    streamRevision: db.prepare<[string], { revision: number | null }>(
+      'SELECT max(revision) AS revision FROM events WHERE stream = ?',
+    ),
+    insert: db.prepare(
+      'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    byId: db.prepare<[string], Pick<EventRow, 'stream' | 'revision' | 'position'>>('SELECT stream, revision, position FROM events WHERE id = ?'),
+    idExists: db.prepare<[string], number>('SELECT 1 FROM events WHERE id = ?').pluck(),
+    byStreamRevision: db.prepare<[string, number], Pick<EventRow, 'id' | 'revision' | 'position'>>('SELECT id, revision, position FROM events WHERE stream = ? AND revision = ?'),
     lastPosition: db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     readForwards: db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
@@ -107,8 +112,6 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
   };
 
   const releaseCheckpoints = file !== ':memory:' && checkpointer ? keepCheckpointed(db, resolve(file)) : async () => {};
-  const writer =
-    file === ':memory:' ? writerOnConnection(db) : writerThread(resolve(file), db.pragma('wal_autocheckpoint', { simple: true }) as number);
 
   const committed = new EventEmitter();
   committed.setMaxListeners(0);
@@ -162,45 +165,106 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
   let closed = false;
   const subscriptions = new Set<Subscription>();
 
-  // One group at a time on the writer; appends that arrive meanwhile wait and go together in the next.
-  let writing: Promise<void> | undefined;
-  function flush(): void {
-    flushScheduled = false;
-    if (writing || queue.length === 0) return;
-    const group = queue;
-    queue = [];
-    writing = writeAndSettle(group).finally(() => {
-      writing = undefined;
-      flush();
-    });
+  function currentRevision(stream: string, batchRevisions: Map<string, number>): number | 'no_stream' {
+    const inBatch = batchRevisions.get(stream);
+    if (inBatch !== undefined) return inBatch;
+    const row = stmt.streamRevision.get(stream);
+    return row?.revision ?? 'no_stream';
   }
 
-  async function writeAndSettle(group: PendingAppend[]): Promise<void> {
-    const created = Date.now();
-    const requests = group.map((append) => append.request);
-    let outcomes: AppendOutcome[];
+  function expectationHolds(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+    if (expected === 'any') return true;
+    if (expected === 'no_stream') return actual === 'no_stream';
+    if (expected === 'stream_exists') return actual !== 'no_stream';
+    return actual === expected;
+  }
+
+  // EventStoreDB's idempotence: an append whose event ids are already stored, in this stream, right
+  // after the revision the writer expected, is a retry; it answers the original result and writes
+  // nothing. Returns undefined when the append is not such a retry and its first event id is not
+  // stored; 'first_id_stored' when it is not a retry but its first id is taken (a conflict), so the
+  // caller need not look that id up again.
+  function retryResult(append: PendingAppend): AppendResult | 'first_id_stored' | undefined {
+    const first = append.events[0];
+    if (!first) return undefined;
+    const stored = stmt.byId.get(first.id);
+    if (!stored) return undefined;
+    if (stored.stream !== append.stream) return 'first_id_stored';
+    const expectedFirst =
+      typeof append.expected === 'number' ? append.expected + 1 : append.expected === 'no_stream' ? 0 : stored.revision;
+    if (stored.revision !== expectedFirst) return 'first_id_stored';
+    let last: { revision: number; position: number } = stored;
+    for (let i = 1; i < append.events.length; i++) {
+      const next = stmt.byStreamRevision.get(append.stream, stored.revision + i);
+      if (!next || next.id !== append.events[i]!.id) return 'first_id_stored';
+      last = next;
+    }
+    return { nextRevision: last.revision, position: last.position };
+  }
+
+  // Created once (db.transaction() builds five wrapper functions per call). IMMEDIATE takes the write
+  // lock at BEGIN instead of upgrading a read lock at the first INSERT.
+  const writeGroupTx = db.transaction((group: PendingAppend[], outcomes: Array<AppendResult | Error>, written: RecordedEvent[]) => {
+    const batchRevisions = new Map<string, number>();
+    const now = Date.now();
+    for (const append of group) {
+      const retried = retryResult(append);
+      if (retried && retried !== 'first_id_stored') {
+        outcomes.push(retried);
+        continue;
+      }
+      const actual = currentRevision(append.stream, batchRevisions);
+      if (!expectationHolds(append.expected, actual)) {
+        outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
+        continue;
+      }
+      const duplicate =
+        retried === 'first_id_stored' || append.events.some((e, i) => i > 0 && stmt.idExists.get(e.id) !== undefined);
+      if (duplicate) {
+        // The same event id cannot be stored twice; to the writer this is a conflict, like in EventStoreDB.
+        outcomes.push(new WrongExpectedRevisionError(append.stream, append.expected, actual));
+        continue;
+      }
+      let revision = actual === 'no_stream' ? -1 : actual;
+      let position = 0;
+      for (const event of append.events) {
+        revision += 1;
+        const data = JSON.stringify(event.data);
+        const metadata = JSON.stringify(event.metadata);
+        const info = stmt.insert.run(event.id, append.stream, revision, event.type, data, metadata, now);
+        position = Number(info.lastInsertRowid);
+        written.push(toRecorded({ position, id: event.id, stream: append.stream, revision, type: event.type, data, metadata, created: now }));
+      }
+      batchRevisions.set(append.stream, revision);
+      outcomes.push({ nextRevision: revision, position });
+    }
+  }).immediate;
+
+  function writeGroup(group: PendingAppend[]): Array<AppendResult | Error> {
+    const outcomes: Array<AppendResult | Error> = [];
+    const written: RecordedEvent[] = [];
+    writeGroupTx(group, outcomes, written);
+    keepRecent(written); // committed
+    return outcomes;
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const group = queue;
+    queue = [];
+    if (group.length === 0) return;
+    let outcomes: Array<AppendResult | Error>;
     try {
-      outcomes = await writer.write(requests, created);
+      outcomes = writeGroup(group);
     } catch (error) {
       for (const append of group) append.reject(error);
       return;
     }
-    const committedEvents: RecordedEvent[] = [];
-    group.forEach(({ request, resolve, reject }, i) => {
+    group.forEach((append, i) => {
       const outcome = outcomes[i]!;
-      if (outcome.kind === 'conflict') return reject(new WrongExpectedRevisionError(request.stream, request.expected, outcome.actual));
-      if (outcome.kind === 'written') {
-        const first = outcome.position - request.events.length + 1;
-        const firstRevision = outcome.nextRevision - request.events.length + 1;
-        request.events.forEach((e, k) =>
-          committedEvents.push(
-            toRecorded({ ...e, stream: request.stream, position: first + k, revision: firstRevision + k, created }),
-          ),
-        );
-      }
-      resolve({ nextRevision: outcome.nextRevision, position: outcome.position });
+      if (outcome instanceof Error) append.reject(outcome);
+      else append.resolve(outcome);
     });
-    keepRecent(committedEvents);
     committed.emit('commit');
     otherConnections?.postMessage(null);
   }
@@ -234,15 +298,8 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
     append(stream, events, { expectedRevision }) {
       if (closed) return Promise.reject(new EventStoreClosedError());
       if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
-      let request: AppendRequest;
-      try {
-        // Here, so that an event JSON cannot hold (a BigInt, a cycle) fails its own append, not its group.
-        request = { stream, expected: expectedRevision, events: events.map(serialised) };
-      } catch (error) {
-        return Promise.reject(error);
-      }
       const done = new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ request, resolve, reject });
+        queue.push({ stream, events, expected: expectedRevision, resolve, reject });
       });
       if (!flushScheduled) {
         flushScheduled = true;
@@ -337,8 +394,6 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
       closed = true;
       // Appends already accepted are written before the file is released.
       flush();
-      while (writing) await writing;
-      await writer.close();
       await Promise.all([...subscriptions].map((s) => s.stop()));
       pollOtherProcesses(false);
       otherConnections?.close();

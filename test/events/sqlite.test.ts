@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,69 +20,6 @@ runEventStoreContract('embedded SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
-
-const placed = (i: number) => [{ id: randomUUID(), type: 'Placed', data: { i }, metadata: {} }];
-
-describe('the writer thread of a store on disk', () => {
-  it('while a commit waits for the database, the event loop goes on: timers fire and reads answer', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-writer-'));
-    const file = join(dir, 'events.db');
-    const store = createSqliteStore({ file });
-    try {
-      await store.append('order-1', placed(1), { expectedRevision: 'no_stream' });
-      // Another process holds the write lock: the writer's BEGIN waits (busy_timeout) for it.
-      const other = new Database(file);
-      other.exec('BEGIN IMMEDIATE');
-      let settled = false;
-      const appended = store.append('order-2', placed(2), { expectedRevision: 'no_stream' }).finally(() => (settled = true));
-      const ticks: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        ticks.push(i);
-        expect((await store.readStream('order-1')).map((e) => e.data)).toEqual([{ i: 1 }]);
-      }
-      expect(ticks).toHaveLength(5);
-      expect(settled).toBe(false);
-      other.exec('COMMIT');
-      other.close();
-      expect((await appended).nextRevision).toBe(0);
-      expect((await store.readStream('order-2')).map((e) => e.data)).toEqual([{ i: 2 }]);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("an append the database refuses is rejected with the database's reason; its group writes nothing, the next append works", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-writer-'));
-    const file = join(dir, 'events.db');
-    const store = createSqliteStore({ file });
-    try {
-      await store.append('order-1', placed(1), { expectedRevision: 'no_stream' });
-      const other = new Database(file);
-      other.exec("CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.type = 'Refused' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END");
-      other.close();
-      // Both in one group: the transaction fails as a whole.
-      const refused = store.append('order-2', [{ id: randomUUID(), type: 'Refused', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
-      const beside = store.append('order-3', placed(3), { expectedRevision: 'no_stream' });
-      await expect(refused).rejects.toThrow('refused by a trigger');
-      await expect(beside).rejects.toThrow('refused by a trigger');
-      expect(await store.readStream('order-2')).toEqual([]);
-      expect(await store.readStream('order-3')).toEqual([]);
-      expect((await store.append('order-3', placed(3), { expectedRevision: 'no_stream' })).nextRevision).toBe(0);
-      expect(await store.headPosition()).toBe(2);
-
-      // Data JSON cannot hold fails its own append, not the one beside it.
-      const unserialisable = store.append('order-4', [{ id: randomUUID(), type: 'Placed', data: { n: 1n }, metadata: {} }], { expectedRevision: 'no_stream' });
-      const fine = store.append('order-5', placed(5), { expectedRevision: 'no_stream' });
-      await expect(unserialisable).rejects.toThrow(/BigInt/);
-      expect((await fine).position).toBe(3);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
 });
 
 describe('two connections to one file (the server and its projections thread)', () => {
