@@ -35,7 +35,7 @@ const CLIENTS = 32;
 const ORDERS_PER_CLIENT = Number(process.env.BENCH_ORDERS_PER_CLIENT ?? 100);
 // A server runs warm. After a warm-up of 5 orders per client, V8 still optimized some 400
 // functions during the measured orders, and its compiler threads took about 0.45 ms of CPU per
-// order on this 2-core machine, a third of what a warm server spends in all.
+// order on this 2-core machine: a quarter to a third of what a warm server spends in all.
 const WARMUP_PER_CLIENT = 100;
 const ORDER_TOTAL_CENTS = 2684; // RIN-FIRMA × 2: 2 × 11,00 € + 22 % VAT
 const PASSWORD = 'benchmark password 1';
