@@ -45,13 +45,28 @@ interface EventRow {
   created: number;
 }
 
+/** An event as written: data and metadata already JSON. */
+interface SerialisedEvent {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
 interface PendingAppend {
   stream: string;
-  events: EventToAppend[];
+  events: SerialisedEvent[];
   expected: ExpectedRevision;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
+
+const serialised = (e: EventToAppend): SerialisedEvent => ({
+  id: e.id,
+  type: e.type,
+  data: JSON.stringify(e.data),
+  metadata: JSON.stringify(e.metadata),
+});
 
 const PAGE = 1000;
 export const OTHER_PROCESSES_POLL_MS = 250;
@@ -229,11 +244,9 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
       let position = 0;
       for (const event of append.events) {
         revision += 1;
-        const data = JSON.stringify(event.data);
-        const metadata = JSON.stringify(event.metadata);
-        const info = stmt.insert.run(event.id, append.stream, revision, event.type, data, metadata, now);
+        const info = stmt.insert.run(event.id, append.stream, revision, event.type, event.data, event.metadata, now);
         position = Number(info.lastInsertRowid);
-        written.push(toRecorded({ position, id: event.id, stream: append.stream, revision, type: event.type, data, metadata, created: now }));
+        written.push(toRecorded({ ...event, position, stream: append.stream, revision, created: now }));
       }
       batchRevisions.set(append.stream, revision);
       outcomes.push({ nextRevision: revision, position });
@@ -298,8 +311,16 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
     append(stream, events, { expectedRevision }) {
       if (closed) return Promise.reject(new EventStoreClosedError());
       if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+      let written: SerialisedEvent[];
+      try {
+        // Here, not in the group's transaction: an event JSON cannot hold (a BigInt, a cycle) fails
+        // its own append, not the others written with it.
+        written = events.map(serialised);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const done = new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ stream, events, expected: expectedRevision, resolve, reject });
+        queue.push({ stream, events: written, expected: expectedRevision, resolve, reject });
       });
       if (!flushScheduled) {
         flushScheduled = true;

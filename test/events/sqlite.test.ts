@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,49 @@ runEventStoreContract('embedded SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+const placed = (i: number) => [{ id: randomUUID(), type: 'Placed', data: { i }, metadata: {} }];
+
+describe('appends written together (one group, one transaction)', () => {
+  it("a group the database refuses is rejected whole with the database's reason, writes nothing, and the next append works", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-group-'));
+    const file = join(dir, 'events.db');
+    const store = createSqliteStore({ file });
+    try {
+      await store.append('order-1', placed(1), { expectedRevision: 'no_stream' });
+      const other = new Database(file);
+      other.exec("CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.type = 'Refused' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END");
+      other.close();
+      // Asked in the same turn: one group, one transaction.
+      const refused = store.append('order-2', [{ id: randomUUID(), type: 'Refused', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      const beside = store.append('order-3', placed(3), { expectedRevision: 'no_stream' });
+      await expect(refused).rejects.toThrow('refused by a trigger');
+      await expect(beside).rejects.toThrow('refused by a trigger');
+      expect(await store.readStream('order-2')).toEqual([]);
+      expect(await store.readStream('order-3')).toEqual([]);
+      expect((await store.append('order-3', placed(3), { expectedRevision: 'no_stream' })).nextRevision).toBe(0);
+      expect(await store.headPosition()).toBe(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an event JSON cannot hold fails its own append only, not the one asked beside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-group-'));
+    const store = createSqliteStore({ file: join(dir, 'events.db') });
+    try {
+      const unserialisable = store.append('order-1', [{ id: randomUUID(), type: 'Placed', data: { n: 1n }, metadata: {} }], { expectedRevision: 'no_stream' });
+      const fine = store.append('order-2', placed(2), { expectedRevision: 'no_stream' });
+      await expect(unserialisable).rejects.toThrow(/BigInt/);
+      expect(await fine).toEqual({ nextRevision: 0, position: 1 });
+      expect(await store.readStream('order-1')).toEqual([]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('two connections to one file (the server and its projections thread)', () => {
