@@ -94,6 +94,31 @@ describe('two connections to one file (the server and its projections thread)', 
     }
   });
 
+  it("a stream read to its end on one connection shows the other's appends to it at the next read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sqlite-two-'));
+    const one = createSqliteStore({ file: join(dir, 'events.db') });
+    const other = createSqliteStore({ file: join(dir, 'events.db') });
+    try {
+      await one.append('order-1', placed(1), { expectedRevision: 'no_stream' });
+      // Read to the end (as a command catching up on the state it keeps), and again: nothing new.
+      expect(await one.readStream('order-1', { fromRevision: 1 })).toEqual([]);
+      expect(await one.readStream('order-1', { fromRevision: 1 })).toEqual([]);
+      expect(await one.readStream('order-2')).toEqual([]);
+      await other.append('order-1', placed(2), { expectedRevision: 0 });
+      await other.append('order-2', placed(3), { expectedRevision: 'no_stream' });
+      expect((await one.readStream('order-1', { fromRevision: 1 })).map((e) => e.data)).toEqual([{ i: 2 }]);
+      expect((await one.readStream('order-2')).map((e) => e.data)).toEqual([{ i: 3 }]);
+      // And its own appends, after those.
+      await one.append('order-1', placed(4), { expectedRevision: 1 });
+      expect((await one.readStream('order-1', { fromRevision: 2 })).map((e) => e.data)).toEqual([{ i: 4 }]);
+      expect(await one.readStream('order-1', { fromRevision: 3 })).toEqual([]);
+    } finally {
+      await other.close();
+      await one.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a subscription delivers both connections\' events, in log order, however their commits interleave', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'es-sqlite-two-'));
     const a = createSqliteStore({ file: join(dir, 'events.db') });
