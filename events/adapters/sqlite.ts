@@ -311,16 +311,16 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
     append(stream, events, { expectedRevision }) {
       if (closed) return Promise.reject(new EventStoreClosedError());
       if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
-      let written: SerialisedEvent[];
+      let toWrite: SerialisedEvent[];
       try {
         // Here, not in the group's transaction: an event JSON cannot hold (a BigInt, a cycle) fails
         // its own append, not the others written with it.
-        written = events.map(serialised);
+        toWrite = events.map(serialised);
       } catch (error) {
         return Promise.reject(error);
       }
       const done = new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ stream, events: written, expected: expectedRevision, resolve, reject });
+        queue.push({ stream, events: toWrite, expected: expectedRevision, resolve, reject });
       });
       if (!flushScheduled) {
         flushScheduled = true;
