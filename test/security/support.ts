@@ -32,9 +32,14 @@ export interface TestApp {
 }
 
 export async function startApp(
-  options: { security?: Partial<SecuritySettings>; logger?: FastifyServerOptions['logger'] } = {},
+  options: {
+    security?: Partial<SecuritySettings>;
+    logger?: FastifyServerOptions['logger'];
+    /** Start on this data directory (a restart), which close() then leaves in place. */
+    dataDir?: string;
+  } = {},
 ): Promise<TestApp> {
-  const dir = tempDir('bo-security-');
+  const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : tempDir('bo-security-');
   const store = createSqliteStore({ file: join(dir.path, 'events.db') });
   const clock = new TestClock();
   const app = await buildApp({
