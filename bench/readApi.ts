@@ -259,8 +259,8 @@ interface Latency {
   rows: number;
 }
 
-async function measure(url: string, cookie: string, query: Record<string, unknown>): Promise<Latency> {
-  const target = `${url}/api/orders?${Object.entries(query)
+async function measure(url: string, cookie: string, query: Record<string, unknown>, path = '/api/orders'): Promise<Latency> {
+  const target = `${url}${path}?${Object.entries(query)
     .map(([k, v]) => `${k}=${encodeURIComponent(JSON.stringify(v))}`)
     .join('&')}`;
   const samples: number[] = [];
@@ -270,7 +270,7 @@ async function measure(url: string, cookie: string, query: Record<string, unknow
   for (let i = 0; i < WARM_UP + SAMPLES; i++) {
     const t0 = performance.now();
     const response = await fetch(target, { headers: { cookie } });
-    const body = (await response.json()) as unknown[];
+    const body = (await response.json()) as unknown[] | object;
     const elapsed = performance.now() - t0;
     if (response.status !== 200) throw new Error(`GET ${target}: ${response.status} ${JSON.stringify(body)}`);
     if (i >= WARM_UP) {
@@ -278,7 +278,7 @@ async function measure(url: string, cookie: string, query: Record<string, unknow
       db.push(Number(/db;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? Number.NaN));
     }
     total = Number(response.headers.get('content-range')?.split('/').pop());
-    rows = body.length;
+    rows = Array.isArray(body) ? body.length : 1;
   }
   samples.sort((a, b) => a - b);
   db.sort((a, b) => a - b);
@@ -325,6 +325,8 @@ export const readApiBench: BenchModule = {
       const broad = await measure(server.url, cookie, { filter: { status: 'fulfilled', paymentMode: 'prepaid' }, sort: ['placedAt', 'DESC'], range: [0, 24] });
       await sampleRss();
       const unfiltered = await measure(server.url, cookie, { sort: ['placedAt', 'DESC'], range: [0, 24] });
+      await sampleRss();
+      const dashboard = await measure(server.url, cookie, {}, '/api/dashboard');
       if (unfiltered.total !== ORDERS) throw new Error(`the whole list counts ${unfiltered.total} orders, expected ${ORDERS}`);
       const [rss, peak] = (await server.ask('rss')).split(' ').map(Number) as [number, number];
       rssMax = Math.max(rssMax, rss);
@@ -339,6 +341,7 @@ export const readApiBench: BenchModule = {
         { name: 'list with q + filter, page 2, p99', value: searchedFiltered.p99, unit: 'ms', note: `q "bianchi", fulfilled, totalCents DESC; total ${searchedFiltered.total}; db p99 ${searchedFiltered.dbP99.toFixed(1)} ms` },
         { name: 'list filtered, half the table, p99', value: broad.p99, unit: 'ms', note: `fulfilled+prepaid, placedAt DESC; exact count ${broad.total}; db p99 ${broad.dbP99.toFixed(1)} ms` },
         { name: 'list unfiltered (count of all), p99', value: unfiltered.p99, unit: 'ms', note: `placedAt DESC; total ${unfiltered.total}; db p99 ${unfiltered.dbP99.toFixed(1)} ms` },
+        { name: 'dashboard figures, p99', value: dashboard.p99, unit: 'ms', note: `GET /api/dashboard: sums of the month's paid orders, unpaid orders, ...; p50 ${dashboard.p50.toFixed(1)} ms` },
         { name: 'server RSS with that read model', value: mb(rssMax), unit: 'MB', target: { atMost: 300 }, note: `a server process of its own, ${rows}; highest of the samples after each list (${mb(rss).toFixed(0)} MB at the end)` },
         { name: 'server peak RSS (maxRSS)', value: mb(peak), unit: 'MB', note: 'the process high-water mark, start included' },
       ];

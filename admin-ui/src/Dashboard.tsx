@@ -4,51 +4,32 @@
 // expiring in the next 30 days, unmatched payments, failed e-mails; for everyone, how far behind
 // the read models are (projection lag).
 //
-// The read API has no aggregate endpoint: counts come from the lists' totals (Content-Range), sums
-// from the rows themselves, fetched a thousand at a time (the API's largest page).
+// The figures come summed from the server (GET /api/dashboard), by Rome's days and months; each
+// card links to the list it sums (whose day filters are Rome days too: dataProvider.apiFilter).
 import { Alert, Box, Card, CardActionArea, CardContent, Grid, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
-import {
-  LinkBase,
-  Title,
-  useDataProvider,
-  useGetIdentity,
-  useLocaleState,
-  usePermissions,
-  useTranslate,
-  type DataProvider,
-} from 'react-admin';
+import { LinkBase, Title, useDataProvider, useGetIdentity, useLocaleState, usePermissions, useTranslate } from 'react-admin';
 import { BarChart } from './components/BarChart';
 import type { BackOfficeDataProvider } from './dataProvider';
-import { addDays, monthStart, romeDay } from './dates';
 import { formatEuro } from './format';
 import { READ_ALL, type Role } from './roles';
 
-const PAGE = 1000;
-const MAX_PAGES = 20;
-
-interface Aggregate<R> {
-  total: number;
-  rows: R[];
-  /** More rows than were fetched (sums are then lower bounds). */
-  partial: boolean;
+interface CountAndCents {
+  count: number;
+  cents: number;
 }
 
-async function fetchAll<R>(dataProvider: DataProvider, resource: string, filter: Record<string, unknown>, sortField: string, withRows: boolean): Promise<Aggregate<R>> {
-  const rows: R[] = [];
-  let total = 0;
-  for (let page = 1; page <= (withRows ? MAX_PAGES : 1); page++) {
-    const result = await dataProvider.getList(resource, {
-      filter,
-      sort: { field: sortField, order: 'ASC' },
-      pagination: { page, perPage: withRows ? PAGE : 1 },
-    });
-    total = result.total ?? result.data.length;
-    if (!withRows) return { total, rows: [], partial: false };
-    rows.push(...(result.data as R[]));
-    if (rows.length >= total || result.data.length < PAGE) return { total, rows, partial: false };
-  }
-  return { total, rows, partial: rows.length < total };
+/** What GET /api/dashboard answers (server/read/dashboard.ts). */
+interface DashboardFigures {
+  today: string;
+  monthStart: string;
+  unpaidOrders: CountAndCents;
+  paidToday: CountAndCents;
+  paidThisMonth: CountAndCents;
+  devicesExpiring: number;
+  unmatchedPayments: CountAndCents;
+  failedEmails: number;
+  revenueByMonth: Array<{ month: string; invoicedCents: number; creditedCents: number; netCents: number }>;
 }
 
 type Load<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'done'; value: T };
@@ -119,56 +100,24 @@ function Figures() {
   const translate = useTranslate();
   const dataProvider = useDataProvider<BackOfficeDataProvider>();
   const [locale] = useLocaleState();
-  const today = romeDay();
-  const month = monthStart(today);
+  const figures = useLoad(true, async () => (await dataProvider.query<DashboardFigures>('dashboard')).data, []);
+  const kpi = (shown: (f: DashboardFigures) => { main: string; sub?: string }): Load<{ main: string; sub?: string }> =>
+    figures.status === 'done' ? { status: 'done', value: shown(figures.value) } : figures;
 
-  const unpaid = useLoad(true, async () => {
-    const a = await fetchAll<{ amountDueCents: number }>(dataProvider, 'orders', { status: 'awaiting_payment' }, 'placedAt', true);
-    const due = a.rows.reduce((s, r) => s + (r.amountDueCents ?? 0), 0);
-    return { main: String(a.total), sub: translate('app.dashboard.amount_due', { amount: formatEuro(due) }) };
-  }, []);
-
-  const sales = (from: string) => async () => {
-    const a = await fetchAll<{ totalCents: number }>(dataProvider, 'orders', { paidAt_gte: from, paidAt_lte: today }, 'paidAt', true);
-    const sum = a.rows.reduce((s, r) => s + (r.totalCents ?? 0), 0);
-    return { main: formatEuro(sum), sub: translate('app.dashboard.orders_count', { smart_count: a.total }) };
-  };
-  const todaySales = useLoad(true, sales(today), [today]);
-  const monthSales = useLoad(true, sales(month), [month]);
-
-  const expiring = useLoad(true, async () => {
-    const a = await fetchAll(dataProvider, 'devices', { expiringWithinDays: 30 }, 'expiresAt', false);
-    return { main: String(a.total), sub: translate('app.dashboard.devices_expiring_sub') };
-  }, []);
-
-  const unmatched = useLoad(true, async () => {
-    const a = await fetchAll<{ amountCents: number }>(dataProvider, 'payments', { state: 'unmatched' }, 'receivedOn', true);
-    return { main: String(a.total), sub: formatEuro(a.rows.reduce((s, r) => s + (r.amountCents ?? 0), 0)) };
-  }, []);
-
-  const failed = useLoad(true, async () => {
-    const a = await fetchAll(dataProvider, 'emails', { state: 'failed' }, 'queuedAt', false);
-    return { main: String(a.total) };
-  }, []);
-
-  const first = monthStart(today, -11);
-  const revenue = useLoad(true, async () => {
-    const [inv, cn] = await Promise.all([
-      fetchAll<{ issuedOn: string; totalCents: number }>(dataProvider, 'invoices', { issuedOn_gte: first }, 'issuedOn', true),
-      fetchAll<{ issuedOn: string; totalCents: number }>(dataProvider, 'credit-notes', { issuedOn_gte: first }, 'issuedOn', true),
-    ]);
-    const byMonth = new Map<string, number>();
-    for (let i = 0; i < 12; i++) byMonth.set(monthStart(today, i - 11).slice(0, 7), 0);
-    for (const r of inv.rows) byMonth.set(r.issuedOn.slice(0, 7), (byMonth.get(r.issuedOn.slice(0, 7)) ?? 0) + r.totalCents);
-    for (const r of cn.rows) byMonth.set(r.issuedOn.slice(0, 7), (byMonth.get(r.issuedOn.slice(0, 7)) ?? 0) - r.totalCents);
-    return [...byMonth.entries()].map(([key, value]) => ({ key, value }));
-  }, [first]);
+  const unpaid = kpi((f) => ({ main: String(f.unpaidOrders.count), sub: translate('app.dashboard.amount_due', { amount: formatEuro(f.unpaidOrders.cents) }) }));
+  const sales = (c: CountAndCents) => ({ main: formatEuro(c.cents), sub: translate('app.dashboard.orders_count', { smart_count: c.count }) });
+  const todaySales = kpi((f) => sales(f.paidToday));
+  const monthSales = kpi((f) => sales(f.paidThisMonth));
+  const expiring = kpi((f) => ({ main: String(f.devicesExpiring), sub: translate('app.dashboard.devices_expiring_sub') }));
+  const unmatched = kpi((f) => ({ main: String(f.unmatchedPayments.count), sub: formatEuro(f.unmatchedPayments.cents) }));
+  const failed = kpi((f) => ({ main: String(f.failedEmails) }));
+  const today = figures.status === 'done' ? figures.value.today : null;
+  const paidSince = (from: string | null | undefined) =>
+    from && today ? listLink('orders', { paidAt_gte: from, paidAt_lte: today }) : undefined;
 
   const monthName = useMemo(() => new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'it-IT', { month: 'short', year: '2-digit', timeZone: 'UTC' }), [locale]);
-  const bars =
-    revenue.status === 'done'
-      ? revenue.value.map(({ key, value }) => ({ label: monthName.format(new Date(`${key}-01T00:00:00Z`)), value, shown: formatEuro(value) }))
-      : [];
+  const months = figures.status === 'done' ? figures.value.revenueByMonth : [];
+  const bars = months.map(({ month, netCents }) => ({ label: monthName.format(new Date(`${month}-01T00:00:00Z`)), value: netCents, shown: formatEuro(netCents) }));
 
   return (
     <>
@@ -177,10 +126,10 @@ function Figures() {
           <Kpi title="app.dashboard.unpaid" load={unpaid} to={listLink('orders', { status: 'awaiting_payment' })} testId="kpi-unpaid" />
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4 }}>
-          <Kpi title="app.dashboard.sales_today" load={todaySales} to={listLink('orders', { paidAt_gte: today, paidAt_lte: today })} testId="kpi-today" />
+          <Kpi title="app.dashboard.sales_today" load={todaySales} to={paidSince(today)} testId="kpi-today" />
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4 }}>
-          <Kpi title="app.dashboard.sales_month" load={monthSales} to={listLink('orders', { paidAt_gte: month, paidAt_lte: today })} testId="kpi-month" />
+          <Kpi title="app.dashboard.sales_month" load={monthSales} to={paidSince(figures.status === 'done' ? figures.value.monthStart : null)} testId="kpi-month" />
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4 }}>
           <Kpi title="app.dashboard.devices_expiring" load={expiring} to={listLink('devices', { expiringWithinDays: 30 })} testId="kpi-expiring" />
@@ -197,14 +146,14 @@ function Figures() {
           <Typography variant="subtitle2" component="h2" color="text.secondary" gutterBottom>
             {translate('app.dashboard.revenue')}
           </Typography>
-          {revenue.status === 'done' ? (
+          {figures.status === 'done' && months.length > 0 ? (
             <BarChart
               bars={bars}
-              title={translate('app.dashboard.revenue_title', { from: monthName.format(new Date(`${first}T00:00:00Z`)), to: monthName.format(new Date(`${addDays(today, 0)}T00:00:00Z`)) })}
+              title={translate('app.dashboard.revenue_title', { from: bars[0]!.label, to: bars[bars.length - 1]!.label })}
               caption={{ label: translate('app.dashboard.month'), value: translate('app.dashboard.revenue') }}
             />
-          ) : revenue.status === 'error' ? (
-            <Typography color="error">{revenue.message}</Typography>
+          ) : figures.status === 'error' ? (
+            <Typography color="error">{figures.message}</Typography>
           ) : (
             <Typography>{translate('ra.page.loading')}</Typography>
           )}

@@ -90,6 +90,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/audit-events': { access: roleGroups.audit },
   'GET /api/audit-events/:id': { access: roleGroups.audit },
+  // The console's home-page figures (server/routes/dashboard.ts).
+  'GET /api/dashboard': { access: roleGroups.readAll },
 
   // Projection status and lag (server/routes/projections.ts), for whoever wonders why a list lags.
   'GET /api/projections': { access: 'authenticated' },
