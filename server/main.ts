@@ -4,7 +4,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startDemo } from './demo';
 import { loggerOptions } from './logger';
-import { ensureFirstAdmin } from './security/bootstrap';
+import { enabledAdminExists, ensureFirstAdmin } from './security/bootstrap';
 
 async function main() {
   let config;
@@ -36,7 +36,7 @@ async function main() {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // The demo's users come first: its admin is then the first admin.
   if (config.demo) await startDemo(app, { dataDir: config.dataDir, say });
-  await ensureFirstAdmin(store, config.admin, say);
+  await ensureFirstAdmin(store, config.admin, say, { adminExists: () => enabledAdminExists(app) });
 
   let stopping = false;
   const stop = async (signal: string) => {

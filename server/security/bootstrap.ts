@@ -2,6 +2,11 @@
 // admin named by ADMIN_USERNAME / ADMIN_PASSWORD is created; without them the start prints how to
 // make one (the same variables, or the one-off CLI `server/cli/createAdmin.ts`). Once an admin
 // exists the variables are ignored.
+//
+// "Is there an enabled admin?" is asked of the staff-users read model once it has caught up with
+// the log (what the server does), and only without one (the CLI, or the read model failing) by
+// reading the whole log, which on a log of millions of events would hold the start for seconds.
+import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type CommandContext } from '../../events/catalogue';
 import type { EventStore } from '../../events/port';
@@ -22,13 +27,37 @@ export const systemContext = (now = new Date()): CommandContext => ({
 
 export type BootstrapOutcome = 'created' | 'exists' | 'missing';
 
+/** How long the start waits for the staff-users read model before reading the log instead. */
+const READ_MODEL_WAIT_MS = 30_000;
+
+/**
+ * Whether an enabled admin exists, from the app's staff-users read model once it holds the whole
+ * log as it is now; from the log itself when the read model cannot catch up in time.
+ */
+export async function enabledAdminExists(app: FastifyInstance): Promise<boolean> {
+  const head = await app.eventStore.headPosition();
+  if (!(await app.projections.waitFor(head, ['staff-users'], READ_MODEL_WAIT_MS))) {
+    app.log.warn('the staff-users read model is not caught up: looking for an admin in the whole log');
+    return new StaffDirectory(app.eventStore).hasEnabledUserWithRole('admin');
+  }
+  const found = app.projections.db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM staff_user_roles r JOIN staff_users u ON u.id = r.user_id
+        WHERE r.role = 'admin' AND u.disabled = 0)`,
+    )
+    .pluck()
+    .get();
+  return found === 1;
+}
+
 export async function ensureFirstAdmin(
   store: EventStore,
   admin: { username: string; password: string } | undefined,
   say: (line: string) => void,
-  options: { passwordHashLogN?: number } = {},
+  options: { passwordHashLogN?: number; adminExists?: () => Promise<boolean> } = {},
 ): Promise<BootstrapOutcome> {
-  if (await new StaffDirectory(store).hasEnabledUserWithRole('admin')) return 'exists';
+  const exists = options.adminExists ?? (() => new StaffDirectory(store).hasEnabledUserWithRole('admin'));
+  if (await exists()) return 'exists';
   if (!admin) {
     say(HOW_TO_CREATE_ADMIN);
     return 'missing';

@@ -5,8 +5,12 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config';
+import { disableUser, enableUser } from '../../server/domain/staff/decider';
+import { enabledAdminExists, ensureFirstAdmin, systemContext } from '../../server/security/bootstrap';
+import { runStaffCommand } from '../../server/staff/accounts';
 import { runServerEntry, startServer, type ServerProcess } from '../support/process';
 import { tempDir } from '../support/tmp';
+import { addUser, startApp, type TestApp } from './support';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ADMIN_PASSWORD = 'first admin passphrase';
@@ -164,5 +168,30 @@ describe('the createAdmin CLI', () => {
     const weak = await cli(['--username', 'dario'], { DATA_DIR: dir }, 'tooshort\n');
     expect(weak.code).toBe(1);
     expect(weak.err.trim()).toBe('Cannot create the admin: password: must have at least 12 characters');
+  });
+});
+
+// The server asks the staff-users read model, caught up with the log, instead of reading the log.
+describe('is there an enabled admin? (the read model the server asks at start)', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('no while only other roles exist or every admin is disabled; yes with one enabled admin', async () => {
+    t = await startApp();
+    await addUser(t.store, 'desk', ['operator', 'supervisor']);
+    expect(await enabledAdminExists(t.app)).toBe(false);
+
+    const bossId = await addUser(t.store, 'boss', ['admin']);
+    expect(await enabledAdminExists(t.app)).toBe(true); // appended just before: the wait sees it
+
+    await runStaffCommand(t.store, bossId, (state) => disableUser(state, { userId: bossId, actorId: 'someone-else' }), systemContext());
+    expect(await enabledAdminExists(t.app)).toBe(false);
+    expect(await ensureFirstAdmin(t.store, undefined, () => {}, { adminExists: () => enabledAdminExists(t!.app) })).toBe('missing');
+
+    await runStaffCommand(t.store, bossId, (state) => enableUser(state, { userId: bossId }), systemContext());
+    expect(await enabledAdminExists(t.app)).toBe(true);
   });
 });
