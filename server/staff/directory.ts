@@ -1,10 +1,11 @@
-// All staff users, for the admin's list and for "is there an admin yet?". Kept in memory and
+// All staff users, for "is there an admin yet?" where no read model answers. Kept in memory and
 // brought up to date by reading the global log after the last position it has seen, every time it
 // is asked: a list asked for right after a command includes that command's change, and users
 // written by another process (the createAdmin CLI) show up without a restart.
 //
-// It reads every event once (only staff events are decoded). When the projection runner
-// (projections/runner.ts) is in place, a staff-users read model should take its place.
+// It reads every event once (only staff events are decoded), so the server asks the staff-users
+// read model instead (server/security/bootstrap.ts) and comes here only when that read model
+// cannot catch up.
 import type { Role } from '../../events/catalogue';
 import { catalogue } from '../../events/index';
 import type { EventStore } from '../../events/port';
