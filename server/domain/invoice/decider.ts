@@ -7,18 +7,15 @@ import { conflict, invalid } from '../errors';
 import { checkCodiceFiscale } from '../values/codiceFiscale';
 import { lineAmounts, vatSummary, type VatRateSummary } from '../values/money';
 import { checkPartitaIva } from '../values/partitaIva';
+import { romeDayOf } from '../values/romeCalendar';
 import { isUtcDateTime } from '../values/utcTime';
 
 export const streamOf = (invoiceId: string): string => `invoice-${invoiceId}`;
 
-const romeDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** The calendar day in Europe/Rome of an instant, `YYYY-MM-DD`. */
 export function romeDateOf(at: string): string {
   if (!isUtcDateTime(at)) throw invalid('at', 'must be an ISO-8601 UTC date-time');
-  const parts: Record<string, string> = {};
-  for (const p of romeDay.formatToParts(new Date(at))) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  return romeDayOf(at);
 }
 
 /** The year an invoice issued at `at` is numbered in (the Rome calendar year). */

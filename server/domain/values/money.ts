@@ -6,8 +6,9 @@
  * so a credit note mirrors its invoice exactly. Products are computed with BigInt, so amounts up
  * to Number.MAX_SAFE_INTEGER cents are exact.
  *
- * Pure and dependency-free (Intl is built into Node).
+ * Pure; Rome's calendar comes from romeCalendar.ts (Intl, built into Node).
  */
+import { pad2, romeWallClock } from './romeCalendar';
 
 /** Basis points: an integer, 10 000 = 100 %. */
 export type BasisPoints = number;
@@ -149,37 +150,14 @@ export function formatRate(rateBp: BasisPoints): string {
   return `${whole}${frac ? `,${frac}` : ''}%`;
 }
 
-const ROME = 'Europe/Rome';
-const romeParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: ROME,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-function partsInRome(date: Date | string | number): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
-  const d = date instanceof Date ? date : new Date(date);
-  if (Number.isNaN(d.getTime())) throw new RangeError(`not a valid date: ${String(date)}`);
-  const out = { year: '', month: '', day: '', hour: '', minute: '' };
-  for (const p of romeParts.formatToParts(d)) {
-    if (p.type === 'year' || p.type === 'month' || p.type === 'day' || p.type === 'hour' || p.type === 'minute') {
-      out[p.type] = p.value;
-    }
-  }
-  return out;
-}
-
 /** The calendar date in Rome of an instant, `dd/mm/yyyy`. */
 export function formatRomeDate(dateUtc: Date | string | number): string {
-  const p = partsInRome(dateUtc);
-  return `${p.day}/${p.month}/${p.year}`;
+  const p = romeWallClock(dateUtc);
+  return `${pad2(p.day)}/${pad2(p.month)}/${p.year}`;
 }
 
 /** Date and time in Rome of an instant, `dd/mm/yyyy HH:mm` (24-hour clock, CET/CEST as in force). */
 export function formatRomeDateTime(dateUtc: Date | string | number): string {
-  const p = partsInRome(dateUtc);
-  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+  const p = romeWallClock(dateUtc);
+  return `${pad2(p.day)}/${pad2(p.month)}/${p.year} ${pad2(p.hour)}:${pad2(p.minute)}`;
 }

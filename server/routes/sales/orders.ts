@@ -8,6 +8,7 @@ import type { CommandContext } from '../../../events/catalogue';
 import type { OrderEvent } from '../../../events/orders';
 import { refuse } from '../../domain/errors';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';
+import { romeDayOf } from '../../domain/values/romeCalendar';
 import { commandContext } from '../../security/commandContext';
 import {
   cancelOrder,
@@ -138,7 +139,6 @@ const desk = ['operator', 'supervisor'] as const;
 const formatRf = (rf: string) => rf.replace(/(.{4})(?=.)/g, '$1 ');
 
 /** Today's date in Italy, as a payment's value date. */
-const italianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
 
 /**
  * A payment taken at the desk, by card or in cash: recorded as a payment (by the operator),
@@ -166,7 +166,7 @@ async function takeDeskPayment(
         paymentId: input.paymentId,
         method: input.method,
         amount: input.amount,
-        receivedOn: italianDate(deps.clock()),
+        receivedOn: romeDayOf(deps.clock()),
         payer: customerDisplayName(customer),
         reason: `${deskReason[input.method]}, ordine ${order.orderId}`,
       },

@@ -1,5 +1,6 @@
-// Calendar days and months as seen in Rome, for figures "of today" and "of this month": the
-// stored times are UTC, and a Rome day starts at 23:00 or 22:00 UTC of the day before.
+// Times as seen in Rome: stored times are UTC, while screens and paper show Rome's calendar and
+// clock (a Rome day starts at 23:00 or 22:00 UTC of the day before). One place for the time zone
+// arithmetic of the server: invoice days, figures "of today", dates on documents.
 const ROME = 'Europe/Rome';
 
 const wallClock = new Intl.DateTimeFormat('en-GB', {
@@ -13,10 +14,19 @@ const wallClock = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-function partsAt(ms: number): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
+export type WallClock = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
+
+function partsAt(ms: number): WallClock {
   const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of wallClock.formatToParts(new Date(ms))) if (p.type in out) out[p.type as keyof typeof out] = Number(p.value);
   return out;
+}
+
+/** What a clock in Rome reads at an instant; a RangeError for an invalid date. */
+export function romeWallClock(at: Date | string | number): WallClock {
+  const ms = (at instanceof Date ? at : new Date(at)).getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`not a valid date: ${String(at)}`);
+  return partsAt(ms);
 }
 
 /** Rome's offset from UTC at an instant (+1 h in winter, +2 h in summer), in milliseconds. */
@@ -25,12 +35,12 @@ function offsetAt(ms: number): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
+export const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** The Rome calendar day of an instant, `YYYY-MM-DD`. */
-export function romeDayOf(at: Date): string {
-  const w = partsAt(at.getTime());
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+export function romeDayOf(at: Date | string | number): string {
+  const w = romeWallClock(at);
+  return `${w.year}-${pad2(w.month)}-${pad2(w.day)}`;
 }
 
 /** The instant (ISO-8601 UTC) when `day` (`YYYY-MM-DD`) begins in Rome. */
