@@ -104,9 +104,11 @@ export async function startApi(
     /** Without SMTP_URL (the test SMTP server still runs, unused); with `demo`, the demo's transport. */
     noSmtp?: boolean;
     demo?: boolean;
+    /** Start on this data directory, again when it holds a log (a restart); close() leaves it. */
+    dataDir?: string;
   } = {},
 ): Promise<ApiWorld> {
-  const dir = tempDir('bo-api-');
+  const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : tempDir('bo-api-');
   const store = createSqliteStore({ file: join(dir.path, 'events.db') });
   const clock = new TestClock(new Date(options.start ?? '2026-11-24T09:00:00.000Z'));
   const smtp = await startTestSmtp();
@@ -140,8 +142,9 @@ export async function startApi(
     ['amministratore', 'admin'],
   ];
   const cookies = new Map<string, string>();
+  const restarted = (await store.headPosition()) > 0;
   for (const [username, role] of users) {
-    await addUser(store, username, [role]);
+    if (!restarted) await addUser(store, username, [role]);
     cookies.set(username, await loginCookie(baseUrl, username));
   }
   return {

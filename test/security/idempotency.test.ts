@@ -1,7 +1,11 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteStore } from '../../events/adapters/sqlite';
+import { debitForOrder, prepaidAggregate, streamOf as prepaidStream } from '../../server/domain/prepaid/decider';
+import { run } from '../../server/sales/deps';
+import { derivedId } from '../../server/sales/ids';
+import { addGuideProducts, expectStatus, manualOrder, registerPerson, startApi, topUp, type ApiWorld } from '../api/support';
 import { tempDir } from '../support/tmp';
 import { addUser, allEvents, login, startApp, type TestApp } from './support';
 
@@ -55,93 +59,72 @@ describe('Idempotency-Key on commands', () => {
 });
 
 // A key is claimed in server.db before its command runs and answered after it; a process killed in
-// between leaves the claim without an answer. These tests leave such a claim and restart.
+// between leaves the claim without an answer. At the next start such claims are released, and a
+// retry runs the command again, which its key makes idempotent.
 describe('Idempotency-Key across a restart that cut a command short', () => {
-  const serverDb = (dir: string) => new Database(join(dir, 'server.db'));
-  const createUser = (t: TestApp, cookie: string, key: string, username: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/staff-users',
-      headers: { cookie, 'idempotency-key': key },
-      payload: { username, displayName: 'Mario Rossi', roles: ['operator'], password: 'a long enough password' },
-    });
-  const usersNamed = async (store: TestApp['store'], username: string) =>
-    (await allEvents(store)).filter((e) => e.type === 'StaffUserCreated' && (e.data as { username: string }).username === username);
-
   let dir: { path: string; remove(): void };
+  let world: ApiWorld | undefined;
   beforeEach(() => {
     dir = tempDir('bo-idempotency-');
   });
-  afterEach(() => dir.remove());
-
-  it('a retry of a command that took effect is told so, and nothing is done twice', async () => {
-    const first = await startApp({ dataDir: dir.path });
-    await addUser(first.store, 'ada', ['admin']);
-    let cookie = await login(first.app, 'ada');
-    const headBefore = await first.store.headPosition();
-    expect((await createUser(first, cookie, 'key-done', 'mario')).statusCode).toBe(201);
-    await first.close();
-    // What a kill between the append and the answer leaves: the claim, without its answer.
-    const db = serverDb(dir.path);
-    db.prepare("UPDATE idempotent_answers SET status = 0, payload = NULL, after_position = ? WHERE key = 'key-done'").run(headBefore);
-    db.close();
-
-    const restarted = await startApp({ dataDir: dir.path });
-    try {
-      cookie = await login(restarted.app, 'ada');
-      const retry = await createUser(restarted, cookie, 'key-done', 'mario');
-      expect(retry.statusCode).toBe(409);
-      expect(retry.json()).toMatchObject({
-        code: 'idempotency_key_done_before_restart',
-        message: expect.stringMatching(/^Idempotency-Key: this request was carried out/),
-      });
-      expect(await usersNamed(restarted.store, 'mario')).toHaveLength(1);
-    } finally {
-      await restarted.close();
-    }
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+    dir.remove();
   });
 
-  it('a retry of a command that did not take effect runs it, once', async () => {
-    const first = await startApp({ dataDir: dir.path });
-    await addUser(first.store, 'ada', ['admin']);
-    const head = await first.store.headPosition();
-    await first.close();
-    // Killed after the claim, before the command appended anything.
-    const db = serverDb(dir.path);
-    const userId = (await usersOf(dir.path)).get('ada')!;
+  /** What a kill leaves in server.db: the claim of `key`, without its answer. */
+  const leaveClaimUnanswered = (userId: string, key: string) => {
+    const db = new Database(join(dir.path, 'server.db'));
     db.prepare(
-      "INSERT INTO idempotent_answers (user_id, key, request_hash, status, created, after_position) VALUES (?, 'key-cut', 'h', 0, ?, ?)",
-    ).run(userId, Date.now(), head);
+      `INSERT INTO idempotent_answers (user_id, key, request_hash, status, created) VALUES (?, ?, 'hash of the request', 0, ?)
+       ON CONFLICT (user_id, key) DO UPDATE SET status = 0, content_type = NULL, payload = NULL`,
+    ).run(userId, key, Date.now());
     db.close();
+  };
+  const restart = async () => {
+    await world!.close();
+    world = await startApi({ dataDir: dir.path });
+    return world;
+  };
+  const debitsOf = async (w: ApiWorld, customerId: string) =>
+    (await allEvents(w.store)).filter((e) => e.type === 'PrepaidDebited' && (e.data as { customerId: string }).customerId === customerId);
 
-    const restarted = await startApp({ dataDir: dir.path });
-    try {
-      const cookie = await login(restarted.app, 'ada');
-      const retry = await createUser(restarted, cookie, 'key-cut', 'luigi');
-      expect(retry.statusCode).toBe(201);
-      const again = await createUser(restarted, cookie, 'key-cut', 'luigi');
-      expect(again.statusCode).toBe(201);
-      expect(again.headers['idempotent-replayed']).toBe('true');
-      expect(await usersNamed(restarted.store, 'luigi')).toHaveLength(1);
-    } finally {
-      await restarted.close();
-    }
+  async function shopWithCredit() {
+    world = await startApi({ dataDir: dir.path });
+    await addGuideProducts(world);
+    const customerId = await registerPerson(world);
+    await topUp(world, customerId, 5_000);
+    const me = expectStatus(await world.operator.get('/api/auth/me'), 200).json();
+    return { w: world, customerId, operatorId: me.id as string };
+  }
+
+  it('a prepaid order killed after its debit, before it was placed, is placed by the retry, debited once', async () => {
+    const { w, customerId, operatorId } = await shopWithCredit();
+    const body = manualOrder(customerId, { mode: 'prepaid' });
+    const total = expectStatus(await w.operator.post('/api/orders/quote', body), 200).json().totals.total as number;
+    // The first run got as far as the debit of the order its key names.
+    const orderId = derivedId('http-order', operatorId, 'key-cut');
+    const ctx = { actor: { userId: operatorId, role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null, idempotencyKey: 'key-cut' };
+    await run(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total }, state, w.clock.now()), ctx);
+    leaveClaimUnanswered(operatorId, 'key-cut');
+
+    const again = await restart();
+    const retry = expectStatus(await again.operator.post('/api/orders', body, { 'idempotency-key': 'key-cut' }), 201).json();
+    expect(retry).toMatchObject({ id: orderId, order: { status: 'paid' }, prepaidBalanceCents: 5_000 - total });
+    expect(await debitsOf(again, customerId)).toHaveLength(1);
+  });
+
+  it('a retry of an order that was placed answers that order, debited once', async () => {
+    const { w, customerId, operatorId } = await shopWithCredit();
+    const body = manualOrder(customerId, { mode: 'prepaid' });
+    const first = expectStatus(await w.operator.post('/api/orders', body, { 'idempotency-key': 'key-done' }), 201).json();
+    leaveClaimUnanswered(operatorId, 'key-done'); // killed after the append, before the answer was kept
+
+    const again = await restart();
+    const retry = await again.operator.post('/api/orders', body, { 'idempotency-key': 'key-done' });
+    expect(retry.status).toBeLessThan(300);
+    expect(retry.json()).toMatchObject({ id: first.id, order: { status: 'paid' } });
+    expect(await debitsOf(again, customerId)).toHaveLength(1);
   });
 });
-
-/** Usernames → user ids, from the event log of a data directory. */
-async function usersOf(dataDir: string): Promise<Map<string, string>> {
-  const store = createSqliteStore({ file: join(dataDir, 'events.db') });
-  try {
-    const users = new Map<string, string>();
-    for (const e of await allEvents(store)) {
-      if (e.type === 'StaffUserCreated') {
-        const data = e.data as { userId: string; username: string };
-        users.set(data.username, data.userId);
-      }
-    }
-    return users;
-  } finally {
-    await store.close();
-  }
-}

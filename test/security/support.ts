@@ -32,14 +32,9 @@ export interface TestApp {
 }
 
 export async function startApp(
-  options: {
-    security?: Partial<SecuritySettings>;
-    logger?: FastifyServerOptions['logger'];
-    /** Start on this data directory (a restart), which close() then leaves in place. */
-    dataDir?: string;
-  } = {},
+  options: { security?: Partial<SecuritySettings>; logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<TestApp> {
-  const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : tempDir('bo-security-');
+  const dir = tempDir('bo-security-');
   const store = createSqliteStore({ file: join(dir.path, 'events.db') });
   const clock = new TestClock();
   const app = await buildApp({

@@ -76,7 +76,6 @@ export const app = {
     email_not_given_up: 'The e-mail is not one that failed',
     rf_reference_unavailable: 'No RF reference available: try again',
     idempotency_key_in_flight: 'The same request is still running: wait for its answer',
-    idempotency_key_done_before_restart: 'The request was carried out, but the server stopped before answering: refresh to see its result',
     idempotency_key_reused: 'Request already sent with other data: try again',
     unauthenticated: 'Sign in to continue',
   },

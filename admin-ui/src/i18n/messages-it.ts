@@ -76,7 +76,6 @@ export const app = {
     email_not_given_up: "L'e-mail non è tra quelle non recapitate",
     rf_reference_unavailable: 'Nessun codice RF disponibile: riprova',
     idempotency_key_in_flight: 'La stessa richiesta è ancora in corso: attendi la risposta',
-    idempotency_key_done_before_restart: 'La richiesta era stata eseguita, ma il server si è fermato prima di rispondere: aggiorna la pagina per vederne il risultato',
     idempotency_key_reused: 'Richiesta già inviata con altri dati: riprova',
     unauthenticated: 'Accedi per continuare',
   },

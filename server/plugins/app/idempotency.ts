@@ -4,17 +4,18 @@
 // arrives while the first is still running is told so, instead of running twice.
 //
 // A key is claimed before its command runs and answered after, in another file than the event log,
-// so a process that stops in between leaves the claim without an answer. At the next start such a
-// claim is settled from the log: the claim notes where the log ended when it was taken, and the
-// events appended after it carry the key in their metadata. If the command took effect, a retry is
-// told so (409) instead of doing it twice; if it did not, the claim is dropped and a retry runs it.
-// This assumes one server per data directory, as the read models' lease already requires.
+// so a process that stops in between leaves a claim without an answer. Such claims are released at
+// the next start, and a retry with the key runs the command again. That is safe because commands
+// are idempotent under their key: what they create takes an id derived from it (an order, a
+// payment, a top-up, a refund), so a second run finds the first one's work and finishes it (a
+// prepaid order debited but not yet placed is placed, without a second debit) or answers it, and a
+// creation by a natural key (a username, a serial) is refused as a duplicate. This assumes one
+// server per data directory, as the read models' lease already requires.
 import Database from 'better-sqlite3';
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventStore } from '../../../events/port';
 import { IDEMPOTENCY_KEY } from '../../security/commandContext';
 import { HttpError } from './access';
 
@@ -22,8 +23,6 @@ const KEEP_MS = 24 * 60 * 60_000;
 /** Answers older than a day are deleted at most this often, not on every request. */
 const PURGE_EVERY_MS = 60_000;
 const IN_FLIGHT = 0;
-/** The command took effect, but the process stopped before its answer was kept. */
-const DONE_BEFORE_RESTART = -1;
 
 interface StoredAnswer {
   request_hash: string;
@@ -36,40 +35,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { userId: string; key: string } | null;
   }
-}
-
-interface InterruptedClaim {
-  user_id: string;
-  key: string;
-  after_position: number | null;
-}
-
-/**
- * Settles the claims a stopped process left without an answer: those whose key is on an event the
- * same user appended after the claim are marked done; the others are dropped.
- */
-async function settleInterruptedClaims(db: Database.Database, store: EventStore): Promise<void> {
-  const claims = db
-    .prepare<[number], InterruptedClaim>('SELECT user_id, key, after_position FROM idempotent_answers WHERE status = ?')
-    .all(IN_FLIGHT);
-  if (claims.length === 0) return;
-  const waiting = new Map(claims.map((c) => [`${c.user_id}\n${c.key}`, c]));
-  const done = new Set<InterruptedClaim>();
-  const after = Math.min(...claims.map((c) => c.after_position ?? 0));
-  for await (const event of store.readAll({ after })) {
-    const { idempotencyKey, actor } = event.metadata as { idempotencyKey?: unknown; actor?: { userId?: unknown } };
-    if (typeof idempotencyKey !== 'string' || typeof actor?.userId !== 'string') continue;
-    const claim = waiting.get(`${actor.userId}\n${idempotencyKey}`);
-    if (claim && event.position > (claim.after_position ?? 0)) done.add(claim);
-  }
-  const markDone = db.prepare('UPDATE idempotent_answers SET status = ? WHERE user_id = ? AND key = ? AND status = ?');
-  const drop = db.prepare('DELETE FROM idempotent_answers WHERE user_id = ? AND key = ? AND status = ?');
-  db.transaction(() => {
-    for (const claim of claims) {
-      if (done.has(claim)) markDone.run(DONE_BEFORE_RESTART, claim.user_id, claim.key, IN_FLIGHT);
-      else drop.run(claim.user_id, claim.key, IN_FLIGHT);
-    }
-  })();
 }
 
 export default fp<{ dataDir?: string | undefined }>(
@@ -86,15 +51,13 @@ export default fp<{ dataDir?: string | undefined }>(
       user_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
       status INTEGER NOT NULL, content_type TEXT, payload TEXT, created INTEGER NOT NULL,
       PRIMARY KEY (user_id, key))`);
-    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(idempotent_answers)').all();
-    // Where the log ended when the key was claimed (a column added after the first release).
-    if (!columns.some((c) => c.name === 'after_position')) db.exec('ALTER TABLE idempotent_answers ADD COLUMN after_position INTEGER');
     db.exec('CREATE INDEX IF NOT EXISTS idempotent_answers_by_created ON idempotent_answers (created)');
-    await settleInterruptedClaims(db, app.eventStore);
+    // Claims a stopped process left without an answer: a retry runs the command again.
+    db.prepare('DELETE FROM idempotent_answers WHERE status = ?').run(IN_FLIGHT);
     const stmt = {
       claim: db.prepare(
-        `INSERT INTO idempotent_answers (user_id, key, request_hash, status, created, after_position)
-         VALUES (?, ?, ?, ${IN_FLIGHT}, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO idempotent_answers (user_id, key, request_hash, status, created)
+         VALUES (?, ?, ?, ${IN_FLIGHT}, ?) ON CONFLICT DO NOTHING`,
       ),
       find: db.prepare<[string, string], StoredAnswer>(
         'SELECT request_hash, status, content_type, payload FROM idempotent_answers WHERE user_id = ? AND key = ?',
@@ -120,8 +83,7 @@ export default fp<{ dataDir?: string | undefined }>(
         stmt.purge.run(now - KEEP_MS);
         lastPurge = now;
       }
-      const head = await app.eventStore.headPosition();
-      if (stmt.claim.run(userId, key, hash, now, head).changes === 1) {
+      if (stmt.claim.run(userId, key, hash, now).changes === 1) {
         request.idempotency = { userId, key };
         return;
       }
@@ -131,13 +93,6 @@ export default fp<{ dataDir?: string | undefined }>(
       }
       if (previous.status === IN_FLIGHT) {
         throw new HttpError(409, 'idempotency_key_in_flight', 'the same request is still being processed; wait for its answer');
-      }
-      if (previous.status === DONE_BEFORE_RESTART) {
-        throw new HttpError(
-          409,
-          'idempotency_key_done_before_restart',
-          'Idempotency-Key: this request was carried out, but the server stopped before answering it; its result is in the back office',
-        );
       }
       reply.header('idempotent-replayed', 'true');
       if (previous.content_type) reply.header('content-type', previous.content_type);
@@ -157,5 +112,5 @@ export default fp<{ dataDir?: string | undefined }>(
       return payload;
     });
   },
-  { name: 'idempotency', dependencies: ['access', 'event-store'] },
+  { name: 'idempotency', dependencies: ['access'] },
 );
