@@ -1,7 +1,8 @@
 // The console's pure helpers (no browser needed; kept beside the browser tests, which own the
 // console's tests): euros typed the Italian way to exact cents, Rome days to API instants, and the
-// list filters as the API takes them.
+// list filters as the API takes them, and when a command's next send must reuse its Idempotency-Key.
 import { describe, expect, it } from 'vitest';
+import { outcomeUnknown } from '../../admin-ui/src/components/useCommand';
 import { apiFilter } from '../../admin-ui/src/dataProvider';
 import { addDays, formatDay, monthStart, romeDay, romeDayEnd, romeDayStart, romeInstant } from '../../admin-ui/src/dates';
 import { centsToInput, parseEuro, toCents } from '../../admin-ui/src/money';
@@ -85,5 +86,18 @@ describe('apiFilter', () => {
     });
     expect(apiFilter('payments', { receivedOn_gte: '2026-07-01' })).toEqual({ receivedOn_gte: '2026-07-01' });
     expect(apiFilter('audit-events', { at_gte: '2026-01-10T10:00:00Z' })).toEqual({ at_gte: '2026-01-10T10:00:00Z' });
+  });
+});
+
+describe('sending a command again', () => {
+  it('reuses the key while the first send may still take effect, and takes a new one after a refusal', () => {
+    expect(outcomeUnknown({ status: undefined, code: undefined })).toBe(true); // no answer: the network
+    expect(outcomeUnknown({ status: 503, code: 'unavailable' })).toBe(true);
+    // A double send whose first is still running: a new key now could place the order twice.
+    expect(outcomeUnknown({ status: 409, code: 'idempotency_key_in_flight' })).toBe(true);
+    expect(outcomeUnknown({ status: 422, code: 'insufficient_balance' })).toBe(false);
+    expect(outcomeUnknown({ status: 409, code: 'order_paid' })).toBe(false);
+    expect(outcomeUnknown({ status: 422, code: 'idempotency_key_reused' })).toBe(false);
+    expect(outcomeUnknown({ status: 400, code: 'invalid_input' })).toBe(false);
   });
 });

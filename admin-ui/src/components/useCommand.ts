@@ -1,6 +1,7 @@
 // Sending a domain command from a screen: `POST /api/<path>` through dataProvider.command, with
-//  - one Idempotency-Key per submission: kept while the answer is unknown (a network failure, a 5xx)
-//    so that sending again cannot do the thing twice, and dropped once the server has answered;
+//  - one Idempotency-Key per submission: kept while the answer is unknown (a network failure, a 5xx,
+//    or the server saying the first send is still running) so that sending again cannot do the
+//    thing twice, and dropped once the server has answered;
 //  - no second send while one is in flight (a double click does nothing twice);
 //  - the server's refusal as a readable notification (`app.errors.<code>` when we have words for
 //    it, else the server's message), and its field errors handed back for the form's fields;
@@ -28,6 +29,14 @@ export function failureOf(error: unknown, translate: TranslateFunction): Command
   if (e?.status === 403 && !code) message = translate('app.errors.forbidden');
   const errors = body?.errors && typeof body.errors === 'object' && Object.keys(body.errors).length > 0 ? body.errors : undefined;
   return { status: e?.status, message, code, errors };
+}
+
+/**
+ * Whether what was sent may still take effect, so that sending again must reuse its key: no answer
+ * (network), a failure of the server's (5xx), or the first send with this key still running.
+ */
+export function outcomeUnknown(failure: Pick<CommandFailure, 'status' | 'code'>): boolean {
+  return failure.status === undefined || failure.status >= 500 || failure.code === 'idempotency_key_in_flight';
 }
 
 export interface RunOptions<T> {
@@ -67,7 +76,7 @@ export function useCommand() {
       } catch (error) {
         const failure = failureOf(error, translate);
         // The server answered (a refusal): the next submission is a new request with a new key.
-        if (failure.status !== undefined && failure.status < 500) pendingKey.current = null;
+        if (!outcomeUnknown(failure)) pendingKey.current = null;
         if (!options.quiet) notify(failure.message, { type: 'error' });
         return { ok: false, failure };
       } finally {
