@@ -9,16 +9,17 @@
 // CHECKPOINT_INTERVAL_MS, which waits for no reader and no writer. The writer's auto-checkpoint
 // stays, at WRITER_AUTOCHECKPOINT_PAGES, as the fallback should this thread fall behind.
 //
-// Why every 10 ms: each time a checkpoint has copied the whole log, the writer's next commit starts
+// Why every 25 ms: each time a checkpoint has copied the whole log, the writer's next commit starts
 // the log over and fsyncs its header, and that fsync waits behind the checkpoints' own; the less
-// each checkpoint copies, the shorter the wait. In the orders benchmark (16,000 orders, alternating
-// runs on a quiet machine), the p99 was 27-30 ms at 10 ms, 33-37 ms at 20 ms, 37 ms at 50 ms and
-// 43 ms at 100 ms, for about 4% fewer orders per second and a p50 of 16 ms instead of 13-14. A
-// checkpoint with nothing to copy costs 3.5 µs.
+// each checkpoint copies, the shorter the wait. In the orders benchmark on a quiet machine (16,000
+// orders, alternating runs) the p99 was 27-30 ms at 10 ms, 33-37 ms at 20-25 ms and 43 ms at 100 ms,
+// for about 4% fewer orders per second than at 100 ms. With one core kept busy by another process,
+// though, 10 ms cost the most CPU per order (a page written often is copied often) and no longer
+// gave a better p99, so the interval is 25 ms. A checkpoint with nothing to copy costs 3.5 µs.
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 
-export const CHECKPOINT_INTERVAL_MS = 10;
+export const CHECKPOINT_INTERVAL_MS = 25;
 /** The writers' own auto-checkpoint, only reached if the checkpointer falls behind (about 40 MB of log). */
 export const WRITER_AUTOCHECKPOINT_PAGES = 10_000;
 
