@@ -10,27 +10,10 @@ import { Alert, Box, Card, CardActionArea, CardContent, Grid, Typography } from 
 import { useEffect, useMemo, useState } from 'react';
 import { LinkBase, Title, useDataProvider, useGetIdentity, useLocaleState, usePermissions, useTranslate } from 'react-admin';
 import { BarChart } from './components/BarChart';
+import type { CountAndCents, DashboardFigures } from '../../server/read/dashboard';
 import type { BackOfficeDataProvider } from './dataProvider';
 import { formatEuro } from './format';
 import { READ_ALL, type Role } from './roles';
-
-interface CountAndCents {
-  count: number;
-  cents: number;
-}
-
-/** What GET /api/dashboard answers (server/read/dashboard.ts). */
-interface DashboardFigures {
-  today: string;
-  monthStart: string;
-  unpaidOrders: CountAndCents;
-  paidToday: CountAndCents;
-  paidThisMonth: CountAndCents;
-  devicesExpiring: number;
-  unmatchedPayments: CountAndCents;
-  failedEmails: number;
-  revenueByMonth: Array<{ month: string; invoicedCents: number; creditedCents: number; netCents: number }>;
-}
 
 type Load<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'done'; value: T };
 
