@@ -3,12 +3,10 @@
 // months are Rome's: "today" at 00:30 in Rome is today there, though still yesterday in UTC.
 import type Database from 'better-sqlite3';
 import { addDays, monthStart, romeDayOf, romeDayStart } from '../domain/values/romeCalendar';
+import { expiringDevicesWhere } from './resources';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Devices count as expiring when a certificate expires within this many days... */
+/** Devices count as expiring when a certificate still renewable expires within this many days. */
 export const EXPIRING_WITHIN_DAYS = 30;
-/** ...or expired at most this long ago: a certificate can be renewed up to 24 hours after it expires. */
-const RENEWAL_GRACE_MS = DAY_MS;
 /** Months in the revenue chart, the current one included. */
 export const REVENUE_MONTHS = 12;
 
@@ -51,18 +49,16 @@ export function dashboardFigures(db: Database.Database, now: Date): DashboardFig
   const first = monthStart(today, 1 - REVENUE_MONTHS);
   const byMonth = new Map<string, { invoicedCents: number; creditedCents: number }>();
   for (let i = 0; i < REVENUE_MONTHS; i++) byMonth.set(monthStart(first, i).slice(0, 7), { invoicedCents: 0, creditedCents: 0 });
-  const monthly = (view: string) =>
-    db
+  for (const [view, field] of [['invoices', 'invoicedCents'], ['credit_notes', 'creditedCents']] as const) {
+    const monthly = db
       .prepare(`SELECT substr(issued_on, 1, 7) AS month, sum(total_cents) AS cents FROM ${view} WHERE issued_on >= ? GROUP BY 1`)
       .all(first) as Array<{ month: string; cents: number }>;
-  for (const { month: m, cents } of monthly('invoices')) {
-    const entry = byMonth.get(m);
-    if (entry) entry.invoicedCents = cents;
+    for (const { month: m, cents } of monthly) {
+      const entry = byMonth.get(m);
+      if (entry) entry[field] = cents;
+    }
   }
-  for (const { month: m, cents } of monthly('credit_notes')) {
-    const entry = byMonth.get(m);
-    if (entry) entry.creditedCents = cents;
-  }
+  const expiring = expiringDevicesWhere(EXPIRING_WITHIN_DAYS, now.toISOString());
 
   return {
     today,
@@ -72,11 +68,7 @@ export function dashboardFigures(db: Database.Database, now: Date): DashboardFig
     ),
     paidToday: paidBetween(romeDayStart(today)),
     paidThisMonth: paidBetween(romeDayStart(month)),
-    devicesExpiring: count(
-      'SELECT count(*) FROM devices WHERE expires_at >= ? AND expires_at <= ?',
-      new Date(now.getTime() - RENEWAL_GRACE_MS).toISOString(),
-      new Date(now.getTime() + EXPIRING_WITHIN_DAYS * DAY_MS).toISOString(),
-    ),
+    devicesExpiring: count(`SELECT count(*) FROM devices WHERE ${expiring.sql}`, ...expiring.params),
     unmatchedPayments: countAndCents(
       "SELECT count(*) AS count, sum(amount_cents) AS cents FROM payments WHERE state = 'unmatched'",
     ),

@@ -56,15 +56,16 @@ const wholeNumber = (min: number, max: number) => (value: unknown) => {
 };
 const booleanValue = (value: unknown) => (typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined);
 
+/** Devices still renewable (not past the 24-hour grace) that expire within `days` from `now` (ISO). */
+export function expiringDevicesWhere(days: number, now: string): { sql: string; params: string[] } {
+  return { sql: 'expires_at >= ? AND expires_at <= ?', params: [isoMinus(now, RENEWAL_GRACE_MS), isoPlus(now, days * DAY_MS)] };
+}
+
 const deviceFilters: Record<string, CustomFilter> = {
-  /** Still renewable (not past the 24-hour grace) and expiring within n days from now. */
   expiringWithinDays: {
     rule: 'a whole number of days from 0 to 3650',
     parse: wholeNumber(0, 3650),
-    where: (days: number, ctx) => ({
-      sql: 'expires_at >= ? AND expires_at <= ?',
-      params: [isoMinus(ctx.now, RENEWAL_GRACE_MS), isoPlus(ctx.now, days * DAY_MS)],
-    }),
+    where: (days: number, ctx) => expiringDevicesWhere(days, ctx.now),
   },
   /** More than 24 hours past the earliest expiry: only a replacement card helps. */
   pastDeadline: {

@@ -1,7 +1,7 @@
 // GET /api/dashboard: the figures of the console's home page (server/read/dashboard.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dashboardFigures } from '../read/dashboard';
+import { dashboardFigures, EXPIRING_WITHIN_DAYS, REVENUE_MONTHS } from '../read/dashboard';
 
 const countAndCents = z.object({ count: z.number().int().nonnegative(), cents: z.number().int() });
 
@@ -11,12 +11,12 @@ const dashboardSchema = z.object({
   unpaidOrders: countAndCents.describe('orders awaiting payment, and the amount they still owe'),
   paidToday: countAndCents.describe('orders paid today (Rome day), and their totals'),
   paidThisMonth: countAndCents.describe('orders paid since the first of the month (Rome days), and their totals'),
-  devicesExpiring: z.number().int().nonnegative().describe('devices with a certificate expiring within 30 days, still renewable'),
+  devicesExpiring: z.number().int().nonnegative().describe(`devices with a certificate expiring within ${EXPIRING_WITHIN_DAYS} days, still renewable`),
   unmatchedPayments: countAndCents.describe('payments no order was found for, and their amount'),
   failedEmails: z.number().int().nonnegative().describe('coupon e-mails given up after their retries'),
   revenueByMonth: z
     .array(z.object({ month: z.string(), invoicedCents: z.number().int(), creditedCents: z.number().int(), netCents: z.number().int() }))
-    .describe('the last 12 months, oldest first: invoices, credit notes and the difference, by issue day'),
+    .describe(`the last ${REVENUE_MONTHS} months, oldest first: invoices, credit notes and the difference, by issue day`),
 });
 
 const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -1,6 +1,7 @@
 // Times as seen in Rome: stored times are UTC, while screens and paper show Rome's calendar and
 // clock (a Rome day starts at 23:00 or 22:00 UTC of the day before). One place for the time zone
-// arithmetic of the server: invoice days, figures "of today", dates on documents.
+// arithmetic: the server's invoice days, figures "of today" and dates on documents, and the
+// console's days (admin-ui/src/dates.ts builds on this module).
 const ROME = 'Europe/Rome';
 
 const wallClock = new Intl.DateTimeFormat('en-GB', {
@@ -37,30 +38,43 @@ function offsetAt(ms: number): number {
 
 export const pad2 = (n: number) => String(n).padStart(2, '0');
 
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dayParts(day: string): [number, number, number] {
+  const m = DAY.exec(day);
+  if (!m) throw new RangeError(`not a day: ${day}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
 /** The Rome calendar day of an instant, `YYYY-MM-DD`. */
 export function romeDayOf(at: Date | string | number): string {
   const w = romeWallClock(at);
   return `${w.year}-${pad2(w.month)}-${pad2(w.day)}`;
 }
 
-/** The instant (ISO-8601 UTC) when `day` (`YYYY-MM-DD`) begins in Rome. */
-export function romeDayStart(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const midnightUtc = Date.UTC(y, m - 1, d);
-  // Rome changes its clocks at 02:00 or 03:00, never at midnight: the offset an hour or two
-  // before the UTC midnight is the one in force at the Rome midnight.
-  const guess = midnightUtc - offsetAt(midnightUtc);
-  return new Date(midnightUtc - offsetAt(guess)).toISOString();
+/** The instant (ISO-8601 UTC) when the wall clock in Rome reads `day` (`YYYY-MM-DD`) at `time` (HH:mm). */
+export function romeInstant(day: string, time = '00:00'): string {
+  const t = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!DAY.test(day) || !t) throw new RangeError(`not a day and time: ${day} ${time}`);
+  const [y, m, d] = dayParts(day);
+  const asIfUtc = Date.UTC(y, m - 1, d, Number(t[1]), Number(t[2]));
+  // The offset at the first guess is right unless a clock change falls in between; a second look
+  // settles it.
+  const guess = asIfUtc - offsetAt(asIfUtc);
+  return new Date(asIfUtc - offsetAt(guess)).toISOString();
 }
 
-/** The day `days` after `day` (negative: before). */
+/** The instant (ISO-8601 UTC) when `day` (`YYYY-MM-DD`) begins in Rome. */
+export const romeDayStart = (day: string): string => romeInstant(day);
+
+/** The day `days` after `day` (negative: before); calendar arithmetic, no time zone involved. */
 export function addDays(day: string, days: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = dayParts(day);
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** The first day of the month `months` after the month of `day` (negative: before). */
+/** The first day of the month `months` after the month of `day`: `monthStart('2026-05-17', -1)` = `2026-04-01`. */
 export function monthStart(day: string, months = 0): string {
-  const [y, m] = day.split('-').map(Number) as [number, number];
+  const [y, m] = dayParts(day);
   return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 10);
 }
