@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { startDemo } from './demo';
 import { loggerOptions } from './logger';
 import { enabledAdminExists, ensureFirstAdmin } from './security/bootstrap';
+import { sessionCookieName } from './security/settings';
 
 async function main() {
   let config;
@@ -26,6 +27,7 @@ async function main() {
     security: {
       corsOrigins: config.corsOrigins,
       cookieSecure: config.cookieSecure,
+      cookieName: sessionCookieName(config.cookieSecure),
       sessionIdleMs: config.sessionIdleMs,
       sessionMaxMs: config.sessionMaxMs,
       loginLockAfter: config.loginLockAfter,

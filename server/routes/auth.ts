@@ -3,7 +3,7 @@
 // these with `credentials: 'include'`:
 //   login → POST /api/auth/login, checkAuth/getIdentity/getPermissions → GET /api/auth/me,
 //   logout → POST /api/auth/logout, checkError → 401 means "log in again", 403 means "not allowed".
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { refuse } from '../domain/errors';
@@ -11,7 +11,9 @@ import { changePassword, usernameKey } from '../domain/staff/decider';
 import { HttpError } from '../plugins/app/access';
 import { commandContext } from '../security/commandContext';
 import { dummyHash, hashPassword, verifyPassword } from '../security/password';
-import { checkNewPassword, findStaffUserByUsername, loadStaffUser, runStaffCommand, toRecord } from '../staff/accounts';
+import type { LoginAttempt } from '../plugins/app/sessions';
+import { checkNewPassword, findStaffUserByUsername, loadStaffUser, runStaffCommand, toRecord, type ExistingStaffUser } from '../staff/accounts';
+import { enabledAdminIdsNow } from '../staff/admins';
 import { staffCommandResponse, staffIdentity } from './staff';
 
 const loginBody = z
@@ -34,18 +36,25 @@ const noInput = z.object({}).strict().nullish();
 const auth: FastifyPluginAsyncZod = async (app) => {
   const settings = app.security;
 
+  // Clearing must repeat the attributes it was set with: browsers may refuse to overwrite a
+  // Secure or __Host- cookie from a header without them, and the cleared one must not travel in clear.
+  const cookieAttributes = { path: '/', httpOnly: true, sameSite: 'strict', secure: settings.cookieSecure } as const;
   const setSessionCookie = (reply: FastifyReply, token: string) =>
-    reply.setCookie(settings.cookieName, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: settings.cookieSecure,
-      maxAge: Math.floor(settings.sessionMaxMs / 1000),
-    });
+    reply.setCookie(settings.cookieName, token, { ...cookieAttributes, maxAge: Math.floor(settings.sessionMaxMs / 1000) });
 
-  /** Refuses while the username is throttled or locked after failed logins. */
-  const checkGate = (reply: FastifyReply, key: string) => {
-    const gate = app.sessions.loginGate(key, settings.now());
+  /** The attempt as the login throttle counts it: this username from this client address. */
+  const attemptOf = (request: FastifyRequest, username: string, user: ExistingStaffUser | null): LoginAttempt => {
+    const lastAdmin =
+      user !== null &&
+      !user.disabled &&
+      user.roles.includes('admin') &&
+      enabledAdminIdsNow(app).filter((id) => id !== user.userId).length === 0;
+    return { usernameKey: usernameKey(username), source: request.ip, neverLock: lastAdmin };
+  };
+
+  /** Refuses while the username is throttled or locked (from this address) after failed logins. */
+  const checkGate = (reply: FastifyReply, attempt: LoginAttempt) => {
+    const gate = app.sessions.loginGate(attempt, settings.now());
     if (gate.open) return;
     const seconds = Math.max(1, Math.ceil(gate.retryAfterMs / 1000));
     reply.header('retry-after', String(seconds));
@@ -53,7 +62,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
       429,
       gate.code,
       gate.code === 'account_locked'
-        ? `too many failed logins: this account is locked; try again in ${Math.ceil(seconds / 60)} minutes or ask an admin`
+        ? `too many failed logins from this address: this account is locked here; try again in ${Math.ceil(seconds / 60)} minutes or ask an admin`
         : `too many failed logins; wait ${seconds} seconds before trying again`,
     );
   };
@@ -71,18 +80,22 @@ const auth: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const key = usernameKey(username);
-      checkGate(reply, key);
       const user = await findStaffUserByUsername(app.eventStore, username);
+      const attempt = attemptOf(request, username, user);
+      checkGate(reply, attempt);
       const ok = await verifyPassword(password, user ? user.passwordHash : await dummyHash(settings.passwordHashLogN));
-      if (!user || !ok) {
-        const { locked } = app.sessions.loginFailed(key, settings.now());
+      // A disabled account answers exactly as a wrong password does, after the same work: telling
+      // it apart would confirm to a guesser that the password they tried is right.
+      if (!user || !ok || user.disabled) {
+        const { locked } = app.sessions.loginFailed(attempt, settings.now());
         // An unknown "username" may be a password typed in the wrong field: not logged.
-        request.log.info(user ? { userId: user.userId, username: user.username, locked } : { username: '(unknown)', locked }, 'login failed');
+        request.log.info(
+          user ? { userId: user.userId, username: user.username, locked, disabled: user.disabled } : { username: '(unknown)', locked },
+          'login failed',
+        );
         throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
       }
-      if (user.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled; ask an admin');
-      app.sessions.clearLoginFailures(key);
+      app.sessions.clearLoginFailures(attempt);
       setSessionCookie(reply, app.sessions.create(user.userId, user.passwordVersion, settings.now()));
       request.log.info({ userId: user.userId }, 'logged in');
       return { id: user.userId, username: user.username, displayName: user.displayName, roles: user.roles };
@@ -97,7 +110,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       app.sessions.remove(request.staff!.sessionToken);
-      reply.clearCookie(settings.cookieName, { path: '/' });
+      reply.clearCookie(settings.cookieName, cookieAttributes);
       return reply.status(204).send();
     },
   );
@@ -128,12 +141,12 @@ const auth: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const staff = request.staff!;
       const { currentPassword, newPassword } = request.body;
-      const key = usernameKey(staff.username);
-      checkGate(reply, key);
       const user = await loadStaffUser(app.eventStore, staff.userId);
       if (!user.exists) throw new HttpError(401, 'unauthenticated', 'log in first');
+      const attempt = attemptOf(request, staff.username, user);
+      checkGate(reply, attempt);
       if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-        app.sessions.loginFailed(key, settings.now());
+        app.sessions.loginFailed(attempt, settings.now());
         throw refuse('wrong_password', 'currentPassword: this is not your current password', 'currentPassword');
       }
       checkNewPassword(newPassword, user.username, 'newPassword');

@@ -119,7 +119,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
         context,
       );
       app.sessions.removeAllFor(id);
-      app.sessions.clearLoginFailures(usernameKey(user.username));
+      app.sessions.unlock(usernameKey(user.username));
       return answer(request, outcome);
     },
   );
@@ -154,7 +154,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { id } = request.params;
       const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser(s, { userId: id }), commandContext(request));
-      app.sessions.clearLoginFailures(usernameKey(outcome.user.username));
+      app.sessions.unlock(usernameKey(outcome.user.username));
       return answer(request, outcome);
     },
   );

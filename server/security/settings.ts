@@ -18,14 +18,18 @@ export interface SecuritySettings {
   sessionIdleMs: number;
   /** ...and in any case this long after login. */
   sessionMaxMs: number;
-  /** Failed logins for one username before each further attempt has to wait. */
+  /** Failed logins for one username from one address before each further attempt has to wait. */
   loginSlowdownAfter: number;
   /** The first wait; it doubles with every further failure. */
   loginSlowdownBaseMs: number;
-  /** Failed logins for one username that lock it... */
+  /** Failed logins for one username from one address that lock it, from that address... */
   loginLockAfter: number;
   /** ...for this long. */
   loginLockMs: number;
+  /** Failed logins for one username from all addresses together before every attempt waits. */
+  loginGlobalSlowdownAfter: number;
+  /** The longest wait where a lock is never the answer (across addresses; the last admin). */
+  loginMaxWaitMs: number;
   loginRateLimit: RateLimitSetting;
   couponCheckRateLimit: RateLimitSetting;
   /** Browser origins allowed to call the API from another origin (the console in development). */
@@ -44,6 +48,8 @@ export const defaultSecuritySettings: SecuritySettings = {
   loginSlowdownBaseMs: 1_000,
   loginLockAfter: 10,
   loginLockMs: 15 * 60_000,
+  loginGlobalSlowdownAfter: 100,
+  loginMaxWaitMs: 60_000,
   loginRateLimit: { max: 30, timeWindowMs: 60_000 },
   couponCheckRateLimit: { max: 30, timeWindowMs: 60_000 },
   corsOrigins: [],
@@ -53,3 +59,10 @@ export const defaultSecuritySettings: SecuritySettings = {
 export function securitySettings(overrides: Partial<SecuritySettings> = {}): SecuritySettings {
   return { ...defaultSecuritySettings, ...overrides };
 }
+
+/**
+ * Over HTTPS the `__Host-` prefix makes browsers refuse the cookie unless it is Secure, for the
+ * whole host (Path=/, no Domain) and set by this origin: a sibling subdomain or a plain-HTTP page
+ * cannot plant or shadow a session. Plain HTTP (development) cannot use the prefix.
+ */
+export const sessionCookieName = (secure: boolean) => (secure ? '__Host-bo_session' : 'bo_session');

@@ -58,6 +58,35 @@ describe('login, me, logout', () => {
     expect(bad.json().message).toMatch(/password/);
   });
 
+  it('logout clears the cookie with the attributes it was set with', async () => {
+    await addUser(t.store, 'maria', ['operator']);
+    const out = await post('/api/auth/logout', undefined, await login(t.app, 'maria'));
+    const cleared = String(out.headers['set-cookie']);
+    expect(cleared).toMatch(/^bo_session=;/);
+    for (const attribute of [/HttpOnly/, /SameSite=Strict/, /Path=\//]) expect(cleared).toMatch(attribute);
+  });
+
+  it('with COOKIE_SECURE the cookie is __Host-bo_session, Secure when set and when cleared, and opens the session', async () => {
+    const { sessionCookieName } = await import('../../server/security/settings');
+    const secure = await startApp({ security: { cookieSecure: true, cookieName: sessionCookieName(true) } });
+    try {
+      await addUser(secure.store, 'maria', ['operator']);
+      const inSecure = await secure.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'maria', password: PASSWORD } });
+      const set = String(inSecure.headers['set-cookie']);
+      expect(set).toMatch(/^__Host-bo_session=[A-Za-z0-9_-]{43};/);
+      for (const attribute of [/; Secure/, /HttpOnly/, /SameSite=Strict/, /Path=\//]) expect(set).toMatch(attribute);
+      expect(set).not.toMatch(/Domain=/);
+      const cookie = set.split(';')[0]!;
+      expect((await secure.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(200);
+      const out = await secure.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+      const cleared = String(out.headers['set-cookie']);
+      expect(cleared).toMatch(/^__Host-bo_session=;/);
+      for (const attribute of [/; Secure/, /HttpOnly/, /SameSite=Strict/, /Path=\//]) expect(cleared).toMatch(attribute);
+    } finally {
+      await secure.close();
+    }
+  });
+
   it('refuses anonymous and forged or expired sessions', async () => {
     await addUser(t.store, 'maria', ['operator']);
     expect((await get('/api/auth/me')).statusCode).toBe(401);
@@ -84,7 +113,7 @@ describe('login, me, logout', () => {
 });
 
 describe('failed logins slow down, then lock the account for a while', () => {
-  it('throttles after 3 failures (1 s, 2 s, 4 s ...), locks after 10 for 15 minutes, then lets the right password in', async () => {
+  it('throttles after 3 failures from one address (1 s, 2 s, 4 s ...), locks after 10 for 15 minutes there, then lets the right password in', async () => {
     await addUser(t.store, 'maria', ['operator']);
     for (let i = 0; i < 3; i++) expect((await tryLogin('maria', 'wrong password number')).statusCode).toBe(401);
 
@@ -107,7 +136,7 @@ describe('failed logins slow down, then lock the account for a while', () => {
     // 10 failures: locked for 15 minutes, whatever the password.
     const locked = await tryLogin('maria', PASSWORD);
     expect(locked.statusCode).toBe(429);
-    expect(locked.json()).toMatchObject({ code: 'account_locked', message: expect.stringMatching(/locked; try again in 15 minutes/) });
+    expect(locked.json()).toMatchObject({ code: 'account_locked', message: expect.stringMatching(/locked here; try again in 15 minutes/) });
     t.clock.advance(14 * 60_000);
     expect((await tryLogin('maria', PASSWORD)).json().code).toBe('account_locked');
     t.clock.advance(60_000);
@@ -200,11 +229,15 @@ describe('disabled users', () => {
     expect((await get('/api/auth/me', session)).statusCode).toBe(401);
     expect(t.app.sessions.countFor(id)).toBe(0);
 
+    // The right password and a wrong one get the same answer: no telling a guesser they found it.
     const refused = await tryLogin('maria', PASSWORD);
-    expect(refused.statusCode).toBe(403);
-    expect(refused.json()).toMatchObject({ code: 'account_disabled' });
-    // A wrong password still gets the generic answer: being disabled is told only to who knows the password.
-    expect((await tryLogin('maria', 'wrong password here')).json().code).toBe('invalid_credentials');
+    const wrong = await tryLogin('maria', 'wrong password here');
+    expect(refused.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(401);
+    expect(refused.body).toBe(wrong.body);
+    expect(refused.json()).toMatchObject({ code: 'invalid_credentials', message: 'wrong username or password' });
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    t.clock.advance(60_000);
 
     expect((await post(`/api/staff-users/${id}/enable`, {}, admin)).json()).toMatchObject({ disabled: false });
     expect((await tryLogin('maria', PASSWORD)).statusCode).toBe(200);

@@ -31,10 +31,26 @@ interface SessionRow {
   last_seen: number;
 }
 
-interface FailureRow {
+interface SourceFailureRow {
   failures: number;
   last_failure: number;
   locked_until: number | null;
+}
+
+interface UserFailureRow {
+  failures: number;
+  last_failure: number;
+}
+
+/** Who tries: the username (lower-cased) and the client address the attempt came from. */
+export interface LoginAttempt {
+  usernameKey: string;
+  source: string;
+  /**
+   * The username is the last enabled admin: it is slowed down but never locked, since a lock,
+   * which anyone can provoke, would leave nobody able to manage the staff accounts.
+   */
+  neverLock?: boolean;
 }
 
 const FORGET_FAILURES_MS = 24 * 60 * 60_000;
@@ -53,16 +69,28 @@ function prepare(db: Database.Database) {
     removeUserExcept: db.prepare('DELETE FROM auth_sessions WHERE user_id = ? AND token_hash <> ?'),
     countUser: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM auth_sessions WHERE user_id = ?'),
     purge: db.prepare('DELETE FROM auth_sessions WHERE last_seen < ? OR created < ?'),
-    failure: db.prepare<[string], FailureRow>('SELECT * FROM auth_login_failures WHERE username_key = ?'),
-    putFailure: db.prepare(
-      `INSERT INTO auth_login_failures (username_key, failures, last_failure, locked_until) VALUES (?, ?, ?, ?)
-       ON CONFLICT (username_key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure,
+    sourceFailure: db.prepare<[string, string], SourceFailureRow>(
+      'SELECT failures, last_failure, locked_until FROM auth_login_failures_by_source WHERE username_key = ? AND source = ?',
+    ),
+    putSourceFailure: db.prepare(
+      `INSERT INTO auth_login_failures_by_source (username_key, source, failures, last_failure, locked_until) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (username_key, source) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure,
          locked_until = excluded.locked_until`,
     ),
-    clearFailures: db.prepare('DELETE FROM auth_login_failures WHERE username_key = ?'),
-    purgeFailures: db.prepare(
-      'DELETE FROM auth_login_failures WHERE last_failure < ? AND (locked_until IS NULL OR locked_until < ?)',
+    clearSourceFailures: db.prepare('DELETE FROM auth_login_failures_by_source WHERE username_key = ? AND source = ?'),
+    userFailure: db.prepare<[string], UserFailureRow>(
+      'SELECT failures, last_failure FROM auth_login_failures_by_user WHERE username_key = ?',
     ),
+    putUserFailure: db.prepare(
+      `INSERT INTO auth_login_failures_by_user (username_key, failures, last_failure) VALUES (?, ?, ?)
+       ON CONFLICT (username_key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure`,
+    ),
+    clearAllSourceFailures: db.prepare('DELETE FROM auth_login_failures_by_source WHERE username_key = ?'),
+    clearUserFailures: db.prepare('DELETE FROM auth_login_failures_by_user WHERE username_key = ?'),
+    purgeSourceFailures: db.prepare(
+      'DELETE FROM auth_login_failures_by_source WHERE last_failure < ? AND (locked_until IS NULL OR locked_until < ?)',
+    ),
+    purgeUserFailures: db.prepare('DELETE FROM auth_login_failures_by_user WHERE last_failure < ?'),
   };
 }
 
@@ -86,11 +114,20 @@ export class SessionStore {
         last_seen        INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS auth_sessions_user ON auth_sessions (user_id);
-      CREATE TABLE IF NOT EXISTS auth_login_failures (
-        username_key TEXT PRIMARY KEY,
+      -- Counted per username alone, one address could lock anyone out (issue #14); superseded.
+      DROP TABLE IF EXISTS auth_login_failures;
+      CREATE TABLE IF NOT EXISTS auth_login_failures_by_source (
+        username_key TEXT NOT NULL,
+        source       TEXT NOT NULL,
         failures     INTEGER NOT NULL,
         last_failure INTEGER NOT NULL,
-        locked_until INTEGER
+        locked_until INTEGER,
+        PRIMARY KEY (username_key, source)
+      );
+      CREATE TABLE IF NOT EXISTS auth_login_failures_by_user (
+        username_key TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        last_failure INTEGER NOT NULL
       );
     `);
     this.stmt = prepare(this.db);
@@ -136,42 +173,73 @@ export class SessionStore {
   }
 
   /**
-   * May a login for this username be tried now? After `loginSlowdownAfter` failures each attempt
-   * waits `loginSlowdownBaseMs`, doubling per failure; after `loginLockAfter` failures the username
-   * is locked for `loginLockMs`. Counted per username (known or not), so guessing a name tells
-   * nothing, and per client address the route's rate limit adds its own bound.
+   * May this login be tried now? Failures are counted per (username, client address): after
+   * `loginSlowdownAfter` of them each attempt from that address waits `loginSlowdownBaseMs`,
+   * doubling per failure, and after `loginLockAfter` the username is locked for `loginLockMs` from
+   * that address only, so one address cannot lock anybody out for everyone else. Across all
+   * addresses a username may fail `loginGlobalSlowdownAfter` times (a guess spread over many
+   * addresses) before every attempt on it waits too; that wait, like the last admin's, is capped at
+   * `loginMaxWaitMs` and never becomes a lock. Unknown usernames are counted the same way, so
+   * guessing a name tells nothing.
    */
-  loginGate(usernameKey: string, now: Date): LoginGate {
-    const row = this.stmt.failure.get(usernameKey);
-    if (!row) return { open: true };
+  loginGate(attempt: LoginAttempt, now: Date): LoginGate {
     const t = now.getTime();
-    if (row.locked_until !== null) {
-      if (t < row.locked_until) return { open: false, code: 'account_locked', retryAfterMs: row.locked_until - t };
-      this.stmt.clearFailures.run(usernameKey);
-      return { open: true };
-    }
     const s = this.settings;
-    if (row.failures >= s.loginSlowdownAfter) {
-      const wait = s.loginSlowdownBaseMs * 2 ** (row.failures - s.loginSlowdownAfter);
-      if (t < row.last_failure + wait) return { open: false, code: 'login_throttled', retryAfterMs: row.last_failure + wait - t };
+    let retryAt = 0;
+    const row = this.stmt.sourceFailure.get(attempt.usernameKey, attempt.source);
+    if (row) {
+      if (row.locked_until !== null) {
+        if (t < row.locked_until && !attempt.neverLock) {
+          return { open: false, code: 'account_locked', retryAfterMs: row.locked_until - t };
+        }
+        if (t >= row.locked_until) this.stmt.clearSourceFailures.run(attempt.usernameKey, attempt.source);
+      }
+      if (row.failures >= s.loginSlowdownAfter && (row.locked_until === null || t < row.locked_until)) {
+        retryAt = row.last_failure + this.wait(row.failures - s.loginSlowdownAfter, !!attempt.neverLock);
+      }
     }
-    return { open: true };
+    const all = this.stmt.userFailure.get(attempt.usernameKey);
+    if (all && all.failures >= s.loginGlobalSlowdownAfter) {
+      retryAt = Math.max(retryAt, all.last_failure + this.wait(all.failures - s.loginGlobalSlowdownAfter, true));
+    }
+    return t < retryAt ? { open: false, code: 'login_throttled', retryAfterMs: retryAt - t } : { open: true };
   }
 
-  /** Records a failed login; answers whether the username is now locked. */
-  loginFailed(usernameKey: string, now: Date): { locked: boolean } {
+  /** 1 s, 2 s, 4 s, …; capped where the waiting must never amount to a lock. */
+  private wait(step: number, capped: boolean): number {
+    const ms = this.settings.loginSlowdownBaseMs * 2 ** Math.min(step, 30);
+    return capped ? Math.min(ms, this.settings.loginMaxWaitMs) : ms;
+  }
+
+  /** Records a failed login; answers whether the username is now locked from that address. */
+  loginFailed(attempt: LoginAttempt, now: Date): { locked: boolean } {
     const t = now.getTime();
     // Failures nobody repeated for a day are forgotten (and guessed usernames do not pile up).
-    this.stmt.purgeFailures.run(t - FORGET_FAILURES_MS, t);
-    const failures = (this.stmt.failure.get(usernameKey)?.failures ?? 0) + 1;
-    const locked = failures >= this.settings.loginLockAfter;
-    this.stmt.putFailure.run(usernameKey, failures, t, locked ? t + this.settings.loginLockMs : null);
+    this.stmt.purgeSourceFailures.run(t - FORGET_FAILURES_MS, t);
+    this.stmt.purgeUserFailures.run(t - FORGET_FAILURES_MS);
+    const previous = this.stmt.sourceFailure.get(attempt.usernameKey, attempt.source);
+    const failures = (previous?.failures ?? 0) + 1;
+    const locked = failures >= this.settings.loginLockAfter && !attempt.neverLock;
+    this.stmt.putSourceFailure.run(attempt.usernameKey, attempt.source, failures, t, locked ? t + this.settings.loginLockMs : null);
+    const all = (this.stmt.userFailure.get(attempt.usernameKey)?.failures ?? 0) + 1;
+    this.stmt.putUserFailure.run(attempt.usernameKey, all, t);
     return { locked };
   }
 
-  /** A successful login, or an admin's reset or re-enable, forgets the failures. */
-  clearLoginFailures(usernameKey: string): void {
-    this.stmt.clearFailures.run(usernameKey);
+  /**
+   * A successful login forgets the failures of its own address only. The count across addresses
+   * stays until a day passes without failures: were it reset by each of the owner's logins, a
+   * guesser spread over many addresses would get a fresh allowance of fast tries every time.
+   */
+  clearLoginFailures(attempt: Pick<LoginAttempt, 'usernameKey' | 'source'>): void {
+    this.stmt.clearSourceFailures.run(attempt.usernameKey, attempt.source);
+  }
+
+  /** An admin's reset or re-enable, or the unlock CLI: every lock and wait of the username ends. */
+  unlock(usernameKey: string): { cleared: number } {
+    const a = this.stmt.clearAllSourceFailures.run(usernameKey).changes;
+    const b = this.stmt.clearUserFailures.run(usernameKey).changes;
+    return { cleared: a + b };
   }
 
   close(): void {
