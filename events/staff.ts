@@ -28,14 +28,58 @@ export const staffUserCreated = defineEvent(
   }),
 );
 
+/**
+ * Set on a change that separation of duties watches (README, Security): a sales role given to an
+ * admin account, an admin resetting someone else's password. Either a second admin approved the
+ * request (`approvedBy`), or no other admin could (`soleAdmin`), and the change went through on
+ * one admin's word, which the audit trail shows.
+ */
+export const staffOversightSchema = z.object({
+  reason: z.enum(['sales_role_for_admin', 'password_reset']),
+  requestedBy: z.string().min(1),
+  requestId: z.string().min(1).nullable(),
+  approvedBy: z.string().min(1).nullable(),
+  soleAdmin: z.boolean(),
+});
+export type StaffOversight = z.infer<typeof staffOversightSchema>;
+
 export const staffRolesChanged = defineEvent(
   'StaffRolesChanged',
-  z.object({ userId: z.string().min(1), roles: staffRolesSchema }),
+  z.object({ userId: z.string().min(1), roles: staffRolesSchema, oversight: staffOversightSchema.optional() }),
 );
 
 export const staffPasswordChanged = defineEvent(
   'StaffPasswordChanged',
-  z.object({ userId: z.string().min(1), passwordHash: z.string().min(1), by: z.enum(['self', 'admin']) }),
+  z.object({
+    userId: z.string().min(1),
+    passwordHash: z.string().min(1),
+    by: z.enum(['self', 'admin']),
+    oversight: staffOversightSchema.optional(),
+  }),
+);
+
+/** Stream `staff-change-requests`: the sensitive staff changes waiting for a second admin. */
+export const staffChangeRequested = defineEvent(
+  'StaffChangeRequested',
+  z.object({
+    requestId: z.string().min(1),
+    userId: z.string().min(1),
+    reason: z.enum(['sales_role_for_admin', 'password_reset']),
+    roles: staffRolesSchema.optional(),
+    /** The new password's hash, for a reset (hidden in the audit trail like every hash). */
+    passwordHash: z.string().min(1).optional(),
+    requestedBy: z.string().min(1),
+  }),
+);
+
+export const staffChangeApproved = defineEvent(
+  'StaffChangeApproved',
+  z.object({ requestId: z.string().min(1), approvedBy: z.string().min(1) }),
+);
+
+export const staffChangeRejected = defineEvent(
+  'StaffChangeRejected',
+  z.object({ requestId: z.string().min(1), rejectedBy: z.string().min(1) }),
 );
 
 export const staffUserDisabled = defineEvent('StaffUserDisabled', z.object({ userId: z.string().min(1) }));
@@ -49,6 +93,9 @@ export const staffEvents = [
   staffPasswordChanged,
   staffUserDisabled,
   staffUserEnabled,
+  staffChangeRequested,
+  staffChangeApproved,
+  staffChangeRejected,
 ];
 
 export type StaffEvent =
@@ -57,4 +104,7 @@ export type StaffEvent =
   | EventOf<typeof staffRolesChanged>
   | EventOf<typeof staffPasswordChanged>
   | EventOf<typeof staffUserDisabled>
-  | EventOf<typeof staffUserEnabled>;
+  | EventOf<typeof staffUserEnabled>
+  | EventOf<typeof staffChangeRequested>
+  | EventOf<typeof staffChangeApproved>
+  | EventOf<typeof staffChangeRejected>;

@@ -5,7 +5,7 @@
 // The trail is read by people who must not learn secrets from it, so the data is masked on the way
 // in: coupon codes keep only their last group (`****-****-****-****-J8NC`), in CouponIssued,
 // CouponCodeClaimed and the name of the code's guard stream (`coupon-code-…`); password hashes
-// (StaffUserCreated, StaffPasswordChanged) are replaced by a placeholder.
+// (StaffUserCreated, StaffPasswordChanged, StaffChangeRequested) are replaced by a placeholder.
 import { catalogue } from '../../events/index';
 import { couponCodeHint } from '../../server/domain/values/couponCode';
 import { statement, type Projection, type ProjectedEvent } from '../projection';
@@ -29,6 +29,7 @@ export function maskedData(type: string, data: unknown): unknown {
       return typeof record.code === 'string' ? { ...record, code: couponCodeHint(record.code) } : record;
     case 'StaffUserCreated':
     case 'StaffPasswordChanged':
+    case 'StaffChangeRequested':
       return 'passwordHash' in record ? { ...record, passwordHash: HIDDEN } : record;
     default:
       return record;

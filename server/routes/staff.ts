@@ -3,14 +3,16 @@
 // read API (server/routes/read.ts). Every command answers with the user as it is afterwards and
 // `position`, the global position of its last event (0 when nothing had to change), once the
 // staff-users read model has it (read-your-writes): the list fetched next shows the change.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roles } from '../../events/catalogue';
-import { changePassword, changeRoles, disableUser, enableUser, usernameKey } from '../domain/staff/decider';
+import { changePassword, changeRoles, checkRoles, disableUser, enableUser, salesRoleForAdmin, usernameKey } from '../domain/staff/decider';
 import { notFound } from '../domain/errors';
+import { approveRequest, loadRequests, rejectRequest, sensitiveChange, toRequestRecord, type SensitiveOutcome } from '../staff/oversight';
 import { commandContext } from '../security/commandContext';
 import { hashPassword } from '../security/password';
+import { HttpError } from '../plugins/app/access';
 import { answerAfterProjections } from '../read/readYourWrites';
 import {
   checkNewPassword,
@@ -37,6 +39,18 @@ export const staffCommandResponse = staffUserRecord.extend({
 });
 
 const idParams = z.object({ id: z.uuid('must be a staff user id (UUID)') });
+const requestParams = z.object({ id: z.uuid('must be a staff change request id (UUID)') });
+
+export const staffRequestRecord = z.object({
+  id: z.string(),
+  userId: z.string(),
+  reason: z.enum(['sales_role_for_admin', 'password_reset']),
+  roles: z.array(role).nullable(),
+  requestedBy: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  decidedBy: z.string().nullable(),
+  position: z.number().int().nonnegative(),
+});
 const noInput = z.object({}).strict().nullish();
 
 const createBody = z
@@ -57,6 +71,12 @@ const STAFF_USERS = ['staff-users'] as const;
 async function answer(request: FastifyRequest, outcome: StaffCommandOutcome) {
   await answerAfterProjections(request, outcome.position, STAFF_USERS);
   return { ...toRecord(outcome.user), position: outcome.position };
+}
+
+/** 200 with the user when the change was made, 202 with the request when it awaits approval. */
+async function answerSensitive(request: FastifyRequest, reply: FastifyReply, result: SensitiveOutcome) {
+  if (result.kind === 'applied') return reply.status(200).send(await answer(request, result.outcome));
+  return reply.status(202).send(result.request);
 }
 
 const staff: FastifyPluginAsyncZod = async (app) => {
@@ -81,15 +101,25 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     '/api/staff-users/:id/roles',
     {
       config: admin,
-      schema: { tags, summary: "Change a user's roles", params: idParams, body: rolesBody, response: { 200: staffCommandResponse } },
+      schema: {
+        tags,
+        summary: "Change a user's roles (never one's own); a sales role for an admin account waits for a second admin (202)",
+        params: idParams,
+        body: rolesBody,
+        response: { 200: staffCommandResponse, 202: staffRequestRecord },
+      },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
       const context = commandContext(request);
-      return answer(
-        request,
-        await runStaffCommand(app.eventStore, id, (s) => changeRoles(s, { userId: id, roles: request.body.roles, actorId: context.actor.userId }), context),
-      );
+      const actorId = context.actor.userId;
+      const user = await loadStaffUser(app.eventStore, id);
+      // Refusals first (not found, one's own roles, unknown roles), before any request is made.
+      const events = changeRoles(user, { userId: id, roles: request.body.roles, actorId });
+      if (events.length > 0 && user.exists && salesRoleForAdmin(user.roles, checkRoles(request.body.roles))) {
+        return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'sales_role_for_admin', userId: id, roles: checkRoles(request.body.roles) }, context));
+      }
+      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles(s, { userId: id, roles: request.body.roles, actorId }), context));
     },
   );
 
@@ -99,29 +129,101 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       config: admin,
       schema: {
         tags,
-        summary: "Reset a user's password: ends all their sessions and lifts a login lock",
+        summary:
+          "Reset a user's password: ends all their sessions and lifts a login lock; waits for a second admin's approval (202) when there is one",
         params: idParams,
         body: resetBody,
-        response: { 200: staffCommandResponse },
+        response: { 200: staffCommandResponse, 202: staffRequestRecord },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
       const context = commandContext(request);
       const user = await loadStaffUser(app.eventStore, id);
       if (!user.exists) throw notFound('staff_user', id);
       checkNewPassword(request.body.newPassword, user.username, 'newPassword');
+      // Refusals first (one's own password, a disabled user), with a placeholder for the hash.
+      changePassword(user, { userId: id, passwordHash: 'x', by: 'admin', actorId: context.actor.userId });
       const passwordHash = await hashPassword(request.body.newPassword, app.security.passwordHashLogN);
-      const outcome = await runStaffCommand(
-        app.eventStore,
-        id,
-        (s) => changePassword(s, { userId: id, passwordHash, by: 'admin', actorId: context.actor.userId }),
-        context,
-      );
-      app.sessions.removeAllFor(id);
-      app.sessions.unlock(usernameKey(user.username));
-      return answer(request, outcome);
+      return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'password_reset', userId: id, passwordHash }, context));
     },
+  );
+
+  // Requests for a second admin's approval. Lists as react-admin's simple-rest provider reads them.
+  app.get(
+    '/api/staff-change-requests',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Sensitive staff changes and their approval, newest first (filter: {"status":"pending"})',
+        querystring: z.object({ filter: z.string().max(1000).optional(), range: z.string().max(100).optional(), sort: z.string().max(200).optional() }),
+        response: { 200: z.array(staffRequestRecord) },
+      },
+    },
+    async (request, reply) => {
+      let status: string | undefined;
+      let range: [number, number] = [0, 24];
+      try {
+        const filter = request.query.filter ? (JSON.parse(request.query.filter) as { status?: unknown }) : {};
+        if (typeof filter.status === 'string') status = filter.status;
+        if (request.query.range) {
+          const parsed = JSON.parse(request.query.range) as unknown;
+          if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((n) => Number.isInteger(n) && n >= 0) || parsed[0] > parsed[1]) {
+            throw new Error('range');
+          }
+          range = [parsed[0], Math.min(parsed[1], parsed[0] + 999)];
+        }
+      } catch {
+        throw new HttpError(400, 'invalid_query', 'filter and range: must be JSON, range as [first, last] with 0 <= first <= last');
+      }
+      const all = [...(await loadRequests(app)).requests.values()].reverse().filter((r) => !status || r.status === status);
+      const page = all.slice(range[0], range[1] + 1).map((r) => toRequestRecord(r));
+      reply.header(
+        'content-range',
+        page.length === 0 ? `staff-change-requests */${all.length}` : `staff-change-requests ${range[0]}-${range[0] + page.length - 1}/${all.length}`,
+      );
+      return page;
+    },
+  );
+
+  app.get(
+    '/api/staff-change-requests/:id',
+    { config: admin, schema: { tags, summary: 'One staff change request', params: requestParams, response: { 200: staffRequestRecord } } },
+    async (request) => {
+      const found = (await loadRequests(app)).requests.get(request.params.id);
+      if (!found) throw notFound('staff_change_request', request.params.id);
+      return toRequestRecord(found);
+    },
+  );
+
+  app.post(
+    '/api/staff-change-requests/:id/approve',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Approve a staff change request: an admin other than the one who asked and the user concerned',
+        params: requestParams,
+        body: noInput,
+        response: { 200: staffRequestRecord },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { position } = await approveRequest(app, id, commandContext(request));
+      await answerAfterProjections(request, position, STAFF_USERS);
+      return toRequestRecord((await loadRequests(app)).requests.get(id)!, position);
+    },
+  );
+
+  app.post(
+    '/api/staff-change-requests/:id/reject',
+    {
+      config: admin,
+      schema: { tags, summary: 'Turn down (or withdraw) a staff change request', params: requestParams, body: noInput, response: { 200: staffRequestRecord } },
+    },
+    async (request) => rejectRequest(app, request.params.id, commandContext(request)),
   );
 
   app.post(

@@ -65,6 +65,11 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/staff-users/:id/reset-password': { access: roleGroups.admin },
   'POST /api/staff-users/:id/disable': { access: roleGroups.admin },
   'POST /api/staff-users/:id/enable': { access: roleGroups.admin },
+  // Sensitive staff changes waiting for a second admin (server/routes/staff.ts, server/staff/oversight.ts).
+  'GET /api/staff-change-requests': { access: roleGroups.admin },
+  'GET /api/staff-change-requests/:id': { access: roleGroups.admin },
+  'POST /api/staff-change-requests/:id/approve': { access: roleGroups.admin },
+  'POST /api/staff-change-requests/:id/reject': { access: roleGroups.admin },
 
   // The read API (server/routes/read.ts, resources in server/read/resources.ts): business data for
   // the desk, the approvers and the accountants; the audit trail for accountants and supervisors.

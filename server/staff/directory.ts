@@ -32,7 +32,8 @@ export class StaffDirectory {
   private async catchUp(): Promise<void> {
     for await (const recorded of this.store.readAll({ after: this.position })) {
       this.position = recorded.position;
-      if (!staffTypes.has(recorded.type) || recorded.type === 'StaffUsernameClaimed') continue;
+      // The username guard and the change requests are not users.
+      if (!staffTypes.has(recorded.type) || recorded.type === 'StaffUsernameClaimed' || recorded.type.startsWith('StaffChange')) continue;
       const event = catalogue.decode(recorded) as unknown as StaffEvent;
       const userId = (event.data as { userId: string }).userId;
       this.users.set(userId, staffAggregate.evolve(this.users.get(userId) ?? staffAggregate.initialState(), event));

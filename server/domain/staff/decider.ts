@@ -3,7 +3,7 @@
 // guard is appended with expectedRevision 'no_stream', so two creations of the same name cannot
 // both succeed. Pure functions only: ids, password hashes and time come from the caller.
 import { roles as allRoles, type Role } from '../../../events/catalogue';
-import type { StaffEvent } from '../../../events/staff';
+import type { StaffEvent, StaffOversight } from '../../../events/staff';
 import { DomainError, conflict, invalid, notFound, refuse } from '../errors';
 
 export interface StaffUser {
@@ -122,18 +122,35 @@ export function createUser(state: StaffState, command: CreateUser): StaffEvent[]
 export interface ChangeRoles {
   userId: string;
   roles: readonly string[];
-  /** Who asks: an admin cannot take the admin role away from themselves (no lock-out by mistake). */
+  /** Who asks: nobody changes their own roles (separation of duties). */
   actorId: string;
+  /** Set when the change is a sensitive one (see `salesRoleForAdmin`), approved or not. */
+  oversight?: StaffOversight;
+}
+
+export const SALES_ROLES: readonly Role[] = ['operator', 'supervisor', 'accountant'];
+
+/**
+ * Whether going from `before` to `after` makes an admin account hold a sales role it did not
+ * (a sales role given to an admin, or admin given to a sales account): the account could then
+ * manage staff and sell, read full coupon codes, and so on, on one person's word.
+ */
+export function salesRoleForAdmin(before: readonly Role[], after: readonly Role[]): boolean {
+  if (!after.includes('admin')) return false;
+  const sales = after.filter((r) => SALES_ROLES.includes(r));
+  if (sales.length === 0) return false;
+  return !before.includes('admin') || sales.some((r) => !before.includes(r));
 }
 
 export function changeRoles(state: StaffState, command: ChangeRoles): StaffEvent[] {
   const user = existing(state, command.userId);
   const next = checkRoles(command.roles);
-  if (command.actorId === user.userId && user.roles.includes('admin') && !next.includes('admin')) {
-    throw refuse('cannot_remove_own_admin', 'you cannot remove the admin role from yourself; ask another admin', 'roles');
+  if (command.actorId === user.userId) {
+    throw refuse('cannot_change_own_roles', 'roles: nobody may change their own roles; ask another admin', 'roles');
   }
   if (next.length === user.roles.length && next.every((r) => user.roles.includes(r))) return [];
-  return [{ type: 'StaffRolesChanged', data: { userId: user.userId, roles: next } }];
+  const data = { userId: user.userId, roles: next, ...(command.oversight ? { oversight: command.oversight } : {}) };
+  return [{ type: 'StaffRolesChanged', data }];
 }
 
 export interface ChangePassword {
@@ -141,6 +158,8 @@ export interface ChangePassword {
   passwordHash: string;
   by: 'self' | 'admin';
   actorId: string;
+  /** An admin's reset of someone else's password: always watched (separation of duties). */
+  oversight?: StaffOversight;
 }
 
 export function changePassword(state: StaffState, command: ChangePassword): StaffEvent[] {
@@ -152,7 +171,13 @@ export function changePassword(state: StaffState, command: ChangePassword): Staf
   if (command.by === 'self' && command.actorId !== user.userId) {
     throw refuse('not_yourself', 'only the user can change their own password; an admin resets it');
   }
-  return [{ type: 'StaffPasswordChanged', data: { userId: user.userId, passwordHash: command.passwordHash, by: command.by } }];
+  const data = {
+    userId: user.userId,
+    passwordHash: command.passwordHash,
+    by: command.by,
+    ...(command.oversight ? { oversight: command.oversight } : {}),
+  };
+  return [{ type: 'StaffPasswordChanged', data }];
 }
 
 export function disableUser(state: StaffState, command: { userId: string; actorId: string }): StaffEvent[] {
@@ -186,4 +211,107 @@ export function claimUsername(state: UsernameGuardState, command: { username: st
   if (state.claimedBy === command.userId) return [];
   if (state.claimedBy !== null) throw new DomainError('username_taken', `the username ${username} is taken`, 'conflict', 'username');
   return [{ type: 'StaffUsernameClaimed', data: { username, userId: command.userId } }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests for a second admin's approval (one stream for all: a handful a year)
+
+export const STAFF_REQUESTS_STREAM = 'staff-change-requests';
+
+export type StaffRequestReason = StaffOversight['reason'];
+
+export interface StaffRequest {
+  requestId: string;
+  userId: string;
+  reason: StaffRequestReason;
+  roles?: Role[];
+  passwordHash?: string;
+  requestedBy: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedBy: string | null;
+}
+
+export interface StaffRequestsState {
+  requests: Map<string, StaffRequest>;
+}
+
+export const staffRequests = {
+  initialState: (): StaffRequestsState => ({ requests: new Map() }),
+  evolve(state: StaffRequestsState, event: StaffEvent): StaffRequestsState {
+    const requests = new Map(state.requests);
+    switch (event.type) {
+      case 'StaffChangeRequested': {
+        const { requestId, userId, reason, roles, passwordHash, requestedBy } = event.data;
+        requests.set(requestId, {
+          requestId,
+          userId,
+          reason,
+          ...(roles ? { roles: [...roles] } : {}),
+          ...(passwordHash ? { passwordHash } : {}),
+          requestedBy,
+          status: 'pending',
+          decidedBy: null,
+        });
+        return { requests };
+      }
+      case 'StaffChangeApproved':
+      case 'StaffChangeRejected': {
+        const request = requests.get(event.data.requestId);
+        if (!request) return state;
+        const approved = event.type === 'StaffChangeApproved';
+        requests.set(request.requestId, {
+          ...request,
+          status: approved ? 'approved' : 'rejected',
+          decidedBy: approved ? event.data.approvedBy : event.data.rejectedBy,
+        });
+        return { requests };
+      }
+      default:
+        return state;
+    }
+  },
+};
+
+export interface RequestChange {
+  requestId: string;
+  userId: string;
+  reason: StaffRequestReason;
+  roles?: Role[];
+  passwordHash?: string;
+  requestedBy: string;
+}
+
+export function requestChange(state: StaffRequestsState, command: RequestChange): StaffEvent[] {
+  if (state.requests.has(command.requestId)) return [];
+  if (command.requestedBy === command.userId) {
+    throw refuse('cannot_request_for_self', 'nobody may ask for a change of their own account');
+  }
+  return [{ type: 'StaffChangeRequested', data: { ...command } }];
+}
+
+function pendingRequest(state: StaffRequestsState, requestId: string): StaffRequest {
+  const request = state.requests.get(requestId);
+  if (!request) throw notFound('staff_change_request', requestId);
+  if (request.status !== 'pending') {
+    throw conflict('staff_change_request_decided', `this request was ${request.status} already`);
+  }
+  return request;
+}
+
+/** A second admin approves: never the admin who asked, nor the user the change is about. */
+export function approveChange(state: StaffRequestsState, command: { requestId: string; approvedBy: string }): StaffEvent[] {
+  const request = pendingRequest(state, command.requestId);
+  if (command.approvedBy === request.requestedBy) {
+    throw refuse('cannot_approve_own_request', 'another admin must approve this request: you asked for it');
+  }
+  if (command.approvedBy === request.userId) {
+    throw refuse('cannot_approve_for_self', 'another admin must approve this request: it changes your own account');
+  }
+  return [{ type: 'StaffChangeApproved', data: { requestId: request.requestId, approvedBy: command.approvedBy } }];
+}
+
+/** Any admin may turn a request down, the one who asked included (a withdrawal). */
+export function rejectChange(state: StaffRequestsState, command: { requestId: string; rejectedBy: string }): StaffEvent[] {
+  const request = pendingRequest(state, command.requestId);
+  return [{ type: 'StaffChangeRejected', data: { requestId: request.requestId, rejectedBy: command.rejectedBy } }];
 }

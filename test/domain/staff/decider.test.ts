@@ -3,6 +3,7 @@ import type { StaffEvent } from '../../../events/staff';
 import {
   changePassword,
   changeRoles,
+  salesRoleForAdmin,
   checkRoles,
   claimUsername,
   createUser,
@@ -75,12 +76,19 @@ describe('staff user: roles', () => {
     spec.given([]).when((s) => changeRoles(s, { userId: ID, roles: ['operator'], actorId: ADMIN })).then({ error: 'staff_user_not_found', kind: 'not_found' });
   });
 
-  it('an admin cannot take the admin role from themselves', () => {
+  it('nobody changes their own roles, not even an admin adding a role (separation of duties)', () => {
     const admin: StaffEvent = { type: 'StaffUserCreated', data: { ...created.data, userId: ADMIN, roles: ['admin'] } };
-    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['operator'], actorId: ADMIN })).then({ error: 'cannot_remove_own_admin', kind: 'rule' });
-    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['admin', 'accountant'], actorId: ADMIN })).then([
-      { type: 'StaffRolesChanged', data: { userId: ADMIN, roles: ['accountant', 'admin'] } },
-    ]);
+    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['operator'], actorId: ADMIN })).then({ error: 'cannot_change_own_roles', kind: 'rule' });
+    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['admin', 'supervisor'], actorId: ADMIN })).then({ error: 'cannot_change_own_roles', kind: 'rule' });
+  });
+
+  it('tells which changes give an admin account a sales role', () => {
+    expect(salesRoleForAdmin(['admin'], ['admin', 'supervisor'])).toBe(true);
+    expect(salesRoleForAdmin(['accountant'], ['accountant', 'admin'])).toBe(true);
+    expect(salesRoleForAdmin(['admin', 'operator'], ['admin', 'operator', 'accountant'])).toBe(true);
+    expect(salesRoleForAdmin(['admin', 'operator'], ['admin', 'operator'])).toBe(false);
+    expect(salesRoleForAdmin(['admin', 'operator'], ['admin'])).toBe(false);
+    expect(salesRoleForAdmin(['operator'], ['operator', 'supervisor'])).toBe(false);
   });
 
   it('orders roles as the catalogue does', () => {

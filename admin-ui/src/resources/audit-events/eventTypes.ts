@@ -43,4 +43,7 @@ export const EVENT_TYPES = [
   'StaffPasswordChanged',
   'StaffUserDisabled',
   'StaffUserEnabled',
+  'StaffChangeRequested',
+  'StaffChangeApproved',
+  'StaffChangeRejected',
 ] as const;
