@@ -112,7 +112,8 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/products/:code/withdraw': { access: roleGroups.approvals },
   'POST /api/devices': { access: roleGroups.desk },
   'POST /api/devices/import': { access: roleGroups.desk },
-  'GET /api/holders/:codiceFiscale/renewable-devices': { access: roleGroups.desk },
+  // A read, so open to the accountants, who read everything (it was desk-only, against the README).
+  'GET /api/holders/:codiceFiscale/renewable-devices': { access: roleGroups.readAll },
   'POST /api/orders/quote': { access: roleGroups.desk },
   'POST /api/orders': { access: roleGroups.desk },
   'POST /api/orders/:id/cancel': { access: roleGroups.desk },

@@ -50,6 +50,8 @@ const holderParams = z.object({ codiceFiscale: z.string().max(40, 'at most 40 ch
 
 const tags = ['sales: devices'];
 const desk = ['operator', 'supervisor'] as const;
+/** A read: accountants read everything (README, Security). */
+const readAll = ['operator', 'supervisor', 'accountant'] as const;
 
 const devices: FastifyPluginAsyncZod = async (app) => {
   const deps = app.sales;
@@ -116,7 +118,7 @@ const devices: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/holders/:codiceFiscale/renewable-devices',
     {
-      config: { access: desk },
+      config: { access: readAll },
       schema: {
         tags,
         summary: "Guided purchase: the holder's devices whose certificates can be renewed now",
