@@ -63,6 +63,11 @@ export function summariseData(data: unknown): string {
     const value = d[key];
     if (typeof value === 'string' || typeof value === 'number') parts.push(`${key}: ${value}`);
   }
+  // Separation of duties: a sensitive staff change says who approved it, or that nobody could.
+  const oversight = d.oversight as { approvedBy?: string | null; soleAdmin?: boolean; requestedBy?: string } | undefined;
+  if (oversight) {
+    parts.push(oversight.soleAdmin ? `⚠ sensitive, sole admin ${oversight.requestedBy ?? ''}, not approved` : `⚠ sensitive, approved by ${oversight.approvedBy ?? '?'}`);
+  }
   const totals = d.totals as { total?: number } | undefined;
   if (totals && typeof totals.total === 'number') parts.push(`total: ${totals.total}`);
   return parts.join(' · ');

@@ -60,6 +60,10 @@ export const app = {
     rate: 'Type a percentage, e.g. 22',
   },
   errors: {
+    cannot_change_own_roles: 'Nobody may change their own roles: ask another admin',
+    cannot_approve_own_request: 'Another admin must approve this: you asked for it',
+    cannot_approve_for_self: 'Another admin must approve this: it changes your own account',
+    staff_change_request_decided: 'This request was decided already',
     forbidden: 'Your role does not allow this',
     insufficient_balance: 'Not enough on the prepaid account',
     customer_already_registered: 'Customer already registered',
@@ -202,6 +206,7 @@ export const app = {
     retried: 'E-mail queued again',
   },
   staff: {
+    request_pending: 'Sent for approval: another admin must approve it (Staff change requests)',
     change_roles: 'Change roles',
     roles_changed: 'Roles changed',
     reset_password: 'Set a new password',
@@ -213,7 +218,18 @@ export const app = {
     disabled: 'User disabled',
     enable: 'Enable',
     enabled: 'User enabled',
+  },  staff_requests: {
+    approve: 'Approve',
+    approved: 'Request approved: the change is made',
+    reject: 'Reject',
+    rejected: 'Request rejected',
+    reason_sales_role_for_admin: 'Sales role for an admin account',
+    reason_password_reset: 'Password reset',
+    status_pending: 'Pending',
+    status_approved: 'Approved',
+    status_rejected: 'Rejected',
   },
+
   documents: {
     search_invoices: 'Number (42/2026), buyer, codice fiscale, partita IVA',
     search_credit_notes: 'Number (3/2026), buyer, codice fiscale, partita IVA',
@@ -536,6 +552,17 @@ export const resources = {
       causationId: 'Cause',
       idempotencyKey: 'Idempotency-Key',
       data: 'Data',
+    },
+  },
+  'staff-change-requests': {
+    name: 'Staff change request |||| Staff change requests',
+    fields: {
+      userId: 'User',
+      reason: 'Change',
+      roles: 'Roles asked for',
+      requestedBy: 'Asked by',
+      status: 'Status',
+      decidedBy: 'Decided by',
     },
   },
   'staff-users': {

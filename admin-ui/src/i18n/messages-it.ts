@@ -60,6 +60,10 @@ export const app = {
     rate: 'Scrivi una percentuale, per esempio 22',
   },
   errors: {
+    cannot_change_own_roles: 'Nessuno può cambiare i propri ruoli: chiedi a un altro amministratore',
+    cannot_approve_own_request: "Deve approvare un altro amministratore: la richiesta è tua",
+    cannot_approve_for_self: "Deve approvare un altro amministratore: la modifica riguarda il tuo account",
+    staff_change_request_decided: 'Questa richiesta è già stata decisa',
     forbidden: 'Il tuo ruolo non permette questa operazione',
     insufficient_balance: 'Saldo del conto prepagato insufficiente',
     customer_already_registered: 'Cliente già registrato',
@@ -202,6 +206,7 @@ export const app = {
     retried: "E-mail rimessa in coda",
   },
   staff: {
+    request_pending: "Inviata per approvazione: deve approvarla un altro amministratore (Richieste di modifica)",
     change_roles: 'Cambia ruoli',
     roles_changed: 'Ruoli aggiornati',
     reset_password: 'Imposta nuova password',
@@ -213,7 +218,18 @@ export const app = {
     disabled: 'Utente disattivato',
     enable: 'Riattiva',
     enabled: 'Utente riattivato',
+  },  staff_requests: {
+    approve: 'Approva',
+    approved: 'Richiesta approvata: modifica eseguita',
+    reject: 'Respingi',
+    rejected: 'Richiesta respinta',
+    reason_sales_role_for_admin: 'Ruolo di vendita a un amministratore',
+    reason_password_reset: 'Reimpostazione password',
+    status_pending: 'In attesa',
+    status_approved: 'Approvata',
+    status_rejected: 'Respinta',
   },
+
   documents: {
     search_invoices: 'Numero (42/2026), intestatario, codice fiscale, partita IVA',
     search_credit_notes: 'Numero (3/2026), intestatario, codice fiscale, partita IVA',
@@ -536,6 +552,17 @@ export const resources = {
       causationId: 'Causa',
       idempotencyKey: 'Idempotency-Key',
       data: 'Dati',
+    },
+  },
+  'staff-change-requests': {
+    name: 'Richiesta di modifica del personale |||| Richieste di modifica del personale',
+    fields: {
+      userId: 'Utente',
+      reason: 'Modifica',
+      roles: 'Ruoli richiesti',
+      requestedBy: 'Richiesta da',
+      status: 'Stato',
+      decidedBy: 'Decisa da',
     },
   },
   'staff-users': {

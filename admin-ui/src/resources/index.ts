@@ -13,6 +13,7 @@ import orders from './orders';
 import payments from './payments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
+import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
 
@@ -29,6 +30,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   products,
   'audit-events': auditEvents,
   'staff-users': staffUsers,
+  'staff-change-requests': staffChangeRequests,
   'prepaid-movements': prepaidMovements,
 };
 

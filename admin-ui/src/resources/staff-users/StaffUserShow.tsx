@@ -1,6 +1,8 @@
 // A staff user, and what an admin does with the account: change its roles, set a new password,
 // disable or enable it. Each is a command (server/routes/staff.ts); refusals (an admin removing
-// their own admin role, disabling themselves, a weak password) appear on the field or as a message.
+// their own roles, disabling themselves, a weak password) appear on the field or as a message. A role
+// change that gives an admin a sales role, and a password reset, may instead wait for a second
+// admin's approval (Staff change requests).
 import BlockIcon from '@mui/icons-material/Block';
 import KeyIcon from '@mui/icons-material/Key';
 import ManageAccountsIcon from '@mui/icons-material/ManageAccounts';
@@ -17,6 +19,10 @@ interface StaffUser {
   disabled: boolean;
 }
 
+/** A sensitive change answers 202 with a pending request when a second admin must approve it. */
+const pendingOr = (done: string) => (data: unknown) =>
+  (data as { status?: unknown } | null)?.status === 'pending' ? 'app.staff.request_pending' : done;
+
 function Actions() {
   const record = useRecordContext<StaffUser>();
   const translate = useTranslate();
@@ -31,7 +37,7 @@ function Actions() {
         defaultValues={{ roles: record.roles }}
         toBody={(v) => ({ roles: v.roles ?? [] })}
         access={{ resource: 'staff-users', action: 'edit' }}
-        success="app.staff.roles_changed"
+        success={pendingOr('app.staff.roles_changed')}
       >
         <CheckboxGroupInput source="roles" label="resources.staff-users.fields.roles" choices={choices} validate={required()} />
       </CommandDialog>
@@ -41,7 +47,7 @@ function Actions() {
         path={`staff-users/${record.id}/reset-password`}
         toBody={(v) => ({ newPassword: v.newPassword ?? '' })}
         access={{ resource: 'staff-users', action: 'edit' }}
-        success="app.staff.password_reset"
+        success={pendingOr('app.staff.password_reset')}
         description={translate('app.staff.reset_password_help')}
       >
         <PasswordInput source="newPassword" label="app.staff.new_password" validate={required()} autoComplete="new-password" fullWidth />
