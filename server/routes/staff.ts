@@ -73,6 +73,37 @@ async function answer(request: FastifyRequest, outcome: StaffCommandOutcome) {
   return { ...toRecord(outcome.user), position: outcome.position };
 }
 
+const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
+const requestListFilter = z.object({ status: z.enum(REQUEST_STATUSES).optional(), q: z.string().max(200).optional() }).strict();
+const requestListRange = z
+  .tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])
+  .refine(([first, last]) => first <= last, 'first must not exceed last');
+// Always newest first; the console's default sort fields are accepted and change nothing.
+const requestListSort = z.tuple([z.enum(['id', 'status', 'reason']), z.enum(['ASC', 'DESC'])]);
+
+/** The simple-rest list parameters, each refused with a 400 that names it and its rule. */
+function listQuery(query: { filter?: string | undefined; range?: string | undefined; sort?: string | undefined }) {
+  const parse = <T>(name: string, text: string | undefined, schema: z.ZodType<T>, rule: string): T | undefined => {
+    if (text === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'invalid_query', `${name}: must be JSON, ${rule}`);
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new HttpError(400, 'invalid_query', `${name}: must be ${rule}`);
+    return parsed.data;
+  };
+  const filter = parse('filter', query.filter, requestListFilter, 'an object such as {"status":"pending"} (status: pending, approved or rejected)');
+  const range = parse('range', query.range, requestListRange, '[first, last], whole numbers, 0 <= first <= last');
+  parse('sort', query.sort, requestListSort, '[field, "ASC" or "DESC"] with field id, status or reason');
+  return {
+    status: filter?.status,
+    range: (range ? [range[0], Math.min(range[1], range[0] + 999)] : [0, 24]) as [number, number],
+  };
+}
+
 /** 200 with the user when the change was made, 202 with the request when it awaits approval. */
 async function answerSensitive(request: FastifyRequest, reply: FastifyReply, result: SensitiveOutcome) {
   if (result.kind === 'applied') return reply.status(200).send(await answer(request, result.outcome));
@@ -157,26 +188,14 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Sensitive staff changes and their approval, newest first (filter: {"status":"pending"})',
-        querystring: z.object({ filter: z.string().max(1000).optional(), range: z.string().max(100).optional(), sort: z.string().max(200).optional() }),
+        querystring: z
+          .object({ filter: z.string().max(1000).optional(), range: z.string().max(100).optional(), sort: z.string().max(200).optional() })
+          .strict(),
         response: { 200: z.array(staffRequestRecord) },
       },
     },
     async (request, reply) => {
-      let status: string | undefined;
-      let range: [number, number] = [0, 24];
-      try {
-        const filter = request.query.filter ? (JSON.parse(request.query.filter) as { status?: unknown }) : {};
-        if (typeof filter.status === 'string') status = filter.status;
-        if (request.query.range) {
-          const parsed = JSON.parse(request.query.range) as unknown;
-          if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((n) => Number.isInteger(n) && n >= 0) || parsed[0] > parsed[1]) {
-            throw new Error('range');
-          }
-          range = [parsed[0], Math.min(parsed[1], parsed[0] + 999)];
-        }
-      } catch {
-        throw new HttpError(400, 'invalid_query', 'filter and range: must be JSON, range as [first, last] with 0 <= first <= last');
-      }
+      const { status, range } = listQuery(request.query);
       const all = [...(await loadRequests(app)).requests.values()].reverse().filter((r) => !status || r.status === status);
       const page = all.slice(range[0], range[1] + 1).map((r) => toRequestRecord(r));
       reply.header(
