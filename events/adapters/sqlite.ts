@@ -385,8 +385,10 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
               for (const event of page) {
                 if (stopped) return;
                 after = event.position;
-                if (after >= headAtStart) markCaughtUp();
                 yield event;
+                // Only now, when the consumer asks for the next one, has it handled this one: a
+                // follower told "caught up" earlier would act on a state missing the last events.
+                if (after >= headAtStart) markCaughtUp();
               }
               if (page.length < PAGE) {
                 // Woken by the next commit (or stop); the check and the wait happen in the same
