@@ -415,6 +415,7 @@ export const resources: ResourceSpec[] = [
       retryAt: time(),
       to: text({ sql: 'to_address', filter: true, sort: true, normalise: lower }),
       messageId: text(),
+      possiblyDuplicate: bool({ sql: 'possibly_duplicate', filter: true }),
       queuedAt: when(),
       sentAt: when(),
       failedAt: time(),

@@ -517,6 +517,7 @@ export const resources = {
       retryAt: 'Next attempt on',
       failedAt: 'Given up on',
       messageId: 'Message-ID',
+      possiblyDuplicate: 'Possibly sent twice',
       q: 'Search',
     },
   },

@@ -517,6 +517,7 @@ export const resources = {
       retryAt: 'Nuovo tentativo il',
       failedAt: 'Abbandonata il',
       messageId: 'Message-ID',
+      possiblyDuplicate: 'Forse inviata due volte',
       q: 'Cerca',
     },
   },

@@ -35,6 +35,7 @@ export const EVENT_TYPES = [
   'EmailQueued',
   'EmailSent',
   'EmailAttemptFailed',
+  'EmailAttemptStarted',
   'EmailGaveUp',
   'EmailRetryRequested',
   'StaffUsernameClaimed',
