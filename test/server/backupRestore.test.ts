@@ -248,4 +248,28 @@ describe('backup and restore of the embedded store', () => {
       'backup failed: EVENT_STORE is eventstoredb; npm run backup handles the embedded store only. Back up EventStoreDB with its own procedure (README, "Operations").',
     );
   });
+
+  it('a write that fails in the middle of the copy (here the file-size limit, as a full disk would) ends in one line, and leaves no partial file', async () => {
+    const live = dir();
+    const store = createSqliteStore({ file: join(live, 'events.db') });
+    for (let batch = 0; batch < 3; batch++) {
+      const events = Array.from({ length: 1000 }, (_, i) => ({ id: crypto.randomUUID(), type: 'Something', data: { i, text: 'x'.repeat(500) }, metadata: {} }));
+      await store.append(`s-${batch}`, events, { expectedRevision: 'no_stream' });
+    }
+    await store.close();
+    const out = dir();
+    // The shell ignores SIGXFSZ and exec keeps it ignored: a write past 300 KB fails with EFBIG
+    // instead of killing the process.
+    const child = spawn('sh', ['-c', `ulimit -f 600; trap '' XFSZ; exec "$0" "$@"`, process.execPath, '--import', tsxLoader, join(root, 'server/cli/backup.ts'), join(out, 'x.db')], {
+      cwd: root,
+      env: { ...process.env, INIT_CWD: '', DATA_DIR: live },
+    });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(err).toMatch(new RegExp(`^backup failed: cannot write the backup ${join(out, 'x.db')}: .*(I/O|disk|full).*\n$`));
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(live)).toEqual(['events.db']);
+  });
 });
