@@ -13,7 +13,7 @@
 // grows by what is appended during the copy and is folded back afterwards.
 import Database from 'better-sqlite3';
 import { closeSync, constants, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EVENT_LOG_FILE } from '../open';
 
 /** A backup or restore that cannot go on; the message says what is wrong, in one line. */
@@ -164,6 +164,12 @@ export async function backupEventLog(source: string, target: string, options: Ba
   if (!existsSync(source)) throw new BackupError(`no event log at ${source}`);
   if (existsSync(target)) throw new BackupError(`${target} exists already: a backup never replaces a file; choose another name`);
   if (!existsSync(dirname(target))) throw new BackupError(`the folder ${dirname(target)} does not exist (create it, or check that its disk is mounted)`);
+  const dataDir = resolve(dirname(source));
+  const targetDir = resolve(dirname(target));
+  if (targetDir === dataDir || targetDir.startsWith(`${dataDir}${sep}`)) {
+    // A copy there is lost with the data it should outlive, and it makes DATA_DIR unfit for a restore.
+    throw new BackupError(`${target} is inside the data directory ${dataDir}; put backups elsewhere, best on another disk`);
+  }
   const partial = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
 
   let db: Database.Database;

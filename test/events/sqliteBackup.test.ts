@@ -134,6 +134,9 @@ describe('backup of the embedded event log', () => {
     expect(await refusal(() => backupEventLog(log, join(out, 'taken.db')))).toContain('exists already: a backup never replaces a file');
     expect(readFileSync(join(out, 'taken.db'), 'utf8')).toBe('an older backup');
     expect(await refusal(() => backupEventLog(log, join(out, 'not-mounted', 'a.db')))).toContain('does not exist');
+    expect(await refusal(() => backupEventLog(log, join(data, 'events-copy.db')))).toBe(
+      `${join(data, 'events-copy.db')} is inside the data directory ${data}; put backups elsewhere, best on another disk`,
+    );
     expect(readdirSync(out)).toEqual(['taken.db']);
   });
 });
