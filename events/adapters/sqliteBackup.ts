@@ -149,8 +149,8 @@ export interface BackupOptions {
 
 export interface BackupReport {
   file: string;
+  /** What the copy holds: exactly the events the log held when the copy began. */
   figures: LogFigures;
-  /** The figures of the log when the copy began; the copy holds exactly these events. */
   seconds: number;
 }
 
@@ -186,7 +186,7 @@ export async function backupEventLog(source: string, target: string, options: Ba
     db.pragma('busy_timeout = 5000');
     db.exec('BEGIN');
     try {
-      snapshot = readFigures(db, `${source}`); // the first read takes the snapshot the copy is made of
+      snapshot = readFigures(db, source); // the first read takes the snapshot the copy is made of
     } catch (error) {
       if (error instanceof BackupError) throw error;
       if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new BackupError(`${source} is not an SQLite database, so not an event log`);
