@@ -2,6 +2,7 @@
 // recorded payment or through a manual adjustment that a supervisor other than the requester
 // approves. Over real HTTP, with the reactors running.
 import { afterEach, describe, expect, it } from 'vitest';
+import { append } from '../read/fixtures';
 import { addUser } from '../security/support';
 import {
   addGuideProducts,
@@ -158,5 +159,35 @@ describe('prepaid money by hand', () => {
     const second = expectStatus(await world.accountant.post(base, { amountCents: 100, reason: 'una volta' }, headers), 201).json();
     expect(second.id).toBe(first.id);
     expect(await streamTypes(world.store, `prepaid-${customerId}`)).toEqual(['PrepaidAdjustmentRequested']);
+  });
+
+  it('credits the old direct route wrote stay in the log, the movements and the balance', async () => {
+    world = await startApi();
+    const customerId = await registerPerson(world);
+    const accountantId = await userIdOf(world.accountant);
+    // Exactly what `POST …/prepaid/credits` appended before issue #14.
+    const at = world.clock.now().toISOString();
+    // The approval's answer waits for the read models to pass its own, later, position.
+    await append(
+      world.store,
+      `prepaid-${customerId}`,
+      [
+        {
+          type: 'PrepaidCredited',
+          data: { customerId, creditId: 'old-credit-1', reason: 'correction', orderId: null, amountCents: 2500, note: 'goodwill', balanceAfterCents: 2500, creditedAt: at },
+        },
+      ],
+      { userId: accountantId, role: 'accountant' },
+      at,
+    );
+    const asked = expectStatus(await world.accountant.post(`/api/customers/${customerId}/prepaid/adjustments`, { amountCents: 500, reason: 'correzione' }), 201).json();
+    const approved = expectStatus(await world.supervisor.post(`/api/customers/${customerId}/prepaid/adjustments/${asked.id}/approve`, {}), 200).json();
+    expect(approved.balanceCents).toBe(3000);
+    const movements = expectStatus(await world.operator.get(`/api/prepaid-movements?${filter({ customerId })}&sort=${encodeURIComponent('["at","ASC"]')}`), 200).json();
+    expect(movements.map((m: { kind: string; amountCents: number; reason: string | null; note: string | null }) => [m.kind, m.amountCents, m.reason, m.note])).toEqual([
+      ['credit', 2500, 'correction', 'goodwill'],
+      ['adjustment', 500, null, 'correzione'],
+    ]);
+    expect(await balanceOf(world.operator, customerId)).toBe(3000);
   });
 });
