@@ -16,6 +16,7 @@ import { COUPON_STATES } from '../../projections/readModels/coupons';
 import { EMAIL_STATES } from '../../projections/readModels/emails';
 import { ORDER_STATUSES } from '../../projections/readModels/orders';
 import { PAYMENT_STATES } from '../../projections/readModels/payments';
+import { ADJUSTMENT_STATES } from '../../projections/readModels/prepaidAdjustments';
 import { normaliseText } from '../../projections/readModels/shared';
 import { usernameKey } from '../domain/staff/decider';
 import { normaliseCouponCode } from '../domain/values/couponCode';
@@ -112,13 +113,13 @@ export const resources: ResourceSpec[] = [
     projection: 'prepaid-movements',
     id: textId,
     tieBreaker: 'seq',
-    summary: 'Movements of the prepaid accounts: top-ups (+), debits for orders (−), credits (+)',
+    summary: 'Movements of the prepaid accounts: top-ups (+), debits for orders (−), credits (+), approved manual adjustments (+)',
     access: roleGroups.readAll,
     defaultSort: ['at', 'DESC'],
     fields: {
       id,
       customerId: text({ filter: true }),
-      kind: oneOf(['top_up', 'debit', 'credit']),
+      kind: oneOf(['top_up', 'debit', 'credit', 'adjustment']),
       amountCents: money({ sort: true, range: true }),
       amountReceivedCents: money(),
       feeCents: money(),
@@ -128,8 +129,35 @@ export const resources: ResourceSpec[] = [
       reason: text({ values: creditReasons }),
       note: text(),
       orderId: text({ filter: true }),
+      adjustmentId: text(),
+      requestedBy: text(),
+      approvedBy: text(),
       balanceAfterCents: money(),
       at: when(),
+    },
+  },
+  {
+    name: 'prepaid-adjustments',
+    singular: 'prepaid adjustment',
+    view: 'prepaid_adjustments',
+    projection: 'prepaid-adjustments',
+    id: textId,
+    tieBreaker: 'seq',
+    summary: 'Manual adjustments of the prepaid accounts: requested by staff, approved or rejected by another supervisor',
+    access: roleGroups.readAll,
+    defaultSort: ['requestedAt', 'DESC'],
+    fields: {
+      id,
+      customerId: text({ filter: true }),
+      amountCents: money({ sort: true, range: true }),
+      reason: text(),
+      status: oneOf(ADJUSTMENT_STATES),
+      requestedBy: text(),
+      requestedAt: when(),
+      decidedBy: text(),
+      decidedAt: time(),
+      rejectionReason: text(),
+      balanceAfterCents: money(),
     },
   },
   {

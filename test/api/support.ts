@@ -259,3 +259,8 @@ export async function allEvents(store: EventStore) {
 export async function streamTypes(store: EventStore, stream: string): Promise<string[]> {
   return (await store.readStream(stream)).map((e) => e.type);
 }
+
+/** A client logged in as another staff user (added with test/security/support's addUser). */
+export async function loggedIn(world: ApiWorld, username: string): Promise<Client> {
+  return client(world.baseUrl, await loginCookie(world.baseUrl, username));
+}

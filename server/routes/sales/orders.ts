@@ -8,6 +8,7 @@ import type { CommandContext } from '../../../events/catalogue';
 import type { OrderEvent } from '../../../events/orders';
 import { refuse } from '../../domain/errors';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';
+import { formatEuro } from '../../domain/values/money';
 import { romeDayOf } from '../../domain/values/romeCalendar';
 import { commandContext } from '../../security/commandContext';
 import {
@@ -144,8 +145,10 @@ const formatRf = (rf: string) => rf.replace(/(.{4})(?=.)/g, '$1 ');
  * A payment taken at the desk, by card or in cash: recorded as a payment (by the operator),
  * matched by hand to the order, and applied to it at once, so that the order is paid when the
  * answer comes (the payment reactor would apply it too: the order ignores a payment it has
- * already received). Less than the amount due leaves the rest due; more is credited to the
- * prepaid account by the payment reactor.
+ * already received). Less than the amount due leaves the rest due. More is refused: the card
+ * terminal is charged the amount due and cash change is given back at the desk, so a larger
+ * figure is a typing mistake, and its surplus would land on the prepaid account as money nobody
+ * paid (issue #14). Money meant for the account is a top-up, with its fee.
  */
 async function takeDeskPayment(
   deps: SalesDeps,
@@ -158,6 +161,15 @@ async function takeDeskPayment(
   if (existing.status === 'none') {
     if (order.status !== 'awaiting_payment') {
       throw refuse('order_not_awaiting_payment', `order ${order.orderId} is ${order.status.replace('_', ' ')}: there is nothing to pay`);
+    }
+    const amountDue = Math.max(0, order.totals.total - order.received);
+    if (input.amount > amountDue) {
+      throw refuse(
+        'desk_payment_exceeds_amount_due',
+        `amount: a desk payment may be at most the amount due on the order, ${formatEuro(amountDue)} (got ${formatEuro(input.amount)}); ` +
+          'give change in cash, and top up the prepaid account for money meant for it',
+        'amount',
+      );
     }
     const customer = await getCustomer(deps, order.customerId);
     const recorded = await recordPayment(
@@ -316,7 +328,9 @@ const orders: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'A payment taken at the desk, by card or in cash: recorded, matched to the order and applied at once',
-        description: 'The order is paid when the amount due is covered; more than due is credited to the prepaid account.',
+        description:
+          'The order is paid when the amount due is covered; less leaves the rest due. More than the amount due is refused ' +
+          '(422 desk_payment_exceeds_amount_due): change is given at the desk, money for the prepaid account is a top-up.',
         params: orderParams,
         body: deskPaymentBody,
         response: {
