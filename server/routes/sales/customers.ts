@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { creditReasons, topUpMethods } from '../../../events/prepaid';
 import { commandContext } from '../../security/commandContext';
+import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
 import { creditPrepaid, getCustomer, quoteTopUp, registerCustomer, changeCustomerEmail, topUpPrepaid } from '../../sales/services';
 import { afterWrite, customerOut, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from './schemas';
 
@@ -30,7 +31,7 @@ const registerBody = z.discriminatedUnion(
         kind: z.literal('person'),
         name: text(),
         surname: text(),
-        codiceFiscale: text(40),
+        codiceFiscale: codiceFiscaleInput(),
         registrationOfficer: z.boolean().optional().describe('a Registration Officer (Incaricato alla Registrazione)'),
         ...common,
       })
@@ -39,8 +40,8 @@ const registerBody = z.discriminatedUnion(
       .object({
         kind: z.literal('firm'),
         name: text(),
-        partitaIva: text(40),
-        codiceFiscale: text(40).nullish().describe("the firm's codice fiscale when it differs from the partita IVA"),
+        partitaIva: partitaIvaInput(),
+        codiceFiscale: codiceFiscaleInput().nullish().describe("the firm's codice fiscale when it differs from the partita IVA"),
         registrationOfficer: z.boolean().optional(),
         ...common,
       })

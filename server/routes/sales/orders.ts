@@ -10,6 +10,7 @@ import { refuse } from '../../domain/errors';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';
 import { romeDayOf } from '../../domain/values/romeCalendar';
 import { commandContext } from '../../security/commandContext';
+import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import {
   cancelOrder,
   customerDisplayName,
@@ -44,8 +45,8 @@ import {
 
 const guided = z
   .object({
-    holderCodiceFiscale: text(40).describe("the holder's codice fiscale, as typed"),
-    deviceSerial: text(40).describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
+    holderCodiceFiscale: codiceFiscaleInput().describe("the holder's codice fiscale, as typed"),
+    deviceSerial: deviceSerialInput().describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
   })
   .strict()
   .describe('guided choice: coupons for both certificates of the device');
