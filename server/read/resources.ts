@@ -18,7 +18,11 @@ import { ORDER_STATUSES } from '../../projections/readModels/orders';
 import { PAYMENT_STATES } from '../../projections/readModels/payments';
 import { normaliseText } from '../../projections/readModels/shared';
 import { usernameKey } from '../domain/staff/decider';
+import { normaliseCodiceFiscale } from '../domain/values/codiceFiscale';
 import { normaliseCouponCode } from '../domain/values/couponCode';
+import { normaliseDeviceSerial } from '../domain/values/deviceSerial';
+import { normalisePartitaIva } from '../domain/values/partitaIva';
+import { normaliseRfReference } from '../domain/values/rfReference';
 import { roleGroups } from '../security/routeTable';
 import type { CustomFilter, FieldSpec, ResourceSpec } from './listQuery';
 
@@ -29,6 +33,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A certificate can be renewed up to 24 hours after it expires (DOMAIN.md). */
 const RENEWAL_GRACE_MS = DAY_MS;
 
+// Identifiers are filtered as the commands store them, through the same normaliser per identifier
+// (server/domain/values/): what a person types finds what the desk entered.
+const codiceFiscale = normaliseCodiceFiscale;
+const partitaIva = normalisePartitaIva;
+const rfReference = normaliseRfReference;
+const deviceSerial = normaliseDeviceSerial;
+/** Product codes keep their dashes (RIN-FIRMA): only case and spaces do not count. */
 const upper = (value: string) => value.replace(/\s+/g, '').toUpperCase();
 const lower = (value: string) => value.trim().toLowerCase();
 
@@ -93,8 +104,8 @@ export const resources: ResourceSpec[] = [
       name: text(),
       surname: text(),
       fullName: text({ sort: ['sort_name'] }),
-      codiceFiscale: text({ filter: true, sort: true, normalise: upper }),
-      partitaIva: text({ filter: true, normalise: upper }),
+      codiceFiscale: text({ filter: true, sort: true, normalise: codiceFiscale }),
+      partitaIva: text({ filter: true, normalise: partitaIva }),
       email: text({ filter: true, sort: true, normalise: lower }),
       registrationOfficer: bool({ filter: true }),
       city: text({ filter: true, sort: true }),
@@ -137,7 +148,7 @@ export const resources: ResourceSpec[] = [
     singular: 'device',
     view: 'devices',
     projection: 'devices',
-    id: textId,
+    id: { ...textId, normalise: deviceSerial },
     tieBreaker: 'seq',
     summary: 'Signature devices with their certificates and the days to the earliest expiry',
     access: roleGroups.readAll,
@@ -145,8 +156,8 @@ export const resources: ResourceSpec[] = [
     search: {
       describe: 'serial number, holder codice fiscale (prefix)',
       columns: [
-        { sql: 'id', normalise: upper },
-        { sql: 'holder_codice_fiscale', normalise: upper },
+        { sql: 'id', normalise: deviceSerial },
+        { sql: 'holder_codice_fiscale', normalise: codiceFiscale },
       ],
     },
     filters: deviceFilters,
@@ -156,7 +167,7 @@ export const resources: ResourceSpec[] = [
       kind: oneOf(deviceKinds),
       issuer: text({ filter: true }),
       issuedOn: date({ sort: true, range: true }),
-      holderCodiceFiscale: text({ filter: true, normalise: upper }),
+      holderCodiceFiscale: text({ filter: true, normalise: codiceFiscale }),
       signingSerialNumber: text(),
       signingValidFrom: time(),
       signingValidUntil: time(),
@@ -218,11 +229,11 @@ export const resources: ResourceSpec[] = [
       customerName: text({ sort: ['customer_sort'] }),
       status: oneOf(ORDER_STATUSES),
       choice: oneOf(['guided', 'manual']),
-      holderCodiceFiscale: text({ filter: true, normalise: upper }),
-      deviceSerial: text({ filter: true, normalise: upper }),
+      holderCodiceFiscale: text({ filter: true, normalise: codiceFiscale }),
+      deviceSerial: text({ filter: true, normalise: deviceSerial }),
       paymentMode: oneOf(['prepaid', 'direct']),
       paymentMethod: oneOf(['prepaid', ...directPaymentMethods]),
-      rfReference: text({ filter: true, normalise: upper }),
+      rfReference: text({ filter: true, normalise: rfReference }),
       paymentExpiresAt: time(),
       codesEmail: text(),
       lineCount: int(),
@@ -267,7 +278,7 @@ export const resources: ResourceSpec[] = [
       payer: text({ sort: ['payer_sort'] }),
       reason: text(),
       recordedBy: text(),
-      rfReference: text({ filter: true, normalise: upper }),
+      rfReference: text({ filter: true, normalise: rfReference }),
       rfCandidate: text(),
       matchStatus: oneOf(paymentMatchStatuses),
       state: oneOf(PAYMENT_STATES),
@@ -383,7 +394,7 @@ export const resources: ResourceSpec[] = [
       issuedAt: when(),
       validUntil: when(),
       redeemedAt: when(),
-      deviceSerial: text({ filter: true, normalise: upper }),
+      deviceSerial: text({ filter: true, normalise: deviceSerial }),
       certificateKind: text({ values: couponRenewals }),
       cancelledAt: time(),
       cancelReason: text(),

@@ -1,6 +1,6 @@
 // Identifiers typed as people type them — lower case, in groups, with spaces, dashes or Unicode
 // dashes — act on and find the same thing as their canonical form, in every command that takes one
-// (issue #13).
+// and in the read API's filters and searches (issue #13).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOrder } from '../../server/sales/services';
 import {
@@ -27,6 +27,11 @@ let couponCode: string;
 const MARIO_CF_TYPED = 'rss mra-80a01 h501u';
 const EN_DASH = '\u2013';
 
+const list = async (resource: string, filter: object) => {
+  const answer = expectStatus(await world.accountant.get(`/api/${resource}?filter=${encodeURIComponent(JSON.stringify(filter))}`), 200);
+  return answer.json<Array<Record<string, unknown>>>();
+};
+const idsOf = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.id);
 
 beforeAll(async () => {
   world = await startApi();
@@ -137,5 +142,41 @@ describe('commands take identifiers as typed', () => {
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(firmId, { mode: 'direct', method: 'bank_transfer' })), 201).json();
     rfReference = placed.rfReference;
     expect(rfReference).toMatch(/^RF\d{2}\d{12}$/);
+  });
+});
+
+describe('the read API finds identifiers as typed', () => {
+  /** The RF reference as printed, in groups of four, joined by dashes and in lower case. */
+  const rfTyped = () => (rfReference.match(/.{1,4}/g) ?? []).join('-').toLowerCase();
+
+  it('customers by codice fiscale and partita IVA', async () => {
+    expect(idsOf(await list('customers', { codiceFiscale: MARIO_CF_TYPED }))).toEqual([customerId]);
+    expect(idsOf(await list('customers', { partitaIva: 'IT 01234560017' }))).toEqual([firmId]);
+    expect(idsOf(await list('customers', { partitaIva: '0123-4560-017' }))).toEqual([firmId]);
+    expect(idsOf(await list('customers', { q: 'rss-mra-80a01-h501u' }))).toEqual([customerId]);
+  });
+
+  it('devices by serial, holder and search; one device by its serial typed in groups', async () => {
+    expect(idsOf(await list('devices', { holderCodiceFiscale: MARIO_CF_TYPED })).sort()).toEqual(['1205100000', '1205100001']);
+    expect(idsOf(await list('devices', { q: '1205-1000 00' }))).toEqual(['1205100000']);
+    expect(idsOf(await list('devices', { q: 'rss-mra' })).sort()).toEqual(['1205100000', '1205100001']);
+    expect(idsOf(await list('devices', { id: ['1205-100 001'] }))).toEqual(['1205100001']);
+    const one = expectStatus(await world.accountant.get(`/api/devices/${encodeURIComponent('1205 100-000')}`), 200).json();
+    expect(one).toMatchObject({ id: '1205100000', holderCodiceFiscale: MARIO_CF });
+  });
+
+  it('orders by holder, device serial and RF reference, and q with the RF reference in dashed groups', async () => {
+    expect(idsOf(await list('orders', { holderCodiceFiscale: MARIO_CF_TYPED }))).toEqual([guidedOrderId]);
+    expect(idsOf(await list('orders', { deviceSerial: `1205${EN_DASH}100000` }))).toEqual([guidedOrderId]);
+    const direct = await list('orders', { rfReference: rfTyped() });
+    expect(direct.map((o) => o.rfReference)).toEqual([rfReference]);
+    expect((await list('orders', { q: rfTyped() })).map((o) => o.rfReference)).toEqual([rfReference]);
+    expect((await list('orders', { q: rfTyped().replace(/-/g, ' ') })).map((o) => o.rfReference)).toEqual([rfReference]);
+  });
+
+  it('coupons by code (the desk)', async () => {
+    const typed = couponCode.toLowerCase().replace(/-/g, ' ');
+    const byCode = expectStatus(await world.operator.get(`/api/coupons?filter=${encodeURIComponent(JSON.stringify({ code: typed }))}`), 200).json();
+    expect(byCode.map((c: { code: string }) => c.code)).toEqual([couponCode]);
   });
 });
