@@ -4,6 +4,7 @@
 // Whether it is valid (check characters, lengths) is still the domain's to say, with the codes
 // and messages the console shows on the field; these schemas only bound the length before that.
 import { z } from 'zod';
+import { normaliseBankReference } from '../domain/values/bankReference';
 import { normaliseCodiceFiscale } from '../domain/values/codiceFiscale';
 import { normaliseCouponCode } from '../domain/values/couponCode';
 import { normaliseDeviceSerial } from '../domain/values/deviceSerial';
@@ -12,8 +13,11 @@ import { normaliseRfReference } from '../domain/values/rfReference';
 
 // `overwrite`, not `transform`: the type stays a string, so the OpenAPI document still describes
 // the input as one.
-const typed = (max: number, normalise: (value: string) => string) =>
-  z.string({ error: 'must be a string' }).max(max, `at most ${max} characters`).overwrite(normalise);
+const typed = (max: number, normalise: (value: string) => string, missing = 'is required') =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? missing : 'must be a string') })
+    .max(max, `at most ${max} characters`)
+    .overwrite(normalise);
 
 /** A codice fiscale (16 characters, or a company's 11 digits) as typed. */
 export const codiceFiscaleInput = () => typed(40, normaliseCodiceFiscale);
@@ -25,3 +29,6 @@ export const rfReferenceInput = () => typed(60, normaliseRfReference);
 export const couponCodeInput = () => typed(100, normaliseCouponCode);
 /** A device serial as typed, e.g. `1205 100000`. */
 export const deviceSerialInput = () => typed(40, normaliseDeviceSerial);
+/** The bank's reference of a payment (CRO/TRN, statement line id) as typed: case and spaces do not count. */
+export const bankReferenceInput = () =>
+  typed(100, normaliseBankReference, "is required: the bank's reference of the payment (CRO/TRN) or the id of the statement line");

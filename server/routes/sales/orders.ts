@@ -170,6 +170,9 @@ async function takeDeskPayment(
         receivedOn: romeDayOf(deps.clock()),
         payer: customerDisplayName(customer),
         reason: `${deskReason[input.method]}, ordine ${order.orderId}`,
+        // Taken at the counter: no bank statement line shows it yet, and the order it pays keeps
+        // it from being taken twice.
+        bankReference: null,
       },
       ctx,
     );

@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   'PaymentRecorded',
   'PaymentMatched',
   'PaymentLeftUnmatched',
+  'BankReferenceClaimed',
   'InvoiceNumberAssigned',
   'InvoiceIssued',
   'CreditNoteNumberAssigned',
