@@ -18,6 +18,7 @@ import { ORDER_STATUSES } from '../../projections/readModels/orders';
 import { PAYMENT_STATES } from '../../projections/readModels/payments';
 import { normaliseText } from '../../projections/readModels/shared';
 import { usernameKey } from '../domain/staff/decider';
+import { normaliseBankReference } from '../domain/values/bankReference';
 import { normaliseCodiceFiscale } from '../domain/values/codiceFiscale';
 import { normaliseCouponCode } from '../domain/values/couponCode';
 import { normaliseDeviceSerial } from '../domain/values/deviceSerial';
@@ -269,7 +270,7 @@ export const resources: ResourceSpec[] = [
     summary: 'Payments received (transfer, slip, card, cheque) and whether they are matched to an order',
     access: roleGroups.readAll,
     defaultSort: ['receivedOn', 'DESC'],
-    search: { describe: 'payer, RF reference, words of the payment reason', terms: 'payments_terms' },
+    search: { describe: "payer, the bank's reference, RF reference, words of the payment reason", terms: 'payments_terms' },
     fields: {
       id,
       method: oneOf(directPaymentMethods),
@@ -277,6 +278,8 @@ export const resources: ResourceSpec[] = [
       receivedOn: date({ sort: true, range: true }),
       payer: text({ sort: ['payer_sort'] }),
       reason: text(),
+      /** The bank's own reference (CRO/TRN, statement line id); null before it was asked for, and at the desk. */
+      bankReference: text({ filter: true, normalise: normaliseBankReference }),
       recordedBy: text(),
       rfReference: text({ filter: true, normalise: rfReference }),
       rfCandidate: text(),

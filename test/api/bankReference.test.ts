@@ -77,6 +77,16 @@ describe("the bank's reference of a payment", () => {
     expect(repeat).toMatchObject({ bankReference: '0306909912345TRN', orderId });
   });
 
+  it('the payments list shows it, and finds it however it is typed (filter and search)', async () => {
+    const list = async (filter: object) =>
+      expectStatus(await world.accountant.get(`/api/payments?filter=${encodeURIComponent(JSON.stringify(filter))}`), 200).json<Array<Record<string, unknown>>>();
+    const [row, ...others] = await list({ bankReference: '0306 9099 1234 5trn' });
+    expect(others).toEqual([]);
+    expect(row).toMatchObject({ bankReference: '0306909912345TRN', orderId, amountCents: 3172 });
+    expect((await list({ q: '0306909912345trn' })).map((p) => p.id)).toEqual([row!.id]);
+    expect((await list({ q: '0306 9099 1234' })).map((p) => p.id)).toEqual([row!.id]);
+  });
+
   it('another payment under another reference is recorded: its surplus is credited as before', async () => {
     const other = expectStatus(await world.accountant.post('/api/payments', transfer('CRO 0306 9099 99'), { 'idempotency-key': 'statement-line-2' }), 201).json();
     expect(other.bankReference).toBe('CRO0306909999');
