@@ -32,6 +32,7 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '../../events/catalogue';
 import { normaliseText } from '../../projections/readModels/shared';
+import { withoutSeparators } from '../domain/values/typing';
 import { HttpError } from '../plugins/app/access';
 
 /** Most rows in one page (and ids in one getMany). */
@@ -108,8 +109,8 @@ export interface ResourceSpec {
   view: string;
   /** The projection that feeds it (what command routes wait for). */
   projection: string;
-  /** The id column and how an id in the URL is read. */
-  id: { sql: string; type: 'text' | 'int' };
+  /** The id column and how an id in the URL is read (`normalise`: an id people type, e.g. a serial). */
+  id: { sql: string; type: 'text' | 'int'; normalise?: (id: string) => string };
   /** Unique, increasing with insertion; breaks ties of the sort (covered by every index). */
   tieBreaker: string;
   fields: Record<string, FieldSpec>;
@@ -284,7 +285,11 @@ function addSearch(resource: ResourceSpec, where: Where, value: unknown, ctx: Re
   const found: Search = { words: [], joined: null, columns: [] };
   if (search.terms) {
     found.words = normaliseText(value).split(/\s+/).filter(Boolean).slice(0, MAX_Q_WORDS);
-    if (found.words.length > 1) found.joined = found.words.join('');
+    // Codes are typed in groups, apart or joined by dashes ("rf18-5390 0754"): the words run
+    // together without them are tried too. A dash inside a word stays in the word itself, which
+    // matches terms that keep it (an e-mail address, RIN-FIRMA).
+    const joined = withoutSeparators(found.words.join(''));
+    if (joined !== '' && (found.words.length > 1 || joined !== found.words[0])) found.joined = joined;
   }
   for (const column of search.columns ?? []) {
     if (!mayUse(column, ctx)) continue;
@@ -313,8 +318,8 @@ function parseFilter(resource: ResourceSpec, text: string | undefined, ctx: Read
       const rule = resource.id.type === 'int' ? 'a whole number' : `a string of at most ${MAX_TEXT} characters`;
       const parse = (v: unknown): Scalar | undefined => {
         if (resource.id.type === 'int') return scalar('int', v);
-        if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-        return typeof v === 'string' && v.length <= MAX_TEXT ? v : undefined;
+        const text = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v.length <= MAX_TEXT ? v : undefined;
+        return text !== undefined && resource.id.normalise ? resource.id.normalise(text) : text;
       };
       addEquality(where, resource.id.sql, 'id', raw, parse, rule);
       ids = Array.isArray(raw) ? raw.length : 1;
@@ -581,7 +586,7 @@ export function runList(db: Database.Database, resource: ResourceSpec, query: Pa
 
 /** One row by id, or null. */
 export function runOne(db: Database.Database, resource: ResourceSpec, id: string, ctx: ReadContext): Record<string, unknown> | null {
-  let key: string | number = id;
+  let key: string | number = resource.id.normalise ? resource.id.normalise(id) : id;
   if (resource.id.type === 'int') {
     if (!/^\d{1,15}$/.test(id)) return null;
     key = Number(id);

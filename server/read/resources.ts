@@ -19,7 +19,12 @@ import { PAYMENT_STATES } from '../../projections/readModels/payments';
 import { ADJUSTMENT_STATES } from '../../projections/readModels/prepaidAdjustments';
 import { normaliseText } from '../../projections/readModels/shared';
 import { usernameKey } from '../domain/staff/decider';
+import { normaliseBankReference } from '../domain/values/bankReference';
+import { normaliseCodiceFiscale } from '../domain/values/codiceFiscale';
 import { normaliseCouponCode } from '../domain/values/couponCode';
+import { normaliseDeviceSerial } from '../domain/values/deviceSerial';
+import { normalisePartitaIva } from '../domain/values/partitaIva';
+import { normaliseRfReference } from '../domain/values/rfReference';
 import { roleGroups } from '../security/routeTable';
 import type { CustomFilter, FieldSpec, ResourceSpec } from './listQuery';
 
@@ -30,6 +35,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A certificate can be renewed up to 24 hours after it expires (DOMAIN.md). */
 const RENEWAL_GRACE_MS = DAY_MS;
 
+// Identifiers are filtered as the commands store them, through the same normaliser per identifier
+// (server/domain/values/): what a person types finds what the desk entered.
+const codiceFiscale = normaliseCodiceFiscale;
+const partitaIva = normalisePartitaIva;
+const rfReference = normaliseRfReference;
+const deviceSerial = normaliseDeviceSerial;
+/** Product codes keep their dashes (RIN-FIRMA): only case and spaces do not count. */
 const upper = (value: string) => value.replace(/\s+/g, '').toUpperCase();
 const lower = (value: string) => value.trim().toLowerCase();
 
@@ -94,8 +106,8 @@ export const resources: ResourceSpec[] = [
       name: text(),
       surname: text(),
       fullName: text({ sort: ['sort_name'] }),
-      codiceFiscale: text({ filter: true, sort: true, normalise: upper }),
-      partitaIva: text({ filter: true, normalise: upper }),
+      codiceFiscale: text({ filter: true, sort: true, normalise: codiceFiscale }),
+      partitaIva: text({ filter: true, normalise: partitaIva }),
       email: text({ filter: true, sort: true, normalise: lower }),
       registrationOfficer: bool({ filter: true }),
       city: text({ filter: true, sort: true }),
@@ -165,7 +177,7 @@ export const resources: ResourceSpec[] = [
     singular: 'device',
     view: 'devices',
     projection: 'devices',
-    id: textId,
+    id: { ...textId, normalise: deviceSerial },
     tieBreaker: 'seq',
     summary: 'Signature devices with their certificates and the days to the earliest expiry',
     access: roleGroups.readAll,
@@ -173,8 +185,8 @@ export const resources: ResourceSpec[] = [
     search: {
       describe: 'serial number, holder codice fiscale (prefix)',
       columns: [
-        { sql: 'id', normalise: upper },
-        { sql: 'holder_codice_fiscale', normalise: upper },
+        { sql: 'id', normalise: deviceSerial },
+        { sql: 'holder_codice_fiscale', normalise: codiceFiscale },
       ],
     },
     filters: deviceFilters,
@@ -184,7 +196,7 @@ export const resources: ResourceSpec[] = [
       kind: oneOf(deviceKinds),
       issuer: text({ filter: true }),
       issuedOn: date({ sort: true, range: true }),
-      holderCodiceFiscale: text({ filter: true, normalise: upper }),
+      holderCodiceFiscale: text({ filter: true, normalise: codiceFiscale }),
       signingSerialNumber: text(),
       signingValidFrom: time(),
       signingValidUntil: time(),
@@ -246,11 +258,11 @@ export const resources: ResourceSpec[] = [
       customerName: text({ sort: ['customer_sort'] }),
       status: oneOf(ORDER_STATUSES),
       choice: oneOf(['guided', 'manual']),
-      holderCodiceFiscale: text({ filter: true, normalise: upper }),
-      deviceSerial: text({ filter: true, normalise: upper }),
+      holderCodiceFiscale: text({ filter: true, normalise: codiceFiscale }),
+      deviceSerial: text({ filter: true, normalise: deviceSerial }),
       paymentMode: oneOf(['prepaid', 'direct']),
       paymentMethod: oneOf(['prepaid', ...directPaymentMethods]),
-      rfReference: text({ filter: true, normalise: upper }),
+      rfReference: text({ filter: true, normalise: rfReference }),
       paymentExpiresAt: time(),
       codesEmail: text(),
       lineCount: int(),
@@ -286,7 +298,7 @@ export const resources: ResourceSpec[] = [
     summary: 'Payments received (transfer, slip, card, cheque) and whether they are matched to an order',
     access: roleGroups.readAll,
     defaultSort: ['receivedOn', 'DESC'],
-    search: { describe: 'payer, RF reference, words of the payment reason', terms: 'payments_terms' },
+    search: { describe: "payer, the bank's reference, RF reference, words of the payment reason", terms: 'payments_terms' },
     fields: {
       id,
       method: oneOf(directPaymentMethods),
@@ -294,8 +306,10 @@ export const resources: ResourceSpec[] = [
       receivedOn: date({ sort: true, range: true }),
       payer: text({ sort: ['payer_sort'] }),
       reason: text(),
+      /** The bank's own reference (CRO/TRN, statement line id); null before it was asked for, and at the desk. */
+      bankReference: text({ filter: true, normalise: normaliseBankReference }),
       recordedBy: text(),
-      rfReference: text({ filter: true, normalise: upper }),
+      rfReference: text({ filter: true, normalise: rfReference }),
       rfCandidate: text(),
       matchStatus: oneOf(paymentMatchStatuses),
       state: oneOf(PAYMENT_STATES),
@@ -411,7 +425,7 @@ export const resources: ResourceSpec[] = [
       issuedAt: when(),
       validUntil: when(),
       redeemedAt: when(),
-      deviceSerial: text({ filter: true, normalise: upper }),
+      deviceSerial: text({ filter: true, normalise: deviceSerial }),
       certificateKind: text({ values: couponRenewals }),
       cancelledAt: time(),
       cancelReason: text(),

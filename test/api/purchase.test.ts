@@ -141,8 +141,9 @@ describe('the purchase over HTTP', () => {
       receivedOn: '2026-11-25',
       payer: 'Mario Rossi',
       reason,
+      bankReference: 'cro 0306 9099 123',
     }), 201).json();
-    expect(payment).toMatchObject({ matchStatus: 'reference_found', rfReference: placed.rfReference, orderId: placed.id, unmatchedDetail: null });
+    expect(payment).toMatchObject({ matchStatus: 'reference_found', rfReference: placed.rfReference, bankReference: 'CRO03069099123', orderId: placed.id, unmatchedDetail: null });
 
     const [mail] = await world.smtp.waitForMessages(1);
     await world.idle();
@@ -159,8 +160,19 @@ describe('the purchase over HTTP', () => {
     world = await startApi();
     const customerId = await shop(0);
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct('postal_slip'))), 201).json();
+    let slip = 0;
     const pay = async (amount: number) =>
-      expectStatus(await world.accountant.post('/api/payments', { method: 'postal_slip', amount, receivedOn: '2026-11-25', payer: 'Mario Rossi', reason: placed.rfReference }), 201).json();
+      expectStatus(
+        await world.accountant.post('/api/payments', {
+          method: 'postal_slip',
+          amount,
+          receivedOn: '2026-11-25',
+          payer: 'Mario Rossi',
+          reason: placed.rfReference,
+          bankReference: `BOLLETTINO-${++slip}`,
+        }),
+        201,
+      ).json();
 
     await pay(1500);
     await world.idle();
@@ -185,6 +197,7 @@ describe('the purchase over HTTP', () => {
       receivedOn: '2026-11-25',
       payer: 'Rossi Mario',
       reason: 'rinnovo firma digitale',
+      bankReference: 'TRN 0001',
     }), 201).json();
     expect(payment).toMatchObject({ matchStatus: 'no_reference', orderId: null, unmatchedDetail: 'no RF reference in the payment reason' });
     await world.idle();

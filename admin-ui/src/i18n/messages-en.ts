@@ -194,8 +194,9 @@ export const app = {
     own_request: 'You requested this adjustment: another supervisor must decide it.',
   },
   payments: {
-    search: 'Payer, RF reference, words of the reason',
+    search: 'Payer, bank reference, RF reference, words of the reason',
     record: 'Record a payment',
+    bank_reference_help: "The bank's own reference of the payment: the CRO/TRN of the transfer, or the id of the statement line. A payment is recorded once per reference.",
     reason_help: 'The payment reason as the payer wrote it: an RF reference in it matches the order.',
     match: 'Match to an order',
     match_help: 'Choose the order waiting for payment this payment belongs to.',
@@ -465,6 +466,7 @@ export const resources = {
       receivedOn: 'Value date',
       payer: 'Payer',
       reason: 'Payment reason',
+      bankReference: 'Bank reference (CRO/TRN)',
       rfReference: 'RF reference',
       state: 'State',
       matched: 'Matched',

@@ -194,8 +194,9 @@ export const app = {
     own_request: 'Hai richiesto tu questa rettifica: deve deciderla un altro supervisore.',
   },
   payments: {
-    search: 'Pagante, codice RF, parole della causale',
+    search: 'Pagante, riferimento banca, codice RF, parole della causale',
     record: 'Registra pagamento',
+    bank_reference_help: 'Il riferimento del pagamento dato dalla banca: il CRO/TRN del bonifico, o l’identificativo della riga dell’estratto conto. Un pagamento si registra una volta sola per riferimento.',
     reason_help: 'La causale come scritta dal pagante: un codice RF al suo interno abbina il pagamento all’ordine.',
     match: 'Abbina a un ordine',
     match_help: 'Scegli l’ordine in attesa di pagamento a cui appartiene questo pagamento.',
@@ -465,6 +466,7 @@ export const resources = {
       receivedOn: 'Data valuta',
       payer: 'Pagante',
       reason: 'Causale',
+      bankReference: 'Riferimento banca (CRO/TRN)',
       rfReference: 'Codice RF',
       state: 'Stato',
       matched: 'Abbinato',

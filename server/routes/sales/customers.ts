@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { maxAdjustmentCents, topUpMethods } from '../../../events/prepaid';
 import { formatEuro } from '../../domain/values/money';
 import { commandContext } from '../../security/commandContext';
+import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
 import {
   approvePrepaidAdjustment,
   changeCustomerEmail,
@@ -55,7 +56,7 @@ const registerBody = z.discriminatedUnion(
         kind: z.literal('person'),
         name: text(),
         surname: text(),
-        codiceFiscale: text(40),
+        codiceFiscale: codiceFiscaleInput(),
         registrationOfficer: z.boolean().optional().describe('a Registration Officer (Incaricato alla Registrazione)'),
         ...common,
       })
@@ -64,8 +65,8 @@ const registerBody = z.discriminatedUnion(
       .object({
         kind: z.literal('firm'),
         name: text(),
-        partitaIva: text(40),
-        codiceFiscale: text(40).nullish().describe("the firm's codice fiscale when it differs from the partita IVA"),
+        partitaIva: partitaIvaInput(),
+        codiceFiscale: codiceFiscaleInput().nullish().describe("the firm's codice fiscale when it differs from the partita IVA"),
         registrationOfficer: z.boolean().optional(),
         ...common,
       })

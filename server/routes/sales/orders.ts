@@ -11,6 +11,7 @@ import { orderAggregate, receivePayment, streamOf as orderStream, type OrderStat
 import { formatEuro } from '../../domain/values/money';
 import { romeDayOf } from '../../domain/values/romeCalendar';
 import { commandContext } from '../../security/commandContext';
+import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import {
   cancelOrder,
   customerDisplayName,
@@ -45,8 +46,8 @@ import {
 
 const guided = z
   .object({
-    holderCodiceFiscale: text(40).describe("the holder's codice fiscale, as typed"),
-    deviceSerial: text(40).describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
+    holderCodiceFiscale: codiceFiscaleInput().describe("the holder's codice fiscale, as typed"),
+    deviceSerial: deviceSerialInput().describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
   })
   .strict()
   .describe('guided choice: coupons for both certificates of the device');
@@ -181,6 +182,9 @@ async function takeDeskPayment(
         receivedOn: romeDayOf(deps.clock()),
         payer: customerDisplayName(customer),
         reason: `${deskReason[input.method]}, ordine ${order.orderId}`,
+        // Taken at the counter: no bank statement line shows it yet, and the order it pays keeps
+        // it from being taken twice.
+        bankReference: null,
       },
       ctx,
     );

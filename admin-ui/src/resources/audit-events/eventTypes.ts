@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   'PaymentRecorded',
   'PaymentMatched',
   'PaymentLeftUnmatched',
+  'BankReferenceClaimed',
   'InvoiceNumberAssigned',
   'InvoiceIssued',
   'CreditNoteNumberAssigned',
