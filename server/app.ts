@@ -42,6 +42,8 @@ declare module 'fastify' {
 export const BODY_LIMIT = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** Paths whose answers are never stored by a cache (see the onRequest hook below). */
+const PRIVATE_ANSWERS = /^\/(api|verifica-coupon)(?:[/?#]|$)/i;
 
 export interface AppOptions {
   store: EventStore;
@@ -107,6 +109,11 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
     },
   });
   app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
+  // API answers (lists, PDFs, refusals) carry personal data and coupon codes, and so does the public
+  // check page: no browser or proxy may keep a copy. Set before any hook can refuse the request.
+  app.addHook('onRequest', async (request, reply) => {
+    if (PRIVATE_ANSWERS.test(request.url)) reply.header('cache-control', 'no-store');
+  });
   await app.register(cors, {
     origin: settings.corsOrigins.length > 0 ? settings.corsOrigins : false,
     credentials: true,

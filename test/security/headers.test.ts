@@ -6,6 +6,7 @@ import accessPlugin from '../../server/plugins/app/access';
 import errorHandler from '../../server/plugins/app/errorHandler';
 import { routeTable } from '../../server/security/routeTable';
 import { securitySettings } from '../../server/security/settings';
+import { generateCouponCode } from '../../server/domain/values/couponCode';
 import { addUser, login, startApp, type TestApp } from './support';
 
 const CONSOLE = 'http://console.example:5173';
@@ -36,6 +37,31 @@ describe('security headers (helmet)', () => {
       expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
       expect(response.headers['x-request-id']).toEqual(expect.any(String));
     }
+  });
+});
+
+describe('Cache-Control', () => {
+  it('is no-store on every /api answer (data, refusals, errors) and on the public coupon check page', async () => {
+    const t = await start({ security: { couponCheckRateLimit: { max: 1, timeWindowMs: 60_000 } } });
+    await addUser(t.store, 'boss', ['admin']);
+    const cookie = await login(t.app, 'boss');
+    const code = generateCouponCode();
+    const answers = [
+      await t.app.inject({ method: 'GET', url: '/api/staff-users', headers: { cookie } }),
+      await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } }),
+      await t.app.inject({ method: 'GET', url: '/api/staff-users' }), // 401
+      await t.app.inject({ method: 'GET', url: '/api/customers', headers: { cookie } }), // 403
+      await t.app.inject({ method: 'GET', url: '/api/staff-users?filter=%7Bbad', headers: { cookie } }), // 400
+      await t.app.inject({ method: 'GET', url: '/api/nope' }), // 404
+      await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'boss', password: 'wrong password' } }),
+      await t.app.inject({ method: 'GET', url: `/api/public/coupons/${code}/status` }),
+      await t.app.inject({ method: 'GET', url: `/api/public/coupons/${code}/status` }), // 429
+    ];
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 401, 403, 400, 404, 401, 404, 429]);
+    answers.push(await t.app.inject({ method: 'GET', url: `/verifica-coupon?codice=${code}` }));
+    for (const answer of answers) expect(answer.headers['cache-control'], answer.body.slice(0, 100)).toBe('no-store');
+    // The console's own files keep their caching.
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).headers['cache-control']).toBeUndefined();
   });
 });
 
