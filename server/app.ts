@@ -6,7 +6,7 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -29,6 +29,7 @@ import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/
 import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
+import { SharedRateLimitStore } from './security/rateLimitStore';
 import { securitySettings, type SecuritySettings } from './security/settings';
 
 declare module 'fastify' {
@@ -44,6 +45,8 @@ export const BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Paths whose answers are never stored by a cache (see the onRequest hook below). */
 const PRIVATE_ANSWERS = /^\/(api|verifica-coupon)(?:[/?#]|$)/i;
+
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 export interface AppOptions {
   store: EventStore;
@@ -66,6 +69,10 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
   const app = Fastify({
     logger,
     forceCloseConnections: 'idle',
+    // Which X-Forwarded-* headers to believe (TRUST_PROXY): the client address that logins and
+    // the coupon check are rate-limited by, the host and protocol the cross-origin check compares.
+    // A hop count becomes the function Fastify builds from a number itself (its types want one).
+    trustProxy: typeof settings.trustProxy === 'number' ? trustHops(settings.trustProxy) : settings.trustProxy,
     bodyLimit: BODY_LIMIT,
     // A request id a proxy passed along is kept when it looks like one; otherwise a new UUID.
     genReqId: (req) => {
@@ -125,6 +132,7 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    store: SharedRateLimitStore as unknown as RateLimitPluginOptions['store'],
     errorResponseBuilder: (_request, context) =>
       new HttpError(context.statusCode, 'rate_limited', `too many requests; try again in ${context.after}`),
   });
