@@ -30,6 +30,7 @@ import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
 import { SharedRateLimitStore } from './security/rateLimitStore';
+import { allowedOrigins, refuseCrossSite } from './security/sameOrigin';
 import { securitySettings, type SecuritySettings } from './security/settings';
 
 declare module 'fastify' {
@@ -129,6 +130,9 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
     exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
+  // Before any route's own hooks (authorization, idempotency): a forged command does nothing.
+  const ownOrigins = allowedOrigins(settings.publicOrigin, settings.corsOrigins);
+  app.addHook('onRequest', async (request) => refuseCrossSite(request, ownOrigins));
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,

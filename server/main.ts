@@ -31,6 +31,7 @@ async function main() {
     dataDir: config.dataDir,
     security: {
       corsOrigins: config.corsOrigins,
+      publicOrigin: new URL(config.publicUrl).origin,
       trustProxy: config.trustProxy,
       cookieSecure: config.cookieSecure,
       sessionIdleMs: config.sessionIdleMs,

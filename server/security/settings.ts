@@ -30,6 +30,8 @@ export interface SecuritySettings {
   loginLockMs: number;
   loginRateLimit: RateLimitSetting;
   couponCheckRateLimit: RateLimitSetting;
+  /** PUBLIC_URL's origin: where browsers reach the console (state-changing requests must come from it, the request's own host or corsOrigins). */
+  publicOrigin: string | null;
   /** Browser origins allowed to call the API from another origin (the console in development). */
   corsOrigins: string[];
   /**
@@ -53,6 +55,7 @@ export const defaultSecuritySettings: SecuritySettings = {
   loginLockMs: 15 * 60_000,
   loginRateLimit: { max: 30, timeWindowMs: 60_000 },
   couponCheckRateLimit: { max: 30, timeWindowMs: 60_000 },
+  publicOrigin: null,
   corsOrigins: [],
   trustProxy: false,
   passwordHashLogN: DEFAULT_LOG_N,
