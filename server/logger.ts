@@ -3,8 +3,8 @@
 //
 // Every request is logged with its id (`reqId`) and, once authorized, the staff user's id
 // (`userId`, added by server/plugins/app/access.ts). Never logged: passwords and password hashes,
-// PINs, session tokens, cookies, authorization headers, coupon codes (also when they are in a URL:
-// the request serializer masks them, keeping only the last group as a hint).
+// PINs, session tokens, cookies, authorization headers, coupon codes (also when they are in a URL,
+// however typed or encoded: the request serializer decodes the URL and masks them, see maskUrl).
 import type { LoggerOptions } from 'pino';
 import { COUPON_SYMBOLS, couponCodeHint, isCouponCode } from './domain/values/couponCode';
 
