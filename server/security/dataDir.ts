@@ -1,11 +1,13 @@
-// At start, the data directory and everything under it is made private to the server's user:
-// files 0600, directories 0700. Files a start of an older version (or a copy, a restore from a
-// backup) left world-readable are fixed here; new ones are created private
-// (events/adapters/privateFiles.ts). Symbolic links are not followed: what they point to is
-// not the data directory's to change.
+// At start, the data directory and everything under it is made private to the server's user: the
+// group's and others' permission bits are removed (so a 0644 file becomes 0600, a 0755 directory
+// 0700). Files a start of an older version (or a copy, a restore from a backup) left readable are
+// fixed here; new ones are created private (events/adapters/privateFiles.ts). Only those bits go:
+// the owner's stay as they were, so even a DATA_DIR pointed at the wrong directory loses nothing
+// its owner could do; the filesystem root is never walked. Symbolic links are not followed: what
+// they point to is not the data directory's to change.
 import { chmodSync, lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../events/adapters/privateFiles';
+import { join, resolve } from 'node:path';
+import { ensurePrivateDir } from '../../events/adapters/privateFiles';
 
 /**
  * Creates the directory when missing and tightens the modes under it. Returns what could not be
@@ -14,6 +16,7 @@ import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../eve
 export function secureDataDir(dataDir: string): string[] {
   ensurePrivateDir(dataDir);
   const problems: string[] = [];
+  if (resolve(dataDir) === resolve('/')) return [`DATA_DIR is the filesystem root: its permissions are left as they are`];
   const tighten = (path: string) => {
     let stat;
     try {
@@ -22,8 +25,8 @@ export function secureDataDir(dataDir: string): string[] {
       problems.push(`${path}: ${(error as Error).message}`);
       return;
     }
-    const wanted = stat.isDirectory() ? PRIVATE_DIR_MODE : stat.isFile() ? PRIVATE_FILE_MODE : null;
-    if (wanted === null) return; // a link, a socket: left alone
+    if (!stat.isDirectory() && !stat.isFile()) return; // a link, a socket: left alone
+    const wanted = stat.mode & 0o700;
     if ((stat.mode & 0o777) !== wanted) {
       try {
         chmodSync(path, wanted);
