@@ -136,6 +136,9 @@ const sqlOf = (name: string, field: FieldSpec) => field.sql ?? snake(name);
 const mayUse = (field: { roles?: readonly Role[] | undefined }, ctx: ReadContext) =>
   !field.roles || field.roles.some((role) => ctx.roles.includes(role));
 const list = (items: Iterable<string>) => [...items].join(', ');
+/** `record[key]` when it is the record's own entry; names typed by a caller may be "toString". */
+const ownValue = <T>(record: Record<string, T> | undefined, key: string): T | undefined =>
+  record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 
 // --- parsing -------------------------------------------------------------------------------------
 
@@ -325,7 +328,8 @@ function parseFilter(resource: ResourceSpec, text: string | undefined, ctx: Read
       ids = Array.isArray(raw) ? raw.length : 1;
       continue;
     }
-    const custom = resource.filters?.[key];
+    // Own properties only: a key such as "constructor" or "__proto__" must not find Object.prototype's.
+    const custom = ownValue(resource.filters, key);
     if (custom) {
       const parsed = custom.parse(raw);
       if (parsed === undefined) throw badRequest(`filter.${key}: must be ${custom.rule}`);
@@ -336,7 +340,7 @@ function parseFilter(resource: ResourceSpec, text: string | undefined, ctx: Read
     const rangeMatch = /^(.+)_(gte|lte)$/.exec(key);
     if (rangeMatch) {
       const [, name, bound] = rangeMatch as unknown as [string, string, 'gte' | 'lte'];
-      const field = resource.fields[name];
+      const field = ownValue(resource.fields, name);
       if (field?.range && mayUse(field, ctx)) {
         let parsed: Scalar | undefined;
         if (field.type === 'time') parsed = typeof raw === 'string' ? timeBound(raw, bound) : undefined;
@@ -346,7 +350,7 @@ function parseFilter(resource: ResourceSpec, text: string | undefined, ctx: Read
         continue;
       }
     }
-    const field = Object.hasOwn(resource.fields, key) ? resource.fields[key] : undefined;
+    const field = ownValue(resource.fields, key);
     if (field?.filter && !mayUse(field, ctx)) {
       throw badRequest(`filter.${key}: not available to your role (${list(ctx.roles)})`);
     }

@@ -110,6 +110,8 @@ describe('the purchase over HTTP', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="fattura-1-2026.pdf"');
+    // The customer's name, address and codice fiscale: no cache keeps a copy.
+    expect(pdf.headers.get('cache-control')).toBe('no-store');
     const text = pdfText(pdf.body);
     expect(text).toContain('FATTURA N. 1/2026');
     expect(text).toContain('Mario Rossi');
@@ -303,6 +305,7 @@ describe('the purchase over HTTP', () => {
     const pdf = expectStatus(await world.accountant.get(`/api/credit-notes/${refund.creditNoteId}/pdf`), 200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="nota-di-credito-1-2026.pdf"');
+    expect(pdf.headers.get('cache-control')).toBe('no-store');
     const text = pdfText(pdf.body);
     expect(text).toContain('NOTA DI CREDITO N. 1/2026');
     expect(text).toContain('Rettifica della fattura n. 1/2026 del 24/11/2026');
