@@ -11,6 +11,7 @@ import emails from './emails';
 import invoices from './invoices';
 import orders from './orders';
 import payments from './payments';
+import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
 import staffChangeRequests from './staff-change-requests';
@@ -23,6 +24,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   devices,
   orders,
   payments,
+  'prepaid-adjustments': prepaidAdjustments,
   invoices,
   'credit-notes': creditNotes,
   coupons,

@@ -21,8 +21,9 @@
 import Database from 'better-sqlite3';
 import fp from 'fastify-plugin';
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateFile } from '../../../events/adapters/privateFiles';
 import { IDEMPOTENCY_KEY } from '../../security/commandContext';
 import { HttpError } from './access';
 
@@ -108,8 +109,8 @@ export default fp<{ dataDir?: string | undefined }>(
   async (app, { dataDir }) => {
     let file = ':memory:';
     if (dataDir) {
-      mkdirSync(dataDir, { recursive: true });
       file = join(dataDir, 'server.db');
+      ensurePrivateFile(file);
     }
     const key = fingerprintKey(dataDir);
     const db = new Database(file);
