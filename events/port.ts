@@ -60,7 +60,8 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   /**
    * Resolves once the consumer has handled every event up to the head seen when it started: after
    * it has asked for the event that follows the last of them (for `for await`, once the loop body
-   * of that last event has finished), never while that event is still in its hands.
+   * of that last event has finished), or has left the iteration, never while that event is still
+   * in its hands. A consumer must not wait for it inside the handling of an event.
    */
   readonly caughtUp: Promise<void>;
   /** Stops delivering; a pending iteration ends. Idempotent. */

@@ -257,8 +257,10 @@ class CatchUpSubscription implements Subscription {
   private iterated = false;
   /** Position of the last event handed out or skipped (a system event): resubscriptions go on after it. */
   private last: bigint | undefined;
-  /** Position of the last event the consumer is done with (it asked for the next one), or skipped. */
+  /** Position of the last event the consumer is done with (it asked for the next one, or left), or skipped. */
   private handled: bigint | undefined;
+  /** Position of the event in the consumer's hands, while it has one. */
+  private holding: bigint | undefined;
   /** Head of the log (last non-system event) when the subscription started; 0n when empty. */
   private head: bigint | undefined;
   private headPending = false;
@@ -394,7 +396,9 @@ class CatchUpSubscription implements Subscription {
             }
             this.last = position;
             if (recorded) {
+              this.holding = position;
               yield recorded;
+              this.holding = undefined;
               if (this.stopped) return;
             }
             // The consumer asked for the next event: it is done with this one.
@@ -421,6 +425,11 @@ class CatchUpSubscription implements Subscription {
       }
       throw error;
     } finally {
+      // Left by the consumer (break, return) while it held an event: it is done with that one.
+      if (this.holding !== undefined) {
+        this.handled = this.holding;
+        this.checkCaughtUp();
+      }
       await this.stop();
     }
   }

@@ -399,6 +399,8 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
               }
             }
           } finally {
+            // A consumer that left (break, return) is done with the last event it was handed.
+            if (after >= headAtStart) markCaughtUp();
             await subscription.stop();
           }
         },
