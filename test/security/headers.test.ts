@@ -71,6 +71,8 @@ describe('CORS', () => {
     const t = await start({ security: { corsOrigins: [CONSOLE] } });
     await addUser(t.store, 'boss', ['admin']);
     const cookie = await login(t.app, 'boss');
+    // The user was written straight to the log: the staff list shows it once the read model has it.
+    expect(await t.app.projections.waitFor(await t.store.headPosition(), undefined, 10_000)).toBe(true);
 
     const allowed = await t.app.inject({ method: 'GET', url: '/api/staff-users', headers: { origin: CONSOLE, cookie } });
     expect(allowed.statusCode).toBe(200);
