@@ -6,6 +6,11 @@
 // Delivery is at least once in one narrow window: if the process dies after the SMTP server accepted
 // a message and before EmailSent is written, the message is sent again after the restart. The
 // Message-ID is derived from the e-mail id, so the copies are recognisably the same message.
+//
+// Time: waits are measured on the monotonic clock, so a wall clock set back (by an hour, or by NTP)
+// never makes an e-mail wait longer than its back-off; a retry time read back from the log is
+// capped at the back-off it was given. The times recorded on an e-mail's stream never go back
+// (each is at least the one before it), so no outcome is dated before the e-mail was queued.
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { CommandContext, DecodedEvent, EventCatalogue } from '../../events/catalogue';
@@ -22,8 +27,12 @@ export interface PendingEmail {
   queued: Queued;
   /** Attempts made so far. */
   attempts: number;
-  /** Not before this time (ms since epoch). */
+  /** Not before this time (ms since epoch), as recorded. */
   retryAt: number;
+  /** Not before this time on the monotonic clock (`performance.now()`): what the worker waits for. */
+  dueAt: number;
+  /** The latest time recorded on the e-mail's stream (ms since epoch): the next one is not before it. */
+  lastAt: number;
   /** Revision of the e-mail's stream, for the append that records the outcome. */
   revision: number;
   causationId: string;
@@ -56,6 +65,8 @@ export interface OutboxDeps<E extends { type: string; data: unknown }> {
   compose(queued: Queued): Promise<ComposedEmail & { to: string }>;
   settings?: Partial<OutboxSettings>;
   now?: () => number;
+  /** A clock that never goes back, in ms (default `performance.now()`). */
+  monotonic?: () => number;
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -67,6 +78,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   readonly pending = new Map<string, PendingEmail>();
   private readonly settings: OutboxSettings;
   private readonly now: () => number;
+  private readonly monotonic: () => number;
   private following?: Following;
   private live = false;
   private stopped = false;
@@ -76,6 +88,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   constructor(private readonly deps: OutboxDeps<E>) {
     this.settings = { ...defaultOutboxSettings, ...deps.settings };
     this.now = deps.now ?? Date.now;
+    this.monotonic = deps.monotonic ?? (() => performance.now());
   }
 
   /** Follows the log from the start on a subscription of its own; sending begins once the replay has caught up. */
@@ -106,6 +119,11 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     await this.sending;
   }
 
+  /** Whether the e-mail's next attempt is due now. */
+  isDue(email: PendingEmail): boolean {
+    return email.dueAt <= this.monotonic();
+  }
+
   /** Resolves when nothing is due now (for tests and shutdown). */
   async idle(): Promise<void> {
     while (this.sending) await this.sending;
@@ -123,14 +141,19 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     switch (event.type) {
       case 'EmailQueued': {
         const data = event.data as Queued;
-        this.pending.set(id, { queued: data, attempts: 0, retryAt: 0, revision: event.revision, causationId: event.id });
+        const queuedAt = Date.parse(data.queuedAt);
+        this.pending.set(id, { queued: data, attempts: 0, retryAt: 0, dueAt: 0, lastAt: queuedAt, revision: event.revision, causationId: event.id });
         break;
       }
       case 'EmailAttemptFailed':
         if (current) {
           const data = event.data as Extract<EmailEvent, { type: 'EmailAttemptFailed' }>['data'];
+          const delay = backoffDelay(data.attempt, this.settings);
           current.attempts = data.attempt;
           current.retryAt = Date.parse(data.retryAt);
+          // Recorded at retryAt − delay; waited for on the monotonic clock, never longer than the delay.
+          current.lastAt = Math.max(current.lastAt, current.retryAt - delay);
+          current.dueAt = this.monotonic() + Math.min(delay, Math.max(0, current.retryAt - this.now()));
         }
         break;
       case 'EmailSent':
@@ -144,7 +167,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
       case 'EmailRetryRequested':
         if (current) {
           this.givenUp.delete(id);
-          this.pending.set(id, { ...current, attempts: 0, retryAt: 0, causationId: event.id });
+          this.pending.set(id, { ...current, attempts: 0, retryAt: 0, dueAt: 0, causationId: event.id });
         }
         break;
     }
@@ -169,15 +192,15 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.stopped || this.pending.size === 0) return;
-    const next = Math.min(...[...this.pending.values()].map((p) => p.retryAt));
-    this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.now()));
+    const next = Math.min(...[...this.pending.values()].map((p) => p.dueAt));
+    this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.monotonic()));
     this.timer.unref();
   }
 
   private async sendDue(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const due = [...this.pending.values()].find((p) => p.retryAt <= this.now());
+      const due = [...this.pending.values()].find((p) => this.isDue(p));
       if (!due) return;
       await this.sendOne(due);
     }
@@ -208,7 +231,9 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private async sendOne(email: PendingEmail): Promise<void> {
     const attempt = email.attempts + 1;
     const messageId = `<${email.queued.emailId}@${this.settings.messageIdDomain}>`;
-    const at = new Date(this.now()).toISOString();
+    // Never before the last time on the e-mail's stream, whatever the wall clock did meanwhile.
+    const atMs = Math.max(this.now(), email.lastAt);
+    const at = new Date(atMs).toISOString();
     try {
       const message = await this.deps.compose(email.queued);
       await this.deps.transport.sendMail({
@@ -233,7 +258,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
           data: { emailId: email.queued.emailId, attempts: attempt, error: reason, at },
         });
       } else {
-        const retryAt = new Date(this.now() + backoffDelay(attempt, this.settings)).toISOString();
+        const retryAt = new Date(atMs + backoffDelay(attempt, this.settings)).toISOString();
         await this.record(email, {
           type: 'EmailAttemptFailed',
           data: { emailId: email.queued.emailId, attempt, error: reason, retryAt },

@@ -61,7 +61,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   let stopped = false;
   const outboxIdle = async () => {
     await outbox.idle();
-    while (!stopped && [...outbox.pending.values()].some((p) => p.retryAt <= Date.now())) {
+    while (!stopped && [...outbox.pending.values()].some((p) => outbox.isDue(p))) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       await outbox.idle();
     }
