@@ -84,6 +84,8 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private sending?: Promise<void>;
+  /** After a failure to record an outcome: nothing is sent before this (monotonic ms). */
+  private pausedUntil = 0;
 
   constructor(private readonly deps: OutboxDeps<E>) {
     this.settings = { ...defaultOutboxSettings, ...deps.settings };
@@ -183,16 +185,23 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
 
   private kick(): void {
     if (this.stopped || !this.live || this.sending) return;
-    this.sending = this.sendDue().finally(() => {
-      this.sending = undefined;
-      this.schedule();
-    });
+    this.sending = this.sendDue()
+      .catch((error: unknown) => {
+        // An outcome could not be recorded (a full disk, the store away): the e-mail stays pending,
+        // and the worker tries again after the first back-off instead of crashing the process.
+        this.deps.log?.error({ err: error }, 'outbox could not record an outcome; trying again shortly');
+        this.pausedUntil = this.monotonic() + this.settings.firstDelayMs;
+      })
+      .finally(() => {
+        this.sending = undefined;
+        this.schedule();
+      });
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.stopped || this.pending.size === 0) return;
-    const next = Math.min(...[...this.pending.values()].map((p) => p.dueAt));
+    const next = Math.max(this.pausedUntil, Math.min(...[...this.pending.values()].map((p) => p.dueAt)));
     this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.monotonic()));
     this.timer.unref();
   }
@@ -200,6 +209,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private async sendDue(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
+      if (this.monotonic() < this.pausedUntil) return;
       const due = [...this.pending.values()].find((p) => this.isDue(p));
       if (!due) return;
       await this.sendOne(due);
