@@ -3,6 +3,7 @@
 // nothing (the details go to the log with the request id). A full disk (SQLite's SQLITE_FULL, or
 // ENOSPC from the file system) is a 503 that says so: the command was not completed, and sending it
 // again once space is freed (with the same Idempotency-Key) completes it without doing anything twice.
+// An EventStoreDB that cannot be reached (or does not answer in time) is a 503 too.
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, statusOf } from '../../domain/errors';
@@ -25,6 +26,16 @@ export function isDiskFull(error: unknown): boolean {
     if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
   }
   return false;
+}
+
+export const STORE_UNAVAILABLE_MESSAGE =
+  'the event store is not answering: the command may not have been completed; try again shortly (with the same Idempotency-Key nothing is done twice)';
+
+/** True for an EventStoreDB that cannot be reached or did not answer in time (the client's UnavailableError, DeadlineExceededError). */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const name = (error as object).constructor?.name;
+  return name === 'UnavailableError' || name === 'DeadlineExceededError';
 }
 
 export default fp(
@@ -57,6 +68,13 @@ export default fp(
           .status(503)
           .header('retry-after', '30')
           .send({ statusCode: 503, code: 'disk_full', message: DISK_FULL_MESSAGE } satisfies ErrorBody);
+      }
+      if (isStoreUnavailable(error)) {
+        request.log.error({ err: error }, 'event store unavailable');
+        return reply
+          .status(503)
+          .header('retry-after', '5')
+          .send({ statusCode: 503, code: 'store_unavailable', message: STORE_UNAVAILABLE_MESSAGE } satisfies ErrorBody);
       }
       request.log.error({ err: error }, 'unexpected error');
       return reply
