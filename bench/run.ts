@@ -8,6 +8,7 @@ import { aggregatesBench } from './aggregates';
 import { eventStoreBench } from './eventStore';
 import { ordersBench } from './orders';
 import { projectionsBench } from './projections';
+import { reactorsStartBench } from './reactorsStart';
 import { readApiBench } from './readApi';
 
 export interface Figure {
@@ -27,7 +28,7 @@ export interface BenchModule {
   run(): Promise<Figure[]>;
 }
 
-const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, aggregatesBench];
+const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, reactorsStartBench, aggregatesBench];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

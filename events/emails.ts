@@ -20,6 +20,15 @@ export const emailQueued = defineEvent(
   }),
 );
 
+/**
+ * The outbox is about to hand the message to the SMTP server. Written before each send, so that a
+ * send interrupted by a crash is known afterwards: the next send of that e-mail may be its second.
+ */
+export const emailAttemptStarted = defineEvent(
+  'EmailAttemptStarted',
+  z.object({ emailId, attempt: z.number().int().positive(), messageId: z.string().min(1), at: z.iso.datetime() }),
+);
+
 export const emailSent = defineEvent(
   'EmailSent',
   z.object({
@@ -29,6 +38,12 @@ export const emailSent = defineEvent(
     messageId: z.string().min(1),
     attempt: z.number().int().positive(),
     sentAt: z.iso.datetime(),
+    /**
+     * An earlier send was interrupted (the process died, or its outcome could not be recorded)
+     * after it may have reached the SMTP server: the recipient may have this message twice, with
+     * the same Message-ID.
+     */
+    possiblyDuplicate: z.boolean().optional(),
   }),
 );
 
@@ -50,9 +65,10 @@ export const emailGaveUp = defineEvent(
 /** Staff asked to try a given-up e-mail again. */
 export const emailRetryRequested = defineEvent('EmailRetryRequested', z.object({ emailId, at: z.iso.datetime() }));
 
-export const emailEvents = [emailQueued, emailSent, emailAttemptFailed, emailGaveUp, emailRetryRequested];
+export const emailEvents = [emailQueued, emailAttemptStarted, emailSent, emailAttemptFailed, emailGaveUp, emailRetryRequested];
 export type EmailEvent =
   | EventOf<typeof emailQueued>
+  | EventOf<typeof emailAttemptStarted>
   | EventOf<typeof emailSent>
   | EventOf<typeof emailAttemptFailed>
   | EventOf<typeof emailGaveUp>

@@ -5,7 +5,7 @@ import { staffEvents, type StaffEvent } from './staff';
 import { couponCodeEventDefinitions, couponEventDefinitions, type CouponCodeEvent, type CouponEvent } from './coupons';
 import { invoiceEventDefinitions, type InvoicingEvent } from './invoices';
 import { orderEventDefinitions, rfReferenceEventDefinitions, type OrderEvent, type RfReferenceEvent } from './orders';
-import { paymentEventDefinitions, type PaymentEvent } from './payments';
+import { bankReferenceEventDefinitions, paymentEventDefinitions, type BankReferenceEvent, type PaymentEvent } from './payments';
 import { customerEventDefinitions, type CustomerAreaEvent } from './customers';
 import { prepaidEventDefinitions, type PrepaidEvent } from './prepaid';
 import { productEventDefinitions, type ProductEvent } from './products';
@@ -17,6 +17,7 @@ export type DomainEvent =
   | OrderEvent
   | RfReferenceEvent
   | PaymentEvent
+  | BankReferenceEvent
   | CouponEvent
   | CouponCodeEvent
   | InvoicingEvent
@@ -31,6 +32,7 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...orderEventDefinitions,
   ...rfReferenceEventDefinitions,
   ...paymentEventDefinitions,
+  ...bankReferenceEventDefinitions,
   ...couponEventDefinitions,
   ...couponCodeEventDefinitions,
   ...invoiceEventDefinitions,

@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { createSqliteStore } from './adapters/sqlite';
 import type { EventStore, StoreAddress } from './port';
 
+/** The embedded store's file inside DATA_DIR; backups copy it and restores recreate it. */
+export const EVENT_LOG_FILE = 'events.db';
+
 export interface StoreChoice {
   eventStore: 'sqlite' | 'eventstoredb';
   eventStoreUrl?: string | undefined;
@@ -14,7 +17,7 @@ export async function openEventStore(choice: StoreChoice): Promise<EventStore> {
     const { createEventStoreDbStore } = await import('./adapters/eventstoredb');
     return createEventStoreDbStore(choice.eventStoreUrl!);
   }
-  return createSqliteStore({ file: join(choice.dataDir, 'events.db') });
+  return createSqliteStore({ file: join(choice.dataDir, EVENT_LOG_FILE) });
 }
 
 /**

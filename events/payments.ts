@@ -23,6 +23,12 @@ export const paymentRecorded = defineEvent(
     payer: z.string().min(1),
     /** The payment reason ("causale") as written by the payer. */
     reason: z.string(),
+    /**
+     * The bank's own reference (CRO/TRN, or the statement line id), normalised; one payment per
+     * reference (see BankReferenceClaimed). Absent from payments recorded before it was asked
+     * for, and from money taken at the desk, which has no bank statement line.
+     */
+    bankReference: z.string().min(1).optional(),
     recordedBy: z.string().min(1),
     /** The RF reference found in the reason, check digits verified; null when none. */
     rfReference: rfReferenceSchema.nullable(),
@@ -69,3 +75,21 @@ export type PaymentEvent =
   | EventOf<typeof paymentRecorded>
   | EventOf<typeof paymentMatched>
   | EventOf<typeof paymentLeftUnmatched>;
+
+/**
+ * The guard of bank references (stream `bank-reference-<reference>`): the payment that holds the
+ * reference. The first claim is appended with expected revision 'no_stream', so the same transfer
+ * entered twice is refused; a later claim takes over the reference from a payment whose recording
+ * never completed.
+ */
+export const bankReferenceClaimed = defineEvent(
+  'BankReferenceClaimed',
+  z.object({
+    bankReference: z.string().min(1),
+    paymentId: z.string().min(1),
+    claimedAt: isoTimeSchema,
+  }),
+);
+
+export const bankReferenceEventDefinitions = [bankReferenceClaimed];
+export type BankReferenceEvent = EventOf<typeof bankReferenceClaimed>;

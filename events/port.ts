@@ -57,7 +57,11 @@ export interface SubscribeOptions {
 
 /** A catch-up subscription: replays, then follows live appends, in global order. */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
-  /** Resolves once the replay has reached the head seen when it started. */
+  /**
+   * Resolves once the consumer has handled every event up to the head seen when it started: after
+   * it has asked for the event that follows the last of them (for `for await`, once the loop body
+   * of that last event has finished), never while that event is still in its hands.
+   */
   readonly caughtUp: Promise<void>;
   /** Stops delivering; a pending iteration ends. Idempotent. */
   stop(): Promise<void>;

@@ -49,7 +49,12 @@ export const prepaidDebited = defineEvent(
   }),
 );
 
-/** Money put back on the account: a refund of an order, an overpayment, a correction by staff. */
+/**
+ * Money put back on the account by the back office: a refund of an order, an overpayment, the
+ * reversal of a debit whose order could not be placed ('correction'). Until issue #14 staff could
+ * also write one by hand (reason 'correction', no approval); those events stay in the log as they
+ * are. Money put on by hand is now a PrepaidAdjustmentApproved.
+ */
 export const prepaidCredited = defineEvent(
   'PrepaidCredited',
   z.object({
@@ -64,9 +69,76 @@ export const prepaidCredited = defineEvent(
   }),
 );
 
-export const prepaidEventDefinitions = [prepaidToppedUp, prepaidDebited, prepaidCredited];
+/**
+ * The most a manual adjustment may put on an account, cents (10,000.00 €). Adjustments settle by
+ * hand what no recorded payment covers; anything larger is a payment to record or a mistake.
+ */
+export const maxAdjustmentCents = 1_000_000;
+
+/**
+ * A staff member asks to put money on the account by hand (money no recorded payment covers: a
+ * refund settled outside the system, a correction). Nothing is credited until a supervisor other
+ * than the requester approves it.
+ */
+export const prepaidAdjustmentRequested = defineEvent(
+  'PrepaidAdjustmentRequested',
+  z.object({
+    customerId: z.string().min(1),
+    adjustmentId: z.string().min(1),
+    amountCents: positiveCents.max(maxAdjustmentCents),
+    reason: z.string().min(1),
+    requestedBy: z.string().min(1),
+    requestedAt: z.iso.datetime(),
+  }),
+);
+
+/** A supervisor (not the requester) approved the request: the amount is credited with this event. */
+export const prepaidAdjustmentApproved = defineEvent(
+  'PrepaidAdjustmentApproved',
+  z.object({
+    customerId: z.string().min(1),
+    adjustmentId: z.string().min(1),
+    amountCents: positiveCents,
+    /** The request's reason, repeated so that the movement reads on its own. */
+    reason: z.string().min(1),
+    requestedBy: z.string().min(1),
+    approvedBy: z.string().min(1),
+    balanceAfterCents: cents,
+    approvedAt: z.iso.datetime(),
+  }),
+);
+
+/** A supervisor (not the requester) turned the request down; nothing is credited. */
+export const prepaidAdjustmentRejected = defineEvent(
+  'PrepaidAdjustmentRejected',
+  z.object({
+    customerId: z.string().min(1),
+    adjustmentId: z.string().min(1),
+    rejectedBy: z.string().min(1),
+    rejectionReason: z.string().min(1),
+    rejectedAt: z.iso.datetime(),
+  }),
+);
+
+export const prepaidEventDefinitions = [
+  prepaidToppedUp,
+  prepaidDebited,
+  prepaidCredited,
+  prepaidAdjustmentRequested,
+  prepaidAdjustmentApproved,
+  prepaidAdjustmentRejected,
+];
 
 export type PrepaidToppedUp = EventOf<typeof prepaidToppedUp>;
 export type PrepaidDebited = EventOf<typeof prepaidDebited>;
 export type PrepaidCredited = EventOf<typeof prepaidCredited>;
-export type PrepaidEvent = PrepaidToppedUp | PrepaidDebited | PrepaidCredited;
+export type PrepaidAdjustmentRequested = EventOf<typeof prepaidAdjustmentRequested>;
+export type PrepaidAdjustmentApproved = EventOf<typeof prepaidAdjustmentApproved>;
+export type PrepaidAdjustmentRejected = EventOf<typeof prepaidAdjustmentRejected>;
+export type PrepaidEvent =
+  | PrepaidToppedUp
+  | PrepaidDebited
+  | PrepaidCredited
+  | PrepaidAdjustmentRequested
+  | PrepaidAdjustmentApproved
+  | PrepaidAdjustmentRejected;

@@ -11,6 +11,7 @@ import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
 import { ordersProjection } from './readModels/orders';
 import { paymentsProjection } from './readModels/payments';
+import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
 import { staffUsersProjection } from './readModels/staffUsers';
@@ -18,6 +19,7 @@ import { staffUsersProjection } from './readModels/staffUsers';
 export const projections: Projection<any>[] = [
   customersProjection,
   prepaidMovementsProjection,
+  prepaidAdjustmentsProjection,
   devicesProjection,
   productsProjection,
   ordersProjection,
@@ -33,6 +35,7 @@ export const projections: Projection<any>[] = [
 export const projectionNames = {
   customers: customersProjection.name,
   prepaidMovements: prepaidMovementsProjection.name,
+  prepaidAdjustments: prepaidAdjustmentsProjection.name,
   devices: devicesProjection.name,
   products: productsProjection.name,
   orders: ordersProjection.name,

@@ -5,8 +5,8 @@
 // fsync. A power cut may lose the last commits, but never half of one (the checkpoint and the rows
 // it covers commit together), and a read model can always be rebuilt from the event store.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { ensurePrivateFile } from '../events/adapters/privateFiles';
 
 export interface ReadModelDbOptions {
   /** Open for queries only (a second process inspecting the read models). */
@@ -20,7 +20,7 @@ export function readModelFile(dataDir: string): string {
 
 /** Opens (and creates when missing) the read-model database; ':memory:' works for throwaway tests. */
 export function openReadModelDb(file: string, options: ReadModelDbOptions = {}): Database.Database {
-  if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
+  if (!options.readonly) ensurePrivateFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {

@@ -6,7 +6,7 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -29,6 +29,8 @@ import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/
 import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './routes';
+import { SharedRateLimitStore } from './security/rateLimitStore';
+import { allowedOrigins, refuseCrossSite } from './security/sameOrigin';
 import { securitySettings, type SecuritySettings } from './security/settings';
 
 declare module 'fastify' {
@@ -42,6 +44,10 @@ declare module 'fastify' {
 export const BODY_LIMIT = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** Paths whose answers are never stored by a cache (see the onRequest hook below). */
+const PRIVATE_ANSWERS = /^\/(api|verifica-coupon)(?:[/?#]|$)/i;
+
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 export interface AppOptions {
   store: EventStore;
@@ -64,6 +70,10 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
   const app = Fastify({
     logger,
     forceCloseConnections: 'idle',
+    // Which X-Forwarded-* headers to believe (TRUST_PROXY): the client address that logins and
+    // the coupon check are rate-limited by, the host and protocol the cross-origin check compares.
+    // A hop count becomes the function Fastify builds from a number itself (its types want one).
+    trustProxy: typeof settings.trustProxy === 'number' ? trustHops(settings.trustProxy) : settings.trustProxy,
     bodyLimit: BODY_LIMIT,
     // A request id a proxy passed along is kept when it looks like one; otherwise a new UUID.
     genReqId: (req) => {
@@ -107,6 +117,11 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
     },
   });
   app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
+  // API answers (lists, PDFs, refusals) carry personal data and coupon codes, and so does the public
+  // check page: no browser or proxy may keep a copy. Set before any hook can refuse the request.
+  app.addHook('onRequest', async (request, reply) => {
+    if (PRIVATE_ANSWERS.test(request.url)) reply.header('cache-control', 'no-store');
+  });
   await app.register(cors, {
     origin: settings.corsOrigins.length > 0 ? settings.corsOrigins : false,
     credentials: true,
@@ -115,9 +130,13 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
     exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
+  // Before any route's own hooks (authorization, idempotency): a forged command does nothing.
+  const ownOrigins = allowedOrigins(settings.publicOrigin, settings.corsOrigins);
+  app.addHook('onRequest', async (request) => refuseCrossSite(request, ownOrigins));
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    store: SharedRateLimitStore as unknown as RateLimitPluginOptions['store'],
     errorResponseBuilder: (_request, context) =>
       new HttpError(context.statusCode, 'rate_limited', `too many requests; try again in ${context.after}`),
   });

@@ -1,6 +1,7 @@
 // All configuration comes from environment variables, parsed here by one schema. A wrong value
 // stops the start with one line that names the variable and the rule it broke.
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Address } from '../events/invoices';
 import { USERNAME_PATTERN, USERNAME_RULE } from './domain/staff/decider';
@@ -8,6 +9,7 @@ import { checkCodiceFiscale } from './domain/values/codiceFiscale';
 import { checkPartitaIva } from './domain/values/partitaIva';
 import { defaultSalesSettings, type SalesSettings } from './sales/deps';
 import { passwordProblem } from './security/password';
+import type { TrustProxy } from './security/settings';
 
 const positiveInt = z.coerce
   .number({ error: 'must be a number' })
@@ -51,6 +53,36 @@ export function parseSellerAddress(text: string): Address | string {
   return { street, postalCode, city, province: province === 'EE' ? null : province, country };
 }
 
+/**
+ * TRUST_PROXY: which X-Forwarded-For / -Host / -Proto to believe. `false` (default): none, the
+ * peer is the client. A number: that many proxies in front (the client is that many hops back).
+ * Otherwise the proxies' addresses or CIDR ranges (or proxy-addr's names loopback, linklocal,
+ * uniquelocal), comma-separated. Never "true": any client could then pick its own address and
+ * escape the rate limits.
+ */
+export const TRUST_PROXY_RULE =
+  'must be false, a number of proxies in front of the server (e.g. 1), or comma-separated proxy addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8); never true, which would let any client choose its own address';
+
+export function parseTrustProxy(text: string): TrustProxy | undefined {
+  const value = text.trim();
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 20 ? hops : hops === 0 ? false : undefined;
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const valid = (entry: string) => {
+    if (named.has(entry)) return true;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  };
+  return entries.length > 0 && entries.every(valid) ? entries : undefined;
+}
+
 const port = z.coerce
   .number({ error: 'must be a number' })
   .int('must be a whole number')
@@ -85,6 +117,15 @@ export const configSchema = z
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
       .optional(),
+    TRUST_PROXY: z
+      .string()
+      .transform((v, ctx) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed !== undefined) return parsed;
+        ctx.addIssue({ code: 'custom', message: TRUST_PROXY_RULE });
+        return z.NEVER;
+      })
+      .default(false),
     COOKIE_SECURE: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
     SESSION_IDLE_MINUTES: positiveInt.default(60),
     SESSION_MAX_HOURS: positiveInt.default(12),
@@ -166,6 +207,7 @@ export const configSchema = z
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     corsOrigins: env.CORS_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
     /** The first admin, created at start when no admin exists yet. */
     admin: env.ADMIN_USERNAME && env.ADMIN_PASSWORD ? { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD } : undefined,
     cookieSecure: env.COOKIE_SECURE === 'true',

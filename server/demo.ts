@@ -8,9 +8,10 @@
 // at every start. A user that exists already is left as it is: a user of that name that the demo did
 // not create (its password is not in the file) is never touched, and its password is not known.
 // Everything here is idempotent; the demo's users are ordinary users (an admin can disable them).
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { ensurePrivateDir } from '../events/adapters/privateFiles';
 import type { Role } from '../events/catalogue';
 import type { App } from './app';
 import { DomainError } from './domain/errors';
@@ -78,7 +79,7 @@ export async function startDemo(
   const context = systemContext(app.security.now());
   const seeded = await seedGuideProducts(app.sales, context);
 
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const file = join(options.dataDir, DEMO_CREDENTIALS_FILE);
   const credentials = readDemoCredentials(file);
   const created: string[] = [];

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { startDemo } from './demo';
 import { loggerOptions } from './logger';
 import { enabledAdminExists, ensureFirstAdmin } from './security/bootstrap';
+import { secureDataDir } from './security/dataDir';
 
 async function main() {
   let config;
@@ -18,6 +19,11 @@ async function main() {
     throw error;
   }
 
+  // Whatever else comes to be written under DATA_DIR (and anything this process creates) is
+  // private too, not only the files created with an explicit mode.
+  process.umask(0o077);
+  for (const problem of secureDataDir(config.dataDir)) process.stderr.write(`Warning: ${problem}\n`);
+
   const store = await openEventStore(config);
   const app = await buildApp({
     store,
@@ -25,6 +31,8 @@ async function main() {
     dataDir: config.dataDir,
     security: {
       corsOrigins: config.corsOrigins,
+      publicOrigin: new URL(config.publicUrl).origin,
+      trustProxy: config.trustProxy,
       cookieSecure: config.cookieSecure,
       sessionIdleMs: config.sessionIdleMs,
       sessionMaxMs: config.sessionMaxMs,

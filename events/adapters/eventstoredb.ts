@@ -255,8 +255,10 @@ class CatchUpSubscription implements Subscription {
   private caughtUpSettled = false;
   private stopped = false;
   private iterated = false;
-  /** Position of the last event handled (delivered, or skipped as a system event). */
+  /** Position of the last event handed out or skipped (a system event): resubscriptions go on after it. */
   private last: bigint | undefined;
+  /** Position of the last event the consumer is done with (it asked for the next one), or skipped. */
+  private handled: bigint | undefined;
   /** Head of the log (last non-system event) when the subscription started; 0n when empty. */
   private head: bigint | undefined;
   private headPending = false;
@@ -268,6 +270,7 @@ class CatchUpSubscription implements Subscription {
 
   constructor(private readonly deps: SubscriptionDeps) {
     this.last = deps.after !== undefined && deps.after > 0 ? BigInt(deps.after) : undefined;
+    this.handled = this.last;
     this.caughtUp = new Promise<void>((resolve, reject) => {
       this.resolveCaughtUp = resolve;
       this.rejectCaughtUp = reject;
@@ -308,15 +311,13 @@ class CatchUpSubscription implements Subscription {
 
   private checkCaughtUp(): void {
     if (this.caughtUpSettled) return;
-    const handled = this.last ?? 0n;
+    const handled = this.handled ?? 0n;
     const byHead = this.head !== undefined && handled >= this.head;
     const byMarker =
       this.caughtUpMarker !== undefined && (this.caughtUpMarker === null || handled >= this.caughtUpMarker);
     if (byHead || byMarker) {
       this.caughtUpSettled = true;
-      // Called just before the last replayed event is handed out: resolving on the next turn lets
-      // the consumer take that event first.
-      setImmediate(this.resolveCaughtUp);
+      this.resolveCaughtUp();
     }
   }
 
@@ -392,10 +393,13 @@ class CatchUpSubscription implements Subscription {
               break;
             }
             this.last = position;
+            if (recorded) {
+              yield recorded;
+              if (this.stopped) return;
+            }
+            // The consumer asked for the next event: it is done with this one.
+            this.handled = position;
             this.checkCaughtUp();
-            if (!recorded) continue;
-            yield recorded;
-            if (this.stopped) return;
           }
         } catch (error) {
           failure = error;

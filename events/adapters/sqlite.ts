@@ -16,8 +16,7 @@
 // and must not change them.
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
 import {
   EventStoreClosedError,
@@ -32,6 +31,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port';
+import { ensurePrivateFile } from './privateFiles';
 import { keepCheckpointed } from './walCheckpointer';
 
 interface EventRow {
@@ -83,7 +83,7 @@ export interface SqliteStoreOptions {
 }
 
 export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOptions): EventStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateFile(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -385,8 +385,10 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
               for (const event of page) {
                 if (stopped) return;
                 after = event.position;
-                if (after >= headAtStart) markCaughtUp();
                 yield event;
+                // Only now, when the consumer asks for the next one, has it handled this one: a
+                // follower told "caught up" earlier would act on a state missing the last events.
+                if (after >= headAtStart) markCaughtUp();
               }
               if (page.length < PAGE) {
                 // Woken by the next commit (or stop); the check and the wait happen in the same

@@ -12,7 +12,8 @@ export const customersProjection: Projection<Handled> = {
   name: 'customers',
   version: 1,
   tables: ['customers', 'customers_terms'],
-  handles: ['CustomerRegistered', 'CustomerEmailChanged', 'PrepaidToppedUp', 'PrepaidDebited', 'PrepaidCredited'],
+  // No version bump for PrepaidAdjustmentApproved: no such event existed before it was handled.
+  handles: ['CustomerRegistered', 'CustomerEmailChanged', 'PrepaidToppedUp', 'PrepaidDebited', 'PrepaidCredited', 'PrepaidAdjustmentApproved'],
   setup(db, t) {
     const c = t('customers');
     db.exec(`CREATE TABLE ${c} (
@@ -98,9 +99,17 @@ export const customersProjection: Projection<Handled> = {
         break;
       case 'PrepaidToppedUp':
       case 'PrepaidDebited':
-      case 'PrepaidCredited': {
+      case 'PrepaidCredited':
+      case 'PrepaidAdjustmentApproved': {
         const d = event.data;
-        const at = event.type === 'PrepaidToppedUp' ? event.data.recordedAt : event.type === 'PrepaidDebited' ? event.data.debitedAt : event.data.creditedAt;
+        const at =
+          event.type === 'PrepaidToppedUp'
+            ? event.data.recordedAt
+            : event.type === 'PrepaidDebited'
+              ? event.data.debitedAt
+              : event.type === 'PrepaidCredited'
+                ? event.data.creditedAt
+                : event.data.approvedAt;
         statement(
           db,
           `INSERT INTO ${c} (id, prepaid_balance_cents, prepaid_updated_at) VALUES (?, ?, ?)

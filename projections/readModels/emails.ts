@@ -1,7 +1,8 @@
 // Read model `emails`: the e-mail outbox. State: queued → sent; an attempt that failed →
 // retrying (with the attempt count, the last error and when it is retried); given up → failed;
 // staff asking to retry a failed one → queued again. `to_address` is known once it is sent (the
-// profile e-mail in force at that moment).
+// profile e-mail in force at that moment). `possibly_duplicate`: an earlier send was interrupted
+// after it may have reached the SMTP server, so the recipient may have it twice.
 import type { EmailEvent } from '../../events/emails';
 import { statement, type Projection } from '../projection';
 import { isoTime } from './shared';
@@ -10,7 +11,7 @@ export const EMAIL_STATES = ['queued', 'sent', 'retrying', 'failed'] as const;
 
 export const emailsProjection: Projection<EmailEvent> = {
   name: 'emails',
-  version: 1,
+  version: 2,
   tables: ['emails'],
   handles: ['EmailQueued', 'EmailSent', 'EmailAttemptFailed', 'EmailGaveUp', 'EmailRetryRequested'],
   setup(db, t) {
@@ -30,6 +31,7 @@ export const emailsProjection: Projection<EmailEvent> = {
       retry_at TEXT,
       to_address TEXT,
       message_id TEXT,
+      possibly_duplicate INTEGER NOT NULL DEFAULT 0,
       queued_at TEXT NOT NULL,
       sent_at TEXT,
       failed_at TEXT,
@@ -59,8 +61,8 @@ export const emailsProjection: Projection<EmailEvent> = {
         const d = event.data;
         statement(
           db,
-          `UPDATE ${e} SET state = 'sent', attempts = ?, to_address = ?, message_id = ?, sent_at = ?, retry_at = NULL, updated_at = ? WHERE id = ?`,
-        ).run(d.attempt, d.to.toLowerCase(), d.messageId, isoTime(d.sentAt), isoTime(d.sentAt), d.emailId);
+          `UPDATE ${e} SET state = 'sent', attempts = ?, to_address = ?, message_id = ?, possibly_duplicate = ?, sent_at = ?, retry_at = NULL, updated_at = ? WHERE id = ?`,
+        ).run(d.attempt, d.to.toLowerCase(), d.messageId, d.possiblyDuplicate ? 1 : 0, isoTime(d.sentAt), isoTime(d.sentAt), d.emailId);
         break;
       }
       case 'EmailAttemptFailed': {

@@ -3,7 +3,9 @@
 // then 'matched' (by reference or by hand) or 'unmatched' (no reference, wrong check digits, unknown
 // reference), with `matched` as a flag for the "still to match" filter. What the order applied and
 // what was surplus (credited to the prepaid account) come from the order's OrderPaymentReceived.
-// Search terms: payer, RF reference (and the mistyped candidate), the words of the reason.
+// `bank_reference` is the bank's own reference (CRO/TRN, statement line id), null for payments
+// recorded before it was asked for and for money taken at the desk.
+// Search terms: payer, bank reference, RF reference (and the mistyped candidate), the words of the reason.
 import type { OrderEvent } from '../../events/orders';
 import type { PaymentEvent } from '../../events/payments';
 import { statement, type Projection } from '../projection';
@@ -15,7 +17,8 @@ export const PAYMENT_STATES = ['recorded', 'matched', 'unmatched'] as const;
 
 export const paymentsProjection: Projection<Handled> = {
   name: 'payments',
-  version: 1,
+  // 2: the bank reference.
+  version: 2,
   tables: ['payments', 'payments_terms'],
   handles: ['PaymentRecorded', 'PaymentMatched', 'PaymentLeftUnmatched', 'OrderPaymentReceived'],
   setup(db, t) {
@@ -29,6 +32,7 @@ export const paymentsProjection: Projection<Handled> = {
       payer TEXT NOT NULL,
       payer_sort TEXT NOT NULL,
       reason TEXT NOT NULL,
+      bank_reference TEXT,
       recorded_by TEXT NOT NULL,
       rf_reference TEXT,
       rf_candidate TEXT,
@@ -53,6 +57,7 @@ export const paymentsProjection: Projection<Handled> = {
     db.exec(`CREATE INDEX ${p}_by_amount ON ${p} (amount_cents)`);
     db.exec(`CREATE INDEX ${p}_by_order ON ${p} (order_id)`);
     db.exec(`CREATE INDEX ${p}_by_rf ON ${p} (rf_reference)`);
+    db.exec(`CREATE INDEX ${p}_by_bank_reference ON ${p} (bank_reference)`);
     db.exec(`CREATE INDEX ${p}_by_payer ON ${p} (payer_sort)`);
     createTermsTable(db, t('payments_terms'));
   },
@@ -63,8 +68,8 @@ export const paymentsProjection: Projection<Handled> = {
         const d = event.data;
         const { lastInsertRowid } = statement(
           db,
-          `INSERT INTO ${p} (id, method, amount_cents, received_on, payer, payer_sort, reason, recorded_by, rf_reference, rf_candidate,
-             match_status, state, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded', ?)`,
+          `INSERT INTO ${p} (id, method, amount_cents, received_on, payer, payer_sort, reason, bank_reference, recorded_by, rf_reference,
+             rf_candidate, match_status, state, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded', ?)`,
         ).run(
           d.paymentId,
           d.method,
@@ -73,13 +78,14 @@ export const paymentsProjection: Projection<Handled> = {
           d.payer,
           normaliseText(d.payer),
           d.reason,
+          d.bankReference ?? null,
           d.recordedBy,
           d.rfReference,
           d.rfCandidate,
           d.matchStatus,
           isoTime(d.recordedAt),
         );
-        addTerms(db, t('payments_terms'), lastInsertRowid, d.payer, d.rfReference, d.rfCandidate, d.reason.slice(0, 500));
+        addTerms(db, t('payments_terms'), lastInsertRowid, d.payer, d.bankReference, d.rfReference, d.rfCandidate, d.reason.slice(0, 500));
         break;
       }
       case 'PaymentMatched': {

@@ -1,16 +1,19 @@
 // Read model `prepaid_movements`: every movement of every prepaid account (conto prepagato), one row
 // per event: top-ups (+ the credited amount; the fee beside it), debits for orders (− the amount),
-// credits (refunds, overpayments, corrections: +). `amount_cents` is signed, so the SUM of a
-// customer's movements is their balance, and `balance_after_cents` is the balance the event states.
+// credits (refunds, overpayments, corrections: +), manual adjustments approved by a supervisor (+, kind
+// 'adjustment', with the reason in `note`, who asked in `requested_by` and who approved in
+// `approved_by`). `amount_cents` is signed, so the SUM of a customer's movements is their balance,
+// and `balance_after_cents` is the balance the event states. A request still pending or rejected
+// moved no money and is not a movement (see prepaid_adjustments).
 import type { PrepaidEvent } from '../../events/prepaid';
 import { statement, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const prepaidMovementsProjection: Projection<PrepaidEvent> = {
   name: 'prepaid-movements',
-  version: 1,
+  version: 2,
   tables: ['prepaid_movements'],
-  handles: ['PrepaidToppedUp', 'PrepaidDebited', 'PrepaidCredited'],
+  handles: ['PrepaidToppedUp', 'PrepaidDebited', 'PrepaidCredited', 'PrepaidAdjustmentApproved'],
   setup(db, t) {
     const m = t('prepaid_movements');
     db.exec(`CREATE TABLE ${m} (
@@ -27,6 +30,9 @@ export const prepaidMovementsProjection: Projection<PrepaidEvent> = {
       reason TEXT,
       note TEXT,
       order_id TEXT,
+      adjustment_id TEXT,
+      requested_by TEXT,
+      approved_by TEXT,
       balance_after_cents INTEGER NOT NULL,
       at TEXT NOT NULL
     )`);
@@ -60,6 +66,16 @@ export const prepaidMovementsProjection: Projection<PrepaidEvent> = {
         const d = event.data;
         insert.run(event.id, d.customerId, 'credit', d.amountCents, null, null, null, d.creditId, null, d.reason, d.note, d.orderId,
           d.balanceAfterCents, isoTime(d.creditedAt));
+        break;
+      }
+      case 'PrepaidAdjustmentApproved': {
+        const d = event.data;
+        statement(
+          db,
+          `INSERT INTO ${t('prepaid_movements')} (id, customer_id, kind, amount_cents, note, adjustment_id, requested_by, approved_by,
+             balance_after_cents, at)
+           VALUES (?, ?, 'adjustment', ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(event.id, d.customerId, d.amountCents, d.reason, d.adjustmentId, d.requestedBy, d.approvedBy, d.balanceAfterCents, isoTime(d.approvedAt));
         break;
       }
     }

@@ -1,23 +1,33 @@
 // The outbox worker: follows the log, keeps the e-mails that are queued and not yet sent, and sends
-// them through SMTP, retrying with back-off while the server is down. Every outcome is an event on
-// the e-mail's own stream, appended with the revision the worker knows, so two workers (or a worker
-// restarted mid-send) never record one e-mail twice.
+// them through SMTP, retrying with back-off while the server is down. What it keeps in memory only
+// says which e-mails may need a send and when; before each send it reads the e-mail's own stream,
+// and every outcome is decided on that stream by the e-mail decider (server/domain/email/decider.ts)
+// and appended with the revision read. So an e-mail already recorded as sent is neither sent nor
+// recorded again, whatever order the worker learnt of its events in, and two workers never
+// record one e-mail twice.
 //
-// Delivery is at least once in one narrow window: if the process dies after the SMTP server accepted
-// a message and before EmailSent is written, the message is sent again after the restart. The
-// Message-ID is derived from the e-mail id, so the copies are recognisably the same message.
+// The one duplicate no outbox can rule out: the SMTP server accepted the message and the process
+// died before EmailSent was committed. The window is kept to that: EmailAttemptStarted is committed
+// before the message is handed over, and EmailSent is appended as soon as the SMTP server answers
+// (nothing is read or composed in between); the commit then takes one fsync of the event log. When
+// the outcome cannot be recorded (store unavailable), the worker remembers that the SMTP server
+// accepted it and only records it later, without sending again. After a crash in the window, the
+// next send finds the attempt unfinished and its EmailSent says `possiblyDuplicate`; the
+// Message-ID, derived from the e-mail id, is the same, so mail clients can tell the copies apart.
 //
-// Time: waits are measured on the monotonic clock, so a wall clock set back (by an hour, or by NTP)
-// never makes an e-mail wait longer than its back-off; a retry time read back from the log is
-// capped at the back-off it was given. The times recorded on an e-mail's stream never go back
-// (each is at least the one before it), so no outcome is dated before the e-mail was queued.
+// Waits are measured on the monotonic clock: a wall clock set back does not postpone a retry by
+// more than the longest back-off, and never gives a negative wait.
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { CommandContext, DecodedEvent, EventCatalogue } from '../../events/catalogue';
 import { SYSTEM_ACTOR } from '../../events/catalogue';
 import { emailStream, type EmailEvent } from '../../events/emails';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../../events/port';
-import { followLog, type Following, type LogFollower } from '../reactors/followLog';
+import type { EventStore, RecordedEvent } from '../../events/port';
+import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';
+import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../domain/email/decider';
+import { DomainError } from '../domain/errors';
+import type { Checkpoint } from '../reactors/checkpoints';
+import { followLog, type CheckpointedFollower, type Following } from '../reactors/followLog';
 import type { ComposedEmail } from './couponEmail';
 import { randomUUID } from 'node:crypto';
 
@@ -27,13 +37,9 @@ export interface PendingEmail {
   queued: Queued;
   /** Attempts made so far. */
   attempts: number;
-  /** Not before this time (ms since epoch), as recorded. */
+  /** Not before this time (ms since epoch, wall clock), as the log says. */
   retryAt: number;
-  /** Not before this time on the monotonic clock (`performance.now()`): what the worker waits for. */
-  dueAt: number;
-  /** The latest time recorded on the e-mail's stream (ms since epoch): the next one is not before it. */
-  lastAt: number;
-  /** Revision of the e-mail's stream, for the append that records the outcome. */
+  /** Revision of the e-mail's stream this entry reflects: older events delivered late are ignored. */
   revision: number;
   causationId: string;
 }
@@ -64,9 +70,8 @@ export interface OutboxDeps<E extends { type: string; data: unknown }> {
   /** Composes the message when it is sent: the recipient is the profile e-mail in force then. */
   compose(queued: Queued): Promise<ComposedEmail & { to: string }>;
   settings?: Partial<OutboxSettings>;
+  /** Wall clock (ms since epoch), for the times recorded in events. */
   now?: () => number;
-  /** A clock that never goes back, in ms (default `performance.now()`). */
-  monotonic?: () => number;
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -74,23 +79,40 @@ export function backoffDelay(attempt: number, settings: Pick<OutboxSettings, 'fi
   return Math.min(settings.maxDelayMs, settings.firstDelayMs * 2 ** Math.max(0, attempt - 1));
 }
 
-export class OutboxWorker<E extends { type: string; data: unknown }> implements LogFollower {
+interface OutboxSnapshot {
+  pending: PendingEmail[];
+  givenUp: PendingEmail[];
+}
+
+/** What the SMTP server accepted and the log does not show yet. */
+interface AcceptedBySmtp {
+  to: string;
+  messageId: string;
+  at: string;
+  afterUnfinishedAttempt: boolean;
+}
+
+export class OutboxWorker<E extends { type: string; data: unknown }> implements CheckpointedFollower {
+  readonly name = 'email-outbox';
+  readonly checkpointVersion = 1;
   readonly pending = new Map<string, PendingEmail>();
+  /** E-mails given up, kept so that a retry requested by staff can put them back in the queue. */
+  private readonly givenUp = new Map<string, PendingEmail>();
+  /** When each pending e-mail is due, on the monotonic clock (performance.now()). */
+  private readonly dueAt = new Map<string, number>();
+  private readonly accepted = new Map<string, AcceptedBySmtp>();
   private readonly settings: OutboxSettings;
   private readonly now: () => number;
-  private readonly monotonic: () => number;
   private following?: Following;
+  private observed = 0;
   private live = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private sending?: Promise<void>;
-  /** After a failure to record an outcome: nothing is sent before this (monotonic ms). */
-  private pausedUntil = 0;
 
   constructor(private readonly deps: OutboxDeps<E>) {
     this.settings = { ...defaultOutboxSettings, ...deps.settings };
     this.now = deps.now ?? Date.now;
-    this.monotonic = deps.monotonic ?? (() => performance.now());
   }
 
   /** Follows the log from the start on a subscription of its own; sending begins once the replay has caught up. */
@@ -98,7 +120,29 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     this.following = followLog(this.deps.store, [this]);
   }
 
+  get position(): number {
+    return this.observed;
+  }
+
+  snapshot(): OutboxSnapshot {
+    return { pending: [...this.pending.values()], givenUp: [...this.givenUp.values()] };
+  }
+
+  restore(checkpoint: Checkpoint): void {
+    const saved = checkpoint.state as OutboxSnapshot;
+    this.pending.clear();
+    this.givenUp.clear();
+    this.dueAt.clear();
+    for (const email of saved.pending) {
+      this.pending.set(email.queued.emailId, email);
+      this.planAt(email);
+    }
+    for (const email of saved.givenUp) this.givenUp.set(email.queued.emailId, email);
+    this.observed = checkpoint.position;
+  }
+
   accept(recorded: RecordedEvent): void {
+    this.observed = recorded.position;
     if (!recorded.stream.startsWith('email-') || !this.deps.catalogue.has(recorded.type)) return;
     this.apply(this.deps.catalogue.decode(recorded) as unknown as DecodedEvent<EmailEvent>);
     if (this.live) this.kick();
@@ -121,18 +165,28 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     await this.sending;
   }
 
-  /** Whether the e-mail's next attempt is due now. */
-  isDue(email: PendingEmail): boolean {
-    return email.dueAt <= this.monotonic();
-  }
-
   /** Resolves when nothing is due now (for tests and shutdown). */
   async idle(): Promise<void> {
     while (this.sending) await this.sending;
   }
 
-  /** E-mails given up, kept so that a retry requested by staff can put them back in the queue. */
-  private readonly givenUp = new Map<string, PendingEmail>();
+  /** Whether an e-mail is due now (an e-mail waiting for its retry is not). */
+  hasDue(): boolean {
+    const now = performance.now();
+    for (const at of this.dueAt.values()) if (at <= now) return true;
+    return false;
+  }
+
+  /** Sets when the e-mail is due from its wall-clock retryAt, at most the longest back-off away. */
+  private planAt(email: PendingEmail): void {
+    const wait = Math.min(Math.max(0, email.retryAt - this.now()), this.settings.maxDelayMs);
+    this.dueAt.set(email.queued.emailId, performance.now() + wait);
+  }
+
+  private forget(emailId: string): void {
+    this.pending.delete(emailId);
+    this.dueAt.delete(emailId);
+  }
 
   private apply(event: { type: EmailEvent['type']; data: EmailEvent['data']; id: string; revision: number }): void {
     const id = event.data.emailId;
@@ -142,138 +196,169 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     if (current) current.revision = event.revision;
     switch (event.type) {
       case 'EmailQueued': {
-        const data = event.data as Queued;
-        const queuedAt = Date.parse(data.queuedAt);
-        this.pending.set(id, { queued: data, attempts: 0, retryAt: 0, dueAt: 0, lastAt: queuedAt, revision: event.revision, causationId: event.id });
+        const email: PendingEmail = { queued: event.data as Queued, attempts: 0, retryAt: 0, revision: event.revision, causationId: event.id };
+        this.pending.set(id, email);
+        this.planAt(email);
         break;
       }
       case 'EmailAttemptFailed':
-        if (current) {
+        if (current && this.pending.has(id)) {
           const data = event.data as Extract<EmailEvent, { type: 'EmailAttemptFailed' }>['data'];
-          const delay = backoffDelay(data.attempt, this.settings);
           current.attempts = data.attempt;
           current.retryAt = Date.parse(data.retryAt);
-          // Recorded at retryAt − delay; waited for on the monotonic clock, never longer than the delay.
-          current.lastAt = Math.max(current.lastAt, current.retryAt - delay);
-          current.dueAt = this.monotonic() + Math.min(delay, Math.max(0, current.retryAt - this.now()));
+          this.planAt(current);
         }
         break;
       case 'EmailSent':
-        this.pending.delete(id);
+        this.forget(id);
         this.givenUp.delete(id);
+        this.accepted.delete(id);
         break;
       case 'EmailGaveUp':
         if (current) this.givenUp.set(id, current);
-        this.pending.delete(id);
+        this.forget(id);
         break;
       case 'EmailRetryRequested':
         if (current) {
           this.givenUp.delete(id);
-          this.pending.set(id, { ...current, attempts: 0, retryAt: 0, dueAt: 0, causationId: event.id });
+          const email = { ...current, attempts: 0, retryAt: 0, causationId: event.id };
+          this.pending.set(id, email);
+          this.planAt(email);
         }
+        break;
+      case 'EmailAttemptStarted':
         break;
     }
   }
 
-  /** Re-reads one e-mail's stream, when another writer recorded an outcome first. */
-  private async reload(emailId: string): Promise<void> {
-    const events = await this.deps.store.readStream(emailStream(emailId));
-    this.pending.delete(emailId);
-    this.givenUp.delete(emailId);
-    for (const r of events) this.apply(this.deps.catalogue.decode(r) as unknown as DecodedEvent<EmailEvent>);
+  /** Takes the e-mail's state as its stream has it: anything but pending leaves the queue. */
+  private settle(emailId: string, state: EmailState, revision: number | 'no_stream'): void {
+    if (state.status === 'pending') return;
+    const current = this.pending.get(emailId);
+    this.forget(emailId);
+    this.accepted.delete(emailId);
+    if (state.status === 'given_up' && current) this.givenUp.set(emailId, { ...current, revision: revision === 'no_stream' ? -1 : revision });
   }
 
   private kick(): void {
     if (this.stopped || !this.live || this.sending) return;
-    this.sending = this.sendDue()
-      .catch((error: unknown) => {
-        // An outcome could not be recorded (a full disk, the store away): the e-mail stays pending,
-        // and the worker tries again after the first back-off instead of crashing the process.
-        this.deps.log?.error({ err: error }, 'outbox could not record an outcome; trying again shortly');
-        this.pausedUntil = this.monotonic() + this.settings.firstDelayMs;
-      })
-      .finally(() => {
-        this.sending = undefined;
-        this.schedule();
-      });
+    this.sending = this.sendDue().finally(() => {
+      this.sending = undefined;
+      this.schedule();
+    });
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
-    if (this.stopped || this.pending.size === 0) return;
-    const next = Math.max(this.pausedUntil, Math.min(...[...this.pending.values()].map((p) => p.dueAt)));
-    this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.monotonic()));
+    if (this.stopped || this.dueAt.size === 0) return;
+    const next = Math.min(...this.dueAt.values());
+    this.timer = setTimeout(() => this.kick(), Math.max(0, next - performance.now()));
     this.timer.unref();
   }
 
   private async sendDue(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      if (this.monotonic() < this.pausedUntil) return;
-      const due = [...this.pending.values()].find((p) => this.isDue(p));
-      if (!due) return;
+      const now = performance.now();
+      let due: string | undefined;
+      for (const [id, at] of this.dueAt) {
+        if (at <= now) {
+          due = id;
+          break;
+        }
+      }
+      if (due === undefined) return;
       await this.sendOne(due);
     }
   }
 
-  private context(causationId: string, correlationId: string): CommandContext {
-    return {
-      actor: SYSTEM_ACTOR,
-      at: new Date(this.now()).toISOString(),
-      correlationId,
-      causationId,
-    };
+  private context(causationId: string): CommandContext {
+    return { actor: SYSTEM_ACTOR, at: new Date(this.now()).toISOString(), correlationId: randomUUID(), causationId };
   }
 
-  private async record(email: PendingEmail, event: EmailEvent): Promise<void> {
-    const id = email.queued.emailId;
-    const encoded = this.deps.catalogue.encode(event as unknown as E, this.context(email.causationId, randomUUID()));
-    try {
-      const appended = await this.deps.store.append(emailStream(id), [encoded], { expectedRevision: email.revision });
-      this.apply({ ...event, id: encoded.id, revision: appended.nextRevision });
-    } catch (error) {
-      // Someone else recorded an outcome first (another worker, or staff): take the stream as it is.
-      if (error instanceof WrongExpectedRevisionError) await this.reload(id);
-      else throw error;
-    }
+  /** Decides on the e-mail's stream as it is and appends; the state after, or the refusal. */
+  private async decide(emailId: string, causationId: string, decide: (state: EmailState) => EmailEvent[]): Promise<void> {
+    const deps = this.deps as unknown as CommandDeps<EmailEvent>;
+    const result = await handleCommand(deps, emailStream(emailId), emailAggregate, decide, this.context(causationId));
+    result.events.forEach((event, i) => {
+      const revision = (result.revision as number) - (result.events.length - 1 - i);
+      this.apply({ ...event, id: '', revision });
+    });
   }
 
-  private async sendOne(email: PendingEmail): Promise<void> {
-    const attempt = email.attempts + 1;
-    const messageId = `<${email.queued.emailId}@${this.settings.messageIdDomain}>`;
-    // Never before the last time on the e-mail's stream, whatever the wall clock did meanwhile.
-    const atMs = Math.max(this.now(), email.lastAt);
-    const at = new Date(atMs).toISOString();
+  private async sendOne(emailId: string): Promise<void> {
+    const email = this.pending.get(emailId);
+    if (!email) return;
+    const messageId = `<${emailId}@${this.settings.messageIdDomain}>`;
+    const deps = this.deps as unknown as CommandDeps<EmailEvent>;
     try {
-      const message = await this.deps.compose(email.queued);
-      await this.deps.transport.sendMail({
-        from: this.settings.fromAddress,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        messageId,
-      });
-      await this.record(email, {
-        type: 'EmailSent',
-        data: { emailId: email.queued.emailId, to: message.to, messageId, attempt, sentAt: at },
-      });
-      this.deps.log?.info({ emailId: email.queued.emailId, attempt }, 'e-mail sent');
+      let accepted = this.accepted.get(emailId);
+      if (!accepted) {
+        const { state, revision } = await loadAggregate(deps, emailStream(emailId), emailAggregate);
+        if (state.status !== 'pending') {
+          this.settle(emailId, state, revision);
+          return;
+        }
+        const afterUnfinishedAttempt = state.unfinishedAttempt !== null;
+        let message: ComposedEmail & { to: string };
+        try {
+          message = await this.deps.compose(email.queued);
+        } catch (error) {
+          await this.recordFailure(email, error);
+          return;
+        }
+        await this.decide(emailId, email.causationId, (s) => startEmailAttempt({ emailId, messageId, at: new Date(this.now()).toISOString() }, s));
+        try {
+          await this.deps.transport.sendMail({
+            from: this.settings.fromAddress,
+            to: message.to,
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            messageId,
+          });
+        } catch (error) {
+          await this.recordFailure(email, error);
+          return;
+        }
+        accepted = { to: message.to, messageId, at: new Date(this.now()).toISOString(), afterUnfinishedAttempt };
+        this.accepted.set(emailId, accepted);
+      }
+      const sent = accepted;
+      await this.decide(emailId, email.causationId, (s) => recordEmailSent({ emailId, ...sent }, s));
+      this.accepted.delete(emailId);
+      this.deps.log?.info({ emailId, possiblyDuplicate: sent.afterUnfinishedAttempt || undefined }, 'e-mail sent');
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.deps.log?.warn({ emailId: email.queued.emailId, attempt, reason }, 'e-mail attempt failed');
-      if (attempt >= this.settings.maxAttempts) {
-        await this.record(email, {
-          type: 'EmailGaveUp',
-          data: { emailId: email.queued.emailId, attempts: attempt, error: reason, at },
-        });
-      } else {
-        const retryAt = new Date(atMs + backoffDelay(attempt, this.settings)).toISOString();
-        await this.record(email, {
-          type: 'EmailAttemptFailed',
-          data: { emailId: email.queued.emailId, attempt, error: reason, retryAt },
-        });
+      // Whatever comes next, not again at once.
+      this.dueAt.set(emailId, performance.now() + this.settings.firstDelayMs);
+      if (!(error instanceof DomainError) || error.code === 'concurrent_change') {
+        // The store could not record it (or it kept changing): try again later, without sending
+        // again if the SMTP server has it already.
+        this.deps.log?.error({ err: error, emailId }, 'e-mail outcome not recorded; will try again');
+        return;
+      }
+      // Refused: someone else recorded an outcome first (another worker, or staff); the stream decides.
+      try {
+        const { state, revision } = await loadAggregate(deps, emailStream(emailId), emailAggregate);
+        if (state.status === 'sent' && this.accepted.has(emailId)) {
+          this.deps.log?.warn({ emailId }, 'e-mail sent twice: another worker had recorded it as sent');
+        }
+        this.settle(emailId, state, revision);
+      } catch (reloadError) {
+        this.deps.log?.error({ err: reloadError, emailId }, 'e-mail state not readable; will try again');
       }
     }
+  }
+
+  private async recordFailure(email: PendingEmail, error: unknown): Promise<void> {
+    const emailId = email.queued.emailId;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.deps.log?.warn({ emailId, attempt: email.attempts + 1, reason }, 'e-mail attempt failed');
+    await this.decide(emailId, email.causationId, (s) =>
+      recordEmailAttemptFailed(
+        { emailId, error: reason, at: new Date(this.now()).toISOString(), maxAttempts: this.settings.maxAttempts, delayMs: (a) => backoffDelay(a, this.settings) },
+        s,
+      ),
+    );
   }
 }

@@ -269,7 +269,13 @@ export interface FulfilmentReactorDeps {
   hooks?: FulfilmentHooks | undefined;
 }
 
-export class FulfilmentReactor extends Reactor {
+/** Fulfils the order, in reaction to its payment. */
+interface FulfilTask {
+  orderId: string;
+  ctx: CommandContext;
+}
+
+export class FulfilmentReactor extends Reactor<FulfilTask> {
   readonly name = 'fulfilment';
   // Each fulfilment mostly waits for its appends to commit: side by side, their appends share commits.
   protected override readonly concurrency = FULFILMENTS_SIDE_BY_SIDE;
@@ -287,10 +293,7 @@ export class FulfilmentReactor extends Reactor {
     switch (event.type) {
       case 'OrderPaid': {
         const { orderId } = event.data;
-        const ctx = this.contextFor(event);
-        this.schedule(`fulfil:${orderId}`, async () => {
-          await fulfilOrder(this.deps, orderId, ctx, this.options.hooks);
-        });
+        this.schedule(`fulfil:${orderId}`, { orderId, ctx: this.contextFor(event) });
         break;
       }
       case 'OrderFulfilled':
@@ -300,5 +303,9 @@ export class FulfilmentReactor extends Reactor {
         if (event.data.reason === 'fulfilment') this.done(`fulfil:${event.data.orderId}`);
         break;
     }
+  }
+
+  protected async perform({ orderId, ctx }: FulfilTask): Promise<void> {
+    await fulfilOrder(this.deps, orderId, ctx, this.options.hooks);
   }
 }

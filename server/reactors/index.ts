@@ -12,6 +12,7 @@ import { composeCouponEmailFor } from './couponEmail';
 import { FulfilmentReactor, type FulfilmentHooks } from './fulfilment';
 import { OrderExpiryReactor } from './orderExpiry';
 import { PaymentApplicationReactor } from './paymentApplication';
+import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
 import type { ReactorDeps } from './reactor';
 
@@ -20,12 +21,15 @@ export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from './fulfilme
 export { OrderExpiryReactor } from './orderExpiry';
 export { PaymentApplicationReactor } from './paymentApplication';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
+export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
 
 export interface StartReactorsDeps extends ReactorDeps {
   transport: Transporter;
   outbox?: Partial<OutboxSettings> | undefined;
   /** Test hooks of the fulfilment (simulated crashes). */
   fulfilmentHooks?: FulfilmentHooks | undefined;
+  /** Where the reactors and the outbox keep their checkpoints; without one they replay the whole log at start. */
+  checkpoints?: CheckpointStore | undefined;
 }
 
 export interface RunningReactors {
@@ -33,6 +37,10 @@ export interface RunningReactors {
   fulfilment: FulfilmentReactor;
   expiry: OrderExpiryReactor;
   outbox: OutboxWorker<DomainEvent>;
+  /** Resolves once all of them have caught up with the log and started their work. */
+  live: Promise<void>;
+  /** Where the log was read from at start: the earliest of their checkpoints' positions (0: the whole log). */
+  resumedFrom: number;
   /** Stops following the log; work in progress finishes first. */
   stop(): Promise<void>;
   /**
@@ -56,12 +64,21 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   });
   const reactors = [payments, fulfilment, expiry];
   // One subscription for them all: each event is read and parsed once.
-  const following = followLog(deps.store, [...reactors, outbox]);
+  const started = performance.now();
+  const followers = [...reactors, outbox];
+  const following = followLog(deps.store, followers, {
+    checkpoints: deps.checkpoints,
+    onSaveError: (error) => deps.log?.error({ err: error }, 'reactor checkpoint not saved; it will be tried again'),
+  });
+  const resumedFrom = Math.min(...followers.map((f) => f.position));
+  void following.live.then(() =>
+    deps.log?.info({ resumedFrom, ms: Math.round(performance.now() - started) }, 'reactors live'),
+  );
 
   let stopped = false;
   const outboxIdle = async () => {
     await outbox.idle();
-    while (!stopped && [...outbox.pending.values()].some((p) => outbox.isDue(p))) {
+    while (!stopped && outbox.hasDue()) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       await outbox.idle();
     }
@@ -72,6 +89,8 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     fulfilment,
     expiry,
     outbox,
+    live: following.live,
+    resumedFrom,
     async stop() {
       stopped = true;
       await following.stop();

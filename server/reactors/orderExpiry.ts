@@ -4,7 +4,7 @@
 import { expireOrders } from '../sales/orders';
 import { Reactor, type Decoded, type ReactorDeps } from './reactor';
 
-export class OrderExpiryReactor extends Reactor {
+export class OrderExpiryReactor extends Reactor<{ orderId: string }> {
   readonly name = 'order-expiry';
   /** Unpaid direct orders: orderId → expiresAt (ms). */
   readonly open = new Map<string, number>();
@@ -30,6 +30,19 @@ export class OrderExpiryReactor extends Reactor {
     }
   }
 
+  protected async perform({ orderId }: { orderId: string }): Promise<void> {
+    await expireOrders(this.deps, { orderIds: [orderId] }, this.systemContext());
+  }
+
+  protected override extraState(): Array<[string, number]> {
+    return [...this.open];
+  }
+
+  protected override restoreExtraState(extra: unknown): void {
+    this.open.clear();
+    for (const [orderId, expiresAt] of extra as Array<[string, number]>) this.open.set(orderId, expiresAt);
+  }
+
   protected override onLive(): void {
     this.interval = setInterval(() => this.checkNow(), this.deps.settings.orderExpiryCheckIntervalMs);
     this.interval.unref();
@@ -42,9 +55,7 @@ export class OrderExpiryReactor extends Reactor {
     const now = this.deps.clock().getTime();
     for (const [orderId, expiresAt] of this.open) {
       if (expiresAt > now) continue;
-      this.schedule(`expire:${orderId}`, async () => {
-        await expireOrders(this.deps, { orderIds: [orderId] }, this.systemContext());
-      });
+      this.schedule(`expire:${orderId}`, { orderId });
     }
     this.kick();
   }

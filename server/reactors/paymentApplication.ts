@@ -19,7 +19,15 @@ import { getOrder } from '../sales/orders';
 import { getPayment } from '../sales/payments';
 import { Reactor, type Decoded } from './reactor';
 
-export class PaymentApplicationReactor extends Reactor {
+type CreditCommand = { customerId: string; creditId: string; orderId: string; amountCents: number; reason: CreditReason; note: string };
+
+type PaymentTask =
+  | { kind: 'receive'; paymentId: string; orderId: string; ctx: CommandContext }
+  | { kind: 'credit'; command: CreditCommand; ctx: CommandContext }
+  /** A refund of a closed order, whose customer is looked up when it runs. */
+  | { kind: 'refund'; orderId: string; creditId: string; amountCents: number; what: 'cancelled' | 'expired'; ctx: CommandContext };
+
+export class PaymentApplicationReactor extends Reactor<PaymentTask> {
   readonly name = 'payment-application';
 
   protected readonly observes = new Set<Decoded['type']>(['PaymentMatched', 'OrderPaymentReceived', 'OrderCancelled', 'OrderExpired', 'PrepaidCredited']);
@@ -28,8 +36,7 @@ export class PaymentApplicationReactor extends Reactor {
     switch (event.type) {
       case 'PaymentMatched': {
         const { paymentId, orderId } = event.data;
-        const ctx = this.contextFor(event);
-        this.schedule(`receive:${paymentId}`, () => this.receive(paymentId, orderId, ctx));
+        this.schedule(`receive:${paymentId}`, { kind: 'receive', paymentId, orderId, ctx: this.contextFor(event) });
         break;
       }
       case 'OrderPaymentReceived': {
@@ -37,10 +44,11 @@ export class PaymentApplicationReactor extends Reactor {
         this.done(`receive:${paymentId}`);
         if (surplus > 0) {
           const creditId = saleIds.overpaymentCredit(paymentId);
-          const ctx = this.contextFor(event);
-          this.schedule(`credit:${creditId}`, () =>
-            this.credit({ customerId, creditId, orderId, amountCents: surplus, reason: 'overpayment', note: `payment ${paymentId}: surplus over the order's total` }, ctx),
-          );
+          this.schedule(`credit:${creditId}`, {
+            kind: 'credit',
+            command: { customerId, creditId, orderId, amountCents: surplus, reason: 'overpayment', note: `payment ${paymentId}: surplus over the order's total` },
+            ctx: this.contextFor(event),
+          });
         }
         break;
       }
@@ -49,20 +57,27 @@ export class PaymentApplicationReactor extends Reactor {
         const { orderId, amountToCredit } = event.data;
         if (amountToCredit <= 0) break;
         const creditId = saleIds.closedOrderCredit(orderId);
-        const ctx = this.contextFor(event);
         const what = event.type === 'OrderCancelled' ? 'cancelled' : 'expired';
-        this.schedule(`credit:${creditId}`, async () => {
-          const order = await getOrder(this.deps, orderId);
-          await this.credit(
-            { customerId: order.customerId, creditId, orderId, amountCents: amountToCredit, reason: 'refund', note: `order ${what}: payments received` },
-            ctx,
-          );
-        });
+        this.schedule(`credit:${creditId}`, { kind: 'refund', orderId, creditId, amountCents: amountToCredit, what, ctx: this.contextFor(event) });
         break;
       }
       case 'PrepaidCredited':
         this.done(`credit:${event.data.creditId}`);
         break;
+    }
+  }
+
+  protected async perform(task: PaymentTask): Promise<void> {
+    switch (task.kind) {
+      case 'receive':
+        return this.receive(task.paymentId, task.orderId, task.ctx);
+      case 'credit':
+        return this.credit(task.command, task.ctx);
+      case 'refund': {
+        const order = await getOrder(this.deps, task.orderId);
+        const { orderId, creditId, amountCents, what } = task;
+        return this.credit({ customerId: order.customerId, creditId, orderId, amountCents, reason: 'refund', note: `order ${what}: payments received` }, task.ctx);
+      }
     }
   }
 
@@ -74,10 +89,7 @@ export class PaymentApplicationReactor extends Reactor {
     { ...ctx, at: this.deps.clock().toISOString() });
   }
 
-  private async credit(
-    command: { customerId: string; creditId: string; orderId: string; amountCents: number; reason: CreditReason; note: string },
-    ctx: CommandContext,
-  ): Promise<void> {
+  private async credit(command: CreditCommand, ctx: CommandContext): Promise<void> {
     await run(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount(command, state, this.deps.clock()), {
       ...ctx,
       at: this.deps.clock().toISOString(),

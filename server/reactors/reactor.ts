@@ -1,8 +1,12 @@
-// The common shape of the process managers: follow the log from the start, keep in memory the work
-// the log says is still to do (a key per unit of work, added by the event that causes it and
-// removed by the event that shows it done), and do it once the replay has caught up: one unit at a
-// time, or up to `concurrency` side by side. Every unit is idempotent, so a crash at any point and a
-// restart (which rebuilds the same work list from the log) does it exactly once in effect.
+// The common shape of the process managers: follow the log, keep in memory the work the log says
+// is still to do (a key per unit of work, added by the event that causes it and removed by the
+// event that shows it done), and do it once the replay has caught up: one unit at a time, or up to
+// `concurrency` side by side. Every unit is idempotent, so a crash at any point and a restart
+// (which finds the same work list, from its checkpoint and the log after it) does it exactly once
+// in effect.
+//
+// A unit is a task, plain JSON, that `perform` carries out: the work list is saved as it is in the
+// reactor's checkpoint (server/reactors/checkpoints.ts), so a start does not replay the log.
 //
 // A unit that fails with a domain refusal is dropped (logged); any other failure (store
 // unavailable, repeated write conflicts) is retried with back-off.
@@ -11,9 +15,10 @@ import type { CommandContext, DecodedEvent } from '../../events/catalogue';
 import { SYSTEM_ACTOR } from '../../events/catalogue';
 import type { DomainEvent } from '../../events/index';
 import type { RecordedEvent } from '../../events/port';
+import type { Checkpoint } from './checkpoints';
 import { DomainError } from '../domain/errors';
 import type { SalesDeps } from '../sales/deps';
-import { followLog, type Following, type LogFollower } from './followLog';
+import { followLog, type CheckpointedFollower, type Following } from './followLog';
 
 export interface ReactorLog {
   info(obj: object, msg?: string): void;
@@ -36,16 +41,24 @@ type Distributed<E> = E extends { type: string; data: unknown } ? DecodedEvent<E
 /** A decoded event of the log, discriminated by its type. */
 export type Decoded = Distributed<DomainEvent>;
 
-interface Unit {
-  run: () => Promise<void>;
+interface Unit<T> {
+  task: T;
   failures: number;
   notBefore: number;
 }
 
-export abstract class Reactor implements LogFollower {
+/** What a reactor's checkpoint holds: its work list, and whatever else `observe` keeps. */
+interface ReactorSnapshot<T> {
+  units: Array<[string, T]>;
+  extra: unknown;
+}
+
+export abstract class Reactor<T = unknown> implements CheckpointedFollower {
   abstract readonly name: string;
+  /** Raise it when the shape of the tasks or of `extraState` changes: older checkpoints are then ignored. */
+  readonly checkpointVersion: number = 1;
   private following?: Following;
-  private readonly units = new Map<string, Unit>();
+  private readonly units = new Map<string, Unit<T>>();
   /** Units run side by side at most (one while `deps.busy()`); each unit is one key, never run twice at once. */
   protected readonly concurrency: number = 1;
   /** The workers running units (at most `concurrency`), and the keys of the units they run. */
@@ -65,12 +78,38 @@ export abstract class Reactor implements LogFollower {
   /** Updates the work list from one event of the log (replayed or live). Must not do I/O. */
   protected abstract observe(event: Decoded): void;
 
+  /** Carries out one unit of work; idempotent. */
+  protected abstract perform(task: T): Promise<void>;
+
+  /** What `observe` keeps besides the work list, as JSON, for the checkpoint. */
+  protected extraState(): unknown {
+    return null;
+  }
+
+  protected restoreExtraState(_extra: unknown): void {}
+
   /** Called once when the replay has caught up, before the work starts. */
   protected onLive(): void {}
 
   /** Follows the log on a subscription of its own (startReactors shares one among them all). */
   start(): void {
     this.following = followLog(this.deps.store, [this]);
+  }
+
+  get position(): number {
+    return this.observed;
+  }
+
+  snapshot(): ReactorSnapshot<T> {
+    return { units: [...this.units].map(([key, unit]) => [key, unit.task]), extra: this.extraState() };
+  }
+
+  restore(checkpoint: Checkpoint): void {
+    const saved = checkpoint.state as ReactorSnapshot<T>;
+    this.units.clear();
+    for (const [key, task] of saved.units) this.units.set(key, { task, failures: 0, notBefore: 0 });
+    this.restoreExtraState(saved.extra);
+    this.observed = checkpoint.position;
   }
 
   accept(recorded: RecordedEvent): void {
@@ -121,8 +160,8 @@ export abstract class Reactor implements LogFollower {
   }
 
   /** Adds a unit of work under a key, unless one is there already. */
-  protected schedule(key: string, run: () => Promise<void>): void {
-    if (!this.units.has(key)) this.units.set(key, { run, failures: 0, notBefore: 0 });
+  protected schedule(key: string, task: T): void {
+    if (!this.units.has(key)) this.units.set(key, { task, failures: 0, notBefore: 0 });
   }
 
   /** The log shows the unit done. */
@@ -178,7 +217,7 @@ export abstract class Reactor implements LogFollower {
   }
 
   /** The first due unit no one is running (in the order they were scheduled). */
-  private nextDue(now: number): [string, Unit] | undefined {
+  private nextDue(now: number): [string, Unit<T>] | undefined {
     for (const entry of this.units) {
       if (entry[1].notBefore <= now && !this.inFlight.has(entry[0])) return entry;
     }
@@ -200,7 +239,7 @@ export abstract class Reactor implements LogFollower {
       queueMicrotask(() => this.kick()); // more workers, if the requests that held them back are gone
       const started = performance.now();
       try {
-        await unit.run();
+        await this.perform(unit.task);
         if (this.units.get(key) === unit) this.units.delete(key);
         // While requests wait, background work takes at most about half of the time.
         if (this.deps.busy?.()) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));

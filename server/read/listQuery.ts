@@ -32,6 +32,7 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '../../events/catalogue';
 import { normaliseText } from '../../projections/readModels/shared';
+import { withoutSeparators } from '../domain/values/typing';
 import { HttpError } from '../plugins/app/access';
 
 /** Most rows in one page (and ids in one getMany). */
@@ -108,8 +109,8 @@ export interface ResourceSpec {
   view: string;
   /** The projection that feeds it (what command routes wait for). */
   projection: string;
-  /** The id column and how an id in the URL is read. */
-  id: { sql: string; type: 'text' | 'int' };
+  /** The id column and how an id in the URL is read (`normalise`: an id people type, e.g. a serial). */
+  id: { sql: string; type: 'text' | 'int'; normalise?: (id: string) => string };
   /** Unique, increasing with insertion; breaks ties of the sort (covered by every index). */
   tieBreaker: string;
   fields: Record<string, FieldSpec>;
@@ -135,6 +136,9 @@ const sqlOf = (name: string, field: FieldSpec) => field.sql ?? snake(name);
 const mayUse = (field: { roles?: readonly Role[] | undefined }, ctx: ReadContext) =>
   !field.roles || field.roles.some((role) => ctx.roles.includes(role));
 const list = (items: Iterable<string>) => [...items].join(', ');
+/** `record[key]` when it is the record's own entry; names typed by a caller may be "toString". */
+const ownValue = <T>(record: Record<string, T> | undefined, key: string): T | undefined =>
+  record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 
 // --- parsing -------------------------------------------------------------------------------------
 
@@ -284,7 +288,11 @@ function addSearch(resource: ResourceSpec, where: Where, value: unknown, ctx: Re
   const found: Search = { words: [], joined: null, columns: [] };
   if (search.terms) {
     found.words = normaliseText(value).split(/\s+/).filter(Boolean).slice(0, MAX_Q_WORDS);
-    if (found.words.length > 1) found.joined = found.words.join('');
+    // Codes are typed in groups, apart or joined by dashes ("rf18-5390 0754"): the words run
+    // together without them are tried too. A dash inside a word stays in the word itself, which
+    // matches terms that keep it (an e-mail address, RIN-FIRMA).
+    const joined = withoutSeparators(found.words.join(''));
+    if (joined !== '' && (found.words.length > 1 || joined !== found.words[0])) found.joined = joined;
   }
   for (const column of search.columns ?? []) {
     if (!mayUse(column, ctx)) continue;
@@ -313,14 +321,15 @@ function parseFilter(resource: ResourceSpec, text: string | undefined, ctx: Read
       const rule = resource.id.type === 'int' ? 'a whole number' : `a string of at most ${MAX_TEXT} characters`;
       const parse = (v: unknown): Scalar | undefined => {
         if (resource.id.type === 'int') return scalar('int', v);
-        if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-        return typeof v === 'string' && v.length <= MAX_TEXT ? v : undefined;
+        const text = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v.length <= MAX_TEXT ? v : undefined;
+        return text !== undefined && resource.id.normalise ? resource.id.normalise(text) : text;
       };
       addEquality(where, resource.id.sql, 'id', raw, parse, rule);
       ids = Array.isArray(raw) ? raw.length : 1;
       continue;
     }
-    const custom = resource.filters?.[key];
+    // Own properties only: a key such as "constructor" or "__proto__" must not find Object.prototype's.
+    const custom = ownValue(resource.filters, key);
     if (custom) {
       const parsed = custom.parse(raw);
       if (parsed === undefined) throw badRequest(`filter.${key}: must be ${custom.rule}`);
@@ -331,7 +340,7 @@ function parseFilter(resource: ResourceSpec, text: string | undefined, ctx: Read
     const rangeMatch = /^(.+)_(gte|lte)$/.exec(key);
     if (rangeMatch) {
       const [, name, bound] = rangeMatch as unknown as [string, string, 'gte' | 'lte'];
-      const field = resource.fields[name];
+      const field = ownValue(resource.fields, name);
       if (field?.range && mayUse(field, ctx)) {
         let parsed: Scalar | undefined;
         if (field.type === 'time') parsed = typeof raw === 'string' ? timeBound(raw, bound) : undefined;
@@ -341,7 +350,7 @@ function parseFilter(resource: ResourceSpec, text: string | undefined, ctx: Read
         continue;
       }
     }
-    const field = Object.hasOwn(resource.fields, key) ? resource.fields[key] : undefined;
+    const field = ownValue(resource.fields, key);
     if (field?.filter && !mayUse(field, ctx)) {
       throw badRequest(`filter.${key}: not available to your role (${list(ctx.roles)})`);
     }
@@ -581,7 +590,7 @@ export function runList(db: Database.Database, resource: ResourceSpec, query: Pa
 
 /** One row by id, or null. */
 export function runOne(db: Database.Database, resource: ResourceSpec, id: string, ctx: ReadContext): Record<string, unknown> | null {
-  let key: string | number = id;
+  let key: string | number = resource.id.normalise ? resource.id.normalise(id) : id;
   if (resource.id.type === 'int') {
     if (!/^\d{1,15}$/.test(id)) return null;
     key = Number(id);

@@ -16,9 +16,15 @@ import { COUPON_STATES } from '../../projections/readModels/coupons';
 import { EMAIL_STATES } from '../../projections/readModels/emails';
 import { ORDER_STATUSES } from '../../projections/readModels/orders';
 import { PAYMENT_STATES } from '../../projections/readModels/payments';
+import { ADJUSTMENT_STATES } from '../../projections/readModels/prepaidAdjustments';
 import { normaliseText } from '../../projections/readModels/shared';
 import { usernameKey } from '../domain/staff/decider';
+import { normaliseBankReference } from '../domain/values/bankReference';
+import { normaliseCodiceFiscale } from '../domain/values/codiceFiscale';
 import { normaliseCouponCode } from '../domain/values/couponCode';
+import { normaliseDeviceSerial } from '../domain/values/deviceSerial';
+import { normalisePartitaIva } from '../domain/values/partitaIva';
+import { normaliseRfReference } from '../domain/values/rfReference';
 import { roleGroups } from '../security/routeTable';
 import type { CustomFilter, FieldSpec, ResourceSpec } from './listQuery';
 
@@ -29,6 +35,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A certificate can be renewed up to 24 hours after it expires (DOMAIN.md). */
 const RENEWAL_GRACE_MS = DAY_MS;
 
+// Identifiers are filtered as the commands store them, through the same normaliser per identifier
+// (server/domain/values/): what a person types finds what the desk entered.
+const codiceFiscale = normaliseCodiceFiscale;
+const partitaIva = normalisePartitaIva;
+const rfReference = normaliseRfReference;
+const deviceSerial = normaliseDeviceSerial;
+/** Product codes keep their dashes (RIN-FIRMA): only case and spaces do not count. */
 const upper = (value: string) => value.replace(/\s+/g, '').toUpperCase();
 const lower = (value: string) => value.trim().toLowerCase();
 
@@ -93,8 +106,8 @@ export const resources: ResourceSpec[] = [
       name: text(),
       surname: text(),
       fullName: text({ sort: ['sort_name'] }),
-      codiceFiscale: text({ filter: true, sort: true, normalise: upper }),
-      partitaIva: text({ filter: true, normalise: upper }),
+      codiceFiscale: text({ filter: true, sort: true, normalise: codiceFiscale }),
+      partitaIva: text({ filter: true, normalise: partitaIva }),
       email: text({ filter: true, sort: true, normalise: lower }),
       registrationOfficer: bool({ filter: true }),
       city: text({ filter: true, sort: true }),
@@ -112,13 +125,13 @@ export const resources: ResourceSpec[] = [
     projection: 'prepaid-movements',
     id: textId,
     tieBreaker: 'seq',
-    summary: 'Movements of the prepaid accounts: top-ups (+), debits for orders (−), credits (+)',
+    summary: 'Movements of the prepaid accounts: top-ups (+), debits for orders (−), credits (+), approved manual adjustments (+)',
     access: roleGroups.readAll,
     defaultSort: ['at', 'DESC'],
     fields: {
       id,
       customerId: text({ filter: true }),
-      kind: oneOf(['top_up', 'debit', 'credit']),
+      kind: oneOf(['top_up', 'debit', 'credit', 'adjustment']),
       amountCents: money({ sort: true, range: true }),
       amountReceivedCents: money(),
       feeCents: money(),
@@ -128,8 +141,35 @@ export const resources: ResourceSpec[] = [
       reason: text({ values: creditReasons }),
       note: text(),
       orderId: text({ filter: true }),
+      adjustmentId: text(),
+      requestedBy: text(),
+      approvedBy: text(),
       balanceAfterCents: money(),
       at: when(),
+    },
+  },
+  {
+    name: 'prepaid-adjustments',
+    singular: 'prepaid adjustment',
+    view: 'prepaid_adjustments',
+    projection: 'prepaid-adjustments',
+    id: textId,
+    tieBreaker: 'seq',
+    summary: 'Manual adjustments of the prepaid accounts: requested by staff, approved or rejected by another supervisor',
+    access: roleGroups.readAll,
+    defaultSort: ['requestedAt', 'DESC'],
+    fields: {
+      id,
+      customerId: text({ filter: true }),
+      amountCents: money({ sort: true, range: true }),
+      reason: text(),
+      status: oneOf(ADJUSTMENT_STATES),
+      requestedBy: text(),
+      requestedAt: when(),
+      decidedBy: text(),
+      decidedAt: time(),
+      rejectionReason: text(),
+      balanceAfterCents: money(),
     },
   },
   {
@@ -137,7 +177,7 @@ export const resources: ResourceSpec[] = [
     singular: 'device',
     view: 'devices',
     projection: 'devices',
-    id: textId,
+    id: { ...textId, normalise: deviceSerial },
     tieBreaker: 'seq',
     summary: 'Signature devices with their certificates and the days to the earliest expiry',
     access: roleGroups.readAll,
@@ -145,8 +185,8 @@ export const resources: ResourceSpec[] = [
     search: {
       describe: 'serial number, holder codice fiscale (prefix)',
       columns: [
-        { sql: 'id', normalise: upper },
-        { sql: 'holder_codice_fiscale', normalise: upper },
+        { sql: 'id', normalise: deviceSerial },
+        { sql: 'holder_codice_fiscale', normalise: codiceFiscale },
       ],
     },
     filters: deviceFilters,
@@ -156,7 +196,7 @@ export const resources: ResourceSpec[] = [
       kind: oneOf(deviceKinds),
       issuer: text({ filter: true }),
       issuedOn: date({ sort: true, range: true }),
-      holderCodiceFiscale: text({ filter: true, normalise: upper }),
+      holderCodiceFiscale: text({ filter: true, normalise: codiceFiscale }),
       signingSerialNumber: text(),
       signingValidFrom: time(),
       signingValidUntil: time(),
@@ -218,11 +258,11 @@ export const resources: ResourceSpec[] = [
       customerName: text({ sort: ['customer_sort'] }),
       status: oneOf(ORDER_STATUSES),
       choice: oneOf(['guided', 'manual']),
-      holderCodiceFiscale: text({ filter: true, normalise: upper }),
-      deviceSerial: text({ filter: true, normalise: upper }),
+      holderCodiceFiscale: text({ filter: true, normalise: codiceFiscale }),
+      deviceSerial: text({ filter: true, normalise: deviceSerial }),
       paymentMode: oneOf(['prepaid', 'direct']),
       paymentMethod: oneOf(['prepaid', ...directPaymentMethods]),
-      rfReference: text({ filter: true, normalise: upper }),
+      rfReference: text({ filter: true, normalise: rfReference }),
       paymentExpiresAt: time(),
       codesEmail: text(),
       lineCount: int(),
@@ -258,7 +298,7 @@ export const resources: ResourceSpec[] = [
     summary: 'Payments received (transfer, slip, card, cheque) and whether they are matched to an order',
     access: roleGroups.readAll,
     defaultSort: ['receivedOn', 'DESC'],
-    search: { describe: 'payer, RF reference, words of the payment reason', terms: 'payments_terms' },
+    search: { describe: "payer, the bank's reference, RF reference, words of the payment reason", terms: 'payments_terms' },
     fields: {
       id,
       method: oneOf(directPaymentMethods),
@@ -266,8 +306,10 @@ export const resources: ResourceSpec[] = [
       receivedOn: date({ sort: true, range: true }),
       payer: text({ sort: ['payer_sort'] }),
       reason: text(),
+      /** The bank's own reference (CRO/TRN, statement line id); null before it was asked for, and at the desk. */
+      bankReference: text({ filter: true, normalise: normaliseBankReference }),
       recordedBy: text(),
-      rfReference: text({ filter: true, normalise: upper }),
+      rfReference: text({ filter: true, normalise: rfReference }),
       rfCandidate: text(),
       matchStatus: oneOf(paymentMatchStatuses),
       state: oneOf(PAYMENT_STATES),
@@ -383,7 +425,7 @@ export const resources: ResourceSpec[] = [
       issuedAt: when(),
       validUntil: when(),
       redeemedAt: when(),
-      deviceSerial: text({ filter: true, normalise: upper }),
+      deviceSerial: text({ filter: true, normalise: deviceSerial }),
       certificateKind: text({ values: couponRenewals }),
       cancelledAt: time(),
       cancelReason: text(),
@@ -415,6 +457,7 @@ export const resources: ResourceSpec[] = [
       retryAt: time(),
       to: text({ sql: 'to_address', filter: true, sort: true, normalise: lower }),
       messageId: text(),
+      possiblyDuplicate: bool({ sql: 'possibly_duplicate', filter: true }),
       queuedAt: when(),
       sentAt: when(),
       failedAt: time(),

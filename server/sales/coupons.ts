@@ -5,6 +5,7 @@ import { emailStream, type EmailEvent } from '../../events/emails';
 import { WrongExpectedRevisionError } from '../../events/port';
 import { couponAggregate, couponStatusView, streamOf as couponStream, type CouponStatusView } from '../domain/coupon/decider';
 import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../domain/coupon/codeClaim';
+import { emailAggregate, requestEmailRetry } from '../domain/email/decider';
 import { notFound, refuse } from '../domain/errors';
 import { checkCouponCode, normaliseCouponCode } from '../domain/values/couponCode';
 import { appendEvents, load, run, type SalesDeps } from './deps';
@@ -83,32 +84,10 @@ export async function resendCouponEmail(deps: SalesDeps, input: { orderId: strin
   }
 }
 
-type EmailStatus = 'none' | 'pending' | 'sent' | 'given_up';
-
-const emailStatusAggregate = {
-  initialState: (): EmailStatus => 'none',
-  evolve(status: EmailStatus, event: EmailEvent): EmailStatus {
-    switch (event.type) {
-      case 'EmailQueued':
-      case 'EmailRetryRequested':
-        return status === 'sent' ? status : 'pending';
-      case 'EmailAttemptFailed':
-        return status;
-      case 'EmailSent':
-        return 'sent';
-      case 'EmailGaveUp':
-        return status === 'sent' ? status : 'given_up';
-    }
-  },
-};
-
 /** Asks the outbox to try again an e-mail it gave up on (refused for any other e-mail). */
 export async function retryEmail(deps: SalesDeps, input: { emailId: string }, ctx: CommandContext): Promise<{ position: number; emailId: string }> {
-  const result = await run(deps, emailStream(input.emailId), emailStatusAggregate, (status): EmailEvent[] => {
-    if (status === 'none') throw notFound('email', input.emailId);
-    if (status === 'sent') throw refuse('email_already_sent', 'the e-mail has been sent: send the codes again instead');
-    if (status === 'pending') throw refuse('email_not_given_up', 'the e-mail is still being tried: only an e-mail given up can be retried');
-    return [{ type: 'EmailRetryRequested', data: { emailId: input.emailId, at: deps.clock().toISOString() } }];
-  }, ctx);
+  const result = await run(deps, emailStream(input.emailId), emailAggregate, (state) =>
+    requestEmailRetry({ emailId: input.emailId, at: deps.clock().toISOString() }, state),
+  ctx);
   return { position: result.position, emailId: input.emailId };
 }

@@ -1,20 +1,23 @@
-// Payments received by transfer, slip, card or cheque: recorded by an accountant and matched to an
-// order by the RF reference in the payment reason, or by hand. Applying the money to the order
-// (and crediting any surplus) is the payment reactor's job (server/reactors/paymentApplication.ts).
+// Payments received by transfer, slip, card or cheque: recorded by an accountant under the bank's
+// own reference (one payment per reference) and matched to an order by the RF reference in the
+// payment reason, or by hand. Applying the money to the order (and crediting any surplus) is the
+// payment reactor's job (server/reactors/paymentApplication.ts).
 import type { CommandContext } from '../../events/catalogue';
 import type { DirectPaymentMethod } from '../../events/orders';
 import type { PaymentMatchStatus } from '../../events/payments';
 import { orderAggregate, streamOf as orderStream } from '../domain/order/decider';
 import { orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../domain/order/rfClaim';
+import { bankReferenceClaimAggregate, bankReferenceStreamOf, claimBankReference } from '../domain/payment/bankReferenceClaim';
 import {
   matchByHand,
   paymentAggregate,
   recordPayment as decideRecording,
   rfReferencesToLookUp,
+  type RecordPayment,
   streamOf as paymentStream,
   type PaymentState,
 } from '../domain/payment/decider';
-import { load, run, type SalesDeps } from './deps';
+import { lastPosition, load, run, type SalesDeps } from './deps';
 import { getOrder } from './orders';
 
 export interface RecordPaymentInput {
@@ -27,6 +30,8 @@ export interface RecordPaymentInput {
   payer: string;
   /** The payment reason ("causale") as written by the payer. */
   reason: string;
+  /** The bank's reference (CRO/TRN, statement line id); null only for money taken at the desk. */
+  bankReference: string | null;
 }
 
 export interface RecordPaymentResult {
@@ -34,6 +39,7 @@ export interface RecordPaymentResult {
   paymentId: string;
   matchStatus: PaymentMatchStatus;
   rfReference: string | null;
+  bankReference: string | null;
   /** The order the payment was matched to, or null when it is left for matching by hand. */
   orderId: string | null;
   /** Why it was left unmatched, for people. */
@@ -43,7 +49,8 @@ export interface RecordPaymentResult {
 /**
  * Records a payment and, in the same append, matches it to the order named by an RF reference in
  * the reason (every reading whose check digits verify is looked up on `rf-<reference>`) or leaves
- * it unmatched.
+ * it unmatched. Its bank reference is claimed first (`bank-reference-<reference>`): the same
+ * payment entered again is refused 409 bank_reference_taken, with nothing written.
  */
 export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, ctx: CommandContext): Promise<RecordPaymentResult> {
   const paymentId = input.paymentId ?? deps.ids.uuid();
@@ -55,29 +62,64 @@ export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, 
     if ((await load(deps, orderStream(orderId), orderAggregate)).state.status === 'none') continue;
     ordersByReference[ref] = orderId;
   }
-  const result = await run(deps, paymentStream(paymentId), paymentAggregate, (state) =>
-    decideRecording(
-      {
-        paymentId,
-        method: input.method,
-        amount: input.amount,
-        receivedOn: input.receivedOn,
-        payer: input.payer ?? '',
-        reason: input.reason ?? '',
-        recordedBy: ctx.actor.userId,
-        ordersByReference,
-        at: deps.clock().toISOString(),
-      },
-      state,
-    ),
-  ctx);
-  let out: RecordPaymentResult = { position: result.position, paymentId, matchStatus: 'no_reference', rfReference: null, orderId: null, unmatchedDetail: null };
+  const at = deps.clock().toISOString();
+  const command: RecordPayment = {
+    paymentId,
+    method: input.method,
+    amount: input.amount,
+    receivedOn: input.receivedOn,
+    payer: input.payer ?? '',
+    reason: input.reason ?? '',
+    bankReference: input.bankReference,
+    recordedBy: ctx.actor.userId,
+    ordersByReference,
+    at,
+  };
+  let claimed = 0;
+  if (input.bankReference !== null) {
+    // Everything is checked before the reference is claimed, so that a refused payment leaves no claim.
+    decideRecording(command, (await load(deps, paymentStream(paymentId), paymentAggregate)).state);
+    claimed = await claimReference(deps, input.bankReference, paymentId, at, ctx);
+  }
+  const result = await run(deps, paymentStream(paymentId), paymentAggregate, (state) => decideRecording(command, state), ctx);
+  let out: RecordPaymentResult = {
+    position: lastPosition(claimed, result.position),
+    paymentId,
+    matchStatus: 'no_reference',
+    rfReference: null,
+    bankReference: null,
+    orderId: null,
+    unmatchedDetail: null,
+  };
   for (const event of result.events) {
-    if (event.type === 'PaymentRecorded') out = { ...out, matchStatus: event.data.matchStatus, rfReference: event.data.rfReference };
+    if (event.type === 'PaymentRecorded') {
+      out = { ...out, matchStatus: event.data.matchStatus, rfReference: event.data.rfReference, bankReference: event.data.bankReference ?? null };
+    }
     if (event.type === 'PaymentMatched') out = { ...out, orderId: event.data.orderId };
     if (event.type === 'PaymentLeftUnmatched') out = { ...out, unmatchedDetail: event.data.detail };
   }
   return out;
+}
+
+/** Claims the bank reference for the payment; returns the claim's position (0: it held it already). */
+async function claimReference(deps: SalesDeps, bankReference: string, paymentId: string, at: string, ctx: CommandContext): Promise<number> {
+  const stream = bankReferenceStreamOf(bankReference);
+  const { state: seen } = await load(deps, stream, bankReferenceClaimAggregate);
+  const seenHolder = seen.status === 'claimed' && seen.paymentId !== paymentId ? seen.paymentId : null;
+  const seenHolderRecorded = seenHolder === null || (await getPayment(deps, seenHolder)).status !== 'none';
+  const result = await run(deps, stream, bankReferenceClaimAggregate, (state) =>
+    claimBankReference(
+      {
+        bankReference,
+        paymentId,
+        at,
+        // Only the holder looked at may be taken for unrecorded; one that claimed since is in progress.
+        holderRecorded: state.status !== 'claimed' || state.paymentId !== seenHolder || seenHolderRecorded,
+      },
+      state,
+    ),
+  ctx);
+  return result.position;
 }
 
 /** An accountant matches an unmatched payment to an order (404 when the order does not exist). */

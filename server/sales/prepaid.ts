@@ -1,10 +1,14 @@
-// The prepaid account (conto prepagato): top-ups with the administrative fee, credits by staff or
-// by the back office (refunds, overpayments), and the balance.
+// The prepaid account (conto prepagato): top-ups with the administrative fee, manual adjustments
+// (requested by staff, approved or rejected by another supervisor), and the balance. Refunds and
+// overpayments are credited by the back office itself (server/reactors/paymentApplication.ts,
+// server/sales/refunds.ts), never by hand.
 import type { CommandContext } from '../../events/catalogue';
-import type { CreditReason, TopUpMethod } from '../../events/prepaid';
+import type { PrepaidEvent, TopUpMethod } from '../../events/prepaid';
 import {
-  creditAccount,
+  approveAdjustment,
   prepaidAggregate,
+  rejectAdjustment,
+  requestAdjustment,
   streamOf as prepaidStream,
   topUp,
   topUpQuote,
@@ -68,35 +72,78 @@ export function quoteTopUp(deps: Pick<SalesDeps, 'settings'>, creditedCents: num
   return topUpQuote(creditedCents, deps.settings.prepaidFeeRateBp);
 }
 
-export interface CreditPrepaidInput {
+export interface RequestAdjustmentInput {
   customerId: string;
-  /** Id of this credit; crediting the same id again is a no-op. */
-  creditId?: string | undefined;
-  reason: CreditReason;
-  orderId?: string | null | undefined;
+  /** Id of this request; requesting the same id again is a no-op. */
+  adjustmentId?: string | undefined;
   amountCents: number;
-  note?: string | null | undefined;
+  reason: string;
 }
 
-export interface CreditPrepaidResult {
+export interface AdjustmentResult {
   position: number;
-  creditId: string;
-  /** False when this credit had already been made. */
-  credited: boolean;
+  adjustmentId: string;
+  customerId: string;
+  status: 'pending' | 'approved' | 'rejected';
   balanceCents: number;
 }
 
-/** Money put back on the account (refund, overpayment, correction by staff). */
-export async function creditPrepaid(deps: SalesDeps, input: CreditPrepaidInput, ctx: CommandContext): Promise<CreditPrepaidResult> {
+/**
+ * Asks for money to be put on the account by hand. It moves no money: a supervisor other than the
+ * requester approves it (approvePrepaidAdjustment) or rejects it.
+ */
+export async function requestPrepaidAdjustment(deps: SalesDeps, input: RequestAdjustmentInput, ctx: CommandContext): Promise<AdjustmentResult> {
   await getCustomer(deps, input.customerId);
-  const creditId = input.creditId ?? deps.ids.uuid();
-  let balanceCents = 0;
-  const result = await run(deps, prepaidStream(input.customerId), prepaidAggregate, (state) => {
-    const events = creditAccount({ ...input, creditId }, state, deps.clock());
-    balanceCents = events.reduce(prepaidAggregate.evolve, state).balanceCents;
+  const adjustmentId = input.adjustmentId ?? deps.ids.uuid();
+  return decideAdjustment(deps, input.customerId, adjustmentId, ctx, (state) =>
+    requestAdjustment({ ...input, adjustmentId, requestedBy: ctx.actor.userId }, state, deps.clock()),
+  );
+}
+
+/** Credits a pending request; the approver is the command's actor, never the requester. */
+export async function approvePrepaidAdjustment(
+  deps: SalesDeps,
+  input: { customerId: string; adjustmentId: string },
+  ctx: CommandContext,
+): Promise<AdjustmentResult> {
+  await getCustomer(deps, input.customerId);
+  return decideAdjustment(deps, input.customerId, input.adjustmentId, ctx, (state) =>
+    approveAdjustment({ ...input, approvedBy: ctx.actor.userId }, state, deps.clock()),
+  );
+}
+
+/** Turns a pending request down with a reason; the rejecter is the command's actor, never the requester. */
+export async function rejectPrepaidAdjustment(
+  deps: SalesDeps,
+  input: { customerId: string; adjustmentId: string; reason: string },
+  ctx: CommandContext,
+): Promise<AdjustmentResult> {
+  await getCustomer(deps, input.customerId);
+  return decideAdjustment(deps, input.customerId, input.adjustmentId, ctx, (state) =>
+    rejectAdjustment({ ...input, rejectedBy: ctx.actor.userId }, state, deps.clock()),
+  );
+}
+
+async function decideAdjustment(
+  deps: SalesDeps,
+  customerId: string,
+  adjustmentId: string,
+  ctx: CommandContext,
+  decide: (state: PrepaidState) => PrepaidEvent[],
+): Promise<AdjustmentResult> {
+  let after: PrepaidState = prepaidAggregate.initialState();
+  const result = await run(deps, prepaidStream(customerId), prepaidAggregate, (state) => {
+    const events = decide(state);
+    after = events.reduce(prepaidAggregate.evolve, state);
     return events;
   }, ctx);
-  return { position: result.position, creditId, credited: result.events.length > 0, balanceCents };
+  return {
+    position: result.position,
+    adjustmentId,
+    customerId,
+    status: after.adjustments.get(adjustmentId)?.status ?? 'pending',
+    balanceCents: after.balanceCents,
+  };
 }
 
 export async function prepaidAccount(deps: Pick<SalesDeps, 'store' | 'catalogue'>, customerId: string): Promise<PrepaidState> {

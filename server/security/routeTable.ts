@@ -28,7 +28,7 @@ export interface RouteRule {
 export const roleGroups = {
   /** Customers, orders, desk payments, kiosk renewals. */
   desk: ['operator', 'supervisor'],
-  /** Replacement cards, refunds and cancellations of paid orders, overrides. */
+  /** Replacement cards, refunds and cancellations of paid orders, manual prepaid adjustments, overrides. */
   approvals: ['supervisor'],
   /** Bank payments and matching, invoices, credit notes, exports. */
   books: ['accountant'],
@@ -72,6 +72,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/customers/:id': { access: roleGroups.readAll },
   'GET /api/prepaid-movements': { access: roleGroups.readAll },
   'GET /api/prepaid-movements/:id': { access: roleGroups.readAll },
+  'GET /api/prepaid-adjustments': { access: roleGroups.readAll },
+  'GET /api/prepaid-adjustments/:id': { access: roleGroups.readAll },
   'GET /api/devices': { access: roleGroups.readAll },
   'GET /api/devices/:id': { access: roleGroups.readAll },
   'GET /api/products': { access: roleGroups.readAll },
@@ -100,7 +102,11 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/customers': { access: roleGroups.desk },
   'POST /api/customers/:id/email': { access: roleGroups.desk },
   'POST /api/customers/:id/prepaid/top-ups': { access: ['operator', 'accountant', 'supervisor'] },
-  'POST /api/customers/:id/prepaid/credits': { access: ['accountant', 'supervisor'] },
+  // Manual adjustments: staff who keep the books or approve may ask; only a supervisor, never the
+  // requester (the decider checks that), approves or rejects.
+  'POST /api/customers/:id/prepaid/adjustments': { access: ['accountant', 'supervisor'] },
+  'POST /api/customers/:id/prepaid/adjustments/:adjustmentId/approve': { access: roleGroups.approvals },
+  'POST /api/customers/:id/prepaid/adjustments/:adjustmentId/reject': { access: roleGroups.approvals },
   'GET /api/customers/:id/prepaid/top-up-quote': { access: ['operator', 'accountant', 'supervisor'] },
   'POST /api/products': { access: roleGroups.approvals },
   'POST /api/products/:code/price': { access: roleGroups.approvals },

@@ -2,6 +2,8 @@
 // The defaults are for production; tests pass a clock and smaller numbers to buildApp.
 import { DEFAULT_LOG_N } from './password';
 
+export type TrustProxy = false | number | string[];
+
 export interface RateLimitSetting {
   /** Requests allowed per window and client address. */
   max: number;
@@ -28,8 +30,15 @@ export interface SecuritySettings {
   loginLockMs: number;
   loginRateLimit: RateLimitSetting;
   couponCheckRateLimit: RateLimitSetting;
+  /** PUBLIC_URL's origin: where browsers reach the console (state-changing requests must come from it, the request's own host or corsOrigins). */
+  publicOrigin: string | null;
   /** Browser origins allowed to call the API from another origin (the console in development). */
   corsOrigins: string[];
+  /**
+   * Fastify's trustProxy: false (the peer is the client), a number of proxy hops, or the proxies'
+   * addresses / CIDR ranges. Behind a reverse proxy without it, every client shares its address.
+   */
+  trustProxy: TrustProxy;
   /** scrypt cost (log2 N) for new password hashes. */
   passwordHashLogN: number;
 }
@@ -46,7 +55,9 @@ export const defaultSecuritySettings: SecuritySettings = {
   loginLockMs: 15 * 60_000,
   loginRateLimit: { max: 30, timeWindowMs: 60_000 },
   couponCheckRateLimit: { max: 30, timeWindowMs: 60_000 },
+  publicOrigin: null,
   corsOrigins: [],
+  trustProxy: false,
   passwordHashLogN: DEFAULT_LOG_N,
 };
 

@@ -79,7 +79,7 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
     await refused(post(world.operator, '/api/customers', { kind: 'robot' }), 400, 'invalid_input', /kind/);
     await refused(post(world.operator, '/api/customers', person({ nickname: 'Peppino' })), 400, 'invalid_input', /nickname/);
 
-    const payment = { method: 'bank_transfer', amount: '31,72', receivedOn: '2026-11-24', payer: 'Mario Rossi', reason: 'x' };
+    const payment = { method: 'bank_transfer', amount: '31,72', receivedOn: '2026-11-24', payer: 'Mario Rossi', reason: 'x', bankReference: 'CRO1' };
     const wrongType = await refused(post(world.accountant, '/api/payments', payment), 400, 'invalid_input', /amount/);
     expect(wrongType.errors).toHaveProperty('amount');
     await refused(post(world.accountant, '/api/payments', { ...payment, amount: 3172, method: 'bitcoin' }), 400, 'invalid_input', /method/);

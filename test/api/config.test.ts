@@ -100,3 +100,17 @@ describe('sales configuration', () => {
     expect((error as Error).message).not.toContain('secret');
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('is off by default; takes a number of proxies or their addresses / ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8,::1,fd00::/8 , loopback' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+  });
+
+  it.each(['true', 'yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example', '1,', '-1', '1.5'])('refuses %j with one line naming the variable and the rule', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY must be false, a number of proxies .*never true/);
+  });
+});

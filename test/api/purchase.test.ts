@@ -110,6 +110,8 @@ describe('the purchase over HTTP', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="fattura-1-2026.pdf"');
+    // The customer's name, address and codice fiscale: no cache keeps a copy.
+    expect(pdf.headers.get('cache-control')).toBe('no-store');
     const text = pdfText(pdf.body);
     expect(text).toContain('FATTURA N. 1/2026');
     expect(text).toContain('Mario Rossi');
@@ -141,8 +143,9 @@ describe('the purchase over HTTP', () => {
       receivedOn: '2026-11-25',
       payer: 'Mario Rossi',
       reason,
+      bankReference: 'cro 0306 9099 123',
     }), 201).json();
-    expect(payment).toMatchObject({ matchStatus: 'reference_found', rfReference: placed.rfReference, orderId: placed.id, unmatchedDetail: null });
+    expect(payment).toMatchObject({ matchStatus: 'reference_found', rfReference: placed.rfReference, bankReference: 'CRO03069099123', orderId: placed.id, unmatchedDetail: null });
 
     const [mail] = await world.smtp.waitForMessages(1);
     await world.idle();
@@ -159,8 +162,19 @@ describe('the purchase over HTTP', () => {
     world = await startApi();
     const customerId = await shop(0);
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct('postal_slip'))), 201).json();
+    let slip = 0;
     const pay = async (amount: number) =>
-      expectStatus(await world.accountant.post('/api/payments', { method: 'postal_slip', amount, receivedOn: '2026-11-25', payer: 'Mario Rossi', reason: placed.rfReference }), 201).json();
+      expectStatus(
+        await world.accountant.post('/api/payments', {
+          method: 'postal_slip',
+          amount,
+          receivedOn: '2026-11-25',
+          payer: 'Mario Rossi',
+          reason: placed.rfReference,
+          bankReference: `BOLLETTINO-${++slip}`,
+        }),
+        201,
+      ).json();
 
     await pay(1500);
     await world.idle();
@@ -185,6 +199,7 @@ describe('the purchase over HTTP', () => {
       receivedOn: '2026-11-25',
       payer: 'Rossi Mario',
       reason: 'rinnovo firma digitale',
+      bankReference: 'TRN 0001',
     }), 201).json();
     expect(payment).toMatchObject({ matchStatus: 'no_reference', orderId: null, unmatchedDetail: 'no RF reference in the payment reason' });
     await world.idle();
@@ -290,6 +305,7 @@ describe('the purchase over HTTP', () => {
     const pdf = expectStatus(await world.accountant.get(`/api/credit-notes/${refund.creditNoteId}/pdf`), 200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="nota-di-credito-1-2026.pdf"');
+    expect(pdf.headers.get('cache-control')).toBe('no-store');
     const text = pdfText(pdf.body);
     expect(text).toContain('NOTA DI CREDITO N. 1/2026');
     expect(text).toContain('Rettifica della fattura n. 1/2026 del 24/11/2026');

@@ -3,6 +3,7 @@
 // 127.0.0.1, a real SMTP server collecting the e-mails, one logged-in staff user per role, and a
 // clock the test moves.
 import { join } from 'node:path';
+import type { FastifyServerOptions } from 'fastify';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import type { Role } from '../../events/catalogue';
 import type { EventStore } from '../../events/port';
@@ -106,6 +107,8 @@ export async function startApi(
     demo?: boolean;
     /** Start on this data directory, again when it holds a log (a restart); close() leaves it. */
     dataDir?: string;
+    /** The app's logger (default: none). */
+    logger?: FastifyServerOptions['logger'];
   } = {},
 ): Promise<ApiWorld> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : tempDir('bo-api-');
@@ -115,7 +118,7 @@ export async function startApi(
   const app = await buildApp({
     store,
     dataDir: dir.path,
-    logger: false,
+    logger: options.logger ?? false,
     security: {
       now: clock.now,
       passwordHashLogN: TEST_LOG_N,
@@ -258,4 +261,9 @@ export async function allEvents(store: EventStore) {
 
 export async function streamTypes(store: EventStore, stream: string): Promise<string[]> {
   return (await store.readStream(stream)).map((e) => e.type);
+}
+
+/** A client logged in as another staff user (added with test/security/support's addUser). */
+export async function loggedIn(world: ApiWorld, username: string): Promise<Client> {
+  return client(world.baseUrl, await loginCookie(world.baseUrl, username));
 }

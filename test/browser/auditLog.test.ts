@@ -32,6 +32,7 @@ beforeAll(async () => {
     receivedOn: today,
     payer: 'Mario Rossi',
     reason: `saldo ${order.rfReferenceFormatted.toLowerCase()}`,
+    bankReference: 'CRO 0306 9099 123',
   });
   expect(paid.status).toBe(201);
   // The order is fulfilled by the server's process managers right after.

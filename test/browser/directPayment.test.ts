@@ -91,6 +91,7 @@ describe('a direct payment by bank transfer', () => {
     await expect.poll(() => page.url()).toMatch(/#\/payments\/create$/);
     await page.getByRole('textbox', { name: 'Importo' }).fill('31,72');
     await page.getByRole('textbox', { name: 'Pagante' }).fill('Mario Rossi');
+    await page.getByRole('textbox', { name: 'Riferimento banca' }).fill('cro 0306 9099 123');
     await page.getByRole('textbox', { name: 'Causale' }).fill(`pagamento coupon ${rf.toLowerCase()} rossi mario`);
     await screenshot(page, 'payment-create');
     await expectAccessible('payment create');
@@ -99,6 +100,7 @@ describe('a direct payment by bank transfer', () => {
     await expect.poll(() => page.url()).toMatch(/#\/payments\/[0-9a-f-]{36}\/show$/);
     await page.getByTestId('paymentState-matched').waitFor();
     await page.getByText(rf).first().waitFor();
+    await page.getByText('CRO03069099123').first().waitFor();
     await screenshot(page, 'payment-show-matched');
     await expectAccessible('payment show');
   });
@@ -130,6 +132,7 @@ describe('a direct payment by bank transfer', () => {
     await page.getByRole('option', { name: 'Bollettino postale' }).click();
     await page.getByRole('textbox', { name: 'Importo' }).fill('13,42');
     await page.getByRole('textbox', { name: 'Pagante' }).fill('Laura Bianchi');
+    await page.getByRole('textbox', { name: 'Riferimento banca' }).fill('BP 000 123');
     await page.getByRole('textbox', { name: 'Causale' }).fill('rinnovo firma digitale');
     await page.getByRole('button', { name: 'Salva' }).click();
     await page.getByTestId('paymentState-unmatched').waitFor();

@@ -88,7 +88,7 @@ describe('what each role sees and may do', () => {
     await openMenu(page, 'Pagamenti');
     await page.getByRole('heading', { name: 'Pagamenti' }).or(page.getByText('Nessun risultato')).first().waitFor();
     expect(await page.getByRole('link', { name: 'Crea' }).count()).toBe(0);
-    expect(await force('POST', '/api/payments', { method: 'bank_transfer', amount: 100, receivedOn: today(), payer: 'X', reason: '' })).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(await force('POST', '/api/payments', { method: 'bank_transfer', amount: 100, receivedOn: today(), payer: 'X', reason: '', bankReference: 'CRO1' })).toMatchObject({ status: 403, code: 'forbidden' });
 
     await page.goto(`${world.url}/#/orders/${paidOrder}/show`);
     await page.getByTestId('orderStatus-fulfilled').first().waitFor();
@@ -137,14 +137,21 @@ describe('what each role sees and may do', () => {
     expect(await page.getByRole('link', { name: 'Nuovo ordine' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Cambia e-mail' }).count()).toBe(0);
     expect(await force('POST', `/api/customers/${customerId}/email`, { email: 'x@example.it' })).toMatchObject({ status: 403 });
-    // Accountants credit prepaid accounts by hand.
+    // Accountants ask for a manual adjustment; it moves no money until another supervisor approves
+    // it. The old direct credit is gone.
     const before = (await page.getByTestId('prepaid-balance').textContent()) ?? '';
-    await page.getByRole('button', { name: 'Accredita' }).click();
+    expect(await page.getByRole('button', { name: 'Accredita' }).count()).toBe(0);
+    expect(await force('POST', `/api/customers/${customerId}/prepaid/credits`, { amountCents: 100_000_000 })).toMatchObject({ status: 404 });
+    await page.getByRole('button', { name: 'Richiedi rettifica' }).click();
     await page.getByRole('dialog').getByRole('textbox', { name: 'Importo' }).fill('5');
-    await page.getByRole('dialog').getByRole('button', { name: 'Accredita' }).click();
-    await page.getByText(/Accredito registrato; saldo/).waitFor();
-    await expect.poll(() => page.getByTestId('prepaid-balance').textContent()).not.toBe(before);
-    await page.getByRole('cell', { name: 'Accredito', exact: true }).waitFor();
+    await page.getByRole('dialog').getByRole('textbox', { name: 'Motivo' }).fill('Rimborso pagato in contanti il 3 ottobre');
+    await page.getByRole('dialog').getByRole('button', { name: 'Richiedi rettifica' }).click();
+    await page.getByText(/Rettifica richiesta/).waitFor();
+    expect(await page.getByTestId('prepaid-balance').textContent()).toBe(before);
+    await openMenu(page, 'Rettifiche prepagato');
+    await page.getByRole('cell', { name: 'Rimborso pagato in contanti il 3 ottobre' }).click();
+    await page.getByTestId('adjustmentStatus-pending').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Approva e accredita' }).count()).toBe(0);
 
     await openMenu(page, 'Clienti');
     await page.getByRole('cell', { name: 'Mario Rossi' }).waitFor();
@@ -158,7 +165,7 @@ describe('what each role sees and may do', () => {
     await signOut(page);
   });
 
-  it('a supervisor: approvals — refunds unused coupons (credit note), changes a price', async () => {
+  it('a supervisor: approvals — refunds unused coupons (credit note), changes a price, approves an adjustment', async () => {
     await signIn(page, world.url, 'supervisor');
     await page.goto(`${world.url}/#/orders/${paidOrder}/show`);
     await page.getByTestId('orderStatus-fulfilled').first().waitFor();
@@ -212,6 +219,20 @@ describe('what each role sees and may do', () => {
     await openMenu(page, 'Note di credito');
     await page.getByRole('cell', { name: `1/${new Date().getFullYear()}`, exact: true }).first().waitFor();
     await screenshot(page, 'credit-notes-list');
+
+    // The accountant's adjustment, approved by the supervisor: credited, and shown as such.
+    await openMenu(page, 'Rettifiche prepagato');
+    await page.getByRole('cell', { name: 'Rimborso pagato in contanti il 3 ottobre' }).click();
+    await page.getByRole('button', { name: 'Approva e accredita' }).click();
+    await screenshot(page, 'adjustment-approve');
+    await page.getByRole('dialog').getByRole('button', { name: 'Approva e accredita' }).click();
+    await page.getByText(/Rettifica approvata; saldo/).waitFor();
+    await page.getByTestId('adjustmentStatus-approved').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Approva e accredita' }).count()).toBe(0);
+    await page.goto(`${world.url}/#/customers/${customerId}/show`);
+    await page.getByRole('cell', { name: 'Rettifica approvata', exact: true }).waitFor();
+    await page.getByText(/Richiesta da .*approvata da Sergio Verdi/).waitFor();
+    await screenshot(page, 'customer-adjustment-movement');
     await signOut(page);
   });
 

@@ -266,6 +266,31 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedSt
         for (let i = 1; i < positions.length; i++) expect(positions[i]!).toBeGreaterThan(positions[i - 1]!);
       });
 
+      // The e-mail outbox sent a coupon e-mail twice after a restart: caughtUp resolved before the
+      // last replayed event (its EmailSent) was handled, so the outbox went live thinking it pending.
+      it('caughtUp resolves only once the consumer has handled the last replayed event, however slowly', async () => {
+        const start = await headOf(store);
+        const stream = freshStream();
+        for (let n = 0; n < 5; n++) {
+          await store.append(stream, [event('Counted', { n })], { expectedRevision: n === 0 ? 'no_stream' : n - 1 });
+        }
+        const head = await headOf(store);
+        const subscription = store.subscribeToAll({ after: start });
+        let handled = start;
+        let handledWhenCaughtUp: number | undefined;
+        void subscription.caughtUp.then(() => {
+          handledWhenCaughtUp = handled;
+        });
+        for await (const e of subscription) {
+          // A consumer that takes its time over each event (as the projections do, in batches).
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          handled = e.position;
+          if (e.position >= head) setTimeout(() => void subscription.stop(), 30);
+        }
+        expect(handled).toBe(head);
+        expect(handledWhenCaughtUp).toBe(head);
+      });
+
       it('stop() ends a subscription that is waiting for live events', async () => {
         const subscription = store.subscribeToAll({ after: await headOf(store) });
         const iteration = (async () => {

@@ -82,8 +82,10 @@ describe('e-mail outbox', () => {
     expect(mail!.subject).toBe('Codici ordine o-1');
     expect(mail!.messageId).toBe(`<${emailId}@backoffice.local>`);
     await eventually(async () => (await typesOf(store, emailId)).includes('EmailSent'));
-    const sent = (await store.readStream(emailStream(emailId)))[1]!;
-    expect(sent.data).toMatchObject({ to: 'customer-c-1@example.it', attempt: 1 });
+    const [queued, started, sent] = await store.readStream(emailStream(emailId));
+    expect([queued!.type, started!.type, sent!.type]).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
+    expect(sent!.data).toMatchObject({ to: 'customer-c-1@example.it', attempt: 1 });
+    expect(sent!.data).not.toHaveProperty('possiblyDuplicate');
   });
 
   it('retries with back-off while the SMTP server refuses, then sends once it accepts', async () => {
@@ -134,6 +136,62 @@ describe('e-mail outbox', () => {
       `<${first}@backoffice.local>`,
       `<${second}@backoffice.local>`,
     ]);
+  });
+
+  // The defect seen after restarts: the EmailSent that was the last event of the log was handed to
+  // the worker after it had been told the replay was over, and the e-mail went out again.
+  it('restarted just after an e-mail was recorded as sent (the last event of the log), sends nothing again', async () => {
+    const { store, smtp, worker } = await setup();
+    for (let round = 0; round < 5; round++) {
+      const emailId = await queueEmail(store);
+      const w = worker();
+      w.start();
+      await eventually(async () => (await typesOf(store, emailId)).includes('EmailSent'));
+      await w.stop();
+      const restarted = worker();
+      restarted.start();
+      await new Promise((r) => setTimeout(r, 100));
+      await restarted.idle();
+      await restarted.stop();
+      expect((await typesOf(store, emailId)).filter((t) => t === 'EmailSent')).toHaveLength(1);
+    }
+    expect(smtp.messages).toHaveLength(5);
+  });
+
+  it('an e-mail the log shows sent is neither sent nor recorded again, whatever the worker was told', async () => {
+    const { store, smtp, worker } = await setup();
+    const emailId = await queueEmail(store);
+    const w = worker();
+    w.start();
+    await eventually(async () => (await typesOf(store, emailId)).includes('EmailSent'));
+    await w.stop();
+    const [queuedEvent] = await store.readStream(emailStream(emailId));
+
+    // A worker handed only the EmailQueued, as if the rest were still on its way.
+    const stale = worker();
+    stale.accept(queuedEvent!);
+    stale.caughtUp();
+    await stale.idle();
+    expect(stale.pending.size).toBe(0);
+    expect(smtp.messages).toHaveLength(1);
+    expect(await typesOf(store, emailId)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
+  });
+
+  it('a send interrupted before its outcome was recorded goes out again, marked as possibly a duplicate', async () => {
+    const { store, smtp, worker } = await setup();
+    const emailId = await queueEmail(store);
+    // What a process that died after handing the message to the SMTP server leaves in the log.
+    const started = catalogue.encode(
+      { type: 'EmailAttemptStarted', data: { emailId, attempt: 1, messageId: `<${emailId}@backoffice.local>`, at: new Date().toISOString() } },
+      { actor: SYSTEM_ACTOR, at: new Date().toISOString(), correlationId: randomUUID(), causationId: null },
+    );
+    await store.append(emailStream(emailId), [started], { expectedRevision: 0 });
+    worker().start();
+    await smtp.waitForMessages(1);
+    await eventually(async () => (await typesOf(store, emailId)).includes('EmailSent'));
+    const events = await store.readStream(emailStream(emailId));
+    expect(events.map((e) => e.type)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
+    expect(events[2]!.data).toMatchObject({ attempt: 1, possiblyDuplicate: true });
   });
 
   it('backs off exponentially up to the maximum delay', () => {

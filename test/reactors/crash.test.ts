@@ -4,7 +4,8 @@
 // fulfilment e-mail, and each payment is applied and its surplus credited exactly once.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../events/port';
-import { FulfilmentReactor, PaymentApplicationReactor } from '../../server/reactors/index';
+import { FulfilmentReactor, PaymentApplicationReactor, sqliteCheckpointStore, type CheckpointStore } from '../../server/reactors/index';
+import { followLog } from '../../server/reactors/followLog';
 import { getOrder, placeOrder, prepaidBalance, recordPayment, saleIds, type SalesDeps } from '../../server/sales/services';
 import {
   accountant,
@@ -59,7 +60,7 @@ async function twoPaidOrders(world: World) {
   );
   const payment = await recordPayment(
     world.deps,
-    { method: 'bank_transfer', amount: 4172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference! },
+    { method: 'bank_transfer', amount: 4172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference!, bankReference: 'CRO4172' },
     accountant,
   );
   return { customerId, orders: [prepaid.orderId, direct.orderId], paymentId: payment.paymentId };
@@ -139,6 +140,58 @@ describe('crash safety of the reactors', () => {
       running = undefined;
       world = undefined;
     }
+  });
+
+  it('a crash after any number of appends, with checkpoints saved as the work went, then a restart from them, yields exactly one result', async () => {
+    for (let allowed = 0; allowed <= 16; allowed += 3) {
+      world = makeWorld();
+      const setup = await twoPaidOrders(world);
+      const dying = dyingAfter(world.store, allowed);
+      const saved = sqliteCheckpointStore(':memory:');
+      // A process that dies writes nothing more: neither events nor checkpoints.
+      const checkpoints: CheckpointStore = {
+        load: (name, version) => saved.load(name, version),
+        save: (name, version, checkpoint) => {
+          if (!dying.died()) saved.save(name, version, checkpoint);
+        },
+        close() {},
+      };
+      const deps = { ...world.deps, store: dying.store, retry: { firstDelayMs: 5, maxDelayMs: 10 } };
+      const doomed = [new PaymentApplicationReactor(deps), new FulfilmentReactor(deps)];
+      const following = followLog(dying.store, doomed, { checkpoints, saveEveryMs: 1 });
+      await eventually(async () => {
+        if (dying.died()) return true;
+        for (const r of doomed) await r.idle();
+        return true;
+      });
+      await following.stop();
+      for (const r of doomed) await r.stop();
+
+      running = await withReactors(world, { checkpoints: saved });
+      if (allowed > 0) expect(running.reactors.payments.position).toBeGreaterThan(0);
+      await expectExactlyOnce(world, running, setup);
+      await running.close();
+      saved.close();
+      await world.close();
+      running = undefined;
+      world = undefined;
+    }
+  });
+
+  it('restarted on a log it has followed, the reactors read only what came after their checkpoints', async () => {
+    world = makeWorld();
+    running = await withReactors(world);
+    const setup = await twoPaidOrders(world);
+    await expectExactlyOnce(world, running, setup);
+    await running.reactors.stop();
+    const head = await world.store.headPosition();
+
+    const restarted = running.start();
+    await restarted.live;
+    expect(restarted.resumedFrom).toBe(head);
+    await restarted.idle();
+    expect(await eventsOfType(world.store, 'EmailSent')).toHaveLength(2);
+    expect(await eventsOfType(world.store, 'InvoiceIssued')).toHaveLength(2);
   });
 
   it('a fulfilment that fails after issuing the coupons is completed on retry, without a second set of coupons', async () => {

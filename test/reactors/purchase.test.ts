@@ -133,7 +133,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const placed = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     const rf = placed.rfReference!;
     const reason = `pagamento ${formatRf(rf).toLowerCase()} mario rossi`;
-    const payment = await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason }, accountant);
+    const payment = await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason, bankReference: 'CRO1' }, accountant);
     expect(payment.orderId).toBe(placed.orderId);
     const [mail] = await running.smtp.waitForMessages(1);
     await running.reactors.idle();
@@ -152,8 +152,13 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     running = await withReactors(world);
     const customerId = await shopWithMario(world, 0);
     const placed = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'postal_slip' } }, operator);
+    let slip = 0;
     const pay = (amount: number) =>
-      recordPayment(world.deps, { method: 'postal_slip', amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference! }, accountant);
+      recordPayment(
+        world.deps,
+        { method: 'postal_slip', amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference!, bankReference: `BOLLETTINO-${++slip}` },
+        accountant,
+      );
 
     await pay(1500);
     await running.reactors.idle();
@@ -179,7 +184,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const placed = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     const payment = await recordPayment(
       world.deps,
-      { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Rossi Mario', reason: 'rinnovo firma digitale' },
+      { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Rossi Mario', reason: 'rinnovo firma digitale', bankReference: 'CRO2' },
       accountant,
     );
     expect(payment.orderId).toBeNull();
@@ -198,7 +203,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const placed = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     expect(placed.order.codesEmail).toBe('mario.rossi@example.it');
     await changeCustomerEmail(world.deps, { customerId, email: 'mario@nuovo-indirizzo.it' }, operator);
-    await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference! }, accountant);
+    await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference!, bankReference: 'CRO3' }, accountant);
     const [mail] = await running.smtp.waitForMessages(1);
     expect(recipient(mail!)).toBe('mario@nuovo-indirizzo.it');
     await eventually(async () => (await eventsOfType(world.store, 'EmailSent')).length === 1);
@@ -216,7 +221,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
       operator,
     );
     const direct = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
-    await recordPayment(world.deps, { method: 'bank_transfer', amount: 4000, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference! }, accountant);
+    await recordPayment(world.deps, { method: 'bank_transfer', amount: 4000, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference!, bankReference: 'CRO4' }, accountant);
     await running.smtp.waitForMessages(2);
     await running.reactors.idle();
     await refundCoupons(world.deps, { orderId: prepaid.orderId, refundTo: 'prepaid', refundId: 'r-1' }, supervisor);
@@ -334,7 +339,11 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const toCancel = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     const toExpire = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     for (const [order, amount] of [[toCancel, 1000], [toExpire, 500]] as const) {
-      await recordPayment(world.deps, { method: 'bank_transfer', amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: order.rfReference! }, accountant);
+      await recordPayment(
+        world.deps,
+        { method: 'bank_transfer', amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: order.rfReference!, bankReference: `CRO-${amount}` },
+        accountant,
+      );
     }
     await running.reactors.idle();
     expect(await cancelOrder(world.deps, { orderId: toCancel.orderId, reason: 'changed his mind' }, supervisor)).toMatchObject({ amountToCredit: 1000 });

@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 /** Schedules one unit per paid order; each unit waits until it is released (`release`, or all at once). */
-class Recorder extends Reactor {
+class Recorder extends Reactor<string> {
   readonly name = 'recorder';
   protected override readonly concurrency = 3;
   protected readonly observes = new Set<Decoded['type']>(['OrderPaid']);
@@ -39,14 +39,15 @@ class Recorder extends Reactor {
 
   protected observe(event: Decoded): void {
     if (event.type !== 'OrderPaid') return;
-    const { orderId } = event.data;
-    this.schedule(orderId, async () => {
-      this.runs.push(orderId);
-      this.running++;
-      this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
-      if (!this.open) await new Promise<void>((resolve) => this.gates.set(orderId, resolve));
-      this.running--;
-    });
+    this.schedule(event.data.orderId, event.data.orderId);
+  }
+
+  protected async perform(orderId: string): Promise<void> {
+    this.runs.push(orderId);
+    this.running++;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+    if (!this.open) await new Promise<void>((resolve) => this.gates.set(orderId, resolve));
+    this.running--;
   }
 }
 
@@ -102,7 +103,7 @@ it('while requests are being answered, runs one unit at a time; side by side aga
 });
 
 /** Each unit takes `unitMs`; records when each starts and ends. */
-class Timed extends Reactor {
+class Timed extends Reactor<string> {
   readonly name = 'timed';
   protected override readonly concurrency = 3;
   protected readonly observes = new Set<Decoded['type']>(['OrderPaid']);
@@ -111,11 +112,13 @@ class Timed extends Reactor {
 
   protected observe(event: Decoded): void {
     if (event.type !== 'OrderPaid') return;
-    this.schedule(event.data.orderId, async () => {
-      const start = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, this.unitMs));
-      this.spans.push({ start, end: performance.now() });
-    });
+    this.schedule(event.data.orderId, event.data.orderId);
+  }
+
+  protected async perform(): Promise<void> {
+    const start = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, this.unitMs));
+    this.spans.push({ start, end: performance.now() });
   }
 }
 

@@ -181,6 +181,16 @@ describe('malformed or unknown input is a 400 naming the parameter and the rule'
     expect(response.json()).toMatchObject({ statusCode: 400, code: 'invalid_input', message: expect.stringMatching(message) });
   });
 
+  it('names inherited by every object ("constructor", "__proto__", "toString") are unknown filters, not a 500', async () => {
+    for (const resource of ['devices', 'orders', 'audit-events']) {
+      for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'constructor_gte', 'valueOf_lte']) {
+        const response = await get(`/api/${resource}?filter=${encodeURIComponent(`{"${key}":1}`)}`);
+        expect(response.statusCode, `${resource} ${key}: ${response.body}`).toBe(400);
+        expect(response.json().message).toMatch(new RegExp(`^filter\\.${key}: unknown filter; ${resource} can be filtered by id`));
+      }
+    }
+  });
+
   it('refuses unknown or repeated query parameters too', async () => {
     const extra = await get('/api/orders?page=2');
     expect(extra.statusCode).toBe(400);

@@ -59,7 +59,7 @@ describe('GET /api/dashboard', () => {
     const early = expectStatus(await w.operator.post('/api/orders', manualOrder(customerId, { mode: 'prepaid' }, 'RIN-FIRMA-CNS', 2)), 201).json();
     const unpaid = expectStatus(await w.operator.post('/api/orders', manualOrder(customerId, { mode: 'direct', method: 'bank_transfer' })), 201).json();
     expectStatus(
-      await w.accountant.post('/api/payments', { method: 'bank_transfer', amount: 1234, receivedOn: '2026-11-25', payer: 'Ignoto', reason: 'rinnovo' }),
+      await w.accountant.post('/api/payments', { method: 'bank_transfer', amount: 1234, receivedOn: '2026-11-25', payer: 'Ignoto', reason: 'rinnovo', bankReference: 'CRO 1234' }),
       201,
     );
     await w.idle();

@@ -327,6 +327,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
         receivedOn: iso(when).slice(0, 10),
         payer,
         reason: ref ? `Saldo ordine ${formatRf(ref)}` : 'bonifico senza riferimento',
+        bankReference: `TRN${paymentId.replace(/-/g, '').slice(0, 32)}`,
         recordedBy: ACCOUNTANT.userId,
         ordersByReference: ref && orderId ? { [ref]: orderId } : {},
         at: iso(when),

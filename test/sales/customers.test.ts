@@ -2,14 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../events/index';
 import { DomainError } from '../../server/domain/errors';
 import {
+  approvePrepaidAdjustment,
   changeCustomerEmail,
-  creditPrepaid,
   getCustomer,
   prepaidBalance,
   registerCustomer,
+  requestPrepaidAdjustment,
   topUpPrepaid,
 } from '../../server/sales/services';
-import { FIRM_PIVA, MARIO_CF, makeWorld, operator, registerMario, romeAddress, typesIn, type World } from './fixtures';
+import { FIRM_PIVA, MARIO_CF, accountant, makeWorld, operator, registerMario, romeAddress, supervisor, typesIn, type World } from './fixtures';
 
 describe('customers and prepaid accounts', () => {
   let world: World;
@@ -79,7 +80,7 @@ describe('customers and prepaid accounts', () => {
     });
   });
 
-  it('tops up with the 1.80% fee on top, refuses less than the minimum, and credits', async () => {
+  it('tops up with the 1.80% fee on top, refuses less than the minimum, and credits an approved adjustment', async () => {
     world = makeWorld();
     const { customerId } = await registerMario(world);
     const topUp = await topUpPrepaid(
@@ -101,8 +102,11 @@ describe('customers and prepaid accounts', () => {
     );
     await expect(small).rejects.toBeInstanceOf(DomainError);
     await expect(small).rejects.toMatchObject({ code: 'top_up_below_minimum' });
-    const credit = await creditPrepaid(world.deps, { customerId, reason: 'correction', amountCents: 100, note: 'goodwill' }, operator);
-    expect(credit).toMatchObject({ credited: true, balanceCents: 3400 });
+    const asked = await requestPrepaidAdjustment(world.deps, { customerId, amountCents: 100, reason: 'goodwill' }, accountant);
+    expect(asked).toMatchObject({ status: 'pending', balanceCents: 3300 });
+    expect(await prepaidBalance(world.deps, customerId)).toBe(3300);
+    const approved = await approvePrepaidAdjustment(world.deps, { customerId, adjustmentId: asked.adjustmentId }, supervisor);
+    expect(approved).toMatchObject({ status: 'approved', balanceCents: 3400 });
     expect(await prepaidBalance(world.deps, customerId)).toBe(3400);
   });
 });

@@ -8,7 +8,7 @@ import type { CommandContext } from '../../events/catalogue';
 import { catalogue } from '../../events/index';
 import type { EventStore } from '../../events/port';
 import type { RandomSource } from '../../server/domain/values/couponCode';
-import { startReactors, type RunningReactors, type StartReactorsDeps } from '../../server/reactors/index';
+import { sqliteCheckpointStore, startReactors, type RunningReactors, type StartReactorsDeps } from '../../server/reactors/index';
 import {
   defaultSalesSettings,
   registerCustomer,
@@ -168,6 +168,8 @@ export interface Running {
 /** A real SMTP server and the reactors on the world's store (more sets can be started with start()). */
 export async function withReactors(world: World, overrides: Partial<StartReactorsDeps> = {}): Promise<Running> {
   const smtp = await startTestSmtp();
+  // Shared by every set started here, as server.db is by a server's restarts.
+  const checkpoints = sqliteCheckpointStore(':memory:');
   const started: RunningReactors[] = [];
   const transports: Transporter[] = [];
   const start = (more: Partial<StartReactorsDeps> = {}) => {
@@ -179,6 +181,7 @@ export async function withReactors(world: World, overrides: Partial<StartReactor
       transport,
       outbox: { firstDelayMs: 20, maxDelayMs: 100, maxAttempts: 5 },
       retry: { firstDelayMs: 10, maxDelayMs: 50 },
+      checkpoints,
       ...overrides,
       ...more,
     });
@@ -193,6 +196,7 @@ export async function withReactors(world: World, overrides: Partial<StartReactor
     async close() {
       for (const r of started) await r.stop();
       for (const t of transports) t.close();
+      checkpoints.close();
       await smtp.close();
     },
   };

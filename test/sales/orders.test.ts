@@ -154,10 +154,10 @@ describe('recording payments', () => {
     const written = `saldo ordine ${rf.toLowerCase().replace(/(.{4})/g, '$1 ').trim()} grazie`;
     const payment = await recordPayment(
       world.deps,
-      { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: written },
+      { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: written, bankReference: 'cro 0306 9099 1' },
       accountant,
     );
-    expect(payment).toMatchObject({ matchStatus: 'reference_found', rfReference: rf, orderId: order.orderId, unmatchedDetail: null });
+    expect(payment).toMatchObject({ matchStatus: 'reference_found', rfReference: rf, bankReference: 'CRO030690991', orderId: order.orderId, unmatchedDetail: null });
     expect(await typesIn(world.store, `payment-${payment.paymentId}`)).toEqual(['PaymentRecorded', 'PaymentMatched']);
     const [recorded] = await world.store.readStream(`payment-${payment.paymentId}`);
     expect(recorded!.data).toMatchObject({ recordedBy: 'acc-1' });
@@ -167,11 +167,11 @@ describe('recording payments', () => {
     world = makeWorld();
     const customerId = await shopWithMario(world, 0);
     const order = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
-    const none = await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: 'coupon firma' }, accountant);
+    const none = await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: 'coupon firma', bankReference: 'CRO1' }, accountant);
     expect(none).toMatchObject({ matchStatus: 'no_reference', orderId: null, unmatchedDetail: 'no RF reference in the payment reason' });
     const unknown = await recordPayment(
       world.deps,
-      { method: 'bank_transfer', amount: 100, receivedOn: '2026-03-11', payer: 'X', reason: 'RF18 5390 0754 7034' },
+      { method: 'bank_transfer', amount: 100, receivedOn: '2026-03-11', payer: 'X', reason: 'RF18 5390 0754 7034', bankReference: 'CRO2' },
       accountant,
     );
     expect(unknown).toMatchObject({ matchStatus: 'reference_unknown', rfReference: 'RF18539007547034', orderId: null });

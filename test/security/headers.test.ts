@@ -4,8 +4,10 @@ import rateLimit from '@fastify/rate-limit';
 import { afterEach, describe, expect, it } from 'vitest';
 import accessPlugin from '../../server/plugins/app/access';
 import errorHandler from '../../server/plugins/app/errorHandler';
+import { SharedRateLimitStore } from '../../server/security/rateLimitStore';
 import { routeTable } from '../../server/security/routeTable';
 import { securitySettings } from '../../server/security/settings';
+import { generateCouponCode } from '../../server/domain/values/couponCode';
 import { addUser, login, startApp, type TestApp } from './support';
 
 const CONSOLE = 'http://console.example:5173';
@@ -36,6 +38,31 @@ describe('security headers (helmet)', () => {
       expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
       expect(response.headers['x-request-id']).toEqual(expect.any(String));
     }
+  });
+});
+
+describe('Cache-Control', () => {
+  it('is no-store on every /api answer (data, refusals, errors) and on the public coupon check page', async () => {
+    const t = await start({ security: { couponCheckRateLimit: { max: 1, timeWindowMs: 60_000 } } });
+    await addUser(t.store, 'boss', ['admin']);
+    const cookie = await login(t.app, 'boss');
+    const code = generateCouponCode();
+    const answers = [
+      await t.app.inject({ method: 'GET', url: '/api/staff-users', headers: { cookie } }),
+      await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } }),
+      await t.app.inject({ method: 'GET', url: '/api/staff-users' }), // 401
+      await t.app.inject({ method: 'GET', url: '/api/customers', headers: { cookie } }), // 403
+      await t.app.inject({ method: 'GET', url: '/api/staff-users?filter=%7Bbad', headers: { cookie } }), // 400
+      await t.app.inject({ method: 'GET', url: '/api/nope' }), // 404
+      await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'boss', password: 'wrong password' } }),
+      await t.app.inject({ method: 'GET', url: `/api/public/coupons/${code}/status` }),
+      await t.app.inject({ method: 'GET', url: `/api/public/coupons/${code}/status` }), // 429
+    ];
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 401, 403, 400, 404, 401, 404, 429]);
+    answers.push(await t.app.inject({ method: 'GET', url: `/verifica-coupon?codice=${code}` }));
+    for (const answer of answers) expect(answer.headers['cache-control'], answer.body.slice(0, 100)).toBe('no-store');
+    // The console's own files keep their caching.
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).headers['cache-control']).toBeUndefined();
   });
 });
 
@@ -116,13 +143,53 @@ describe('rate limits', () => {
     expect(other.statusCode).toBe(401);
   });
 
+  it('count the public coupon check once per client, across the JSON route and the page, GET and HEAD alike', async () => {
+    const t = await start({ security: { couponCheckRateLimit: { max: 4, timeWindowMs: 60_000 } } });
+    const code = generateCouponCode();
+    const checks = [
+      ['GET', `/api/public/coupons/${code}/status`],
+      ['HEAD', `/api/public/coupons/${code}/status`],
+      ['GET', `/verifica-coupon?codice=${code}`],
+      ['HEAD', '/verifica-coupon'],
+      ['GET', `/api/public/coupons/${code}/status`],
+      ['HEAD', `/verifica-coupon?codice=${code}`],
+    ] as const;
+    const codes: number[] = [];
+    for (const [method, url] of checks) codes.push((await t.app.inject({ method, url })).statusCode);
+    expect(codes).toEqual([404, 404, 404, 200, 429, 429]);
+    // Another client has its own count; the logins have theirs.
+    expect((await t.app.inject({ method: 'GET', url: `/api/public/coupons/${code}/status`, remoteAddress: '10.0.0.9' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'u', password: 'whatever it is' } })).statusCode).toBe(401);
+  });
+
+  it('behind a proxy (TRUST_PROXY) count each client by X-Forwarded-For; without it, the header is not believed', async () => {
+    const limit = { couponCheckRateLimit: { max: 1, timeWindowMs: 60_000 } };
+    const proxy = '10.0.0.2';
+    const check = (t: TestApp, client: string) =>
+      t.app.inject({ method: 'GET', url: '/verifica-coupon', remoteAddress: proxy, headers: { 'x-forwarded-for': client } });
+
+    const direct = await start({ security: limit });
+    expect([(await check(direct, '203.0.113.1')).statusCode, (await check(direct, '203.0.113.2')).statusCode]).toEqual([200, 429]);
+
+    let behind = direct;
+    for (const trustProxy of [1, ['10.0.0.0/8']]) {
+      behind = await start({ security: { ...limit, trustProxy } });
+      const codes = [(await check(behind, '203.0.113.1')).statusCode, (await check(behind, '203.0.113.2')).statusCode, (await check(behind, '203.0.113.1')).statusCode];
+      expect(codes, JSON.stringify(trustProxy)).toEqual([200, 200, 429]);
+    }
+    // A client talking to the server directly (not from a listed proxy) cannot pick its address.
+    const spoof = (client: string) =>
+      behind.app.inject({ method: 'GET', url: '/verifica-coupon', remoteAddress: '198.51.100.7', headers: { 'x-forwarded-for': client } });
+    expect([(await spoof('203.0.113.1')).statusCode, (await spoof('203.0.113.2')).statusCode]).toEqual([200, 429]);
+  }, 60_000);
+
   it('limit the public coupon-status check, from the route table, whoever writes the route', async () => {
     expect(routeTable['GET /api/public/coupons/:code/status']).toEqual({ access: 'public', rateLimit: 'couponCheck' });
     // The table hands its limit to any route registered under that key.
     const app = Fastify();
     await app.register(accessPlugin, { settings: securitySettings({ couponCheckRateLimit: { max: 2, timeWindowMs: 60_000 } }) });
     await app.register(errorHandler);
-    await app.register(rateLimit, { global: false });
+    await app.register(rateLimit, { global: false, store: SharedRateLimitStore as never });
     app.get('/api/public/coupons/:code/status', async () => ({ status: 'issued' }));
     const codes: number[] = [];
     for (let i = 0; i < 3; i++) codes.push((await app.inject({ method: 'GET', url: '/api/public/coupons/K7Q2-9XMD-4HRT-0ZBW-J8NC/status' })).statusCode);

@@ -75,10 +75,25 @@ describe('masking', () => {
     expect(maskUrl('/api/public/coupons/K7Q2-9XMD-4HRT-0ZBW-J8NC/status')).toBe('/api/public/coupons/****-****-****-****-J8NC/status');
     expect(maskUrl('/api/public/coupons/k7q29xmd4hrt0zbwj8nc/status')).toBe('/api/public/coupons/****-****-****-****-J8NC/status');
     expect(maskUrl('/api/public/coupons/K7Q2%209XMD/status')).toBe('/api/public/coupons/[redacted]/status');
-    expect(maskUrl('/api/coupons?filter=%7B%22code%22%3A%22K7Q2-9XMD-4HRT-0ZBW-J8NC%22%7D')).toContain('****-****-****-****-J8NC');
+    // The coupon list and the check page carry codes: their query keeps only its keys.
+    expect(maskUrl('/api/coupons?filter=%7B%22code%22%3A%22K7Q2-9XMD-4HRT-0ZBW-J8NC%22%7D&range=%5B0%2C24%5D')).toBe('/api/coupons?filter=[redacted]&range=[redacted]');
     expect(maskUrl('/x?token=abc&page=2&PIN=1234')).toBe('/x?token=[redacted]&page=2&PIN=[redacted]');
     // The public check page: a mistyped code is half a secret too.
     expect(maskUrl('/verifica-coupon?codice=K7Q2-9XMD-4HRT-0ZBW-J8NX')).toBe('/verifica-coupon?codice=[redacted]');
+    // Elsewhere, decoded first: a code typed with spaces, Unicode dashes or in lower case, in JSON
+    // or not, percent-encoded once or twice, takes its whole value with it.
+    const code = generateCouponCode();
+    const spaced = code.toLowerCase().replace(/-/g, ' ');
+    expect(maskUrl(`/api/orders?filter=${encodeURIComponent(JSON.stringify({ q: spaced }))}&range=%5B0%2C24%5D`)).toBe('/api/orders?filter=[redacted]&range=%5B0%2C24%5D');
+    expect(maskUrl(`/api/customers?filter=${encodeURIComponent(encodeURIComponent(JSON.stringify({ q: code.replace(/-/g, '\u2013') })))}`)).toBe('/api/customers?filter=[redacted]');
+    expect(maskUrl(`/api/orders?q=${spaced.replace(/ /g, '+')}`)).toBe('/api/orders?q=[redacted]');
+    expect(maskUrl(`/api/nope/${encodeURIComponent(spaced)}/x`)).toBe(`/api/nope/****-****-****-****-${code.slice(-4)}/x`);
+    // A search that holds no code, and ids, are left alone.
+    expect(maskUrl('/api/customers?filter=%7B%22q%22%3A%22mario%20rossi%22%7D')).toBe('/api/customers?filter=%7B%22q%22%3A%22mario%20rossi%22%7D');
+    for (let i = 0; i < 50; i++) {
+      const id = crypto.randomUUID();
+      expect(maskUrl(`/api/orders/${id}/desk-payment?filter=${encodeURIComponent(JSON.stringify({ id: [id] }))}`)).toBe(`/api/orders/${id}/desk-payment?filter=${encodeURIComponent(JSON.stringify({ id: [id] }))}`);
+    }
     // Ids are left alone.
     expect(maskUrl('/api/staff-users/7d0f4a52-5d0c-4d8e-9f1e-0a8a4b1c2d3e')).toBe('/api/staff-users/7d0f4a52-5d0c-4d8e-9f1e-0a8a4b1c2d3e');
   });

@@ -74,6 +74,7 @@ const TONES: Record<string, Record<string, Tone>> = {
   couponState: { issued: 'success', redeemed: 'info', cancelled: 'default', expired: 'default' },
   emailState: { queued: 'info', sent: 'success', retrying: 'warning', failed: 'error' },
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
+  adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
   renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
 };
 

@@ -11,6 +11,7 @@ import emails from './emails';
 import invoices from './invoices';
 import orders from './orders';
 import payments from './payments';
+import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
 import staffUsers from './staff-users';
@@ -22,6 +23,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   devices,
   orders,
   payments,
+  'prepaid-adjustments': prepaidAdjustments,
   invoices,
   'credit-notes': creditNotes,
   coupons,

@@ -17,9 +17,9 @@ import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from '../../
 import type { Aggregate } from '../../commands/handle';
 import { conflict, invalid } from '../errors';
 import { validCodiceFiscale } from '../customer/decider';
+import { normaliseDeviceSerial } from '../values/deviceSerial';
 
-/** Trims, upper-cases and removes spaces: ` 1205 100000 ` → `1205100000`. */
-export const normaliseDeviceSerial = (serial: string): string => serial.replace(/\s+/g, '').toUpperCase();
+export { normaliseDeviceSerial };
 
 export const streamOf = (serial: string): string => `device-${normaliseDeviceSerial(serial)}`;
 

@@ -323,7 +323,11 @@ export function quoteOrder(command: PlaceOrder): Quote {
     return priceLines(command.lines);
   }
   const { device } = command;
-  if (command.device.holderCodiceFiscale !== undefined && command.device.holderCodiceFiscale !== command.holderCodiceFiscale) {
+  // The quote is the first step to see the holder's codice fiscale: a wrong one is refused on its
+  // field here, and a right one is compared in its canonical form, never as it was typed.
+  const cf = checkCodiceFiscale(command.holderCodiceFiscale);
+  if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'invalid_codice_fiscale');
+  if (device.holderCodiceFiscale !== undefined && device.holderCodiceFiscale !== cf.value) {
     throw refuse('device_not_of_holder', `device ${device.serial} does not belong to this holder`, 'deviceSerial');
   }
   if (device.certificates.some((c) => pastRenewalDeadline(c, command.at))) {

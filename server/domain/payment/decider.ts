@@ -7,6 +7,7 @@ import type { DirectPaymentMethod } from '../../../events/orders';
 import { directPaymentMethods } from '../../../events/orders';
 import type { PaymentEvent, PaymentMatchStatus } from '../../../events/payments';
 import { DomainError, conflict, invalid } from '../errors';
+import { checkBankReference } from '../values/bankReference';
 import { findRfReferenceCandidatesIn, findRfReferenceIn, formatRf } from '../values/rfReference';
 import { isUtcDateTime } from '../values/utcTime';
 
@@ -22,6 +23,8 @@ export interface RecordedPayment {
   receivedOn: string;
   payer: string;
   reason: string;
+  /** The bank's reference; null for payments recorded before it was asked for, and at the desk. */
+  bankReference: string | null;
   rfReference: string | null;
   matchStatus: PaymentMatchStatus;
   match: { orderId: string; how: 'reference' | 'by_hand'; by: string; matchedAt: string } | null;
@@ -43,6 +46,7 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
         receivedOn: d.receivedOn,
         payer: d.payer,
         reason: d.reason,
+        bankReference: d.bankReference ?? null,
         rfReference: d.rfReference,
         matchStatus: d.matchStatus,
         match: null,
@@ -81,6 +85,12 @@ export interface RecordPayment {
   receivedOn: string;
   payer: string;
   reason: string;
+  /**
+   * The bank's own reference (CRO/TRN, statement line id), unique among payments (the handler
+   * claims it first, see bankReferenceClaim.ts). Null only for money taken at the desk, by card
+   * or in cash, which no bank statement line shows yet.
+   */
+  bankReference: string | null;
   /** Staff user id of who recorded it. */
   recordedBy: string;
   /** For each reference of rfReferencesToLookUp(reason) that is claimed: the order it names. */
@@ -101,6 +111,12 @@ export function recordPayment(command: RecordPayment, state: PaymentState): Paym
   const payer = command.payer.trim();
   if (payer === '') throw invalid('payer', 'say who paid');
   if (command.recordedBy.trim() === '') throw invalid('recordedBy', 'is required');
+  let bankReference: string | undefined;
+  if (command.bankReference !== null) {
+    const checked = checkBankReference(command.bankReference);
+    if (!checked.ok) throw invalid('bankReference', checked.message, `bank_reference_${checked.rule}`);
+    bankReference = checked.value;
+  }
 
   // Prefer a reading that names an order (a 1-in-97 chance makes a wrong length verify too).
   const candidates = findRfReferenceCandidatesIn(command.reason);
@@ -135,6 +151,7 @@ export function recordPayment(command: RecordPayment, state: PaymentState): Paym
         receivedOn: command.receivedOn,
         payer,
         reason: command.reason,
+        ...(bankReference === undefined ? {} : { bankReference }),
         recordedBy: command.recordedBy,
         rfReference,
         matchStatus,

@@ -19,18 +19,28 @@
 // cents per cent of c, a few received amounts cannot be split exactly: then the fee is one cent more
 // than fee(credited) (the customer is never credited more than they paid for).
 // Both the rate (default 180 bp = 1.80 %) and the minimum are settings passed in the command.
+//
+// Manual adjustments (four eyes). Money enters the account only from a recorded payment (a top-up,
+// a matched payment's surplus, a refund) or by an adjustment that one staff member requests and a
+// different supervisor approves: the request alone moves no money, the approval credits it in the
+// same event, a rejection records who and why. A request is decided once; its requester can
+// neither approve nor reject it. Requests live on the account's own stream so that the approval and
+// the balance it changes are one append, decided on one revision.
 import { Map as ImmutableMap, Set as ImmutableSet } from 'immutable';
 import type {
   CreditReason,
+  PrepaidAdjustmentApproved,
+  PrepaidAdjustmentRejected,
+  PrepaidAdjustmentRequested,
   PrepaidCredited,
   PrepaidDebited,
   PrepaidEvent,
   PrepaidToppedUp,
   TopUpMethod,
 } from '../../../events/prepaid';
-import { creditReasons, topUpMethods } from '../../../events/prepaid';
+import { creditReasons, maxAdjustmentCents, topUpMethods } from '../../../events/prepaid';
 import type { Aggregate } from '../../commands/handle';
-import { invalid, refuse } from '../errors';
+import { conflict, invalid, notFound, refuse } from '../errors';
 import { feeOf, formatEuro, formatRate } from '../values/money';
 
 export const streamOf = (customerId: string): string => `prepaid-${customerId}`;
@@ -58,6 +68,16 @@ export interface PrepaidState {
   debitedOrders: ImmutableMap<string, number>;
   topUpIds: ImmutableSet<string>;
   creditIds: ImmutableSet<string>;
+  adjustments: ImmutableMap<string, AdjustmentState>;
+}
+
+export interface AdjustmentState {
+  status: 'pending' | 'approved' | 'rejected';
+  amountCents: number;
+  reason: string;
+  requestedBy: string;
+  /** Who approved or rejected it. */
+  decidedBy: string | null;
 }
 
 export const initialState = (): PrepaidState => ({
@@ -65,6 +85,7 @@ export const initialState = (): PrepaidState => ({
   debitedOrders: ImmutableMap(),
   topUpIds: ImmutableSet(),
   creditIds: ImmutableSet(),
+  adjustments: ImmutableMap(),
 });
 
 export function evolve(state: PrepaidState, event: PrepaidEvent): PrepaidState {
@@ -87,6 +108,40 @@ export function evolve(state: PrepaidState, event: PrepaidEvent): PrepaidState {
         balanceCents: state.balanceCents + event.data.amountCents,
         creditIds: state.creditIds.add(event.data.creditId),
       };
+    case 'PrepaidAdjustmentRequested': {
+      const d = event.data;
+      return {
+        ...state,
+        adjustments: state.adjustments.set(d.adjustmentId, {
+          status: 'pending',
+          amountCents: d.amountCents,
+          reason: d.reason,
+          requestedBy: d.requestedBy,
+          decidedBy: null,
+        }),
+      };
+    }
+    case 'PrepaidAdjustmentApproved': {
+      const d = event.data;
+      const request = state.adjustments.get(d.adjustmentId);
+      return {
+        ...state,
+        balanceCents: state.balanceCents + d.amountCents,
+        adjustments: state.adjustments.set(d.adjustmentId, {
+          status: 'approved',
+          amountCents: d.amountCents,
+          reason: request?.reason ?? d.reason,
+          requestedBy: d.requestedBy,
+          decidedBy: d.approvedBy,
+        }),
+      };
+    }
+    case 'PrepaidAdjustmentRejected': {
+      const d = event.data;
+      const request = state.adjustments.get(d.adjustmentId);
+      if (!request) return state;
+      return { ...state, adjustments: state.adjustments.set(d.adjustmentId, { ...request, status: 'rejected', decidedBy: d.rejectedBy }) };
+    }
     default:
       return state;
   }
@@ -285,6 +340,118 @@ export function creditAccount(command: CreditAccount, state: PrepaidState, now: 
         balanceAfterCents: state.balanceCents + amountCents,
         creditedAt: now.toISOString(),
       },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manual adjustments (four eyes)
+// ---------------------------------------------------------------------------------------------
+
+export { maxAdjustmentCents };
+
+/** A reason for people reading the account later: said in words, not a code. */
+function reasonText(value: string | undefined, field: string): string {
+  const v = (value ?? '').trim();
+  if (v.length < 3) throw invalid(field, 'say why, in at least 3 characters', 'required');
+  if (v.length > 500) throw invalid(field, `must be at most 500 characters (got ${v.length})`, 'too_long');
+  return v;
+}
+
+export interface RequestAdjustment {
+  customerId: string;
+  /** Id of this request; requesting it again is a no-op. */
+  adjustmentId: string;
+  amountCents: number;
+  reason: string;
+  /** The staff user asking (the command's actor). */
+  requestedBy: string;
+}
+
+/** Asks for money to be put on the account by hand. Nothing is credited until a supervisor approves. */
+export function requestAdjustment(command: RequestAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentRequested[] {
+  const customerId = requiredId(command.customerId, 'customerId');
+  const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
+  if (state.adjustments.has(adjustmentId)) return [];
+  const amountCents = positiveCents(command.amountCents, 'amountCents');
+  if (amountCents > maxAdjustmentCents) {
+    throw invalid(
+      'amountCents',
+      `a manual adjustment may credit at most ${formatEuro(maxAdjustmentCents)} (got ${formatEuro(amountCents)}); money received is recorded as a payment or a top-up`,
+      'adjustment_too_large',
+    );
+  }
+  const reason = reasonText(command.reason, 'reason');
+  const requestedBy = requiredId(command.requestedBy, 'requestedBy');
+  return [
+    {
+      type: 'PrepaidAdjustmentRequested',
+      data: { customerId, adjustmentId, amountCents, reason, requestedBy, requestedAt: now.toISOString() },
+    },
+  ];
+}
+
+function pendingRequest(state: PrepaidState, adjustmentId: string, by: string, verb: 'approve' | 'reject'): AdjustmentState {
+  const request = state.adjustments.get(adjustmentId);
+  if (!request) throw notFound('prepaid_adjustment', adjustmentId);
+  if (request.status !== 'pending') {
+    throw conflict('adjustment_already_decided', `adjustment ${adjustmentId} has already been ${request.status} by ${request.decidedBy ?? 'someone'}`);
+  }
+  if (request.requestedBy === by) {
+    throw refuse('own_adjustment', `you requested adjustment ${adjustmentId}: another supervisor must ${verb} it`);
+  }
+  return request;
+}
+
+export interface ApproveAdjustment {
+  customerId: string;
+  adjustmentId: string;
+  /** The supervisor approving (the command's actor); never the requester. */
+  approvedBy: string;
+}
+
+/** Credits a pending request's amount. Refused to its requester, and once it has been decided. */
+export function approveAdjustment(command: ApproveAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentApproved[] {
+  const customerId = requiredId(command.customerId, 'customerId');
+  const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
+  const approvedBy = requiredId(command.approvedBy, 'approvedBy');
+  const request = pendingRequest(state, adjustmentId, approvedBy, 'approve');
+  return [
+    {
+      type: 'PrepaidAdjustmentApproved',
+      data: {
+        customerId,
+        adjustmentId,
+        amountCents: request.amountCents,
+        reason: request.reason,
+        requestedBy: request.requestedBy,
+        approvedBy,
+        balanceAfterCents: state.balanceCents + request.amountCents,
+        approvedAt: now.toISOString(),
+      },
+    },
+  ];
+}
+
+export interface RejectAdjustment {
+  customerId: string;
+  adjustmentId: string;
+  /** The supervisor rejecting (the command's actor); never the requester. */
+  rejectedBy: string;
+  reason: string;
+}
+
+/** Turns a pending request down, saying why; nothing is credited. */
+export function rejectAdjustment(command: RejectAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentRejected[] {
+  const customerId = requiredId(command.customerId, 'customerId');
+  const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
+  const rejectedBy = requiredId(command.rejectedBy, 'rejectedBy');
+  const rejectionReason = reasonText(command.reason, 'reason');
+  pendingRequest(state, adjustmentId, rejectedBy, 'reject');
+  return [
+    {
+      type: 'PrepaidAdjustmentRejected',
+      data: { customerId, adjustmentId, rejectedBy, rejectionReason, rejectedAt: now.toISOString() },
     },
   ];
 }

@@ -18,6 +18,7 @@
  * Pure and dependency-free (apart from the sibling partita IVA check digit).
  */
 import { partitaIvaCheckDigit } from './partitaIva';
+import { compactUpper } from './typing';
 
 export type CodiceFiscaleRule = 'length' | 'format' | 'month' | 'day' | 'check-character';
 
@@ -51,9 +52,12 @@ const MONTH_NAMES = [
 /** Longest month; February allows 29 since the century of the year is not known. */
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Trims, upper-cases and removes all whitespace. */
+/**
+ * Upper case, without spaces or dashes ("rss mra 80a01-h501u" is RSSMRA80A01H501U): the one form
+ * a codice fiscale is compared and stored in.
+ */
 export function normaliseCodiceFiscale(input: string): string {
-  return input.replace(/\s+/g, '').toUpperCase();
+  return compactUpper(input);
 }
 
 /** Position in A–Z (0–25) of a letter, or the digit's value (0–9). */

@@ -14,6 +14,7 @@
  * Pure apart from the default random source (`node:crypto`), which tests can replace.
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { compactUpper } from './typing';
 
 export type CouponCodeRule = 'malformed' | 'mistyped';
 
@@ -87,9 +88,7 @@ export function generateCouponCode(randomBytes: RandomSource = cryptoRandomBytes
  * are (and make the code malformed).
  */
 export function normaliseCouponCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[\s\-\u2010-\u2015]+/g, '')
+  return compactUpper(input)
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1');
 }

@@ -6,8 +6,9 @@
  *  - digits 8–10: office code, 001–100 (provincial offices), 120, 121, 888 or 999;
  *  - digit 11: check digit (Luhn-like, see {@link partitaIvaCheckDigit}).
  *
- * Pure and dependency-free.
+ * Pure; its only import is the sibling typing.ts (what people type between the characters).
  */
+import { compactUpper } from './typing';
 
 export type PartitaIvaRule = 'format' | 'office-code' | 'check-digit';
 
@@ -15,9 +16,9 @@ export type PartitaIvaCheck =
   | { ok: true; value: string }
   | { ok: false; rule: PartitaIvaRule; message: string };
 
-/** Trims, upper-cases, removes whitespace and a leading "IT" prefix. */
+/** Upper case, without spaces, dashes or a leading "IT" prefix: the 11 digits when well formed. */
 export function normalisePartitaIva(input: string): string {
-  const compact = input.replace(/\s+/g, '').toUpperCase();
+  const compact = compactUpper(input);
   return compact.startsWith('IT') ? compact.slice(2) : compact;
 }
 

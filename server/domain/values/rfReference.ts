@@ -6,8 +6,9 @@
  * for another letter, and adjacent swaps of two digits or two letters; a letter typed for a digit,
  * or swapped with one, can slip through (X3 and 3X both expand to 333).
  *
- * Pure and dependency-free.
+ * Pure; its only import is the sibling typing.ts (what people type between the characters).
  */
+import { compactUpper } from './typing';
 
 export type RfRule = 'format' | 'check-digits';
 
@@ -29,9 +30,9 @@ export const RF_MAX_BODY_LENGTH = 21;
 
 const BODY_RE = /^[A-Z0-9]{1,21}$/;
 
-/** Upper-cases and removes whitespace. */
+/** Upper case, without spaces or dashes: people type it in the groups of four it is printed in. */
 export function normaliseRfReference(input: string): string {
-  return input.replace(/\s+/g, '').toUpperCase();
+  return compactUpper(input);
 }
 
 /** Remainder mod 97 of the number obtained by writing each letter as 10–35 and each digit as is. */

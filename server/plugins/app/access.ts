@@ -131,7 +131,8 @@ export default fp<{ settings: SecuritySettings }>(
       const config = { ...route.config, access: rule.access };
       if (rule.rateLimit && config.rateLimit === undefined) {
         const limit = rule.rateLimit === 'login' ? settings.loginRateLimit : settings.couponCheckRateLimit;
-        config.rateLimit = { max: limit.max, timeWindow: limit.timeWindowMs };
+        // One counter per client for all the routes of a profile, whatever the route and method.
+        config.rateLimit = { max: limit.max, timeWindow: limit.timeWindowMs, groupId: rule.rateLimit };
       }
       route.config = config;
       route.onRequest = [authorize as onRequestHookHandler, ...asArray(route.onRequest)] as typeof route.onRequest;

@@ -14,8 +14,8 @@
 import Database from 'better-sqlite3';
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateFile } from '../../../events/adapters/privateFiles';
 import { IDEMPOTENCY_KEY } from '../../security/commandContext';
 import { HttpError } from './access';
 
@@ -41,8 +41,8 @@ export default fp<{ dataDir?: string | undefined }>(
   async (app, { dataDir }) => {
     let file = ':memory:';
     if (dataDir) {
-      mkdirSync(dataDir, { recursive: true });
       file = join(dataDir, 'server.db');
+      ensurePrivateFile(file);
     }
     const db = new Database(file);
     db.pragma('journal_mode = WAL');

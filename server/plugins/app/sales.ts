@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { catalogue } from '../../../events/index';
 import type { OutboxSettings } from '../../mail/outbox';
-import { startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
+import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../sales/deps';
 
 declare module 'fastify' {
@@ -145,9 +145,12 @@ export default fp<SalesPluginOptions>(
       transport = unsetTransport();
       log.warn({}, 'SMTP_URL is not set: coupon e-mails will not be sent (each attempt fails and is retried) until it is set');
     }
+    // Beside the sessions in server.db: the reactors resume from there instead of replaying the log.
+    const checkpoints = options.dataDir ? sqliteCheckpointStore(join(options.dataDir, 'server.db')) : undefined;
     const reactors = startReactors({
       ...deps,
       transport,
+      checkpoints,
       log,
       retry: options.retry,
       busy: () => app.requestsInFlight() > 0,
@@ -160,6 +163,7 @@ export default fp<SalesPluginOptions>(
     app.salesReactors = reactors;
     app.addHook('onClose', async () => {
       await reactors.stop();
+      checkpoints?.close();
       transport.close();
     });
   },

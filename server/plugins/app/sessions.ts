@@ -9,8 +9,8 @@
 import Database from 'better-sqlite3';
 import fp from 'fastify-plugin';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateFile } from '../../../events/adapters/privateFiles';
 import type { SecuritySettings } from '../../security/settings';
 
 export interface Session {
@@ -189,8 +189,8 @@ export default fp<{ dataDir?: string | undefined; settings: SecuritySettings }>(
   async (app, { dataDir, settings }) => {
     let file = ':memory:';
     if (dataDir) {
-      mkdirSync(dataDir, { recursive: true });
       file = join(dataDir, 'server.db');
+      ensurePrivateFile(file);
     }
     const sessions = new SessionStore(file, settings);
     app.decorate('sessions', sessions);

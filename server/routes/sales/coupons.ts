@@ -5,8 +5,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { couponStatus } from '../../sales/services';
+import { couponCodeInput } from '../identifiers';
 
-const codeParams = z.object({ code: z.string().max(100, 'not a coupon code: it is too long') });
+const codeParams = z.object({ code: couponCodeInput() });
 
 const statusOut = z.object({
   code: z.string().describe('the code, in its canonical form (groups of four)'),

@@ -1,11 +1,37 @@
 // Customers and their prepaid accounts: registration (person or firm), the profile e-mail the
-// coupon codes go to, top-ups with the administrative fee, credits by staff, and the top-up quote.
+// coupon codes go to, top-ups with the administrative fee, manual adjustments (four eyes), and the
+// top-up quote.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { creditReasons, topUpMethods } from '../../../events/prepaid';
+import { maxAdjustmentCents, topUpMethods } from '../../../events/prepaid';
+import { formatEuro } from '../../domain/values/money';
 import { commandContext } from '../../security/commandContext';
-import { creditPrepaid, getCustomer, quoteTopUp, registerCustomer, changeCustomerEmail, topUpPrepaid } from '../../sales/services';
-import { afterWrite, customerOut, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from './schemas';
+import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
+import {
+  approvePrepaidAdjustment,
+  changeCustomerEmail,
+  getCustomer,
+  quoteTopUp,
+  registerCustomer,
+  rejectPrepaidAdjustment,
+  requestPrepaidAdjustment,
+  topUpPrepaid,
+  type AdjustmentResult,
+} from '../../sales/services';
+import {
+  afterWrite,
+  cents,
+  customerOut,
+  idFor,
+  idParams,
+  isoDate,
+  noInput,
+  position,
+  positiveCents,
+  projectionNames,
+  requiredText,
+  text,
+} from './schemas';
 
 const address = z
   .object({
@@ -30,7 +56,7 @@ const registerBody = z.discriminatedUnion(
         kind: z.literal('person'),
         name: text(),
         surname: text(),
-        codiceFiscale: text(40),
+        codiceFiscale: codiceFiscaleInput(),
         registrationOfficer: z.boolean().optional().describe('a Registration Officer (Incaricato alla Registrazione)'),
         ...common,
       })
@@ -39,8 +65,8 @@ const registerBody = z.discriminatedUnion(
       .object({
         kind: z.literal('firm'),
         name: text(),
-        partitaIva: text(40),
-        codiceFiscale: text(40).nullish().describe("the firm's codice fiscale when it differs from the partita IVA"),
+        partitaIva: partitaIvaInput(),
+        codiceFiscale: codiceFiscaleInput().nullish().describe("the firm's codice fiscale when it differs from the partita IVA"),
         registrationOfficer: z.boolean().optional(),
         ...common,
       })
@@ -62,14 +88,38 @@ const topUpBody = z
   })
   .strict();
 
-const creditBody = z
+const adjustmentBody = z
   .object({
-    amountCents: positiveCents,
-    reason: z.enum(creditReasons).default('correction'),
-    orderId: z.uuid('must be an order id (UUID)').nullish(),
-    note: text(500).nullish(),
+    amountCents: cents
+      .positive('must be more than 0 cents')
+      .max(maxAdjustmentCents, `a manual adjustment may credit at most ${maxAdjustmentCents} cents (${formatEuro(maxAdjustmentCents)})`)
+      .describe('cents to credit once approved'),
+    reason: requiredText(500).describe('why, for the approver and for whoever reads the account later'),
   })
   .strict();
+
+const adjustmentParams = z.object({
+  id: z.uuid('must be a customer id (UUID)'),
+  adjustmentId: z.uuid('must be an adjustment id (UUID)'),
+});
+
+const rejectBody = z.object({ reason: requiredText(500).describe('why the request is turned down') }).strict();
+
+const adjustmentAnswer = z.object({
+  id: z.string().describe('the adjustment'),
+  customerId: z.string(),
+  position,
+  status: z.enum(['pending', 'approved', 'rejected']),
+  balanceCents: z.number().int().describe('the prepaid balance after the command'),
+});
+
+const answerOf = (r: AdjustmentResult) => ({
+  id: r.adjustmentId,
+  customerId: r.customerId,
+  position: r.position,
+  status: r.status,
+  balanceCents: r.balanceCents,
+});
 
 const quoteQuery = z.object({
   creditedCents: z.coerce.number({ error: 'must be a number of cents' }).int('must be a whole number of cents').positive('must be more than 0').max(100_000_000),
@@ -157,37 +207,76 @@ const customers: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  // Money put on an account by hand: four eyes. The request moves no money; a supervisor other than
+  // the requester approves (the amount is credited then) or rejects it. The old direct credit
+  // (`POST …/prepaid/credits`) is gone: it let one person create money.
   app.post(
-    '/api/customers/:id/prepaid/credits',
+    '/api/customers/:id/prepaid/adjustments',
     {
       config: { access: ['accountant', 'supervisor'] },
       schema: {
         tags,
-        summary: 'Credit the prepaid account (a correction by staff, or a refund or overpayment settled by hand)',
+        summary: 'Request a manual adjustment of the prepaid account (credited only when another supervisor approves it)',
+        description:
+          `For money no recorded payment covers (a refund settled outside the system, a correction). At most ${maxAdjustmentCents} cents. ` +
+          'Money received is a top-up or a payment, not an adjustment.',
         params: customerParams,
-        body: creditBody,
-        response: {
-          201: z.object({
-            id: z.string().describe('the credit'),
-            customerId: z.string(),
-            position,
-            credited: z.boolean().describe('false when this credit had already been made'),
-            balanceCents: z.number().int(),
-          }),
-        },
+        body: adjustmentBody,
+        response: { 201: adjustmentAnswer },
       },
     },
     async (request, reply) => {
-      const creditId = idFor(request, 'credit', deps.ids.uuid);
-      const result = await creditPrepaid(deps, { customerId: request.params.id, creditId, ...request.body }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.prepaidMovements, projectionNames.customers]);
-      return reply.status(201).send({
-        id: result.creditId,
-        customerId: request.params.id,
-        position: result.position,
-        credited: result.credited,
-        balanceCents: result.balanceCents,
-      });
+      const adjustmentId = idFor(request, 'prepaid-adjustment', deps.ids.uuid);
+      const result = await requestPrepaidAdjustment(deps, { customerId: request.params.id, adjustmentId, ...request.body }, commandContext(request));
+      await afterWrite(request, result.position, [projectionNames.prepaidAdjustments]);
+      return reply.status(201).send(answerOf(result));
+    },
+  );
+
+  app.post(
+    '/api/customers/:id/prepaid/adjustments/:adjustmentId/approve',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags,
+        summary: 'Approve a pending manual adjustment: its amount is credited to the prepaid account (supervisors, not the requester)',
+        description: 'Refused (422 own_adjustment) to the requester; a request already approved or rejected is refused (409 adjustment_already_decided).',
+        params: adjustmentParams,
+        body: noInput,
+        response: { 200: adjustmentAnswer },
+      },
+    },
+    async (request) => {
+      const result = await approvePrepaidAdjustment(
+        deps,
+        { customerId: request.params.id, adjustmentId: request.params.adjustmentId },
+        commandContext(request),
+      );
+      await afterWrite(request, result.position, [projectionNames.prepaidAdjustments, projectionNames.prepaidMovements, projectionNames.customers]);
+      return answerOf(result);
+    },
+  );
+
+  app.post(
+    '/api/customers/:id/prepaid/adjustments/:adjustmentId/reject',
+    {
+      config: { access: ['supervisor'] },
+      schema: {
+        tags,
+        summary: 'Reject a pending manual adjustment, saying why; nothing is credited (supervisors, not the requester)',
+        params: adjustmentParams,
+        body: rejectBody,
+        response: { 200: adjustmentAnswer },
+      },
+    },
+    async (request) => {
+      const result = await rejectPrepaidAdjustment(
+        deps,
+        { customerId: request.params.id, adjustmentId: request.params.adjustmentId, reason: request.body.reason },
+        commandContext(request),
+      );
+      await afterWrite(request, result.position, [projectionNames.prepaidAdjustments]);
+      return answerOf(result);
     },
   );
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { deviceCertificateKinds, deviceKinds } from '../../../events/devices';
 import { DEVICE_CSV_COLUMNS } from '../../domain/device/csv';
 import { commandContext } from '../../security/commandContext';
+import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import { findRenewableDevices, importDevicesCsv, registerDevice } from '../../sales/services';
 import { afterWrite, deviceOut, isoDate, position, projectionNames, renewableDeviceOut, text } from './schemas';
 
@@ -15,11 +16,11 @@ const isoDateTime = text(40).describe('ISO-8601 date-time with Z or an offset, e
 
 const registerBody = z
   .object({
-    serial: text(40).describe('e.g. 1205100000'),
+    serial: deviceSerialInput().describe('e.g. 1205100000'),
     kind: z.enum(deviceKinds),
     issuer: text(),
     issuedOn: isoDate,
-    holderCodiceFiscale: text(40),
+    holderCodiceFiscale: codiceFiscaleInput(),
     certificates: z
       .array(
         z
@@ -46,7 +47,7 @@ const importBody = z
   })
   .strict();
 
-const holderParams = z.object({ codiceFiscale: z.string().max(40, 'at most 40 characters') });
+const holderParams = z.object({ codiceFiscale: codiceFiscaleInput() });
 
 const tags = ['sales: devices'];
 const desk = ['operator', 'supervisor'] as const;

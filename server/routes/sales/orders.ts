@@ -8,8 +8,10 @@ import type { CommandContext } from '../../../events/catalogue';
 import type { OrderEvent } from '../../../events/orders';
 import { refuse } from '../../domain/errors';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';
+import { formatEuro } from '../../domain/values/money';
 import { romeDayOf } from '../../domain/values/romeCalendar';
 import { commandContext } from '../../security/commandContext';
+import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import {
   cancelOrder,
   customerDisplayName,
@@ -44,8 +46,8 @@ import {
 
 const guided = z
   .object({
-    holderCodiceFiscale: text(40).describe("the holder's codice fiscale, as typed"),
-    deviceSerial: text(40).describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
+    holderCodiceFiscale: codiceFiscaleInput().describe("the holder's codice fiscale, as typed"),
+    deviceSerial: deviceSerialInput().describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
   })
   .strict()
   .describe('guided choice: coupons for both certificates of the device');
@@ -144,8 +146,10 @@ const formatRf = (rf: string) => rf.replace(/(.{4})(?=.)/g, '$1 ');
  * A payment taken at the desk, by card or in cash: recorded as a payment (by the operator),
  * matched by hand to the order, and applied to it at once, so that the order is paid when the
  * answer comes (the payment reactor would apply it too: the order ignores a payment it has
- * already received). Less than the amount due leaves the rest due; more is credited to the
- * prepaid account by the payment reactor.
+ * already received). Less than the amount due leaves the rest due. More is refused: the card
+ * terminal is charged the amount due and cash change is given back at the desk, so a larger
+ * figure is a typing mistake, and its surplus would land on the prepaid account as money nobody
+ * paid (issue #14). Money meant for the account is a top-up, with its fee.
  */
 async function takeDeskPayment(
   deps: SalesDeps,
@@ -159,6 +163,15 @@ async function takeDeskPayment(
     if (order.status !== 'awaiting_payment') {
       throw refuse('order_not_awaiting_payment', `order ${order.orderId} is ${order.status.replace('_', ' ')}: there is nothing to pay`);
     }
+    const amountDue = Math.max(0, order.totals.total - order.received);
+    if (input.amount > amountDue) {
+      throw refuse(
+        'desk_payment_exceeds_amount_due',
+        `amount: a desk payment may be at most the amount due on the order, ${formatEuro(amountDue)} (got ${formatEuro(input.amount)}); ` +
+          'give change in cash, and top up the prepaid account for money meant for it',
+        'amount',
+      );
+    }
     const customer = await getCustomer(deps, order.customerId);
     const recorded = await recordPayment(
       deps,
@@ -169,6 +182,9 @@ async function takeDeskPayment(
         receivedOn: romeDayOf(deps.clock()),
         payer: customerDisplayName(customer),
         reason: `${deskReason[input.method]}, ordine ${order.orderId}`,
+        // Taken at the counter: no bank statement line shows it yet, and the order it pays keeps
+        // it from being taken twice.
+        bankReference: null,
       },
       ctx,
     );
@@ -316,7 +332,9 @@ const orders: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'A payment taken at the desk, by card or in cash: recorded, matched to the order and applied at once',
-        description: 'The order is paid when the amount due is covered; more than due is credited to the prepaid account.',
+        description:
+          'The order is paid when the amount due is covered; less leaves the rest due. More than the amount due is refused ' +
+          '(422 desk_payment_exceeds_amount_due): change is given at the desk, money for the prepaid account is a top-up.',
         params: orderParams,
         body: deskPaymentBody,
         response: {

@@ -1,10 +1,12 @@
-// Money received by transfer, postal slip, card or cheque, recorded by an accountant: matched at
-// once to the order whose RF reference is in the payment reason (however it was written: lower
-// case, spaces), or left for matching by hand. The payment reactor then applies it to the order.
+// Money received by transfer, postal slip, card or cheque, recorded by an accountant under the
+// bank's own reference (a second payment with the same reference is refused): matched at once to
+// the order whose RF reference is in the payment reason (however it was written: lower case,
+// spaces), or left for matching by hand. The payment reactor then applies it to the order.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { paymentMatchStatuses } from '../../../events/payments';
 import { commandContext } from '../../security/commandContext';
+import { bankReferenceInput } from '../identifiers';
 import { matchPaymentByHand, recordPayment } from '../../sales/services';
 import { afterWrite, directPaymentMethods, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from './schemas';
 
@@ -14,6 +16,9 @@ const recordBody = z
     amount: positiveCents.describe('cents received'),
     receivedOn: isoDate.describe('value date'),
     payer: requiredText().describe('who paid, as on the statement'),
+    bankReference: bankReferenceInput().describe(
+      "the bank's own reference of the payment: CRO/TRN of a transfer, or the id of the statement line; one payment per reference",
+    ),
     reason: text(500).describe('the payment reason ("causale") as written by the payer: an RF reference in it matches the order'),
   })
   .strict();
@@ -33,6 +38,9 @@ const payments: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Record money received; matched to an order by the RF reference in the reason, else left for matching by hand',
+        description:
+          'The same bank reference a second time (the same payment entered twice, under another Idempotency-Key) → ' +
+          '409 bank_reference_taken, and nothing is written.',
         body: recordBody,
         response: {
           201: z.object({
@@ -40,6 +48,7 @@ const payments: FastifyPluginAsyncZod = async (app) => {
             position,
             matchStatus: z.enum(paymentMatchStatuses),
             rfReference: z.string().nullable(),
+            bankReference: z.string().nullable(),
             orderId: z.string().nullable().describe('the order it was matched to, or null'),
             unmatchedDetail: z.string().nullable().describe('why it was left unmatched'),
           }),
@@ -55,6 +64,7 @@ const payments: FastifyPluginAsyncZod = async (app) => {
         position: result.position,
         matchStatus: result.matchStatus,
         rfReference: result.rfReference,
+        bankReference: result.bankReference,
         orderId: result.orderId,
         unmatchedDetail: result.unmatchedDetail,
       });

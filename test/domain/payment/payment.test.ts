@@ -24,6 +24,7 @@ function record(reason: string, ordersByReference: Record<string, string> = {}, 
     receivedOn: '2026-03-11',
     payer: 'Mario Rossi',
     reason,
+    bankReference: 'CRO03069099123',
     recordedBy: 'acc-1',
     ordersByReference,
     at: AT,
@@ -40,6 +41,7 @@ const recorded = (reason: string, rfReference: string | null, matchStatus: strin
     receivedOn: '2026-03-11',
     payer: 'Mario Rossi',
     reason,
+    bankReference: 'CRO03069099123',
     recordedBy: 'acc-1',
     rfReference,
     matchStatus: matchStatus as 'reference_found',
@@ -104,6 +106,32 @@ describe('recording a payment', () => {
     spec.given([]).when((s) => recordPayment(record(RF, {}, { receivedOn: '11/03/2026' }), s)).then({ error: 'invalid_input', field: 'receivedOn' });
     spec.given([]).when((s) => recordPayment(record(RF, {}, { payer: ' ' }), s)).then({ error: 'invalid_input', field: 'payer' });
     spec.given([recorded(RF, RF, 'reference_found'), matchedByReference]).when((s) => recordPayment(record(RF), s)).then({ error: 'payment_exists', kind: 'conflict' });
+  });
+
+  it("records the bank's reference normalised: upper case, without spaces", () => {
+    const [event] = spec.given([]).when((s) => recordPayment(record('rinnovo', {}, { bankReference: ' cro 0306 9099 123 ' }), s)).events();
+    expect(event).toMatchObject({ type: 'PaymentRecorded', data: { bankReference: 'CRO03069099123' } });
+  });
+
+  it("refuses a bank reference that is empty, too long or of other characters, naming the field and the rule", () => {
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { bankReference: '  ' }), s)).then({ error: 'bank_reference_required', kind: 'invalid', field: 'bankReference' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { bankReference: '1'.repeat(36) }), s)).then({ error: 'bank_reference_length', field: 'bankReference', message: /at most 35/ });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { bankReference: 'CRO#12' }), s)).then({ error: 'bank_reference_format', field: 'bankReference' });
+  });
+
+  it('money taken at the desk has no bank reference: the event leaves it out', () => {
+    const [event] = spec.given([]).when((s) => recordPayment(record('al banco', {}, { method: 'credit_card', bankReference: null }), s)).events();
+    expect(event!.type === 'PaymentRecorded' && 'bankReference' in event!.data).toBe(false);
+  });
+
+  it('reads a payment recorded before the bank reference was asked for', () => {
+    const old = recorded('rinnovo', null, 'no_reference') as Extract<PaymentEvent, { type: 'PaymentRecorded' }>;
+    const { bankReference: _, ...data } = old.data;
+    const catalogue = new EventCatalogue<PaymentEvent>(paymentEventDefinitions);
+    const context = { actor: { userId: 'acc-1', role: 'accountant' as const }, at: AT, correlationId: '00000000-0000-4000-8000-000000000000', causationId: null };
+    const stored = catalogue.encode({ type: 'PaymentRecorded', data } as PaymentEvent, context);
+    const decoded = catalogue.decode({ ...stored, stream: 'payment-p-1', revision: 0, position: 1, created: new Date(AT) });
+    expect(spec.given([decoded as PaymentEvent]).state()).toMatchObject({ status: 'unmatched', bankReference: null });
   });
 });
 

@@ -34,9 +34,10 @@ describe('RF creditor reference (ISO 11649)', () => {
     expect(makeRfReference('1'.repeat(21))).toHaveLength(25);
   });
 
-  it('checks references, ignoring case and spaces', () => {
+  it('checks references, ignoring case, spaces and dashes', () => {
     expect(checkRfReference(ISO_EXAMPLE)).toEqual({ ok: true, value: ISO_EXAMPLE });
     expect(checkRfReference(' rf18 5390 0754 7034 ')).toEqual({ ok: true, value: ISO_EXAMPLE });
+    expect(checkRfReference('rf18-5390\u20130754\u00a07034')).toEqual({ ok: true, value: ISO_EXAMPLE });
     expect(isRfReference('RF71ORDINE12')).toBe(true);
   });
 
@@ -45,7 +46,7 @@ describe('RF creditor reference (ISO 11649)', () => {
     expect(failure('RFAB539007547034').message).toBe('RF reference: RF must be followed by 2 check digits');
     expect(failure('RF18').message).toBe('RF reference: the check digits must be followed by 1 to 21 letters or digits');
     expect(failure('RF18' + '1'.repeat(22)).message).toBe('RF reference: too long, at most 25 characters (got 26)');
-    expect(failure('RF18-5390').message).toBe(
+    expect(failure('RF18/5390').message).toBe(
       'RF reference: after RF and the check digits only letters and digits are allowed',
     );
     expect(failure('RF19539007547034')).toEqual({

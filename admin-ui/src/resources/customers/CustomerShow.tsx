@@ -1,5 +1,6 @@
 // A customer: profile, prepaid balance and its movements, devices (by the codice fiscale), orders;
-// change the e-mail, top up the prepaid account, register a device, start an order.
+// change the e-mail, top up the prepaid account, request a manual adjustment, register a device,
+// start an order.
 import AddShoppingCartIcon from '@mui/icons-material/AddShoppingCart';
 import AddCardIcon from '@mui/icons-material/AddCard';
 import AlternateEmailIcon from '@mui/icons-material/AlternateEmail';
@@ -26,7 +27,7 @@ import {
   Labeled,
 } from 'react-admin';
 import { useCan } from '../../components/access';
-import { HistoryButton } from '../../components/audit';
+import { HistoryButton, useActorLabel } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { MoneyInput } from '../../components/inputs';
@@ -120,28 +121,44 @@ export function TopUpButton() {
   );
 }
 
-export const CREDIT_REASONS = ['correction', 'refund', 'overpayment'] as const;
-
-/** A credit by staff (a correction, a refund or an overpayment settled by hand): accountants and supervisors. */
-function CreditButton() {
+/**
+ * A manual adjustment: asked here by an accountant or a supervisor, credited only when another
+ * supervisor approves it (prepaid-adjustments). The old direct credit let one person create money.
+ */
+function RequestAdjustmentButton() {
   const record = useRecordContext<Customer>();
   const translate = useTranslate();
   if (!record) return null;
   return (
-    <CommandDialog<{ amountCents: string; reason: string; note: string }, { balanceCents: number; credited: boolean }>
-      label="app.customers.credit"
+    <CommandDialog<{ amountCents: string; reason: string }, { id: string }>
+      label="app.customers.request_adjustment"
       icon={<AddCardIcon />}
-      path={`customers/${record.id}/prepaid/credits`}
-      defaultValues={{ reason: 'correction' }}
-      description={translate('app.customers.credit_help')}
-      toBody={(v) => ({ amountCents: toCents(v.amountCents), reason: v.reason, note: (v.note ?? '').trim() || null })}
-      access={{ resource: 'customers', action: 'credit' }}
-      success={(d) => translate('app.customers.credited', { balance: formatEuro(d.balanceCents) })}
+      path={`customers/${record.id}/prepaid/adjustments`}
+      description={translate('app.customers.request_adjustment_help')}
+      toBody={(v) => ({ amountCents: toCents(v.amountCents), reason: (v.reason ?? '').trim() })}
+      access={{ resource: 'customers', action: 'requestAdjustment' }}
+      success="app.customers.adjustment_requested"
     >
       <MoneyInput source="amountCents" label="resources.prepaid-movements.fields.amountCents" validate={required()} fullWidth />
-      <SelectInput source="reason" label="app.customers.credit_reason" choices={CREDIT_REASONS.map((r) => ({ id: r, name: `app.enums.creditReason.${r}` }))} validate={required()} fullWidth />
-      <TextInput source="note" label="app.customers.credit_note" fullWidth multiline autoComplete="off" />
+      <TextInput source="reason" label="app.customers.adjustment_reason" validate={required()} fullWidth multiline autoComplete="off" />
     </CommandDialog>
+  );
+}
+
+/** What a movement says beyond its amount: a credit's note, an adjustment's reason and its two people. */
+function MovementDetails(_props: { label?: string }) {
+  const record = useRecordContext<{ kind: string; note: string | null; requestedBy: string | null; approvedBy: string | null }>();
+  const translate = useTranslate();
+  const actor = useActorLabel();
+  if (!record) return null;
+  if (record.kind !== 'adjustment') return <span>{record.note ?? ''}</span>;
+  return (
+    <span>
+      {record.note}
+      <Typography variant="caption" component="span" sx={{ display: 'block' }} color="text.secondary">
+        {translate('app.customers.adjustment_by', { requester: actor(record.requestedBy ?? ''), approver: actor(record.approvedBy ?? '') })}
+      </Typography>
+    </span>
   );
 }
 
@@ -153,7 +170,7 @@ function Actions() {
       <NewDeviceButton />
       <ChangeEmailButton />
       <TopUpButton />
-      <CreditButton />
+      <RequestAdjustmentButton />
       <HistoryButton stream={record ? `customer-${record.id}` : null} />
     </TopToolbar>
   );
@@ -243,6 +260,9 @@ export default function CustomerShow() {
               </DataTable.Col>
               <DataTable.Col source="receivedOn" label="resources.prepaid-movements.fields.receivedOn" disableSort>
                 <DayField source="receivedOn" />
+              </DataTable.Col>
+              <DataTable.Col source="note" label="resources.prepaid-movements.fields.note" disableSort>
+                <MovementDetails />
               </DataTable.Col>
               <DataTable.Col source="balanceAfterCents" label="resources.prepaid-movements.fields.balanceAfterCents" align="right" disableSort>
                 <MoneyField source="balanceAfterCents" />

@@ -1,6 +1,7 @@
 // Customers: persons, Registration Officers and firms who buy; their prepaid account, devices and
 // orders. Everyone but admins reads them; the desk registers them and changes their e-mail; the
-// desk and the accountants top up prepaid accounts; accountants and supervisors credit them.
+// desk and the accountants top up prepaid accounts; accountants and supervisors request manual
+// adjustments, which another supervisor approves (resources/prepaid-adjustments).
 import ContactsIcon from '@mui/icons-material/Contacts';
 import { lazy } from 'react';
 import { BOOKS, DESK, READ_ALL, TOP_UP } from '../../roles';
@@ -12,7 +13,7 @@ const customers: ResourceModule = {
   create: lazy(() => import('./CustomerCreate')),
   icon: ContactsIcon,
   recordRepresentation: (record: { fullName?: string; name?: string }) => record.fullName || record.name || '',
-  access: { create: DESK, changeEmail: DESK, topUp: TOP_UP, credit: BOOKS, '*': READ_ALL },
+  access: { create: DESK, changeEmail: DESK, topUp: TOP_UP, requestAdjustment: BOOKS, '*': READ_ALL },
 };
 
 export default customers;

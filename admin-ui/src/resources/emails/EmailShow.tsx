@@ -1,4 +1,4 @@
-import { ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
+import { BooleanField, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { HistoryButton } from '../../components/audit';
 import { DateTimeField, EnumField } from '../../components/fields';
 import { RetryButton } from './RetryButton';
@@ -30,6 +30,7 @@ export default function EmailShow() {
         <DateTimeField source="retryAt" empty="—" />
         <DateTimeField source="failedAt" empty="—" />
         <TextField source="messageId" emptyText="—" />
+        <BooleanField source="possiblyDuplicate" />
       </SimpleShowLayout>
     </Show>
   );

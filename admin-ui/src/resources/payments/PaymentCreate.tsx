@@ -1,7 +1,8 @@
-// Recording money received: method, amount, value date, payer, and the reason as the payer wrote
-// it. An RF reference in the reason (however written: lower case, spaces) matches the order.
+// Recording money received: method, amount, value date, payer, the bank's own reference, and the
+// reason as the payer wrote it. An RF reference in the reason (however written: lower case, spaces)
+// matches the order; the bank reference keeps the same payment from being recorded twice.
 import { Box } from '@mui/material';
-import { Create, DateInput, required, SelectInput, SimpleForm, TextInput } from 'react-admin';
+import { Create, DateInput, maxLength, required, SelectInput, SimpleForm, TextInput } from 'react-admin';
 import { MoneyInput } from '../../components/inputs';
 import { useNotifyRefusal } from '../../components/useCommand';
 import { romeDay } from '../../dates';
@@ -13,6 +14,7 @@ interface Values {
   amount?: string;
   receivedOn?: string;
   payer?: string;
+  bankReference?: string;
   reason?: string;
 }
 
@@ -22,6 +24,7 @@ export function paymentBody(values: Values) {
     amount: toCents(values.amount),
     receivedOn: values.receivedOn ?? '',
     payer: (values.payer ?? '').trim(),
+    bankReference: (values.bankReference ?? '').trim(),
     reason: (values.reason ?? '').trim(),
   };
 }
@@ -37,6 +40,13 @@ export default function PaymentCreate() {
           <DateInput source="receivedOn" validate={required()} />
         </Box>
         <TextInput source="payer" validate={required()} fullWidth autoComplete="off" />
+        <TextInput
+          source="bankReference"
+          validate={[required(), maxLength(100)]}
+          fullWidth
+          helperText="app.payments.bank_reference_help"
+          autoComplete="off"
+        />
         <TextInput source="reason" fullWidth multiline helperText="app.payments.reason_help" autoComplete="off" />
       </SimpleForm>
     </Create>

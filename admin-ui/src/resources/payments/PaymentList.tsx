@@ -36,6 +36,9 @@ export default function PaymentList() {
         <DataTable.Col source="payer">
           <TextField source="payer" />
         </DataTable.Col>
+        <DataTable.Col source="bankReference" disableSort>
+          <TextField source="bankReference" emptyText="—" />
+        </DataTable.Col>
         <DataTable.Col source="reason" disableSort>
           <TextField source="reason" />
         </DataTable.Col>

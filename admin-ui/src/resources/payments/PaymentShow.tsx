@@ -87,6 +87,7 @@ export default function PaymentShow() {
           <MoneyField source="amountCents" strong />
           <DayField source="receivedOn" />
           <TextField source="payer" />
+          <TextField source="bankReference" emptyText="—" />
           <TextField source="reason" emptyText="—" />
           <Rf label="resources.payments.fields.rfReference" />
           <ReferenceField source="orderId" reference="orders" link="show" emptyText="—" />

@@ -1,0 +1,121 @@
+// The e-mail aggregate (stream `email-<emailId>`): queued, then tried until sent or given up; staff
+// may ask for a given-up e-mail to be tried again. An e-mail is recorded as sent at most once,
+// whoever records it and in whatever order the outbox learnt of its events: the rule is decided on
+// the stream's own state, so a worker acting on a stale picture is refused instead of writing a
+// second EmailSent.
+import type { EmailEvent } from '../../../events/emails';
+import { conflict, notFound, refuse } from '../errors';
+
+type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
+
+export type EmailStatus = 'pending' | 'sent' | 'given_up';
+
+export interface KnownEmail {
+  status: EmailStatus;
+  queued: Queued;
+  /** Attempts made since it was queued or last put back by staff. */
+  attempts: number;
+  /** When the next attempt is due (UTC ISO), null when due now. */
+  retryAt: string | null;
+  /**
+   * An attempt started and not finished: a send that may have reached the SMTP server before the
+   * process died (or before its outcome could be recorded).
+   */
+  unfinishedAttempt: number | null;
+  sentAt: string | null;
+}
+
+export type EmailState = { status: 'none' } | KnownEmail;
+
+export const streamOf = (emailId: string): string => `email-${emailId}`;
+
+export const initialState = (): EmailState => ({ status: 'none' });
+
+export function evolve(state: EmailState, event: EmailEvent): EmailState {
+  if (event.type === 'EmailQueued') {
+    return { status: 'pending', queued: event.data, attempts: 0, retryAt: null, unfinishedAttempt: null, sentAt: null };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'EmailAttemptStarted':
+      return { ...state, unfinishedAttempt: event.data.attempt };
+    case 'EmailAttemptFailed':
+      return { ...state, attempts: event.data.attempt, retryAt: event.data.retryAt, unfinishedAttempt: null };
+    case 'EmailSent':
+      return { ...state, status: 'sent', attempts: event.data.attempt, retryAt: null, unfinishedAttempt: null, sentAt: event.data.sentAt };
+    case 'EmailGaveUp':
+      // A log may hold a give-up after a send (two workers); sent stays sent.
+      return state.status === 'sent' ? state : { ...state, status: 'given_up', attempts: event.data.attempts, unfinishedAttempt: null };
+    case 'EmailRetryRequested':
+      return state.status === 'sent' ? state : { ...state, status: 'pending', attempts: 0, retryAt: null };
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+export const emailAggregate = { initialState, evolve };
+
+function requirePending(state: EmailState, emailId: string): KnownEmail {
+  if (state.status === 'none') throw notFound('email', emailId);
+  if (state.status === 'sent') throw conflict('email_already_sent', `e-mail ${emailId} is already recorded as sent`);
+  if (state.status === 'given_up') throw conflict('email_given_up', `e-mail ${emailId} was given up: staff must ask for a retry first`);
+  return state;
+}
+
+/**
+ * The outbox is about to send. Nothing to record when an earlier attempt was left unfinished: the
+ * send goes on as that attempt, whose outcome is still to be recorded.
+ */
+export function startEmailAttempt(command: { emailId: string; messageId: string; at: string }, state: EmailState): EmailEvent[] {
+  const email = requirePending(state, command.emailId);
+  if (email.unfinishedAttempt !== null) return [];
+  const { emailId, messageId, at } = command;
+  return [{ type: 'EmailAttemptStarted', data: { emailId, attempt: email.attempts + 1, messageId, at } }];
+}
+
+export interface RecordEmailSent {
+  emailId: string;
+  to: string;
+  messageId: string;
+  at: string;
+  /** An attempt was left unfinished before this send began (known when it began). */
+  afterUnfinishedAttempt: boolean;
+}
+
+/** The SMTP server accepted the message. Refused for an e-mail already recorded as sent. */
+export function recordEmailSent(command: RecordEmailSent, state: EmailState): EmailEvent[] {
+  const email = requirePending(state, command.emailId);
+  const { emailId, to, messageId, at } = command;
+  const sent = { emailId, to, messageId, attempt: email.attempts + 1, sentAt: at };
+  return [{ type: 'EmailSent', data: command.afterUnfinishedAttempt ? { ...sent, possiblyDuplicate: true } : sent }];
+}
+
+export interface RecordEmailAttemptFailed {
+  emailId: string;
+  error: string;
+  at: string;
+  /** Attempts after which the e-mail is given up. */
+  maxAttempts: number;
+  /** The wait before the next attempt, given the number of the attempt that failed. */
+  delayMs(attempt: number): number;
+}
+
+/** An attempt failed: another is due after a delay, or, after the last attempt, the e-mail is given up. */
+export function recordEmailAttemptFailed(command: RecordEmailAttemptFailed, state: EmailState): EmailEvent[] {
+  const email = requirePending(state, command.emailId);
+  const attempt = email.attempts + 1;
+  const { emailId, error, at } = command;
+  if (attempt >= command.maxAttempts) return [{ type: 'EmailGaveUp', data: { emailId, attempts: attempt, error, at } }];
+  const retryAt = new Date(Date.parse(at) + Math.max(0, command.delayMs(attempt))).toISOString();
+  return [{ type: 'EmailAttemptFailed', data: { emailId, attempt, error, retryAt } }];
+}
+
+/** Staff ask for a given-up e-mail to be tried again. */
+export function requestEmailRetry(command: { emailId: string; at: string }, state: EmailState): EmailEvent[] {
+  if (state.status === 'none') throw notFound('email', command.emailId);
+  if (state.status === 'sent') throw refuse('email_already_sent', 'the e-mail has been sent: send the codes again instead');
+  if (state.status === 'pending') throw refuse('email_not_given_up', 'the e-mail is still being tried: only an e-mail given up can be retried');
+  return [{ type: 'EmailRetryRequested', data: { emailId: command.emailId, at: command.at } }];
+}
