@@ -33,7 +33,7 @@ export class BackOffice {
   private expectingExit = false;
 
   constructor(private readonly options: BackOfficeOptions) {
-    this.log = createWriteStream(options.logFile, { flags: 'a' });
+    this.log = createWriteStream(options.logFile, { flags: 'w' });
   }
 
   get running(): boolean {

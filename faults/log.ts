@@ -11,6 +11,8 @@ export interface LogEvent {
   type: string;
   data: any;
   metadata: Record<string, unknown>;
+  /** When the store recorded it (ms since epoch, the store's clock). */
+  created: number;
 }
 
 export type LogSource = { kind: 'sqlite'; dataDir: string } | { kind: 'eventstoredb'; url: string };
@@ -22,7 +24,7 @@ export async function readLog(source: LogSource): Promise<LogEvent[]> {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
-      const rows = db.prepare('SELECT position, stream, revision, type, data, metadata FROM events ORDER BY position').all() as Array<
+      const rows = db.prepare('SELECT position, stream, revision, type, data, metadata, created FROM events ORDER BY position').all() as Array<
         Omit<LogEvent, 'data' | 'metadata'> & { data: string; metadata: string }
       >;
       return rows.map((r) => ({ ...r, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) }));
@@ -35,7 +37,7 @@ export async function readLog(source: LogSource): Promise<LogEvent[]> {
   try {
     const out: LogEvent[] = [];
     for await (const e of store.readAll()) {
-      out.push({ position: e.position, stream: e.stream, revision: e.revision, type: e.type, data: e.data, metadata: e.metadata });
+      out.push({ position: e.position, stream: e.stream, revision: e.revision, type: e.type, data: e.data, metadata: e.metadata, created: e.created.getTime() });
     }
     return out;
   } finally {

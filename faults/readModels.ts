@@ -28,9 +28,11 @@ function rowsOf(db: Database.Database, view: string): string[] {
 }
 
 /** Rebuilds every read model from the log (the server stopped) and compares it with `DATA_DIR/read.db`. */
-export async function compareReadModels(source: LogSource, dataDir: string): Promise<Check> {
+export async function compareReadModels(source: LogSource, dataDir: string): Promise<{ check: Check; compared: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'faults-rebuild-'));
   const problems: string[] = [];
+  let views = 0;
+  let rows = 0;
   const store = await openStore(source);
   const fresh = openReadModelDb(join(dir, 'read.db'));
   const runner = new ProjectionRunner({ store, catalogue, db: fresh, projections, logger: { info() {}, warn() {}, error() {} } });
@@ -50,6 +52,8 @@ export async function compareReadModels(source: LogSource, dataDir: string): Pro
         }
         const a = rowsOf(live, view);
         const b = rowsOf(fresh, view);
+        views++;
+        rows += b.length;
         if (a.length !== b.length) problems.push(`${view}: ${a.length} rows, the rebuild has ${b.length}`);
         else {
           const differing = a.filter((row, i) => row !== b[i]).length;
@@ -67,5 +71,8 @@ export async function compareReadModels(source: LogSource, dataDir: string): Pro
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { name: 'every read model equals a fresh rebuild', held: problems.length === 0, detail: problems.slice(0, 5) };
+  return {
+    check: { name: 'every read model equals a fresh rebuild', held: problems.length === 0, detail: problems.slice(0, 5) },
+    compared: `read models: ${views} views, ${rows} rows compared with a fresh rebuild`,
+  };
 }

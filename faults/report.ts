@@ -13,7 +13,7 @@ export function table(results: readonly ScenarioResult[]): string {
     String(r.faultsInjected),
     r.skipped ? 'skipped' : String(held(r)),
     r.skipped ? '-' : String(failed(r)),
-    r.facts ? String(r.facts.possiblySentTwice) : '-',
+    r.facts ? `${r.facts.possiblySentTwice} (${r.facts.markedPossiblyDuplicate} marked)` : '-',
     r.seconds.toFixed(0),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -36,7 +36,7 @@ export function details(results: readonly ScenarioResult[]): string {
       const f = r.facts;
       out.push(
         `${title}: ${f.paidOrders} paid orders, ${f.invoices} invoices, ${f.creditNotes} credit notes, ${f.emailsSent} EmailSent, ${f.smtpDeliveries} SMTP deliveries` +
-          ` (${f.possiblySentTwice} possibly sent twice after a kill, ${f.unexplainedDuplicates} unexplained)`,
+          ` (${f.possiblySentTwice} possibly sent twice after a kill, ${f.unexplainedDuplicates} unexplained; ${f.markedPossiblyDuplicate} EmailSent marked possiblyDuplicate)`,
       );
     }
   }

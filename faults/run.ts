@@ -64,6 +64,7 @@ async function main(): Promise<number> {
       result = { scenario: p.name, store: p.store, rounds: 0, faultsInjected: 0, error: error instanceof Error ? error.message : String(error), checks: [], notes: [], seconds: (Date.now() - t0) / 1000 };
     }
     process.stdout.write(`  ${result.scenario}/${result.store}: ${result.skipped ? `skipped (${result.skipped})` : failed(result) === 0 ? 'held' : `${failed(result)} FAILED`} in ${result.seconds.toFixed(0)} s\n`);
+    if (failed(result) > 0) process.stdout.write(`${details([result]).replace(/^/gm, '    ')}\n`);
     return result;
   };
   // The short run's two scenarios run side by side (they wait on processes more than they compute);

@@ -38,7 +38,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Stage {
   readonly killTimes: number[] = [];
-  /** Observations about the starts, for the scenario's notes. */
+  /** Observations of the stage (failed starts, what was compared), for the scenario's notes. */
   readonly startNotes: string[] = [];
   readonly random: Random;
   workload!: Workload;
@@ -124,8 +124,32 @@ export class Stage {
     await this.backOffice.stop();
     const events = await readLog(this.source);
     const { checks, facts } = checkLog(events, this.smtp.deliveries, this.killTimes);
-    checks.push(await compareReadModels(this.source, this.dataDir));
+    const readModels = await compareReadModels(this.source, this.dataDir);
+    checks.push(readModels.check);
+    this.startNotes.push(readModels.compared);
     const refused = this.workload.commands.filter((c) => c.refused && c.kind !== 'refund');
+    // No event lost: every order the API answered is in the log, and paid once its payment was answered.
+    const placed = new Set(events.filter((e) => e.type === 'OrderPlaced').map((e) => e.data.orderId as string));
+    const paid = new Set(events.filter((e) => e.type === 'OrderPaid').map((e) => e.data.orderId as string));
+    const lost: string[] = [];
+    for (const c of this.workload.commands) {
+      if ((c.kind === 'prepaid_order' || c.kind === 'direct_order') && c.answer) {
+        const orderId = c.answer.body.id as string;
+        if (!placed.has(orderId)) lost.push(`order ${orderId} answered ${c.answer.status} but not in the log`);
+        else if (c.kind === 'prepaid_order' && !paid.has(orderId)) lost.push(`prepaid order ${orderId} not paid`);
+      }
+      if (c.kind === 'payment' && (c.answer || c.duplicateAnswer)) {
+        const orderId = (c.answer?.body?.orderId ?? null) as string | null;
+        if (orderId && !paid.has(orderId)) lost.push(`order ${orderId}: its payment was answered, the order is not paid`);
+      }
+    }
+    checks.push({ name: 'no answered command lost: every order answered is in the log, paid when its payment was', held: lost.length === 0, detail: lost.slice(0, 5) });
+    const duplicates = this.workload.commands.filter((c) => c.duplicateAnswer);
+    if (duplicates.length > 0) {
+      this.startNotes.push(
+        `${duplicates.length} command(s) sent again after a kill were answered 409 (${[...new Set(duplicates.map((c) => `${c.kind} ${c.duplicateAnswer!.body?.code}`))].join(', ')}) instead of the first run's answer`,
+      );
+    }
     checks.unshift({ name: 'the server never exits by itself', held: this.backOffice.crashes.length === 0, detail: this.backOffice.crashes.slice(0, 3) });
     const startFailures = this.backOffice.startFailures;
     if (startFailures.length > 0) this.startNotes.push(`${startFailures.length} start(s) failed before listening and were retried: ${[...new Set(startFailures)].join('; ')}`);

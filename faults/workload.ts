@@ -17,6 +17,11 @@ export interface Command {
   answer?: Answer;
   /** A 4xx refusal (e.g. a refund of an order not yet fulfilled): not sent again. */
   refused?: Answer;
+  /**
+   * Sent again after a kill, answered 409 "already recorded" (the first run did it, but its answer
+   * was lost with the server) instead of the first run's answer.
+   */
+  duplicateAnswer?: Answer;
   sends: number;
   /** Answers 5xx seen (e.g. 503 disk full), with their bodies. */
   serverErrors: Answer[];
@@ -40,7 +45,7 @@ export class Workload {
   }
 
   pending(): Command[] {
-    return this.commands.filter((c) => !c.answer && !c.refused);
+    return this.commands.filter((c) => !c.answer && !c.refused && !c.duplicateAnswer);
   }
 
   /** Orders answered as placed. */
@@ -99,6 +104,7 @@ export class Workload {
     return this.add('payment', '/api/payments', {
       method: 'bank_transfer',
       amount: order.body.order.totals.total as number,
+      bankReference: `TRN ${randomUUID().slice(0, 18)}`,
       receivedOn: today(),
       payer: 'Mario Rossi',
       reason: `pagamento ${order.body.rfReference as string}`,
@@ -128,6 +134,8 @@ export class Workload {
       command.serverErrors.push(answer);
     } else if (answer.status === 401) {
       // a session lost with the server's data? keep it pending
+    } else if (command.sends > 1 && answer.status === 409 && /_exists$|_taken$/.test(String(answer.body?.code))) {
+      command.duplicateAnswer = answer;
     } else {
       command.refused = answer;
     }
