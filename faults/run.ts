@@ -1,7 +1,7 @@
 // The fault suite: `npm run faults` (the full run, minutes) or `npm run faults -- --short` (the CI
 // run, about two minutes). Options: --seed N (repeat a run), --only name[,name] (scenarios by
-// name: kill-9, smtp-down, smtp-4xx, smtp-5xx, smtp-drop, disk-full, eventstoredb-restart,
-// clock-back-1h), --rounds N (kill rounds per store). Prints the table and the failures, writes
+// name, or name/store: kill-9, smtp-down, smtp-4xx, smtp-5xx, smtp-drop, disk-full,
+// eventstoredb-restart, clock-back-1h; e.g. kill-9/eventstoredb), --rounds N (kill rounds per store). Prints the table and the failures, writes
 // test-artifacts/faults.json, and exits 1 when an invariant failed.
 import { join } from 'node:path';
 import { ROOT } from './backoffice';
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
         { name: 'clock-back-1h', store: 'sqlite', run: () => clockScenario(base('sqlite', 9)) },
         { name: 'clock-back-1h', store: 'eventstoredb', run: () => clockScenario(base('eventstoredb', 10)) },
       ];
-  const selected = plan.filter((p) => !only || only.includes(p.name));
+  const selected = plan.filter((p) => !only || only.includes(p.name) || only.includes(`${p.name}/${p.store}`));
   const startedAt = new Date();
   process.stdout.write(`fault suite (${short ? 'short' : 'full'}), seed ${seed}: ${selected.map((p) => `${p.name}/${p.store}`).join(', ')}\n`);
 

@@ -130,7 +130,8 @@ export class Workload {
     if (answer.status >= 200 && answer.status < 300) {
       command.answer = answer;
       if (command.kind === 'direct_order') await this.send(this.payment(answer));
-    } else if (answer.status >= 500 || (answer.status === 409 && answer.body?.code === 'idempotency_key_in_flight')) {
+    } else if (answer.status >= 500 || (answer.status === 409 && ['idempotency_key_in_flight', 'concurrent_change'].includes(answer.body?.code))) {
+      // "try again": a 5xx, the same key still in flight, or a stream changed by someone else meanwhile
       command.serverErrors.push(answer);
     } else if (answer.status === 401) {
       // a session lost with the server's data? keep it pending
