@@ -8,6 +8,7 @@ missing=()
 command -v softhsm2-util >/dev/null || missing+=(softhsm2)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+[ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || missing+=(faketime)
 if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"
   sudo=""
@@ -26,4 +27,8 @@ node -e '
   const r = require("./test-artifacts/vitest.json");
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
 ' || true
+# The fault suite's short run: the real server as a child process, killed with -9 at random
+# moments on both stores, and every invariant checked over the log and the read models.
+# (`npm run faults` is the full run, minutes long.)
+npx tsx faults/run.ts --short || status=$?
 exit $status

@@ -109,13 +109,14 @@ async function invoiceNumberFor(
     }
   }
   const decided = await nextInvoiceNumber(deps, { year, invoiceId: saleIds.invoice(order.orderId), orderId: order.orderId, at: now }, ctx);
-  return { year, number: decided.number, invoiceId: decided.invoiceId, at: now, position: decided.position };
+  // Dated when the number was assigned: never before the invoice numbered before it.
+  return { year, number: decided.number, invoiceId: decided.invoiceId, at: decided.at, position: decided.position };
 }
 
 interface NumberRequest {
   command: AssignInvoiceNumber;
   ctx: CommandContext;
-  resolve(answer: { number: number; invoiceId: string; position: number }): void;
+  resolve(answer: { number: number; invoiceId: string; at: string; position: number }): void;
   reject(error: unknown): void;
 }
 
@@ -127,7 +128,7 @@ const waitingForNumbers = new WeakMap<object, Map<string, NumberRequest[]>>();
  * revision of the year's numbering and retry one after the other; instead the requests that arrive
  * while an append is in flight wait for it, then get their numbers in one decision and one append.
  */
-function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: CommandContext): Promise<{ number: number; invoiceId: string; position: number }> {
+function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: CommandContext): Promise<{ number: number; invoiceId: string; at: string; position: number }> {
   const stream = invoiceNumbersStreamOf(command.year);
   let byStream = waitingForNumbers.get(deps.store);
   if (!byStream) waitingForNumbers.set(deps.store, (byStream = new Map()));
@@ -143,7 +144,7 @@ function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: C
       const batch = waiting.get(stream)!;
       waiting.delete(stream);
       try {
-        let assigned: Array<{ number: number; invoiceId: string }> = [];
+        let assigned: Array<{ number: number; invoiceId: string; at: string }> = [];
         const requestOf = new Map<InvoiceNumberEvent, NumberRequest>();
         const result = await run(
           deps,

@@ -1,10 +1,24 @@
+// GET /health: 200 `ok` with the store in use and the position of the last event in its log; 503
+// `degraded` when the event store does not answer (an EventStoreDB down or unreachable: the
+// server keeps running, reconnects by itself, and its reactors and projections resume where they
+// stopped), with the reason.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-const healthResponse = z.object({
+/** How long the store may take to give its head position before the server counts as degraded. */
+export const HEALTH_STORE_TIMEOUT_MS = 2_000;
+
+const store = z.enum(['sqlite', 'eventstoredb']);
+const healthy = z.object({
   status: z.literal('ok'),
-  store: z.enum(['sqlite', 'eventstoredb']),
+  store,
   headPosition: z.number().int().nonnegative(),
+});
+const degraded = z.object({
+  status: z.literal('degraded'),
+  store,
+  headPosition: z.null(),
+  problem: z.string(),
 });
 
 const health: FastifyPluginAsyncZod = async (app) => {
@@ -12,15 +26,32 @@ const health: FastifyPluginAsyncZod = async (app) => {
     '/health',
     {
       schema: {
-        summary: 'Liveness, the event store in use and the position of the last event in its log',
-        response: { 200: healthResponse },
+        summary: 'Liveness, the event store in use and the position of the last event in its log (503 degraded when the store does not answer)',
+        response: { 200: healthy, 503: degraded },
       },
     },
-    async () => ({
-      status: 'ok' as const,
-      store: app.eventStore.kind,
-      headPosition: await app.eventStore.headPosition(),
-    }),
+    async (_request, reply) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const headPosition = await Promise.race([
+          app.eventStore.headPosition(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer in ${HEALTH_STORE_TIMEOUT_MS} ms`)), HEALTH_STORE_TIMEOUT_MS);
+          }),
+        ]);
+        return { status: 'ok' as const, store: app.eventStore.kind, headPosition };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return reply.status(503).send({
+          status: 'degraded' as const,
+          store: app.eventStore.kind,
+          headPosition: null,
+          problem: `the event store does not answer: ${reason}`,
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   );
 };
 

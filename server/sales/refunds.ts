@@ -111,6 +111,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
       const numbered = await run(deps, creditNoteNumbersStreamOf(numberYear), creditNoteNumbering, (state) => {
         const decision = decideCreditNoteNumber({ year: numberYear, creditNoteId, invoiceId: fulfilment.invoiceId, at }, state);
         number = decision.number;
+        issuedAt = decision.at; // never before the credit note numbered before it
         return decision.events;
       }, ctx);
       positions.push(numbered.position);

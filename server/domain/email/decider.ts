@@ -3,6 +3,10 @@
 // whoever records it and in whatever order the outbox learnt of its events: the rule is decided on
 // the stream's own state, so a worker acting on a stale picture is refused instead of writing a
 // second EmailSent.
+//
+// Times on an e-mail's stream never go back: each one recorded is at least the latest before it
+// (`lastAt`), so a wall clock set back (by an hour, or by NTP) never dates EmailSent before
+// EmailQueued, nor a retry before the attempt that failed.
 import type { EmailEvent } from '../../../events/emails';
 import { conflict, notFound, refuse } from '../errors';
 
@@ -23,6 +27,8 @@ export interface KnownEmail {
    */
   unfinishedAttempt: number | null;
   sentAt: string | null;
+  /** The latest time recorded on the stream (UTC ISO): the next one is not before it. */
+  lastAt: string;
 }
 
 export type EmailState = { status: 'none' } | KnownEmail;
@@ -33,21 +39,21 @@ export const initialState = (): EmailState => ({ status: 'none' });
 
 export function evolve(state: EmailState, event: EmailEvent): EmailState {
   if (event.type === 'EmailQueued') {
-    return { status: 'pending', queued: event.data, attempts: 0, retryAt: null, unfinishedAttempt: null, sentAt: null };
+    return { status: 'pending', queued: event.data, attempts: 0, retryAt: null, unfinishedAttempt: null, sentAt: null, lastAt: event.data.queuedAt };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'EmailAttemptStarted':
-      return { ...state, unfinishedAttempt: event.data.attempt };
+      return { ...state, unfinishedAttempt: event.data.attempt, lastAt: laterOf(event.data.at, state.lastAt) };
     case 'EmailAttemptFailed':
       return { ...state, attempts: event.data.attempt, retryAt: event.data.retryAt, unfinishedAttempt: null };
     case 'EmailSent':
-      return { ...state, status: 'sent', attempts: event.data.attempt, retryAt: null, unfinishedAttempt: null, sentAt: event.data.sentAt };
+      return { ...state, status: 'sent', attempts: event.data.attempt, retryAt: null, unfinishedAttempt: null, sentAt: event.data.sentAt, lastAt: laterOf(event.data.sentAt, state.lastAt) };
     case 'EmailGaveUp':
       // A log may hold a give-up after a send (two workers); sent stays sent.
-      return state.status === 'sent' ? state : { ...state, status: 'given_up', attempts: event.data.attempts, unfinishedAttempt: null };
+      return state.status === 'sent' ? state : { ...state, status: 'given_up', attempts: event.data.attempts, unfinishedAttempt: null, lastAt: laterOf(event.data.at, state.lastAt) };
     case 'EmailRetryRequested':
-      return state.status === 'sent' ? state : { ...state, status: 'pending', attempts: 0, retryAt: null };
+      return state.status === 'sent' ? state : { ...state, status: 'pending', attempts: 0, retryAt: null, lastAt: laterOf(event.data.at, state.lastAt) };
     default: {
       const exhaustive: never = event;
       return exhaustive;
@@ -56,6 +62,11 @@ export function evolve(state: EmailState, event: EmailEvent): EmailState {
 }
 
 export const emailAggregate = { initialState, evolve };
+
+/** The later of two ISO instants. */
+function laterOf(at: string, last: string): string {
+  return Date.parse(last) > Date.parse(at) ? last : at;
+}
 
 function requirePending(state: EmailState, emailId: string): KnownEmail {
   if (state.status === 'none') throw notFound('email', emailId);
@@ -71,8 +82,8 @@ function requirePending(state: EmailState, emailId: string): KnownEmail {
 export function startEmailAttempt(command: { emailId: string; messageId: string; at: string }, state: EmailState): EmailEvent[] {
   const email = requirePending(state, command.emailId);
   if (email.unfinishedAttempt !== null) return [];
-  const { emailId, messageId, at } = command;
-  return [{ type: 'EmailAttemptStarted', data: { emailId, attempt: email.attempts + 1, messageId, at } }];
+  const { emailId, messageId } = command;
+  return [{ type: 'EmailAttemptStarted', data: { emailId, attempt: email.attempts + 1, messageId, at: laterOf(command.at, email.lastAt) } }];
 }
 
 export interface RecordEmailSent {
@@ -87,8 +98,8 @@ export interface RecordEmailSent {
 /** The SMTP server accepted the message. Refused for an e-mail already recorded as sent. */
 export function recordEmailSent(command: RecordEmailSent, state: EmailState): EmailEvent[] {
   const email = requirePending(state, command.emailId);
-  const { emailId, to, messageId, at } = command;
-  const sent = { emailId, to, messageId, attempt: email.attempts + 1, sentAt: at };
+  const { emailId, to, messageId } = command;
+  const sent = { emailId, to, messageId, attempt: email.attempts + 1, sentAt: laterOf(command.at, email.lastAt) };
   return [{ type: 'EmailSent', data: command.afterUnfinishedAttempt ? { ...sent, possiblyDuplicate: true } : sent }];
 }
 
@@ -106,7 +117,8 @@ export interface RecordEmailAttemptFailed {
 export function recordEmailAttemptFailed(command: RecordEmailAttemptFailed, state: EmailState): EmailEvent[] {
   const email = requirePending(state, command.emailId);
   const attempt = email.attempts + 1;
-  const { emailId, error, at } = command;
+  const { emailId, error } = command;
+  const at = laterOf(command.at, email.lastAt);
   if (attempt >= command.maxAttempts) return [{ type: 'EmailGaveUp', data: { emailId, attempts: attempt, error, at } }];
   const retryAt = new Date(Date.parse(at) + Math.max(0, command.delayMs(attempt))).toISOString();
   return [{ type: 'EmailAttemptFailed', data: { emailId, attempt, error, retryAt } }];

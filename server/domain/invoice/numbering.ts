@@ -7,6 +7,11 @@
 //
 // Asking again for a document that already has a number in that year (a retried fulfilment)
 // gives the existing number and no event.
+//
+// Dates never go back along the numbering: a number is dated at the later of the time asked for
+// and the date of the number before it (`lastAt`), and a document is dated when its number was
+// assigned. A clock set back (by an hour, or by NTP), or fulfilments that began in one order and
+// got their numbers in another, thus never date number n + 1 before number n.
 import type { CreditNoteNumberEvent, InvoiceNumberEvent } from '../../../events/invoices';
 import { invalid } from '../errors';
 
@@ -23,6 +28,8 @@ export interface Assignment {
   number: number;
   /** The invoice or credit note that got the number. */
   documentId: string;
+  /** When the number was assigned: the date of its document. */
+  at: string;
 }
 
 /**
@@ -37,14 +44,21 @@ export interface NumberingState {
   year: number | null;
   /** How many numbers were assigned: the last number, since they start at 1 without gaps. */
   count: number;
+  /** The latest assignment date of the year so far (the state's own, like `count`). */
+  lastAt: string | null;
   byKey: Map<string, Assignment>;
 }
 
-const emptyState = (): NumberingState => ({ year: null, count: 0, byKey: new Map() });
+const emptyState = (): NumberingState => ({ year: null, count: 0, lastAt: null, byKey: new Map() });
 
-function assign(state: NumberingState, year: number, number: number, key: string, documentId: string): NumberingState {
-  state.byKey.set(key, { number, documentId });
-  return { year, count: Math.max(state.count, number), byKey: state.byKey };
+/** The later of two ISO instants (`b` may be null). */
+export function laterOf(a: string, b: string | null): string {
+  return b !== null && Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+function assign(state: NumberingState, year: number, number: number, key: string, documentId: string, at: string): NumberingState {
+  state.byKey.set(key, { number, documentId, at });
+  return { year, count: Math.max(state.count, number), lastAt: laterOf(at, state.lastAt), byKey: state.byKey };
 }
 
 function checkYear(state: NumberingState, year: number): void {
@@ -59,8 +73,8 @@ function checkYear(state: NumberingState, year: number): void {
 export const invoiceNumbering = {
   initialState: emptyState,
   evolve(state: NumberingState, event: InvoiceNumberEvent): NumberingState {
-    const { year, number, orderId, invoiceId } = event.data;
-    return assign(state, year, number, orderId, invoiceId);
+    const { year, number, orderId, invoiceId, assignedAt } = event.data;
+    return assign(state, year, number, orderId, invoiceId, assignedAt);
   },
 };
 
@@ -86,31 +100,35 @@ export function assignInvoiceNumber(command: AssignInvoiceNumber, state: Numberi
  */
 export function decideInvoiceNumber(command: AssignInvoiceNumber, state: NumberingState) {
   const { events, assigned } = decideInvoiceNumbers([command], state);
-  const { number, invoiceId } = assigned[0]!;
-  return { number, invoiceId, events, expectedRevision: events.length > 0 ? expectedRevisionFor(number) : null };
+  const { number, invoiceId, at } = assigned[0]!;
+  return { number, invoiceId, at, events, expectedRevision: events.length > 0 ? expectedRevisionFor(number) : null };
 }
 
 /**
  * Numbers for several orders in one decision (fulfilments waiting for the numbering at the same
  * time): consecutive numbers after the state's last for the orders without one, in the order
- * asked; an order already numbered (or asked twice) keeps its number. Appended together, at the
- * revision the state was read at.
+ * asked; an order already numbered (or asked twice) keeps its number and its date. Appended
+ * together, at the revision the state was read at. Each new number is dated at the later of the
+ * time asked and the previous number's date (`at` of each assignment: the invoice's date).
  */
 export function decideInvoiceNumbers(commands: readonly AssignInvoiceNumber[], state: NumberingState) {
   const events: InvoiceNumberEvent[] = [];
   const given = new Map<string, Assignment>();
   let last = state.count;
+  let lastAt = state.lastAt;
   const assigned = commands.map((command) => {
     checkYear(state, command.year);
     const existing = state.byKey.get(command.orderId) ?? given.get(command.orderId);
-    if (existing) return { number: existing.number, invoiceId: existing.documentId };
+    if (existing) return { number: existing.number, invoiceId: existing.documentId, at: existing.at };
     last += 1;
+    const at = laterOf(command.at, lastAt);
+    lastAt = at;
     events.push({
       type: 'InvoiceNumberAssigned',
-      data: { year: command.year, number: last, invoiceId: command.invoiceId, orderId: command.orderId, assignedAt: command.at },
+      data: { year: command.year, number: last, invoiceId: command.invoiceId, orderId: command.orderId, assignedAt: at },
     });
-    given.set(command.orderId, { number: last, documentId: command.invoiceId });
-    return { number: last, invoiceId: command.invoiceId };
+    given.set(command.orderId, { number: last, documentId: command.invoiceId, at });
+    return { number: last, invoiceId: command.invoiceId, at };
   });
   return { events, assigned };
 }
@@ -122,8 +140,8 @@ export function decideInvoiceNumbers(commands: readonly AssignInvoiceNumber[], s
 export const creditNoteNumbering = {
   initialState: emptyState,
   evolve(state: NumberingState, event: CreditNoteNumberEvent): NumberingState {
-    const { year, number, creditNoteId } = event.data;
-    return assign(state, year, number, creditNoteId, creditNoteId);
+    const { year, number, creditNoteId, assignedAt } = event.data;
+    return assign(state, year, number, creditNoteId, creditNoteId, assignedAt);
   },
 };
 
@@ -149,7 +167,7 @@ export function assignCreditNoteNumber(command: AssignCreditNoteNumber, state: N
         number: state.count + 1,
         creditNoteId: command.creditNoteId,
         invoiceId: command.invoiceId,
-        assignedAt: command.at,
+        assignedAt: laterOf(command.at, state.lastAt),
       },
     },
   ];
@@ -158,5 +176,7 @@ export function assignCreditNoteNumber(command: AssignCreditNoteNumber, state: N
 export function decideCreditNoteNumber(command: AssignCreditNoteNumber, state: NumberingState) {
   const events = assignCreditNoteNumber(command, state);
   const number = events[0]?.data.number ?? creditNoteNumberOf(state, command.creditNoteId)!;
-  return { number, events, expectedRevision: events.length > 0 ? expectedRevisionFor(number) : null };
+  /** The credit note's date: when its number was (or is now) assigned. */
+  const at = events[0]?.data.assignedAt ?? state.byKey.get(command.creditNoteId)!.at;
+  return { number, at, events, expectedRevision: events.length > 0 ? expectedRevisionFor(number) : null };
 }

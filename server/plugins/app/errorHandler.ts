@@ -1,6 +1,9 @@
 // One error handler for the whole API: domain refusals keep their status and code, validation
 // errors become a 400 naming the field and the rule, anything unexpected is a 500 that reveals
-// nothing (the details go to the log with the request id).
+// nothing (the details go to the log with the request id). A full disk (SQLite's SQLITE_FULL, or
+// ENOSPC from the file system) is a 503 that says so: the command was not completed, and sending it
+// again once space is freed (with the same Idempotency-Key) completes it without doing anything twice.
+// An EventStoreDB that cannot be reached (or does not answer in time) is a 503 too.
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, statusOf } from '../../domain/errors';
@@ -11,6 +14,28 @@ export interface ErrorBody {
   message: string;
   /** Field errors, keyed by the dotted path of the field, for forms to show beside each field. */
   errors?: Record<string, string>;
+}
+
+export const DISK_FULL_MESSAGE =
+  "the server's disk is full: the command was not completed; try again when space is freed (with the same Idempotency-Key nothing is done twice)";
+
+/** True when the error, or one it was caused by, is a full disk. */
+export function isDiskFull(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
+  }
+  return false;
+}
+
+export const STORE_UNAVAILABLE_MESSAGE =
+  'the event store is not answering: the command may not have been completed; try again shortly (with the same Idempotency-Key nothing is done twice)';
+
+/** True for an EventStoreDB that cannot be reached or did not answer in time (the client's UnavailableError, DeadlineExceededError). */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const name = (error as object).constructor?.name;
+  return name === 'UnavailableError' || name === 'DeadlineExceededError';
 }
 
 export default fp(
@@ -36,6 +61,20 @@ export default fp(
       if (status && status >= 400 && status < 500) {
         const code = (error as { code?: string }).code ?? 'bad_request';
         return reply.status(status).send({ statusCode: status, code, message: error.message } satisfies ErrorBody);
+      }
+      if (isDiskFull(error)) {
+        request.log.error({ err: error }, 'disk full');
+        return reply
+          .status(503)
+          .header('retry-after', '30')
+          .send({ statusCode: 503, code: 'disk_full', message: DISK_FULL_MESSAGE } satisfies ErrorBody);
+      }
+      if (isStoreUnavailable(error)) {
+        request.log.error({ err: error }, 'event store unavailable');
+        return reply
+          .status(503)
+          .header('retry-after', '5')
+          .send({ statusCode: 503, code: 'store_unavailable', message: STORE_UNAVAILABLE_MESSAGE } satisfies ErrorBody);
       }
       request.log.error({ err: error }, 'unexpected error');
       return reply

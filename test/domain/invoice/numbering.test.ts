@@ -23,6 +23,7 @@ import { fold, specFor } from '../gwt';
 const catalogue = new EventCatalogue<InvoicingEvent>(invoiceEventDefinitions);
 const spec = specFor(invoiceNumbering, { catalogue });
 const AT = '2026-05-04T10:00:00.000Z';
+const LATER = '2026-05-04T11:00:00.000Z';
 
 const assigned = (number: number, orderId = `o-${number}`, invoiceId = `inv-${number}`): InvoiceNumberEvent => ({
   type: 'InvoiceNumberAssigned',
@@ -51,10 +52,11 @@ describe('invoice numbering guard', () => {
   it('an order that already has a number keeps it: no event (idempotent)', () => {
     spec.given(history(4)).when((s) => assignInvoiceNumber({ year: 2026, invoiceId: 'inv-new', orderId: 'o-2', at: AT }, s)).thenNothing();
     const state = fold(invoiceNumbering, history(4));
-    expect(invoiceNumberOf(state, 'o-2')).toEqual({ number: 2, documentId: 'inv-2' });
-    expect(decideInvoiceNumber({ year: 2026, invoiceId: 'inv-new', orderId: 'o-2', at: AT }, state)).toEqual({
+    expect(invoiceNumberOf(state, 'o-2')).toEqual({ number: 2, documentId: 'inv-2', at: AT });
+    expect(decideInvoiceNumber({ year: 2026, invoiceId: 'inv-new', orderId: 'o-2', at: LATER }, state)).toEqual({
       number: 2,
       invoiceId: 'inv-2',
+      at: AT,
       events: [],
       expectedRevision: null,
     });
@@ -65,10 +67,10 @@ describe('invoice numbering guard', () => {
     const state = fold(invoiceNumbering, history(3));
     const decision = decideInvoiceNumbers([ask('o-a'), ask('o-2'), ask('o-b'), ask('o-a')], state);
     expect(decision.assigned).toEqual([
-      { number: 4, invoiceId: 'inv-o-a' },
-      { number: 2, invoiceId: 'inv-2' },
-      { number: 5, invoiceId: 'inv-o-b' },
-      { number: 4, invoiceId: 'inv-o-a' },
+      { number: 4, invoiceId: 'inv-o-a', at: AT },
+      { number: 2, invoiceId: 'inv-2', at: AT },
+      { number: 5, invoiceId: 'inv-o-b', at: AT },
+      { number: 4, invoiceId: 'inv-o-a', at: AT },
     ]);
     expect(decision.events).toEqual([assigned(4, 'o-a', 'inv-o-a'), assigned(5, 'o-b', 'inv-o-b')]);
     // Appended together at the revision read: the first new number's expectation.
@@ -192,8 +194,36 @@ describe('credit-note numbering guard', () => {
     });
     expect(decideCreditNoteNumber({ year: 2026, creditNoteId: 'cn-2', invoiceId: 'inv-1', at: AT }, fold(creditNoteNumbering, [cn(1), cn(2)]))).toEqual({
       number: 2,
+      at: AT,
       events: [],
       expectedRevision: null,
     });
+  });
+});
+
+describe('invoice and credit-note dates never go back along the numbering', () => {
+  it('a clock set back an hour: the next number is dated at the previous one, not before', () => {
+    const state = fold(invoiceNumbering, [{ ...assigned(1), data: { ...assigned(1).data, assignedAt: LATER } }]);
+    const decided = decideInvoiceNumber({ year: 2026, invoiceId: 'inv-2', orderId: 'o-2', at: AT }, state);
+    expect(decided).toMatchObject({ number: 2, at: LATER });
+    expect(decided.events[0]!.data.assignedAt).toBe(LATER);
+    // A later clock dates it at its own time.
+    const next = decideInvoiceNumbers([{ year: 2026, invoiceId: 'inv-2', orderId: 'o-2', at: '2026-05-04T12:00:00.000Z' }], state);
+    expect(next.assigned[0]!.at).toBe('2026-05-04T12:00:00.000Z');
+  });
+
+  it('orders numbered together after a number dated later are all dated at it', () => {
+    const state = fold(invoiceNumbering, [{ ...assigned(1), data: { ...assigned(1).data, assignedAt: LATER } }]);
+    const decision = decideInvoiceNumbers([{ year: 2026, invoiceId: 'i-a', orderId: 'o-a', at: AT }, { year: 2026, invoiceId: 'i-b', orderId: 'o-b', at: AT }], state);
+    expect(decision.events.map((e) => e.data.assignedAt)).toEqual([LATER, LATER]);
+  });
+
+  it('credit notes too', () => {
+    const state = fold(creditNoteNumbering, [
+      { type: 'CreditNoteNumberAssigned', data: { year: 2026, number: 1, creditNoteId: 'cn-1', invoiceId: 'inv-1', assignedAt: LATER } },
+    ]);
+    const decided = decideCreditNoteNumber({ year: 2026, creditNoteId: 'cn-2', invoiceId: 'inv-2', at: AT }, state);
+    expect(decided).toMatchObject({ number: 2, at: LATER });
+    expect(decideCreditNoteNumber({ year: 2026, creditNoteId: 'cn-1', invoiceId: 'inv-1', at: AT }, state)).toMatchObject({ number: 1, at: LATER, events: [] });
   });
 });

@@ -1,0 +1,84 @@
+// The fault suite: `npm run faults` (the full run, minutes) or `npm run faults -- --short` (the CI
+// run, about two minutes). Options: --seed N (repeat a run), --only name[,name] (scenarios by
+// name, or name/store: kill-9, smtp-down, smtp-4xx, smtp-5xx, smtp-drop, disk-full,
+// eventstoredb-restart, clock-back-1h; e.g. kill-9/eventstoredb), --rounds N (kill rounds per store). Prints the table and the failures, writes
+// test-artifacts/faults.json, and exits 1 when an invariant failed.
+import { join } from 'node:path';
+import { ROOT } from './backoffice';
+import { details, table, writeJson } from './report';
+import { failed, type ScenarioResult } from './result';
+import { clockScenario } from './scenarios/clock';
+import { diskFullScenario } from './scenarios/diskFull';
+import { eventStoreRestartScenario } from './scenarios/eventStoreRestart';
+import { killScenario } from './scenarios/kill';
+import { smtpScenario } from './scenarios/smtp';
+import type { StoreKind } from './stage';
+
+interface Planned {
+  name: string;
+  store: StoreKind;
+  run(): Promise<ScenarioResult>;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const short = args.includes('--short');
+  const seed = Number(option(args, '--seed') ?? Date.now() % 1_000_000);
+  const only = option(args, '--only')?.split(',');
+  const killRounds = Number(option(args, '--rounds') ?? (short ? 1 : 50));
+  const artifactsDir = join(ROOT, 'test-artifacts', 'faults');
+  const base = (store: StoreKind, n: number) => ({ store, seed: seed + n, artifactsDir });
+
+  const plan: Planned[] = short
+    ? [
+        { name: 'kill-9', store: 'sqlite', run: () => killScenario(base('sqlite', 1), killRounds) },
+        { name: 'kill-9', store: 'eventstoredb', run: () => killScenario(base('eventstoredb', 2), killRounds) },
+      ]
+    : [
+        { name: 'kill-9', store: 'sqlite', run: () => killScenario(base('sqlite', 1), killRounds) },
+        { name: 'kill-9', store: 'eventstoredb', run: () => killScenario(base('eventstoredb', 2), killRounds) },
+        { name: 'smtp-down', store: 'sqlite', run: () => smtpScenario(base('sqlite', 3), 'down', 8_000) },
+        { name: 'smtp-4xx', store: 'sqlite', run: () => smtpScenario(base('sqlite', 4), 'tempfail', 8_000) },
+        { name: 'smtp-5xx', store: 'sqlite', run: () => smtpScenario(base('sqlite', 5), 'permfail', 8_000) },
+        { name: 'smtp-drop', store: 'sqlite', run: () => smtpScenario(base('sqlite', 6), 'drop', 8_000) },
+        { name: 'disk-full', store: 'sqlite', run: () => diskFullScenario(base('sqlite', 7), 2) },
+        { name: 'eventstoredb-restart', store: 'eventstoredb', run: () => eventStoreRestartScenario(base('eventstoredb', 8), 3, 5_000) },
+        { name: 'clock-back-1h', store: 'sqlite', run: () => clockScenario(base('sqlite', 9)) },
+        { name: 'clock-back-1h', store: 'eventstoredb', run: () => clockScenario(base('eventstoredb', 10)) },
+      ];
+  const selected = plan.filter((p) => !only || only.includes(p.name) || only.includes(`${p.name}/${p.store}`));
+  const startedAt = new Date();
+  process.stdout.write(`fault suite (${short ? 'short' : 'full'}), seed ${seed}: ${selected.map((p) => `${p.name}/${p.store}`).join(', ')}\n`);
+
+  const runOne = async (p: Planned): Promise<ScenarioResult> => {
+    const t0 = Date.now();
+    let result: ScenarioResult;
+    try {
+      result = await p.run();
+    } catch (error) {
+      result = { scenario: p.name, store: p.store, rounds: 0, faultsInjected: 0, error: error instanceof Error ? error.message : String(error), checks: [], notes: [], seconds: (Date.now() - t0) / 1000 };
+    }
+    process.stdout.write(`  ${result.scenario}/${result.store}: ${result.skipped ? `skipped (${result.skipped})` : failed(result) === 0 ? 'held' : `${failed(result)} FAILED`} in ${result.seconds.toFixed(0)} s\n`);
+    if (failed(result) > 0) process.stdout.write(`${details([result]).replace(/^/gm, '    ')}\n`);
+    return result;
+  };
+  // The short run's two scenarios run side by side (they wait on processes more than they compute);
+  // the full run's one after the other.
+  const results = short ? await Promise.all(selected.map(runOne)) : [];
+  if (!short) for (const p of selected) results.push(await runOne(p));
+
+  const seconds = (Date.now() - startedAt.getTime()) / 1000;
+  process.stdout.write(`\n${table(results)}\n\n${details(results)}\n`);
+  const file = join(ROOT, 'test-artifacts', short ? 'faults-short.json' : 'faults.json');
+  writeJson(file, { mode: short ? 'short' : 'full', seed, startedAt: startedAt.toISOString(), seconds, results });
+  process.stdout.write(`\n${seconds.toFixed(0)} s; written to ${file}; logs in ${artifactsDir}\n`);
+  return results.some((r) => failed(r) > 0) ? 1 : 0;
+}
+
+process.exitCode = await main();
+process.exit(process.exitCode);
