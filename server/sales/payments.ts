@@ -17,6 +17,7 @@ import {
   streamOf as paymentStream,
   type PaymentState,
 } from '../domain/payment/decider';
+import { normaliseBankReference } from '../domain/values/bankReference';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 import { getOrder } from './orders';
 
@@ -54,6 +55,10 @@ export interface RecordPaymentResult {
  */
 export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, ctx: CommandContext): Promise<RecordPaymentResult> {
   const paymentId = input.paymentId ?? deps.ids.uuid();
+  if (input.paymentId !== undefined) {
+    const repeated = await answerOfRecorded(deps, { ...input, paymentId: input.paymentId });
+    if (repeated) return repeated;
+  }
   const ordersByReference: Record<string, string> = {};
   for (const ref of rfReferencesToLookUp(input.reason ?? '')) {
     const orderId = orderOfReference((await load(deps, rfClaimStreamOf(ref), rfClaimAggregate)).state);
@@ -99,6 +104,34 @@ export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, 
     if (event.type === 'PaymentLeftUnmatched') out = { ...out, unmatchedDetail: event.data.detail };
   }
   return out;
+}
+
+/**
+ * A retry (the same id, from the same Idempotency-Key, after a crash or a lost answer) of a payment
+ * that was recorded: what the first run answered, from the append it made. Undefined when the
+ * payment is not recorded, or was recorded with other details (then the decider refuses it).
+ */
+async function answerOfRecorded(deps: SalesDeps, input: RecordPaymentInput & { paymentId: string }): Promise<RecordPaymentResult | undefined> {
+  const { state } = await load(deps, paymentStream(input.paymentId), paymentAggregate);
+  if (state.status === 'none') return undefined;
+  const same =
+    state.method === input.method &&
+    state.amount === input.amount &&
+    state.receivedOn === input.receivedOn &&
+    state.bankReference === (input.bankReference === null ? null : normaliseBankReference(input.bankReference));
+  if (!same) return undefined;
+  const [recorded, outcome] = await deps.store.readStream(paymentStream(input.paymentId), { maxCount: 2 });
+  const matched = outcome?.type === 'PaymentMatched' ? (outcome.data as { orderId: string }) : null;
+  const unmatched = outcome?.type === 'PaymentLeftUnmatched' ? (outcome.data as { detail: string }) : null;
+  return {
+    position: (outcome ?? recorded)!.position,
+    paymentId: input.paymentId,
+    matchStatus: state.matchStatus,
+    rfReference: state.rfReference,
+    bankReference: state.bankReference,
+    orderId: matched?.orderId ?? null,
+    unmatchedDetail: unmatched?.detail ?? null,
+  };
 }
 
 /** Claims the bank reference for the payment; returns the claim's position (0: it held it already). */

@@ -163,6 +163,18 @@ describe('recording payments', () => {
     expect(recorded!.data).toMatchObject({ recordedBy: 'acc-1' });
   });
 
+  it('recorded again under its id (a retry after a crash), answers what the first run did and records nothing; with other details, refused', async () => {
+    world = makeWorld();
+    const customerId = await shopWithMario(world, 0);
+    const order = await placeOrder(world.deps, { customerId, choice: 'manual', lines: [{ productCode: 'RIN-FIRMA-CNS', quantity: 1 }], payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
+    const payment = { paymentId: 'p-retried', method: 'bank_transfer' as const, amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: order.rfReference!, bankReference: 'cro 77' };
+    const first = await recordPayment(world.deps, payment, accountant);
+    const head = await world.store.headPosition();
+    expect(await recordPayment(world.deps, payment, accountant)).toEqual(first);
+    expect(await world.store.headPosition()).toBe(head);
+    await expect(recordPayment(world.deps, { ...payment, amount: 3000 }, accountant)).rejects.toMatchObject({ code: 'payment_exists' });
+  });
+
   it('leaves a payment unmatched (no reference, unknown reference), then an accountant matches it by hand', async () => {
     world = makeWorld();
     const customerId = await shopWithMario(world, 0);
