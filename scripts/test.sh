@@ -28,7 +28,8 @@ node -e '
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
 ' || true
 # The fault suite's short run: the real server as a child process, killed with -9 at random
-# moments on both stores, and every invariant checked over the log and the read models.
+# moments on both stores, then SMTP away, a full disk, the EventStoreDB away and the clock set
+# back once each, and every invariant checked over the log and the read models.
 # (`npm run faults` is the full run, minutes long.)
 npx tsx faults/run.ts --short || status=$?
 exit $status

@@ -37,6 +37,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Requests received and not yet answered (or abandoned). */
     requestsInFlight(): number;
+    /** Where the embedded store, the read models and server.db live (none for an in-memory app). */
+    dataDir: string | null;
   }
 }
 
@@ -88,6 +90,7 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
   await app.register(errorHandler);
   // Requests being answered, for the background work that yields to them (server/reactors).
   let requestsInFlight = 0;
+  app.decorate('dataDir', dataDir ?? null);
   app.decorate('requestsInFlight', () => requestsInFlight);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -41,16 +41,21 @@ export async function diskFullScenario(options: Omit<StageOptions, 'scenario' | 
       }
       const health = await stage.client.get('/health').catch(() => null);
       if (!health || !stage.backOffice.running) aliveWhileFull = false;
+      else if (health.status !== 503 || health.body?.status !== 'degraded' || !/disk/.test(String(health.body?.problem))) {
+        unclear.push(`/health while full: ${health.status} ${health.text.slice(0, 150)}`);
+      }
       notes.push(`round ${round + 1}: filled ${(filled / 1e6).toFixed(1)} MB; /health while full: ${health ? `${health.status} ${health.body?.status}` : 'no answer'}`);
       disk.free();
       if (!stage.backOffice.running) await stage.startServer(); // it died of the full disk: the rest is still checked
       await stage.workload.resume(Date.now() + 30_000);
       await stage.workload.burst(3);
+      const healthAfter = await stage.client.get('/health').catch(() => null);
+      if (healthAfter?.status !== 200) unclear.push(`/health once space was freed: ${healthAfter ? `${healthAfter.status} ${healthAfter.text.slice(0, 150)}` : 'no answer'}`);
     }
     const problem = await stage.settle(90_000);
     const verdict = await stage.verify(problem);
     verdict.checks.push({
-      name: 'a full disk: every refusal a 503 disk_full with its message, the server alive, commands refused at all',
+      name: 'a full disk: every refusal a 503 disk_full with its message, /health degraded meanwhile and ok after, the server alive, commands refused at all',
       held: unclear.length === 0 && aliveWhileFull && refusedWhileFull > 0,
       detail: [
         ...unclear.slice(0, 4),
