@@ -30,7 +30,9 @@
 // Failures. A projection whose `apply` throws (or whose handled event fails to decode) stops at
 // that event: the batch's earlier events are kept, the failing one is not applied, the error is in
 // its status and in the log, and the other projections go on. A restart retries it from its
-// checkpoint, so fixing the code and restarting resumes it.
+// checkpoint, so fixing the code and restarting resumes it. A write SQLite could not make (a full
+// disk, an I/O error) is not the projection's failure: the batch is rolled back and tried again
+// after a pause, so the read models catch up by themselves once the disk has room.
 //
 // One runner per read-model database: `start` takes a lease (`_projection_runner`) and refuses to
 // run beside another live runner, e.g. `projections/cli.ts rebuild` while the server is up.
@@ -199,6 +201,17 @@ const noLogger: RunnerLogger = { info() {}, warn() {}, error() {} };
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A pause before writing again to a read-model database that could not be written. */
+const ENVIRONMENT_RETRY_MS = 1000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** SQLite could not write (disk full, I/O error, file locked away): the same batch may succeed later. */
+function isEnvironmentFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN)/.test(code);
 }
 
 function failureOf(error: unknown, event?: RecordedEvent): ProjectionFailure {
@@ -478,7 +491,7 @@ export class ProjectionRunner {
           const first = await Promise.race([next, this.nextTurn()]);
           if (first === IDLE) {
             // The subscription has nothing more for now: apply what we hold.
-            this.flush(lane, true);
+            if (!this.flush(lane, true)) await sleep(ENVIRONMENT_RETRY_MS);
             continue;
           }
           result = first;
@@ -495,8 +508,8 @@ export class ProjectionRunner {
         lane.cursor = result.value.position;
         this.read++;
         if (lane.buffer.length >= this.batchSize) {
-          this.flush(lane, false);
-          await yieldTurn();
+          if (this.flush(lane, false)) await yieldTurn();
+          else await sleep(ENVIRONMENT_RETRY_MS);
         }
       }
       this.flush(lane, false);
@@ -514,12 +527,23 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies the lane's buffer in one transaction; when idle after the replay, swaps and merges. */
-  private flush(lane: Lane, idle: boolean): void {
+  /**
+   * Applies the lane's buffer in one transaction; when idle after the replay, swaps and merges.
+   * False when the read-model database could not be written (a full disk, an I/O error): nothing
+   * of the batch was kept, it stays in the buffer, and the caller tries again after a pause.
+   */
+  private flush(lane: Lane, idle: boolean): boolean {
     if (lane.buffer.length > 0) {
       const batch = lane.buffer;
       lane.buffer = [];
-      this.applyBatch(lane, batch);
+      try {
+        this.applyBatch(lane, batch);
+      } catch (error) {
+        if (!isEnvironmentFailure(error)) throw error;
+        lane.buffer = batch.concat(lane.buffer);
+        this.log.warn({ err: error, events: batch.length }, 'read models not written (the disk is full or failing); trying again');
+        return false;
+      }
     }
     if (idle && lane.subscriptionCaughtUp && !lane.caughtUp) {
       lane.caughtUp = true;
@@ -533,6 +557,7 @@ export class ProjectionRunner {
     }
     if (lane.entries.length > 0 && lane.entries.every((entry) => entry.failure)) lane.stopped = true;
     this.settleWaiters();
+    return true;
   }
 
   /** Moves a caught-up lane's projections into another caught-up lane that is not ahead of it. */
@@ -605,6 +630,8 @@ export class ProjectionRunner {
         // Not deterministic: it failed earlier the second time; it stays at its last checkpoint.
       }
       const failure = failureOf(error, event);
+      // Not the projection's fault: the whole batch is rolled back and tried again (see flush).
+      if (isEnvironmentFailure(error)) throw error;
       this.db
         .prepare('UPDATE _projections SET error = ?, updated_at = ? WHERE name = ? AND version = ?')
         .run(JSON.stringify(failure), Date.now(), entry.name, entry.version);
