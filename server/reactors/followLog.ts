@@ -39,6 +39,8 @@ export interface CheckpointedFollower extends LogFollower {
 export interface Following {
   /** Resolves once every follower has caught up with the log as it was at start. */
   readonly live: Promise<void>;
+  /** The position the log is read after: the earliest of the followers' checkpoints (0: the whole log). */
+  readonly resumedFrom: number;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,8 @@ export function followLog(store: EventStore, followers: readonly LogFollower[], 
       saved.set(follower.name, checkpoint.position);
     }
   }
-  const after = Math.min(...followers.map((f) => (checkpointed(f) ? f.position : 0)));
+  const earliest = Math.min(...followers.map((f) => (checkpointed(f) ? f.position : 0)));
+  const resumedFrom = Number.isFinite(earliest) ? earliest : 0;
 
   const save = () => {
     if (!checkpoints) return;
@@ -82,7 +85,7 @@ export function followLog(store: EventStore, followers: readonly LogFollower[], 
   const saver = checkpoints ? setInterval(save, options.saveEveryMs ?? 1000) : undefined;
   saver?.unref();
 
-  const subscription = store.subscribeToAll({ after: Number.isFinite(after) ? after : 0 });
+  const subscription = store.subscribeToAll({ after: resumedFrom });
   let stopped = false;
   const live = subscription.caughtUp.then(() => {
     if (stopped) return;
@@ -106,6 +109,7 @@ export function followLog(store: EventStore, followers: readonly LogFollower[], 
   });
   return {
     live,
+    resumedFrom,
     async stop() {
       stopped = true;
       clearInterval(saver);

@@ -65,12 +65,11 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   const reactors = [payments, fulfilment, expiry];
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
-  const followers = [...reactors, outbox];
-  const following = followLog(deps.store, followers, {
+  const following = followLog(deps.store, [...reactors, outbox], {
     checkpoints: deps.checkpoints,
     onSaveError: (error) => deps.log?.error({ err: error }, 'reactor checkpoint not saved; it will be tried again'),
   });
-  const resumedFrom = Math.min(...followers.map((f) => f.position));
+  const { resumedFrom } = following;
   void following.live.then(() =>
     deps.log?.info({ resumedFrom, ms: Math.round(performance.now() - started) }, 'reactors live'),
   );

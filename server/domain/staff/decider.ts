@@ -220,13 +220,8 @@ export const STAFF_REQUESTS_STREAM = 'staff-change-requests';
 
 export type StaffRequestReason = StaffOversight['reason'];
 
-export interface StaffRequest {
-  requestId: string;
-  userId: string;
-  reason: StaffRequestReason;
-  roles?: Role[];
-  passwordHash?: string;
-  requestedBy: string;
+/** A change asked for, and what became of it. */
+export interface StaffRequest extends RequestChange {
   status: 'pending' | 'approved' | 'rejected';
   decidedBy: string | null;
 }
