@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createSqliteStore } from '../events/adapters/sqlite';
 import { buildApp } from '../server/app';
-import { partitaIvaCheckDigit } from '../server/domain/values/partitaIva';
+import { partitaIvaCheckDigit } from '../domain/shared/partitaIva';
 import { quoteTopUp, registerCustomer, seedGuideProducts, topUpPrepaid } from '../server/sales/services';
 import { systemContext } from '../server/security/bootstrap';
 import { startReactors } from '../server/reactors/index';

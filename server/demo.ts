@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ensurePrivateDir } from '../events/adapters/privateFiles';
 import type { Role } from '../events/catalogue';
 import type { App } from './app';
-import { DomainError } from './domain/errors';
+import { DomainError } from '../domain/shared/errors';
 import { seedGuideProducts } from './sales/products';
 import { systemContext } from './security/bootstrap';
 import { createStaffUser, findStaffUserByUsername } from './staff/accounts';

@@ -6,7 +6,7 @@
 // PINs, session tokens, cookies, authorization headers, coupon codes (also when they are in a URL,
 // however typed or encoded: the request serializer decodes the URL and masks them, see maskUrl).
 import type { LoggerOptions } from 'pino';
-import { COUPON_SYMBOLS, couponCodeHint, isCouponCode } from './domain/values/couponCode';
+import { COUPON_SYMBOLS, couponCodeHint, isCouponCode } from '../domain/shared/couponCode';
 
 const secretFields = [
   'password',

@@ -3,7 +3,7 @@
 // shown as `dd/mm/yyyy`. Instants are shown with formatRomeDate / formatRomeDateTime (format.ts).
 // The time zone arithmetic is the server's own (server/domain/values/romeCalendar.ts).
 
-import { addDays, monthStart, romeDayOf, romeDayStart, romeInstant } from '../../server/domain/values/romeCalendar';
+import { addDays, monthStart, romeDayOf, romeDayStart, romeInstant } from '../../domain/shared/romeCalendar';
 
 export { addDays, monthStart, romeDayStart, romeInstant };
 

@@ -7,7 +7,7 @@
 // CouponCodeClaimed and the name of the code's guard stream (`coupon-code-…`); password hashes
 // (StaffUserCreated, StaffPasswordChanged, StaffChangeRequested) are replaced by a placeholder.
 import { catalogue } from '../../events/index';
-import { couponCodeHint } from '../../server/domain/values/couponCode';
+import { couponCodeHint } from '../../domain/shared/couponCode';
 import { statement, type Projection, type ProjectedEvent } from '../projection';
 import { isoTime } from './shared';
 

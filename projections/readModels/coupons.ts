@@ -7,7 +7,7 @@
 // customers; the others get the hint, and their search never looks at the code.
 // Search terms (any role): the hint's last group, the device serial, the product code.
 import type { CouponEvent } from '../../events/coupons';
-import { couponCodeHint, normaliseCouponCode } from '../../server/domain/values/couponCode';
+import { couponCodeHint, normaliseCouponCode } from '../../domain/shared/couponCode';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, seqOf } from './shared';
 

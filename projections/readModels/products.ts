@@ -2,7 +2,7 @@
 // price excluding VAT, the VAT rate, the price including VAT (VAT rounded half up, as on a line of
 // quantity 1) and whether it was withdrawn. Search terms: code and description.
 import type { ProductEvent } from '../../events/products';
-import { vatOf } from '../../server/domain/values/money';
+import { vatOf } from '../../domain/shared/money';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, flag, isoTime, normaliseText } from './shared';
 

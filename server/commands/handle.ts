@@ -11,7 +11,7 @@
 // numbering for the one shared, append-only map), and must read only the events' type and data.
 import type { CommandContext, EventCatalogue } from '../../events/catalogue';
 import { WrongExpectedRevisionError, type EventStore } from '../../events/port';
-import { DomainError } from '../domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 
 export interface Aggregate<S, E extends { type: string; data: unknown }> {
   initialState(): S;

@@ -25,7 +25,7 @@ import { emailStream, type EmailEvent } from '../../events/emails';
 import type { EventStore, RecordedEvent } from '../../events/port';
 import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';
 import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../domain/email/decider';
-import { DomainError } from '../domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import type { Checkpoint } from '../reactors/checkpoints';
 import { followLog, type CheckpointedFollower, type Following } from '../reactors/followLog';
 import type { ComposedEmail } from './couponEmail';

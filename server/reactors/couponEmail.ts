@@ -4,7 +4,7 @@
 import type { EmailEvent } from '../../events/emails';
 import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from '../mail/couponEmail';
 import { couponAggregate, streamOf as couponStream } from '../domain/coupon/decider';
-import { formatRf } from '../domain/values/rfReference';
+import { formatRf } from '../../domain/shared/rfReference';
 import { customerDisplayName, getCustomer } from '../sales/customers';
 import { load, type SalesDeps } from '../sales/deps';
 import { getOrder } from '../sales/orders';

@@ -16,7 +16,7 @@ import { SYSTEM_ACTOR } from '../../events/catalogue';
 import type { DomainEvent } from '../../events/index';
 import type { RecordedEvent } from '../../events/port';
 import type { Checkpoint } from './checkpoints';
-import { DomainError } from '../domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import type { SalesDeps } from '../sales/deps';
 import { followLog, type CheckpointedFollower, type Following } from './followLog';
 

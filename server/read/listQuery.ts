@@ -32,7 +32,7 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '../../events/catalogue';
 import { normaliseText } from '../../projections/readModels/shared';
-import { withoutSeparators } from '../domain/values/typing';
+import { withoutSeparators } from '../../domain/shared/typing';
 import { HttpError } from '../plugins/app/access';
 
 /** Most rows in one page (and ids in one getMany). */

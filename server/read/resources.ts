@@ -19,12 +19,12 @@ import { PAYMENT_STATES } from '../../projections/readModels/payments';
 import { ADJUSTMENT_STATES } from '../../projections/readModels/prepaidAdjustments';
 import { normaliseText } from '../../projections/readModels/shared';
 import { usernameKey } from '../domain/staff/decider';
-import { normaliseBankReference } from '../domain/values/bankReference';
-import { normaliseCodiceFiscale } from '../domain/values/codiceFiscale';
-import { normaliseCouponCode } from '../domain/values/couponCode';
-import { normaliseDeviceSerial } from '../domain/values/deviceSerial';
-import { normalisePartitaIva } from '../domain/values/partitaIva';
-import { normaliseRfReference } from '../domain/values/rfReference';
+import { normaliseBankReference } from '../../domain/shared/bankReference';
+import { normaliseCodiceFiscale } from '../../domain/shared/codiceFiscale';
+import { normaliseCouponCode } from '../../domain/shared/couponCode';
+import { normaliseDeviceSerial } from '../../domain/shared/deviceSerial';
+import { normalisePartitaIva } from '../../domain/shared/partitaIva';
+import { normaliseRfReference } from '../../domain/shared/rfReference';
 import { roleGroups } from '../security/routeTable';
 import type { CustomFilter, FieldSpec, ResourceSpec } from './listQuery';
 

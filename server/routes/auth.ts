@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { refuse } from '../domain/errors';
+import { refuse } from '../../domain/shared/errors';
 import { changePassword, usernameKey } from '../domain/staff/decider';
 import { HttpError } from '../plugins/app/access';
 import { commandContext } from '../security/commandContext';

@@ -4,12 +4,12 @@
 // Whether it is valid (check characters, lengths) is still the domain's to say, with the codes
 // and messages the console shows on the field; these schemas only bound the length before that.
 import { z } from 'zod';
-import { normaliseBankReference } from '../domain/values/bankReference';
-import { normaliseCodiceFiscale } from '../domain/values/codiceFiscale';
-import { normaliseCouponCode } from '../domain/values/couponCode';
-import { normaliseDeviceSerial } from '../domain/values/deviceSerial';
-import { normalisePartitaIva } from '../domain/values/partitaIva';
-import { normaliseRfReference } from '../domain/values/rfReference';
+import { normaliseBankReference } from '../../domain/shared/bankReference';
+import { normaliseCodiceFiscale } from '../../domain/shared/codiceFiscale';
+import { normaliseCouponCode } from '../../domain/shared/couponCode';
+import { normaliseDeviceSerial } from '../../domain/shared/deviceSerial';
+import { normalisePartitaIva } from '../../domain/shared/partitaIva';
+import { normaliseRfReference } from '../../domain/shared/rfReference';
 
 // `overwrite`, not `transform`: the type stays a string, so the OpenAPI document still describes
 // the input as one.

@@ -6,7 +6,7 @@
 // Anything echoed back is escaped.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formatRomeDate } from '../domain/values/money';
+import { formatRomeDate } from '../../domain/shared/money';
 import { escapeHtml, renewalSteps, renewalWarnings, renewsInItalian } from '../mail/couponEmail';
 import { couponStatus, type CouponStatusAnswer } from '../sales/services';
 

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roles } from '../../events/catalogue';
 import { changePassword, changeRoles, checkRoles, disableUser, enableUser, salesRoleForAdmin, usernameKey } from '../domain/staff/decider';
-import { notFound } from '../domain/errors';
+import { notFound } from '../../domain/shared/errors';
 import { approveRequest, loadRequests, rejectRequest, sensitiveChange, toRequestRecord, type SensitiveOutcome } from '../staff/oversight';
 import { commandContext } from '../security/commandContext';
 import { hashPassword } from '../security/password';

@@ -14,7 +14,7 @@ import {
   type RegisterFirm,
   type RegisterPerson,
 } from '../domain/customer/decider';
-import { notFound } from '../domain/errors';
+import { notFound } from '../../domain/shared/errors';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 
 export type RegisteredCustomer = Extract<CustomerState, { status: 'registered' }>;

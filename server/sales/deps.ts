@@ -7,7 +7,7 @@ import type { DomainEvent } from '../../events/index';
 import type { Address } from '../../events/invoices';
 import type { EventStore } from '../../events/port';
 import { handleCommand, loadAggregate, type CommandDeps, type CommandResult, type Loaded } from '../commands/handle';
-import type { RandomSource } from '../domain/values/couponCode';
+import type { RandomSource } from '../../domain/shared/couponCode';
 
 export interface SellerSettings {
   /** Company name, as printed on invoices and signed under e-mails. */

@@ -16,7 +16,7 @@ import {
   type RegisterDevice,
   type RegisteredDevice,
 } from '../domain/device/decider';
-import { DomainError, conflict, notFound } from '../domain/errors';
+import { DomainError, conflict, notFound } from '../../domain/shared/errors';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 
 // ---------------------------------------------------------------------------------------------

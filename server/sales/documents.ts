@@ -3,11 +3,11 @@
 import type { Address, Buyer, Seller } from '../../events/invoices';
 import type { DocumentLine } from '../../events/orders';
 import { renderFiscalDocumentPdf, type FiscalDocument, type PartyOnDocument } from '../documents/invoicePdf';
-import { notFound } from '../domain/errors';
+import { notFound } from '../../domain/shared/errors';
 import { creditNoteAggregate, streamOf as creditNoteStream, type IssuedCreditNote } from '../domain/invoice/creditNote';
 import { invoiceAggregate, streamOf as invoiceStream, type IssuedInvoice } from '../domain/invoice/decider';
 import { orderAggregate, streamOf as orderStream } from '../domain/order/decider';
-import { formatRf } from '../domain/values/rfReference';
+import { formatRf } from '../../domain/shared/rfReference';
 import { load, type SalesDeps } from './deps';
 
 export function addressLines(a: Address): string[] {

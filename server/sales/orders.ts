@@ -4,7 +4,7 @@
 import type { CommandContext } from '../../events/catalogue';
 import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../events/orders';
 import { WrongExpectedRevisionError } from '../../events/port';
-import { DomainError, conflict, notFound } from '../domain/errors';
+import { DomainError, conflict, notFound } from '../../domain/shared/errors';
 import { deviceAggregate, streamOf as deviceStream } from '../domain/device/decider';
 import {
   cancelOrder as decideCancellation,
@@ -28,7 +28,7 @@ import {
   streamOf as prepaidStream,
 } from '../domain/prepaid/decider';
 import { orderableProduct } from '../domain/product/decider';
-import { makeRfReference } from '../domain/values/rfReference';
+import { makeRfReference } from '../../domain/shared/rfReference';
 import { getCustomer } from './customers';
 import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from './deps';
 import { saleIds } from './ids';

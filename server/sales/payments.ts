@@ -17,7 +17,7 @@ import {
   streamOf as paymentStream,
   type PaymentState,
 } from '../domain/payment/decider';
-import { normaliseBankReference } from '../domain/values/bankReference';
+import { normaliseBankReference } from '../../domain/shared/bankReference';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 import { getOrder } from './orders';
 

@@ -2,7 +2,7 @@
 // demo, and the list of products (for the guided purchase) until a projection serves it.
 import type { CommandContext } from '../../events/catalogue';
 import type { EventStore } from '../../events/port';
-import { DomainError } from '../domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import {
   addProduct as decideAdd,
   changeProductPrice as decidePriceChange,

@@ -8,7 +8,7 @@
 import type { CommandContext } from '../../events/catalogue';
 import type { CouponEvent } from '../../events/coupons';
 import { cancelCoupon, couponAggregate, streamOf as couponStream, type CouponState } from '../domain/coupon/decider';
-import { DomainError, refuse } from '../domain/errors';
+import { DomainError, refuse } from '../../domain/shared/errors';
 import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStream, type CreditNoteState, type IssuedCreditNote } from '../domain/invoice/creditNote';
 import { invoiceAggregate, invoiceYearOf, streamOf as invoiceStream } from '../domain/invoice/decider';
 import { creditNoteNumbering, creditNoteNumbersStreamOf, decideCreditNoteNumber } from '../domain/invoice/numbering';

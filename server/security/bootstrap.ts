@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type CommandContext } from '../../events/catalogue';
 import type { EventStore } from '../../events/port';
-import { DomainError } from '../domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import { createStaffUser, type StaffCommandOutcome } from '../staff/accounts';
 import { StaffDirectory } from '../staff/directory';
 

@@ -8,7 +8,7 @@ import { catalogue, type DomainEvent } from '../../events/index';
 import type { EventStore } from '../../events/port';
 import type { StaffEvent } from '../../events/staff';
 import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';
-import { DomainError, invalid } from '../domain/errors';
+import { DomainError, invalid } from '../../domain/shared/errors';
 import {
   checkUsername,
   claimUsername,

@@ -21,7 +21,7 @@ import {
   type StaffRequestReason,
   type StaffRequestsState,
 } from '../domain/staff/decider';
-import { notFound } from '../domain/errors';
+import { notFound } from '../../domain/shared/errors';
 import { derivedId } from '../sales/ids';
 import { loadStaffUser, runStaffCommand, type StaffCommandOutcome } from './accounts';
 import { enabledAdminIds } from './admins';

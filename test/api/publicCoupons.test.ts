@@ -1,8 +1,9 @@
 // "Verifica Stato Coupon" over HTTP, without logging in: malformed, mistyped, unknown, issued,
 // redeemed and cancelled codes; the answer holds no personal data.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couponAggregate, redeemCoupon } from '../../server/domain/coupon/decider';
-import { COUPON_ALPHABET, checkCouponCode, generateCouponCode } from '../../server/domain/values/couponCode';
+import { COUPON_ALPHABET, checkCouponCode, generateCouponCode } from '../../domain/shared/couponCode';
 import { getOrder, run } from '../../server/sales/services';
 import { addGuideProducts, codesIn, expectStatus, manualOrder, MARIO_CF, registerPerson, startApi, topUp, type ApiWorld } from './support';
 
@@ -72,8 +73,8 @@ describe('GET /api/public/coupons/:code/status (no login)', () => {
   });
 
   it('a well-formed code that no coupon has → 404', async () => {
-    let unknown = generateCouponCode();
-    while (codes.includes(unknown)) unknown = generateCouponCode();
+    let unknown = generateCouponCode(randomBytes);
+    while (codes.includes(unknown)) unknown = generateCouponCode(randomBytes);
     expect(expectStatus(await status(unknown), 404).json()).toMatchObject({ code: 'coupon_not_found', message: 'no coupon has this code' });
   });
 
@@ -107,8 +108,8 @@ describe('GET /api/public/coupons/:code/status (no login)', () => {
     expect(expectStatus(await page(codes[1]!), 200).text).toContain('già utilizzato');
     expect(expectStatus(await page(codes[2]!), 200).text).toContain('annullato');
     expect(expectStatus(await page(mistype(codes[0]!)), 400).text).toContain('errore di battitura');
-    let unknown = generateCouponCode();
-    while (codes.includes(unknown)) unknown = generateCouponCode();
+    let unknown = generateCouponCode(randomBytes);
+    while (codes.includes(unknown)) unknown = generateCouponCode(randomBytes);
     expect(expectStatus(await page(unknown), 404).text).toContain(`Nessun coupon ha il codice ${unknown}`);
 
     const injected = expectStatus(await page('"><script>alert(1)</script>'), 400).text;

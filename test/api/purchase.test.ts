@@ -4,7 +4,7 @@
 // desk; cancelling; refunding (supervisors only) with its credit note.
 import type { AddressObject } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatRf } from '../../server/domain/values/rfReference';
+import { formatRf } from '../../domain/shared/rfReference';
 import { defaultSalesSettings } from '../../server/sales/deps';
 import { getInvoice, getOrder, prepaidBalance, saleIds } from '../../server/sales/services';
 import { pdfText } from '../support/pdf';

@@ -8,7 +8,7 @@ import { prepaidEventDefinitions, type PrepaidEvent } from '../../events/prepaid
 import type { EventStore } from '../../events/port';
 import { handleCommand, loadAggregate } from '../../server/commands/handle';
 import { debitForOrder, prepaidAggregate, streamOf, topUp } from '../../server/domain/prepaid/decider';
-import { DomainError } from '../../server/domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import { systemContext } from '../../server/security/bootstrap';
 import { tempDir } from '../support/tmp';
 

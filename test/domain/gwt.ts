@@ -11,7 +11,7 @@
 // catalogue, so an event that breaks its zod schema fails the test.
 import { expect } from 'vitest';
 import type { CommandContext } from '../../events/catalogue';
-import { DomainError, type RefusalKind } from '../../server/domain/errors';
+import { DomainError, type RefusalKind } from '../../domain/shared/errors';
 
 export interface DeciderLike<S, E> {
   initialState(): S;

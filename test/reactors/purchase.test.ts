@@ -9,7 +9,7 @@ import { invoiceNumbering } from '../../server/domain/invoice/numbering';
 import { orderAggregate } from '../../server/domain/order/decider';
 import { paymentAggregate } from '../../server/domain/payment/decider';
 import { prepaidAggregate } from '../../server/domain/prepaid/decider';
-import { formatRf } from '../../server/domain/values/rfReference';
+import { formatRf } from '../../domain/shared/rfReference';
 import {
   cancelOrder,
   changeCustomerEmail,

@@ -3,8 +3,8 @@
 import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN } from '../../projections/readModels/auditEvents';
-import { couponCodeHint } from '../../server/domain/values/couponCode';
-import { formatRf } from '../../server/domain/values/rfReference';
+import { couponCodeHint } from '../../domain/shared/couponCode';
+import { formatRf } from '../../domain/shared/rfReference';
 import { answerAfterProjections } from '../../server/read/readYourWrites';
 import { resources } from '../../server/read/resources';
 import { addUser, login, type TestApp } from '../security/support';

@@ -1,7 +1,7 @@
 // The console's home-page figures (GET /api/dashboard), summed on the server over the read models,
 // with Rome's days: half an hour after midnight in Rome it is already the next day there.
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays, monthStart, romeDayOf, romeDayStart } from '../../server/domain/values/romeCalendar';
+import { addDays, monthStart, romeDayOf, romeDayStart } from '../../domain/shared/romeCalendar';
 import {
   addGuideProducts,
   expectStatus,

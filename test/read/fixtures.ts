@@ -17,6 +17,7 @@
 //   A payment without any RF reference stays unmatched.
 //   Devices: Mario's card expires in 10 days, Laura's token expired 12 hours ago (still renewable),
 //   Giuseppe's card 5 days ago (past the deadline), the firm's token in 2028.
+import { randomBytes } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { Actor, CommandContext } from '../../events/catalogue';
 import { SYSTEM_ACTOR } from '../../events/catalogue';
@@ -38,8 +39,8 @@ import {
 import { recordPayment, initialState as paymentInitial } from '../../server/domain/payment/decider';
 import { debitForOrder, evolve as evolvePrepaid, initialState as prepaidInitial, topUp } from '../../server/domain/prepaid/decider';
 import { addProduct, initialState as productInitial } from '../../server/domain/product/decider';
-import { generateCouponCode, normaliseCouponCode } from '../../server/domain/values/couponCode';
-import { formatRf, makeRfReference } from '../../server/domain/values/rfReference';
+import { generateCouponCode, normaliseCouponCode } from '../../domain/shared/couponCode';
+import { formatRf, makeRfReference } from '../../domain/shared/rfReference';
 import { join } from 'node:path';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { buildApp } from '../../server/app';
@@ -269,7 +270,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
       if (line.renews === 'none') continue;
       for (let q = 0; q < line.quantity; q++) {
         const couponId = randomUUID();
-        const code = generateCouponCode();
+        const code = generateCouponCode(randomBytes);
         await append(store, `coupon-code-${normaliseCouponCode(code)}`, [
           { type: 'CouponCodeClaimed', data: { code: normaliseCouponCode(code), couponId, claimedAt: iso(when) } },
         ], system, when, causation);

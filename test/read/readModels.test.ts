@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN } from '../../projections/readModels/auditEvents';
-import { couponCodeHint } from '../../server/domain/values/couponCode';
+import { couponCodeHint } from '../../domain/shared/couponCode';
 import { addUser, type TestApp } from '../security/support';
 import { FIRM_PIVA, LAURA_CF, MARIO_CF, seedAll, startReadApp, type SeededBusiness } from './fixtures';
 

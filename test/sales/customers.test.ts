@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../events/index';
-import { DomainError } from '../../server/domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import {
   approvePrepaidAdjustment,
   changeCustomerEmail,

@@ -7,7 +7,7 @@ import { createSqliteStore } from '../../events/adapters/sqlite';
 import type { CommandContext } from '../../events/catalogue';
 import { catalogue } from '../../events/index';
 import type { EventStore } from '../../events/port';
-import type { RandomSource } from '../../server/domain/values/couponCode';
+import type { RandomSource } from '../../domain/shared/couponCode';
 import { sqliteCheckpointStore, startReactors, type RunningReactors, type StartReactorsDeps } from '../../server/reactors/index';
 import {
   defaultSalesSettings,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../events/port';
-import { isRfReference } from '../../server/domain/values/rfReference';
+import { isRfReference } from '../../domain/shared/rfReference';
 import {
   cancelOrder,
   expireOrders,

@@ -1,4 +1,5 @@
 // Security headers, CORS for configured origins only, body size limit, rate limits.
+import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import errorHandler from '../../server/plugins/app/errorHandler';
 import { SharedRateLimitStore } from '../../server/security/rateLimitStore';
 import { routeTable } from '../../server/security/routeTable';
 import { securitySettings } from '../../server/security/settings';
-import { generateCouponCode } from '../../server/domain/values/couponCode';
+import { generateCouponCode } from '../../domain/shared/couponCode';
 import { addUser, login, startApp, type TestApp } from './support';
 
 const CONSOLE = 'http://console.example:5173';
@@ -46,7 +47,7 @@ describe('Cache-Control', () => {
     const t = await start({ security: { couponCheckRateLimit: { max: 1, timeWindowMs: 60_000 } } });
     await addUser(t.store, 'boss', ['admin']);
     const cookie = await login(t.app, 'boss');
-    const code = generateCouponCode();
+    const code = generateCouponCode(randomBytes);
     const answers = [
       await t.app.inject({ method: 'GET', url: '/api/staff-users', headers: { cookie } }),
       await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } }),
@@ -147,7 +148,7 @@ describe('rate limits', () => {
 
   it('count the public coupon check once per client, across the JSON route and the page, GET and HEAD alike', async () => {
     const t = await start({ security: { couponCheckRateLimit: { max: 4, timeWindowMs: 60_000 } } });
-    const code = generateCouponCode();
+    const code = generateCouponCode(randomBytes);
     const checks = [
       ['GET', `/api/public/coupons/${code}/status`],
       ['HEAD', `/api/public/coupons/${code}/status`],

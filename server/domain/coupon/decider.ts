@@ -3,9 +3,9 @@
 import type { CouponEvent } from '../../../events/coupons';
 import type { CouponRenews } from '../../../events/orders';
 import { couponRenewals } from '../../../events/orders';
-import { DomainError, conflict, invalid, refuse } from '../errors';
-import { checkCouponCode } from '../values/couponCode';
-import { isUtcDateTime } from '../values/utcTime';
+import { DomainError, conflict, invalid, refuse } from '../../../domain/shared/errors';
+import { checkCouponCode } from '../../../domain/shared/couponCode';
+import { isUtcDateTime } from '../../../domain/shared/utcTime';
 
 export const streamOf = (couponId: string): string => `coupon-${couponId}`;
 

@@ -24,9 +24,9 @@ import type {
   CustomerVatNumberClaimed,
 } from '../../../events/customers';
 import type { Aggregate } from '../../commands/handle';
-import { DomainError, conflict, invalid, notFound } from '../errors';
-import { checkCodiceFiscale } from '../values/codiceFiscale';
-import { checkPartitaIva } from '../values/partitaIva';
+import { DomainError, conflict, invalid, notFound } from '../../../domain/shared/errors';
+import { checkCodiceFiscale } from '../../../domain/shared/codiceFiscale';
+import { checkPartitaIva } from '../../../domain/shared/partitaIva';
 
 // ---------------------------------------------------------------------------------------------
 // Streams

@@ -34,7 +34,7 @@
 // file is refused on its second and later rows. A row with more or fewer fields than the header is
 // refused (a separator inside an unquoted field would otherwise shift the columns silently). A file without a usable header throws a DomainError
 // kind 'invalid' on the field `file`.
-import { DomainError, invalid } from '../errors';
+import { DomainError, invalid } from '../../../domain/shared/errors';
 import type { DeviceCertificateKind, DeviceKind } from '../../../events/devices';
 import { isCalendarDate, validDeviceRegistration, type CertificateInput, type RegisterDevice } from './decider';
 

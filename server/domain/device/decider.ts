@@ -15,9 +15,9 @@ import type {
 } from '../../../events/devices';
 import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from '../../../events/devices';
 import type { Aggregate } from '../../commands/handle';
-import { conflict, invalid } from '../errors';
+import { conflict, invalid } from '../../../domain/shared/errors';
 import { validCodiceFiscale } from '../customer/decider';
-import { normaliseDeviceSerial } from '../values/deviceSerial';
+import { normaliseDeviceSerial } from '../../../domain/shared/deviceSerial';
 
 export { normaliseDeviceSerial };
 

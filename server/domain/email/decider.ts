@@ -8,7 +8,7 @@
 // (`lastAt`), so a wall clock set back (by an hour, or by NTP) never dates EmailSent before
 // EmailQueued, nor a retry before the attempt that failed.
 import type { EmailEvent } from '../../../events/emails';
-import { conflict, notFound, refuse } from '../errors';
+import { conflict, notFound, refuse } from '../../../domain/shared/errors';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
 

@@ -3,12 +3,12 @@
 // no event that would. Corrections are credit notes (creditNote.ts).
 import type { Address, Buyer, InvoiceEvent, Seller } from '../../../events/invoices';
 import type { DocumentLine, Totals } from '../../../events/orders';
-import { conflict, invalid } from '../errors';
-import { checkCodiceFiscale } from '../values/codiceFiscale';
-import { lineAmounts, vatSummary, type VatRateSummary } from '../values/money';
-import { checkPartitaIva } from '../values/partitaIva';
-import { romeDayOf } from '../values/romeCalendar';
-import { isUtcDateTime } from '../values/utcTime';
+import { conflict, invalid } from '../../../domain/shared/errors';
+import { checkCodiceFiscale } from '../../../domain/shared/codiceFiscale';
+import { lineAmounts, vatSummary, type VatRateSummary } from '../../../domain/shared/money';
+import { checkPartitaIva } from '../../../domain/shared/partitaIva';
+import { romeDayOf } from '../../../domain/shared/romeCalendar';
+import { isUtcDateTime } from '../../../domain/shared/utcTime';
 
 export const streamOf = (invoiceId: string): string => `invoice-${invoiceId}`;
 

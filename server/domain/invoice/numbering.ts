@@ -13,7 +13,7 @@
 // assigned. A clock set back (by an hour, or by NTP), or fulfilments that began in one order and
 // got their numbers in another, thus never date number n + 1 before number n.
 import type { CreditNoteNumberEvent, InvoiceNumberEvent } from '../../../events/invoices';
-import { invalid } from '../errors';
+import { invalid } from '../../../domain/shared/errors';
 
 export const invoiceNumbersStreamOf = (year: number): string => `invoice-numbers-${year}`;
 export const creditNoteNumbersStreamOf = (year: number): string => `credit-note-numbers-${year}`;

@@ -13,11 +13,11 @@ import type {
   Totals,
 } from '../../../events/orders';
 import { certificateKinds, directPaymentMethods } from '../../../events/orders';
-import { DomainError, conflict, invalid, refuse } from '../errors';
-import { checkCodiceFiscale } from '../values/codiceFiscale';
-import { lineAmounts, vatSummary, type VatRateSummary } from '../values/money';
-import { checkRfReference } from '../values/rfReference';
-import { isUtcDateTime } from '../values/utcTime';
+import { DomainError, conflict, invalid, refuse } from '../../../domain/shared/errors';
+import { checkCodiceFiscale } from '../../../domain/shared/codiceFiscale';
+import { lineAmounts, vatSummary, type VatRateSummary } from '../../../domain/shared/money';
+import { checkRfReference } from '../../../domain/shared/rfReference';
+import { isUtcDateTime } from '../../../domain/shared/utcTime';
 
 const emailAddress = z.email();
 

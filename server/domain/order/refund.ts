@@ -5,8 +5,8 @@
 // account or pays out, and records the refund on the order (refundCoupons).
 import type { DocumentLine, Totals } from '../../../events/orders';
 import type { CouponState } from '../coupon/decider';
-import { DomainError, invalid, refuse } from '../errors';
-import type { VatRateSummary } from '../values/money';
+import { DomainError, invalid, refuse } from '../../../domain/shared/errors';
+import type { VatRateSummary } from '../../../domain/shared/money';
 import { priceLines, type OrderState } from './decider';
 
 export interface RefundPlan {

@@ -3,8 +3,8 @@
 // (the second append fails; the handler makes a new reference and tries again). The stream also
 // answers "which order does this reference name?" when a payment arrives.
 import type { RfReferenceEvent } from '../../../events/orders';
-import { conflict, invalid } from '../errors';
-import { checkRfReference, normaliseRfReference } from '../values/rfReference';
+import { conflict, invalid } from '../../../domain/shared/errors';
+import { checkRfReference, normaliseRfReference } from '../../../domain/shared/rfReference';
 
 export const rfClaimStreamOf = (rfReference: string): string => `rf-${normaliseRfReference(rfReference)}`;
 export const streamOf = rfClaimStreamOf;

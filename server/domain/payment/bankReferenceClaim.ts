@@ -8,9 +8,9 @@
 // a claim does not hold the reference for ever: once it is older than any recording takes, another
 // payment may take the reference over (appended at the revision read, so two cannot both do it).
 import type { BankReferenceEvent } from '../../../events/payments';
-import { DomainError, invalid } from '../errors';
-import { checkBankReference, normaliseBankReference } from '../values/bankReference';
-import { isUtcDateTime } from '../values/utcTime';
+import { DomainError, invalid } from '../../../domain/shared/errors';
+import { checkBankReference, normaliseBankReference } from '../../../domain/shared/bankReference';
+import { isUtcDateTime } from '../../../domain/shared/utcTime';
 
 export const bankReferenceStreamOf = (bankReference: string): string => `bank-reference-${normaliseBankReference(bankReference)}`;
 export const streamOf = bankReferenceStreamOf;

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import type { DirectPaymentMethod } from '../../../events/orders';
 import { directPaymentMethods } from '../../../events/orders';
 import type { PaymentEvent, PaymentMatchStatus } from '../../../events/payments';
-import { DomainError, conflict, invalid } from '../errors';
-import { checkBankReference } from '../values/bankReference';
-import { findRfReferenceCandidatesIn, findRfReferenceIn, formatRf } from '../values/rfReference';
-import { isUtcDateTime } from '../values/utcTime';
+import { DomainError, conflict, invalid } from '../../../domain/shared/errors';
+import { checkBankReference } from '../../../domain/shared/bankReference';
+import { findRfReferenceCandidatesIn, findRfReferenceIn, formatRf } from '../../../domain/shared/rfReference';
+import { isUtcDateTime } from '../../../domain/shared/utcTime';
 
 const calendarDate = z.iso.date();
 

@@ -40,8 +40,8 @@ import type {
 } from '../../../events/prepaid';
 import { creditReasons, maxAdjustmentCents, topUpMethods } from '../../../events/prepaid';
 import type { Aggregate } from '../../commands/handle';
-import { conflict, invalid, notFound, refuse } from '../errors';
-import { feeOf, formatEuro, formatRate } from '../values/money';
+import { conflict, invalid, notFound, refuse } from '../../../domain/shared/errors';
+import { feeOf, formatEuro, formatRate } from '../../../domain/shared/money';
 
 export const streamOf = (customerId: string): string => `prepaid-${customerId}`;
 

@@ -13,7 +13,7 @@ import type {
 } from '../../../events/products';
 import { productCodePattern, productKinds, productRenewals } from '../../../events/products';
 import type { Aggregate } from '../../commands/handle';
-import { DomainError, conflict, invalid, notFound } from '../errors';
+import { DomainError, conflict, invalid, notFound } from '../../../domain/shared/errors';
 
 export const DEFAULT_VAT_RATE_BP = 2200;
 

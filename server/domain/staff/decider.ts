@@ -4,7 +4,7 @@
 // both succeed. Pure functions only: ids, password hashes and time come from the caller.
 import { roles as allRoles, type Role } from '../../../events/catalogue';
 import type { StaffEvent, StaffOversight } from '../../../events/staff';
-import { DomainError, conflict, invalid, notFound, refuse } from '../errors';
+import { DomainError, conflict, invalid, notFound, refuse } from '../../../domain/shared/errors';
 
 export interface StaffUser {
   userId: string;

@@ -6,7 +6,9 @@
 // An EventStoreDB that cannot be reached (or does not answer in time) is a 503 too.
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, statusOf } from '../../domain/errors';
+import { DomainError, type RefusalKind } from '../../../domain/shared/errors';
+
+const statusOf: Record<RefusalKind, number> = { rule: 422, conflict: 409, not_found: 404, invalid: 400 };
 
 export interface ErrorBody {
   statusCode: number;

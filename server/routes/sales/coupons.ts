@@ -3,7 +3,7 @@
 // device. The code in the URL is masked in the logs (server/logger.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DomainError } from '../../domain/errors';
+import { DomainError } from '../../../domain/shared/errors';
 import { couponStatus } from '../../sales/services';
 import { couponCodeInput } from '../identifiers';
 

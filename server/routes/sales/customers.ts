@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maxAdjustmentCents, topUpMethods } from '../../../events/prepaid';
-import { formatEuro } from '../../domain/values/money';
+import { formatEuro } from '../../../domain/shared/money';
 import { commandContext } from '../../security/commandContext';
 import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
 import {

@@ -6,10 +6,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CommandContext } from '../../../events/catalogue';
 import type { OrderEvent } from '../../../events/orders';
-import { refuse } from '../../domain/errors';
+import { refuse } from '../../../domain/shared/errors';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';
-import { formatEuro } from '../../domain/values/money';
-import { romeDayOf } from '../../domain/values/romeCalendar';
+import { formatEuro } from '../../../domain/shared/money';
+import { romeDayOf } from '../../../domain/shared/romeCalendar';
 import { commandContext } from '../../security/commandContext';
 import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import {

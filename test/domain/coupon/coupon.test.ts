@@ -12,7 +12,7 @@ import {
   redeemCoupon,
   streamOf,
 } from '../../../server/domain/coupon/decider';
-import { generateCouponCode } from '../../../server/domain/values/couponCode';
+import { generateCouponCode } from '../../../domain/shared/couponCode';
 import { specFor } from '../gwt';
 
 const spec = specFor(couponAggregate, { catalogue: new EventCatalogue<CouponEvent>(couponEventDefinitions) });

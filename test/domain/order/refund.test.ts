@@ -4,7 +4,7 @@ import type { OrderEvent } from '../../../events/orders';
 import { couponAggregate, type CouponState } from '../../../server/domain/coupon/decider';
 import { orderAggregate, placeOrder, type CatalogueProduct } from '../../../server/domain/order/decider';
 import { planRefund } from '../../../server/domain/order/refund';
-import { DomainError } from '../../../server/domain/errors';
+import { DomainError } from '../../../domain/shared/errors';
 import { fold } from '../gwt';
 
 const AT = '2026-03-10T09:00:00.000Z';

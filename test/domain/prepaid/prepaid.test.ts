@@ -12,7 +12,7 @@ import {
   topUpQuote,
   type TopUp,
 } from '../../../server/domain/prepaid/decider';
-import { feeOf } from '../../../server/domain/values/money';
+import { feeOf } from '../../../domain/shared/money';
 import { fold, specFor } from '../gwt';
 
 const spec = specFor(prepaidAggregate);

@@ -11,8 +11,8 @@ import {
   withdrawProduct,
   type AddProduct,
 } from '../../../server/domain/product/decider';
-import { DomainError } from '../../../server/domain/errors';
-import { lineAmounts } from '../../../server/domain/values/money';
+import { DomainError } from '../../../domain/shared/errors';
+import { lineAmounts } from '../../../domain/shared/money';
 import { fold, specFor } from '../gwt';
 
 const spec = specFor(productAggregate);

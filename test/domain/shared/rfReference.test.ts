@@ -8,7 +8,7 @@ import {
   isRfReference,
   makeRfReference,
   rfCheckDigits,
-} from '../../../server/domain/values/rfReference';
+} from '../../../domain/shared/rfReference';
 
 function failure(input: string) {
   const r = checkRfReference(input);

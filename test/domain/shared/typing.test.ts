@@ -1,13 +1,13 @@
 // One normaliser per identifier, each forgiving what people type around the characters: case,
 // spaces (also non-breaking), hyphens and the Unicode dashes a word processor puts in their place.
 import { describe, expect, it } from 'vitest';
-import { normaliseBankReference } from '../../../server/domain/values/bankReference';
-import { checkCodiceFiscale, normaliseCodiceFiscale } from '../../../server/domain/values/codiceFiscale';
-import { normaliseCouponCode } from '../../../server/domain/values/couponCode';
-import { normaliseDeviceSerial } from '../../../server/domain/values/deviceSerial';
-import { checkPartitaIva, normalisePartitaIva } from '../../../server/domain/values/partitaIva';
-import { normaliseRfReference } from '../../../server/domain/values/rfReference';
-import { withoutSeparators } from '../../../server/domain/values/typing';
+import { normaliseBankReference } from '../../../domain/shared/bankReference';
+import { checkCodiceFiscale, normaliseCodiceFiscale } from '../../../domain/shared/codiceFiscale';
+import { normaliseCouponCode } from '../../../domain/shared/couponCode';
+import { normaliseDeviceSerial } from '../../../domain/shared/deviceSerial';
+import { checkPartitaIva, normalisePartitaIva } from '../../../domain/shared/partitaIva';
+import { normaliseRfReference } from '../../../domain/shared/rfReference';
+import { withoutSeparators } from '../../../domain/shared/typing';
 
 const NBSP = '\u00a0';
 const dashes = ['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\u00ad'];

@@ -7,7 +7,7 @@ import {
   normaliseCodiceFiscale,
   omocodiaBase,
   OMOCODIA_LETTERS,
-} from '../../../server/domain/values/codiceFiscale';
+} from '../../../domain/shared/codiceFiscale';
 
 function failure(input: string, options?: { allowNumeric?: boolean }) {
   const r = checkCodiceFiscale(input, options);

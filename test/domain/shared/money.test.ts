@@ -10,7 +10,7 @@ import {
   percentageOf,
   vatOf,
   vatSummary,
-} from '../../../server/domain/values/money';
+} from '../../../domain/shared/money';
 
 const VAT_22 = 2200;
 

@@ -11,9 +11,8 @@
  *  - Input is forgiving as Crockford says: case, spaces and dashes are ignored, O is read as 0,
  *    I and L as 1.
  *
- * Pure apart from the default random source (`node:crypto`), which tests can replace.
+ * Pure: the random bytes come from the caller (`node:crypto` in the server, fixed bytes in tests).
  */
-import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { compactUpper } from './typing';
 
 export type CouponCodeRule = 'malformed' | 'mistyped';
@@ -74,7 +73,7 @@ function group(symbols: string): string {
 }
 
 /** A new coupon code, e.g. `K7Q2-9XMD-4HRT-0ZBW-J8NC`. */
-export function generateCouponCode(randomBytes: RandomSource = cryptoRandomBytes): string {
+export function generateCouponCode(randomBytes: RandomSource): string {
   const bytes = randomBytes(COUPON_RANDOM_SYMBOLS);
   if (bytes.length < COUPON_RANDOM_SYMBOLS) throw new RangeError('coupon code: the random source gave too few bytes');
   let randomPart = '';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -11,7 +12,7 @@ import {
   normaliseCouponCode,
   parseCouponCode,
   type RandomSource,
-} from '../../../server/domain/values/couponCode';
+} from '../../../domain/shared/couponCode';
 
 const fixed = (bytes: number[]): RandomSource => (size) => Uint8Array.from(bytes.slice(0, size));
 const symbolsOf = (code: string) => code.replace(/-/g, '');
@@ -20,7 +21,7 @@ const codeArb = fc.uint8Array({ minLength: 19, maxLength: 19 }).map((bytes) => g
 describe('coupon codes', () => {
   it('have at least 80 random bits, in 5 groups of 4 Crockford base32 symbols', () => {
     expect(COUPON_RANDOM_BITS).toBeGreaterThanOrEqual(80);
-    const code = generateCouponCode();
+    const code = generateCouponCode(randomBytes);
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);
     expect(code).not.toMatch(/[ILOU]/);
     expect(checkCouponCode(code)).toEqual({ ok: true, value: code });
@@ -37,7 +38,7 @@ describe('coupon codes', () => {
   });
 
   it('are different each time with the real random source', () => {
-    const codes = new Set(Array.from({ length: 1000 }, () => generateCouponCode()));
+    const codes = new Set(Array.from({ length: 1000 }, () => generateCouponCode(randomBytes)));
     expect(codes.size).toBe(1000);
   });
 

@@ -6,7 +6,7 @@ import {
   isValidOfficeCode,
   normalisePartitaIva,
   partitaIvaCheckDigit,
-} from '../../../server/domain/values/partitaIva';
+} from '../../../domain/shared/partitaIva';
 
 function failure(input: string) {
   const r = checkPartitaIva(input);

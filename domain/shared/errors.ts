@@ -1,13 +1,14 @@
-// Domain refusals: what a decider throws when a command breaks a rule. The HTTP error handler maps
-// each kind to its status; the code is stable for clients, the message is for people.
+// Domain refusals: what a decider throws when a command breaks a rule. The kind says what sort of
+// refusal it is (the server's error handler turns it into an HTTP status); the code is stable for
+// clients, the message is for people.
 export type RefusalKind =
-  /** The command breaks a business rule given the current state (422). */
+  /** The command breaks a business rule given the current state. */
   | 'rule'
-  /** The state changed under the command, or it repeats something unique (409). */
+  /** The state changed under the command, or it repeats something unique. */
   | 'conflict'
-  /** The thing the command names does not exist (404). */
+  /** The thing the command names does not exist. */
   | 'not_found'
-  /** The input is malformed in a way only the domain can tell (400), e.g. a wrong check character. */
+  /** The input is malformed in a way only the domain can tell, e.g. a wrong check character. */
   | 'invalid';
 
 export class DomainError extends Error {
@@ -28,5 +29,3 @@ export const conflict = (code: string, message: string) => new DomainError(code,
 export const notFound = (what: string, id: string) => new DomainError(`${what}_not_found`, `${what.replace(/_/g, ' ')} ${id} not found`, 'not_found');
 export const invalid = (field: string, message: string, code = 'invalid_input') =>
   new DomainError(code, `${field}: ${message}`, 'invalid', field);
-
-export const statusOf: Record<RefusalKind, number> = { rule: 422, conflict: 409, not_found: 404, invalid: 400 };
