@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { createSqliteStore } from '../events/adapters/sqlite';
-import { EventCatalogue, defineEvent, type EventOf } from '../events/catalogue';
+import { EventCatalogue, defineEvent, type EventOf } from '../events/eventCatalogue';
 import type { EventStore, EventToAppend } from '../events/port';
 import { statement, type Projection } from '../projections/projection';
 import { openReadModelDb } from '../projections/readModelDb';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createSqliteStore } from '../events/adapters/sqlite';
-import { SYSTEM_ACTOR } from '../events/catalogue';
+import { SYSTEM_ACTOR } from '../events/eventCatalogue';
 import { catalogue, type DomainEvent } from '../events/index';
 import type { EventStore, EventToAppend } from '../events/port';
 import { sqliteCheckpointStore, startReactors } from '../server/reactors/index';

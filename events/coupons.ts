@@ -3,13 +3,13 @@
 // `coupon-code-<normalised code>` that maps a code to its coupon, claimed with 'no_stream', so a
 // code is never issued twice and a status check by code is possible.
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 import { couponRenewals, isoTimeSchema } from './orders';
 
 /** The canonical coupon code, grouped: `K7Q2-9XMD-4HRT-0ZBW-J8NC`. */
 const couponCodeSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);
 
-export const couponIssued = defineEvent(
+export const couponIssued = eventShape(
   'CouponIssued',
   z.object({
     couponId: z.string().min(1),
@@ -24,7 +24,7 @@ export const couponIssued = defineEvent(
   }),
 );
 
-export const couponRedeemed = defineEvent(
+export const couponRedeemed = eventShape(
   'CouponRedeemed',
   z.object({
     couponId: z.string().min(1),
@@ -35,7 +35,7 @@ export const couponRedeemed = defineEvent(
   }),
 );
 
-export const couponCancelled = defineEvent(
+export const couponCancelled = eventShape(
   'CouponCancelled',
   z.object({
     couponId: z.string().min(1),
@@ -44,7 +44,7 @@ export const couponCancelled = defineEvent(
   }),
 );
 
-export const couponExpired = defineEvent(
+export const couponExpired = eventShape(
   'CouponExpired',
   z.object({
     couponId: z.string().min(1),
@@ -52,7 +52,7 @@ export const couponExpired = defineEvent(
   }),
 );
 
-export const couponEventDefinitions = [couponIssued, couponRedeemed, couponCancelled, couponExpired];
+export const couponEventShapes = [couponIssued, couponRedeemed, couponCancelled, couponExpired];
 
 export type CouponEvent =
   | EventOf<typeof couponIssued>
@@ -60,7 +60,7 @@ export type CouponEvent =
   | EventOf<typeof couponCancelled>
   | EventOf<typeof couponExpired>;
 
-export const couponCodeClaimed = defineEvent(
+export const couponCodeClaimed = eventShape(
   'CouponCodeClaimed',
   z.object({
     /** Normalised: the 20 symbols without dashes. */
@@ -70,5 +70,5 @@ export const couponCodeClaimed = defineEvent(
   }),
 );
 
-export const couponCodeEventDefinitions = [couponCodeClaimed];
+export const couponCodeEventShapes = [couponCodeClaimed];
 export type CouponCodeEvent = EventOf<typeof couponCodeClaimed>;

@@ -7,7 +7,7 @@
 // CustomerVatNumberClaimed, each appended with expectedRevision 'no_stream' (the stream's existence
 // is the guard).
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 
 /**
  * Italian billing address. For a foreign address the FatturaPA convention applies: postal code
@@ -56,12 +56,12 @@ const firmRegistered = z.object({
   registrationOfficer: z.literal(false),
 });
 
-export const customerRegistered = defineEvent(
+export const customerRegistered = eventShape(
   'CustomerRegistered',
   z.discriminatedUnion('kind', [personRegistered, firmRegistered]),
 );
 
-export const customerEmailChanged = defineEvent(
+export const customerEmailChanged = eventShape(
   'CustomerEmailChanged',
   z.object({
     customerId: z.string().min(1),
@@ -72,7 +72,7 @@ export const customerEmailChanged = defineEvent(
 );
 
 /** The only event of the guard stream `customer-cf-<codiceFiscale>`. */
-export const customerTaxCodeClaimed = defineEvent(
+export const customerTaxCodeClaimed = eventShape(
   'CustomerTaxCodeClaimed',
   z.object({
     codiceFiscale: z.string().regex(/^(\d{11}|[A-Z0-9]{16})$/),
@@ -81,7 +81,7 @@ export const customerTaxCodeClaimed = defineEvent(
 );
 
 /** The only event of the guard stream `customer-piva-<partitaIva>`. */
-export const customerVatNumberClaimed = defineEvent(
+export const customerVatNumberClaimed = eventShape(
   'CustomerVatNumberClaimed',
   z.object({
     partitaIva: z.string().regex(/^\d{11}$/),
@@ -89,7 +89,7 @@ export const customerVatNumberClaimed = defineEvent(
   }),
 );
 
-export const customerEventDefinitions = [
+export const customerEventShapes = [
   customerRegistered,
   customerEmailChanged,
   customerTaxCodeClaimed,

@@ -5,7 +5,7 @@
 // to come fit without reshaping it: a certificate renewed (same kind, new serial, validity three
 // years from the renewal day), a certificate revoked, the device replaced by a new one.
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 
 export const deviceKinds = ['smart_card', 'usb_token'] as const;
 export type DeviceKind = (typeof deviceKinds)[number];
@@ -27,7 +27,7 @@ export const deviceCertificateSchema = z.object({
 });
 export type DeviceCertificate = z.infer<typeof deviceCertificateSchema>;
 
-export const deviceRegistered = defineEvent(
+export const deviceRegistered = eventShape(
   'DeviceRegistered',
   z.object({
     serial: z.string().regex(deviceSerialPattern),
@@ -46,7 +46,7 @@ export const deviceRegistered = defineEvent(
   }),
 );
 
-export const deviceEventDefinitions = [deviceRegistered];
+export const deviceEventShapes = [deviceRegistered];
 
 export type DeviceRegistered = EventOf<typeof deviceRegistered>;
 export type DeviceEvent = DeviceRegistered;
@@ -56,7 +56,7 @@ export type DeviceEvent = DeviceRegistered;
  * registered for the holder, so the guided purchase can list them by codice fiscale until a
  * projection serves that list. An entry is a hint: readers check the device's own stream.
  */
-export const holderDeviceListed = defineEvent(
+export const holderDeviceListed = eventShape(
   'HolderDeviceListed',
   z.object({
     codiceFiscale: z.string().regex(/^[A-Z0-9]{16}$/),
@@ -64,7 +64,7 @@ export const holderDeviceListed = defineEvent(
   }),
 );
 
-export const holderDeviceEventDefinitions = [holderDeviceListed];
+export const holderDeviceEventShapes = [holderDeviceListed];
 
 export type HolderDeviceListed = EventOf<typeof holderDeviceListed>;
 export type HolderDeviceEvent = HolderDeviceListed;

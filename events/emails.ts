@@ -2,11 +2,11 @@
 // outbox worker, and its fate (sent, attempt failed, given up) is recorded as events too, so a
 // restart neither loses nor repeats one. Stream: email-<emailId>.
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 
 const emailId = z.uuid();
 
-export const emailQueued = defineEvent(
+export const emailQueued = eventShape(
   'EmailQueued',
   z.object({
     emailId,
@@ -24,12 +24,12 @@ export const emailQueued = defineEvent(
  * The outbox is about to hand the message to the SMTP server. Written before each send, so that a
  * send interrupted by a crash is known afterwards: the next send of that e-mail may be its second.
  */
-export const emailAttemptStarted = defineEvent(
+export const emailAttemptStarted = eventShape(
   'EmailAttemptStarted',
   z.object({ emailId, attempt: z.number().int().positive(), messageId: z.string().min(1), at: z.iso.datetime() }),
 );
 
-export const emailSent = defineEvent(
+export const emailSent = eventShape(
   'EmailSent',
   z.object({
     emailId,
@@ -47,7 +47,7 @@ export const emailSent = defineEvent(
   }),
 );
 
-export const emailAttemptFailed = defineEvent(
+export const emailAttemptFailed = eventShape(
   'EmailAttemptFailed',
   z.object({
     emailId,
@@ -57,15 +57,15 @@ export const emailAttemptFailed = defineEvent(
   }),
 );
 
-export const emailGaveUp = defineEvent(
+export const emailGaveUp = eventShape(
   'EmailGaveUp',
   z.object({ emailId, attempts: z.number().int().positive(), error: z.string(), at: z.iso.datetime() }),
 );
 
 /** Staff asked to try a given-up e-mail again. */
-export const emailRetryRequested = defineEvent('EmailRetryRequested', z.object({ emailId, at: z.iso.datetime() }));
+export const emailRetryRequested = eventShape('EmailRetryRequested', z.object({ emailId, at: z.iso.datetime() }));
 
-export const emailEvents = [emailQueued, emailAttemptStarted, emailSent, emailAttemptFailed, emailGaveUp, emailRetryRequested];
+export const emailEventShapes = [emailQueued, emailAttemptStarted, emailSent, emailAttemptFailed, emailGaveUp, emailRetryRequested];
 export type EmailEvent =
   | EventOf<typeof emailQueued>
   | EventOf<typeof emailAttemptStarted>

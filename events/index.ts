@@ -1,16 +1,17 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
-import { EventCatalogue } from './catalogue';
-import { staffEvents, type StaffEvent } from './staff';
-import { couponCodeEventDefinitions, couponEventDefinitions, type CouponCodeEvent, type CouponEvent } from './coupons';
-import { invoiceEventDefinitions, type InvoicingEvent } from './invoices';
-import { orderEventDefinitions, rfReferenceEventDefinitions, type OrderEvent, type RfReferenceEvent } from './orders';
-import { bankReferenceEventDefinitions, paymentEventDefinitions, type BankReferenceEvent, type PaymentEvent } from './payments';
-import { customerEventDefinitions, type CustomerAreaEvent } from './customers';
-import { prepaidEventDefinitions, type PrepaidEvent } from './prepaid';
-import { productEventDefinitions, type ProductEvent } from './products';
-import { deviceEventDefinitions, holderDeviceEventDefinitions, type DeviceEvent, type HolderDeviceEvent } from './devices';
-import { emailEvents, type EmailEvent } from './emails';
+import { EventCatalogue } from './eventCatalogue';
+import { staffHistory } from './staff';
+import { staffEventShapes, type StaffEvent } from '../domain/staff/events';
+import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from './coupons';
+import { invoiceEventShapes, type InvoicingEvent } from './invoices';
+import { orderEventShapes, rfReferenceEventShapes, type OrderEvent, type RfReferenceEvent } from './orders';
+import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, type PaymentEvent } from './payments';
+import { customerEventShapes, type CustomerAreaEvent } from './customers';
+import { prepaidEventShapes, type PrepaidEvent } from './prepaid';
+import { productEventShapes, type ProductEvent } from './products';
+import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from './devices';
+import { emailEventShapes, type EmailEvent } from './emails';
 
 export type DomainEvent =
   | StaffEvent
@@ -28,18 +29,20 @@ export type DomainEvent =
   | HolderDeviceEvent
   | EmailEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
-  ...staffEvents,
-  ...orderEventDefinitions,
-  ...rfReferenceEventDefinitions,
-  ...paymentEventDefinitions,
-  ...bankReferenceEventDefinitions,
-  ...couponEventDefinitions,
-  ...couponCodeEventDefinitions,
-  ...invoiceEventDefinitions,
-  ...customerEventDefinitions,
-  ...prepaidEventDefinitions,
-  ...productEventDefinitions,
-  ...deviceEventDefinitions,
-  ...holderDeviceEventDefinitions,
-  ...emailEvents,
-]);
+  ...staffEventShapes,
+  ...orderEventShapes,
+  ...rfReferenceEventShapes,
+  ...paymentEventShapes,
+  ...bankReferenceEventShapes,
+  ...couponEventShapes,
+  ...couponCodeEventShapes,
+  ...invoiceEventShapes,
+  ...customerEventShapes,
+  ...prepaidEventShapes,
+  ...productEventShapes,
+  ...deviceEventShapes,
+  ...holderDeviceEventShapes,
+  ...emailEventShapes,
+], {
+  ...staffHistory,
+});

@@ -4,7 +4,7 @@
 // (`invoice-<invoiceId>`, `credit-note-<creditNoteId>`) have one event each: they are never
 // changed; a correction is a credit note.
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 import {
   documentLineSchema,
   isoDateSchema,
@@ -48,7 +48,7 @@ export type Buyer = z.infer<typeof buyerSchema>;
 // Numbering guards
 // ---------------------------------------------------------------------------------------------
 
-export const invoiceNumberAssigned = defineEvent(
+export const invoiceNumberAssigned = eventShape(
   'InvoiceNumberAssigned',
   z.object({
     year: z.number().int(),
@@ -59,7 +59,7 @@ export const invoiceNumberAssigned = defineEvent(
   }),
 );
 
-export const creditNoteNumberAssigned = defineEvent(
+export const creditNoteNumberAssigned = eventShape(
   'CreditNoteNumberAssigned',
   z.object({
     year: z.number().int(),
@@ -74,7 +74,7 @@ export const creditNoteNumberAssigned = defineEvent(
 // Documents
 // ---------------------------------------------------------------------------------------------
 
-export const invoiceIssued = defineEvent(
+export const invoiceIssued = eventShape(
   'InvoiceIssued',
   z.object({
     invoiceId: z.string().min(1),
@@ -93,7 +93,7 @@ export const invoiceIssued = defineEvent(
   }),
 );
 
-export const creditNoteIssued = defineEvent(
+export const creditNoteIssued = eventShape(
   'CreditNoteIssued',
   z.object({
     creditNoteId: z.string().min(1),
@@ -117,7 +117,7 @@ export const creditNoteIssued = defineEvent(
   }),
 );
 
-export const invoiceEventDefinitions = [invoiceNumberAssigned, invoiceIssued, creditNoteNumberAssigned, creditNoteIssued];
+export const invoiceEventShapes = [invoiceNumberAssigned, invoiceIssued, creditNoteNumberAssigned, creditNoteIssued];
 
 export type InvoiceNumberEvent = EventOf<typeof invoiceNumberAssigned>;
 export type CreditNoteNumberEvent = EventOf<typeof creditNoteNumberAssigned>;

@@ -5,7 +5,7 @@
 // ISO-8601 UTC; dates are `YYYY-MM-DD`. The shared shapes of document lines and VAT summaries are
 // defined here and reused by invoices and credit notes.
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -77,7 +77,7 @@ export const orderPaymentSchema = z.discriminatedUnion('mode', [
 ]);
 export type OrderPayment = z.infer<typeof orderPaymentSchema>;
 
-export const orderPlaced = defineEvent(
+export const orderPlaced = eventShape(
   'OrderPlaced',
   z.object({
     orderId: z.string().min(1),
@@ -96,7 +96,7 @@ export const orderPlaced = defineEvent(
   }),
 );
 
-export const orderPaymentReceived = defineEvent(
+export const orderPaymentReceived = eventShape(
   'OrderPaymentReceived',
   z.object({
     orderId: z.string().min(1),
@@ -115,7 +115,7 @@ export const orderPaymentReceived = defineEvent(
   }),
 );
 
-export const orderPaid = defineEvent(
+export const orderPaid = eventShape(
   'OrderPaid',
   z.object({
     orderId: z.string().min(1),
@@ -125,7 +125,7 @@ export const orderPaid = defineEvent(
   }),
 );
 
-export const orderCancelled = defineEvent(
+export const orderCancelled = eventShape(
   'OrderCancelled',
   z.object({
     orderId: z.string().min(1),
@@ -136,7 +136,7 @@ export const orderCancelled = defineEvent(
   }),
 );
 
-export const orderExpired = defineEvent(
+export const orderExpired = eventShape(
   'OrderExpired',
   z.object({
     orderId: z.string().min(1),
@@ -145,7 +145,7 @@ export const orderExpired = defineEvent(
   }),
 );
 
-export const orderFulfilled = defineEvent(
+export const orderFulfilled = eventShape(
   'OrderFulfilled',
   z.object({
     orderId: z.string().min(1),
@@ -157,7 +157,7 @@ export const orderFulfilled = defineEvent(
   }),
 );
 
-export const orderCouponsRefunded = defineEvent(
+export const orderCouponsRefunded = eventShape(
   'OrderCouponsRefunded',
   z.object({
     orderId: z.string().min(1),
@@ -171,7 +171,7 @@ export const orderCouponsRefunded = defineEvent(
   }),
 );
 
-export const orderEventDefinitions = [
+export const orderEventShapes = [
   orderPlaced,
   orderPaymentReceived,
   orderPaid,
@@ -194,7 +194,7 @@ export type OrderEvent =
 // RF reference guard (stream `rf-<reference>`, claimed with expected revision 'no_stream')
 // ---------------------------------------------------------------------------------------------
 
-export const rfReferenceClaimed = defineEvent(
+export const rfReferenceClaimed = eventShape(
   'RfReferenceClaimed',
   z.object({
     rfReference: z.string().regex(/^RF\d{2}[A-Z0-9]{1,21}$/),
@@ -203,5 +203,5 @@ export const rfReferenceClaimed = defineEvent(
   }),
 );
 
-export const rfReferenceEventDefinitions = [rfReferenceClaimed];
+export const rfReferenceEventShapes = [rfReferenceClaimed];
 export type RfReferenceEvent = EventOf<typeof rfReferenceClaimed>;

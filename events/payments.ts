@@ -2,7 +2,7 @@
 // cheque, recorded by an accountant, and its matching to an order: automatically by the RF
 // reference found in the payment reason, or by hand for a payment left unmatched.
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 import { directPaymentMethods, isoDateSchema, isoTimeSchema, positiveCentsSchema } from './orders';
 
 const rfReferenceSchema = z.string().regex(/^RF\d{2}[A-Z0-9]{1,21}$/);
@@ -13,7 +13,7 @@ export type PaymentMatchStatus = (typeof paymentMatchStatuses)[number];
 
 export const unmatchedReasons = ['no_reference', 'wrong_check_digits', 'unknown_reference'] as const;
 
-export const paymentRecorded = defineEvent(
+export const paymentRecorded = eventShape(
   'PaymentRecorded',
   z.object({
     paymentId: z.string().min(1),
@@ -44,7 +44,7 @@ export const paymentRecorded = defineEvent(
   }),
 );
 
-export const paymentMatched = defineEvent(
+export const paymentMatched = eventShape(
   'PaymentMatched',
   z.object({
     paymentId: z.string().min(1),
@@ -58,7 +58,7 @@ export const paymentMatched = defineEvent(
   }),
 );
 
-export const paymentLeftUnmatched = defineEvent(
+export const paymentLeftUnmatched = eventShape(
   'PaymentLeftUnmatched',
   z.object({
     paymentId: z.string().min(1),
@@ -69,7 +69,7 @@ export const paymentLeftUnmatched = defineEvent(
   }),
 );
 
-export const paymentEventDefinitions = [paymentRecorded, paymentMatched, paymentLeftUnmatched];
+export const paymentEventShapes = [paymentRecorded, paymentMatched, paymentLeftUnmatched];
 
 export type PaymentEvent =
   | EventOf<typeof paymentRecorded>
@@ -82,7 +82,7 @@ export type PaymentEvent =
  * entered twice is refused; a later claim takes over the reference from a payment whose recording
  * never completed.
  */
-export const bankReferenceClaimed = defineEvent(
+export const bankReferenceClaimed = eventShape(
   'BankReferenceClaimed',
   z.object({
     bankReference: z.string().min(1),
@@ -91,5 +91,5 @@ export const bankReferenceClaimed = defineEvent(
   }),
 );
 
-export const bankReferenceEventDefinitions = [bankReferenceClaimed];
+export const bankReferenceEventShapes = [bankReferenceClaimed];
 export type BankReferenceEvent = EventOf<typeof bankReferenceClaimed>;

@@ -2,7 +2,7 @@
 // Money is in integer euro cents; every event carries the balance after it, for projections and
 // audits. The balance never goes below zero (see server/domain/prepaid/decider.ts).
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 
 const cents = z.number().int().nonnegative();
 const positiveCents = z.number().int().positive();
@@ -18,7 +18,7 @@ export type CreditReason = (typeof creditReasons)[number];
  * Money received for the account. The administrative fee is charged on top of the credited amount:
  * amountReceivedCents = creditedCents + feeCents, and creditedCents goes to the balance.
  */
-export const prepaidToppedUp = defineEvent(
+export const prepaidToppedUp = eventShape(
   'PrepaidToppedUp',
   z.object({
     customerId: z.string().min(1),
@@ -38,7 +38,7 @@ export const prepaidToppedUp = defineEvent(
 );
 
 /** The amount of an order paid from the account. At most one debit per order. */
-export const prepaidDebited = defineEvent(
+export const prepaidDebited = eventShape(
   'PrepaidDebited',
   z.object({
     customerId: z.string().min(1),
@@ -55,7 +55,7 @@ export const prepaidDebited = defineEvent(
  * also write one by hand (reason 'correction', no approval); those events stay in the log as they
  * are. Money put on by hand is now a PrepaidAdjustmentApproved.
  */
-export const prepaidCredited = defineEvent(
+export const prepaidCredited = eventShape(
   'PrepaidCredited',
   z.object({
     customerId: z.string().min(1),
@@ -80,7 +80,7 @@ export const maxAdjustmentCents = 1_000_000;
  * refund settled outside the system, a correction). Nothing is credited until a supervisor other
  * than the requester approves it.
  */
-export const prepaidAdjustmentRequested = defineEvent(
+export const prepaidAdjustmentRequested = eventShape(
   'PrepaidAdjustmentRequested',
   z.object({
     customerId: z.string().min(1),
@@ -93,7 +93,7 @@ export const prepaidAdjustmentRequested = defineEvent(
 );
 
 /** A supervisor (not the requester) approved the request: the amount is credited with this event. */
-export const prepaidAdjustmentApproved = defineEvent(
+export const prepaidAdjustmentApproved = eventShape(
   'PrepaidAdjustmentApproved',
   z.object({
     customerId: z.string().min(1),
@@ -109,7 +109,7 @@ export const prepaidAdjustmentApproved = defineEvent(
 );
 
 /** A supervisor (not the requester) turned the request down; nothing is credited. */
-export const prepaidAdjustmentRejected = defineEvent(
+export const prepaidAdjustmentRejected = eventShape(
   'PrepaidAdjustmentRejected',
   z.object({
     customerId: z.string().min(1),
@@ -120,7 +120,7 @@ export const prepaidAdjustmentRejected = defineEvent(
   }),
 );
 
-export const prepaidEventDefinitions = [
+export const prepaidEventShapes = [
   prepaidToppedUp,
   prepaidDebited,
   prepaidCredited,

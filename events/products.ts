@@ -1,7 +1,7 @@
 // The catalogue of coupon products (and timestamp packs): stream `product-<code>`.
 // Prices are excluding VAT, integer cents; VAT rates are basis points (2200 = 22 %).
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './catalogue';
+import { eventShape, type EventOf } from '../domain/shared/events';
 
 /** What a product renews; 'none' for a product that renews nothing (a timestamp pack). */
 export const productRenewals = ['signing', 'authentication', 'both', 'none'] as const;
@@ -13,7 +13,7 @@ export type ProductKind = (typeof productKinds)[number];
 /** Upper-case letters and digits in dash-separated groups, e.g. `RIN-FIRMA`, `MT-100`. */
 export const productCodePattern = /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
 
-export const productAdded = defineEvent(
+export const productAdded = eventShape(
   'ProductAdded',
   z.object({
     code: z.string().regex(productCodePattern).max(40),
@@ -32,7 +32,7 @@ export const productAdded = defineEvent(
 );
 
 /** A new price (excluding VAT), in force from `effectiveAt` (the time of the change). */
-export const productPriceChanged = defineEvent(
+export const productPriceChanged = eventShape(
   'ProductPriceChanged',
   z.object({
     code: z.string().min(1),
@@ -43,7 +43,7 @@ export const productPriceChanged = defineEvent(
 );
 
 /** The product can no longer be ordered (orders already placed keep it). */
-export const productWithdrawn = defineEvent(
+export const productWithdrawn = eventShape(
   'ProductWithdrawn',
   z.object({
     code: z.string().min(1),
@@ -52,7 +52,7 @@ export const productWithdrawn = defineEvent(
   }),
 );
 
-export const productEventDefinitions = [productAdded, productPriceChanged, productWithdrawn];
+export const productEventShapes = [productAdded, productPriceChanged, productWithdrawn];
 
 export type ProductAdded = EventOf<typeof productAdded>;
 export type ProductPriceChanged = EventOf<typeof productPriceChanged>;

@@ -12,7 +12,7 @@
 // Bump `version` whenever what `setup` or `apply` writes changes: the runner rebuilds the projection
 // from the first event into fresh tables, and swaps them in when the rebuild has caught up.
 import type Database from 'better-sqlite3';
-import type { DecodedEvent } from '../events/catalogue';
+import type { DecodedEvent } from '../events/eventCatalogue';
 
 export type TableName = (logical: string) => string;
 

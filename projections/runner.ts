@@ -40,7 +40,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
-import type { DecodedEvent, EventCatalogue } from '../events/catalogue';
+import type { DecodedEvent, EventCatalogue } from '../events/eventCatalogue';
 import type { EventStore, RecordedEvent, Subscription } from '../events/port';
 import { keepCheckpointed } from '../events/adapters/walCheckpointer';
 import type { Projection, TableName } from './projection';

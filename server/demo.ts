@@ -12,7 +12,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensurePrivateDir } from '../events/adapters/privateFiles';
-import type { Role } from '../events/catalogue';
+import type { Role } from '../events/eventCatalogue';
 import type { App } from './app';
 import { DomainError } from '../domain/shared/errors';
 import { seedGuideProducts } from './sales/products';

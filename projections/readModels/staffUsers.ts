@@ -2,8 +2,8 @@
 // directory the staff routes used to rebuild from the whole log). Never the password hash: only
 // when it last changed. Roles are a JSON array in the row and one row each in `staff_user_roles`,
 // so "users with role X" is an indexed lookup.
-import { usernameKey } from '../../server/domain/staff/decider';
-import type { StaffEvent } from '../../events/staff';
+import { usernameKey } from '../../domain/staff/decider';
+import type { StaffEvent } from '../../domain/staff/events';
 import { statement, type Projection } from '../projection';
 import { flag, isoTime, normaliseText } from './shared';
 

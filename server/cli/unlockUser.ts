@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
-import { usernameKey } from '../domain/staff/decider';
+import { usernameKey } from '../../domain/staff/decider';
 import { SessionStore } from '../plugins/app/sessions';
 import { securitySettings } from '../security/settings';
 

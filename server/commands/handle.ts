@@ -9,14 +9,13 @@
 // the revision read, so a stale state only costs a retry. Deciders' `evolve` must therefore never
 // change the state it is given in a way that alters what that state answers (see the invoice
 // numbering for the one shared, append-only map), and must read only the events' type and data.
-import type { CommandContext, EventCatalogue } from '../../events/catalogue';
+import type { CommandContext, EventCatalogue } from '../../events/eventCatalogue';
 import { WrongExpectedRevisionError, type EventStore } from '../../events/port';
+import type { Decider } from '../../domain/shared/decider';
 import { DomainError } from '../../domain/shared/errors';
 
-export interface Aggregate<S, E extends { type: string; data: unknown }> {
-  initialState(): S;
-  evolve(state: S, event: E): S;
-}
+/** What the write path needs of a decider: its initial state and its fold. */
+export type Aggregate<S, E extends { type: string; data: unknown }> = Decider<S, E>;
 
 export interface Loaded<S> {
   state: S;

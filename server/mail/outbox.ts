@@ -19,8 +19,8 @@
 // more than the longest back-off, and never gives a negative wait.
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { CommandContext, DecodedEvent, EventCatalogue } from '../../events/catalogue';
-import { SYSTEM_ACTOR } from '../../events/catalogue';
+import type { CommandContext, DecodedEvent, EventCatalogue } from '../../events/eventCatalogue';
+import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import { emailStream, type EmailEvent } from '../../events/emails';
 import type { EventStore, RecordedEvent } from '../../events/port';
 import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';

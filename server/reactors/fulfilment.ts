@@ -15,7 +15,7 @@
 // numbering does not conflict; across processes, write conflicts are decided again on the new state.
 // The unit of an order is done when its fulfilment e-mail is queued (or, for an order without
 // coupons, when it is fulfilled).
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { CouponEvent } from '../../events/coupons';
 import { emailStream, type EmailEvent } from '../../events/emails';
 import type { Buyer } from '../../events/invoices';

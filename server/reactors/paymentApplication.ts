@@ -8,7 +8,7 @@
 //                                                     creditId derived from the orderId
 // A unit is done when the log shows its result (OrderPaymentReceived for the payment,
 // PrepaidCredited with the credit id).
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { OrderEvent } from '../../events/orders';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../domain/order/decider';
 import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../domain/prepaid/decider';

@@ -11,8 +11,8 @@
 // A unit that fails with a domain refusal is dropped (logged); any other failure (store
 // unavailable, repeated write conflicts) is retried with back-off.
 import { randomUUID } from 'node:crypto';
-import type { CommandContext, DecodedEvent } from '../../events/catalogue';
-import { SYSTEM_ACTOR } from '../../events/catalogue';
+import type { CommandContext, DecodedEvent } from '../../events/eventCatalogue';
+import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import type { DomainEvent } from '../../events/index';
 import type { RecordedEvent } from '../../events/port';
 import type { Checkpoint } from './checkpoints';

@@ -30,7 +30,7 @@
 // page quickly precisely because matches are dense. Without other filters the number of matches,
 // counted from the terms alone, is the total.
 import type Database from 'better-sqlite3';
-import type { Role } from '../../events/catalogue';
+import type { Role } from '../../events/eventCatalogue';
 import { normaliseText } from '../../projections/readModels/shared';
 import { withoutSeparators } from '../../domain/shared/typing';
 import { HttpError } from '../plugins/app/access';

@@ -5,7 +5,7 @@
 //
 // Money is in cents (`…Cents`), VAT rates in basis points (`…Bp`, 2200 = 22 %), times ISO-8601 UTC,
 // days `YYYY-MM-DD`.
-import { roles as allRoles, type Role } from '../../events/catalogue';
+import { roles as allRoles, type Role } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
 import { deviceKinds } from '../../events/devices';
 import { couponRenewals, directPaymentMethods } from '../../events/orders';
@@ -18,7 +18,7 @@ import { ORDER_STATUSES } from '../../projections/readModels/orders';
 import { PAYMENT_STATES } from '../../projections/readModels/payments';
 import { ADJUSTMENT_STATES } from '../../projections/readModels/prepaidAdjustments';
 import { normaliseText } from '../../projections/readModels/shared';
-import { usernameKey } from '../domain/staff/decider';
+import { usernameKey } from '../../domain/staff/decider';
 import { normaliseBankReference } from '../../domain/shared/bankReference';
 import { normaliseCodiceFiscale } from '../../domain/shared/codiceFiscale';
 import { normaliseCouponCode } from '../../domain/shared/couponCode';

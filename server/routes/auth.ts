@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { refuse } from '../../domain/shared/errors';
-import { changePassword, usernameKey } from '../domain/staff/decider';
+import { changePassword, usernameKey } from '../../domain/staff/decider';
 import { HttpError } from '../plugins/app/access';
 import { commandContext } from '../security/commandContext';
 import { dummyHash, hashPassword, verifyPassword } from '../security/password';
@@ -158,7 +158,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
       const outcome = await runStaffCommand(
         app.eventStore,
         user.userId,
-        (s) => changePassword(s, { userId: user.userId, passwordHash, by: 'self', actorId: staff.userId }),
+        (s) => changePassword({ userId: user.userId, passwordHash, by: 'self', actorId: staff.userId }, s),
         context,
       );
       // Every session opened with the old password is over; this one continues under a new token.

@@ -6,8 +6,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { roles } from '../../events/catalogue';
-import { changePassword, changeRoles, checkRoles, disableUser, enableUser, salesRoleForAdmin, usernameKey } from '../domain/staff/decider';
+import { roles } from '../../events/eventCatalogue';
+import { changePassword, changeRoles, checkRoles, disableUser, enableUser, salesRoleForAdmin, usernameKey } from '../../domain/staff/decider';
 import { notFound } from '../../domain/shared/errors';
 import { approveRequest, loadRequests, rejectRequest, sensitiveChange, toRequestRecord, type SensitiveOutcome } from '../staff/oversight';
 import { commandContext } from '../security/commandContext';
@@ -146,11 +146,11 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const actorId = context.actor.userId;
       const user = await loadStaffUser(app.eventStore, id);
       // Refusals first (not found, one's own roles, unknown roles), before any request is made.
-      const events = changeRoles(user, { userId: id, roles: request.body.roles, actorId });
+      const events = changeRoles({ userId: id, roles: request.body.roles, actorId }, user);
       if (events.length > 0 && user.exists && salesRoleForAdmin(user.roles, checkRoles(request.body.roles))) {
         return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'sales_role_for_admin', userId: id, roles: checkRoles(request.body.roles) }, context));
       }
-      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles(s, { userId: id, roles: request.body.roles, actorId }), context));
+      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles({ userId: id, roles: request.body.roles, actorId }, s), context));
     },
   );
 
@@ -174,7 +174,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       if (!user.exists) throw notFound('staff_user', id);
       checkNewPassword(request.body.newPassword, user.username, 'newPassword');
       // Refusals first (one's own password, a disabled user), with a placeholder for the hash.
-      changePassword(user, { userId: id, passwordHash: 'x', by: 'admin', actorId: context.actor.userId });
+      changePassword({ userId: id, passwordHash: 'x', by: 'admin', actorId: context.actor.userId }, user);
       const passwordHash = await hashPassword(request.body.newPassword, app.security.passwordHashLogN);
       return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'password_reset', userId: id, passwordHash }, context));
     },
@@ -260,7 +260,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { id } = request.params;
       const context = commandContext(request);
-      const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser(s, { userId: id, actorId: context.actor.userId }), context);
+      const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser({ userId: id, actorId: context.actor.userId }, s), context);
       app.sessions.removeAllFor(id);
       return answer(request, outcome);
     },
@@ -274,7 +274,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser(s, { userId: id }), commandContext(request));
+      const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser({ userId: id }, s), commandContext(request));
       app.sessions.unlock(usernameKey(outcome.user.username));
       return answer(request, outcome);
     },

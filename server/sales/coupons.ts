@@ -1,6 +1,6 @@
 // Coupons after the sale: the public status check by code ("Verifica Stato Coupon"), sending the
 // codes again, and retrying an e-mail the outbox gave up on.
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import { emailStream, type EmailEvent } from '../../events/emails';
 import { WrongExpectedRevisionError } from '../../events/port';
 import { couponAggregate, couponStatusView, streamOf as couponStream, type CouponStatusView } from '../domain/coupon/decider';

@@ -1,5 +1,5 @@
 // Customers: registration (guard streams first), profile e-mail changes, and reading one customer.
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { CustomerClaimEvent } from '../../events/customers';
 import {
   changeCustomerEmail as decideEmailChange,

@@ -2,7 +2,7 @@
 // random source (coupon codes, RF references) and the settings in force. Routes build one
 // SalesDeps at start; tests build theirs with a fixed clock.
 import { randomBytes } from 'node:crypto';
-import type { CommandContext, EventCatalogue } from '../../events/catalogue';
+import type { CommandContext, EventCatalogue } from '../../events/eventCatalogue';
 import type { DomainEvent } from '../../events/index';
 import type { Address } from '../../events/invoices';
 import type { EventStore } from '../../events/port';

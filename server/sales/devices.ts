@@ -1,7 +1,7 @@
 // Devices sold by this reseller: registration (by hand, or a CSV import row by row), and the
 // guided purchase's lookup "which of this holder's devices can be renewed now?", served by the
 // index stream `holder-devices-<CF>` until a projection replaces it.
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../events/devices';
 import { validCodiceFiscale } from '../domain/customer/decider';
 import { parseDeviceCsv, type DeviceCsvColumn } from '../domain/device/csv';

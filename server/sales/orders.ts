@@ -1,7 +1,7 @@
 // Orders: the quote the buyer sees, placing an order (guided or manual; paid from the prepaid
 // account or waiting for a direct payment under a unique RF reference), cancelling an unpaid
 // order, and expiring unpaid orders past their time.
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../events/orders';
 import { WrongExpectedRevisionError } from '../../events/port';
 import { DomainError, conflict, notFound } from '../../domain/shared/errors';

@@ -2,7 +2,7 @@
 // own reference (one payment per reference) and matched to an order by the RF reference in the
 // payment reason, or by hand. Applying the money to the order (and crediting any surplus) is the
 // payment reactor's job (server/reactors/paymentApplication.ts).
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { DirectPaymentMethod } from '../../events/orders';
 import type { PaymentMatchStatus } from '../../events/payments';
 import { orderAggregate, streamOf as orderStream } from '../domain/order/decider';

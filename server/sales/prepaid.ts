@@ -2,7 +2,7 @@
 // (requested by staff, approved or rejected by another supervisor), and the balance. Refunds and
 // overpayments are credited by the back office itself (server/reactors/paymentApplication.ts,
 // server/sales/refunds.ts), never by hand.
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { PrepaidEvent, TopUpMethod } from '../../events/prepaid';
 import {
   approveAdjustment,

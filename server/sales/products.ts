@@ -1,6 +1,6 @@
 // The catalogue of coupon products: add, change a price, withdraw, the guide's products for the
 // demo, and the list of products (for the guided purchase) until a projection serves it.
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { EventStore } from '../../events/port';
 import { DomainError } from '../../domain/shared/errors';
 import {

@@ -5,7 +5,7 @@
 // Every step is idempotent and every id is derived from the order and the refund request
 // (refundId), so a refund interrupted at any point is completed by repeating the same request,
 // and a repeated request refunds nothing twice.
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import type { CouponEvent } from '../../events/coupons';
 import { cancelCoupon, couponAggregate, streamOf as couponStream, type CouponState } from '../domain/coupon/decider';
 import { DomainError, refuse } from '../../domain/shared/errors';

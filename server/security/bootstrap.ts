@@ -8,7 +8,7 @@
 // reading the whole log, which on a log of millions of events would hold the start for seconds.
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { SYSTEM_ACTOR, type CommandContext } from '../../events/catalogue';
+import { SYSTEM_ACTOR, type CommandContext } from '../../events/eventCatalogue';
 import type { EventStore } from '../../events/port';
 import { DomainError } from '../../domain/shared/errors';
 import { createStaffUser, type StaffCommandOutcome } from '../staff/accounts';

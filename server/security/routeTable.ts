@@ -9,7 +9,7 @@
 //                    context records the first role of the list that the user holds
 //
 // Anonymous requests to a non-public route get 401, users without a listed role 403.
-import type { Role } from '../../events/catalogue';
+import type { Role } from '../../events/eventCatalogue';
 
 export type Access = 'public' | 'authenticated' | readonly Role[];
 export type RateLimitProfile = 'login' | 'couponCheck';

@@ -3,10 +3,10 @@
 // wrote is what the next request sees (login, session checks and the admin's detail view never
 // lag behind).
 import { randomUUID } from 'node:crypto';
-import type { CommandContext, Role } from '../../events/catalogue';
+import type { CommandContext, Role } from '../../events/eventCatalogue';
 import { catalogue, type DomainEvent } from '../../events/index';
 import type { EventStore } from '../../events/port';
-import type { StaffEvent } from '../../events/staff';
+import type { StaffEvent } from '../../domain/staff/events';
 import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';
 import { DomainError, invalid } from '../../domain/shared/errors';
 import {
@@ -19,7 +19,7 @@ import {
   usernameStream,
   type StaffState,
   type StaffUser,
-} from '../domain/staff/decider';
+} from '../../domain/staff/decider';
 import { hashPassword, passwordProblem } from '../security/password';
 
 export type ExistingStaffUser = Extract<StaffState, { exists: true }>;
@@ -104,15 +104,15 @@ export async function createStaffUser(
     userId = claimedBy; // an interrupted creation: finish it
   }
   // Refuse bad names and roles before spending a hash and a claim on them.
-  createUser(staffAggregate.initialState(), { ...input, userId, username, passwordHash: 'x' });
+  createUser({ ...input, userId, username, passwordHash: 'x' }, staffAggregate.initialState());
   const passwordHash = await hashPassword(input.password, options.passwordHashLogN);
 
-  await handleCommand(d, usernameStream(username), usernameGuard, (s) => claimUsername(s, { username, userId }), context);
+  await handleCommand(d, usernameStream(username), usernameGuard, (s) => claimUsername({ username, userId }, s), context);
   const result = await handleCommand(
     d,
     staffStream(userId),
     staffAggregate,
-    (s) => createUser(s, { ...input, userId, username, passwordHash }),
+    (s) => createUser({ ...input, userId, username, passwordHash }, s),
     context,
   );
   const user = foldNew(staffAggregate.initialState(), result.events);

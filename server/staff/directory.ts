@@ -6,14 +6,14 @@
 // It reads every event once (only staff events are decoded), so the server asks the staff-users
 // read model instead (server/security/bootstrap.ts) and comes here only when that read model
 // cannot catch up.
-import type { Role } from '../../events/catalogue';
+import type { Role } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
 import type { EventStore } from '../../events/port';
-import { staffEvents, type StaffEvent } from '../../events/staff';
-import { staffAggregate, type StaffState } from '../domain/staff/decider';
+import { staffEventShapes, type StaffEvent } from '../../domain/staff/events';
+import { staffAggregate, type StaffState } from '../../domain/staff/decider';
 import { toRecord, type StaffUserRecord } from './accounts';
 
-const staffTypes = new Set<string>(staffEvents.map((d) => d.type));
+const staffTypes = new Set<string>(staffEventShapes.map((d) => d.type));
 
 export class StaffDirectory {
   private readonly users = new Map<string, StaffState>();

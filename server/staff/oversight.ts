@@ -4,9 +4,9 @@
 // change goes through on one admin's word, marked `soleAdmin` in its event for the audit trail.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { CommandContext, Role } from '../../events/catalogue';
+import type { CommandContext, Role } from '../../events/eventCatalogue';
 import { catalogue, type DomainEvent } from '../../events/index';
-import type { StaffOversight } from '../../events/staff';
+import type { StaffOversight } from '../../domain/staff/events';
 import { handleCommand, loadAggregate } from '../commands/handle';
 import {
   STAFF_REQUESTS_STREAM,
@@ -20,7 +20,7 @@ import {
   type StaffRequest,
   type StaffRequestReason,
   type StaffRequestsState,
-} from '../domain/staff/decider';
+} from '../../domain/staff/decider';
 import { notFound } from '../../domain/shared/errors';
 import { derivedId } from '../sales/ids';
 import { loadStaffUser, runStaffCommand, type StaffCommandOutcome } from './accounts';
@@ -74,11 +74,11 @@ async function apply(app: FastifyInstance, change: SensitiveChange, oversight: S
   const actorId = context.actor.userId;
   const outcome =
     change.reason === 'sales_role_for_admin'
-      ? await runStaffCommand(app.eventStore, change.userId, (s) => changeRoles(s, { userId: change.userId, roles: change.roles, actorId, oversight }), context)
+      ? await runStaffCommand(app.eventStore, change.userId, (s) => changeRoles({ userId: change.userId, roles: change.roles, actorId, oversight }, s), context)
       : await runStaffCommand(
           app.eventStore,
           change.userId,
-          (s) => changePassword(s, { userId: change.userId, passwordHash: change.passwordHash, by: 'admin', actorId, oversight }),
+          (s) => changePassword({ userId: change.userId, passwordHash: change.passwordHash, by: 'admin', actorId, oversight }, s),
           context,
         );
   if (change.reason === 'password_reset') {
@@ -106,13 +106,13 @@ export async function sensitiveChange(app: FastifyInstance, change: SensitiveCha
     STAFF_REQUESTS_STREAM,
     staffRequests,
     (s) =>
-      requestChange(s, {
+      requestChange({
         requestId,
         userId: change.userId,
         reason: change.reason,
         requestedBy,
         ...(change.reason === 'sales_role_for_admin' ? { roles: change.roles } : { passwordHash: change.passwordHash }),
-      }),
+      }, s),
     context,
   );
   const request = (await loadRequests(app)).requests.get(requestId)!;
@@ -123,7 +123,7 @@ export async function approveRequest(app: FastifyInstance, requestId: string, co
   const approvedBy = context.actor.userId;
   const state = await loadRequests(app);
   // Refuses a decided request, or an approval by the admin who asked or whom it concerns.
-  approveChange(state, { requestId, approvedBy });
+  approveChange({ requestId, approvedBy }, state);
   const request = state.requests.get(requestId)!;
   const target = await loadStaffUser(app.eventStore, request.userId);
   if (!target.exists) throw notFound('staff_user', request.userId);
@@ -139,7 +139,7 @@ export async function approveRequest(app: FastifyInstance, requestId: string, co
     deps(app),
     STAFF_REQUESTS_STREAM,
     staffRequests,
-    (s) => approveChange(s, { requestId, approvedBy }),
+    (s) => approveChange({ requestId, approvedBy }, s),
     context,
   );
   return { applied, position: Math.max(result.position, applied.position) };
@@ -150,7 +150,7 @@ export async function rejectRequest(app: FastifyInstance, requestId: string, con
     deps(app),
     STAFF_REQUESTS_STREAM,
     staffRequests,
-    (s) => rejectChange(s, { requestId, rejectedBy: context.actor.userId }),
+    (s) => rejectChange({ requestId, rejectedBy: context.actor.userId }, s),
     context,
   );
   const request = (await loadRequests(app)).requests.get(requestId)!;

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { createSqliteStore } from '../../events/adapters/sqlite';
-import type { Role } from '../../events/catalogue';
+import type { Role } from '../../events/eventCatalogue';
 import type { EventStore } from '../../events/port';
 import { buildApp, type App } from '../../server/app';
 import type { SalesSettings } from '../../server/sales/deps';

@@ -2,9 +2,9 @@
 // a kept state must never hide what another writer (another process on the same file) appended.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../events/catalogue';
+import { EventCatalogue } from '../../events/eventCatalogue';
 import { createSqliteStore } from '../../events/adapters/sqlite';
-import { prepaidEventDefinitions, type PrepaidEvent } from '../../events/prepaid';
+import { prepaidEventShapes, type PrepaidEvent } from '../../events/prepaid';
 import type { EventStore } from '../../events/port';
 import { handleCommand, loadAggregate } from '../../server/commands/handle';
 import { debitForOrder, prepaidAggregate, streamOf, topUp } from '../../server/domain/prepaid/decider';
@@ -12,7 +12,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { systemContext } from '../../server/security/bootstrap';
 import { tempDir } from '../support/tmp';
 
-const catalogue = new EventCatalogue<PrepaidEvent>(prepaidEventDefinitions);
+const catalogue = new EventCatalogue<PrepaidEvent>(prepaidEventShapes);
 const NOW = new Date('2026-05-04T10:00:00.000Z');
 const open: Array<{ close(): Promise<void> }> = [];
 const dirs: Array<{ remove(): void }> = [];

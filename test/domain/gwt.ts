@@ -10,7 +10,7 @@
 // With `specFor(aggregate, { catalogue })`, every event a decision produces is also encoded by the
 // catalogue, so an event that breaks its zod schema fails the test.
 import { expect } from 'vitest';
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import { DomainError, type RefusalKind } from '../../domain/shared/errors';
 
 export interface DeciderLike<S, E> {

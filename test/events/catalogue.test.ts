@@ -8,7 +8,7 @@ import {
   defineEvent,
   type CommandContext,
   type EventOf,
-} from '../../events/catalogue';
+} from '../../events/eventCatalogue';
 import type { RecordedEvent } from '../../events/port';
 
 // Version 1 stored the holder's full name in one field; version 2 splits it.

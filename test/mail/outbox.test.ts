@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
-import { EventCatalogue, SYSTEM_ACTOR } from '../../events/catalogue';
-import { emailEvents, emailStream, type EmailEvent } from '../../events/emails';
+import { EventCatalogue, SYSTEM_ACTOR } from '../../events/eventCatalogue';
+import { emailEventShapes, emailStream, type EmailEvent } from '../../events/emails';
 import type { EventStore } from '../../events/port';
 import { OutboxWorker, backoffDelay } from '../../server/mail/outbox';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 import { tempDir } from '../support/tmp';
 
-const catalogue = new EventCatalogue<EmailEvent>(emailEvents);
+const catalogue = new EventCatalogue<EmailEvent>(emailEventShapes);
 
 async function queueEmail(store: EventStore, emailId = randomUUID()): Promise<string> {
   const event = catalogue.encode(

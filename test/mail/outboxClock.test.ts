@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
-import { EventCatalogue, SYSTEM_ACTOR } from '../../events/catalogue';
-import { emailEvents, emailStream, type EmailEvent } from '../../events/emails';
+import { EventCatalogue, SYSTEM_ACTOR } from '../../events/eventCatalogue';
+import { emailEventShapes, emailStream, type EmailEvent } from '../../events/emails';
 import type { EventStore } from '../../events/port';
 import { OutboxWorker } from '../../server/mail/outbox';
 import { startTestSmtp } from '../support/smtp';
 import { tempDir } from '../support/tmp';
 
-const catalogue = new EventCatalogue<EmailEvent>(emailEvents);
+const catalogue = new EventCatalogue<EmailEvent>(emailEventShapes);
 const HOUR = 3_600_000;
 
 async function append(store: EventStore, emailId: string, event: EmailEvent, expectedRevision: number | 'no_stream', at: string) {

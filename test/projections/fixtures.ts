@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { EventCatalogue, defineEvent, type CommandContext, type EventOf } from '../../events/catalogue';
+import { EventCatalogue, defineEvent, type CommandContext, type EventOf } from '../../events/eventCatalogue';
 import type { EventStore } from '../../events/port';
 import { statement, type Projection } from '../../projections/projection';
 import { openReadModelDb } from '../../projections/readModelDb';

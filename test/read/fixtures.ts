@@ -19,8 +19,8 @@
 //   Giuseppe's card 5 days ago (past the deadline), the firm's token in 2028.
 import { randomBytes } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
-import type { Actor, CommandContext } from '../../events/catalogue';
-import { SYSTEM_ACTOR } from '../../events/catalogue';
+import type { Actor, CommandContext } from '../../events/eventCatalogue';
+import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import { catalogue, type DomainEvent } from '../../events/index';
 import type { Buyer, Seller } from '../../events/invoices';
 import type { DocumentLine } from '../../events/orders';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createSqliteStore } from '../../events/adapters/sqlite';
-import type { CommandContext } from '../../events/catalogue';
+import type { CommandContext } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
 import type { EventStore } from '../../events/port';
 import type { RandomSource } from '../../domain/shared/couponCode';

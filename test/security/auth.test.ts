@@ -248,10 +248,10 @@ describe('disabled users', () => {
     const id = await addUser(t.store, 'maria', ['operator']);
     const session = await login(t.app, 'maria');
     // Another server process disabled her: the event is in the store, this process's sessions untouched.
-    const { disableUser } = await import('../../server/domain/staff/decider');
+    const { disableUser } = await import('../../domain/staff/decider');
     const { runStaffCommand } = await import('../../server/staff/accounts');
     const { systemContext } = await import('../../server/security/bootstrap');
-    await runStaffCommand(t.store, id, (s) => disableUser(s, { userId: id, actorId: 'system' }), systemContext());
+    await runStaffCommand(t.store, id, (s) => disableUser({ userId: id, actorId: 'system' }, s), systemContext());
     expect(t.app.sessions.countFor(id)).toBe(1);
     expect((await get('/api/auth/me', session)).statusCode).toBe(401);
   });

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config';
-import { disableUser, enableUser } from '../../server/domain/staff/decider';
+import { disableUser, enableUser } from '../../domain/staff/decider';
 import { enabledAdminExists, ensureFirstAdmin, systemContext } from '../../server/security/bootstrap';
 import { runStaffCommand } from '../../server/staff/accounts';
 import { runServerEntry, startServer, type ServerProcess } from '../support/process';
@@ -187,11 +187,11 @@ describe('is there an enabled admin? (the read model the server asks at start)',
     const bossId = await addUser(t.store, 'boss', ['admin']);
     expect(await enabledAdminExists(t.app)).toBe(true); // appended just before: the wait sees it
 
-    await runStaffCommand(t.store, bossId, (state) => disableUser(state, { userId: bossId, actorId: 'someone-else' }), systemContext());
+    await runStaffCommand(t.store, bossId, (state) => disableUser({ userId: bossId, actorId: 'someone-else' }, state), systemContext());
     expect(await enabledAdminExists(t.app)).toBe(false);
     expect(await ensureFirstAdmin(t.store, undefined, () => {}, { adminExists: () => enabledAdminExists(t!.app) })).toBe('missing');
 
-    await runStaffCommand(t.store, bossId, (state) => enableUser(state, { userId: bossId }), systemContext());
+    await runStaffCommand(t.store, bossId, (state) => enableUser({ userId: bossId }, state), systemContext());
     expect(await enabledAdminExists(t.app)).toBe(true);
   });
 });

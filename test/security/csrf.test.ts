@@ -3,7 +3,7 @@
 // or without; requests from the server's own origin (its Host, PUBLIC_URL, CORS_ORIGINS) and
 // requests without Origin or Sec-Fetch-Site (curl, servers, the kiosk) go through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roles } from '../../events/catalogue';
+import { roles } from '../../events/eventCatalogue';
 import { addUser, login, startApp, type TestApp } from './support';
 
 const PUBLIC = 'https://backoffice.example.it';

@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roles } from '../../events/catalogue';
+import { roles } from '../../events/eventCatalogue';
 import type { RegisteredRoute } from '../../server/plugins/app/access';
 import { addUser, login, startApp, type TestApp } from './support';
 

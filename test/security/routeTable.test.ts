@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roles, type Role } from '../../events/catalogue';
+import { roles, type Role } from '../../events/eventCatalogue';
 import accessPlugin from '../../server/plugins/app/access';
 import { routeTable, ruleFor, type Access } from '../../server/security/routeTable';
 import { securitySettings } from '../../server/security/settings';

@@ -2,7 +2,7 @@
 // server.db in a temp directory, a clock the test moves, staff users created straight in the store.
 import { join } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
-import type { Role } from '../../events/catalogue';
+import type { Role } from '../../events/eventCatalogue';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import type { EventStore } from '../../events/port';
 import { buildApp, type App } from '../../server/app';

@@ -11,7 +11,7 @@
 //    `request.staff` (with the role the route was allowed by) and on every log line of the request.
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Role } from '../../../events/catalogue';
+import type { Role } from '../../../events/eventCatalogue';
 import { describeAccess, ruleFor, sameAccess, type Access, type RateLimitProfile } from '../../security/routeTable';
 import type { SecuritySettings } from '../../security/settings';
 import { loadStaffUser } from '../../staff/accounts';

@@ -4,7 +4,7 @@
 // fulfilled one (supervisors); a card payment taken at the desk; sending the codes again.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CommandContext } from '../../../events/catalogue';
+import type { CommandContext } from '../../../events/eventCatalogue';
 import type { OrderEvent } from '../../../events/orders';
 import { refuse } from '../../../domain/shared/errors';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';

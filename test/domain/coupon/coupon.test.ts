@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { couponCodeEventDefinitions, couponEventDefinitions, type CouponCodeEvent, type CouponEvent } from '../../../events/coupons';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from '../../../events/coupons';
 import { claimCouponCode, couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../server/domain/coupon/codeClaim';
 import {
   cancelCoupon,
@@ -15,8 +15,8 @@ import {
 import { generateCouponCode } from '../../../domain/shared/couponCode';
 import { specFor } from '../gwt';
 
-const spec = specFor(couponAggregate, { catalogue: new EventCatalogue<CouponEvent>(couponEventDefinitions) });
-const codes = specFor(couponCodeAggregate, { catalogue: new EventCatalogue<CouponCodeEvent>(couponCodeEventDefinitions) });
+const spec = specFor(couponAggregate, { catalogue: new EventCatalogue<CouponEvent>(couponEventShapes) });
+const codes = specFor(couponCodeAggregate, { catalogue: new EventCatalogue<CouponCodeEvent>(couponCodeEventShapes) });
 
 const AT = '2026-03-10T09:00:00.000Z';
 const LATER = '2026-04-01T10:00:00.000Z';

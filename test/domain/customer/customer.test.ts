@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { customerEventDefinitions, type CustomerAreaEvent, type CustomerRegistered } from '../../../events/customers';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { customerEventShapes, type CustomerAreaEvent, type CustomerRegistered } from '../../../events/customers';
 import {
   changeCustomerEmail,
   claimAggregate,
@@ -21,7 +21,7 @@ const spec = specFor(customerAggregate);
 const claims = specFor(claimAggregate);
 const now = new Date('2026-11-24T10:00:00.000Z');
 const later = new Date('2026-11-25T08:30:00.000Z');
-const catalogue = new EventCatalogue<CustomerAreaEvent>(customerEventDefinitions);
+const catalogue = new EventCatalogue<CustomerAreaEvent>(customerEventShapes);
 const context = {
   actor: { userId: 'u-1', role: 'operator' as const },
   at: now.toISOString(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { deviceEventDefinitions, type DeviceEvent, type DeviceRegistered } from '../../../events/devices';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { deviceEventShapes, type DeviceEvent, type DeviceRegistered } from '../../../events/devices';
 import {
   deviceAggregate,
   deviceRenewalStatus,
@@ -14,7 +14,7 @@ import { fold, specFor } from '../gwt';
 
 const spec = specFor(deviceAggregate);
 const now = new Date('2026-11-24T10:00:00.000Z');
-const catalogue = new EventCatalogue<DeviceEvent>(deviceEventDefinitions);
+const catalogue = new EventCatalogue<DeviceEvent>(deviceEventShapes);
 const context = {
   actor: { userId: 'u-1', role: 'operator' as const },
   at: now.toISOString(),

@@ -1,10 +1,10 @@
 import { describe, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { emailEvents, type EmailEvent } from '../../../events/emails';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { emailEventShapes, type EmailEvent } from '../../../events/emails';
 import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, requestEmailRetry, startEmailAttempt } from '../../../server/domain/email/decider';
 import { specFor } from '../gwt';
 
-const spec = specFor(emailAggregate, { catalogue: new EventCatalogue<EmailEvent>(emailEvents) });
+const spec = specFor(emailAggregate, { catalogue: new EventCatalogue<EmailEvent>(emailEventShapes) });
 
 const emailId = '6f0c6f4e-8a7d-4c52-9d7e-6c1d1f0a2b3c';
 const messageId = `<${emailId}@backoffice.local>`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { invoiceEventDefinitions, type Buyer, type CreditNoteEvent, type InvoiceEvent, type InvoicingEvent, type Seller } from '../../../events/invoices';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { invoiceEventShapes, type Buyer, type CreditNoteEvent, type InvoiceEvent, type InvoicingEvent, type Seller } from '../../../events/invoices';
 import type { DocumentLine } from '../../../events/orders';
 import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStreamOf, type IssueCreditNote } from '../../../server/domain/invoice/creditNote';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../../server/domain/invoice/decider';
 import { fold, specFor } from '../gwt';
 
-const catalogue = new EventCatalogue<InvoicingEvent>(invoiceEventDefinitions);
+const catalogue = new EventCatalogue<InvoicingEvent>(invoiceEventShapes);
 const spec = specFor(invoiceAggregate, { catalogue });
 const cnSpec = specFor(creditNoteAggregate, { catalogue });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue, type CommandContext } from '../../../events/catalogue';
-import { invoiceEventDefinitions, type CreditNoteNumberEvent, type InvoiceNumberEvent, type InvoicingEvent } from '../../../events/invoices';
+import { EventCatalogue, type CommandContext } from '../../../events/eventCatalogue';
+import { invoiceEventShapes, type CreditNoteNumberEvent, type InvoiceNumberEvent, type InvoicingEvent } from '../../../events/invoices';
 import { WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type RecordedEvent } from '../../../events/port';
 import { handleCommand } from '../../../server/commands/handle';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../../../server/domain/invoice/numbering';
 import { fold, specFor } from '../gwt';
 
-const catalogue = new EventCatalogue<InvoicingEvent>(invoiceEventDefinitions);
+const catalogue = new EventCatalogue<InvoicingEvent>(invoiceEventShapes);
 const spec = specFor(invoiceNumbering, { catalogue });
 const AT = '2026-05-04T10:00:00.000Z';
 const LATER = '2026-05-04T11:00:00.000Z';

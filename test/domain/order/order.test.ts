@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { orderEventDefinitions, type OrderEvent } from '../../../events/orders';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { orderEventShapes, type OrderEvent } from '../../../events/orders';
 import {
   MAX_QUANTITY_PER_LINE,
   cancelOrder,
@@ -20,7 +20,7 @@ import {
 } from '../../../server/domain/order/decider';
 import { specFor } from '../gwt';
 
-const spec = specFor(orderAggregate, { catalogue: new EventCatalogue<OrderEvent>(orderEventDefinitions) });
+const spec = specFor(orderAggregate, { catalogue: new EventCatalogue<OrderEvent>(orderEventShapes) });
 
 const AT = '2026-03-10T09:00:00.000Z';
 const HOUR = 3_600_000;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { rfReferenceEventDefinitions, type RfReferenceEvent } from '../../../events/orders';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { rfReferenceEventShapes, type RfReferenceEvent } from '../../../events/orders';
 import { claimRfReference, orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../../../server/domain/order/rfClaim';
 import { specFor } from '../gwt';
 
-const spec = specFor(rfClaimAggregate, { catalogue: new EventCatalogue<RfReferenceEvent>(rfReferenceEventDefinitions) });
+const spec = specFor(rfClaimAggregate, { catalogue: new EventCatalogue<RfReferenceEvent>(rfReferenceEventShapes) });
 const AT = '2026-03-10T09:00:00.000Z';
 const RF = 'RF18539007547034';
 const claimed: RfReferenceEvent = { type: 'RfReferenceClaimed', data: { rfReference: RF, orderId: 'o-1', claimedAt: AT } };

@@ -1,7 +1,7 @@
 // The guard of bank references: one payment per reference (CRO/TRN, statement line id).
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { bankReferenceEventDefinitions, type BankReferenceEvent } from '../../../events/payments';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { bankReferenceEventShapes, type BankReferenceEvent } from '../../../events/payments';
 import {
   bankReferenceClaimAggregate,
   bankReferenceStreamOf,
@@ -11,7 +11,7 @@ import {
 } from '../../../server/domain/payment/bankReferenceClaim';
 import { specFor } from '../gwt';
 
-const spec = specFor(bankReferenceClaimAggregate, { catalogue: new EventCatalogue<BankReferenceEvent>(bankReferenceEventDefinitions) });
+const spec = specFor(bankReferenceClaimAggregate, { catalogue: new EventCatalogue<BankReferenceEvent>(bankReferenceEventShapes) });
 
 const AT = '2026-11-25T09:00:00.000Z';
 const later = (ms: number) => new Date(Date.parse(AT) + ms).toISOString();

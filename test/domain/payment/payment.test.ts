@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { paymentEventDefinitions, type PaymentEvent } from '../../../events/payments';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { paymentEventShapes, type PaymentEvent } from '../../../events/payments';
 import {
   matchByHand,
   paymentAggregate,
@@ -11,7 +11,7 @@ import {
 } from '../../../server/domain/payment/decider';
 import { specFor } from '../gwt';
 
-const spec = specFor(paymentAggregate, { catalogue: new EventCatalogue<PaymentEvent>(paymentEventDefinitions) });
+const spec = specFor(paymentAggregate, { catalogue: new EventCatalogue<PaymentEvent>(paymentEventShapes) });
 
 const AT = '2026-03-12T08:30:00.000Z';
 const RF = 'RF18539007547034';
@@ -127,7 +127,7 @@ describe('recording a payment', () => {
   it('reads a payment recorded before the bank reference was asked for', () => {
     const old = recorded('rinnovo', null, 'no_reference') as Extract<PaymentEvent, { type: 'PaymentRecorded' }>;
     const { bankReference: _, ...data } = old.data;
-    const catalogue = new EventCatalogue<PaymentEvent>(paymentEventDefinitions);
+    const catalogue = new EventCatalogue<PaymentEvent>(paymentEventShapes);
     const context = { actor: { userId: 'acc-1', role: 'accountant' as const }, at: AT, correlationId: '00000000-0000-4000-8000-000000000000', causationId: null };
     const stored = catalogue.encode({ type: 'PaymentRecorded', data } as PaymentEvent, context);
     const decoded = catalogue.decode({ ...stored, stream: 'payment-p-1', revision: 0, position: 1, created: new Date(AT) });

@@ -1,9 +1,9 @@
 // Manual adjustments of a prepaid account, four eyes: one staff member requests, a different
 // supervisor approves (the money is credited then) or rejects; decided once.
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
+import { EventCatalogue } from '../../../events/eventCatalogue';
 import {
-  prepaidEventDefinitions,
+  prepaidEventShapes,
   type PrepaidAdjustmentApproved,
   type PrepaidAdjustmentRequested,
   type PrepaidCredited,
@@ -19,7 +19,7 @@ import {
 } from '../../../server/domain/prepaid/decider';
 import { fold, specFor } from '../gwt';
 
-const catalogue = new EventCatalogue<PrepaidEvent>(prepaidEventDefinitions);
+const catalogue = new EventCatalogue<PrepaidEvent>(prepaidEventShapes);
 const spec = specFor(prepaidAggregate, { catalogue });
 const now = new Date('2026-12-05T10:00:00.000Z');
 const at = now.toISOString();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EventCatalogue } from '../../../events/catalogue';
-import { prepaidEventDefinitions, type PrepaidEvent, type PrepaidToppedUp } from '../../../events/prepaid';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { prepaidEventShapes, type PrepaidEvent, type PrepaidToppedUp } from '../../../events/prepaid';
 import {
   creditAccount,
   debitForOrder,
@@ -17,7 +17,7 @@ import { fold, specFor } from '../gwt';
 
 const spec = specFor(prepaidAggregate);
 const now = new Date('2026-11-24T10:00:00.000Z');
-const catalogue = new EventCatalogue<PrepaidEvent>(prepaidEventDefinitions);
+const catalogue = new EventCatalogue<PrepaidEvent>(prepaidEventShapes);
 const context = {
   actor: { userId: 'u-1', role: 'accountant' as const },
   at: now.toISOString(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventCatalogue } from '../../../events/catalogue';
-import { productEventDefinitions, type ProductAdded, type ProductEvent } from '../../../events/products';
+import { EventCatalogue } from '../../../events/eventCatalogue';
+import { productEventShapes, type ProductAdded, type ProductEvent } from '../../../events/products';
 import {
   addProduct,
   changeProductPrice,
@@ -18,7 +18,7 @@ import { fold, specFor } from '../gwt';
 const spec = specFor(productAggregate);
 const now = new Date('2026-11-24T10:00:00.000Z');
 const later = new Date('2027-01-01T00:00:00.000Z');
-const catalogue = new EventCatalogue<ProductEvent>(productEventDefinitions);
+const catalogue = new EventCatalogue<ProductEvent>(productEventShapes);
 const context = {
   actor: { userId: 'u-1', role: 'admin' as const },
   at: now.toISOString(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StaffEvent } from '../../../events/staff';
+import type { StaffEvent } from '../../../domain/staff/events';
 import {
   changePassword,
   changeRoles,
@@ -13,7 +13,7 @@ import {
   usernameGuard,
   usernameKey,
   usernameStream,
-} from '../../../server/domain/staff/decider';
+} from '../../../domain/staff/decider';
 import { specFor } from '../gwt';
 
 const spec = specFor(staffAggregate);
@@ -33,7 +33,7 @@ describe('staff user: create', () => {
     spec
       .given([])
       .when((s) =>
-        createUser(s, { userId: ID, username: ' Maria.Rossi ', displayName: '  Maria   Rossi ', roles: ['supervisor', 'operator', 'operator'], passwordHash: 'h0' }),
+        createUser({ userId: ID, username: ' Maria.Rossi ', displayName: '  Maria   Rossi ', roles: ['supervisor', 'operator', 'operator'], passwordHash: 'h0' }, s),
       )
       .then([
         {
@@ -44,13 +44,13 @@ describe('staff user: create', () => {
   });
 
   it('refuses a user that exists, bad usernames, empty display names and unknown or no roles', () => {
-    spec.given([created]).when((s) => createUser(s, { ...created.data })).then({ error: 'staff_user_exists', kind: 'conflict' });
+    spec.given([created]).when((s) => createUser({ ...created.data }, s)).then({ error: 'staff_user_exists', kind: 'conflict' });
     for (const username of ['ab', '-maria', 'maria rossi', 'x'.repeat(65), 'maría']) {
-      spec.given([]).when((s) => createUser(s, { ...created.data, username })).then({ error: 'invalid_input', kind: 'invalid', field: 'username' });
+      spec.given([]).when((s) => createUser({ ...created.data, username }, s)).then({ error: 'invalid_input', kind: 'invalid', field: 'username' });
     }
-    spec.given([]).when((s) => createUser(s, { ...created.data, displayName: '   ' })).then({ error: 'invalid_input', field: 'displayName' });
-    spec.given([]).when((s) => createUser(s, { ...created.data, roles: [] })).then({ error: 'invalid_input', field: 'roles' });
-    spec.given([]).when((s) => createUser(s, { ...created.data, roles: ['cashier'] })).then({ error: 'invalid_input', field: 'roles' });
+    spec.given([]).when((s) => createUser({ ...created.data, displayName: '   ' }, s)).then({ error: 'invalid_input', field: 'displayName' });
+    spec.given([]).when((s) => createUser({ ...created.data, roles: [] }, s)).then({ error: 'invalid_input', field: 'roles' });
+    spec.given([]).when((s) => createUser({ ...created.data, roles: ['cashier'] }, s)).then({ error: 'invalid_input', field: 'roles' });
   });
 
   it('folds a user: password version starts at 0 and counts changes; disable and enable', () => {
@@ -69,17 +69,17 @@ describe('staff user: create', () => {
 
 describe('staff user: roles', () => {
   it('changes roles, does nothing when they are the same, and refuses an unknown user', () => {
-    spec.given([created]).when((s) => changeRoles(s, { userId: ID, roles: ['supervisor'], actorId: ADMIN })).then([
+    spec.given([created]).when((s) => changeRoles({ userId: ID, roles: ['supervisor'], actorId: ADMIN }, s)).then([
       { type: 'StaffRolesChanged', data: { userId: ID, roles: ['supervisor'] } },
     ]);
-    spec.given([created]).when((s) => changeRoles(s, { userId: ID, roles: ['operator'], actorId: ADMIN })).thenNothing();
-    spec.given([]).when((s) => changeRoles(s, { userId: ID, roles: ['operator'], actorId: ADMIN })).then({ error: 'staff_user_not_found', kind: 'not_found' });
+    spec.given([created]).when((s) => changeRoles({ userId: ID, roles: ['operator'], actorId: ADMIN }, s)).thenNothing();
+    spec.given([]).when((s) => changeRoles({ userId: ID, roles: ['operator'], actorId: ADMIN }, s)).then({ error: 'staff_user_not_found', kind: 'not_found' });
   });
 
   it('nobody changes their own roles, not even an admin adding a role (separation of duties)', () => {
     const admin: StaffEvent = { type: 'StaffUserCreated', data: { ...created.data, userId: ADMIN, roles: ['admin'] } };
-    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['operator'], actorId: ADMIN })).then({ error: 'cannot_change_own_roles', kind: 'rule' });
-    spec.given([admin]).when((s) => changeRoles(s, { userId: ADMIN, roles: ['admin', 'supervisor'], actorId: ADMIN })).then({ error: 'cannot_change_own_roles', kind: 'rule' });
+    spec.given([admin]).when((s) => changeRoles({ userId: ADMIN, roles: ['operator'], actorId: ADMIN }, s)).then({ error: 'cannot_change_own_roles', kind: 'rule' });
+    spec.given([admin]).when((s) => changeRoles({ userId: ADMIN, roles: ['admin', 'supervisor'], actorId: ADMIN }, s)).then({ error: 'cannot_change_own_roles', kind: 'rule' });
   });
 
   it('tells which changes give an admin account a sales role', () => {
@@ -98,44 +98,44 @@ describe('staff user: roles', () => {
 
 describe('staff user: password', () => {
   it('the user changes their own; an admin resets someone else', () => {
-    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'self', actorId: ID })).then([
+    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'self', actorId: ID }, s)).then([
       { type: 'StaffPasswordChanged', data: { userId: ID, passwordHash: 'h1', by: 'self' } },
     ]);
-    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'admin', actorId: ADMIN })).then([
+    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'admin', actorId: ADMIN }, s)).then([
       { type: 'StaffPasswordChanged', data: { userId: ID, passwordHash: 'h1', by: 'admin' } },
     ]);
   });
 
   it('refuses a reset of one’s own password, a "self" change for another user, and a disabled user', () => {
-    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'admin', actorId: ID })).then({ error: 'use_change_password' });
-    spec.given([created]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'self', actorId: ADMIN })).then({ error: 'not_yourself' });
-    spec.given([created, disabled]).when((s) => changePassword(s, { userId: ID, passwordHash: 'h1', by: 'admin', actorId: ADMIN })).then({ error: 'staff_user_disabled' });
+    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'admin', actorId: ID }, s)).then({ error: 'use_change_password' });
+    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'self', actorId: ADMIN }, s)).then({ error: 'not_yourself' });
+    spec.given([created, disabled]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'admin', actorId: ADMIN }, s)).then({ error: 'staff_user_disabled' });
   });
 });
 
 describe('staff user: disable and enable', () => {
   it('disables once, enables once', () => {
-    spec.given([created]).when((s) => disableUser(s, { userId: ID, actorId: ADMIN })).then([disabled]);
-    spec.given([created, disabled]).when((s) => disableUser(s, { userId: ID, actorId: ADMIN })).thenNothing();
-    spec.given([created, disabled]).when((s) => enableUser(s, { userId: ID })).then([{ type: 'StaffUserEnabled', data: { userId: ID } }]);
-    spec.given([created]).when((s) => enableUser(s, { userId: ID })).thenNothing();
+    spec.given([created]).when((s) => disableUser({ userId: ID, actorId: ADMIN }, s)).then([disabled]);
+    spec.given([created, disabled]).when((s) => disableUser({ userId: ID, actorId: ADMIN }, s)).thenNothing();
+    spec.given([created, disabled]).when((s) => enableUser({ userId: ID }, s)).then([{ type: 'StaffUserEnabled', data: { userId: ID } }]);
+    spec.given([created]).when((s) => enableUser({ userId: ID }, s)).thenNothing();
   });
 
   it('nobody disables themselves; unknown users are not found', () => {
-    spec.given([created]).when((s) => disableUser(s, { userId: ID, actorId: ID })).then({ error: 'cannot_disable_self' });
-    spec.given([]).when((s) => disableUser(s, { userId: ID, actorId: ADMIN })).then({ error: 'staff_user_not_found', kind: 'not_found' });
-    spec.given([]).when((s) => enableUser(s, { userId: ID })).then({ error: 'staff_user_not_found' });
+    spec.given([created]).when((s) => disableUser({ userId: ID, actorId: ID }, s)).then({ error: 'cannot_disable_self' });
+    spec.given([]).when((s) => disableUser({ userId: ID, actorId: ADMIN }, s)).then({ error: 'staff_user_not_found', kind: 'not_found' });
+    spec.given([]).when((s) => enableUser({ userId: ID }, s)).then({ error: 'staff_user_not_found' });
   });
 });
 
 describe('username guard', () => {
   it('claims a free username, repeats idempotently for the same user, refuses another', () => {
-    guard.given([]).when((s) => claimUsername(s, { username: 'Maria.Rossi', userId: ID })).then([
+    guard.given([]).when((s) => claimUsername({ username: 'Maria.Rossi', userId: ID }, s)).then([
       { type: 'StaffUsernameClaimed', data: { username: 'Maria.Rossi', userId: ID } },
     ]);
     const claimed: StaffEvent = { type: 'StaffUsernameClaimed', data: { username: 'Maria.Rossi', userId: ID } };
-    guard.given([claimed]).when((s) => claimUsername(s, { username: 'maria.rossi', userId: ID })).thenNothing();
-    guard.given([claimed]).when((s) => claimUsername(s, { username: 'MARIA.ROSSI', userId: ADMIN })).then({
+    guard.given([claimed]).when((s) => claimUsername({ username: 'maria.rossi', userId: ID }, s)).thenNothing();
+    guard.given([claimed]).when((s) => claimUsername({ username: 'MARIA.ROSSI', userId: ADMIN }, s)).then({
       error: 'username_taken',
       kind: 'conflict',
       field: 'username',

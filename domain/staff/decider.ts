@@ -2,9 +2,9 @@
 // username (`staff-username-<lowercased username>`) that makes usernames unique across users: the
 // guard is appended with expectedRevision 'no_stream', so two creations of the same name cannot
 // both succeed. Pure functions only: ids, password hashes and time come from the caller.
-import { roles as allRoles, type Role } from '../../../events/catalogue';
-import type { StaffEvent, StaffOversight } from '../../../events/staff';
-import { DomainError, conflict, invalid, notFound, refuse } from '../../../domain/shared/errors';
+import { roles as allRoles, type Role } from '../../events/eventCatalogue';
+import type { StaffEvent, StaffOversight } from './events';
+import { DomainError, conflict, invalid, notFound, refuse } from '../shared/errors';
 
 export interface StaffUser {
   userId: string;
@@ -103,7 +103,7 @@ export interface CreateUser {
   passwordHash: string;
 }
 
-export function createUser(state: StaffState, command: CreateUser): StaffEvent[] {
+export function createUser(command: CreateUser, state: StaffState): StaffEvent[] {
   if (state.exists) throw conflict('staff_user_exists', `staff user ${command.userId} exists already`);
   return [
     {
@@ -142,7 +142,7 @@ export function salesRoleForAdmin(before: readonly Role[], after: readonly Role[
   return !before.includes('admin') || sales.some((r) => !before.includes(r));
 }
 
-export function changeRoles(state: StaffState, command: ChangeRoles): StaffEvent[] {
+export function changeRoles(command: ChangeRoles, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
   const next = checkRoles(command.roles);
   if (command.actorId === user.userId) {
@@ -162,7 +162,7 @@ export interface ChangePassword {
   oversight?: StaffOversight;
 }
 
-export function changePassword(state: StaffState, command: ChangePassword): StaffEvent[] {
+export function changePassword(command: ChangePassword, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
   if (user.disabled) throw refuse('staff_user_disabled', `staff user ${user.username} is disabled; enable it first`);
   if (command.by === 'admin' && command.actorId === user.userId) {
@@ -180,14 +180,14 @@ export function changePassword(state: StaffState, command: ChangePassword): Staf
   return [{ type: 'StaffPasswordChanged', data }];
 }
 
-export function disableUser(state: StaffState, command: { userId: string; actorId: string }): StaffEvent[] {
+export function disableUser(command: { userId: string; actorId: string }, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
   if (command.actorId === user.userId) throw refuse('cannot_disable_self', 'you cannot disable your own account');
   if (user.disabled) return [];
   return [{ type: 'StaffUserDisabled', data: { userId: user.userId } }];
 }
 
-export function enableUser(state: StaffState, command: { userId: string }): StaffEvent[] {
+export function enableUser(command: { userId: string }, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
   if (!user.disabled) return [];
   return [{ type: 'StaffUserEnabled', data: { userId: user.userId } }];
@@ -206,7 +206,7 @@ export const usernameGuard = {
     event.type === 'StaffUsernameClaimed' && state.claimedBy === null ? { claimedBy: event.data.userId } : state,
 };
 
-export function claimUsername(state: UsernameGuardState, command: { username: string; userId: string }): StaffEvent[] {
+export function claimUsername(command: { username: string; userId: string }, state: UsernameGuardState): StaffEvent[] {
   const username = checkUsername(command.username);
   if (state.claimedBy === command.userId) return [];
   if (state.claimedBy !== null) throw new DomainError('username_taken', `the username ${username} is taken`, 'conflict', 'username');
@@ -276,7 +276,7 @@ export interface RequestChange {
   requestedBy: string;
 }
 
-export function requestChange(state: StaffRequestsState, command: RequestChange): StaffEvent[] {
+export function requestChange(command: RequestChange, state: StaffRequestsState): StaffEvent[] {
   if (state.requests.has(command.requestId)) return [];
   if (command.requestedBy === command.userId) {
     throw refuse('cannot_request_for_self', 'nobody may ask for a change of their own account');
@@ -294,7 +294,7 @@ function pendingRequest(state: StaffRequestsState, requestId: string): StaffRequ
 }
 
 /** A second admin approves: never the admin who asked, nor the user the change is about. */
-export function approveChange(state: StaffRequestsState, command: { requestId: string; approvedBy: string }): StaffEvent[] {
+export function approveChange(command: { requestId: string; approvedBy: string }, state: StaffRequestsState): StaffEvent[] {
   const request = pendingRequest(state, command.requestId);
   if (command.approvedBy === request.requestedBy) {
     throw refuse('cannot_approve_own_request', 'another admin must approve this request: you asked for it');
@@ -306,7 +306,7 @@ export function approveChange(state: StaffRequestsState, command: { requestId: s
 }
 
 /** Any admin may turn a request down, the one who asked included (a withdrawal). */
-export function rejectChange(state: StaffRequestsState, command: { requestId: string; rejectedBy: string }): StaffEvent[] {
+export function rejectChange(command: { requestId: string; rejectedBy: string }, state: StaffRequestsState): StaffEvent[] {
   const request = pendingRequest(state, command.requestId);
   return [{ type: 'StaffChangeRejected', data: { requestId: request.requestId, rejectedBy: command.rejectedBy } }];
 }

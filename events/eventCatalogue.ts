@@ -3,11 +3,13 @@
 // metadata; reading validates the data and passes an older version through its upcasters, so an
 // event stored years ago by older code still reads as the current shape.
 import { z } from 'zod';
+import type { EventShape } from '../domain/shared/events';
+import { roles } from '../domain/staff/roles';
 import type { EventToAppend, RecordedEvent } from './port';
 import { uuidv7 } from './uuid';
 
-export const roles = ['operator', 'accountant', 'supervisor', 'admin'] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role } from '../domain/staff/roles';
+export type { EventOf } from '../domain/shared/events';
 
 /** Who did it: a staff user, or the back office itself (reactors, demo seeding, migrations). */
 export const actorSchema = z.object({
@@ -35,10 +37,8 @@ export type CommandContext = Omit<EventMetadata, 'schemaVersion'>;
 
 type Upcaster = (olderData: any) => unknown;
 
-export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
-  type: TType;
+export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> extends EventShape<TType, TSchema> {
   version: number;
-  schema: TSchema;
   /** upcasters[v] turns data of version v into data of version v + 1. */
   upcasters: Record<number, Upcaster>;
 }
@@ -56,8 +56,9 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(
   return { type, version, schema, upcasters };
 }
 
-/** The data and type of one event of a definition, as deciders produce and evolve them. */
-export type EventOf<D> = D extends EventDefinition<infer T, infer S> ? { type: T; data: z.infer<S> } : never;
+/** What the catalogue knows of the older versions of some event types, by type. */
+export type StoredHistory = Record<string, { version: number; upcasters: Record<number, Upcaster> }>;
+
 
 export interface DecodedEvent<E extends { type: string; data: unknown } = { type: string; data: unknown }>
   extends Omit<RecordedEvent, 'type' | 'data' | 'metadata'> {
@@ -86,8 +87,16 @@ export class InvalidStoredEventError extends Error {
 export class EventCatalogue<E extends { type: string; data: unknown }> {
   private readonly byType = new Map<string, EventDefinition>();
 
-  constructor(definitions: EventDefinition[]) {
-    for (const definition of definitions) {
+  /**
+   * `history` says, by type, which event types older code stored differently (their current
+   * version and the upcasters from the older ones); a type it does not name is at version 1.
+   */
+  constructor(shapes: readonly (EventShape | EventDefinition)[], history: StoredHistory = {}) {
+    for (const type of Object.keys(history)) {
+      if (!shapes.some((s) => s.type === type)) throw new Error(`stored history of ${type}: no such event type`);
+    }
+    for (const shape of shapes) {
+      const definition = 'version' in shape ? (shape as EventDefinition) : defineEvent(shape.type, shape.schema, history[shape.type]);
       if (this.byType.has(definition.type)) throw new Error(`event type ${definition.type} defined twice`);
       this.byType.set(definition.type, definition);
     }
