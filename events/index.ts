@@ -1,13 +1,14 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
 import { EventCatalogue } from './eventCatalogue';
+import { customerHistory } from './customers';
 import { staffHistory } from './staff';
 import { staffEventShapes, type StaffEvent } from '../domain/staff/events';
 import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from './coupons';
 import { invoiceEventShapes, type InvoicingEvent } from './invoices';
 import { orderEventShapes, rfReferenceEventShapes, type OrderEvent, type RfReferenceEvent } from './orders';
 import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, type PaymentEvent } from './payments';
-import { customerEventShapes, type CustomerAreaEvent } from './customers';
+import { customerEventShapes, type CustomerAreaEvent } from '../domain/customers/events';
 import { prepaidEventShapes, type PrepaidEvent } from './prepaid';
 import { productEventShapes, type ProductEvent } from './products';
 import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from './devices';
@@ -45,4 +46,5 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...emailEventShapes,
 ], {
   ...staffHistory,
+  ...customerHistory,
 });

@@ -1,7 +1,7 @@
 // Read model `customers`: one row per customer (person, Registration Officer or firm) with the
 // profile e-mail, the billing city and the prepaid balance (the balance after the customer's last
 // prepaid event, in cents), and the search terms (name, surname, codice fiscale, partita IVA, e-mail).
-import type { CustomerAreaEvent } from '../../events/customers';
+import type { CustomerAreaEvent } from '../../domain/customers/events';
 import type { PrepaidEvent } from '../../events/prepaid';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, flag, isoTime, normaliseText, replaceTerms, seqOf } from './shared';

@@ -10,7 +10,7 @@
 // The indexes serve the console's lists: by placement time, by status (and payment mode), by
 // customer, by amounts, by customer name, by RF reference and invoice number.
 import type Database from 'better-sqlite3';
-import type { CustomerAreaEvent } from '../../events/customers';
+import type { CustomerAreaEvent } from '../../domain/customers/events';
 import type { OrderEvent } from '../../events/orders';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText, seqOf } from './shared';

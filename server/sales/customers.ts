@@ -1,6 +1,6 @@
 // Customers: registration (guard streams first), profile e-mail changes, and reading one customer.
 import type { CommandContext } from '../../events/eventCatalogue';
-import type { CustomerClaimEvent } from '../../events/customers';
+import type { CustomerClaimEvent } from '../../domain/customers/events';
 import {
   changeCustomerEmail as decideEmailChange,
   claimAggregate,
@@ -13,7 +13,7 @@ import {
   type CustomerState,
   type RegisterFirm,
   type RegisterPerson,
-} from '../domain/customer/decider';
+} from '../../domain/customers/decider';
 import { notFound } from '../../domain/shared/errors';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 

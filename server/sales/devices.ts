@@ -3,7 +3,7 @@
 // index stream `holder-devices-<CF>` until a projection replaces it.
 import type { CommandContext } from '../../events/eventCatalogue';
 import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../events/devices';
-import { validCodiceFiscale } from '../domain/customer/decider';
+import { validCodiceFiscale } from '../../domain/customers/decider';
 import { parseDeviceCsv, type DeviceCsvColumn } from '../domain/device/csv';
 import {
   deviceAggregate,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isImmutable } from 'immutable';
 import { loadAggregate, type Aggregate } from '../../server/commands/handle';
 import { couponAggregate, redeemCoupon } from '../../server/domain/coupon/decider';
-import { customerAggregate } from '../../server/domain/customer/decider';
+import { customerAggregate } from '../../domain/customers/decider';
 import { invoiceAggregate } from '../../server/domain/invoice/decider';
 import { invoiceNumbering } from '../../server/domain/invoice/numbering';
 import { orderAggregate } from '../../server/domain/order/decider';

@@ -25,7 +25,7 @@ import { catalogue, type DomainEvent } from '../../events/index';
 import type { Buyer, Seller } from '../../events/invoices';
 import type { DocumentLine } from '../../events/orders';
 import type { EventStore } from '../../events/port';
-import { registerCustomer, initialState as customerInitial } from '../../server/domain/customer/decider';
+import { registerCustomer, initialState as customerInitial } from '../../domain/customers/decider';
 import { registerDevice, initialState as deviceInitial, type CertificateInput } from '../../server/domain/device/decider';
 import {
   initialState as orderInitial,

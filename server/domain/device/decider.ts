@@ -16,7 +16,7 @@ import type {
 import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from '../../../events/devices';
 import type { Aggregate } from '../../commands/handle';
 import { conflict, invalid } from '../../../domain/shared/errors';
-import { validCodiceFiscale } from '../customer/decider';
+import { validCodiceFiscale } from '../../../domain/customers/decider';
 import { normaliseDeviceSerial } from '../../../domain/shared/deviceSerial';
 
 export { normaliseDeviceSerial };

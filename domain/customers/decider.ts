@@ -22,11 +22,11 @@ import type {
   CustomerRegistered,
   CustomerTaxCodeClaimed,
   CustomerVatNumberClaimed,
-} from '../../../events/customers';
-import type { Aggregate } from '../../commands/handle';
-import { DomainError, conflict, invalid, notFound } from '../../../domain/shared/errors';
-import { checkCodiceFiscale } from '../../../domain/shared/codiceFiscale';
-import { checkPartitaIva } from '../../../domain/shared/partitaIva';
+} from './events';
+import type { Aggregate } from '../../server/commands/handle';
+import { DomainError, conflict, invalid, notFound } from '../shared/errors';
+import { checkCodiceFiscale } from '../shared/codiceFiscale';
+import { checkPartitaIva } from '../shared/partitaIva';
 
 // ---------------------------------------------------------------------------------------------
 // Streams

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { customerEventShapes, type CustomerAreaEvent, type CustomerRegistered } from '../../../events/customers';
+import { customerEventShapes, type CustomerAreaEvent, type CustomerRegistered } from '../../../domain/customers/events';
 import {
   changeCustomerEmail,
   claimAggregate,
@@ -14,7 +14,7 @@ import {
   vatNumberClaimStreamOf,
   type RegisterFirm,
   type RegisterPerson,
-} from '../../../server/domain/customer/decider';
+} from '../../../domain/customers/decider';
 import { specFor } from '../gwt';
 
 const spec = specFor(customerAggregate);
