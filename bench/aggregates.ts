@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore } from '../events/adapters/sqlite';
 import { catalogue } from '../events/index';
-import type { PrepaidEvent } from '../events/prepaid';
+import type { PrepaidEvent } from '../domain/prepaid/events';
 import { handleCommand, loadAggregate, type CommandDeps } from '../server/commands/handle';
-import { debitForOrder, prepaidAggregate, streamOf, topUp } from '../server/domain/prepaid/decider';
+import { debitForOrder, prepaidAggregate, streamOf, topUp } from '../domain/prepaid/decider';
 import { systemContext } from '../server/security/bootstrap';
 import type { BenchModule, Figure } from './run';
 

@@ -1,6 +1,7 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
 import { EventCatalogue } from './eventCatalogue';
+import { prepaidHistory } from './prepaid';
 import { customerHistory } from './customers';
 import { staffHistory } from './staff';
 import { staffEventShapes, type StaffEvent } from '../domain/staff/events';
@@ -9,7 +10,7 @@ import { invoiceEventShapes, type InvoicingEvent } from './invoices';
 import { orderEventShapes, rfReferenceEventShapes, type OrderEvent, type RfReferenceEvent } from './orders';
 import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, type PaymentEvent } from './payments';
 import { customerEventShapes, type CustomerAreaEvent } from '../domain/customers/events';
-import { prepaidEventShapes, type PrepaidEvent } from './prepaid';
+import { prepaidEventShapes, type PrepaidEvent } from '../domain/prepaid/events';
 import { productEventShapes, type ProductEvent } from './products';
 import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from './devices';
 import { emailEventShapes, type EmailEvent } from './emails';
@@ -47,4 +48,5 @@ export const catalogue = new EventCatalogue<DomainEvent>([
 ], {
   ...staffHistory,
   ...customerHistory,
+  ...prepaidHistory,
 });

@@ -2,7 +2,7 @@
 // profile e-mail, the billing city and the prepaid balance (the balance after the customer's last
 // prepaid event, in cents), and the search terms (name, surname, codice fiscale, partita IVA, e-mail).
 import type { CustomerAreaEvent } from '../../domain/customers/events';
-import type { PrepaidEvent } from '../../events/prepaid';
+import type { PrepaidEvent } from '../../domain/prepaid/events';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, flag, isoTime, normaliseText, replaceTerms, seqOf } from './shared';
 

@@ -2,7 +2,7 @@
 // request, with its state (pending, approved, rejected), who asked and why, who decided and when,
 // and why it was rejected. The supervisors' queue is the pending rows; the money itself, once
 // approved, is a movement in `prepaid_movements` (kind 'adjustment').
-import type { PrepaidEvent } from '../../events/prepaid';
+import type { PrepaidEvent } from '../../domain/prepaid/events';
 import { statement, type Projection } from '../projection';
 import { isoTime } from './shared';
 

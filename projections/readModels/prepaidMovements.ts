@@ -5,7 +5,7 @@
 // `approved_by`). `amount_cents` is signed, so the SUM of a customer's movements is their balance,
 // and `balance_after_cents` is the balance the event states. A request still pending or rejected
 // moved no money and is not a movement (see prepaid_adjustments).
-import type { PrepaidEvent } from '../../events/prepaid';
+import type { PrepaidEvent } from '../../domain/prepaid/events';
 import { statement, type Projection } from '../projection';
 import { isoTime } from './shared';
 

@@ -11,8 +11,8 @@
 import type { CommandContext } from '../../events/eventCatalogue';
 import type { OrderEvent } from '../../events/orders';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../domain/order/decider';
-import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../domain/prepaid/decider';
-import type { CreditReason } from '../../events/prepaid';
+import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../domain/prepaid/decider';
+import type { CreditReason } from '../../domain/prepaid/events';
 import { run } from '../sales/deps';
 import { saleIds } from '../sales/ids';
 import { getOrder } from '../sales/orders';

@@ -10,7 +10,7 @@ import { catalogue } from '../../events/index';
 import { deviceKinds } from '../../events/devices';
 import { couponRenewals, directPaymentMethods } from '../../events/orders';
 import { paymentMatchStatuses, unmatchedReasons } from '../../events/payments';
-import { creditReasons, topUpMethods } from '../../events/prepaid';
+import { creditReasons, topUpMethods } from '../../domain/prepaid/events';
 import { productKinds, productRenewals } from '../../events/products';
 import { COUPON_STATES } from '../../projections/readModels/coupons';
 import { EMAIL_STATES } from '../../projections/readModels/emails';

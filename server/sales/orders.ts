@@ -26,7 +26,7 @@ import {
   debitForOrder,
   prepaidAggregate,
   streamOf as prepaidStream,
-} from '../domain/prepaid/decider';
+} from '../../domain/prepaid/decider';
 import { orderableProduct } from '../domain/product/decider';
 import { makeRfReference } from '../../domain/shared/rfReference';
 import { getCustomer } from './customers';

@@ -3,7 +3,7 @@
 // overpayments are credited by the back office itself (server/reactors/paymentApplication.ts,
 // server/sales/refunds.ts), never by hand.
 import type { CommandContext } from '../../events/eventCatalogue';
-import type { PrepaidEvent, TopUpMethod } from '../../events/prepaid';
+import type { PrepaidEvent, TopUpMethod } from '../../domain/prepaid/events';
 import {
   approveAdjustment,
   prepaidAggregate,
@@ -14,7 +14,7 @@ import {
   topUpQuote,
   type PrepaidState,
   type TopUpQuote,
-} from '../domain/prepaid/decider';
+} from '../../domain/prepaid/decider';
 import { getCustomer } from './customers';
 import { load, run, type SalesDeps } from './deps';
 

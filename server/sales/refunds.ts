@@ -14,7 +14,7 @@ import { invoiceAggregate, invoiceYearOf, streamOf as invoiceStream } from '../d
 import { creditNoteNumbering, creditNoteNumbersStreamOf, decideCreditNoteNumber } from '../domain/invoice/numbering';
 import { orderAggregate, refundCoupons as decideRefund, streamOf as orderStream } from '../domain/order/decider';
 import { planRefund, type RefundPlan } from '../domain/order/refund';
-import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../domain/prepaid/decider';
+import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../domain/prepaid/decider';
 import type { Totals } from '../../events/orders';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 import { saleIds } from './ids';

@@ -8,7 +8,7 @@ import { invoiceAggregate } from '../../server/domain/invoice/decider';
 import { invoiceNumbering } from '../../server/domain/invoice/numbering';
 import { orderAggregate } from '../../server/domain/order/decider';
 import { paymentAggregate } from '../../server/domain/payment/decider';
-import { prepaidAggregate } from '../../server/domain/prepaid/decider';
+import { prepaidAggregate } from '../../domain/prepaid/decider';
 import { formatRf } from '../../domain/shared/rfReference';
 import {
   cancelOrder,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { debitForOrder, prepaidAggregate, streamOf as prepaidStream } from '../../server/domain/prepaid/decider';
+import { debitForOrder, prepaidAggregate, streamOf as prepaidStream } from '../../domain/prepaid/decider';
 import { run } from '../../server/sales/deps';
 import { derivedId } from '../../server/sales/ids';
 import { addGuideProducts, expectStatus, manualOrder, registerPerson, startApi, topUp, type ApiWorld } from '../api/support';

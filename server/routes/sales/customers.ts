@@ -3,7 +3,7 @@
 // top-up quote.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { maxAdjustmentCents, topUpMethods } from '../../../events/prepaid';
+import { maxAdjustmentCents, topUpMethods } from '../../../domain/prepaid/events';
 import { formatEuro } from '../../../domain/shared/money';
 import { commandContext } from '../../security/commandContext';
 import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';

@@ -8,7 +8,7 @@ import {
   type PrepaidAdjustmentRequested,
   type PrepaidCredited,
   type PrepaidEvent,
-} from '../../../events/prepaid';
+} from '../../../domain/prepaid/events';
 import {
   approveAdjustment,
   debitForOrder,
@@ -16,7 +16,7 @@ import {
   prepaidAggregate,
   rejectAdjustment,
   requestAdjustment,
-} from '../../../server/domain/prepaid/decider';
+} from '../../../domain/prepaid/decider';
 import { fold, specFor } from '../gwt';
 
 const catalogue = new EventCatalogue<PrepaidEvent>(prepaidEventShapes);

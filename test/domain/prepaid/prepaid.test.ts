@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { prepaidEventShapes, type PrepaidEvent, type PrepaidToppedUp } from '../../../events/prepaid';
+import { prepaidEventShapes, type PrepaidEvent, type PrepaidToppedUp } from '../../../domain/prepaid/events';
 import {
   creditAccount,
   debitForOrder,
@@ -11,7 +11,7 @@ import {
   topUp,
   topUpQuote,
   type TopUp,
-} from '../../../server/domain/prepaid/decider';
+} from '../../../domain/prepaid/decider';
 import { feeOf } from '../../../domain/shared/money';
 import { fold, specFor } from '../gwt';
 

@@ -37,11 +37,11 @@ import type {
   PrepaidEvent,
   PrepaidToppedUp,
   TopUpMethod,
-} from '../../../events/prepaid';
-import { creditReasons, maxAdjustmentCents, topUpMethods } from '../../../events/prepaid';
-import type { Aggregate } from '../../commands/handle';
-import { conflict, invalid, notFound, refuse } from '../../../domain/shared/errors';
-import { feeOf, formatEuro, formatRate } from '../../../domain/shared/money';
+} from './events';
+import { creditReasons, maxAdjustmentCents, topUpMethods } from './events';
+import type { Aggregate } from '../../server/commands/handle';
+import { conflict, invalid, notFound, refuse } from '../shared/errors';
+import { feeOf, formatEuro, formatRate } from '../shared/money';
 
 export const streamOf = (customerId: string): string => `prepaid-${customerId}`;
 
