@@ -1,6 +1,7 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
 import { EventCatalogue } from './eventCatalogue';
+import { catalogueHistory } from './catalogue';
 import { prepaidHistory } from './prepaid';
 import { customerHistory } from './customers';
 import { staffHistory } from './staff';
@@ -11,7 +12,7 @@ import { orderEventShapes, rfReferenceEventShapes, type OrderEvent, type RfRefer
 import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, type PaymentEvent } from './payments';
 import { customerEventShapes, type CustomerAreaEvent } from '../domain/customers/events';
 import { prepaidEventShapes, type PrepaidEvent } from '../domain/prepaid/events';
-import { productEventShapes, type ProductEvent } from './products';
+import { productEventShapes, type ProductEvent } from '../domain/catalogue/events';
 import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from './devices';
 import { emailEventShapes, type EmailEvent } from './emails';
 
@@ -49,4 +50,5 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffHistory,
   ...customerHistory,
   ...prepaidHistory,
+  ...catalogueHistory,
 });

@@ -1,7 +1,7 @@
 // What a scenario sets up once on a fresh data directory, over the API: a staff user with the
 // desk's, the accountant's and the supervisor's roles (created by the first admin), the guide's
 // products, and two customers with money on their prepaid accounts.
-import { guideProducts } from '../server/domain/product/decider';
+import { guideProducts } from '../domain/catalogue/decider';
 import { ApiClient, expectStatus } from './api';
 import { ADMIN } from './backoffice';
 

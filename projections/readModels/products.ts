@@ -1,7 +1,7 @@
 // Read model `products`: the catalogue of coupon products and timestamp packs, with the current
 // price excluding VAT, the VAT rate, the price including VAT (VAT rounded half up, as on a line of
 // quantity 1) and whether it was withdrawn. Search terms: code and description.
-import type { ProductEvent } from '../../events/products';
+import type { ProductEvent } from '../../domain/catalogue/events';
 import { vatOf } from '../../domain/shared/money';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, flag, isoTime, normaliseText } from './shared';

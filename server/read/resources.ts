@@ -11,7 +11,7 @@ import { deviceKinds } from '../../events/devices';
 import { couponRenewals, directPaymentMethods } from '../../events/orders';
 import { paymentMatchStatuses, unmatchedReasons } from '../../events/payments';
 import { creditReasons, topUpMethods } from '../../domain/prepaid/events';
-import { productKinds, productRenewals } from '../../events/products';
+import { productKinds, productRenewals } from '../../domain/catalogue/events';
 import { COUPON_STATES } from '../../projections/readModels/coupons';
 import { EMAIL_STATES } from '../../projections/readModels/emails';
 import { ORDER_STATUSES } from '../../projections/readModels/orders';

@@ -27,7 +27,7 @@ import {
   prepaidAggregate,
   streamOf as prepaidStream,
 } from '../../domain/prepaid/decider';
-import { orderableProduct } from '../domain/product/decider';
+import { orderableProduct } from '../../domain/catalogue/decider';
 import { makeRfReference } from '../../domain/shared/rfReference';
 import { getCustomer } from './customers';
 import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from './deps';

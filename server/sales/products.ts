@@ -13,7 +13,7 @@ import {
   withdrawProduct as decideWithdrawal,
   type AddProduct,
   type ProductState,
-} from '../domain/product/decider';
+} from '../../domain/catalogue/decider';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 
 export type CatalogueEntry = Exclude<ProductState, { status: 'absent' }>;

@@ -184,7 +184,7 @@ export function expectStatus(answer: Answer, status: number): Answer {
 
 /** The guide's products, added by the supervisor over HTTP. */
 export async function addGuideProducts(world: ApiWorld): Promise<void> {
-  const { guideProducts } = await import('../../server/domain/product/decider');
+  const { guideProducts } = await import('../../domain/catalogue/decider');
   for (const product of guideProducts) {
     const body = Object.fromEntries(Object.entries(product).filter(([, v]) => v !== undefined));
     expectStatus(await world.supervisor.post('/api/products', body), 201);

@@ -96,7 +96,7 @@ export async function startWorld(options: { products?: boolean } = {}): Promise<
   );
   const api = { admin, operator: operator!, accountant: accountant!, supervisor: supervisor! };
   if (options.products !== false) {
-    const { guideProducts } = await import('../../server/domain/product/decider');
+    const { guideProducts } = await import('../../domain/catalogue/decider');
     for (const product of guideProducts) {
       const body = Object.fromEntries(Object.entries(product).filter(([, v]) => v !== undefined));
       await expectOk(await api.supervisor.post('/api/products', body), `add product ${product.code}`);

@@ -38,7 +38,7 @@ import {
 } from '../../server/domain/order/decider';
 import { recordPayment, initialState as paymentInitial } from '../../server/domain/payment/decider';
 import { debitForOrder, evolve as evolvePrepaid, initialState as prepaidInitial, topUp } from '../../domain/prepaid/decider';
-import { addProduct, initialState as productInitial } from '../../server/domain/product/decider';
+import { addProduct, initialState as productInitial } from '../../domain/catalogue/decider';
 import { generateCouponCode, normaliseCouponCode } from '../../domain/shared/couponCode';
 import { formatRf, makeRfReference } from '../../domain/shared/rfReference';
 import { join } from 'node:path';

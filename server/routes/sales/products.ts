@@ -2,7 +2,7 @@
 // placed before keep theirs), withdraw it from sale.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { productKinds, productRenewals } from '../../../events/products';
+import { productKinds, productRenewals } from '../../../domain/catalogue/events';
 import { commandContext } from '../../security/commandContext';
 import { addProduct, changeProductPrice, withdrawProduct } from '../../sales/services';
 import { afterWrite, position, positiveCents, productOut, projectionNames, text } from './schemas';

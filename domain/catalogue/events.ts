@@ -1,7 +1,7 @@
 // The catalogue of coupon products (and timestamp packs): stream `product-<code>`.
 // Prices are excluding VAT, integer cents; VAT rates are basis points (2200 = 22 %).
 import { z } from 'zod';
-import { eventShape, type EventOf } from '../domain/shared/events';
+import { eventShape, type EventOf } from '../shared/events';
 
 /** What a product renews; 'none' for a product that renews nothing (a timestamp pack). */
 export const productRenewals = ['signing', 'authentication', 'both', 'none'] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { productEventShapes, type ProductAdded, type ProductEvent } from '../../../events/products';
+import { productEventShapes, type ProductAdded, type ProductEvent } from '../../../domain/catalogue/events';
 import {
   addProduct,
   changeProductPrice,
@@ -10,7 +10,7 @@ import {
   streamOf,
   withdrawProduct,
   type AddProduct,
-} from '../../../server/domain/product/decider';
+} from '../../../domain/catalogue/decider';
 import { DomainError } from '../../../domain/shared/errors';
 import { lineAmounts } from '../../../domain/shared/money';
 import { fold, specFor } from '../gwt';

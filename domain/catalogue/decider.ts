@@ -10,10 +10,10 @@ import type {
   ProductPriceChanged,
   ProductRenews,
   ProductWithdrawn,
-} from '../../../events/products';
-import { productCodePattern, productKinds, productRenewals } from '../../../events/products';
-import type { Aggregate } from '../../commands/handle';
-import { DomainError, conflict, invalid, notFound } from '../../../domain/shared/errors';
+} from './events';
+import { productCodePattern, productKinds, productRenewals } from './events';
+import type { Aggregate } from '../../server/commands/handle';
+import { DomainError, conflict, invalid, notFound } from '../shared/errors';
 
 export const DEFAULT_VAT_RATE_BP = 2200;
 
