@@ -1,6 +1,7 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
 import { EventCatalogue } from './eventCatalogue';
+import { deviceHistory } from './devices';
 import { catalogueHistory } from './catalogue';
 import { prepaidHistory } from './prepaid';
 import { customerHistory } from './customers';
@@ -13,7 +14,7 @@ import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, 
 import { customerEventShapes, type CustomerAreaEvent } from '../domain/customers/events';
 import { prepaidEventShapes, type PrepaidEvent } from '../domain/prepaid/events';
 import { productEventShapes, type ProductEvent } from '../domain/catalogue/events';
-import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from './devices';
+import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from '../domain/devices/events';
 import { emailEventShapes, type EmailEvent } from './emails';
 
 export type DomainEvent =
@@ -51,4 +52,5 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...customerHistory,
   ...prepaidHistory,
   ...catalogueHistory,
+  ...deviceHistory,
 });

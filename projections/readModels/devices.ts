@@ -2,7 +2,7 @@
 // = Sottoscrizione, authentication = CNS) as columns, and `expires_at`, the earliest expiry of the
 // two: what the renewal deadline follows. Days to expiry depend on today, so the read API computes
 // them in SQL from `expires_at` at query time (server/read/resources.ts).
-import type { DeviceCertificate, DeviceEvent } from '../../events/devices';
+import type { DeviceCertificate, DeviceEvent } from '../../domain/devices/events';
 import { statement, type Projection } from '../projection';
 import { isoTime } from './shared';
 

@@ -7,7 +7,7 @@
 // days `YYYY-MM-DD`.
 import { roles as allRoles, type Role } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
-import { deviceKinds } from '../../events/devices';
+import { deviceKinds } from '../../domain/devices/events';
 import { couponRenewals, directPaymentMethods } from '../../events/orders';
 import { paymentMatchStatuses, unmatchedReasons } from '../../events/payments';
 import { creditReasons, topUpMethods } from '../../domain/prepaid/events';

@@ -2,9 +2,9 @@
 // guided purchase's lookup "which of this holder's devices can be renewed now?", served by the
 // index stream `holder-devices-<CF>` until a projection replaces it.
 import type { CommandContext } from '../../events/eventCatalogue';
-import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../events/devices';
+import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../domain/devices/events';
 import { validCodiceFiscale } from '../../domain/customers/decider';
-import { parseDeviceCsv, type DeviceCsvColumn } from '../domain/device/csv';
+import { parseDeviceCsv, type DeviceCsvColumn } from '../../domain/devices/csv';
 import {
   deviceAggregate,
   deviceRenewalStatus,
@@ -15,7 +15,7 @@ import {
   type DeviceState,
   type RegisterDevice,
   type RegisteredDevice,
-} from '../domain/device/decider';
+} from '../../domain/devices/decider';
 import { DomainError, conflict, notFound } from '../../domain/shared/errors';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 

@@ -5,7 +5,7 @@ import type { CommandContext } from '../../events/eventCatalogue';
 import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../events/orders';
 import { WrongExpectedRevisionError } from '../../events/port';
 import { DomainError, conflict, notFound } from '../../domain/shared/errors';
-import { deviceAggregate, streamOf as deviceStream } from '../domain/device/decider';
+import { deviceAggregate, streamOf as deviceStream } from '../../domain/devices/decider';
 import {
   cancelOrder as decideCancellation,
   expireOrder as decideExpiry,

@@ -26,7 +26,7 @@ import type { Buyer, Seller } from '../../events/invoices';
 import type { DocumentLine } from '../../events/orders';
 import type { EventStore } from '../../events/port';
 import { registerCustomer, initialState as customerInitial } from '../../domain/customers/decider';
-import { registerDevice, initialState as deviceInitial, type CertificateInput } from '../../server/domain/device/decider';
+import { registerDevice, initialState as deviceInitial, type CertificateInput } from '../../domain/devices/decider';
 import {
   initialState as orderInitial,
   evolve as evolveOrder,

@@ -2,8 +2,8 @@
 // cards it sold), and the guided purchase's first step: the holder's devices that can be renewed.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deviceCertificateKinds, deviceKinds } from '../../../events/devices';
-import { DEVICE_CSV_COLUMNS } from '../../domain/device/csv';
+import { deviceCertificateKinds, deviceKinds } from '../../../domain/devices/events';
+import { DEVICE_CSV_COLUMNS } from '../../../domain/devices/csv';
 import { commandContext } from '../../security/commandContext';
 import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import { findRenewableDevices, importDevicesCsv, registerDevice } from '../../sales/services';

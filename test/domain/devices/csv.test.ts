@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeviceCsv, type DeviceCsvRow } from '../../../server/domain/device/csv';
+import { parseDeviceCsv, type DeviceCsvRow } from '../../../domain/devices/csv';
 import { DomainError } from '../../../domain/shared/errors';
 
 const HEADER = 'serial,kind,issuer,issued_on,holder_cf,signing_serial,signing_valid_from,signing_valid_until,auth_serial,auth_valid_from,auth_valid_until';

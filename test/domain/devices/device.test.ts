@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { deviceEventShapes, type DeviceEvent, type DeviceRegistered } from '../../../events/devices';
+import { deviceEventShapes, type DeviceEvent, type DeviceRegistered } from '../../../domain/devices/events';
 import {
   deviceAggregate,
   deviceRenewalStatus,
@@ -9,7 +9,7 @@ import {
   streamOf,
   type RegisterDevice,
   type RegisteredDevice,
-} from '../../../server/domain/device/decider';
+} from '../../../domain/devices/decider';
 import { fold, specFor } from '../gwt';
 
 const spec = specFor(deviceAggregate);

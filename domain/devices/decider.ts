@@ -12,12 +12,12 @@ import type {
   DeviceEvent,
   DeviceKind,
   DeviceRegistered,
-} from '../../../events/devices';
-import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from '../../../events/devices';
-import type { Aggregate } from '../../commands/handle';
-import { conflict, invalid } from '../../../domain/shared/errors';
-import { validCodiceFiscale } from '../../../domain/customers/decider';
-import { normaliseDeviceSerial } from '../../../domain/shared/deviceSerial';
+} from './events';
+import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from './events';
+import type { Aggregate } from '../../server/commands/handle';
+import { conflict, invalid } from '../shared/errors';
+import { validCodiceFiscale } from '../customers/decider';
+import { normaliseDeviceSerial } from '../shared/deviceSerial';
 
 export { normaliseDeviceSerial };
 

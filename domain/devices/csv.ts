@@ -34,8 +34,8 @@
 // file is refused on its second and later rows. A row with more or fewer fields than the header is
 // refused (a separator inside an unquoted field would otherwise shift the columns silently). A file without a usable header throws a DomainError
 // kind 'invalid' on the field `file`.
-import { DomainError, invalid } from '../../../domain/shared/errors';
-import type { DeviceCertificateKind, DeviceKind } from '../../../events/devices';
+import { DomainError, invalid } from '../shared/errors';
+import type { DeviceCertificateKind, DeviceKind } from './events';
 import { isCalendarDate, validDeviceRegistration, type CertificateInput, type RegisterDevice } from './decider';
 
 export const DEVICE_CSV_COLUMNS = [
