@@ -4,7 +4,7 @@
 // code is never issued twice and a status check by code is possible.
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../domain/shared/events';
-import { couponRenewals, isoTimeSchema } from './orders';
+import { couponRenewals, isoTimeSchema } from '../domain/orders/events';
 
 /** The canonical coupon code, grouped: `K7Q2-9XMD-4HRT-0ZBW-J8NC`. */
 const couponCodeSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);

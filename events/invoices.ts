@@ -11,7 +11,7 @@ import {
   isoTimeSchema,
   totalsSchema,
   vatRateSummarySchema,
-} from './orders';
+} from '../domain/orders/events';
 
 export const addressSchema = z.object({
   street: z.string().min(1),

@@ -3,7 +3,7 @@
 // reference found in the payment reason, or by hand for a payment left unmatched.
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../domain/shared/events';
-import { directPaymentMethods, isoDateSchema, isoTimeSchema, positiveCentsSchema } from './orders';
+import { directPaymentMethods, isoDateSchema, isoTimeSchema, positiveCentsSchema } from '../domain/orders/events';
 
 const rfReferenceSchema = z.string().regex(/^RF\d{2}[A-Z0-9]{1,21}$/);
 

@@ -11,7 +11,7 @@
 // customer, by amounts, by customer name, by RF reference and invoice number.
 import type Database from 'better-sqlite3';
 import type { CustomerAreaEvent } from '../../domain/customers/events';
-import type { OrderEvent } from '../../events/orders';
+import type { OrderEvent } from '../../domain/orders/events';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText, seqOf } from './shared';
 

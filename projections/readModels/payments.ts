@@ -6,7 +6,7 @@
 // `bank_reference` is the bank's own reference (CRO/TRN, statement line id), null for payments
 // recorded before it was asked for and for money taken at the desk.
 // Search terms: payer, bank reference, RF reference (and the mistyped candidate), the words of the reason.
-import type { OrderEvent } from '../../events/orders';
+import type { OrderEvent } from '../../domain/orders/events';
 import type { PaymentEvent } from '../../events/payments';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';

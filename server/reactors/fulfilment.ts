@@ -27,7 +27,7 @@ import { couponAggregate, issueCoupon, streamOf as couponStream, type CouponStat
 import { DomainError } from '../../domain/shared/errors';
 import { invoiceYearOf, issueInvoice, invoiceAggregate, streamOf as invoiceStream } from '../domain/invoice/decider';
 import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type AssignInvoiceNumber } from '../domain/invoice/numbering';
-import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../domain/order/decider';
+import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../../domain/orders/decider';
 import { generateCouponCode } from '../../domain/shared/couponCode';
 import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../sales/customers';
 import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../sales/deps';

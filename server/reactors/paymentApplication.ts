@@ -9,8 +9,8 @@
 // A unit is done when the log shows its result (OrderPaymentReceived for the payment,
 // PrepaidCredited with the credit id).
 import type { CommandContext } from '../../events/eventCatalogue';
-import type { OrderEvent } from '../../events/orders';
-import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../domain/order/decider';
+import type { OrderEvent } from '../../domain/orders/events';
+import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/orders/decider';
 import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../domain/prepaid/decider';
 import type { CreditReason } from '../../domain/prepaid/events';
 import { run } from '../sales/deps';

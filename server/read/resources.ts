@@ -8,7 +8,7 @@
 import { roles as allRoles, type Role } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
 import { deviceKinds } from '../../domain/devices/events';
-import { couponRenewals, directPaymentMethods } from '../../events/orders';
+import { couponRenewals, directPaymentMethods } from '../../domain/orders/events';
 import { paymentMatchStatuses, unmatchedReasons } from '../../events/payments';
 import { creditReasons, topUpMethods } from '../../domain/prepaid/events';
 import { productKinds, productRenewals } from '../../domain/catalogue/events';

@@ -2,7 +2,7 @@
 // account or waiting for a direct payment under a unique RF reference), cancelling an unpaid
 // order, and expiring unpaid orders past their time.
 import type { CommandContext } from '../../events/eventCatalogue';
-import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../events/orders';
+import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../domain/orders/events';
 import { WrongExpectedRevisionError } from '../../events/port';
 import { DomainError, conflict, notFound } from '../../domain/shared/errors';
 import { deviceAggregate, streamOf as deviceStream } from '../../domain/devices/decider';
@@ -19,8 +19,8 @@ import {
   type PlaceOrder,
   type PlacedOrder,
   type Quote,
-} from '../domain/order/decider';
-import { claimRfReference, rfClaimStreamOf } from '../domain/order/rfClaim';
+} from '../../domain/orders/decider';
+import { claimRfReference, rfClaimStreamOf } from '../../domain/orders/rfClaim';
 import {
   creditAccount,
   debitForOrder,

@@ -3,10 +3,10 @@
 // payment reason, or by hand. Applying the money to the order (and crediting any surplus) is the
 // payment reactor's job (server/reactors/paymentApplication.ts).
 import type { CommandContext } from '../../events/eventCatalogue';
-import type { DirectPaymentMethod } from '../../events/orders';
+import type { DirectPaymentMethod } from '../../domain/orders/events';
 import type { PaymentMatchStatus } from '../../events/payments';
-import { orderAggregate, streamOf as orderStream } from '../domain/order/decider';
-import { orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../domain/order/rfClaim';
+import { orderAggregate, streamOf as orderStream } from '../../domain/orders/decider';
+import { orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../../domain/orders/rfClaim';
 import { bankReferenceClaimAggregate, bankReferenceStreamOf, claimBankReference } from '../domain/payment/bankReferenceClaim';
 import {
   matchByHand,

@@ -6,7 +6,7 @@ import { couponAggregate, redeemCoupon } from '../../server/domain/coupon/decide
 import { customerAggregate } from '../../domain/customers/decider';
 import { invoiceAggregate } from '../../server/domain/invoice/decider';
 import { invoiceNumbering } from '../../server/domain/invoice/numbering';
-import { orderAggregate } from '../../server/domain/order/decider';
+import { orderAggregate } from '../../domain/orders/decider';
 import { paymentAggregate } from '../../server/domain/payment/decider';
 import { prepaidAggregate } from '../../domain/prepaid/decider';
 import { formatRf } from '../../domain/shared/rfReference';

@@ -23,7 +23,7 @@ import type { Actor, CommandContext } from '../../events/eventCatalogue';
 import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import { catalogue, type DomainEvent } from '../../events/index';
 import type { Buyer, Seller } from '../../events/invoices';
-import type { DocumentLine } from '../../events/orders';
+import type { DocumentLine } from '../../domain/orders/events';
 import type { EventStore } from '../../events/port';
 import { registerCustomer, initialState as customerInitial } from '../../domain/customers/decider';
 import { registerDevice, initialState as deviceInitial, type CertificateInput } from '../../domain/devices/decider';
@@ -35,7 +35,7 @@ import {
   receivePayment,
   type CatalogueProduct,
   type OrderState,
-} from '../../server/domain/order/decider';
+} from '../../domain/orders/decider';
 import { recordPayment, initialState as paymentInitial } from '../../server/domain/payment/decider';
 import { debitForOrder, evolve as evolvePrepaid, initialState as prepaidInitial, topUp } from '../../domain/prepaid/decider';
 import { addProduct, initialState as productInitial } from '../../domain/catalogue/decider';

@@ -1,8 +1,8 @@
 // The coupon aggregate (stream `coupon-<couponId>`). A coupon pays for one renewal of what it
 // renews; it is redeemed at most once; a cancelled or expired coupon is never redeemable.
 import type { CouponEvent } from '../../../events/coupons';
-import type { CouponRenews } from '../../../events/orders';
-import { couponRenewals } from '../../../events/orders';
+import type { CouponRenews } from '../../../domain/orders/events';
+import { couponRenewals } from '../../../domain/orders/events';
 import { DomainError, conflict, invalid, refuse } from '../../../domain/shared/errors';
 import { checkCouponCode } from '../../../domain/shared/couponCode';
 import { isUtcDateTime } from '../../../domain/shared/utcTime';

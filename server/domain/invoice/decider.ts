@@ -2,7 +2,7 @@
 // the year's numbering guard (see numbering.ts); never changed or deleted afterwards — there is
 // no event that would. Corrections are credit notes (creditNote.ts).
 import type { Address, Buyer, InvoiceEvent, Seller } from '../../../events/invoices';
-import type { DocumentLine, Totals } from '../../../events/orders';
+import type { DocumentLine, Totals } from '../../../domain/orders/events';
 import { conflict, invalid } from '../../../domain/shared/errors';
 import { checkCodiceFiscale } from '../../../domain/shared/codiceFiscale';
 import { lineAmounts, vatSummary, type VatRateSummary } from '../../../domain/shared/money';

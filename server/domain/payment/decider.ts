@@ -3,8 +3,8 @@
 // which orders the possible references name (streams `rf-<reference>`) and passes that in, so the
 // payment is recorded and matched (or left unmatched) in one append.
 import { z } from 'zod';
-import type { DirectPaymentMethod } from '../../../events/orders';
-import { directPaymentMethods } from '../../../events/orders';
+import type { DirectPaymentMethod } from '../../../domain/orders/events';
+import { directPaymentMethods } from '../../../domain/orders/events';
 import type { PaymentEvent, PaymentMatchStatus } from '../../../events/payments';
 import { DomainError, conflict, invalid } from '../../../domain/shared/errors';
 import { checkBankReference } from '../../../domain/shared/bankReference';

@@ -5,9 +5,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CommandContext } from '../../../events/eventCatalogue';
-import type { OrderEvent } from '../../../events/orders';
+import type { OrderEvent } from '../../../domain/orders/events';
 import { refuse } from '../../../domain/shared/errors';
-import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/order/decider';
+import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../../domain/orders/decider';
 import { formatEuro } from '../../../domain/shared/money';
 import { romeDayOf } from '../../../domain/shared/romeCalendar';
 import { commandContext } from '../../security/commandContext';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
 import { invoiceEventShapes, type Buyer, type CreditNoteEvent, type InvoiceEvent, type InvoicingEvent, type Seller } from '../../../events/invoices';
-import type { DocumentLine } from '../../../events/orders';
+import type { DocumentLine } from '../../../domain/orders/events';
 import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStreamOf, type IssueCreditNote } from '../../../server/domain/invoice/creditNote';
 import {
   formatDocumentNumber,

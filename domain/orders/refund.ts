@@ -3,10 +3,10 @@
 // price and VAT rate of the invoice (= the order's lines, as placed). Pure: the handler then
 // cancels each coupon, assigns a credit-note number, issues the credit note, credits the prepaid
 // account or pays out, and records the refund on the order (refundCoupons).
-import type { DocumentLine, Totals } from '../../../events/orders';
-import type { CouponState } from '../coupon/decider';
-import { DomainError, invalid, refuse } from '../../../domain/shared/errors';
-import type { VatRateSummary } from '../../../domain/shared/money';
+import type { DocumentLine, Totals } from './events';
+import type { CouponState } from '../../server/domain/coupon/decider';
+import { DomainError, invalid, refuse } from '../shared/errors';
+import type { VatRateSummary } from '../shared/money';
 import { priceLines, type OrderState } from './decider';
 
 export interface RefundPlan {

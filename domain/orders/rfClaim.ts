@@ -2,9 +2,9 @@
 // appended with expected revision 'no_stream', so two orders can never claim the same reference
 // (the second append fails; the handler makes a new reference and tries again). The stream also
 // answers "which order does this reference name?" when a payment arrives.
-import type { RfReferenceEvent } from '../../../events/orders';
-import { conflict, invalid } from '../../../domain/shared/errors';
-import { checkRfReference, normaliseRfReference } from '../../../domain/shared/rfReference';
+import type { RfReferenceEvent } from './events';
+import { conflict, invalid } from '../shared/errors';
+import { checkRfReference, normaliseRfReference } from '../shared/rfReference';
 
 export const rfClaimStreamOf = (rfReference: string): string => `rf-${normaliseRfReference(rfReference)}`;
 export const streamOf = rfClaimStreamOf;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { rfReferenceEventShapes, type RfReferenceEvent } from '../../../events/orders';
-import { claimRfReference, orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../../../server/domain/order/rfClaim';
+import { rfReferenceEventShapes, type RfReferenceEvent } from '../../../domain/orders/events';
+import { claimRfReference, orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../../../domain/orders/rfClaim';
 import { specFor } from '../gwt';
 
 const spec = specFor(rfClaimAggregate, { catalogue: new EventCatalogue<RfReferenceEvent>(rfReferenceEventShapes) });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CouponEvent } from '../../../events/coupons';
-import type { OrderEvent } from '../../../events/orders';
+import type { OrderEvent } from '../../../domain/orders/events';
 import { couponAggregate, type CouponState } from '../../../server/domain/coupon/decider';
-import { orderAggregate, placeOrder, type CatalogueProduct } from '../../../server/domain/order/decider';
-import { planRefund } from '../../../server/domain/order/refund';
+import { orderAggregate, placeOrder, type CatalogueProduct } from '../../../domain/orders/decider';
+import { planRefund } from '../../../domain/orders/refund';
 import { DomainError } from '../../../domain/shared/errors';
 import { fold } from '../gwt';
 

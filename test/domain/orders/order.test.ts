@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { orderEventShapes, type OrderEvent } from '../../../events/orders';
+import { orderEventShapes, type OrderEvent } from '../../../domain/orders/events';
 import {
   MAX_QUANTITY_PER_LINE,
   cancelOrder,
@@ -17,7 +17,7 @@ import {
   type DeviceCertificate,
   type PlaceGuidedOrder,
   type PlaceManualOrder,
-} from '../../../server/domain/order/decider';
+} from '../../../domain/orders/decider';
 import { specFor } from '../gwt';
 
 const spec = specFor(orderAggregate, { catalogue: new EventCatalogue<OrderEvent>(orderEventShapes) });

@@ -11,13 +11,13 @@ import type {
   OrderEvent,
   OrderPayment,
   Totals,
-} from '../../../events/orders';
-import { certificateKinds, directPaymentMethods } from '../../../events/orders';
-import { DomainError, conflict, invalid, refuse } from '../../../domain/shared/errors';
-import { checkCodiceFiscale } from '../../../domain/shared/codiceFiscale';
-import { lineAmounts, vatSummary, type VatRateSummary } from '../../../domain/shared/money';
-import { checkRfReference } from '../../../domain/shared/rfReference';
-import { isUtcDateTime } from '../../../domain/shared/utcTime';
+} from './events';
+import { certificateKinds, directPaymentMethods } from './events';
+import { DomainError, conflict, invalid, refuse } from '../shared/errors';
+import { checkCodiceFiscale } from '../shared/codiceFiscale';
+import { lineAmounts, vatSummary, type VatRateSummary } from '../shared/money';
+import { checkRfReference } from '../shared/rfReference';
+import { isUtcDateTime } from '../shared/utcTime';
 
 const emailAddress = z.email();
 
