@@ -1,6 +1,7 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
 import { EventCatalogue } from './eventCatalogue';
+import { paymentHistory } from './payments';
 import { orderHistory } from './orders';
 import { deviceHistory } from './devices';
 import { catalogueHistory } from './catalogue';
@@ -11,7 +12,7 @@ import { staffEventShapes, type StaffEvent } from '../domain/staff/events';
 import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from './coupons';
 import { invoiceEventShapes, type InvoicingEvent } from './invoices';
 import { orderEventShapes, rfReferenceEventShapes, type OrderEvent, type RfReferenceEvent } from '../domain/orders/events';
-import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, type PaymentEvent } from './payments';
+import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, type PaymentEvent } from '../domain/payments/events';
 import { customerEventShapes, type CustomerAreaEvent } from '../domain/customers/events';
 import { prepaidEventShapes, type PrepaidEvent } from '../domain/prepaid/events';
 import { productEventShapes, type ProductEvent } from '../domain/catalogue/events';
@@ -55,4 +56,5 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...catalogueHistory,
   ...deviceHistory,
   ...orderHistory,
+  ...paymentHistory,
 });

@@ -7,7 +7,7 @@
 // recorded before it was asked for and for money taken at the desk.
 // Search terms: payer, bank reference, RF reference (and the mistyped candidate), the words of the reason.
 import type { OrderEvent } from '../../domain/orders/events';
-import type { PaymentEvent } from '../../events/payments';
+import type { PaymentEvent } from '../../domain/payments/events';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
 

@@ -9,7 +9,7 @@ import { roles as allRoles, type Role } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
 import { deviceKinds } from '../../domain/devices/events';
 import { couponRenewals, directPaymentMethods } from '../../domain/orders/events';
-import { paymentMatchStatuses, unmatchedReasons } from '../../events/payments';
+import { paymentMatchStatuses, unmatchedReasons } from '../../domain/payments/events';
 import { creditReasons, topUpMethods } from '../../domain/prepaid/events';
 import { productKinds, productRenewals } from '../../domain/catalogue/events';
 import { COUPON_STATES } from '../../projections/readModels/coupons';

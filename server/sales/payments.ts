@@ -4,10 +4,10 @@
 // payment reactor's job (server/reactors/paymentApplication.ts).
 import type { CommandContext } from '../../events/eventCatalogue';
 import type { DirectPaymentMethod } from '../../domain/orders/events';
-import type { PaymentMatchStatus } from '../../events/payments';
+import type { PaymentMatchStatus } from '../../domain/payments/events';
 import { orderAggregate, streamOf as orderStream } from '../../domain/orders/decider';
 import { orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../../domain/orders/rfClaim';
-import { bankReferenceClaimAggregate, bankReferenceStreamOf, claimBankReference } from '../domain/payment/bankReferenceClaim';
+import { bankReferenceClaimAggregate, bankReferenceStreamOf, claimBankReference } from '../../domain/payments/bankReferenceClaim';
 import {
   matchByHand,
   paymentAggregate,
@@ -16,7 +16,7 @@ import {
   type RecordPayment,
   streamOf as paymentStream,
   type PaymentState,
-} from '../domain/payment/decider';
+} from '../../domain/payments/decider';
 import { normaliseBankReference } from '../../domain/shared/bankReference';
 import { lastPosition, load, run, type SalesDeps } from './deps';
 import { getOrder } from './orders';

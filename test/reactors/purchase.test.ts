@@ -7,7 +7,7 @@ import { customerAggregate } from '../../domain/customers/decider';
 import { invoiceAggregate } from '../../server/domain/invoice/decider';
 import { invoiceNumbering } from '../../server/domain/invoice/numbering';
 import { orderAggregate } from '../../domain/orders/decider';
-import { paymentAggregate } from '../../server/domain/payment/decider';
+import { paymentAggregate } from '../../domain/payments/decider';
 import { prepaidAggregate } from '../../domain/prepaid/decider';
 import { formatRf } from '../../domain/shared/rfReference';
 import {

@@ -36,7 +36,7 @@ import {
   type CatalogueProduct,
   type OrderState,
 } from '../../domain/orders/decider';
-import { recordPayment, initialState as paymentInitial } from '../../server/domain/payment/decider';
+import { recordPayment, initialState as paymentInitial } from '../../domain/payments/decider';
 import { debitForOrder, evolve as evolvePrepaid, initialState as prepaidInitial, topUp } from '../../domain/prepaid/decider';
 import { addProduct, initialState as productInitial } from '../../domain/catalogue/decider';
 import { generateCouponCode, normaliseCouponCode } from '../../domain/shared/couponCode';

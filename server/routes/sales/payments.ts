@@ -4,7 +4,7 @@
 // spaces), or left for matching by hand. The payment reactor then applies it to the order.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { paymentMatchStatuses } from '../../../events/payments';
+import { paymentMatchStatuses } from '../../../domain/payments/events';
 import { commandContext } from '../../security/commandContext';
 import { bankReferenceInput } from '../identifiers';
 import { matchPaymentByHand, recordPayment } from '../../sales/services';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { paymentEventShapes, type PaymentEvent } from '../../../events/payments';
+import { paymentEventShapes, type PaymentEvent } from '../../../domain/payments/events';
 import {
   matchByHand,
   paymentAggregate,
@@ -8,7 +8,7 @@ import {
   rfReferencesToLookUp,
   streamOf,
   type RecordPayment,
-} from '../../../server/domain/payment/decider';
+} from '../../../domain/payments/decider';
 import { specFor } from '../gwt';
 
 const spec = specFor(paymentAggregate, { catalogue: new EventCatalogue<PaymentEvent>(paymentEventShapes) });

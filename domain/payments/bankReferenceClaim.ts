@@ -7,10 +7,10 @@
 // a recording that stops between the two leaves a claim naming a payment that does not exist. Such
 // a claim does not hold the reference for ever: once it is older than any recording takes, another
 // payment may take the reference over (appended at the revision read, so two cannot both do it).
-import type { BankReferenceEvent } from '../../../events/payments';
-import { DomainError, invalid } from '../../../domain/shared/errors';
-import { checkBankReference, normaliseBankReference } from '../../../domain/shared/bankReference';
-import { isUtcDateTime } from '../../../domain/shared/utcTime';
+import type { BankReferenceEvent } from './events';
+import { DomainError, invalid } from '../shared/errors';
+import { checkBankReference, normaliseBankReference } from '../shared/bankReference';
+import { isUtcDateTime } from '../shared/utcTime';
 
 export const bankReferenceStreamOf = (bankReference: string): string => `bank-reference-${normaliseBankReference(bankReference)}`;
 export const streamOf = bankReferenceStreamOf;

@@ -1,14 +1,14 @@
 // The guard of bank references: one payment per reference (CRO/TRN, statement line id).
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { bankReferenceEventShapes, type BankReferenceEvent } from '../../../events/payments';
+import { bankReferenceEventShapes, type BankReferenceEvent } from '../../../domain/payments/events';
 import {
   bankReferenceClaimAggregate,
   bankReferenceStreamOf,
   claimBankReference,
   paymentOfReference,
   UNRECORDED_CLAIM_HOLD_MS,
-} from '../../../server/domain/payment/bankReferenceClaim';
+} from '../../../domain/payments/bankReferenceClaim';
 import { specFor } from '../gwt';
 
 const spec = specFor(bankReferenceClaimAggregate, { catalogue: new EventCatalogue<BankReferenceEvent>(bankReferenceEventShapes) });

@@ -3,13 +3,13 @@
 // which orders the possible references name (streams `rf-<reference>`) and passes that in, so the
 // payment is recorded and matched (or left unmatched) in one append.
 import { z } from 'zod';
-import type { DirectPaymentMethod } from '../../../domain/orders/events';
-import { directPaymentMethods } from '../../../domain/orders/events';
-import type { PaymentEvent, PaymentMatchStatus } from '../../../events/payments';
-import { DomainError, conflict, invalid } from '../../../domain/shared/errors';
-import { checkBankReference } from '../../../domain/shared/bankReference';
-import { findRfReferenceCandidatesIn, findRfReferenceIn, formatRf } from '../../../domain/shared/rfReference';
-import { isUtcDateTime } from '../../../domain/shared/utcTime';
+import type { DirectPaymentMethod } from '../orders/events';
+import { directPaymentMethods } from '../orders/events';
+import type { PaymentEvent, PaymentMatchStatus } from './events';
+import { DomainError, conflict, invalid } from '../shared/errors';
+import { checkBankReference } from '../shared/bankReference';
+import { findRfReferenceCandidatesIn, findRfReferenceIn, formatRf } from '../shared/rfReference';
+import { isUtcDateTime } from '../shared/utcTime';
 
 const calendarDate = z.iso.date();
 
