@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { Address } from '../events/invoices';
+import type { Address } from '../domain/invoicing/events';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../domain/staff/decider';
 import { checkCodiceFiscale } from '../domain/shared/codiceFiscale';
 import { checkPartitaIva } from '../domain/shared/partitaIva';

@@ -3,7 +3,7 @@
 // progressive number, the number as printed (`42/2026`), the issue day, the order, the customer, the
 // buyer, the totals in cents, and the lines and VAT summary as JSON for the show page.
 // Search terms: the printed number, the buyer's name, codice fiscale and partita IVA.
-import type { InvoicingEvent } from '../../events/invoices';
+import type { InvoicingEvent } from '../../domain/invoicing/events';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandContext, EventCatalogue } from '../../events/eventCatalogue';
 import type { DomainEvent } from '../../events/index';
-import type { Address } from '../../events/invoices';
+import type { Address } from '../../domain/invoicing/events';
 import type { EventStore } from '../../events/port';
 import { handleCommand, loadAggregate, type CommandDeps, type CommandResult, type Loaded } from '../commands/handle';
 import type { RandomSource } from '../../domain/shared/couponCode';

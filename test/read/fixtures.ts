@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, CommandContext } from '../../events/eventCatalogue';
 import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import { catalogue, type DomainEvent } from '../../events/index';
-import type { Buyer, Seller } from '../../events/invoices';
+import type { Buyer, Seller } from '../../domain/invoicing/events';
 import type { DocumentLine } from '../../domain/orders/events';
 import type { EventStore } from '../../events/port';
 import { registerCustomer, initialState as customerInitial } from '../../domain/customers/decider';

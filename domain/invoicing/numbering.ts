@@ -12,8 +12,8 @@
 // and the date of the number before it (`lastAt`), and a document is dated when its number was
 // assigned. A clock set back (by an hour, or by NTP), or fulfilments that began in one order and
 // got their numbers in another, thus never date number n + 1 before number n.
-import type { CreditNoteNumberEvent, InvoiceNumberEvent } from '../../../events/invoices';
-import { invalid } from '../../../domain/shared/errors';
+import type { CreditNoteNumberEvent, InvoiceNumberEvent } from './events';
+import { invalid } from '../shared/errors';
 
 export const invoiceNumbersStreamOf = (year: number): string => `invoice-numbers-${year}`;
 export const creditNoteNumbersStreamOf = (year: number): string => `credit-note-numbers-${year}`;

@@ -4,14 +4,14 @@
 // (`invoice-<invoiceId>`, `credit-note-<creditNoteId>`) have one event each: they are never
 // changed; a correction is a credit note.
 import { z } from 'zod';
-import { eventShape, type EventOf } from '../domain/shared/events';
+import { eventShape, type EventOf } from '../shared/events';
 import {
   documentLineSchema,
   isoDateSchema,
   isoTimeSchema,
   totalsSchema,
   vatRateSummarySchema,
-} from '../domain/orders/events';
+} from '../orders/events';
 
 export const addressSchema = z.object({
   street: z.string().min(1),

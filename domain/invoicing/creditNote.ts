@@ -1,8 +1,8 @@
 // The credit note (stream `credit-note-<creditNoteId>`): the refund of unused coupons of an
 // invoiced order, at the invoice's unit prices and VAT rates. Numbered on its own gapless
 // sequence per year (`credit-note-numbers-<year>`). Issued once, never changed.
-import type { CreditNoteEvent } from '../../../events/invoices';
-import { DomainError, conflict, invalid } from '../../../domain/shared/errors';
+import type { CreditNoteEvent } from './events';
+import { DomainError, conflict, invalid } from '../shared/errors';
 import { formatDocumentNumber, priceDocument, romeDateOf, type InvoiceState, type InvoicedLine } from './decider';
 
 export const streamOf = (creditNoteId: string): string => `credit-note-${creditNoteId}`;

@@ -1,14 +1,14 @@
 // The invoice (stream `invoice-<invoiceId>`): issued once, with a number assigned beforehand on
 // the year's numbering guard (see numbering.ts); never changed or deleted afterwards — there is
 // no event that would. Corrections are credit notes (creditNote.ts).
-import type { Address, Buyer, InvoiceEvent, Seller } from '../../../events/invoices';
-import type { DocumentLine, Totals } from '../../../domain/orders/events';
-import { conflict, invalid } from '../../../domain/shared/errors';
-import { checkCodiceFiscale } from '../../../domain/shared/codiceFiscale';
-import { lineAmounts, vatSummary, type VatRateSummary } from '../../../domain/shared/money';
-import { checkPartitaIva } from '../../../domain/shared/partitaIva';
-import { romeDayOf } from '../../../domain/shared/romeCalendar';
-import { isUtcDateTime } from '../../../domain/shared/utcTime';
+import type { Address, Buyer, InvoiceEvent, Seller } from './events';
+import type { DocumentLine, Totals } from '../orders/events';
+import { conflict, invalid } from '../shared/errors';
+import { checkCodiceFiscale } from '../shared/codiceFiscale';
+import { lineAmounts, vatSummary, type VatRateSummary } from '../shared/money';
+import { checkPartitaIva } from '../shared/partitaIva';
+import { romeDayOf } from '../shared/romeCalendar';
+import { isUtcDateTime } from '../shared/utcTime';
 
 export const streamOf = (invoiceId: string): string => `invoice-${invoiceId}`;
 

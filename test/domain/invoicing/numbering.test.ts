@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue, type CommandContext } from '../../../events/eventCatalogue';
-import { invoiceEventShapes, type CreditNoteNumberEvent, type InvoiceNumberEvent, type InvoicingEvent } from '../../../events/invoices';
+import { invoiceEventShapes, type CreditNoteNumberEvent, type InvoiceNumberEvent, type InvoicingEvent } from '../../../domain/invoicing/events';
 import { WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type RecordedEvent } from '../../../events/port';
 import { handleCommand } from '../../../server/commands/handle';
 import {
@@ -17,7 +17,7 @@ import {
   invoiceNumberOf,
   invoiceNumbersStreamOf,
   type NumberingState,
-} from '../../../server/domain/invoice/numbering';
+} from '../../../domain/invoicing/numbering';
 import { fold, specFor } from '../gwt';
 
 const catalogue = new EventCatalogue<InvoicingEvent>(invoiceEventShapes);

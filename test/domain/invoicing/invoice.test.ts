@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { invoiceEventShapes, type Buyer, type CreditNoteEvent, type InvoiceEvent, type InvoicingEvent, type Seller } from '../../../events/invoices';
+import { invoiceEventShapes, type Buyer, type CreditNoteEvent, type InvoiceEvent, type InvoicingEvent, type Seller } from '../../../domain/invoicing/events';
 import type { DocumentLine } from '../../../domain/orders/events';
-import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStreamOf, type IssueCreditNote } from '../../../server/domain/invoice/creditNote';
+import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStreamOf, type IssueCreditNote } from '../../../domain/invoicing/creditNote';
 import {
   formatDocumentNumber,
   invoiceAggregate,
@@ -11,7 +11,7 @@ import {
   romeDateOf,
   streamOf,
   type IssueInvoice,
-} from '../../../server/domain/invoice/decider';
+} from '../../../domain/invoicing/decider';
 import { fold, specFor } from '../gwt';
 
 const catalogue = new EventCatalogue<InvoicingEvent>(invoiceEventShapes);
