@@ -1,6 +1,7 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
 import { EventCatalogue } from './eventCatalogue';
+import { couponHistory } from './coupons';
 import { invoicingHistory } from './invoicing';
 import { paymentHistory } from './payments';
 import { orderHistory } from './orders';
@@ -10,7 +11,7 @@ import { prepaidHistory } from './prepaid';
 import { customerHistory } from './customers';
 import { staffHistory } from './staff';
 import { staffEventShapes, type StaffEvent } from '../domain/staff/events';
-import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from './coupons';
+import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from '../domain/coupons/events';
 import { invoiceEventShapes, type InvoicingEvent } from '../domain/invoicing/events';
 import { orderEventShapes, rfReferenceEventShapes, type OrderEvent, type RfReferenceEvent } from '../domain/orders/events';
 import { bankReferenceEventShapes, paymentEventShapes, type BankReferenceEvent, type PaymentEvent } from '../domain/payments/events';
@@ -59,4 +60,5 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...orderHistory,
   ...paymentHistory,
   ...invoicingHistory,
+  ...couponHistory,
 });

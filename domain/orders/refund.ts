@@ -4,7 +4,7 @@
 // cancels each coupon, assigns a credit-note number, issues the credit note, credits the prepaid
 // account or pays out, and records the refund on the order (refundCoupons).
 import type { DocumentLine, Totals } from './events';
-import type { CouponState } from '../../server/domain/coupon/decider';
+import type { CouponState } from '../coupons/decider';
 import { DomainError, invalid, refuse } from '../shared/errors';
 import type { VatRateSummary } from '../shared/money';
 import { priceLines, type OrderState } from './decider';

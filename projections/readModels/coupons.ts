@@ -6,7 +6,7 @@
 // (`****-****-****-****-J8NC`). The read API shows the code only to the roles that hand coupons to
 // customers; the others get the hint, and their search never looks at the code.
 // Search terms (any role): the hint's last group, the device serial, the product code.
-import type { CouponEvent } from '../../events/coupons';
+import type { CouponEvent } from '../../domain/coupons/events';
 import { couponCodeHint, normaliseCouponCode } from '../../domain/shared/couponCode';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, seqOf } from './shared';

@@ -3,7 +3,7 @@
 // description (as on the order), what it renews and until when it is valid.
 import type { EmailEvent } from '../../events/emails';
 import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from '../mail/couponEmail';
-import { couponAggregate, streamOf as couponStream } from '../domain/coupon/decider';
+import { couponAggregate, streamOf as couponStream } from '../../domain/coupons/decider';
 import { formatRf } from '../../domain/shared/rfReference';
 import { customerDisplayName, getCustomer } from '../sales/customers';
 import { load, type SalesDeps } from '../sales/deps';

@@ -16,14 +16,14 @@
 // The unit of an order is done when its fulfilment e-mail is queued (or, for an order without
 // coupons, when it is fulfilled).
 import type { CommandContext } from '../../events/eventCatalogue';
-import type { CouponEvent } from '../../events/coupons';
+import type { CouponEvent } from '../../domain/coupons/events';
 import { emailStream, type EmailEvent } from '../../events/emails';
 import type { Buyer } from '../../domain/invoicing/events';
 import type { InvoiceNumberEvent } from '../../domain/invoicing/events';
 import { WrongExpectedRevisionError } from '../../events/port';
 import { oneAtATime } from '../commands/oneAtATime';
-import { claimCouponCode, couponCodeStreamOf } from '../domain/coupon/codeClaim';
-import { couponAggregate, issueCoupon, streamOf as couponStream, type CouponState } from '../domain/coupon/decider';
+import { claimCouponCode, couponCodeStreamOf } from '../../domain/coupons/codeClaim';
+import { couponAggregate, issueCoupon, streamOf as couponStream, type CouponState } from '../../domain/coupons/decider';
 import { DomainError } from '../../domain/shared/errors';
 import { invoiceYearOf, issueInvoice, invoiceAggregate, streamOf as invoiceStream } from '../../domain/invoicing/decider';
 import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type AssignInvoiceNumber } from '../../domain/invoicing/numbering';

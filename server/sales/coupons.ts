@@ -3,8 +3,8 @@
 import type { CommandContext } from '../../events/eventCatalogue';
 import { emailStream, type EmailEvent } from '../../events/emails';
 import { WrongExpectedRevisionError } from '../../events/port';
-import { couponAggregate, couponStatusView, streamOf as couponStream, type CouponStatusView } from '../domain/coupon/decider';
-import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../domain/coupon/codeClaim';
+import { couponAggregate, couponStatusView, streamOf as couponStream, type CouponStatusView } from '../../domain/coupons/decider';
+import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../domain/coupons/codeClaim';
 import { emailAggregate, requestEmailRetry } from '../domain/email/decider';
 import { notFound, refuse } from '../../domain/shared/errors';
 import { checkCouponCode, normaliseCouponCode } from '../../domain/shared/couponCode';

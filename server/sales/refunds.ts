@@ -6,8 +6,8 @@
 // (refundId), so a refund interrupted at any point is completed by repeating the same request,
 // and a repeated request refunds nothing twice.
 import type { CommandContext } from '../../events/eventCatalogue';
-import type { CouponEvent } from '../../events/coupons';
-import { cancelCoupon, couponAggregate, streamOf as couponStream, type CouponState } from '../domain/coupon/decider';
+import type { CouponEvent } from '../../domain/coupons/events';
+import { cancelCoupon, couponAggregate, streamOf as couponStream, type CouponState } from '../../domain/coupons/decider';
 import { DomainError, refuse } from '../../domain/shared/errors';
 import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStream, type CreditNoteState, type IssuedCreditNote } from '../../domain/invoicing/creditNote';
 import { invoiceAggregate, invoiceYearOf, streamOf as invoiceStream } from '../../domain/invoicing/decider';

@@ -2,7 +2,7 @@
 // redeemed and cancelled codes; the answer holds no personal data.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { couponAggregate, redeemCoupon } from '../../server/domain/coupon/decider';
+import { couponAggregate, redeemCoupon } from '../../domain/coupons/decider';
 import { COUPON_ALPHABET, checkCouponCode, generateCouponCode } from '../../domain/shared/couponCode';
 import { getOrder, run } from '../../server/sales/services';
 import { addGuideProducts, codesIn, expectStatus, manualOrder, MARIO_CF, registerPerson, startApi, topUp, type ApiWorld } from './support';

@@ -2,7 +2,7 @@ import type { AddressObject, ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isImmutable } from 'immutable';
 import { loadAggregate, type Aggregate } from '../../server/commands/handle';
-import { couponAggregate, redeemCoupon } from '../../server/domain/coupon/decider';
+import { couponAggregate, redeemCoupon } from '../../domain/coupons/decider';
 import { customerAggregate } from '../../domain/customers/decider';
 import { invoiceAggregate } from '../../domain/invoicing/decider';
 import { invoiceNumbering } from '../../domain/invoicing/numbering';

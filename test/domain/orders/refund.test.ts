@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CouponEvent } from '../../../events/coupons';
+import type { CouponEvent } from '../../../domain/coupons/events';
 import type { OrderEvent } from '../../../domain/orders/events';
-import { couponAggregate, type CouponState } from '../../../server/domain/coupon/decider';
+import { couponAggregate, type CouponState } from '../../../domain/coupons/decider';
 import { orderAggregate, placeOrder, type CatalogueProduct } from '../../../domain/orders/decider';
 import { planRefund } from '../../../domain/orders/refund';
 import { DomainError } from '../../../domain/shared/errors';

@@ -1,11 +1,11 @@
 // The coupon aggregate (stream `coupon-<couponId>`). A coupon pays for one renewal of what it
 // renews; it is redeemed at most once; a cancelled or expired coupon is never redeemable.
-import type { CouponEvent } from '../../../events/coupons';
-import type { CouponRenews } from '../../../domain/orders/events';
-import { couponRenewals } from '../../../domain/orders/events';
-import { DomainError, conflict, invalid, refuse } from '../../../domain/shared/errors';
-import { checkCouponCode } from '../../../domain/shared/couponCode';
-import { isUtcDateTime } from '../../../domain/shared/utcTime';
+import type { CouponEvent } from './events';
+import type { CouponRenews } from '../orders/events';
+import { couponRenewals } from '../orders/events';
+import { DomainError, conflict, invalid, refuse } from '../shared/errors';
+import { checkCouponCode } from '../shared/couponCode';
+import { isUtcDateTime } from '../shared/utcTime';
 
 export const streamOf = (couponId: string): string => `coupon-${couponId}`;
 

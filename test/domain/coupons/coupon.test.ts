@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from '../../../events/coupons';
-import { claimCouponCode, couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../server/domain/coupon/codeClaim';
+import { couponCodeEventShapes, couponEventShapes, type CouponCodeEvent, type CouponEvent } from '../../../domain/coupons/events';
+import { claimCouponCode, couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../domain/coupons/codeClaim';
 import {
   cancelCoupon,
   couponAggregate,
@@ -11,7 +11,7 @@ import {
   issueCoupon,
   redeemCoupon,
   streamOf,
-} from '../../../server/domain/coupon/decider';
+} from '../../../domain/coupons/decider';
 import { generateCouponCode } from '../../../domain/shared/couponCode';
 import { specFor } from '../gwt';
 

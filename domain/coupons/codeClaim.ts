@@ -2,9 +2,9 @@
 // appended with expected revision 'no_stream', so a code is never given to two coupons (the
 // second append fails; the handler draws a new code). It also maps a typed code to its coupon for
 // the public status check.
-import type { CouponCodeEvent } from '../../../events/coupons';
-import { conflict, invalid } from '../../../domain/shared/errors';
-import { checkCouponCode, normaliseCouponCode } from '../../../domain/shared/couponCode';
+import type { CouponCodeEvent } from './events';
+import { conflict, invalid } from '../shared/errors';
+import { checkCouponCode, normaliseCouponCode } from '../shared/couponCode';
 
 /** Stream of a code as anyone may type it (case, dashes, O/0, I/L/1 do not matter). */
 export const couponCodeStreamOf = (code: string): string => `coupon-code-${normaliseCouponCode(code)}`;
