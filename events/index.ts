@@ -1,6 +1,7 @@
 // The back office's event catalogue: every definition of every aggregate, in one list.
 // Add a domain's events here (its array in the list, its union in DomainEvent).
 import { EventCatalogue } from './eventCatalogue';
+import { emailHistory } from './emails';
 import { couponHistory } from './coupons';
 import { invoicingHistory } from './invoicing';
 import { paymentHistory } from './payments';
@@ -19,7 +20,7 @@ import { customerEventShapes, type CustomerAreaEvent } from '../domain/customers
 import { prepaidEventShapes, type PrepaidEvent } from '../domain/prepaid/events';
 import { productEventShapes, type ProductEvent } from '../domain/catalogue/events';
 import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from '../domain/devices/events';
-import { emailEventShapes, type EmailEvent } from './emails';
+import { emailEventShapes, type EmailEvent } from '../domain/emails/events';
 
 export type DomainEvent =
   | StaffEvent
@@ -61,4 +62,5 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...paymentHistory,
   ...invoicingHistory,
   ...couponHistory,
+  ...emailHistory,
 });

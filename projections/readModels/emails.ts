@@ -3,7 +3,7 @@
 // staff asking to retry a failed one → queued again. `to_address` is known once it is sent (the
 // profile e-mail in force at that moment). `possibly_duplicate`: an earlier send was interrupted
 // after it may have reached the SMTP server, so the recipient may have it twice.
-import type { EmailEvent } from '../../events/emails';
+import type { EmailEvent } from '../../domain/emails/events';
 import { statement, type Projection } from '../projection';
 import { isoTime } from './shared';
 

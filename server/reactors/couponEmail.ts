@@ -1,7 +1,7 @@
 // Composes the coupon e-mail for the outbox when it is sent: to the customer's profile e-mail in
 // force at that moment (not the one at placement), with each coupon's code, its product's
 // description (as on the order), what it renews and until when it is valid.
-import type { EmailEvent } from '../../events/emails';
+import type { EmailEvent } from '../../domain/emails/events';
 import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from '../mail/couponEmail';
 import { couponAggregate, streamOf as couponStream } from '../../domain/coupons/decider';
 import { formatRf } from '../../domain/shared/rfReference';

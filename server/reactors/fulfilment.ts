@@ -17,7 +17,7 @@
 // coupons, when it is fulfilled).
 import type { CommandContext } from '../../events/eventCatalogue';
 import type { CouponEvent } from '../../domain/coupons/events';
-import { emailStream, type EmailEvent } from '../../events/emails';
+import { emailStream, type EmailEvent } from '../../domain/emails/events';
 import type { Buyer } from '../../domain/invoicing/events';
 import type { InvoiceNumberEvent } from '../../domain/invoicing/events';
 import { WrongExpectedRevisionError } from '../../events/port';

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { EventCatalogue, SYSTEM_ACTOR } from '../../events/eventCatalogue';
-import { emailEventShapes, emailStream, type EmailEvent } from '../../events/emails';
+import { emailEventShapes, emailStream, type EmailEvent } from '../../domain/emails/events';
 import type { EventStore } from '../../events/port';
 import { OutboxWorker, backoffDelay } from '../../server/mail/outbox';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';

@@ -7,7 +7,7 @@ import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { EventCatalogue, SYSTEM_ACTOR } from '../../events/eventCatalogue';
-import { emailEventShapes, emailStream, type EmailEvent } from '../../events/emails';
+import { emailEventShapes, emailStream, type EmailEvent } from '../../domain/emails/events';
 import type { EventStore } from '../../events/port';
 import { OutboxWorker } from '../../server/mail/outbox';
 import { startTestSmtp } from '../support/smtp';

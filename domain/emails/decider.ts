@@ -7,8 +7,8 @@
 // Times on an e-mail's stream never go back: each one recorded is at least the latest before it
 // (`lastAt`), so a wall clock set back (by an hour, or by NTP) never dates EmailSent before
 // EmailQueued, nor a retry before the attempt that failed.
-import type { EmailEvent } from '../../../events/emails';
-import { conflict, notFound, refuse } from '../../../domain/shared/errors';
+import type { EmailEvent } from './events';
+import { conflict, notFound, refuse } from '../shared/errors';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
 

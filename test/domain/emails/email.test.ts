@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
-import { emailEventShapes, type EmailEvent } from '../../../events/emails';
-import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, requestEmailRetry, startEmailAttempt } from '../../../server/domain/email/decider';
+import { emailEventShapes, type EmailEvent } from '../../../domain/emails/events';
+import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, requestEmailRetry, startEmailAttempt } from '../../../domain/emails/decider';
 import { specFor } from '../gwt';
 
 const spec = specFor(emailAggregate, { catalogue: new EventCatalogue<EmailEvent>(emailEventShapes) });

@@ -1,0 +1,77 @@
+// The e-mail outbox: an e-mail is queued as an event with what it is about, composed and sent by the
+// outbox worker, and its fate (sent, attempt failed, given up) is recorded as events too, so a
+// restart neither loses nor repeats one. Stream: email-<emailId>.
+import { z } from 'zod';
+import { eventShape, type EventOf } from '../shared/events';
+
+const emailId = z.uuid();
+
+export const emailQueued = eventShape(
+  'EmailQueued',
+  z.object({
+    emailId,
+    purpose: z.literal('coupon_codes'),
+    customerId: z.string().min(1),
+    orderId: z.string().min(1),
+    couponIds: z.array(z.string().min(1)).min(1),
+    /** Why it was queued: the order's fulfilment, or staff asking to send the codes again. */
+    reason: z.enum(['fulfilment', 'resend']),
+    queuedAt: z.iso.datetime(),
+  }),
+);
+
+/**
+ * The outbox is about to hand the message to the SMTP server. Written before each send, so that a
+ * send interrupted by a crash is known afterwards: the next send of that e-mail may be its second.
+ */
+export const emailAttemptStarted = eventShape(
+  'EmailAttemptStarted',
+  z.object({ emailId, attempt: z.number().int().positive(), messageId: z.string().min(1), at: z.iso.datetime() }),
+);
+
+export const emailSent = eventShape(
+  'EmailSent',
+  z.object({
+    emailId,
+    /** The address it actually went to: the profile e-mail in force when it was sent. */
+    to: z.string().min(3),
+    messageId: z.string().min(1),
+    attempt: z.number().int().positive(),
+    sentAt: z.iso.datetime(),
+    /**
+     * An earlier send was interrupted (the process died, or its outcome could not be recorded)
+     * after it may have reached the SMTP server: the recipient may have this message twice, with
+     * the same Message-ID.
+     */
+    possiblyDuplicate: z.boolean().optional(),
+  }),
+);
+
+export const emailAttemptFailed = eventShape(
+  'EmailAttemptFailed',
+  z.object({
+    emailId,
+    attempt: z.number().int().positive(),
+    error: z.string(),
+    retryAt: z.iso.datetime(),
+  }),
+);
+
+export const emailGaveUp = eventShape(
+  'EmailGaveUp',
+  z.object({ emailId, attempts: z.number().int().positive(), error: z.string(), at: z.iso.datetime() }),
+);
+
+/** Staff asked to try a given-up e-mail again. */
+export const emailRetryRequested = eventShape('EmailRetryRequested', z.object({ emailId, at: z.iso.datetime() }));
+
+export const emailEventShapes = [emailQueued, emailAttemptStarted, emailSent, emailAttemptFailed, emailGaveUp, emailRetryRequested];
+export type EmailEvent =
+  | EventOf<typeof emailQueued>
+  | EventOf<typeof emailAttemptStarted>
+  | EventOf<typeof emailSent>
+  | EventOf<typeof emailAttemptFailed>
+  | EventOf<typeof emailGaveUp>
+  | EventOf<typeof emailRetryRequested>;
+
+export const emailStream = (id: string) => `email-${id}`;
