@@ -12,7 +12,7 @@ import type {
   ProductWithdrawn,
 } from './events';
 import { productCodePattern, productKinds, productRenewals } from './events';
-import type { Aggregate } from '../../server/commands/handle';
+import type { Decider } from '../shared/decider';
 import { DomainError, conflict, invalid, notFound } from '../shared/errors';
 
 export const DEFAULT_VAT_RATE_BP = 2200;
@@ -60,7 +60,7 @@ export function evolve(state: ProductState, event: ProductEvent): ProductState {
   }
 }
 
-export const productAggregate: Aggregate<ProductState, ProductEvent> = { initialState, evolve };
+export const productAggregate: Decider<ProductState, ProductEvent> = { initialState, evolve };
 
 /**
  * The product as an order line needs it, at its current price. Throws `product_not_found` when the

@@ -23,7 +23,7 @@ import type {
   CustomerTaxCodeClaimed,
   CustomerVatNumberClaimed,
 } from './events';
-import type { Aggregate } from '../../server/commands/handle';
+import type { Decider } from '../shared/decider';
 import { DomainError, conflict, invalid, notFound } from '../shared/errors';
 import { checkCodiceFiscale } from '../shared/codiceFiscale';
 import { checkPartitaIva } from '../shared/partitaIva';
@@ -85,7 +85,7 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
   }
 }
 
-export const customerAggregate: Aggregate<CustomerState, CustomerEvent> = { initialState, evolve };
+export const customerAggregate: Decider<CustomerState, CustomerEvent> = { initialState, evolve };
 
 // ---------------------------------------------------------------------------------------------
 // Validation shared with other aggregates
@@ -309,7 +309,7 @@ export function evolveClaim(state: ClaimState, event: CustomerClaimEvent): Claim
   }
 }
 
-export const claimAggregate: Aggregate<ClaimState, CustomerClaimEvent> = {
+export const claimAggregate: Decider<ClaimState, CustomerClaimEvent> = {
   initialState: claimInitialState,
   evolve: evolveClaim,
 };

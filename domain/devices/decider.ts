@@ -14,7 +14,7 @@ import type {
   DeviceRegistered,
 } from './events';
 import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from './events';
-import type { Aggregate } from '../../server/commands/handle';
+import type { Decider } from '../shared/decider';
 import { conflict, invalid } from '../shared/errors';
 import { validCodiceFiscale } from '../customers/decider';
 import { normaliseDeviceSerial } from '../shared/deviceSerial';
@@ -79,7 +79,7 @@ export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
   }
 }
 
-export const deviceAggregate: Aggregate<DeviceState, DeviceEvent> = { initialState, evolve };
+export const deviceAggregate: Decider<DeviceState, DeviceEvent> = { initialState, evolve };
 
 // ---------------------------------------------------------------------------------------------
 // Register

@@ -39,7 +39,7 @@ import type {
   TopUpMethod,
 } from './events';
 import { creditReasons, maxAdjustmentCents, topUpMethods } from './events';
-import type { Aggregate } from '../../server/commands/handle';
+import type { Decider } from '../shared/decider';
 import { conflict, invalid, notFound, refuse } from '../shared/errors';
 import { feeOf, formatEuro, formatRate } from '../shared/money';
 
@@ -147,7 +147,7 @@ export function evolve(state: PrepaidState, event: PrepaidEvent): PrepaidState {
   }
 }
 
-export const prepaidAggregate: Aggregate<PrepaidState, PrepaidEvent> = { initialState, evolve };
+export const prepaidAggregate: Decider<PrepaidState, PrepaidEvent> = { initialState, evolve };
 
 // ---------------------------------------------------------------------------------------------
 // Fee arithmetic

@@ -2,7 +2,7 @@
 // username (`staff-username-<lowercased username>`) that makes usernames unique across users: the
 // guard is appended with expectedRevision 'no_stream', so two creations of the same name cannot
 // both succeed. Pure functions only: ids, password hashes and time come from the caller.
-import { roles as allRoles, type Role } from '../../events/eventCatalogue';
+import { roles as allRoles, type Role } from './roles';
 import type { StaffEvent, StaffOversight } from './events';
 import { DomainError, conflict, invalid, notFound, refuse } from '../shared/errors';
 
