@@ -2,3 +2,23 @@
 // the console shows and offers the same list.
 export const roles = ['operator', 'accountant', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
+
+/**
+ * Who does what (DOMAIN.md): operators work the desk; supervisors do all an operator does plus
+ * approvals; accountants read everything and do the books; admins manage staff accounts and
+ * settings only (no sales).
+ */
+export const roleGroups = {
+  /** Customers, orders, desk payments, kiosk renewals. */
+  desk: ['operator', 'supervisor'],
+  /** Replacement cards, refunds and cancellations of paid orders, manual prepaid adjustments, overrides. */
+  approvals: ['supervisor'],
+  /** Bank payments and matching, invoices, credit notes, exports. */
+  books: ['accountant'],
+  /** Reading business data: the desk, the approvers and the accountants. */
+  readAll: ['operator', 'supervisor', 'accountant'],
+  /** The audit trail (every event, who did what when): the accountants and the supervisors. */
+  audit: ['accountant', 'supervisor'],
+  /** Staff accounts and settings. */
+  admin: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;

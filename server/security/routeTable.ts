@@ -9,7 +9,10 @@
 //                    context records the first role of the list that the user holds
 //
 // Anonymous requests to a non-public route get 401, users without a listed role 403.
-import type { Role } from '../../events/eventCatalogue';
+import type { Role } from '../../domain/staff/roles';
+import { roleGroups } from '../../domain/staff/roles';
+
+export { roleGroups };
 
 export type Access = 'public' | 'authenticated' | readonly Role[];
 export type RateLimitProfile = 'login' | 'couponCheck';
@@ -20,25 +23,6 @@ export interface RouteRule {
   rateLimit?: RateLimitProfile;
 }
 
-/**
- * Who does what (DOMAIN.md): operators work the desk; supervisors do all an operator does plus
- * approvals; accountants read everything and do the books; admins manage staff accounts and
- * settings only (no sales).
- */
-export const roleGroups = {
-  /** Customers, orders, desk payments, kiosk renewals. */
-  desk: ['operator', 'supervisor'],
-  /** Replacement cards, refunds and cancellations of paid orders, manual prepaid adjustments, overrides. */
-  approvals: ['supervisor'],
-  /** Bank payments and matching, invoices, credit notes, exports. */
-  books: ['accountant'],
-  /** Reading business data: the desk, the approvers and the accountants. */
-  readAll: ['operator', 'supervisor', 'accountant'],
-  /** The audit trail (every event, who did what when): the accountants and the supervisors. */
-  audit: ['accountant', 'supervisor'],
-  /** Staff accounts and settings. */
-  admin: ['admin'],
-} as const satisfies Record<string, readonly Role[]>;
 
 export const routeTable: Record<string, RouteRule> = {
   'GET /health': { access: 'public' },
