@@ -15,7 +15,7 @@ import { ensurePrivateDir } from '../events/adapters/privateFiles';
 import type { Role } from '../events/eventCatalogue';
 import type { App } from './app';
 import { DomainError } from '../domain/shared/errors';
-import { seedGuideProducts } from './sales/products';
+import { seedGuideProducts } from './features/catalogue/service';
 import { systemContext } from './security/bootstrap';
 import { createStaffUser, findStaffUserByUsername } from './staff/accounts';
 

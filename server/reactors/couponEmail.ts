@@ -5,7 +5,7 @@ import type { EmailEvent } from '../../domain/emails/events';
 import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from '../mail/couponEmail';
 import { couponAggregate, streamOf as couponStream } from '../../domain/coupons/decider';
 import { formatRf } from '../../domain/shared/rfReference';
-import { customerDisplayName, getCustomer } from '../sales/customers';
+import { customerDisplayName, getCustomer } from '../features/customers/service';
 import { load, type SalesDeps } from '../sales/deps';
 import { getOrder } from '../sales/orders';
 

@@ -29,7 +29,7 @@ import { invoiceYearOf, issueInvoice, invoiceAggregate, streamOf as invoiceStrea
 import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type AssignInvoiceNumber } from '../../domain/invoicing/numbering';
 import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../../domain/orders/decider';
 import { generateCouponCode } from '../../domain/shared/couponCode';
-import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../sales/customers';
+import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../features/customers/service';
 import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../sales/deps';
 import { saleIds } from '../sales/ids';
 import { getOrder } from '../sales/orders';

@@ -29,10 +29,10 @@ import {
 } from '../../domain/prepaid/decider';
 import { orderableProduct } from '../../domain/catalogue/decider';
 import { makeRfReference } from '../../domain/shared/rfReference';
-import { getCustomer } from './customers';
+import { getCustomer } from '../features/customers/service';
 import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from './deps';
 import { saleIds } from './ids';
-import { getProduct, listProducts } from './products';
+import { getProduct, listProducts } from '../features/catalogue/service';
 
 export type OrderPaymentInput = { mode: 'prepaid' } | { mode: 'direct'; method: DirectPaymentMethod };
 

@@ -3,10 +3,10 @@
 // last event it appended (0 when it appended nothing), for read-your-writes. Reads take no ctx.
 export * from './deps';
 export { derivedId, saleIds } from './ids';
-export * from './customers';
-export * from './prepaid';
-export * from './products';
-export * from './devices';
+export * from '../features/customers/service';
+export * from '../features/prepaid/service';
+export * from '../features/catalogue/service';
+export * from '../features/devices/service';
 export * from './orders';
 export * from './payments';
 export * from './refunds';

@@ -3,12 +3,12 @@
 // after the read models have caught up with it (server/read/readYourWrites.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import coupons from './coupons';
-import customers from './customers';
-import devices from './devices';
+import customers from '../../features/customers/routes';
+import devices from '../../features/devices/routes';
 import documents from './documents';
 import emails from './emails';
 import orders from './orders';
 import payments from './payments';
-import products from './products';
+import products from '../../features/catalogue/routes';
 
 export const salesRoutePlugins: FastifyPluginAsync[] = [customers, products, devices, orders, payments, emails, documents, coupons];

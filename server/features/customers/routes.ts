@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { maxAdjustmentCents, topUpMethods } from '../../../domain/prepaid/events';
 import { formatEuro } from '../../../domain/shared/money';
 import { commandContext } from '../../security/commandContext';
-import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
+import { codiceFiscaleInput, partitaIvaInput } from '../../routes/identifiers';
 import {
   approvePrepaidAdjustment,
   changeCustomerEmail,
@@ -31,7 +31,7 @@ import {
   projectionNames,
   requiredText,
   text,
-} from './schemas';
+} from '../../routes/sales/schemas';
 
 const address = z
   .object({

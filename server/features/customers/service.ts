@@ -1,6 +1,6 @@
 // Customers: registration (guard streams first), profile e-mail changes, and reading one customer.
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { CustomerClaimEvent } from '../../domain/customers/events';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { CustomerClaimEvent } from '../../../domain/customers/events';
 import {
   changeCustomerEmail as decideEmailChange,
   claimAggregate,
@@ -13,9 +13,9 @@ import {
   type CustomerState,
   type RegisterFirm,
   type RegisterPerson,
-} from '../../domain/customers/decider';
-import { notFound } from '../../domain/shared/errors';
-import { lastPosition, load, run, type SalesDeps } from './deps';
+} from '../../../domain/customers/decider';
+import { notFound } from '../../../domain/shared/errors';
+import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
 
 export type RegisteredCustomer = Extract<CustomerState, { status: 'registered' }>;
 

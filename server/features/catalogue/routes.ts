@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { productKinds, productRenewals } from '../../../domain/catalogue/events';
 import { commandContext } from '../../security/commandContext';
 import { addProduct, changeProductPrice, withdrawProduct } from '../../sales/services';
-import { afterWrite, position, positiveCents, productOut, projectionNames, text } from './schemas';
+import { afterWrite, position, positiveCents, productOut, projectionNames, text } from '../../routes/sales/schemas';
 
 const codeParams = z.object({
   code: z

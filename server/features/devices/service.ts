@@ -1,10 +1,10 @@
 // Devices sold by this reseller: registration (by hand, or a CSV import row by row), and the
 // guided purchase's lookup "which of this holder's devices can be renewed now?", served by the
 // index stream `holder-devices-<CF>` until a projection replaces it.
-import type { CommandContext } from '../../events/eventCatalogue';
-import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../domain/devices/events';
-import { validCodiceFiscale } from '../../domain/customers/decider';
-import { parseDeviceCsv, type DeviceCsvColumn } from '../../domain/devices/csv';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../../domain/devices/events';
+import { validCodiceFiscale } from '../../../domain/customers/decider';
+import { parseDeviceCsv, type DeviceCsvColumn } from '../../../domain/devices/csv';
 import {
   deviceAggregate,
   deviceRenewalStatus,
@@ -15,9 +15,9 @@ import {
   type DeviceState,
   type RegisterDevice,
   type RegisteredDevice,
-} from '../../domain/devices/decider';
-import { DomainError, conflict, notFound } from '../../domain/shared/errors';
-import { lastPosition, load, run, type SalesDeps } from './deps';
+} from '../../../domain/devices/decider';
+import { DomainError, conflict, notFound } from '../../../domain/shared/errors';
+import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
 
 // ---------------------------------------------------------------------------------------------
 // The holder's index

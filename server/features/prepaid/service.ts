@@ -2,8 +2,8 @@
 // (requested by staff, approved or rejected by another supervisor), and the balance. Refunds and
 // overpayments are credited by the back office itself (server/reactors/paymentApplication.ts,
 // server/sales/refunds.ts), never by hand.
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { PrepaidEvent, TopUpMethod } from '../../domain/prepaid/events';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { PrepaidEvent, TopUpMethod } from '../../../domain/prepaid/events';
 import {
   approveAdjustment,
   prepaidAggregate,
@@ -14,9 +14,9 @@ import {
   topUpQuote,
   type PrepaidState,
   type TopUpQuote,
-} from '../../domain/prepaid/decider';
-import { getCustomer } from './customers';
-import { load, run, type SalesDeps } from './deps';
+} from '../../../domain/prepaid/decider';
+import { getCustomer } from '../customers/service';
+import { load, run, type SalesDeps } from '../../sales/deps';
 
 export interface TopUpPrepaidInput {
   customerId: string;

@@ -1,8 +1,8 @@
 // The catalogue of coupon products: add, change a price, withdraw, the guide's products for the
 // demo, and the list of products (for the guided purchase) until a projection serves it.
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { EventStore } from '../../events/port';
-import { DomainError } from '../../domain/shared/errors';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { EventStore } from '../../../events/port';
+import { DomainError } from '../../../domain/shared/errors';
 import {
   addProduct as decideAdd,
   changeProductPrice as decidePriceChange,
@@ -13,8 +13,8 @@ import {
   withdrawProduct as decideWithdrawal,
   type AddProduct,
   type ProductState,
-} from '../../domain/catalogue/decider';
-import { lastPosition, load, run, type SalesDeps } from './deps';
+} from '../../../domain/catalogue/decider';
+import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
 
 export type CatalogueEntry = Exclude<ProductState, { status: 'absent' }>;
 
