@@ -6,20 +6,20 @@
 //   ...
 //   await reactors.stop();
 import type { Transporter } from 'nodemailer';
-import { OutboxWorker, type OutboxSettings } from '../mail/outbox';
+import { OutboxWorker, type OutboxSettings } from '../features/emails/outbox';
 import type { DomainEvent } from '../../events/index';
-import { composeCouponEmailFor } from './couponEmail';
-import { FulfilmentReactor, type FulfilmentHooks } from './fulfilment';
-import { OrderExpiryReactor } from './orderExpiry';
-import { PaymentApplicationReactor } from './paymentApplication';
+import { composeCouponEmailFor } from '../features/emails/couponEmails';
+import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
+import { OrderExpiryReactor } from '../features/orders/expiry';
+import { PaymentApplicationReactor } from '../features/payments/application';
 import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
 import type { ReactorDeps } from './reactor';
 
-export { composeCouponEmailFor } from './couponEmail';
-export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from './fulfilment';
-export { OrderExpiryReactor } from './orderExpiry';
-export { PaymentApplicationReactor } from './paymentApplication';
+export { composeCouponEmailFor } from '../features/emails/couponEmails';
+export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../features/orders/fulfilment';
+export { OrderExpiryReactor } from '../features/orders/expiry';
+export { PaymentApplicationReactor } from '../features/payments/application';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
 export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
 

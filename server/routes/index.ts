@@ -4,7 +4,7 @@ import auth from './auth';
 import dashboard from './dashboard';
 import health from './health';
 import projections from './projections';
-import publicPages from './publicPages';
+import publicPages from '../features/coupons/publicPages';
 import read from './read';
 import { salesRoutePlugins } from './sales/index';
 import staff from './staff';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderFiscalDocumentPdf, type FiscalDocument } from '../../server/documents/invoicePdf';
+import { renderFiscalDocumentPdf, type FiscalDocument } from '../../server/features/invoicing/invoicePdf';
 import { pdfPageCount, pdfText } from '../support/pdf';
 
 const invoice: FiscalDocument = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeCouponEmail } from '../../server/mail/couponEmail';
+import { composeCouponEmail } from '../../server/features/emails/couponEmailMessage';
 
 const input = {
   recipientName: 'Mario Rossi',

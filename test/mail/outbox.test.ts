@@ -6,7 +6,7 @@ import { createSqliteStore } from '../../events/adapters/sqlite';
 import { EventCatalogue, SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import { emailEventShapes, emailStream, type EmailEvent } from '../../domain/emails/events';
 import type { EventStore } from '../../events/port';
-import { OutboxWorker, backoffDelay } from '../../server/mail/outbox';
+import { OutboxWorker, backoffDelay } from '../../server/features/emails/outbox';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 import { tempDir } from '../support/tmp';
 

@@ -9,7 +9,7 @@ import { createSqliteStore } from '../../events/adapters/sqlite';
 import { EventCatalogue, SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import { emailEventShapes, emailStream, type EmailEvent } from '../../domain/emails/events';
 import type { EventStore } from '../../events/port';
-import { OutboxWorker } from '../../server/mail/outbox';
+import { OutboxWorker } from '../../server/features/emails/outbox';
 import { startTestSmtp } from '../support/smtp';
 import { tempDir } from '../support/tmp';
 

@@ -24,7 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { catalogue } from '../../../events/index';
-import type { OutboxSettings } from '../../mail/outbox';
+import type { OutboxSettings } from '../../features/emails/outbox';
 import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../sales/deps';
 

@@ -19,16 +19,16 @@
 // more than the longest back-off, and never gives a negative wait.
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { CommandContext, DecodedEvent, EventCatalogue } from '../../events/eventCatalogue';
-import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
-import { emailStream, type EmailEvent } from '../../domain/emails/events';
-import type { EventStore, RecordedEvent } from '../../events/port';
-import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';
-import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../../domain/emails/decider';
-import { DomainError } from '../../domain/shared/errors';
-import type { Checkpoint } from '../reactors/checkpoints';
-import { followLog, type CheckpointedFollower, type Following } from '../reactors/followLog';
-import type { ComposedEmail } from './couponEmail';
+import type { CommandContext, DecodedEvent, EventCatalogue } from '../../../events/eventCatalogue';
+import { SYSTEM_ACTOR } from '../../../events/eventCatalogue';
+import { emailStream, type EmailEvent } from '../../../domain/emails/events';
+import type { EventStore, RecordedEvent } from '../../../events/port';
+import { handleCommand, loadAggregate, type CommandDeps } from '../../commands/handle';
+import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../../../domain/emails/decider';
+import { DomainError } from '../../../domain/shared/errors';
+import type { Checkpoint } from '../../reactors/checkpoints';
+import { followLog, type CheckpointedFollower, type Following } from '../../reactors/followLog';
+import type { ComposedEmail } from './couponEmailMessage';
 import { randomUUID } from 'node:crypto';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];

@@ -1,11 +1,11 @@
 // Orders: the quote the buyer sees, placing an order (guided or manual; paid from the prepaid
 // account or waiting for a direct payment under a unique RF reference), cancelling an unpaid
 // order, and expiring unpaid orders past their time.
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../domain/orders/events';
-import { WrongExpectedRevisionError } from '../../events/port';
-import { DomainError, conflict, notFound } from '../../domain/shared/errors';
-import { deviceAggregate, streamOf as deviceStream } from '../../domain/devices/decider';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../../domain/orders/events';
+import { WrongExpectedRevisionError } from '../../../events/port';
+import { DomainError, conflict, notFound } from '../../../domain/shared/errors';
+import { deviceAggregate, streamOf as deviceStream } from '../../../domain/devices/decider';
 import {
   cancelOrder as decideCancellation,
   expireOrder as decideExpiry,
@@ -19,20 +19,20 @@ import {
   type PlaceOrder,
   type PlacedOrder,
   type Quote,
-} from '../../domain/orders/decider';
-import { claimRfReference, rfClaimStreamOf } from '../../domain/orders/rfClaim';
+} from '../../../domain/orders/decider';
+import { claimRfReference, rfClaimStreamOf } from '../../../domain/orders/rfClaim';
 import {
   creditAccount,
   debitForOrder,
   prepaidAggregate,
   streamOf as prepaidStream,
-} from '../../domain/prepaid/decider';
-import { orderableProduct } from '../../domain/catalogue/decider';
-import { makeRfReference } from '../../domain/shared/rfReference';
-import { getCustomer } from '../features/customers/service';
-import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from './deps';
-import { saleIds } from './ids';
-import { getProduct, listProducts } from '../features/catalogue/service';
+} from '../../../domain/prepaid/decider';
+import { orderableProduct } from '../../../domain/catalogue/decider';
+import { makeRfReference } from '../../../domain/shared/rfReference';
+import { getCustomer } from '../customers/service';
+import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from '../../sales/deps';
+import { saleIds } from '../../sales/ids';
+import { getProduct, listProducts } from '../catalogue/service';
 
 export type OrderPaymentInput = { mode: 'prepaid' } | { mode: 'direct'; method: DirectPaymentMethod };
 

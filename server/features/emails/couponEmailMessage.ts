@@ -1,6 +1,6 @@
 // The coupon e-mail: the codes, what each renews, and the renewal instructions of the guide, in
 // Italian, as plain text and HTML. Pure: the outbox composes it when the e-mail is sent.
-import { formatRomeDate } from '../../domain/shared/money';
+import { formatRomeDate } from '../../../domain/shared/money';
 
 export interface CouponInEmail {
   code: string;

@@ -11,7 +11,7 @@ import { orderAggregate, receivePayment, streamOf as orderStream, type OrderStat
 import { formatEuro } from '../../../domain/shared/money';
 import { romeDayOf } from '../../../domain/shared/romeCalendar';
 import { commandContext } from '../../security/commandContext';
-import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
+import { codiceFiscaleInput, deviceSerialInput } from '../../routes/identifiers';
 import {
   cancelOrder,
   customerDisplayName,
@@ -42,7 +42,7 @@ import {
   quoteOut,
   text,
   totalsSchema,
-} from './schemas';
+} from '../../routes/sales/schemas';
 
 const guided = z
   .object({

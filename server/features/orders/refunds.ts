@@ -5,20 +5,20 @@
 // Every step is idempotent and every id is derived from the order and the refund request
 // (refundId), so a refund interrupted at any point is completed by repeating the same request,
 // and a repeated request refunds nothing twice.
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { CouponEvent } from '../../domain/coupons/events';
-import { cancelCoupon, couponAggregate, streamOf as couponStream, type CouponState } from '../../domain/coupons/decider';
-import { DomainError, refuse } from '../../domain/shared/errors';
-import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStream, type CreditNoteState, type IssuedCreditNote } from '../../domain/invoicing/creditNote';
-import { invoiceAggregate, invoiceYearOf, streamOf as invoiceStream } from '../../domain/invoicing/decider';
-import { creditNoteNumbering, creditNoteNumbersStreamOf, decideCreditNoteNumber } from '../../domain/invoicing/numbering';
-import { orderAggregate, refundCoupons as decideRefund, streamOf as orderStream } from '../../domain/orders/decider';
-import { planRefund, type RefundPlan } from '../../domain/orders/refund';
-import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../domain/prepaid/decider';
-import type { Totals } from '../../domain/orders/events';
-import { lastPosition, load, run, type SalesDeps } from './deps';
-import { saleIds } from './ids';
-import { getOrder } from './orders';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { CouponEvent } from '../../../domain/coupons/events';
+import { cancelCoupon, couponAggregate, streamOf as couponStream, type CouponState } from '../../../domain/coupons/decider';
+import { DomainError, refuse } from '../../../domain/shared/errors';
+import { creditNoteAggregate, issueCreditNote, streamOf as creditNoteStream, type CreditNoteState, type IssuedCreditNote } from '../../../domain/invoicing/creditNote';
+import { invoiceAggregate, invoiceYearOf, streamOf as invoiceStream } from '../../../domain/invoicing/decider';
+import { creditNoteNumbering, creditNoteNumbersStreamOf, decideCreditNoteNumber } from '../../../domain/invoicing/numbering';
+import { orderAggregate, refundCoupons as decideRefund, streamOf as orderStream } from '../../../domain/orders/decider';
+import { planRefund, type RefundPlan } from '../../../domain/orders/refund';
+import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../../domain/prepaid/decider';
+import type { Totals } from '../../../domain/orders/events';
+import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
+import { saleIds } from '../../sales/ids';
+import { getOrder } from './service';
 
 export interface RefundCouponsInput {
   orderId: string;

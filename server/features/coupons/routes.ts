@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../../domain/shared/errors';
 import { couponStatus } from '../../sales/services';
-import { couponCodeInput } from '../identifiers';
+import { couponCodeInput } from '../../routes/identifiers';
 
 const codeParams = z.object({ code: couponCodeInput() });
 

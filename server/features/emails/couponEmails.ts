@@ -1,13 +1,13 @@
 // Composes the coupon e-mail for the outbox when it is sent: to the customer's profile e-mail in
 // force at that moment (not the one at placement), with each coupon's code, its product's
 // description (as on the order), what it renews and until when it is valid.
-import type { EmailEvent } from '../../domain/emails/events';
-import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from '../mail/couponEmail';
-import { couponAggregate, streamOf as couponStream } from '../../domain/coupons/decider';
-import { formatRf } from '../../domain/shared/rfReference';
-import { customerDisplayName, getCustomer } from '../features/customers/service';
-import { load, type SalesDeps } from '../sales/deps';
-import { getOrder } from '../sales/orders';
+import type { EmailEvent } from '../../../domain/emails/events';
+import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from './couponEmailMessage';
+import { couponAggregate, streamOf as couponStream } from '../../../domain/coupons/decider';
+import { formatRf } from '../../../domain/shared/rfReference';
+import { customerDisplayName, getCustomer } from '../customers/service';
+import { load, type SalesDeps } from '../../sales/deps';
+import { getOrder } from '../orders/service';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
 

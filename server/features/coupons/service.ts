@@ -1,16 +1,16 @@
 // Coupons after the sale: the public status check by code ("Verifica Stato Coupon"), sending the
 // codes again, and retrying an e-mail the outbox gave up on.
-import type { CommandContext } from '../../events/eventCatalogue';
-import { emailStream, type EmailEvent } from '../../domain/emails/events';
-import { WrongExpectedRevisionError } from '../../events/port';
-import { couponAggregate, couponStatusView, streamOf as couponStream, type CouponStatusView } from '../../domain/coupons/decider';
-import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../domain/coupons/codeClaim';
-import { emailAggregate, requestEmailRetry } from '../../domain/emails/decider';
-import { notFound, refuse } from '../../domain/shared/errors';
-import { checkCouponCode, normaliseCouponCode } from '../../domain/shared/couponCode';
-import { appendEvents, load, run, type SalesDeps } from './deps';
-import { saleIds } from './ids';
-import { getOrder } from './orders';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import { emailStream, type EmailEvent } from '../../../domain/emails/events';
+import { WrongExpectedRevisionError } from '../../../events/port';
+import { couponAggregate, couponStatusView, streamOf as couponStream, type CouponStatusView } from '../../../domain/coupons/decider';
+import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../domain/coupons/codeClaim';
+import { emailAggregate, requestEmailRetry } from '../../../domain/emails/decider';
+import { notFound, refuse } from '../../../domain/shared/errors';
+import { checkCouponCode, normaliseCouponCode } from '../../../domain/shared/couponCode';
+import { appendEvents, load, run, type SalesDeps } from '../../sales/deps';
+import { saleIds } from '../../sales/ids';
+import { getOrder } from '../orders/service';
 
 // ---------------------------------------------------------------------------------------------
 // Status by code

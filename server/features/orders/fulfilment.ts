@@ -15,25 +15,25 @@
 // numbering does not conflict; across processes, write conflicts are decided again on the new state.
 // The unit of an order is done when its fulfilment e-mail is queued (or, for an order without
 // coupons, when it is fulfilled).
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { CouponEvent } from '../../domain/coupons/events';
-import { emailStream, type EmailEvent } from '../../domain/emails/events';
-import type { Buyer } from '../../domain/invoicing/events';
-import type { InvoiceNumberEvent } from '../../domain/invoicing/events';
-import { WrongExpectedRevisionError } from '../../events/port';
-import { oneAtATime } from '../commands/oneAtATime';
-import { claimCouponCode, couponCodeStreamOf } from '../../domain/coupons/codeClaim';
-import { couponAggregate, issueCoupon, streamOf as couponStream, type CouponState } from '../../domain/coupons/decider';
-import { DomainError } from '../../domain/shared/errors';
-import { invoiceYearOf, issueInvoice, invoiceAggregate, streamOf as invoiceStream } from '../../domain/invoicing/decider';
-import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type AssignInvoiceNumber } from '../../domain/invoicing/numbering';
-import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../../domain/orders/decider';
-import { generateCouponCode } from '../../domain/shared/couponCode';
-import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../features/customers/service';
-import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../sales/deps';
-import { saleIds } from '../sales/ids';
-import { getOrder } from '../sales/orders';
-import { Reactor, type Decoded } from './reactor';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { CouponEvent } from '../../../domain/coupons/events';
+import { emailStream, type EmailEvent } from '../../../domain/emails/events';
+import type { Buyer } from '../../../domain/invoicing/events';
+import type { InvoiceNumberEvent } from '../../../domain/invoicing/events';
+import { WrongExpectedRevisionError } from '../../../events/port';
+import { oneAtATime } from '../../commands/oneAtATime';
+import { claimCouponCode, couponCodeStreamOf } from '../../../domain/coupons/codeClaim';
+import { couponAggregate, issueCoupon, streamOf as couponStream, type CouponState } from '../../../domain/coupons/decider';
+import { DomainError } from '../../../domain/shared/errors';
+import { invoiceYearOf, issueInvoice, invoiceAggregate, streamOf as invoiceStream } from '../../../domain/invoicing/decider';
+import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type AssignInvoiceNumber } from '../../../domain/invoicing/numbering';
+import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../../../domain/orders/decider';
+import { generateCouponCode } from '../../../domain/shared/couponCode';
+import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../customers/service';
+import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../../sales/deps';
+import { saleIds } from '../../sales/ids';
+import { getOrder } from './service';
+import { Reactor, type Decoded } from '../../reactors/reactor';
 
 /** Test hooks: called after a step; throwing simulates a crash at that point. */
 export interface FulfilmentHooks {

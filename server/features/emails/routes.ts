@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commandContext } from '../../security/commandContext';
 import { retryEmail } from '../../sales/services';
-import { afterWrite, idParams, noInput, position, projectionNames } from './schemas';
+import { afterWrite, idParams, noInput, position, projectionNames } from '../../routes/sales/schemas';
 
 const emails: FastifyPluginAsyncZod = async (app) => {
   const deps = app.sales;

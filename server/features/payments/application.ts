@@ -8,16 +8,16 @@
 //                                                     creditId derived from the orderId
 // A unit is done when the log shows its result (OrderPaymentReceived for the payment,
 // PrepaidCredited with the credit id).
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { OrderEvent } from '../../domain/orders/events';
-import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../domain/orders/decider';
-import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../domain/prepaid/decider';
-import type { CreditReason } from '../../domain/prepaid/events';
-import { run } from '../sales/deps';
-import { saleIds } from '../sales/ids';
-import { getOrder } from '../sales/orders';
-import { getPayment } from '../sales/payments';
-import { Reactor, type Decoded } from './reactor';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { OrderEvent } from '../../../domain/orders/events';
+import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../../domain/orders/decider';
+import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../../domain/prepaid/decider';
+import type { CreditReason } from '../../../domain/prepaid/events';
+import { run } from '../../sales/deps';
+import { saleIds } from '../../sales/ids';
+import { getOrder } from '../orders/service';
+import { getPayment } from './service';
+import { Reactor, type Decoded } from '../../reactors/reactor';
 
 type CreditCommand = { customerId: string; creditId: string; orderId: string; amountCents: number; reason: CreditReason; note: string };
 

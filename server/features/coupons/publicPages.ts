@@ -6,9 +6,9 @@
 // Anything echoed back is escaped.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formatRomeDate } from '../../domain/shared/money';
-import { escapeHtml, renewalSteps, renewalWarnings, renewsInItalian } from '../mail/couponEmail';
-import { couponStatus, type CouponStatusAnswer } from '../sales/services';
+import { formatRomeDate } from '../../../domain/shared/money';
+import { escapeHtml, renewalSteps, renewalWarnings, renewsInItalian } from '../emails/couponEmailMessage';
+import { couponStatus, type CouponStatusAnswer } from '../../sales/services';
 
 function page(title: string, body: string): string {
   return `<!doctype html>

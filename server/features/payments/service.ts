@@ -2,12 +2,12 @@
 // own reference (one payment per reference) and matched to an order by the RF reference in the
 // payment reason, or by hand. Applying the money to the order (and crediting any surplus) is the
 // payment reactor's job (server/reactors/paymentApplication.ts).
-import type { CommandContext } from '../../events/eventCatalogue';
-import type { DirectPaymentMethod } from '../../domain/orders/events';
-import type { PaymentMatchStatus } from '../../domain/payments/events';
-import { orderAggregate, streamOf as orderStream } from '../../domain/orders/decider';
-import { orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../../domain/orders/rfClaim';
-import { bankReferenceClaimAggregate, bankReferenceStreamOf, claimBankReference } from '../../domain/payments/bankReferenceClaim';
+import type { CommandContext } from '../../../events/eventCatalogue';
+import type { DirectPaymentMethod } from '../../../domain/orders/events';
+import type { PaymentMatchStatus } from '../../../domain/payments/events';
+import { orderAggregate, streamOf as orderStream } from '../../../domain/orders/decider';
+import { orderOfReference, rfClaimAggregate, rfClaimStreamOf } from '../../../domain/orders/rfClaim';
+import { bankReferenceClaimAggregate, bankReferenceStreamOf, claimBankReference } from '../../../domain/payments/bankReferenceClaim';
 import {
   matchByHand,
   paymentAggregate,
@@ -16,10 +16,10 @@ import {
   type RecordPayment,
   streamOf as paymentStream,
   type PaymentState,
-} from '../../domain/payments/decider';
-import { normaliseBankReference } from '../../domain/shared/bankReference';
-import { lastPosition, load, run, type SalesDeps } from './deps';
-import { getOrder } from './orders';
+} from '../../../domain/payments/decider';
+import { normaliseBankReference } from '../../../domain/shared/bankReference';
+import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
+import { getOrder } from '../orders/service';
 
 export interface RecordPaymentInput {
   /** Give one to make a retry safe (a repeat is refused `payment_exists`); else a new id. */

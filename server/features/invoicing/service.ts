@@ -1,14 +1,14 @@
 // The PDFs of invoices and credit notes, rendered from the issued event (the document never
 // changes, so neither does its PDF).
-import type { Address, Buyer, Seller } from '../../domain/invoicing/events';
-import type { DocumentLine } from '../../domain/orders/events';
-import { renderFiscalDocumentPdf, type FiscalDocument, type PartyOnDocument } from '../documents/invoicePdf';
-import { notFound } from '../../domain/shared/errors';
-import { creditNoteAggregate, streamOf as creditNoteStream, type IssuedCreditNote } from '../../domain/invoicing/creditNote';
-import { invoiceAggregate, streamOf as invoiceStream, type IssuedInvoice } from '../../domain/invoicing/decider';
-import { orderAggregate, streamOf as orderStream } from '../../domain/orders/decider';
-import { formatRf } from '../../domain/shared/rfReference';
-import { load, type SalesDeps } from './deps';
+import type { Address, Buyer, Seller } from '../../../domain/invoicing/events';
+import type { DocumentLine } from '../../../domain/orders/events';
+import { renderFiscalDocumentPdf, type FiscalDocument, type PartyOnDocument } from './invoicePdf';
+import { notFound } from '../../../domain/shared/errors';
+import { creditNoteAggregate, streamOf as creditNoteStream, type IssuedCreditNote } from '../../../domain/invoicing/creditNote';
+import { invoiceAggregate, streamOf as invoiceStream, type IssuedInvoice } from '../../../domain/invoicing/decider';
+import { orderAggregate, streamOf as orderStream } from '../../../domain/orders/decider';
+import { formatRf } from '../../../domain/shared/rfReference';
+import { load, type SalesDeps } from '../../sales/deps';
 
 export function addressLines(a: Address): string[] {
   const place = `${a.postalCode} ${a.city}${a.province && a.province !== 'EE' ? ` (${a.province})` : ''}`;

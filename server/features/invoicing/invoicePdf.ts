@@ -1,7 +1,7 @@
 // The invoice and credit-note PDF: one clean A4 page in Italian, amounts as `1.234,56 €`, dates in
 // Europe/Rome. Built with pdfkit's standard Helvetica, which renders the euro sign.
 import PDFDocument from 'pdfkit';
-import { formatEuro, formatRate } from '../../domain/shared/money';
+import { formatEuro, formatRate } from '../../../domain/shared/money';
 
 export interface PartyOnDocument {
   name: string;

@@ -1,8 +1,8 @@
 // Expires unpaid direct orders past their expiresAt. The open orders are kept in memory from the
 // log (placed with a direct payment, not yet paid, cancelled or expired); a timer (unref'd, so it
 // never keeps the process alive) looks for the ones past their time and expires them.
-import { expireOrders } from '../sales/orders';
-import { Reactor, type Decoded, type ReactorDeps } from './reactor';
+import { expireOrders } from './service';
+import { Reactor, type Decoded, type ReactorDeps } from '../../reactors/reactor';
 
 export class OrderExpiryReactor extends Reactor<{ orderId: string }> {
   readonly name = 'order-expiry';
