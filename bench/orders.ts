@@ -24,10 +24,10 @@ import nodemailer from 'nodemailer';
 import { createSqliteStore } from '../events/adapters/sqlite';
 import { buildApp } from '../server/app';
 import { partitaIvaCheckDigit } from '../domain/shared/partitaIva';
-import { quoteTopUp, registerCustomer, seedGuideProducts, topUpPrepaid } from '../server/sales/services';
+import { quoteTopUp, registerCustomer, seedGuideProducts, topUpPrepaid } from '../server/features/services';
 import { systemContext } from '../server/security/bootstrap';
 import { startReactors } from '../server/reactors/index';
-import { createStaffUser } from '../server/staff/accounts';
+import { createStaffUser } from '../server/features/staff/accounts';
 import type { BenchModule, Figure } from './run';
 import { cpuBetween, readProcessCpu } from './threadCpu';
 

@@ -17,7 +17,7 @@ import { SYSTEM_ACTOR } from '../events/eventCatalogue';
 import { catalogue, type DomainEvent } from '../events/index';
 import type { EventStore, EventToAppend } from '../events/port';
 import { sqliteCheckpointStore, startReactors } from '../server/reactors/index';
-import { defaultSalesSettings } from '../server/sales/deps';
+import { defaultSalesSettings } from '../server/features/deps';
 import type { BenchModule, Figure } from './run';
 
 const TOTAL_EVENTS = Number(process.env.BENCH_REACTOR_EVENTS ?? 1_000_000);

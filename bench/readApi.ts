@@ -30,7 +30,7 @@ import { searchTerms } from '../projections/readModels/shared';
 import { openReadModelDb, readModelFile } from '../projections/readModelDb';
 import { ProjectionRunner } from '../projections/runner';
 import { systemContext } from '../server/security/bootstrap';
-import { createStaffUser } from '../server/staff/accounts';
+import { createStaffUser } from '../server/features/staff/accounts';
 import type { BenchModule, Figure } from './run';
 
 const ORDERS = Number(process.env.BENCH_READ_ORDERS ?? 1_000_000);

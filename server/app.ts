@@ -28,7 +28,7 @@ import idempotencyPlugin from './plugins/app/idempotency';
 import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/projections';
 import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
-import { routePlugins } from './routes';
+import { routePlugins } from './features/index';
 import { SharedRateLimitStore } from './security/rateLimitStore';
 import { allowedOrigins, refuseCrossSite } from './security/sameOrigin';
 import { securitySettings, type SecuritySettings } from './security/settings';

@@ -7,7 +7,7 @@ import type { Address } from '../domain/invoicing/events';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../domain/staff/decider';
 import { checkCodiceFiscale } from '../domain/shared/codiceFiscale';
 import { checkPartitaIva } from '../domain/shared/partitaIva';
-import { defaultSalesSettings, type SalesSettings } from './sales/deps';
+import { defaultSalesSettings, type SalesSettings } from './features/deps';
 import { passwordProblem } from './security/password';
 import type { TrustProxy } from './security/settings';
 

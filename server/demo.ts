@@ -17,7 +17,7 @@ import type { App } from './app';
 import { DomainError } from '../domain/shared/errors';
 import { seedGuideProducts } from './features/catalogue/service';
 import { systemContext } from './security/bootstrap';
-import { createStaffUser, findStaffUserByUsername } from './staff/accounts';
+import { createStaffUser, findStaffUserByUsername } from './features/staff/accounts';
 
 export const DEMO_USERS: ReadonlyArray<{ username: string; role: Role; displayName: string }> = [
   { username: 'operatore', role: 'operator', displayName: 'Operatore (demo)' },

@@ -10,7 +10,7 @@ import { Alert, Box, Card, CardActionArea, CardContent, Grid, Typography } from 
 import { useEffect, useMemo, useState } from 'react';
 import { LinkBase, Title, useDataProvider, useGetIdentity, useLocaleState, usePermissions, useTranslate } from 'react-admin';
 import { BarChart } from './components/BarChart';
-import type { CountAndCents, DashboardFigures } from '../../server/read/dashboard';
+import type { CountAndCents, DashboardFigures } from '../../server/features/dashboard/read';
 import type { BackOfficeDataProvider } from './dataProvider';
 import { formatEuro } from './format';
 import { READ_ALL, type Role } from './roles';

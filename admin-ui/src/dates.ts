@@ -1,7 +1,7 @@
 // Calendar days as seen in Rome, whatever the browser's own time zone: "today", the first and last
 // instant of a Rome day (for the API's time filters, which take ISO instants), and `YYYY-MM-DD`
 // shown as `dd/mm/yyyy`. Instants are shown with formatRomeDate / formatRomeDateTime (format.ts).
-// The time zone arithmetic is the server's own (server/domain/values/romeCalendar.ts).
+// The time zone arithmetic is the server's own (domain/shared/romeCalendar.ts).
 
 import { addDays, monthStart, romeDayOf, romeDayStart, romeInstant } from '../../domain/shared/romeCalendar';
 

@@ -1,6 +1,6 @@
 // Prepaid account events (conto prepagato), one stream per customer: `prepaid-<customerId>`.
 // Money is in integer euro cents; every event carries the balance after it, for projections and
-// audits. The balance never goes below zero (see server/domain/prepaid/decider.ts).
+// audits. The balance never goes below zero (see domain/prepaid/decider.ts).
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
 

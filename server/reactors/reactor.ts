@@ -17,7 +17,7 @@ import type { DomainEvent } from '../../events/index';
 import type { RecordedEvent } from '../../events/port';
 import type { Checkpoint } from './checkpoints';
 import { DomainError } from '../../domain/shared/errors';
-import type { SalesDeps } from '../sales/deps';
+import type { SalesDeps } from '../features/deps';
 import { followLog, type CheckpointedFollower, type Following } from './followLog';
 
 export interface ReactorLog {

@@ -36,7 +36,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const RENEWAL_GRACE_MS = DAY_MS;
 
 // Identifiers are filtered as the commands store them, through the same normaliser per identifier
-// (server/domain/values/): what a person types finds what the desk entered.
+// (domain/shared/): what a person types finds what the desk entered.
 const codiceFiscale = normaliseCodiceFiscale;
 const partitaIva = normalisePartitaIva;
 const rfReference = normaliseRfReference;

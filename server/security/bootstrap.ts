@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type CommandContext } from '../../events/eventCatalogue';
 import type { EventStore } from '../../events/port';
 import { DomainError } from '../../domain/shared/errors';
-import { createStaffUser, type StaffCommandOutcome } from '../staff/accounts';
-import { StaffDirectory } from '../staff/directory';
+import { createStaffUser, type StaffCommandOutcome } from '../features/staff/accounts';
+import { StaffDirectory } from '../features/staff/directory';
 
 export const HOW_TO_CREATE_ADMIN =
   'No staff admin exists yet: set ADMIN_USERNAME and ADMIN_PASSWORD (at least 12 characters) and restart, ' +

@@ -34,14 +34,14 @@ export const routeTable: Record<string, RouteRule> = {
   // index.html for any other page a browser asks for. Registered last: every route above wins.
   'GET /*': { access: 'public' },
 
-  // Sessions (server/routes/auth.ts)
+  // Sessions (server/features/staff/authRoutes.ts)
   'POST /api/auth/login': { access: 'public', rateLimit: 'login' },
   'POST /api/auth/logout': { access: 'authenticated' },
   'GET /api/auth/me': { access: 'authenticated' },
   'POST /api/auth/password': { access: 'authenticated' },
 
-  // Staff accounts: the list and detail are read from the staff-users read model (server/routes/read.ts),
-  // the commands are in server/routes/staff.ts.
+  // Staff accounts: the list and detail are read from the staff-users read model (server/read/routes.ts),
+  // the commands are in server/features/staff/routes.ts.
   'GET /api/staff-users': { access: roleGroups.admin },
   'GET /api/staff-users/:id': { access: roleGroups.admin },
   'POST /api/staff-users': { access: roleGroups.admin },
@@ -49,13 +49,13 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/staff-users/:id/reset-password': { access: roleGroups.admin },
   'POST /api/staff-users/:id/disable': { access: roleGroups.admin },
   'POST /api/staff-users/:id/enable': { access: roleGroups.admin },
-  // Sensitive staff changes waiting for a second admin (server/routes/staff.ts, server/staff/oversight.ts).
+  // Sensitive staff changes waiting for a second admin (server/features/staff/routes.ts, server/features/staff/oversight.ts).
   'GET /api/staff-change-requests': { access: roleGroups.admin },
   'GET /api/staff-change-requests/:id': { access: roleGroups.admin },
   'POST /api/staff-change-requests/:id/approve': { access: roleGroups.admin },
   'POST /api/staff-change-requests/:id/reject': { access: roleGroups.admin },
 
-  // The read API (server/routes/read.ts, resources in server/read/resources.ts): business data for
+  // The read API (server/read/routes.ts, resources in server/read/resources.ts): business data for
   // the desk, the approvers and the accountants; the audit trail for accountants and supervisors.
   'GET /api/customers': { access: roleGroups.readAll },
   'GET /api/customers/:id': { access: roleGroups.readAll },
@@ -81,13 +81,13 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/audit-events': { access: roleGroups.audit },
   'GET /api/audit-events/:id': { access: roleGroups.audit },
-  // The console's home-page figures (server/routes/dashboard.ts).
+  // The console's home-page figures (server/features/dashboard/routes.ts).
   'GET /api/dashboard': { access: roleGroups.readAll },
 
-  // Projection status and lag (server/routes/projections.ts), for whoever wonders why a list lags.
+  // Projection status and lag (server/features/operations/projections.ts), for whoever wonders why a list lags.
   'GET /api/projections': { access: 'authenticated' },
 
-  // Sales commands (server/routes/sales/*.ts).
+  // Sales commands (server/features/*/routes.ts).
   'POST /api/customers': { access: roleGroups.desk },
   'POST /api/customers/:id/email': { access: roleGroups.desk },
   'POST /api/customers/:id/prepaid/top-ups': { access: ['operator', 'accountant', 'supervisor'] },
@@ -116,9 +116,9 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
 
-  // "Verifica Stato Coupon": anyone holding a code may check it (server/routes/sales/coupons.ts).
+  // "Verifica Stato Coupon": anyone holding a code may check it (server/features/coupons/routes.ts).
   'GET /api/public/coupons/:code/status': { access: 'public', rateLimit: 'couponCheck' },
-  // The pages the coupon e-mail links to (server/routes/publicPages.ts): the same check, as a page.
+  // The pages the coupon e-mail links to (server/features/coupons/publicPages.ts): the same check, as a page.
   'GET /rinnovo': { access: 'public' },
   'GET /verifica-coupon': { access: 'public', rateLimit: 'couponCheck' },
 };

@@ -2,7 +2,7 @@
 // payment entered twice — under two Idempotency-Keys, typed differently — is refused 409 with
 // nothing written: its amount no longer lands on the prepaid account as surplus (issue #13).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getOrder, prepaidBalance } from '../../server/sales/services';
+import { getOrder, prepaidBalance } from '../../server/features/services';
 import { addGuideProducts, allEvents, expectStatus, manualOrder, registerPerson, startApi, type ApiWorld } from './support';
 
 let world: ApiWorld;

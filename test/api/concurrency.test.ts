@@ -1,7 +1,7 @@
 // Concurrent requests over HTTP: prepaid orders racing for one balance, fulfilments racing for
 // invoice numbers, and an order sent twice with the same Idempotency-Key.
 import { afterEach, describe, expect, it } from 'vitest';
-import { getOrder, prepaidBalance } from '../../server/sales/services';
+import { getOrder, prepaidBalance } from '../../server/features/services';
 import { addGuideProducts, allEvents, expectStatus, manualOrder, PIVAS, registerPerson, romeAddress, startApi, topUp, type ApiWorld } from './support';
 
 let world: ApiWorld;

@@ -1,7 +1,7 @@
 // The sales configuration: defaults, the seller's data, and one clear line per wrong value.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseSellerAddress } from '../../server/config';
-import { defaultSalesSettings } from '../../server/sales/deps';
+import { defaultSalesSettings } from '../../server/features/deps';
 
 describe('sales configuration', () => {
   it('has defaults for everything (the demo seller)', () => {

@@ -2,7 +2,7 @@
 // dashes — act on and find the same thing as their canonical form, in every command that takes one
 // and in the read API's filters and searches (issue #13).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getOrder } from '../../server/sales/services';
+import { getOrder } from '../../server/features/services';
 import {
   addGuideProducts,
   DAY,

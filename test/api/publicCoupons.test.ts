@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couponAggregate, redeemCoupon } from '../../domain/coupons/decider';
 import { COUPON_ALPHABET, checkCouponCode, generateCouponCode } from '../../domain/shared/couponCode';
-import { getOrder, run } from '../../server/sales/services';
+import { getOrder, run } from '../../server/features/services';
 import { addGuideProducts, codesIn, expectStatus, manualOrder, MARIO_CF, registerPerson, startApi, topUp, type ApiWorld } from './support';
 
 let world: ApiWorld;

@@ -5,8 +5,8 @@
 import type { AddressObject } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatRf } from '../../domain/shared/rfReference';
-import { defaultSalesSettings } from '../../server/sales/deps';
-import { getInvoice, getOrder, prepaidBalance, saleIds } from '../../server/sales/services';
+import { defaultSalesSettings } from '../../server/features/deps';
+import { getInvoice, getOrder, prepaidBalance, saleIds } from '../../server/features/services';
 import { pdfText } from '../support/pdf';
 import {
   addGuideProducts,

@@ -8,7 +8,7 @@ import { createSqliteStore } from '../../events/adapters/sqlite';
 import type { Role } from '../../events/eventCatalogue';
 import type { EventStore } from '../../events/port';
 import { buildApp, type App } from '../../server/app';
-import type { SalesSettings } from '../../server/sales/deps';
+import type { SalesSettings } from '../../server/features/deps';
 import { addUser, PASSWORD, TEST_LOG_N, TestClock } from '../security/support';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 import { tempDir } from '../support/tmp';

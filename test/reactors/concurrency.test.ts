@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FulfilmentReactor } from '../../server/reactors/index';
-import { placeOrder, recordPayment } from '../../server/sales/services';
+import { placeOrder, recordPayment } from '../../server/features/services';
 import { accountant, eventsOfType, makeWorld, operator, shopWithMario, withReactors, type Running, type World } from '../sales/fixtures';
 
 describe('concurrent fulfilments', () => {

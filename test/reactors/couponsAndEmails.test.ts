@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { couponAggregate, redeemCoupon } from '../../domain/coupons/decider';
 import { COUPON_ALPHABET, generateCouponCode } from '../../domain/shared/couponCode';
-import { couponStatus, getOrder, placeOrder, resendCouponEmail, retryEmail, run, saleIds } from '../../server/sales/services';
+import { couponStatus, getOrder, placeOrder, resendCouponEmail, retryEmail, run, saleIds } from '../../server/features/services';
 import { codesIn, eventsOfType, eventually, makeWorld, operator, shopWithMario, typesIn, withReactors, type Running, type World } from '../sales/fixtures';
 
 const manual = (customerId: string, productCode = 'RIN-FIRMA-CNS', quantity = 1) =>

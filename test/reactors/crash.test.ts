@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../events/port';
 import { FulfilmentReactor, PaymentApplicationReactor, sqliteCheckpointStore, type CheckpointStore } from '../../server/reactors/index';
 import { followLog } from '../../server/reactors/followLog';
-import { getOrder, placeOrder, prepaidBalance, recordPayment, saleIds, type SalesDeps } from '../../server/sales/services';
+import { getOrder, placeOrder, prepaidBalance, recordPayment, saleIds, type SalesDeps } from '../../server/features/services';
 import {
   accountant,
   codesIn,

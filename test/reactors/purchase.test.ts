@@ -26,7 +26,7 @@ import {
   refundCoupons,
   run,
   saleIds,
-} from '../../server/sales/services';
+} from '../../server/features/services';
 import { pdfText } from '../support/pdf';
 import {
   accountant,

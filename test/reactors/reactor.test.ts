@@ -7,7 +7,7 @@ import { catalogue, type DomainEvent } from '../../events/index';
 import type { EventStore } from '../../events/port';
 import { EVENTS_BETWEEN_YIELDS, followLog } from '../../server/reactors/followLog';
 import { Reactor, type Decoded } from '../../server/reactors/reactor';
-import { defaultSalesSettings } from '../../server/sales/deps';
+import { defaultSalesSettings } from '../../server/features/deps';
 import { systemContext } from '../../server/security/bootstrap';
 import { tempDir } from '../support/tmp';
 

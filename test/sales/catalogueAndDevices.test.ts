@@ -10,7 +10,7 @@ import {
   quoteOrder,
   seedGuideProducts,
   withdrawProduct,
-} from '../../server/sales/services';
+} from '../../server/features/services';
 import { DAY, GIUSEPPE_CF, HOUR, LAURA_CF, MARIO_CF, makeWorld, operator, registerCard, registerMario, shopWithMario, typesIn, type World } from './fixtures';
 
 describe('products', () => {

@@ -9,7 +9,7 @@ import {
   registerCustomer,
   requestPrepaidAdjustment,
   topUpPrepaid,
-} from '../../server/sales/services';
+} from '../../server/features/services';
 import { FIRM_PIVA, MARIO_CF, accountant, makeWorld, operator, registerMario, romeAddress, supervisor, typesIn, type World } from './fixtures';
 
 describe('customers and prepaid accounts', () => {

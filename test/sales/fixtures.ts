@@ -17,7 +17,7 @@ import {
   topUpPrepaid,
   type SalesDeps,
   type SalesSettings,
-} from '../../server/sales/services';
+} from '../../server/features/services';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 import { tempDir } from '../support/tmp';
 

@@ -10,7 +10,7 @@ import {
   placeOrder,
   prepaidBalance,
   recordPayment,
-} from '../../server/sales/services';
+} from '../../server/features/services';
 import { accountant, DAY, eventsOfType, MARIO_CF, makeWorld, operator, registerCard, shopWithMario, typesIn, type World } from './fixtures';
 
 const manual = (customerId: string, productCode = 'RIN-FIRMA-CNS', quantity = 1) =>

@@ -249,7 +249,7 @@ describe('disabled users', () => {
     const session = await login(t.app, 'maria');
     // Another server process disabled her: the event is in the store, this process's sessions untouched.
     const { disableUser } = await import('../../domain/staff/decider');
-    const { runStaffCommand } = await import('../../server/staff/accounts');
+    const { runStaffCommand } = await import('../../server/features/staff/accounts');
     const { systemContext } = await import('../../server/security/bootstrap');
     await runStaffCommand(t.store, id, (s) => disableUser({ userId: id, actorId: 'system' }, s), systemContext());
     expect(t.app.sessions.countFor(id)).toBe(1);

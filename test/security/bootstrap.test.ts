@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config';
 import { disableUser, enableUser } from '../../domain/staff/decider';
 import { enabledAdminExists, ensureFirstAdmin, systemContext } from '../../server/security/bootstrap';
-import { runStaffCommand } from '../../server/staff/accounts';
+import { runStaffCommand } from '../../server/features/staff/accounts';
 import { runServerEntry, startServer, type ServerProcess } from '../support/process';
 import { tempDir } from '../support/tmp';
 import { addUser, startApp, type TestApp } from './support';

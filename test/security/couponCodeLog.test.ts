@@ -7,7 +7,7 @@
 // output is then searched for every issued code in every normalised form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../server/logger';
-import { getOrder } from '../../server/sales/services';
+import { getOrder } from '../../server/features/services';
 import { addGuideProducts, expectStatus, manualOrder, registerPerson, startApi, topUp, type ApiWorld } from '../api/support';
 
 const lines: string[] = [];

@@ -8,7 +8,7 @@ import type { EventStore } from '../../events/port';
 import { buildApp, type App } from '../../server/app';
 import { systemContext } from '../../server/security/bootstrap';
 import type { SecuritySettings } from '../../server/security/settings';
-import { createStaffUser } from '../../server/staff/accounts';
+import { createStaffUser } from '../../server/features/staff/accounts';
 import { tempDir } from '../support/tmp';
 
 export const PASSWORD = 'correct horse battery staple';

@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import errorHandler, { DISK_FULL_MESSAGE, STORE_UNAVAILABLE_MESSAGE } from '../../server/plugins/app/errorHandler';
-import health from '../../server/routes/health';
+import health from '../../server/features/operations/health';
 
 class UnavailableError extends Error {}
 

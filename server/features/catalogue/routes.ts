@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { productKinds, productRenewals } from '../../../domain/catalogue/events';
 import { commandContext } from '../../security/commandContext';
-import { addProduct, changeProductPrice, withdrawProduct } from '../../sales/services';
-import { afterWrite, position, positiveCents, productOut, projectionNames, text } from '../../routes/sales/schemas';
+import { addProduct, changeProductPrice, withdrawProduct } from '../services';
+import { afterWrite, position, positiveCents, productOut, projectionNames, text } from '../http';
 
 const codeParams = z.object({
   code: z

@@ -14,7 +14,7 @@ import {
   type AddProduct,
   type ProductState,
 } from '../../../domain/catalogue/decider';
-import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
+import { lastPosition, load, run, type SalesDeps } from '../deps';
 
 export type CatalogueEntry = Exclude<ProductState, { status: 'absent' }>;
 

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatRomeDate } from '../../../domain/shared/money';
 import { escapeHtml, renewalSteps, renewalWarnings, renewsInItalian } from '../emails/couponEmailMessage';
-import { couponStatus, type CouponStatusAnswer } from '../../sales/services';
+import { couponStatus, type CouponStatusAnswer } from '../services';
 
 function page(title: string, body: string): string {
   return `<!doctype html>

@@ -4,8 +4,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../../domain/shared/errors';
-import { couponStatus } from '../../sales/services';
-import { couponCodeInput } from '../../routes/identifiers';
+import { couponStatus } from '../services';
+import { couponCodeInput } from '../identifiers';
 
 const codeParams = z.object({ code: couponCodeInput() });
 

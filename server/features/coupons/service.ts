@@ -8,8 +8,8 @@ import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../
 import { emailAggregate, requestEmailRetry } from '../../../domain/emails/decider';
 import { notFound, refuse } from '../../../domain/shared/errors';
 import { checkCouponCode, normaliseCouponCode } from '../../../domain/shared/couponCode';
-import { appendEvents, load, run, type SalesDeps } from '../../sales/deps';
-import { saleIds } from '../../sales/ids';
+import { appendEvents, load, run, type SalesDeps } from '../deps';
+import { saleIds } from '../ids';
 import { getOrder } from '../orders/service';
 
 // ---------------------------------------------------------------------------------------------

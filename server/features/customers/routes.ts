@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { maxAdjustmentCents, topUpMethods } from '../../../domain/prepaid/events';
 import { formatEuro } from '../../../domain/shared/money';
 import { commandContext } from '../../security/commandContext';
-import { codiceFiscaleInput, partitaIvaInput } from '../../routes/identifiers';
+import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
 import {
   approvePrepaidAdjustment,
   changeCustomerEmail,
@@ -17,7 +17,7 @@ import {
   requestPrepaidAdjustment,
   topUpPrepaid,
   type AdjustmentResult,
-} from '../../sales/services';
+} from '../services';
 import {
   afterWrite,
   cents,
@@ -31,7 +31,7 @@ import {
   projectionNames,
   requiredText,
   text,
-} from '../../routes/sales/schemas';
+} from '../http';
 
 const address = z
   .object({

@@ -15,7 +15,7 @@ import {
   type RegisterPerson,
 } from '../../../domain/customers/decider';
 import { notFound } from '../../../domain/shared/errors';
-import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
+import { lastPosition, load, run, type SalesDeps } from '../deps';
 
 export type RegisteredCustomer = Extract<CustomerState, { status: 'registered' }>;
 

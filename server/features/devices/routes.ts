@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { deviceCertificateKinds, deviceKinds } from '../../../domain/devices/events';
 import { DEVICE_CSV_COLUMNS } from '../../../domain/devices/csv';
 import { commandContext } from '../../security/commandContext';
-import { codiceFiscaleInput, deviceSerialInput } from '../../routes/identifiers';
-import { findRenewableDevices, importDevicesCsv, registerDevice } from '../../sales/services';
-import { afterWrite, deviceOut, isoDate, position, projectionNames, renewableDeviceOut, text } from '../../routes/sales/schemas';
+import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
+import { findRenewableDevices, importDevicesCsv, registerDevice } from '../services';
+import { afterWrite, deviceOut, isoDate, position, projectionNames, renewableDeviceOut, text } from '../http';
 
 /** Largest CSV import (the issuer's list of a few tens of thousands of cards). */
 export const DEVICE_IMPORT_LIMIT = 5 * 1024 * 1024;

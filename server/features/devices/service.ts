@@ -17,7 +17,7 @@ import {
   type RegisteredDevice,
 } from '../../../domain/devices/decider';
 import { DomainError, conflict, notFound } from '../../../domain/shared/errors';
-import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
+import { lastPosition, load, run, type SalesDeps } from '../deps';
 
 // ---------------------------------------------------------------------------------------------
 // The holder's index
@@ -87,7 +87,7 @@ export interface DeviceImportReport {
 }
 
 /**
- * Imports a device CSV (see server/domain/device/csv.ts for the format): each row is its own
+ * Imports a device CSV (see domain/devices/csv.ts for the format): each row is its own
  * registration; a refused row changes nothing and does not stop the others. A file without a
  * usable header is refused as a whole (400 on the field `file`).
  */

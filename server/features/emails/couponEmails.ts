@@ -6,7 +6,7 @@ import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from './co
 import { couponAggregate, streamOf as couponStream } from '../../../domain/coupons/decider';
 import { formatRf } from '../../../domain/shared/rfReference';
 import { customerDisplayName, getCustomer } from '../customers/service';
-import { load, type SalesDeps } from '../../sales/deps';
+import { load, type SalesDeps } from '../deps';
 import { getOrder } from '../orders/service';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commandContext } from '../../security/commandContext';
-import { retryEmail } from '../../sales/services';
-import { afterWrite, idParams, noInput, position, projectionNames } from '../../routes/sales/schemas';
+import { retryEmail } from '../services';
+import { afterWrite, idParams, noInput, position, projectionNames } from '../http';
 
 const emails: FastifyPluginAsyncZod = async (app) => {
   const deps = app.sales;

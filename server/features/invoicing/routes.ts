@@ -1,7 +1,7 @@
 // The PDFs of invoices and credit notes, rendered from the issued document (which never changes).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { creditNotePdf, invoicePdf } from '../../sales/services';
-import { idParams } from '../../routes/sales/schemas';
+import { creditNotePdf, invoicePdf } from '../services';
+import { idParams } from '../http';
 
 const tags = ['sales: documents'];
 const readers = ['accountant', 'operator', 'supervisor'] as const;

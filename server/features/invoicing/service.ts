@@ -8,7 +8,7 @@ import { creditNoteAggregate, streamOf as creditNoteStream, type IssuedCreditNot
 import { invoiceAggregate, streamOf as invoiceStream, type IssuedInvoice } from '../../../domain/invoicing/decider';
 import { orderAggregate, streamOf as orderStream } from '../../../domain/orders/decider';
 import { formatRf } from '../../../domain/shared/rfReference';
-import { load, type SalesDeps } from '../../sales/deps';
+import { load, type SalesDeps } from '../deps';
 
 export function addressLines(a: Address): string[] {
   const place = `${a.postalCode} ${a.city}${a.province && a.province !== 'EE' ? ` (${a.province})` : ''}`;

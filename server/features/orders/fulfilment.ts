@@ -30,8 +30,8 @@ import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type As
 import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../../../domain/orders/decider';
 import { generateCouponCode } from '../../../domain/shared/couponCode';
 import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../customers/service';
-import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../../sales/deps';
-import { saleIds } from '../../sales/ids';
+import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../deps';
+import { saleIds } from '../ids';
 import { getOrder } from './service';
 import { Reactor, type Decoded } from '../../reactors/reactor';
 

@@ -16,8 +16,8 @@ import { orderAggregate, refundCoupons as decideRefund, streamOf as orderStream 
 import { planRefund, type RefundPlan } from '../../../domain/orders/refund';
 import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../../domain/prepaid/decider';
 import type { Totals } from '../../../domain/orders/events';
-import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
-import { saleIds } from '../../sales/ids';
+import { lastPosition, load, run, type SalesDeps } from '../deps';
+import { saleIds } from '../ids';
 import { getOrder } from './service';
 
 export interface RefundCouponsInput {

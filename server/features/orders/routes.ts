@@ -11,7 +11,7 @@ import { orderAggregate, receivePayment, streamOf as orderStream, type OrderStat
 import { formatEuro } from '../../../domain/shared/money';
 import { romeDayOf } from '../../../domain/shared/romeCalendar';
 import { commandContext } from '../../security/commandContext';
-import { codiceFiscaleInput, deviceSerialInput } from '../../routes/identifiers';
+import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import {
   cancelOrder,
   customerDisplayName,
@@ -28,7 +28,7 @@ import {
   run,
   type OrderChoiceInput,
   type SalesDeps,
-} from '../../sales/services';
+} from '../services';
 import {
   afterWrite,
   directPaymentMethods,
@@ -42,7 +42,7 @@ import {
   quoteOut,
   text,
   totalsSchema,
-} from '../../routes/sales/schemas';
+} from '../http';
 
 const guided = z
   .object({

@@ -30,8 +30,8 @@ import {
 import { orderableProduct } from '../../../domain/catalogue/decider';
 import { makeRfReference } from '../../../domain/shared/rfReference';
 import { getCustomer } from '../customers/service';
-import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from '../../sales/deps';
-import { saleIds } from '../../sales/ids';
+import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from '../deps';
+import { saleIds } from '../ids';
 import { getProduct, listProducts } from '../catalogue/service';
 
 export type OrderPaymentInput = { mode: 'prepaid' } | { mode: 'direct'; method: DirectPaymentMethod };

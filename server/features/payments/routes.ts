@@ -6,9 +6,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { paymentMatchStatuses } from '../../../domain/payments/events';
 import { commandContext } from '../../security/commandContext';
-import { bankReferenceInput } from '../../routes/identifiers';
-import { matchPaymentByHand, recordPayment } from '../../sales/services';
-import { afterWrite, directPaymentMethods, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from '../../routes/sales/schemas';
+import { bankReferenceInput } from '../identifiers';
+import { matchPaymentByHand, recordPayment } from '../services';
+import { afterWrite, directPaymentMethods, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from '../http';
 
 const recordBody = z
   .object({

@@ -1,7 +1,7 @@
 // Payments received by transfer, slip, card or cheque: recorded by an accountant under the bank's
 // own reference (one payment per reference) and matched to an order by the RF reference in the
 // payment reason, or by hand. Applying the money to the order (and crediting any surplus) is the
-// payment reactor's job (server/reactors/paymentApplication.ts).
+// payment reactor's job (server/features/payments/application.ts).
 import type { CommandContext } from '../../../events/eventCatalogue';
 import type { DirectPaymentMethod } from '../../../domain/orders/events';
 import type { PaymentMatchStatus } from '../../../domain/payments/events';
@@ -18,7 +18,7 @@ import {
   type PaymentState,
 } from '../../../domain/payments/decider';
 import { normaliseBankReference } from '../../../domain/shared/bankReference';
-import { lastPosition, load, run, type SalesDeps } from '../../sales/deps';
+import { lastPosition, load, run, type SalesDeps } from '../deps';
 import { getOrder } from '../orders/service';
 
 export interface RecordPaymentInput {

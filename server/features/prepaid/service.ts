@@ -1,7 +1,7 @@
 // The prepaid account (conto prepagato): top-ups with the administrative fee, manual adjustments
 // (requested by staff, approved or rejected by another supervisor), and the balance. Refunds and
-// overpayments are credited by the back office itself (server/reactors/paymentApplication.ts,
-// server/sales/refunds.ts), never by hand.
+// overpayments are credited by the back office itself (server/features/payments/application.ts,
+// server/features/orders/refunds.ts), never by hand.
 import type { CommandContext } from '../../../events/eventCatalogue';
 import type { PrepaidEvent, TopUpMethod } from '../../../domain/prepaid/events';
 import {
@@ -16,7 +16,7 @@ import {
   type TopUpQuote,
 } from '../../../domain/prepaid/decider';
 import { getCustomer } from '../customers/service';
-import { load, run, type SalesDeps } from '../../sales/deps';
+import { load, run, type SalesDeps } from '../deps';
 
 export interface TopUpPrepaidInput {
   customerId: string;

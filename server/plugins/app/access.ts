@@ -14,7 +14,7 @@ import fp from 'fastify-plugin';
 import type { Role } from '../../../events/eventCatalogue';
 import { describeAccess, ruleFor, sameAccess, type Access, type RateLimitProfile } from '../../security/routeTable';
 import type { SecuritySettings } from '../../security/settings';
-import { loadStaffUser } from '../../staff/accounts';
+import { loadStaffUser } from '../../features/staff/accounts';
 
 /** The logged-in user of a request that passed authorization. */
 export interface StaffIdentity {

@@ -26,11 +26,11 @@ import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { catalogue } from '../../../events/index';
 import type { OutboxSettings } from '../../features/emails/outbox';
 import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
-import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../sales/deps';
+import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../features/deps';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** What the sales services need (server/sales/services.ts). */
+    /** What the sales services need (server/features/services.ts). */
     sales: SalesDeps;
     /** The running reactors, or null when started with `reactors: false`. */
     salesReactors: RunningReactors | null;
@@ -38,7 +38,7 @@ declare module 'fastify' {
 }
 
 export interface SalesPluginOptions {
-  /** Settings over the defaults of server/sales/deps.ts (from configuration). */
+  /** Settings over the defaults of server/features/deps.ts (from configuration). */
   settings?: Partial<SalesSettings> | undefined;
   /** SMTP URL for the coupon e-mails; see the top of this file when absent. */
   smtpUrl?: string | undefined;

@@ -1,5 +1,5 @@
 // A staff user, and what an admin does with the account: change its roles, set a new password,
-// disable or enable it. Each is a command (server/routes/staff.ts); refusals (an admin removing
+// disable or enable it. Each is a command (server/features/staff/routes.ts); refusals (an admin removing
 // their own roles, disabling themselves, a weak password) appear on the field or as a message. A role
 // change that gives an admin a sales role, and a password reset, may instead wait for a second
 // admin's approval (Staff change requests).

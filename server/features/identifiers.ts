@@ -1,6 +1,6 @@
 // The identifiers people type into the back office, each read by one schema wherever a route takes
 // it (body, path, query): the value reaches the services in the one form it is stored and compared
-// in (server/domain/values/), however it was typed — lower case, in groups, with spaces or dashes.
+// in (domain/shared/), however it was typed — lower case, in groups, with spaces or dashes.
 // Whether it is valid (check characters, lengths) is still the domain's to say, with the codes
 // and messages the console shows on the field; these schemas only bound the length before that.
 import { z } from 'zod';

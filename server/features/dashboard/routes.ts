@@ -1,7 +1,7 @@
-// GET /api/dashboard: the figures of the console's home page (server/read/dashboard.ts).
+// GET /api/dashboard: the figures of the console's home page (server/features/dashboard/read.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dashboardFigures, EXPIRING_WITHIN_DAYS, REVENUE_MONTHS } from '../read/dashboard';
+import { dashboardFigures, EXPIRING_WITHIN_DAYS, REVENUE_MONTHS } from './read';
 
 const countAndCents = z.object({ count: z.number().int().nonnegative(), cents: z.number().int() });
 

@@ -3,12 +3,12 @@
 // wrote is what the next request sees (login, session checks and the admin's detail view never
 // lag behind).
 import { randomUUID } from 'node:crypto';
-import type { CommandContext, Role } from '../../events/eventCatalogue';
-import { catalogue, type DomainEvent } from '../../events/index';
-import type { EventStore } from '../../events/port';
-import type { StaffEvent } from '../../domain/staff/events';
-import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';
-import { DomainError, invalid } from '../../domain/shared/errors';
+import type { CommandContext, Role } from '../../../events/eventCatalogue';
+import { catalogue, type DomainEvent } from '../../../events/index';
+import type { EventStore } from '../../../events/port';
+import type { StaffEvent } from '../../../domain/staff/events';
+import { handleCommand, loadAggregate, type CommandDeps } from '../../commands/handle';
+import { DomainError, invalid } from '../../../domain/shared/errors';
 import {
   checkUsername,
   claimUsername,
@@ -19,8 +19,8 @@ import {
   usernameStream,
   type StaffState,
   type StaffUser,
-} from '../../domain/staff/decider';
-import { hashPassword, passwordProblem } from '../security/password';
+} from '../../../domain/staff/decider';
+import { hashPassword, passwordProblem } from '../../security/password';
 
 export type ExistingStaffUser = Extract<StaffState, { exists: true }>;
 

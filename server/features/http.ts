@@ -6,10 +6,10 @@
 // deciders', whose refusals name the field and the check the same way (400, `errors.<field>`).
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { directPaymentMethods, documentLineSchema, orderPaymentSchema, totalsSchema, vatRateSummarySchema } from '../../../domain/orders/events';
-import { projectionNames } from '../../../projections/index';
-import { answerAfterProjections } from '../../read/readYourWrites';
-import { derivedId } from '../../sales/ids';
+import { directPaymentMethods, documentLineSchema, orderPaymentSchema, totalsSchema, vatRateSummarySchema } from '../../domain/orders/events';
+import { projectionNames } from '../../projections/index';
+import { answerAfterProjections } from '../read/readYourWrites';
+import { derivedId } from './ids';
 
 export { directPaymentMethods, projectionNames };
 

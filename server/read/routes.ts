@@ -14,8 +14,8 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../domain/shared/errors';
-import { contentRange, filterNames, parseListQuery, runList, runOne, type ReadContext, type ResourceSpec } from '../read/listQuery';
-import { resources } from '../read/resources';
+import { contentRange, filterNames, parseListQuery, runList, runOne, type ReadContext, type ResourceSpec } from './listQuery';
+import { resources } from './resources';
 
 const listQuerystring = z
   .object({

@@ -6,15 +6,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { refuse } from '../../domain/shared/errors';
-import { changePassword, usernameKey } from '../../domain/staff/decider';
-import { HttpError } from '../plugins/app/access';
-import { commandContext } from '../security/commandContext';
-import { dummyHash, hashPassword, verifyPassword } from '../security/password';
-import type { LoginAttempt } from '../plugins/app/sessions';
-import { checkNewPassword, findStaffUserByUsername, loadStaffUser, runStaffCommand, toRecord, type ExistingStaffUser } from '../staff/accounts';
-import { enabledAdminIdsNow } from '../staff/admins';
-import { staffCommandResponse, staffIdentity } from './staff';
+import { refuse } from '../../../domain/shared/errors';
+import { changePassword, usernameKey } from '../../../domain/staff/decider';
+import { HttpError } from '../../plugins/app/access';
+import { commandContext } from '../../security/commandContext';
+import { dummyHash, hashPassword, verifyPassword } from '../../security/password';
+import type { LoginAttempt } from '../../plugins/app/sessions';
+import { checkNewPassword, findStaffUserByUsername, loadStaffUser, runStaffCommand, toRecord, type ExistingStaffUser } from './accounts';
+import { enabledAdminIdsNow } from './admins';
+import { staffCommandResponse, staffIdentity } from './routes';
 
 const loginBody = z
   .object({

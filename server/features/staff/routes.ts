@@ -1,19 +1,19 @@
 // Staff accounts, for admins: the commands of the staff aggregate. The list and detail that
 // react-admin's simple-rest data provider reads are served from the staff-users read model by the
-// read API (server/routes/read.ts). Every command answers with the user as it is afterwards and
+// read API (server/read/routes.ts). Every command answers with the user as it is afterwards and
 // `position`, the global position of its last event (0 when nothing had to change), once the
 // staff-users read model has it (read-your-writes): the list fetched next shows the change.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { roles } from '../../events/eventCatalogue';
-import { changePassword, changeRoles, checkRoles, disableUser, enableUser, salesRoleForAdmin, usernameKey } from '../../domain/staff/decider';
-import { notFound } from '../../domain/shared/errors';
-import { approveRequest, loadRequests, rejectRequest, sensitiveChange, toRequestRecord, type SensitiveOutcome } from '../staff/oversight';
-import { commandContext } from '../security/commandContext';
-import { hashPassword } from '../security/password';
-import { HttpError } from '../plugins/app/access';
-import { answerAfterProjections } from '../read/readYourWrites';
+import { roles } from '../../../events/eventCatalogue';
+import { changePassword, changeRoles, checkRoles, disableUser, enableUser, salesRoleForAdmin, usernameKey } from '../../../domain/staff/decider';
+import { notFound } from '../../../domain/shared/errors';
+import { approveRequest, loadRequests, rejectRequest, sensitiveChange, toRequestRecord, type SensitiveOutcome } from './oversight';
+import { commandContext } from '../../security/commandContext';
+import { hashPassword } from '../../security/password';
+import { HttpError } from '../../plugins/app/access';
+import { answerAfterProjections } from '../../read/readYourWrites';
 import {
   checkNewPassword,
   createStaffUser,
@@ -21,7 +21,7 @@ import {
   runStaffCommand,
   toRecord,
   type StaffCommandOutcome,
-} from '../staff/accounts';
+} from './accounts';
 
 const role = z.enum(roles);
 

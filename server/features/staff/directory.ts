@@ -6,11 +6,11 @@
 // It reads every event once (only staff events are decoded), so the server asks the staff-users
 // read model instead (server/security/bootstrap.ts) and comes here only when that read model
 // cannot catch up.
-import type { Role } from '../../events/eventCatalogue';
-import { catalogue } from '../../events/index';
-import type { EventStore } from '../../events/port';
-import { staffEventShapes, type StaffEvent } from '../../domain/staff/events';
-import { staffAggregate, type StaffState } from '../../domain/staff/decider';
+import type { Role } from '../../../events/eventCatalogue';
+import { catalogue } from '../../../events/index';
+import type { EventStore } from '../../../events/port';
+import { staffEventShapes, type StaffEvent } from '../../../domain/staff/events';
+import { staffAggregate, type StaffState } from '../../../domain/staff/decider';
 import { toRecord, type StaffUserRecord } from './accounts';
 
 const staffTypes = new Set<string>(staffEventShapes.map((d) => d.type));

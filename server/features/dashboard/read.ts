@@ -2,8 +2,8 @@
 // over pages of rows (which stopped at 20,000 rows and fetched megabytes to add them up). Days and
 // months are Rome's: "today" at 00:30 in Rome is today there, though still yesterday in UTC.
 import type Database from 'better-sqlite3';
-import { addDays, monthStart, romeDayOf, romeDayStart } from '../../domain/shared/romeCalendar';
-import { expiringDevicesWhere } from './resources';
+import { addDays, monthStart, romeDayOf, romeDayStart } from '../../../domain/shared/romeCalendar';
+import { expiringDevicesWhere } from '../../read/resources';
 
 /** Devices count as expiring when a certificate still renewable expires within this many days. */
 export const EXPIRING_WITHIN_DAYS = 30;

@@ -4,10 +4,10 @@
 // change goes through on one admin's word, marked `soleAdmin` in its event for the audit trail.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { CommandContext, Role } from '../../events/eventCatalogue';
-import { catalogue, type DomainEvent } from '../../events/index';
-import type { StaffOversight } from '../../domain/staff/events';
-import { handleCommand, loadAggregate } from '../commands/handle';
+import type { CommandContext, Role } from '../../../events/eventCatalogue';
+import { catalogue, type DomainEvent } from '../../../events/index';
+import type { StaffOversight } from '../../../domain/staff/events';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 import {
   STAFF_REQUESTS_STREAM,
   approveChange,
@@ -20,9 +20,9 @@ import {
   type StaffRequest,
   type StaffRequestReason,
   type StaffRequestsState,
-} from '../../domain/staff/decider';
-import { notFound } from '../../domain/shared/errors';
-import { derivedId } from '../sales/ids';
+} from '../../../domain/staff/decider';
+import { notFound } from '../../../domain/shared/errors';
+import { derivedId } from '../ids';
 import { loadStaffUser, runStaffCommand, type StaffCommandOutcome } from './accounts';
 import { enabledAdminIds } from './admins';
 

@@ -1,0 +1,38 @@
+// Every route plugin of the API, registered by app.ts in this order: one folder per area under
+// server/features/ (its routes, service, reactors). Every route has a row in
+// server/security/routeTable.ts; commands answer with their result and `position` after the read
+// models have caught up with it (server/read/readYourWrites.ts). Add an area's routes here.
+import type { FastifyPluginAsync } from 'fastify';
+import read from '../read/routes';
+import catalogue from './catalogue/routes';
+import coupons from './coupons/routes';
+import publicPages from './coupons/publicPages';
+import customers from './customers/routes';
+import dashboard from './dashboard/routes';
+import devices from './devices/routes';
+import emails from './emails/routes';
+import invoicing from './invoicing/routes';
+import health from './operations/health';
+import projections from './operations/projections';
+import orders from './orders/routes';
+import payments from './payments/routes';
+import auth from './staff/authRoutes';
+import staff from './staff/routes';
+
+export const routePlugins: FastifyPluginAsync[] = [
+  health,
+  auth,
+  staff,
+  read,
+  dashboard,
+  customers,
+  catalogue,
+  devices,
+  orders,
+  payments,
+  emails,
+  invoicing,
+  coupons,
+  projections,
+  publicPages,
+];
