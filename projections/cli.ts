@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEventStore } from '../events/open';
-import { ConfigError, loadConfig } from '../server/config';
+import { ConfigError, loadStoreChoice } from '../events/storeConfig';
 import type { Projection } from './projection';
 import { openReadModelDb, readModelFile } from './readModelDb';
 import { ProjectionRunner, RunnerBusyError, type RunnerCatalogue, type RunnerLogger } from './runner';
@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps, io: CliIo):
   }
   let config;
   try {
-    config = loadConfig(io.env);
+    config = loadStoreChoice(io.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`Configuration error: ${error.message}\n`);

@@ -1,8 +1,8 @@
 // All configuration comes from environment variables, parsed here by one schema. A wrong value
 // stops the start with one line that names the variable and the rule it broke.
-import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { checkStoreVariables, ConfigError, parseEnvironment, storeChoiceOf, storeVariables } from '../events/storeConfig';
 import type { Address } from '../domain/invoicing/events';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../domain/staff/decider';
 import { checkCodiceFiscale } from '../domain/shared/codiceFiscale';
@@ -91,12 +91,7 @@ const port = z.coerce
 
 export const configSchema = z
   .object({
-    EVENT_STORE: z.enum(['sqlite', 'eventstoredb'], { error: 'must be "sqlite" or "eventstoredb"' }).default('sqlite'),
-    EVENTSTORE_URL: z
-      .string()
-      .regex(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/.+/, 'must be a connection string such as esdb://localhost:2113?tls=false')
-      .optional(),
-    DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+    ...storeVariables,
     HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
     PORT: port.default(3000),
     LOG_LEVEL: z
@@ -185,9 +180,7 @@ export const configSchema = z
     DEMO: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
   })
   .superRefine((env, ctx) => {
-    if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_URL'], message: 'is required when EVENT_STORE=eventstoredb' });
-    }
+    checkStoreVariables(env, ctx);
     if (env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required when ADMIN_USERNAME is set' });
     }
@@ -200,9 +193,7 @@ export const configSchema = z
     }
   })
   .transform((env) => ({
-    eventStore: env.EVENT_STORE,
-    eventStoreUrl: env.EVENTSTORE_URL,
-    dataDir: resolve(env.DATA_DIR),
+    ...storeChoiceOf(env),
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
@@ -245,18 +236,6 @@ export type Config = z.output<typeof configSchema>;
 /** Variables whose value is never repeated in an error message. */
 const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'SMTP_URL']);
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Empty variables count as unset, as in most shells' `VAR= cmd`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(present);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const variable = String(issue.path[0] ?? 'environment');
-  const got = present[variable];
-  const shown = got === undefined || SECRET_VARIABLES.has(variable) ? '' : ` (got "${got}")`;
-  throw new ConfigError(`${variable} ${issue.message}${shown}`);
-}
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => parseEnvironment(configSchema, env, SECRET_VARIABLES);
