@@ -115,7 +115,7 @@ export async function sensitiveChange(app: FastifyInstance, change: SensitiveCha
       }, s),
     context,
   );
-  const request = (await loadRequests(app)).requests.get(requestId)!;
+  const request = result.state.requests.get(requestId)!;
   return { kind: 'requested', request: toRequestRecord(request, result.position) };
 }
 
@@ -153,6 +153,6 @@ export async function rejectRequest(app: FastifyInstance, requestId: string, con
     (s) => rejectChange({ requestId, rejectedBy: context.actor.userId }, s),
     context,
   );
-  const request = (await loadRequests(app)).requests.get(requestId)!;
+  const request = result.state.requests.get(requestId)!;
   return toRequestRecord(request, result.position);
 }
