@@ -13,7 +13,7 @@ import { BarChart } from './components/BarChart';
 import type { CountAndCents, DashboardFigures } from '../../server/read/dashboard';
 import type { BackOfficeDataProvider } from './dataProvider';
 import { formatEuro } from './format';
-import { READ_ALL, type Role } from './roles';
+import { roleGroups, type Role } from '../../domain/staff/roles';
 
 type Load<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'done'; value: T };
 
@@ -171,7 +171,8 @@ export function Dashboard() {
   const { permissions } = usePermissions<Role[]>();
   const roles = permissions ?? [];
   const labels = roles.map((role) => translate(`app.roles.${role}`, { _: role }));
-  const readsBusiness = roles.some((r) => READ_ALL.includes(r));
+  const readAll: readonly Role[] = roleGroups.readAll;
+  const readsBusiness = roles.some((r) => readAll.includes(r));
   return (
     <Box sx={{ mt: 2 }}>
       <Title title="app.dashboard.title" />

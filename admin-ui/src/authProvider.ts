@@ -7,7 +7,7 @@
 // call's error message is shown).
 import { HttpError, type AuthProvider, type UserIdentity } from 'react-admin';
 import { isAllowed } from './resources';
-import { isRole, type Role } from './roles';
+import { isRole, type Role } from '../../domain/staff/roles';
 
 export interface StaffUser {
   id: string;

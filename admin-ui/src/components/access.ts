@@ -4,7 +4,7 @@
 // server refuses them anyway (403).
 import { usePermissions } from 'react-admin';
 import { isAllowed } from '../resources';
-import type { Role } from '../roles';
+import type { Role } from '../../../domain/staff/roles';
 
 export function useRoles(): { roles: Role[]; isPending: boolean } {
   const { permissions, isPending } = usePermissions<Role[]>();

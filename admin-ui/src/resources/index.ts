@@ -1,7 +1,7 @@
 // Every resource of the console, by the name of its API resource (`/api/<name>`). To add one:
 // create resources/<name>/index.ts (see staff-users), add it here, add its labels to i18n/it.ts
 // and i18n/en.ts under `resources.<name>`.
-import type { Role } from '../roles';
+import type { Role } from '../../../domain/staff/roles';
 import auditEvents from './audit-events';
 import coupons from './coupons';
 import creditNotes from './credit-notes';

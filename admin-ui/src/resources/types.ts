@@ -1,7 +1,7 @@
 // What each folder under resources/ exports (default export of its index.ts), in the style of the
 // react-admin e-commerce demo, plus who may use it.
 import type { ComponentType, ReactElement } from 'react';
-import type { Role } from '../roles';
+import type { Role } from '../../../domain/staff/roles';
 
 export interface ResourceModule {
   /** Screens: lazy components (`lazy(() => import('./XList'))`), so each is its own chunk. No list: not in the menu. */

@@ -2,7 +2,7 @@ import { Box } from '@mui/material';
 import { DataTable, DateInput, List, SelectInput, TextField, TextInput, useRecordContext, useTranslate } from 'react-admin';
 import { summariseData, useActorLabel, useStaffDirectory, type AuditRow } from '../../components/audit';
 import { DateTimeField, EnumField, JsonField, ShowLink } from '../../components/fields';
-import { ROLES } from '../../roles';
+import { roles } from '../../../../domain/staff/roles';
 import { EVENT_TYPES } from './eventTypes';
 
 function Actor(_props: { label?: string; source?: string }) {
@@ -39,7 +39,7 @@ function useFilters() {
     <SelectInput key="actor" source="actorId" choices={actors} alwaysOn />,
     <SelectInput key="type" source="type" choices={EVENT_TYPES.map((t) => ({ id: t, name: t }))} alwaysOn />,
     <TextInput key="stream" source="stream" alwaysOn />,
-    <SelectInput key="role" source="actorRole" choices={[...ROLES, 'system'].map((r) => ({ id: r, name: `app.enums.actorRole.${r}` }))} />,
+    <SelectInput key="role" source="actorRole" choices={[...roles, 'system'].map((r) => ({ id: r, name: `app.enums.actorRole.${r}` }))} />,
   ];
 }
 

@@ -3,7 +3,7 @@
 // group (the server decides). The desk can send an order's codes again.
 import ConfirmationNumberIcon from '@mui/icons-material/ConfirmationNumber';
 import { lazy } from 'react';
-import { DESK, READ_ALL } from '../../roles';
+import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const coupons: ResourceModule = {
@@ -11,7 +11,7 @@ const coupons: ResourceModule = {
   show: lazy(() => import('./CouponShow')),
   icon: ConfirmationNumberIcon,
   recordRepresentation: (record: { code?: string | null; codeHint?: string }) => record.code ?? record.codeHint ?? '',
-  access: { resend: DESK, '*': READ_ALL },
+  access: { resend: roleGroups.desk, '*': roleGroups.readAll },
 };
 
 export default coupons;

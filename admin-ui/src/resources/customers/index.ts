@@ -4,7 +4,7 @@
 // adjustments, which another supervisor approves (resources/prepaid-adjustments).
 import ContactsIcon from '@mui/icons-material/Contacts';
 import { lazy } from 'react';
-import { BOOKS, DESK, READ_ALL, TOP_UP } from '../../roles';
+import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const customers: ResourceModule = {
@@ -13,7 +13,7 @@ const customers: ResourceModule = {
   create: lazy(() => import('./CustomerCreate')),
   icon: ContactsIcon,
   recordRepresentation: (record: { fullName?: string; name?: string }) => record.fullName || record.name || '',
-  access: { create: DESK, changeEmail: DESK, topUp: TOP_UP, requestAdjustment: BOOKS, '*': READ_ALL },
+  access: { create: roleGroups.desk, changeEmail: roleGroups.desk, topUp: roleGroups.topUps, requestAdjustment: roleGroups.adjustmentRequests, '*': roleGroups.readAll },
 };
 
 export default customers;

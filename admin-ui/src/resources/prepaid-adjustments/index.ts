@@ -3,7 +3,7 @@
 // them here. Everyone but admins reads them.
 import PlaylistAddCheckIcon from '@mui/icons-material/PlaylistAddCheck';
 import { lazy } from 'react';
-import { APPROVALS, READ_ALL } from '../../roles';
+import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const prepaidAdjustments: ResourceModule = {
@@ -11,7 +11,7 @@ const prepaidAdjustments: ResourceModule = {
   show: lazy(() => import('./AdjustmentShow')),
   icon: PlaylistAddCheckIcon,
   recordRepresentation: (record: { reason?: string }) => record.reason ?? '',
-  access: { approve: APPROVALS, reject: APPROVALS, '*': READ_ALL },
+  access: { approve: roleGroups.approvals, reject: roleGroups.approvals, '*': roleGroups.readAll },
 };
 
 export default prepaidAdjustments;

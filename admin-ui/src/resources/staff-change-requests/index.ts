@@ -2,13 +2,14 @@
 // reset) waiting for a second admin's approval (README, Security). Administrators only.
 import FactCheckIcon from '@mui/icons-material/FactCheck';
 import { lazy } from 'react';
+import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const staffChangeRequests: ResourceModule = {
   list: lazy(() => import('./StaffChangeRequestList')),
   icon: FactCheckIcon,
   recordRepresentation: (record: { id?: string }) => record.id ?? '',
-  access: { '*': ['admin'] },
+  access: { '*': roleGroups.admin },
 };
 
 export default staffChangeRequests;

@@ -9,7 +9,7 @@ import ManageAccountsIcon from '@mui/icons-material/ManageAccounts';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import { BooleanField, CheckboxGroupInput, PasswordInput, required, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { CommandDialog } from '../../components/CommandDialog';
-import { ROLES } from '../../roles';
+import { roles } from '../../../../domain/staff/roles';
 import { RolesField } from './RolesField';
 
 interface StaffUser {
@@ -27,7 +27,7 @@ function Actions() {
   const record = useRecordContext<StaffUser>();
   const translate = useTranslate();
   if (!record) return <TopToolbar />;
-  const choices = ROLES.map((role) => ({ id: role, name: translate(`app.roles.${role}`, { _: role }) }));
+  const choices = roles.map((role) => ({ id: role, name: translate(`app.roles.${role}`, { _: role }) }));
   return (
     <TopToolbar>
       <CommandDialog<{ roles: string[] }>
