@@ -2,7 +2,6 @@
 // year and their PDF. Read by everyone but admins.
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
 import { lazy } from 'react';
-import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const creditNotes: ResourceModule = {
@@ -10,7 +9,6 @@ const creditNotes: ResourceModule = {
   show: lazy(() => import('./CreditNoteShow')),
   icon: ReceiptLongIcon,
   recordRepresentation: (record: { displayNumber?: string }) => record.displayNumber ?? '',
-  access: { '*': roleGroups.readAll },
 };
 
 export default creditNotes;

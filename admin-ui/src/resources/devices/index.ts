@@ -2,7 +2,6 @@
 // days to the earliest expiry. The desk registers them one by one or imports the issuer's CSV.
 import UsbIcon from '@mui/icons-material/Usb';
 import { lazy } from 'react';
-import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const devices: ResourceModule = {
@@ -11,7 +10,6 @@ const devices: ResourceModule = {
   create: lazy(() => import('./DeviceCreate')),
   icon: UsbIcon,
   recordRepresentation: (record: { id?: string }) => record.id ?? '',
-  access: { create: roleGroups.desk, import: roleGroups.desk, '*': roleGroups.readAll },
 };
 
 export default devices;

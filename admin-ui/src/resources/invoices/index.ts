@@ -2,7 +2,6 @@
 // issued by the server when an order is fulfilled, and never changed (credit notes correct them).
 import ReceiptIcon from '@mui/icons-material/Receipt';
 import { lazy } from 'react';
-import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const invoices: ResourceModule = {
@@ -10,7 +9,6 @@ const invoices: ResourceModule = {
   show: lazy(() => import('./InvoiceShow')),
   icon: ReceiptIcon,
   recordRepresentation: (record: { displayNumber?: string }) => record.displayNumber ?? '',
-  access: { '*': roleGroups.readAll },
 };
 
 export default invoices;

@@ -3,7 +3,6 @@
 // them here. Everyone but admins reads them.
 import PlaylistAddCheckIcon from '@mui/icons-material/PlaylistAddCheck';
 import { lazy } from 'react';
-import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const prepaidAdjustments: ResourceModule = {
@@ -11,7 +10,6 @@ const prepaidAdjustments: ResourceModule = {
   show: lazy(() => import('./AdjustmentShow')),
   icon: PlaylistAddCheckIcon,
   recordRepresentation: (record: { reason?: string }) => record.reason ?? '',
-  access: { approve: roleGroups.approvals, reject: roleGroups.approvals, '*': roleGroups.readAll },
 };
 
 export default prepaidAdjustments;

@@ -1,12 +1,10 @@
 // Movements of the prepaid accounts. Not in the menu: shown on each customer's page.
 import AccountBalanceWalletIcon from '@mui/icons-material/AccountBalanceWallet';
-import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const prepaidMovements: ResourceModule = {
   icon: AccountBalanceWalletIcon,
   recordRepresentation: (record: { id?: string }) => record.id ?? '',
-  access: { '*': roleGroups.readAll },
 };
 
 export default prepaidMovements;

@@ -2,14 +2,12 @@
 // reset) waiting for a second admin's approval (README, Security). Administrators only.
 import FactCheckIcon from '@mui/icons-material/FactCheck';
 import { lazy } from 'react';
-import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const staffChangeRequests: ResourceModule = {
   list: lazy(() => import('./StaffChangeRequestList')),
   icon: FactCheckIcon,
   recordRepresentation: (record: { id?: string }) => record.id ?? '',
-  access: { '*': roleGroups.admin },
 };
 
 export default staffChangeRequests;

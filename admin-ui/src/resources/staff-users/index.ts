@@ -1,7 +1,6 @@
 // Staff users: who may sign in to the console and with which roles. Administrators only.
 import PeopleIcon from '@mui/icons-material/People';
 import { lazy } from 'react';
-import { roleGroups } from '../../../../domain/staff/roles';
 import type { ResourceModule } from '../types';
 
 const staffUsers: ResourceModule = {
@@ -11,7 +10,6 @@ const staffUsers: ResourceModule = {
   icon: PeopleIcon,
   recordRepresentation: (record: { displayName?: string; username?: string }) =>
     record.displayName || record.username || '',
-  access: { '*': roleGroups.admin },
 };
 
 export default staffUsers;
