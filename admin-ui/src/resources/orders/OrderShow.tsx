@@ -26,6 +26,7 @@ import { CommandDialog } from '../../components/CommandDialog';
 import { formatRf, LinesTable, PdfButton, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { MoneyInput } from '../../components/inputs';
+import { deskPaymentMethodChoices } from '../../components/paymentMethods';
 import { formatEuro, formatRomeDateTime } from '../../format';
 import { centsToInput, toCents } from '../../money';
 
@@ -85,10 +86,7 @@ function Actions() {
             source="method"
             label="app.orders.desk_method"
             validate={required()}
-            choices={[
-              { id: 'credit_card', name: 'app.enums.paymentMethod.credit_card' },
-              { id: 'cash', name: 'app.enums.paymentMethod.cash' },
-            ]}
+            choices={deskPaymentMethodChoices}
           />
           <MoneyInput source="amount" label="app.orders.amount_taken" validate={required()} fullWidth />
         </CommandDialog>
