@@ -29,13 +29,13 @@ import {
 import { useCan } from '../../components/access';
 import { HistoryButton, useActorLabel } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
+import { ExpiryField } from '../../components/ExpiryField';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { MoneyInput } from '../../components/inputs';
 import { topUpMethodChoices } from '../../components/paymentMethods';
 import { romeDay } from '../../dates';
 import { formatEuro } from '../../format';
 import { toCents } from '../../money';
-import { ExpiryField } from '../devices/ExpiryField';
 
 interface Customer {
   id: string;

@@ -23,7 +23,8 @@ import {
 } from 'react-admin';
 import { AuditTrail, HistoryButton } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
-import { formatRf, LinesTable, PdfButton, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
+import { CouponCode } from '../../components/CouponCode';
+import { DocumentPdf, formatRf, LinesTable, PdfButton, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { MoneyInput } from '../../components/inputs';
 import { deskPaymentMethodChoices } from '../../components/paymentMethods';
@@ -337,25 +338,11 @@ function Documents() {
             <MoneyField source="totalCents" />
           </DataTable.Col>
           <DataTable.Col label="app.documents.pdf" disableSort>
-            <CreditNotePdf />
+            <DocumentPdf kind="credit-notes" />
           </DataTable.Col>
         </DataTable>
       </ReferenceManyField>
     </>
-  );
-}
-
-function CreditNotePdf() {
-  const record = useRecordContext<{ id: string; displayNumber: string }>();
-  return <PdfButton kind="credit-notes" id={record?.id} number={record?.displayNumber} />;
-}
-
-export function CouponCode(_props: { source?: string; label?: string }) {
-  const record = useRecordContext<{ code?: string | null; codeHint?: string }>();
-  return (
-    <Typography component="span" variant="body2" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }} data-testid="coupon-code">
-      {record?.code ?? record?.codeHint ?? ''}
-    </Typography>
   );
 }
 

@@ -10,7 +10,7 @@ import LockOpenIcon from '@mui/icons-material/LockOpen';
 import { BooleanField, CheckboxGroupInput, PasswordInput, required, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { CommandDialog } from '../../components/CommandDialog';
 import { roles } from '../../../../domain/staff/roles';
-import { RolesField } from './RolesField';
+import { RolesField } from '../../components/RolesField';
 
 interface StaffUser {
   id: string;
