@@ -17,8 +17,6 @@ export const roleGroups = {
   desk: ['operator', 'supervisor'],
   /** Replacement cards, refunds and cancellations of paid orders, manual prepaid adjustments, overrides. */
   approvals: ['supervisor'],
-  /** Bank payments and matching, invoices, credit notes, exports. */
-  books: ['accountant'],
   /** Reading business data: the desk, the approvers and the accountants. */
   readAll: ['operator', 'supervisor', 'accountant'],
   /** The audit trail (every event, who did what when): the accountants and the supervisors. */

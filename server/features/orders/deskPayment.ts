@@ -4,6 +4,7 @@ import type { CommandContext } from '../../../events/eventCatalogue';
 import type { OrderEvent } from '../../../domain/orders/events';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState, type PlacedOrder } from '../../../domain/orders/decider';
 import { refuse } from '../../../domain/shared/errors';
+import type { DeskPaymentMethod } from '../../../domain/shared/paymentMethods';
 import { formatEuro } from '../../../domain/shared/money';
 import { romeDayOf } from '../../../domain/shared/romeCalendar';
 import { handleCommand } from '../../commands/handle';
@@ -12,7 +13,6 @@ import { lastPosition, type SalesDeps } from '../deps';
 import { getPayment, matchPaymentByHand, recordPayment } from '../payments/service';
 import { getOrder } from './service';
 
-export const deskPaymentMethods = ['credit_card', 'cash'] as const;
 const deskReason = { credit_card: 'pagamento con carta al banco', cash: 'pagamento in contanti al banco' } as const;
 
 /**
@@ -26,7 +26,7 @@ const deskReason = { credit_card: 'pagamento con carta al banco', cash: 'pagamen
  */
 export async function takeDeskPayment(
   deps: SalesDeps,
-  input: { orderId: string; paymentId: string; method: (typeof deskPaymentMethods)[number]; amount: number },
+  input: { orderId: string; paymentId: string; method: DeskPaymentMethod; amount: number },
   ctx: CommandContext,
 ) {
   const order = await getOrder(deps, input.orderId);

@@ -9,7 +9,8 @@ import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import { refundCoupons } from './refunds';
 import { resendCouponEmail } from '../coupons/service';
 import { cancelOrder, placeOrder, quoteOrder, type OrderChoiceInput } from './service';
-import { deskPaymentMethods, takeDeskPayment } from './deskPayment';
+import { deskPaymentMethods } from '../../../domain/shared/paymentMethods';
+import { takeDeskPayment } from './deskPayment';
 import {
   afterWrite,
   directPaymentMethods,
