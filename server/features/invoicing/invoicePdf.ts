@@ -1,5 +1,6 @@
 // The invoice and credit-note PDF: one clean A4 page in Italian, amounts as `1.234,56 €`, dates in
 // Europe/Rome. Built with pdfkit's standard Helvetica, which renders the euro sign.
+import { formatDocumentNumber } from '../../../domain/shared/documentNumber';
 import PDFDocument from 'pdfkit';
 import { formatDay, formatEuro, formatRate } from '../../../domain/shared/money';
 
@@ -38,9 +39,7 @@ export interface FiscalDocument {
   notes?: string[];
 }
 
-export function documentNumber(doc: { year: number; number: number }): string {
-  return `${doc.number}/${doc.year}`;
-}
+export const documentNumber = (doc: { year: number; number: number }): string => formatDocumentNumber(doc.number, doc.year);
 
 
 const A4 = { width: 595.28, height: 841.89 };
