@@ -8,7 +8,6 @@ import type { InvoicingEvent } from '../../domain/invoicing/events';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
 
-
 export const invoicesProjection: Projection<InvoicingEvent> = {
   name: 'invoices',
   version: 1,
@@ -143,7 +142,7 @@ export const invoicesProjection: Projection<InvoicingEvent> = {
           d.invoiceId,
           d.invoiceYear,
           d.invoiceNumber,
-          displayNumber(d.invoiceNumber, d.invoiceYear),
+          formatDocumentNumber(d.invoiceNumber, d.invoiceYear),
           d.orderId,
           customerId ?? null,
           JSON.stringify(d.couponIds),
