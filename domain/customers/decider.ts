@@ -13,6 +13,7 @@
 // Only a person's codice fiscale is claimed: a firm is unique by its partita IVA, and its optional
 // codice fiscale is not claimed (a sole trader's firm carries the owner's personal code, and the
 // owner may also be a private customer).
+import { decideClaim } from '../shared/uniqueClaim';
 import { z } from 'zod';
 import type {
   BillingAddress,
@@ -333,16 +334,10 @@ export interface ClaimVatNumber {
 export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): CustomerTaxCodeClaimed[] {
   const codiceFiscale = validCodiceFiscale(command.codiceFiscale, 'codiceFiscale', { allowNumeric: true });
   const customerId = requiredText(command.customerId, 'customerId', 100);
-  if (state.claimedBy === customerId) return [];
-  if (state.claimedBy !== null) {
-    throw new DomainError(
-      'codice_fiscale_taken',
-      `codice fiscale ${codiceFiscale} already belongs to customer ${state.claimedBy}`,
-      'conflict',
-      'codiceFiscale',
-    );
-  }
-  return [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId } }];
+  const claim: CustomerTaxCodeClaimed[] = [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId } }];
+  return decideClaim(state.claimedBy, customerId, claim, (holder) =>
+    new DomainError('codice_fiscale_taken', `codice fiscale ${codiceFiscale} already belongs to customer ${holder}`, 'conflict', 'codiceFiscale'),
+  );
 }
 
 /**
@@ -352,14 +347,8 @@ export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): Customer
 export function claimVatNumber(command: ClaimVatNumber, state: ClaimState): CustomerVatNumberClaimed[] {
   const partitaIva = validPartitaIva(command.partitaIva, 'partitaIva');
   const customerId = requiredText(command.customerId, 'customerId', 100);
-  if (state.claimedBy === customerId) return [];
-  if (state.claimedBy !== null) {
-    throw new DomainError(
-      'partita_iva_taken',
-      `partita IVA ${partitaIva} already belongs to customer ${state.claimedBy}`,
-      'conflict',
-      'partitaIva',
-    );
-  }
-  return [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId } }];
+  const claim: CustomerVatNumberClaimed[] = [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId } }];
+  return decideClaim(state.claimedBy, customerId, claim, (holder) =>
+    new DomainError('partita_iva_taken', `partita IVA ${partitaIva} already belongs to customer ${holder}`, 'conflict', 'partitaIva'),
+  );
 }

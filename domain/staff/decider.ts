@@ -2,6 +2,7 @@
 // username (`staff-username-<lowercased username>`) that makes usernames unique across users: the
 // guard is appended with expectedRevision 'no_stream', so two creations of the same name cannot
 // both succeed. Pure functions only: ids, password hashes and time come from the caller.
+import { decideClaim } from '../shared/uniqueClaim';
 import { roles as allRoles, type Role } from './roles';
 import type { StaffEvent, StaffOversight } from './events';
 import { DomainError, conflict, invalid, notFound, refuse } from '../shared/errors';
@@ -208,9 +209,8 @@ export const usernameGuard = {
 
 export function claimUsername(command: { username: string; userId: string }, state: UsernameGuardState): StaffEvent[] {
   const username = checkUsername(command.username);
-  if (state.claimedBy === command.userId) return [];
-  if (state.claimedBy !== null) throw new DomainError('username_taken', `the username ${username} is taken`, 'conflict', 'username');
-  return [{ type: 'StaffUsernameClaimed', data: { username, userId: command.userId } }];
+  const claim: StaffEvent[] = [{ type: 'StaffUsernameClaimed', data: { username, userId: command.userId } }];
+  return decideClaim(state.claimedBy, command.userId, claim, () => new DomainError('username_taken', `the username ${username} is taken`, 'conflict', 'username'));
 }
 
 // ---------------------------------------------------------------------------------------------
