@@ -41,43 +41,15 @@ import { debitForOrder, evolve as evolvePrepaid, initialState as prepaidInitial,
 import { addProduct, initialState as productInitial } from '../../../domain/catalogue/decider';
 import { generateCouponCode, normaliseCouponCode } from '../../../domain/shared/couponCode';
 import { formatRf, makeRfReference } from '../../../domain/shared/rfReference';
-import { join } from 'node:path';
-import { createSqliteStore } from '../../../events/adapters/sqlite';
-import { buildApp } from '../../../server/app';
-import { TEST_LOG_N, TestClock, type TestApp } from '../security/support';
-import { tempDir } from '../../support/tmp';
+import { startTestApp, TEST_NOW, type TestApp } from '../../support/app';
 
 /**
- * The app of test/server/security/support.ts (`startApp`: real SQLite store and read models in a temp
- * directory, a clock the test moves), with the sales reactors off: the story below writes the
- * fulfilment events itself, and a fulfilment reactor would fulfil the same orders a second time.
+ * The test app of test/support/app.ts (real SQLite store and read models in a temp directory, a
+ * clock the test moves), with the sales reactors off: the story below writes the fulfilment events
+ * itself, and a fulfilment reactor would fulfil the same orders a second time.
  */
-export async function startReadApp(): Promise<TestApp> {
-  const dir = tempDir('bo-read-');
-  const store = createSqliteStore({ file: join(dir.path, 'events.db') });
-  const clock = new TestClock();
-  const app = await buildApp({
-    store,
-    dataDir: dir.path,
-    security: {
-      now: clock.now,
-      passwordHashLogN: TEST_LOG_N,
-      loginRateLimit: { max: 100_000, timeWindowMs: 60_000 },
-      couponCheckRateLimit: { max: 100_000, timeWindowMs: 60_000 },
-    },
-    sales: { reactors: false },
-  });
-  await app.ready();
-  return {
-    app,
-    store,
-    clock,
-    dataDir: dir.path,
-    close: async () => {
-      await app.close();
-      dir.remove();
-    },
-  };
+export function startReadApp(): Promise<TestApp> {
+  return startTestApp({ prefix: 'bo-read-', sales: { reactors: false } });
 }
 
 export const MARIO_CF = 'RSSMRA80A01H501U';
@@ -92,8 +64,8 @@ export const SUPERVISOR: Actor = { userId: 'sup-1', role: 'supervisor' };
 const START = Date.parse('2026-03-10T09:00:00.000Z');
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/** The test apps' clock (test/server/security/support.ts). */
-export const NOW = Date.parse('2026-11-24T09:00:00.000Z');
+/** The test apps' clock (test/support/app.ts). */
+export const NOW = Date.parse(TEST_NOW);
 
 const SELLER: Seller = {
   name: 'Firme Digitali S.r.l.',
