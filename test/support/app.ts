@@ -92,7 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     dataDir: dir.path,
     logger: options.logger ?? false,
     security: testSecurity(clock, options.security),
-    ...(options.readSide ? { readSide: options.readSide } : {}),
+    readSide: options.readSide,
     sales,
   });
   let baseUrl: string | null = null;

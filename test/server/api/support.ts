@@ -1,17 +1,15 @@
-// The sales API over real HTTP: the whole app (sales plugin and reactors included) on a real
-// embedded store and real server.db / read.db in a temp directory, listening on a free port of
-// 127.0.0.1, a real SMTP server collecting the e-mails, one logged-in staff user per role, and a
-// clock the test moves.
-import { join } from 'node:path';
+// The sales API over real HTTP: the whole app of test/support/app.ts (sales plugin and reactors
+// included, with fast timings) on a real embedded store and real server.db / read.db in a temp
+// directory, listening on a free port of 127.0.0.1, a real SMTP server collecting the e-mails, one
+// logged-in staff user per role, and a clock the test moves.
 import type { FastifyServerOptions } from 'fastify';
-import { createSqliteStore } from '../../../events/adapters/sqlite';
 import type { Role } from '../../../events/eventCatalogue';
 import type { EventStore } from '../../../events/port';
-import { buildApp, type App } from '../../../server/app';
+import type { App } from '../../../server/app';
 import type { SalesSettings } from '../../../server/features/deps';
-import { addUser, PASSWORD, TEST_LOG_N, TestClock } from '../security/support';
-import { startTestSmtp, type TestSmtp } from '../../support/smtp';
-import { tempDir } from '../../support/tmp';
+import { addUser, PASSWORD, TestClock } from '../security/support';
+import { startTestApp } from '../../support/app';
+import type { TestSmtp } from '../../support/smtp';
 
 export { PASSWORD, TestClock };
 
@@ -111,22 +109,14 @@ export async function startApi(
     logger?: FastifyServerOptions['logger'];
   } = {},
 ): Promise<ApiWorld> {
-  const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : tempDir('bo-api-');
-  const store = createSqliteStore({ file: join(dir.path, 'events.db') });
-  const clock = new TestClock(new Date(options.start ?? '2026-11-24T09:00:00.000Z'));
-  const smtp = await startTestSmtp();
-  const app = await buildApp({
-    store,
-    dataDir: dir.path,
-    logger: options.logger ?? false,
-    security: {
-      now: clock.now,
-      passwordHashLogN: TEST_LOG_N,
-      loginRateLimit: { max: 100_000, timeWindowMs: 60_000 },
-      couponCheckRateLimit: { max: 100_000, timeWindowMs: 60_000 },
-    },
+  const t = await startTestApp({
+    prefix: 'bo-api-',
+    listen: true,
+    smtp: options.noSmtp ? 'unused' : 'used',
+    start: options.start,
+    dataDir: options.dataDir,
+    logger: options.logger,
     sales: {
-      smtpUrl: options.noSmtp ? undefined : smtp.url,
       demo: options.demo ?? false,
       mailFrom: 'Firma Facile <noreply@firmafacile.example.it>',
       reactors: options.reactors ?? true,
@@ -135,9 +125,8 @@ export async function startApi(
       retry: { firstDelayMs: 10, maxDelayMs: 50 },
     },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { app, store } = t;
+  const baseUrl = t.baseUrl!;
   const users: Array<[string, Role]> = [
     ['operatore', 'operator'],
     ['contabile', 'accountant'],
@@ -153,9 +142,9 @@ export async function startApi(
   return {
     app,
     store,
-    clock,
-    smtp,
-    dataDir: dir.path,
+    clock: t.clock,
+    smtp: t.smtp!,
+    dataDir: t.dataDir,
     baseUrl,
     operator: client(baseUrl, cookies.get('operatore')!),
     accountant: client(baseUrl, cookies.get('contabile')!),
@@ -165,11 +154,7 @@ export async function startApi(
     idle: async () => {
       await app.salesReactors?.idle();
     },
-    close: async () => {
-      await app.close();
-      await smtp.close();
-      dir.remove();
-    },
+    close: t.close,
   };
 }
 
