@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import type { EventStore } from '../../events/port';
-import { buildApp } from '../../server/app';
-import { TEST_LOG_N, addUser, login } from '../server/security/support';
+import { addUser, login } from '../server/security/support';
+import { startTestApp } from '../support/app';
 import { tempDir } from '../support/tmp';
 import { appendMix, customersProjection, notesProjection, testCatalogue, totalsProjection } from './fixtures';
 
@@ -27,16 +27,14 @@ it('GET /api/projections serves each projection state, position and lag; the run
   const before = await store.headPosition();
   const head = await appendMix(store, 0, 120);
   const failAt = before + 52;
-  const app = await buildApp({
+  const { app } = await startTestApp({
     store,
     dataDir: dir.path,
-    security: { passwordHashLogN: TEST_LOG_N },
     readSide: {
       projections: [customersProjection({ failOn: (e) => e.position === failAt }), totalsProjection(), notesProjection()],
       catalogue: testCatalogue,
     },
   });
-  await app.ready();
   expect(existsSync(join(dir.path, 'read.db'))).toBe(true);
   await app.projections.whenCaughtUp();
 

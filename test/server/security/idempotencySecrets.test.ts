@@ -101,8 +101,6 @@ describe('the fields taken for secrets', () => {
 describe('answers kept by an older version', () => {
   it('rows with the old plain-SHA-256 fingerprint are deleted at start and their bytes overwritten', async () => {
     const { default: Database } = await import('better-sqlite3');
-    const { createSqliteStore } = await import('../../../events/adapters/sqlite');
-    const { buildApp } = await import('../../../server/app');
     const { tempDir } = await import('../../support/tmp');
     const dir = tempDir('bo-idem-upgrade-');
     const marker = 'old-row-secret-marker-4f2a';
@@ -113,10 +111,8 @@ describe('answers kept by an older version', () => {
       PRIMARY KEY (user_id, key))`);
     db.prepare('INSERT INTO idempotent_answers VALUES (?, ?, ?, 201, ?, ?, ?)').run('u', 'k', `${marker}-hash`, 'application/json', `{"x":"${marker}"}`, Date.now());
     db.close();
-    const store = createSqliteStore({ file: join(dir.path, 'events.db') });
-    const app = await buildApp({ store, dataDir: dir.path, logger: false });
-    await app.ready();
-    await app.close();
+    const upgraded = await startApp({ dataDir: dir.path }); // close() leaves the directory
+    await upgraded.close();
     const files = readdirSync(dir.path).filter((f) => f.startsWith('server.db'));
     const bytes = Buffer.concat(files.map((f) => readFileSync(join(dir.path, f))));
     expect(bytes.includes(Buffer.from(marker))).toBe(false);
