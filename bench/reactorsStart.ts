@@ -35,7 +35,7 @@ function fulfilledOrder(at: string): Array<{ stream: string; event: EventToAppen
   const ctx = { actor: SYSTEM_ACTOR, at, correlationId: randomUUID(), causationId: null };
   const messageId = `<${emailId}@backoffice.local>`;
   const events: Array<[string, DomainEvent]> = [
-    [`order-${orderId}`, { type: 'OrderPaid', data: { orderId, amount: 2684, via: 'prepaid', paidAt: at } }],
+    [`order-${orderId}`, { type: 'OrderPaid', data: { orderId, amountCents: 2684, via: 'prepaid', paidAt: at } }],
     [
       `email-${emailId}`,
       {

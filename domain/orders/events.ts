@@ -34,7 +34,8 @@ export type DirectPaymentMethod = (typeof directPaymentMethods)[number];
 
 /**
  * One line of an order, invoice or credit note, with the price it was placed at.
- * taxable = unitPriceCents × quantity; vat = taxable × rate, rounded half up on the line; total.
+ * taxableCents = unitPriceCents × quantity; vatCents = taxableCents × rate, rounded half up on the
+ * line; totalCents = taxableCents + vatCents.
  * `renews` is 'none' for a product that is not a coupon (e.g. timestamps): no coupon is issued for it.
  */
 export const documentLineSchema = z.object({
@@ -44,20 +45,20 @@ export const documentLineSchema = z.object({
   quantity: z.number().int().positive(),
   unitPriceCents: centsSchema,
   vatRateBp: vatRateBpSchema,
-  taxable: centsSchema,
-  vat: centsSchema,
-  total: centsSchema,
+  taxableCents: centsSchema,
+  vatCents: centsSchema,
+  totalCents: centsSchema,
 });
 export type DocumentLine = z.infer<typeof documentLineSchema>;
 
 /** One entry per VAT rate present, by increasing rate. */
 export const vatRateSummarySchema = z.object({
   rateBp: vatRateBpSchema,
-  taxable: centsSchema,
-  vat: centsSchema,
-  total: centsSchema,
+  taxableCents: centsSchema,
+  vatCents: centsSchema,
+  totalCents: centsSchema,
 });
-export const totalsSchema = z.object({ taxable: centsSchema, vat: centsSchema, total: centsSchema });
+export const totalsSchema = z.object({ taxableCents: centsSchema, vatCents: centsSchema, totalCents: centsSchema });
 export type Totals = z.infer<typeof totalsSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -103,14 +104,14 @@ export const orderPaymentReceived = eventShape(
     customerId: z.string().min(1),
     paymentId: z.string().min(1),
     method: z.enum(directPaymentMethods),
-    /** amount = applied + surplus. */
-    amount: positiveCentsSchema,
+    /** amountCents = appliedCents + surplusCents. */
+    amountCents: positiveCentsSchema,
     /** What went towards the order's total. */
-    applied: centsSchema,
+    appliedCents: centsSchema,
     /** What was not needed (overpayment, or a payment to a paid/cancelled/expired order): credited to the prepaid account. */
-    surplus: centsSchema,
+    surplusCents: centsSchema,
     /** Still to pay after this payment. */
-    amountDue: centsSchema,
+    amountDueCents: centsSchema,
     receivedAt: isoTimeSchema,
   }),
 );
@@ -119,7 +120,7 @@ export const orderPaid = eventShape(
   'OrderPaid',
   z.object({
     orderId: z.string().min(1),
-    amount: centsSchema,
+    amountCents: centsSchema,
     via: z.enum(['prepaid', 'payments']),
     paidAt: isoTimeSchema,
   }),
@@ -131,7 +132,7 @@ export const orderCancelled = eventShape(
     orderId: z.string().min(1),
     reason: z.string().min(1),
     /** Money already received towards the order (partial payments), to credit to the prepaid account. */
-    amountToCredit: centsSchema,
+    amountToCreditCents: centsSchema,
     cancelledAt: isoTimeSchema,
   }),
 );
@@ -140,7 +141,7 @@ export const orderExpired = eventShape(
   'OrderExpired',
   z.object({
     orderId: z.string().min(1),
-    amountToCredit: centsSchema,
+    amountToCreditCents: centsSchema,
     expiredAt: isoTimeSchema,
   }),
 );
@@ -165,7 +166,7 @@ export const orderCouponsRefunded = eventShape(
     creditNoteId: z.string().min(1),
     creditNoteYear: z.number().int(),
     creditNoteNumber: z.number().int().positive(),
-    amount: positiveCentsSchema,
+    amountCents: positiveCentsSchema,
     refundTo: z.enum(['prepaid', 'paid_out']),
     refundedAt: isoTimeSchema,
   }),

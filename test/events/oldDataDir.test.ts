@@ -262,7 +262,7 @@ describe('the data directory of December 2026 (code of 4ad6e37)', () => {
         '2026-12-24T12:00:00.000Z',
       ]);
       const [o1, o2, , , o5, o6, , o8] = orders;
-      expect(o1.lines.map((l: any) => [l.productCode, l.quantity, l.unitPriceCents, l.total])).toEqual([
+      expect(o1.lines.map((l: any) => [l.productCode, l.quantity, l.unitPriceCents, l.totalCents])).toEqual([
         ['RIN-FIRMA-CNS', 2, 2600, 6344],
         ['MT-100', 1, 1800, 2196],
       ]);

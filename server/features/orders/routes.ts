@@ -131,7 +131,7 @@ const deskReason = { credit_card: 'pagamento con carta al banco', cash: 'pagamen
 const deskPaymentBody = z
   .object({
     method: z.enum(deskPaymentMethods).default('credit_card').describe('taken at the desk by card or in cash'),
-    amount: positiveCents.describe('cents taken'),
+    amountCents: positiveCents.describe('cents taken'),
   })
   .strict();
 
@@ -153,7 +153,7 @@ const formatRf = (rf: string) => rf.replace(/(.{4})(?=.)/g, '$1 ');
  */
 async function takeDeskPayment(
   deps: SalesDeps,
-  input: { orderId: string; paymentId: string; method: (typeof deskPaymentMethods)[number]; amount: number },
+  input: { orderId: string; paymentId: string; method: (typeof deskPaymentMethods)[number]; amountCents: number },
   ctx: CommandContext,
 ) {
   const order = await getOrder(deps, input.orderId);
@@ -163,13 +163,13 @@ async function takeDeskPayment(
     if (order.status !== 'awaiting_payment') {
       throw refuse('order_not_awaiting_payment', `order ${order.orderId} is ${order.status.replace('_', ' ')}: there is nothing to pay`);
     }
-    const amountDue = Math.max(0, order.totals.total - order.received);
-    if (input.amount > amountDue) {
+    const amountDueCents = Math.max(0, order.totals.totalCents - order.receivedCents);
+    if (input.amountCents > amountDueCents) {
       throw refuse(
         'desk_payment_exceeds_amount_due',
-        `amount: a desk payment may be at most the amount due on the order, ${formatEuro(amountDue)} (got ${formatEuro(input.amount)}); ` +
+        `amountCents: a desk payment may be at most the amount due on the order, ${formatEuro(amountDueCents)} (got ${formatEuro(input.amountCents)}); ` +
           'give change in cash, and top up the prepaid account for money meant for it',
-        'amount',
+        'amountCents',
       );
     }
     const customer = await getCustomer(deps, order.customerId);
@@ -178,7 +178,7 @@ async function takeDeskPayment(
       {
         paymentId: input.paymentId,
         method: input.method,
-        amount: input.amount,
+        amountCents: input.amountCents,
         receivedOn: romeDayOf(deps.clock()),
         payer: customerDisplayName(customer),
         reason: `${deskReason[input.method]}, ordine ${order.orderId}`,
@@ -196,10 +196,10 @@ async function takeDeskPayment(
   } else if (existing.match?.orderId !== order.orderId) {
     throw refuse('payment_exists', `payment ${input.paymentId} has already been recorded for something else`);
   }
-  const amount = existing.status === 'none' ? input.amount : existing.amount;
+  const amountCents = existing.status === 'none' ? input.amountCents : existing.amountCents;
   const method = existing.status === 'none' ? input.method : existing.method;
   const applied = await run<OrderState, OrderEvent>(deps, orderStream(order.orderId), orderAggregate, (state) =>
-    receivePayment({ paymentId: input.paymentId, method, amount, at: deps.clock().toISOString() }, state),
+    receivePayment({ paymentId: input.paymentId, method, amountCents, at: deps.clock().toISOString() }, state),
   ctx);
   positions.push(applied.position);
   const received = applied.events.find((e) => e.type === 'OrderPaymentReceived');
@@ -209,8 +209,9 @@ async function takeDeskPayment(
     position: lastPosition(...positions),
     paymentId: input.paymentId,
     orderStatus: after.status,
-    amountDue: received?.type === 'OrderPaymentReceived' ? received.data.amountDue : Math.max(0, after.totals.total - after.received),
-    surplus: received?.type === 'OrderPaymentReceived' ? received.data.surplus : 0,
+    amountDueCents:
+      received?.type === 'OrderPaymentReceived' ? received.data.amountDueCents : Math.max(0, after.totals.totalCents - after.receivedCents),
+    surplusCents: received?.type === 'OrderPaymentReceived' ? received.data.surplusCents : 0,
   };
 }
 
@@ -278,13 +279,13 @@ const orders: FastifyPluginAsyncZod = async (app) => {
         description: 'Partial payments already received are credited to the prepaid account.',
         params: orderParams,
         body: cancelBody,
-        response: { 200: z.object({ id: z.string(), position, amountToCredit: z.number().int() }) },
+        response: { 200: z.object({ id: z.string(), position, amountToCreditCents: z.number().int() }) },
       },
     },
     async (request) => {
       const result = await cancelOrder(deps, { orderId: request.params.id, reason: request.body.reason }, commandContext(request));
       await afterWrite(request, result.position, [projectionNames.orders]);
-      return { id: result.orderId, position: result.position, amountToCredit: result.amountToCredit };
+      return { id: result.orderId, position: result.position, amountToCreditCents: result.amountToCreditCents };
     },
   );
 
@@ -343,8 +344,8 @@ const orders: FastifyPluginAsyncZod = async (app) => {
             position,
             paymentId: z.string(),
             orderStatus: z.enum(['awaiting_payment', 'paid', 'cancelled', 'expired']),
-            amountDue: z.number().int(),
-            surplus: z.number().int(),
+            amountDueCents: z.number().int(),
+            surplusCents: z.number().int(),
           }),
         },
       },
@@ -353,7 +354,7 @@ const orders: FastifyPluginAsyncZod = async (app) => {
       const paymentId = idFor(request, 'desk-payment', deps.ids.uuid);
       const result = await takeDeskPayment(
         deps,
-        { orderId: request.params.id, paymentId, method: request.body.method, amount: request.body.amount },
+        { orderId: request.params.id, paymentId, method: request.body.method, amountCents: request.body.amountCents },
         commandContext(request),
       );
       await afterWrite(request, result.position, [projectionNames.orders, projectionNames.payments]);

@@ -13,7 +13,7 @@ import { afterWrite, directPaymentMethods, idFor, idParams, isoDate, position, p
 const recordBody = z
   .object({
     method: z.enum(directPaymentMethods),
-    amount: positiveCents.describe('cents received'),
+    amountCents: positiveCents.describe('cents received'),
     receivedOn: isoDate.describe('value date'),
     payer: requiredText().describe('who paid, as on the statement'),
     bankReference: bankReferenceInput().describe(

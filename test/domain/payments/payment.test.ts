@@ -20,7 +20,7 @@ function record(reason: string, ordersByReference: Record<string, string> = {}, 
   return {
     paymentId: 'p-1',
     method: 'bank_transfer',
-    amount: 3172,
+    amountCents: 3172,
     receivedOn: '2026-03-11',
     payer: 'Mario Rossi',
     reason,
@@ -37,7 +37,7 @@ const recorded = (reason: string, rfReference: string | null, matchStatus: strin
   data: {
     paymentId: 'p-1',
     method: 'bank_transfer',
-    amount: 3172,
+    amountCents: 3172,
     receivedOn: '2026-03-11',
     payer: 'Mario Rossi',
     reason,
@@ -101,8 +101,8 @@ describe('recording a payment', () => {
   });
 
   it('refuses a non-positive amount, a bad date, no payer; and recording twice', () => {
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { amount: 0 }), s)).then({ error: 'invalid_input', field: 'amount' });
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { amount: 12.5 }), s)).then({ error: 'invalid_input', field: 'amount' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 0 }), s)).then({ error: 'invalid_input', field: 'amountCents' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 12.5 }), s)).then({ error: 'invalid_input', field: 'amountCents' });
     spec.given([]).when((s) => recordPayment(record(RF, {}, { receivedOn: '11/03/2026' }), s)).then({ error: 'invalid_input', field: 'receivedOn' });
     spec.given([]).when((s) => recordPayment(record(RF, {}, { payer: ' ' }), s)).then({ error: 'invalid_input', field: 'payer' });
     spec.given([recorded(RF, RF, 'reference_found'), matchedByReference]).when((s) => recordPayment(record(RF), s)).then({ error: 'payment_exists', kind: 'conflict' });

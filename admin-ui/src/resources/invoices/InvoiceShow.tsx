@@ -49,7 +49,7 @@ export function DocumentBody() {
       <Typography variant="h6" component="h2" sx={{ mt: 2 }}>
         {translate('app.documents.vat_summary')}
       </Typography>
-      <VatSummaryTable rows={record.vatSummary} totals={{ taxable: record.taxableCents, vat: record.vatCents, total: record.totalCents }} />
+      <VatSummaryTable rows={record.vatSummary} totals={{ taxableCents: record.taxableCents, vatCents: record.vatCents, totalCents: record.totalCents }} />
     </Box>
   );
 }
