@@ -37,7 +37,7 @@ async function run(): Promise<Figure[]> {
     await writer.close();
 
     const store = createSqliteStore({ file });
-    const deps = { store, catalogue } as unknown as CommandDeps<PrepaidEvent>;
+    const deps = { store, catalogue } as unknown as CommandDeps;
     let t = performance.now();
     const loaded = await loadAggregate(deps, stream, prepaidAggregate);
     const coldMs = performance.now() - t;

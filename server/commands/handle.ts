@@ -9,8 +9,8 @@
 // the revision read, so a stale state only costs a retry. Deciders' `evolve` must therefore never
 // change the state it is given in a way that alters what that state answers (see the invoice
 // numbering for the one shared, append-only map), and must read only the events' type and data.
-import type { CommandContext, EventCatalogue } from '../../events/eventCatalogue';
-import { WrongExpectedRevisionError, type EventStore } from '../../events/port';
+import type { CommandContext } from '../../events/eventCatalogue';
+import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type RecordedEvent } from '../../events/port';
 import type { Decider } from '../../domain/shared/decider';
 import { DomainError } from '../../domain/shared/errors';
 
@@ -23,17 +23,25 @@ export interface Loaded<S> {
   revision: number | 'no_stream';
 }
 
-export interface CommandResult<E> {
+export interface CommandResult<E, S = unknown> {
   stream: string;
   events: E[];
+  /** The aggregate's state after the events (the state read when the decision appended nothing). */
+  state: S;
   /** Global position of the last appended event (0 when the decision produced no event). */
   position: number;
   revision: number | 'no_stream';
 }
 
-export interface CommandDeps<E extends { type: string; data: unknown }> {
+/** The catalogue as the write path uses it, whatever the union of event types it was built for. */
+export interface CommandCatalogue {
+  encode(event: { type: string; data: unknown }, context: CommandContext): EventToAppend;
+  decode(recorded: RecordedEvent): { type: string; data: unknown };
+}
+
+export interface CommandDeps {
   store: EventStore;
-  catalogue: EventCatalogue<E>;
+  catalogue: CommandCatalogue;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -53,7 +61,7 @@ function foldedStatesOf(store: EventStore, aggregate: object): FoldedStates {
 }
 
 export async function loadAggregate<S, E extends { type: string; data: unknown }>(
-  deps: CommandDeps<E>,
+  deps: CommandDeps,
   stream: string,
   aggregate: Aggregate<S, E>,
 ): Promise<Loaded<S>> {
@@ -81,17 +89,17 @@ function keepState(states: FoldedStates, stream: string, state: unknown, revisio
  * events to append (possibly none) or throws a DomainError.
  */
 export async function handleCommand<S, E extends { type: string; data: unknown }>(
-  deps: CommandDeps<E>,
+  deps: CommandDeps,
   stream: string,
   aggregate: Aggregate<S, E>,
   decide: (state: S) => E[],
   /** The events' metadata; a function when events of one append have different causes. */
   context: CommandContext | ((event: E, index: number) => CommandContext),
-): Promise<CommandResult<E>> {
+): Promise<CommandResult<E, S>> {
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadAggregate(deps, stream, aggregate);
     const events = decide(state);
-    if (events.length === 0) return { stream, events, position: 0, revision };
+    if (events.length === 0) return { stream, events, state, position: 0, revision };
     const encoded = events.map((e, i) => deps.catalogue.encode(e, typeof context === 'function' ? context(e, i) : context));
     try {
       const appended = await deps.store.append(stream, encoded, { expectedRevision: revision });
@@ -99,7 +107,7 @@ export async function handleCommand<S, E extends { type: string; data: unknown }
       // data as stored (the schema's output), as a later read would give it.
       const after = encoded.reduce((folded, e, i) => aggregate.evolve(folded, { type: events[i]!.type, data: e.data } as E), state);
       keepState(foldedStatesOf(deps.store, aggregate), stream, after, appended.nextRevision);
-      return { stream, events, position: appended.position, revision: appended.nextRevision };
+      return { stream, events, state: after, position: appended.position, revision: appended.nextRevision };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (attempt >= MAX_ATTEMPTS) {
@@ -107,4 +115,16 @@ export async function handleCommand<S, E extends { type: string; data: unknown }
       }
     }
   }
+}
+
+/** Appends events to a stream with an explicit expectation (no decision); returns the global position. */
+export async function appendEvents(
+  deps: CommandDeps,
+  stream: string,
+  events: readonly { type: string; data: unknown }[],
+  expectedRevision: number | 'no_stream' | 'stream_exists' | 'any',
+  context: CommandContext,
+): Promise<number> {
+  const encoded = events.map((e) => deps.catalogue.encode(e, context));
+  return (await deps.store.append(stream, encoded, { expectedRevision })).position;
 }

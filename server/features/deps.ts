@@ -2,11 +2,10 @@
 // random source (coupon codes, RF references) and the settings in force. Routes build one
 // SalesDeps at start; tests build theirs with a fixed clock.
 import { randomBytes } from 'node:crypto';
-import type { CommandContext, EventCatalogue } from '../../events/eventCatalogue';
+import type { EventCatalogue } from '../../events/eventCatalogue';
 import type { DomainEvent } from '../../events/index';
 import type { Address } from '../../domain/invoicing/events';
 import type { EventStore } from '../../events/port';
-import { handleCommand, loadAggregate, type CommandDeps, type CommandResult, type Loaded } from '../commands/handle';
 import type { RandomSource } from '../../domain/shared/couponCode';
 
 export interface SellerSettings {
@@ -70,44 +69,6 @@ export interface SalesDeps {
 }
 
 export const randomOf = (deps: Pick<SalesDeps, 'random'>): RandomSource => deps.random ?? ((n: number) => randomBytes(n));
-
-interface AggregateLike<S, E> {
-  initialState(): S;
-  evolve(state: S, event: E): S;
-}
-
-/** `handleCommand` on one stream, typed by the aggregate's own events. */
-export function run<S, E extends { type: string; data: unknown }>(
-  deps: Pick<SalesDeps, 'store' | 'catalogue'>,
-  stream: string,
-  aggregate: AggregateLike<S, E>,
-  decide: (state: S) => E[],
-  ctx: CommandContext | ((event: E, index: number) => CommandContext),
-): Promise<CommandResult<E>> {
-  return handleCommand(deps as unknown as CommandDeps<E>, stream, aggregate, decide, ctx);
-}
-
-/** Reads and folds one stream. */
-export function load<S, E extends { type: string; data: unknown }>(
-  deps: Pick<SalesDeps, 'store' | 'catalogue'>,
-  stream: string,
-  aggregate: AggregateLike<S, E>,
-): Promise<Loaded<S>> {
-  return loadAggregate(deps as unknown as CommandDeps<E>, stream, aggregate);
-}
-
-/** Appends events to a stream with an explicit expectation; returns the global position. */
-export async function appendEvents(
-  deps: Pick<SalesDeps, 'store' | 'catalogue'>,
-  stream: string,
-  events: DomainEvent[],
-  expectedRevision: number | 'no_stream' | 'stream_exists' | 'any',
-  ctx: CommandContext,
-): Promise<number> {
-  const encoded = events.map((e) => deps.catalogue.encode(e, ctx));
-  const result = await deps.store.append(stream, encoded, { expectedRevision });
-  return result.position;
-}
 
 /** The largest of positions (0 when nothing was appended). */
 export const lastPosition = (...positions: number[]): number => Math.max(0, ...positions);

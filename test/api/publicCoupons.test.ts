@@ -1,10 +1,11 @@
 // "Verifica Stato Coupon" over HTTP, without logging in: malformed, mistyped, unknown, issued,
 // redeemed and cancelled codes; the answer holds no personal data.
 import { randomBytes } from 'node:crypto';
+import { handleCommand } from '../../server/commands/handle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couponAggregate, redeemCoupon } from '../../domain/coupons/decider';
 import { COUPON_ALPHABET, checkCouponCode, generateCouponCode } from '../../domain/shared/couponCode';
-import { getOrder, run } from '../../server/features/services';
+import { getOrder } from '../../server/features/services';
 import { addGuideProducts, codesIn, expectStatus, manualOrder, MARIO_CF, registerPerson, startApi, topUp, type ApiWorld } from './support';
 
 let world: ApiWorld;
@@ -79,7 +80,7 @@ describe('GET /api/public/coupons/:code/status (no login)', () => {
   });
 
   it('a redeemed coupon shows when it was used; a refunded one is cancelled', async () => {
-    await run(world.app.sales, `coupon-${couponIds[1]}`, couponAggregate, (s) => redeemCoupon({ deviceSerial: '1205100000', certificateKind: 'signing', at: world.clock.now().toISOString() }, s), {
+    await handleCommand(world.app.sales, `coupon-${couponIds[1]}`, couponAggregate, (s) => redeemCoupon({ deviceSerial: '1205100000', certificateKind: 'signing', at: world.clock.now().toISOString() }, s), {
       actor: { userId: 'kiosk', role: 'operator' },
       at: world.clock.now().toISOString(),
       correlationId: '11111111-1111-4111-8111-111111111111',

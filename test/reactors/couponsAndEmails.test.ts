@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handleCommand } from '../../server/commands/handle';
 import { couponAggregate, redeemCoupon } from '../../domain/coupons/decider';
 import { COUPON_ALPHABET, generateCouponCode } from '../../domain/shared/couponCode';
-import { couponStatus, getOrder, placeOrder, resendCouponEmail, retryEmail, run, saleIds } from '../../server/features/services';
+import { couponStatus, getOrder, placeOrder, resendCouponEmail, retryEmail, saleIds } from '../../server/features/services';
 import { codesIn, eventsOfType, eventually, makeWorld, operator, shopWithMario, typesIn, withReactors, type Running, type World } from '../sales/fixtures';
 
 const manual = (customerId: string, productCode = 'RIN-FIRMA-CNS', quantity = 1) =>
@@ -54,7 +55,7 @@ describe('coupon status and coupon e-mails', () => {
       coupon: { status: 'issued', renews: 'signing', validUntil: '2027-03-10T09:00:00.000Z', redeemedAt: null },
     });
 
-    await run(world.deps, `coupon-${couponIds[1]}`, couponAggregate, (s) => redeemCoupon({ deviceSerial: '1205100000', certificateKind: 'signing', at: '2026-03-11T10:00:00.000Z' }, s), operator);
+    await handleCommand(world.deps, `coupon-${couponIds[1]}`, couponAggregate, (s) => redeemCoupon({ deviceSerial: '1205100000', certificateKind: 'signing', at: '2026-03-11T10:00:00.000Z' }, s), operator);
     expect(await couponStatus(world.deps, { code: second })).toEqual({
       answer: 'found',
       code: second,

@@ -1,5 +1,6 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handleCommand } from '../../server/commands/handle';
 import { isImmutable } from 'immutable';
 import { loadAggregate, type Aggregate } from '../../server/commands/handle';
 import { couponAggregate, redeemCoupon } from '../../domain/coupons/decider';
@@ -24,7 +25,6 @@ import {
   prepaidBalance,
   recordPayment,
   refundCoupons,
-  run,
   saleIds,
 } from '../../server/features/services';
 import { pdfText } from '../support/pdf';
@@ -268,7 +268,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     await running.smtp.waitForMessages(1);
     await running.reactors.idle();
     const [used, unused] = (await getOrder(world.deps, placed.orderId)).fulfilment!.couponIds as [string, string];
-    await run(world.deps, `coupon-${used}`, couponAggregate, (s) => redeemCoupon({ deviceSerial: '1205100000', certificateKind: 'signing', at: world.clock.now.toISOString() }, s), operator);
+    await handleCommand(world.deps, `coupon-${used}`, couponAggregate, (s) => redeemCoupon({ deviceSerial: '1205100000', certificateKind: 'signing', at: world.clock.now.toISOString() }, s), operator);
     world.clock.advance(DAY);
 
     const refund = await refundCoupons(world.deps, { orderId: placed.orderId, refundTo: 'prepaid', refundId: 'r-1' }, supervisor);

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { handleCommand } from '../../server/commands/handle';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { debitForOrder, prepaidAggregate, streamOf as prepaidStream } from '../../domain/prepaid/decider';
-import { run } from '../../server/features/deps';
 import { derivedId } from '../../server/features/ids';
 import { addGuideProducts, expectStatus, manualOrder, registerPerson, startApi, topUp, type ApiWorld } from '../api/support';
 import { tempDir } from '../support/tmp';
@@ -106,7 +106,7 @@ describe('Idempotency-Key across a restart that cut a command short', () => {
     // The first run got as far as the debit of the order its key names.
     const orderId = derivedId('http-order', operatorId, 'key-cut');
     const ctx = { actor: { userId: operatorId, role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null, idempotencyKey: 'key-cut' };
-    await run(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total }, state, w.clock.now()), ctx);
+    await handleCommand(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total }, state, w.clock.now()), ctx);
     leaveClaimUnanswered(operatorId, 'key-cut');
 
     const again = await restart();

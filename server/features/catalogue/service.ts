@@ -14,7 +14,8 @@ import {
   type AddProduct,
   type ProductState,
 } from '../../../domain/catalogue/decider';
-import { lastPosition, load, run, type SalesDeps } from '../deps';
+import { lastPosition, type SalesDeps } from '../deps';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 
 export type CatalogueEntry = Exclude<ProductState, { status: 'absent' }>;
 
@@ -31,7 +32,7 @@ async function productCommand(
   ctx: CommandContext,
 ): Promise<ProductResult> {
   let after: ProductState = productAggregate.initialState();
-  const result = await run(deps, productStream(code), productAggregate, (state) => {
+  const result = await handleCommand(deps, productStream(code), productAggregate, (state) => {
     const events = decide(state, deps.clock());
     after = events.reduce(productAggregate.evolve, state);
     return events;
@@ -61,7 +62,7 @@ export async function seedGuideProducts(deps: SalesDeps, ctx: CommandContext): P
   const added: string[] = [];
   const positions: number[] = [];
   for (const product of guideProducts) {
-    const { state } = await load(deps, productStream(product.code), productAggregate);
+    const { state } = await loadAggregate(deps, productStream(product.code), productAggregate);
     if (state.status !== 'absent') continue;
     try {
       const result = await addProduct(deps, product, ctx);
@@ -76,7 +77,7 @@ export async function seedGuideProducts(deps: SalesDeps, ctx: CommandContext): P
 }
 
 export async function getProduct(deps: Pick<SalesDeps, 'store' | 'catalogue'>, code: string): Promise<ProductState> {
-  return (await load(deps, productStream(code), productAggregate)).state;
+  return (await loadAggregate(deps, productStream(code), productAggregate)).state;
 }
 
 // The codes of all products ever added, gathered from the log incrementally (each call reads only

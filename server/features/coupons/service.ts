@@ -8,7 +8,8 @@ import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../
 import { emailAggregate, requestEmailRetry } from '../../../domain/emails/decider';
 import { notFound, refuse } from '../../../domain/shared/errors';
 import { checkCouponCode, normaliseCouponCode } from '../../../domain/shared/couponCode';
-import { appendEvents, load, run, type SalesDeps } from '../deps';
+import { type SalesDeps } from '../deps';
+import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
 import { saleIds } from '../ids';
 import { getOrder } from '../orders/service';
 
@@ -32,9 +33,9 @@ export async function couponStatus(deps: SalesDeps, input: { code: string }): Pr
   if (!checked.ok) return { answer: checked.rule, message: checked.message };
   const code = checked.value;
   const unknown = { answer: 'unknown', code, message: 'no coupon has this code' } as const;
-  const couponId = couponOfCode((await load(deps, couponCodeStreamOf(code), couponCodeAggregate)).state);
+  const couponId = couponOfCode((await loadAggregate(deps, couponCodeStreamOf(code), couponCodeAggregate)).state);
   if (couponId === null) return unknown;
-  const { state } = await load(deps, couponStream(couponId), couponAggregate);
+  const { state } = await loadAggregate(deps, couponStream(couponId), couponAggregate);
   // A code claimed by a fulfilment that then issued the coupon with another code names nothing.
   if (state.status === 'none' || normaliseCouponCode(state.code) !== normaliseCouponCode(code)) return unknown;
   return { answer: 'found', code, coupon: couponStatusView(state, deps.clock().toISOString()) };
@@ -86,7 +87,7 @@ export async function resendCouponEmail(deps: SalesDeps, input: { orderId: strin
 
 /** Asks the outbox to try again an e-mail it gave up on (refused for any other e-mail). */
 export async function retryEmail(deps: SalesDeps, input: { emailId: string }, ctx: CommandContext): Promise<{ position: number; emailId: string }> {
-  const result = await run(deps, emailStream(input.emailId), emailAggregate, (state) =>
+  const result = await handleCommand(deps, emailStream(input.emailId), emailAggregate, (state) =>
     requestEmailRetry({ emailId: input.emailId, at: deps.clock().toISOString() }, state),
   ctx);
   return { position: result.position, emailId: input.emailId };

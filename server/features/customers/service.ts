@@ -15,7 +15,8 @@ import {
   type RegisterPerson,
 } from '../../../domain/customers/decider';
 import { notFound } from '../../../domain/shared/errors';
-import { lastPosition, load, run, type SalesDeps } from '../deps';
+import { lastPosition, type SalesDeps } from '../deps';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 
 export type RegisteredCustomer = Extract<CustomerState, { status: 'registered' }>;
 
@@ -47,7 +48,7 @@ export async function registerCustomer(
   decideRegistration(command, customerAggregate.initialState(), now);
   const positions: number[] = [];
   for (const claim of claimsFor(command)) {
-    const result = await run<{ claimedBy: string | null }, CustomerClaimEvent>(
+    const result = await handleCommand<{ claimedBy: string | null }, CustomerClaimEvent>(
       deps,
       claim.stream,
       claimAggregate,
@@ -57,7 +58,7 @@ export async function registerCustomer(
     positions.push(result.position);
   }
   let registered: CustomerState = customerAggregate.initialState();
-  const result = await run(deps, customerStream(command.customerId), customerAggregate, (state) => {
+  const result = await handleCommand(deps, customerStream(command.customerId), customerAggregate, (state) => {
     const events = decideRegistration(command, state, now);
     registered = events.reduce(customerAggregate.evolve, state);
     return events;
@@ -83,7 +84,7 @@ export async function changeCustomerEmail(
   ctx: CommandContext,
 ): Promise<ChangeCustomerEmailResult> {
   let email = '';
-  const result = await run(deps, customerStream(input.customerId), customerAggregate, (state) => {
+  const result = await handleCommand(deps, customerStream(input.customerId), customerAggregate, (state) => {
     const events = decideEmailChange(input, state, deps.clock());
     email = events[0]?.data.newEmail ?? (state.status === 'registered' ? state.email : '');
     return events;
@@ -93,7 +94,7 @@ export async function changeCustomerEmail(
 
 /** The customer as registered now, or 404 `customer_not_found`. */
 export async function getCustomer(deps: Pick<SalesDeps, 'store' | 'catalogue'>, customerId: string): Promise<RegisteredCustomer> {
-  const { state } = await load(deps, customerStream(customerId), customerAggregate);
+  const { state } = await loadAggregate(deps, customerStream(customerId), customerAggregate);
   if (state.status !== 'registered') throw notFound('customer', customerId);
   return state;
 }

@@ -17,7 +17,8 @@ import {
   type RegisteredDevice,
 } from '../../../domain/devices/decider';
 import { DomainError, conflict, notFound } from '../../../domain/shared/errors';
-import { lastPosition, load, run, type SalesDeps } from '../deps';
+import { lastPosition, type SalesDeps } from '../deps';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 
 // ---------------------------------------------------------------------------------------------
 // The holder's index
@@ -31,7 +32,7 @@ const holderIndex = {
 
 /** Adds the serial to the holder's index unless it is there already. */
 async function listForHolder(deps: SalesDeps, codiceFiscale: string, serial: string, ctx: CommandContext): Promise<number> {
-  const result = await run(deps, holderDevicesStreamOf(codiceFiscale), holderIndex, (serials) =>
+  const result = await handleCommand(deps, holderDevicesStreamOf(codiceFiscale), holderIndex, (serials) =>
     serials.includes(serial) ? [] : [{ type: 'HolderDeviceListed' as const, data: { codiceFiscale, serial } }],
   ctx);
   return result.position;
@@ -39,7 +40,7 @@ async function listForHolder(deps: SalesDeps, codiceFiscale: string, serial: str
 
 /** Serials listed for the holder (a hint: each is checked against the device's own stream). */
 export async function holderSerials(deps: Pick<SalesDeps, 'store' | 'catalogue'>, codiceFiscale: string): Promise<string[]> {
-  return (await load(deps, holderDevicesStreamOf(codiceFiscale), holderIndex)).state;
+  return (await loadAggregate(deps, holderDevicesStreamOf(codiceFiscale), holderIndex)).state;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,13 +61,13 @@ export interface RegisterDeviceResult {
 export async function registerDevice(deps: SalesDeps, input: RegisterDevice, ctx: CommandContext): Promise<RegisterDeviceResult> {
   const valid = validDeviceRegistration(input);
   const stream = deviceStream(valid.serial);
-  const existing = (await load(deps, stream, deviceAggregate)).state;
+  const existing = (await loadAggregate(deps, stream, deviceAggregate)).state;
   if (existing.status === 'registered') {
     throw conflict('device_already_registered', `device ${existing.serial} is already registered`);
   }
   const listed = await listForHolder(deps, valid.holderCodiceFiscale, valid.serial, ctx);
   let device: DeviceState = deviceAggregate.initialState();
-  const result = await run(deps, stream, deviceAggregate, (state) => {
+  const result = await handleCommand(deps, stream, deviceAggregate, (state) => {
     const events = decideRegistration(input, state, deps.clock());
     device = events.reduce(deviceAggregate.evolve, state);
     return events;
@@ -75,7 +76,7 @@ export async function registerDevice(deps: SalesDeps, input: RegisterDevice, ctx
 }
 
 export async function getDevice(deps: Pick<SalesDeps, 'store' | 'catalogue'>, serial: string): Promise<RegisteredDevice> {
-  const { state } = await load(deps, deviceStream(serial), deviceAggregate);
+  const { state } = await loadAggregate(deps, deviceStream(serial), deviceAggregate);
   if (state.status !== 'registered') throw notFound('device', serial);
   return state;
 }
@@ -146,7 +147,7 @@ export async function findRenewableDevices(
   const now = deps.clock();
   const result: RenewableDevicesResult = { holderCodiceFiscale, devices: [], needingReplacement: [] };
   for (const serial of await holderSerials(deps, holderCodiceFiscale)) {
-    const { state } = await load(deps, deviceStream(serial), deviceAggregate);
+    const { state } = await loadAggregate(deps, deviceStream(serial), deviceAggregate);
     if (state.status !== 'registered' || state.holderCodiceFiscale !== holderCodiceFiscale || state.lifecycle !== 'in_use') continue;
     const renewal = deviceRenewalStatus(state, now, deps.settings.deviceLookupWindowDays);
     const entry: RenewableDevice = { ...renewal, kind: state.kind, issuer: state.issuer, issuedOn: state.issuedOn };

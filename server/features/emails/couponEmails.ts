@@ -6,7 +6,8 @@ import { composeCouponEmail, type ComposedEmail, type CouponInEmail } from './co
 import { couponAggregate, streamOf as couponStream } from '../../../domain/coupons/decider';
 import { formatRf } from '../../../domain/shared/rfReference';
 import { customerDisplayName, getCustomer } from '../customers/service';
-import { load, type SalesDeps } from '../deps';
+import { type SalesDeps } from '../deps';
+import { loadAggregate } from '../../commands/handle';
 import { getOrder } from '../orders/service';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
@@ -17,7 +18,7 @@ export function composeCouponEmailFor(deps: Pick<SalesDeps, 'store' | 'catalogue
     const order = await getOrder(deps, queued.orderId);
     const coupons: CouponInEmail[] = [];
     for (const couponId of queued.couponIds) {
-      const { state } = await load(deps, couponStream(couponId), couponAggregate);
+      const { state } = await loadAggregate(deps, couponStream(couponId), couponAggregate);
       if (state.status === 'none') throw new Error(`coupon ${couponId} of e-mail ${queued.emailId} not found`);
       const line = order.lines.find((l) => l.productCode === state.productCode);
       coupons.push({ code: state.code, description: line?.description ?? state.productCode, renews: state.renews, validUntil: state.validUntil });

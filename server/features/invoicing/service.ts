@@ -8,7 +8,8 @@ import { creditNoteAggregate, streamOf as creditNoteStream, type IssuedCreditNot
 import { invoiceAggregate, streamOf as invoiceStream, type IssuedInvoice } from '../../../domain/invoicing/decider';
 import { orderAggregate, streamOf as orderStream } from '../../../domain/orders/decider';
 import { formatRf } from '../../../domain/shared/rfReference';
-import { load, type SalesDeps } from '../deps';
+import { type SalesDeps } from '../deps';
+import { loadAggregate } from '../../commands/handle';
 
 export function addressLines(a: Address): string[] {
   const place = `${a.postalCode} ${a.city}${a.province && a.province !== 'EE' ? ` (${a.province})` : ''}`;
@@ -53,13 +54,13 @@ export interface RenderedDocument<D> {
 }
 
 export async function getInvoice(deps: Pick<SalesDeps, 'store' | 'catalogue'>, invoiceId: string): Promise<IssuedInvoice> {
-  const { state } = await load(deps, invoiceStream(invoiceId), invoiceAggregate);
+  const { state } = await loadAggregate(deps, invoiceStream(invoiceId), invoiceAggregate);
   if (state.status !== 'issued') throw notFound('invoice', invoiceId);
   return state;
 }
 
 export async function getCreditNote(deps: Pick<SalesDeps, 'store' | 'catalogue'>, creditNoteId: string): Promise<IssuedCreditNote> {
-  const { state } = await load(deps, creditNoteStream(creditNoteId), creditNoteAggregate);
+  const { state } = await loadAggregate(deps, creditNoteStream(creditNoteId), creditNoteAggregate);
   if (state.status !== 'issued') throw notFound('credit_note', creditNoteId);
   return state;
 }
@@ -67,7 +68,7 @@ export async function getCreditNote(deps: Pick<SalesDeps, 'store' | 'catalogue'>
 export async function invoicePdf(deps: SalesDeps, input: { invoiceId: string }): Promise<RenderedDocument<IssuedInvoice>> {
   const invoice = await getInvoice(deps, input.invoiceId);
   const notes = [`Ordine ${invoice.orderId}`];
-  const { state: order } = await load(deps, orderStream(invoice.orderId), orderAggregate);
+  const { state: order } = await loadAggregate(deps, orderStream(invoice.orderId), orderAggregate);
   if (order.status !== 'none') {
     notes.push(
       order.payment.mode === 'prepaid'

@@ -30,7 +30,8 @@ import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type As
 import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../../../domain/orders/decider';
 import { generateCouponCode } from '../../../domain/shared/couponCode';
 import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../customers/service';
-import { appendEvents, DAY_MS, lastPosition, load, randomOf, run, type SalesDeps } from '../deps';
+import { DAY_MS, lastPosition, randomOf, type SalesDeps } from '../deps';
+import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
 import { saleIds } from '../ids';
 import { getOrder } from './service';
 import { Reactor, type Decoded } from '../../reactors/reactor';
@@ -68,7 +69,7 @@ async function issueNewCoupon(
       throw error;
     }
     try {
-      const issued = await run<CouponState, CouponEvent>(deps, couponStream(command.couponId), couponAggregate, (s) => issueCoupon({ ...command, code }, s), ctx);
+      const issued = await handleCommand<CouponState, CouponEvent>(deps, couponStream(command.couponId), couponAggregate, (s) => issueCoupon({ ...command, code }, s), ctx);
       return issued.position;
     } catch (error) {
       // Another process issued this coupon first (with its own code): keep that one.
@@ -146,7 +147,7 @@ function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: C
       try {
         let assigned: Array<{ number: number; invoiceId: string; at: string }> = [];
         const requestOf = new Map<InvoiceNumberEvent, NumberRequest>();
-        const result = await run(
+        const result = await handleCommand(
           deps,
           stream,
           invoiceNumbering,
@@ -185,7 +186,7 @@ export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: Command
       for (let q = 0; q < line.quantity; q++) {
         const couponId = saleIds.coupon(orderId, couponIds.length);
         couponIds.push(couponId);
-        const { state } = await load(deps, couponStream(couponId), couponAggregate);
+        const { state } = await loadAggregate(deps, couponStream(couponId), couponAggregate);
         if (state.status !== 'none') continue;
         positions.push(
           await issueNewCoupon(
@@ -205,7 +206,7 @@ export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: Command
 
     // 3. Invoice
     const customer = await getCustomer(deps, order.customerId);
-    const invoiced = await run(deps, invoiceStream(numbered.invoiceId), invoiceAggregate, (state) =>
+    const invoiced = await handleCommand(deps, invoiceStream(numbered.invoiceId), invoiceAggregate, (state) =>
       issueInvoice(
         {
           invoiceId: numbered.invoiceId,
@@ -230,7 +231,7 @@ export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: Command
     await hooks.afterStep?.('invoice', orderId);
 
     // 4. Fulfilled
-    const fulfilled = await run(deps, orderStream(orderId), orderAggregate, (state) =>
+    const fulfilled = await handleCommand(deps, orderStream(orderId), orderAggregate, (state) =>
       markFulfilled({ couponIds, invoiceId: numbered.invoiceId, invoiceYear: numbered.year, invoiceNumber: numbered.number, at }, state),
     context);
     positions.push(fulfilled.position);

@@ -16,7 +16,8 @@ import { orderAggregate, refundCoupons as decideRefund, streamOf as orderStream 
 import { planRefund, type RefundPlan } from '../../../domain/orders/refund';
 import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../../domain/prepaid/decider';
 import type { Totals } from '../../../domain/orders/events';
-import { lastPosition, load, run, type SalesDeps } from '../deps';
+import { lastPosition, type SalesDeps } from '../deps';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 import { saleIds } from '../ids';
 import { getOrder } from './service';
 
@@ -61,7 +62,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
   const positions: number[] = [];
   let excluded: RefundPlan['excluded'] = [];
 
-  let creditNote: CreditNoteState = (await load(deps, creditNoteStream(creditNoteId), creditNoteAggregate)).state;
+  let creditNote: CreditNoteState = (await loadAggregate(deps, creditNoteStream(creditNoteId), creditNoteAggregate)).state;
   if (creditNote.status === 'none') {
     const at = deps.clock().toISOString();
     // 1. Plan and cancel the coupons. A coupon redeemed meanwhile makes the cancellation fail: plan again.
@@ -71,7 +72,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
     for (let attempt = 1; plan === undefined; attempt++) {
       const states: CouponState[] = [];
       for (const couponId of input.couponIds ?? fulfilment.couponIds) {
-        const { state } = await load(deps, couponStream(couponId), couponAggregate);
+        const { state } = await loadAggregate(deps, couponStream(couponId), couponAggregate);
         // Cancelled by an earlier attempt of this very refund: still to refund here.
         const ours = state.status === 'cancelled' && state.cancellation?.reason === cancelReason;
         if (ours && state.cancellation && (earlierAttemptAt === null || state.cancellation.cancelledAt < earlierAttemptAt)) {
@@ -82,7 +83,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
       const candidate = planRefund(order, states, at);
       try {
         for (const couponId of candidate.couponIds) {
-          const done = await run<CouponState, CouponEvent>(deps, couponStream(couponId), couponAggregate, (s) => cancelCoupon({ reason: cancelReason, at }, s), ctx);
+          const done = await handleCommand<CouponState, CouponEvent>(deps, couponStream(couponId), couponAggregate, (s) => cancelCoupon({ reason: cancelReason, at }, s), ctx);
           positions.push(done.position);
         }
         plan = candidate;
@@ -108,7 +109,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
     }
     if (number === 0) {
       const numberYear = year;
-      const numbered = await run(deps, creditNoteNumbersStreamOf(numberYear), creditNoteNumbering, (state) => {
+      const numbered = await handleCommand(deps, creditNoteNumbersStreamOf(numberYear), creditNoteNumbering, (state) => {
         const decision = decideCreditNoteNumber({ year: numberYear, creditNoteId, invoiceId: fulfilment.invoiceId, at }, state);
         number = decision.number;
         issuedAt = decision.at; // never before the credit note numbered before it
@@ -118,8 +119,8 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
     }
 
     // 3. The credit note, at the invoice's prices.
-    const invoice = (await load(deps, invoiceStream(fulfilment.invoiceId), invoiceAggregate)).state;
-    const issued = await run(deps, creditNoteStream(creditNoteId), creditNoteAggregate, (state) => {
+    const invoice = (await loadAggregate(deps, invoiceStream(fulfilment.invoiceId), invoiceAggregate)).state;
+    const issued = await handleCommand(deps, creditNoteStream(creditNoteId), creditNoteAggregate, (state) => {
       const events = issueCreditNote(
         { creditNoteId, year, number, invoice, couponIds: plan.couponIds, lines: plan.lines, refundTo: input.refundTo, at: issuedAt },
         state,
@@ -132,7 +133,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
   const note = creditNote as IssuedCreditNote;
 
   // 4. The refund on the order.
-  const recorded = await run(deps, orderStream(order.orderId), orderAggregate, (state) =>
+  const recorded = await handleCommand(deps, orderStream(order.orderId), orderAggregate, (state) =>
     decideRefund(
       {
         couponIds: note.couponIds,
@@ -151,7 +152,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
   // 5. The money back on the prepaid account.
   let prepaidBalanceCents: number | null = null;
   if (note.refundTo === 'prepaid') {
-    const credited = await run(deps, prepaidStream(order.customerId), prepaidAggregate, (state) => {
+    const credited = await handleCommand(deps, prepaidStream(order.customerId), prepaidAggregate, (state) => {
       const events = creditAccount(
         {
           customerId: order.customerId,

@@ -3,6 +3,7 @@
 // direct payment under an RF reference; cancelling an unpaid order; refunding unused coupons of a
 // fulfilled one (supervisors); a card payment taken at the desk; sending the codes again.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { handleCommand } from '../../commands/handle';
 import { z } from 'zod';
 import type { CommandContext } from '../../../events/eventCatalogue';
 import type { OrderEvent } from '../../../domain/orders/events';
@@ -25,7 +26,6 @@ import {
   recordPayment,
   refundCoupons,
   resendCouponEmail,
-  run,
   type OrderChoiceInput,
   type SalesDeps,
 } from '../services';
@@ -198,7 +198,7 @@ async function takeDeskPayment(
   }
   const amountCents = existing.status === 'none' ? input.amountCents : existing.amountCents;
   const method = existing.status === 'none' ? input.method : existing.method;
-  const applied = await run<OrderState, OrderEvent>(deps, orderStream(order.orderId), orderAggregate, (state) =>
+  const applied = await handleCommand<OrderState, OrderEvent>(deps, orderStream(order.orderId), orderAggregate, (state) =>
     receivePayment({ paymentId: input.paymentId, method, amountCents, at: deps.clock().toISOString() }, state),
   ctx);
   positions.push(applied.position);

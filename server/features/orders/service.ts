@@ -30,7 +30,8 @@ import {
 import { orderableProduct } from '../../../domain/catalogue/decider';
 import { makeRfReference } from '../../../domain/shared/rfReference';
 import { getCustomer } from '../customers/service';
-import { appendEvents, lastPosition, load, randomOf, run, type SalesDeps } from '../deps';
+import { lastPosition, randomOf, type SalesDeps } from '../deps';
+import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
 import { saleIds } from '../ids';
 import { getProduct, listProducts } from '../catalogue/service';
 
@@ -58,7 +59,7 @@ export type PlaceOrderInput = QuoteOrderInput & {
 };
 
 export async function getOrder(deps: Pick<SalesDeps, 'store' | 'catalogue'>, orderId: string): Promise<PlacedOrder> {
-  const { state } = await load(deps, orderStream(orderId), orderAggregate);
+  const { state } = await loadAggregate(deps, orderStream(orderId), orderAggregate);
   if (state.status === 'none') throw notFound('order', orderId);
   return state;
 }
@@ -86,7 +87,7 @@ async function resolveOrder(deps: SalesDeps, input: QuoteOrderInput, orderId: st
     return { ...common, choice: 'manual', lines };
   }
   if (input.choice !== 'guided') throw new DomainError('invalid_choice', `choice: must be 'guided' or 'manual'`, 'invalid', 'choice');
-  const { state: device } = await load(deps, deviceStream(input.deviceSerial ?? ''), deviceAggregate);
+  const { state: device } = await loadAggregate(deps, deviceStream(input.deviceSerial ?? ''), deviceAggregate);
   if (device.status !== 'registered') {
     throw new DomainError('device_not_found', `device ${input.deviceSerial} not found`, 'not_found', 'deviceSerial');
   }
@@ -124,7 +125,7 @@ export async function quoteOrder(deps: SalesDeps, input: QuoteOrderInput): Promi
   const resolved = await resolveOrder(deps, input, 'quote', deps.clock().toISOString());
   const dummy: PlaceOrder = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId: 'quote', debitedAmountCents: 0 } } as PlaceOrder;
   const quote = priceOrder(dummy);
-  const { state: prepaid } = await load(deps, prepaidStream(input.customerId), prepaidAggregate);
+  const { state: prepaid } = await loadAggregate(deps, prepaidStream(input.customerId), prepaidAggregate);
   return { ...quote, codesEmail: resolved.codesEmail, prepaidBalanceCents: prepaid.balanceCents };
 }
 
@@ -224,7 +225,7 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
     decidePlacement(command, orderAggregate.initialState());
     const debit = await debitOnce(deps, input.customerId, orderId, total, ctx);
     try {
-      const placed = await run(deps, orderStream(orderId), orderAggregate, (state) => decidePlacement(command, state), ctx);
+      const placed = await handleCommand(deps, orderStream(orderId), orderAggregate, (state) => decidePlacement(command, state), ctx);
       const order = placed.events.reduce(orderAggregate.evolve, orderAggregate.initialState() as OrderState) as PlacedOrder;
       return resultOf(order, lastPosition(debit.position, placed.position), true, debit.balanceCents);
     } catch (error) {
@@ -233,7 +234,7 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
         // The same order was placed by a concurrent attempt with this debit.
         return resultOf(now.order, now.position, false, null);
       }
-      await run(deps, prepaidStream(input.customerId), prepaidAggregate, (state) =>
+      await handleCommand(deps, prepaidStream(input.customerId), prepaidAggregate, (state) =>
         creditAccount(
           {
             customerId: input.customerId,
@@ -262,7 +263,7 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
   );
   const claim = await claimNewRfReference(deps, orderId, at, ctx);
   const command = { ...resolved, payment: { mode: 'direct', method: payment.method, rfReference: claim.rfReference, expiresAfterDays } } as PlaceOrder;
-  const placed = await run(deps, orderStream(orderId), orderAggregate, (state) => decidePlacement(command, state), ctx);
+  const placed = await handleCommand(deps, orderStream(orderId), orderAggregate, (state) => decidePlacement(command, state), ctx);
   const order = placed.events.reduce(orderAggregate.evolve, orderAggregate.initialState() as OrderState) as PlacedOrder;
   return resultOf(order, lastPosition(claim.position, placed.position), true, null);
 }
@@ -278,14 +279,14 @@ async function debitOnce(
   amountCents: number,
   ctx: CommandContext,
 ): Promise<{ position: number; balanceCents: number }> {
-  const { state: account } = await load(deps, prepaidStream(customerId), prepaidAggregate);
+  const { state: account } = await loadAggregate(deps, prepaidStream(customerId), prepaidAggregate);
   const reversalId = saleIds.debitReversal(orderId);
   if (account.creditIds.has(reversalId)) {
     throw conflict('order_attempt_reversed', `order ${orderId} could not be placed and its debit was credited back: place a new order`);
   }
   const earlier = account.debitedOrders.get(orderId);
   if (earlier !== undefined && earlier !== amountCents) {
-    await run(deps, prepaidStream(customerId), prepaidAggregate, (state) =>
+    await handleCommand(deps, prepaidStream(customerId), prepaidAggregate, (state) =>
       creditAccount(
         { customerId, creditId: reversalId, reason: 'correction', orderId, amountCents: earlier, note: `order ${orderId}: the total changed before it was placed` },
         state,
@@ -295,7 +296,7 @@ async function debitOnce(
     throw conflict('order_total_changed', `the total of order ${orderId} changed since it was first tried; its debit was credited back: place a new order`);
   }
   let balanceCents = 0;
-  const result = await run(deps, prepaidStream(customerId), prepaidAggregate, (state) => {
+  const result = await handleCommand(deps, prepaidStream(customerId), prepaidAggregate, (state) => {
     const events = debitForOrder({ customerId, orderId, amountCents }, state, deps.clock());
     balanceCents = events.reduce(prepaidAggregate.evolve, state).balanceCents;
     return events;
@@ -317,7 +318,7 @@ export interface CancelOrderResult {
 /** Cancels an order still waiting for payment (a paid order is refunded instead: refundCoupons). */
 export async function cancelOrder(deps: SalesDeps, input: { orderId: string; reason: string }, ctx: CommandContext): Promise<CancelOrderResult> {
   let amountToCreditCents = 0;
-  const result = await run(deps, orderStream(input.orderId), orderAggregate, (state) => {
+  const result = await handleCommand(deps, orderStream(input.orderId), orderAggregate, (state) => {
     if (state.status === 'none') throw notFound('order', input.orderId);
     const events = decideCancellation({ reason: input.reason ?? '', at: deps.clock().toISOString() }, state);
     const cancelled = events.find((e) => e.type === 'OrderCancelled');
@@ -352,12 +353,12 @@ export async function expireOrders(deps: SalesDeps, input: { orderIds?: string[]
   const candidates = input.orderIds ?? (await openDirectOrders(deps));
   const result: ExpireOrdersResult = { position: 0, expired: [] };
   for (const orderId of candidates) {
-    const { state } = await load(deps, orderStream(orderId), orderAggregate);
+    const { state } = await loadAggregate(deps, orderStream(orderId), orderAggregate);
     const now = deps.clock();
     if (state.status !== 'awaiting_payment' || state.payment.mode !== 'direct') continue;
     if (now.getTime() < Date.parse(state.payment.expiresAt)) continue;
     try {
-      const done = await run(deps, orderStream(orderId), orderAggregate, (s) => decideExpiry({ at: now.toISOString() }, s), ctx);
+      const done = await handleCommand(deps, orderStream(orderId), orderAggregate, (s) => decideExpiry({ at: now.toISOString() }, s), ctx);
       const expired = done.events.find((e) => e.type === 'OrderExpired');
       if (expired?.type === 'OrderExpired') {
         result.expired.push({ orderId, amountToCreditCents: expired.data.amountToCreditCents });

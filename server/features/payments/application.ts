@@ -13,7 +13,7 @@ import type { OrderEvent } from '../../../domain/orders/events';
 import { orderAggregate, receivePayment, streamOf as orderStream, type OrderState } from '../../../domain/orders/decider';
 import { creditAccount, prepaidAggregate, streamOf as prepaidStream } from '../../../domain/prepaid/decider';
 import type { CreditReason } from '../../../domain/prepaid/events';
-import { run } from '../deps';
+import { handleCommand } from '../../commands/handle';
 import { saleIds } from '../ids';
 import { getOrder } from '../orders/service';
 import { getPayment } from './service';
@@ -84,13 +84,13 @@ export class PaymentApplicationReactor extends Reactor<PaymentTask> {
   private async receive(paymentId: string, orderId: string, ctx: CommandContext): Promise<void> {
     const payment = await getPayment(this.deps, paymentId);
     if (payment.status === 'none') throw new Error(`payment ${paymentId} not found`);
-    await run<OrderState, OrderEvent>(this.deps, orderStream(orderId), orderAggregate, (state) =>
+    await handleCommand<OrderState, OrderEvent>(this.deps, orderStream(orderId), orderAggregate, (state) =>
       receivePayment({ paymentId, method: payment.method, amountCents: payment.amountCents, at: this.deps.clock().toISOString() }, state),
     { ...ctx, at: this.deps.clock().toISOString() });
   }
 
   private async credit(command: CreditCommand, ctx: CommandContext): Promise<void> {
-    await run(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount(command, state, this.deps.clock()), {
+    await handleCommand(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount(command, state, this.deps.clock()), {
       ...ctx,
       at: this.deps.clock().toISOString(),
     });

@@ -18,7 +18,8 @@ import {
   type PaymentState,
 } from '../../../domain/payments/decider';
 import { normaliseBankReference } from '../../../domain/shared/bankReference';
-import { lastPosition, load, run, type SalesDeps } from '../deps';
+import { lastPosition, type SalesDeps } from '../deps';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 import { getOrder } from '../orders/service';
 
 export interface RecordPaymentInput {
@@ -61,10 +62,10 @@ export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, 
   }
   const ordersByReference: Record<string, string> = {};
   for (const ref of rfReferencesToLookUp(input.reason ?? '')) {
-    const orderId = orderOfReference((await load(deps, rfClaimStreamOf(ref), rfClaimAggregate)).state);
+    const orderId = orderOfReference((await loadAggregate(deps, rfClaimStreamOf(ref), rfClaimAggregate)).state);
     if (orderId === null) continue;
     // A reference claimed for an order that was never placed names nothing.
-    if ((await load(deps, orderStream(orderId), orderAggregate)).state.status === 'none') continue;
+    if ((await loadAggregate(deps, orderStream(orderId), orderAggregate)).state.status === 'none') continue;
     ordersByReference[ref] = orderId;
   }
   const at = deps.clock().toISOString();
@@ -83,10 +84,10 @@ export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, 
   let claimed = 0;
   if (input.bankReference !== null) {
     // Everything is checked before the reference is claimed, so that a refused payment leaves no claim.
-    decideRecording(command, (await load(deps, paymentStream(paymentId), paymentAggregate)).state);
+    decideRecording(command, (await loadAggregate(deps, paymentStream(paymentId), paymentAggregate)).state);
     claimed = await claimReference(deps, input.bankReference, paymentId, at, ctx);
   }
-  const result = await run(deps, paymentStream(paymentId), paymentAggregate, (state) => decideRecording(command, state), ctx);
+  const result = await handleCommand(deps, paymentStream(paymentId), paymentAggregate, (state) => decideRecording(command, state), ctx);
   let out: RecordPaymentResult = {
     position: lastPosition(claimed, result.position),
     paymentId,
@@ -112,7 +113,7 @@ export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, 
  * payment is not recorded, or was recorded with other details (then the decider refuses it).
  */
 async function answerOfRecorded(deps: SalesDeps, input: RecordPaymentInput & { paymentId: string }): Promise<RecordPaymentResult | undefined> {
-  const { state } = await load(deps, paymentStream(input.paymentId), paymentAggregate);
+  const { state } = await loadAggregate(deps, paymentStream(input.paymentId), paymentAggregate);
   if (state.status === 'none') return undefined;
   const same =
     state.method === input.method &&
@@ -137,10 +138,10 @@ async function answerOfRecorded(deps: SalesDeps, input: RecordPaymentInput & { p
 /** Claims the bank reference for the payment; returns the claim's position (0: it held it already). */
 async function claimReference(deps: SalesDeps, bankReference: string, paymentId: string, at: string, ctx: CommandContext): Promise<number> {
   const stream = bankReferenceStreamOf(bankReference);
-  const { state: seen } = await load(deps, stream, bankReferenceClaimAggregate);
+  const { state: seen } = await loadAggregate(deps, stream, bankReferenceClaimAggregate);
   const seenHolder = seen.status === 'claimed' && seen.paymentId !== paymentId ? seen.paymentId : null;
   const seenHolderRecorded = seenHolder === null || (await getPayment(deps, seenHolder)).status !== 'none';
-  const result = await run(deps, stream, bankReferenceClaimAggregate, (state) =>
+  const result = await handleCommand(deps, stream, bankReferenceClaimAggregate, (state) =>
     claimBankReference(
       {
         bankReference,
@@ -162,12 +163,12 @@ export async function matchPaymentByHand(
   ctx: CommandContext,
 ): Promise<{ position: number; paymentId: string; orderId: string }> {
   await getOrder(deps, input.orderId);
-  const result = await run(deps, paymentStream(input.paymentId), paymentAggregate, (state) =>
+  const result = await handleCommand(deps, paymentStream(input.paymentId), paymentAggregate, (state) =>
     matchByHand({ orderId: input.orderId, by: ctx.actor.userId, at: deps.clock().toISOString() }, state),
   ctx);
   return { position: result.position, paymentId: input.paymentId, orderId: input.orderId };
 }
 
 export async function getPayment(deps: Pick<SalesDeps, 'store' | 'catalogue'>, paymentId: string): Promise<PaymentState> {
-  return (await load(deps, paymentStream(paymentId), paymentAggregate)).state;
+  return (await loadAggregate(deps, paymentStream(paymentId), paymentAggregate)).state;
 }

@@ -16,7 +16,8 @@ import {
   type TopUpQuote,
 } from '../../../domain/prepaid/decider';
 import { getCustomer } from '../customers/service';
-import { load, run, type SalesDeps } from '../deps';
+import { type SalesDeps } from '../deps';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 
 export interface TopUpPrepaidInput {
   customerId: string;
@@ -43,7 +44,7 @@ export async function topUpPrepaid(deps: SalesDeps, input: TopUpPrepaidInput, ct
   await getCustomer(deps, input.customerId);
   const topUpId = input.topUpId ?? deps.ids.uuid();
   let balanceCents = 0;
-  const result = await run(deps, prepaidStream(input.customerId), prepaidAggregate, (state) => {
+  const result = await handleCommand(deps, prepaidStream(input.customerId), prepaidAggregate, (state) => {
     const events = topUp(
       {
         ...input,
@@ -132,7 +133,7 @@ async function decideAdjustment(
   decide: (state: PrepaidState) => PrepaidEvent[],
 ): Promise<AdjustmentResult> {
   let after: PrepaidState = prepaidAggregate.initialState();
-  const result = await run(deps, prepaidStream(customerId), prepaidAggregate, (state) => {
+  const result = await handleCommand(deps, prepaidStream(customerId), prepaidAggregate, (state) => {
     const events = decide(state);
     after = events.reduce(prepaidAggregate.evolve, state);
     return events;
@@ -147,7 +148,7 @@ async function decideAdjustment(
 }
 
 export async function prepaidAccount(deps: Pick<SalesDeps, 'store' | 'catalogue'>, customerId: string): Promise<PrepaidState> {
-  return (await load(deps, prepaidStream(customerId), prepaidAggregate)).state;
+  return (await loadAggregate(deps, prepaidStream(customerId), prepaidAggregate)).state;
 }
 
 export async function prepaidBalance(deps: Pick<SalesDeps, 'store' | 'catalogue'>, customerId: string): Promise<number> {

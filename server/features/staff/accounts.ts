@@ -41,7 +41,7 @@ export const toRecord = (user: StaffUser): StaffUserRecord => ({
   disabled: user.disabled,
 });
 
-const deps = (store: EventStore): CommandDeps<DomainEvent> => ({ store, catalogue });
+const deps = (store: EventStore): CommandDeps => ({ store, catalogue });
 
 export async function loadStaffUser(store: EventStore, userId: string): Promise<StaffState> {
   const { state } = await loadAggregate<StaffState, DomainEvent>(deps(store), staffStream(userId), staffAggregate);
