@@ -6,4 +6,6 @@ import { renaming } from './upcasting';
 export const paymentHistory: StoredHistory = {
   // v2: the amount is named amountCents (issue "One vocabulary").
   PaymentRecorded: { version: 2, upcasters: { 1: renaming({ amount: 'amountCents' }) } },
+  // v2: the instant is named unmatchedAt, not `at` (issue "One vocabulary").
+  PaymentLeftUnmatched: { version: 2, upcasters: { 1: renaming({ at: 'unmatchedAt' }) } },
 };

@@ -1,6 +1,8 @@
 // Pieces the areas' stored histories (events/<area>.ts) build their upcasters from. An upcaster
 // takes the data as an older version stored it and returns it as the next version reads it; it
-// never changes the value of anything, only where it is and what it is called.
+// never changes the value of anything, only where it is and what it is called, and adds only what
+// the stored event's metadata knows (its instant: see `Upcaster` in eventCatalogue.ts).
+import type { EventMetadata } from './eventCatalogue';
 
 type Data = Record<string, unknown>;
 
@@ -34,3 +36,12 @@ export function documentAmountsInCents(data: Data): Data {
     totals: renamed(data.totals as Data, DOCUMENT_AMOUNTS),
   };
 }
+
+/**
+ * An upcaster that adds the event's instant, for events older code stored without one: `field`
+ * takes `metadata.at`, when the command that appended the event was decided (the same instant the
+ * command gave the event's other times, when it had any).
+ */
+export const withInstant =
+  (field: string) =>
+  (data: Data, metadata: EventMetadata): Data => ({ ...data, [field]: metadata.at });

@@ -27,6 +27,7 @@ import type { Decider } from '../shared/decider';
 import { DomainError, conflict, invalid, notFound } from '../shared/errors';
 import { checkCodiceFiscale } from '../shared/codiceFiscale';
 import { checkPartitaIva } from '../shared/partitaIva';
+import { instantOf } from '../shared/utcTime';
 
 // ---------------------------------------------------------------------------------------------
 // Streams
@@ -253,17 +254,17 @@ export interface GuardClaim {
 
 /**
  * The guard claims a registration needs, to be decided and appended before `registerCustomer`:
- * a person's codice fiscale, or a firm's partita IVA. Validates what it reads (same errors as
- * `registerCustomer`).
+ * a person's codice fiscale, or a firm's partita IVA, claimed `at` the registration's instant.
+ * Validates what it reads (same errors as `registerCustomer`).
  */
-export function claimsFor(command: RegisterCustomer): GuardClaim[] {
+export function claimsFor(command: RegisterCustomer, at: string): GuardClaim[] {
   const customerId = requiredText(command.customerId, 'customerId', 100);
   if (command.kind === 'person') {
     const codiceFiscale = validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale');
-    return [{ stream: taxCodeClaimStreamOf(codiceFiscale), command: { kind: 'codiceFiscale', codiceFiscale, customerId } }];
+    return [{ stream: taxCodeClaimStreamOf(codiceFiscale), command: { kind: 'codiceFiscale', codiceFiscale, customerId, at } }];
   }
   const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
-  return [{ stream: vatNumberClaimStreamOf(partitaIva), command: { kind: 'partitaIva', partitaIva, customerId } }];
+  return [{ stream: vatNumberClaimStreamOf(partitaIva), command: { kind: 'partitaIva', partitaIva, customerId, at } }];
 }
 
 export interface ChangeCustomerEmail {
@@ -318,12 +319,14 @@ export interface ClaimTaxCode {
   kind: 'codiceFiscale';
   codiceFiscale: string;
   customerId: string;
+  at: string;
 }
 
 export interface ClaimVatNumber {
   kind: 'partitaIva';
   partitaIva: string;
   customerId: string;
+  at: string;
 }
 
 /**
@@ -333,6 +336,7 @@ export interface ClaimVatNumber {
 export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): CustomerTaxCodeClaimed[] {
   const codiceFiscale = validCodiceFiscale(command.codiceFiscale, 'codiceFiscale', { allowNumeric: true });
   const customerId = requiredText(command.customerId, 'customerId', 100);
+  const claimedAt = instantOf(command.at);
   if (state.claimedBy === customerId) return [];
   if (state.claimedBy !== null) {
     throw new DomainError(
@@ -342,7 +346,7 @@ export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): Customer
       'codiceFiscale',
     );
   }
-  return [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId } }];
+  return [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId, claimedAt } }];
 }
 
 /**
@@ -352,6 +356,7 @@ export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): Customer
 export function claimVatNumber(command: ClaimVatNumber, state: ClaimState): CustomerVatNumberClaimed[] {
   const partitaIva = validPartitaIva(command.partitaIva, 'partitaIva');
   const customerId = requiredText(command.customerId, 'customerId', 100);
+  const claimedAt = instantOf(command.at);
   if (state.claimedBy === customerId) return [];
   if (state.claimedBy !== null) {
     throw new DomainError(
@@ -361,5 +366,5 @@ export function claimVatNumber(command: ClaimVatNumber, state: ClaimState): Cust
       'partitaIva',
     );
   }
-  return [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId } }];
+  return [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId, claimedAt } }];
 }

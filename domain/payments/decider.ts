@@ -172,7 +172,7 @@ export function recordPayment(command: RecordPayment, state: PaymentState): Paym
         : matchStatus === 'wrong_check_digits'
           ? (['wrong_check_digits', `found ${formatRf(rfCandidate ?? '')} but its check digits are wrong`] as const)
           : (['no_reference', 'no RF reference in the payment reason'] as const);
-    events.push({ type: 'PaymentLeftUnmatched', data: { paymentId: command.paymentId, reason, detail, at: command.at } });
+    events.push({ type: 'PaymentLeftUnmatched', data: { paymentId: command.paymentId, reason, detail, unmatchedAt: command.at } });
   }
   return events;
 }

@@ -65,7 +65,7 @@ export const paymentLeftUnmatched = eventShape(
     reason: z.enum(unmatchedReasons),
     /** For people: what was (not) found. */
     detail: z.string().min(1),
-    at: isoTimeSchema,
+    unmatchedAt: isoTimeSchema,
   }),
 );
 

@@ -138,6 +138,9 @@ describe('the data directory of December 2026 (code of 4ad6e37)', () => {
     for await (const recorded of store.readAll()) {
       const decoded = catalogue.decode(recorded); // throws on any event today's code cannot read
       expect(decoded.metadata.schemaVersion).toBeGreaterThanOrEqual(1);
+      // Every event reads with its instant, named …At (events stored without one take their metadata's).
+      const instants = Object.entries(decoded.data as Record<string, unknown>).filter(([key, value]) => key.endsWith('At') && typeof value === 'string');
+      expect(instants.length, `${decoded.type} has an instant`).toBeGreaterThan(0);
       counts[decoded.type] = (counts[decoded.type] ?? 0) + 1;
       total++;
     }

@@ -41,4 +41,12 @@ describe('payments: version 1 reads as today', () => {
     expect(read('PaymentRecorded', older).data).not.toHaveProperty('bankReference');
     expect(read('PaymentRecorded', older).data).toMatchObject({ amountCents: 1000 });
   });
+
+  it('PaymentLeftUnmatched: at → unmatchedAt', () => {
+    const common = { paymentId: 'p-1', reason: 'no_reference', detail: 'no RF reference in the payment reason' };
+    expect(read('PaymentLeftUnmatched', { ...common, at: '2026-11-23T09:00:00.000Z' })).toEqual({
+      data: { ...common, unmatchedAt: '2026-11-23T09:00:00.000Z' },
+      version: 2,
+    });
+  });
 });

@@ -209,7 +209,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
     if (authUntil !== null) certificates.push({ kind: 'authentication', serialNumber: `A${serialNumber}`, validFrom: iso(authUntil - 3 * 365 * DAY), validUntil: iso(authUntil) });
     const events = registerDevice({ serial: serialNumber, kind, issuer: 'CCIAA Milano', issuedOn: '2023-12-01', holderCodiceFiscale: holder, certificates }, deviceInitial(), new Date(at(0, 4)));
     await append(store, `device-${serialNumber}`, events, OPERATOR, at(0, 4));
-    await append(store, `holder-devices-${holder}`, [{ type: 'HolderDeviceListed', data: { codiceFiscale: holder, serial: serialNumber } }], OPERATOR, at(0, 4));
+    await append(store, `holder-devices-${holder}`, [{ type: 'HolderDeviceListed', data: { codiceFiscale: holder, serial: serialNumber, listedAt: iso(at(0, 4)) } }], OPERATOR, at(0, 4));
   };
   await device(devices.mario, MARIO_CF, 'smart_card', NOW + 10 * DAY, NOW + 40 * DAY);
   await device(devices.laura, LAURA_CF, 'usb_token', NOW - 12 * HOUR, null);
@@ -305,10 +305,10 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
     { type: 'EmailQueued', data: { emailId: resend, purpose: 'coupon_codes', customerId: customers.mario, orderId: orders.o1, couponIds: [o1.coupons[0]!.id], reason: 'resend', queuedAt: iso(at(11)) } },
   ], OPERATOR, at(11));
   await append(store, `email-${resend}`, [
-    { type: 'EmailAttemptFailed', data: { emailId: resend, attempt: 1, error: '421 try later', retryAt: iso(at(11, 1)) } },
+    { type: 'EmailAttemptFailed', data: { emailId: resend, attempt: 1, error: '421 try later', failedAt: iso(at(11)), retryAt: iso(at(11, 1)) } },
   ], system, at(11));
   await append(store, `email-${resend}`, [
-    { type: 'EmailGaveUp', data: { emailId: resend, attempts: 5, error: '550 mailbox unavailable', at: iso(at(12)) } },
+    { type: 'EmailGaveUp', data: { emailId: resend, attempts: 5, error: '550 mailbox unavailable', gaveUpAt: iso(at(12)) } },
   ], system, at(12));
 
   // --- O2: Laura, bank transfer, paid in part ----------------------------------------------------
@@ -354,7 +354,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
   const firmBuyer = buyerOf('Studio Verdi S.r.l.', null, FIRM_PIVA, 'Bergamo');
   const o3 = await fulfil(orders.o3, customers.firm, firmBuyer, i * 2 + 2, at(7, 1));
   await append(store, `email-${o3.emailId}`, [
-    { type: 'EmailAttemptFailed', data: { emailId: o3.emailId, attempt: 1, error: '451 greylisted', retryAt: iso(at(7, 2)) } },
+    { type: 'EmailAttemptFailed', data: { emailId: o3.emailId, attempt: 1, error: '451 greylisted', failedAt: iso(at(7, 1)), retryAt: iso(at(7, 2)) } },
   ], system, at(7, 1));
   await append(store, `email-${o3.emailId}`, [
     { type: 'EmailSent', data: { emailId: o3.emailId, to: `amministrazione${i}@studioverdi.it`, messageId: `<m3-${i}@test>`, attempt: 2, sentAt: iso(at(7, 2)) } },

@@ -75,7 +75,7 @@ describe('recording a payment', () => {
       .when((s) => recordPayment(record(reason), s))
       .then([
         recorded(reason, RF, 'reference_unknown'),
-        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'unknown_reference', detail: 'RF18 5390 0754 7034 names no order', at: AT } },
+        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'unknown_reference', detail: 'RF18 5390 0754 7034 names no order', unmatchedAt: AT } },
       ]);
   });
 
@@ -85,7 +85,7 @@ describe('recording a payment', () => {
       .when((s) => recordPayment(record('rinnovo firma Rossi'), s))
       .then([
         recorded('rinnovo firma Rossi', null, 'no_reference'),
-        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'no RF reference in the payment reason', at: AT } },
+        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'no RF reference in the payment reason', unmatchedAt: AT } },
       ]);
     const wrong = 'pagamento rf19 5390 0754 7034';
     spec
@@ -95,7 +95,7 @@ describe('recording a payment', () => {
         recorded(wrong, null, 'wrong_check_digits', 'RF19539007547034'),
         {
           type: 'PaymentLeftUnmatched',
-          data: { paymentId: 'p-1', reason: 'wrong_check_digits', detail: 'found RF19 5390 0754 7034 but its check digits are wrong', at: AT },
+          data: { paymentId: 'p-1', reason: 'wrong_check_digits', detail: 'found RF19 5390 0754 7034 but its check digits are wrong', unmatchedAt: AT },
         },
       ]);
   });
@@ -138,7 +138,7 @@ describe('recording a payment', () => {
 describe('matching by hand', () => {
   const unmatched: PaymentEvent[] = [
     recorded('rinnovo', null, 'no_reference'),
-    { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'x', at: AT } },
+    { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'x', unmatchedAt: AT } },
   ];
   const later = '2026-03-13T10:00:00.000Z';
 
