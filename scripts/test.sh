@@ -20,6 +20,8 @@ fi
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
 npm run typecheck
+# The import rules of docs/architecture.md (.dependency-cruiser.cjs): a wrong-way import or a cycle fails the run.
+npm run lint:imports
 mkdir -p test-artifacts
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json || status=$?

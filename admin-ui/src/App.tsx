@@ -23,7 +23,7 @@ export function App() {
       layout={Layout}
       theme={theme}
     >
-      {Object.entries(resources).map(([name, { access: _access, ...screens }]) => (
+      {Object.entries(resources).map(([name, screens]) => (
         <Resource key={name} name={name} {...screens} />
       ))}
     </Admin>

@@ -6,8 +6,8 @@
 // A 401 from any call ends the session (react-admin goes to the login page); a 403 keeps it (the
 // call's error message is shown).
 import { HttpError, type AuthProvider, type UserIdentity } from 'react-admin';
-import { isAllowed } from './resources';
-import { isRole, type Role } from './roles';
+import { isRole, type Role } from '../../domain/staff/roles';
+import { isAllowed } from './access';
 
 export interface StaffUser {
   id: string;

@@ -1,8 +1,10 @@
 // Calendar days as seen in Rome, whatever the browser's own time zone: "today", the first and last
 // instant of a Rome day (for the API's time filters, which take ISO instants), and `YYYY-MM-DD`
 // shown as `dd/mm/yyyy`. Instants are shown with formatRomeDate / formatRomeDateTime (format.ts).
-// The time zone arithmetic is the server's own (domain/shared/romeCalendar.ts).
+// The time zone arithmetic and the formats are the server's own (domain/shared/romeCalendar.ts,
+// domain/shared/money.ts).
 
+import { formatDay as formatIsoDay } from '../../domain/shared/money';
 import { addDays, monthStart, romeDayOf, romeDayStart, romeInstant } from '../../domain/shared/romeCalendar';
 
 export { addDays, monthStart, romeDayStart, romeInstant };
@@ -20,11 +22,11 @@ export const romeDay = (at: Date | string | number = new Date()): string => rome
 /** Last millisecond of a Rome day. */
 export const romeDayEnd = (day: string): string => new Date(Date.parse(romeInstant(addDays(day, 1), '00:00')) - 1).toISOString();
 
-/** `2026-05-01` → `01/05/2026` (a calendar day: no conversion). */
+/** `2026-05-01` → `01/05/2026` (a calendar day: no conversion); nothing → '', anything else as it is. */
 export function formatDay(day: string | null | undefined): string {
   if (!day) return '';
-  const m = DAY.exec(day.slice(0, 10));
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : day;
+  const first = day.slice(0, 10);
+  return DAY.test(first) ? formatIsoDay(first) : day;
 }
 
 /** Whole days from now to an instant (negative once past). */

@@ -2,6 +2,7 @@
 // appended with expected revision 'no_stream', so a code is never given to two coupons (the
 // second append fails; the handler draws a new code). It also maps a typed code to its coupon for
 // the public status check.
+import { decideClaim } from '../shared/uniqueClaim';
 import type { CouponCodeEvent } from './events';
 import { conflict, invalid } from '../shared/errors';
 import { checkCouponCode, normaliseCouponCode } from '../shared/couponCode';
@@ -32,11 +33,8 @@ export interface ClaimCouponCode {
 export function claimCouponCode(command: ClaimCouponCode, state: CouponCodeState): CouponCodeEvent[] {
   const code = checkCouponCode(command.code);
   if (!code.ok) throw invalid('code', code.message, 'invalid_coupon_code');
-  if (state.status === 'claimed') {
-    if (state.couponId === command.couponId) return [];
-    throw conflict('coupon_code_taken', 'this code already belongs to another coupon');
-  }
-  return [{ type: 'CouponCodeClaimed', data: { code: normaliseCouponCode(code.value), couponId: command.couponId, claimedAt: command.at } }];
+  const claim: CouponCodeEvent[] = [{ type: 'CouponCodeClaimed', data: { code: normaliseCouponCode(code.value), couponId: command.couponId, claimedAt: command.at } }];
+  return decideClaim(couponOfCode(state), command.couponId, claim, () => conflict('coupon_code_taken', 'this code already belongs to another coupon'));
 }
 
 /** The coupon a code names, or null. */

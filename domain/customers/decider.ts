@@ -13,6 +13,7 @@
 // Only a person's codice fiscale is claimed: a firm is unique by its partita IVA, and its optional
 // codice fiscale is not claimed (a sole trader's firm carries the owner's personal code, and the
 // owner may also be a private customer).
+import { decideClaim } from '../shared/uniqueClaim';
 import { z } from 'zod';
 import type {
   BillingAddress,
@@ -337,16 +338,10 @@ export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): Customer
   const codiceFiscale = validCodiceFiscale(command.codiceFiscale, 'codiceFiscale', { allowNumeric: true });
   const customerId = requiredText(command.customerId, 'customerId', 100);
   const claimedAt = instantOf(command.at);
-  if (state.claimedBy === customerId) return [];
-  if (state.claimedBy !== null) {
-    throw new DomainError(
-      'codice_fiscale_taken',
-      `codice fiscale ${codiceFiscale} already belongs to customer ${state.claimedBy}`,
-      'conflict',
-      'codiceFiscale',
-    );
-  }
-  return [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId, claimedAt } }];
+  const claim: CustomerTaxCodeClaimed[] = [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId, claimedAt } }];
+  return decideClaim(state.claimedBy, customerId, claim, (holder) =>
+    new DomainError('codice_fiscale_taken', `codice fiscale ${codiceFiscale} already belongs to customer ${holder}`, 'conflict', 'codiceFiscale'),
+  );
 }
 
 /**
@@ -357,14 +352,8 @@ export function claimVatNumber(command: ClaimVatNumber, state: ClaimState): Cust
   const partitaIva = validPartitaIva(command.partitaIva, 'partitaIva');
   const customerId = requiredText(command.customerId, 'customerId', 100);
   const claimedAt = instantOf(command.at);
-  if (state.claimedBy === customerId) return [];
-  if (state.claimedBy !== null) {
-    throw new DomainError(
-      'partita_iva_taken',
-      `partita IVA ${partitaIva} already belongs to customer ${state.claimedBy}`,
-      'conflict',
-      'partitaIva',
-    );
-  }
-  return [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId, claimedAt } }];
+  const claim: CustomerVatNumberClaimed[] = [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId, claimedAt } }];
+  return decideClaim(state.claimedBy, customerId, claim, (holder) =>
+    new DomainError('partita_iva_taken', `partita IVA ${partitaIva} already belongs to customer ${holder}`, 'conflict', 'partitaIva'),
+  );
 }

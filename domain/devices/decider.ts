@@ -7,6 +7,13 @@
 //    validUntil three years from the renewal day — not from the old expiry);
 //  - certificate revoked: `certificates[kind].status = 'revoked'`;
 //  - device replaced: `lifecycle = 'replaced'`, `replacedBy` = the new device's serial.
+import {
+  DEFAULT_RENEWAL_WINDOW_DAYS,
+  renewableUntil,
+  renewalStatus,
+  renewalStatuses,
+  type RenewalStatus,
+} from '../certificates/renewalWindow';
 import type {
   DeviceCertificateKind,
   DeviceEvent,
@@ -22,6 +29,7 @@ import { normaliseDeviceSerial } from '../shared/deviceSerial';
 import { instantOf } from '../shared/utcTime';
 
 export { normaliseDeviceSerial };
+export { DEFAULT_RENEWAL_WINDOW_DAYS, renewalStatus, type RenewalStatus };
 
 export const streamOf = (serial: string): string => `device-${normaliseDeviceSerial(serial)}`;
 
@@ -227,35 +235,6 @@ export function registerDevice(command: RegisterDevice, state: DeviceState, now:
 // Renewal status (the guided purchase, the kiosk)
 // ---------------------------------------------------------------------------------------------
 
-/**
- * - valid: more than the window away from expiry (or not yet valid);
- * - expiring: within the window before expiry, up to and including the expiry instant;
- * - in_grace: expired at most 24 hours ago — still renewable ("entro 24 ore dalla scadenza");
- * - needs_replacement: more than 24 hours past expiry (or revoked): a new card must be issued.
- */
-export type RenewalStatus = 'valid' | 'expiring' | 'in_grace' | 'needs_replacement';
-
-export const RENEWAL_GRACE_MS = 24 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** How long before expiry a certificate counts as expiring, unless the caller says otherwise. */
-export const DEFAULT_RENEWAL_WINDOW_DAYS = 60;
-
-const severity: Record<RenewalStatus, number> = { valid: 0, expiring: 1, in_grace: 2, needs_replacement: 3 };
-
-export function renewalStatus(
-  certificate: { validUntil: string; status?: 'active' | 'revoked' },
-  now: Date,
-  windowDays: number = DEFAULT_RENEWAL_WINDOW_DAYS,
-): RenewalStatus {
-  if (certificate.status === 'revoked') return 'needs_replacement';
-  const until = Date.parse(certificate.validUntil);
-  const t = now.getTime();
-  if (t > until + RENEWAL_GRACE_MS) return 'needs_replacement';
-  if (t > until) return 'in_grace';
-  if (t >= until - windowDays * DAY_MS) return 'expiring';
-  return 'valid';
-}
-
 export interface CertificateRenewal {
   kind: DeviceCertificateKind;
   serialNumber: string;
@@ -290,12 +269,13 @@ export function deviceRenewalStatus(
       kind,
       serialNumber: c.serialNumber,
       validUntil: c.validUntil,
-      renewableUntil: new Date(Date.parse(c.validUntil) + RENEWAL_GRACE_MS).toISOString(),
+      renewableUntil: renewableUntil(c.validUntil),
       status: renewalStatus(c, now, windowDays),
     });
   }
   let status: RenewalStatus = 'valid';
-  for (const c of certificates) if (severity[c.status] > severity[status]) status = c.status;
+  // The worst of its certificates: renewalStatuses runs from best to worst.
+  for (const c of certificates) if (renewalStatuses.indexOf(c.status) > renewalStatuses.indexOf(status)) status = c.status;
   const renewable = status === 'expiring' || status === 'in_grace';
   return { serial: device.serial, status, certificates, toRenew: renewable ? certificates.map((c) => c.kind) : [] };
 }

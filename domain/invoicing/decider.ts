@@ -1,6 +1,7 @@
 // The invoice (stream `invoice-<invoiceId>`): issued once, with a number assigned beforehand on
 // the year's numbering guard (see numbering.ts); never changed or deleted afterwards — there is
 // no event that would. Corrections are credit notes (creditNote.ts).
+import { formatDocumentNumber } from '../shared/documentNumber';
 import type { Address, Buyer, InvoiceEvent, Seller } from './events';
 import type { DocumentLine, Totals } from '../orders/events';
 import { conflict, invalid } from '../shared/errors';
@@ -22,7 +23,7 @@ export function romeDateOf(at: string): string {
 export const invoiceYearOf = (at: string): number => Number(romeDateOf(at).slice(0, 4));
 
 /** `17/2026`, as printed. */
-export const formatDocumentNumber = (number: number, year: number): string => `${number}/${year}`;
+export { formatDocumentNumber };
 
 export type InvoicedLine = Pick<DocumentLine, 'productCode' | 'description' | 'renews' | 'quantity' | 'unitPriceCents' | 'vatRateBp'>;
 

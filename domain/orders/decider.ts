@@ -2,6 +2,7 @@
 // fulfilment and refunds of unused coupons. Pure: time and ids come in the commands; what other
 // aggregates know (the catalogue's prices, the device's certificates, the prepaid debit) is
 // resolved by the command handler and passed in.
+import { pastRenewalDeadline } from '../certificates/renewalWindow';
 import { z } from 'zod';
 import type {
   CertificateKind,
@@ -26,7 +27,6 @@ export const streamOf = (orderId: string): string => `order-${orderId}`;
 /** Most coupons of one product in one manual order line. */
 export const MAX_QUANTITY_PER_LINE = 1000;
 /** A certificate can be renewed up to 24 hours after it expires; later a new card is needed. */
-export const RENEWAL_GRACE_MS = 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------------------------
@@ -228,14 +228,6 @@ export function amountDueOf(order: PlacedOrder): number {
   return order.status === 'awaiting_payment' ? order.totals.totalCents - order.receivedCents : 0;
 }
 
-/**
- * True when the certificate can no longer be renewed at `at`: more than 24 h after its expiry
- * (exactly 24 h is still in time), or revoked.
- */
-export function pastRenewalDeadline(certificate: Pick<DeviceCertificate, 'validUntil' | 'status'>, at: string): boolean {
-  if (certificate.status === 'revoked') return true;
-  return timeOf('at', at) > timeOf('validUntil', certificate.validUntil) + RENEWAL_GRACE_MS;
-}
 
 const onSale = (p: CatalogueProduct): boolean => p.status === undefined || p.status === 'available';
 

@@ -6,6 +6,7 @@
 // defined here and reused by invoices and credit notes.
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
+import { paymentMethods, type PaymentMethod } from '../shared/paymentMethods';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -28,9 +29,9 @@ export type CouponRenews = (typeof couponRenewals)[number];
 export const lineRenewals = [...couponRenewals, 'none'] as const;
 export type LineRenews = (typeof lineRenewals)[number];
 
-// How money for an order arrives; cash only at the desk.
-export const directPaymentMethods = ['credit_card', 'bank_transfer', 'postal_slip', 'cheque', 'cash'] as const;
-export type DirectPaymentMethod = (typeof directPaymentMethods)[number];
+// How money for an order arrives (domain/shared/paymentMethods.ts); cash only at the desk.
+export const directPaymentMethods = paymentMethods;
+export type DirectPaymentMethod = PaymentMethod;
 
 /**
  * One line of an order, invoice or credit note, with the price it was placed at.

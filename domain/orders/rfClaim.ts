@@ -2,6 +2,7 @@
 // appended with expected revision 'no_stream', so two orders can never claim the same reference
 // (the second append fails; the handler makes a new reference and tries again). The stream also
 // answers "which order does this reference name?" when a payment arrives.
+import { decideClaim } from '../shared/uniqueClaim';
 import type { RfReferenceEvent } from './events';
 import { conflict, invalid } from '../shared/errors';
 import { checkRfReference, normaliseRfReference } from '../shared/rfReference';
@@ -32,11 +33,10 @@ export interface ClaimRfReference {
 export function claimRfReference(command: ClaimRfReference, state: RfClaimState): RfReferenceEvent[] {
   const rf = checkRfReference(command.rfReference);
   if (!rf.ok) throw invalid('rfReference', rf.message, 'invalid_rf_reference');
-  if (state.status === 'claimed') {
-    if (state.orderId === command.orderId) return [];
-    throw conflict('rf_reference_taken', `${rf.value} is already the reference of another order`);
-  }
-  return [{ type: 'RfReferenceClaimed', data: { rfReference: rf.value, orderId: command.orderId, claimedAt: command.at } }];
+  const claim: RfReferenceEvent[] = [{ type: 'RfReferenceClaimed', data: { rfReference: rf.value, orderId: command.orderId, claimedAt: command.at } }];
+  return decideClaim(orderOfReference(state), command.orderId, claim, () =>
+    conflict('rf_reference_taken', `${rf.value} is already the reference of another order`),
+  );
 }
 
 /** The order a claimed reference names, or null. */

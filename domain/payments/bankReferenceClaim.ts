@@ -7,6 +7,7 @@
 // a recording that stops between the two leaves a claim naming a payment that does not exist. Such
 // a claim does not hold the reference for ever: once it is older than any recording takes, another
 // payment may take the reference over (appended at the revision read, so two cannot both do it).
+import { decideClaim } from '../shared/uniqueClaim';
 import type { BankReferenceEvent } from './events';
 import { DomainError, invalid } from '../shared/errors';
 import { checkBankReference, normaliseBankReference } from '../shared/bankReference';
@@ -50,15 +51,17 @@ export function claimBankReference(command: ClaimBankReference, state: BankRefer
   if (!reference.ok) throw invalid('bankReference', reference.message, `bank_reference_${reference.rule}`);
   if (!isUtcDateTime(command.at)) throw invalid('at', 'must be an ISO-8601 UTC date-time');
   const claim = [{ type: 'BankReferenceClaimed' as const, data: { bankReference: reference.value, paymentId: command.paymentId, claimedAt: command.at } }];
-  if (state.status === 'free') return claim;
-  if (state.paymentId === command.paymentId) return [];
-  const abandoned = !command.holderRecorded && Date.parse(command.at) - Date.parse(state.claimedAt) > UNRECORDED_CLAIM_HOLD_MS;
-  if (abandoned) return claim;
-  throw new DomainError(
-    'bank_reference_taken',
-    `bankReference: ${reference.value} has already been recorded (payment ${state.paymentId}); the same payment cannot be recorded twice`,
-    'conflict',
-    'bankReference',
+  // A claim whose payment was never recorded, held for long enough, is free to take over.
+  const abandoned =
+    state.status === 'claimed' && !command.holderRecorded && Date.parse(command.at) - Date.parse(state.claimedAt) > UNRECORDED_CLAIM_HOLD_MS;
+  const holder = abandoned && state.paymentId !== command.paymentId ? null : paymentOfReference(state);
+  return decideClaim(holder, command.paymentId, claim, (paymentId) =>
+    new DomainError(
+      'bank_reference_taken',
+      `bankReference: ${reference.value} has already been recorded (payment ${paymentId}); the same payment cannot be recorded twice`,
+      'conflict',
+      'bankReference',
+    ),
   );
 }
 

@@ -3,13 +3,14 @@
 // audits. The balance never goes below zero (see domain/prepaid/decider.ts).
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
+import { paymentMethods, type PaymentMethod } from '../shared/paymentMethods';
 
 const cents = z.number().int().nonnegative();
 const positiveCents = z.number().int().positive();
 
-/** How a top-up was paid. */
-export const topUpMethods = ['bank_transfer', 'postal_slip', 'credit_card', 'cheque', 'cash'] as const;
-export type TopUpMethod = (typeof topUpMethods)[number];
+/** How a top-up was paid (domain/shared/paymentMethods.ts). */
+export const topUpMethods = paymentMethods;
+export type TopUpMethod = PaymentMethod;
 
 export const creditReasons = ['refund', 'overpayment', 'correction'] as const;
 export type CreditReason = (typeof creditReasons)[number];

@@ -16,5 +16,5 @@ export const eventShape = <TType extends string, TSchema extends z.ZodType>(type
 /** The data and type of one event of a shape, as deciders produce and evolve them. */
 export type EventOf<D> = D extends EventShape<infer T, infer S> ? { type: T; data: z.infer<S> } : never;
 
-/** The type names of a list of shapes (the console's event filter, the audit trail). */
+/** The type names of a list of shapes (domain/eventTypes.ts lists them all, for the console). */
 export const typesOf = (shapes: readonly EventShape[]): string[] => shapes.map((s) => s.type);

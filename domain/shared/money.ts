@@ -150,6 +150,13 @@ export function formatRate(rateBp: BasisPoints): string {
   return `${whole}${frac ? `,${frac}` : ''}%`;
 }
 
+/** A calendar day, `YYYY-MM-DD`, as `dd/mm/yyyy`: a day, not an instant, so no time zone is involved. */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new RangeError(`not a day: ${day}`);
+  return `${m[3]}/${m[2]}/${m[1]}`;
+}
+
 /** The calendar date in Rome of an instant, `dd/mm/yyyy`. */
 export function formatRomeDate(dateUtc: Date | string | number): string {
   const p = romeWallClock(dateUtc);

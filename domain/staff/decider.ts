@@ -3,6 +3,7 @@
 // guard is appended with expectedRevision 'no_stream', so two creations of the same name cannot
 // both succeed. Pure functions only: ids and password hashes come from the caller, and time in
 // each command's `at` (ISO-8601 UTC), which every event carries as its instant.
+import { decideClaim } from '../shared/uniqueClaim';
 import { roles as allRoles, type Role } from './roles';
 import type { StaffEvent, StaffOversight } from './events';
 import { DomainError, conflict, invalid, notFound, refuse } from '../shared/errors';
@@ -220,9 +221,8 @@ export const usernameGuard = {
 export function claimUsername(command: { username: string; userId: string; at: string }, state: UsernameGuardState): StaffEvent[] {
   const username = checkUsername(command.username);
   const claimedAt = instantOf(command.at);
-  if (state.claimedBy === command.userId) return [];
-  if (state.claimedBy !== null) throw new DomainError('username_taken', `the username ${username} is taken`, 'conflict', 'username');
-  return [{ type: 'StaffUsernameClaimed', data: { username, userId: command.userId, claimedAt } }];
+  const claim: StaffEvent[] = [{ type: 'StaffUsernameClaimed', data: { username, userId: command.userId, claimedAt } }];
+  return decideClaim(state.claimedBy, command.userId, claim, () => new DomainError('username_taken', `the username ${username} is taken`, 'conflict', 'username'));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 export const roles = ['operator', 'accountant', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (roles as readonly string[]).includes(value);
+}
+
 /**
  * Who does what (DOMAIN.md): operators work the desk; supervisors do all an operator does plus
  * approvals; accountants read everything and do the books; admins manage staff accounts and
@@ -13,12 +17,16 @@ export const roleGroups = {
   desk: ['operator', 'supervisor'],
   /** Replacement cards, refunds and cancellations of paid orders, manual prepaid adjustments, overrides. */
   approvals: ['supervisor'],
-  /** Bank payments and matching, invoices, credit notes, exports. */
-  books: ['accountant'],
   /** Reading business data: the desk, the approvers and the accountants. */
   readAll: ['operator', 'supervisor', 'accountant'],
   /** The audit trail (every event, who did what when): the accountants and the supervisors. */
   audit: ['accountant', 'supervisor'],
+  /** Recording bank payments and matching them to orders: the accountants and the supervisors. */
+  payments: ['accountant', 'supervisor'],
+  /** Asking for a manual prepaid adjustment (a supervisor other than the requester decides). */
+  adjustmentRequests: ['accountant', 'supervisor'],
+  /** Prepaid top-ups and their quote: the desk and the accountants. */
+  topUps: ['operator', 'accountant', 'supervisor'],
   /** Staff accounts and settings. */
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -3,11 +3,10 @@
 // progressive number, the number as printed (`42/2026`), the issue day, the order, the customer, the
 // buyer, the totals in cents, and the lines and VAT summary as JSON for the show page.
 // Search terms: the printed number, the buyer's name, codice fiscale and partita IVA.
+import { formatDocumentNumber } from '../../domain/shared/documentNumber';
 import type { InvoicingEvent } from '../../domain/invoicing/events';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
-
-export const displayNumber = (number: number, year: number): string => `${number}/${year}`;
 
 export const invoicesProjection: Projection<InvoicingEvent> = {
   name: 'invoices',
@@ -92,7 +91,7 @@ export const invoicesProjection: Projection<InvoicingEvent> = {
     switch (event.type) {
       case 'InvoiceIssued': {
         const d = event.data;
-        const display = displayNumber(d.number, d.year);
+        const display = formatDocumentNumber(d.number, d.year);
         const { lastInsertRowid } = statement(
           db,
           `INSERT INTO ${t('invoices')} (id, year, number, display_number, issued_on, issued_at, order_id, customer_id, buyer_name,
@@ -124,7 +123,7 @@ export const invoicesProjection: Projection<InvoicingEvent> = {
       }
       case 'CreditNoteIssued': {
         const d = event.data;
-        const display = displayNumber(d.number, d.year);
+        const display = formatDocumentNumber(d.number, d.year);
         const customerId = statement<[string], string>(db, `SELECT customer_id FROM ${t('invoices')} WHERE id = ?`)
           .pluck()
           .get(d.invoiceId);
@@ -144,7 +143,7 @@ export const invoicesProjection: Projection<InvoicingEvent> = {
           d.invoiceId,
           d.invoiceYear,
           d.invoiceNumber,
-          displayNumber(d.invoiceNumber, d.invoiceYear),
+          formatDocumentNumber(d.invoiceNumber, d.invoiceYear),
           d.orderId,
           customerId ?? null,
           JSON.stringify(d.couponIds),

@@ -9,6 +9,7 @@
 //
 // The indexes serve the console's lists: by placement time, by status (and payment mode), by
 // customer, by amounts, by customer name, by RF reference and invoice number.
+import { formatDocumentNumber } from '../../domain/shared/documentNumber';
 import type Database from 'better-sqlite3';
 import type { CustomerAreaEvent } from '../../domain/customers/events';
 import type { OrderEvent } from '../../domain/orders/events';
@@ -187,7 +188,7 @@ export const ordersProjection: Projection<Handled> = {
       }
       case 'OrderFulfilled': {
         const d = event.data;
-        const display = `${d.invoiceNumber}/${d.invoiceYear}`;
+        const display = formatDocumentNumber(d.invoiceNumber, d.invoiceYear);
         statement(
           db,
           `UPDATE ${o} SET status = 'fulfilled', fulfilled_at = ?, invoice_id = ?, invoice_year = ?, invoice_number = ?,

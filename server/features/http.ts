@@ -4,6 +4,7 @@
 // Bodies only check shapes here (types, lengths, required fields, no unknown fields); the rules
 // that need the domain (codice fiscale and partita IVA checks, postal codes, prices, dates) are the
 // deciders', whose refusals name the field and the check the same way (400, `errors.<field>`).
+import { renewalStatuses } from '../../domain/certificates/renewalWindow';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { directPaymentMethods, documentLineSchema, orderPaymentSchema, totalsSchema, vatRateSummarySchema } from '../../domain/orders/events';
@@ -103,7 +104,7 @@ export const deviceOut = z.object({
   replacedBy: z.string().nullable(),
 });
 
-const renewalStatus = z.enum(['valid', 'expiring', 'in_grace', 'needs_replacement']);
+const renewalStatus = z.enum(renewalStatuses);
 
 export const renewableDeviceOut = z.object({
   serial: z.string(),

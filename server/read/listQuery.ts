@@ -29,6 +29,7 @@
 // (`+seq IN (...)`, built once; beyond MANY_MATCHES an EXISTS seek per word instead), which finds a
 // page quickly precisely because matches are dense. Without other filters the number of matches,
 // counted from the terms alone, is the total.
+import { renewalBounds } from '../../domain/certificates/renewalWindow';
 import type Database from 'better-sqlite3';
 import type { Role } from '../../events/eventCatalogue';
 import { normaliseText } from '../../projections/readModels/shared';
@@ -49,7 +50,10 @@ const MANY_MATCHES = 20_000;
 /** Who asks and when: what they may see, and "today" for values computed at query time. */
 export interface ReadContext {
   roles: readonly Role[];
-  /** The server's clock, ISO-8601 UTC; bound as `@now` in field expressions. */
+  /**
+   * The server's clock, ISO-8601 UTC; bound as `@now` in field expressions, and the renewal
+   * deadline at that instant as `@renewableFrom` (domain/certificates/renewalWindow.ts).
+   */
   now: string;
 }
 
@@ -427,8 +431,18 @@ function selectList(resource: ResourceSpec, ctx: ReadContext): string {
     .join(', ');
 }
 
+/** The named parameters a field's SQL may use, all of them instants worked out from the clock. */
+function namedParameters(sql: string, ctx: ReadContext): Record<string, string> | null {
+  const named: Record<string, string> = {};
+  if (sql.includes('@now')) named.now = ctx.now;
+  // The renewal deadline comes from the one renewal-window rule, not from SQL date arithmetic.
+  if (sql.includes('@renewableFrom')) named.renewableFrom = renewalBounds(ctx.now).renewableFrom;
+  return Object.keys(named).length > 0 ? named : null;
+}
+
 function bind(sql: string, params: unknown[], ctx: ReadContext): unknown[] {
-  return sql.includes('@now') ? [...params, { now: ctx.now }] : params;
+  const named = namedParameters(sql, ctx);
+  return named ? [...params, named] : params;
 }
 
 function mapRow(resource: ResourceSpec, row: Record<string, unknown>): Record<string, unknown> {

@@ -5,6 +5,7 @@
 //
 // Money is in cents (`…Cents`), VAT rates in basis points (`…Bp`, 2200 = 22 %), times ISO-8601 UTC,
 // days `YYYY-MM-DD`.
+import { renewalBounds } from '../../domain/certificates/renewalWindow';
 import { roles as allRoles, type Role } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
 import { deviceKinds } from '../../domain/devices/events';
@@ -31,9 +32,6 @@ import type { CustomFilter, FieldSpec, ResourceSpec } from './listQuery';
 /** Who sees coupon codes in full: the desk, which hands them to customers. Others get the hint. */
 export const COUPON_CODE_ROLES: readonly Role[] = ['operator', 'supervisor'];
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** A certificate can be renewed up to 24 hours after it expires (DOMAIN.md). */
-const RENEWAL_GRACE_MS = DAY_MS;
 
 // Identifiers are filtered as the commands store them, through the same normaliser per identifier
 // (domain/shared/): what a person types finds what the desk entered.
@@ -60,8 +58,6 @@ const money = (more: Partial<FieldSpec> = {}): FieldSpec => int(more);
 
 const textId = { sql: 'id', type: 'text' } as const;
 
-const isoMinus = (now: string, ms: number) => new Date(Date.parse(now) - ms).toISOString();
-const isoPlus = (now: string, ms: number) => new Date(Date.parse(now) + ms).toISOString();
 
 const wholeNumber = (min: number, max: number) => (value: unknown) => {
   const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
@@ -71,7 +67,8 @@ const booleanValue = (value: unknown) => (typeof value === 'boolean' ? value : v
 
 /** Devices still renewable (not past the 24-hour grace) that expire within `days` from `now` (ISO). */
 export function expiringDevicesWhere(days: number, now: string): { sql: string; params: string[] } {
-  return { sql: 'expires_at >= ? AND expires_at <= ?', params: [isoMinus(now, RENEWAL_GRACE_MS), isoPlus(now, days * DAY_MS)] };
+  const { renewableFrom, expiringUntil } = renewalBounds(now, days);
+  return { sql: 'expires_at >= ? AND expires_at <= ?', params: [renewableFrom, expiringUntil] };
 }
 
 const deviceFilters: Record<string, CustomFilter> = {
@@ -84,7 +81,7 @@ const deviceFilters: Record<string, CustomFilter> = {
   pastDeadline: {
     rule: 'true or false',
     parse: booleanValue,
-    where: (past: boolean, ctx) => ({ sql: past ? 'expires_at < ?' : 'expires_at >= ?', params: [isoMinus(ctx.now, RENEWAL_GRACE_MS)] }),
+    where: (past: boolean, ctx) => ({ sql: past ? 'expires_at < ?' : 'expires_at >= ?', params: [renewalBounds(ctx.now).renewableFrom] }),
   },
 };
 
@@ -208,7 +205,7 @@ export const resources: ResourceSpec[] = [
       /** Whole days from now to the earliest expiry (negative once expired), computed at query time. */
       daysToExpiry: int({ sql: 'CAST(floor(julianday(expires_at) - julianday(@now)) AS INTEGER)', sort: ['expires_at'] }),
       /** More than 24 hours after the earliest expiry: a replacement card is needed. */
-      pastDeadline: bool({ sql: "(expires_at < strftime('%Y-%m-%dT%H:%M:%fZ', @now, '-1 day'))" }),
+      pastDeadline: bool({ sql: '(expires_at < @renewableFrom)' }),
       registeredAt: when(),
     },
   },

@@ -90,13 +90,13 @@ export const routeTable: Record<string, RouteRule> = {
   // Sales commands (server/features/*/routes.ts).
   'POST /api/customers': { access: roleGroups.desk },
   'POST /api/customers/:id/email': { access: roleGroups.desk },
-  'POST /api/customers/:id/prepaid/top-ups': { access: ['operator', 'accountant', 'supervisor'] },
+  'POST /api/customers/:id/prepaid/top-ups': { access: roleGroups.topUps },
   // Manual adjustments: staff who keep the books or approve may ask; only a supervisor, never the
   // requester (the decider checks that), approves or rejects.
-  'POST /api/customers/:id/prepaid/adjustments': { access: ['accountant', 'supervisor'] },
+  'POST /api/customers/:id/prepaid/adjustments': { access: roleGroups.adjustmentRequests },
   'POST /api/customers/:id/prepaid/adjustments/:adjustmentId/approve': { access: roleGroups.approvals },
   'POST /api/customers/:id/prepaid/adjustments/:adjustmentId/reject': { access: roleGroups.approvals },
-  'GET /api/customers/:id/prepaid/top-up-quote': { access: ['operator', 'accountant', 'supervisor'] },
+  'GET /api/customers/:id/prepaid/top-up-quote': { access: roleGroups.topUps },
   'POST /api/products': { access: roleGroups.approvals },
   'POST /api/products/:code/price': { access: roleGroups.approvals },
   'POST /api/products/:code/withdraw': { access: roleGroups.approvals },
@@ -110,8 +110,8 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/orders/:id/refund': { access: roleGroups.approvals },
   'POST /api/orders/:id/desk-payment': { access: roleGroups.desk },
   'POST /api/orders/:id/resend-coupons': { access: roleGroups.desk },
-  'POST /api/payments': { access: ['accountant', 'supervisor'] },
-  'POST /api/payments/:id/match': { access: ['accountant', 'supervisor'] },
+  'POST /api/payments': { access: roleGroups.payments },
+  'POST /api/payments/:id/match': { access: roleGroups.payments },
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },

@@ -7,7 +7,7 @@ import { EventCatalogue, SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import { emailEventShapes, emailStream, type EmailEvent } from '../../domain/emails/events';
 import type { EventStore } from '../../events/port';
 import { OutboxWorker, backoffDelay } from '../../server/features/emails/outbox';
-import { startTestSmtp, type TestSmtp } from '../support/smtp';
+import { startTestSmtp } from '../support/smtp';
 import { tempDir } from '../support/tmp';
 
 const catalogue = new EventCatalogue<EmailEvent>(emailEventShapes);

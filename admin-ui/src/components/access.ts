@@ -1,10 +1,9 @@
 // Whether the signed-in user may do an action on a resource, from the roles the server gave at
-// sign-in and the `access` rules of resources/<name>/index.ts (the same rules as the server's route
-// table, server/security/routeTable.ts). Buttons for actions a user may not do are not shown; the
-// server refuses them anyway (403).
+// sign-in and the rules of access.ts (the same as the server's route table). Buttons for actions a
+// user may not do are not shown; the server refuses them anyway (403).
 import { usePermissions } from 'react-admin';
-import { isAllowed } from '../resources';
-import type { Role } from '../roles';
+import type { Role } from '../../../domain/staff/roles';
+import { isAllowed } from '../access';
 
 export function useRoles(): { roles: Role[]; isPending: boolean } {
   const { permissions, isPending } = usePermissions<Role[]>();

@@ -1,8 +1,9 @@
 // Documents: the PDF of an invoice or credit note (downloaded with the session cookie), lines and
-// VAT summary tables, RF references in groups of four.
+// VAT summary tables, RF references in groups of four; and what the invoices' and the credit notes'
+// screens share: the list filters, the PDF column, the buyer, and the lines with the VAT summary.
 import PictureAsPdfIcon from '@mui/icons-material/PictureAsPdf';
-import { Button as MuiButton, Table, TableBody, TableCell, TableFooter, TableHead, TableRow } from '@mui/material';
-import { useTranslate } from 'react-admin';
+import { Box, Divider, Button as MuiButton, Table, TableBody, TableCell, TableFooter, TableHead, TableRow, Typography } from '@mui/material';
+import { DateInput, NumberInput, SearchInput, useRecordContext, useTranslate } from 'react-admin';
 import { formatEuro, formatRate } from '../format';
 
 /** `RF18539007547034` → `RF18 5390 0754 7034`. */
@@ -121,5 +122,76 @@ export function VatSummaryTable({ rows, totals }: { rows: VatRow[] | null | unde
         </TableFooter>
       ) : null}
     </Table>
+  );
+}
+
+/** The filters of the invoices' and the credit notes' lists; `search`: the search box's label (i18n key). */
+export function useDocumentFilters(search: string) {
+  const translate = useTranslate();
+  return [
+    <SearchInput key="q" source="q" alwaysOn placeholder={translate(search)} aria-label={translate(search)} />,
+    <NumberInput key="year" source="year" alwaysOn min={2000} max={2100} step={1} />,
+    <NumberInput key="number" source="number" alwaysOn min={1} step={1} />,
+    <DateInput key="from" source="issuedOn_gte" label="app.filters.from" />,
+    <DateInput key="to" source="issuedOn_lte" label="app.filters.to" />,
+  ];
+}
+
+/** The PDF of the row's document, as a list column. */
+export function DocumentPdf({ kind }: { kind: 'invoices' | 'credit-notes'; label?: string }) {
+  const record = useRecordContext<{ id: string; displayNumber: string }>();
+  return <PdfButton kind={kind} id={record?.id} number={record?.displayNumber} />;
+}
+
+/** An invoice or a credit note as the API gives it. */
+export interface FiscalDocument {
+  id: string;
+  displayNumber: string;
+  buyer: { name?: string; codiceFiscale?: string | null; partitaIva?: string | null; address?: { street: string; postalCode: string; city: string; province: string | null; country: string } } | null;
+  lines: DocumentLine[];
+  vatSummary: VatRow[];
+  taxableCents: number;
+  vatCents: number;
+  totalCents: number;
+}
+
+/** The buyer of the document: name, tax codes, address. */
+export function Buyer() {
+  const record = useRecordContext<FiscalDocument>();
+  const b = record?.buyer;
+  if (!b) return null;
+  const a = b.address;
+  return (
+    <Typography variant="body2" component="div">
+      <strong>{b.name}</strong>
+      <br />
+      {[b.codiceFiscale, b.partitaIva].filter(Boolean).join(' · ')}
+      {a ? (
+        <>
+          <br />
+          {a.street}, {a.postalCode} {a.city} {a.province ? `(${a.province})` : ''} {a.country}
+        </>
+      ) : null}
+    </Typography>
+  );
+}
+
+/** Below a document's fields: its lines and its VAT summary with the totals. */
+export function DocumentBody() {
+  const record = useRecordContext<FiscalDocument>();
+  const translate = useTranslate();
+  if (!record) return null;
+  return (
+    <Box sx={{ px: 2, pb: 2 }}>
+      <Divider sx={{ mb: 1 }} />
+      <Typography variant="h6" component="h2">
+        {translate('app.documents.lines')}
+      </Typography>
+      <LinesTable lines={record.lines} />
+      <Typography variant="h6" component="h2" sx={{ mt: 2 }}>
+        {translate('app.documents.vat_summary')}
+      </Typography>
+      <VatSummaryTable rows={record.vatSummary} totals={{ taxableCents: record.taxableCents, vatCents: record.vatCents, totalCents: record.totalCents }} />
+    </Box>
   );
 }

@@ -6,7 +6,7 @@ import { WrongExpectedRevisionError } from '../../../events/port';
 import { couponAggregate, couponStatusView, streamOf as couponStream, type CouponStatusView } from '../../../domain/coupons/decider';
 import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../domain/coupons/codeClaim';
 import { emailAggregate, requestEmailRetry } from '../../../domain/emails/decider';
-import { notFound, refuse } from '../../../domain/shared/errors';
+import { refuse } from '../../../domain/shared/errors';
 import { checkCouponCode, normaliseCouponCode } from '../../../domain/shared/couponCode';
 import { type SalesDeps } from '../deps';
 import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';

@@ -23,7 +23,7 @@ import type { CommandContext, DecodedEvent, EventCatalogue } from '../../../even
 import { SYSTEM_ACTOR } from '../../../events/eventCatalogue';
 import { emailStream, type EmailEvent } from '../../../domain/emails/events';
 import type { EventStore, RecordedEvent } from '../../../events/port';
-import { handleCommand, loadAggregate, type CommandDeps } from '../../commands/handle';
+import { handleCommand, loadAggregate } from '../../commands/handle';
 import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../../../domain/emails/decider';
 import { DomainError } from '../../../domain/shared/errors';
 import type { Checkpoint } from '../../reactors/checkpoints';

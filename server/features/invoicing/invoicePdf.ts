@@ -1,7 +1,8 @@
 // The invoice and credit-note PDF: one clean A4 page in Italian, amounts as `1.234,56 €`, dates in
 // Europe/Rome. Built with pdfkit's standard Helvetica, which renders the euro sign.
+import { formatDocumentNumber } from '../../../domain/shared/documentNumber';
 import PDFDocument from 'pdfkit';
-import { formatEuro, formatRate } from '../../../domain/shared/money';
+import { formatDay, formatEuro, formatRate } from '../../../domain/shared/money';
 
 export interface PartyOnDocument {
   name: string;
@@ -38,14 +39,8 @@ export interface FiscalDocument {
   notes?: string[];
 }
 
-export function documentNumber(doc: { year: number; number: number }): string {
-  return `${doc.number}/${doc.year}`;
-}
+export const documentNumber = (doc: { year: number; number: number }): string => formatDocumentNumber(doc.number, doc.year);
 
-function italianDate(isoDate: string): string {
-  const [y, m, d] = isoDate.split('-');
-  return `${d}/${m}/${y}`;
-}
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 50;
@@ -80,10 +75,10 @@ export function renderFiscalDocumentPdf(doc: FiscalDocument): Promise<Buffer> {
   // Heading
   const title = doc.kind === 'invoice' ? 'FATTURA' : 'NOTA DI CREDITO';
   pdf.font('Helvetica-Bold').fontSize(18).text(`${title} N. ${documentNumber(doc)}`, MARGIN, MARGIN);
-  pdf.font('Helvetica').fontSize(10).text(`Data: ${italianDate(doc.issuedOn)}`);
+  pdf.font('Helvetica').fontSize(10).text(`Data: ${formatDay(doc.issuedOn)}`);
   if (doc.correctsInvoice) {
     pdf.text(
-      `Rettifica della fattura n. ${documentNumber(doc.correctsInvoice)} del ${italianDate(doc.correctsInvoice.issuedOn)}`,
+      `Rettifica della fattura n. ${documentNumber(doc.correctsInvoice)} del ${formatDay(doc.correctsInvoice.issuedOn)}`,
     );
   }
   const partiesTop = pdf.y + 16;

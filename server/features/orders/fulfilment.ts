@@ -236,7 +236,7 @@ export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: Command
     context);
     positions.push(fulfilled.position);
     await hooks.afterStep?.('fulfilled', orderId);
-    order = await getOrder(deps, orderId);
+    order = fulfilled.state as PlacedOrder;
   }
   const fulfilment = order.fulfilment!;
 

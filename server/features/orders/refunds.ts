@@ -5,6 +5,7 @@
 // Every step is idempotent and every id is derived from the order and the refund request
 // (refundId), so a refund interrupted at any point is completed by repeating the same request,
 // and a repeated request refunds nothing twice.
+import { formatDocumentNumber } from '../../../domain/shared/documentNumber';
 import type { CommandContext } from '../../../events/eventCatalogue';
 import type { CouponEvent } from '../../../domain/coupons/events';
 import { cancelCoupon, couponAggregate, streamOf as couponStream, type CouponState } from '../../../domain/coupons/decider';
@@ -160,7 +161,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
           reason: 'refund',
           orderId: order.orderId,
           amountCents: note.totals.totalCents,
-          note: `nota di credito ${note.number}/${note.year}`,
+          note: `nota di credito ${formatDocumentNumber(note.number, note.year)}`,
         },
         state,
         deps.clock(),

@@ -116,7 +116,7 @@ export async function sensitiveChange(app: FastifyInstance, change: SensitiveCha
       }, s),
     context,
   );
-  const request = (await loadRequests(app)).requests.get(requestId)!;
+  const request = result.state.requests.get(requestId)!;
   return { kind: 'requested', request: toRequestRecord(request, result.position) };
 }
 
@@ -154,6 +154,6 @@ export async function rejectRequest(app: FastifyInstance, requestId: string, con
     (s) => rejectChange({ requestId, rejectedBy: context.actor.userId, at: context.at }, s),
     context,
   );
-  const request = (await loadRequests(app)).requests.get(requestId)!;
+  const request = result.state.requests.get(requestId)!;
   return toRequestRecord(request, result.position);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   feeOf,
+  formatDay,
   formatEuro,
   formatRate,
   formatRomeDate,
@@ -182,5 +183,17 @@ describe('Rome dates', () => {
   it('refuses invalid dates', () => {
     expect(() => formatRomeDate(new Date('nonsense'))).toThrow(RangeError);
     expect(() => formatRomeDateTime('2024-13-45')).toThrow(RangeError);
+  });
+});
+
+describe('formatDay', () => {
+  it('writes a calendar day the Italian way, with no time zone', () => {
+    expect(formatDay('2026-05-01')).toBe('01/05/2026');
+    expect(formatDay('2024-12-31')).toBe('31/12/2024');
+  });
+
+  it('refuses what is not a day', () => {
+    expect(() => formatDay('2026-05-01T10:00:00Z')).toThrow(RangeError);
+    expect(() => formatDay('1/5/2026')).toThrow(RangeError);
   });
 });

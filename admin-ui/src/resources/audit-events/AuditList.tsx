@@ -1,9 +1,9 @@
 import { Box } from '@mui/material';
 import { DataTable, DateInput, List, SelectInput, TextField, TextInput, useRecordContext, useTranslate } from 'react-admin';
+import { eventTypes } from '../../../../domain/eventTypes';
+import { roles } from '../../../../domain/staff/roles';
 import { summariseData, useActorLabel, useStaffDirectory, type AuditRow } from '../../components/audit';
 import { DateTimeField, EnumField, JsonField, ShowLink } from '../../components/fields';
-import { ROLES } from '../../roles';
-import { EVENT_TYPES } from './eventTypes';
 
 function Actor(_props: { label?: string; source?: string }) {
   const record = useRecordContext<AuditRow>();
@@ -37,9 +37,9 @@ function useFilters() {
     <DateInput key="from" source="at_gte" label="app.filters.from" alwaysOn />,
     <DateInput key="to" source="at_lte" label="app.filters.to" alwaysOn />,
     <SelectInput key="actor" source="actorId" choices={actors} alwaysOn />,
-    <SelectInput key="type" source="type" choices={EVENT_TYPES.map((t) => ({ id: t, name: t }))} alwaysOn />,
+    <SelectInput key="type" source="type" choices={eventTypes.map((t) => ({ id: t, name: t }))} alwaysOn />,
     <TextInput key="stream" source="stream" alwaysOn />,
-    <SelectInput key="role" source="actorRole" choices={[...ROLES, 'system'].map((r) => ({ id: r, name: `app.enums.actorRole.${r}` }))} />,
+    <SelectInput key="role" source="actorRole" choices={[...roles, 'system'].map((r) => ({ id: r, name: `app.enums.actorRole.${r}` }))} />,
   ];
 }
 

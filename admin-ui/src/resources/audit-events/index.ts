@@ -2,7 +2,6 @@
 // (coupon codes and password hashes masked by the server). Accountants and supervisors only.
 import ManageSearchIcon from '@mui/icons-material/ManageSearch';
 import { lazy } from 'react';
-import { AUDIT } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const auditEvents: ResourceModule = {
@@ -10,7 +9,6 @@ const auditEvents: ResourceModule = {
   show: lazy(() => import('./AuditShow')),
   icon: ManageSearchIcon,
   recordRepresentation: (record: { id?: number; type?: string }) => `#${record.id ?? ''} ${record.type ?? ''}`,
-  access: { '*': AUDIT },
 };
 
 export default auditEvents;

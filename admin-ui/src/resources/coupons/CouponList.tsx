@@ -1,6 +1,6 @@
 import { DataTable, List, ReferenceField, SearchInput, SelectInput, TextField, TextInput, useTranslate } from 'react-admin';
+import { CouponCode } from '../../components/CouponCode';
 import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
-import { CouponCode } from '../orders/OrderShow';
 
 export const COUPON_STATES = ['issued', 'redeemed', 'cancelled', 'expired'] as const;
 

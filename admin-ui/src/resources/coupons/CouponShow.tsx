@@ -2,8 +2,8 @@ import ReplayIcon from '@mui/icons-material/Replay';
 import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { HistoryButton } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
+import { CouponCode } from '../../components/CouponCode';
 import { DateTimeField, EnumField } from '../../components/fields';
-import { CouponCode } from '../orders/OrderShow';
 
 function Actions() {
   const record = useRecordContext<{ id: string; orderId: string; state: string }>();

@@ -3,7 +3,6 @@
 // group (the server decides). The desk can send an order's codes again.
 import ConfirmationNumberIcon from '@mui/icons-material/ConfirmationNumber';
 import { lazy } from 'react';
-import { DESK, READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const coupons: ResourceModule = {
@@ -11,7 +10,6 @@ const coupons: ResourceModule = {
   show: lazy(() => import('./CouponShow')),
   icon: ConfirmationNumberIcon,
   recordRepresentation: (record: { code?: string | null; codeHint?: string }) => record.code ?? record.codeHint ?? '',
-  access: { resend: DESK, '*': READ_ALL },
 };
 
 export default coupons;

@@ -1,6 +1,6 @@
 import { DataTable, List, TextField } from 'react-admin';
+import { DocumentPdf, useDocumentFilters } from '../../components/documents';
 import { DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
-import { DocumentPdf, useDocumentFilters } from '../invoices/InvoiceList';
 
 export default function CreditNoteList() {
   return (

@@ -1,8 +1,7 @@
 import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { HistoryButton } from '../../components/audit';
-import { PdfButton } from '../../components/documents';
+import { Buyer, DocumentBody, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, EnumField, MoneyField } from '../../components/fields';
-import { Buyer, DocumentBody, type FiscalDocument } from '../invoices/InvoiceShow';
 
 function Actions() {
   const record = useRecordContext<FiscalDocument>();

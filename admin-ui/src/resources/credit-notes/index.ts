@@ -2,7 +2,6 @@
 // year and their PDF. Read by everyone but admins.
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
 import { lazy } from 'react';
-import { READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const creditNotes: ResourceModule = {
@@ -10,7 +9,6 @@ const creditNotes: ResourceModule = {
   show: lazy(() => import('./CreditNoteShow')),
   icon: ReceiptLongIcon,
   recordRepresentation: (record: { displayNumber?: string }) => record.displayNumber ?? '',
-  access: { '*': READ_ALL },
 };
 
 export default creditNotes;

@@ -29,12 +29,13 @@ import {
 import { useCan } from '../../components/access';
 import { HistoryButton, useActorLabel } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
+import { ExpiryField } from '../../components/ExpiryField';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { MoneyInput } from '../../components/inputs';
+import { topUpMethodChoices } from '../../components/paymentMethods';
 import { romeDay } from '../../dates';
 import { formatEuro } from '../../format';
 import { toCents } from '../../money';
-import { ExpiryField } from '../devices/ExpiryField';
 
 interface Customer {
   id: string;
@@ -45,8 +46,6 @@ interface Customer {
   prepaidBalanceCents: number | null;
   billingAddress: { street: string; postalCode: string; city: string; province: string; country: string } | null;
 }
-
-export const TOP_UP_METHODS = ['bank_transfer', 'postal_slip', 'credit_card', 'cheque', 'cash'] as const;
 
 function NewOrderButton() {
   const record = useRecordContext<Customer>();
@@ -114,7 +113,7 @@ export function TopUpButton() {
       }
     >
       <MoneyInput source="amountReceivedCents" label="app.customers.amount_received" validate={required()} fullWidth />
-      <SelectInput source="method" label="resources.prepaid-movements.fields.method" choices={TOP_UP_METHODS.map((m) => ({ id: m, name: `app.enums.topUpMethod.${m}` }))} validate={required()} fullWidth />
+      <SelectInput source="method" label="resources.prepaid-movements.fields.method" choices={topUpMethodChoices} validate={required()} fullWidth />
       <TextInput source="reference" label="resources.prepaid-movements.fields.reference" validate={required()} helperText="app.customers.reference_help" fullWidth autoComplete="off" />
       <DateInput source="receivedOn" label="resources.prepaid-movements.fields.receivedOn" validate={required()} fullWidth />
     </CommandDialog>

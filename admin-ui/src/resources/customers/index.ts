@@ -4,7 +4,6 @@
 // adjustments, which another supervisor approves (resources/prepaid-adjustments).
 import ContactsIcon from '@mui/icons-material/Contacts';
 import { lazy } from 'react';
-import { BOOKS, DESK, READ_ALL, TOP_UP } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const customers: ResourceModule = {
@@ -13,7 +12,6 @@ const customers: ResourceModule = {
   create: lazy(() => import('./CustomerCreate')),
   icon: ContactsIcon,
   recordRepresentation: (record: { fullName?: string; name?: string }) => record.fullName || record.name || '',
-  access: { create: DESK, changeEmail: DESK, topUp: TOP_UP, requestAdjustment: BOOKS, '*': READ_ALL },
 };
 
 export default customers;

@@ -18,7 +18,7 @@ import {
 import { useCan } from '../../components/access';
 import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
 import { useCommand } from '../../components/useCommand';
-import { ExpiryField } from './ExpiryField';
+import { ExpiryField } from '../../components/ExpiryField';
 
 interface ImportReport {
   accepted: { row: number; serial: string }[];

@@ -5,7 +5,7 @@ import { useCan } from '../../components/access';
 import { HistoryButton } from '../../components/audit';
 import { DateTimeField, DayField, EnumField } from '../../components/fields';
 import { formatRomeDate } from '../../format';
-import { ExpiryField } from './ExpiryField';
+import { ExpiryField } from '../../components/ExpiryField';
 
 interface Device {
   id: string;

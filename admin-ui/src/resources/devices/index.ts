@@ -2,7 +2,6 @@
 // days to the earliest expiry. The desk registers them one by one or imports the issuer's CSV.
 import UsbIcon from '@mui/icons-material/Usb';
 import { lazy } from 'react';
-import { DESK, READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const devices: ResourceModule = {
@@ -11,7 +10,6 @@ const devices: ResourceModule = {
   create: lazy(() => import('./DeviceCreate')),
   icon: UsbIcon,
   recordRepresentation: (record: { id?: string }) => record.id ?? '',
-  access: { create: DESK, import: DESK, '*': READ_ALL },
 };
 
 export default devices;

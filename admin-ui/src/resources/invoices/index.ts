@@ -2,7 +2,6 @@
 // issued by the server when an order is fulfilled, and never changed (credit notes correct them).
 import ReceiptIcon from '@mui/icons-material/Receipt';
 import { lazy } from 'react';
-import { READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const invoices: ResourceModule = {
@@ -10,7 +9,6 @@ const invoices: ResourceModule = {
   show: lazy(() => import('./InvoiceShow')),
   icon: ReceiptIcon,
   recordRepresentation: (record: { displayNumber?: string }) => record.displayNumber ?? '',
-  access: { '*': READ_ALL },
 };
 
 export default invoices;

@@ -42,12 +42,12 @@ import {
   useRedirect,
   useTranslate,
 } from 'react-admin';
+import { paymentMethods, type PaymentMethod } from '../../../../domain/shared/paymentMethods';
 import { useCommand, failureOf, type CommandFailure } from '../../components/useCommand';
 import { LinesTable, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
 import type { BackOfficeDataProvider } from '../../dataProvider';
 import { formatEuro, formatRomeDate } from '../../format';
 import { CustomerPicker, type BuyerOption } from './CustomerPicker';
-import { DIRECT_METHODS } from './OrderList';
 
 interface RenewableDevice {
   serial: string;
@@ -86,7 +86,7 @@ interface ManualLine {
 }
 
 type Mode = 'guided' | 'manual';
-type Payment = { mode: 'prepaid' } | { mode: 'direct'; method: (typeof DIRECT_METHODS)[number] };
+type Payment = { mode: 'prepaid' } | { mode: 'direct'; method: PaymentMethod };
 
 const GUIDED_STEPS = ['holder', 'device', 'coupons', 'payment', 'summary'] as const;
 const MANUAL_STEPS = ['buyer', 'products', 'payment', 'summary'] as const;
@@ -432,11 +432,11 @@ export default function OrderCreate() {
                     select
                     label={translate('app.wizard.method')}
                     value={payment.method}
-                    onChange={(e) => setPayment({ mode: 'direct', method: e.target.value as (typeof DIRECT_METHODS)[number] })}
+                    onChange={(e) => setPayment({ mode: 'direct', method: e.target.value as PaymentMethod })}
                     sx={{ maxWidth: 320 }}
                     helperText={translate('app.wizard.direct_help')}
                   >
-                    {DIRECT_METHODS.map((m) => (
+                    {paymentMethods.map((m) => (
                       <MenuItem key={m} value={m}>
                         {translate(`app.enums.paymentMethod.${m}`)}
                       </MenuItem>

@@ -2,10 +2,10 @@ import { AutocompleteInput, DataTable, DateInput, List, ReferenceInput, SearchIn
 import { EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { formatRomeDateTime } from '../../format';
 import { formatRf } from '../../components/documents';
+import { orderPaymentMethodChoices } from '../../components/paymentMethods';
 import { useRecordContext } from 'react-admin';
 
 export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'fulfilled', 'cancelled', 'expired', 'partially_refunded', 'refunded'] as const;
-export const DIRECT_METHODS = ['bank_transfer', 'postal_slip', 'credit_card', 'cheque', 'cash'] as const;
 
 function PlacedLink(_props: { label?: string }) {
   const record = useRecordContext<{ placedAt?: string }>();
@@ -38,7 +38,7 @@ function useFilters() {
     </ReferenceInput>,
     <DateInput key="paidFrom" source="paidAt_gte" label="app.filters.paid_from" />,
     <DateInput key="paidTo" source="paidAt_lte" label="app.filters.paid_to" />,
-    <SelectInput key="method" source="paymentMethod" choices={['prepaid', ...DIRECT_METHODS].map((m) => ({ id: m, name: `app.enums.paymentMethod.${m}` }))} />,
+    <SelectInput key="method" source="paymentMethod" choices={orderPaymentMethodChoices} />,
   ];
 }
 

@@ -23,9 +23,11 @@ import {
 } from 'react-admin';
 import { AuditTrail, HistoryButton } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
-import { formatRf, LinesTable, PdfButton, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
+import { CouponCode } from '../../components/CouponCode';
+import { DocumentPdf, formatRf, LinesTable, PdfButton, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { MoneyInput } from '../../components/inputs';
+import { deskPaymentMethodChoices } from '../../components/paymentMethods';
 import { formatEuro, formatRomeDateTime } from '../../format';
 import { centsToInput, toCents } from '../../money';
 
@@ -85,10 +87,7 @@ function Actions() {
             source="method"
             label="app.orders.desk_method"
             validate={required()}
-            choices={[
-              { id: 'credit_card', name: 'app.enums.paymentMethod.credit_card' },
-              { id: 'cash', name: 'app.enums.paymentMethod.cash' },
-            ]}
+            choices={deskPaymentMethodChoices}
           />
           <MoneyInput source="amountCents" label="app.orders.amount_taken" validate={required()} fullWidth />
         </CommandDialog>
@@ -339,25 +338,11 @@ function Documents() {
             <MoneyField source="totalCents" />
           </DataTable.Col>
           <DataTable.Col label="app.documents.pdf" disableSort>
-            <CreditNotePdf />
+            <DocumentPdf kind="credit-notes" />
           </DataTable.Col>
         </DataTable>
       </ReferenceManyField>
     </>
-  );
-}
-
-function CreditNotePdf() {
-  const record = useRecordContext<{ id: string; displayNumber: string }>();
-  return <PdfButton kind="credit-notes" id={record?.id} number={record?.displayNumber} />;
-}
-
-export function CouponCode(_props: { source?: string; label?: string }) {
-  const record = useRecordContext<{ code?: string | null; codeHint?: string }>();
-  return (
-    <Typography component="span" variant="body2" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }} data-testid="coupon-code">
-      {record?.code ?? record?.codeHint ?? ''}
-    </Typography>
   );
 }
 

@@ -4,10 +4,10 @@
 import { Box } from '@mui/material';
 import { Create, DateInput, maxLength, required, SelectInput, SimpleForm, TextInput } from 'react-admin';
 import { MoneyInput } from '../../components/inputs';
+import { paymentMethodChoices } from '../../components/paymentMethods';
 import { useNotifyRefusal } from '../../components/useCommand';
 import { romeDay } from '../../dates';
 import { toCents } from '../../money';
-import { DIRECT_METHODS } from '../orders/OrderList';
 
 interface Values {
   method?: string;
@@ -35,7 +35,7 @@ export default function PaymentCreate() {
     <Create redirect="show" transform={(data: Values) => paymentBody(data)} mutationOptions={{ onError }} title="app.payments.record">
       <SimpleForm defaultValues={{ method: 'bank_transfer', receivedOn: romeDay() }}>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2 }}>
-          <SelectInput source="method" validate={required()} choices={DIRECT_METHODS.map((m) => ({ id: m, name: `app.enums.paymentMethod.${m}` }))} />
+          <SelectInput source="method" validate={required()} choices={paymentMethodChoices} />
           <MoneyInput source="amountCents" label="resources.payments.fields.amountCents" validate={required()} />
           <DateInput source="receivedOn" validate={required()} />
         </Box>

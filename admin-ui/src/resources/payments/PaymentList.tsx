@@ -2,7 +2,7 @@ import { DataTable, DateInput, List, NullableBooleanInput, ReferenceField, Searc
 import { EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { formatDay } from '../../dates';
 import { useRecordContext } from 'react-admin';
-import { DIRECT_METHODS } from '../orders/OrderList';
+import { paymentMethodChoices } from '../../components/paymentMethods';
 
 function ReceivedLink(_props: { label?: string }) {
   const record = useRecordContext<{ receivedOn?: string }>();
@@ -16,7 +16,7 @@ function useFilters() {
   return [
     <SearchInput key="q" source="q" alwaysOn placeholder={translate('app.payments.search')} aria-label={translate('app.payments.search')} />,
     <SelectInput key="state" source="state" alwaysOn choices={PAYMENT_STATES.map((s) => ({ id: s, name: `app.enums.paymentState.${s}` }))} />,
-    <SelectInput key="method" source="method" choices={DIRECT_METHODS.map((m) => ({ id: m, name: `app.enums.paymentMethod.${m}` }))} />,
+    <SelectInput key="method" source="method" choices={paymentMethodChoices} />,
     <DateInput key="from" source="receivedOn_gte" label="app.filters.from" />,
     <DateInput key="to" source="receivedOn_lte" label="app.filters.to" />,
     <NullableBooleanInput key="matched" source="matched" />,

@@ -3,7 +3,6 @@
 // record and match them; everyone but admins reads them.
 import PaymentsIcon from '@mui/icons-material/Payments';
 import { lazy } from 'react';
-import { BOOKS, READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const payments: ResourceModule = {
@@ -12,7 +11,6 @@ const payments: ResourceModule = {
   create: lazy(() => import('./PaymentCreate')),
   icon: PaymentsIcon,
   recordRepresentation: (record: { payer?: string; receivedOn?: string }) => [record.payer, record.receivedOn].filter(Boolean).join(' – '),
-  access: { create: BOOKS, match: BOOKS, '*': READ_ALL },
 };
 
 export default payments;

@@ -3,7 +3,6 @@
 // them here. Everyone but admins reads them.
 import PlaylistAddCheckIcon from '@mui/icons-material/PlaylistAddCheck';
 import { lazy } from 'react';
-import { APPROVALS, READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const prepaidAdjustments: ResourceModule = {
@@ -11,7 +10,6 @@ const prepaidAdjustments: ResourceModule = {
   show: lazy(() => import('./AdjustmentShow')),
   icon: PlaylistAddCheckIcon,
   recordRepresentation: (record: { reason?: string }) => record.reason ?? '',
-  access: { approve: APPROVALS, reject: APPROVALS, '*': READ_ALL },
 };
 
 export default prepaidAdjustments;

@@ -1,12 +1,10 @@
 // Movements of the prepaid accounts. Not in the menu: shown on each customer's page.
 import AccountBalanceWalletIcon from '@mui/icons-material/AccountBalanceWallet';
-import { READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const prepaidMovements: ResourceModule = {
   icon: AccountBalanceWalletIcon,
   recordRepresentation: (record: { id?: string }) => record.id ?? '',
-  access: { '*': READ_ALL },
 };
 
 export default prepaidMovements;

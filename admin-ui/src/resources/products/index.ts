@@ -2,7 +2,6 @@
 // but admins reads it; supervisors add products, change prices and withdraw products.
 import SellIcon from '@mui/icons-material/Sell';
 import { lazy } from 'react';
-import { APPROVALS, READ_ALL } from '../../roles';
 import type { ResourceModule } from '../types';
 
 const products: ResourceModule = {
@@ -11,7 +10,6 @@ const products: ResourceModule = {
   create: lazy(() => import('./ProductCreate')),
   icon: SellIcon,
   recordRepresentation: (record: { id?: string; description?: string }) => (record.description ? `${record.id} – ${record.description}` : record.id ?? ''),
-  access: { create: APPROVALS, changePrice: APPROVALS, withdraw: APPROVALS, '*': READ_ALL },
 };
 
 export default products;

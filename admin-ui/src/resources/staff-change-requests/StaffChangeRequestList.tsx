@@ -6,7 +6,7 @@ import CloseIcon from '@mui/icons-material/Close';
 import { Stack } from '@mui/material';
 import { DataTable, FunctionField, List, ReferenceField, SelectInput, useRecordContext, useTranslate } from 'react-admin';
 import { CommandDialog } from '../../components/CommandDialog';
-import { RolesField } from '../staff-users/RolesField';
+import { RolesField } from '../../components/RolesField';
 
 interface StaffChangeRequest {
   id: string;

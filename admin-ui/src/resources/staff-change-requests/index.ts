@@ -8,7 +8,6 @@ const staffChangeRequests: ResourceModule = {
   list: lazy(() => import('./StaffChangeRequestList')),
   icon: FactCheckIcon,
   recordRepresentation: (record: { id?: string }) => record.id ?? '',
-  access: { '*': ['admin'] },
 };
 
 export default staffChangeRequests;

@@ -1,9 +1,9 @@
 import { CheckboxGroupInput, Create, PasswordInput, required, SimpleForm, TextInput, useTranslate } from 'react-admin';
-import { ROLES } from '../../roles';
+import { roles } from '../../../../domain/staff/roles';
 
 export default function StaffUserCreate() {
   const translate = useTranslate();
-  const choices = ROLES.map((role) => ({ id: role, name: translate(`app.roles.${role}`, { _: role }) }));
+  const choices = roles.map((role) => ({ id: role, name: translate(`app.roles.${role}`, { _: role }) }));
   return (
     <Create redirect="show">
       <SimpleForm defaultValues={{ roles: ['operator'] }}>

@@ -1,6 +1,6 @@
 import { BooleanField, DataTable, List, TextField } from 'react-admin';
 import { ShowLink } from '../../components/fields';
-import { RolesField } from './RolesField';
+import { RolesField } from '../../components/RolesField';
 
 export default function StaffUserList() {
   return (

@@ -9,8 +9,8 @@ import ManageAccountsIcon from '@mui/icons-material/ManageAccounts';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import { BooleanField, CheckboxGroupInput, PasswordInput, required, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { CommandDialog } from '../../components/CommandDialog';
-import { ROLES } from '../../roles';
-import { RolesField } from './RolesField';
+import { roles } from '../../../../domain/staff/roles';
+import { RolesField } from '../../components/RolesField';
 
 interface StaffUser {
   id: string;
@@ -27,7 +27,7 @@ function Actions() {
   const record = useRecordContext<StaffUser>();
   const translate = useTranslate();
   if (!record) return <TopToolbar />;
-  const choices = ROLES.map((role) => ({ id: role, name: translate(`app.roles.${role}`, { _: role }) }));
+  const choices = roles.map((role) => ({ id: role, name: translate(`app.roles.${role}`, { _: role }) }));
   return (
     <TopToolbar>
       <CommandDialog<{ roles: string[] }>

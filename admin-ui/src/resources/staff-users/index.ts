@@ -10,7 +10,6 @@ const staffUsers: ResourceModule = {
   icon: PeopleIcon,
   recordRepresentation: (record: { displayName?: string; username?: string }) =>
     record.displayName || record.username || '',
-  access: { '*': ['admin'] },
 };
 
 export default staffUsers;

@@ -1,7 +1,7 @@
 // Days to the earliest certificate expiry, highlighted: past the renewal deadline (more than 24 h
 // after expiry: a replacement card is needed), expired but still renewable, within 30 days.
 import { useRecordContext, useTranslate } from 'react-admin';
-import { ToneChip } from '../../components/fields';
+import { ToneChip } from './fields';
 
 export const NEAR_DAYS = 30;
 

@@ -1,4 +1,4 @@
-// The roles of a staff user as chips with their translated names.
+// The roles of a staff user (or of a staff change request) as chips with their translated names.
 import { Chip, Stack } from '@mui/material';
 import { useRecordContext, useTranslate } from 'react-admin';
 

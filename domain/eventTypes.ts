@@ -1,0 +1,99 @@
+// The type name of every event of the domain, area by area: the console's audit-log filter.
+//
+// A plain list, so that the console does not ship the event schemas (zod) to list their names; the
+// compiler checks it against the areas' event shapes (below: none missing, none unknown), and
+// test/domain/eventTypes.test.ts against the event catalogue (events/index.ts).
+import type { productEventShapes } from './catalogue/events';
+import type { couponCodeEventShapes, couponEventShapes } from './coupons/events';
+import type { customerEventShapes } from './customers/events';
+import type { deviceEventShapes, holderDeviceEventShapes } from './devices/events';
+import type { emailEventShapes } from './emails/events';
+import type { invoiceEventShapes } from './invoicing/events';
+import type { orderEventShapes, rfReferenceEventShapes } from './orders/events';
+import type { bankReferenceEventShapes, paymentEventShapes } from './payments/events';
+import type { prepaidEventShapes } from './prepaid/events';
+import type { staffEventShapes } from './staff/events';
+
+type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
+
+/** The type of an event of any area, from the areas' event shapes. */
+export type EventType = TypesOf<
+  | typeof customerEventShapes
+  | typeof prepaidEventShapes
+  | typeof deviceEventShapes
+  | typeof holderDeviceEventShapes
+  | typeof productEventShapes
+  | typeof orderEventShapes
+  | typeof rfReferenceEventShapes
+  | typeof paymentEventShapes
+  | typeof bankReferenceEventShapes
+  | typeof invoiceEventShapes
+  | typeof couponEventShapes
+  | typeof couponCodeEventShapes
+  | typeof emailEventShapes
+  | typeof staffEventShapes
+>;
+
+export const eventTypes = [
+  // customers, prepaid accounts
+  'CustomerRegistered',
+  'CustomerEmailChanged',
+  'CustomerTaxCodeClaimed',
+  'CustomerVatNumberClaimed',
+  'PrepaidToppedUp',
+  'PrepaidDebited',
+  'PrepaidCredited',
+  'PrepaidAdjustmentRequested',
+  'PrepaidAdjustmentApproved',
+  'PrepaidAdjustmentRejected',
+  // devices, catalogue
+  'DeviceRegistered',
+  'HolderDeviceListed',
+  'ProductAdded',
+  'ProductPriceChanged',
+  'ProductWithdrawn',
+  // orders, payments
+  'OrderPlaced',
+  'OrderPaymentReceived',
+  'OrderPaid',
+  'OrderCancelled',
+  'OrderExpired',
+  'OrderFulfilled',
+  'OrderCouponsRefunded',
+  'RfReferenceClaimed',
+  'PaymentRecorded',
+  'PaymentMatched',
+  'PaymentLeftUnmatched',
+  'BankReferenceClaimed',
+  // invoicing, coupons, e-mails
+  'InvoiceNumberAssigned',
+  'InvoiceIssued',
+  'CreditNoteNumberAssigned',
+  'CreditNoteIssued',
+  'CouponIssued',
+  'CouponCodeClaimed',
+  'CouponRedeemed',
+  'CouponCancelled',
+  'CouponExpired',
+  'EmailQueued',
+  'EmailSent',
+  'EmailAttemptFailed',
+  'EmailAttemptStarted',
+  'EmailGaveUp',
+  'EmailRetryRequested',
+  // staff
+  'StaffUsernameClaimed',
+  'StaffUserCreated',
+  'StaffRolesChanged',
+  'StaffPasswordChanged',
+  'StaffUserDisabled',
+  'StaffUserEnabled',
+  'StaffChangeRequested',
+  'StaffChangeApproved',
+  'StaffChangeRejected',
+] as const satisfies readonly EventType[];
+
+// Every type of the shapes is listed: a new event type without its line here does not compile
+// ("Type '"TheNewType"' does not satisfy the constraint 'never'").
+type Unlisted<Listed extends never> = Listed;
+export type EveryEventTypeListed = Unlisted<Exclude<EventType, (typeof eventTypes)[number]>>;

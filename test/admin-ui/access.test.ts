@@ -1,0 +1,85 @@
+// The console's access rules (admin-ui/src/access.ts) say what the server's route table says: each
+// action of each resource is allowed to exactly the roles of the route(s) it calls, so the console
+// neither hides a button a user may press nor shows one the server refuses.
+import { describe, expect, it } from 'vitest';
+import { access, isAllowed } from '../../admin-ui/src/access';
+import { roles } from '../../domain/staff/roles';
+import { routeTable } from '../../server/security/routeTable';
+
+const read = (name: string) => [`GET /api/${name}`, `GET /api/${name}/:id`];
+
+/** resource → action → the routes the action calls. */
+const routesOf: Record<string, Record<string, string[]>> = {
+  customers: {
+    list: read('customers'),
+    create: ['POST /api/customers'],
+    changeEmail: ['POST /api/customers/:id/email'],
+    topUp: ['POST /api/customers/:id/prepaid/top-ups', 'GET /api/customers/:id/prepaid/top-up-quote'],
+    requestAdjustment: ['POST /api/customers/:id/prepaid/adjustments'],
+  },
+  devices: { list: read('devices'), create: ['POST /api/devices'], import: ['POST /api/devices/import'] },
+  orders: {
+    list: read('orders'),
+    create: ['POST /api/orders/quote', 'POST /api/orders'],
+    cancel: ['POST /api/orders/:id/cancel'],
+    deskPayment: ['POST /api/orders/:id/desk-payment'],
+    resend: ['POST /api/orders/:id/resend-coupons'],
+    refund: ['POST /api/orders/:id/refund'],
+  },
+  payments: { list: read('payments'), create: ['POST /api/payments'], match: ['POST /api/payments/:id/match'] },
+  'prepaid-adjustments': {
+    list: read('prepaid-adjustments'),
+    approve: ['POST /api/customers/:id/prepaid/adjustments/:adjustmentId/approve'],
+    reject: ['POST /api/customers/:id/prepaid/adjustments/:adjustmentId/reject'],
+  },
+  invoices: { list: [...read('invoices'), 'GET /api/invoices/:id/pdf'] },
+  'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf'] },
+  coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
+  emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
+  products: {
+    list: read('products'),
+    create: ['POST /api/products'],
+    changePrice: ['POST /api/products/:code/price'],
+    withdraw: ['POST /api/products/:code/withdraw'],
+  },
+  'audit-events': { list: read('audit-events') },
+  'staff-users': {
+    list: read('staff-users'),
+    create: ['POST /api/staff-users'],
+    edit: ['roles', 'reset-password', 'disable', 'enable'].map((command) => `POST /api/staff-users/:id/${command}`),
+  },
+  'staff-change-requests': {
+    list: read('staff-change-requests'),
+    edit: ['POST /api/staff-change-requests/:id/approve', 'POST /api/staff-change-requests/:id/reject'],
+  },
+  'prepaid-movements': { list: read('prepaid-movements') },
+};
+
+describe('console access rules', () => {
+  it('cover the resources of the console', () => {
+    expect(Object.keys(access).sort()).toEqual(Object.keys(routesOf).sort());
+  });
+
+  for (const [resource, actions] of Object.entries(routesOf)) {
+    for (const [action, routes] of Object.entries(actions)) {
+      it(`${resource}.${action}: the roles of ${routes.join(', ')}`, () => {
+        for (const route of routes) {
+          const rule = routeTable[route];
+          expect(rule, route).toBeDefined();
+          expect(Array.isArray(rule?.access), `${route} is open to a list of roles`).toBe(true);
+          const server = roles.filter((role) => (rule?.access as readonly string[]).includes(role));
+          expect(roles.filter((role) => isAllowed([role], resource, action)), route).toEqual(server);
+        }
+      });
+    }
+  }
+
+  it('name no action the route table cannot answer for', () => {
+    const unchecked = Object.entries(access).flatMap(([resource, rules]) =>
+      Object.keys(rules)
+        .filter((action) => action !== '*' && !routesOf[resource]?.[action])
+        .map((action) => `${resource}.${action}`),
+    );
+    expect(unchecked).toEqual([]);
+  });
+});

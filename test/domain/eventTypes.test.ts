@@ -1,0 +1,48 @@
+// The console's audit filter offers the event types of domain/eventTypes.ts: exactly the types the
+// event catalogue reads and writes, each once, the same as the areas' event shapes name.
+import { describe, expect, it } from 'vitest';
+import { productEventShapes } from '../../domain/catalogue/events';
+import { couponCodeEventShapes, couponEventShapes } from '../../domain/coupons/events';
+import { customerEventShapes } from '../../domain/customers/events';
+import { deviceEventShapes, holderDeviceEventShapes } from '../../domain/devices/events';
+import { emailEventShapes } from '../../domain/emails/events';
+import { eventTypes } from '../../domain/eventTypes';
+import { invoiceEventShapes } from '../../domain/invoicing/events';
+import { orderEventShapes, rfReferenceEventShapes } from '../../domain/orders/events';
+import { bankReferenceEventShapes, paymentEventShapes } from '../../domain/payments/events';
+import { prepaidEventShapes } from '../../domain/prepaid/events';
+import { typesOf } from '../../domain/shared/events';
+import { staffEventShapes } from '../../domain/staff/events';
+import { catalogue } from '../../events';
+
+const sorted = (types: Iterable<string>) => [...types].sort();
+
+describe('domain event types', () => {
+  it('are the types of the event catalogue', () => {
+    expect(sorted(eventTypes)).toEqual(sorted(new Set(catalogue.types())));
+  });
+
+  it('are listed once each', () => {
+    expect(new Set(eventTypes).size).toBe(eventTypes.length);
+  });
+
+  it("are the types of the areas' event shapes", () => {
+    const shapes = [
+      customerEventShapes,
+      prepaidEventShapes,
+      deviceEventShapes,
+      holderDeviceEventShapes,
+      productEventShapes,
+      orderEventShapes,
+      rfReferenceEventShapes,
+      paymentEventShapes,
+      bankReferenceEventShapes,
+      invoiceEventShapes,
+      couponEventShapes,
+      couponCodeEventShapes,
+      emailEventShapes,
+      staffEventShapes,
+    ];
+    expect(sorted(eventTypes)).toEqual(sorted(shapes.flatMap((s) => typesOf(s))));
+  });
+});
