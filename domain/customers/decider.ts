@@ -172,6 +172,8 @@ interface RegisterCustomerCommon {
   customerId: string;
   email: string;
   billingAddress: BillingAddressInput;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** A private holder (registrationOfficer false/absent) or a Registration Officer. */
@@ -195,15 +197,16 @@ export interface RegisterFirm extends RegisterCustomerCommon {
 
 export type RegisterCustomer = RegisterPerson | RegisterFirm;
 
-export function registerCustomer(command: RegisterCustomer, state: CustomerState, now: Date): CustomerRegistered[] {
+export function registerCustomer(command: RegisterCustomer, state: CustomerState): CustomerRegistered[] {
+  const at = instantOf(command.at);
   if (state.status === 'registered') {
     throw conflict('customer_already_registered', `customer ${state.customerId} is already registered`);
   }
-  const data = validRegistration(command, now);
+  const data = validRegistration(command, at);
   return [{ type: 'CustomerRegistered', data }];
 }
 
-function validRegistration(command: RegisterCustomer, now: Date): CustomerRegistered['data'] {
+function validRegistration(command: RegisterCustomer, at: string): CustomerRegistered['data'] {
   const customerId = requiredText(command.customerId, 'customerId', 100);
   if (command.kind === 'person') {
     const name = requiredText(command.name, 'name');
@@ -220,7 +223,7 @@ function validRegistration(command: RegisterCustomer, now: Date): CustomerRegist
       registrationOfficer: command.registrationOfficer === true,
       email,
       billingAddress,
-      registeredAt: now.toISOString(),
+      registeredAt: at,
     };
   }
   if (command.kind === 'firm') {
@@ -242,7 +245,7 @@ function validRegistration(command: RegisterCustomer, now: Date): CustomerRegist
       registrationOfficer: false,
       email,
       billingAddress,
-      registeredAt: now.toISOString(),
+      registeredAt: at,
     };
   }
   throw invalid('kind', `must be 'person' or 'firm'`, 'invalid_kind');
@@ -255,10 +258,11 @@ export interface GuardClaim {
 
 /**
  * The guard claims a registration needs, to be decided and appended before `registerCustomer`:
- * a person's codice fiscale, or a firm's partita IVA, claimed `at` the registration's instant.
+ * a person's codice fiscale, or a firm's partita IVA, claimed at the registration's instant.
  * Validates what it reads (same errors as `registerCustomer`).
  */
-export function claimsFor(command: RegisterCustomer, at: string): GuardClaim[] {
+export function claimsFor(command: RegisterCustomer): GuardClaim[] {
+  const at = instantOf(command.at);
   const customerId = requiredText(command.customerId, 'customerId', 100);
   if (command.kind === 'person') {
     const codiceFiscale = validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale');
@@ -271,21 +275,23 @@ export function claimsFor(command: RegisterCustomer, at: string): GuardClaim[] {
 export interface ChangeCustomerEmail {
   customerId: string;
   email: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Records the new profile e-mail with the old one; the same address again changes nothing. */
 export function changeCustomerEmail(
   command: ChangeCustomerEmail,
   state: CustomerState,
-  now: Date,
 ): CustomerEmailChanged[] {
+  const at = instantOf(command.at);
   if (state.status !== 'registered') throw notFound('customer', command.customerId);
   const newEmail = validEmail(command.email ?? '');
   if (newEmail === state.email) return [];
   return [
     {
       type: 'CustomerEmailChanged',
-      data: { customerId: state.customerId, oldEmail: state.email, newEmail, changedAt: now.toISOString() },
+      data: { customerId: state.customerId, oldEmail: state.email, newEmail, changedAt: at },
     },
   ];
 }

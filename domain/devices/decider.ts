@@ -222,13 +222,20 @@ export function listHolderDevice(command: { codiceFiscale: string; serial: strin
   return [{ type: 'HolderDeviceListed', data: { codiceFiscale: command.codiceFiscale, serial: command.serial, listedAt } }];
 }
 
+/** A registration as the decider takes it: the device's data (typed, or a CSV row) and when it is decided. */
+export type RegisterDeviceAt = RegisterDevice & {
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
+};
+
 /** Registers a device with its certificates; refused when the device is already registered. */
-export function registerDevice(command: RegisterDevice, state: DeviceState, now: Date): DeviceRegistered[] {
+export function registerDevice(command: RegisterDeviceAt, state: DeviceState): DeviceRegistered[] {
+  const at = instantOf(command.at);
   if (state.status !== 'unregistered') {
     throw conflict('device_already_registered', `device ${state.serial} is already registered`);
   }
   const data = validDeviceRegistration(command);
-  return [{ type: 'DeviceRegistered', data: { ...data, registeredAt: now.toISOString() } }];
+  return [{ type: 'DeviceRegistered', data: { ...data, registeredAt: at } }];
 }
 
 // ---------------------------------------------------------------------------------------------

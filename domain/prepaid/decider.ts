@@ -40,6 +40,7 @@ import type {
 } from './events';
 import { creditReasons, maxAdjustmentCents, topUpMethods } from './events';
 import type { Decider } from '../shared/decider';
+import { instantOf } from '../shared/utcTime';
 import { conflict, invalid, notFound, refuse } from '../shared/errors';
 import { feeOf, formatEuro, formatRate } from '../shared/money';
 
@@ -229,9 +230,12 @@ export interface TopUp {
   receivedOn: string;
   /** Fee rate and minimum in force; defaults 180 bp and 3300 cents. */
   settings?: Partial<PrepaidSettings> | undefined;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
-export function topUp(command: TopUp, state: PrepaidState, now: Date): PrepaidToppedUp[] {
+export function topUp(command: TopUp, state: PrepaidState): PrepaidToppedUp[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const topUpId = requiredId(command.topUpId, 'topUpId');
   if (state.topUpIds.has(topUpId)) return [];
@@ -266,7 +270,7 @@ export function topUp(command: TopUp, state: PrepaidState, now: Date): PrepaidTo
         reference,
         receivedOn,
         balanceAfterCents: state.balanceCents + creditedCents,
-        recordedAt: now.toISOString(),
+        recordedAt: at,
       },
     },
   ];
@@ -276,13 +280,16 @@ export interface DebitForOrder {
   customerId: string;
   orderId: string;
   amountCents: number;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /**
  * Pays an order from the account. Refused with `insufficient_balance` when the balance is lower
  * than the amount; a second debit for the same order is a no-op (returns no events).
  */
-export function debitForOrder(command: DebitForOrder, state: PrepaidState, now: Date): PrepaidDebited[] {
+export function debitForOrder(command: DebitForOrder, state: PrepaidState): PrepaidDebited[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const orderId = requiredId(command.orderId, 'orderId');
   if (state.debitedOrders.has(orderId)) return [];
@@ -301,7 +308,7 @@ export function debitForOrder(command: DebitForOrder, state: PrepaidState, now: 
         orderId,
         amountCents,
         balanceAfterCents: state.balanceCents - amountCents,
-        debitedAt: now.toISOString(),
+        debitedAt: at,
       },
     },
   ];
@@ -315,9 +322,12 @@ export interface CreditAccount {
   orderId?: string | null | undefined;
   amountCents: number;
   note?: string | null | undefined;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
-export function creditAccount(command: CreditAccount, state: PrepaidState, now: Date): PrepaidCredited[] {
+export function creditAccount(command: CreditAccount, state: PrepaidState): PrepaidCredited[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const creditId = requiredId(command.creditId, 'creditId');
   if (state.creditIds.has(creditId)) return [];
@@ -338,7 +348,7 @@ export function creditAccount(command: CreditAccount, state: PrepaidState, now: 
         amountCents,
         note,
         balanceAfterCents: state.balanceCents + amountCents,
-        creditedAt: now.toISOString(),
+        creditedAt: at,
       },
     },
   ];
@@ -366,10 +376,13 @@ export interface RequestAdjustment {
   reason: string;
   /** The staff user asking (the command's actor). */
   requestedBy: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Asks for money to be put on the account by hand. Nothing is credited until a supervisor approves. */
-export function requestAdjustment(command: RequestAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentRequested[] {
+export function requestAdjustment(command: RequestAdjustment, state: PrepaidState): PrepaidAdjustmentRequested[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
   if (state.adjustments.has(adjustmentId)) return [];
@@ -386,7 +399,7 @@ export function requestAdjustment(command: RequestAdjustment, state: PrepaidStat
   return [
     {
       type: 'PrepaidAdjustmentRequested',
-      data: { customerId, adjustmentId, amountCents, reason, requestedBy, requestedAt: now.toISOString() },
+      data: { customerId, adjustmentId, amountCents, reason, requestedBy, requestedAt: at },
     },
   ];
 }
@@ -408,10 +421,13 @@ export interface ApproveAdjustment {
   adjustmentId: string;
   /** The supervisor approving (the command's actor); never the requester. */
   approvedBy: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Credits a pending request's amount. Refused to its requester, and once it has been decided. */
-export function approveAdjustment(command: ApproveAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentApproved[] {
+export function approveAdjustment(command: ApproveAdjustment, state: PrepaidState): PrepaidAdjustmentApproved[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
   const approvedBy = requiredId(command.approvedBy, 'approvedBy');
@@ -427,7 +443,7 @@ export function approveAdjustment(command: ApproveAdjustment, state: PrepaidStat
         requestedBy: request.requestedBy,
         approvedBy,
         balanceAfterCents: state.balanceCents + request.amountCents,
-        approvedAt: now.toISOString(),
+        approvedAt: at,
       },
     },
   ];
@@ -439,10 +455,13 @@ export interface RejectAdjustment {
   /** The supervisor rejecting (the command's actor); never the requester. */
   rejectedBy: string;
   reason: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Turns a pending request down, saying why; nothing is credited. */
-export function rejectAdjustment(command: RejectAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentRejected[] {
+export function rejectAdjustment(command: RejectAdjustment, state: PrepaidState): PrepaidAdjustmentRejected[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
   const rejectedBy = requiredId(command.rejectedBy, 'rejectedBy');
@@ -451,7 +470,7 @@ export function rejectAdjustment(command: RejectAdjustment, state: PrepaidState,
   return [
     {
       type: 'PrepaidAdjustmentRejected',
-      data: { customerId, adjustmentId, rejectedBy, rejectionReason, rejectedAt: now.toISOString() },
+      data: { customerId, adjustmentId, rejectedBy, rejectionReason, rejectedAt: at },
     },
   ];
 }

@@ -33,13 +33,13 @@ function twoWriters(): [EventStore, EventStore] {
 }
 
 const debit = (store: EventStore, orderId: string, amountCents: number) =>
-  handleCommand({ store, catalogue }, streamOf('c1'), prepaidAggregate, (s) => debitForOrder({ customerId: 'c1', orderId, amountCents }, s, NOW), systemContext());
+  handleCommand({ store, catalogue }, streamOf('c1'), prepaidAggregate, (s) => debitForOrder({ customerId: 'c1', orderId, amountCents, at: NOW.toISOString() }, s), systemContext());
 
 describe('the command write path', () => {
   it('decides on what another writer appended since this one last read the stream', async () => {
     const [a, b] = twoWriters();
     await handleCommand({ store: a, catalogue }, streamOf('c1'), prepaidAggregate, (s) =>
-      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04' }, s, NOW),
+      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04', at: NOW.toISOString() }, s),
     systemContext());
     expect((await loadAggregate({ store: a, catalogue }, streamOf('c1'), prepaidAggregate)).state.balanceCents).toBe(10_000);
 
@@ -54,7 +54,7 @@ describe('the command write path', () => {
   it('a debit already made by the other writer is not made twice', async () => {
     const [a, b] = twoWriters();
     await handleCommand({ store: a, catalogue }, streamOf('c1'), prepaidAggregate, (s) =>
-      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04' }, s, NOW),
+      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04', at: NOW.toISOString() }, s),
     systemContext());
     await loadAggregate({ store: a, catalogue }, streamOf('c1'), prepaidAggregate);
     await debit(b, 'o-1', 3_000);

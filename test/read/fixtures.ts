@@ -25,7 +25,7 @@ import { catalogue, type DomainEvent } from '../../events/index';
 import type { Buyer, Seller } from '../../domain/invoicing/events';
 import type { DocumentLine } from '../../domain/orders/events';
 import type { EventStore } from '../../events/port';
-import { registerCustomer, initialState as customerInitial } from '../../domain/customers/decider';
+import { registerCustomer, initialState as customerInitial, type RegisterFirm, type RegisterPerson } from '../../domain/customers/decider';
 import { registerDevice, initialState as deviceInitial, type CertificateInput } from '../../domain/devices/decider';
 import {
   initialState as orderInitial,
@@ -125,8 +125,8 @@ export async function append(store: EventStore, stream: string, events: DomainEv
 
 /** The catalogue of the guides: signing, authentication, both (whose price changes), a professional variant, timestamps (withdrawn). */
 export async function seedCatalogue(store: EventStore): Promise<SeededCatalogue> {
-  const add = async (command: Parameters<typeof addProduct>[0]) => {
-    const events = addProduct(command, productInitial(), new Date(START - 30 * DAY));
+  const add = async (command: Omit<Parameters<typeof addProduct>[0], 'at'>) => {
+    const events = addProduct({ ...command, at: new Date(START - 30 * DAY).toISOString() }, productInitial());
     await append(store, `product-${command.code}`, events, SUPERVISOR, START - 30 * DAY);
     const d = events[0]!.data;
     return { code: d.code, description: d.description, renews: d.renews, professionalRole: d.professionalRole, priceCents: d.priceCents, vatRateBp: d.vatRateBp };
@@ -186,8 +186,8 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
 
   // --- customers -------------------------------------------------------------------------------
   const customers = { mario: id('cus-mario'), laura: id('cus-laura'), firm: id('cus-firm'), giuseppe: id('cus-giuseppe') };
-  const register = async (command: Parameters<typeof registerCustomer>[0], when: number) => {
-    const events = registerCustomer(command, customerInitial(), new Date(when));
+  const register = async (command: Omit<RegisterPerson, 'at'> | Omit<RegisterFirm, 'at'>, when: number) => {
+    const events = registerCustomer({ ...command, at: new Date(when).toISOString() } as RegisterPerson | RegisterFirm, customerInitial());
     await append(store, `customer-${command.customerId}`, events, OPERATOR, when);
   };
   await register({ customerId: customers.mario, kind: 'person', name: 'Mario', surname: 'Rossi', codiceFiscale: MARIO_CF, email: `mario.rossi${i}@example.it`, billingAddress: address('Milano') }, at(0));
@@ -207,7 +207,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
   const device = async (serialNumber: string, holder: string, kind: 'smart_card' | 'usb_token', signingUntil: number, authUntil: number | null) => {
     const certificates: CertificateInput[] = [{ kind: 'signing', serialNumber: `S${serialNumber}`, validFrom: iso(signingUntil - 3 * 365 * DAY), validUntil: iso(signingUntil) }];
     if (authUntil !== null) certificates.push({ kind: 'authentication', serialNumber: `A${serialNumber}`, validFrom: iso(authUntil - 3 * 365 * DAY), validUntil: iso(authUntil) });
-    const events = registerDevice({ serial: serialNumber, kind, issuer: 'CCIAA Milano', issuedOn: '2023-12-01', holderCodiceFiscale: holder, certificates }, deviceInitial(), new Date(at(0, 4)));
+    const events = registerDevice({ serial: serialNumber, kind, issuer: 'CCIAA Milano', issuedOn: '2023-12-01', holderCodiceFiscale: holder, certificates, at: new Date(at(0, 4)).toISOString() }, deviceInitial());
     await append(store, `device-${serialNumber}`, events, OPERATOR, at(0, 4));
     await append(store, `holder-devices-${holder}`, [{ type: 'HolderDeviceListed', data: { codiceFiscale: holder, serial: serialNumber, listedAt: iso(at(0, 4)) } }], OPERATOR, at(0, 4));
   };
@@ -218,7 +218,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
 
   // --- Mario's prepaid account and O1 ----------------------------------------------------------
   let prepaid = prepaidInitial();
-  const topUpEvents = topUp({ customerId: customers.mario, topUpId: id('topup'), amountReceivedCents: 10_180, method: 'bank_transfer', reference: `CRO${i}77`, receivedOn: iso(at(2)).slice(0, 10) }, prepaid, new Date(at(2)));
+  const topUpEvents = topUp({ customerId: customers.mario, topUpId: id('topup'), amountReceivedCents: 10_180, method: 'bank_transfer', reference: `CRO${i}77`, receivedOn: iso(at(2)).slice(0, 10), at: new Date(at(2)).toISOString() }, prepaid);
   for (const e of topUpEvents) prepaid = evolvePrepaid(prepaid, e);
   await append(store, `prepaid-${customers.mario}`, topUpEvents, ACCOUNTANT, at(2));
 
@@ -232,7 +232,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
   };
   const o1Lines = [{ product: products.both, quantity: 1 }];
   const o1Total = priceLines(o1Lines).totals.totalCents;
-  const debit = debitForOrder({ customerId: customers.mario, orderId: orders.o1, amountCents: o1Total }, prepaid, new Date(at(3)));
+  const debit = debitForOrder({ customerId: customers.mario, orderId: orders.o1, amountCents: o1Total, at: new Date(at(3)).toISOString() }, prepaid);
   for (const e of debit) prepaid = evolvePrepaid(prepaid, e);
   await append(store, `prepaid-${customers.mario}`, debit, OPERATOR, at(3));
   await place(orders.o1, customers.mario, `mario.rossi${i}@example.it`, o1Lines, { mode: 'prepaid', prepaidDebitId: id('debit'), debitedAmountCents: o1Total }, at(3));

@@ -106,7 +106,7 @@ describe('Idempotency-Key across a restart that cut a command short', () => {
     // The first run got as far as the debit of the order its key names.
     const orderId = derivedId('http-order', operatorId, 'key-cut');
     const ctx = { actor: { userId: operatorId, role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null, idempotencyKey: 'key-cut' };
-    await handleCommand(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total }, state, w.clock.now()), ctx);
+    await handleCommand(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total, at: w.clock.now().toISOString() }, state), ctx);
     leaveClaimUnanswered(operatorId, 'key-cut');
 
     const again = await restart();

@@ -61,11 +61,11 @@ export async function registerDevice(deps: SalesDeps, input: RegisterDevice, ctx
   if (existing.status === 'registered') {
     throw conflict('device_already_registered', `device ${existing.serial} is already registered`);
   }
-  const now = deps.clock();
-  const listed = await listForHolder(deps, valid.holderCodiceFiscale, valid.serial, now.toISOString(), ctx);
+  const at = deps.clock().toISOString();
+  const listed = await listForHolder(deps, valid.holderCodiceFiscale, valid.serial, at, ctx);
   let device: DeviceState = deviceAggregate.initialState();
   const result = await handleCommand(deps, stream, deviceAggregate, (state) => {
-    const events = decideRegistration(input, state, now);
+    const events = decideRegistration({ ...input, at }, state);
     device = events.reduce(deviceAggregate.evolve, state);
     return events;
   }, ctx);

@@ -162,9 +162,9 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
           orderId: order.orderId,
           amountCents: note.totals.totalCents,
           note: `nota di credito ${formatDocumentNumber(note.number, note.year)}`,
+          at: deps.clock().toISOString(),
         },
         state,
-        deps.clock(),
       );
       prepaidBalanceCents = events.reduce(prepaidAggregate.evolve, state).balanceCents;
       return events;

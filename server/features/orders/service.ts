@@ -243,9 +243,9 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
             orderId,
             amountCents: total,
             note: `order ${orderId} could not be placed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+            at: deps.clock().toISOString(),
           },
           state,
-          deps.clock(),
         ),
       ctx);
       throw error;
@@ -288,16 +288,23 @@ async function debitOnce(
   if (earlier !== undefined && earlier !== amountCents) {
     await handleCommand(deps, prepaidStream(customerId), prepaidAggregate, (state) =>
       creditAccount(
-        { customerId, creditId: reversalId, reason: 'correction', orderId, amountCents: earlier, note: `order ${orderId}: the total changed before it was placed` },
+        {
+          customerId,
+          creditId: reversalId,
+          reason: 'correction',
+          orderId,
+          amountCents: earlier,
+          note: `order ${orderId}: the total changed before it was placed`,
+          at: deps.clock().toISOString(),
+        },
         state,
-        deps.clock(),
       ),
     ctx);
     throw conflict('order_total_changed', `the total of order ${orderId} changed since it was first tried; its debit was credited back: place a new order`);
   }
   let balanceCents = 0;
   const result = await handleCommand(deps, prepaidStream(customerId), prepaidAggregate, (state) => {
-    const events = debitForOrder({ customerId, orderId, amountCents }, state, deps.clock());
+    const events = debitForOrder({ customerId, orderId, amountCents, at: deps.clock().toISOString() }, state);
     balanceCents = events.reduce(prepaidAggregate.evolve, state).balanceCents;
     return events;
   }, ctx);

@@ -90,7 +90,7 @@ export class PaymentApplicationReactor extends Reactor<PaymentTask> {
   }
 
   private async credit(command: CreditCommand, ctx: CommandContext): Promise<void> {
-    await handleCommand(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount(command, state, this.deps.clock()), {
+    await handleCommand(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount({ ...command, at: this.deps.clock().toISOString() }, state), {
       ...ctx,
       at: this.deps.clock().toISOString(),
     });

@@ -44,6 +44,7 @@ const mario: RegisterPerson = {
   codiceFiscale: 'rssmra80a01h501u',
   email: ' Mario.Rossi@Example.IT ',
   billingAddress: address,
+  at: now.toISOString(),
 };
 const marioRegistered: CustomerRegistered = {
   type: 'CustomerRegistered',
@@ -67,22 +68,23 @@ const firm: RegisterFirm = {
   codiceFiscale: '00743110157',
   email: 'amministrazione@studiobianchi.it',
   billingAddress: { ...address, country: 'it' },
+  at: now.toISOString(),
 };
 
 describe('customer: register', () => {
   it('registers a private holder, normalising CF, e-mail, address; country defaults to IT', () => {
-    spec.given([]).when((s) => encodable(registerCustomer(mario, s, now))).then([marioRegistered]);
+    spec.given([]).when((s) => encodable(registerCustomer(mario, s))).then([marioRegistered]);
   });
 
   it('registers a Registration Officer: a person with the flag', () => {
-    const events = spec.given([]).when((s) => registerCustomer({ ...mario, registrationOfficer: true }, s, now)).events();
+    const events = spec.given([]).when((s) => registerCustomer({ ...mario, registrationOfficer: true }, s)).events();
     expect(events[0]?.data).toMatchObject({ kind: 'person', registrationOfficer: true, codiceFiscale: 'RSSMRA80A01H501U' });
   });
 
   it('registers a firm with partita IVA and a numeric 11-digit codice fiscale', () => {
     spec
       .given([])
-      .when((s) => encodable(registerCustomer(firm, s, now)))
+      .when((s) => encodable(registerCustomer(firm, s)))
       .then([
         {
           type: 'CustomerRegistered',
@@ -102,29 +104,29 @@ describe('customer: register', () => {
   });
 
   it('a firm without codice fiscale, or a sole trader with a 16-character one', () => {
-    const none = spec.given([]).when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: undefined }, s, now))).events();
+    const none = spec.given([]).when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: undefined }, s))).events();
     expect(none[0]).toMatchObject({ data: { codiceFiscale: null } });
     const sole = spec
       .given([])
-      .when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: 'RSSMRA80A01H501U' }, s, now)))
+      .when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: 'RSSMRA80A01H501U' }, s)))
       .events();
     expect(sole[0]).toMatchObject({ data: { codiceFiscale: 'RSSMRA80A01H501U' } });
   });
 
   it('refuses a wrong codice fiscale naming the field and the check that failed', () => {
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' }, s)).then({
       error: 'codice_fiscale_check_character',
       kind: 'invalid',
       field: 'codiceFiscale',
       message: 'codice fiscale: check character is wrong (expected U)',
     });
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H50' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H50' }, s)).then({
       error: 'codice_fiscale_length',
       kind: 'invalid',
       field: 'codiceFiscale',
       message: 'codice fiscale: must be 16 characters (got 14)',
     });
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80Z01H501U' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80Z01H501U' }, s)).then({
       error: 'codice_fiscale_month',
       kind: 'invalid',
       field: 'codiceFiscale',
@@ -132,7 +134,7 @@ describe('customer: register', () => {
   });
 
   it('a private holder cannot use a numeric codice fiscale', () => {
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: '00743110157' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: '00743110157' }, s)).then({
       error: 'codice_fiscale_length',
       kind: 'invalid',
       field: 'codiceFiscale',
@@ -140,18 +142,18 @@ describe('customer: register', () => {
   });
 
   it("refuses a wrong partita IVA or a firm's wrong codice fiscale", () => {
-    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '00743110158' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '00743110158' }, s)).then({
       error: 'partita_iva_check_digit',
       kind: 'invalid',
       field: 'partitaIva',
       message: 'partita IVA: check digit is wrong (expected 7)',
     });
-    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '1234567' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '1234567' }, s)).then({
       error: 'partita_iva_format',
       kind: 'invalid',
       field: 'partitaIva',
     });
-    spec.given([]).when((s) => registerCustomer({ ...firm, codiceFiscale: '00743110158' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...firm, codiceFiscale: '00743110158' }, s)).then({
       error: 'codice_fiscale_check_character',
       kind: 'invalid',
       field: 'codiceFiscale',
@@ -159,7 +161,7 @@ describe('customer: register', () => {
   });
 
   it('a firm cannot be a Registration Officer', () => {
-    spec.given([]).when((s) => registerCustomer({ ...firm, registrationOfficer: true }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...firm, registrationOfficer: true }, s)).then({
       error: 'firm_cannot_be_registration_officer',
       kind: 'invalid',
       field: 'registrationOfficer',
@@ -191,7 +193,7 @@ describe('customer: register', () => {
       "billingAddress.country: country must be a 2-letter ISO code, e.g. IT (got 'ITA')",
     ],
   ] as const)('refuses %j: %s on %s', (patch, error, field, message) => {
-    spec.given([]).when((s) => registerCustomer({ ...mario, ...patch } as RegisterPerson, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, ...patch } as RegisterPerson, s)).then({
       error,
       kind: 'invalid',
       field,
@@ -200,7 +202,7 @@ describe('customer: register', () => {
   });
 
   it('refuses registering the same customer twice', () => {
-    spec.given([marioRegistered]).when((s) => registerCustomer(mario, s, now)).then({
+    spec.given([marioRegistered]).when((s) => registerCustomer(mario, s)).then({
       error: 'customer_already_registered',
       kind: 'conflict',
       message: 'customer c-1 is already registered',
@@ -218,7 +220,7 @@ describe('customer: change profile e-mail', () => {
   it('records the old and the new address', () => {
     spec
       .given([marioRegistered])
-      .when((s) => encodable(changeCustomerEmail({ customerId: 'c-1', email: 'M.Rossi@pec.example.it' }, s, later)))
+      .when((s) => encodable(changeCustomerEmail({ customerId: 'c-1', email: 'M.Rossi@pec.example.it', at: later.toISOString() }, s)))
       .then([
         {
           type: 'CustomerEmailChanged',
@@ -233,7 +235,7 @@ describe('customer: change profile e-mail', () => {
   });
 
   it('the same address again (in any case, with spaces) changes nothing', () => {
-    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: ' MARIO.rossi@example.it' }, s, later)).thenNothing();
+    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: ' MARIO.rossi@example.it', at: later.toISOString() }, s)).thenNothing();
   });
 
   it('evolves to the new address', () => {
@@ -247,12 +249,12 @@ describe('customer: change profile e-mail', () => {
   });
 
   it('refuses an invalid address, and an unknown customer', () => {
-    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: 'nope@' }, s, later)).then({
+    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: 'nope@', at: later.toISOString() }, s)).then({
       error: 'invalid_email',
       kind: 'invalid',
       field: 'email',
     });
-    spec.given([]).when((s) => changeCustomerEmail({ customerId: 'c-9', email: 'a@b.it' }, s, later)).then({
+    spec.given([]).when((s) => changeCustomerEmail({ customerId: 'c-9', email: 'a@b.it', at: later.toISOString() }, s)).then({
       error: 'customer_not_found',
       kind: 'not_found',
       message: 'customer c-9 not found',
@@ -262,16 +264,16 @@ describe('customer: change profile e-mail', () => {
 
 describe('customer: one codice fiscale / one partita IVA, one customer', () => {
   it('tells which guard stream a registration claims', () => {
-    expect(claimsFor(mario, AT)).toEqual([
+    expect(claimsFor(mario)).toEqual([
       {
         stream: 'customer-cf-RSSMRA80A01H501U',
         command: { kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', at: AT },
       },
     ]);
-    expect(claimsFor(firm, AT)).toEqual([
+    expect(claimsFor(firm)).toEqual([
       { stream: 'customer-piva-00743110157', command: { kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-2', at: AT } },
     ]);
-    expect(() => claimsFor({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' }, AT)).toThrow(/check character/);
+    expect(() => claimsFor({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' })).toThrow(/check character/);
   });
 
   it('claims a free codice fiscale', () => {
