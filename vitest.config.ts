@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: [...configDefaults.exclude, 'test/browser/**'],
+          exclude: [...configDefaults.exclude, 'test/admin-ui/browser/**'],
         },
       },
       {
@@ -20,8 +20,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/globalSetup.ts'],
+          include: ['test/admin-ui/browser/**/*.test.ts'],
+          globalSetup: ['test/admin-ui/browser/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStoreTestServer } from '../test/eventstoredb/testServer';
+import { EventStoreTestServer } from '../test/events/eventstoredb/testServer';
 import type { ApiClient } from './api';
 import { BackOffice } from './backoffice';
 import { checkLog, settled, type Check, type LogFacts } from './invariants';

@@ -1,7 +1,7 @@
 // Prints the gzipped size of the JavaScript a browser loads first when it opens the console: the
 // module scripts and modulepreloads of dist/admin-ui/index.html (lazy screens are not counted).
 //   npm run build:ui && npx tsx scripts/bundle-size.ts [dist-dir]
-// test/browser/bundleSize.test.ts holds it to the budget below.
+// test/admin-ui/browser/bundleSize.test.ts holds it to the budget below.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

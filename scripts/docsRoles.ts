@@ -1,6 +1,6 @@
 // The README's table of who may do what, written from the route table (server/security/routeTable.ts)
 // so that the two cannot disagree: `npm run docs:roles` rewrites the block between the markers, and
-// test/security/readmeRoles.test.ts fails when the README was not rewritten after a change.
+// test/server/security/readmeRoles.test.ts fails when the README was not rewritten after a change.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { roles, type Role } from '../events/eventCatalogue';

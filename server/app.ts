@@ -1,24 +1,14 @@
 // The Fastify application, assembled from plugins: first the route-access plugin (its onRoute hook
 // must see every route, and hand rate limits to @fastify/rate-limit), the error handler (so that
 // even the documentation routes answer errors in one shape), then the external plugins (security
-// headers, CORS, cookies, rate limits, API docs), then the back office's own (the event store,
-// sessions), then the routes.
+// headers, CORS, cookies, rate limits, API docs; server/plugins/external/), then the back office's own (the event store,
+// sessions; server/plugins/app/), then the routes (server/features/).
 import cookie from '@fastify/cookie';
-import cors from '@fastify/cors';
-import helmet from 'helmet';
-import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../events/port';
-import accessPlugin, { HttpError } from './plugins/app/access';
+import accessPlugin from './plugins/app/access';
 import consolePlugin from './plugins/app/console';
 import errorHandler from './plugins/app/errorHandler';
 import eventStorePlugin from './plugins/app/eventStore';
@@ -29,8 +19,10 @@ import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/
 import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
 import { routePlugins } from './features/index';
-import { SharedRateLimitStore } from './security/rateLimitStore';
-import { allowedOrigins, refuseCrossSite } from './security/sameOrigin';
+import corsPolicy from './plugins/external/cors';
+import rateLimits from './plugins/external/rateLimit';
+import securityHeaders from './plugins/external/securityHeaders';
+import apiDocs from './plugins/external/swagger';
 import { securitySettings, type SecuritySettings } from './security/settings';
 
 declare module 'fastify' {
@@ -46,8 +38,6 @@ declare module 'fastify' {
 export const BODY_LIMIT = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-/** Paths whose answers are never stored by a cache (see the onRequest hook below). */
-const PRIVATE_ANSWERS = /^\/(api|verifica-coupon)(?:[/?#]|$)/i;
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
@@ -98,60 +88,12 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
     reply.raw.once('close', () => requestsInFlight--); // answered or abandoned
   });
 
-  // Security headers on every answer. helmet's middleware is built once: @fastify/helmet built it
-  // again (parsing the CSP) for every request.
-  const securityHeaders = helmet({
-    // The console is a Vite-built react-admin SPA served from this origin: own scripts only; MUI
-    // (emotion) injects <style> elements, hence inline styles.
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
-  // API answers (lists, PDFs, refusals) carry personal data and coupon codes, and so does the public
-  // check page: no browser or proxy may keep a copy. Set before any hook can refuse the request.
-  app.addHook('onRequest', async (request, reply) => {
-    if (PRIVATE_ANSWERS.test(request.url)) reply.header('cache-control', 'no-store');
-  });
-  await app.register(cors, {
-    origin: settings.corsOrigins.length > 0 ? settings.corsOrigins : false,
-    credentials: true,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Idempotency-Key', 'X-Correlation-Id', 'X-Request-Id'],
-    exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After'],
-    maxAge: 600,
-  });
-  // Before any route's own hooks (authorization, idempotency): a forged command does nothing.
-  const ownOrigins = allowedOrigins(settings.publicOrigin, settings.corsOrigins);
-  app.addHook('onRequest', async (request) => refuseCrossSite(request, ownOrigins));
+  // External plugins: security headers, CORS (and the cross-site refusal), cookies, rate limits, API docs.
+  await app.register(securityHeaders);
+  await app.register(corsPolicy, { settings });
   await app.register(cookie);
-  await app.register(rateLimit, {
-    global: false,
-    store: SharedRateLimitStore as unknown as RateLimitPluginOptions['store'],
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(context.statusCode, 'rate_limited', `too many requests; try again in ${context.after}`),
-  });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Back office API', version: '0.1.0' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: settings.cookieName } } },
-      security: [{ session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimits);
+  await app.register(apiDocs, { cookieName: settings.cookieName });
 
   await app.register(eventStorePlugin, { store });
   await app.register(projectionsPlugin, { ...(readSide ?? { projections, catalogue }), dataDir });

@@ -4,6 +4,8 @@
 // Bodies only check shapes here (types, lengths, required fields, no unknown fields); the rules
 // that need the domain (codice fiscale and partita IVA checks, postal codes, prices, dates) are the
 // deciders', whose refusals name the field and the check the same way (400, `errors.<field>`).
+import type { CommandContext } from '../../events/eventCatalogue';
+import { commandContext } from '../security/commandContext';
 import { renewalStatuses } from '../../domain/certificates/renewalWindow';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -34,6 +36,21 @@ export const position = z.number().int().nonnegative().describe('global position
 /** Waits (bounded) until the read models the console reads next have seen `position`. */
 export function afterWrite(request: FastifyRequest, at: number, names?: readonly string[]): Promise<boolean> {
   return answerAfterProjections(request, at, names);
+}
+
+/**
+ * Runs a command's service in the request's command context (who, when, correlation, idempotency
+ * key) and answers once the read models the console reads next (`readModels`) have caught up with
+ * what it appended, so that the list the user goes back to shows the change.
+ */
+export async function command<R extends { position: number }>(
+  request: FastifyRequest,
+  readModels: readonly string[],
+  service: (context: CommandContext) => Promise<R>,
+): Promise<R> {
+  const result = await service(commandContext(request));
+  await afterWrite(request, result.position, readModels);
+  return result;
 }
 
 /**

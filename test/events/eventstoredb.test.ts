@@ -3,7 +3,7 @@
 // wire-compatible test server, once with Streams.BatchAppend (what current servers offer) and
 // once with Streams.Append (what the client falls back to without ServerFeatures).
 import { createEventStoreDbStore } from '../../events/adapters/eventstoredb';
-import { EventStoreTestServer, type TestServerOptions } from '../eventstoredb/testServer';
+import { EventStoreTestServer, type TestServerOptions } from './eventstoredb/testServer';
 import { runEventStoreContract } from './contract';
 
 const url = process.env.EVENTSTORE_URL;

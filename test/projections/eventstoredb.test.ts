@@ -7,8 +7,8 @@ import type { EventStore } from '../../events/port';
 import { openReadModelDb } from '../../projections/readModelDb';
 import { ProjectionRunner } from '../../projections/runner';
 import { ProjectionThread } from '../../projections/thread';
-import { EventStoreTestServer } from '../eventstoredb/testServer';
-import { addUser } from '../security/support';
+import { EventStoreTestServer } from '../events/eventstoredb/testServer';
+import { addUser } from '../server/security/support';
 import { tempDir } from '../support/tmp';
 import { appendMix, buildFromScratch, customersProjection, dump, testCatalogue, totalsProjection } from './fixtures';
 

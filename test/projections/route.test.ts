@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import type { EventStore } from '../../events/port';
 import { buildApp } from '../../server/app';
-import { TEST_LOG_N, addUser, login } from '../security/support';
+import { TEST_LOG_N, addUser, login } from '../server/security/support';
 import { tempDir } from '../support/tmp';
 import { appendMix, customersProjection, notesProjection, testCatalogue, totalsProjection } from './fixtures';
 

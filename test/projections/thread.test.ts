@@ -7,7 +7,7 @@ import type { EventStore } from '../../events/port';
 import { readModelFile } from '../../projections/readModelDb';
 import type { RunnerLogger } from '../../projections/runner';
 import { ProjectionThread } from '../../projections/thread';
-import { addUser } from '../security/support';
+import { addUser } from '../server/security/support';
 import { tempDir } from '../support/tmp';
 
 let dir: { path: string; remove(): void };

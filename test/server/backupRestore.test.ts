@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
-import { addGuideProducts, expectStatus, manualOrder, PASSWORD, PIVAS, romeAddress, startApi, topUp, type ApiWorld } from '../api/support';
+import { addGuideProducts, expectStatus, manualOrder, PASSWORD, PIVAS, romeAddress, startApi, topUp, type ApiWorld } from './api/support';
 import { startServer, type ServerProcess } from '../support/process';
 import { tempDir } from '../support/tmp';
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createSqliteStore } from '../../events/adapters/sqlite';
-import { EventStoreTestServer } from '../eventstoredb/testServer';
+import { EventStoreTestServer } from '../events/eventstoredb/testServer';
 import { runServerEntry, startServer } from '../support/process';
 import { tempDir } from '../support/tmp';
 

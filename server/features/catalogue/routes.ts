@@ -3,9 +3,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { productKinds, productRenewals } from '../../../domain/catalogue/events';
-import { commandContext } from '../../security/commandContext';
 import { addProduct, changeProductPrice, withdrawProduct } from '../services';
-import { afterWrite, position, positiveCents, productOut, projectionNames, text } from '../http';
+import { command, position, positiveCents, productOut, projectionNames, text } from '../http';
 
 const codeParams = z.object({
   code: z
@@ -44,8 +43,7 @@ const products: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'Add a product to the catalogue', body: addBody, response: { 201: answer } },
     },
     async (request, reply) => {
-      const result = await addProduct(deps, request.body, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.products]);
+      const result = await command(request, [projectionNames.products], (ctx) => addProduct(deps, request.body, ctx));
       return reply.status(201).send({ id: result.code, position: result.position, product: result.product });
     },
   );
@@ -63,8 +61,9 @@ const products: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await changeProductPrice(deps, { code: request.params.code, priceCents: request.body.priceCents }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.products]);
+      const result = await command(request, [projectionNames.products], (ctx) =>
+        changeProductPrice(deps, { code: request.params.code, priceCents: request.body.priceCents }, ctx),
+      );
       return { id: result.code, position: result.position, product: result.product };
     },
   );
@@ -82,8 +81,9 @@ const products: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await withdrawProduct(deps, { code: request.params.code, reason: request.body?.reason ?? null }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.products]);
+      const result = await command(request, [projectionNames.products], (ctx) =>
+        withdrawProduct(deps, { code: request.params.code, reason: request.body?.reason ?? null }, ctx),
+      );
       return { id: result.code, position: result.position, product: result.product };
     },
   );

@@ -5,7 +5,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maxAdjustmentCents, topUpMethods } from '../../../domain/prepaid/events';
 import { formatEuro } from '../../../domain/shared/money';
-import { commandContext } from '../../security/commandContext';
 import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
 import {
   approvePrepaidAdjustment,
@@ -19,7 +18,7 @@ import {
   type AdjustmentResult,
 } from '../services';
 import {
-  afterWrite,
+  command,
   cents,
   customerOut,
   idFor,
@@ -145,8 +144,9 @@ const customers: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const customerId = idFor(request, 'customer', deps.ids.uuid);
-      const result = await registerCustomer(deps, { ...request.body, customerId }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.customers]);
+      const result = await command(request, [projectionNames.customers], (ctx) =>
+        registerCustomer(deps, { ...request.body, customerId }, ctx),
+      );
       return reply.status(201).send({ id: result.customerId, position: result.position, customer: result.customer });
     },
   );
@@ -164,8 +164,9 @@ const customers: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await changeCustomerEmail(deps, { customerId: request.params.id, email: request.body.email }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.customers]);
+      const result = await command(request, [projectionNames.customers], (ctx) =>
+        changeCustomerEmail(deps, { customerId: request.params.id, email: request.body.email }, ctx),
+      );
       return { id: result.customerId, position: result.position, email: result.email, changed: result.changed };
     },
   );
@@ -194,8 +195,9 @@ const customers: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const topUpId = idFor(request, 'top-up', deps.ids.uuid);
-      const result = await topUpPrepaid(deps, { customerId: request.params.id, topUpId, ...request.body }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.prepaidMovements, projectionNames.customers]);
+      const result = await command(request, [projectionNames.prepaidMovements, projectionNames.customers], (ctx) =>
+        topUpPrepaid(deps, { customerId: request.params.id, topUpId, ...request.body }, ctx),
+      );
       return reply.status(201).send({
         id: result.topUpId,
         customerId: request.params.id,
@@ -227,8 +229,9 @@ const customers: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const adjustmentId = idFor(request, 'prepaid-adjustment', deps.ids.uuid);
-      const result = await requestPrepaidAdjustment(deps, { customerId: request.params.id, adjustmentId, ...request.body }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.prepaidAdjustments]);
+      const result = await command(request, [projectionNames.prepaidAdjustments], (ctx) =>
+        requestPrepaidAdjustment(deps, { customerId: request.params.id, adjustmentId, ...request.body }, ctx),
+      );
       return reply.status(201).send(answerOf(result));
     },
   );
@@ -247,12 +250,9 @@ const customers: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await approvePrepaidAdjustment(
-        deps,
-        { customerId: request.params.id, adjustmentId: request.params.adjustmentId },
-        commandContext(request),
+      const result = await command(request, [projectionNames.prepaidAdjustments, projectionNames.prepaidMovements, projectionNames.customers], (ctx) =>
+        approvePrepaidAdjustment(deps, { customerId: request.params.id, adjustmentId: request.params.adjustmentId }, ctx),
       );
-      await afterWrite(request, result.position, [projectionNames.prepaidAdjustments, projectionNames.prepaidMovements, projectionNames.customers]);
       return answerOf(result);
     },
   );
@@ -270,12 +270,9 @@ const customers: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await rejectPrepaidAdjustment(
-        deps,
-        { customerId: request.params.id, adjustmentId: request.params.adjustmentId, reason: request.body.reason },
-        commandContext(request),
+      const result = await command(request, [projectionNames.prepaidAdjustments], (ctx) =>
+        rejectPrepaidAdjustment(deps, { customerId: request.params.id, adjustmentId: request.params.adjustmentId, reason: request.body.reason }, ctx),
       );
-      await afterWrite(request, result.position, [projectionNames.prepaidAdjustments]);
       return answerOf(result);
     },
   );

@@ -4,10 +4,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { deviceCertificateKinds, deviceKinds } from '../../../domain/devices/events';
 import { DEVICE_CSV_COLUMNS } from '../../../domain/devices/csv';
-import { commandContext } from '../../security/commandContext';
 import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import { findRenewableDevices, importDevicesCsv, registerDevice } from '../services';
-import { afterWrite, deviceOut, isoDate, position, projectionNames, renewableDeviceOut, text } from '../http';
+import { command, deviceOut, isoDate, position, projectionNames, renewableDeviceOut, text } from '../http';
 
 /** Largest CSV import (the issuer's list of a few tens of thousands of cards). */
 export const DEVICE_IMPORT_LIMIT = 5 * 1024 * 1024;
@@ -75,8 +74,7 @@ const devices: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = await registerDevice(deps, request.body, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.devices]);
+      const result = await command(request, [projectionNames.devices], (ctx) => registerDevice(deps, request.body, ctx));
       return reply.status(201).send({ id: result.serial, position: result.position, device: result.device });
     },
   );
@@ -110,8 +108,7 @@ const devices: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const report = await importDevicesCsv(deps, { text: request.body.csv }, commandContext(request));
-      await afterWrite(request, report.position, [projectionNames.devices]);
+      const report = await command(request, [projectionNames.devices], (ctx) => importDevicesCsv(deps, { text: request.body.csv }, ctx));
       return report;
     },
   );

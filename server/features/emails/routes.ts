@@ -1,9 +1,8 @@
 // E-mails the outbox gave up on (after its attempts with back-off): staff ask for one more try.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { commandContext } from '../../security/commandContext';
 import { retryEmail } from '../services';
-import { afterWrite, idParams, noInput, position, projectionNames } from '../http';
+import { command, idParams, noInput, position, projectionNames } from '../http';
 
 const emails: FastifyPluginAsyncZod = async (app) => {
   const deps = app.sales;
@@ -21,8 +20,7 @@ const emails: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await retryEmail(deps, { emailId: request.params.id }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.emails]);
+      const result = await command(request, [projectionNames.emails], (ctx) => retryEmail(deps, { emailId: request.params.id }, ctx));
       return { id: result.emailId, position: result.position };
     },
   );

@@ -4,7 +4,6 @@
 // fulfilled one (supervisors); a card payment taken at the desk; sending the codes again.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { commandContext } from '../../security/commandContext';
 import { codiceFiscaleInput, deviceSerialInput } from '../identifiers';
 import { refundCoupons } from './refunds';
 import { resendCouponEmail } from '../coupons/service';
@@ -12,7 +11,7 @@ import { cancelOrder, placeOrder, quoteOrder, type OrderChoiceInput } from './se
 import { deskPaymentMethods } from '../../../domain/shared/paymentMethods';
 import { takeDeskPayment } from './deskPayment';
 import {
-  afterWrite,
+  command,
   directPaymentMethods,
   idFor,
   idParams,
@@ -154,12 +153,9 @@ const orders: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const orderId = idFor(request, 'order', deps.ids.uuid);
       const body = request.body;
-      const result = await placeOrder(
-        deps,
-        { orderId, customerId: body.customerId, payment: body.payment, ...choiceOf(body) },
-        commandContext(request),
+      const result = await command(request, [projectionNames.orders, projectionNames.prepaidMovements], (ctx) =>
+        placeOrder(deps, { orderId, customerId: body.customerId, payment: body.payment, ...choiceOf(body) }, ctx),
       );
-      await afterWrite(request, result.position, [projectionNames.orders, projectionNames.prepaidMovements]);
       return reply.status(201).send({
         id: result.orderId,
         position: result.position,
@@ -187,8 +183,9 @@ const orders: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await cancelOrder(deps, { orderId: request.params.id, reason: request.body.reason }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.orders]);
+      const result = await command(request, [projectionNames.orders], (ctx) =>
+        cancelOrder(deps, { orderId: request.params.id, reason: request.body.reason }, ctx),
+      );
       return { id: result.orderId, position: result.position, amountToCreditCents: result.amountToCreditCents };
     },
   );
@@ -220,12 +217,9 @@ const orders: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await refundCoupons(
-        deps,
-        { orderId: request.params.id, couponIds: request.body.couponIds, refundTo: request.body.refundTo },
-        commandContext(request),
+      const result = await command(request, [projectionNames.orders, projectionNames.invoices, projectionNames.coupons], (ctx) =>
+        refundCoupons(deps, { orderId: request.params.id, couponIds: request.body.couponIds, refundTo: request.body.refundTo }, ctx),
       );
-      await afterWrite(request, result.position, [projectionNames.orders, projectionNames.invoices, projectionNames.coupons]);
       return { id: request.params.id, ...result };
     },
   );
@@ -256,12 +250,9 @@ const orders: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const paymentId = idFor(request, 'desk-payment', deps.ids.uuid);
-      const result = await takeDeskPayment(
-        deps,
-        { orderId: request.params.id, paymentId, method: request.body.method, amountCents: request.body.amountCents },
-        commandContext(request),
+      const result = await command(request, [projectionNames.orders, projectionNames.payments], (ctx) =>
+        takeDeskPayment(deps, { orderId: request.params.id, paymentId, method: request.body.method, amountCents: request.body.amountCents }, ctx),
       );
-      await afterWrite(request, result.position, [projectionNames.orders, projectionNames.payments]);
       return result;
     },
   );
@@ -279,8 +270,9 @@ const orders: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await resendCouponEmail(deps, { orderId: request.params.id }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.emails]);
+      const result = await command(request, [projectionNames.emails], (ctx) =>
+        resendCouponEmail(deps, { orderId: request.params.id }, ctx),
+      );
       return { id: request.params.id, ...result };
     },
   );

@@ -5,10 +5,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { paymentMatchStatuses } from '../../../domain/payments/events';
-import { commandContext } from '../../security/commandContext';
 import { bankReferenceInput } from '../identifiers';
 import { matchPaymentByHand, recordPayment } from '../services';
-import { afterWrite, directPaymentMethods, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from '../http';
+import { command, directPaymentMethods, idFor, idParams, isoDate, position, positiveCents, projectionNames, requiredText, text } from '../http';
 
 const recordBody = z
   .object({
@@ -57,8 +56,7 @@ const payments: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const paymentId = idFor(request, 'payment', deps.ids.uuid);
-      const result = await recordPayment(deps, { paymentId, ...request.body }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.payments]);
+      const result = await command(request, [projectionNames.payments], (ctx) => recordPayment(deps, { paymentId, ...request.body }, ctx));
       return reply.status(201).send({
         id: result.paymentId,
         position: result.position,
@@ -84,8 +82,9 @@ const payments: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await matchPaymentByHand(deps, { paymentId: request.params.id, orderId: request.body.orderId }, commandContext(request));
-      await afterWrite(request, result.position, [projectionNames.payments]);
+      const result = await command(request, [projectionNames.payments], (ctx) =>
+        matchPaymentByHand(deps, { paymentId: request.params.id, orderId: request.body.orderId }, ctx),
+      );
       return { id: result.paymentId, position: result.position, orderId: result.orderId };
     },
   );

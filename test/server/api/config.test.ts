@@ -1,0 +1,116 @@
+// The sales configuration: defaults, the seller's data, and one clear line per wrong value.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseSellerAddress } from '../../../server/config';
+import { defaultSalesSettings } from '../../../server/features/deps';
+
+describe('sales configuration', () => {
+  it('has defaults for everything (the demo seller)', () => {
+    const config = loadConfig({});
+    expect(config.demo).toBe(false);
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.sales).toMatchObject({
+      prepaidFeeRateBp: 180,
+      minimumTopUpCents: 3300,
+      unpaidOrderExpiryDays: 30,
+      couponValidityDays: 365,
+      deviceLookupWindowDays: 60,
+      seller: defaultSalesSettings.seller,
+      renewalUrl: 'http://localhost:3000/rinnovo',
+      couponStatusUrl: 'http://localhost:3000/verifica-coupon',
+    });
+    expect(config.mailFrom).toBe(`${defaultSalesSettings.seller.name} <${defaultSalesSettings.seller.email}>`);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      SMTP_URL: 'smtp://127.0.0.1:1025',
+      MAIL_FROM: 'Firma Facile <noreply@firmafacile.it>',
+      SELLER_NAME: 'Firma Facile S.p.A.',
+      SELLER_VAT_NUMBER: 'IT 12345600014',
+      SELLER_ADDRESS: 'Via Roma, 1, 20121, Milano, mi',
+      SELLER_EMAIL: 'fatture@firmafacile.it',
+      PREPAID_FEE_BP: '200',
+      PREPAID_MIN_TOPUP_CENTS: '5000',
+      ORDER_EXPIRY_DAYS: '15',
+      COUPON_VALIDITY_DAYS: '730',
+      DEVICE_LOOKUP_WINDOW_DAYS: '90',
+      PUBLIC_URL: 'https://backoffice.firmafacile.it/',
+      DEMO: 'true',
+    });
+    expect(config).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:1025', mailFrom: 'Firma Facile <noreply@firmafacile.it>', demo: true });
+    expect(config.sales).toEqual({
+      prepaidFeeRateBp: 200,
+      minimumTopUpCents: 5000,
+      unpaidOrderExpiryDays: 15,
+      couponValidityDays: 730,
+      deviceLookupWindowDays: 90,
+      seller: {
+        name: 'Firma Facile S.p.A.',
+        vatNumber: '12345600014',
+        taxCode: null,
+        address: { street: 'Via Roma, 1', postalCode: '20121', city: 'Milano', province: 'MI', country: 'IT' },
+        email: 'fatture@firmafacile.it',
+      },
+      renewalUrl: 'https://backoffice.firmafacile.it/rinnovo',
+      couponStatusUrl: 'https://backoffice.firmafacile.it/verifica-coupon',
+    });
+  });
+
+  it("takes the seller's codice fiscale when it differs from the partita IVA (a sole trader's), not when it repeats it", () => {
+    const soleTrader = loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: ' rssmra80a01h501u ' });
+    expect(soleTrader.sales.seller).toMatchObject({ vatNumber: '12345600014', taxCode: 'RSSMRA80A01H501U' });
+    expect(loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: '12345600014' }).sales.seller.taxCode).toBeNull();
+    expect(loadConfig({}).sales.seller.taxCode).toBeNull();
+  });
+
+  it('reads the seller address: street, postal code, city, province[, country]', () => {
+    expect(parseSellerAddress('Via Roma 1, 00100, Roma, RM, IT')).toEqual({ street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' });
+    expect(parseSellerAddress('Via Roma 1, 00100, Roma, RM')).toMatchObject({ province: 'RM', country: 'IT' });
+    expect(parseSellerAddress('Rue de Rivoli 1, 75001, Paris, EE, FR')).toEqual({ street: 'Rue de Rivoli 1', postalCode: '75001', city: 'Paris', province: null, country: 'FR' });
+    expect(parseSellerAddress('Via Roma 1, Roma')).toMatch(/must be "street, postal code, city, province\[, country\]"/);
+    expect(parseSellerAddress('Via Roma 1, 100, Roma, RM')).toMatch(/postal code must be 5 digits/);
+  });
+
+  it.each([
+    [{ SELLER_VAT_NUMBER: '01234560018' }, 'SELLER_VAT_NUMBER must be a valid partita IVA: check digit is wrong (expected 7) (got "01234560018")'],
+    [{ SELLER_TAX_CODE: 'RSSMRA80A01H501X' }, 'SELLER_TAX_CODE must be a valid codice fiscale: check character'],
+    [{ SELLER_TAX_CODE: '1234' }, 'SELLER_TAX_CODE must be a valid codice fiscale: must be 16 characters (or 11 digits for a company) (got 4)'],
+    [{ SELLER_ADDRESS: 'Via Roma 1' }, 'SELLER_ADDRESS must be "street, postal code, city, province[, country]"'],
+    [{ SELLER_EMAIL: 'fatture' }, 'SELLER_EMAIL must be an e-mail address (got "fatture")'],
+    [{ MAIL_FROM: 'Firma <nope>' }, 'MAIL_FROM must be an address, or a name and an address'],
+    [{ SMTP_URL: 'http://user:secret@mail' }, 'SMTP_URL must be an SMTP URL such as smtp://127.0.0.1:1025'],
+    [{ PREPAID_FEE_BP: 'abc' }, 'PREPAID_FEE_BP must be a number (got "abc")'],
+    [{ PREPAID_FEE_BP: '20000' }, 'PREPAID_FEE_BP must be between 0 and 10000 (got "20000")'],
+    [{ PREPAID_MIN_TOPUP_CENTS: '33.5' }, 'PREPAID_MIN_TOPUP_CENTS must be a whole number (got "33.5")'],
+    [{ ORDER_EXPIRY_DAYS: '0' }, 'ORDER_EXPIRY_DAYS must be between 1 and 3650 (got "0")'],
+    [{ COUPON_VALIDITY_DAYS: 'x' }, 'COUPON_VALIDITY_DAYS must be a number'],
+    [{ DEVICE_LOOKUP_WINDOW_DAYS: '-1' }, 'DEVICE_LOOKUP_WINDOW_DAYS must be between 1 and 3650'],
+    [{ PUBLIC_URL: 'backoffice.example.it' }, 'PUBLIC_URL must be the URL the console is reached at'],
+    [{ DEMO: 'yes' }, 'DEMO must be "true" or "false" (got "yes")'],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain('\n');
+    expect((error as Error).message).not.toContain('secret');
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('is off by default; takes a number of proxies or their addresses / ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8,::1,fd00::/8 , loopback' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+  });
+
+  it.each(['true', 'yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example', '1,', '-1', '1.5'])('refuses %j with one line naming the variable and the rule', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY must be false, a number of proxies .*never true/);
+  });
+});

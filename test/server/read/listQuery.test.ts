@@ -1,0 +1,136 @@
+// The query engine (server/read/listQuery.ts) against a reference computed in JavaScript, on an
+// orders read model big enough for every plan of a search: few matches (they drive), a few
+// thousand without other filters (the sort index drives), more than MANY_MATCHES (not read
+// up front), and searches combined with filters. Whatever the plan, the page and the total are the
+// ones the reference gives.
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrdersTable } from '../../../projections/readModels/orders';
+import { addTerms, createTermsTable } from '../../../projections/readModels/shared';
+import { parseListQuery, runList, type ReadContext } from '../../../server/read/listQuery';
+import { resourceByName } from '../../../server/read/resources';
+
+const orders = resourceByName.get('orders')!;
+const ctx: ReadContext = { roles: ['operator'], now: '2026-11-24T09:00:00.000Z' };
+const STATUSES = ['awaiting_payment', 'paid', 'fulfilled', 'cancelled', 'expired'];
+const NAMES: Array<[string, number]> = [
+  ['Mario Rossi', 0.84],
+  ['Giulia Neri', 0.96],
+  ['Anna Bianchi', 0.99],
+  ['Luca Verdi', 1],
+];
+const ROWS = 25_000;
+
+interface Row {
+  seq: number;
+  id: string;
+  customerName: string;
+  customerSort: string;
+  status: string;
+  totalCents: number;
+  placedAt: string;
+}
+
+let db: Database.Database;
+const rows: Row[] = [];
+
+beforeAll(() => {
+  db = new Database(':memory:');
+  createOrdersTable(db, 'orders');
+  createTermsTable(db, 'orders_terms');
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const insert = db.prepare(
+    `INSERT INTO orders (id, customer_id, customer_name, customer_sort, status, choice, payment_mode, payment_method, codes_email,
+       line_count, coupon_count, lines, vat_summary, taxable_cents, vat_cents, total_cents, amount_due_cents, placed_at)
+     VALUES (?, 'c', ?, ?, ?, 'manual', 'direct', 'bank_transfer', 'x@example.it', 1, 1, '[]', '[]', 0, 0, ?, 0, ?)`,
+  );
+  db.transaction(() => {
+    for (let n = 0; n < ROWS; n++) {
+      const pick = rnd();
+      const name = NAMES.find(([, share]) => pick < share)![0];
+      const row = {
+        id: `o-${n}`,
+        customerName: name,
+        customerSort: name.toLowerCase(),
+        status: STATUSES[Math.floor(rnd() * STATUSES.length)]!,
+        totalCents: 1000 + Math.floor(rnd() * 40) * 100, // many ties: the tie-breaker matters
+        placedAt: new Date(Date.parse('2026-01-01T00:00:00.000Z') + Math.floor(rnd() * 5000) * 60_000).toISOString(),
+      };
+      const { lastInsertRowid } = insert.run(row.id, row.customerName, row.customerSort, row.status, row.totalCents, row.placedAt);
+      addTerms(db, 'orders_terms', lastInsertRowid, row.customerName);
+      rows.push({ ...row, seq: Number(lastInsertRowid) });
+    }
+  })();
+});
+afterAll(() => db?.close());
+
+type Filter = { q?: string; status?: string | string[]; totalCents_gte?: number };
+const SORTS: Array<[keyof Row, 'customerName' | 'placedAt' | 'totalCents', 'ASC' | 'DESC']> = [
+  ['placedAt', 'placedAt', 'DESC'],
+  ['totalCents', 'totalCents', 'ASC'],
+  ['customerSort', 'customerName', 'DESC'],
+];
+
+function reference(filter: Filter, sortKey: keyof Row, direction: 'ASC' | 'DESC', [first, last]: [number, number]) {
+  const words = (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const matching = rows.filter((row) => {
+    const terms = row.customerName.toLowerCase().split(' ');
+    const joined = words.length > 1 && terms.some((t) => t.startsWith(words.join('')));
+    if (words.length > 0 && !words.every((w) => terms.some((t) => t.startsWith(w))) && !joined) return false;
+    if (filter.status !== undefined && !(Array.isArray(filter.status) ? filter.status : [filter.status]).includes(row.status)) return false;
+    if (filter.totalCents_gte !== undefined && row.totalCents < filter.totalCents_gte) return false;
+    return true;
+  });
+  const sign = direction === 'ASC' ? 1 : -1;
+  matching.sort((a, b) => {
+    const x = a[sortKey];
+    const y = b[sortKey];
+    if (x !== y) return (x < y ? -1 : 1) * sign;
+    return (a.seq - b.seq) * sign;
+  });
+  return { ids: matching.slice(first, last + 1).map((r) => r.id), total: matching.length };
+}
+
+describe('every plan gives the reference page and total', () => {
+  const filters: Filter[] = [
+    {},
+    { status: 'fulfilled' },
+    { q: 'rossi' }, // > MANY_MATCHES: the sort index drives, matches not read up front
+    { q: 'neri' }, // a few thousand, no filter: read up front, the sort index drives
+    { q: 'bianchi' }, // few: they drive
+    { q: 'verdi luca' },
+    { q: 'mario rossi' },
+    { q: 'giulia', status: 'fulfilled' }, // with a filter: the matches drive, the filter unindexed
+    { q: 'rossi', status: ['awaiting_payment', 'expired'] },
+    { q: 'neri', totalCents_gte: 3000 },
+    { q: 'an' },
+    { q: 'nobody' },
+    { q: 'ross i' }, // the words together: a term
+    { q: 'giulianeri' },
+  ];
+  const ranges: Array<[number, number]> = [
+    [0, 24],
+    [25, 49],
+    [2990, 3009],
+    [20990, 21010],
+  ];
+  for (const filter of filters) {
+    it(JSON.stringify(filter), () => {
+      let engine = 0;
+      for (const [sortKey, field, direction] of SORTS) {
+        for (const range of ranges) {
+          const query = parseListQuery(orders, { filter: JSON.stringify(filter), sort: JSON.stringify([field, direction]), range: JSON.stringify(range) }, ctx);
+          const t0 = performance.now();
+          const result = runList(db, orders, query, ctx);
+          engine = Math.max(engine, performance.now() - t0);
+          const expected = reference(filter, sortKey, direction, range);
+          const where = `${field} ${direction} ${JSON.stringify(range)}`;
+          expect(result.total, where).toBe(expected.total);
+          expect(result.rows.map((r) => r.id), where).toEqual(expected.ids);
+        }
+      }
+      if (process.env.SHOW_TIMES) console.log(JSON.stringify(filter), 'slowest query', engine.toFixed(1), 'ms');
+    });
+  }
+});
