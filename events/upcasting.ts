@@ -38,6 +38,15 @@ export function documentAmountsInCents(data: Data): Data {
 }
 
 /**
+ * Versions 1 and 2 of InvoiceIssued and CreditNoteIssued named the seller's partita IVA `vatNumber`
+ * and its codice fiscale `taxCode`; since version 3 they are `partitaIva` and `codiceFiscale`, as
+ * the buyer's.
+ */
+export function sellerFiscalIdsAsBuyers(data: Data): Data {
+  return { ...data, seller: renamed(data.seller as Data, { vatNumber: 'partitaIva', taxCode: 'codiceFiscale' }) };
+}
+
+/**
  * An upcaster that adds the event's instant, for events older code stored without one: `field`
  * takes `metadata.at`, when the command that appended the event was decided (the same instant the
  * command gave the event's other times, when it had any).

@@ -77,7 +77,7 @@ export function checkBuyer(buyer: Buyer): Buyer {
 }
 
 export function checkSeller(seller: Seller): void {
-  if (seller.name.trim() === '' || seller.vatNumber.trim() === '') throw invalid('seller', 'the seller configuration is incomplete', 'seller_incomplete');
+  if (seller.name.trim() === '' || seller.partitaIva.trim() === '') throw invalid('seller', 'the seller configuration is incomplete', 'seller_incomplete');
   checkAddress('seller.address', seller.address);
 }
 

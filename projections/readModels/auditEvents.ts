@@ -40,7 +40,8 @@ export const auditEventsProjection: Projection<any> = {
   name: 'audit-events',
   // 2: the data of events read through upcasters (amounts named …Cents) and their schema versions.
   // 3: instants named …At, and the staff and claim events' instants.
-  version: 3,
+  // 4: the seller of invoices and credit notes names its codiceFiscale and partitaIva.
+  version: 4,
   tables: ['audit_events'],
   handles: catalogue.types(),
   setup(db, t) {

@@ -11,7 +11,8 @@ import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
 export const invoicesProjection: Projection<InvoicingEvent> = {
   name: 'invoices',
   // 2: the lines and VAT summary (JSON) name their amounts …Cents.
-  version: 2,
+  // 3: the seller (JSON) names its identifiers codiceFiscale and partitaIva, as the buyer.
+  version: 3,
   tables: ['invoices', 'invoices_terms', 'credit_notes', 'credit_notes_terms'],
   handles: ['InvoiceIssued', 'CreditNoteIssued'],
   setup(db, t) {

@@ -16,36 +16,46 @@ const amountsToday = {
   vatSummary: [{ rateBp: 2200, taxableCents: 2600, vatCents: 572, totalCents: 3172 }],
   totals: { taxableCents: 2600, vatCents: 572, totalCents: 3172 },
 };
+/** The seller as versions 1 and 2 stored it, and as it reads today (named as the buyer). */
+const sellerV1 = { name: 'Firma Facile S.r.l.', vatNumber: '01234560017', taxCode: '12367820011', address };
+const sellerToday = { name: 'Firma Facile S.r.l.', codiceFiscale: '12367820011', partitaIva: '01234560017', address };
 
-describe('invoicing: version 1 (amounts without …Cents) reads as today', () => {
-  it('InvoiceIssued', () => {
-    const common = { invoiceId: 'i-1', year: 2026, number: 1, issuedOn: '2026-11-25', orderId: 'o-1', customerId: 'c-1', buyer, issuedAt: AT };
-    const seller = { name: 'Firma Facile S.r.l.', vatNumber: '01234560017', taxCode: '12367820011', address };
-    const { data, version } = read('InvoiceIssued', { ...common, seller, ...amountsV1 });
-    expect(version).toBeGreaterThanOrEqual(2);
-    expect(data).toMatchObject({ ...common, ...amountsToday });
-    expect(roundTrip('InvoiceIssued', data)).toEqual(data);
+const invoice = { invoiceId: 'i-1', year: 2026, number: 1, issuedOn: '2026-11-25', orderId: 'o-1', customerId: 'c-1', buyer, issuedAt: AT };
+const creditNote = {
+  creditNoteId: 'cn-1',
+  year: 2026,
+  number: 1,
+  issuedOn: '2026-11-25',
+  invoiceId: 'i-1',
+  invoiceYear: 2026,
+  invoiceNumber: 1,
+  orderId: 'o-1',
+  couponIds: ['k-1'],
+  buyer,
+  refundTo: 'prepaid',
+  issuedAt: AT,
+};
+
+describe('invoicing: older versions read as today', () => {
+  it('InvoiceIssued v1: amounts without …Cents, seller vatNumber/taxCode', () => {
+    const today = { ...invoice, seller: sellerToday, ...amountsToday };
+    expect(read('InvoiceIssued', { ...invoice, seller: sellerV1, ...amountsV1 })).toEqual({ data: today, version: 3 });
+    expect(roundTrip('InvoiceIssued', today)).toEqual(today);
   });
 
-  it('CreditNoteIssued', () => {
-    const common = {
-      creditNoteId: 'cn-1',
-      year: 2026,
-      number: 1,
-      issuedOn: '2026-11-25',
-      invoiceId: 'i-1',
-      invoiceYear: 2026,
-      invoiceNumber: 1,
-      orderId: 'o-1',
-      couponIds: ['k-1'],
-      buyer,
-      refundTo: 'prepaid',
-      issuedAt: AT,
-    };
-    const seller = { name: 'Firma Facile S.r.l.', vatNumber: '01234560017', taxCode: null, address };
-    const { data, version } = read('CreditNoteIssued', { ...common, seller, ...amountsV1 });
-    expect(version).toBeGreaterThanOrEqual(2);
-    expect(data).toMatchObject({ ...common, ...amountsToday });
+  it('InvoiceIssued v2: amounts in …Cents already, seller vatNumber/taxCode', () => {
+    expect(read('InvoiceIssued', { ...invoice, seller: sellerV1, ...amountsToday }, { version: 2 })).toEqual({
+      data: { ...invoice, seller: sellerToday, ...amountsToday },
+      version: 3,
+    });
+  });
+
+  it('CreditNoteIssued v1 and v2, a seller without its own codice fiscale', () => {
+    const seller = { ...sellerV1, taxCode: null };
+    const today = { ...creditNote, seller: { ...sellerToday, codiceFiscale: null }, ...amountsToday };
+    expect(read('CreditNoteIssued', { ...creditNote, seller, ...amountsV1 })).toEqual({ data: today, version: 3 });
+    expect(read('CreditNoteIssued', { ...creditNote, seller, ...amountsToday }, { version: 2 })).toEqual({ data: today, version: 3 });
+    expect(roundTrip('CreditNoteIssued', today)).toEqual(today);
   });
 
   it('the numbering guards are as they were stored', () => {

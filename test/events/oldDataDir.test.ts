@@ -307,8 +307,8 @@ describe('the data directory of December 2026 (code of 4ad6e37)', () => {
       // The seller as configured when they were issued (today's settings differ: no codice fiscale).
       const seller = {
         name: 'Firma Facile S.r.l.',
-        vatNumber: '01234560017',
-        taxCode: '12367820011',
+        partitaIva: '01234560017',
+        codiceFiscale: '12367820011',
         address: { street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' },
       };
       for (const invoice of invoices) expect(invoice.seller).toEqual(seller);

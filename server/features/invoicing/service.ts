@@ -19,8 +19,8 @@ export function addressLines(a: Address): string[] {
 function sellerOnDocument(seller: Seller, email: string): PartyOnDocument {
   return {
     name: seller.name,
-    partitaIva: seller.vatNumber,
-    codiceFiscale: seller.taxCode ?? undefined,
+    partitaIva: seller.partitaIva,
+    codiceFiscale: seller.codiceFiscale ?? undefined,
     addressLines: addressLines(seller.address),
     email,
   };

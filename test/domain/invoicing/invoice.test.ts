@@ -21,8 +21,8 @@ const cnSpec = specFor(creditNoteAggregate, { catalogue });
 const AT = '2026-05-04T10:00:00.000Z';
 const seller: Seller = {
   name: 'Firme Digitali S.r.l.',
-  vatNumber: '01234560017',
-  taxCode: null,
+  partitaIva: '01234560017',
+  codiceFiscale: null,
   address: { street: 'Via Roma 1', postalCode: '20121', city: 'Milano', province: 'MI', country: 'IT' },
 };
 const buyer: Buyer = {
@@ -102,7 +102,7 @@ describe('issuing an invoice', () => {
 
   it('needs lines and a complete seller', () => {
     spec.given([]).when((s) => issueInvoice({ ...issue, lines: [] }, s)).then({ error: 'invalid_input', field: 'lines' });
-    spec.given([]).when((s) => issueInvoice({ ...issue, seller: { ...seller, vatNumber: '' } }, s)).then({ error: 'seller_incomplete' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, seller: { ...seller, partitaIva: '' } }, s)).then({ error: 'seller_incomplete' });
   });
 });
 

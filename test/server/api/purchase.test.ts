@@ -41,7 +41,7 @@ const SELLER_CF = 'VRDGPP70B12F205A';
 describe('the purchase over HTTP', () => {
   it('prepaid, guided: customer, top-up, device, renewable devices by CF, order → two coupons, invoice 1, one e-mail with both codes, the invoice PDF', async () => {
     // A sole trader sells: the invoice shows the seller's own codice fiscale beside the partita IVA.
-    world = await startApi({ settings: { seller: { ...defaultSalesSettings.seller, taxCode: SELLER_CF } } });
+    world = await startApi({ settings: { seller: { ...defaultSalesSettings.seller, codiceFiscale: SELLER_CF } } });
     await addGuideProducts(world);
 
     const registered = expectStatus(await world.operator.post('/api/customers', {
@@ -117,7 +117,7 @@ describe('the purchase over HTTP', () => {
     expect(text).toContain('Mario Rossi');
     expect(text).toContain(MARIO_CF);
     expect(text).toContain(`Codice fiscale ${SELLER_CF}`);
-    expect(text).toContain(`P. IVA ${defaultSalesSettings.seller.vatNumber}`);
+    expect(text).toContain(`P. IVA ${defaultSalesSettings.seller.partitaIva}`);
     expect(text).toContain('Coupon Rinnovo Certificato Sottoscrizione');
     expect(text).toContain('26,84 €');
     expect(text).toContain('Pagamento: addebito sul conto prepagato');

@@ -98,7 +98,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
       number: 1,
       issuedOn: '2026-03-10',
       buyer: { name: 'Mario Rossi', codiceFiscale: MARIO_CF, partitaIva: null },
-      seller: { name: world.deps.settings.seller.name, vatNumber: world.deps.settings.seller.vatNumber },
+      seller: { name: world.deps.settings.seller.name, partitaIva: world.deps.settings.seller.partitaIva },
       totals: { taxableCents: 2200, vatCents: 484, totalCents: 2684 },
       vatSummary: [{ rateBp: 2200, taxableCents: 2200, vatCents: 484, totalCents: 2684 }],
     });

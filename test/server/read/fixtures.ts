@@ -97,8 +97,8 @@ export const NOW = Date.parse('2026-11-24T09:00:00.000Z');
 
 const SELLER: Seller = {
   name: 'Firme Digitali S.r.l.',
-  vatNumber: '09876543210',
-  taxCode: null,
+  partitaIva: '09876543210',
+  codiceFiscale: null,
   address: { street: 'Via Roma 1', postalCode: '20121', city: 'Milano', province: 'MI', country: 'IT' },
 };
 
