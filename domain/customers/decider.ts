@@ -28,6 +28,7 @@ import type { Decider } from '../shared/decider';
 import { DomainError, conflict, invalid, notFound } from '../shared/errors';
 import { checkCodiceFiscale } from '../shared/codiceFiscale';
 import { checkPartitaIva } from '../shared/partitaIva';
+import { instantOf } from '../shared/utcTime';
 
 // ---------------------------------------------------------------------------------------------
 // Streams
@@ -254,17 +255,17 @@ export interface GuardClaim {
 
 /**
  * The guard claims a registration needs, to be decided and appended before `registerCustomer`:
- * a person's codice fiscale, or a firm's partita IVA. Validates what it reads (same errors as
- * `registerCustomer`).
+ * a person's codice fiscale, or a firm's partita IVA, claimed `at` the registration's instant.
+ * Validates what it reads (same errors as `registerCustomer`).
  */
-export function claimsFor(command: RegisterCustomer): GuardClaim[] {
+export function claimsFor(command: RegisterCustomer, at: string): GuardClaim[] {
   const customerId = requiredText(command.customerId, 'customerId', 100);
   if (command.kind === 'person') {
     const codiceFiscale = validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale');
-    return [{ stream: taxCodeClaimStreamOf(codiceFiscale), command: { kind: 'codiceFiscale', codiceFiscale, customerId } }];
+    return [{ stream: taxCodeClaimStreamOf(codiceFiscale), command: { kind: 'codiceFiscale', codiceFiscale, customerId, at } }];
   }
   const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
-  return [{ stream: vatNumberClaimStreamOf(partitaIva), command: { kind: 'partitaIva', partitaIva, customerId } }];
+  return [{ stream: vatNumberClaimStreamOf(partitaIva), command: { kind: 'partitaIva', partitaIva, customerId, at } }];
 }
 
 export interface ChangeCustomerEmail {
@@ -319,12 +320,14 @@ export interface ClaimTaxCode {
   kind: 'codiceFiscale';
   codiceFiscale: string;
   customerId: string;
+  at: string;
 }
 
 export interface ClaimVatNumber {
   kind: 'partitaIva';
   partitaIva: string;
   customerId: string;
+  at: string;
 }
 
 /**
@@ -334,7 +337,8 @@ export interface ClaimVatNumber {
 export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): CustomerTaxCodeClaimed[] {
   const codiceFiscale = validCodiceFiscale(command.codiceFiscale, 'codiceFiscale', { allowNumeric: true });
   const customerId = requiredText(command.customerId, 'customerId', 100);
-  const claim: CustomerTaxCodeClaimed[] = [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId } }];
+  const claimedAt = instantOf(command.at);
+  const claim: CustomerTaxCodeClaimed[] = [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId, claimedAt } }];
   return decideClaim(state.claimedBy, customerId, claim, (holder) =>
     new DomainError('codice_fiscale_taken', `codice fiscale ${codiceFiscale} already belongs to customer ${holder}`, 'conflict', 'codiceFiscale'),
   );
@@ -347,7 +351,8 @@ export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): Customer
 export function claimVatNumber(command: ClaimVatNumber, state: ClaimState): CustomerVatNumberClaimed[] {
   const partitaIva = validPartitaIva(command.partitaIva, 'partitaIva');
   const customerId = requiredText(command.customerId, 'customerId', 100);
-  const claim: CustomerVatNumberClaimed[] = [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId } }];
+  const claimedAt = instantOf(command.at);
+  const claim: CustomerVatNumberClaimed[] = [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId, claimedAt } }];
   return decideClaim(state.claimedBy, customerId, claim, (holder) =>
     new DomainError('partita_iva_taken', `partita IVA ${partitaIva} already belongs to customer ${holder}`, 'conflict', 'partitaIva'),
   );

@@ -19,12 +19,14 @@ import type {
   DeviceEvent,
   DeviceKind,
   DeviceRegistered,
+  HolderDeviceEvent,
 } from './events';
 import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from './events';
 import type { Decider } from '../shared/decider';
 import { conflict, invalid } from '../shared/errors';
 import { validCodiceFiscale } from '../customers/decider';
 import { normaliseDeviceSerial } from '../shared/deviceSerial';
+import { instantOf } from '../shared/utcTime';
 
 export { normaliseDeviceSerial };
 export { DEFAULT_RENEWAL_WINDOW_DAYS, renewalStatus, type RenewalStatus };
@@ -202,6 +204,22 @@ export function validDeviceRegistration(command: RegisterDevice): ValidDeviceReg
     return { kind: c.kind, serialNumber, validFrom, validUntil };
   });
   return { serial, kind: command.kind, issuer, issuedOn, holderCodiceFiscale, certificates };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The holder's index (stream `holder-devices-<codiceFiscale>`): the serials listed for the holder
+// ---------------------------------------------------------------------------------------------
+
+export const holderIndexAggregate: Decider<string[], HolderDeviceEvent> = {
+  initialState: () => [],
+  evolve: (serials, event) => (event.type === 'HolderDeviceListed' && !serials.includes(event.data.serial) ? [...serials, event.data.serial] : serials),
+};
+
+/** Adds the serial to the holder's index unless it is there already. */
+export function listHolderDevice(command: { codiceFiscale: string; serial: string; at: string }, serials: string[]): HolderDeviceEvent[] {
+  const listedAt = instantOf(command.at);
+  if (serials.includes(command.serial)) return [];
+  return [{ type: 'HolderDeviceListed', data: { codiceFiscale: command.codiceFiscale, serial: command.serial, listedAt } }];
 }
 
 /** Registers a device with its certificates; refused when the device is already registered. */

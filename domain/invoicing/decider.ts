@@ -40,7 +40,11 @@ export function priceDocument(lines: readonly InvoicedLine[]): PricedDocument {
     return { productCode: l.productCode, description: l.description, renews: l.renews, ...input, ...lineAmounts(input) };
   });
   const summary = vatSummary(priced);
-  return { lines: priced, vatSummary: summary.byRate, totals: { taxable: summary.taxable, vat: summary.vat, total: summary.total } };
+  return {
+    lines: priced,
+    vatSummary: summary.byRate,
+    totals: { taxableCents: summary.taxableCents, vatCents: summary.vatCents, totalCents: summary.totalCents },
+  };
 }
 
 function checkAddress(field: string, a: Address): void {

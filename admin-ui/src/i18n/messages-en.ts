@@ -477,7 +477,6 @@ export const resources = {
     fields: {
       id: 'ID',
       method: 'Method',
-      amount: 'Amount',
       amountCents: 'Amount',
       receivedOn: 'Value date',
       payer: 'Payer',

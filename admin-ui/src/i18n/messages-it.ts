@@ -477,7 +477,6 @@ export const resources = {
     fields: {
       id: 'ID',
       method: 'Mezzo',
-      amount: 'Importo',
       amountCents: 'Importo',
       receivedOn: 'Data valuta',
       payer: 'Pagante',

@@ -47,7 +47,7 @@ export async function registerCustomer(
   // Everything is validated before anything is written: a refused registration claims nothing.
   decideRegistration(command, customerAggregate.initialState(), now);
   const positions: number[] = [];
-  for (const claim of claimsFor(command)) {
+  for (const claim of claimsFor(command, now.toISOString())) {
     const result = await handleCommand<{ claimedBy: string | null }, CustomerClaimEvent>(
       deps,
       claim.stream,

@@ -123,7 +123,7 @@ export interface QuoteResult extends Quote {
 /** What the buyer sees before paying: the lines, VAT per rate, totals, the e-mail for the codes. */
 export async function quoteOrder(deps: SalesDeps, input: QuoteOrderInput): Promise<QuoteResult> {
   const resolved = await resolveOrder(deps, input, 'quote', deps.clock().toISOString());
-  const dummy: PlaceOrder = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId: 'quote', debitedAmount: 0 } } as PlaceOrder;
+  const dummy: PlaceOrder = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId: 'quote', debitedAmountCents: 0 } } as PlaceOrder;
   const quote = priceOrder(dummy);
   const { state: prepaid } = await loadAggregate(deps, prepaidStream(input.customerId), prepaidAggregate);
   return { ...quote, codesEmail: resolved.codesEmail, prepaidBalanceCents: prepaid.balanceCents };
@@ -218,9 +218,9 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
 
   if (payment.mode === 'prepaid') {
     const prepaidDebitId = saleIds.prepaidDebit(orderId);
-    const quote = priceOrder({ ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmount: 0 } } as PlaceOrder);
-    const total = quote.totals.total;
-    const command = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmount: total } } as PlaceOrder;
+    const quote = priceOrder({ ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmountCents: 0 } } as PlaceOrder);
+    const total = quote.totals.totalCents;
+    const command = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmountCents: total } } as PlaceOrder;
     // Validates everything the order decides before any money moves.
     decidePlacement(command, orderAggregate.initialState());
     const debit = await debitOnce(deps, input.customerId, orderId, total, ctx);
@@ -312,25 +312,25 @@ export interface CancelOrderResult {
   position: number;
   orderId: string;
   /** Partial payments already received: credited to the prepaid account by the payment reactor. */
-  amountToCredit: number;
+  amountToCreditCents: number;
 }
 
 /** Cancels an order still waiting for payment (a paid order is refunded instead: refundCoupons). */
 export async function cancelOrder(deps: SalesDeps, input: { orderId: string; reason: string }, ctx: CommandContext): Promise<CancelOrderResult> {
-  let amountToCredit = 0;
+  let amountToCreditCents = 0;
   const result = await handleCommand(deps, orderStream(input.orderId), orderAggregate, (state) => {
     if (state.status === 'none') throw notFound('order', input.orderId);
     const events = decideCancellation({ reason: input.reason ?? '', at: deps.clock().toISOString() }, state);
     const cancelled = events.find((e) => e.type === 'OrderCancelled');
-    amountToCredit = cancelled?.type === 'OrderCancelled' ? cancelled.data.amountToCredit : 0;
+    amountToCreditCents = cancelled?.type === 'OrderCancelled' ? cancelled.data.amountToCreditCents : 0;
     return events;
   }, ctx);
-  return { position: result.position, orderId: input.orderId, amountToCredit };
+  return { position: result.position, orderId: input.orderId, amountToCreditCents };
 }
 
 export interface ExpireOrdersResult {
   position: number;
-  expired: { orderId: string; amountToCredit: number }[];
+  expired: { orderId: string; amountToCreditCents: number }[];
 }
 
 /** Unpaid direct orders, from the log (for a caller that does not follow it). */
@@ -361,7 +361,7 @@ export async function expireOrders(deps: SalesDeps, input: { orderIds?: string[]
       const done = await handleCommand(deps, orderStream(orderId), orderAggregate, (s) => decideExpiry({ at: now.toISOString() }, s), ctx);
       const expired = done.events.find((e) => e.type === 'OrderExpired');
       if (expired?.type === 'OrderExpired') {
-        result.expired.push({ orderId, amountToCredit: expired.data.amountToCredit });
+        result.expired.push({ orderId, amountToCreditCents: expired.data.amountToCreditCents });
         result.position = Math.max(result.position, done.position);
       }
     } catch (error) {

@@ -158,7 +158,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
       const outcome = await runStaffCommand(
         app.eventStore,
         user.userId,
-        (s) => changePassword({ userId: user.userId, passwordHash, by: 'self', actorId: staff.userId }, s),
+        (s) => changePassword({ userId: user.userId, passwordHash, by: 'self', actorId: staff.userId, at: context.at }, s),
         context,
       );
       // Every session opened with the old password is over; this one continues under a new token.

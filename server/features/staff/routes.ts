@@ -146,11 +146,11 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const actorId = context.actor.userId;
       const user = await loadStaffUser(app.eventStore, id);
       // Refusals first (not found, one's own roles, unknown roles), before any request is made.
-      const events = changeRoles({ userId: id, roles: request.body.roles, actorId }, user);
+      const events = changeRoles({ userId: id, roles: request.body.roles, actorId, at: context.at }, user);
       if (events.length > 0 && user.exists && salesRoleForAdmin(user.roles, checkRoles(request.body.roles))) {
         return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'sales_role_for_admin', userId: id, roles: checkRoles(request.body.roles) }, context));
       }
-      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles({ userId: id, roles: request.body.roles, actorId }, s), context));
+      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles({ userId: id, roles: request.body.roles, actorId, at: context.at }, s), context));
     },
   );
 
@@ -174,7 +174,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       if (!user.exists) throw notFound('staff_user', id);
       checkNewPassword(request.body.newPassword, user.username, 'newPassword');
       // Refusals first (one's own password, a disabled user), with a placeholder for the hash.
-      changePassword({ userId: id, passwordHash: 'x', by: 'admin', actorId: context.actor.userId }, user);
+      changePassword({ userId: id, passwordHash: 'x', by: 'admin', actorId: context.actor.userId, at: context.at }, user);
       const passwordHash = await hashPassword(request.body.newPassword, app.security.passwordHashLogN);
       return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'password_reset', userId: id, passwordHash }, context));
     },
@@ -260,7 +260,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { id } = request.params;
       const context = commandContext(request);
-      const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser({ userId: id, actorId: context.actor.userId }, s), context);
+      const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser({ userId: id, actorId: context.actor.userId, at: context.at }, s), context);
       app.sessions.removeAllFor(id);
       return answer(request, outcome);
     },
@@ -274,7 +274,8 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser({ userId: id }, s), commandContext(request));
+      const context = commandContext(request);
+      const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser({ userId: id, at: context.at }, s), context);
       app.sessions.unlock(usernameKey(outcome.user.username));
       return answer(request, outcome);
     },

@@ -218,9 +218,9 @@ describe("product: the guide's catalogue", () => {
   it('"both" at €26.00 is €31.72 with 22% VAT, as the payment summary shows', () => {
     const both = byCode.get('RIN-FIRMA-CNS');
     expect(both && lineAmounts({ unitPriceCents: both.priceCents, quantity: 1, vatRateBp: both.vatRateBp })).toEqual({
-      taxable: 2600,
-      vat: 572,
-      total: 3172,
+      taxableCents: 2600,
+      vatCents: 572,
+      totalCents: 3172,
     });
   });
 });

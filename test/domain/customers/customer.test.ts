@@ -21,6 +21,7 @@ const spec = specFor(customerAggregate);
 const claims = specFor(claimAggregate);
 const now = new Date('2026-11-24T10:00:00.000Z');
 const later = new Date('2026-11-25T08:30:00.000Z');
+const AT = now.toISOString();
 const catalogue = new EventCatalogue<CustomerAreaEvent>(customerEventShapes);
 const context = {
   actor: { userId: 'u-1', role: 'operator' as const },
@@ -261,29 +262,29 @@ describe('customer: change profile e-mail', () => {
 
 describe('customer: one codice fiscale / one partita IVA, one customer', () => {
   it('tells which guard stream a registration claims', () => {
-    expect(claimsFor(mario)).toEqual([
+    expect(claimsFor(mario, AT)).toEqual([
       {
         stream: 'customer-cf-RSSMRA80A01H501U',
-        command: { kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' },
+        command: { kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', at: AT },
       },
     ]);
-    expect(claimsFor(firm)).toEqual([
-      { stream: 'customer-piva-00743110157', command: { kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-2' } },
+    expect(claimsFor(firm, AT)).toEqual([
+      { stream: 'customer-piva-00743110157', command: { kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-2', at: AT } },
     ]);
-    expect(() => claimsFor({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' })).toThrow(/check character/);
+    expect(() => claimsFor({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' }, AT)).toThrow(/check character/);
   });
 
   it('claims a free codice fiscale', () => {
     claims
       .given([])
-      .when((s) => encodable(claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'rssmra80a01h501u', customerId: 'c-1' }, s)))
-      .then([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' } }]);
+      .when((s) => encodable(claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'rssmra80a01h501u', customerId: 'c-1', at: AT }, s)))
+      .then([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', claimedAt: AT } }]);
   });
 
   it('refuses a codice fiscale another customer holds, naming that customer', () => {
     claims
-      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' } }])
-      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-7' }, s))
+      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', claimedAt: AT } }])
+      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-7', at: AT }, s))
       .then({
         error: 'codice_fiscale_taken',
         kind: 'conflict',
@@ -294,19 +295,19 @@ describe('customer: one codice fiscale / one partita IVA, one customer', () => {
 
   it('the same customer claiming again (a retried registration) is a no-op', () => {
     claims
-      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' } }])
-      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' }, s))
+      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', claimedAt: AT } }])
+      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', at: AT }, s))
       .thenNothing();
   });
 
   it('claims a free partita IVA, and refuses a taken one naming its customer', () => {
     claims
       .given([])
-      .when((s) => encodable(claimVatNumber({ kind: 'partitaIva', partitaIva: 'IT00743110157', customerId: 'c-2' }, s)))
-      .then([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2' } }]);
+      .when((s) => encodable(claimVatNumber({ kind: 'partitaIva', partitaIva: 'IT00743110157', customerId: 'c-2', at: AT }, s)))
+      .then([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2', claimedAt: AT } }]);
     claims
-      .given([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2' } }])
-      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-3' }, s))
+      .given([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2', claimedAt: AT } }])
+      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-3', at: AT }, s))
       .then({
         error: 'partita_iva_taken',
         kind: 'conflict',
@@ -318,7 +319,7 @@ describe('customer: one codice fiscale / one partita IVA, one customer', () => {
   it('refuses to claim an invalid code', () => {
     claims
       .given([])
-      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110158', customerId: 'c-2' }, s))
+      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110158', customerId: 'c-2', at: AT }, s))
       .then({ error: 'partita_iva_check_digit', kind: 'invalid', field: 'partitaIva' });
   });
 });

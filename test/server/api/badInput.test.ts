@@ -79,11 +79,11 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
     await refused(post(world.operator, '/api/customers', { kind: 'robot' }), 400, 'invalid_input', /kind/);
     await refused(post(world.operator, '/api/customers', person({ nickname: 'Peppino' })), 400, 'invalid_input', /nickname/);
 
-    const payment = { method: 'bank_transfer', amount: '31,72', receivedOn: '2026-11-24', payer: 'Mario Rossi', reason: 'x', bankReference: 'CRO1' };
-    const wrongType = await refused(post(world.accountant, '/api/payments', payment), 400, 'invalid_input', /amount/);
-    expect(wrongType.errors).toHaveProperty('amount');
-    await refused(post(world.accountant, '/api/payments', { ...payment, amount: 3172, method: 'bitcoin' }), 400, 'invalid_input', /method/);
-    await refused(post(world.accountant, '/api/payments', { ...payment, amount: -5 }), 400, 'invalid_input', /amount/);
+    const payment = { method: 'bank_transfer', amountCents: '31,72', receivedOn: '2026-11-24', payer: 'Mario Rossi', reason: 'x', bankReference: 'CRO1' };
+    const wrongType = await refused(post(world.accountant, '/api/payments', payment), 400, 'invalid_input', /amountCents/);
+    expect(wrongType.errors).toHaveProperty('amountCents');
+    await refused(post(world.accountant, '/api/payments', { ...payment, amountCents: 3172, method: 'bitcoin' }), 400, 'invalid_input', /method/);
+    await refused(post(world.accountant, '/api/payments', { ...payment, amountCents: -5 }), 400, 'invalid_input', /amountCents/);
     await refused(post(world.operator, '/api/orders', { customerId, payment: { mode: 'prepaid' } }), 400, 'invalid_input', /exactly one of guided or manual/);
     await refused(
       post(world.operator, '/api/orders', { ...manualOrder(customerId, { mode: 'prepaid' }), guided: { holderCodiceFiscale: MARIO_CF, deviceSerial: '1205100000' } }),
@@ -147,7 +147,7 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
 
   it('who may do what: refunds and the catalogue are for supervisors, payments for the books', async () => {
     await refused(post(world.operator, '/api/products', { code: 'X', description: 'x', kind: 'coupon', renews: 'signing', priceCents: 1 }), 403, 'forbidden', /supervisor/);
-    await refused(post(world.operator, '/api/payments', { method: 'bank_transfer', amount: 1, receivedOn: '2026-11-24', payer: 'x', reason: 'x' }), 403, 'forbidden');
+    await refused(post(world.operator, '/api/payments', { method: 'bank_transfer', amountCents: 1, receivedOn: '2026-11-24', payer: 'x', reason: 'x' }), 403, 'forbidden');
     await refused(post(world.accountant, '/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 403, 'forbidden');
     await refused(post(world.admin, '/api/customers', person({})), 403, 'forbidden');
     await refused(post(world.anonymous, '/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 401, 'unauthenticated');

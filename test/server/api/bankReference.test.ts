@@ -12,7 +12,7 @@ let rfReference: string;
 
 const transfer = (bankReference: unknown) => ({
   method: 'bank_transfer',
-  amount: 3172,
+  amountCents: 3172,
   receivedOn: '2026-11-25',
   payer: 'Mario Rossi',
   reason: `saldo ${rfReference}`,
@@ -68,7 +68,7 @@ describe("the bank's reference of a payment", () => {
     expect(await world.store.headPosition()).toBe(head);
     expect(await prepaidBalance(world.app.sales, customerId)).toBe(0);
     const order = await getOrder(world.app.sales, orderId);
-    expect(order).toMatchObject({ status: 'paid', received: 3172 });
+    expect(order).toMatchObject({ status: 'paid', receivedCents: 3172 });
     expect(order.paymentIds).toHaveLength(1);
   });
 

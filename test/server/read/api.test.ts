@@ -90,8 +90,8 @@ describe('lists in the simple-rest format', () => {
         amountDueCents: 3710,
         lineCount: 2,
         couponCount: 5,
-        lines: [expect.objectContaining({ productCode: 'RIN-FIRMA', quantity: 3, taxable: 3300 }), expect.objectContaining({ productCode: 'RIN-CNS', quantity: 2 })],
-        vatSummary: [{ rateBp: 2200, taxable: 5500, vat: 1210, total: 6710 }],
+        lines: [expect.objectContaining({ productCode: 'RIN-FIRMA', quantity: 3, taxableCents: 3300 }), expect.objectContaining({ productCode: 'RIN-CNS', quantity: 2 })],
+        vatSummary: [{ rateBp: 2200, taxableCents: 5500, vatCents: 1210, totalCents: 6710 }],
         invoiceDisplayNumber: null,
       }),
     ]);

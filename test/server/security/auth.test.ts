@@ -251,7 +251,8 @@ describe('disabled users', () => {
     const { disableUser } = await import('../../../domain/staff/decider');
     const { runStaffCommand } = await import('../../../server/features/staff/accounts');
     const { systemContext } = await import('../../../server/security/bootstrap');
-    await runStaffCommand(t.store, id, (s) => disableUser({ userId: id, actorId: 'system' }, s), systemContext());
+    const context = systemContext();
+    await runStaffCommand(t.store, id, (s) => disableUser({ userId: id, actorId: 'system', at: context.at }, s), context);
     expect(t.app.sessions.countFor(id)).toBe(1);
     expect((await get('/api/auth/me', session)).statusCode).toBe(401);
   });

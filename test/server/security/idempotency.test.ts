@@ -102,7 +102,7 @@ describe('Idempotency-Key across a restart that cut a command short', () => {
   it('a prepaid order killed after its debit, before it was placed, is placed by the retry, debited once', async () => {
     const { w, customerId, operatorId } = await shopWithCredit();
     const body = manualOrder(customerId, { mode: 'prepaid' });
-    const total = expectStatus(await w.operator.post('/api/orders/quote', body), 200).json().totals.total as number;
+    const total = expectStatus(await w.operator.post('/api/orders/quote', body), 200).json().totals.totalCents as number;
     // The first run got as far as the debit of the order its key names.
     const orderId = derivedId('http-order', operatorId, 'key-cut');
     const ctx = { actor: { userId: operatorId, role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null, idempotencyKey: 'key-cut' };
