@@ -98,22 +98,22 @@ export interface AddProduct {
 function validCode(code: string): string {
   const c = normaliseProductCode(code ?? '');
   if (!productCodePattern.test(c) || c.length > 40) {
-    throw invalid('code', `product code must be letters and digits in dash-separated groups, e.g. RIN-FIRMA (got '${code}')`, 'invalid_product_code');
+    throw invalid('code', `product code must be letters and digits in dash-separated groups, e.g. RIN-FIRMA (got '${code}')`, 'product_code_invalid');
   }
   return c;
 }
 
 function validPrice(cents: number, field: string): number {
   if (!Number.isSafeInteger(cents) || cents <= 0) {
-    throw invalid(field, `must be a positive whole number of cents (got ${cents})`, 'invalid_price');
+    throw invalid(field, `must be a positive whole number of cents (got ${cents})`, 'price_invalid');
   }
   return cents;
 }
 
 function text(value: string | null | undefined, field: string): string {
   const t = (value ?? '').trim().replace(/\s+/g, ' ');
-  if (t === '') throw invalid(field, 'is required', 'required');
-  if (t.length > 200) throw invalid(field, `at most 200 characters (got ${t.length})`, 'too_long');
+  if (t === '') throw invalid(field, 'is required', 'value_required');
+  if (t.length > 200) throw invalid(field, `at most 200 characters (got ${t.length})`, 'value_too_long');
   return t;
 }
 
@@ -123,10 +123,10 @@ export function addProduct(command: AddProduct, state: ProductState): ProductAdd
   if (state.status !== 'absent') throw conflict('product_exists', `product ${code} already exists`);
   const description = text(command.description, 'description');
   if (!productKinds.includes(command.kind)) {
-    throw invalid('kind', `must be one of ${productKinds.join(', ')} (got '${command.kind}')`, 'invalid_kind');
+    throw invalid('kind', `must be one of ${productKinds.join(', ')} (got '${command.kind}')`, 'kind_invalid');
   }
   if (!productRenewals.includes(command.renews)) {
-    throw invalid('renews', `must be one of ${productRenewals.join(', ')} (got '${command.renews}')`, 'invalid_renews');
+    throw invalid('renews', `must be one of ${productRenewals.join(', ')} (got '${command.renews}')`, 'renews_invalid');
   }
   let timestampPackSize: number | null = null;
   if (command.kind === 'coupon') {
@@ -142,7 +142,7 @@ export function addProduct(command: AddProduct, state: ProductState): ProductAdd
     }
     const size = command.timestampPackSize;
     if (size === undefined || size === null || !Number.isSafeInteger(size) || size <= 0) {
-      throw invalid('timestampPackSize', `a timestamp pack needs a positive number of timestamps (got ${String(size)})`, 'invalid_pack_size');
+      throw invalid('timestampPackSize', `a timestamp pack needs a positive number of timestamps (got ${String(size)})`, 'pack_size_invalid');
     }
     timestampPackSize = size;
   }
@@ -150,7 +150,7 @@ export function addProduct(command: AddProduct, state: ProductState): ProductAdd
   const priceCents = validPrice(command.priceCents, 'priceCents');
   const vatRateBp = command.vatRateBp ?? DEFAULT_VAT_RATE_BP;
   if (!Number.isSafeInteger(vatRateBp) || vatRateBp < 0 || vatRateBp > 10_000) {
-    throw invalid('vatRateBp', `must be whole basis points 0-10000, e.g. 2200 for 22% (got ${vatRateBp})`, 'invalid_vat_rate');
+    throw invalid('vatRateBp', `must be whole basis points 0-10000, e.g. 2200 for 22% (got ${vatRateBp})`, 'vat_rate_invalid');
   }
   return [
     {

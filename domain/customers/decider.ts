@@ -115,11 +115,11 @@ export function validPartitaIva(value: string, field: string): string {
 
 const emailSchema = z.email();
 
-/** Trimmed and lower-cased e-mail address, or DomainError 'invalid_email' on `field`. */
+/** Trimmed and lower-cased e-mail address, or DomainError 'email_invalid' on `field`. */
 export function validEmail(value: string, field = 'email'): string {
   const email = value.trim().toLowerCase();
   if (!emailSchema.safeParse(email).success) {
-    throw invalid(field, `not a valid e-mail address (got '${value}')`, 'invalid_email');
+    throw invalid(field, `not a valid e-mail address (got '${value}')`, 'email_invalid');
   }
   return email;
 }
@@ -127,8 +127,8 @@ export function validEmail(value: string, field = 'email'): string {
 /** Trimmed, inner runs of spaces collapsed; refused when empty or longer than `max`. */
 export function requiredText(value: string | undefined | null, field: string, max = 200): string {
   const text = (value ?? '').trim().replace(/\s+/g, ' ');
-  if (text.length === 0) throw invalid(field, 'is required', 'required');
-  if (text.length > max) throw invalid(field, `at most ${max} characters (got ${text.length})`, 'too_long');
+  if (text.length === 0) throw invalid(field, 'is required', 'value_required');
+  if (text.length > max) throw invalid(field, `at most ${max} characters (got ${text.length})`, 'value_too_long');
   return text;
 }
 
@@ -150,16 +150,16 @@ export function validBillingAddress(input: BillingAddressInput, field = 'billing
   const street = requiredText(input.street, `${field}.street`);
   const postalCode = (input.postalCode ?? '').trim();
   if (!/^\d{5}$/.test(postalCode)) {
-    throw invalid(`${field}.postalCode`, `postal code must be 5 digits (got '${input.postalCode}')`, 'invalid_postal_code');
+    throw invalid(`${field}.postalCode`, `postal code must be 5 digits (got '${input.postalCode}')`, 'postal_code_invalid');
   }
   const city = requiredText(input.city, `${field}.city`);
   const province = (input.province ?? '').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(province)) {
-    throw invalid(`${field}.province`, `province must be 2 letters, e.g. RM (got '${input.province}')`, 'invalid_province');
+    throw invalid(`${field}.province`, `province must be 2 letters, e.g. RM (got '${input.province}')`, 'province_invalid');
   }
   const country = (input.country ?? 'IT').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) {
-    throw invalid(`${field}.country`, `country must be a 2-letter ISO code, e.g. IT (got '${input.country}')`, 'invalid_country');
+    throw invalid(`${field}.country`, `country must be a 2-letter ISO code, e.g. IT (got '${input.country}')`, 'country_invalid');
   }
   return { street, postalCode, city, province, country };
 }
@@ -228,7 +228,7 @@ function validRegistration(command: RegisterCustomer, at: string): CustomerRegis
   }
   if (command.kind === 'firm') {
     if (command.registrationOfficer === true) {
-      throw invalid('registrationOfficer', 'a Registration Officer is a person, not a firm', 'firm_cannot_be_registration_officer');
+      throw invalid('registrationOfficer', 'a Registration Officer is a person, not a firm', 'registration_officer_not_person');
     }
     const name = requiredText(command.name, 'name');
     const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
@@ -248,7 +248,7 @@ function validRegistration(command: RegisterCustomer, at: string): CustomerRegis
       registeredAt: at,
     };
   }
-  throw invalid('kind', `must be 'person' or 'firm'`, 'invalid_kind');
+  throw invalid('kind', `must be 'person' or 'firm'`, 'kind_invalid');
 }
 
 export interface GuardClaim {

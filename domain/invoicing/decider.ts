@@ -49,9 +49,9 @@ export function priceDocument(lines: readonly InvoicedLine[]): PricedDocument {
 
 function checkAddress(field: string, a: Address): void {
   for (const key of ['street', 'postalCode', 'city'] as const) {
-    if (a[key].trim() === '') throw invalid(`${field}.${key}`, 'is required', 'incomplete_address');
+    if (a[key].trim() === '') throw invalid(`${field}.${key}`, 'is required', 'address_incomplete');
   }
-  if (!/^[A-Z]{2}$/.test(a.country)) throw invalid(`${field}.country`, 'must be a two-letter country code', 'incomplete_address');
+  if (!/^[A-Z]{2}$/.test(a.country)) throw invalid(`${field}.country`, 'must be a two-letter country code', 'address_incomplete');
 }
 
 /** Validates and normalises the buyer: a name, an address, and a valid codice fiscale or partita IVA. */
@@ -62,16 +62,16 @@ export function checkBuyer(buyer: Buyer): Buyer {
   let partitaIva: string | null = null;
   if (buyer.codiceFiscale !== null) {
     const cf = checkCodiceFiscale(buyer.codiceFiscale, { allowNumeric: true });
-    if (!cf.ok) throw invalid('buyer.codiceFiscale', cf.message, 'invalid_codice_fiscale');
+    if (!cf.ok) throw invalid('buyer.codiceFiscale', cf.message, 'codice_fiscale_invalid');
     codiceFiscale = cf.value;
   }
   if (buyer.partitaIva !== null) {
     const piva = checkPartitaIva(buyer.partitaIva);
-    if (!piva.ok) throw invalid('buyer.partitaIva', piva.message, 'invalid_partita_iva');
+    if (!piva.ok) throw invalid('buyer.partitaIva', piva.message, 'partita_iva_invalid');
     partitaIva = piva.value;
   }
   if (codiceFiscale === null && partitaIva === null) {
-    throw invalid('buyer', 'an invoice needs the buyer\'s codice fiscale or partita IVA', 'buyer_tax_code_required');
+    throw invalid('buyer', 'an invoice needs the buyer\'s codice fiscale or partita IVA', 'buyer_fiscal_identifier_required');
   }
   return { ...buyer, name: buyer.name.trim(), codiceFiscale, partitaIva };
 }

@@ -241,7 +241,7 @@ export function proposeGuidedLines(
   certificates: readonly DeviceCertificate[],
   products: readonly CatalogueProduct[],
 ): OrderLineRequest[] {
-  if (certificates.length === 0) throw refuse('device_has_no_certificates', 'the device has no certificates to renew');
+  if (certificates.length === 0) throw refuse('device_without_certificates', 'the device has no certificates to renew');
   const lines: OrderLineRequest[] = [];
   for (const kind of certificateKinds) {
     const certificate = certificates.find((c) => c.kind === kind);
@@ -253,7 +253,7 @@ export function proposeGuidedLines(
     const product = candidates[0];
     if (!product) {
       throw refuse(
-        'no_product_for_certificate',
+        'certificate_without_product',
         `no coupon on sale renews the ${kind} certificate${role ? ` with role ${role}` : ''}`,
       );
     }
@@ -289,14 +289,14 @@ export function priceLines(requests: readonly OrderLineRequest[]): Quote {
 }
 
 function validateManualLines(lines: readonly OrderLineRequest[]): void {
-  if (lines.length === 0) throw invalid('lines', 'choose at least one product', 'no_lines');
+  if (lines.length === 0) throw invalid('lines', 'choose at least one product', 'lines_missing');
   const seen = new Set<string>();
   lines.forEach(({ product, quantity }, i) => {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY_PER_LINE) {
-      throw invalid(`lines.${i}.quantity`, `must be a whole number from 1 to ${MAX_QUANTITY_PER_LINE}`, 'invalid_quantity');
+      throw invalid(`lines.${i}.quantity`, `must be a whole number from 1 to ${MAX_QUANTITY_PER_LINE}`, 'quantity_invalid');
     }
     if (seen.has(product.code)) {
-      throw invalid(`lines.${i}.product`, `product ${product.code} appears twice; set its quantity instead`, 'duplicate_product');
+      throw invalid(`lines.${i}.product`, `product ${product.code} appears twice; set its quantity instead`, 'product_duplicate');
     }
     seen.add(product.code);
     if (!onSale(product)) {
@@ -322,7 +322,7 @@ export function quoteOrder(command: PlaceOrder): Quote {
   // The quote is the first step to see the holder's codice fiscale: a wrong one is refused on its
   // field here, and a right one is compared in its canonical form, never as it was typed.
   const cf = checkCodiceFiscale(command.holderCodiceFiscale);
-  if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'invalid_codice_fiscale');
+  if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'codice_fiscale_invalid');
   if (device.holderCodiceFiscale !== undefined && device.holderCodiceFiscale !== cf.value) {
     throw refuse('device_not_of_holder', `device ${device.serial} does not belong to this holder`, 'deviceSerial');
   }
@@ -340,12 +340,12 @@ export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[]
   if (state.status !== 'none') throw conflict('order_exists', `order ${command.orderId} already exists`);
   timeOf('at', command.at);
   if (!emailAddress.safeParse(command.codesEmail).success) {
-    throw invalid('codesEmail', 'the profile e-mail is not valid; fix it before ordering', 'invalid_email');
+    throw invalid('codesEmail', 'the profile e-mail is not valid; fix it before ordering', 'email_invalid');
   }
   let holderCodiceFiscale: string | null = null;
   if (command.choice === 'guided') {
     const cf = checkCodiceFiscale(command.holderCodiceFiscale);
-    if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'invalid_codice_fiscale');
+    if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'codice_fiscale_invalid');
     holderCodiceFiscale = cf.value;
     command = { ...command, holderCodiceFiscale: cf.value };
   }
@@ -363,7 +363,7 @@ export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[]
       throw invalid('payment.method', `must be one of ${directPaymentMethods.join(', ')}`);
     }
     const rf = checkRfReference(choice.rfReference);
-    if (!rf.ok) throw invalid('payment.rfReference', rf.message, 'invalid_rf_reference');
+    if (!rf.ok) throw invalid('payment.rfReference', rf.message, 'rf_reference_invalid');
     if (!Number.isInteger(choice.expiresAfterDays) || choice.expiresAfterDays < 1) {
       throw invalid('payment.expiresAfterDays', 'must be a whole number of days, at least 1');
     }
@@ -452,7 +452,7 @@ export function cancelOrder(command: CancelOrder, state: OrderState): OrderEvent
     case 'cancelled':
       return [];
     case 'paid':
-      throw refuse('order_paid', 'a paid order cannot be cancelled: refund its unused coupons instead');
+      throw refuse('order_already_paid', 'a paid order cannot be cancelled: refund its unused coupons instead');
     case 'expired':
       throw refuse('order_expired', 'the order has already expired');
     case 'awaiting_payment':
@@ -475,7 +475,7 @@ export function expireOrder(command: ExpireOrder, state: OrderState): OrderEvent
     case 'expired':
       return [];
     case 'paid':
-      throw refuse('order_paid', 'a paid order does not expire');
+      throw refuse('order_already_paid', 'a paid order does not expire');
     case 'awaiting_payment': {
       if (order.payment.mode !== 'direct') throw refuse('order_not_expirable', 'only orders waiting for a direct payment expire');
       if (now < Date.parse(order.payment.expiresAt)) {

@@ -189,14 +189,14 @@ export function splitTopUp(amountReceivedCents: number, feeRateBp: number = defa
 
 function positiveCents(value: number, field: string): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(field, `must be a positive whole number of cents (got ${value})`, 'invalid_amount');
+    throw invalid(field, `must be a positive whole number of cents (got ${value})`, 'amount_invalid');
   }
   return value;
 }
 
 function requiredId(value: string | undefined, field: string): string {
   const v = (value ?? '').trim();
-  if (v === '') throw invalid(field, 'is required', 'required');
+  if (v === '') throw invalid(field, 'is required', 'value_required');
   return v;
 }
 
@@ -204,17 +204,17 @@ function validDate(value: string, field: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
   const d = m ? new Date(`${value}T00:00:00.000Z`) : null;
   if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
-    throw invalid(field, `must be a date YYYY-MM-DD (got '${value}')`, 'invalid_date');
+    throw invalid(field, `must be a date YYYY-MM-DD (got '${value}')`, 'date_invalid');
   }
   return value;
 }
 
 function validSettings(settings: PrepaidSettings): PrepaidSettings {
   if (!Number.isSafeInteger(settings.feeRateBp) || settings.feeRateBp < 0 || settings.feeRateBp > 10_000) {
-    throw invalid('settings.feeRateBp', `must be whole basis points 0-10000 (got ${settings.feeRateBp})`, 'invalid_setting');
+    throw invalid('settings.feeRateBp', `must be whole basis points 0-10000 (got ${settings.feeRateBp})`, 'setting_invalid');
   }
   if (!Number.isSafeInteger(settings.minimumTopUpCents) || settings.minimumTopUpCents < 0) {
-    throw invalid('settings.minimumTopUpCents', `must be a whole number of cents (got ${settings.minimumTopUpCents})`, 'invalid_setting');
+    throw invalid('settings.minimumTopUpCents', `must be a whole number of cents (got ${settings.minimumTopUpCents})`, 'setting_invalid');
   }
   return settings;
 }
@@ -242,7 +242,7 @@ export function topUp(command: TopUp, state: PrepaidState): PrepaidToppedUp[] {
   const settings = validSettings({ ...defaultPrepaidSettings, ...command.settings });
   const received = positiveCents(command.amountReceivedCents, 'amountReceivedCents');
   if (!topUpMethods.includes(command.method)) {
-    throw invalid('method', `must be one of ${topUpMethods.join(', ')} (got '${command.method}')`, 'invalid_method');
+    throw invalid('method', `must be one of ${topUpMethods.join(', ')} (got '${command.method}')`, 'method_invalid');
   }
   const reference = requiredId(command.reference, 'reference');
   const receivedOn = validDate(command.receivedOn, 'receivedOn');
@@ -285,7 +285,7 @@ export interface DebitForOrder {
 }
 
 /**
- * Pays an order from the account. Refused with `insufficient_balance` when the balance is lower
+ * Pays an order from the account. Refused with `balance_insufficient` when the balance is lower
  * than the amount; a second debit for the same order is a no-op (returns no events).
  */
 export function debitForOrder(command: DebitForOrder, state: PrepaidState): PrepaidDebited[] {
@@ -296,7 +296,7 @@ export function debitForOrder(command: DebitForOrder, state: PrepaidState): Prep
   const amountCents = positiveCents(command.amountCents, 'amountCents');
   if (state.balanceCents < amountCents) {
     throw refuse(
-      'insufficient_balance',
+      'balance_insufficient',
       `the prepaid balance ${formatEuro(state.balanceCents)} is less than the amount ${formatEuro(amountCents)}`,
     );
   }
@@ -332,7 +332,7 @@ export function creditAccount(command: CreditAccount, state: PrepaidState): Prep
   const creditId = requiredId(command.creditId, 'creditId');
   if (state.creditIds.has(creditId)) return [];
   if (!creditReasons.includes(command.reason)) {
-    throw invalid('reason', `must be one of ${creditReasons.join(', ')} (got '${command.reason}')`, 'invalid_reason');
+    throw invalid('reason', `must be one of ${creditReasons.join(', ')} (got '${command.reason}')`, 'reason_invalid');
   }
   const amountCents = positiveCents(command.amountCents, 'amountCents');
   const orderId = (command.orderId ?? '').trim() || null;
@@ -363,8 +363,8 @@ export { maxAdjustmentCents };
 /** A reason for people reading the account later: said in words, not a code. */
 function reasonText(value: string | undefined, field: string): string {
   const v = (value ?? '').trim();
-  if (v.length < 3) throw invalid(field, 'say why, in at least 3 characters', 'required');
-  if (v.length > 500) throw invalid(field, `must be at most 500 characters (got ${v.length})`, 'too_long');
+  if (v.length < 3) throw invalid(field, 'say why, in at least 3 characters', 'value_required');
+  if (v.length > 500) throw invalid(field, `must be at most 500 characters (got ${v.length})`, 'value_too_long');
   return v;
 }
 
@@ -411,7 +411,7 @@ function pendingRequest(state: PrepaidState, adjustmentId: string, by: string, v
     throw conflict('adjustment_already_decided', `adjustment ${adjustmentId} has already been ${request.status} by ${request.decidedBy ?? 'someone'}`);
   }
   if (request.requestedBy === by) {
-    throw refuse('own_adjustment', `you requested adjustment ${adjustmentId}: another supervisor must ${verb} it`);
+    throw refuse('adjustment_decision_by_requester', `you requested adjustment ${adjustmentId}: another supervisor must ${verb} it`);
   }
   return request;
 }

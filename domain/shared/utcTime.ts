@@ -9,7 +9,7 @@ export const isUtcDateTime = (value: unknown): value is string => utcDateTime.sa
 
 /**
  * The instant a command carries (`command.at`, when it is decided: time enters a decider this way
- * only), checked; refused `invalid_input` on the field unless it is an ISO-8601 UTC date-time.
+ * only), checked; refused `input_invalid` on the field unless it is an ISO-8601 UTC date-time.
  */
 export function instantOf(at: string, field = 'at'): string {
   if (!isUtcDateTime(at)) throw invalid(field, 'must be an ISO-8601 UTC date-time');

@@ -153,7 +153,7 @@ export function changeRoles(command: ChangeRoles, state: StaffState): StaffEvent
   const next = checkRoles(command.roles);
   const changedAt = instantOf(command.at);
   if (command.actorId === user.userId) {
-    throw refuse('cannot_change_own_roles', 'roles: nobody may change their own roles; ask another admin', 'roles');
+    throw refuse('roles_change_of_self', 'roles: nobody may change their own roles; ask another admin', 'roles');
   }
   if (next.length === user.roles.length && next.every((r) => user.roles.includes(r))) return [];
   const data = { userId: user.userId, roles: next, ...(command.oversight ? { oversight: command.oversight } : {}), changedAt };
@@ -175,10 +175,10 @@ export function changePassword(command: ChangePassword, state: StaffState): Staf
   const changedAt = instantOf(command.at);
   if (user.disabled) throw refuse('staff_user_disabled', `staff user ${user.username} is disabled; enable it first`);
   if (command.by === 'admin' && command.actorId === user.userId) {
-    throw refuse('use_change_password', 'to change your own password use "change password", which asks for the current one');
+    throw refuse('password_reset_of_self', 'to change your own password use "change password", which asks for the current one');
   }
   if (command.by === 'self' && command.actorId !== user.userId) {
-    throw refuse('not_yourself', 'only the user can change their own password; an admin resets it');
+    throw refuse('password_change_of_other', 'only the user can change their own password; an admin resets it');
   }
   const data = {
     userId: user.userId,
@@ -193,7 +193,7 @@ export function changePassword(command: ChangePassword, state: StaffState): Staf
 export function disableUser(command: { userId: string; actorId: string; at: string }, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
   const disabledAt = instantOf(command.at);
-  if (command.actorId === user.userId) throw refuse('cannot_disable_self', 'you cannot disable your own account');
+  if (command.actorId === user.userId) throw refuse('account_disable_of_self', 'you cannot disable your own account');
   if (user.disabled) return [];
   return [{ type: 'StaffUserDisabled', data: { userId: user.userId, disabledAt } }];
 }
@@ -293,7 +293,7 @@ export function requestChange(command: RequestChange & { at: string }, state: St
   const requestedAt = instantOf(at);
   if (state.requests.has(request.requestId)) return [];
   if (request.requestedBy === request.userId) {
-    throw refuse('cannot_request_for_self', 'nobody may ask for a change of their own account');
+    throw refuse('request_for_self', 'nobody may ask for a change of their own account');
   }
   return [{ type: 'StaffChangeRequested', data: { ...request, requestedAt } }];
 }
@@ -312,10 +312,10 @@ export function approveChange(command: { requestId: string; approvedBy: string; 
   const approvedAt = instantOf(command.at);
   const request = pendingRequest(state, command.requestId);
   if (command.approvedBy === request.requestedBy) {
-    throw refuse('cannot_approve_own_request', 'another admin must approve this request: you asked for it');
+    throw refuse('approval_by_requester', 'another admin must approve this request: you asked for it');
   }
   if (command.approvedBy === request.userId) {
-    throw refuse('cannot_approve_for_self', 'another admin must approve this request: it changes your own account');
+    throw refuse('approval_for_self', 'another admin must approve this request: it changes your own account');
   }
   return [{ type: 'StaffChangeApproved', data: { requestId: request.requestId, approvedBy: command.approvedBy, approvedAt } }];
 }

@@ -53,7 +53,7 @@ const PLAN_ATTEMPTS = 3;
 export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, ctx: CommandContext): Promise<RefundCouponsResult> {
   const refundId = input.refundId ?? ctx.idempotencyKey ?? deps.ids.uuid();
   if (input.refundTo !== 'prepaid' && input.refundTo !== 'paid_out') {
-    throw new DomainError('invalid_refund_to', `refundTo: must be 'prepaid' or 'paid_out'`, 'invalid', 'refundTo');
+    throw new DomainError('refund_to_invalid', `refundTo: must be 'prepaid' or 'paid_out'`, 'invalid', 'refundTo');
   }
   const order = await getOrder(deps, input.orderId);
   if (order.fulfilment === null) throw refuse('order_not_fulfilled', 'only coupons of a fulfilled order can be refunded');

@@ -143,7 +143,7 @@ const orders: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Place an order: guided (a device, both certificates) or manual (products), prepaid or direct payment',
         description:
-          'Exactly one of guided and manual. Prepaid: the total is debited at once (refused 422 insufficient_balance) and ' +
+          'Exactly one of guided and manual. Prepaid: the total is debited at once (refused 422 balance_insufficient) and ' +
           'the coupons are e-mailed when the order is fulfilled, right after. Direct: the answer gives the RF reference; ' +
           'the order waits for the payment and expires after ORDER_EXPIRY_DAYS. With an Idempotency-Key a repeat answers the first order.',
         body: placeBody,

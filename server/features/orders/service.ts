@@ -86,7 +86,7 @@ async function resolveOrder(deps: SalesDeps, input: QuoteOrderInput, orderId: st
     }
     return { ...common, choice: 'manual', lines };
   }
-  if (input.choice !== 'guided') throw new DomainError('invalid_choice', `choice: must be 'guided' or 'manual'`, 'invalid', 'choice');
+  if (input.choice !== 'guided') throw new DomainError('choice_invalid', `choice: must be 'guided' or 'manual'`, 'invalid', 'choice');
   const { state: device } = await loadAggregate(deps, deviceStream(input.deviceSerial ?? ''), deviceAggregate);
   if (device.status !== 'registered') {
     throw new DomainError('device_not_found', `device ${input.deviceSerial} not found`, 'not_found', 'deviceSerial');
@@ -198,7 +198,7 @@ async function claimNewRfReference(deps: SalesDeps, orderId: string, at: string,
 
 /**
  * Places an order.
- *  - prepaid: quotes the order, debits the account (refused `insufficient_balance`, 422, with the
+ *  - prepaid: quotes the order, debits the account (refused `balance_insufficient`, 422, with the
  *    balance and the amount), then places it (placed + paid). If placing fails after the debit, the
  *    money is credited back (reason 'correction') before the error is passed on.
  *  - direct: claims a new unique RF reference, then places the order, which expires after the
@@ -253,7 +253,7 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
   }
 
   if (payment.mode !== 'direct') {
-    throw new DomainError('invalid_payment_mode', `payment.mode: must be 'prepaid' or 'direct'`, 'invalid', 'payment.mode');
+    throw new DomainError('payment_mode_invalid', `payment.mode: must be 'prepaid' or 'direct'`, 'invalid', 'payment.mode');
   }
   const expiresAfterDays = deps.settings.unpaidOrderExpiryDays;
   // Validates everything (with a placeholder reference) before a reference is claimed.

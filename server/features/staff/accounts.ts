@@ -64,7 +64,7 @@ export async function findStaffUserByUsername(store: EventStore, username: strin
 
 export function checkNewPassword(password: string, username: string | undefined, field = 'password'): void {
   const problem = passwordProblem(password, username);
-  if (problem) throw invalid(field, problem, 'weak_password');
+  if (problem) throw invalid(field, problem, 'password_weak');
 }
 
 export interface NewStaffUser {

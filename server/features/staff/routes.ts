@@ -89,10 +89,10 @@ function listQuery(query: { filter?: string | undefined; range?: string | undefi
     try {
       value = JSON.parse(text);
     } catch {
-      throw new HttpError(400, 'invalid_query', `${name}: must be JSON, ${rule}`);
+      throw new HttpError(400, 'query_invalid', `${name}: must be JSON, ${rule}`);
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new HttpError(400, 'invalid_query', `${name}: must be ${rule}`);
+    if (!parsed.success) throw new HttpError(400, 'query_invalid', `${name}: must be ${rule}`);
     return parsed.data;
   };
   const filter = parse('filter', query.filter, requestListFilter, 'an object such as {"status":"pending"} (status: pending, approved or rejected)');

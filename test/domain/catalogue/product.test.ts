@@ -57,7 +57,7 @@ describe('product: add', () => {
   it('adds a coupon product; the code is upper-cased, VAT defaults to 22%', () => {
     spec.given([]).when((s) => encodable(addProduct(signing, s))).then([signingAdded]);
     // Time comes in the command only, as an ISO-8601 UTC instant.
-    spec.given([]).when((s) => addProduct({ ...signing, at: 'now' }, s)).then({ error: 'invalid_input', kind: 'invalid', field: 'at' });
+    spec.given([]).when((s) => addProduct({ ...signing, at: 'now' }, s)).then({ error: 'input_invalid', kind: 'invalid', field: 'at' });
     expect(streamOf(' rin-firma')).toBe('product-RIN-FIRMA');
   });
 
@@ -90,18 +90,18 @@ describe('product: add', () => {
   });
 
   it.each([
-    [{ code: 'RIN FIRMA' }, 'invalid_product_code', 'code'],
-    [{ code: '-X' }, 'invalid_product_code', 'code'],
-    [{ description: ' ' }, 'required', 'description'],
-    [{ priceCents: 0 }, 'invalid_price', 'priceCents'],
-    [{ priceCents: 11.5 }, 'invalid_price', 'priceCents'],
-    [{ vatRateBp: 22 * 1000 * 1000 }, 'invalid_vat_rate', 'vatRateBp'],
-    [{ vatRateBp: 22.5 }, 'invalid_vat_rate', 'vatRateBp'],
+    [{ code: 'RIN FIRMA' }, 'product_code_invalid', 'code'],
+    [{ code: '-X' }, 'product_code_invalid', 'code'],
+    [{ description: ' ' }, 'value_required', 'description'],
+    [{ priceCents: 0 }, 'price_invalid', 'priceCents'],
+    [{ priceCents: 11.5 }, 'price_invalid', 'priceCents'],
+    [{ vatRateBp: 22 * 1000 * 1000 }, 'vat_rate_invalid', 'vatRateBp'],
+    [{ vatRateBp: 22.5 }, 'vat_rate_invalid', 'vatRateBp'],
     [{ renews: 'none' }, 'coupon_renews_nothing', 'renews'],
     [{ timestampPackSize: 100 }, 'pack_size_not_allowed', 'timestampPackSize'],
-    [{ kind: 'timestamps', renews: 'none' }, 'invalid_pack_size', 'timestampPackSize'],
+    [{ kind: 'timestamps', renews: 'none' }, 'pack_size_invalid', 'timestampPackSize'],
     [{ kind: 'timestamps', renews: 'signing', timestampPackSize: 100 }, 'timestamps_renew_nothing', 'renews'],
-    [{ kind: 'voucher' }, 'invalid_kind', 'kind'],
+    [{ kind: 'voucher' }, 'kind_invalid', 'kind'],
   ])('refuses %j', (patch, error, field) => {
     spec.given([]).when((s) => addProduct({ ...signing, ...patch } as AddProduct, s)).then({ error, kind: 'invalid', field });
   });
@@ -143,7 +143,7 @@ describe('product: change price', () => {
       .when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: 1200, at: later.toISOString() }, s))
       .then({ error: 'product_withdrawn', kind: 'rule' });
     spec.given([signingAdded]).when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: -1, at: later.toISOString() }, s)).then({
-      error: 'invalid_price',
+      error: 'price_invalid',
       kind: 'invalid',
       field: 'priceCents',
     });

@@ -162,33 +162,33 @@ describe('customer: register', () => {
 
   it('a firm cannot be a Registration Officer', () => {
     spec.given([]).when((s) => registerCustomer({ ...firm, registrationOfficer: true }, s)).then({
-      error: 'firm_cannot_be_registration_officer',
+      error: 'registration_officer_not_person',
       kind: 'invalid',
       field: 'registrationOfficer',
     });
   });
 
   it.each([
-    [{ email: 'mario.rossi' }, 'invalid_email', 'email', "email: not a valid e-mail address (got 'mario.rossi')"],
-    [{ name: '  ' }, 'required', 'name', 'name: is required'],
-    [{ surname: '' }, 'required', 'surname', 'surname: is required'],
-    [{ billingAddress: { ...address, street: '' } }, 'required', 'billingAddress.street', 'billingAddress.street: is required'],
+    [{ email: 'mario.rossi' }, 'email_invalid', 'email', "email: not a valid e-mail address (got 'mario.rossi')"],
+    [{ name: '  ' }, 'value_required', 'name', 'name: is required'],
+    [{ surname: '' }, 'value_required', 'surname', 'surname: is required'],
+    [{ billingAddress: { ...address, street: '' } }, 'value_required', 'billingAddress.street', 'billingAddress.street: is required'],
     [
       { billingAddress: { ...address, postalCode: '184' } },
-      'invalid_postal_code',
+      'postal_code_invalid',
       'billingAddress.postalCode',
       "billingAddress.postalCode: postal code must be 5 digits (got '184')",
     ],
-    [{ billingAddress: { ...address, city: ' ' } }, 'required', 'billingAddress.city', 'billingAddress.city: is required'],
+    [{ billingAddress: { ...address, city: ' ' } }, 'value_required', 'billingAddress.city', 'billingAddress.city: is required'],
     [
       { billingAddress: { ...address, province: 'Roma' } },
-      'invalid_province',
+      'province_invalid',
       'billingAddress.province',
       "billingAddress.province: province must be 2 letters, e.g. RM (got 'Roma')",
     ],
     [
       { billingAddress: { ...address, country: 'ITA' } },
-      'invalid_country',
+      'country_invalid',
       'billingAddress.country',
       "billingAddress.country: country must be a 2-letter ISO code, e.g. IT (got 'ITA')",
     ],
@@ -250,7 +250,7 @@ describe('customer: change profile e-mail', () => {
 
   it('refuses an invalid address, and an unknown customer', () => {
     spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: 'nope@', at: later.toISOString() }, s)).then({
-      error: 'invalid_email',
+      error: 'email_invalid',
       kind: 'invalid',
       field: 'email',
     });

@@ -93,15 +93,15 @@ describe('issuing an invoice', () => {
   });
 
   it('needs the buyer\'s codice fiscale or partita IVA, valid', () => {
-    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null } }, s)).then({ error: 'buyer_tax_code_required', kind: 'invalid' });
-    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: 'RSSMRA85T10A562X' } }, s)).then({ error: 'invalid_codice_fiscale' });
-    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null, partitaIva: '01234560018' } }, s)).then({ error: 'invalid_partita_iva' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null } }, s)).then({ error: 'buyer_fiscal_identifier_required', kind: 'invalid' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: 'RSSMRA85T10A562X' } }, s)).then({ error: 'codice_fiscale_invalid' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null, partitaIva: '01234560018' } }, s)).then({ error: 'partita_iva_invalid' });
     const [firm] = spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, name: 'Studio Rossi', codiceFiscale: null, partitaIva: 'IT 01234560017' } }, s)).events();
     expect(firm).toMatchObject({ data: { buyer: { partitaIva: '01234560017', codiceFiscale: null } } });
   });
 
   it('needs lines and a complete seller', () => {
-    spec.given([]).when((s) => issueInvoice({ ...issue, lines: [] }, s)).then({ error: 'invalid_input', field: 'lines' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, lines: [] }, s)).then({ error: 'input_invalid', field: 'lines' });
     spec.given([]).when((s) => issueInvoice({ ...issue, seller: { ...seller, partitaIva: '' } }, s)).then({ error: 'seller_incomplete' });
   });
 });
@@ -153,13 +153,13 @@ describe('issuing a credit note', () => {
   });
 
   it('refuses lines not as invoiced, more than invoiced, and coupons that do not add up', () => {
-    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-CNS', 'x', 1100, 2, 'authentication')] }, s)).then({ error: 'not_on_invoice' });
-    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-FIRMA', 'x', 1000, 2)] }, s)).then({ error: 'not_as_invoiced' });
+    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-CNS', 'x', 1100, 2, 'authentication')] }, s)).then({ error: 'product_not_on_invoice' });
+    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-FIRMA', 'x', 1000, 2)] }, s)).then({ error: 'line_not_as_invoiced' });
     cnSpec
       .given([])
       .when((s) => issueCreditNote({ ...credit, couponIds: ['k-1', 'k-2', 'k-3', 'k-4'], lines: [line('RIN-FIRMA', 'x', 1100, 4)] }, s))
-      .then({ error: 'more_than_invoiced' });
-    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, couponIds: ['k-2'] }, s)).then({ error: 'invalid_input', field: 'couponIds' });
+      .then({ error: 'quantity_over_invoiced' });
+    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, couponIds: ['k-2'] }, s)).then({ error: 'input_invalid', field: 'couponIds' });
   });
 
   it('refuses a missing invoice and a number of another year', () => {

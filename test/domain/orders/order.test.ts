@@ -166,7 +166,7 @@ describe('placing a manual order', () => {
   });
 
   it.each([0, -1, 1.5, MAX_QUANTITY_PER_LINE + 1])('refuses quantity %s', (quantity) => {
-    spec.given([]).when((s) => placeOrder(manual([{ product: SIGNING, quantity }]), s)).then({ error: 'invalid_quantity', kind: 'invalid', field: 'lines.0.quantity' });
+    spec.given([]).when((s) => placeOrder(manual([{ product: SIGNING, quantity }]), s)).then({ error: 'quantity_invalid', kind: 'invalid', field: 'lines.0.quantity' });
   });
 
   it(`accepts up to ${MAX_QUANTITY_PER_LINE} per line`, () => {
@@ -175,11 +175,11 @@ describe('placing a manual order', () => {
   });
 
   it('refuses no lines, a product twice, a withdrawn product', () => {
-    spec.given([]).when((s) => placeOrder(manual([]), s)).then({ error: 'no_lines', kind: 'invalid' });
+    spec.given([]).when((s) => placeOrder(manual([]), s)).then({ error: 'lines_missing', kind: 'invalid' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: SIGNING, quantity: 1 }, { product: SIGNING, quantity: 2 }]), s))
-      .then({ error: 'duplicate_product', kind: 'invalid' });
+      .then({ error: 'product_duplicate', kind: 'invalid' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: { ...SIGNING, status: 'withdrawn' }, quantity: 1 }]), s))
@@ -187,15 +187,15 @@ describe('placing a manual order', () => {
   });
 
   it('refuses a wrong e-mail, a wrong RF reference, a non-positive expiry', () => {
-    spec.given([]).when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { codesEmail: 'mario.rossi@' }), s)).then({ error: 'invalid_email', field: 'codesEmail' });
+    spec.given([]).when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { codesEmail: 'mario.rossi@' }), s)).then({ error: 'email_invalid', field: 'codesEmail' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { ...direct, rfReference: 'RF19539007547034' } }), s))
-      .then({ error: 'invalid_rf_reference', kind: 'invalid' });
+      .then({ error: 'rf_reference_invalid', kind: 'invalid' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { ...direct, expiresAfterDays: 0 } }), s))
-      .then({ error: 'invalid_input', field: 'payment.expiresAfterDays' });
+      .then({ error: 'input_invalid', field: 'payment.expiresAfterDays' });
   });
 
   it('normalises the RF reference and computes the expiry from the configured days', () => {
@@ -232,7 +232,7 @@ describe('placing a guided order', () => {
   it('normalises the codice fiscale and refuses a wrong one', () => {
     const [placed] = spec.given([]).when((s) => placeOrder(guided(certs(10), { holderCodiceFiscale: ' rssmra85t10a562s ' }), s)).events();
     expect(placed).toMatchObject({ data: { holderCodiceFiscale: CF } });
-    spec.given([]).when((s) => placeOrder(guided(certs(10), { holderCodiceFiscale: 'RSSMRA85T10A562X' }), s)).then({ error: 'invalid_codice_fiscale', kind: 'invalid' });
+    spec.given([]).when((s) => placeOrder(guided(certs(10), { holderCodiceFiscale: 'RSSMRA85T10A562X' }), s)).then({ error: 'codice_fiscale_invalid', kind: 'invalid' });
   });
 
   it('refuses a device of another holder', () => {
@@ -275,8 +275,8 @@ describe('placing a guided order', () => {
 
   it('one line only for a device with one certificate; refuses a device without certificates or without a matching product', () => {
     expect(proposeGuidedLines([{ kind: 'authentication', validUntil: AT }], CATALOGUE)).toEqual([{ product: AUTH, quantity: 1 }]);
-    spec.given([]).when((s) => placeOrder(guided([]), s)).then({ error: 'device_has_no_certificates' });
-    spec.given([]).when((s) => placeOrder(guided(certs(10), { products: [SIGNING, BOTH] }), s)).then({ error: 'no_product_for_certificate' });
+    spec.given([]).when((s) => placeOrder(guided([]), s)).then({ error: 'device_without_certificates' });
+    spec.given([]).when((s) => placeOrder(guided(certs(10), { products: [SIGNING, BOTH] }), s)).then({ error: 'certificate_without_product' });
   });
 });
 
@@ -335,7 +335,7 @@ describe('payments on an order', () => {
 
   it('refuses a non-positive or fractional amount, and an unknown order', () => {
     for (const amount of [0, -100, 10.5]) {
-      spec.given([placedDirect]).when((s) => receivePayment(payment('p-1', amount), s)).then({ error: 'invalid_input', field: 'amountCents' });
+      spec.given([placedDirect]).when((s) => receivePayment(payment('p-1', amount), s)).then({ error: 'input_invalid', field: 'amountCents' });
     }
     spec.given([]).when((s) => receivePayment(payment('p-1', 100), s)).then({ error: 'order_not_found', kind: 'not_found' });
   });
@@ -361,7 +361,7 @@ describe('cancelling an order', () => {
   });
 
   it('refuses a paid order (refund its coupons instead) and an expired one; a second cancel does nothing', () => {
-    spec.given([placedPrepaid, paidPrepaid]).when((s) => cancelOrder(cancel, s)).then({ error: 'order_paid', kind: 'rule' });
+    spec.given([placedPrepaid, paidPrepaid]).when((s) => cancelOrder(cancel, s)).then({ error: 'order_already_paid', kind: 'rule' });
     spec.given([placedDirect, { type: 'OrderExpired', data: { orderId: 'o-1', amountToCreditCents: 0, expiredAt: AT } }]).when((s) => cancelOrder(cancel, s)).then({ error: 'order_expired' });
     spec.given([placedDirect, { type: 'OrderCancelled', data: { orderId: 'o-1', reason: 'x', amountToCreditCents: 0, cancelledAt: AT } }]).when((s) => cancelOrder(cancel, s)).thenNothing();
   });
@@ -386,7 +386,7 @@ describe('expiring an order', () => {
   });
 
   it('a paid order does not expire; an expired or cancelled one is left as is', () => {
-    spec.given([placedDirect, received('p-1', 3172, 3172, 0, 0), paidByPayments()]).when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s)).then({ error: 'order_paid' });
+    spec.given([placedDirect, received('p-1', 3172, 3172, 0, 0), paidByPayments()]).when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s)).then({ error: 'order_already_paid' });
     spec.given([placedDirect, { type: 'OrderExpired', data: { orderId: 'o-1', amountToCreditCents: 0, expiredAt: expiresAt } }]).when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s)).thenNothing();
   });
 });

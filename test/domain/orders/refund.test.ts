@@ -92,12 +92,12 @@ describe('planning a refund', () => {
       { couponId: 's2', status: 'expired' },
       { couponId: 's3', status: 'refunded' },
     ]);
-    expect(refusal(() => planRefund(order, [coupon('a1', 'RIN-CNS-COMM', 'authentication')], '2027-03-11T00:00:00.000Z')).code).toBe('no_unused_coupons');
+    expect(refusal(() => planRefund(order, [coupon('a1', 'RIN-CNS-COMM', 'authentication')], '2027-03-11T00:00:00.000Z')).code).toBe('coupons_none_unused');
   });
 
   it('is refused when no coupon is unused', () => {
     const e = refusal(() => planRefund(order, [coupon('s2', 'RIN-FIRMA', 'signing', redeemed('s2'))]));
-    expect(e.code).toBe('no_unused_coupons');
+    expect(e.code).toBe('coupons_none_unused');
     expect(e.kind).toBe('rule');
   });
 

@@ -101,10 +101,10 @@ describe('recording a payment', () => {
   });
 
   it('refuses a non-positive amount, a bad date, no payer; and recording twice', () => {
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 0 }), s)).then({ error: 'invalid_input', field: 'amountCents' });
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 12.5 }), s)).then({ error: 'invalid_input', field: 'amountCents' });
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { receivedOn: '11/03/2026' }), s)).then({ error: 'invalid_input', field: 'receivedOn' });
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { payer: ' ' }), s)).then({ error: 'invalid_input', field: 'payer' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 0 }), s)).then({ error: 'input_invalid', field: 'amountCents' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 12.5 }), s)).then({ error: 'input_invalid', field: 'amountCents' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { receivedOn: '11/03/2026' }), s)).then({ error: 'input_invalid', field: 'receivedOn' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { payer: ' ' }), s)).then({ error: 'input_invalid', field: 'payer' });
     spec.given([recorded(RF, RF, 'reference_found'), matchedByReference]).when((s) => recordPayment(record(RF), s)).then({ error: 'payment_exists', kind: 'conflict' });
   });
 

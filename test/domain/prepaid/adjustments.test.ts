@@ -57,7 +57,7 @@ describe('requesting an adjustment', () => {
 
   it('amounts are positive whole cents up to the bound', () => {
     for (const amountCents of [0, -100, 12.5, Number.NaN]) {
-      spec.given([]).when((s) => requestAdjustment({ ...request, amountCents }, s)).then({ error: 'invalid_amount', kind: 'invalid', field: 'amountCents' });
+      spec.given([]).when((s) => requestAdjustment({ ...request, amountCents }, s)).then({ error: 'amount_invalid', kind: 'invalid', field: 'amountCents' });
     }
     spec
       .given([])
@@ -67,8 +67,8 @@ describe('requesting an adjustment', () => {
   });
 
   it('needs a reason', () => {
-    spec.given([]).when((s) => requestAdjustment({ ...request, reason: '  ' }, s)).then({ error: 'required', field: 'reason' });
-    spec.given([]).when((s) => requestAdjustment({ ...request, reason: 'x'.repeat(501) }, s)).then({ error: 'too_long', field: 'reason' });
+    spec.given([]).when((s) => requestAdjustment({ ...request, reason: '  ' }, s)).then({ error: 'value_required', field: 'reason' });
+    spec.given([]).when((s) => requestAdjustment({ ...request, reason: 'x'.repeat(501) }, s)).then({ error: 'value_too_long', field: 'reason' });
   });
 });
 
@@ -95,7 +95,7 @@ describe('approving an adjustment', () => {
     spec
       .given([requested(5000, 'u-supervisor')])
       .when((s) => approveAdjustment(approve, s))
-      .then({ error: 'own_adjustment', kind: 'rule', message: /another supervisor must approve/ });
+      .then({ error: 'adjustment_decision_by_requester', kind: 'rule', message: /another supervisor must approve/ });
   });
 
   it('once only', () => {
@@ -136,8 +136,8 @@ describe('rejecting an adjustment', () => {
   });
 
   it('needs a reason, is never by the requester, and comes once', () => {
-    spec.given([requested()]).when((s) => rejectAdjustment({ ...reject, reason: '' }, s)).then({ error: 'required', field: 'reason' });
-    spec.given([requested()]).when((s) => rejectAdjustment({ ...reject, rejectedBy: 'u-accountant' }, s)).then({ error: 'own_adjustment' });
+    spec.given([requested()]).when((s) => rejectAdjustment({ ...reject, reason: '' }, s)).then({ error: 'value_required', field: 'reason' });
+    spec.given([requested()]).when((s) => rejectAdjustment({ ...reject, rejectedBy: 'u-accountant' }, s)).then({ error: 'adjustment_decision_by_requester' });
     spec.given([requested(), approved()]).when((s) => rejectAdjustment(reject, s)).then({ error: 'adjustment_already_decided', kind: 'conflict' });
   });
 });

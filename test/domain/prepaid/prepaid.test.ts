@@ -137,7 +137,7 @@ describe('prepaid: top-up', () => {
     spec
       .given([])
       .when((s) => topUp({ ...transfer, settings: { feeRateBp: -1 }, at: now.toISOString() }, s))
-      .then({ error: 'invalid_setting', kind: 'invalid', field: 'settings.feeRateBp' });
+      .then({ error: 'setting_invalid', kind: 'invalid', field: 'settings.feeRateBp' });
   });
 
   it('recording the same top-up again is a no-op', () => {
@@ -145,12 +145,12 @@ describe('prepaid: top-up', () => {
   });
 
   it.each([
-    [{ amountReceivedCents: 0 }, 'invalid_amount', 'amountReceivedCents'],
-    [{ amountReceivedCents: 33.59 }, 'invalid_amount', 'amountReceivedCents'],
-    [{ reference: ' ' }, 'required', 'reference'],
-    [{ receivedOn: '23/11/2026' }, 'invalid_date', 'receivedOn'],
-    [{ receivedOn: '2026-02-30' }, 'invalid_date', 'receivedOn'],
-    [{ method: 'bitcoin' }, 'invalid_method', 'method'],
+    [{ amountReceivedCents: 0 }, 'amount_invalid', 'amountReceivedCents'],
+    [{ amountReceivedCents: 33.59 }, 'amount_invalid', 'amountReceivedCents'],
+    [{ reference: ' ' }, 'value_required', 'reference'],
+    [{ receivedOn: '23/11/2026' }, 'date_invalid', 'receivedOn'],
+    [{ receivedOn: '2026-02-30' }, 'date_invalid', 'receivedOn'],
+    [{ method: 'bitcoin' }, 'method_invalid', 'method'],
   ])('refuses %j', (patch, error, field) => {
     spec.given([]).when((s) => topUp({ ...transfer, ...patch } as TopUp, s)).then({ error, kind: 'invalid', field });
   });
@@ -179,14 +179,14 @@ describe('prepaid: debit for an order', () => {
       .given([toppedUp(3300, 3300)])
       .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3301, at: now.toISOString() }, s))
       .then({
-        error: 'insufficient_balance',
+        error: 'balance_insufficient',
         kind: 'rule',
         message: 'the prepaid balance 33,00 € is less than the amount 33,01 €',
       });
     spec
       .given([])
       .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 1, at: now.toISOString() }, s))
-      .then({ error: 'insufficient_balance', message: 'the prepaid balance 0,00 € is less than the amount 0,01 €' });
+      .then({ error: 'balance_insufficient', message: 'the prepaid balance 0,00 € is less than the amount 0,01 €' });
   });
 
   it('a racing second debit, re-decided on the state after the first, is refused', () => {
@@ -194,7 +194,7 @@ describe('prepaid: debit for an order', () => {
     spec
       .given([toppedUp(3300, 3300), ...first])
       .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-2', amountCents: 3000, at: now.toISOString() }, s))
-      .then({ error: 'insufficient_balance', message: 'the prepaid balance 3,00 € is less than the amount 30,00 €' });
+      .then({ error: 'balance_insufficient', message: 'the prepaid balance 3,00 € is less than the amount 30,00 €' });
   });
 
   it('a debit for the same order twice is a no-op, even when the balance would not cover it', () => {
@@ -210,7 +210,7 @@ describe('prepaid: debit for an order', () => {
       spec
         .given([toppedUp(3300, 3300)])
         .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents, at: now.toISOString() }, s))
-        .then({ error: 'invalid_amount', kind: 'invalid', field: 'amountCents' });
+        .then({ error: 'amount_invalid', kind: 'invalid', field: 'amountCents' });
     }
   });
 
@@ -273,10 +273,10 @@ describe('prepaid: credit', () => {
     spec
       .given([])
       .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'refund', amountCents: 0, at: now.toISOString() }, s))
-      .then({ error: 'invalid_amount', kind: 'invalid', field: 'amountCents', message: 'amountCents: must be a positive whole number of cents (got 0)' });
+      .then({ error: 'amount_invalid', kind: 'invalid', field: 'amountCents', message: 'amountCents: must be a positive whole number of cents (got 0)' });
     spec
       .given([])
       .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'gift' as 'refund', amountCents: 10, at: now.toISOString() }, s))
-      .then({ error: 'invalid_reason', kind: 'invalid', field: 'reason' });
+      .then({ error: 'reason_invalid', kind: 'invalid', field: 'reason' });
   });
 });

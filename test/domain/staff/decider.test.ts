@@ -47,12 +47,12 @@ describe('staff user: create', () => {
   it('refuses a user that exists, bad usernames, empty display names and unknown or no roles', () => {
     spec.given([created]).when((s) => createUser({ ...created.data, at: AT }, s)).then({ error: 'staff_user_exists', kind: 'conflict' });
     for (const username of ['ab', '-maria', 'maria rossi', 'x'.repeat(65), 'maría']) {
-      spec.given([]).when((s) => createUser({ ...created.data, username, at: AT }, s)).then({ error: 'invalid_input', kind: 'invalid', field: 'username' });
+      spec.given([]).when((s) => createUser({ ...created.data, username, at: AT }, s)).then({ error: 'input_invalid', kind: 'invalid', field: 'username' });
     }
-    spec.given([]).when((s) => createUser({ ...created.data, displayName: '   ', at: AT }, s)).then({ error: 'invalid_input', field: 'displayName' });
-    spec.given([]).when((s) => createUser({ ...created.data, roles: [], at: AT }, s)).then({ error: 'invalid_input', field: 'roles' });
-    spec.given([]).when((s) => createUser({ ...created.data, roles: ['cashier'], at: AT }, s)).then({ error: 'invalid_input', field: 'roles' });
-    spec.given([]).when((s) => createUser({ ...created.data, at: '20/11/2026 10:00' }, s)).then({ error: 'invalid_input', field: 'at' });
+    spec.given([]).when((s) => createUser({ ...created.data, displayName: '   ', at: AT }, s)).then({ error: 'input_invalid', field: 'displayName' });
+    spec.given([]).when((s) => createUser({ ...created.data, roles: [], at: AT }, s)).then({ error: 'input_invalid', field: 'roles' });
+    spec.given([]).when((s) => createUser({ ...created.data, roles: ['cashier'], at: AT }, s)).then({ error: 'input_invalid', field: 'roles' });
+    spec.given([]).when((s) => createUser({ ...created.data, at: '20/11/2026 10:00' }, s)).then({ error: 'input_invalid', field: 'at' });
   });
 
   it('folds a user: password version starts at 0 and counts changes; disable and enable', () => {
@@ -80,8 +80,8 @@ describe('staff user: roles', () => {
 
   it('nobody changes their own roles, not even an admin adding a role (separation of duties)', () => {
     const admin: StaffEvent = { type: 'StaffUserCreated', data: { ...created.data, userId: ADMIN, roles: ['admin'] } };
-    spec.given([admin]).when((s) => changeRoles({ userId: ADMIN, roles: ['operator'], actorId: ADMIN, at: AT }, s)).then({ error: 'cannot_change_own_roles', kind: 'rule' });
-    spec.given([admin]).when((s) => changeRoles({ userId: ADMIN, roles: ['admin', 'supervisor'], actorId: ADMIN, at: AT }, s)).then({ error: 'cannot_change_own_roles', kind: 'rule' });
+    spec.given([admin]).when((s) => changeRoles({ userId: ADMIN, roles: ['operator'], actorId: ADMIN, at: AT }, s)).then({ error: 'roles_change_of_self', kind: 'rule' });
+    spec.given([admin]).when((s) => changeRoles({ userId: ADMIN, roles: ['admin', 'supervisor'], actorId: ADMIN, at: AT }, s)).then({ error: 'roles_change_of_self', kind: 'rule' });
   });
 
   it('tells which changes give an admin account a sales role', () => {
@@ -109,8 +109,8 @@ describe('staff user: password', () => {
   });
 
   it('refuses a reset of one’s own password, a "self" change for another user, and a disabled user', () => {
-    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'admin', actorId: ID, at: AT }, s)).then({ error: 'use_change_password' });
-    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'self', actorId: ADMIN, at: AT }, s)).then({ error: 'not_yourself' });
+    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'admin', actorId: ID, at: AT }, s)).then({ error: 'password_reset_of_self' });
+    spec.given([created]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'self', actorId: ADMIN, at: AT }, s)).then({ error: 'password_change_of_other' });
     spec.given([created, disabled]).when((s) => changePassword({ userId: ID, passwordHash: 'h1', by: 'admin', actorId: ADMIN, at: AT }, s)).then({ error: 'staff_user_disabled' });
   });
 });
@@ -124,7 +124,7 @@ describe('staff user: disable and enable', () => {
   });
 
   it('nobody disables themselves; unknown users are not found', () => {
-    spec.given([created]).when((s) => disableUser({ userId: ID, actorId: ID, at: AT }, s)).then({ error: 'cannot_disable_self' });
+    spec.given([created]).when((s) => disableUser({ userId: ID, actorId: ID, at: AT }, s)).then({ error: 'account_disable_of_self' });
     spec.given([]).when((s) => disableUser({ userId: ID, actorId: ADMIN, at: AT }, s)).then({ error: 'staff_user_not_found', kind: 'not_found' });
     spec.given([]).when((s) => enableUser({ userId: ID, at: AT }, s)).then({ error: 'staff_user_not_found' });
   });

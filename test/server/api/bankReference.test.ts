@@ -34,7 +34,7 @@ afterAll(async () => {
 describe("the bank's reference of a payment", () => {
   it('is required, and the refusal names the field', async () => {
     const missing = expectStatus(await world.accountant.post('/api/payments', transfer(undefined)), 400).json();
-    expect(missing).toMatchObject({ code: 'invalid_input', errors: { bankReference: expect.stringMatching(/required.*CRO\/TRN/) } });
+    expect(missing).toMatchObject({ code: 'input_invalid', errors: { bankReference: expect.stringMatching(/required.*CRO\/TRN/) } });
     const blank = expectStatus(await world.accountant.post('/api/payments', transfer('   ')), 400).json();
     expect(blank).toMatchObject({ code: 'bank_reference_required', errors: { bankReference: expect.stringMatching(/required/) } });
     const wrong = expectStatus(await world.accountant.post('/api/payments', transfer('CRO#1')), 400).json();

@@ -127,7 +127,7 @@ describe('commands take identifiers as typed', () => {
   it('a wrong codice fiscale is still refused on its field, with the rule', async () => {
     const body = { customerId, guided: { holderCodiceFiscale: 'rss mra 80a01 h501x', deviceSerial: '1205100000' } };
     const refused = expectStatus(await world.operator.post('/api/orders/quote', body), 400).json();
-    expect(refused).toMatchObject({ code: 'invalid_codice_fiscale', errors: { holderCodiceFiscale: expect.stringMatching(/check character/) } });
+    expect(refused).toMatchObject({ code: 'codice_fiscale_invalid', errors: { holderCodiceFiscale: expect.stringMatching(/check character/) } });
   });
 
   it('the public coupon status takes the code in lower case, in groups with spaces or Unicode dashes', async () => {

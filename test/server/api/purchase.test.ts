@@ -270,7 +270,7 @@ describe('the purchase over HTTP', () => {
 
     const paid = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 201).json();
     const refused = expectStatus(await world.supervisor.post(`/api/orders/${paid.id}/cancel`, { reason: 'errore' }), 422).json();
-    expect(refused).toMatchObject({ code: 'order_paid', message: expect.stringMatching(/refund/) });
+    expect(refused).toMatchObject({ code: 'order_already_paid', message: expect.stringMatching(/refund/) });
     expect(expectStatus(await world.operator.post(`/api/orders/${paid.id}/cancel`, { reason: '   ' }), 400).json().errors).toHaveProperty('reason');
   });
 

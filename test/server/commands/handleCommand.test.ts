@@ -45,7 +45,7 @@ describe('the command write path', () => {
 
     await debit(b, 'o-b', 8_000); // the other process spends most of the balance
     // This process last folded the account at 100,00 €; it must see 20,00 € now and refuse 50,00 €.
-    await expect(debit(a, 'o-a', 5_000)).rejects.toSatisfy((e) => e instanceof DomainError && e.code === 'insufficient_balance');
+    await expect(debit(a, 'o-a', 5_000)).rejects.toSatisfy((e) => e instanceof DomainError && e.code === 'balance_insufficient');
     const after = await loadAggregate({ store: a, catalogue }, streamOf('c1'), prepaidAggregate);
     expect(after.state.balanceCents).toBe(2_000);
     expect(after.revision).toBe(1);

@@ -116,8 +116,8 @@ describe('devices', () => {
     expect(report.refused).toEqual([
       expect.objectContaining({ row: 4, column: 'holder_cf', code: 'codice_fiscale_check_character' }),
       expect.objectContaining({ row: 5, column: 'serial', code: 'device_already_registered', reason: expect.stringMatching(/1205100100 already exists/) }),
-      expect.objectContaining({ row: 6, column: 'serial', code: 'duplicate_serial' }),
-      expect.objectContaining({ row: 7, column: 'issued_on', code: 'invalid_date' }),
+      expect.objectContaining({ row: 6, column: 'serial', code: 'serial_duplicate' }),
+      expect.objectContaining({ row: 7, column: 'issued_on', code: 'date_invalid' }),
     ]);
     expect(report.position).toBeGreaterThan(0);
     // Refused rows changed nothing.

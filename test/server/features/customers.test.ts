@@ -53,7 +53,7 @@ describe('customers and prepaid accounts', () => {
       { kind: 'person', name: 'Mario', surname: 'Rossi', codiceFiscale: MARIO_CF, email: 'not-an-email', billingAddress: romeAddress },
       operator,
     );
-    await expect(bad).rejects.toMatchObject({ code: 'invalid_email', field: 'email' });
+    await expect(bad).rejects.toMatchObject({ code: 'email_invalid', field: 'email' });
     expect(await typesIn(world.store, `customer-cf-${MARIO_CF}`)).toEqual([]);
   });
 

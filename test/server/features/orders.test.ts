@@ -55,7 +55,7 @@ describe('placing orders', () => {
     world = makeWorld();
     const customerId = await shopWithMario(world, 3300);
     const refused = placeOrder(world.deps, { ...manual(customerId, 'RIN-FIRMA-CNS', 2), payment: { mode: 'prepaid' } }, operator);
-    await expect(refused).rejects.toMatchObject({ code: 'insufficient_balance', kind: 'rule' });
+    await expect(refused).rejects.toMatchObject({ code: 'balance_insufficient', kind: 'rule' });
     await expect(refused).rejects.toThrow('the prepaid balance 33,00 € is less than the amount 63,44 €');
     expect(await eventsOfType(world.store, 'OrderPlaced')).toEqual([]);
   });
@@ -69,7 +69,7 @@ describe('placing orders', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: 'insufficient_balance' });
+    expect(rejected.reason).toMatchObject({ code: 'balance_insufficient' });
     const balances = (await eventsOfType<{ balanceAfterCents: number }>(world.store, 'PrepaidDebited')).map((e) => e.data.balanceAfterCents);
     expect(balances).toEqual([5000 - 3172]);
     expect(await eventsOfType(world.store, 'OrderPlaced')).toHaveLength(1);
@@ -130,7 +130,7 @@ describe('placing orders', () => {
     const cancelled = await cancelOrder(world.deps, { orderId: unpaid.orderId, reason: 'ordered twice' }, operator);
     expect(cancelled).toMatchObject({ amountToCreditCents: 0 });
     expect((await getOrder(world.deps, unpaid.orderId)).status).toBe('cancelled');
-    await expect(cancelOrder(world.deps, { orderId: paid.orderId, reason: 'no' }, operator)).rejects.toMatchObject({ code: 'order_paid' });
+    await expect(cancelOrder(world.deps, { orderId: paid.orderId, reason: 'no' }, operator)).rejects.toMatchObject({ code: 'order_already_paid' });
 
     const late = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     expect((await expireOrders(world.deps, {}, operator)).expired).toEqual([]);

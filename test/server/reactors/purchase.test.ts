@@ -293,7 +293,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     expect(await world.store.headPosition()).toBe(head);
     expect(await prepaidBalance(world.deps, customerId)).toBe(3658);
     await expect(refundCoupons(world.deps, { orderId: placed.orderId, refundTo: 'prepaid', refundId: 'r-2' }, supervisor)).rejects.toMatchObject({
-      code: 'no_unused_coupons',
+      code: 'coupons_none_unused',
     });
 
     const text = pdfText((await creditNotePdf(world.deps, { creditNoteId: refund.creditNoteId })).pdf);

@@ -178,7 +178,7 @@ describe('malformed or unknown input is a 400 naming the parameter and the rule'
   ])('%j', async (query, message) => {
     const response = await get(url('orders', query as Query));
     expect(response.statusCode, response.body).toBe(400);
-    expect(response.json()).toMatchObject({ statusCode: 400, code: 'invalid_input', message: expect.stringMatching(message) });
+    expect(response.json()).toMatchObject({ statusCode: 400, code: 'input_invalid', message: expect.stringMatching(message) });
   });
 
   it('names inherited by every object ("constructor", "__proto__", "toString") are unknown filters, not a 500', async () => {
