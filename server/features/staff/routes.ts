@@ -3,6 +3,7 @@
 // read API (server/read/routes.ts). Every command answers with the user as it is afterwards and
 // `position`, the global position of its last event (0 when nothing had to change), once the
 // staff-users read model has it (read-your-writes): the list fetched next shows the change.
+import { MAX_PAGE } from '../../read/listQuery';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -77,7 +78,7 @@ const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
 const requestListFilter = z.object({ status: z.enum(REQUEST_STATUSES).optional(), q: z.string().max(200).optional() }).strict();
 const requestListRange = z
   .tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])
-  .refine(([first, last]) => first <= last, 'first must not exceed last');
+  .refine(([first, last]) => first <= last && last - first < MAX_PAGE, 'first must not exceed last');
 // Always newest first; the console's default sort fields are accepted and change nothing.
 const requestListSort = z.tuple([z.enum(['id', 'status', 'reason']), z.enum(['ASC', 'DESC'])]);
 
@@ -96,11 +97,12 @@ function listQuery(query: { filter?: string | undefined; range?: string | undefi
     return parsed.data;
   };
   const filter = parse('filter', query.filter, requestListFilter, 'an object such as {"status":"pending"} (status: pending, approved or rejected)');
-  const range = parse('range', query.range, requestListRange, '[first, last], whole numbers, 0 <= first <= last');
+  // As every list of the read API: a page larger than MAX_PAGE rows is refused, not cut short.
+  const range = parse('range', query.range, requestListRange, `[first, last], whole numbers, 0 <= first <= last, at most ${MAX_PAGE} rows`);
   parse('sort', query.sort, requestListSort, '[field, "ASC" or "DESC"] with field id, status or reason');
   return {
     status: filter?.status,
-    range: (range ? [range[0], Math.min(range[1], range[0] + 999)] : [0, 24]) as [number, number],
+    range: range ?? [0, 24],
   };
 }
 

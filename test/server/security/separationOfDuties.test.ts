@@ -61,6 +61,10 @@ describe('with a second admin, sensitive changes wait for its approval', () => {
     const pending = await get(`/api/staff-change-requests?filter=${encodeURIComponent('{"status":"pending"}')}`, anna);
     expect(pending.headers['content-range']).toBe('staff-change-requests 0-0/1');
     expect(pending.json()).toEqual([expect.objectContaining({ id: request.id, status: 'pending' })]);
+    // A page of more than 1000 rows is refused, as on every list, not cut short.
+    const tooMany = await get(`/api/staff-change-requests?range=${encodeURIComponent('[0,100000]')}`, anna);
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().message).toMatch(/^range: .*at most 1000 rows/);
 
     const bruno = await login(t.app, 'bruno');
     const approved = await post(`/api/staff-change-requests/${request.id}/approve`, {}, bruno);
