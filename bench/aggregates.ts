@@ -23,11 +23,11 @@ async function run(): Promise<Figure[]> {
   try {
     const writer = createSqliteStore({ file });
     const now = new Date('2026-11-24T09:00:00Z');
-    const funded = topUp({ customerId: CUSTOMER, topUpId: 'funding', amountReceivedCents: 100_000_000, method: 'bank_transfer', reference: 'bench', receivedOn: '2026-11-24' }, prepaidAggregate.initialState(), now);
+    const funded = topUp({ customerId: CUSTOMER, topUpId: 'funding', amountReceivedCents: 100_000_000, method: 'bank_transfer', reference: 'bench', receivedOn: '2026-11-24', at: now.toISOString() }, prepaidAggregate.initialState());
     let state = funded.reduce(prepaidAggregate.evolve, prepaidAggregate.initialState());
     const history: PrepaidEvent[] = [...funded];
     for (let i = 0; i < DEBITS; i++) {
-      const debited = debitForOrder({ customerId: CUSTOMER, orderId: `order-${i}`, amountCents: 2684 }, state, now);
+      const debited = debitForOrder({ customerId: CUSTOMER, orderId: `order-${i}`, amountCents: 2684, at: now.toISOString() }, state);
       state = debited.reduce(prepaidAggregate.evolve, state);
       history.push(...debited);
     }
@@ -45,7 +45,7 @@ async function run(): Promise<Figure[]> {
     const samples: number[] = [];
     for (let i = 0; i < 20; i++) {
       t = performance.now();
-      await handleCommand(deps, stream, prepaidAggregate, (s) => debitForOrder({ customerId: CUSTOMER, orderId: `more-${i}`, amountCents: 2684 }, s, now), ctx);
+      await handleCommand(deps, stream, prepaidAggregate, (s) => debitForOrder({ customerId: CUSTOMER, orderId: `more-${i}`, amountCents: 2684, at: now.toISOString() }, s), ctx);
       samples.push(performance.now() - t);
     }
     await store.close();

@@ -41,7 +41,7 @@ const customerRegistered = defineEvent(
     customerId: z.string().min(1),
     kind: z.enum(['person', 'company']),
     name: z.string().min(1),
-    taxCode: z.string().min(11).max(16),
+    codiceFiscale: z.string().min(11).max(16),
     email: z.email(),
     city: z.string(),
   }),
@@ -102,7 +102,7 @@ function eventData(n: number): { type: string; data: unknown } {
           customerId,
           kind: c % 5 === 0 ? 'company' : 'person',
           name: `Customer ${c}`,
-          taxCode: `RSSMRA80A01H${String(c % 1000).padStart(3, '0')}Z`,
+          codiceFiscale: `RSSMRA80A01H${String(c % 1000).padStart(3, '0')}Z`,
           email: `customer${c}@example.it`,
           city: ['Milano', 'Roma', 'Torino', 'Napoli'][c % 4],
         },
@@ -180,7 +180,7 @@ const customers: P = {
     if (e.type === 'CustomerRegistered') {
       const d = e.data;
       statement(db, `INSERT INTO ${table} (id, kind, name, tax_code, email, city) VALUES (?, ?, ?, ?, ?, ?)`).run(
-        d.customerId, d.kind, d.name, d.taxCode, d.email, d.city,
+        d.customerId, d.kind, d.name, d.codiceFiscale, d.email, d.city,
       );
     } else if (e.type === 'OrderPlaced') {
       statement(db, `UPDATE ${table} SET orders = orders + 1, ordered_cents = ordered_cents + ? WHERE id = ?`).run(

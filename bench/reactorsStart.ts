@@ -35,7 +35,7 @@ function fulfilledOrder(at: string): Array<{ stream: string; event: EventToAppen
   const ctx = { actor: SYSTEM_ACTOR, at, correlationId: randomUUID(), causationId: null };
   const messageId = `<${emailId}@backoffice.local>`;
   const events: Array<[string, DomainEvent]> = [
-    [`order-${orderId}`, { type: 'OrderPaid', data: { orderId, amount: 2684, via: 'prepaid', paidAt: at } }],
+    [`order-${orderId}`, { type: 'OrderPaid', data: { orderId, amountCents: 2684, via: 'prepaid', paidAt: at } }],
     [
       `email-${emailId}`,
       {
@@ -43,7 +43,7 @@ function fulfilledOrder(at: string): Array<{ stream: string; event: EventToAppen
         data: { emailId, purpose: 'coupon_codes', customerId: randomUUID(), orderId, couponIds: [randomUUID()], reason: 'fulfilment', queuedAt: at },
       },
     ],
-    [`email-${emailId}`, { type: 'EmailAttemptStarted', data: { emailId, attempt: 1, messageId, at } }],
+    [`email-${emailId}`, { type: 'EmailAttemptStarted', data: { emailId, attempt: 1, messageId, startedAt: at } }],
     [`email-${emailId}`, { type: 'EmailSent', data: { emailId, to: 'mario.rossi@example.it', messageId, attempt: 1, sentAt: at } }],
   ];
   return events.map(([stream, event]) => ({ stream, event: catalogue.encode(event, ctx) }));

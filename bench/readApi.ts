@@ -138,7 +138,7 @@ export function fillOrders(db: Database.Database): { seconds: number; awaitingDi
       const taxable = product.unitPriceCents * quantity;
       const vat = Math.floor((taxable * 2200 + 5000) / 10_000);
       const total = taxable + vat;
-      const lines = [{ ...product, quantity, vatRateBp: 2200, taxable, vat, total }];
+      const lines = [{ ...product, quantity, vatRateBp: 2200, taxableCents: taxable, vatCents: vat, totalCents: total }];
       const rf = direct ? `RF${String(10 + (n % 89))}${String(n).padStart(9, '0')}` : null;
       const method = direct ? METHODS[n % METHODS.length]! : 'prepaid';
       const paid = !unpaid && status !== 'awaiting_payment';
@@ -165,7 +165,7 @@ export function fillOrders(db: Database.Database): { seconds: number; awaitingDi
         1,
         quantity,
         JSON.stringify(lines),
-        JSON.stringify([{ rateBp: 2200, taxable, vat, total }]),
+        JSON.stringify([{ rateBp: 2200, taxableCents: taxable, vatCents: vat, totalCents: total }]),
         taxable,
         vat,
         total,

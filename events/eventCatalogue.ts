@@ -2,6 +2,12 @@
 // zod schema of its data, its name and its schema version. Writing stamps the version into the
 // metadata; reading validates the data and passes an older version through its upcasters, so an
 // event stored years ago by older code still reads as the current shape.
+//
+// An upcaster gets the older data and the stored event's metadata (see `Upcaster`): a field that
+// older code never wrote but that its metadata knows is taken from there. The one such field is
+// the time: `metadata.at` is when the command that appended the event was decided (UTC ISO), and
+// every event is appended by the command that decided it, so it is the event's instant. An
+// upcaster never invents a value that neither the data nor the metadata holds.
 import { z } from 'zod';
 import type { EventShape } from '../domain/shared/events';
 import { roles } from '../domain/staff/roles';
@@ -35,7 +41,12 @@ export type EventMetadata = z.infer<typeof metadataSchema>;
 /** What the caller knows about the command an event comes from; the schema version is added here. */
 export type CommandContext = Omit<EventMetadata, 'schemaVersion'>;
 
-type Upcaster = (olderData: any) => unknown;
+/**
+ * Turns the data of one version into the data of the next. `metadata` is the stored event's, as it
+ * was written (its `schemaVersion` is the stored one, not the version being produced): an event
+ * stored without its instant takes it from `metadata.at`, when its command was decided.
+ */
+export type Upcaster = (olderData: any, metadata: EventMetadata) => unknown;
 
 export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> extends EventShape<TType, TSchema> {
   version: number;
@@ -129,7 +140,7 @@ export class EventCatalogue<E extends { type: string; data: unknown }> {
       throw new InvalidStoredEventError(recorded, `schema version ${stored} is newer than this code (${definition.version})`);
     }
     let data = recorded.data;
-    for (let v = stored; v < definition.version; v++) data = definition.upcasters[v]!(data);
+    for (let v = stored; v < definition.version; v++) data = definition.upcasters[v]!(data, metadata.data);
     const parsed = definition.schema.safeParse(data);
     if (!parsed.success) throw new InvalidStoredEventError(recorded, z.prettifyError(parsed.error));
     return {

@@ -103,7 +103,7 @@ export class Workload {
   private payment(order: Answer): Command {
     return this.add('payment', '/api/payments', {
       method: 'bank_transfer',
-      amount: order.body.order.totals.total as number,
+      amountCents: order.body.order.totals.totalCents as number,
       bankReference: `TRN ${randomUUID().slice(0, 18)}`,
       receivedOn: today(),
       payer: 'Mario Rossi',

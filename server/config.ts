@@ -145,7 +145,7 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', message: `must be a valid ${r.message}` });
         return z.NEVER;
       })
-      .default(defaultSalesSettings.seller.vatNumber),
+      .default(defaultSalesSettings.seller.partitaIva),
     // A company's codice fiscale is 11 digits (often its partita IVA); a sole trader's, 16 characters.
     SELLER_TAX_CODE: z
       .string()
@@ -220,9 +220,11 @@ export const configSchema = z
       deviceLookupWindowDays: env.DEVICE_LOOKUP_WINDOW_DAYS,
       seller: {
         name: env.SELLER_NAME,
-        vatNumber: env.SELLER_VAT_NUMBER,
-        // Printed only when it differs from the partita IVA.
-        taxCode: env.SELLER_TAX_CODE === undefined || env.SELLER_TAX_CODE === env.SELLER_VAT_NUMBER ? null : env.SELLER_TAX_CODE,
+        // The environment keeps the names deployments set (SELLER_TAX_CODE, SELLER_VAT_NUMBER); the
+        // settings name the identifiers as every document does. The codice fiscale is printed only
+        // when it differs from the partita IVA.
+        codiceFiscale: env.SELLER_TAX_CODE === undefined || env.SELLER_TAX_CODE === env.SELLER_VAT_NUMBER ? null : env.SELLER_TAX_CODE,
+        partitaIva: env.SELLER_VAT_NUMBER,
         address: env.SELLER_ADDRESS,
         email: env.SELLER_EMAIL,
       },

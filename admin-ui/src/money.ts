@@ -1,6 +1,6 @@
 // Euro amounts typed the Italian way (`33,00`, `1.234,56`, `33`) to integer cents, exactly: the
 // string is parsed digit by digit, never through a floating-point number. The API speaks cents
-// (`…Cents`, `amount`); the screens show them with formatEuro (format.ts).
+// (every amount is named `…Cents`); the screens show them with formatEuro (format.ts).
 
 export type EuroParse = { ok: true; cents: number } | { ok: false; reason: 'empty' | 'format' | 'decimals' | 'negative' | 'too_large' };
 

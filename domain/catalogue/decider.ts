@@ -1,6 +1,6 @@
 // The catalogue of coupon products: stream `product-<code>`.
 //
-// A price change takes effect at the time it is decided (`effectiveAt` = now): scheduling a future
+// A price change takes effect at the time it is decided (`effectiveAt` = the command's `at`): scheduling a future
 // price is not supported (it would be another command). Orders read the current price through
 // `orderableProduct(state)`, which refuses a withdrawn product.
 import type {
@@ -13,6 +13,7 @@ import type {
 } from './events';
 import { productCodePattern, productKinds, productRenewals } from './events';
 import type { Decider } from '../shared/decider';
+import { instantOf } from '../shared/utcTime';
 import { DomainError, conflict, invalid, notFound } from '../shared/errors';
 
 export const DEFAULT_VAT_RATE_BP = 2200;
@@ -90,39 +91,42 @@ export interface AddProduct {
   priceCents: number;
   /** Default 2200 (22 %). */
   vatRateBp?: number | undefined;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 function validCode(code: string): string {
   const c = normaliseProductCode(code ?? '');
   if (!productCodePattern.test(c) || c.length > 40) {
-    throw invalid('code', `product code must be letters and digits in dash-separated groups, e.g. RIN-FIRMA (got '${code}')`, 'invalid_product_code');
+    throw invalid('code', `product code must be letters and digits in dash-separated groups, e.g. RIN-FIRMA (got '${code}')`, 'product_code_invalid');
   }
   return c;
 }
 
 function validPrice(cents: number, field: string): number {
   if (!Number.isSafeInteger(cents) || cents <= 0) {
-    throw invalid(field, `must be a positive whole number of cents (got ${cents})`, 'invalid_price');
+    throw invalid(field, `must be a positive whole number of cents (got ${cents})`, 'price_invalid');
   }
   return cents;
 }
 
 function text(value: string | null | undefined, field: string): string {
   const t = (value ?? '').trim().replace(/\s+/g, ' ');
-  if (t === '') throw invalid(field, 'is required', 'required');
-  if (t.length > 200) throw invalid(field, `at most 200 characters (got ${t.length})`, 'too_long');
+  if (t === '') throw invalid(field, 'is required', 'value_required');
+  if (t.length > 200) throw invalid(field, `at most 200 characters (got ${t.length})`, 'value_too_long');
   return t;
 }
 
-export function addProduct(command: AddProduct, state: ProductState, now: Date): ProductAdded[] {
+export function addProduct(command: AddProduct, state: ProductState): ProductAdded[] {
+  const at = instantOf(command.at);
   const code = validCode(command.code);
   if (state.status !== 'absent') throw conflict('product_exists', `product ${code} already exists`);
   const description = text(command.description, 'description');
   if (!productKinds.includes(command.kind)) {
-    throw invalid('kind', `must be one of ${productKinds.join(', ')} (got '${command.kind}')`, 'invalid_kind');
+    throw invalid('kind', `must be one of ${productKinds.join(', ')} (got '${command.kind}')`, 'kind_invalid');
   }
   if (!productRenewals.includes(command.renews)) {
-    throw invalid('renews', `must be one of ${productRenewals.join(', ')} (got '${command.renews}')`, 'invalid_renews');
+    throw invalid('renews', `must be one of ${productRenewals.join(', ')} (got '${command.renews}')`, 'renews_invalid');
   }
   let timestampPackSize: number | null = null;
   if (command.kind === 'coupon') {
@@ -138,7 +142,7 @@ export function addProduct(command: AddProduct, state: ProductState, now: Date):
     }
     const size = command.timestampPackSize;
     if (size === undefined || size === null || !Number.isSafeInteger(size) || size <= 0) {
-      throw invalid('timestampPackSize', `a timestamp pack needs a positive number of timestamps (got ${String(size)})`, 'invalid_pack_size');
+      throw invalid('timestampPackSize', `a timestamp pack needs a positive number of timestamps (got ${String(size)})`, 'pack_size_invalid');
     }
     timestampPackSize = size;
   }
@@ -146,7 +150,7 @@ export function addProduct(command: AddProduct, state: ProductState, now: Date):
   const priceCents = validPrice(command.priceCents, 'priceCents');
   const vatRateBp = command.vatRateBp ?? DEFAULT_VAT_RATE_BP;
   if (!Number.isSafeInteger(vatRateBp) || vatRateBp < 0 || vatRateBp > 10_000) {
-    throw invalid('vatRateBp', `must be whole basis points 0-10000, e.g. 2200 for 22% (got ${vatRateBp})`, 'invalid_vat_rate');
+    throw invalid('vatRateBp', `must be whole basis points 0-10000, e.g. 2200 for 22% (got ${vatRateBp})`, 'vat_rate_invalid');
   }
   return [
     {
@@ -160,7 +164,7 @@ export function addProduct(command: AddProduct, state: ProductState, now: Date):
         timestampPackSize,
         priceCents,
         vatRateBp,
-        addedAt: now.toISOString(),
+        addedAt: at,
       },
     },
   ];
@@ -169,10 +173,13 @@ export function addProduct(command: AddProduct, state: ProductState, now: Date):
 export interface ChangeProductPrice {
   code: string;
   priceCents: number;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
-/** A new price excluding VAT, effective now; the same price again changes nothing. */
-export function changeProductPrice(command: ChangeProductPrice, state: ProductState, now: Date): ProductPriceChanged[] {
+/** A new price excluding VAT, effective at the command's `at`; the same price again changes nothing. */
+export function changeProductPrice(command: ChangeProductPrice, state: ProductState): ProductPriceChanged[] {
+  const at = instantOf(command.at);
   if (state.status === 'absent') throw notFound('product', normaliseProductCode(command.code ?? ''));
   if (state.status === 'withdrawn') {
     throw new DomainError('product_withdrawn', `product ${state.code} has been withdrawn: its price cannot change`, 'rule', 'code');
@@ -182,7 +189,7 @@ export function changeProductPrice(command: ChangeProductPrice, state: ProductSt
   return [
     {
       type: 'ProductPriceChanged',
-      data: { code: state.code, oldPriceCents: state.priceCents, newPriceCents, effectiveAt: now.toISOString() },
+      data: { code: state.code, oldPriceCents: state.priceCents, newPriceCents, effectiveAt: at },
     },
   ];
 }
@@ -190,14 +197,17 @@ export function changeProductPrice(command: ChangeProductPrice, state: ProductSt
 export interface WithdrawProduct {
   code: string;
   reason?: string | null | undefined;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Withdraws the product from sale; withdrawing it again changes nothing. */
-export function withdrawProduct(command: WithdrawProduct, state: ProductState, now: Date): ProductWithdrawn[] {
+export function withdrawProduct(command: WithdrawProduct, state: ProductState): ProductWithdrawn[] {
+  const at = instantOf(command.at);
   if (state.status === 'absent') throw notFound('product', normaliseProductCode(command.code ?? ''));
   if (state.status === 'withdrawn') return [];
   const reason = (command.reason ?? '').trim() || null;
-  return [{ type: 'ProductWithdrawn', data: { code: state.code, reason, withdrawnAt: now.toISOString() } }];
+  return [{ type: 'ProductWithdrawn', data: { code: state.code, reason, withdrawnAt: at } }];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +225,7 @@ export function withdrawProduct(command: WithdrawProduct, state: ProductState, n
  */
 const VAT = DEFAULT_VAT_RATE_BP;
 
-export const guideProducts: readonly AddProduct[] = [
+export const guideProducts: readonly Omit<AddProduct, 'at'>[] = [
   {
     code: 'RIN-FIRMA',
     description: 'Coupon Rinnovo Certificato Sottoscrizione',

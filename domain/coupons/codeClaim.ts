@@ -32,7 +32,7 @@ export interface ClaimCouponCode {
 
 export function claimCouponCode(command: ClaimCouponCode, state: CouponCodeState): CouponCodeEvent[] {
   const code = checkCouponCode(command.code);
-  if (!code.ok) throw invalid('code', code.message, 'invalid_coupon_code');
+  if (!code.ok) throw invalid('code', code.message, 'coupon_code_invalid');
   const claim: CouponCodeEvent[] = [{ type: 'CouponCodeClaimed', data: { code: normaliseCouponCode(code.value), couponId: command.couponId, claimedAt: command.at } }];
   return decideClaim(couponOfCode(state), command.couponId, claim, () => conflict('coupon_code_taken', 'this code already belongs to another coupon'));
 }

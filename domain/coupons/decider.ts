@@ -84,7 +84,7 @@ export interface IssueCoupon {
 
 export function issueCoupon(command: IssueCoupon, state: CouponState): CouponEvent[] {
   const code = checkCouponCode(command.code);
-  if (!code.ok) throw invalid('code', code.message, 'invalid_coupon_code');
+  if (!code.ok) throw invalid('code', code.message, 'coupon_code_invalid');
   if (state.status !== 'none') {
     if (state.orderId === command.orderId && state.code === code.value) return [];
     throw conflict('coupon_exists', `coupon ${command.couponId} already exists`);

@@ -28,6 +28,7 @@ import type { Decider } from '../shared/decider';
 import { DomainError, conflict, invalid, notFound } from '../shared/errors';
 import { checkCodiceFiscale } from '../shared/codiceFiscale';
 import { checkPartitaIva } from '../shared/partitaIva';
+import { instantOf } from '../shared/utcTime';
 
 // ---------------------------------------------------------------------------------------------
 // Streams
@@ -114,11 +115,11 @@ export function validPartitaIva(value: string, field: string): string {
 
 const emailSchema = z.email();
 
-/** Trimmed and lower-cased e-mail address, or DomainError 'invalid_email' on `field`. */
+/** Trimmed and lower-cased e-mail address, or DomainError 'email_invalid' on `field`. */
 export function validEmail(value: string, field = 'email'): string {
   const email = value.trim().toLowerCase();
   if (!emailSchema.safeParse(email).success) {
-    throw invalid(field, `not a valid e-mail address (got '${value}')`, 'invalid_email');
+    throw invalid(field, `not a valid e-mail address (got '${value}')`, 'email_invalid');
   }
   return email;
 }
@@ -126,8 +127,8 @@ export function validEmail(value: string, field = 'email'): string {
 /** Trimmed, inner runs of spaces collapsed; refused when empty or longer than `max`. */
 export function requiredText(value: string | undefined | null, field: string, max = 200): string {
   const text = (value ?? '').trim().replace(/\s+/g, ' ');
-  if (text.length === 0) throw invalid(field, 'is required', 'required');
-  if (text.length > max) throw invalid(field, `at most ${max} characters (got ${text.length})`, 'too_long');
+  if (text.length === 0) throw invalid(field, 'is required', 'value_required');
+  if (text.length > max) throw invalid(field, `at most ${max} characters (got ${text.length})`, 'value_too_long');
   return text;
 }
 
@@ -149,16 +150,16 @@ export function validBillingAddress(input: BillingAddressInput, field = 'billing
   const street = requiredText(input.street, `${field}.street`);
   const postalCode = (input.postalCode ?? '').trim();
   if (!/^\d{5}$/.test(postalCode)) {
-    throw invalid(`${field}.postalCode`, `postal code must be 5 digits (got '${input.postalCode}')`, 'invalid_postal_code');
+    throw invalid(`${field}.postalCode`, `postal code must be 5 digits (got '${input.postalCode}')`, 'postal_code_invalid');
   }
   const city = requiredText(input.city, `${field}.city`);
   const province = (input.province ?? '').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(province)) {
-    throw invalid(`${field}.province`, `province must be 2 letters, e.g. RM (got '${input.province}')`, 'invalid_province');
+    throw invalid(`${field}.province`, `province must be 2 letters, e.g. RM (got '${input.province}')`, 'province_invalid');
   }
   const country = (input.country ?? 'IT').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) {
-    throw invalid(`${field}.country`, `country must be a 2-letter ISO code, e.g. IT (got '${input.country}')`, 'invalid_country');
+    throw invalid(`${field}.country`, `country must be a 2-letter ISO code, e.g. IT (got '${input.country}')`, 'country_invalid');
   }
   return { street, postalCode, city, province, country };
 }
@@ -171,6 +172,8 @@ interface RegisterCustomerCommon {
   customerId: string;
   email: string;
   billingAddress: BillingAddressInput;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** A private holder (registrationOfficer false/absent) or a Registration Officer. */
@@ -194,15 +197,16 @@ export interface RegisterFirm extends RegisterCustomerCommon {
 
 export type RegisterCustomer = RegisterPerson | RegisterFirm;
 
-export function registerCustomer(command: RegisterCustomer, state: CustomerState, now: Date): CustomerRegistered[] {
+export function registerCustomer(command: RegisterCustomer, state: CustomerState): CustomerRegistered[] {
+  const at = instantOf(command.at);
   if (state.status === 'registered') {
     throw conflict('customer_already_registered', `customer ${state.customerId} is already registered`);
   }
-  const data = validRegistration(command, now);
+  const data = validRegistration(command, at);
   return [{ type: 'CustomerRegistered', data }];
 }
 
-function validRegistration(command: RegisterCustomer, now: Date): CustomerRegistered['data'] {
+function validRegistration(command: RegisterCustomer, at: string): CustomerRegistered['data'] {
   const customerId = requiredText(command.customerId, 'customerId', 100);
   if (command.kind === 'person') {
     const name = requiredText(command.name, 'name');
@@ -219,12 +223,12 @@ function validRegistration(command: RegisterCustomer, now: Date): CustomerRegist
       registrationOfficer: command.registrationOfficer === true,
       email,
       billingAddress,
-      registeredAt: now.toISOString(),
+      registeredAt: at,
     };
   }
   if (command.kind === 'firm') {
     if (command.registrationOfficer === true) {
-      throw invalid('registrationOfficer', 'a Registration Officer is a person, not a firm', 'firm_cannot_be_registration_officer');
+      throw invalid('registrationOfficer', 'a Registration Officer is a person, not a firm', 'registration_officer_not_person');
     }
     const name = requiredText(command.name, 'name');
     const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
@@ -241,10 +245,10 @@ function validRegistration(command: RegisterCustomer, now: Date): CustomerRegist
       registrationOfficer: false,
       email,
       billingAddress,
-      registeredAt: now.toISOString(),
+      registeredAt: at,
     };
   }
-  throw invalid('kind', `must be 'person' or 'firm'`, 'invalid_kind');
+  throw invalid('kind', `must be 'person' or 'firm'`, 'kind_invalid');
 }
 
 export interface GuardClaim {
@@ -254,37 +258,40 @@ export interface GuardClaim {
 
 /**
  * The guard claims a registration needs, to be decided and appended before `registerCustomer`:
- * a person's codice fiscale, or a firm's partita IVA. Validates what it reads (same errors as
- * `registerCustomer`).
+ * a person's codice fiscale, or a firm's partita IVA, claimed at the registration's instant.
+ * Validates what it reads (same errors as `registerCustomer`).
  */
 export function claimsFor(command: RegisterCustomer): GuardClaim[] {
+  const at = instantOf(command.at);
   const customerId = requiredText(command.customerId, 'customerId', 100);
   if (command.kind === 'person') {
     const codiceFiscale = validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale');
-    return [{ stream: taxCodeClaimStreamOf(codiceFiscale), command: { kind: 'codiceFiscale', codiceFiscale, customerId } }];
+    return [{ stream: taxCodeClaimStreamOf(codiceFiscale), command: { kind: 'codiceFiscale', codiceFiscale, customerId, at } }];
   }
   const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
-  return [{ stream: vatNumberClaimStreamOf(partitaIva), command: { kind: 'partitaIva', partitaIva, customerId } }];
+  return [{ stream: vatNumberClaimStreamOf(partitaIva), command: { kind: 'partitaIva', partitaIva, customerId, at } }];
 }
 
 export interface ChangeCustomerEmail {
   customerId: string;
   email: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Records the new profile e-mail with the old one; the same address again changes nothing. */
 export function changeCustomerEmail(
   command: ChangeCustomerEmail,
   state: CustomerState,
-  now: Date,
 ): CustomerEmailChanged[] {
+  const at = instantOf(command.at);
   if (state.status !== 'registered') throw notFound('customer', command.customerId);
   const newEmail = validEmail(command.email ?? '');
   if (newEmail === state.email) return [];
   return [
     {
       type: 'CustomerEmailChanged',
-      data: { customerId: state.customerId, oldEmail: state.email, newEmail, changedAt: now.toISOString() },
+      data: { customerId: state.customerId, oldEmail: state.email, newEmail, changedAt: at },
     },
   ];
 }
@@ -319,12 +326,14 @@ export interface ClaimTaxCode {
   kind: 'codiceFiscale';
   codiceFiscale: string;
   customerId: string;
+  at: string;
 }
 
 export interface ClaimVatNumber {
   kind: 'partitaIva';
   partitaIva: string;
   customerId: string;
+  at: string;
 }
 
 /**
@@ -334,7 +343,8 @@ export interface ClaimVatNumber {
 export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): CustomerTaxCodeClaimed[] {
   const codiceFiscale = validCodiceFiscale(command.codiceFiscale, 'codiceFiscale', { allowNumeric: true });
   const customerId = requiredText(command.customerId, 'customerId', 100);
-  const claim: CustomerTaxCodeClaimed[] = [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId } }];
+  const claimedAt = instantOf(command.at);
+  const claim: CustomerTaxCodeClaimed[] = [{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale, customerId, claimedAt } }];
   return decideClaim(state.claimedBy, customerId, claim, (holder) =>
     new DomainError('codice_fiscale_taken', `codice fiscale ${codiceFiscale} already belongs to customer ${holder}`, 'conflict', 'codiceFiscale'),
   );
@@ -347,7 +357,8 @@ export function claimTaxCode(command: ClaimTaxCode, state: ClaimState): Customer
 export function claimVatNumber(command: ClaimVatNumber, state: ClaimState): CustomerVatNumberClaimed[] {
   const partitaIva = validPartitaIva(command.partitaIva, 'partitaIva');
   const customerId = requiredText(command.customerId, 'customerId', 100);
-  const claim: CustomerVatNumberClaimed[] = [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId } }];
+  const claimedAt = instantOf(command.at);
+  const claim: CustomerVatNumberClaimed[] = [{ type: 'CustomerVatNumberClaimed', data: { partitaIva, customerId, claimedAt } }];
   return decideClaim(state.claimedBy, customerId, claim, (holder) =>
     new DomainError('partita_iva_taken', `partita IVA ${partitaIva} already belongs to customer ${holder}`, 'conflict', 'partitaIva'),
   );

@@ -77,6 +77,7 @@ export const customerTaxCodeClaimed = eventShape(
   z.object({
     codiceFiscale: z.string().regex(/^(\d{11}|[A-Z0-9]{16})$/),
     customerId: z.string().min(1),
+    claimedAt: z.iso.datetime(),
   }),
 );
 
@@ -86,6 +87,7 @@ export const customerVatNumberClaimed = eventShape(
   z.object({
     partitaIva: z.string().regex(/^\d{11}$/),
     customerId: z.string().min(1),
+    claimedAt: z.iso.datetime(),
   }),
 );
 

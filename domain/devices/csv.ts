@@ -187,7 +187,7 @@ class RowRefusal extends Error {
 
 function dateCell(cell: string, column: DeviceCsvColumn): string {
   const day = parseDay(cell);
-  if (!day) throw new RowRefusal('invalid_date', column, `${column}: '${cell}' is not a date (${DATE_FORMATS})`);
+  if (!day) throw new RowRefusal('date_invalid', column, `${column}: '${cell}' is not a date (${DATE_FORMATS})`);
   return isoDay(day);
 }
 
@@ -196,7 +196,7 @@ function boundCell(cell: string, column: DeviceCsvColumn, bound: 'from' | 'until
   if (/^\d{4}-\d{2}-\d{2}T/.test(cell)) return cell; // validated by the decider
   const day = parseDay(cell);
   if (!day) {
-    throw new RowRefusal('invalid_date', column, `${column}: '${cell}' is not a date (${DATE_FORMATS}, or an ISO date-time)`);
+    throw new RowRefusal('date_invalid', column, `${column}: '${cell}' is not a date (${DATE_FORMATS}, or an ISO date-time)`);
   }
   const t =
     bound === 'from'
@@ -246,12 +246,12 @@ function columnOf(field: string | undefined, certificates: CertificateInput[]): 
 
 function rowCommand(get: (c: DeviceCsvColumn) => string): RegisterDevice {
   for (const column of ['serial', 'kind', 'issuer', 'issued_on', 'holder_cf'] as const) {
-    if (get(column) === '') throw new RowRefusal('required', column, `${column} is missing`);
+    if (get(column) === '') throw new RowRefusal('value_required', column, `${column} is missing`);
   }
   const kindCell = get('kind');
   const kind = KIND_ALIASES[kindCell.toLowerCase().replace(/[\s-]+/g, '_')];
   if (!kind) {
-    throw new RowRefusal('invalid_kind', 'kind', `kind: '${kindCell}' is not a device kind (smart_card or usb_token)`);
+    throw new RowRefusal('kind_invalid', 'kind', `kind: '${kindCell}' is not a device kind (smart_card or usb_token)`);
   }
   const certificates: CertificateInput[] = [];
   for (const g of CERTIFICATE_GROUPS) {
@@ -261,7 +261,7 @@ function rowCommand(get: (c: DeviceCsvColumn) => string): RegisterDevice {
     const missing = cells.find((c) => get(c) === '');
     if (missing) {
       throw new RowRefusal(
-        'required',
+        'value_required',
         missing,
         `${missing} is missing: the ${g.label} certificate needs ${cells.join(', ')} (or all three empty)`,
       );
@@ -274,7 +274,7 @@ function rowCommand(get: (c: DeviceCsvColumn) => string): RegisterDevice {
     });
   }
   if (certificates.length === 0) {
-    throw new RowRefusal('no_certificates', undefined, 'the device has no certificate: fill the signing_* or the auth_* columns');
+    throw new RowRefusal('certificates_missing', undefined, 'the device has no certificate: fill the signing_* or the auth_* columns');
   }
   return {
     serial: get('serial'),
@@ -296,12 +296,12 @@ export function parseDeviceCsv(text: string): DeviceCsvRow[] {
   const index = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') return;
-    if (index.has(name)) throw invalid('file', `column ${name} appears twice in the header`, 'csv_duplicate_column');
+    if (index.has(name)) throw invalid('file', `column ${name} appears twice in the header`, 'csv_column_duplicate');
     index.set(name, i);
   });
   const missing = DEVICE_CSV_COLUMNS.filter((c) => !index.has(c));
   if (missing.length > 0) {
-    throw invalid('file', `the header lacks the column(s) ${missing.join(', ')}; expected ${DEVICE_CSV_COLUMNS.join(',')}`, 'csv_missing_columns');
+    throw invalid('file', `the header lacks the column(s) ${missing.join(', ')}; expected ${DEVICE_CSV_COLUMNS.join(',')}`, 'csv_columns_missing');
   }
 
   const firstRowOfSerial = new Map<string, number>();
@@ -311,7 +311,7 @@ export function parseDeviceCsv(text: string): DeviceCsvRow[] {
     try {
       if (record.fields.length !== names.length) {
         throw new RowRefusal(
-          'wrong_field_count',
+          'field_count_wrong',
           undefined,
           `the row has ${record.fields.length} fields but the header has ${names.length}` +
             (record.fields.length > names.length ? ' (a separator inside an unquoted field?)' : ''),
@@ -321,7 +321,7 @@ export function parseDeviceCsv(text: string): DeviceCsvRow[] {
       const valid = validDeviceRegistration(command);
       const first = firstRowOfSerial.get(valid.serial);
       if (first !== undefined) {
-        throw new RowRefusal('duplicate_serial', 'serial', `serial ${valid.serial} already appears at row ${first}`);
+        throw new RowRefusal('serial_duplicate', 'serial', `serial ${valid.serial} already appears at row ${first}`);
       }
       firstRowOfSerial.set(valid.serial, record.line);
       return { row: record.line, ok: true, command: valid };

@@ -19,12 +19,14 @@ import type {
   DeviceEvent,
   DeviceKind,
   DeviceRegistered,
+  HolderDeviceEvent,
 } from './events';
 import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from './events';
 import type { Decider } from '../shared/decider';
 import { conflict, invalid } from '../shared/errors';
 import { validCodiceFiscale } from '../customers/decider';
 import { normaliseDeviceSerial } from '../shared/deviceSerial';
+import { instantOf } from '../shared/utcTime';
 
 export { normaliseDeviceSerial };
 export { DEFAULT_RENEWAL_WINDOW_DAYS, renewalStatus, type RenewalStatus };
@@ -126,7 +128,7 @@ function validDate(value: string, field: string): string {
   const v = (value ?? '').trim();
   const m = ISO_DATE.exec(v);
   if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-    throw invalid(field, `must be a date YYYY-MM-DD (got '${value}')`, 'invalid_date');
+    throw invalid(field, `must be a date YYYY-MM-DD (got '${value}')`, 'date_invalid');
   }
   return v;
 }
@@ -143,15 +145,15 @@ function validDateTime(value: string, field: string): string {
     Number(m[6] ?? 0) <= 59;
   const t = ok ? Date.parse(v) : NaN;
   if (Number.isNaN(t)) {
-    throw invalid(field, `must be a date and time, ISO-8601 with Z or an offset (got '${value}')`, 'invalid_date_time');
+    throw invalid(field, `must be a date and time, ISO-8601 with Z or an offset (got '${value}')`, 'date_time_invalid');
   }
   return new Date(t).toISOString();
 }
 
 function requiredText(value: string | undefined, field: string, max = 200): string {
   const t = (value ?? '').trim().replace(/\s+/g, ' ');
-  if (t === '') throw invalid(field, 'is required', 'required');
-  if (t.length > max) throw invalid(field, `at most ${max} characters (got ${t.length})`, 'too_long');
+  if (t === '') throw invalid(field, 'is required', 'value_required');
+  if (t.length > max) throw invalid(field, `at most ${max} characters (got ${t.length})`, 'value_too_long');
   return t;
 }
 
@@ -165,34 +167,34 @@ export type ValidDeviceRegistration = Omit<DeviceRegistered['data'], 'registered
 export function validDeviceRegistration(command: RegisterDevice): ValidDeviceRegistration {
   const serial = normaliseDeviceSerial(command.serial ?? '');
   if (!deviceSerialPattern.test(serial)) {
-    throw invalid('serial', `device serial must be 4 to 32 letters or digits (got '${command.serial ?? ''}')`, 'invalid_serial');
+    throw invalid('serial', `device serial must be 4 to 32 letters or digits (got '${command.serial ?? ''}')`, 'serial_invalid');
   }
   if (!deviceKinds.includes(command.kind)) {
-    throw invalid('kind', `must be one of ${deviceKinds.join(', ')} (got '${command.kind}')`, 'invalid_kind');
+    throw invalid('kind', `must be one of ${deviceKinds.join(', ')} (got '${command.kind}')`, 'kind_invalid');
   }
   const issuer = requiredText(command.issuer, 'issuer');
   const issuedOn = validDate(command.issuedOn, 'issuedOn');
   const holderCodiceFiscale = validCodiceFiscale(command.holderCodiceFiscale ?? '', 'holderCodiceFiscale');
   const inputs = command.certificates ?? [];
   if (inputs.length === 0) {
-    throw invalid('certificates', 'a device has at least one certificate', 'no_certificates');
+    throw invalid('certificates', 'a device has at least one certificate', 'certificates_missing');
   }
   if (inputs.length > 2) {
-    throw invalid('certificates', `a device has at most two certificates (got ${inputs.length})`, 'too_many_certificates');
+    throw invalid('certificates', `a device has at most two certificates (got ${inputs.length})`, 'certificates_too_many');
   }
   const seen = new Set<DeviceCertificateKind>();
   const certificates = inputs.map((c, i) => {
     const at = `certificates.${i}`;
     if (!deviceCertificateKinds.includes(c.kind)) {
-      throw invalid(`${at}.kind`, `must be one of ${deviceCertificateKinds.join(', ')} (got '${c.kind}')`, 'invalid_certificate_kind');
+      throw invalid(`${at}.kind`, `must be one of ${deviceCertificateKinds.join(', ')} (got '${c.kind}')`, 'certificate_kind_invalid');
     }
     if (seen.has(c.kind)) {
-      throw invalid(`${at}.kind`, `a device has at most one ${c.kind} certificate`, 'duplicate_certificate_kind');
+      throw invalid(`${at}.kind`, `a device has at most one ${c.kind} certificate`, 'certificate_kind_duplicate');
     }
     seen.add(c.kind);
     const serialNumber = (c.serialNumber ?? '').replace(/[\s:]+/g, '').toUpperCase();
     if (!/^[0-9A-Z]{1,64}$/.test(serialNumber)) {
-      throw invalid(`${at}.serialNumber`, `certificate serial must be 1 to 64 letters or digits (got '${c.serialNumber ?? ''}')`, 'invalid_certificate_serial');
+      throw invalid(`${at}.serialNumber`, `certificate serial must be 1 to 64 letters or digits (got '${c.serialNumber ?? ''}')`, 'certificate_serial_invalid');
     }
     const validFrom = validDateTime(c.validFrom, `${at}.validFrom`);
     const validUntil = validDateTime(c.validUntil, `${at}.validUntil`);
@@ -204,13 +206,36 @@ export function validDeviceRegistration(command: RegisterDevice): ValidDeviceReg
   return { serial, kind: command.kind, issuer, issuedOn, holderCodiceFiscale, certificates };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The holder's index (stream `holder-devices-<codiceFiscale>`): the serials listed for the holder
+// ---------------------------------------------------------------------------------------------
+
+export const holderIndexAggregate: Decider<string[], HolderDeviceEvent> = {
+  initialState: () => [],
+  evolve: (serials, event) => (event.type === 'HolderDeviceListed' && !serials.includes(event.data.serial) ? [...serials, event.data.serial] : serials),
+};
+
+/** Adds the serial to the holder's index unless it is there already. */
+export function listHolderDevice(command: { codiceFiscale: string; serial: string; at: string }, serials: string[]): HolderDeviceEvent[] {
+  const listedAt = instantOf(command.at);
+  if (serials.includes(command.serial)) return [];
+  return [{ type: 'HolderDeviceListed', data: { codiceFiscale: command.codiceFiscale, serial: command.serial, listedAt } }];
+}
+
+/** A registration as the decider takes it: the device's data (typed, or a CSV row) and when it is decided. */
+export type RegisterDeviceAt = RegisterDevice & {
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
+};
+
 /** Registers a device with its certificates; refused when the device is already registered. */
-export function registerDevice(command: RegisterDevice, state: DeviceState, now: Date): DeviceRegistered[] {
+export function registerDevice(command: RegisterDeviceAt, state: DeviceState): DeviceRegistered[] {
+  const at = instantOf(command.at);
   if (state.status !== 'unregistered') {
     throw conflict('device_already_registered', `device ${state.serial} is already registered`);
   }
   const data = validDeviceRegistration(command);
-  return [{ type: 'DeviceRegistered', data: { ...data, registeredAt: now.toISOString() } }];
+  return [{ type: 'DeviceRegistered', data: { ...data, registeredAt: at } }];
 }
 
 // ---------------------------------------------------------------------------------------------

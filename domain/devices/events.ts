@@ -61,6 +61,7 @@ export const holderDeviceListed = eventShape(
   z.object({
     codiceFiscale: z.string().regex(/^[A-Z0-9]{16}$/),
     serial: z.string().regex(deviceSerialPattern),
+    listedAt: z.iso.datetime(),
   }),
 );
 

@@ -44,16 +44,16 @@ export function evolve(state: EmailState, event: EmailEvent): EmailState {
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'EmailAttemptStarted':
-      return { ...state, unfinishedAttempt: event.data.attempt, lastAt: laterOf(event.data.at, state.lastAt) };
+      return { ...state, unfinishedAttempt: event.data.attempt, lastAt: laterOf(event.data.startedAt, state.lastAt) };
     case 'EmailAttemptFailed':
       return { ...state, attempts: event.data.attempt, retryAt: event.data.retryAt, unfinishedAttempt: null };
     case 'EmailSent':
       return { ...state, status: 'sent', attempts: event.data.attempt, retryAt: null, unfinishedAttempt: null, sentAt: event.data.sentAt, lastAt: laterOf(event.data.sentAt, state.lastAt) };
     case 'EmailGaveUp':
       // A log may hold a give-up after a send (two workers); sent stays sent.
-      return state.status === 'sent' ? state : { ...state, status: 'given_up', attempts: event.data.attempts, unfinishedAttempt: null, lastAt: laterOf(event.data.at, state.lastAt) };
+      return state.status === 'sent' ? state : { ...state, status: 'given_up', attempts: event.data.attempts, unfinishedAttempt: null, lastAt: laterOf(event.data.gaveUpAt, state.lastAt) };
     case 'EmailRetryRequested':
-      return state.status === 'sent' ? state : { ...state, status: 'pending', attempts: 0, retryAt: null, lastAt: laterOf(event.data.at, state.lastAt) };
+      return state.status === 'sent' ? state : { ...state, status: 'pending', attempts: 0, retryAt: null, lastAt: laterOf(event.data.requestedAt, state.lastAt) };
     default: {
       const exhaustive: never = event;
       return exhaustive;
@@ -83,7 +83,7 @@ export function startEmailAttempt(command: { emailId: string; messageId: string;
   const email = requirePending(state, command.emailId);
   if (email.unfinishedAttempt !== null) return [];
   const { emailId, messageId } = command;
-  return [{ type: 'EmailAttemptStarted', data: { emailId, attempt: email.attempts + 1, messageId, at: laterOf(command.at, email.lastAt) } }];
+  return [{ type: 'EmailAttemptStarted', data: { emailId, attempt: email.attempts + 1, messageId, startedAt: laterOf(command.at, email.lastAt) } }];
 }
 
 export interface RecordEmailSent {
@@ -119,9 +119,9 @@ export function recordEmailAttemptFailed(command: RecordEmailAttemptFailed, stat
   const attempt = email.attempts + 1;
   const { emailId, error } = command;
   const at = laterOf(command.at, email.lastAt);
-  if (attempt >= command.maxAttempts) return [{ type: 'EmailGaveUp', data: { emailId, attempts: attempt, error, at } }];
+  if (attempt >= command.maxAttempts) return [{ type: 'EmailGaveUp', data: { emailId, attempts: attempt, error, gaveUpAt: at } }];
   const retryAt = new Date(Date.parse(at) + Math.max(0, command.delayMs(attempt))).toISOString();
-  return [{ type: 'EmailAttemptFailed', data: { emailId, attempt, error, retryAt } }];
+  return [{ type: 'EmailAttemptFailed', data: { emailId, attempt, error, failedAt: at, retryAt } }];
 }
 
 /** Staff ask for a given-up e-mail to be tried again. */
@@ -129,5 +129,5 @@ export function requestEmailRetry(command: { emailId: string; at: string }, stat
   if (state.status === 'none') throw notFound('email', command.emailId);
   if (state.status === 'sent') throw refuse('email_already_sent', 'the e-mail has been sent: send the codes again instead');
   if (state.status === 'pending') throw refuse('email_not_given_up', 'the e-mail is still being tried: only an e-mail given up can be retried');
-  return [{ type: 'EmailRetryRequested', data: { emailId: command.emailId, at: command.at } }];
+  return [{ type: 'EmailRetryRequested', data: { emailId: command.emailId, requestedAt: command.at } }];
 }

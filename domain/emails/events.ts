@@ -26,7 +26,7 @@ export const emailQueued = eventShape(
  */
 export const emailAttemptStarted = eventShape(
   'EmailAttemptStarted',
-  z.object({ emailId, attempt: z.number().int().positive(), messageId: z.string().min(1), at: z.iso.datetime() }),
+  z.object({ emailId, attempt: z.number().int().positive(), messageId: z.string().min(1), startedAt: z.iso.datetime() }),
 );
 
 export const emailSent = eventShape(
@@ -53,17 +53,18 @@ export const emailAttemptFailed = eventShape(
     emailId,
     attempt: z.number().int().positive(),
     error: z.string(),
+    failedAt: z.iso.datetime(),
     retryAt: z.iso.datetime(),
   }),
 );
 
 export const emailGaveUp = eventShape(
   'EmailGaveUp',
-  z.object({ emailId, attempts: z.number().int().positive(), error: z.string(), at: z.iso.datetime() }),
+  z.object({ emailId, attempts: z.number().int().positive(), error: z.string(), gaveUpAt: z.iso.datetime() }),
 );
 
 /** Staff asked to try a given-up e-mail again. */
-export const emailRetryRequested = eventShape('EmailRetryRequested', z.object({ emailId, at: z.iso.datetime() }));
+export const emailRetryRequested = eventShape('EmailRetryRequested', z.object({ emailId, requestedAt: z.iso.datetime() }));
 
 export const emailEventShapes = [emailQueued, emailAttemptStarted, emailSent, emailAttemptFailed, emailGaveUp, emailRetryRequested];
 export type EmailEvent =

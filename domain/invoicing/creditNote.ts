@@ -55,12 +55,12 @@ export function issueCreditNote(command: IssueCreditNote, state: CreditNoteState
   }
   for (const [i, line] of command.lines.entries()) {
     const invoiced = invoice.lines.find((l) => l.productCode === line.productCode);
-    if (!invoiced) throw invalid(`lines.${i}`, `product ${line.productCode} is not on invoice ${formatDocumentNumber(invoice.number, invoice.year)}`, 'not_on_invoice');
+    if (!invoiced) throw invalid(`lines.${i}`, `product ${line.productCode} is not on invoice ${formatDocumentNumber(invoice.number, invoice.year)}`, 'product_not_on_invoice');
     if (invoiced.unitPriceCents !== line.unitPriceCents || invoiced.vatRateBp !== line.vatRateBp) {
-      throw invalid(`lines.${i}`, 'a credit note line takes the unit price and VAT rate of the invoice', 'not_as_invoiced');
+      throw invalid(`lines.${i}`, 'a credit note line takes the unit price and VAT rate of the invoice', 'line_not_as_invoiced');
     }
     if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > invoiced.quantity) {
-      throw invalid(`lines.${i}.quantity`, `at most ${invoiced.quantity} as invoiced`, 'more_than_invoiced');
+      throw invalid(`lines.${i}.quantity`, `at most ${invoiced.quantity} as invoiced`, 'quantity_over_invoiced');
     }
   }
   const priced = priceDocument(command.lines);

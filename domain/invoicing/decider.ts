@@ -40,14 +40,18 @@ export function priceDocument(lines: readonly InvoicedLine[]): PricedDocument {
     return { productCode: l.productCode, description: l.description, renews: l.renews, ...input, ...lineAmounts(input) };
   });
   const summary = vatSummary(priced);
-  return { lines: priced, vatSummary: summary.byRate, totals: { taxable: summary.taxable, vat: summary.vat, total: summary.total } };
+  return {
+    lines: priced,
+    vatSummary: summary.byRate,
+    totals: { taxableCents: summary.taxableCents, vatCents: summary.vatCents, totalCents: summary.totalCents },
+  };
 }
 
 function checkAddress(field: string, a: Address): void {
   for (const key of ['street', 'postalCode', 'city'] as const) {
-    if (a[key].trim() === '') throw invalid(`${field}.${key}`, 'is required', 'incomplete_address');
+    if (a[key].trim() === '') throw invalid(`${field}.${key}`, 'is required', 'address_incomplete');
   }
-  if (!/^[A-Z]{2}$/.test(a.country)) throw invalid(`${field}.country`, 'must be a two-letter country code', 'incomplete_address');
+  if (!/^[A-Z]{2}$/.test(a.country)) throw invalid(`${field}.country`, 'must be a two-letter country code', 'address_incomplete');
 }
 
 /** Validates and normalises the buyer: a name, an address, and a valid codice fiscale or partita IVA. */
@@ -58,22 +62,22 @@ export function checkBuyer(buyer: Buyer): Buyer {
   let partitaIva: string | null = null;
   if (buyer.codiceFiscale !== null) {
     const cf = checkCodiceFiscale(buyer.codiceFiscale, { allowNumeric: true });
-    if (!cf.ok) throw invalid('buyer.codiceFiscale', cf.message, 'invalid_codice_fiscale');
+    if (!cf.ok) throw invalid('buyer.codiceFiscale', cf.message, 'codice_fiscale_invalid');
     codiceFiscale = cf.value;
   }
   if (buyer.partitaIva !== null) {
     const piva = checkPartitaIva(buyer.partitaIva);
-    if (!piva.ok) throw invalid('buyer.partitaIva', piva.message, 'invalid_partita_iva');
+    if (!piva.ok) throw invalid('buyer.partitaIva', piva.message, 'partita_iva_invalid');
     partitaIva = piva.value;
   }
   if (codiceFiscale === null && partitaIva === null) {
-    throw invalid('buyer', 'an invoice needs the buyer\'s codice fiscale or partita IVA', 'buyer_tax_code_required');
+    throw invalid('buyer', 'an invoice needs the buyer\'s codice fiscale or partita IVA', 'buyer_fiscal_identifier_required');
   }
   return { ...buyer, name: buyer.name.trim(), codiceFiscale, partitaIva };
 }
 
 export function checkSeller(seller: Seller): void {
-  if (seller.name.trim() === '' || seller.vatNumber.trim() === '') throw invalid('seller', 'the seller configuration is incomplete', 'seller_incomplete');
+  if (seller.name.trim() === '' || seller.partitaIva.trim() === '') throw invalid('seller', 'the seller configuration is incomplete', 'seller_incomplete');
   checkAddress('seller.address', seller.address);
 }
 

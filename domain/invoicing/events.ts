@@ -24,13 +24,14 @@ export const addressSchema = z.object({
 });
 export type Address = z.infer<typeof addressSchema>;
 
-/** The seller, from configuration. */
+/**
+ * The seller, from configuration. Its fiscal identifiers are named as the buyer's: the codice
+ * fiscale (of the company, when it differs from the partita IVA; else null) and the partita IVA.
+ */
 export const sellerSchema = z.object({
   name: z.string().min(1),
-  /** Partita IVA. */
-  vatNumber: z.string().min(1),
-  /** Codice fiscale of the company when it differs from the partita IVA. */
-  taxCode: z.string().nullable(),
+  codiceFiscale: z.string().nullable(),
+  partitaIva: z.string().min(1),
   address: addressSchema,
 });
 export type Seller = z.infer<typeof sellerSchema>;

@@ -69,8 +69,8 @@ export interface OrderLineRequest {
 }
 
 export type PaymentChoice =
-  /** The handler has already debited the prepaid account by `debitedAmount` (the quote's total). */
-  | { mode: 'prepaid'; prepaidDebitId: string; debitedAmount: number }
+  /** The handler has already debited the prepaid account by `debitedAmountCents` (the quote's total). */
+  | { mode: 'prepaid'; prepaidDebitId: string; debitedAmountCents: number }
   /** A unique RF reference already claimed (stream `rf-<reference>`); the order waits `expiresAfterDays`. */
   | { mode: 'direct'; method: DirectPaymentMethod; rfReference: string; expiresAfterDays: number };
 
@@ -122,8 +122,8 @@ export interface PlacedOrder {
   codesEmail: string;
   payment: OrderPayment;
   placedAt: string;
-  /** Sum of what payments applied to the total. */
-  received: number;
+  /** Sum of what payments applied to the total, cents. */
+  receivedCents: number;
   paymentIds: string[];
   paidAt: string | null;
   fulfilment: {
@@ -133,7 +133,7 @@ export interface PlacedOrder {
     invoiceNumber: number;
     fulfilledAt: string;
   } | null;
-  refunds: { creditNoteId: string; couponIds: string[]; amount: number; refundTo: 'prepaid' | 'paid_out' }[];
+  refunds: { creditNoteId: string; couponIds: string[]; amountCents: number; refundTo: 'prepaid' | 'paid_out' }[];
 }
 
 export type OrderState = { status: 'none' } | PlacedOrder;
@@ -157,7 +157,7 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
         codesEmail: d.codesEmail,
         payment: d.payment,
         placedAt: d.placedAt,
-        received: 0,
+        receivedCents: 0,
         paymentIds: [],
         paidAt: null,
         fulfilment: null,
@@ -168,7 +168,7 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
       if (state.status === 'none') return state;
       return {
         ...state,
-        received: state.received + event.data.applied,
+        receivedCents: state.receivedCents + event.data.appliedCents,
         paymentIds: [...state.paymentIds, event.data.paymentId],
       };
     case 'OrderPaid':
@@ -187,8 +187,8 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     }
     case 'OrderCouponsRefunded': {
       if (state.status === 'none') return state;
-      const { creditNoteId, couponIds, amount, refundTo } = event.data;
-      return { ...state, refunds: [...state.refunds, { creditNoteId, couponIds, amount, refundTo }] };
+      const { creditNoteId, couponIds, amountCents, refundTo } = event.data;
+      return { ...state, refunds: [...state.refunds, { creditNoteId, couponIds, amountCents, refundTo }] };
     }
     default: {
       const exhaustive: never = event;
@@ -214,8 +214,8 @@ function requirePlaced(state: OrderState): PlacedOrder {
   return state;
 }
 
-function requireAmount(field: string, amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid(field, 'must be a positive whole number of cents');
+function requireCents(field: string, cents: number): void {
+  if (!Number.isSafeInteger(cents) || cents <= 0) throw invalid(field, 'must be a positive whole number of cents');
 }
 
 /** Coupons an order gives: one per unit of every coupon line. */
@@ -225,7 +225,7 @@ export function couponCountOf(lines: readonly Pick<DocumentLine, 'renews' | 'qua
 
 /** What the order still waits for, in cents. */
 export function amountDueOf(order: PlacedOrder): number {
-  return order.status === 'awaiting_payment' ? order.totals.total - order.received : 0;
+  return order.status === 'awaiting_payment' ? order.totals.totalCents - order.receivedCents : 0;
 }
 
 
@@ -241,7 +241,7 @@ export function proposeGuidedLines(
   certificates: readonly DeviceCertificate[],
   products: readonly CatalogueProduct[],
 ): OrderLineRequest[] {
-  if (certificates.length === 0) throw refuse('device_has_no_certificates', 'the device has no certificates to renew');
+  if (certificates.length === 0) throw refuse('device_without_certificates', 'the device has no certificates to renew');
   const lines: OrderLineRequest[] = [];
   for (const kind of certificateKinds) {
     const certificate = certificates.find((c) => c.kind === kind);
@@ -253,7 +253,7 @@ export function proposeGuidedLines(
     const product = candidates[0];
     if (!product) {
       throw refuse(
-        'no_product_for_certificate',
+        'certificate_without_product',
         `no coupon on sale renews the ${kind} certificate${role ? ` with role ${role}` : ''}`,
       );
     }
@@ -281,18 +281,22 @@ export function priceLines(requests: readonly OrderLineRequest[]): Quote {
     };
   });
   const summary = vatSummary(lines);
-  return { lines, vatSummary: summary.byRate, totals: { taxable: summary.taxable, vat: summary.vat, total: summary.total } };
+  return {
+    lines,
+    vatSummary: summary.byRate,
+    totals: { taxableCents: summary.taxableCents, vatCents: summary.vatCents, totalCents: summary.totalCents },
+  };
 }
 
 function validateManualLines(lines: readonly OrderLineRequest[]): void {
-  if (lines.length === 0) throw invalid('lines', 'choose at least one product', 'no_lines');
+  if (lines.length === 0) throw invalid('lines', 'choose at least one product', 'lines_missing');
   const seen = new Set<string>();
   lines.forEach(({ product, quantity }, i) => {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY_PER_LINE) {
-      throw invalid(`lines.${i}.quantity`, `must be a whole number from 1 to ${MAX_QUANTITY_PER_LINE}`, 'invalid_quantity');
+      throw invalid(`lines.${i}.quantity`, `must be a whole number from 1 to ${MAX_QUANTITY_PER_LINE}`, 'quantity_invalid');
     }
     if (seen.has(product.code)) {
-      throw invalid(`lines.${i}.product`, `product ${product.code} appears twice; set its quantity instead`, 'duplicate_product');
+      throw invalid(`lines.${i}.product`, `product ${product.code} appears twice; set its quantity instead`, 'product_duplicate');
     }
     seen.add(product.code);
     if (!onSale(product)) {
@@ -318,7 +322,7 @@ export function quoteOrder(command: PlaceOrder): Quote {
   // The quote is the first step to see the holder's codice fiscale: a wrong one is refused on its
   // field here, and a right one is compared in its canonical form, never as it was typed.
   const cf = checkCodiceFiscale(command.holderCodiceFiscale);
-  if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'invalid_codice_fiscale');
+  if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'codice_fiscale_invalid');
   if (device.holderCodiceFiscale !== undefined && device.holderCodiceFiscale !== cf.value) {
     throw refuse('device_not_of_holder', `device ${device.serial} does not belong to this holder`, 'deviceSerial');
   }
@@ -336,12 +340,12 @@ export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[]
   if (state.status !== 'none') throw conflict('order_exists', `order ${command.orderId} already exists`);
   timeOf('at', command.at);
   if (!emailAddress.safeParse(command.codesEmail).success) {
-    throw invalid('codesEmail', 'the profile e-mail is not valid; fix it before ordering', 'invalid_email');
+    throw invalid('codesEmail', 'the profile e-mail is not valid; fix it before ordering', 'email_invalid');
   }
   let holderCodiceFiscale: string | null = null;
   if (command.choice === 'guided') {
     const cf = checkCodiceFiscale(command.holderCodiceFiscale);
-    if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'invalid_codice_fiscale');
+    if (!cf.ok) throw invalid('holderCodiceFiscale', cf.message, 'codice_fiscale_invalid');
     holderCodiceFiscale = cf.value;
     command = { ...command, holderCodiceFiscale: cf.value };
   }
@@ -350,8 +354,8 @@ export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[]
   let payment: OrderPayment;
   const { payment: choice } = command;
   if (choice.mode === 'prepaid') {
-    if (choice.debitedAmount !== quote.totals.total) {
-      throw conflict('prepaid_debit_mismatch', `the prepaid debit (${choice.debitedAmount}) is not the order total (${quote.totals.total})`);
+    if (choice.debitedAmountCents !== quote.totals.totalCents) {
+      throw conflict('prepaid_debit_mismatch', `the prepaid debit (${choice.debitedAmountCents}) is not the order total (${quote.totals.totalCents})`);
     }
     payment = { mode: 'prepaid', prepaidDebitId: choice.prepaidDebitId };
   } else {
@@ -359,7 +363,7 @@ export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[]
       throw invalid('payment.method', `must be one of ${directPaymentMethods.join(', ')}`);
     }
     const rf = checkRfReference(choice.rfReference);
-    if (!rf.ok) throw invalid('payment.rfReference', rf.message, 'invalid_rf_reference');
+    if (!rf.ok) throw invalid('payment.rfReference', rf.message, 'rf_reference_invalid');
     if (!Number.isInteger(choice.expiresAfterDays) || choice.expiresAfterDays < 1) {
       throw invalid('payment.expiresAfterDays', 'must be a whole number of days, at least 1');
     }
@@ -386,7 +390,7 @@ export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[]
     },
   ];
   if (payment.mode === 'prepaid') {
-    events.push({ type: 'OrderPaid', data: { orderId: command.orderId, amount: quote.totals.total, via: 'prepaid', paidAt: command.at } });
+    events.push({ type: 'OrderPaid', data: { orderId: command.orderId, amountCents: quote.totals.totalCents, via: 'prepaid', paidAt: command.at } });
   }
   return events;
 }
@@ -394,23 +398,23 @@ export function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[]
 export interface ReceivePayment {
   paymentId: string;
   method: DirectPaymentMethod;
-  amount: number;
+  amountCents: number;
   at: string;
 }
 
 /**
  * Money towards the order. Payments add up; the one that completes the total also pays the order.
  * What exceeds the amount due, or any payment to an order that is paid, cancelled or expired, is
- * reported as `surplus` (the handler credits it to the customer's prepaid account). The same
+ * reported as `surplusCents` (the handler credits it to the customer's prepaid account). The same
  * payment received twice is ignored.
  */
 export function receivePayment(command: ReceivePayment, state: OrderState): OrderEvent[] {
   const order = requirePlaced(state);
-  requireAmount('amount', command.amount);
+  requireCents('amountCents', command.amountCents);
   timeOf('at', command.at);
   if (order.paymentIds.includes(command.paymentId)) return [];
   const due = amountDueOf(order);
-  const applied = Math.min(command.amount, due);
+  const applied = Math.min(command.amountCents, due);
   const events: OrderEvent[] = [
     {
       type: 'OrderPaymentReceived',
@@ -419,16 +423,16 @@ export function receivePayment(command: ReceivePayment, state: OrderState): Orde
         customerId: order.customerId,
         paymentId: command.paymentId,
         method: command.method,
-        amount: command.amount,
-        applied,
-        surplus: command.amount - applied,
-        amountDue: due - applied,
+        amountCents: command.amountCents,
+        appliedCents: applied,
+        surplusCents: command.amountCents - applied,
+        amountDueCents: due - applied,
         receivedAt: command.at,
       },
     },
   ];
   if (order.status === 'awaiting_payment' && due - applied === 0) {
-    events.push({ type: 'OrderPaid', data: { orderId: order.orderId, amount: order.totals.total, via: 'payments', paidAt: command.at } });
+    events.push({ type: 'OrderPaid', data: { orderId: order.orderId, amountCents: order.totals.totalCents, via: 'payments', paidAt: command.at } });
   }
   return events;
 }
@@ -448,12 +452,12 @@ export function cancelOrder(command: CancelOrder, state: OrderState): OrderEvent
     case 'cancelled':
       return [];
     case 'paid':
-      throw refuse('order_paid', 'a paid order cannot be cancelled: refund its unused coupons instead');
+      throw refuse('order_already_paid', 'a paid order cannot be cancelled: refund its unused coupons instead');
     case 'expired':
       throw refuse('order_expired', 'the order has already expired');
     case 'awaiting_payment':
       return [
-        { type: 'OrderCancelled', data: { orderId: order.orderId, reason, amountToCredit: order.received, cancelledAt: command.at } },
+        { type: 'OrderCancelled', data: { orderId: order.orderId, reason, amountToCreditCents: order.receivedCents, cancelledAt: command.at } },
       ];
   }
 }
@@ -471,13 +475,13 @@ export function expireOrder(command: ExpireOrder, state: OrderState): OrderEvent
     case 'expired':
       return [];
     case 'paid':
-      throw refuse('order_paid', 'a paid order does not expire');
+      throw refuse('order_already_paid', 'a paid order does not expire');
     case 'awaiting_payment': {
       if (order.payment.mode !== 'direct') throw refuse('order_not_expirable', 'only orders waiting for a direct payment expire');
       if (now < Date.parse(order.payment.expiresAt)) {
         throw refuse('order_not_expired_yet', `the order expires at ${order.payment.expiresAt}`);
       }
-      return [{ type: 'OrderExpired', data: { orderId: order.orderId, amountToCredit: order.received, expiredAt: command.at } }];
+      return [{ type: 'OrderExpired', data: { orderId: order.orderId, amountToCreditCents: order.receivedCents, expiredAt: command.at } }];
     }
   }
 }
@@ -522,7 +526,7 @@ export interface RefundCoupons {
   creditNoteYear: number;
   creditNoteNumber: number;
   /** The credit note's total. */
-  amount: number;
+  amountCents: number;
   refundTo: 'prepaid' | 'paid_out';
   at: string;
 }
@@ -532,7 +536,7 @@ export function refundCoupons(command: RefundCoupons, state: OrderState): OrderE
   const order = requirePlaced(state);
   if (order.refunds.some((r) => r.creditNoteId === command.creditNoteId)) return [];
   if (order.fulfilment === null) throw refuse('order_not_fulfilled', 'only coupons of a fulfilled order can be refunded');
-  requireAmount('amount', command.amount);
+  requireCents('amountCents', command.amountCents);
   timeOf('at', command.at);
   if (command.couponIds.length === 0) throw invalid('couponIds', 'name at least one coupon');
   const refunded = new Set(order.refunds.flatMap((r) => r.couponIds));
@@ -551,7 +555,7 @@ export function refundCoupons(command: RefundCoupons, state: OrderState): OrderE
         creditNoteId: command.creditNoteId,
         creditNoteYear: command.creditNoteYear,
         creditNoteNumber: command.creditNoteNumber,
-        amount: command.amount,
+        amountCents: command.amountCents,
         refundTo: command.refundTo,
         refundedAt: command.at,
       },

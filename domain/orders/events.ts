@@ -35,7 +35,8 @@ export type DirectPaymentMethod = PaymentMethod;
 
 /**
  * One line of an order, invoice or credit note, with the price it was placed at.
- * taxable = unitPriceCents × quantity; vat = taxable × rate, rounded half up on the line; total.
+ * taxableCents = unitPriceCents × quantity; vatCents = taxableCents × rate, rounded half up on the
+ * line; totalCents = taxableCents + vatCents.
  * `renews` is 'none' for a product that is not a coupon (e.g. timestamps): no coupon is issued for it.
  */
 export const documentLineSchema = z.object({
@@ -45,20 +46,20 @@ export const documentLineSchema = z.object({
   quantity: z.number().int().positive(),
   unitPriceCents: centsSchema,
   vatRateBp: vatRateBpSchema,
-  taxable: centsSchema,
-  vat: centsSchema,
-  total: centsSchema,
+  taxableCents: centsSchema,
+  vatCents: centsSchema,
+  totalCents: centsSchema,
 });
 export type DocumentLine = z.infer<typeof documentLineSchema>;
 
 /** One entry per VAT rate present, by increasing rate. */
 export const vatRateSummarySchema = z.object({
   rateBp: vatRateBpSchema,
-  taxable: centsSchema,
-  vat: centsSchema,
-  total: centsSchema,
+  taxableCents: centsSchema,
+  vatCents: centsSchema,
+  totalCents: centsSchema,
 });
-export const totalsSchema = z.object({ taxable: centsSchema, vat: centsSchema, total: centsSchema });
+export const totalsSchema = z.object({ taxableCents: centsSchema, vatCents: centsSchema, totalCents: centsSchema });
 export type Totals = z.infer<typeof totalsSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -104,14 +105,14 @@ export const orderPaymentReceived = eventShape(
     customerId: z.string().min(1),
     paymentId: z.string().min(1),
     method: z.enum(directPaymentMethods),
-    /** amount = applied + surplus. */
-    amount: positiveCentsSchema,
+    /** amountCents = appliedCents + surplusCents. */
+    amountCents: positiveCentsSchema,
     /** What went towards the order's total. */
-    applied: centsSchema,
+    appliedCents: centsSchema,
     /** What was not needed (overpayment, or a payment to a paid/cancelled/expired order): credited to the prepaid account. */
-    surplus: centsSchema,
+    surplusCents: centsSchema,
     /** Still to pay after this payment. */
-    amountDue: centsSchema,
+    amountDueCents: centsSchema,
     receivedAt: isoTimeSchema,
   }),
 );
@@ -120,7 +121,7 @@ export const orderPaid = eventShape(
   'OrderPaid',
   z.object({
     orderId: z.string().min(1),
-    amount: centsSchema,
+    amountCents: centsSchema,
     via: z.enum(['prepaid', 'payments']),
     paidAt: isoTimeSchema,
   }),
@@ -132,7 +133,7 @@ export const orderCancelled = eventShape(
     orderId: z.string().min(1),
     reason: z.string().min(1),
     /** Money already received towards the order (partial payments), to credit to the prepaid account. */
-    amountToCredit: centsSchema,
+    amountToCreditCents: centsSchema,
     cancelledAt: isoTimeSchema,
   }),
 );
@@ -141,7 +142,7 @@ export const orderExpired = eventShape(
   'OrderExpired',
   z.object({
     orderId: z.string().min(1),
-    amountToCredit: centsSchema,
+    amountToCreditCents: centsSchema,
     expiredAt: isoTimeSchema,
   }),
 );
@@ -166,7 +167,7 @@ export const orderCouponsRefunded = eventShape(
     creditNoteId: z.string().min(1),
     creditNoteYear: z.number().int(),
     creditNoteNumber: z.number().int().positive(),
-    amount: positiveCentsSchema,
+    amountCents: positiveCentsSchema,
     refundTo: z.enum(['prepaid', 'paid_out']),
     refundedAt: isoTimeSchema,
   }),

@@ -54,7 +54,7 @@ export function planRefund(order: OrderState, coupons: readonly CouponState[], a
       perProduct.set(coupon.productCode, (perProduct.get(coupon.productCode) ?? 0) + 1);
     }
   }
-  if (refundable.length === 0) throw refuse('no_unused_coupons', 'none of these coupons is unused: nothing to refund');
+  if (refundable.length === 0) throw refuse('coupons_none_unused', 'none of these coupons is unused: nothing to refund');
 
   // One line per product, in the order's line order, at the order's (= the invoice's) unit price and rate.
   const requests = order.lines

@@ -32,7 +32,7 @@ export interface ClaimRfReference {
 /** Claims the reference for the order; the same order claiming it again is a no-op. */
 export function claimRfReference(command: ClaimRfReference, state: RfClaimState): RfReferenceEvent[] {
   const rf = checkRfReference(command.rfReference);
-  if (!rf.ok) throw invalid('rfReference', rf.message, 'invalid_rf_reference');
+  if (!rf.ok) throw invalid('rfReference', rf.message, 'rf_reference_invalid');
   const claim: RfReferenceEvent[] = [{ type: 'RfReferenceClaimed', data: { rfReference: rf.value, orderId: command.orderId, claimedAt: command.at } }];
   return decideClaim(orderOfReference(state), command.orderId, claim, () =>
     conflict('rf_reference_taken', `${rf.value} is already the reference of another order`),

@@ -19,7 +19,7 @@ export interface RecordedPayment {
   status: 'unmatched' | 'matched';
   paymentId: string;
   method: DirectPaymentMethod;
-  amount: number;
+  amountCents: number;
   receivedOn: string;
   payer: string;
   reason: string;
@@ -42,7 +42,7 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
         status: 'unmatched',
         paymentId: d.paymentId,
         method: d.method,
-        amount: d.amount,
+        amountCents: d.amountCents,
         receivedOn: d.receivedOn,
         payer: d.payer,
         reason: d.reason,
@@ -80,7 +80,7 @@ export interface RecordPayment {
   paymentId: string;
   method: DirectPaymentMethod;
   /** Cents, > 0. */
-  amount: number;
+  amountCents: number;
   /** YYYY-MM-DD, the value date on the bank statement or slip. */
   receivedOn: string;
   payer: string;
@@ -100,8 +100,8 @@ export interface RecordPayment {
 
 export function recordPayment(command: RecordPayment, state: PaymentState): PaymentEvent[] {
   if (state.status !== 'none') throw conflict('payment_exists', `payment ${command.paymentId} has already been recorded`);
-  if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
-    throw invalid('amount', 'must be a positive whole number of cents');
+  if (!Number.isSafeInteger(command.amountCents) || command.amountCents <= 0) {
+    throw invalid('amountCents', 'must be a positive whole number of cents');
   }
   if (!(directPaymentMethods as readonly string[]).includes(command.method)) {
     throw invalid('method', `must be one of ${directPaymentMethods.join(', ')}`);
@@ -147,7 +147,7 @@ export function recordPayment(command: RecordPayment, state: PaymentState): Paym
       data: {
         paymentId: command.paymentId,
         method: command.method,
-        amount: command.amount,
+        amountCents: command.amountCents,
         receivedOn: command.receivedOn,
         payer,
         reason: command.reason,
@@ -172,7 +172,7 @@ export function recordPayment(command: RecordPayment, state: PaymentState): Paym
         : matchStatus === 'wrong_check_digits'
           ? (['wrong_check_digits', `found ${formatRf(rfCandidate ?? '')} but its check digits are wrong`] as const)
           : (['no_reference', 'no RF reference in the payment reason'] as const);
-    events.push({ type: 'PaymentLeftUnmatched', data: { paymentId: command.paymentId, reason, detail, at: command.at } });
+    events.push({ type: 'PaymentLeftUnmatched', data: { paymentId: command.paymentId, reason, detail, unmatchedAt: command.at } });
   }
   return events;
 }

@@ -18,7 +18,7 @@ export const paymentRecorded = eventShape(
   z.object({
     paymentId: z.string().min(1),
     method: z.enum(directPaymentMethods),
-    amount: positiveCentsSchema,
+    amountCents: positiveCentsSchema,
     receivedOn: isoDateSchema,
     payer: z.string().min(1),
     /** The payment reason ("causale") as written by the payer. */
@@ -65,7 +65,7 @@ export const paymentLeftUnmatched = eventShape(
     reason: z.enum(unmatchedReasons),
     /** For people: what was (not) found. */
     detail: z.string().min(1),
-    at: isoTimeSchema,
+    unmatchedAt: isoTimeSchema,
   }),
 );
 

@@ -40,6 +40,7 @@ import type {
 } from './events';
 import { creditReasons, maxAdjustmentCents, topUpMethods } from './events';
 import type { Decider } from '../shared/decider';
+import { instantOf } from '../shared/utcTime';
 import { conflict, invalid, notFound, refuse } from '../shared/errors';
 import { feeOf, formatEuro, formatRate } from '../shared/money';
 
@@ -188,14 +189,14 @@ export function splitTopUp(amountReceivedCents: number, feeRateBp: number = defa
 
 function positiveCents(value: number, field: string): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(field, `must be a positive whole number of cents (got ${value})`, 'invalid_amount');
+    throw invalid(field, `must be a positive whole number of cents (got ${value})`, 'amount_invalid');
   }
   return value;
 }
 
 function requiredId(value: string | undefined, field: string): string {
   const v = (value ?? '').trim();
-  if (v === '') throw invalid(field, 'is required', 'required');
+  if (v === '') throw invalid(field, 'is required', 'value_required');
   return v;
 }
 
@@ -203,17 +204,17 @@ function validDate(value: string, field: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
   const d = m ? new Date(`${value}T00:00:00.000Z`) : null;
   if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
-    throw invalid(field, `must be a date YYYY-MM-DD (got '${value}')`, 'invalid_date');
+    throw invalid(field, `must be a date YYYY-MM-DD (got '${value}')`, 'date_invalid');
   }
   return value;
 }
 
 function validSettings(settings: PrepaidSettings): PrepaidSettings {
   if (!Number.isSafeInteger(settings.feeRateBp) || settings.feeRateBp < 0 || settings.feeRateBp > 10_000) {
-    throw invalid('settings.feeRateBp', `must be whole basis points 0-10000 (got ${settings.feeRateBp})`, 'invalid_setting');
+    throw invalid('settings.feeRateBp', `must be whole basis points 0-10000 (got ${settings.feeRateBp})`, 'setting_invalid');
   }
   if (!Number.isSafeInteger(settings.minimumTopUpCents) || settings.minimumTopUpCents < 0) {
-    throw invalid('settings.minimumTopUpCents', `must be a whole number of cents (got ${settings.minimumTopUpCents})`, 'invalid_setting');
+    throw invalid('settings.minimumTopUpCents', `must be a whole number of cents (got ${settings.minimumTopUpCents})`, 'setting_invalid');
   }
   return settings;
 }
@@ -229,16 +230,19 @@ export interface TopUp {
   receivedOn: string;
   /** Fee rate and minimum in force; defaults 180 bp and 3300 cents. */
   settings?: Partial<PrepaidSettings> | undefined;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
-export function topUp(command: TopUp, state: PrepaidState, now: Date): PrepaidToppedUp[] {
+export function topUp(command: TopUp, state: PrepaidState): PrepaidToppedUp[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const topUpId = requiredId(command.topUpId, 'topUpId');
   if (state.topUpIds.has(topUpId)) return [];
   const settings = validSettings({ ...defaultPrepaidSettings, ...command.settings });
   const received = positiveCents(command.amountReceivedCents, 'amountReceivedCents');
   if (!topUpMethods.includes(command.method)) {
-    throw invalid('method', `must be one of ${topUpMethods.join(', ')} (got '${command.method}')`, 'invalid_method');
+    throw invalid('method', `must be one of ${topUpMethods.join(', ')} (got '${command.method}')`, 'method_invalid');
   }
   const reference = requiredId(command.reference, 'reference');
   const receivedOn = validDate(command.receivedOn, 'receivedOn');
@@ -266,7 +270,7 @@ export function topUp(command: TopUp, state: PrepaidState, now: Date): PrepaidTo
         reference,
         receivedOn,
         balanceAfterCents: state.balanceCents + creditedCents,
-        recordedAt: now.toISOString(),
+        recordedAt: at,
       },
     },
   ];
@@ -276,20 +280,23 @@ export interface DebitForOrder {
   customerId: string;
   orderId: string;
   amountCents: number;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /**
- * Pays an order from the account. Refused with `insufficient_balance` when the balance is lower
+ * Pays an order from the account. Refused with `balance_insufficient` when the balance is lower
  * than the amount; a second debit for the same order is a no-op (returns no events).
  */
-export function debitForOrder(command: DebitForOrder, state: PrepaidState, now: Date): PrepaidDebited[] {
+export function debitForOrder(command: DebitForOrder, state: PrepaidState): PrepaidDebited[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const orderId = requiredId(command.orderId, 'orderId');
   if (state.debitedOrders.has(orderId)) return [];
   const amountCents = positiveCents(command.amountCents, 'amountCents');
   if (state.balanceCents < amountCents) {
     throw refuse(
-      'insufficient_balance',
+      'balance_insufficient',
       `the prepaid balance ${formatEuro(state.balanceCents)} is less than the amount ${formatEuro(amountCents)}`,
     );
   }
@@ -301,7 +308,7 @@ export function debitForOrder(command: DebitForOrder, state: PrepaidState, now: 
         orderId,
         amountCents,
         balanceAfterCents: state.balanceCents - amountCents,
-        debitedAt: now.toISOString(),
+        debitedAt: at,
       },
     },
   ];
@@ -315,14 +322,17 @@ export interface CreditAccount {
   orderId?: string | null | undefined;
   amountCents: number;
   note?: string | null | undefined;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
-export function creditAccount(command: CreditAccount, state: PrepaidState, now: Date): PrepaidCredited[] {
+export function creditAccount(command: CreditAccount, state: PrepaidState): PrepaidCredited[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const creditId = requiredId(command.creditId, 'creditId');
   if (state.creditIds.has(creditId)) return [];
   if (!creditReasons.includes(command.reason)) {
-    throw invalid('reason', `must be one of ${creditReasons.join(', ')} (got '${command.reason}')`, 'invalid_reason');
+    throw invalid('reason', `must be one of ${creditReasons.join(', ')} (got '${command.reason}')`, 'reason_invalid');
   }
   const amountCents = positiveCents(command.amountCents, 'amountCents');
   const orderId = (command.orderId ?? '').trim() || null;
@@ -338,7 +348,7 @@ export function creditAccount(command: CreditAccount, state: PrepaidState, now: 
         amountCents,
         note,
         balanceAfterCents: state.balanceCents + amountCents,
-        creditedAt: now.toISOString(),
+        creditedAt: at,
       },
     },
   ];
@@ -353,8 +363,8 @@ export { maxAdjustmentCents };
 /** A reason for people reading the account later: said in words, not a code. */
 function reasonText(value: string | undefined, field: string): string {
   const v = (value ?? '').trim();
-  if (v.length < 3) throw invalid(field, 'say why, in at least 3 characters', 'required');
-  if (v.length > 500) throw invalid(field, `must be at most 500 characters (got ${v.length})`, 'too_long');
+  if (v.length < 3) throw invalid(field, 'say why, in at least 3 characters', 'value_required');
+  if (v.length > 500) throw invalid(field, `must be at most 500 characters (got ${v.length})`, 'value_too_long');
   return v;
 }
 
@@ -366,10 +376,13 @@ export interface RequestAdjustment {
   reason: string;
   /** The staff user asking (the command's actor). */
   requestedBy: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Asks for money to be put on the account by hand. Nothing is credited until a supervisor approves. */
-export function requestAdjustment(command: RequestAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentRequested[] {
+export function requestAdjustment(command: RequestAdjustment, state: PrepaidState): PrepaidAdjustmentRequested[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
   if (state.adjustments.has(adjustmentId)) return [];
@@ -386,7 +399,7 @@ export function requestAdjustment(command: RequestAdjustment, state: PrepaidStat
   return [
     {
       type: 'PrepaidAdjustmentRequested',
-      data: { customerId, adjustmentId, amountCents, reason, requestedBy, requestedAt: now.toISOString() },
+      data: { customerId, adjustmentId, amountCents, reason, requestedBy, requestedAt: at },
     },
   ];
 }
@@ -398,7 +411,7 @@ function pendingRequest(state: PrepaidState, adjustmentId: string, by: string, v
     throw conflict('adjustment_already_decided', `adjustment ${adjustmentId} has already been ${request.status} by ${request.decidedBy ?? 'someone'}`);
   }
   if (request.requestedBy === by) {
-    throw refuse('own_adjustment', `you requested adjustment ${adjustmentId}: another supervisor must ${verb} it`);
+    throw refuse('adjustment_decision_by_requester', `you requested adjustment ${adjustmentId}: another supervisor must ${verb} it`);
   }
   return request;
 }
@@ -408,10 +421,13 @@ export interface ApproveAdjustment {
   adjustmentId: string;
   /** The supervisor approving (the command's actor); never the requester. */
   approvedBy: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Credits a pending request's amount. Refused to its requester, and once it has been decided. */
-export function approveAdjustment(command: ApproveAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentApproved[] {
+export function approveAdjustment(command: ApproveAdjustment, state: PrepaidState): PrepaidAdjustmentApproved[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
   const approvedBy = requiredId(command.approvedBy, 'approvedBy');
@@ -427,7 +443,7 @@ export function approveAdjustment(command: ApproveAdjustment, state: PrepaidStat
         requestedBy: request.requestedBy,
         approvedBy,
         balanceAfterCents: state.balanceCents + request.amountCents,
-        approvedAt: now.toISOString(),
+        approvedAt: at,
       },
     },
   ];
@@ -439,10 +455,13 @@ export interface RejectAdjustment {
   /** The supervisor rejecting (the command's actor); never the requester. */
   rejectedBy: string;
   reason: string;
+  /** When the command is decided, ISO-8601 UTC: the instant its event records. */
+  at: string;
 }
 
 /** Turns a pending request down, saying why; nothing is credited. */
-export function rejectAdjustment(command: RejectAdjustment, state: PrepaidState, now: Date): PrepaidAdjustmentRejected[] {
+export function rejectAdjustment(command: RejectAdjustment, state: PrepaidState): PrepaidAdjustmentRejected[] {
+  const at = instantOf(command.at);
   const customerId = requiredId(command.customerId, 'customerId');
   const adjustmentId = requiredId(command.adjustmentId, 'adjustmentId');
   const rejectedBy = requiredId(command.rejectedBy, 'rejectedBy');
@@ -451,7 +470,7 @@ export function rejectAdjustment(command: RejectAdjustment, state: PrepaidState,
   return [
     {
       type: 'PrepaidAdjustmentRejected',
-      data: { customerId, adjustmentId, rejectedBy, rejectionReason, rejectedAt: now.toISOString() },
+      data: { customerId, adjustmentId, rejectedBy, rejectionReason, rejectedAt: at },
     },
   ];
 }

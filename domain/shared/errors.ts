@@ -1,6 +1,8 @@
 // Domain refusals: what a decider throws when a command breaks a rule. The kind says what sort of
 // refusal it is (the server's error handler turns it into an HTTP status); the code is stable for
-// clients, the message is for people.
+// clients, the message is for people. A code is lower snake_case, the thing first, then what is
+// wrong: `order_not_paid`, `username_taken`, `coupon_expired`, `email_invalid`, `roles_change_of_self`
+// (test/domain/shared/errorCodes.test.ts checks every code domain/ throws).
 export type RefusalKind =
   /** The command breaks a business rule given the current state. */
   | 'rule'
@@ -27,5 +29,5 @@ export class DomainError extends Error {
 export const refuse = (code: string, message: string, field?: string) => new DomainError(code, message, 'rule', field);
 export const conflict = (code: string, message: string) => new DomainError(code, message, 'conflict');
 export const notFound = (what: string, id: string) => new DomainError(`${what}_not_found`, `${what.replace(/_/g, ' ')} ${id} not found`, 'not_found');
-export const invalid = (field: string, message: string, code = 'invalid_input') =>
+export const invalid = (field: string, message: string, code = 'input_invalid') =>
   new DomainError(code, `${field}: ${message}`, 'invalid', field);

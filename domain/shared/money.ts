@@ -20,24 +20,24 @@ export interface LineInput {
 }
 
 export interface LineAmounts {
-  taxable: number;
-  vat: number;
-  total: number;
+  taxableCents: number;
+  vatCents: number;
+  totalCents: number;
 }
 
 export interface VatRateSummary {
   rateBp: BasisPoints;
-  taxable: number;
-  vat: number;
-  total: number;
+  taxableCents: number;
+  vatCents: number;
+  totalCents: number;
 }
 
 export interface VatSummary {
   /** One entry per VAT rate present, by increasing rate. */
   byRate: VatRateSummary[];
-  taxable: number;
-  vat: number;
-  total: number;
+  taxableCents: number;
+  vatCents: number;
+  totalCents: number;
 }
 
 function assertInteger(name: string, n: number): void {
@@ -81,8 +81,8 @@ export function feeOf(amountCents: number, rateBp: BasisPoints): number {
 }
 
 /**
- * Amounts of one invoice/order line: taxable = unit price × quantity; VAT on the line's taxable,
- * rounded half up once per line (as the invoice prints it); total = taxable + VAT.
+ * Amounts of one invoice/order line, cents: taxable = unit price × quantity; VAT on the line's
+ * taxable, rounded half up once per line (as the invoice prints it); total = taxable + VAT.
  */
 export function lineAmounts(line: LineInput): LineAmounts {
   assertInteger('unit price in cents', line.unitPriceCents);
@@ -90,7 +90,7 @@ export function lineAmounts(line: LineInput): LineAmounts {
   assertRate('VAT rate', line.vatRateBp);
   const taxable = toSafeNumber('line taxable', BigInt(line.unitPriceCents) * BigInt(line.quantity));
   const vat = vatOf(taxable, line.vatRateBp);
-  return { taxable, vat, total: toSafeNumber('line total', BigInt(taxable) + BigInt(vat)) };
+  return { taxableCents: taxable, vatCents: vat, totalCents: toSafeNumber('line total', BigInt(taxable) + BigInt(vat)) };
 }
 
 /**
@@ -102,8 +102,8 @@ export function vatSummary(lines: readonly LineInput[]): VatSummary {
   for (const line of lines) {
     const a = lineAmounts(line);
     const acc = perRate.get(line.vatRateBp) ?? { taxable: 0n, vat: 0n };
-    acc.taxable += BigInt(a.taxable);
-    acc.vat += BigInt(a.vat);
+    acc.taxable += BigInt(a.taxableCents);
+    acc.vat += BigInt(a.vatCents);
     perRate.set(line.vatRateBp, acc);
   }
   let taxable = 0n;
@@ -115,16 +115,16 @@ export function vatSummary(lines: readonly LineInput[]): VatSummary {
       vat += acc.vat;
       return {
         rateBp,
-        taxable: toSafeNumber('taxable', acc.taxable),
-        vat: toSafeNumber('VAT', acc.vat),
-        total: toSafeNumber('total', acc.taxable + acc.vat),
+        taxableCents: toSafeNumber('taxable', acc.taxable),
+        vatCents: toSafeNumber('VAT', acc.vat),
+        totalCents: toSafeNumber('total', acc.taxable + acc.vat),
       };
     });
   return {
     byRate,
-    taxable: toSafeNumber('taxable', taxable),
-    vat: toSafeNumber('VAT', vat),
-    total: toSafeNumber('total', taxable + vat),
+    taxableCents: toSafeNumber('taxable', taxable),
+    vatCents: toSafeNumber('VAT', vat),
+    totalCents: toSafeNumber('total', taxable + vat),
   };
 }
 

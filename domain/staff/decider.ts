@@ -1,11 +1,13 @@
 // Staff accounts, as an aggregate per user (stream `staff-<userId>`) plus a guard stream per
 // username (`staff-username-<lowercased username>`) that makes usernames unique across users: the
 // guard is appended with expectedRevision 'no_stream', so two creations of the same name cannot
-// both succeed. Pure functions only: ids, password hashes and time come from the caller.
+// both succeed. Pure functions only: ids and password hashes come from the caller, and time in
+// each command's `at` (ISO-8601 UTC), which every event carries as its instant.
 import { decideClaim } from '../shared/uniqueClaim';
 import { roles as allRoles, type Role } from './roles';
 import type { StaffEvent, StaffOversight } from './events';
 import { DomainError, conflict, invalid, notFound, refuse } from '../shared/errors';
+import { instantOf } from '../shared/utcTime';
 
 export interface StaffUser {
   userId: string;
@@ -102,6 +104,7 @@ export interface CreateUser {
   displayName: string;
   roles: readonly string[];
   passwordHash: string;
+  at: string;
 }
 
 export function createUser(command: CreateUser, state: StaffState): StaffEvent[] {
@@ -115,6 +118,7 @@ export function createUser(command: CreateUser, state: StaffState): StaffEvent[]
         displayName: checkDisplayName(command.displayName),
         roles: checkRoles(command.roles),
         passwordHash: command.passwordHash,
+        createdAt: instantOf(command.at),
       },
     },
   ];
@@ -127,6 +131,7 @@ export interface ChangeRoles {
   actorId: string;
   /** Set when the change is a sensitive one (see `salesRoleForAdmin`), approved or not. */
   oversight?: StaffOversight;
+  at: string;
 }
 
 export const SALES_ROLES: readonly Role[] = ['operator', 'supervisor', 'accountant'];
@@ -146,11 +151,12 @@ export function salesRoleForAdmin(before: readonly Role[], after: readonly Role[
 export function changeRoles(command: ChangeRoles, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
   const next = checkRoles(command.roles);
+  const changedAt = instantOf(command.at);
   if (command.actorId === user.userId) {
-    throw refuse('cannot_change_own_roles', 'roles: nobody may change their own roles; ask another admin', 'roles');
+    throw refuse('roles_change_of_self', 'roles: nobody may change their own roles; ask another admin', 'roles');
   }
   if (next.length === user.roles.length && next.every((r) => user.roles.includes(r))) return [];
-  const data = { userId: user.userId, roles: next, ...(command.oversight ? { oversight: command.oversight } : {}) };
+  const data = { userId: user.userId, roles: next, ...(command.oversight ? { oversight: command.oversight } : {}), changedAt };
   return [{ type: 'StaffRolesChanged', data }];
 }
 
@@ -161,37 +167,42 @@ export interface ChangePassword {
   actorId: string;
   /** An admin's reset of someone else's password: always watched (separation of duties). */
   oversight?: StaffOversight;
+  at: string;
 }
 
 export function changePassword(command: ChangePassword, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
+  const changedAt = instantOf(command.at);
   if (user.disabled) throw refuse('staff_user_disabled', `staff user ${user.username} is disabled; enable it first`);
   if (command.by === 'admin' && command.actorId === user.userId) {
-    throw refuse('use_change_password', 'to change your own password use "change password", which asks for the current one');
+    throw refuse('password_reset_of_self', 'to change your own password use "change password", which asks for the current one');
   }
   if (command.by === 'self' && command.actorId !== user.userId) {
-    throw refuse('not_yourself', 'only the user can change their own password; an admin resets it');
+    throw refuse('password_change_of_other', 'only the user can change their own password; an admin resets it');
   }
   const data = {
     userId: user.userId,
     passwordHash: command.passwordHash,
     by: command.by,
     ...(command.oversight ? { oversight: command.oversight } : {}),
+    changedAt,
   };
   return [{ type: 'StaffPasswordChanged', data }];
 }
 
-export function disableUser(command: { userId: string; actorId: string }, state: StaffState): StaffEvent[] {
+export function disableUser(command: { userId: string; actorId: string; at: string }, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
-  if (command.actorId === user.userId) throw refuse('cannot_disable_self', 'you cannot disable your own account');
+  const disabledAt = instantOf(command.at);
+  if (command.actorId === user.userId) throw refuse('account_disable_of_self', 'you cannot disable your own account');
   if (user.disabled) return [];
-  return [{ type: 'StaffUserDisabled', data: { userId: user.userId } }];
+  return [{ type: 'StaffUserDisabled', data: { userId: user.userId, disabledAt } }];
 }
 
-export function enableUser(command: { userId: string }, state: StaffState): StaffEvent[] {
+export function enableUser(command: { userId: string; at: string }, state: StaffState): StaffEvent[] {
   const user = existing(state, command.userId);
+  const enabledAt = instantOf(command.at);
   if (!user.disabled) return [];
-  return [{ type: 'StaffUserEnabled', data: { userId: user.userId } }];
+  return [{ type: 'StaffUserEnabled', data: { userId: user.userId, enabledAt } }];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,9 +218,10 @@ export const usernameGuard = {
     event.type === 'StaffUsernameClaimed' && state.claimedBy === null ? { claimedBy: event.data.userId } : state,
 };
 
-export function claimUsername(command: { username: string; userId: string }, state: UsernameGuardState): StaffEvent[] {
+export function claimUsername(command: { username: string; userId: string; at: string }, state: UsernameGuardState): StaffEvent[] {
   const username = checkUsername(command.username);
-  const claim: StaffEvent[] = [{ type: 'StaffUsernameClaimed', data: { username, userId: command.userId } }];
+  const claimedAt = instantOf(command.at);
+  const claim: StaffEvent[] = [{ type: 'StaffUsernameClaimed', data: { username, userId: command.userId, claimedAt } }];
   return decideClaim(state.claimedBy, command.userId, claim, () => new DomainError('username_taken', `the username ${username} is taken`, 'conflict', 'username'));
 }
 
@@ -276,12 +288,14 @@ export interface RequestChange {
   requestedBy: string;
 }
 
-export function requestChange(command: RequestChange, state: StaffRequestsState): StaffEvent[] {
-  if (state.requests.has(command.requestId)) return [];
-  if (command.requestedBy === command.userId) {
-    throw refuse('cannot_request_for_self', 'nobody may ask for a change of their own account');
+export function requestChange(command: RequestChange & { at: string }, state: StaffRequestsState): StaffEvent[] {
+  const { at, ...request } = command;
+  const requestedAt = instantOf(at);
+  if (state.requests.has(request.requestId)) return [];
+  if (request.requestedBy === request.userId) {
+    throw refuse('request_for_self', 'nobody may ask for a change of their own account');
   }
-  return [{ type: 'StaffChangeRequested', data: { ...command } }];
+  return [{ type: 'StaffChangeRequested', data: { ...request, requestedAt } }];
 }
 
 function pendingRequest(state: StaffRequestsState, requestId: string): StaffRequest {
@@ -294,19 +308,21 @@ function pendingRequest(state: StaffRequestsState, requestId: string): StaffRequ
 }
 
 /** A second admin approves: never the admin who asked, nor the user the change is about. */
-export function approveChange(command: { requestId: string; approvedBy: string }, state: StaffRequestsState): StaffEvent[] {
+export function approveChange(command: { requestId: string; approvedBy: string; at: string }, state: StaffRequestsState): StaffEvent[] {
+  const approvedAt = instantOf(command.at);
   const request = pendingRequest(state, command.requestId);
   if (command.approvedBy === request.requestedBy) {
-    throw refuse('cannot_approve_own_request', 'another admin must approve this request: you asked for it');
+    throw refuse('approval_by_requester', 'another admin must approve this request: you asked for it');
   }
   if (command.approvedBy === request.userId) {
-    throw refuse('cannot_approve_for_self', 'another admin must approve this request: it changes your own account');
+    throw refuse('approval_for_self', 'another admin must approve this request: it changes your own account');
   }
-  return [{ type: 'StaffChangeApproved', data: { requestId: request.requestId, approvedBy: command.approvedBy } }];
+  return [{ type: 'StaffChangeApproved', data: { requestId: request.requestId, approvedBy: command.approvedBy, approvedAt } }];
 }
 
 /** Any admin may turn a request down, the one who asked included (a withdrawal). */
-export function rejectChange(command: { requestId: string; rejectedBy: string }, state: StaffRequestsState): StaffEvent[] {
+export function rejectChange(command: { requestId: string; rejectedBy: string; at: string }, state: StaffRequestsState): StaffEvent[] {
+  const rejectedAt = instantOf(command.at);
   const request = pendingRequest(state, command.requestId);
-  return [{ type: 'StaffChangeRejected', data: { requestId: request.requestId, rejectedBy: command.rejectedBy } }];
+  return [{ type: 'StaffChangeRejected', data: { requestId: request.requestId, rejectedBy: command.rejectedBy, rejectedAt } }];
 }

@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
 import { roles } from './roles';
 
+/** When it happened, ISO-8601 UTC (every staff event carries its instant). */
+const instant = z.iso.datetime();
+
 export const staffRoleSchema = z.enum(roles);
 /** Non-empty, no duplicates. */
 export const staffRolesSchema = z
@@ -15,7 +18,7 @@ export const staffRolesSchema = z
 
 export const staffUsernameClaimed = eventShape(
   'StaffUsernameClaimed',
-  z.object({ username: z.string().min(1), userId: z.string().min(1) }),
+  z.object({ username: z.string().min(1), userId: z.string().min(1), claimedAt: instant }),
 );
 
 export const staffUserCreated = eventShape(
@@ -26,6 +29,7 @@ export const staffUserCreated = eventShape(
     displayName: z.string().min(1),
     roles: staffRolesSchema,
     passwordHash: z.string().min(1),
+    createdAt: instant,
   }),
 );
 
@@ -46,7 +50,7 @@ export type StaffOversight = z.infer<typeof staffOversightSchema>;
 
 export const staffRolesChanged = eventShape(
   'StaffRolesChanged',
-  z.object({ userId: z.string().min(1), roles: staffRolesSchema, oversight: staffOversightSchema.optional() }),
+  z.object({ userId: z.string().min(1), roles: staffRolesSchema, oversight: staffOversightSchema.optional(), changedAt: instant }),
 );
 
 export const staffPasswordChanged = eventShape(
@@ -56,6 +60,7 @@ export const staffPasswordChanged = eventShape(
     passwordHash: z.string().min(1),
     by: z.enum(['self', 'admin']),
     oversight: staffOversightSchema.optional(),
+    changedAt: instant,
   }),
 );
 
@@ -70,22 +75,23 @@ export const staffChangeRequested = eventShape(
     /** The new password's hash, for a reset (hidden in the audit trail like every hash). */
     passwordHash: z.string().min(1).optional(),
     requestedBy: z.string().min(1),
+    requestedAt: instant,
   }),
 );
 
 export const staffChangeApproved = eventShape(
   'StaffChangeApproved',
-  z.object({ requestId: z.string().min(1), approvedBy: z.string().min(1) }),
+  z.object({ requestId: z.string().min(1), approvedBy: z.string().min(1), approvedAt: instant }),
 );
 
 export const staffChangeRejected = eventShape(
   'StaffChangeRejected',
-  z.object({ requestId: z.string().min(1), rejectedBy: z.string().min(1) }),
+  z.object({ requestId: z.string().min(1), rejectedBy: z.string().min(1), rejectedAt: instant }),
 );
 
-export const staffUserDisabled = eventShape('StaffUserDisabled', z.object({ userId: z.string().min(1) }));
+export const staffUserDisabled = eventShape('StaffUserDisabled', z.object({ userId: z.string().min(1), disabledAt: instant }));
 
-export const staffUserEnabled = eventShape('StaffUserEnabled', z.object({ userId: z.string().min(1) }));
+export const staffUserEnabled = eventShape('StaffUserEnabled', z.object({ userId: z.string().min(1), enabledAt: instant }));
 
 export const staffEventShapes = [
   staffUsernameClaimed,

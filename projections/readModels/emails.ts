@@ -71,7 +71,7 @@ export const emailsProjection: Projection<EmailEvent> = {
           d.attempt,
           d.error,
           isoTime(d.retryAt),
-          isoTime(event.metadata.at),
+          isoTime(d.failedAt),
           d.emailId,
         );
         break;
@@ -81,12 +81,12 @@ export const emailsProjection: Projection<EmailEvent> = {
         statement(
           db,
           `UPDATE ${e} SET state = 'failed', attempts = ?, last_error = ?, retry_at = NULL, failed_at = ?, updated_at = ? WHERE id = ?`,
-        ).run(d.attempts, d.error, isoTime(d.at), isoTime(d.at), d.emailId);
+        ).run(d.attempts, d.error, isoTime(d.gaveUpAt), isoTime(d.gaveUpAt), d.emailId);
         break;
       }
       case 'EmailRetryRequested': {
         const d = event.data;
-        statement(db, `UPDATE ${e} SET state = 'queued', retry_at = NULL, updated_at = ? WHERE id = ?`).run(isoTime(d.at), d.emailId);
+        statement(db, `UPDATE ${e} SET state = 'queued', retry_at = NULL, updated_at = ? WHERE id = ?`).run(isoTime(d.requestedAt), d.emailId);
         break;
       }
     }

@@ -10,7 +10,9 @@ import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
 
 export const invoicesProjection: Projection<InvoicingEvent> = {
   name: 'invoices',
-  version: 1,
+  // 2: the lines and VAT summary (JSON) name their amounts …Cents.
+  // 3: the seller (JSON) names its identifiers codiceFiscale and partitaIva, as the buyer.
+  version: 3,
   tables: ['invoices', 'invoices_terms', 'credit_notes', 'credit_notes_terms'],
   handles: ['InvoiceIssued', 'CreditNoteIssued'],
   setup(db, t) {
@@ -113,9 +115,9 @@ export const invoicesProjection: Projection<InvoicingEvent> = {
           JSON.stringify(d.seller),
           JSON.stringify(d.lines),
           JSON.stringify(d.vatSummary),
-          d.totals.taxable,
-          d.totals.vat,
-          d.totals.total,
+          d.totals.taxableCents,
+          d.totals.vatCents,
+          d.totals.totalCents,
         );
         addTerms(db, t('invoices_terms'), lastInsertRowid, display, d.buyer.name, d.buyer.codiceFiscale, d.buyer.partitaIva);
         break;
@@ -155,15 +157,15 @@ export const invoicesProjection: Projection<InvoicingEvent> = {
           JSON.stringify(d.seller),
           JSON.stringify(d.lines),
           JSON.stringify(d.vatSummary),
-          d.totals.taxable,
-          d.totals.vat,
-          d.totals.total,
+          d.totals.taxableCents,
+          d.totals.vatCents,
+          d.totals.totalCents,
           d.refundTo,
         );
         statement(
           db,
           `UPDATE ${t('invoices')} SET credited_cents = credited_cents + ?, credit_note_count = credit_note_count + 1 WHERE id = ?`,
-        ).run(d.totals.total, d.invoiceId);
+        ).run(d.totals.totalCents, d.invoiceId);
         addTerms(db, t('credit_notes_terms'), lastInsertRowid, display, d.buyer.name, d.buyer.codiceFiscale, d.buyer.partitaIva);
         break;
       }

@@ -86,7 +86,8 @@ export function createOrdersTable(db: Database.Database, o: string): void {
 
 export const ordersProjection: Projection<Handled> = {
   name: 'orders',
-  version: 1,
+  // 2: the lines and VAT summary (JSON) name their amounts …Cents.
+  version: 2,
   tables: ['orders', 'orders_terms', 'order_customers'],
   handles: [
     'CustomerRegistered',
@@ -144,10 +145,10 @@ export const ordersProjection: Projection<Handled> = {
           couponCount,
           JSON.stringify(d.lines),
           JSON.stringify(d.vatSummary),
-          d.totals.taxable,
-          d.totals.vat,
-          d.totals.total,
-          d.totals.total,
+          d.totals.taxableCents,
+          d.totals.vatCents,
+          d.totals.totalCents,
+          d.totals.totalCents,
           isoTime(d.placedAt),
         );
         addTerms(db, t('orders_terms'), lastInsertRowid, customer?.name, direct?.rfReference, d.holderCodiceFiscale, d.deviceSerial);
@@ -159,7 +160,7 @@ export const ordersProjection: Projection<Handled> = {
           db,
           `UPDATE ${o} SET amount_paid_cents = amount_paid_cents + ?, surplus_cents = surplus_cents + ?,
              amount_due_cents = CASE WHEN status = 'awaiting_payment' THEN ? ELSE 0 END WHERE id = ?`,
-        ).run(d.applied, d.surplus, d.amountDue, d.orderId);
+        ).run(d.appliedCents, d.surplusCents, d.amountDueCents, d.orderId);
         break;
       }
       case 'OrderPaid': {
@@ -168,7 +169,7 @@ export const ordersProjection: Projection<Handled> = {
           db,
           `UPDATE ${o} SET status = 'paid', paid_at = ?, amount_due_cents = 0,
              amount_paid_cents = CASE WHEN ? = 'prepaid' THEN ? ELSE amount_paid_cents END WHERE id = ?`,
-        ).run(isoTime(d.paidAt), d.via, d.amount, d.orderId);
+        ).run(isoTime(d.paidAt), d.via, d.amountCents, d.orderId);
         break;
       }
       case 'OrderCancelled': {
@@ -203,7 +204,7 @@ export const ordersProjection: Projection<Handled> = {
           `UPDATE ${o} SET refunded_cents = refunded_cents + ?, refunded_coupons = refunded_coupons + ?,
              status = CASE WHEN refunded_coupons + ? >= coupon_count THEN 'refunded' ELSE 'partially_refunded' END
            WHERE id = ?`,
-        ).run(d.amount, d.couponIds.length, d.couponIds.length, d.orderId);
+        ).run(d.amountCents, d.couponIds.length, d.couponIds.length, d.orderId);
         break;
       }
     }

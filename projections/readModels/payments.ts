@@ -73,7 +73,7 @@ export const paymentsProjection: Projection<Handled> = {
         ).run(
           d.paymentId,
           d.method,
-          d.amount,
+          d.amountCents,
           d.receivedOn,
           d.payer,
           normaliseText(d.payer),
@@ -111,7 +111,7 @@ export const paymentsProjection: Projection<Handled> = {
         statement(
           db,
           `UPDATE ${p} SET applied_cents = COALESCE(applied_cents, 0) + ?, surplus_cents = COALESCE(surplus_cents, 0) + ? WHERE id = ?`,
-        ).run(d.applied, d.surplus, d.paymentId);
+        ).run(d.appliedCents, d.surplusCents, d.paymentId);
         break;
       }
     }

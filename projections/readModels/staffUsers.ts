@@ -5,7 +5,7 @@
 import { usernameKey } from '../../domain/staff/decider';
 import type { StaffEvent } from '../../domain/staff/events';
 import { statement, type Projection } from '../projection';
-import { flag, isoTime, normaliseText } from './shared';
+import { isoTime, normaliseText } from './shared';
 
 export const staffUsersProjection: Projection<StaffEvent> = {
   name: 'staff-users',
@@ -37,7 +37,6 @@ export const staffUsersProjection: Projection<StaffEvent> = {
   },
   apply(db, event, t) {
     const s = t('staff_users');
-    const at = isoTime(event.metadata.at);
     const setRoles = (userId: string, roles: readonly string[]) => {
       statement(db, `DELETE FROM ${t('staff_user_roles')} WHERE user_id = ?`).run(userId);
       const insert = statement(db, `INSERT OR IGNORE INTO ${t('staff_user_roles')} (role, user_id) VALUES (?, ?)`);
@@ -46,6 +45,7 @@ export const staffUsersProjection: Projection<StaffEvent> = {
     switch (event.type) {
       case 'StaffUserCreated': {
         const d = event.data;
+        const at = isoTime(d.createdAt);
         statement(
           db,
           `INSERT INTO ${s} (id, username, username_key, display_name, display_key, roles, created_at, updated_at)
@@ -56,20 +56,20 @@ export const staffUsersProjection: Projection<StaffEvent> = {
       }
       case 'StaffRolesChanged': {
         const d = event.data;
-        statement(db, `UPDATE ${s} SET roles = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(d.roles), at, d.userId);
+        statement(db, `UPDATE ${s} SET roles = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(d.roles), isoTime(d.changedAt), d.userId);
         setRoles(d.userId, d.roles);
         break;
       }
-      case 'StaffPasswordChanged':
+      case 'StaffPasswordChanged': {
+        const at = isoTime(event.data.changedAt);
         statement(db, `UPDATE ${s} SET password_changed_at = ?, updated_at = ? WHERE id = ?`).run(at, at, event.data.userId);
         break;
+      }
       case 'StaffUserDisabled':
+        statement(db, `UPDATE ${s} SET disabled = 1, updated_at = ? WHERE id = ?`).run(isoTime(event.data.disabledAt), event.data.userId);
+        break;
       case 'StaffUserEnabled':
-        statement(db, `UPDATE ${s} SET disabled = ?, updated_at = ? WHERE id = ?`).run(
-          flag(event.type === 'StaffUserDisabled'),
-          at,
-          event.data.userId,
-        );
+        statement(db, `UPDATE ${s} SET disabled = 0, updated_at = ? WHERE id = ?`).run(isoTime(event.data.enabledAt), event.data.userId);
         break;
       case 'StaffUsernameClaimed':
         break;

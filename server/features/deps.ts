@@ -11,10 +11,10 @@ import type { RandomSource } from '../../domain/shared/couponCode';
 export interface SellerSettings {
   /** Company name, as printed on invoices and signed under e-mails. */
   name: string;
-  /** Partita IVA (11 digits). */
-  vatNumber: string;
-  /** Codice fiscale of the company when it differs from the partita IVA; else null. */
-  taxCode: string | null;
+  /** Codice fiscale of the company when it differs from the partita IVA; else null (SELLER_TAX_CODE). */
+  codiceFiscale: string | null;
+  /** Partita IVA, 11 digits (SELLER_VAT_NUMBER). */
+  partitaIva: string;
   address: Address;
   /** Printed on invoices. */
   email: string;
@@ -48,8 +48,8 @@ export const defaultSalesSettings: SalesSettings = {
   deviceLookupWindowDays: 60,
   seller: {
     name: 'Firma Facile S.r.l.',
-    vatNumber: '01234560017',
-    taxCode: null,
+    codiceFiscale: null,
+    partitaIva: '01234560017',
     address: { street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' },
     email: 'amministrazione@firmafacile.example.it',
   },

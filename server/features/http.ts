@@ -162,7 +162,7 @@ export const orderOut = z.object({
   codesEmail: z.string(),
   payment: orderPaymentSchema,
   placedAt: z.string(),
-  received: z.number().int(),
+  receivedCents: z.number().int(),
   paymentIds: z.array(z.string()),
   paidAt: z.string().nullable(),
   fulfilment: z
@@ -175,7 +175,7 @@ export const orderOut = z.object({
     })
     .nullable(),
   refunds: z.array(
-    z.object({ creditNoteId: z.string(), couponIds: z.array(z.string()), amount: z.number().int(), refundTo: z.enum(['prepaid', 'paid_out']) }),
+    z.object({ creditNoteId: z.string(), couponIds: z.array(z.string()), amountCents: z.number().int(), refundTo: z.enum(['prepaid', 'paid_out']) }),
   ),
 });
 

@@ -133,7 +133,7 @@ export interface ListResult {
   first: number;
 }
 
-export const badRequest = (message: string) => new HttpError(400, 'invalid_input', message);
+export const badRequest = (message: string) => new HttpError(400, 'input_invalid', message);
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const sqlOf = (name: string, field: FieldSpec) => field.sql ?? snake(name);

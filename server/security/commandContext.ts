@@ -26,7 +26,7 @@ export function commandContext(request: FastifyRequest): CommandContext {
   const correlation = header(request, 'x-correlation-id')?.trim();
   const key = header(request, 'idempotency-key');
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new HttpError(400, 'invalid_input', 'Idempotency-Key: must be 1 to 200 printable characters without spaces');
+    throw new HttpError(400, 'input_invalid', 'Idempotency-Key: must be 1 to 200 printable characters without spaces');
   }
   const context: CommandContext = {
     actor: { userId: staff.userId, role: staff.role },

@@ -81,6 +81,31 @@ describe('event catalogue', () => {
     );
   });
 
+  it("gives an upcaster the stored event's metadata: an instant the data lacks is when its command was decided", () => {
+    // Version 1 stored no time; version 2 carries `markedAt`, which older events take from metadata.at.
+    const seen: unknown[] = [];
+    const marked = defineEvent('Marked', z.object({ id: z.string(), markedAt: z.iso.datetime() }), {
+      version: 2,
+      upcasters: {
+        1: (v1: { id: string }, metadata) => {
+          seen.push(metadata);
+          return { ...v1, markedAt: metadata.at };
+        },
+      },
+    });
+    const withMarks = new EventCatalogue<EventOf<typeof marked>>([marked]);
+    const metadata = { ...context, at: '2026-11-20T10:10:00.000Z', schemaVersion: 1 };
+    const decoded = withMarks.decode(stored('Marked', { id: 'm-1' }, metadata));
+    expect(decoded.data).toEqual({ id: 'm-1', markedAt: '2026-11-20T10:10:00.000Z' });
+    // The metadata as it was stored, its schema version the stored one; the decoded event says the current one.
+    expect(seen).toEqual([metadata]);
+    expect(decoded.metadata).toEqual({ ...metadata, schemaVersion: 2 });
+    // An event written today carries its own instant: the metadata is not read.
+    const today = withMarks.encode({ type: 'Marked', data: { id: 'm-2', markedAt: '2026-12-01T08:00:00.000Z' } }, context);
+    expect(withMarks.decode(stored(today.type, today.data, today.metadata)).data).toEqual({ id: 'm-2', markedAt: '2026-12-01T08:00:00.000Z' });
+    expect(seen).toHaveLength(1);
+  });
+
   it('will not define a version without the upcasters to reach it', () => {
     expect(() => defineEvent('Broken', z.object({}), { version: 3, upcasters: { 1: (d) => d } })).toThrow(
       /upcaster from version 2/,

@@ -138,6 +138,9 @@ describe('the data directory of December 2026 (code of 4ad6e37)', () => {
     for await (const recorded of store.readAll()) {
       const decoded = catalogue.decode(recorded); // throws on any event today's code cannot read
       expect(decoded.metadata.schemaVersion).toBeGreaterThanOrEqual(1);
+      // Every event reads with its instant, named …At (events stored without one take their metadata's).
+      const instants = Object.entries(decoded.data as Record<string, unknown>).filter(([key, value]) => key.endsWith('At') && typeof value === 'string');
+      expect(instants.length, `${decoded.type} has an instant`).toBeGreaterThan(0);
       counts[decoded.type] = (counts[decoded.type] ?? 0) + 1;
       total++;
     }
@@ -262,7 +265,7 @@ describe('the data directory of December 2026 (code of 4ad6e37)', () => {
         '2026-12-24T12:00:00.000Z',
       ]);
       const [o1, o2, , , o5, o6, , o8] = orders;
-      expect(o1.lines.map((l: any) => [l.productCode, l.quantity, l.unitPriceCents, l.total])).toEqual([
+      expect(o1.lines.map((l: any) => [l.productCode, l.quantity, l.unitPriceCents, l.totalCents])).toEqual([
         ['RIN-FIRMA-CNS', 2, 2600, 6344],
         ['MT-100', 1, 1800, 2196],
       ]);
@@ -304,8 +307,8 @@ describe('the data directory of December 2026 (code of 4ad6e37)', () => {
       // The seller as configured when they were issued (today's settings differ: no codice fiscale).
       const seller = {
         name: 'Firma Facile S.r.l.',
-        vatNumber: '01234560017',
-        taxCode: '12367820011',
+        partitaIva: '01234560017',
+        codiceFiscale: '12367820011',
         address: { street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' },
       };
       for (const invoice of invoices) expect(invoice.seller).toEqual(seller);

@@ -57,7 +57,7 @@ export function useActorLabel() {
 export function summariseData(data: unknown): string {
   if (!data || typeof data !== 'object') return '';
   const d = data as Record<string, unknown>;
-  const keys = ['name', 'surname', 'username', 'serial', 'code', 'productCode', 'rfReference', 'method', 'amount', 'total', 'reason', 'status', 'email', 'to'];
+  const keys = ['name', 'surname', 'username', 'serial', 'code', 'productCode', 'rfReference', 'method', 'amountCents', 'totalCents', 'reason', 'status', 'email', 'to'];
   const parts: string[] = [];
   for (const key of keys) {
     const value = d[key];
@@ -68,8 +68,8 @@ export function summariseData(data: unknown): string {
   if (oversight) {
     parts.push(oversight.soleAdmin ? `⚠ sensitive, sole admin ${oversight.requestedBy ?? ''}, not approved` : `⚠ sensitive, approved by ${oversight.approvedBy ?? '?'}`);
   }
-  const totals = d.totals as { total?: number } | undefined;
-  if (totals && typeof totals.total === 'number') parts.push(`total: ${totals.total}`);
+  const totals = d.totals as { totalCents?: number } | undefined;
+  if (totals && typeof totals.totalCents === 'number') parts.push(`totalCents: ${totals.totalCents}`);
   return parts.join(' · ');
 }
 

@@ -33,16 +33,16 @@ export interface DocumentLine {
   quantity: number;
   unitPriceCents: number;
   vatRateBp: number;
-  taxable: number;
-  vat: number;
-  total: number;
+  taxableCents: number;
+  vatCents: number;
+  totalCents: number;
 }
 
 export interface VatRow {
   rateBp: number;
-  taxable: number;
-  vat: number;
-  total: number;
+  taxableCents: number;
+  vatCents: number;
+  totalCents: number;
 }
 
 export function LinesTable({ lines, label }: { lines: DocumentLine[] | null | undefined; label?: string }) {
@@ -69,10 +69,10 @@ export function LinesTable({ lines, label }: { lines: DocumentLine[] | null | un
             </TableCell>
             <TableCell align="right">{line.quantity}</TableCell>
             <TableCell align="right">{formatEuro(line.unitPriceCents)}</TableCell>
-            <TableCell align="right">{formatEuro(line.taxable)}</TableCell>
+            <TableCell align="right">{formatEuro(line.taxableCents)}</TableCell>
             <TableCell align="right">{formatRate(line.vatRateBp)}</TableCell>
-            <TableCell align="right">{formatEuro(line.vat)}</TableCell>
-            <TableCell align="right">{formatEuro(line.total)}</TableCell>
+            <TableCell align="right">{formatEuro(line.vatCents)}</TableCell>
+            <TableCell align="right">{formatEuro(line.totalCents)}</TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -80,7 +80,7 @@ export function LinesTable({ lines, label }: { lines: DocumentLine[] | null | un
   );
 }
 
-export function VatSummaryTable({ rows, totals }: { rows: VatRow[] | null | undefined; totals?: { taxable: number; vat: number; total: number } }) {
+export function VatSummaryTable({ rows, totals }: { rows: VatRow[] | null | undefined; totals?: { taxableCents: number; vatCents: number; totalCents: number } }) {
   const translate = useTranslate();
   if (!rows?.length) return null;
   return (
@@ -97,9 +97,9 @@ export function VatSummaryTable({ rows, totals }: { rows: VatRow[] | null | unde
         {rows.map((row) => (
           <TableRow key={row.rateBp}>
             <TableCell>{formatRate(row.rateBp)}</TableCell>
-            <TableCell align="right">{formatEuro(row.taxable)}</TableCell>
-            <TableCell align="right">{formatEuro(row.vat)}</TableCell>
-            <TableCell align="right">{formatEuro(row.total)}</TableCell>
+            <TableCell align="right">{formatEuro(row.taxableCents)}</TableCell>
+            <TableCell align="right">{formatEuro(row.vatCents)}</TableCell>
+            <TableCell align="right">{formatEuro(row.totalCents)}</TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -110,13 +110,13 @@ export function VatSummaryTable({ rows, totals }: { rows: VatRow[] | null | unde
               {translate('app.documents.totals')}
             </TableCell>
             <TableCell align="right" sx={{ fontWeight: 700, color: 'text.primary' }}>
-              {formatEuro(totals.taxable)}
+              {formatEuro(totals.taxableCents)}
             </TableCell>
             <TableCell align="right" sx={{ fontWeight: 700, color: 'text.primary' }}>
-              {formatEuro(totals.vat)}
+              {formatEuro(totals.vatCents)}
             </TableCell>
             <TableCell align="right" sx={{ fontWeight: 700, color: 'text.primary' }} data-testid="grand-total">
-              {formatEuro(totals.total)}
+              {formatEuro(totals.totalCents)}
             </TableCell>
           </TableRow>
         </TableFooter>
@@ -191,7 +191,7 @@ export function DocumentBody() {
       <Typography variant="h6" component="h2" sx={{ mt: 2 }}>
         {translate('app.documents.vat_summary')}
       </Typography>
-      <VatSummaryTable rows={record.vatSummary} totals={{ taxable: record.taxableCents, vat: record.vatCents, total: record.totalCents }} />
+      <VatSummaryTable rows={record.vatSummary} totals={{ taxableCents: record.taxableCents, vatCents: record.vatCents, totalCents: record.totalCents }} />
     </Box>
   );
 }

@@ -28,12 +28,12 @@ export interface ProductResult {
 async function productCommand(
   deps: SalesDeps,
   code: string,
-  decide: (state: ProductState, now: Date) => ReturnType<typeof decideAdd | typeof decidePriceChange | typeof decideWithdrawal>,
+  decide: (state: ProductState, at: string) => ReturnType<typeof decideAdd | typeof decidePriceChange | typeof decideWithdrawal>,
   ctx: CommandContext,
 ): Promise<ProductResult> {
   let after: ProductState = productAggregate.initialState();
   const result = await handleCommand(deps, productStream(code), productAggregate, (state) => {
-    const events = decide(state, deps.clock());
+    const events = decide(state, deps.clock().toISOString());
     after = events.reduce(productAggregate.evolve, state);
     return events;
   }, ctx);
@@ -41,12 +41,12 @@ async function productCommand(
   return { position: result.position, code: product.code, product };
 }
 
-export function addProduct(deps: SalesDeps, input: AddProduct, ctx: CommandContext): Promise<ProductResult> {
-  return productCommand(deps, input.code, (state, now) => decideAdd(input, state, now), ctx);
+export function addProduct(deps: SalesDeps, input: Omit<AddProduct, 'at'>, ctx: CommandContext): Promise<ProductResult> {
+  return productCommand(deps, input.code, (state, at) => decideAdd({ ...input, at }, state), ctx);
 }
 
 export function changeProductPrice(deps: SalesDeps, input: { code: string; priceCents: number }, ctx: CommandContext): Promise<ProductResult> {
-  return productCommand(deps, input.code, (state, now) => decidePriceChange(input, state, now), ctx);
+  return productCommand(deps, input.code, (state, at) => decidePriceChange({ ...input, at }, state), ctx);
 }
 
 export function withdrawProduct(
@@ -54,7 +54,7 @@ export function withdrawProduct(
   input: { code: string; reason?: string | null | undefined },
   ctx: CommandContext,
 ): Promise<ProductResult> {
-  return productCommand(deps, input.code, (state, now) => decideWithdrawal(input, state, now), ctx);
+  return productCommand(deps, input.code, (state, at) => decideWithdrawal({ ...input, at }, state), ctx);
 }
 
 /** Adds the guide's products that do not exist yet (idempotent: for the demo start-up). */

@@ -28,7 +28,7 @@ const coupons: FastifyPluginAsyncZod = async (app) => {
         tags: ['public'],
         summary: 'Check a coupon code: state, what it renews, until when (no login; rate-limited)',
         description:
-          'Not a coupon code → 400 not_a_coupon_code; right shape but the check character does not match (a typing ' +
+          'Not a coupon code → 400 coupon_code_malformed; right shape but the check character does not match (a typing ' +
           'mistake) → 400 coupon_code_mistyped; a well-formed code no coupon has → 404 coupon_not_found.',
         security: [],
         params: codeParams,
@@ -39,7 +39,7 @@ const coupons: FastifyPluginAsyncZod = async (app) => {
       const answer = await couponStatus(deps, { code: request.params.code });
       switch (answer.answer) {
         case 'malformed':
-          throw new DomainError('not_a_coupon_code', answer.message, 'invalid', 'code');
+          throw new DomainError('coupon_code_malformed', answer.message, 'invalid', 'code');
         case 'mistyped':
           throw new DomainError('coupon_code_mistyped', answer.message, 'invalid', 'code');
         case 'unknown':

@@ -61,7 +61,7 @@ export async function resendCouponEmail(deps: SalesDeps, input: { orderId: strin
   if (order.fulfilment === null) throw refuse('order_not_fulfilled', 'the order has no coupons yet: it is not fulfilled');
   const refunded = new Set(order.refunds.flatMap((r) => r.couponIds));
   const couponIds = order.fulfilment.couponIds.filter((id) => !refunded.has(id));
-  if (couponIds.length === 0) throw refuse('no_coupons_to_send', 'the order has no coupons left to send');
+  if (couponIds.length === 0) throw refuse('coupons_none_to_send', 'the order has no coupons left to send');
   const emailId = ctx.idempotencyKey ? saleIds.resendEmail(order.orderId, ctx.idempotencyKey) : deps.ids.uuid();
   const event: EmailEvent = {
     type: 'EmailQueued',

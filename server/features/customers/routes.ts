@@ -243,7 +243,7 @@ const customers: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Approve a pending manual adjustment: its amount is credited to the prepaid account (supervisors, not the requester)',
-        description: 'Refused (422 own_adjustment) to the requester; a request already approved or rejected is refused (409 adjustment_already_decided).',
+        description: 'Refused (422 adjustment_decision_by_requester) to the requester; a request already approved or rejected is refused (409 adjustment_already_decided).',
         params: adjustmentParams,
         body: noInput,
         response: { 200: adjustmentAnswer },

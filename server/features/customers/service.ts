@@ -22,8 +22,8 @@ export type RegisteredCustomer = Extract<CustomerState, { status: 'registered' }
 
 /** customerId is optional: a new id is made when absent (give one to make a retry safe). */
 export type RegisterCustomerInput =
-  | (Omit<RegisterPerson, 'customerId'> & { customerId?: string | undefined })
-  | (Omit<RegisterFirm, 'customerId'> & { customerId?: string | undefined });
+  | (Omit<RegisterPerson, 'customerId' | 'at'> & { customerId?: string | undefined })
+  | (Omit<RegisterFirm, 'customerId' | 'at'> & { customerId?: string | undefined });
 
 export interface RegisterCustomerResult {
   position: number;
@@ -42,10 +42,10 @@ export async function registerCustomer(
   input: RegisterCustomerInput,
   ctx: CommandContext,
 ): Promise<RegisterCustomerResult> {
-  const command = { ...input, customerId: input.customerId ?? deps.ids.uuid() } as RegisterPerson | RegisterFirm;
-  const now = deps.clock();
+  const at = deps.clock().toISOString();
+  const command = { ...input, customerId: input.customerId ?? deps.ids.uuid(), at } as RegisterPerson | RegisterFirm;
   // Everything is validated before anything is written: a refused registration claims nothing.
-  decideRegistration(command, customerAggregate.initialState(), now);
+  decideRegistration(command, customerAggregate.initialState());
   const positions: number[] = [];
   for (const claim of claimsFor(command)) {
     const result = await handleCommand<{ claimedBy: string | null }, CustomerClaimEvent>(
@@ -59,7 +59,7 @@ export async function registerCustomer(
   }
   let registered: CustomerState = customerAggregate.initialState();
   const result = await handleCommand(deps, customerStream(command.customerId), customerAggregate, (state) => {
-    const events = decideRegistration(command, state, now);
+    const events = decideRegistration(command, state);
     registered = events.reduce(customerAggregate.evolve, state);
     return events;
   }, ctx);
@@ -85,7 +85,7 @@ export async function changeCustomerEmail(
 ): Promise<ChangeCustomerEmailResult> {
   let email = '';
   const result = await handleCommand(deps, customerStream(input.customerId), customerAggregate, (state) => {
-    const events = decideEmailChange(input, state, deps.clock());
+    const events = decideEmailChange({ ...input, at: deps.clock().toISOString() }, state);
     email = events[0]?.data.newEmail ?? (state.status === 'registered' ? state.email : '');
     return events;
   }, ctx);

@@ -3,7 +3,7 @@
 // months are Rome's: "today" at 00:30 in Rome is today there, though still yesterday in UTC.
 import type Database from 'better-sqlite3';
 import { addDays, monthStart, romeDayOf, romeDayStart } from '../../../domain/shared/romeCalendar';
-import { expiringDevicesWhere } from '../../read/resources';
+import { expiringDevicesWhere } from '../devices/read';
 
 /** Devices count as expiring when a certificate still renewable expires within this many days. */
 export const EXPIRING_WITHIN_DAYS = 30;

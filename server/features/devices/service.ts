@@ -2,12 +2,14 @@
 // guided purchase's lookup "which of this holder's devices can be renewed now?", served by the
 // index stream `holder-devices-<CF>` until a projection replaces it.
 import type { CommandContext } from '../../../events/eventCatalogue';
-import { holderDevicesStreamOf, type HolderDeviceEvent } from '../../../domain/devices/events';
+import { holderDevicesStreamOf } from '../../../domain/devices/events';
 import { validCodiceFiscale } from '../../../domain/customers/decider';
 import { parseDeviceCsv, type DeviceCsvColumn } from '../../../domain/devices/csv';
 import {
   deviceAggregate,
   deviceRenewalStatus,
+  holderIndexAggregate,
+  listHolderDevice,
   registerDevice as decideRegistration,
   streamOf as deviceStream,
   validDeviceRegistration,
@@ -24,23 +26,17 @@ import { handleCommand, loadAggregate } from '../../commands/handle';
 // The holder's index
 // ---------------------------------------------------------------------------------------------
 
-const holderIndex = {
-  initialState: (): string[] => [],
-  evolve: (serials: string[], event: HolderDeviceEvent): string[] =>
-    event.type === 'HolderDeviceListed' && !serials.includes(event.data.serial) ? [...serials, event.data.serial] : serials,
-};
-
 /** Adds the serial to the holder's index unless it is there already. */
-async function listForHolder(deps: SalesDeps, codiceFiscale: string, serial: string, ctx: CommandContext): Promise<number> {
-  const result = await handleCommand(deps, holderDevicesStreamOf(codiceFiscale), holderIndex, (serials) =>
-    serials.includes(serial) ? [] : [{ type: 'HolderDeviceListed' as const, data: { codiceFiscale, serial } }],
+async function listForHolder(deps: SalesDeps, codiceFiscale: string, serial: string, at: string, ctx: CommandContext): Promise<number> {
+  const result = await handleCommand(deps, holderDevicesStreamOf(codiceFiscale), holderIndexAggregate, (serials) =>
+    listHolderDevice({ codiceFiscale, serial, at }, serials),
   ctx);
   return result.position;
 }
 
 /** Serials listed for the holder (a hint: each is checked against the device's own stream). */
 export async function holderSerials(deps: Pick<SalesDeps, 'store' | 'catalogue'>, codiceFiscale: string): Promise<string[]> {
-  return (await loadAggregate(deps, holderDevicesStreamOf(codiceFiscale), holderIndex)).state;
+  return (await loadAggregate(deps, holderDevicesStreamOf(codiceFiscale), holderIndexAggregate)).state;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -65,10 +61,11 @@ export async function registerDevice(deps: SalesDeps, input: RegisterDevice, ctx
   if (existing.status === 'registered') {
     throw conflict('device_already_registered', `device ${existing.serial} is already registered`);
   }
-  const listed = await listForHolder(deps, valid.holderCodiceFiscale, valid.serial, ctx);
+  const at = deps.clock().toISOString();
+  const listed = await listForHolder(deps, valid.holderCodiceFiscale, valid.serial, at, ctx);
   let device: DeviceState = deviceAggregate.initialState();
   const result = await handleCommand(deps, stream, deviceAggregate, (state) => {
-    const events = decideRegistration(input, state, deps.clock());
+    const events = decideRegistration({ ...input, at }, state);
     device = events.reduce(deviceAggregate.evolve, state);
     return events;
   }, ctx);

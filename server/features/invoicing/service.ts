@@ -19,8 +19,8 @@ export function addressLines(a: Address): string[] {
 function sellerOnDocument(seller: Seller, email: string): PartyOnDocument {
   return {
     name: seller.name,
-    partitaIva: seller.vatNumber,
-    codiceFiscale: seller.taxCode ?? undefined,
+    partitaIva: seller.partitaIva,
+    codiceFiscale: seller.codiceFiscale ?? undefined,
     addressLines: addressLines(seller.address),
     email,
   };
@@ -41,9 +41,9 @@ const linesOnDocument = (lines: DocumentLine[]): FiscalDocument['lines'] =>
     quantity: l.quantity,
     unitPriceCents: l.unitPriceCents,
     vatRateBp: l.vatRateBp,
-    taxableCents: l.taxable,
-    vatCents: l.vat,
-    totalCents: l.total,
+    taxableCents: l.taxableCents,
+    vatCents: l.vatCents,
+    totalCents: l.totalCents,
   }));
 
 export interface RenderedDocument<D> {
@@ -84,8 +84,8 @@ export async function invoicePdf(deps: SalesDeps, input: { invoiceId: string }):
     seller: sellerOnDocument(invoice.seller, deps.settings.seller.email),
     buyer: buyerOnDocument(invoice.buyer),
     lines: linesOnDocument(invoice.lines),
-    vatSummary: invoice.vatSummary.map((v) => ({ rateBp: v.rateBp, taxableCents: v.taxable, vatCents: v.vat })),
-    totals: { taxableCents: invoice.totals.taxable, vatCents: invoice.totals.vat, totalCents: invoice.totals.total },
+    vatSummary: invoice.vatSummary.map((v) => ({ rateBp: v.rateBp, taxableCents: v.taxableCents, vatCents: v.vatCents })),
+    totals: invoice.totals,
     notes,
   });
   return { pdf, filename: `fattura-${invoice.number}-${invoice.year}.pdf`, document: invoice };
@@ -102,8 +102,8 @@ export async function creditNotePdf(deps: SalesDeps, input: { creditNoteId: stri
     seller: sellerOnDocument(note.seller, deps.settings.seller.email),
     buyer: buyerOnDocument(note.buyer),
     lines: linesOnDocument(note.lines),
-    vatSummary: note.vatSummary.map((v) => ({ rateBp: v.rateBp, taxableCents: v.taxable, vatCents: v.vat })),
-    totals: { taxableCents: note.totals.taxable, vatCents: note.totals.vat, totalCents: note.totals.total },
+    vatSummary: note.vatSummary.map((v) => ({ rateBp: v.rateBp, taxableCents: v.taxableCents, vatCents: v.vatCents })),
+    totals: note.totals,
     correctsInvoice: { year: invoice.year, number: invoice.number, issuedOn: invoice.issuedOn },
     notes: [
       `Ordine ${note.orderId}: rimborso di ${note.couponIds.length} coupon non utilizzat${note.couponIds.length === 1 ? 'o' : 'i'}`,

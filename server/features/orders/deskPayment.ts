@@ -26,7 +26,7 @@ const deskReason = { credit_card: 'pagamento con carta al banco', cash: 'pagamen
  */
 export async function takeDeskPayment(
   deps: SalesDeps,
-  input: { orderId: string; paymentId: string; method: DeskPaymentMethod; amount: number },
+  input: { orderId: string; paymentId: string; method: DeskPaymentMethod; amountCents: number },
   ctx: CommandContext,
 ) {
   const order = await getOrder(deps, input.orderId);
@@ -36,13 +36,13 @@ export async function takeDeskPayment(
     if (order.status !== 'awaiting_payment') {
       throw refuse('order_not_awaiting_payment', `order ${order.orderId} is ${order.status.replace('_', ' ')}: there is nothing to pay`);
     }
-    const amountDue = Math.max(0, order.totals.total - order.received);
-    if (input.amount > amountDue) {
+    const amountDueCents = Math.max(0, order.totals.totalCents - order.receivedCents);
+    if (input.amountCents > amountDueCents) {
       throw refuse(
         'desk_payment_exceeds_amount_due',
-        `amount: a desk payment may be at most the amount due on the order, ${formatEuro(amountDue)} (got ${formatEuro(input.amount)}); ` +
+        `amountCents: a desk payment may be at most the amount due on the order, ${formatEuro(amountDueCents)} (got ${formatEuro(input.amountCents)}); ` +
           'give change in cash, and top up the prepaid account for money meant for it',
-        'amount',
+        'amountCents',
       );
     }
     const customer = await getCustomer(deps, order.customerId);
@@ -51,7 +51,7 @@ export async function takeDeskPayment(
       {
         paymentId: input.paymentId,
         method: input.method,
-        amount: input.amount,
+        amountCents: input.amountCents,
         receivedOn: romeDayOf(deps.clock()),
         payer: customerDisplayName(customer),
         reason: `${deskReason[input.method]}, ordine ${order.orderId}`,
@@ -69,10 +69,10 @@ export async function takeDeskPayment(
   } else if (existing.match?.orderId !== order.orderId) {
     throw refuse('payment_exists', `payment ${input.paymentId} has already been recorded for something else`);
   }
-  const amount = existing.status === 'none' ? input.amount : existing.amount;
+  const amountCents = existing.status === 'none' ? input.amountCents : existing.amountCents;
   const method = existing.status === 'none' ? input.method : existing.method;
   const applied = await handleCommand<OrderState, OrderEvent>(deps, orderStream(order.orderId), orderAggregate, (state) =>
-    receivePayment({ paymentId: input.paymentId, method, amount, at: deps.clock().toISOString() }, state),
+    receivePayment({ paymentId: input.paymentId, method, amountCents, at: deps.clock().toISOString() }, state),
   ctx);
   positions.push(applied.position);
   const received = applied.events.find((e) => e.type === 'OrderPaymentReceived');
@@ -82,7 +82,8 @@ export async function takeDeskPayment(
     position: lastPosition(...positions),
     paymentId: input.paymentId,
     orderStatus: after.status,
-    amountDue: received?.type === 'OrderPaymentReceived' ? received.data.amountDue : Math.max(0, after.totals.total - after.received),
-    surplus: received?.type === 'OrderPaymentReceived' ? received.data.surplus : 0,
+    amountDueCents:
+      received?.type === 'OrderPaymentReceived' ? received.data.amountDueCents : Math.max(0, after.totals.totalCents - after.receivedCents),
+    surplusCents: received?.type === 'OrderPaymentReceived' ? received.data.surplusCents : 0,
   };
 }

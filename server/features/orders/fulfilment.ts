@@ -216,8 +216,8 @@ export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: Command
           customerId: order.customerId,
           seller: {
             name: deps.settings.seller.name,
-            vatNumber: deps.settings.seller.vatNumber,
-            taxCode: deps.settings.seller.taxCode,
+            codiceFiscale: deps.settings.seller.codiceFiscale,
+            partitaIva: deps.settings.seller.partitaIva,
             address: deps.settings.seller.address,
           },
           buyer: buyerOf(customer),

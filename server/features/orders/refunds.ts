@@ -53,7 +53,7 @@ const PLAN_ATTEMPTS = 3;
 export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, ctx: CommandContext): Promise<RefundCouponsResult> {
   const refundId = input.refundId ?? ctx.idempotencyKey ?? deps.ids.uuid();
   if (input.refundTo !== 'prepaid' && input.refundTo !== 'paid_out') {
-    throw new DomainError('invalid_refund_to', `refundTo: must be 'prepaid' or 'paid_out'`, 'invalid', 'refundTo');
+    throw new DomainError('refund_to_invalid', `refundTo: must be 'prepaid' or 'paid_out'`, 'invalid', 'refundTo');
   }
   const order = await getOrder(deps, input.orderId);
   if (order.fulfilment === null) throw refuse('order_not_fulfilled', 'only coupons of a fulfilled order can be refunded');
@@ -141,7 +141,7 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
         creditNoteId,
         creditNoteYear: note.year,
         creditNoteNumber: note.number,
-        amount: note.totals.total,
+        amountCents: note.totals.totalCents,
         refundTo: note.refundTo,
         at: deps.clock().toISOString(),
       },
@@ -160,11 +160,11 @@ export async function refundCoupons(deps: SalesDeps, input: RefundCouponsInput, 
           creditId: saleIds.refundCredit(creditNoteId),
           reason: 'refund',
           orderId: order.orderId,
-          amountCents: note.totals.total,
+          amountCents: note.totals.totalCents,
           note: `nota di credito ${formatDocumentNumber(note.number, note.year)}`,
+          at: deps.clock().toISOString(),
         },
         state,
-        deps.clock(),
       );
       prepaidBalanceCents = events.reduce(prepaidAggregate.evolve, state).balanceCents;
       return events;

@@ -109,7 +109,7 @@ const refundBody = z
 const deskPaymentBody = z
   .object({
     method: z.enum(deskPaymentMethods).default('credit_card').describe('taken at the desk by card or in cash'),
-    amount: positiveCents.describe('cents taken'),
+    amountCents: positiveCents.describe('cents taken'),
   })
   .strict();
 
@@ -143,7 +143,7 @@ const orders: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Place an order: guided (a device, both certificates) or manual (products), prepaid or direct payment',
         description:
-          'Exactly one of guided and manual. Prepaid: the total is debited at once (refused 422 insufficient_balance) and ' +
+          'Exactly one of guided and manual. Prepaid: the total is debited at once (refused 422 balance_insufficient) and ' +
           'the coupons are e-mailed when the order is fulfilled, right after. Direct: the answer gives the RF reference; ' +
           'the order waits for the payment and expires after ORDER_EXPIRY_DAYS. With an Idempotency-Key a repeat answers the first order.',
         body: placeBody,
@@ -179,14 +179,14 @@ const orders: FastifyPluginAsyncZod = async (app) => {
         description: 'Partial payments already received are credited to the prepaid account.',
         params: orderParams,
         body: cancelBody,
-        response: { 200: z.object({ id: z.string(), position, amountToCredit: z.number().int() }) },
+        response: { 200: z.object({ id: z.string(), position, amountToCreditCents: z.number().int() }) },
       },
     },
     async (request) => {
       const result = await command(request, [projectionNames.orders], (ctx) =>
         cancelOrder(deps, { orderId: request.params.id, reason: request.body.reason }, ctx),
       );
-      return { id: result.orderId, position: result.position, amountToCredit: result.amountToCredit };
+      return { id: result.orderId, position: result.position, amountToCreditCents: result.amountToCreditCents };
     },
   );
 
@@ -242,8 +242,8 @@ const orders: FastifyPluginAsyncZod = async (app) => {
             position,
             paymentId: z.string(),
             orderStatus: z.enum(['awaiting_payment', 'paid', 'cancelled', 'expired']),
-            amountDue: z.number().int(),
-            surplus: z.number().int(),
+            amountDueCents: z.number().int(),
+            surplusCents: z.number().int(),
           }),
         },
       },
@@ -251,7 +251,7 @@ const orders: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const paymentId = idFor(request, 'desk-payment', deps.ids.uuid);
       const result = await command(request, [projectionNames.orders, projectionNames.payments], (ctx) =>
-        takeDeskPayment(deps, { orderId: request.params.id, paymentId, method: request.body.method, amount: request.body.amount }, ctx),
+        takeDeskPayment(deps, { orderId: request.params.id, paymentId, method: request.body.method, amountCents: request.body.amountCents }, ctx),
       );
       return result;
     },

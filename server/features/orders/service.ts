@@ -86,7 +86,7 @@ async function resolveOrder(deps: SalesDeps, input: QuoteOrderInput, orderId: st
     }
     return { ...common, choice: 'manual', lines };
   }
-  if (input.choice !== 'guided') throw new DomainError('invalid_choice', `choice: must be 'guided' or 'manual'`, 'invalid', 'choice');
+  if (input.choice !== 'guided') throw new DomainError('choice_invalid', `choice: must be 'guided' or 'manual'`, 'invalid', 'choice');
   const { state: device } = await loadAggregate(deps, deviceStream(input.deviceSerial ?? ''), deviceAggregate);
   if (device.status !== 'registered') {
     throw new DomainError('device_not_found', `device ${input.deviceSerial} not found`, 'not_found', 'deviceSerial');
@@ -123,7 +123,7 @@ export interface QuoteResult extends Quote {
 /** What the buyer sees before paying: the lines, VAT per rate, totals, the e-mail for the codes. */
 export async function quoteOrder(deps: SalesDeps, input: QuoteOrderInput): Promise<QuoteResult> {
   const resolved = await resolveOrder(deps, input, 'quote', deps.clock().toISOString());
-  const dummy: PlaceOrder = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId: 'quote', debitedAmount: 0 } } as PlaceOrder;
+  const dummy: PlaceOrder = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId: 'quote', debitedAmountCents: 0 } } as PlaceOrder;
   const quote = priceOrder(dummy);
   const { state: prepaid } = await loadAggregate(deps, prepaidStream(input.customerId), prepaidAggregate);
   return { ...quote, codesEmail: resolved.codesEmail, prepaidBalanceCents: prepaid.balanceCents };
@@ -198,7 +198,7 @@ async function claimNewRfReference(deps: SalesDeps, orderId: string, at: string,
 
 /**
  * Places an order.
- *  - prepaid: quotes the order, debits the account (refused `insufficient_balance`, 422, with the
+ *  - prepaid: quotes the order, debits the account (refused `balance_insufficient`, 422, with the
  *    balance and the amount), then places it (placed + paid). If placing fails after the debit, the
  *    money is credited back (reason 'correction') before the error is passed on.
  *  - direct: claims a new unique RF reference, then places the order, which expires after the
@@ -218,9 +218,9 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
 
   if (payment.mode === 'prepaid') {
     const prepaidDebitId = saleIds.prepaidDebit(orderId);
-    const quote = priceOrder({ ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmount: 0 } } as PlaceOrder);
-    const total = quote.totals.total;
-    const command = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmount: total } } as PlaceOrder;
+    const quote = priceOrder({ ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmountCents: 0 } } as PlaceOrder);
+    const total = quote.totals.totalCents;
+    const command = { ...resolved, payment: { mode: 'prepaid', prepaidDebitId, debitedAmountCents: total } } as PlaceOrder;
     // Validates everything the order decides before any money moves.
     decidePlacement(command, orderAggregate.initialState());
     const debit = await debitOnce(deps, input.customerId, orderId, total, ctx);
@@ -243,9 +243,9 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
             orderId,
             amountCents: total,
             note: `order ${orderId} could not be placed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+            at: deps.clock().toISOString(),
           },
           state,
-          deps.clock(),
         ),
       ctx);
       throw error;
@@ -253,7 +253,7 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
   }
 
   if (payment.mode !== 'direct') {
-    throw new DomainError('invalid_payment_mode', `payment.mode: must be 'prepaid' or 'direct'`, 'invalid', 'payment.mode');
+    throw new DomainError('payment_mode_invalid', `payment.mode: must be 'prepaid' or 'direct'`, 'invalid', 'payment.mode');
   }
   const expiresAfterDays = deps.settings.unpaidOrderExpiryDays;
   // Validates everything (with a placeholder reference) before a reference is claimed.
@@ -288,16 +288,23 @@ async function debitOnce(
   if (earlier !== undefined && earlier !== amountCents) {
     await handleCommand(deps, prepaidStream(customerId), prepaidAggregate, (state) =>
       creditAccount(
-        { customerId, creditId: reversalId, reason: 'correction', orderId, amountCents: earlier, note: `order ${orderId}: the total changed before it was placed` },
+        {
+          customerId,
+          creditId: reversalId,
+          reason: 'correction',
+          orderId,
+          amountCents: earlier,
+          note: `order ${orderId}: the total changed before it was placed`,
+          at: deps.clock().toISOString(),
+        },
         state,
-        deps.clock(),
       ),
     ctx);
     throw conflict('order_total_changed', `the total of order ${orderId} changed since it was first tried; its debit was credited back: place a new order`);
   }
   let balanceCents = 0;
   const result = await handleCommand(deps, prepaidStream(customerId), prepaidAggregate, (state) => {
-    const events = debitForOrder({ customerId, orderId, amountCents }, state, deps.clock());
+    const events = debitForOrder({ customerId, orderId, amountCents, at: deps.clock().toISOString() }, state);
     balanceCents = events.reduce(prepaidAggregate.evolve, state).balanceCents;
     return events;
   }, ctx);
@@ -312,25 +319,25 @@ export interface CancelOrderResult {
   position: number;
   orderId: string;
   /** Partial payments already received: credited to the prepaid account by the payment reactor. */
-  amountToCredit: number;
+  amountToCreditCents: number;
 }
 
 /** Cancels an order still waiting for payment (a paid order is refunded instead: refundCoupons). */
 export async function cancelOrder(deps: SalesDeps, input: { orderId: string; reason: string }, ctx: CommandContext): Promise<CancelOrderResult> {
-  let amountToCredit = 0;
+  let amountToCreditCents = 0;
   const result = await handleCommand(deps, orderStream(input.orderId), orderAggregate, (state) => {
     if (state.status === 'none') throw notFound('order', input.orderId);
     const events = decideCancellation({ reason: input.reason ?? '', at: deps.clock().toISOString() }, state);
     const cancelled = events.find((e) => e.type === 'OrderCancelled');
-    amountToCredit = cancelled?.type === 'OrderCancelled' ? cancelled.data.amountToCredit : 0;
+    amountToCreditCents = cancelled?.type === 'OrderCancelled' ? cancelled.data.amountToCreditCents : 0;
     return events;
   }, ctx);
-  return { position: result.position, orderId: input.orderId, amountToCredit };
+  return { position: result.position, orderId: input.orderId, amountToCreditCents };
 }
 
 export interface ExpireOrdersResult {
   position: number;
-  expired: { orderId: string; amountToCredit: number }[];
+  expired: { orderId: string; amountToCreditCents: number }[];
 }
 
 /** Unpaid direct orders, from the log (for a caller that does not follow it). */
@@ -361,7 +368,7 @@ export async function expireOrders(deps: SalesDeps, input: { orderIds?: string[]
       const done = await handleCommand(deps, orderStream(orderId), orderAggregate, (s) => decideExpiry({ at: now.toISOString() }, s), ctx);
       const expired = done.events.find((e) => e.type === 'OrderExpired');
       if (expired?.type === 'OrderExpired') {
-        result.expired.push({ orderId, amountToCredit: expired.data.amountToCredit });
+        result.expired.push({ orderId, amountToCreditCents: expired.data.amountToCreditCents });
         result.position = Math.max(result.position, done.position);
       }
     } catch (error) {

@@ -2,10 +2,10 @@
 // prepaid account:
 //   PaymentMatched                                  → the order's receivePayment (the order
 //                                                     ignores a payment it has already received)
-//   OrderPaymentReceived with surplus > 0           → prepaid credit, reason 'overpayment',
+//   OrderPaymentReceived with surplusCents > 0      → prepaid credit, reason 'overpayment',
 //                                                     creditId derived from the paymentId
-//   OrderCancelled / OrderExpired, amountToCredit>0 → prepaid credit, reason 'refund',
-//                                                     creditId derived from the orderId
+//   OrderCancelled / OrderExpired with              → prepaid credit, reason 'refund',
+//     amountToCreditCents > 0                         creditId derived from the orderId
 // A unit is done when the log shows its result (OrderPaymentReceived for the payment,
 // PrepaidCredited with the credit id).
 import type { CommandContext } from '../../../events/eventCatalogue';
@@ -40,13 +40,13 @@ export class PaymentApplicationReactor extends Reactor<PaymentTask> {
         break;
       }
       case 'OrderPaymentReceived': {
-        const { paymentId, surplus, customerId, orderId } = event.data;
+        const { paymentId, surplusCents, customerId, orderId } = event.data;
         this.done(`receive:${paymentId}`);
-        if (surplus > 0) {
+        if (surplusCents > 0) {
           const creditId = saleIds.overpaymentCredit(paymentId);
           this.schedule(`credit:${creditId}`, {
             kind: 'credit',
-            command: { customerId, creditId, orderId, amountCents: surplus, reason: 'overpayment', note: `payment ${paymentId}: surplus over the order's total` },
+            command: { customerId, creditId, orderId, amountCents: surplusCents, reason: 'overpayment', note: `payment ${paymentId}: surplus over the order's total` },
             ctx: this.contextFor(event),
           });
         }
@@ -54,11 +54,11 @@ export class PaymentApplicationReactor extends Reactor<PaymentTask> {
       }
       case 'OrderCancelled':
       case 'OrderExpired': {
-        const { orderId, amountToCredit } = event.data;
-        if (amountToCredit <= 0) break;
+        const { orderId, amountToCreditCents } = event.data;
+        if (amountToCreditCents <= 0) break;
         const creditId = saleIds.closedOrderCredit(orderId);
         const what = event.type === 'OrderCancelled' ? 'cancelled' : 'expired';
-        this.schedule(`credit:${creditId}`, { kind: 'refund', orderId, creditId, amountCents: amountToCredit, what, ctx: this.contextFor(event) });
+        this.schedule(`credit:${creditId}`, { kind: 'refund', orderId, creditId, amountCents: amountToCreditCents, what, ctx: this.contextFor(event) });
         break;
       }
       case 'PrepaidCredited':
@@ -85,12 +85,12 @@ export class PaymentApplicationReactor extends Reactor<PaymentTask> {
     const payment = await getPayment(this.deps, paymentId);
     if (payment.status === 'none') throw new Error(`payment ${paymentId} not found`);
     await handleCommand<OrderState, OrderEvent>(this.deps, orderStream(orderId), orderAggregate, (state) =>
-      receivePayment({ paymentId, method: payment.method, amount: payment.amount, at: this.deps.clock().toISOString() }, state),
+      receivePayment({ paymentId, method: payment.method, amountCents: payment.amountCents, at: this.deps.clock().toISOString() }, state),
     { ...ctx, at: this.deps.clock().toISOString() });
   }
 
   private async credit(command: CreditCommand, ctx: CommandContext): Promise<void> {
-    await handleCommand(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount(command, state, this.deps.clock()), {
+    await handleCommand(this.deps, prepaidStream(command.customerId), prepaidAggregate, (state) => creditAccount({ ...command, at: this.deps.clock().toISOString() }, state), {
       ...ctx,
       at: this.deps.clock().toISOString(),
     });

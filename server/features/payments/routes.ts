@@ -12,7 +12,7 @@ import { command, directPaymentMethods, idFor, idParams, isoDate, position, posi
 const recordBody = z
   .object({
     method: z.enum(directPaymentMethods),
-    amount: positiveCents.describe('cents received'),
+    amountCents: positiveCents.describe('cents received'),
     receivedOn: isoDate.describe('value date'),
     payer: requiredText().describe('who paid, as on the statement'),
     bankReference: bankReferenceInput().describe(

@@ -26,7 +26,7 @@ export interface RecordPaymentInput {
   /** Give one to make a retry safe (a repeat is refused `payment_exists`); else a new id. */
   paymentId?: string | undefined;
   method: DirectPaymentMethod;
-  amount: number;
+  amountCents: number;
   /** YYYY-MM-DD, the value date. */
   receivedOn: string;
   payer: string;
@@ -72,7 +72,7 @@ export async function recordPayment(deps: SalesDeps, input: RecordPaymentInput, 
   const command: RecordPayment = {
     paymentId,
     method: input.method,
-    amount: input.amount,
+    amountCents: input.amountCents,
     receivedOn: input.receivedOn,
     payer: input.payer ?? '',
     reason: input.reason ?? '',
@@ -117,7 +117,7 @@ async function answerOfRecorded(deps: SalesDeps, input: RecordPaymentInput & { p
   if (state.status === 'none') return undefined;
   const same =
     state.method === input.method &&
-    state.amount === input.amount &&
+    state.amountCents === input.amountCents &&
     state.receivedOn === input.receivedOn &&
     state.bankReference === (input.bankReference === null ? null : normaliseBankReference(input.bankReference));
   if (!same) return undefined;

@@ -50,9 +50,9 @@ export async function topUpPrepaid(deps: SalesDeps, input: TopUpPrepaidInput, ct
         ...input,
         topUpId,
         settings: { feeRateBp: deps.settings.prepaidFeeRateBp, minimumTopUpCents: deps.settings.minimumTopUpCents },
+        at: deps.clock().toISOString(),
       },
       state,
-      deps.clock(),
     );
     balanceCents = events.reduce(prepaidAggregate.evolve, state).balanceCents;
     return events;
@@ -97,7 +97,7 @@ export async function requestPrepaidAdjustment(deps: SalesDeps, input: RequestAd
   await getCustomer(deps, input.customerId);
   const adjustmentId = input.adjustmentId ?? deps.ids.uuid();
   return decideAdjustment(deps, input.customerId, adjustmentId, ctx, (state) =>
-    requestAdjustment({ ...input, adjustmentId, requestedBy: ctx.actor.userId }, state, deps.clock()),
+    requestAdjustment({ ...input, adjustmentId, requestedBy: ctx.actor.userId, at: deps.clock().toISOString() }, state),
   );
 }
 
@@ -109,7 +109,7 @@ export async function approvePrepaidAdjustment(
 ): Promise<AdjustmentResult> {
   await getCustomer(deps, input.customerId);
   return decideAdjustment(deps, input.customerId, input.adjustmentId, ctx, (state) =>
-    approveAdjustment({ ...input, approvedBy: ctx.actor.userId }, state, deps.clock()),
+    approveAdjustment({ ...input, approvedBy: ctx.actor.userId, at: deps.clock().toISOString() }, state),
   );
 }
 
@@ -121,7 +121,7 @@ export async function rejectPrepaidAdjustment(
 ): Promise<AdjustmentResult> {
   await getCustomer(deps, input.customerId);
   return decideAdjustment(deps, input.customerId, input.adjustmentId, ctx, (state) =>
-    rejectAdjustment({ ...input, rejectedBy: ctx.actor.userId }, state, deps.clock()),
+    rejectAdjustment({ ...input, rejectedBy: ctx.actor.userId, at: deps.clock().toISOString() }, state),
   );
 }
 

@@ -64,7 +64,7 @@ export async function findStaffUserByUsername(store: EventStore, username: strin
 
 export function checkNewPassword(password: string, username: string | undefined, field = 'password'): void {
   const problem = passwordProblem(password, username);
-  if (problem) throw invalid(field, problem, 'weak_password');
+  if (problem) throw invalid(field, problem, 'password_weak');
 }
 
 export interface NewStaffUser {
@@ -104,15 +104,15 @@ export async function createStaffUser(
     userId = claimedBy; // an interrupted creation: finish it
   }
   // Refuse bad names and roles before spending a hash and a claim on them.
-  createUser({ ...input, userId, username, passwordHash: 'x' }, staffAggregate.initialState());
+  createUser({ ...input, userId, username, passwordHash: 'x', at: context.at }, staffAggregate.initialState());
   const passwordHash = await hashPassword(input.password, options.passwordHashLogN);
 
-  await handleCommand(d, usernameStream(username), usernameGuard, (s) => claimUsername({ username, userId }, s), context);
+  await handleCommand(d, usernameStream(username), usernameGuard, (s) => claimUsername({ username, userId, at: context.at }, s), context);
   const result = await handleCommand(
     d,
     staffStream(userId),
     staffAggregate,
-    (s) => createUser({ ...input, userId, username, passwordHash }, s),
+    (s) => createUser({ ...input, userId, username, passwordHash, at: context.at }, s),
     context,
   );
   const user = foldNew(staffAggregate.initialState(), result.events);

@@ -93,7 +93,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
           user ? { userId: user.userId, username: user.username, locked, disabled: user.disabled } : { username: '(unknown)', locked },
           'login failed',
         );
-        throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+        throw new HttpError(401, 'credentials_invalid', 'wrong username or password');
       }
       app.sessions.clearLoginFailures(attempt);
       setSessionCookie(reply, app.sessions.create(user.userId, user.passwordVersion, settings.now()));
@@ -147,18 +147,18 @@ const auth: FastifyPluginAsyncZod = async (app) => {
       checkGate(reply, attempt);
       if (!(await verifyPassword(currentPassword, user.passwordHash))) {
         app.sessions.loginFailed(attempt, settings.now());
-        throw refuse('wrong_password', 'currentPassword: this is not your current password', 'currentPassword');
+        throw refuse('password_wrong', 'currentPassword: this is not your current password', 'currentPassword');
       }
       checkNewPassword(newPassword, user.username, 'newPassword');
       if (newPassword === currentPassword) {
-        throw refuse('same_password', 'newPassword: choose a password different from the current one', 'newPassword');
+        throw refuse('password_unchanged', 'newPassword: choose a password different from the current one', 'newPassword');
       }
       const context = commandContext(request);
       const passwordHash = await hashPassword(newPassword, settings.passwordHashLogN);
       const outcome = await runStaffCommand(
         app.eventStore,
         user.userId,
-        (s) => changePassword({ userId: user.userId, passwordHash, by: 'self', actorId: staff.userId }, s),
+        (s) => changePassword({ userId: user.userId, passwordHash, by: 'self', actorId: staff.userId, at: context.at }, s),
         context,
       );
       // Every session opened with the old password is over; this one continues under a new token.

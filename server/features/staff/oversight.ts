@@ -74,11 +74,11 @@ async function apply(app: FastifyInstance, change: SensitiveChange, oversight: S
   const actorId = context.actor.userId;
   const outcome =
     change.reason === 'sales_role_for_admin'
-      ? await runStaffCommand(app.eventStore, change.userId, (s) => changeRoles({ userId: change.userId, roles: change.roles, actorId, oversight }, s), context)
+      ? await runStaffCommand(app.eventStore, change.userId, (s) => changeRoles({ userId: change.userId, roles: change.roles, actorId, oversight, at: context.at }, s), context)
       : await runStaffCommand(
           app.eventStore,
           change.userId,
-          (s) => changePassword({ userId: change.userId, passwordHash: change.passwordHash, by: 'admin', actorId, oversight }, s),
+          (s) => changePassword({ userId: change.userId, passwordHash: change.passwordHash, by: 'admin', actorId, oversight, at: context.at }, s),
           context,
         );
   if (change.reason === 'password_reset') {
@@ -112,6 +112,7 @@ export async function sensitiveChange(app: FastifyInstance, change: SensitiveCha
         reason: change.reason,
         requestedBy,
         ...(change.reason === 'sales_role_for_admin' ? { roles: change.roles } : { passwordHash: change.passwordHash }),
+        at: context.at,
       }, s),
     context,
   );
@@ -123,7 +124,7 @@ export async function approveRequest(app: FastifyInstance, requestId: string, co
   const approvedBy = context.actor.userId;
   const state = await loadRequests(app);
   // Refuses a decided request, or an approval by the admin who asked or whom it concerns.
-  approveChange({ requestId, approvedBy }, state);
+  approveChange({ requestId, approvedBy, at: context.at }, state);
   const request = state.requests.get(requestId)!;
   const target = await loadStaffUser(app.eventStore, request.userId);
   if (!target.exists) throw notFound('staff_user', request.userId);
@@ -139,7 +140,7 @@ export async function approveRequest(app: FastifyInstance, requestId: string, co
     deps(app),
     STAFF_REQUESTS_STREAM,
     staffRequests,
-    (s) => approveChange({ requestId, approvedBy }, s),
+    (s) => approveChange({ requestId, approvedBy, at: context.at }, s),
     context,
   );
   return { applied, position: Math.max(result.position, applied.position) };
@@ -150,7 +151,7 @@ export async function rejectRequest(app: FastifyInstance, requestId: string, con
     deps(app),
     STAFF_REQUESTS_STREAM,
     staffRequests,
-    (s) => rejectChange({ requestId, rejectedBy: context.actor.userId }, s),
+    (s) => rejectChange({ requestId, rejectedBy: context.actor.userId, at: context.at }, s),
     context,
   );
   const request = result.state.requests.get(requestId)!;

@@ -3,6 +3,7 @@
 // read API (server/read/routes.ts). Every command answers with the user as it is afterwards and
 // `position`, the global position of its last event (0 when nothing had to change), once the
 // staff-users read model has it (read-your-writes): the list fetched next shows the change.
+import { MAX_PAGE } from '../../read/listQuery';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -77,7 +78,7 @@ const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
 const requestListFilter = z.object({ status: z.enum(REQUEST_STATUSES).optional(), q: z.string().max(200).optional() }).strict();
 const requestListRange = z
   .tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])
-  .refine(([first, last]) => first <= last, 'first must not exceed last');
+  .refine(([first, last]) => first <= last && last - first < MAX_PAGE, 'first must not exceed last');
 // Always newest first; the console's default sort fields are accepted and change nothing.
 const requestListSort = z.tuple([z.enum(['id', 'status', 'reason']), z.enum(['ASC', 'DESC'])]);
 
@@ -89,18 +90,19 @@ function listQuery(query: { filter?: string | undefined; range?: string | undefi
     try {
       value = JSON.parse(text);
     } catch {
-      throw new HttpError(400, 'invalid_query', `${name}: must be JSON, ${rule}`);
+      throw new HttpError(400, 'query_invalid', `${name}: must be JSON, ${rule}`);
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new HttpError(400, 'invalid_query', `${name}: must be ${rule}`);
+    if (!parsed.success) throw new HttpError(400, 'query_invalid', `${name}: must be ${rule}`);
     return parsed.data;
   };
   const filter = parse('filter', query.filter, requestListFilter, 'an object such as {"status":"pending"} (status: pending, approved or rejected)');
-  const range = parse('range', query.range, requestListRange, '[first, last], whole numbers, 0 <= first <= last');
+  // As every list of the read API: a page larger than MAX_PAGE rows is refused, not cut short.
+  const range = parse('range', query.range, requestListRange, `[first, last], whole numbers, 0 <= first <= last, at most ${MAX_PAGE} rows`);
   parse('sort', query.sort, requestListSort, '[field, "ASC" or "DESC"] with field id, status or reason');
   return {
     status: filter?.status,
-    range: (range ? [range[0], Math.min(range[1], range[0] + 999)] : [0, 24]) as [number, number],
+    range: range ?? [0, 24],
   };
 }
 
@@ -146,11 +148,11 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const actorId = context.actor.userId;
       const user = await loadStaffUser(app.eventStore, id);
       // Refusals first (not found, one's own roles, unknown roles), before any request is made.
-      const events = changeRoles({ userId: id, roles: request.body.roles, actorId }, user);
+      const events = changeRoles({ userId: id, roles: request.body.roles, actorId, at: context.at }, user);
       if (events.length > 0 && user.exists && salesRoleForAdmin(user.roles, checkRoles(request.body.roles))) {
         return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'sales_role_for_admin', userId: id, roles: checkRoles(request.body.roles) }, context));
       }
-      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles({ userId: id, roles: request.body.roles, actorId }, s), context));
+      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles({ userId: id, roles: request.body.roles, actorId, at: context.at }, s), context));
     },
   );
 
@@ -174,7 +176,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       if (!user.exists) throw notFound('staff_user', id);
       checkNewPassword(request.body.newPassword, user.username, 'newPassword');
       // Refusals first (one's own password, a disabled user), with a placeholder for the hash.
-      changePassword({ userId: id, passwordHash: 'x', by: 'admin', actorId: context.actor.userId }, user);
+      changePassword({ userId: id, passwordHash: 'x', by: 'admin', actorId: context.actor.userId, at: context.at }, user);
       const passwordHash = await hashPassword(request.body.newPassword, app.security.passwordHashLogN);
       return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'password_reset', userId: id, passwordHash }, context));
     },
@@ -260,7 +262,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { id } = request.params;
       const context = commandContext(request);
-      const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser({ userId: id, actorId: context.actor.userId }, s), context);
+      const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser({ userId: id, actorId: context.actor.userId, at: context.at }, s), context);
       app.sessions.removeAllFor(id);
       return answer(request, outcome);
     },
@@ -274,7 +276,8 @@ const staff: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser({ userId: id }, s), commandContext(request));
+      const context = commandContext(request);
+      const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser({ userId: id, at: context.at }, s), context);
       app.sessions.unlock(usernameKey(outcome.user.username));
       return answer(request, outcome);
     },

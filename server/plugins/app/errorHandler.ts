@@ -57,7 +57,7 @@ export default fp(
         const message = Object.entries(errors)
           .map(([field, rule]) => `${error.validationContext ?? 'body'}.${field}: ${rule}`)
           .join('; ');
-        return reply.status(400).send({ statusCode: 400, code: 'invalid_input', message, errors } satisfies ErrorBody);
+        return reply.status(400).send({ statusCode: 400, code: 'input_invalid', message, errors } satisfies ErrorBody);
       }
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status >= 400 && status < 500) {

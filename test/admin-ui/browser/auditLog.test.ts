@@ -23,12 +23,12 @@ beforeAll(async () => {
     payment: { mode: 'direct', method: 'bank_transfer' },
   });
   expect(placed.status).toBe(201);
-  const order = (await placed.json()) as { id: string; rfReferenceFormatted: string; order: { totals: { total: number } } };
+  const order = (await placed.json()) as { id: string; rfReferenceFormatted: string; order: { totals: { totalCents: number } } };
   orderId = order.id;
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
   const paid = await world.api.accountant.post('/api/payments', {
     method: 'bank_transfer',
-    amount: order.order.totals.total,
+    amountCents: order.order.totals.totalCents,
     receivedOn: today,
     payer: 'Mario Rossi',
     reason: `saldo ${order.rfReferenceFormatted.toLowerCase()}`,

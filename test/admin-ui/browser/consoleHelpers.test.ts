@@ -95,9 +95,9 @@ describe('sending a command again', () => {
     expect(outcomeUnknown({ status: 503, code: 'unavailable' })).toBe(true);
     // A double send whose first is still running: a new key now could place the order twice.
     expect(outcomeUnknown({ status: 409, code: 'idempotency_key_in_flight' })).toBe(true);
-    expect(outcomeUnknown({ status: 422, code: 'insufficient_balance' })).toBe(false);
-    expect(outcomeUnknown({ status: 409, code: 'order_paid' })).toBe(false);
+    expect(outcomeUnknown({ status: 422, code: 'balance_insufficient' })).toBe(false);
+    expect(outcomeUnknown({ status: 409, code: 'order_already_paid' })).toBe(false);
     expect(outcomeUnknown({ status: 422, code: 'idempotency_key_reused' })).toBe(false);
-    expect(outcomeUnknown({ status: 400, code: 'invalid_input' })).toBe(false);
+    expect(outcomeUnknown({ status: 400, code: 'input_invalid' })).toBe(false);
   });
 });

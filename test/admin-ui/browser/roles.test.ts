@@ -88,7 +88,7 @@ describe('what each role sees and may do', () => {
     await openMenu(page, 'Pagamenti');
     await page.getByRole('heading', { name: 'Pagamenti' }).or(page.getByText('Nessun risultato')).first().waitFor();
     expect(await page.getByRole('link', { name: 'Crea' }).count()).toBe(0);
-    expect(await force('POST', '/api/payments', { method: 'bank_transfer', amount: 100, receivedOn: today(), payer: 'X', reason: '', bankReference: 'CRO1' })).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(await force('POST', '/api/payments', { method: 'bank_transfer', amountCents: 100, receivedOn: today(), payer: 'X', reason: '', bankReference: 'CRO1' })).toMatchObject({ status: 403, code: 'forbidden' });
 
     await page.goto(`${world.url}/#/orders/${paidOrder}/show`);
     await page.getByTestId('orderStatus-fulfilled').first().waitFor();

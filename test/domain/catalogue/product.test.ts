@@ -36,6 +36,7 @@ const signing: AddProduct = {
   kind: 'coupon',
   renews: 'signing',
   priceCents: 1100,
+  at: now.toISOString(),
 };
 const signingAdded: ProductAdded = {
   type: 'ProductAdded',
@@ -54,14 +55,16 @@ const signingAdded: ProductAdded = {
 
 describe('product: add', () => {
   it('adds a coupon product; the code is upper-cased, VAT defaults to 22%', () => {
-    spec.given([]).when((s) => encodable(addProduct(signing, s, now))).then([signingAdded]);
+    spec.given([]).when((s) => encodable(addProduct(signing, s))).then([signingAdded]);
+    // Time comes in the command only, as an ISO-8601 UTC instant.
+    spec.given([]).when((s) => addProduct({ ...signing, at: 'now' }, s)).then({ error: 'input_invalid', kind: 'invalid', field: 'at' });
     expect(streamOf(' rin-firma')).toBe('product-RIN-FIRMA');
   });
 
   it('adds a professional variant and a timestamp pack', () => {
     const role = spec
       .given([])
-      .when((s) => encodable(addProduct({ ...signing, code: 'RIN-FIRMA-COMM', professionalRole: ' Commercialisti ' }, s, now)))
+      .when((s) => encodable(addProduct({ ...signing, code: 'RIN-FIRMA-COMM', professionalRole: ' Commercialisti ' }, s)))
       .events();
     expect(role[0]).toMatchObject({ data: { professionalRole: 'Commercialisti' } });
     const pack = spec
@@ -69,9 +72,8 @@ describe('product: add', () => {
       .when((s) =>
         encodable(
           addProduct(
-            { code: 'MT-100', description: 'Pacchetto 100 marche temporali', kind: 'timestamps', renews: 'none', timestampPackSize: 100, priceCents: 1500, vatRateBp: 2200 },
+            { code: 'MT-100', description: 'Pacchetto 100 marche temporali', kind: 'timestamps', renews: 'none', timestampPackSize: 100, priceCents: 1500, vatRateBp: 2200, at: now.toISOString() },
             s,
-            now,
           ),
         ),
       )
@@ -80,7 +82,7 @@ describe('product: add', () => {
   });
 
   it('refuses a code that exists', () => {
-    spec.given([signingAdded]).when((s) => addProduct(signing, s, now)).then({
+    spec.given([signingAdded]).when((s) => addProduct(signing, s)).then({
       error: 'product_exists',
       kind: 'conflict',
       message: 'product RIN-FIRMA already exists',
@@ -88,20 +90,20 @@ describe('product: add', () => {
   });
 
   it.each([
-    [{ code: 'RIN FIRMA' }, 'invalid_product_code', 'code'],
-    [{ code: '-X' }, 'invalid_product_code', 'code'],
-    [{ description: ' ' }, 'required', 'description'],
-    [{ priceCents: 0 }, 'invalid_price', 'priceCents'],
-    [{ priceCents: 11.5 }, 'invalid_price', 'priceCents'],
-    [{ vatRateBp: 22 * 1000 * 1000 }, 'invalid_vat_rate', 'vatRateBp'],
-    [{ vatRateBp: 22.5 }, 'invalid_vat_rate', 'vatRateBp'],
+    [{ code: 'RIN FIRMA' }, 'product_code_invalid', 'code'],
+    [{ code: '-X' }, 'product_code_invalid', 'code'],
+    [{ description: ' ' }, 'value_required', 'description'],
+    [{ priceCents: 0 }, 'price_invalid', 'priceCents'],
+    [{ priceCents: 11.5 }, 'price_invalid', 'priceCents'],
+    [{ vatRateBp: 22 * 1000 * 1000 }, 'vat_rate_invalid', 'vatRateBp'],
+    [{ vatRateBp: 22.5 }, 'vat_rate_invalid', 'vatRateBp'],
     [{ renews: 'none' }, 'coupon_renews_nothing', 'renews'],
     [{ timestampPackSize: 100 }, 'pack_size_not_allowed', 'timestampPackSize'],
-    [{ kind: 'timestamps', renews: 'none' }, 'invalid_pack_size', 'timestampPackSize'],
+    [{ kind: 'timestamps', renews: 'none' }, 'pack_size_invalid', 'timestampPackSize'],
     [{ kind: 'timestamps', renews: 'signing', timestampPackSize: 100 }, 'timestamps_renew_nothing', 'renews'],
-    [{ kind: 'voucher' }, 'invalid_kind', 'kind'],
+    [{ kind: 'voucher' }, 'kind_invalid', 'kind'],
   ])('refuses %j', (patch, error, field) => {
-    spec.given([]).when((s) => addProduct({ ...signing, ...patch } as AddProduct, s, now)).then({ error, kind: 'invalid', field });
+    spec.given([]).when((s) => addProduct({ ...signing, ...patch } as AddProduct, s)).then({ error, kind: 'invalid', field });
   });
 });
 
@@ -109,7 +111,7 @@ describe('product: change price', () => {
   it('records old and new price, effective now', () => {
     spec
       .given([signingAdded])
-      .when((s) => encodable(changeProductPrice({ code: 'RIN-FIRMA', priceCents: 1200 }, s, later)))
+      .when((s) => encodable(changeProductPrice({ code: 'RIN-FIRMA', priceCents: 1200, at: later.toISOString() }, s)))
       .then([
         {
           type: 'ProductPriceChanged',
@@ -127,21 +129,21 @@ describe('product: change price', () => {
   });
 
   it('the same price again changes nothing', () => {
-    spec.given([signingAdded]).when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: 1100 }, s, later)).thenNothing();
+    spec.given([signingAdded]).when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: 1100, at: later.toISOString() }, s)).thenNothing();
   });
 
   it('refuses an unknown product, a withdrawn one, a bad price', () => {
-    spec.given([]).when((s) => changeProductPrice({ code: 'rin-x', priceCents: 1200 }, s, later)).then({
+    spec.given([]).when((s) => changeProductPrice({ code: 'rin-x', priceCents: 1200, at: later.toISOString() }, s)).then({
       error: 'product_not_found',
       kind: 'not_found',
       message: 'product RIN-X not found',
     });
     spec
       .given([signingAdded, { type: 'ProductWithdrawn', data: { code: 'RIN-FIRMA', reason: null, withdrawnAt: later.toISOString() } }])
-      .when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: 1200 }, s, later))
+      .when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: 1200, at: later.toISOString() }, s))
       .then({ error: 'product_withdrawn', kind: 'rule' });
-    spec.given([signingAdded]).when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: -1 }, s, later)).then({
-      error: 'invalid_price',
+    spec.given([signingAdded]).when((s) => changeProductPrice({ code: 'RIN-FIRMA', priceCents: -1, at: later.toISOString() }, s)).then({
+      error: 'price_invalid',
       kind: 'invalid',
       field: 'priceCents',
     });
@@ -154,10 +156,10 @@ describe('product: withdraw', () => {
   it('withdraws with a reason; again is a no-op', () => {
     spec
       .given([signingAdded])
-      .when((s) => encodable(withdrawProduct({ code: 'RIN-FIRMA', reason: ' replaced by RIN-FIRMA-3Y ' }, s, later)))
+      .when((s) => encodable(withdrawProduct({ code: 'RIN-FIRMA', reason: ' replaced by RIN-FIRMA-3Y ', at: later.toISOString() }, s)))
       .then([withdrawn]);
-    spec.given([signingAdded, withdrawn]).when((s) => withdrawProduct({ code: 'RIN-FIRMA' }, s, later)).thenNothing();
-    spec.given([]).when((s) => withdrawProduct({ code: 'RIN-FIRMA' }, s, later)).then({ error: 'product_not_found', kind: 'not_found' });
+    spec.given([signingAdded, withdrawn]).when((s) => withdrawProduct({ code: 'RIN-FIRMA', at: later.toISOString() }, s)).thenNothing();
+    spec.given([]).when((s) => withdrawProduct({ code: 'RIN-FIRMA', at: later.toISOString() }, s)).then({ error: 'product_not_found', kind: 'not_found' });
   });
 
   it('a withdrawn product cannot be ordered', () => {
@@ -190,7 +192,7 @@ describe('product: withdraw', () => {
 
 describe("product: the guide's catalogue", () => {
   const added = guideProducts.map((p) => {
-    const events = encodable(addProduct(p, fold(productAggregate, []), now));
+    const events = encodable(addProduct({ ...p, at: now.toISOString() }, fold(productAggregate, [])));
     return orderableProduct(fold(productAggregate, events));
   });
   const byCode = new Map(added.map((p) => [p.code, p]));
@@ -218,9 +220,9 @@ describe("product: the guide's catalogue", () => {
   it('"both" at €26.00 is €31.72 with 22% VAT, as the payment summary shows', () => {
     const both = byCode.get('RIN-FIRMA-CNS');
     expect(both && lineAmounts({ unitPriceCents: both.priceCents, quantity: 1, vatRateBp: both.vatRateBp })).toEqual({
-      taxable: 2600,
-      vat: 572,
-      total: 3172,
+      taxableCents: 2600,
+      vatCents: 572,
+      totalCents: 3172,
     });
   });
 });

@@ -52,8 +52,8 @@ describe('issuing a coupon', () => {
 
   it('refuses a mistyped code, a validity not after issue; repeating the issue does nothing, another issue is refused', () => {
     const mistyped = CODE.slice(0, -1) + (CODE.endsWith('0') ? '1' : '0');
-    spec.given([]).when((s) => issueCoupon({ ...issue, code: mistyped }, s)).then({ error: 'invalid_coupon_code', kind: 'invalid' });
-    spec.given([]).when((s) => issueCoupon({ ...issue, validUntil: AT }, s)).then({ error: 'invalid_input', field: 'validUntil' });
+    spec.given([]).when((s) => issueCoupon({ ...issue, code: mistyped }, s)).then({ error: 'coupon_code_invalid', kind: 'invalid' });
+    spec.given([]).when((s) => issueCoupon({ ...issue, validUntil: AT }, s)).then({ error: 'input_invalid', field: 'validUntil' });
     spec.given([issued()]).when((s) => issueCoupon(issue, s)).thenNothing();
     spec.given([issued()]).when((s) => issueCoupon({ ...issue, code: OTHER_CODE }, s)).then({ error: 'coupon_exists', kind: 'conflict' });
   });
@@ -142,7 +142,7 @@ describe('coupon code guard', () => {
     codes.given([]).when((s) => claimCouponCode({ code: CODE, couponId: 'k-1', at: AT }, s)).then([claimed]);
     codes.given([claimed]).when((s) => claimCouponCode({ code: CODE, couponId: 'k-1', at: AT }, s)).thenNothing();
     codes.given([claimed]).when((s) => claimCouponCode({ code: CODE, couponId: 'k-2', at: AT }, s)).then({ error: 'coupon_code_taken', kind: 'conflict' });
-    codes.given([]).when((s) => claimCouponCode({ code: 'not a code', couponId: 'k-1', at: AT }, s)).then({ error: 'invalid_coupon_code' });
+    codes.given([]).when((s) => claimCouponCode({ code: 'not a code', couponId: 'k-1', at: AT }, s)).then({ error: 'coupon_code_invalid' });
   });
 
   it('maps a code to its coupon', () => {

@@ -21,6 +21,7 @@ const spec = specFor(customerAggregate);
 const claims = specFor(claimAggregate);
 const now = new Date('2026-11-24T10:00:00.000Z');
 const later = new Date('2026-11-25T08:30:00.000Z');
+const AT = now.toISOString();
 const catalogue = new EventCatalogue<CustomerAreaEvent>(customerEventShapes);
 const context = {
   actor: { userId: 'u-1', role: 'operator' as const },
@@ -43,6 +44,7 @@ const mario: RegisterPerson = {
   codiceFiscale: 'rssmra80a01h501u',
   email: ' Mario.Rossi@Example.IT ',
   billingAddress: address,
+  at: now.toISOString(),
 };
 const marioRegistered: CustomerRegistered = {
   type: 'CustomerRegistered',
@@ -66,22 +68,23 @@ const firm: RegisterFirm = {
   codiceFiscale: '00743110157',
   email: 'amministrazione@studiobianchi.it',
   billingAddress: { ...address, country: 'it' },
+  at: now.toISOString(),
 };
 
 describe('customer: register', () => {
   it('registers a private holder, normalising CF, e-mail, address; country defaults to IT', () => {
-    spec.given([]).when((s) => encodable(registerCustomer(mario, s, now))).then([marioRegistered]);
+    spec.given([]).when((s) => encodable(registerCustomer(mario, s))).then([marioRegistered]);
   });
 
   it('registers a Registration Officer: a person with the flag', () => {
-    const events = spec.given([]).when((s) => registerCustomer({ ...mario, registrationOfficer: true }, s, now)).events();
+    const events = spec.given([]).when((s) => registerCustomer({ ...mario, registrationOfficer: true }, s)).events();
     expect(events[0]?.data).toMatchObject({ kind: 'person', registrationOfficer: true, codiceFiscale: 'RSSMRA80A01H501U' });
   });
 
   it('registers a firm with partita IVA and a numeric 11-digit codice fiscale', () => {
     spec
       .given([])
-      .when((s) => encodable(registerCustomer(firm, s, now)))
+      .when((s) => encodable(registerCustomer(firm, s)))
       .then([
         {
           type: 'CustomerRegistered',
@@ -101,29 +104,29 @@ describe('customer: register', () => {
   });
 
   it('a firm without codice fiscale, or a sole trader with a 16-character one', () => {
-    const none = spec.given([]).when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: undefined }, s, now))).events();
+    const none = spec.given([]).when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: undefined }, s))).events();
     expect(none[0]).toMatchObject({ data: { codiceFiscale: null } });
     const sole = spec
       .given([])
-      .when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: 'RSSMRA80A01H501U' }, s, now)))
+      .when((s) => encodable(registerCustomer({ ...firm, codiceFiscale: 'RSSMRA80A01H501U' }, s)))
       .events();
     expect(sole[0]).toMatchObject({ data: { codiceFiscale: 'RSSMRA80A01H501U' } });
   });
 
   it('refuses a wrong codice fiscale naming the field and the check that failed', () => {
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' }, s)).then({
       error: 'codice_fiscale_check_character',
       kind: 'invalid',
       field: 'codiceFiscale',
       message: 'codice fiscale: check character is wrong (expected U)',
     });
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H50' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80A01H50' }, s)).then({
       error: 'codice_fiscale_length',
       kind: 'invalid',
       field: 'codiceFiscale',
       message: 'codice fiscale: must be 16 characters (got 14)',
     });
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80Z01H501U' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: 'RSSMRA80Z01H501U' }, s)).then({
       error: 'codice_fiscale_month',
       kind: 'invalid',
       field: 'codiceFiscale',
@@ -131,7 +134,7 @@ describe('customer: register', () => {
   });
 
   it('a private holder cannot use a numeric codice fiscale', () => {
-    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: '00743110157' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, codiceFiscale: '00743110157' }, s)).then({
       error: 'codice_fiscale_length',
       kind: 'invalid',
       field: 'codiceFiscale',
@@ -139,18 +142,18 @@ describe('customer: register', () => {
   });
 
   it("refuses a wrong partita IVA or a firm's wrong codice fiscale", () => {
-    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '00743110158' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '00743110158' }, s)).then({
       error: 'partita_iva_check_digit',
       kind: 'invalid',
       field: 'partitaIva',
       message: 'partita IVA: check digit is wrong (expected 7)',
     });
-    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '1234567' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...firm, partitaIva: '1234567' }, s)).then({
       error: 'partita_iva_format',
       kind: 'invalid',
       field: 'partitaIva',
     });
-    spec.given([]).when((s) => registerCustomer({ ...firm, codiceFiscale: '00743110158' }, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...firm, codiceFiscale: '00743110158' }, s)).then({
       error: 'codice_fiscale_check_character',
       kind: 'invalid',
       field: 'codiceFiscale',
@@ -158,39 +161,39 @@ describe('customer: register', () => {
   });
 
   it('a firm cannot be a Registration Officer', () => {
-    spec.given([]).when((s) => registerCustomer({ ...firm, registrationOfficer: true }, s, now)).then({
-      error: 'firm_cannot_be_registration_officer',
+    spec.given([]).when((s) => registerCustomer({ ...firm, registrationOfficer: true }, s)).then({
+      error: 'registration_officer_not_person',
       kind: 'invalid',
       field: 'registrationOfficer',
     });
   });
 
   it.each([
-    [{ email: 'mario.rossi' }, 'invalid_email', 'email', "email: not a valid e-mail address (got 'mario.rossi')"],
-    [{ name: '  ' }, 'required', 'name', 'name: is required'],
-    [{ surname: '' }, 'required', 'surname', 'surname: is required'],
-    [{ billingAddress: { ...address, street: '' } }, 'required', 'billingAddress.street', 'billingAddress.street: is required'],
+    [{ email: 'mario.rossi' }, 'email_invalid', 'email', "email: not a valid e-mail address (got 'mario.rossi')"],
+    [{ name: '  ' }, 'value_required', 'name', 'name: is required'],
+    [{ surname: '' }, 'value_required', 'surname', 'surname: is required'],
+    [{ billingAddress: { ...address, street: '' } }, 'value_required', 'billingAddress.street', 'billingAddress.street: is required'],
     [
       { billingAddress: { ...address, postalCode: '184' } },
-      'invalid_postal_code',
+      'postal_code_invalid',
       'billingAddress.postalCode',
       "billingAddress.postalCode: postal code must be 5 digits (got '184')",
     ],
-    [{ billingAddress: { ...address, city: ' ' } }, 'required', 'billingAddress.city', 'billingAddress.city: is required'],
+    [{ billingAddress: { ...address, city: ' ' } }, 'value_required', 'billingAddress.city', 'billingAddress.city: is required'],
     [
       { billingAddress: { ...address, province: 'Roma' } },
-      'invalid_province',
+      'province_invalid',
       'billingAddress.province',
       "billingAddress.province: province must be 2 letters, e.g. RM (got 'Roma')",
     ],
     [
       { billingAddress: { ...address, country: 'ITA' } },
-      'invalid_country',
+      'country_invalid',
       'billingAddress.country',
       "billingAddress.country: country must be a 2-letter ISO code, e.g. IT (got 'ITA')",
     ],
   ] as const)('refuses %j: %s on %s', (patch, error, field, message) => {
-    spec.given([]).when((s) => registerCustomer({ ...mario, ...patch } as RegisterPerson, s, now)).then({
+    spec.given([]).when((s) => registerCustomer({ ...mario, ...patch } as RegisterPerson, s)).then({
       error,
       kind: 'invalid',
       field,
@@ -199,7 +202,7 @@ describe('customer: register', () => {
   });
 
   it('refuses registering the same customer twice', () => {
-    spec.given([marioRegistered]).when((s) => registerCustomer(mario, s, now)).then({
+    spec.given([marioRegistered]).when((s) => registerCustomer(mario, s)).then({
       error: 'customer_already_registered',
       kind: 'conflict',
       message: 'customer c-1 is already registered',
@@ -217,7 +220,7 @@ describe('customer: change profile e-mail', () => {
   it('records the old and the new address', () => {
     spec
       .given([marioRegistered])
-      .when((s) => encodable(changeCustomerEmail({ customerId: 'c-1', email: 'M.Rossi@pec.example.it' }, s, later)))
+      .when((s) => encodable(changeCustomerEmail({ customerId: 'c-1', email: 'M.Rossi@pec.example.it', at: later.toISOString() }, s)))
       .then([
         {
           type: 'CustomerEmailChanged',
@@ -232,7 +235,7 @@ describe('customer: change profile e-mail', () => {
   });
 
   it('the same address again (in any case, with spaces) changes nothing', () => {
-    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: ' MARIO.rossi@example.it' }, s, later)).thenNothing();
+    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: ' MARIO.rossi@example.it', at: later.toISOString() }, s)).thenNothing();
   });
 
   it('evolves to the new address', () => {
@@ -246,12 +249,12 @@ describe('customer: change profile e-mail', () => {
   });
 
   it('refuses an invalid address, and an unknown customer', () => {
-    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: 'nope@' }, s, later)).then({
-      error: 'invalid_email',
+    spec.given([marioRegistered]).when((s) => changeCustomerEmail({ customerId: 'c-1', email: 'nope@', at: later.toISOString() }, s)).then({
+      error: 'email_invalid',
       kind: 'invalid',
       field: 'email',
     });
-    spec.given([]).when((s) => changeCustomerEmail({ customerId: 'c-9', email: 'a@b.it' }, s, later)).then({
+    spec.given([]).when((s) => changeCustomerEmail({ customerId: 'c-9', email: 'a@b.it', at: later.toISOString() }, s)).then({
       error: 'customer_not_found',
       kind: 'not_found',
       message: 'customer c-9 not found',
@@ -264,11 +267,11 @@ describe('customer: one codice fiscale / one partita IVA, one customer', () => {
     expect(claimsFor(mario)).toEqual([
       {
         stream: 'customer-cf-RSSMRA80A01H501U',
-        command: { kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' },
+        command: { kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', at: AT },
       },
     ]);
     expect(claimsFor(firm)).toEqual([
-      { stream: 'customer-piva-00743110157', command: { kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-2' } },
+      { stream: 'customer-piva-00743110157', command: { kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-2', at: AT } },
     ]);
     expect(() => claimsFor({ ...mario, codiceFiscale: 'RSSMRA80A01H501X' })).toThrow(/check character/);
   });
@@ -276,14 +279,14 @@ describe('customer: one codice fiscale / one partita IVA, one customer', () => {
   it('claims a free codice fiscale', () => {
     claims
       .given([])
-      .when((s) => encodable(claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'rssmra80a01h501u', customerId: 'c-1' }, s)))
-      .then([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' } }]);
+      .when((s) => encodable(claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'rssmra80a01h501u', customerId: 'c-1', at: AT }, s)))
+      .then([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', claimedAt: AT } }]);
   });
 
   it('refuses a codice fiscale another customer holds, naming that customer', () => {
     claims
-      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' } }])
-      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-7' }, s))
+      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', claimedAt: AT } }])
+      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-7', at: AT }, s))
       .then({
         error: 'codice_fiscale_taken',
         kind: 'conflict',
@@ -294,19 +297,19 @@ describe('customer: one codice fiscale / one partita IVA, one customer', () => {
 
   it('the same customer claiming again (a retried registration) is a no-op', () => {
     claims
-      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' } }])
-      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1' }, s))
+      .given([{ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', claimedAt: AT } }])
+      .when((s) => claimTaxCode({ kind: 'codiceFiscale', codiceFiscale: 'RSSMRA80A01H501U', customerId: 'c-1', at: AT }, s))
       .thenNothing();
   });
 
   it('claims a free partita IVA, and refuses a taken one naming its customer', () => {
     claims
       .given([])
-      .when((s) => encodable(claimVatNumber({ kind: 'partitaIva', partitaIva: 'IT00743110157', customerId: 'c-2' }, s)))
-      .then([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2' } }]);
+      .when((s) => encodable(claimVatNumber({ kind: 'partitaIva', partitaIva: 'IT00743110157', customerId: 'c-2', at: AT }, s)))
+      .then([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2', claimedAt: AT } }]);
     claims
-      .given([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2' } }])
-      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-3' }, s))
+      .given([{ type: 'CustomerVatNumberClaimed', data: { partitaIva: '00743110157', customerId: 'c-2', claimedAt: AT } }])
+      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110157', customerId: 'c-3', at: AT }, s))
       .then({
         error: 'partita_iva_taken',
         kind: 'conflict',
@@ -318,7 +321,7 @@ describe('customer: one codice fiscale / one partita IVA, one customer', () => {
   it('refuses to claim an invalid code', () => {
     claims
       .given([])
-      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110158', customerId: 'c-2' }, s))
+      .when((s) => claimVatNumber({ kind: 'partitaIva', partitaIva: '00743110158', customerId: 'c-2', at: AT }, s))
       .then({ error: 'partita_iva_check_digit', kind: 'invalid', field: 'partitaIva' });
   });
 });

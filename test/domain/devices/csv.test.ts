@@ -133,18 +133,18 @@ describe('device CSV import', () => {
     ]);
     expect(refusals(rows)).toEqual([
       { row: 3, code: 'codice_fiscale_check_character', column: 'holder_cf', reason: 'holder_cf: codice fiscale: check character is wrong (expected U)' },
-      { row: 4, code: 'required', column: 'holder_cf', reason: 'holder_cf is missing' },
-      { row: 5, code: 'required', column: 'issuer', reason: 'issuer is missing' },
+      { row: 4, code: 'value_required', column: 'holder_cf', reason: 'holder_cf is missing' },
+      { row: 5, code: 'value_required', column: 'issuer', reason: 'issuer is missing' },
       {
         row: 6,
-        code: 'required',
+        code: 'value_required',
         column: 'signing_valid_until',
         reason: 'signing_valid_until is missing: the signing certificate needs signing_serial, signing_valid_from, signing_valid_until (or all three empty)',
       },
-      { row: 7, code: 'invalid_date', column: 'issued_on', reason: "issued_on: '31/02/2023' is not a date (dd/mm/yyyy or yyyy-mm-dd)" },
+      { row: 7, code: 'date_invalid', column: 'issued_on', reason: "issued_on: '31/02/2023' is not a date (dd/mm/yyyy or yyyy-mm-dd)" },
       {
         row: 8,
-        code: 'invalid_date',
+        code: 'date_invalid',
         column: 'signing_valid_until',
         reason: "signing_valid_until: '2026/12/01' is not a date (dd/mm/yyyy or yyyy-mm-dd, or an ISO date-time)",
       },
@@ -155,33 +155,33 @@ describe('device CSV import', () => {
         reason: 'signing_valid_until: must be later than validFrom (2026-11-30T23:00:00.000Z); got 2023-12-01T22:59:59.000Z',
       },
       // the same serial, written with a space, within the file
-      { row: 10, code: 'duplicate_serial', column: 'serial', reason: 'serial 1205100000 already appears at row 2' },
+      { row: 10, code: 'serial_duplicate', column: 'serial', reason: 'serial 1205100000 already appears at row 2' },
       {
         row: 11,
-        code: 'no_certificates',
+        code: 'certificates_missing',
         column: undefined,
         reason: 'the device has no certificate: fill the signing_* or the auth_* columns',
       },
-      { row: 12, code: 'invalid_kind', column: 'kind', reason: "kind: 'floppy' is not a device kind (smart_card or usb_token)" },
+      { row: 12, code: 'kind_invalid', column: 'kind', reason: "kind: 'floppy' is not a device kind (smart_card or usb_token)" },
       {
         row: 13,
-        code: 'wrong_field_count',
+        code: 'field_count_wrong',
         column: undefined,
         reason: 'the row has 12 fields but the header has 11 (a separator inside an unquoted field?)',
       },
       {
         row: 14,
-        code: 'invalid_serial',
+        code: 'serial_invalid',
         column: 'serial',
         reason: "serial: device serial must be 4 to 32 letters or digits (got '12')",
       },
       {
         row: 15,
-        code: 'invalid_date_time',
+        code: 'date_time_invalid',
         column: 'signing_valid_from',
         reason: "signing_valid_from: must be a date and time, ISO-8601 with Z or an offset (got '2023-12-01T10:00')",
       },
-      { row: 17, code: 'wrong_field_count', column: undefined, reason: 'the row has 8 fields but the header has 11' },
+      { row: 17, code: 'field_count_wrong', column: undefined, reason: 'the row has 8 fields but the header has 11' },
     ]);
   });
 
@@ -205,13 +205,13 @@ describe('device CSV import', () => {
       throw new Error('expected a refusal');
     };
     expect(attempt('serial,kind,issuer\n1,2,3')).toEqual({
-      code: 'csv_missing_columns',
+      code: 'csv_columns_missing',
       kind: 'invalid',
       field: 'file',
       message: `file: the header lacks the column(s) issued_on, holder_cf, signing_serial, signing_valid_from, signing_valid_until, auth_serial, auth_valid_from, auth_valid_until; expected ${HEADER}`,
     });
     expect(attempt('\uFEFF\n\n')).toMatchObject({ code: 'csv_empty', field: 'file' });
-    expect(attempt(`${HEADER},serial\n`)).toMatchObject({ code: 'csv_duplicate_column' });
+    expect(attempt(`${HEADER},serial\n`)).toMatchObject({ code: 'csv_column_duplicate' });
   });
 
   it('a header alone gives no rows', () => {

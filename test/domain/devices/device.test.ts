@@ -8,6 +8,7 @@ import {
   renewalStatus,
   streamOf,
   type RegisterDevice,
+  type RegisterDeviceAt,
   type RegisteredDevice,
 } from '../../../domain/devices/decider';
 import { fold, specFor } from '../gwt';
@@ -55,7 +56,7 @@ const cardRegistered: DeviceRegistered = {
 
 describe('device: register', () => {
   it('registers a device with its certificates, normalised, times in UTC', () => {
-    spec.given([]).when((s) => encodable(registerDevice(card, s, now))).then([cardRegistered]);
+    spec.given([]).when((s) => encodable(registerDevice({ ...card, at: now.toISOString() }, s))).then([cardRegistered]);
     expect(streamOf(' 1205100000')).toBe('device-1205100000');
   });
 
@@ -78,13 +79,13 @@ describe('device: register', () => {
   it('a USB token with only a signing certificate', () => {
     const events = spec
       .given([])
-      .when((s) => encodable(registerDevice({ ...card, kind: 'usb_token', certificates: [card.certificates[0]!] }, s, now)))
+      .when((s) => encodable(registerDevice({ ...card, kind: 'usb_token', certificates: [card.certificates[0]!], at: now.toISOString() }, s)))
       .events();
     expect(events[0]?.data.certificates.map((c) => c.kind)).toEqual(['signing']);
   });
 
   it('refuses a device already registered', () => {
-    spec.given([cardRegistered]).when((s) => registerDevice(card, s, now)).then({
+    spec.given([cardRegistered]).when((s) => registerDevice({ ...card, at: now.toISOString() }, s)).then({
       error: 'device_already_registered',
       kind: 'conflict',
       message: 'device 1205100000 is already registered',
@@ -92,7 +93,7 @@ describe('device: register', () => {
   });
 
   it("refuses a wrong holder's codice fiscale naming the field and the check", () => {
-    spec.given([]).when((s) => registerDevice({ ...card, holderCodiceFiscale: 'RSSMRA80A01H501X' }, s, now)).then({
+    spec.given([]).when((s) => registerDevice({ ...card, holderCodiceFiscale: 'RSSMRA80A01H501X', at: now.toISOString() }, s)).then({
       error: 'codice_fiscale_check_character',
       kind: 'invalid',
       field: 'holderCodiceFiscale',
@@ -102,29 +103,29 @@ describe('device: register', () => {
 
   const [signing, auth] = card.certificates as [RegisterDevice['certificates'][0], RegisterDevice['certificates'][0]];
   it.each([
-    [{ serial: '12' }, 'invalid_serial', 'serial'],
-    [{ serial: '1205/100' }, 'invalid_serial', 'serial'],
-    [{ kind: 'floppy' }, 'invalid_kind', 'kind'],
-    [{ issuer: '' }, 'required', 'issuer'],
-    [{ issuedOn: '01/12/2023' }, 'invalid_date', 'issuedOn'],
-    [{ issuedOn: '2023-02-29' }, 'invalid_date', 'issuedOn'],
-    [{ certificates: [] }, 'no_certificates', 'certificates'],
-    [{ certificates: [signing, auth, signing] }, 'too_many_certificates', 'certificates'],
-    [{ certificates: [signing, { ...auth, kind: 'signing' }] }, 'duplicate_certificate_kind', 'certificates.1.kind'],
-    [{ certificates: [{ ...signing, kind: 'encryption' }] }, 'invalid_certificate_kind', 'certificates.0.kind'],
-    [{ certificates: [{ ...signing, serialNumber: ' ' }] }, 'invalid_certificate_serial', 'certificates.0.serialNumber'],
-    [{ certificates: [signing, { ...auth, validFrom: '2023-12-01' }] }, 'invalid_date_time', 'certificates.1.validFrom'],
-    [{ certificates: [{ ...signing, validUntil: '2026-02-30T00:00:00Z' }] }, 'invalid_date_time', 'certificates.0.validUntil'],
+    [{ serial: '12' }, 'serial_invalid', 'serial'],
+    [{ serial: '1205/100' }, 'serial_invalid', 'serial'],
+    [{ kind: 'floppy' }, 'kind_invalid', 'kind'],
+    [{ issuer: '' }, 'value_required', 'issuer'],
+    [{ issuedOn: '01/12/2023' }, 'date_invalid', 'issuedOn'],
+    [{ issuedOn: '2023-02-29' }, 'date_invalid', 'issuedOn'],
+    [{ certificates: [] }, 'certificates_missing', 'certificates'],
+    [{ certificates: [signing, auth, signing] }, 'certificates_too_many', 'certificates'],
+    [{ certificates: [signing, { ...auth, kind: 'signing' }] }, 'certificate_kind_duplicate', 'certificates.1.kind'],
+    [{ certificates: [{ ...signing, kind: 'encryption' }] }, 'certificate_kind_invalid', 'certificates.0.kind'],
+    [{ certificates: [{ ...signing, serialNumber: ' ' }] }, 'certificate_serial_invalid', 'certificates.0.serialNumber'],
+    [{ certificates: [signing, { ...auth, validFrom: '2023-12-01' }] }, 'date_time_invalid', 'certificates.1.validFrom'],
+    [{ certificates: [{ ...signing, validUntil: '2026-02-30T00:00:00Z' }] }, 'date_time_invalid', 'certificates.0.validUntil'],
     [{ certificates: [{ ...signing, validUntil: '2023-12-01T09:00:00Z' }] }, 'validity_reversed', 'certificates.0.validUntil'],
     [{ certificates: [{ ...signing, validUntil: '2022-12-01T09:00:00Z' }] }, 'validity_reversed', 'certificates.0.validUntil'],
   ])('refuses %j', (patch, error, field) => {
-    spec.given([]).when((s) => registerDevice({ ...card, ...patch } as RegisterDevice, s, now)).then({ error, kind: 'invalid', field });
+    spec.given([]).when((s) => registerDevice({ ...card, ...patch, at: now.toISOString() } as RegisterDeviceAt, s)).then({ error, kind: 'invalid', field });
   });
 
   it('says why validUntil is wrong', () => {
     spec
       .given([])
-      .when((s) => registerDevice({ ...card, certificates: [{ ...signing, validUntil: '2023-12-01T09:00:00Z' }] }, s, now))
+      .when((s) => registerDevice({ ...card, certificates: [{ ...signing, validUntil: '2023-12-01T09:00:00Z' }], at: now.toISOString() }, s))
       .then({
         error: 'validity_reversed',
         message: 'certificates.0.validUntil: must be later than validFrom (2023-12-01T09:00:00.000Z); got 2023-12-01T09:00:00.000Z',

@@ -13,9 +13,9 @@ const queued: EmailEvent = {
   type: 'EmailQueued',
   data: { emailId, purpose: 'coupon_codes', customerId: 'c-1', orderId: 'o-1', couponIds: ['k-1'], reason: 'fulfilment', queuedAt: AT },
 };
-const started = (attempt: number): EmailEvent => ({ type: 'EmailAttemptStarted', data: { emailId, attempt, messageId, at: AT } });
+const started = (attempt: number): EmailEvent => ({ type: 'EmailAttemptStarted', data: { emailId, attempt, messageId, startedAt: AT } });
 const sent = (attempt: number): EmailEvent => ({ type: 'EmailSent', data: { emailId, to: 'mario@example.it', messageId, attempt, sentAt: AT } });
-const failed = (attempt: number): EmailEvent => ({ type: 'EmailAttemptFailed', data: { emailId, attempt, error: '451 try again later', retryAt: '2026-03-10T09:00:05.000Z' } });
+const failed = (attempt: number): EmailEvent => ({ type: 'EmailAttemptFailed', data: { emailId, attempt, error: '451 try again later', failedAt: AT, retryAt: '2026-03-10T09:00:05.000Z' } });
 const send = (afterUnfinishedAttempt = false) => ({ emailId, to: 'mario@example.it', messageId, at: AT, afterUnfinishedAttempt });
 const failure = { emailId, error: '451 try again later', at: AT, maxAttempts: 3, delayMs: (attempt: number) => 5000 * attempt };
 
@@ -44,13 +44,13 @@ describe('e-mail', () => {
     spec
       .given([queued, started(1), failed(1), started(2), failed(2), started(3)])
       .when((s) => recordEmailAttemptFailed(failure, s))
-      .then([{ type: 'EmailGaveUp', data: { emailId, attempts: 3, error: '451 try again later', at: AT } }]);
+      .then([{ type: 'EmailGaveUp', data: { emailId, attempts: 3, error: '451 try again later', gaveUpAt: AT } }]);
     spec.given([queued, started(1), failed(1), started(2)]).when((s) => recordEmailSent(send(), s)).then([sent(2)]);
   });
 
   it('staff may retry only an e-mail given up', () => {
-    const gaveUp: EmailEvent = { type: 'EmailGaveUp', data: { emailId, attempts: 3, error: 'x', at: AT } };
-    spec.given([queued, gaveUp]).when((s) => requestEmailRetry({ emailId, at: AT }, s)).then([{ type: 'EmailRetryRequested', data: { emailId, at: AT } }]);
+    const gaveUp: EmailEvent = { type: 'EmailGaveUp', data: { emailId, attempts: 3, error: 'x', gaveUpAt: AT } };
+    spec.given([queued, gaveUp]).when((s) => requestEmailRetry({ emailId, at: AT }, s)).then([{ type: 'EmailRetryRequested', data: { emailId, requestedAt: AT } }]);
     spec.given([queued]).when((s) => requestEmailRetry({ emailId, at: AT }, s)).then({ error: 'email_not_given_up' });
     spec.given([queued, sent(1)]).when((s) => requestEmailRetry({ emailId, at: AT }, s)).then({ error: 'email_already_sent' });
     spec.given([]).when((s) => requestEmailRetry({ emailId, at: AT }, s)).then({ error: 'email_not_found', kind: 'not_found' });

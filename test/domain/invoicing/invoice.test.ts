@@ -21,8 +21,8 @@ const cnSpec = specFor(creditNoteAggregate, { catalogue });
 const AT = '2026-05-04T10:00:00.000Z';
 const seller: Seller = {
   name: 'Firme Digitali S.r.l.',
-  vatNumber: '01234560017',
-  taxCode: null,
+  partitaIva: '01234560017',
+  codiceFiscale: null,
   address: { street: 'Via Roma 1', postalCode: '20121', city: 'Milano', province: 'MI', country: 'IT' },
 };
 const buyer: Buyer = {
@@ -54,11 +54,11 @@ const issued: InvoiceEvent = {
     seller,
     buyer: { ...buyer, codiceFiscale: 'RSSMRA85T10A562S' },
     lines: [
-      { ...orderLines[0]!, taxable: 2600, vat: 572, total: 3172 },
-      { ...orderLines[1]!, taxable: 3300, vat: 726, total: 4026 },
+      { ...orderLines[0]!, taxableCents: 2600, vatCents: 572, totalCents: 3172 },
+      { ...orderLines[1]!, taxableCents: 3300, vatCents: 726, totalCents: 4026 },
     ],
-    vatSummary: [{ rateBp: 2200, taxable: 5900, vat: 1298, total: 7198 }],
-    totals: { taxable: 5900, vat: 1298, total: 7198 },
+    vatSummary: [{ rateBp: 2200, taxableCents: 5900, vatCents: 1298, totalCents: 7198 }],
+    totals: { taxableCents: 5900, vatCents: 1298, totalCents: 7198 },
     issuedAt: AT,
   },
 };
@@ -93,16 +93,16 @@ describe('issuing an invoice', () => {
   });
 
   it('needs the buyer\'s codice fiscale or partita IVA, valid', () => {
-    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null } }, s)).then({ error: 'buyer_tax_code_required', kind: 'invalid' });
-    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: 'RSSMRA85T10A562X' } }, s)).then({ error: 'invalid_codice_fiscale' });
-    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null, partitaIva: '01234560018' } }, s)).then({ error: 'invalid_partita_iva' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null } }, s)).then({ error: 'buyer_fiscal_identifier_required', kind: 'invalid' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: 'RSSMRA85T10A562X' } }, s)).then({ error: 'codice_fiscale_invalid' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, codiceFiscale: null, partitaIva: '01234560018' } }, s)).then({ error: 'partita_iva_invalid' });
     const [firm] = spec.given([]).when((s) => issueInvoice({ ...issue, buyer: { ...buyer, name: 'Studio Rossi', codiceFiscale: null, partitaIva: 'IT 01234560017' } }, s)).events();
     expect(firm).toMatchObject({ data: { buyer: { partitaIva: '01234560017', codiceFiscale: null } } });
   });
 
   it('needs lines and a complete seller', () => {
-    spec.given([]).when((s) => issueInvoice({ ...issue, lines: [] }, s)).then({ error: 'invalid_input', field: 'lines' });
-    spec.given([]).when((s) => issueInvoice({ ...issue, seller: { ...seller, vatNumber: '' } }, s)).then({ error: 'seller_incomplete' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, lines: [] }, s)).then({ error: 'input_invalid', field: 'lines' });
+    spec.given([]).when((s) => issueInvoice({ ...issue, seller: { ...seller, partitaIva: '' } }, s)).then({ error: 'seller_incomplete' });
   });
 });
 
@@ -133,9 +133,9 @@ describe('issuing a credit note', () => {
       couponIds: ['k-2', 'k-3'],
       seller,
       buyer: { ...buyer, codiceFiscale: 'RSSMRA85T10A562S' },
-      lines: [{ ...line('RIN-FIRMA', 'Rinnovo Sottoscrizione', 1100, 2), taxable: 2200, vat: 484, total: 2684 }],
-      vatSummary: [{ rateBp: 2200, taxable: 2200, vat: 484, total: 2684 }],
-      totals: { taxable: 2200, vat: 484, total: 2684 },
+      lines: [{ ...line('RIN-FIRMA', 'Rinnovo Sottoscrizione', 1100, 2), taxableCents: 2200, vatCents: 484, totalCents: 2684 }],
+      vatSummary: [{ rateBp: 2200, taxableCents: 2200, vatCents: 484, totalCents: 2684 }],
+      totals: { taxableCents: 2200, vatCents: 484, totalCents: 2684 },
       refundTo: 'prepaid',
       issuedAt: later,
     },
@@ -153,13 +153,13 @@ describe('issuing a credit note', () => {
   });
 
   it('refuses lines not as invoiced, more than invoiced, and coupons that do not add up', () => {
-    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-CNS', 'x', 1100, 2, 'authentication')] }, s)).then({ error: 'not_on_invoice' });
-    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-FIRMA', 'x', 1000, 2)] }, s)).then({ error: 'not_as_invoiced' });
+    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-CNS', 'x', 1100, 2, 'authentication')] }, s)).then({ error: 'product_not_on_invoice' });
+    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, lines: [line('RIN-FIRMA', 'x', 1000, 2)] }, s)).then({ error: 'line_not_as_invoiced' });
     cnSpec
       .given([])
       .when((s) => issueCreditNote({ ...credit, couponIds: ['k-1', 'k-2', 'k-3', 'k-4'], lines: [line('RIN-FIRMA', 'x', 1100, 4)] }, s))
-      .then({ error: 'more_than_invoiced' });
-    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, couponIds: ['k-2'] }, s)).then({ error: 'invalid_input', field: 'couponIds' });
+      .then({ error: 'quantity_over_invoiced' });
+    cnSpec.given([]).when((s) => issueCreditNote({ ...credit, couponIds: ['k-2'] }, s)).then({ error: 'input_invalid', field: 'couponIds' });
   });
 
   it('refuses a missing invoice and a number of another year', () => {

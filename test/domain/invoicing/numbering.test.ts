@@ -79,7 +79,7 @@ describe('invoice numbering guard', () => {
   });
 
   it('refuses a year that is not the stream\'s', () => {
-    spec.given(history(2)).when((s) => assignInvoiceNumber({ year: 2027, invoiceId: 'x', orderId: 'o-x', at: AT }, s)).then({ error: 'invalid_input', field: 'year' });
+    spec.given(history(2)).when((s) => assignInvoiceNumber({ year: 2027, invoiceId: 'x', orderId: 'o-x', at: AT }, s)).then({ error: 'input_invalid', field: 'year' });
   });
 
   it('two writers deciding on the same state pick the same number and the same expected revision: only one append can succeed', () => {

@@ -70,9 +70,9 @@ const bothLine = {
   unitPriceCents: 2600,
   quantity: 1,
   vatRateBp: 2200,
-  taxable: 2600,
-  vat: 572,
-  total: 3172,
+  taxableCents: 2600,
+  vatCents: 572,
+  totalCents: 3172,
 };
 
 const placedDirect: OrderEvent = {
@@ -84,8 +84,8 @@ const placedDirect: OrderEvent = {
     holderCodiceFiscale: null,
     deviceSerial: null,
     lines: [bothLine],
-    vatSummary: [{ rateBp: 2200, taxable: 2600, vat: 572, total: 3172 }],
-    totals: { taxable: 2600, vat: 572, total: 3172 },
+    vatSummary: [{ rateBp: 2200, taxableCents: 2600, vatCents: 572, totalCents: 3172 }],
+    totals: { taxableCents: 2600, vatCents: 572, totalCents: 3172 },
     codesEmail: 'mario.rossi@example.it',
     payment: { mode: 'direct', method: 'bank_transfer', rfReference: RF, expiresAt: '2026-03-20T09:00:00.000Z' },
     placedAt: AT,
@@ -95,14 +95,14 @@ const placedPrepaid: OrderEvent = {
   type: 'OrderPlaced',
   data: { ...(placedDirect.data as Extract<OrderEvent, { type: 'OrderPlaced' }>['data']), payment: { mode: 'prepaid', prepaidDebitId: 'debit-1' } },
 };
-const paidPrepaid: OrderEvent = { type: 'OrderPaid', data: { orderId: 'o-1', amount: 3172, via: 'prepaid', paidAt: AT } };
+const paidPrepaid: OrderEvent = { type: 'OrderPaid', data: { orderId: 'o-1', amountCents: 3172, via: 'prepaid', paidAt: AT } };
 
-const payment = (paymentId: string, amount: number, at = plus(AT, HOUR)) => ({ paymentId, method: 'bank_transfer' as const, amount, at });
+const payment = (paymentId: string, amount: number, at = plus(AT, HOUR)) => ({ paymentId, method: 'bank_transfer' as const, amountCents: amount, at });
 const received = (paymentId: string, amount: number, applied: number, surplus: number, amountDue: number, at = plus(AT, HOUR)): OrderEvent => ({
   type: 'OrderPaymentReceived',
-  data: { orderId: 'o-1', customerId: 'c-1', paymentId, method: 'bank_transfer', amount, applied, surplus, amountDue, receivedAt: at },
+  data: { orderId: 'o-1', customerId: 'c-1', paymentId, method: 'bank_transfer', amountCents: amount, appliedCents: applied, surplusCents: surplus, amountDueCents: amountDue, receivedAt: at },
 });
-const paidByPayments = (at = plus(AT, HOUR)): OrderEvent => ({ type: 'OrderPaid', data: { orderId: 'o-1', amount: 3172, via: 'payments', paidAt: at } });
+const paidByPayments = (at = plus(AT, HOUR)): OrderEvent => ({ type: 'OrderPaid', data: { orderId: 'o-1', amountCents: 3172, via: 'payments', paidAt: at } });
 const fulfilled = (couponIds = ['k-1']): OrderEvent => ({
   type: 'OrderFulfilled',
   data: { orderId: 'o-1', couponIds, invoiceId: 'inv-1', invoiceYear: 2026, invoiceNumber: 7, fulfilledAt: plus(AT, 2 * HOUR) },
@@ -120,14 +120,14 @@ describe('placing a manual order', () => {
   it('paid from the prepaid account: placed and paid at once', () => {
     spec
       .given([])
-      .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { mode: 'prepaid', prepaidDebitId: 'debit-1', debitedAmount: 3172 } }), s))
+      .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { mode: 'prepaid', prepaidDebitId: 'debit-1', debitedAmountCents: 3172 } }), s))
       .then([placedPrepaid, paidPrepaid]);
   });
 
   it('refuses a prepaid order whose debit is not the total', () => {
     spec
       .given([])
-      .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { mode: 'prepaid', prepaidDebitId: 'debit-1', debitedAmount: 3100 } }), s))
+      .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { mode: 'prepaid', prepaidDebitId: 'debit-1', debitedAmountCents: 3100 } }), s))
       .then({ error: 'prepaid_debit_mismatch', kind: 'conflict' });
   });
 
@@ -142,44 +142,44 @@ describe('placing a manual order', () => {
         { product: PEC, quantity: 1 }, //       10.25 × 10 % = 1.025 → 1.03
       ]),
     );
-    expect(quote.lines.map((l) => [l.taxable, l.vat, l.total])).toEqual([
+    expect(quote.lines.map((l) => [l.taxableCents, l.vatCents, l.totalCents])).toEqual([
       [1025, 226, 1251],
       [1025, 226, 1251],
       [3300, 726, 4026],
       [1025, 103, 1128],
     ]);
     expect(quote.vatSummary).toEqual([
-      { rateBp: 1000, taxable: 1025, vat: 103, total: 1128 },
-      { rateBp: 2200, taxable: 5350, vat: 1178, total: 6528 },
+      { rateBp: 1000, taxableCents: 1025, vatCents: 103, totalCents: 1128 },
+      { rateBp: 2200, taxableCents: 5350, vatCents: 1178, totalCents: 6528 },
     ]);
-    expect(quote.totals).toEqual({ taxable: 6375, vat: 1281, total: 7656 });
+    expect(quote.totals).toEqual({ taxableCents: 6375, vatCents: 1281, totalCents: 7656 });
   });
 
   it('keeps the price the line was placed at: a later price change does not touch the event', () => {
     const [placed] = spec.given([]).when((s) => placeOrder(manual([{ product: BOTH, quantity: 2 }]), s)).events();
     BOTH.priceCents = 3000;
     try {
-      expect(placed).toMatchObject({ data: { lines: [{ unitPriceCents: 2600, quantity: 2, taxable: 5200, vat: 1144, total: 6344 }] } });
+      expect(placed).toMatchObject({ data: { lines: [{ unitPriceCents: 2600, quantity: 2, taxableCents: 5200, vatCents: 1144, totalCents: 6344 }] } });
     } finally {
       BOTH.priceCents = 2600;
     }
   });
 
   it.each([0, -1, 1.5, MAX_QUANTITY_PER_LINE + 1])('refuses quantity %s', (quantity) => {
-    spec.given([]).when((s) => placeOrder(manual([{ product: SIGNING, quantity }]), s)).then({ error: 'invalid_quantity', kind: 'invalid', field: 'lines.0.quantity' });
+    spec.given([]).when((s) => placeOrder(manual([{ product: SIGNING, quantity }]), s)).then({ error: 'quantity_invalid', kind: 'invalid', field: 'lines.0.quantity' });
   });
 
   it(`accepts up to ${MAX_QUANTITY_PER_LINE} per line`, () => {
     const [placed] = spec.given([]).when((s) => placeOrder(manual([{ product: SIGNING, quantity: MAX_QUANTITY_PER_LINE }]), s)).events();
-    expect(placed).toMatchObject({ data: { totals: { taxable: 1_100_000, vat: 242_000, total: 1_342_000 } } });
+    expect(placed).toMatchObject({ data: { totals: { taxableCents: 1_100_000, vatCents: 242_000, totalCents: 1_342_000 } } });
   });
 
   it('refuses no lines, a product twice, a withdrawn product', () => {
-    spec.given([]).when((s) => placeOrder(manual([]), s)).then({ error: 'no_lines', kind: 'invalid' });
+    spec.given([]).when((s) => placeOrder(manual([]), s)).then({ error: 'lines_missing', kind: 'invalid' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: SIGNING, quantity: 1 }, { product: SIGNING, quantity: 2 }]), s))
-      .then({ error: 'duplicate_product', kind: 'invalid' });
+      .then({ error: 'product_duplicate', kind: 'invalid' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: { ...SIGNING, status: 'withdrawn' }, quantity: 1 }]), s))
@@ -187,15 +187,15 @@ describe('placing a manual order', () => {
   });
 
   it('refuses a wrong e-mail, a wrong RF reference, a non-positive expiry', () => {
-    spec.given([]).when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { codesEmail: 'mario.rossi@' }), s)).then({ error: 'invalid_email', field: 'codesEmail' });
+    spec.given([]).when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { codesEmail: 'mario.rossi@' }), s)).then({ error: 'email_invalid', field: 'codesEmail' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { ...direct, rfReference: 'RF19539007547034' } }), s))
-      .then({ error: 'invalid_rf_reference', kind: 'invalid' });
+      .then({ error: 'rf_reference_invalid', kind: 'invalid' });
     spec
       .given([])
       .when((s) => placeOrder(manual([{ product: BOTH, quantity: 1 }], { payment: { ...direct, expiresAfterDays: 0 } }), s))
-      .then({ error: 'invalid_input', field: 'payment.expiresAfterDays' });
+      .then({ error: 'input_invalid', field: 'payment.expiresAfterDays' });
   });
 
   it('normalises the RF reference and computes the expiry from the configured days', () => {
@@ -221,10 +221,10 @@ describe('placing a guided order', () => {
         holderCodiceFiscale: CF,
         deviceSerial: '1205100000',
         lines: [
-          { productCode: 'RIN-FIRMA', renews: 'signing', quantity: 1, taxable: 1100, vat: 242, total: 1342 },
-          { productCode: 'RIN-CNS', renews: 'authentication', quantity: 1, taxable: 1100, vat: 242, total: 1342 },
+          { productCode: 'RIN-FIRMA', renews: 'signing', quantity: 1, taxableCents: 1100, vatCents: 242, totalCents: 1342 },
+          { productCode: 'RIN-CNS', renews: 'authentication', quantity: 1, taxableCents: 1100, vatCents: 242, totalCents: 1342 },
         ],
-        totals: { taxable: 2200, vat: 484, total: 2684 },
+        totals: { taxableCents: 2200, vatCents: 484, totalCents: 2684 },
       },
     });
   });
@@ -232,7 +232,7 @@ describe('placing a guided order', () => {
   it('normalises the codice fiscale and refuses a wrong one', () => {
     const [placed] = spec.given([]).when((s) => placeOrder(guided(certs(10), { holderCodiceFiscale: ' rssmra85t10a562s ' }), s)).events();
     expect(placed).toMatchObject({ data: { holderCodiceFiscale: CF } });
-    spec.given([]).when((s) => placeOrder(guided(certs(10), { holderCodiceFiscale: 'RSSMRA85T10A562X' }), s)).then({ error: 'invalid_codice_fiscale', kind: 'invalid' });
+    spec.given([]).when((s) => placeOrder(guided(certs(10), { holderCodiceFiscale: 'RSSMRA85T10A562X' }), s)).then({ error: 'codice_fiscale_invalid', kind: 'invalid' });
   });
 
   it('refuses a device of another holder', () => {
@@ -275,8 +275,8 @@ describe('placing a guided order', () => {
 
   it('one line only for a device with one certificate; refuses a device without certificates or without a matching product', () => {
     expect(proposeGuidedLines([{ kind: 'authentication', validUntil: AT }], CATALOGUE)).toEqual([{ product: AUTH, quantity: 1 }]);
-    spec.given([]).when((s) => placeOrder(guided([]), s)).then({ error: 'device_has_no_certificates' });
-    spec.given([]).when((s) => placeOrder(guided(certs(10), { products: [SIGNING, BOTH] }), s)).then({ error: 'no_product_for_certificate' });
+    spec.given([]).when((s) => placeOrder(guided([]), s)).then({ error: 'device_without_certificates' });
+    spec.given([]).when((s) => placeOrder(guided(certs(10), { products: [SIGNING, BOTH] }), s)).then({ error: 'certificate_without_product' });
   });
 });
 
@@ -289,9 +289,9 @@ describe('payments on an order', () => {
     const at = plus(AT, 60_000);
     spec
       .given([placedDirect])
-      .when((s) => receivePayment({ paymentId: 'desk-1', method: 'credit_card', amount: 3172, at }, s))
+      .when((s) => receivePayment({ paymentId: 'desk-1', method: 'credit_card', amountCents: 3172, at }, s))
       .then([
-        { type: 'OrderPaymentReceived', data: { orderId: 'o-1', customerId: 'c-1', paymentId: 'desk-1', method: 'credit_card', amount: 3172, applied: 3172, surplus: 0, amountDue: 0, receivedAt: at } },
+        { type: 'OrderPaymentReceived', data: { orderId: 'o-1', customerId: 'c-1', paymentId: 'desk-1', method: 'credit_card', amountCents: 3172, appliedCents: 3172, surplusCents: 0, amountDueCents: 0, receivedAt: at } },
         paidByPayments(at),
       ]);
   });
@@ -323,9 +323,9 @@ describe('payments on an order', () => {
       .given([placedDirect, received('p-1', 3172, 3172, 0, 0), paidByPayments()])
       .when((s) => receivePayment(payment('p-2', 3172), s))
       .then([received('p-2', 3172, 0, 3172, 0)]);
-    const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: 'o-1', reason: 'wrong product', amountToCredit: 0, cancelledAt: AT } };
+    const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: 'o-1', reason: 'wrong product', amountToCreditCents: 0, cancelledAt: AT } };
     spec.given([placedDirect, cancelled]).when((s) => receivePayment(payment('p-1', 500), s)).then([received('p-1', 500, 0, 500, 0)]);
-    const expired: OrderEvent = { type: 'OrderExpired', data: { orderId: 'o-1', amountToCredit: 0, expiredAt: AT } };
+    const expired: OrderEvent = { type: 'OrderExpired', data: { orderId: 'o-1', amountToCreditCents: 0, expiredAt: AT } };
     spec.given([placedDirect, expired]).when((s) => receivePayment(payment('p-1', 3172), s)).then([received('p-1', 3172, 0, 3172, 0)]);
   });
 
@@ -335,14 +335,14 @@ describe('payments on an order', () => {
 
   it('refuses a non-positive or fractional amount, and an unknown order', () => {
     for (const amount of [0, -100, 10.5]) {
-      spec.given([placedDirect]).when((s) => receivePayment(payment('p-1', amount), s)).then({ error: 'invalid_input', field: 'amount' });
+      spec.given([placedDirect]).when((s) => receivePayment(payment('p-1', amount), s)).then({ error: 'input_invalid', field: 'amountCents' });
     }
     spec.given([]).when((s) => receivePayment(payment('p-1', 100), s)).then({ error: 'order_not_found', kind: 'not_found' });
   });
 
   it('tracks what was received and the state', () => {
     const state = spec.given([placedDirect, received('p-1', 1000, 1000, 0, 2172)]).state();
-    expect(state).toMatchObject({ status: 'awaiting_payment', received: 1000, paymentIds: ['p-1'] });
+    expect(state).toMatchObject({ status: 'awaiting_payment', receivedCents: 1000, paymentIds: ['p-1'] });
     expect(spec.given([placedPrepaid, paidPrepaid]).state()).toMatchObject({ status: 'paid', paidAt: AT });
   });
 });
@@ -353,17 +353,17 @@ describe('cancelling an order', () => {
     spec
       .given([placedDirect])
       .when((s) => cancelOrder(cancel, s))
-      .then([{ type: 'OrderCancelled', data: { orderId: 'o-1', reason: cancel.reason, amountToCredit: 0, cancelledAt: cancel.at } }]);
+      .then([{ type: 'OrderCancelled', data: { orderId: 'o-1', reason: cancel.reason, amountToCreditCents: 0, cancelledAt: cancel.at } }]);
     spec
       .given([placedDirect, received('p-1', 1000, 1000, 0, 2172)])
       .when((s) => cancelOrder(cancel, s))
-      .then([{ type: 'OrderCancelled', data: { orderId: 'o-1', reason: cancel.reason, amountToCredit: 1000, cancelledAt: cancel.at } }]);
+      .then([{ type: 'OrderCancelled', data: { orderId: 'o-1', reason: cancel.reason, amountToCreditCents: 1000, cancelledAt: cancel.at } }]);
   });
 
   it('refuses a paid order (refund its coupons instead) and an expired one; a second cancel does nothing', () => {
-    spec.given([placedPrepaid, paidPrepaid]).when((s) => cancelOrder(cancel, s)).then({ error: 'order_paid', kind: 'rule' });
-    spec.given([placedDirect, { type: 'OrderExpired', data: { orderId: 'o-1', amountToCredit: 0, expiredAt: AT } }]).when((s) => cancelOrder(cancel, s)).then({ error: 'order_expired' });
-    spec.given([placedDirect, { type: 'OrderCancelled', data: { orderId: 'o-1', reason: 'x', amountToCredit: 0, cancelledAt: AT } }]).when((s) => cancelOrder(cancel, s)).thenNothing();
+    spec.given([placedPrepaid, paidPrepaid]).when((s) => cancelOrder(cancel, s)).then({ error: 'order_already_paid', kind: 'rule' });
+    spec.given([placedDirect, { type: 'OrderExpired', data: { orderId: 'o-1', amountToCreditCents: 0, expiredAt: AT } }]).when((s) => cancelOrder(cancel, s)).then({ error: 'order_expired' });
+    spec.given([placedDirect, { type: 'OrderCancelled', data: { orderId: 'o-1', reason: 'x', amountToCreditCents: 0, cancelledAt: AT } }]).when((s) => cancelOrder(cancel, s)).thenNothing();
   });
 
   it('needs a reason', () => {
@@ -378,16 +378,16 @@ describe('expiring an order', () => {
   });
 
   it('expires at the expiry time, crediting partial payments', () => {
-    spec.given([placedDirect]).when((s) => expireOrder({ at: expiresAt }, s)).then([{ type: 'OrderExpired', data: { orderId: 'o-1', amountToCredit: 0, expiredAt: expiresAt } }]);
+    spec.given([placedDirect]).when((s) => expireOrder({ at: expiresAt }, s)).then([{ type: 'OrderExpired', data: { orderId: 'o-1', amountToCreditCents: 0, expiredAt: expiresAt } }]);
     spec
       .given([placedDirect, received('p-1', 1000, 1000, 0, 2172)])
       .when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s))
-      .then([{ type: 'OrderExpired', data: { orderId: 'o-1', amountToCredit: 1000, expiredAt: plus(expiresAt, HOUR) } }]);
+      .then([{ type: 'OrderExpired', data: { orderId: 'o-1', amountToCreditCents: 1000, expiredAt: plus(expiresAt, HOUR) } }]);
   });
 
   it('a paid order does not expire; an expired or cancelled one is left as is', () => {
-    spec.given([placedDirect, received('p-1', 3172, 3172, 0, 0), paidByPayments()]).when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s)).then({ error: 'order_paid' });
-    spec.given([placedDirect, { type: 'OrderExpired', data: { orderId: 'o-1', amountToCredit: 0, expiredAt: expiresAt } }]).when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s)).thenNothing();
+    spec.given([placedDirect, received('p-1', 3172, 3172, 0, 0), paidByPayments()]).when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s)).then({ error: 'order_already_paid' });
+    spec.given([placedDirect, { type: 'OrderExpired', data: { orderId: 'o-1', amountToCreditCents: 0, expiredAt: expiresAt } }]).when((s) => expireOrder({ at: plus(expiresAt, HOUR) }, s)).thenNothing();
   });
 });
 
@@ -409,7 +409,7 @@ describe('fulfilling an order', () => {
   it('needs one distinct coupon per coupon unit ordered (timestamps give none)', () => {
     spec.given([placedPrepaid, paidPrepaid]).when((s) => markFulfilled({ ...fulfil, couponIds: ['k-1', 'k-2'] }, s)).then({ error: 'coupon_count_mismatch' });
     const mixed = placeOrder(
-      manual([{ product: SIGNING, quantity: 2 }, { product: TIMESTAMPS, quantity: 5 }], { payment: { mode: 'prepaid', prepaidDebitId: 'd', debitedAmount: 2684 + 6253 } }), // 5 × 10.25 = 51.25, VAT 11.275 → 11.28 on the line
+      manual([{ product: SIGNING, quantity: 2 }, { product: TIMESTAMPS, quantity: 5 }], { payment: { mode: 'prepaid', prepaidDebitId: 'd', debitedAmountCents: 2684 + 6253 } }), // 5 × 10.25 = 51.25, VAT 11.275 → 11.28 on the line
       { status: 'none' },
     );
     spec.given(mixed).when((s) => markFulfilled({ ...fulfil, couponIds: ['k-1', 'k-1'] }, s)).then({ error: 'coupon_count_mismatch' });
@@ -419,10 +419,10 @@ describe('fulfilling an order', () => {
 
 describe('recording a refund of coupons on the order', () => {
   const given = [placedPrepaid, paidPrepaid, fulfilled(['k-1'])];
-  const refund = { couponIds: ['k-1'], creditNoteId: 'cn-1', creditNoteYear: 2026, creditNoteNumber: 1, amount: 3172, refundTo: 'prepaid' as const, at: plus(AT, 24 * HOUR) };
+  const refund = { couponIds: ['k-1'], creditNoteId: 'cn-1', creditNoteYear: 2026, creditNoteNumber: 1, amountCents: 3172, refundTo: 'prepaid' as const, at: plus(AT, 24 * HOUR) };
   const refunded: OrderEvent = {
     type: 'OrderCouponsRefunded',
-    data: { orderId: 'o-1', couponIds: ['k-1'], creditNoteId: 'cn-1', creditNoteYear: 2026, creditNoteNumber: 1, amount: 3172, refundTo: 'prepaid', refundedAt: refund.at },
+    data: { orderId: 'o-1', couponIds: ['k-1'], creditNoteId: 'cn-1', creditNoteYear: 2026, creditNoteNumber: 1, amountCents: 3172, refundTo: 'prepaid', refundedAt: refund.at },
   };
   it('records it once per credit note', () => {
     spec.given(given).when((s) => refundCoupons(refund, s)).then([refunded]);

@@ -18,7 +18,7 @@ const placed = placeOrder(
     orderId: 'o-1',
     customerId: 'c-1',
     codesEmail: 'ir@example.it',
-    payment: { mode: 'prepaid', prepaidDebitId: 'd-1', debitedAmount: 3 * 1342 + 2440 },
+    payment: { mode: 'prepaid', prepaidDebitId: 'd-1', debitedAmountCents: 3 * 1342 + 2440 },
     lines: [
       { product: SIGNING, quantity: 3 },
       { product: AUTH, quantity: 1 },
@@ -67,17 +67,17 @@ describe('planning a refund', () => {
     expect(plan.couponIds).toEqual(['s1', 's3', 'a1']);
     expect(plan.excluded).toEqual([{ couponId: 's2', status: 'redeemed' }]);
     expect(plan.lines).toEqual([
-      { productCode: 'RIN-FIRMA', description: 'Rinnovo Sottoscrizione', renews: 'signing', unitPriceCents: 1100, quantity: 2, vatRateBp: 2200, taxable: 2200, vat: 484, total: 2684 },
-      { productCode: 'RIN-CNS-COMM', description: 'Autenticazione CNS Commercialisti', renews: 'authentication', unitPriceCents: 2000, quantity: 1, vatRateBp: 2200, taxable: 2000, vat: 440, total: 2440 },
+      { productCode: 'RIN-FIRMA', description: 'Rinnovo Sottoscrizione', renews: 'signing', unitPriceCents: 1100, quantity: 2, vatRateBp: 2200, taxableCents: 2200, vatCents: 484, totalCents: 2684 },
+      { productCode: 'RIN-CNS-COMM', description: 'Autenticazione CNS Commercialisti', renews: 'authentication', unitPriceCents: 2000, quantity: 1, vatRateBp: 2200, taxableCents: 2000, vatCents: 440, totalCents: 2440 },
     ]);
-    expect(plan.vatSummary).toEqual([{ rateBp: 2200, taxable: 4200, vat: 924, total: 5124 }]);
-    expect(plan.totals).toEqual({ taxable: 4200, vat: 924, total: 5124 });
+    expect(plan.vatSummary).toEqual([{ rateBp: 2200, taxableCents: 4200, vatCents: 924, totalCents: 5124 }]);
+    expect(plan.totals).toEqual({ taxableCents: 4200, vatCents: 924, totalCents: 5124 });
   });
 
   it('excludes cancelled, expired, already refunded coupons, and (with a time) issued ones past validity', () => {
     const refunded: OrderEvent = {
       type: 'OrderCouponsRefunded',
-      data: { orderId: 'o-1', couponIds: ['s3'], creditNoteId: 'cn-1', creditNoteYear: 2026, creditNoteNumber: 1, amount: 1342, refundTo: 'prepaid', refundedAt: AT },
+      data: { orderId: 'o-1', couponIds: ['s3'], creditNoteId: 'cn-1', creditNoteYear: 2026, creditNoteNumber: 1, amountCents: 1342, refundTo: 'prepaid', refundedAt: AT },
     };
     const after = fold(orderAggregate, [...placed, fulfilled, refunded]);
     const plan = planRefund(after, [
@@ -92,12 +92,12 @@ describe('planning a refund', () => {
       { couponId: 's2', status: 'expired' },
       { couponId: 's3', status: 'refunded' },
     ]);
-    expect(refusal(() => planRefund(order, [coupon('a1', 'RIN-CNS-COMM', 'authentication')], '2027-03-11T00:00:00.000Z')).code).toBe('no_unused_coupons');
+    expect(refusal(() => planRefund(order, [coupon('a1', 'RIN-CNS-COMM', 'authentication')], '2027-03-11T00:00:00.000Z')).code).toBe('coupons_none_unused');
   });
 
   it('is refused when no coupon is unused', () => {
     const e = refusal(() => planRefund(order, [coupon('s2', 'RIN-FIRMA', 'signing', redeemed('s2'))]));
-    expect(e.code).toBe('no_unused_coupons');
+    expect(e.code).toBe('coupons_none_unused');
     expect(e.kind).toBe('rule');
   });
 

@@ -24,7 +24,7 @@ describe('RF reference guard', () => {
   });
 
   it('refuses a reference with wrong check digits', () => {
-    spec.given([]).when((s) => claimRfReference({ rfReference: 'RF19539007547034', orderId: 'o-1', at: AT }, s)).then({ error: 'invalid_rf_reference', kind: 'invalid' });
+    spec.given([]).when((s) => claimRfReference({ rfReference: 'RF19539007547034', orderId: 'o-1', at: AT }, s)).then({ error: 'rf_reference_invalid', kind: 'invalid' });
   });
 
   it('tells which order a reference names', () => {

@@ -20,7 +20,7 @@ function record(reason: string, ordersByReference: Record<string, string> = {}, 
   return {
     paymentId: 'p-1',
     method: 'bank_transfer',
-    amount: 3172,
+    amountCents: 3172,
     receivedOn: '2026-03-11',
     payer: 'Mario Rossi',
     reason,
@@ -37,7 +37,7 @@ const recorded = (reason: string, rfReference: string | null, matchStatus: strin
   data: {
     paymentId: 'p-1',
     method: 'bank_transfer',
-    amount: 3172,
+    amountCents: 3172,
     receivedOn: '2026-03-11',
     payer: 'Mario Rossi',
     reason,
@@ -75,7 +75,7 @@ describe('recording a payment', () => {
       .when((s) => recordPayment(record(reason), s))
       .then([
         recorded(reason, RF, 'reference_unknown'),
-        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'unknown_reference', detail: 'RF18 5390 0754 7034 names no order', at: AT } },
+        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'unknown_reference', detail: 'RF18 5390 0754 7034 names no order', unmatchedAt: AT } },
       ]);
   });
 
@@ -85,7 +85,7 @@ describe('recording a payment', () => {
       .when((s) => recordPayment(record('rinnovo firma Rossi'), s))
       .then([
         recorded('rinnovo firma Rossi', null, 'no_reference'),
-        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'no RF reference in the payment reason', at: AT } },
+        { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'no RF reference in the payment reason', unmatchedAt: AT } },
       ]);
     const wrong = 'pagamento rf19 5390 0754 7034';
     spec
@@ -95,16 +95,16 @@ describe('recording a payment', () => {
         recorded(wrong, null, 'wrong_check_digits', 'RF19539007547034'),
         {
           type: 'PaymentLeftUnmatched',
-          data: { paymentId: 'p-1', reason: 'wrong_check_digits', detail: 'found RF19 5390 0754 7034 but its check digits are wrong', at: AT },
+          data: { paymentId: 'p-1', reason: 'wrong_check_digits', detail: 'found RF19 5390 0754 7034 but its check digits are wrong', unmatchedAt: AT },
         },
       ]);
   });
 
   it('refuses a non-positive amount, a bad date, no payer; and recording twice', () => {
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { amount: 0 }), s)).then({ error: 'invalid_input', field: 'amount' });
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { amount: 12.5 }), s)).then({ error: 'invalid_input', field: 'amount' });
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { receivedOn: '11/03/2026' }), s)).then({ error: 'invalid_input', field: 'receivedOn' });
-    spec.given([]).when((s) => recordPayment(record(RF, {}, { payer: ' ' }), s)).then({ error: 'invalid_input', field: 'payer' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 0 }), s)).then({ error: 'input_invalid', field: 'amountCents' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { amountCents: 12.5 }), s)).then({ error: 'input_invalid', field: 'amountCents' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { receivedOn: '11/03/2026' }), s)).then({ error: 'input_invalid', field: 'receivedOn' });
+    spec.given([]).when((s) => recordPayment(record(RF, {}, { payer: ' ' }), s)).then({ error: 'input_invalid', field: 'payer' });
     spec.given([recorded(RF, RF, 'reference_found'), matchedByReference]).when((s) => recordPayment(record(RF), s)).then({ error: 'payment_exists', kind: 'conflict' });
   });
 
@@ -138,7 +138,7 @@ describe('recording a payment', () => {
 describe('matching by hand', () => {
   const unmatched: PaymentEvent[] = [
     recorded('rinnovo', null, 'no_reference'),
-    { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'x', at: AT } },
+    { type: 'PaymentLeftUnmatched', data: { paymentId: 'p-1', reason: 'no_reference', detail: 'x', unmatchedAt: AT } },
   ];
   const later = '2026-03-13T10:00:00.000Z';
 

@@ -36,6 +36,7 @@ const transfer: TopUp = {
   method: 'bank_transfer',
   reference: 'CRO 0123456789',
   receivedOn: '2026-11-23',
+  at: now.toISOString(),
 };
 
 const toppedUp = (creditedCents: number, balanceAfterCents: number, topUpId = 't-1'): PrepaidToppedUp => {
@@ -94,23 +95,23 @@ describe('prepaid: the administrative fee', () => {
 
 describe('prepaid: top-up', () => {
   it('records received, fee and credited; the account is credited €33.00 of €33.59', () => {
-    spec.given([]).when((s) => encodable(topUp(transfer, s, now))).then([toppedUp(3300, 3300)]);
+    spec.given([]).when((s) => encodable(topUp(transfer, s))).then([toppedUp(3300, 3300)]);
     expect(streamOf('c-1')).toBe('prepaid-c-1');
   });
 
   it('adds to the balance', () => {
-    const events = spec.given([toppedUp(3300, 3300)]).when((s) => topUp({ ...transfer, topUpId: 't-2', amountReceivedCents: 10_180 }, s, now)).events();
+    const events = spec.given([toppedUp(3300, 3300)]).when((s) => topUp({ ...transfer, topUpId: 't-2', amountReceivedCents: 10_180 }, s)).events();
     expect(events[0]?.data).toMatchObject({ amountReceivedCents: 10_180, feeCents: 180, creditedCents: 10_000, balanceAfterCents: 13_300 });
   });
 
   it('a received amount that cannot be split exactly gives the extra cent to the fee', () => {
     // 3305 + fee(3305) = 3305 + 59 (59.49) = 3364; 3306 + 60 (59.508) = 3366: 3365 is not reachable.
-    const events = spec.given([]).when((s) => topUp({ ...transfer, amountReceivedCents: 3365 }, s, now)).events();
+    const events = spec.given([]).when((s) => topUp({ ...transfer, amountReceivedCents: 3365 }, s)).events();
     expect(events[0]?.data).toMatchObject({ amountReceivedCents: 3365, creditedCents: 3305, feeCents: 60 });
   });
 
   it('refuses a top-up crediting less than the minimum, saying what to pay', () => {
-    spec.given([]).when((s) => topUp({ ...transfer, amountReceivedCents: 3358 }, s, now)).then({
+    spec.given([]).when((s) => topUp({ ...transfer, amountReceivedCents: 3358 }, s)).then({
       error: 'top_up_below_minimum',
       kind: 'rule',
       field: 'amountReceivedCents',
@@ -121,12 +122,12 @@ describe('prepaid: top-up', () => {
   it('takes the rate and the minimum from the settings in the command', () => {
     const events = spec
       .given([])
-      .when((s) => topUp({ ...transfer, amountReceivedCents: 2050, settings: { feeRateBp: 250, minimumTopUpCents: 2000 } }, s, now))
+      .when((s) => topUp({ ...transfer, amountReceivedCents: 2050, settings: { feeRateBp: 250, minimumTopUpCents: 2000 }, at: now.toISOString() }, s))
       .events();
     expect(events[0]?.data).toMatchObject({ amountReceivedCents: 2050, feeCents: 50, creditedCents: 2000, feeRateBp: 250 });
     spec
       .given([])
-      .when((s) => topUp({ ...transfer, amountReceivedCents: 1000, settings: { minimumTopUpCents: 0, feeRateBp: 0 } }, s, now))
+      .when((s) => topUp({ ...transfer, amountReceivedCents: 1000, settings: { minimumTopUpCents: 0, feeRateBp: 0 }, at: now.toISOString() }, s))
       .then([
         {
           type: 'PrepaidToppedUp',
@@ -135,23 +136,23 @@ describe('prepaid: top-up', () => {
       ]);
     spec
       .given([])
-      .when((s) => topUp({ ...transfer, settings: { feeRateBp: -1 } }, s, now))
-      .then({ error: 'invalid_setting', kind: 'invalid', field: 'settings.feeRateBp' });
+      .when((s) => topUp({ ...transfer, settings: { feeRateBp: -1 }, at: now.toISOString() }, s))
+      .then({ error: 'setting_invalid', kind: 'invalid', field: 'settings.feeRateBp' });
   });
 
   it('recording the same top-up again is a no-op', () => {
-    spec.given([toppedUp(3300, 3300)]).when((s) => topUp(transfer, s, now)).thenNothing();
+    spec.given([toppedUp(3300, 3300)]).when((s) => topUp(transfer, s)).thenNothing();
   });
 
   it.each([
-    [{ amountReceivedCents: 0 }, 'invalid_amount', 'amountReceivedCents'],
-    [{ amountReceivedCents: 33.59 }, 'invalid_amount', 'amountReceivedCents'],
-    [{ reference: ' ' }, 'required', 'reference'],
-    [{ receivedOn: '23/11/2026' }, 'invalid_date', 'receivedOn'],
-    [{ receivedOn: '2026-02-30' }, 'invalid_date', 'receivedOn'],
-    [{ method: 'bitcoin' }, 'invalid_method', 'method'],
+    [{ amountReceivedCents: 0 }, 'amount_invalid', 'amountReceivedCents'],
+    [{ amountReceivedCents: 33.59 }, 'amount_invalid', 'amountReceivedCents'],
+    [{ reference: ' ' }, 'value_required', 'reference'],
+    [{ receivedOn: '23/11/2026' }, 'date_invalid', 'receivedOn'],
+    [{ receivedOn: '2026-02-30' }, 'date_invalid', 'receivedOn'],
+    [{ method: 'bitcoin' }, 'method_invalid', 'method'],
   ])('refuses %j', (patch, error, field) => {
-    spec.given([]).when((s) => topUp({ ...transfer, ...patch } as TopUp, s, now)).then({ error, kind: 'invalid', field });
+    spec.given([]).when((s) => topUp({ ...transfer, ...patch } as TopUp, s)).then({ error, kind: 'invalid', field });
   });
 });
 
@@ -159,7 +160,7 @@ describe('prepaid: debit for an order', () => {
   it('debits the amount, recording the balance after', () => {
     spec
       .given([toppedUp(3300, 3300)])
-      .when((s) => encodable(debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3172 }, s, now)))
+      .when((s) => encodable(debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3172, at: now.toISOString() }, s)))
       .then([
         {
           type: 'PrepaidDebited',
@@ -169,38 +170,38 @@ describe('prepaid: debit for an order', () => {
   });
 
   it('may take the balance exactly to zero', () => {
-    const events = spec.given([toppedUp(3300, 3300)]).when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3300 }, s, now)).events();
+    const events = spec.given([toppedUp(3300, 3300)]).when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3300, at: now.toISOString() }, s)).events();
     expect(events[0]).toMatchObject({ type: 'PrepaidDebited', data: { balanceAfterCents: 0 } });
   });
 
   it('never below zero: refused when the balance is less than the amount, in euros', () => {
     spec
       .given([toppedUp(3300, 3300)])
-      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3301 }, s, now))
+      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3301, at: now.toISOString() }, s))
       .then({
-        error: 'insufficient_balance',
+        error: 'balance_insufficient',
         kind: 'rule',
         message: 'the prepaid balance 33,00 € is less than the amount 33,01 €',
       });
     spec
       .given([])
-      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 1 }, s, now))
-      .then({ error: 'insufficient_balance', message: 'the prepaid balance 0,00 € is less than the amount 0,01 €' });
+      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 1, at: now.toISOString() }, s))
+      .then({ error: 'balance_insufficient', message: 'the prepaid balance 0,00 € is less than the amount 0,01 €' });
   });
 
   it('a racing second debit, re-decided on the state after the first, is refused', () => {
-    const first = debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3000 }, fold(prepaidAggregate, [toppedUp(3300, 3300)]), now);
+    const first = debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3000, at: now.toISOString() }, fold(prepaidAggregate, [toppedUp(3300, 3300)]));
     spec
       .given([toppedUp(3300, 3300), ...first])
-      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-2', amountCents: 3000 }, s, now))
-      .then({ error: 'insufficient_balance', message: 'the prepaid balance 3,00 € is less than the amount 30,00 €' });
+      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-2', amountCents: 3000, at: now.toISOString() }, s))
+      .then({ error: 'balance_insufficient', message: 'the prepaid balance 3,00 € is less than the amount 30,00 €' });
   });
 
   it('a debit for the same order twice is a no-op, even when the balance would not cover it', () => {
-    const debited = debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3000 }, fold(prepaidAggregate, [toppedUp(3300, 3300)]), now);
+    const debited = debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3000, at: now.toISOString() }, fold(prepaidAggregate, [toppedUp(3300, 3300)]));
     spec
       .given([toppedUp(3300, 3300), ...debited])
-      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3000 }, s, now))
+      .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents: 3000, at: now.toISOString() }, s))
       .thenNothing();
   });
 
@@ -208,8 +209,8 @@ describe('prepaid: debit for an order', () => {
     for (const amountCents of [0, -5, 10.5]) {
       spec
         .given([toppedUp(3300, 3300)])
-        .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents }, s, now))
-        .then({ error: 'invalid_amount', kind: 'invalid', field: 'amountCents' });
+        .when((s) => debitForOrder({ customerId: 'c-1', orderId: 'o-1', amountCents, at: now.toISOString() }, s))
+        .then({ error: 'amount_invalid', kind: 'invalid', field: 'amountCents' });
     }
   });
 
@@ -219,7 +220,7 @@ describe('prepaid: debit for an order', () => {
         let events: PrepaidEvent[] = [toppedUp(10_000, 10_000)];
         amounts.forEach((amountCents, i) => {
           try {
-            events = [...events, ...debitForOrder({ customerId: 'c-1', orderId: `o-${i}`, amountCents }, fold(prepaidAggregate, events), now)];
+            events = [...events, ...debitForOrder({ customerId: 'c-1', orderId: `o-${i}`, amountCents, at: now.toISOString() }, fold(prepaidAggregate, events))];
           } catch {
             // refused
           }
@@ -235,7 +236,7 @@ describe('prepaid: credit', () => {
     spec
       .given([toppedUp(3300, 3300)])
       .when((s) =>
-        encodable(creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'refund', orderId: 'o-1', amountCents: 1464 }, s, now)),
+        encodable(creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'refund', orderId: 'o-1', amountCents: 1464, at: now.toISOString() }, s)),
       )
       .then([
         {
@@ -257,25 +258,25 @@ describe('prepaid: credit', () => {
   it('credits an overpayment or a correction without an order', () => {
     const events = spec
       .given([])
-      .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-2', reason: 'correction', amountCents: 100, note: ' typo in the top-up ' }, s, now))
+      .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-2', reason: 'correction', amountCents: 100, note: ' typo in the top-up ', at: now.toISOString() }, s))
       .events();
     expect(events[0]?.data).toMatchObject({ reason: 'correction', orderId: null, note: 'typo in the top-up', balanceAfterCents: 100 });
     expect(fold(prepaidAggregate, events).balanceCents).toBe(100);
   });
 
   it('the same credit again is a no-op', () => {
-    const credited = creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'overpayment', amountCents: 10 }, fold(prepaidAggregate, []), now);
-    spec.given(credited).when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'overpayment', amountCents: 10 }, s, now)).thenNothing();
+    const credited = creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'overpayment', amountCents: 10, at: now.toISOString() }, fold(prepaidAggregate, []));
+    spec.given(credited).when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'overpayment', amountCents: 10, at: now.toISOString() }, s)).thenNothing();
   });
 
   it('refuses a zero amount and an unknown reason', () => {
     spec
       .given([])
-      .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'refund', amountCents: 0 }, s, now))
-      .then({ error: 'invalid_amount', kind: 'invalid', field: 'amountCents', message: 'amountCents: must be a positive whole number of cents (got 0)' });
+      .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'refund', amountCents: 0, at: now.toISOString() }, s))
+      .then({ error: 'amount_invalid', kind: 'invalid', field: 'amountCents', message: 'amountCents: must be a positive whole number of cents (got 0)' });
     spec
       .given([])
-      .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'gift' as 'refund', amountCents: 10 }, s, now))
-      .then({ error: 'invalid_reason', kind: 'invalid', field: 'reason' });
+      .when((s) => creditAccount({ customerId: 'c-1', creditId: 'cr-1', reason: 'gift' as 'refund', amountCents: 10, at: now.toISOString() }, s))
+      .then({ error: 'reason_invalid', kind: 'invalid', field: 'reason' });
   });
 });

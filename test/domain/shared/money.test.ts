@@ -17,11 +17,11 @@ const VAT_22 = 2200;
 
 describe('VAT and fees (integer cents, rates in basis points)', () => {
   it("matches the guides' figures", () => {
-    expect(lineAmounts({ unitPriceCents: 2600, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxable: 2600, vat: 572, total: 3172 });
-    expect(lineAmounts({ unitPriceCents: 1100, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxable: 1100, vat: 242, total: 1342 });
-    expect(lineAmounts({ unitPriceCents: 3000, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxable: 3000, vat: 660, total: 3660 });
-    expect(lineAmounts({ unitPriceCents: 2000, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxable: 2000, vat: 440, total: 2440 });
-    expect(lineAmounts({ unitPriceCents: 1000, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxable: 1000, vat: 220, total: 1220 });
+    expect(lineAmounts({ unitPriceCents: 2600, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxableCents: 2600, vatCents: 572, totalCents: 3172 });
+    expect(lineAmounts({ unitPriceCents: 1100, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxableCents: 1100, vatCents: 242, totalCents: 1342 });
+    expect(lineAmounts({ unitPriceCents: 3000, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxableCents: 3000, vatCents: 660, totalCents: 3660 });
+    expect(lineAmounts({ unitPriceCents: 2000, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxableCents: 2000, vatCents: 440, totalCents: 2440 });
+    expect(lineAmounts({ unitPriceCents: 1000, quantity: 1, vatRateBp: VAT_22 })).toEqual({ taxableCents: 1000, vatCents: 220, totalCents: 1220 });
     // 1.80 % administrative fee on €33.00 = €0.594 → €0.59
     expect(feeOf(3300, 180)).toBe(59);
   });
@@ -53,9 +53,9 @@ describe('VAT and fees (integer cents, rates in basis points)', () => {
     expect(vatOf(Number.MAX_SAFE_INTEGER, VAT_22)).toBe(1981583836043018); // …018.02
     expect(vatOf(4503599627370497, 5000)).toBe(2251799813685249); // ….5 → up
     expect(lineAmounts({ unitPriceCents: 99_999_99, quantity: 1_000_000, vatRateBp: VAT_22 })).toEqual({
-      taxable: 9_999_999_000_000,
-      vat: 2_199_999_780_000,
-      total: 12_199_998_780_000,
+      taxableCents: 9_999_999_000_000,
+      vatCents: 2_199_999_780_000,
+      totalCents: 12_199_998_780_000,
     });
     expect(() => lineAmounts({ unitPriceCents: Number.MAX_SAFE_INTEGER, quantity: 2, vatRateBp: VAT_22 })).toThrow(RangeError);
   });
@@ -90,16 +90,16 @@ describe('VAT and fees (integer cents, rates in basis points)', () => {
     ]);
     expect(summary).toEqual({
       byRate: [
-        { rateBp: 0, taxable: 2000, vat: 0, total: 2000 },
-        { rateBp: 1000, taxable: 1050, vat: 105, total: 1155 },
+        { rateBp: 0, taxableCents: 2000, vatCents: 0, totalCents: 2000 },
+        { rateBp: 1000, taxableCents: 1050, vatCents: 105, totalCents: 1155 },
         // per line: 726 + 6 + 6 = 738 (on the rate's total it would be 737: 3350 × 22 % = 737.0)
-        { rateBp: 2200, taxable: 3350, vat: 738, total: 4088 },
+        { rateBp: 2200, taxableCents: 3350, vatCents: 738, totalCents: 4088 },
       ],
-      taxable: 6400,
-      vat: 843,
-      total: 7243,
+      taxableCents: 6400,
+      vatCents: 843,
+      totalCents: 7243,
     });
-    expect(vatSummary([])).toEqual({ byRate: [], taxable: 0, vat: 0, total: 0 });
+    expect(vatSummary([])).toEqual({ byRate: [], taxableCents: 0, vatCents: 0, totalCents: 0 });
   });
 
   it('the guided choice: both certificates of one device', () => {
@@ -107,7 +107,7 @@ describe('VAT and fees (integer cents, rates in basis points)', () => {
       { unitPriceCents: 1100, quantity: 1, vatRateBp: VAT_22 },
       { unitPriceCents: 2000, quantity: 1, vatRateBp: VAT_22 },
     ]);
-    expect(s).toMatchObject({ taxable: 3100, vat: 682, total: 3782 });
+    expect(s).toMatchObject({ taxableCents: 3100, vatCents: 682, totalCents: 3782 });
   });
 });
 

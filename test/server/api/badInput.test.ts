@@ -69,33 +69,33 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
   });
 
   it('an address with a wrong postal code', async () => {
-    const body = await refused(post(world.operator, '/api/customers', person({ billingAddress: { ...romeAddress, postalCode: '186' } })), 400, 'invalid_postal_code');
+    const body = await refused(post(world.operator, '/api/customers', person({ billingAddress: { ...romeAddress, postalCode: '186' } })), 400, 'postal_code_invalid');
     expect(body.errors).toHaveProperty(['billingAddress.postalCode']);
   });
 
   it('missing fields, unknown fields and wrong types (400 naming each field)', async () => {
-    const missing = await refused(post(world.operator, '/api/customers', { kind: 'person', name: 'Mario' }), 400, 'invalid_input');
+    const missing = await refused(post(world.operator, '/api/customers', { kind: 'person', name: 'Mario' }), 400, 'input_invalid');
     expect(Object.keys(missing.errors ?? {})).toEqual(expect.arrayContaining(['surname', 'codiceFiscale', 'email', 'billingAddress']));
-    await refused(post(world.operator, '/api/customers', { kind: 'robot' }), 400, 'invalid_input', /kind/);
-    await refused(post(world.operator, '/api/customers', person({ nickname: 'Peppino' })), 400, 'invalid_input', /nickname/);
+    await refused(post(world.operator, '/api/customers', { kind: 'robot' }), 400, 'input_invalid', /kind/);
+    await refused(post(world.operator, '/api/customers', person({ nickname: 'Peppino' })), 400, 'input_invalid', /nickname/);
 
-    const payment = { method: 'bank_transfer', amount: '31,72', receivedOn: '2026-11-24', payer: 'Mario Rossi', reason: 'x', bankReference: 'CRO1' };
-    const wrongType = await refused(post(world.accountant, '/api/payments', payment), 400, 'invalid_input', /amount/);
-    expect(wrongType.errors).toHaveProperty('amount');
-    await refused(post(world.accountant, '/api/payments', { ...payment, amount: 3172, method: 'bitcoin' }), 400, 'invalid_input', /method/);
-    await refused(post(world.accountant, '/api/payments', { ...payment, amount: -5 }), 400, 'invalid_input', /amount/);
-    await refused(post(world.operator, '/api/orders', { customerId, payment: { mode: 'prepaid' } }), 400, 'invalid_input', /exactly one of guided or manual/);
+    const payment = { method: 'bank_transfer', amountCents: '31,72', receivedOn: '2026-11-24', payer: 'Mario Rossi', reason: 'x', bankReference: 'CRO1' };
+    const wrongType = await refused(post(world.accountant, '/api/payments', payment), 400, 'input_invalid', /amountCents/);
+    expect(wrongType.errors).toHaveProperty('amountCents');
+    await refused(post(world.accountant, '/api/payments', { ...payment, amountCents: 3172, method: 'bitcoin' }), 400, 'input_invalid', /method/);
+    await refused(post(world.accountant, '/api/payments', { ...payment, amountCents: -5 }), 400, 'input_invalid', /amountCents/);
+    await refused(post(world.operator, '/api/orders', { customerId, payment: { mode: 'prepaid' } }), 400, 'input_invalid', /exactly one of guided or manual/);
     await refused(
       post(world.operator, '/api/orders', { ...manualOrder(customerId, { mode: 'prepaid' }), guided: { holderCodiceFiscale: MARIO_CF, deviceSerial: '1205100000' } }),
       400,
-      'invalid_input',
+      'input_invalid',
       /exactly one/,
     );
-    await refused(post(world.operator, '/api/orders', manualOrder(customerId, { mode: 'direct', method: 'bitcoin' })), 400, 'invalid_input', /payment/);
-    await refused(post(world.operator, '/api/orders', manualOrder('not-a-uuid', { mode: 'prepaid' })), 400, 'invalid_input', /customerId/);
-    await refused(post(world.operator, '/api/orders', manualOrder(customerId, { mode: 'prepaid' }, 'RIN-FIRMA', 0)), 400, 'invalid_input', /quantity/);
+    await refused(post(world.operator, '/api/orders', manualOrder(customerId, { mode: 'direct', method: 'bitcoin' })), 400, 'input_invalid', /payment/);
+    await refused(post(world.operator, '/api/orders', manualOrder('not-a-uuid', { mode: 'prepaid' })), 400, 'input_invalid', /customerId/);
+    await refused(post(world.operator, '/api/orders', manualOrder(customerId, { mode: 'prepaid' }, 'RIN-FIRMA', 0)), 400, 'input_invalid', /quantity/);
     await refused(() => world.operator.request('POST', '/api/orders', { raw: '{"customerId":', contentType: 'application/json' }), 400, /.+/);
-    await refused(() => world.operator.get(`/api/customers/${customerId}/prepaid/top-up-quote?creditedCents=abc`), 400, 'invalid_input', /creditedCents/);
+    await refused(() => world.operator.get(`/api/customers/${customerId}/prepaid/top-up-quote?creditedCents=abc`), 400, 'input_invalid', /creditedCents/);
   });
 
   it('an unknown customer or product (404), a withdrawn product (422)', async () => {
@@ -123,7 +123,7 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
   });
 
   it('not enough on the prepaid account; a top-up below the minimum', async () => {
-    const body = await refused(post(world.operator, '/api/orders', manualOrder(poorCustomerId, { mode: 'prepaid' })), 422, 'insufficient_balance');
+    const body = await refused(post(world.operator, '/api/orders', manualOrder(poorCustomerId, { mode: 'prepaid' })), 422, 'balance_insufficient');
     expect(body.message).toMatch(/31,72|3172|balance/);
     await refused(
       post(world.operator, `/api/customers/${poorCustomerId}/prepaid/top-ups`, { amountReceivedCents: 1000, method: 'cash', reference: 'r', receivedOn: '2026-11-24' }),
@@ -142,12 +142,12 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
       holderCodiceFiscale: MARIO_CF,
       certificates: [{ kind: 'signing', serialNumber: 'S1', validFrom: '2024-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z' }],
     };
-    await refused(post(world.operator, '/api/devices', bad), 400, 'invalid_date', /issuedOn/);
+    await refused(post(world.operator, '/api/devices', bad), 400, 'date_invalid', /issuedOn/);
   });
 
   it('who may do what: refunds and the catalogue are for supervisors, payments for the books', async () => {
     await refused(post(world.operator, '/api/products', { code: 'X', description: 'x', kind: 'coupon', renews: 'signing', priceCents: 1 }), 403, 'forbidden', /supervisor/);
-    await refused(post(world.operator, '/api/payments', { method: 'bank_transfer', amount: 1, receivedOn: '2026-11-24', payer: 'x', reason: 'x' }), 403, 'forbidden');
+    await refused(post(world.operator, '/api/payments', { method: 'bank_transfer', amountCents: 1, receivedOn: '2026-11-24', payer: 'x', reason: 'x' }), 403, 'forbidden');
     await refused(post(world.accountant, '/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 403, 'forbidden');
     await refused(post(world.admin, '/api/customers', person({})), 403, 'forbidden');
     await refused(post(world.anonymous, '/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 401, 'unauthenticated');

@@ -12,7 +12,7 @@ let rfReference: string;
 
 const transfer = (bankReference: unknown) => ({
   method: 'bank_transfer',
-  amount: 3172,
+  amountCents: 3172,
   receivedOn: '2026-11-25',
   payer: 'Mario Rossi',
   reason: `saldo ${rfReference}`,
@@ -34,7 +34,7 @@ afterAll(async () => {
 describe("the bank's reference of a payment", () => {
   it('is required, and the refusal names the field', async () => {
     const missing = expectStatus(await world.accountant.post('/api/payments', transfer(undefined)), 400).json();
-    expect(missing).toMatchObject({ code: 'invalid_input', errors: { bankReference: expect.stringMatching(/required.*CRO\/TRN/) } });
+    expect(missing).toMatchObject({ code: 'input_invalid', errors: { bankReference: expect.stringMatching(/required.*CRO\/TRN/) } });
     const blank = expectStatus(await world.accountant.post('/api/payments', transfer('   ')), 400).json();
     expect(blank).toMatchObject({ code: 'bank_reference_required', errors: { bankReference: expect.stringMatching(/required/) } });
     const wrong = expectStatus(await world.accountant.post('/api/payments', transfer('CRO#1')), 400).json();
@@ -68,7 +68,7 @@ describe("the bank's reference of a payment", () => {
     expect(await world.store.headPosition()).toBe(head);
     expect(await prepaidBalance(world.app.sales, customerId)).toBe(0);
     const order = await getOrder(world.app.sales, orderId);
-    expect(order).toMatchObject({ status: 'paid', received: 3172 });
+    expect(order).toMatchObject({ status: 'paid', receivedCents: 3172 });
     expect(order.paymentIds).toHaveLength(1);
   });
 

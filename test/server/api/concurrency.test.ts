@@ -32,7 +32,7 @@ describe('concurrent requests', () => {
       expect(statuses[0]).toBe(201);
       expect([409, 422]).toContain(statuses[1]);
       const refused = answers.find((a) => a.status !== 201)!.json();
-      expect(refused).toMatchObject({ code: expect.stringMatching(/insufficient_balance|concurrent_change/), message: expect.any(String) });
+      expect(refused).toMatchObject({ code: expect.stringMatching(/balance_insufficient|concurrent_change/), message: expect.any(String) });
       expect(refused.message.length).toBeGreaterThan(10);
       expect(await prepaidBalance(world.app.sales, customerId)).toBe(3300 - 3172);
       const debits = (await world.store.readStream(`prepaid-${customerId}`)).filter((e) => e.type === 'PrepaidDebited');

@@ -46,8 +46,8 @@ describe('sales configuration', () => {
       deviceLookupWindowDays: 90,
       seller: {
         name: 'Firma Facile S.p.A.',
-        vatNumber: '12345600014',
-        taxCode: null,
+        partitaIva: '12345600014',
+        codiceFiscale: null,
         address: { street: 'Via Roma, 1', postalCode: '20121', city: 'Milano', province: 'MI', country: 'IT' },
         email: 'fatture@firmafacile.it',
       },
@@ -58,9 +58,9 @@ describe('sales configuration', () => {
 
   it("takes the seller's codice fiscale when it differs from the partita IVA (a sole trader's), not when it repeats it", () => {
     const soleTrader = loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: ' rssmra80a01h501u ' });
-    expect(soleTrader.sales.seller).toMatchObject({ vatNumber: '12345600014', taxCode: 'RSSMRA80A01H501U' });
-    expect(loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: '12345600014' }).sales.seller.taxCode).toBeNull();
-    expect(loadConfig({}).sales.seller.taxCode).toBeNull();
+    expect(soleTrader.sales.seller).toMatchObject({ partitaIva: '12345600014', codiceFiscale: 'RSSMRA80A01H501U' });
+    expect(loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: '12345600014' }).sales.seller.codiceFiscale).toBeNull();
+    expect(loadConfig({}).sales.seller.codiceFiscale).toBeNull();
   });
 
   it('reads the seller address: street, postal code, city, province[, country]', () => {

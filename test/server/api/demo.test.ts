@@ -82,7 +82,7 @@ describe('the demo start (DEMO=true)', () => {
       body: JSON.stringify({ customerId: id, manual: { lines: [{ productCode: 'RIN-FIRMA-CNS', quantity: 1 }] } }),
     });
     expect(quote.status).toBe(200);
-    expect(((await quote.json()) as { totals: { total: number } }).totals.total).toBe(3172);
+    expect(((await quote.json()) as { totals: { totalCents: number } }).totals.totalCents).toBe(3172);
 
     first.child.kill('SIGTERM');
     expect(await first.exit).toBe(0);

@@ -18,16 +18,16 @@ describe('a desk payment above the amount due', () => {
     await addGuideProducts(world);
     const customerId = await registerPerson(world);
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, { mode: 'direct', method: 'cash' }, 'RIN-FIRMA')), 201).json();
-    expect(placed.order.totals.total).toBe(1342);
+    expect(placed.order.totals.totalCents).toBe(1342);
 
-    const refused = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 100_000 }), 422).json();
+    const refused = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amountCents: 100_000 }), 422).json();
     expect(refused).toMatchObject({
       code: 'desk_payment_exceeds_amount_due',
-      message: expect.stringMatching(/^amount: a desk payment may be at most the amount due on the order, 13,42 € \(got 1\.000,00 €\)/),
-      errors: { amount: expect.any(String) },
+      message: expect.stringMatching(/^amountCents: a desk payment may be at most the amount due on the order, 13,42 € \(got 1\.000,00 €\)/),
+      errors: { amountCents: expect.any(String) },
     });
     // One cent over is over.
-    expect(expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'credit_card', amount: 1343 }), 422).json().code).toBe(
+    expect(expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'credit_card', amountCents: 1343 }), 422).json().code).toBe(
       'desk_payment_exceeds_amount_due',
     );
     await world.idle();
@@ -37,10 +37,10 @@ describe('a desk payment above the amount due', () => {
     expect(expectStatus(await world.operator.get(`/api/orders/${placed.id}`), 200).json()).toMatchObject({ status: 'awaiting_payment', amountDueCents: 1342 });
 
     // Part of it, then the rest to the cent: paid, no surplus.
-    expect(expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 1000 }), 200).json()).toMatchObject({ amountDue: 342 });
-    expect(expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 343 }), 422).json().message).toMatch(/3,42 €/);
-    const paid = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 342 }), 200).json();
-    expect(paid).toMatchObject({ orderStatus: 'paid', amountDue: 0, surplus: 0 });
+    expect(expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amountCents: 1000 }), 200).json()).toMatchObject({ amountDueCents: 342 });
+    expect(expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amountCents: 343 }), 422).json().message).toMatch(/3,42 €/);
+    const paid = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amountCents: 342 }), 200).json();
+    expect(paid).toMatchObject({ orderStatus: 'paid', amountDueCents: 0, surplusCents: 0 });
     await world.idle();
     expect(await balanceOf(world.operator, customerId)).toBe(0);
   });

@@ -108,7 +108,7 @@ describe('commands take identifiers as typed', () => {
   it("a guided quote with the holder's codice fiscale in lower case (issue #13: it answered 422 device_not_of_holder)", async () => {
     const body = { customerId, guided: { holderCodiceFiscale: MARIO_CF.toLowerCase(), deviceSerial: '1205100000' } };
     const quote = expectStatus(await world.operator.post('/api/orders/quote', body), 200).json();
-    expect(quote.totals).toEqual({ taxable: 2200, vat: 484, total: 2684 });
+    expect(quote.totals).toEqual({ taxableCents: 2200, vatCents: 484, totalCents: 2684 });
     const typed = { customerId, guided: { holderCodiceFiscale: MARIO_CF_TYPED, deviceSerial: `1205${EN_DASH}100 000` } };
     expect(expectStatus(await world.operator.post('/api/orders/quote', typed), 200).json().totals).toEqual(quote.totals);
   });
@@ -127,7 +127,7 @@ describe('commands take identifiers as typed', () => {
   it('a wrong codice fiscale is still refused on its field, with the rule', async () => {
     const body = { customerId, guided: { holderCodiceFiscale: 'rss mra 80a01 h501x', deviceSerial: '1205100000' } };
     const refused = expectStatus(await world.operator.post('/api/orders/quote', body), 400).json();
-    expect(refused).toMatchObject({ code: 'invalid_codice_fiscale', errors: { holderCodiceFiscale: expect.stringMatching(/check character/) } });
+    expect(refused).toMatchObject({ code: 'codice_fiscale_invalid', errors: { holderCodiceFiscale: expect.stringMatching(/check character/) } });
   });
 
   it('the public coupon status takes the code in lower case, in groups with spaces or Unicode dashes', async () => {

@@ -74,8 +74,8 @@ describe('prepaid money by hand', () => {
     // A supervisor's own request: they may not approve or reject it.
     const own = expectStatus(await world.supervisor.post(base, { amountCents: 700, reason: 'correzione di una ricarica' }), 201).json();
     const selfApproval = expectStatus(await world.supervisor.post(`${base}/${own.id}/approve`, {}), 422).json();
-    expect(selfApproval).toMatchObject({ code: 'own_adjustment', message: expect.stringMatching(/another supervisor must approve/) });
-    expect(expectStatus(await world.supervisor.post(`${base}/${own.id}/reject`, { reason: 'ci ho ripensato' }), 422).json().code).toBe('own_adjustment');
+    expect(selfApproval).toMatchObject({ code: 'adjustment_decision_by_requester', message: expect.stringMatching(/another supervisor must approve/) });
+    expect(expectStatus(await world.supervisor.post(`${base}/${own.id}/reject`, { reason: 'ci ho ripensato' }), 422).json().code).toBe('adjustment_decision_by_requester');
     expect(await balanceOf(world.supervisor, customerId)).toBe(0);
 
     // Another supervisor approves: the money is credited, the movement says who asked, who approved, why.
@@ -146,7 +146,7 @@ describe('prepaid money by hand', () => {
     }
     expect(expectStatus(await world.accountant.post(base, { amountCents: 1_000_001, reason: 'troppo' }), 400).json().errors.amountCents).toMatch(/at most 1000000 cents/);
     expect(expectStatus(await world.accountant.post(base, { amountCents: 100 }), 400).json().errors).toHaveProperty('reason');
-    expect(expectStatus(await world.accountant.post(base, { amountCents: 100, reason: 'ok ok', approvedBy: 'me' }), 400).json().code).toBe('invalid_input');
+    expect(expectStatus(await world.accountant.post(base, { amountCents: 100, reason: 'ok ok', approvedBy: 'me' }), 400).json().code).toBe('input_invalid');
     const unknownCustomer = `/api/customers/00000000-0000-4000-8000-000000000000/prepaid/adjustments`;
     expect(expectStatus(await world.accountant.post(unknownCustomer, { amountCents: 100, reason: 'nessuno' }), 404).json().code).toBe('customer_not_found');
     expect(expectStatus(await world.supervisor.post(`${base}/00000000-0000-4000-8000-000000000000/approve`, {}), 404).json().code).toBe('prepaid_adjustment_not_found');

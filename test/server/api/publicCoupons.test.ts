@@ -64,7 +64,7 @@ describe('GET /api/public/coupons/:code/status (no login)', () => {
   it('malformed → 400 "not a coupon code"', async () => {
     for (const code of ['hello', 'K7Q2-9XMD', '!!!!-9XMD-4HRT-0ZBW-J8NC', 'x'.repeat(99)]) {
       const body = expectStatus(await status(code), 400).json();
-      expect(body).toMatchObject({ statusCode: 400, code: 'not_a_coupon_code', message: expect.stringMatching(/^not a coupon code/) });
+      expect(body).toMatchObject({ statusCode: 400, code: 'coupon_code_malformed', message: expect.stringMatching(/^not a coupon code/) });
     }
   });
 

@@ -41,7 +41,7 @@ const SELLER_CF = 'VRDGPP70B12F205A';
 describe('the purchase over HTTP', () => {
   it('prepaid, guided: customer, top-up, device, renewable devices by CF, order → two coupons, invoice 1, one e-mail with both codes, the invoice PDF', async () => {
     // A sole trader sells: the invoice shows the seller's own codice fiscale beside the partita IVA.
-    world = await startApi({ settings: { seller: { ...defaultSalesSettings.seller, taxCode: SELLER_CF } } });
+    world = await startApi({ settings: { seller: { ...defaultSalesSettings.seller, codiceFiscale: SELLER_CF } } });
     await addGuideProducts(world);
 
     const registered = expectStatus(await world.operator.post('/api/customers', {
@@ -80,14 +80,14 @@ describe('the purchase over HTTP', () => {
 
     const body = { customerId, guided: { holderCodiceFiscale: MARIO_CF, deviceSerial: '1205100000' }, payment: { mode: 'prepaid' } };
     const shown = expectStatus(await world.operator.post('/api/orders/quote', body), 200).json();
-    expect(shown).toMatchObject({ totals: { taxable: 2200, vat: 484, total: 2684 }, codesEmail: 'mario.rossi@example.it', prepaidBalanceCents: 3300 });
+    expect(shown).toMatchObject({ totals: { taxableCents: 2200, vatCents: 484, totalCents: 2684 }, codesEmail: 'mario.rossi@example.it', prepaidBalanceCents: 3300 });
     const head = await world.store.headPosition();
     expect(head).toBeGreaterThan(0);
 
     const placed = expectStatus(await world.operator.post('/api/orders', body), 201).json();
     expect(placed).toMatchObject({
       id: expect.any(String),
-      order: { status: 'paid', choice: 'guided', deviceSerial: '1205100000', totals: { total: 2684 } },
+      order: { status: 'paid', choice: 'guided', deviceSerial: '1205100000', totals: { totalCents: 2684 } },
       rfReference: null,
       prepaidBalanceCents: 3300 - 2684,
       placed: true,
@@ -117,7 +117,7 @@ describe('the purchase over HTTP', () => {
     expect(text).toContain('Mario Rossi');
     expect(text).toContain(MARIO_CF);
     expect(text).toContain(`Codice fiscale ${SELLER_CF}`);
-    expect(text).toContain(`P. IVA ${defaultSalesSettings.seller.vatNumber}`);
+    expect(text).toContain(`P. IVA ${defaultSalesSettings.seller.partitaIva}`);
     expect(text).toContain('Coupon Rinnovo Certificato Sottoscrizione');
     expect(text).toContain('26,84 €');
     expect(text).toContain('Pagamento: addebito sul conto prepagato');
@@ -130,7 +130,7 @@ describe('the purchase over HTTP', () => {
     world = await startApi();
     const customerId = await shop(0);
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct())), 201).json();
-    expect(placed).toMatchObject({ order: { status: 'awaiting_payment', totals: { total: 3172 } }, prepaidBalanceCents: null });
+    expect(placed).toMatchObject({ order: { status: 'awaiting_payment', totals: { totalCents: 3172 } }, prepaidBalanceCents: null });
     expect(placed.rfReference).toMatch(/^RF\d{2}\d{12}$/);
     expect(placed.rfReferenceFormatted).toBe(formatRf(placed.rfReference));
     expect(Date.parse(placed.expiresAt)).toBe(world.clock.now().getTime() + 30 * 24 * 3_600_000);
@@ -139,7 +139,7 @@ describe('the purchase over HTTP', () => {
     expect(reason).toMatch(/rf\d\d \d{4} /);
     const payment = expectStatus(await world.accountant.post('/api/payments', {
       method: 'bank_transfer',
-      amount: 3172,
+      amountCents: 3172,
       receivedOn: '2026-11-25',
       payer: 'Mario Rossi',
       reason,
@@ -150,7 +150,7 @@ describe('the purchase over HTTP', () => {
     const [mail] = await world.smtp.waitForMessages(1);
     await world.idle();
     const order = await getOrder(world.app.sales, placed.id);
-    expect(order).toMatchObject({ status: 'paid', received: 3172, fulfilment: { invoiceNumber: 1 } });
+    expect(order).toMatchObject({ status: 'paid', receivedCents: 3172, fulfilment: { invoiceNumber: 1 } });
     expect(await streamTypes(world.store, `order-${placed.id}`)).toEqual(['OrderPlaced', 'OrderPaymentReceived', 'OrderPaid', 'OrderFulfilled']);
     expect(mail!.subject).toContain(formatRf(placed.rfReference));
     const text = pdfText((await world.accountant.get(`/api/invoices/${order.fulfilment!.invoiceId}/pdf`)).body);
@@ -167,7 +167,7 @@ describe('the purchase over HTTP', () => {
       expectStatus(
         await world.accountant.post('/api/payments', {
           method: 'postal_slip',
-          amount,
+          amountCents: amount,
           receivedOn: '2026-11-25',
           payer: 'Mario Rossi',
           reason: placed.rfReference,
@@ -178,14 +178,14 @@ describe('the purchase over HTTP', () => {
 
     await pay(1500);
     await world.idle();
-    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'awaiting_payment', received: 1500 });
+    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'awaiting_payment', receivedCents: 1500 });
     await pay(1000);
     await world.idle();
-    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'awaiting_payment', received: 2500 });
+    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'awaiting_payment', receivedCents: 2500 });
     await pay(1000); // 672 due: 328 too much
     await world.smtp.waitForMessages(1);
     await world.idle();
-    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'paid', received: 3172, fulfilment: { invoiceNumber: 1 } });
+    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'paid', receivedCents: 3172, fulfilment: { invoiceNumber: 1 } });
     expect(await prepaidBalance(world.app.sales, customerId)).toBe(328);
   });
 
@@ -195,7 +195,7 @@ describe('the purchase over HTTP', () => {
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct())), 201).json();
     const payment = expectStatus(await world.accountant.post('/api/payments', {
       method: 'bank_transfer',
-      amount: 3172,
+      amountCents: 3172,
       receivedOn: '2026-11-25',
       payer: 'Rossi Mario',
       reason: 'rinnovo firma digitale',
@@ -220,19 +220,19 @@ describe('the purchase over HTTP', () => {
     world = await startApi();
     const customerId = await shop(0);
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct('credit_card'))), 201).json();
-    const paid = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'credit_card', amount: 3172 }), 200).json();
-    expect(paid).toMatchObject({ id: placed.id, orderStatus: 'paid', amountDue: 0, surplus: 0, paymentId: expect.any(String) });
+    const paid = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'credit_card', amountCents: 3172 }), 200).json();
+    expect(paid).toMatchObject({ id: placed.id, orderStatus: 'paid', amountDueCents: 0, surplusCents: 0, paymentId: expect.any(String) });
     expect((await getOrder(world.app.sales, placed.id)).status).toBe('paid');
     const payment = (await world.store.readStream(`payment-${paid.paymentId}`)).map((e) => [e.type, e.data]);
-    expect(payment[0]).toEqual(['PaymentRecorded', expect.objectContaining({ method: 'credit_card', amount: 3172, payer: 'Mario Rossi', matchStatus: 'no_reference' })]);
+    expect(payment[0]).toEqual(['PaymentRecorded', expect.objectContaining({ method: 'credit_card', amountCents: 3172, payer: 'Mario Rossi', matchStatus: 'no_reference' })]);
     expect(payment[2]).toEqual(['PaymentMatched', expect.objectContaining({ orderId: placed.id, how: 'by_hand' })]);
     await world.smtp.waitForMessages(1);
     await world.idle();
-    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'paid', received: 3172, fulfilment: { invoiceNumber: 1 } });
+    expect(await getOrder(world.app.sales, placed.id)).toMatchObject({ status: 'paid', receivedCents: 3172, fulfilment: { invoiceNumber: 1 } });
     expect(await streamTypes(world.store, `order-${placed.id}`)).toEqual(['OrderPlaced', 'OrderPaymentReceived', 'OrderPaid', 'OrderFulfilled']);
 
     // Paid: nothing more to take.
-    const again = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { amount: 100 }), 422).json();
+    const again = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { amountCents: 100 }), 422).json();
     expect(again).toMatchObject({ code: 'order_not_awaiting_payment', message: expect.stringMatching(/paid/) });
   });
 
@@ -240,22 +240,22 @@ describe('the purchase over HTTP', () => {
     world = await startApi();
     const customerId = await shop(0);
     const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct('cash'))), 201).json();
-    const part = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 2000 }), 200).json();
-    expect(part).toMatchObject({ orderStatus: 'awaiting_payment', amountDue: 1172, surplus: 0 });
-    const rest = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amount: 1172 }), 200).json();
-    expect(rest).toMatchObject({ orderStatus: 'paid', amountDue: 0 });
+    const part = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amountCents: 2000 }), 200).json();
+    expect(part).toMatchObject({ orderStatus: 'awaiting_payment', amountDueCents: 1172, surplusCents: 0 });
+    const rest = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cash', amountCents: 1172 }), 200).json();
+    expect(rest).toMatchObject({ orderStatus: 'paid', amountDueCents: 0 });
     const recorded = (await world.store.readStream(`payment-${rest.paymentId}`))[0]!;
-    expect(recorded.data).toMatchObject({ method: 'cash', amount: 1172, reason: `pagamento in contanti al banco, ordine ${placed.id}` });
+    expect(recorded.data).toMatchObject({ method: 'cash', amountCents: 1172, reason: `pagamento in contanti al banco, ordine ${placed.id}` });
     expect(expectStatus(await world.accountant.get(`/api/payments?filter=${encodeURIComponent(JSON.stringify({ method: 'cash' }))}`), 200).json()).toHaveLength(2);
 
     await world.smtp.waitForMessages(1);
     await world.idle();
     const order = await getOrder(world.app.sales, placed.id);
-    expect(order).toMatchObject({ status: 'paid', received: 3172, fulfilment: { invoiceNumber: 1 } });
+    expect(order).toMatchObject({ status: 'paid', receivedCents: 3172, fulfilment: { invoiceNumber: 1 } });
     const text = pdfText((await world.accountant.get(`/api/invoices/${order.fulfilment!.invoiceId}/pdf`)).body);
     expect(text).toContain('Pagamento: contanti');
     // Neither a cheque nor anything else is taken at the desk.
-    const refused = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cheque', amount: 100 }), 400).json();
+    const refused = expectStatus(await world.operator.post(`/api/orders/${placed.id}/desk-payment`, { method: 'cheque', amountCents: 100 }), 400).json();
     expect(refused.message).toMatch(/method/);
   });
 
@@ -264,13 +264,13 @@ describe('the purchase over HTTP', () => {
     const customerId = await shop(5000);
     const unpaid = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct())), 201).json();
     const cancelled = expectStatus(await world.operator.post(`/api/orders/${unpaid.id}/cancel`, { reason: 'il cliente ha cambiato idea' }), 200).json();
-    expect(cancelled).toMatchObject({ id: unpaid.id, amountToCredit: 0 });
+    expect(cancelled).toMatchObject({ id: unpaid.id, amountToCreditCents: 0 });
     expect((await getOrder(world.app.sales, unpaid.id)).status).toBe('cancelled');
-    expect(expectStatus(await world.operator.post(`/api/orders/${unpaid.id}/desk-payment`, { amount: 3172 }), 422).json().code).toBe('order_not_awaiting_payment');
+    expect(expectStatus(await world.operator.post(`/api/orders/${unpaid.id}/desk-payment`, { amountCents: 3172 }), 422).json().code).toBe('order_not_awaiting_payment');
 
     const paid = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 201).json();
     const refused = expectStatus(await world.supervisor.post(`/api/orders/${paid.id}/cancel`, { reason: 'errore' }), 422).json();
-    expect(refused).toMatchObject({ code: 'order_paid', message: expect.stringMatching(/refund/) });
+    expect(refused).toMatchObject({ code: 'order_already_paid', message: expect.stringMatching(/refund/) });
     expect(expectStatus(await world.operator.post(`/api/orders/${paid.id}/cancel`, { reason: '   ' }), 400).json().errors).toHaveProperty('reason');
   });
 
@@ -296,7 +296,7 @@ describe('the purchase over HTTP', () => {
       creditNoteNumber: 1,
       couponIds: [first],
       excluded: [],
-      totals: { taxable: 1100, vat: 242, total: 1342 },
+      totals: { taxableCents: 1100, vatCents: 242, totalCents: 1342 },
       refundTo: 'prepaid',
       prepaidBalanceCents: 5000 - 2684 + 1342,
     });

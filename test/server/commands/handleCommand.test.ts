@@ -33,19 +33,19 @@ function twoWriters(): [EventStore, EventStore] {
 }
 
 const debit = (store: EventStore, orderId: string, amountCents: number) =>
-  handleCommand({ store, catalogue }, streamOf('c1'), prepaidAggregate, (s) => debitForOrder({ customerId: 'c1', orderId, amountCents }, s, NOW), systemContext());
+  handleCommand({ store, catalogue }, streamOf('c1'), prepaidAggregate, (s) => debitForOrder({ customerId: 'c1', orderId, amountCents, at: NOW.toISOString() }, s), systemContext());
 
 describe('the command write path', () => {
   it('decides on what another writer appended since this one last read the stream', async () => {
     const [a, b] = twoWriters();
     await handleCommand({ store: a, catalogue }, streamOf('c1'), prepaidAggregate, (s) =>
-      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04' }, s, NOW),
+      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04', at: NOW.toISOString() }, s),
     systemContext());
     expect((await loadAggregate({ store: a, catalogue }, streamOf('c1'), prepaidAggregate)).state.balanceCents).toBe(10_000);
 
     await debit(b, 'o-b', 8_000); // the other process spends most of the balance
     // This process last folded the account at 100,00 €; it must see 20,00 € now and refuse 50,00 €.
-    await expect(debit(a, 'o-a', 5_000)).rejects.toSatisfy((e) => e instanceof DomainError && e.code === 'insufficient_balance');
+    await expect(debit(a, 'o-a', 5_000)).rejects.toSatisfy((e) => e instanceof DomainError && e.code === 'balance_insufficient');
     const after = await loadAggregate({ store: a, catalogue }, streamOf('c1'), prepaidAggregate);
     expect(after.state.balanceCents).toBe(2_000);
     expect(after.revision).toBe(1);
@@ -54,7 +54,7 @@ describe('the command write path', () => {
   it('a debit already made by the other writer is not made twice', async () => {
     const [a, b] = twoWriters();
     await handleCommand({ store: a, catalogue }, streamOf('c1'), prepaidAggregate, (s) =>
-      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04' }, s, NOW),
+      topUp({ customerId: 'c1', topUpId: 't1', amountReceivedCents: 10_180, method: 'bank_transfer', reference: 'bonifico', receivedOn: '2026-05-04', at: NOW.toISOString() }, s),
     systemContext());
     await loadAggregate({ store: a, catalogue }, streamOf('c1'), prepaidAggregate);
     await debit(b, 'o-1', 3_000);

@@ -28,9 +28,9 @@ describe('products', () => {
     const { customerId } = await registerMario(world);
     const quote = await quoteOrder(world.deps, { customerId, choice: 'manual', lines: [{ productCode: 'rin-firma-cns', quantity: 1 }] });
     expect(quote.lines).toEqual([
-      expect.objectContaining({ productCode: 'RIN-FIRMA-CNS', quantity: 1, unitPriceCents: 2600, vatRateBp: 2200, taxable: 2600, vat: 572, total: 3172 }),
+      expect.objectContaining({ productCode: 'RIN-FIRMA-CNS', quantity: 1, unitPriceCents: 2600, vatRateBp: 2200, taxableCents: 2600, vatCents: 572, totalCents: 3172 }),
     ]);
-    expect(quote.totals).toEqual({ taxable: 2600, vat: 572, total: 3172 });
+    expect(quote.totals).toEqual({ taxableCents: 2600, vatCents: 572, totalCents: 3172 });
     expect(quote.codesEmail).toBe('mario.rossi@example.it');
   });
 
@@ -41,7 +41,7 @@ describe('products', () => {
     const changed = await changeProductPrice(world.deps, { code: 'MT-500', priceCents: 5500 }, operator);
     expect(changed.product.priceCents).toBe(5500);
     const quote = await quoteOrder(world.deps, { customerId, choice: 'manual', lines: [{ productCode: 'MT-500', quantity: 1 }] });
-    expect(quote.totals.taxable).toBe(5500);
+    expect(quote.totals.taxableCents).toBe(5500);
 
     await withdrawProduct(world.deps, { code: 'RIN-FIRMA', reason: 'fuori listino' }, operator);
     const refused = placeOrder(
@@ -116,8 +116,8 @@ describe('devices', () => {
     expect(report.refused).toEqual([
       expect.objectContaining({ row: 4, column: 'holder_cf', code: 'codice_fiscale_check_character' }),
       expect.objectContaining({ row: 5, column: 'serial', code: 'device_already_registered', reason: expect.stringMatching(/1205100100 already exists/) }),
-      expect.objectContaining({ row: 6, column: 'serial', code: 'duplicate_serial' }),
-      expect.objectContaining({ row: 7, column: 'issued_on', code: 'invalid_date' }),
+      expect.objectContaining({ row: 6, column: 'serial', code: 'serial_duplicate' }),
+      expect.objectContaining({ row: 7, column: 'issued_on', code: 'date_invalid' }),
     ]);
     expect(report.position).toBeGreaterThan(0);
     // Refused rows changed nothing.

@@ -34,7 +34,7 @@ describe('customers and prepaid accounts', () => {
 
   it('completes a registration that stopped after the claim, when retried with the same id', async () => {
     world = makeWorld();
-    const claim = catalogue.encode({ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: MARIO_CF, customerId: 'c-42' } }, operator);
+    const claim = catalogue.encode({ type: 'CustomerTaxCodeClaimed', data: { codiceFiscale: MARIO_CF, customerId: 'c-42', claimedAt: operator.at } }, operator);
     await world.store.append(`customer-cf-${MARIO_CF}`, [claim], { expectedRevision: 'no_stream' });
     const result = await registerCustomer(
       world.deps,
@@ -53,7 +53,7 @@ describe('customers and prepaid accounts', () => {
       { kind: 'person', name: 'Mario', surname: 'Rossi', codiceFiscale: MARIO_CF, email: 'not-an-email', billingAddress: romeAddress },
       operator,
     );
-    await expect(bad).rejects.toMatchObject({ code: 'invalid_email', field: 'email' });
+    await expect(bad).rejects.toMatchObject({ code: 'email_invalid', field: 'email' });
     expect(await typesIn(world.store, `customer-cf-${MARIO_CF}`)).toEqual([]);
   });
 

@@ -44,7 +44,7 @@ describe('placing orders', () => {
     const customerId = await shopWithMario(world, 5000);
     const placed = await placeOrder(world.deps, { ...manual(customerId), orderId: 'o-1', payment: { mode: 'prepaid' } }, operator);
     expect(placed).toMatchObject({ orderId: 'o-1', placed: true, prepaidBalanceCents: 5000 - 3172, rfReference: null });
-    expect(placed.order).toMatchObject({ status: 'paid', totals: { total: 3172 }, codesEmail: 'mario.rossi@example.it' });
+    expect(placed.order).toMatchObject({ status: 'paid', totals: { totalCents: 3172 }, codesEmail: 'mario.rossi@example.it' });
     expect(await typesIn(world.store, 'order-o-1')).toEqual(['OrderPlaced', 'OrderPaid']);
     const again = await placeOrder(world.deps, { ...manual(customerId), orderId: 'o-1', payment: { mode: 'prepaid' } }, operator);
     expect(again).toMatchObject({ placed: false, position: placed.position });
@@ -55,7 +55,7 @@ describe('placing orders', () => {
     world = makeWorld();
     const customerId = await shopWithMario(world, 3300);
     const refused = placeOrder(world.deps, { ...manual(customerId, 'RIN-FIRMA-CNS', 2), payment: { mode: 'prepaid' } }, operator);
-    await expect(refused).rejects.toMatchObject({ code: 'insufficient_balance', kind: 'rule' });
+    await expect(refused).rejects.toMatchObject({ code: 'balance_insufficient', kind: 'rule' });
     await expect(refused).rejects.toThrow('the prepaid balance 33,00 € is less than the amount 63,44 €');
     expect(await eventsOfType(world.store, 'OrderPlaced')).toEqual([]);
   });
@@ -69,7 +69,7 @@ describe('placing orders', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: 'insufficient_balance' });
+    expect(rejected.reason).toMatchObject({ code: 'balance_insufficient' });
     const balances = (await eventsOfType<{ balanceAfterCents: number }>(world.store, 'PrepaidDebited')).map((e) => e.data.balanceAfterCents);
     expect(balances).toEqual([5000 - 3172]);
     expect(await eventsOfType(world.store, 'OrderPlaced')).toHaveLength(1);
@@ -114,7 +114,7 @@ describe('placing orders', () => {
       { customerId, choice: 'guided', holderCodiceFiscale: MARIO_CF, deviceSerial: '1205100000', payment: { mode: 'prepaid' } },
       operator,
     );
-    expect(placed.order.lines.map((l) => [l.productCode, l.quantity, l.total])).toEqual([
+    expect(placed.order.lines.map((l) => [l.productCode, l.quantity, l.totalCents])).toEqual([
       ['RIN-FIRMA', 1, 1342],
       ['RIN-CNS', 1, 1342],
     ]);
@@ -128,15 +128,15 @@ describe('placing orders', () => {
     const unpaid = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'postal_slip' } }, operator);
     const paid = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'prepaid' } }, operator);
     const cancelled = await cancelOrder(world.deps, { orderId: unpaid.orderId, reason: 'ordered twice' }, operator);
-    expect(cancelled).toMatchObject({ amountToCredit: 0 });
+    expect(cancelled).toMatchObject({ amountToCreditCents: 0 });
     expect((await getOrder(world.deps, unpaid.orderId)).status).toBe('cancelled');
-    await expect(cancelOrder(world.deps, { orderId: paid.orderId, reason: 'no' }, operator)).rejects.toMatchObject({ code: 'order_paid' });
+    await expect(cancelOrder(world.deps, { orderId: paid.orderId, reason: 'no' }, operator)).rejects.toMatchObject({ code: 'order_already_paid' });
 
     const late = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     expect((await expireOrders(world.deps, {}, operator)).expired).toEqual([]);
     world.clock.advance(30 * DAY);
     const expired = await expireOrders(world.deps, {}, operator);
-    expect(expired.expired).toEqual([{ orderId: late.orderId, amountToCredit: 0 }]);
+    expect(expired.expired).toEqual([{ orderId: late.orderId, amountToCreditCents: 0 }]);
     expect((await getOrder(world.deps, late.orderId)).status).toBe('expired');
     expect((await expireOrders(world.deps, {}, operator)).expired).toEqual([]);
   });
@@ -154,7 +154,7 @@ describe('recording payments', () => {
     const written = `saldo ordine ${rf.toLowerCase().replace(/(.{4})/g, '$1 ').trim()} grazie`;
     const payment = await recordPayment(
       world.deps,
-      { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: written, bankReference: 'cro 0306 9099 1' },
+      { method: 'bank_transfer', amountCents: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: written, bankReference: 'cro 0306 9099 1' },
       accountant,
     );
     expect(payment).toMatchObject({ matchStatus: 'reference_found', rfReference: rf, bankReference: 'CRO030690991', orderId: order.orderId, unmatchedDetail: null });
@@ -167,23 +167,23 @@ describe('recording payments', () => {
     world = makeWorld();
     const customerId = await shopWithMario(world, 0);
     const order = await placeOrder(world.deps, { customerId, choice: 'manual', lines: [{ productCode: 'RIN-FIRMA-CNS', quantity: 1 }], payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
-    const payment = { paymentId: 'p-retried', method: 'bank_transfer' as const, amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: order.rfReference!, bankReference: 'cro 77' };
+    const payment = { paymentId: 'p-retried', method: 'bank_transfer' as const, amountCents: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: order.rfReference!, bankReference: 'cro 77' };
     const first = await recordPayment(world.deps, payment, accountant);
     const head = await world.store.headPosition();
     expect(await recordPayment(world.deps, payment, accountant)).toEqual(first);
     expect(await world.store.headPosition()).toBe(head);
-    await expect(recordPayment(world.deps, { ...payment, amount: 3000 }, accountant)).rejects.toMatchObject({ code: 'payment_exists' });
+    await expect(recordPayment(world.deps, { ...payment, amountCents: 3000 }, accountant)).rejects.toMatchObject({ code: 'payment_exists' });
   });
 
   it('leaves a payment unmatched (no reference, unknown reference), then an accountant matches it by hand', async () => {
     world = makeWorld();
     const customerId = await shopWithMario(world, 0);
     const order = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
-    const none = await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: 'coupon firma', bankReference: 'CRO1' }, accountant);
+    const none = await recordPayment(world.deps, { method: 'bank_transfer', amountCents: 3172, receivedOn: '2026-03-11', payer: 'Mario Rossi', reason: 'coupon firma', bankReference: 'CRO1' }, accountant);
     expect(none).toMatchObject({ matchStatus: 'no_reference', orderId: null, unmatchedDetail: 'no RF reference in the payment reason' });
     const unknown = await recordPayment(
       world.deps,
-      { method: 'bank_transfer', amount: 100, receivedOn: '2026-03-11', payer: 'X', reason: 'RF18 5390 0754 7034', bankReference: 'CRO2' },
+      { method: 'bank_transfer', amountCents: 100, receivedOn: '2026-03-11', payer: 'X', reason: 'RF18 5390 0754 7034', bankReference: 'CRO2' },
       accountant,
     );
     expect(unknown).toMatchObject({ matchStatus: 'reference_unknown', rfReference: 'RF18539007547034', orderId: null });

@@ -35,7 +35,7 @@ describe('concurrent fulfilments', () => {
     // The twenty payments arrive together: twenty orders paid at once.
     const payments = await Promise.all(
       placed.map((p, i) =>
-        recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: p.rfReference!, bankReference: `CRO${i}` }, accountant),
+        recordPayment(world.deps, { method: 'bank_transfer', amountCents: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: p.rfReference!, bankReference: `CRO${i}` }, accountant),
       ),
     );
     expect(payments.every((p) => p.orderId !== null)).toBe(true);

@@ -60,7 +60,7 @@ async function twoPaidOrders(world: World) {
   );
   const payment = await recordPayment(
     world.deps,
-    { method: 'bank_transfer', amount: 4172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference!, bankReference: 'CRO4172' },
+    { method: 'bank_transfer', amountCents: 4172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference!, bankReference: 'CRO4172' },
     accountant,
   );
   return { customerId, orders: [prepaid.orderId, direct.orderId], paymentId: payment.paymentId };

@@ -73,7 +73,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
   it('a full prepaid purchase: guided order on a two-certificate card → two coupons, invoice 1/2026, one e-mail with both codes', async () => {
     world = makeWorld();
     running = await withReactors(world);
-    const customerId = await shopWithMario(world, 3300); // 33,59 € received: 33,00 € credited + 0,59 € fee
+    const customerId = await shopWithMario(world, 3300); // 33,59 € receivedCents: 33,00 € credited + 0,59 € fee
     await registerCard(world, '1205100000', MARIO_CF, 20);
     const placed = await placeOrder(
       world.deps,
@@ -98,11 +98,11 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
       number: 1,
       issuedOn: '2026-03-10',
       buyer: { name: 'Mario Rossi', codiceFiscale: MARIO_CF, partitaIva: null },
-      seller: { name: world.deps.settings.seller.name, vatNumber: world.deps.settings.seller.vatNumber },
-      totals: { taxable: 2200, vat: 484, total: 2684 },
-      vatSummary: [{ rateBp: 2200, taxable: 2200, vat: 484, total: 2684 }],
+      seller: { name: world.deps.settings.seller.name, partitaIva: world.deps.settings.seller.partitaIva },
+      totals: { taxableCents: 2200, vatCents: 484, totalCents: 2684 },
+      vatSummary: [{ rateBp: 2200, taxableCents: 2200, vatCents: 484, totalCents: 2684 }],
     });
-    expect(invoice.lines.map((l) => [l.description, l.quantity, l.unitPriceCents, l.vat, l.total])).toEqual([
+    expect(invoice.lines.map((l) => [l.description, l.quantity, l.unitPriceCents, l.vatCents, l.totalCents])).toEqual([
       ['Coupon Rinnovo Certificato Sottoscrizione', 1, 1100, 242, 1342],
       ['Coupon Rinnovo Certificato Autenticazione', 1, 1100, 242, 1342],
     ]);
@@ -133,12 +133,12 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const placed = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     const rf = placed.rfReference!;
     const reason = `pagamento ${formatRf(rf).toLowerCase()} mario rossi`;
-    const payment = await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason, bankReference: 'CRO1' }, accountant);
+    const payment = await recordPayment(world.deps, { method: 'bank_transfer', amountCents: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason, bankReference: 'CRO1' }, accountant);
     expect(payment.orderId).toBe(placed.orderId);
     const [mail] = await running.smtp.waitForMessages(1);
     await running.reactors.idle();
     const order = await getOrder(world.deps, placed.orderId);
-    expect(order).toMatchObject({ status: 'paid', received: 3172, fulfilment: { invoiceNumber: 1 } });
+    expect(order).toMatchObject({ status: 'paid', receivedCents: 3172, fulfilment: { invoiceNumber: 1 } });
     expect(await typesIn(world.store, `order-${placed.orderId}`)).toEqual(['OrderPlaced', 'OrderPaymentReceived', 'OrderPaid', 'OrderFulfilled']);
     expect(mail!.subject).toContain(formatRf(rf));
     expect(codesIn(mail!.text ?? '')).toEqual(await couponCodes(world, order.fulfilment!.couponIds));
@@ -156,20 +156,20 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const pay = (amount: number) =>
       recordPayment(
         world.deps,
-        { method: 'postal_slip', amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference!, bankReference: `BOLLETTINO-${++slip}` },
+        { method: 'postal_slip', amountCents: amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference!, bankReference: `BOLLETTINO-${++slip}` },
         accountant,
       );
 
     await pay(1500);
     await running.reactors.idle();
-    expect(await getOrder(world.deps, placed.orderId)).toMatchObject({ status: 'awaiting_payment', received: 1500 });
+    expect(await getOrder(world.deps, placed.orderId)).toMatchObject({ status: 'awaiting_payment', receivedCents: 1500 });
     await pay(1000);
     await running.reactors.idle();
-    expect(await getOrder(world.deps, placed.orderId)).toMatchObject({ status: 'awaiting_payment', received: 2500 });
+    expect(await getOrder(world.deps, placed.orderId)).toMatchObject({ status: 'awaiting_payment', receivedCents: 2500 });
     const last = await pay(1000); // 672 due: 328 too much
     await running.smtp.waitForMessages(1);
     await running.reactors.idle();
-    expect(await getOrder(world.deps, placed.orderId)).toMatchObject({ status: 'paid', received: 3172, fulfilment: { invoiceNumber: 1 } });
+    expect(await getOrder(world.deps, placed.orderId)).toMatchObject({ status: 'paid', receivedCents: 3172, fulfilment: { invoiceNumber: 1 } });
     const credits = await eventsOfType(world.store, 'PrepaidCredited');
     expect(credits.map((c) => c.data)).toEqual([
       expect.objectContaining({ reason: 'overpayment', amountCents: 328, orderId: placed.orderId, creditId: saleIds.overpaymentCredit(last.paymentId), balanceAfterCents: 328 }),
@@ -184,7 +184,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const placed = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     const payment = await recordPayment(
       world.deps,
-      { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Rossi Mario', reason: 'rinnovo firma digitale', bankReference: 'CRO2' },
+      { method: 'bank_transfer', amountCents: 3172, receivedOn: '2026-03-12', payer: 'Rossi Mario', reason: 'rinnovo firma digitale', bankReference: 'CRO2' },
       accountant,
     );
     expect(payment.orderId).toBeNull();
@@ -203,7 +203,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     const placed = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
     expect(placed.order.codesEmail).toBe('mario.rossi@example.it');
     await changeCustomerEmail(world.deps, { customerId, email: 'mario@nuovo-indirizzo.it' }, operator);
-    await recordPayment(world.deps, { method: 'bank_transfer', amount: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference!, bankReference: 'CRO3' }, accountant);
+    await recordPayment(world.deps, { method: 'bank_transfer', amountCents: 3172, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: placed.rfReference!, bankReference: 'CRO3' }, accountant);
     const [mail] = await running.smtp.waitForMessages(1);
     expect(recipient(mail!)).toBe('mario@nuovo-indirizzo.it');
     await eventually(async () => (await eventsOfType(world.store, 'EmailSent')).length === 1);
@@ -221,7 +221,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
       operator,
     );
     const direct = await placeOrder(world.deps, { ...manual(customerId), payment: { mode: 'direct', method: 'bank_transfer' } }, operator);
-    await recordPayment(world.deps, { method: 'bank_transfer', amount: 4000, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference!, bankReference: 'CRO4' }, accountant);
+    await recordPayment(world.deps, { method: 'bank_transfer', amountCents: 4000, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: direct.rfReference!, bankReference: 'CRO4' }, accountant);
     await running.smtp.waitForMessages(2);
     await running.reactors.idle();
     await refundCoupons(world.deps, { orderId: prepaid.orderId, refundTo: 'prepaid', refundId: 'r-1' }, supervisor);
@@ -277,15 +277,15 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
       creditNoteNumber: 1,
       couponIds: [unused],
       excluded: [{ couponId: used, status: 'redeemed' }],
-      totals: { taxable: 1100, vat: 242, total: 1342 },
+      totals: { taxableCents: 1100, vatCents: 242, totalCents: 1342 },
       refundTo: 'prepaid',
       prepaidBalanceCents: 5000 - 2684 + 1342,
     });
     expect(await typesIn(world.store, `coupon-${unused}`)).toEqual(['CouponIssued', 'CouponCancelled']);
     expect(await typesIn(world.store, `coupon-${used}`)).toEqual(['CouponIssued', 'CouponRedeemed']);
     const note = await getCreditNote(world.deps, refund.creditNoteId);
-    expect(note).toMatchObject({ invoiceNumber: 1, invoiceYear: 2026, issuedOn: '2026-03-11', lines: [expect.objectContaining({ productCode: 'RIN-CNS', total: 1342 })] });
-    expect((await getOrder(world.deps, placed.orderId)).refunds).toEqual([{ creditNoteId: refund.creditNoteId, couponIds: [unused], amount: 1342, refundTo: 'prepaid' }]);
+    expect(note).toMatchObject({ invoiceNumber: 1, invoiceYear: 2026, issuedOn: '2026-03-11', lines: [expect.objectContaining({ productCode: 'RIN-CNS', totalCents: 1342 })] });
+    expect((await getOrder(world.deps, placed.orderId)).refunds).toEqual([{ creditNoteId: refund.creditNoteId, couponIds: [unused], amountCents: 1342, refundTo: 'prepaid' }]);
 
     const head = await world.store.headPosition();
     const again = await refundCoupons(world.deps, { orderId: placed.orderId, refundTo: 'prepaid', refundId: 'r-1' }, supervisor);
@@ -293,7 +293,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     expect(await world.store.headPosition()).toBe(head);
     expect(await prepaidBalance(world.deps, customerId)).toBe(3658);
     await expect(refundCoupons(world.deps, { orderId: placed.orderId, refundTo: 'prepaid', refundId: 'r-2' }, supervisor)).rejects.toMatchObject({
-      code: 'no_unused_coupons',
+      code: 'coupons_none_unused',
     });
 
     const text = pdfText((await creditNotePdf(world.deps, { creditNoteId: refund.creditNoteId })).pdf);
@@ -325,7 +325,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     await expect(refundCoupons(broken, { orderId: placed.orderId, refundTo: 'paid_out', refundId: 'r-1' }, supervisor)).rejects.toThrow('crash');
     expect(await eventsOfType(world.store, 'CouponCancelled')).toHaveLength(2);
     const done = await refundCoupons(world.deps, { orderId: placed.orderId, refundTo: 'paid_out', refundId: 'r-1' }, supervisor);
-    expect(done).toMatchObject({ creditNoteNumber: 1, totals: { total: 2684 }, prepaidBalanceCents: null });
+    expect(done).toMatchObject({ creditNoteNumber: 1, totals: { totalCents: 2684 }, prepaidBalanceCents: null });
     expect(done.couponIds).toHaveLength(2);
     expect(await eventsOfType(world.store, 'CouponCancelled')).toHaveLength(2);
     expect(await eventsOfType(world.store, 'CreditNoteIssued')).toHaveLength(1);
@@ -341,12 +341,12 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     for (const [order, amount] of [[toCancel, 1000], [toExpire, 500]] as const) {
       await recordPayment(
         world.deps,
-        { method: 'bank_transfer', amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: order.rfReference!, bankReference: `CRO-${amount}` },
+        { method: 'bank_transfer', amountCents: amount, receivedOn: '2026-03-12', payer: 'Mario Rossi', reason: order.rfReference!, bankReference: `CRO-${amount}` },
         accountant,
       );
     }
     await running.reactors.idle();
-    expect(await cancelOrder(world.deps, { orderId: toCancel.orderId, reason: 'changed his mind' }, supervisor)).toMatchObject({ amountToCredit: 1000 });
+    expect(await cancelOrder(world.deps, { orderId: toCancel.orderId, reason: 'changed his mind' }, supervisor)).toMatchObject({ amountToCreditCents: 1000 });
     await running.reactors.idle();
     expect(await prepaidBalance(world.deps, customerId)).toBe(1000);
 

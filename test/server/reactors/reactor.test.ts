@@ -55,7 +55,7 @@ async function fivePaidOrders(): Promise<EventStore> {
   const dir = tempDir('reactor-');
   const store = createSqliteStore({ file: join(dir.path, 'events.db') });
   opened.push({ store, dir });
-  const paid = (orderId: string): DomainEvent => ({ type: 'OrderPaid', data: { orderId, amount: 100, via: 'prepaid', paidAt: '2026-11-24T09:00:00.000Z' } });
+  const paid = (orderId: string): DomainEvent => ({ type: 'OrderPaid', data: { orderId, amountCents: 100, via: 'prepaid', paidAt: '2026-11-24T09:00:00.000Z' } });
   for (const id of ['o1', 'o2', 'o3', 'o4', 'o5']) {
     await store.append(`order-${id}`, [catalogue.encode(paid(id), systemContext())], { expectedRevision: 'no_stream' });
   }

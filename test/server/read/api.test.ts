@@ -90,8 +90,8 @@ describe('lists in the simple-rest format', () => {
         amountDueCents: 3710,
         lineCount: 2,
         couponCount: 5,
-        lines: [expect.objectContaining({ productCode: 'RIN-FIRMA', quantity: 3, taxable: 3300 }), expect.objectContaining({ productCode: 'RIN-CNS', quantity: 2 })],
-        vatSummary: [{ rateBp: 2200, taxable: 5500, vat: 1210, total: 6710 }],
+        lines: [expect.objectContaining({ productCode: 'RIN-FIRMA', quantity: 3, taxableCents: 3300 }), expect.objectContaining({ productCode: 'RIN-CNS', quantity: 2 })],
+        vatSummary: [{ rateBp: 2200, taxableCents: 5500, vatCents: 1210, totalCents: 6710 }],
         invoiceDisplayNumber: null,
       }),
     ]);
@@ -178,7 +178,7 @@ describe('malformed or unknown input is a 400 naming the parameter and the rule'
   ])('%j', async (query, message) => {
     const response = await get(url('orders', query as Query));
     expect(response.statusCode, response.body).toBe(400);
-    expect(response.json()).toMatchObject({ statusCode: 400, code: 'invalid_input', message: expect.stringMatching(message) });
+    expect(response.json()).toMatchObject({ statusCode: 400, code: 'input_invalid', message: expect.stringMatching(message) });
   });
 
   it('names inherited by every object ("constructor", "__proto__", "toString") are unknown filters, not a 500', async () => {

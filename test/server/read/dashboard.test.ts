@@ -51,7 +51,7 @@ describe('GET /api/dashboard', () => {
     expectStatus(await registerCard(w, '1205100001', undefined, 10), 201);
     expectStatus(await registerCard(w, '1205100002', undefined, 60), 201); // not within 30 days
 
-    const total = (order: { totals: { total: number } }) => order.totals.total;
+    const total = (order: { totals: { totalCents: number } }) => order.totals.totalCents;
     const late = expectStatus(await w.operator.post('/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 201).json();
     await w.idle(); // its invoice is issued on 24 November
     // 00:30 in Rome on 25 November, still 24 November in UTC.
@@ -59,12 +59,12 @@ describe('GET /api/dashboard', () => {
     const early = expectStatus(await w.operator.post('/api/orders', manualOrder(customerId, { mode: 'prepaid' }, 'RIN-FIRMA-CNS', 2)), 201).json();
     const unpaid = expectStatus(await w.operator.post('/api/orders', manualOrder(customerId, { mode: 'direct', method: 'bank_transfer' })), 201).json();
     expectStatus(
-      await w.accountant.post('/api/payments', { method: 'bank_transfer', amount: 1234, receivedOn: '2026-11-25', payer: 'Ignoto', reason: 'rinnovo', bankReference: 'CRO 1234' }),
+      await w.accountant.post('/api/payments', { method: 'bank_transfer', amountCents: 1234, receivedOn: '2026-11-25', payer: 'Ignoto', reason: 'rinnovo', bankReference: 'CRO 1234' }),
       201,
     );
     await w.idle();
     const refund = expectStatus(await w.supervisor.post(`/api/orders/${late.id}/refund`, { refundTo: 'prepaid' }), 200).json();
-    expect(refund.totals.total).toBe(total(late.order));
+    expect(refund.totals.totalCents).toBe(total(late.order));
 
     const answer = expectStatus(await w.accountant.get('/api/dashboard'), 200).json();
     expect(answer).toMatchObject({

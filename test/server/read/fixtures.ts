@@ -25,7 +25,7 @@ import { catalogue, type DomainEvent } from '../../../events/index';
 import type { Buyer, Seller } from '../../../domain/invoicing/events';
 import type { DocumentLine } from '../../../domain/orders/events';
 import type { EventStore } from '../../../events/port';
-import { registerCustomer, initialState as customerInitial } from '../../../domain/customers/decider';
+import { registerCustomer, initialState as customerInitial, type RegisterFirm, type RegisterPerson } from '../../../domain/customers/decider';
 import { registerDevice, initialState as deviceInitial, type CertificateInput } from '../../../domain/devices/decider';
 import {
   initialState as orderInitial,
@@ -69,8 +69,8 @@ export const NOW = Date.parse(TEST_NOW);
 
 const SELLER: Seller = {
   name: 'Firme Digitali S.r.l.',
-  vatNumber: '09876543210',
-  taxCode: null,
+  partitaIva: '09876543210',
+  codiceFiscale: null,
   address: { street: 'Via Roma 1', postalCode: '20121', city: 'Milano', province: 'MI', country: 'IT' },
 };
 
@@ -97,8 +97,8 @@ export async function append(store: EventStore, stream: string, events: DomainEv
 
 /** The catalogue of the guides: signing, authentication, both (whose price changes), a professional variant, timestamps (withdrawn). */
 export async function seedCatalogue(store: EventStore): Promise<SeededCatalogue> {
-  const add = async (command: Parameters<typeof addProduct>[0]) => {
-    const events = addProduct(command, productInitial(), new Date(START - 30 * DAY));
+  const add = async (command: Omit<Parameters<typeof addProduct>[0], 'at'>) => {
+    const events = addProduct({ ...command, at: new Date(START - 30 * DAY).toISOString() }, productInitial());
     await append(store, `product-${command.code}`, events, SUPERVISOR, START - 30 * DAY);
     const d = events[0]!.data;
     return { code: d.code, description: d.description, renews: d.renews, professionalRole: d.professionalRole, priceCents: d.priceCents, vatRateBp: d.vatRateBp };
@@ -158,8 +158,8 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
 
   // --- customers -------------------------------------------------------------------------------
   const customers = { mario: id('cus-mario'), laura: id('cus-laura'), firm: id('cus-firm'), giuseppe: id('cus-giuseppe') };
-  const register = async (command: Parameters<typeof registerCustomer>[0], when: number) => {
-    const events = registerCustomer(command, customerInitial(), new Date(when));
+  const register = async (command: Omit<RegisterPerson, 'at'> | Omit<RegisterFirm, 'at'>, when: number) => {
+    const events = registerCustomer({ ...command, at: new Date(when).toISOString() } as RegisterPerson | RegisterFirm, customerInitial());
     await append(store, `customer-${command.customerId}`, events, OPERATOR, when);
   };
   await register({ customerId: customers.mario, kind: 'person', name: 'Mario', surname: 'Rossi', codiceFiscale: MARIO_CF, email: `mario.rossi${i}@example.it`, billingAddress: address('Milano') }, at(0));
@@ -179,9 +179,9 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
   const device = async (serialNumber: string, holder: string, kind: 'smart_card' | 'usb_token', signingUntil: number, authUntil: number | null) => {
     const certificates: CertificateInput[] = [{ kind: 'signing', serialNumber: `S${serialNumber}`, validFrom: iso(signingUntil - 3 * 365 * DAY), validUntil: iso(signingUntil) }];
     if (authUntil !== null) certificates.push({ kind: 'authentication', serialNumber: `A${serialNumber}`, validFrom: iso(authUntil - 3 * 365 * DAY), validUntil: iso(authUntil) });
-    const events = registerDevice({ serial: serialNumber, kind, issuer: 'CCIAA Milano', issuedOn: '2023-12-01', holderCodiceFiscale: holder, certificates }, deviceInitial(), new Date(at(0, 4)));
+    const events = registerDevice({ serial: serialNumber, kind, issuer: 'CCIAA Milano', issuedOn: '2023-12-01', holderCodiceFiscale: holder, certificates, at: new Date(at(0, 4)).toISOString() }, deviceInitial());
     await append(store, `device-${serialNumber}`, events, OPERATOR, at(0, 4));
-    await append(store, `holder-devices-${holder}`, [{ type: 'HolderDeviceListed', data: { codiceFiscale: holder, serial: serialNumber } }], OPERATOR, at(0, 4));
+    await append(store, `holder-devices-${holder}`, [{ type: 'HolderDeviceListed', data: { codiceFiscale: holder, serial: serialNumber, listedAt: iso(at(0, 4)) } }], OPERATOR, at(0, 4));
   };
   await device(devices.mario, MARIO_CF, 'smart_card', NOW + 10 * DAY, NOW + 40 * DAY);
   await device(devices.laura, LAURA_CF, 'usb_token', NOW - 12 * HOUR, null);
@@ -190,7 +190,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
 
   // --- Mario's prepaid account and O1 ----------------------------------------------------------
   let prepaid = prepaidInitial();
-  const topUpEvents = topUp({ customerId: customers.mario, topUpId: id('topup'), amountReceivedCents: 10_180, method: 'bank_transfer', reference: `CRO${i}77`, receivedOn: iso(at(2)).slice(0, 10) }, prepaid, new Date(at(2)));
+  const topUpEvents = topUp({ customerId: customers.mario, topUpId: id('topup'), amountReceivedCents: 10_180, method: 'bank_transfer', reference: `CRO${i}77`, receivedOn: iso(at(2)).slice(0, 10), at: new Date(at(2)).toISOString() }, prepaid);
   for (const e of topUpEvents) prepaid = evolvePrepaid(prepaid, e);
   await append(store, `prepaid-${customers.mario}`, topUpEvents, ACCOUNTANT, at(2));
 
@@ -203,11 +203,11 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
     return events;
   };
   const o1Lines = [{ product: products.both, quantity: 1 }];
-  const o1Total = priceLines(o1Lines).totals.total;
-  const debit = debitForOrder({ customerId: customers.mario, orderId: orders.o1, amountCents: o1Total }, prepaid, new Date(at(3)));
+  const o1Total = priceLines(o1Lines).totals.totalCents;
+  const debit = debitForOrder({ customerId: customers.mario, orderId: orders.o1, amountCents: o1Total, at: new Date(at(3)).toISOString() }, prepaid);
   for (const e of debit) prepaid = evolvePrepaid(prepaid, e);
   await append(store, `prepaid-${customers.mario}`, debit, OPERATOR, at(3));
-  await place(orders.o1, customers.mario, `mario.rossi${i}@example.it`, o1Lines, { mode: 'prepaid', prepaidDebitId: id('debit'), debitedAmount: o1Total }, at(3));
+  await place(orders.o1, customers.mario, `mario.rossi${i}@example.it`, o1Lines, { mode: 'prepaid', prepaidDebitId: id('debit'), debitedAmountCents: o1Total }, at(3));
 
   // --- fulfilment helper -------------------------------------------------------------------------
   const fulfil = async (orderId: string, customerId: string, buyer: Buyer, invoiceNumber: number, when: number) => {
@@ -277,10 +277,10 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
     { type: 'EmailQueued', data: { emailId: resend, purpose: 'coupon_codes', customerId: customers.mario, orderId: orders.o1, couponIds: [o1.coupons[0]!.id], reason: 'resend', queuedAt: iso(at(11)) } },
   ], OPERATOR, at(11));
   await append(store, `email-${resend}`, [
-    { type: 'EmailAttemptFailed', data: { emailId: resend, attempt: 1, error: '421 try later', retryAt: iso(at(11, 1)) } },
+    { type: 'EmailAttemptFailed', data: { emailId: resend, attempt: 1, error: '421 try later', failedAt: iso(at(11)), retryAt: iso(at(11, 1)) } },
   ], system, at(11));
   await append(store, `email-${resend}`, [
-    { type: 'EmailGaveUp', data: { emailId: resend, attempts: 5, error: '550 mailbox unavailable', at: iso(at(12)) } },
+    { type: 'EmailGaveUp', data: { emailId: resend, attempts: 5, error: '550 mailbox unavailable', gaveUpAt: iso(at(12)) } },
   ], system, at(12));
 
   // --- O2: Laura, bank transfer, paid in part ----------------------------------------------------
@@ -296,7 +296,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
       {
         paymentId,
         method,
-        amount,
+        amountCents: amount,
         receivedOn: iso(when).slice(0, 10),
         payer,
         reason: ref ? `Saldo ordine ${formatRf(ref)}` : 'bonifico senza riferimento',
@@ -309,7 +309,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
     );
     await append(store, `payment-${paymentId}`, events, ACCOUNTANT, when);
     if (orderId) {
-      const received = receivePayment({ paymentId, method, amount, at: iso(when) }, orderStates[orderId]!);
+      const received = receivePayment({ paymentId, method, amountCents: amount, at: iso(when) }, orderStates[orderId]!);
       orderStates[orderId] = received.reduce(evolveOrder, orderStates[orderId]!);
       await append(store, `order-${orderId}`, received, ACCOUNTANT, when);
     }
@@ -322,11 +322,11 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
     { mode: 'direct', method: 'postal_slip', rfReference: rf.o3, expiresAfterDays: 30 }, at(5));
   const o3Order = orderStates[orders.o3]!;
   if (o3Order.status === 'none') throw new Error('no order');
-  await pay(payments.full, orders.o3, rf.o3, o3Order.totals.total, 'postal_slip', 'STUDIO VERDI SRL', at(7));
+  await pay(payments.full, orders.o3, rf.o3, o3Order.totals.totalCents, 'postal_slip', 'STUDIO VERDI SRL', at(7));
   const firmBuyer = buyerOf('Studio Verdi S.r.l.', null, FIRM_PIVA, 'Bergamo');
   const o3 = await fulfil(orders.o3, customers.firm, firmBuyer, i * 2 + 2, at(7, 1));
   await append(store, `email-${o3.emailId}`, [
-    { type: 'EmailAttemptFailed', data: { emailId: o3.emailId, attempt: 1, error: '451 greylisted', retryAt: iso(at(7, 2)) } },
+    { type: 'EmailAttemptFailed', data: { emailId: o3.emailId, attempt: 1, error: '451 greylisted', failedAt: iso(at(7, 1)), retryAt: iso(at(7, 2)) } },
   ], system, at(7, 1));
   await append(store, `email-${o3.emailId}`, [
     { type: 'EmailSent', data: { emailId: o3.emailId, to: `amministrazione${i}@studioverdi.it`, messageId: `<m3-${i}@test>`, attempt: 2, sentAt: iso(at(7, 2)) } },
@@ -334,7 +334,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
   // The refund of the second coupon (a supervisor's decision).
   const refunded = o3.coupons[1]!;
   const line = o3Order.lines[0]!;
-  const creditLine: DocumentLine = { ...line, quantity: 1, taxable: line.unitPriceCents, vat: line.vat / 2, total: line.unitPriceCents + line.vat / 2 };
+  const creditLine: DocumentLine = { ...line, quantity: 1, taxableCents: line.unitPriceCents, vatCents: line.vatCents / 2, totalCents: line.unitPriceCents + line.vatCents / 2 };
   const creditNoteId = randomUUID();
   const creditNumber = i + 1;
   const refundAt = at(20);
@@ -359,8 +359,8 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
         seller: SELLER,
         buyer: firmBuyer,
         lines: [creditLine],
-        vatSummary: [{ rateBp: line.vatRateBp, taxable: creditLine.taxable, vat: creditLine.vat, total: creditLine.total }],
-        totals: { taxable: creditLine.taxable, vat: creditLine.vat, total: creditLine.total },
+        vatSummary: [{ rateBp: line.vatRateBp, taxableCents: creditLine.taxableCents, vatCents: creditLine.vatCents, totalCents: creditLine.totalCents }],
+        totals: { taxableCents: creditLine.taxableCents, vatCents: creditLine.vatCents, totalCents: creditLine.totalCents },
         refundTo: 'prepaid',
         issuedAt: iso(refundAt),
       },
@@ -369,13 +369,13 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
   await append(store, `order-${orders.o3}`, [
     {
       type: 'OrderCouponsRefunded',
-      data: { orderId: orders.o3, couponIds: [refunded.id], creditNoteId, creditNoteYear: 2026, creditNoteNumber: creditNumber, amount: creditLine.total, refundTo: 'prepaid', refundedAt: iso(refundAt) },
+      data: { orderId: orders.o3, couponIds: [refunded.id], creditNoteId, creditNoteYear: 2026, creditNoteNumber: creditNumber, amountCents: creditLine.totalCents, refundTo: 'prepaid', refundedAt: iso(refundAt) },
     },
   ], SUPERVISOR, refundAt, causation);
   await append(store, `prepaid-${customers.firm}`, [
     {
       type: 'PrepaidCredited',
-      data: { customerId: customers.firm, creditId: creditNoteId, reason: 'refund', orderId: orders.o3, amountCents: creditLine.total, note: null, balanceAfterCents: creditLine.total, creditedAt: iso(refundAt) },
+      data: { customerId: customers.firm, creditId: creditNoteId, reason: 'refund', orderId: orders.o3, amountCents: creditLine.totalCents, note: null, balanceAfterCents: creditLine.totalCents, creditedAt: iso(refundAt) },
     },
   ], SUPERVISOR, refundAt, causation);
 
@@ -384,12 +384,12 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
   await place(orders.o4, customers.giuseppe, `giuseppe${i}@example.it`, [{ product: products.timestamps, quantity: 1 }],
     { mode: 'direct', method: 'cheque', rfReference: rf.o4, expiresAfterDays: 30 }, at(8));
   await append(store, `order-${orders.o4}`, [
-    { type: 'OrderCancelled', data: { orderId: orders.o4, reason: 'richiesta del cliente', amountToCredit: 0, cancelledAt: iso(at(9)) } },
+    { type: 'OrderCancelled', data: { orderId: orders.o4, reason: 'richiesta del cliente', amountToCreditCents: 0, cancelledAt: iso(at(9)) } },
   ], SUPERVISOR, at(9));
   await claim(rf.o5, orders.o5, at(8, 1));
   await place(orders.o5, customers.mario, `mario.rossi${i}@example.it`, [{ product: products.authentication, quantity: 1 }],
     { mode: 'direct', method: 'credit_card', rfReference: rf.o5, expiresAfterDays: 7 }, at(8, 1));
-  await append(store, `order-${orders.o5}`, [{ type: 'OrderExpired', data: { orderId: orders.o5, amountToCredit: 0, expiredAt: iso(at(15, 1)) } }], system, at(15, 1));
+  await append(store, `order-${orders.o5}`, [{ type: 'OrderExpired', data: { orderId: orders.o5, amountToCreditCents: 0, expiredAt: iso(at(15, 1)) } }], system, at(15, 1));
   const head = await pay(payments.unmatched, null, null, 4200, 'bank_transfer', 'Ignoto Pagatore', at(16)).then(() => store.headPosition());
 
   return {
@@ -402,7 +402,7 @@ export async function seedBusiness(store: EventStore, i: number, seeded: SeededC
     coupons: { o1: o1.coupons[0]!, o3a: o3.coupons[0]!, o3b: o3.coupons[1]! },
     devices,
     emails: { o1: o1.emailId, o3: o3.emailId, resend },
-    balances: { mario: prepaid.balanceCents, firm: creditLine.total },
+    balances: { mario: prepaid.balanceCents, firm: creditLine.totalCents },
     head,
   };
 }

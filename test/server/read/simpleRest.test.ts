@@ -103,6 +103,6 @@ describe('ra-data-simple-rest against the running server', () => {
     // Malformed JSON, as a hand-made URL would send it.
     const raw = await fetch(`${address}/api/orders?filter=%7Bbad`, { headers: { cookie: await login(t.app, 'ra-operator') } });
     expect(raw.status).toBe(400);
-    expect(await raw.json()).toMatchObject({ code: 'invalid_input', message: 'filter: must be JSON like {"q":"rossi"}' });
+    expect(await raw.json()).toMatchObject({ code: 'input_invalid', message: 'filter: must be JSON like {"q":"rossi"}' });
   });
 });

@@ -42,7 +42,8 @@ describe('event metadata', () => {
         correlationId,
         causationId: null,
         idempotencyKey: 'create-anna-1',
-        schemaVersion: 1,
+        // Version 2 of the staff events: they carry their instant (events/staff.ts).
+        schemaVersion: 2,
       });
     }
     expect(response.json().position).toBe(appended[appended.length - 1]!.position);

@@ -50,7 +50,7 @@ describe('login, me, logout', () => {
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json()).toEqual(unknown.json());
-    expect(wrong.json()).toMatchObject({ code: 'invalid_credentials', message: 'wrong username or password' });
+    expect(wrong.json()).toMatchObject({ code: 'credentials_invalid', message: 'wrong username or password' });
     expect(wrong.headers['set-cookie']).toBeUndefined();
 
     const bad = await post('/api/auth/login', { username: 'maria' });
@@ -178,10 +178,10 @@ describe('passwords', () => {
 
     const wrong = await post('/api/auth/password', { currentPassword: 'not my password', newPassword: NEW_PASSWORD }, desk1);
     expect(wrong.statusCode).toBe(422);
-    expect(wrong.json()).toMatchObject({ code: 'wrong_password', errors: { currentPassword: expect.any(String) } });
+    expect(wrong.json()).toMatchObject({ code: 'password_wrong', errors: { currentPassword: expect.any(String) } });
     const weak = await post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'short' }, desk1);
     expect(weak.statusCode).toBe(400);
-    expect(weak.json()).toMatchObject({ code: 'weak_password', message: 'newPassword: must have at least 12 characters' });
+    expect(weak.json()).toMatchObject({ code: 'password_weak', message: 'newPassword: must have at least 12 characters' });
 
     const changed = await post('/api/auth/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, desk1);
     expect(changed.statusCode).toBe(200);
@@ -211,7 +211,7 @@ describe('passwords', () => {
     // An admin's own password goes through "change password", which asks for the current one.
     const self = await post(`/api/staff-users/${(await get('/api/auth/me', admin)).json().id}/reset-password`, { newPassword: NEW_PASSWORD }, admin);
     expect(self.statusCode).toBe(422);
-    expect(self.json().code).toBe('use_change_password');
+    expect(self.json().code).toBe('password_reset_of_self');
   });
 });
 
@@ -235,7 +235,7 @@ describe('disabled users', () => {
     expect(refused.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
     expect(refused.body).toBe(wrong.body);
-    expect(refused.json()).toMatchObject({ code: 'invalid_credentials', message: 'wrong username or password' });
+    expect(refused.json()).toMatchObject({ code: 'credentials_invalid', message: 'wrong username or password' });
     expect(refused.headers['set-cookie']).toBeUndefined();
     t.clock.advance(60_000);
 
@@ -251,7 +251,8 @@ describe('disabled users', () => {
     const { disableUser } = await import('../../../domain/staff/decider');
     const { runStaffCommand } = await import('../../../server/features/staff/accounts');
     const { systemContext } = await import('../../../server/security/bootstrap');
-    await runStaffCommand(t.store, id, (s) => disableUser({ userId: id, actorId: 'system' }, s), systemContext());
+    const context = systemContext();
+    await runStaffCommand(t.store, id, (s) => disableUser({ userId: id, actorId: 'system', at: context.at }, s), context);
     expect(t.app.sessions.countFor(id)).toBe(1);
     expect((await get('/api/auth/me', session)).statusCode).toBe(401);
   });

@@ -187,11 +187,11 @@ describe('is there an enabled admin? (the read model the server asks at start)',
     const bossId = await addUser(t.store, 'boss', ['admin']);
     expect(await enabledAdminExists(t.app)).toBe(true); // appended just before: the wait sees it
 
-    await runStaffCommand(t.store, bossId, (state) => disableUser({ userId: bossId, actorId: 'someone-else' }, state), systemContext());
+    await runStaffCommand(t.store, bossId, (state) => disableUser({ userId: bossId, actorId: 'someone-else', at: new Date().toISOString() }, state), systemContext());
     expect(await enabledAdminExists(t.app)).toBe(false);
     expect(await ensureFirstAdmin(t.store, undefined, () => {}, { adminExists: () => enabledAdminExists(t!.app) })).toBe('missing');
 
-    await runStaffCommand(t.store, bossId, (state) => enableUser({ userId: bossId }, state), systemContext());
+    await runStaffCommand(t.store, bossId, (state) => enableUser({ userId: bossId, at: new Date().toISOString() }, state), systemContext());
     expect(await enabledAdminExists(t.app)).toBe(true);
   });
 });

@@ -50,7 +50,7 @@ beforeAll(async () => {
   }
   // And one paid at the desk by card.
   const desk = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, { mode: 'direct', method: 'credit_card' })), 201).json();
-  expectStatus(await world.operator.post(`/api/orders/${desk.id}/desk-payment`, { method: 'credit_card', amount: 3172 }), 200);
+  expectStatus(await world.operator.post(`/api/orders/${desk.id}/desk-payment`, { method: 'credit_card', amountCents: 3172 }), 200);
   orderIds.push(desk.id);
   await world.smtp.waitForMessages(3);
   await world.idle();

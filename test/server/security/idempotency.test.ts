@@ -102,11 +102,11 @@ describe('Idempotency-Key across a restart that cut a command short', () => {
   it('a prepaid order killed after its debit, before it was placed, is placed by the retry, debited once', async () => {
     const { w, customerId, operatorId } = await shopWithCredit();
     const body = manualOrder(customerId, { mode: 'prepaid' });
-    const total = expectStatus(await w.operator.post('/api/orders/quote', body), 200).json().totals.total as number;
+    const total = expectStatus(await w.operator.post('/api/orders/quote', body), 200).json().totals.totalCents as number;
     // The first run got as far as the debit of the order its key names.
     const orderId = derivedId('http-order', operatorId, 'key-cut');
     const ctx = { actor: { userId: operatorId, role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null, idempotencyKey: 'key-cut' };
-    await handleCommand(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total }, state, w.clock.now()), ctx);
+    await handleCommand(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total, at: w.clock.now().toISOString() }, state), ctx);
     leaveClaimUnanswered(operatorId, 'key-cut');
 
     const again = await restart();

@@ -32,7 +32,7 @@ describe('nobody changes their own roles', () => {
     const before = (await allEvents(t.store)).length;
     const refused = await post(`/api/staff-users/${bossId}/roles`, { roles: ['admin', 'supervisor'] }, boss);
     expect(refused.statusCode).toBe(422);
-    expect(refused.json()).toMatchObject({ code: 'cannot_change_own_roles', errors: { roles: expect.stringMatching(/own roles/) } });
+    expect(refused.json()).toMatchObject({ code: 'roles_change_of_self', errors: { roles: expect.stringMatching(/own roles/) } });
     expect((await allEvents(t.store)).length).toBe(before);
     expect((await get('/api/coupons', boss)).statusCode).toBe(403);
   });
@@ -54,13 +54,17 @@ describe('with a second admin, sensitive changes wait for its approval', () => {
     // The admin who asked and the admin concerned cannot approve.
     const own = await post(`/api/staff-change-requests/${request.id}/approve`, {}, anna);
     expect(own.statusCode).toBe(422);
-    expect(own.json().code).toBe('cannot_approve_own_request');
+    expect(own.json().code).toBe('approval_by_requester');
     const carla = await login(t.app, 'carla');
-    expect((await post(`/api/staff-change-requests/${request.id}/approve`, {}, carla)).json().code).toBe('cannot_approve_for_self');
+    expect((await post(`/api/staff-change-requests/${request.id}/approve`, {}, carla)).json().code).toBe('approval_for_self');
 
     const pending = await get(`/api/staff-change-requests?filter=${encodeURIComponent('{"status":"pending"}')}`, anna);
     expect(pending.headers['content-range']).toBe('staff-change-requests 0-0/1');
     expect(pending.json()).toEqual([expect.objectContaining({ id: request.id, status: 'pending' })]);
+    // A page of more than 1000 rows is refused, as on every list, not cut short.
+    const tooMany = await get(`/api/staff-change-requests?range=${encodeURIComponent('[0,100000]')}`, anna);
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().message).toMatch(/^range: .*at most 1000 rows/);
 
     const bruno = await login(t.app, 'bruno');
     const approved = await post(`/api/staff-change-requests/${request.id}/approve`, {}, bruno);

@@ -68,7 +68,7 @@ interface Lookup {
 interface Quote {
   lines: DocumentLine[];
   vatSummary: VatRow[];
-  totals: { taxable: number; vat: number; total: number };
+  totals: { taxableCents: number; vatCents: number; totalCents: number };
   codesEmail: string;
   prepaidBalanceCents: number;
 }
@@ -204,7 +204,7 @@ export default function OrderCreate() {
       case 'coupons':
         return Boolean(quote);
       case 'payment':
-        return payment.mode === 'direct' || (quote !== null && quote.prepaidBalanceCents >= quote.totals.total);
+        return payment.mode === 'direct' || (quote !== null && quote.prepaidBalanceCents >= quote.totals.totalCents);
       default:
         return true;
     }
@@ -216,7 +216,7 @@ export default function OrderCreate() {
     if (target === 'coupons' || (mode === 'manual' && target === 'payment')) {
       const q = await fetchQuote();
       if (!q) return;
-      if (q.prepaidBalanceCents < q.totals.total && payment.mode === 'prepaid') setPayment({ mode: 'direct', method: 'bank_transfer' });
+      if (q.prepaidBalanceCents < q.totals.totalCents && payment.mode === 'prepaid') setPayment({ mode: 'direct', method: 'bank_transfer' });
     }
     if (target === 'summary') {
       const q = await fetchQuote();
@@ -259,7 +259,7 @@ export default function OrderCreate() {
   };
 
   const balance = quote?.prepaidBalanceCents ?? buyer?.prepaidBalanceCents ?? 0;
-  const enough = quote ? balance >= quote.totals.total : true;
+  const enough = quote ? balance >= quote.totals.totalCents : true;
 
   return (
     <Box sx={{ mt: 2 }}>
@@ -424,7 +424,7 @@ export default function OrderCreate() {
                   </RadioGroup>
                 </FormControl>
                 {!enough ? (
-                  <Alert severity="warning">{translate('app.wizard.not_enough', { balance: formatEuro(balance), total: formatEuro(quote.totals.total) })}</Alert>
+                  <Alert severity="warning">{translate('app.wizard.not_enough', { balance: formatEuro(balance), total: formatEuro(quote.totals.totalCents) })}</Alert>
                 ) : null}
                 {payment.mode === 'direct' ? (
                   <TextField
@@ -444,7 +444,7 @@ export default function OrderCreate() {
                   </TextField>
                 ) : null}
                 <Typography>
-                  {translate('app.documents.total')}: <strong>{formatEuro(quote.totals.total)}</strong>
+                  {translate('app.documents.total')}: <strong>{formatEuro(quote.totals.totalCents)}</strong>
                 </Typography>
               </Stack>
             ) : null}

@@ -73,13 +73,13 @@ function Actions() {
   return (
     <TopToolbar>
       {awaiting ? (
-        <CommandDialog<{ method: string; amount: string }, { orderStatus: string; amountDue: number }>
+        <CommandDialog<{ method: string; amountCents: string }, { orderStatus: string; amountDueCents: number }>
           label="app.orders.desk_payment"
           icon={<PointOfSaleIcon />}
           path={`orders/${record.id}/desk-payment`}
-          defaultValues={{ method: 'credit_card', amount: centsToInput(record.amountDueCents) }}
+          defaultValues={{ method: 'credit_card', amountCents: centsToInput(record.amountDueCents) }}
           description={translate('app.orders.desk_payment_help')}
-          toBody={(v) => ({ method: v.method, amount: toCents(v.amount) })}
+          toBody={(v) => ({ method: v.method, amountCents: toCents(v.amountCents) })}
           access={{ resource: 'orders', action: 'deskPayment' }}
           success="app.orders.payment_taken"
         >
@@ -89,7 +89,7 @@ function Actions() {
             validate={required()}
             choices={deskPaymentMethodChoices}
           />
-          <MoneyInput source="amount" label="app.orders.amount_taken" validate={required()} fullWidth />
+          <MoneyInput source="amountCents" label="app.orders.amount_taken" validate={required()} fullWidth />
         </CommandDialog>
       ) : null}
       {awaiting ? (
@@ -360,7 +360,7 @@ function OrderPage() {
         <LinesTable lines={record?.lines} />
       </Section>
       <Section title="app.documents.vat_summary">
-        <VatSummaryTable rows={record?.vatSummary} totals={record ? { taxable: record.taxableCents, vat: record.vatCents, total: record.totalCents } : undefined} />
+        <VatSummaryTable rows={record?.vatSummary} totals={record ? { taxableCents: record.taxableCents, vatCents: record.vatCents, totalCents: record.totalCents } : undefined} />
       </Section>
       {/* Keyed by the status: a change (paid, fulfilled) fetches the related lists again. */}
       <Box key={`${record?.status}-${record?.amountPaidCents}-${record?.refundedCents}`}>

@@ -11,7 +11,7 @@ import { toCents } from '../../money';
 
 interface Values {
   method?: string;
-  amount?: string;
+  amountCents?: string;
   receivedOn?: string;
   payer?: string;
   bankReference?: string;
@@ -21,7 +21,7 @@ interface Values {
 export function paymentBody(values: Values) {
   return {
     method: values.method,
-    amount: toCents(values.amount),
+    amountCents: toCents(values.amountCents),
     receivedOn: values.receivedOn ?? '',
     payer: (values.payer ?? '').trim(),
     bankReference: (values.bankReference ?? '').trim(),
@@ -36,7 +36,7 @@ export default function PaymentCreate() {
       <SimpleForm defaultValues={{ method: 'bank_transfer', receivedOn: romeDay() }}>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2 }}>
           <SelectInput source="method" validate={required()} choices={paymentMethodChoices} />
-          <MoneyInput source="amount" label="resources.payments.fields.amountCents" validate={required()} />
+          <MoneyInput source="amountCents" label="resources.payments.fields.amountCents" validate={required()} />
           <DateInput source="receivedOn" validate={required()} />
         </Box>
         <TextInput source="payer" validate={required()} fullWidth autoComplete="off" />

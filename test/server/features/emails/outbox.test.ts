@@ -110,7 +110,7 @@ describe('e-mail outbox', () => {
     await eventually(async () => (await typesOf(store, emailId)).includes('EmailGaveUp'));
     smtp.refusing = false;
     const retry = catalogue.encode(
-      { type: 'EmailRetryRequested', data: { emailId, at: new Date().toISOString() } },
+      { type: 'EmailRetryRequested', data: { emailId, requestedAt: new Date().toISOString() } },
       { actor: { userId: 'u-1', role: 'operator' }, at: new Date().toISOString(), correlationId: randomUUID(), causationId: null },
     );
     await store.append(emailStream(emailId), [retry], { expectedRevision: 'stream_exists' });
@@ -182,7 +182,7 @@ describe('e-mail outbox', () => {
     const emailId = await queueEmail(store);
     // What a process that died after handing the message to the SMTP server leaves in the log.
     const started = catalogue.encode(
-      { type: 'EmailAttemptStarted', data: { emailId, attempt: 1, messageId: `<${emailId}@backoffice.local>`, at: new Date().toISOString() } },
+      { type: 'EmailAttemptStarted', data: { emailId, attempt: 1, messageId: `<${emailId}@backoffice.local>`, startedAt: new Date().toISOString() } },
       { actor: SYSTEM_ACTOR, at: new Date().toISOString(), correlationId: randomUUID(), causationId: null },
     );
     await store.append(emailStream(emailId), [started], { expectedRevision: 0 });

@@ -85,7 +85,7 @@ describe('the outbox when the wall clock is set back', () => {
     await append(
       store,
       emailId,
-      { type: 'EmailAttemptFailed', data: { emailId, attempt: 1, error: '451 try later', retryAt: new Date(before + 300).toISOString() } },
+      { type: 'EmailAttemptFailed', data: { emailId, attempt: 1, error: '451 try later', failedAt: new Date(before).toISOString(), retryAt: new Date(before + 300).toISOString() } },
       0,
       new Date(before).toISOString(),
     );
