@@ -7,11 +7,11 @@ import type { Role } from '../../../events/eventCatalogue';
 import type { EventStore } from '../../../events/port';
 import type { App } from '../../../server/app';
 import type { SalesSettings } from '../../../server/features/deps';
-import { addUser, PASSWORD, TestClock } from '../security/support';
+import { addUser, allEvents, PASSWORD, TestClock } from '../security/support';
 import { startTestApp } from '../../support/app';
 import type { TestSmtp } from '../../support/smtp';
 
-export { PASSWORD, TestClock };
+export { allEvents, PASSWORD, TestClock };
 
 export const MARIO_CF = 'RSSMRA80A01H501U';
 export const LAURA_CF = 'BNCLRA85T45F205L';
@@ -236,12 +236,6 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-export async function allEvents(store: EventStore) {
-  const out = [];
-  for await (const e of store.readAll()) out.push(e);
-  return out;
 }
 
 export async function streamTypes(store: EventStore, stream: string): Promise<string[]> {
