@@ -9,6 +9,3 @@ export interface Decider<S, E extends { type: string; data: unknown }> {
   /** Must not change the state it is given: folded states are kept and reused (server/commands). */
   evolve(state: S, event: E): S;
 }
-
-/** One command's decision on an aggregate's state. */
-export type Decide<C, S, E> = (command: C, state: S) => E[];
