@@ -70,7 +70,6 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(
 /** What the catalogue knows of the older versions of some event types, by type. */
 export type StoredHistory = Record<string, { version: number; upcasters: Record<number, Upcaster> }>;
 
-
 export interface DecodedEvent<E extends { type: string; data: unknown } = { type: string; data: unknown }>
   extends Omit<RecordedEvent, 'type' | 'data' | 'metadata'> {
   type: E['type'];

@@ -2,7 +2,7 @@
 // and can be renewed until 24 hours after its expiry ("entro 24 ore dalla scadenza"); later (or
 // once revoked) only a replacement card helps. The one place this rule is written: deciders, the
 // read side's SQL (which takes its bounds from here), the console and the kiosk all ask it.
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from '../shared/utcTime';
 
 /** How long after its expiry a certificate can still be renewed. */
 export const RENEWAL_GRACE_MS = DAY_MS;

@@ -18,7 +18,7 @@ import { DomainError, conflict, invalid, refuse } from '../shared/errors';
 import { checkCodiceFiscale } from '../shared/codiceFiscale';
 import { lineAmounts, vatSummary, type VatRateSummary } from '../shared/money';
 import { checkRfReference } from '../shared/rfReference';
-import { isUtcDateTime } from '../shared/utcTime';
+import { DAY_MS, isUtcDateTime } from '../shared/utcTime';
 
 const emailAddress = z.email();
 
@@ -27,7 +27,6 @@ export const streamOf = (orderId: string): string => `order-${orderId}`;
 /** Most coupons of one product in one manual order line. */
 export const MAX_QUANTITY_PER_LINE = 1000;
 /** A certificate can be renewed up to 24 hours after it expires; later a new card is needed. */
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs resolved by the command handler

@@ -14,9 +14,6 @@ import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type R
 import type { Decider } from '../../domain/shared/decider';
 import { DomainError } from '../../domain/shared/errors';
 
-/** What the write path needs of a decider: its initial state and its fold. */
-export type Aggregate<S, E extends { type: string; data: unknown }> = Decider<S, E>;
-
 export interface Loaded<S> {
   state: S;
   /** Revision read, or 'no_stream'; what the append will expect. */
@@ -63,7 +60,7 @@ function foldedStatesOf(store: EventStore, aggregate: object): FoldedStates {
 export async function loadAggregate<S, E extends { type: string; data: unknown }>(
   deps: CommandDeps,
   stream: string,
-  aggregate: Aggregate<S, E>,
+  aggregate: Decider<S, E>,
 ): Promise<Loaded<S>> {
   const states = foldedStatesOf(deps.store, aggregate);
   const kept = states.get(stream) as { state: S; revision: number } | undefined;
@@ -91,7 +88,7 @@ function keepState(states: FoldedStates, stream: string, state: unknown, revisio
 export async function handleCommand<S, E extends { type: string; data: unknown }>(
   deps: CommandDeps,
   stream: string,
-  aggregate: Aggregate<S, E>,
+  aggregate: Decider<S, E>,
   decide: (state: S) => E[],
   /** The events' metadata; a function when events of one append have different causes. */
   context: CommandContext | ((event: E, index: number) => CommandContext),

@@ -72,5 +72,3 @@ export const randomOf = (deps: Pick<SalesDeps, 'random'>): RandomSource => deps.
 
 /** The largest of positions (0 when nothing was appended). */
 export const lastPosition = (...positions: number[]): number => Math.max(0, ...positions);
-
-export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -30,7 +30,8 @@ import { decideInvoiceNumbers, invoiceNumbering, invoiceNumbersStreamOf, type As
 import { markFulfilled, orderAggregate, streamOf as orderStream, type PlacedOrder } from '../../../domain/orders/decider';
 import { generateCouponCode } from '../../../domain/shared/couponCode';
 import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../customers/service';
-import { DAY_MS, lastPosition, randomOf, type SalesDeps } from '../deps';
+import { DAY_MS } from '../../../domain/shared/utcTime';
+import { lastPosition, randomOf, type SalesDeps } from '../deps';
 import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
 import { saleIds } from '../ids';
 import { getOrder } from './service';

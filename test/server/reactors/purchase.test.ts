@@ -2,7 +2,8 @@ import type { AddressObject, ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../../server/commands/handle';
 import { isImmutable } from 'immutable';
-import { loadAggregate, type Aggregate } from '../../../server/commands/handle';
+import type { Decider } from '../../../domain/shared/decider';
+import { loadAggregate } from '../../../server/commands/handle';
 import { couponAggregate, redeemCoupon } from '../../../domain/coupons/decider';
 import { customerAggregate } from '../../../domain/customers/decider';
 import { invoiceAggregate } from '../../../domain/invoicing/decider';
@@ -226,7 +227,7 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     await running.reactors.idle();
     await refundCoupons(world.deps, { orderId: prepaid.orderId, refundTo: 'prepaid', refundId: 'r-1' }, supervisor);
 
-    const aggregates: Array<[prefix: string, aggregate: Aggregate<unknown, never>]> = [
+    const aggregates: Array<[prefix: string, aggregate: Decider<unknown, never>]> = [
       ['customer-', customerAggregate],
       ['prepaid-', prepaidAggregate],
       ['order-', orderAggregate],
