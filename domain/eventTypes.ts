@@ -13,6 +13,10 @@ import type { orderEventShapes, rfReferenceEventShapes } from './orders/events';
 import type { bankReferenceEventShapes, paymentEventShapes } from './payments/events';
 import type { prepaidEventShapes } from './prepaid/events';
 import type { staffEventShapes } from './staff/events';
+import type { issuerPolicyEventShapes } from './certificates/events';
+import type { caReportEventShapes, renewalEventShapes } from './renewals/events';
+import type { replacementEventShapes } from './replacements/events';
+import type { reminderEventShapes } from './reminders/events';
 
 type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
 
@@ -32,6 +36,11 @@ export type EventType = TypesOf<
   | typeof couponCodeEventShapes
   | typeof emailEventShapes
   | typeof staffEventShapes
+  | typeof issuerPolicyEventShapes
+  | typeof renewalEventShapes
+  | typeof caReportEventShapes
+  | typeof replacementEventShapes
+  | typeof reminderEventShapes
 >;
 
 export const eventTypes = [
@@ -48,6 +57,9 @@ export const eventTypes = [
   'PrepaidAdjustmentRejected',
   // devices, catalogue
   'DeviceRegistered',
+  'CertificateRenewed',
+  'CertificateRevoked',
+  'DeviceStatusChanged',
   'HolderDeviceListed',
   'ProductAdded',
   'ProductPriceChanged',
@@ -75,6 +87,8 @@ export const eventTypes = [
   'CouponRedeemed',
   'CouponCancelled',
   'CouponExpired',
+  'CouponReserved',
+  'CouponReleased',
   'EmailQueued',
   'EmailSent',
   'EmailAttemptFailed',
@@ -91,6 +105,23 @@ export const eventTypes = [
   'StaffChangeRequested',
   'StaffChangeApproved',
   'StaffChangeRejected',
+  // certificates' life: issuer policies, renewals, CA reports, replacements, reminders
+  'IssuerPolicySet',
+  'RenewalStarted',
+  'RenewalStepRecorded',
+  'RenewalFailed',
+  'RenewalResumed',
+  'RenewalCompleted',
+  'RenewalAbandoned',
+  'RenewalFeeOrdered',
+  'CaReportReceived',
+  'ReplacementRequested',
+  'ReplacementApproved',
+  'ReplacementRejected',
+  'ReplacementOrderPlaced',
+  'ReplacementDeviceIssued',
+  'ReplacementCompleted',
+  'RenewalReminderSent',
 ] as const satisfies readonly EventType[];
 
 // Every type of the shapes is listed: a new event type without its line here does not compile

@@ -21,6 +21,10 @@ import { prepaidEventShapes, type PrepaidEvent } from '../domain/prepaid/events'
 import { productEventShapes, type ProductEvent } from '../domain/catalogue/events';
 import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from '../domain/devices/events';
 import { emailEventShapes, type EmailEvent } from '../domain/emails/events';
+import { issuerPolicyEventShapes, type IssuerPolicyEvent } from '../domain/certificates/events';
+import { caReportEventShapes, renewalEventShapes, type CaReportEvent, type RenewalEvent } from '../domain/renewals/events';
+import { replacementEventShapes, type ReplacementEvent } from '../domain/replacements/events';
+import { reminderEventShapes, type ReminderEvent } from '../domain/reminders/events';
 
 export type DomainEvent =
   | StaffEvent
@@ -36,7 +40,12 @@ export type DomainEvent =
   | ProductEvent
   | DeviceEvent
   | HolderDeviceEvent
-  | EmailEvent;
+  | EmailEvent
+  | IssuerPolicyEvent
+  | RenewalEvent
+  | CaReportEvent
+  | ReplacementEvent
+  | ReminderEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffEventShapes,
   ...orderEventShapes,
@@ -52,6 +61,11 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...deviceEventShapes,
   ...holderDeviceEventShapes,
   ...emailEventShapes,
+  ...issuerPolicyEventShapes,
+  ...renewalEventShapes,
+  ...caReportEventShapes,
+  ...replacementEventShapes,
+  ...reminderEventShapes,
 ], {
   ...staffHistory,
   ...customerHistory,

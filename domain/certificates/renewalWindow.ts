@@ -54,3 +54,44 @@ export function renewalBounds(at: Date | string, windowDays: number = DEFAULT_RE
   const t = instant(at);
   return { renewableFrom: iso(t - RENEWAL_GRACE_MS), expiringUntil: iso(t + windowDays * DAY_MS) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Per issuer (issue #16): the window's edges come from the issuer's policy.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where a certificate stands at an instant under its issuer's rules:
+ * - not_yet: renewal has not opened (more than `renewalOpensDaysBefore` days before notAfter);
+ * - open: renewal is open, up to and including notAfter;
+ * - in_grace: past notAfter by at most `graceHours` (exactly then is still in time);
+ * - closed: later, or revoked — only a replacement card helps.
+ */
+export const windowStates = ['not_yet', 'open', 'in_grace', 'closed'] as const;
+export type WindowState = (typeof windowStates)[number];
+
+/** The two edges of the window a policy draws (IssuerPolicy fits it). */
+export interface WindowRule {
+  renewalOpensDaysBefore: number;
+  graceHours: number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The instants a certificate's renewal opens and closes (inclusive), UTC ISO. */
+export function windowOf(validUntil: string, rule: WindowRule): { opensAt: string; closesAt: string } {
+  const until = Date.parse(validUntil);
+  return { opensAt: iso(until - rule.renewalOpensDaysBefore * DAY_MS), closesAt: iso(until + rule.graceHours * HOUR_MS) };
+}
+
+export function windowState(certificate: CertificateValidity, at: Date | string, rule: WindowRule): WindowState {
+  if (certificate.status === 'revoked') return 'closed';
+  const until = Date.parse(certificate.validUntil);
+  const t = instant(at);
+  if (t > until + rule.graceHours * HOUR_MS) return 'closed';
+  if (t > until) return 'in_grace';
+  if (t >= until - rule.renewalOpensDaysBefore * DAY_MS) return 'open';
+  return 'not_yet';
+}
+
+/** A renewal may start (or complete) in these states. */
+export const renewable = (state: WindowState): boolean => state === 'open' || state === 'in_grace';

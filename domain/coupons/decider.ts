@@ -22,6 +22,8 @@ export interface IssuedCoupon {
   issuedAt: string;
   validUntil: string;
   redemption: { deviceSerial: string; certificateKind: CouponRenews; redeemedAt: string } | null;
+  /** The renewal holding it while it runs (an issued coupon only). */
+  reservation: { renewalId: string; deviceSerial: string; certificateKind: CouponRenews; reservedAt: string } | null;
   cancellation: { reason: string; cancelledAt: string } | null;
   expiredAt: string | null;
 }
@@ -33,12 +35,20 @@ export const initialState = (): CouponState => ({ status: 'none' });
 export function evolve(state: CouponState, event: CouponEvent): CouponState {
   switch (event.type) {
     case 'CouponIssued':
-      return { status: 'issued', ...event.data, redemption: null, cancellation: null, expiredAt: null };
+      return { status: 'issued', ...event.data, redemption: null, reservation: null, cancellation: null, expiredAt: null };
     case 'CouponRedeemed': {
       if (state.status === 'none') return state;
       const { deviceSerial, certificateKind, redeemedAt } = event.data;
-      return { ...state, status: 'redeemed', redemption: { deviceSerial, certificateKind, redeemedAt } };
+      return { ...state, status: 'redeemed', redemption: { deviceSerial, certificateKind, redeemedAt }, reservation: null };
     }
+    case 'CouponReserved': {
+      if (state.status === 'none') return state;
+      const { renewalId, deviceSerial, certificateKind, reservedAt } = event.data;
+      return { ...state, reservation: { renewalId, deviceSerial, certificateKind, reservedAt } };
+    }
+    case 'CouponReleased':
+      if (state.status === 'none') return state;
+      return { ...state, reservation: null };
     case 'CouponCancelled':
       if (state.status === 'none') return state;
       return { ...state, status: 'cancelled', cancellation: { reason: event.data.reason, cancelledAt: event.data.cancelledAt } };

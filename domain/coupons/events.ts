@@ -31,7 +31,33 @@ export const couponRedeemed = eventShape(
     deviceSerial: z.string().min(1),
     /** What was renewed with it: one certificate, or both with a 'both' coupon. */
     certificateKind: z.enum(couponRenewals),
+    /** The renewal that used it, or the CA report that said it was used elsewhere (absent before #16). */
+    renewalId: z.string().nullable().optional(),
+    reportId: z.string().nullable().optional(),
     redeemedAt: isoTimeSchema,
+  }),
+);
+
+/** Held by one renewal while it runs, so two desks cannot use the same coupon together. */
+export const couponReserved = eventShape(
+  'CouponReserved',
+  z.object({
+    couponId: z.string().min(1),
+    renewalId: z.string().min(1),
+    deviceSerial: z.string().min(1),
+    certificateKind: z.enum(couponRenewals),
+    reservedAt: isoTimeSchema,
+  }),
+);
+
+/** Given back when the renewal holding it is abandoned: usable again. */
+export const couponReleased = eventShape(
+  'CouponReleased',
+  z.object({
+    couponId: z.string().min(1),
+    renewalId: z.string().min(1),
+    reason: z.string().min(1),
+    releasedAt: isoTimeSchema,
   }),
 );
 
@@ -52,13 +78,15 @@ export const couponExpired = eventShape(
   }),
 );
 
-export const couponEventShapes = [couponIssued, couponRedeemed, couponCancelled, couponExpired];
+export const couponEventShapes = [couponIssued, couponRedeemed, couponCancelled, couponExpired, couponReserved, couponReleased];
 
 export type CouponEvent =
   | EventOf<typeof couponIssued>
   | EventOf<typeof couponRedeemed>
   | EventOf<typeof couponCancelled>
-  | EventOf<typeof couponExpired>;
+  | EventOf<typeof couponExpired>
+  | EventOf<typeof couponReserved>
+  | EventOf<typeof couponReleased>;
 
 export const couponCodeClaimed = eventShape(
   'CouponCodeClaimed',

@@ -1,12 +1,10 @@
 // Signature devices sold by this reseller (smart cards, USB tokens) and their certificates:
 // stream `device-<serial>`.
 //
-// Today: registration (by hand or from a CSV import, see csv.ts) and the pure renewal-status rules
-// the guided purchase needs. The state is ready for what comes next without reshaping it:
-//  - certificate renewed: replaces `certificates[kind]` (new serial, validFrom = the renewal time,
-//    validUntil three years from the renewal day — not from the old expiry);
-//  - certificate revoked: `certificates[kind].status = 'revoked'`;
-//  - device replaced: `lifecycle = 'replaced'`, `replacedBy` = the new device's serial.
+// Registration (by hand or from a CSV import, see csv.ts), then the device's life: a certificate
+// renewed replaces `certificates[kind]` (new serial and validity), a certificate revoked stays
+// revoked (never renewed, never sold coupons for), and the device's status moves as a token's does
+// (active → lost / suspended → terminated; terminated is final).
 import {
   DEFAULT_RENEWAL_WINDOW_DAYS,
   renewableUntil,
@@ -15,15 +13,20 @@ import {
   type RenewalStatus,
 } from '../certificates/renewalWindow';
 import type {
+  CertificateRenewed,
+  CertificateRevoked,
   DeviceCertificateKind,
   DeviceEvent,
   DeviceKind,
   DeviceRegistered,
+  DeviceStatus,
+  DeviceStatusChanged,
   HolderDeviceEvent,
+  RevocationReason,
 } from './events';
 import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from './events';
 import type { Decider } from '../shared/decider';
-import { conflict, invalid } from '../shared/errors';
+import { DomainError, conflict, invalid, refuse } from '../shared/errors';
 import { validCodiceFiscale } from '../customers/decider';
 import { normaliseDeviceSerial } from '../shared/deviceSerial';
 import { instantOf } from '../shared/utcTime';
@@ -56,7 +59,7 @@ export interface RegisteredDevice {
   /** At most one certificate per kind. */
   certificates: Partial<Record<DeviceCertificateKind, CertificateState>>;
   registeredAt: string;
-  lifecycle: 'in_use' | 'replaced';
+  deviceStatus: DeviceStatus;
   /** Serial of the device that replaced this one. */
   replacedBy: string | null;
 }
@@ -80,10 +83,24 @@ export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
         holderCodiceFiscale: d.holderCodiceFiscale,
         certificates,
         registeredAt: d.registeredAt,
-        lifecycle: 'in_use',
+        deviceStatus: 'active',
         replacedBy: null,
       };
     }
+    case 'CertificateRenewed': {
+      if (state.status !== 'registered') return state;
+      const d = event.data;
+      const renewed: CertificateState = { kind: d.kind, serialNumber: d.serialNumber, validFrom: d.validFrom, validUntil: d.validUntil, status: 'active', revokedAt: null };
+      return { ...state, certificates: { ...state.certificates, [d.kind]: renewed } };
+    }
+    case 'CertificateRevoked': {
+      const current = state.status === 'registered' ? state.certificates[event.data.kind] : undefined;
+      if (state.status !== 'registered' || !current) return state;
+      return { ...state, certificates: { ...state.certificates, [event.data.kind]: { ...current, status: 'revoked', revokedAt: event.data.revokedAt } } };
+    }
+    case 'DeviceStatusChanged':
+      if (state.status !== 'registered') return state;
+      return { ...state, deviceStatus: event.data.to, replacedBy: event.data.replacedBy ?? state.replacedBy };
     default:
       return state;
   }
@@ -236,6 +253,130 @@ export function registerDevice(command: RegisterDeviceAt, state: DeviceState): D
   }
   const data = validDeviceRegistration(command);
   return [{ type: 'DeviceRegistered', data: { ...data, registeredAt: at } }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The device's life: renewed and revoked certificates, status changes
+// ---------------------------------------------------------------------------------------------
+
+function requireDevice(state: DeviceState): RegisteredDevice {
+  if (state.status !== 'registered') throw new DomainError('device_not_found', 'device not registered', 'not_found');
+  return state;
+}
+
+export interface RenewCertificate {
+  kind: DeviceCertificateKind;
+  serialNumber: string;
+  validFrom: string;
+  validUntil: string;
+  renewalId?: string | null;
+  reportId?: string | null;
+  at: string;
+}
+
+/**
+ * Replaces the device's certificate of `kind` with the renewed one. The same certificate again
+ * changes nothing (a retry); a revoked certificate or a device no longer active is refused. The
+ * renewal window is checked when the renewal starts, not here: a renewal started in time completes.
+ */
+export function renewCertificate(command: RenewCertificate, state: DeviceState): CertificateRenewed[] {
+  const at = instantOf(command.at);
+  const device = requireDevice(state);
+  const current = device.certificates[command.kind];
+  if (!current) throw refuse('certificate_not_on_device', `device ${device.serial} has no ${command.kind} certificate`, 'kind');
+  const serialNumber = (command.serialNumber ?? '').replace(/[\s:]+/g, '').toUpperCase();
+  if (!/^[0-9A-Z]{1,64}$/.test(serialNumber)) {
+    throw invalid('serialNumber', `certificate serial must be 1 to 64 letters or digits (got '${command.serialNumber ?? ''}')`, 'certificate_serial_invalid');
+  }
+  if (current.serialNumber === serialNumber) return [];
+  if (current.status === 'revoked') throw refuse('certificate_revoked', `the ${command.kind} certificate of device ${device.serial} is revoked: it cannot be renewed`);
+  if (device.deviceStatus !== 'active') throw refuse('device_not_active', `device ${device.serial} is ${device.deviceStatus}`);
+  const validFrom = validDateTime(command.validFrom, 'validFrom');
+  const validUntil = validDateTime(command.validUntil, 'validUntil');
+  if (Date.parse(validUntil) <= Date.parse(validFrom)) {
+    throw invalid('validUntil', `must be later than validFrom (${validFrom}); got ${validUntil}`, 'validity_reversed');
+  }
+  return [
+    {
+      type: 'CertificateRenewed',
+      data: {
+        serial: device.serial,
+        kind: command.kind,
+        previousSerialNumber: current.serialNumber,
+        serialNumber,
+        validFrom,
+        validUntil,
+        renewalId: command.renewalId ?? null,
+        reportId: command.reportId ?? null,
+        renewedAt: at,
+      },
+    },
+  ];
+}
+
+export interface RevokeCertificate {
+  kind: DeviceCertificateKind;
+  reason: RevocationReason;
+  replacementRequestId?: string | null;
+  revokedBy: string;
+  at: string;
+}
+
+/** Revokes the device's certificate of `kind`; revoking it again changes nothing. */
+export function revokeCertificate(command: RevokeCertificate, state: DeviceState): CertificateRevoked[] {
+  const at = instantOf(command.at);
+  const device = requireDevice(state);
+  const current = device.certificates[command.kind];
+  if (!current) throw refuse('certificate_not_on_device', `device ${device.serial} has no ${command.kind} certificate`, 'kind');
+  if (current.status === 'revoked') return [];
+  return [
+    {
+      type: 'CertificateRevoked',
+      data: {
+        serial: device.serial,
+        kind: command.kind,
+        serialNumber: current.serialNumber,
+        reason: command.reason,
+        replacementRequestId: command.replacementRequestId ?? null,
+        revokedBy: command.revokedBy,
+        revokedAt: at,
+      },
+    },
+  ];
+}
+
+/** The moves a token's status can make; terminated is final. */
+const statusMoves: Record<DeviceStatus, readonly DeviceStatus[]> = {
+  active: ['lost', 'suspended', 'terminated'],
+  lost: ['active', 'terminated'],
+  suspended: ['active', 'terminated'],
+  terminated: [],
+};
+
+export interface ChangeDeviceStatus {
+  to: DeviceStatus;
+  reason: string;
+  /** The device that replaces this one (with `to: 'terminated'`). */
+  replacedBy?: string | null;
+  changedBy: string;
+  at: string;
+}
+
+/** Moves the device to another status; the status it already has changes nothing. */
+export function changeDeviceStatus(command: ChangeDeviceStatus, state: DeviceState): DeviceStatusChanged[] {
+  const at = instantOf(command.at);
+  const device = requireDevice(state);
+  if (device.deviceStatus === command.to) return [];
+  if (!statusMoves[device.deviceStatus].includes(command.to)) {
+    throw refuse('device_status_move_invalid', `device ${device.serial} is ${device.deviceStatus}: it cannot become ${command.to}`, 'to');
+  }
+  const reason = requiredText(command.reason, 'reason', 500);
+  return [
+    {
+      type: 'DeviceStatusChanged',
+      data: { serial: device.serial, from: device.deviceStatus, to: command.to, reason, replacedBy: command.replacedBy ?? null, changedBy: command.changedBy, changedAt: at },
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 // Signature devices (smart cards, USB tokens) sold by this reseller and their certificates:
 // stream `device-<serial>`.
 //
-// Only registration exists today. The state is keyed by certificate kind so that the events still
-// to come fit without reshaping it: a certificate renewed (same kind, new serial, validity three
-// years from the renewal day), a certificate revoked, the device replaced by a new one.
+// A device is registered with one or two certificates (one per kind); over its life a certificate
+// is renewed (same kind, new serial and validity) or revoked, and the device changes status the
+// way a token does: active, lost, suspended, terminated (replaced, or withdrawn for good).
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
 
@@ -46,10 +46,65 @@ export const deviceRegistered = eventShape(
   }),
 );
 
-export const deviceEventShapes = [deviceRegistered];
+/** The device's certificate of `kind` is replaced by the renewed one. */
+export const certificateRenewed = eventShape(
+  'CertificateRenewed',
+  z.object({
+    serial: z.string().regex(deviceSerialPattern),
+    kind: z.enum(deviceCertificateKinds),
+    previousSerialNumber: z.string().min(1),
+    serialNumber: z.string().min(1),
+    validFrom: z.iso.datetime(),
+    validUntil: z.iso.datetime(),
+    /** The renewal (stream `renewal-<id>`) that did it, or the CA's report when renewed elsewhere. */
+    renewalId: z.string().nullable(),
+    reportId: z.string().nullable(),
+    renewedAt: z.iso.datetime(),
+  }),
+);
+
+/** RFC 5280 reason codes the back office uses. */
+export const revocationReasons = ['superseded', 'keyCompromise', 'cessationOfOperation', 'unspecified'] as const;
+export type RevocationReason = (typeof revocationReasons)[number];
+
+export const certificateRevoked = eventShape(
+  'CertificateRevoked',
+  z.object({
+    serial: z.string().regex(deviceSerialPattern),
+    kind: z.enum(deviceCertificateKinds),
+    serialNumber: z.string().min(1),
+    reason: z.enum(revocationReasons),
+    /** The replacement request it was revoked for, if any. */
+    replacementRequestId: z.string().nullable(),
+    revokedBy: z.string().min(1),
+    revokedAt: z.iso.datetime(),
+  }),
+);
+
+export const deviceStatuses = ['active', 'lost', 'suspended', 'terminated'] as const;
+export type DeviceStatus = (typeof deviceStatuses)[number];
+
+export const deviceStatusChanged = eventShape(
+  'DeviceStatusChanged',
+  z.object({
+    serial: z.string().regex(deviceSerialPattern),
+    from: z.enum(deviceStatuses),
+    to: z.enum(deviceStatuses),
+    reason: z.string().min(1),
+    /** The device that replaces this one, when it is terminated for a replacement. */
+    replacedBy: z.string().nullable(),
+    changedBy: z.string().min(1),
+    changedAt: z.iso.datetime(),
+  }),
+);
+
+export const deviceEventShapes = [deviceRegistered, certificateRenewed, certificateRevoked, deviceStatusChanged];
 
 export type DeviceRegistered = EventOf<typeof deviceRegistered>;
-export type DeviceEvent = DeviceRegistered;
+export type CertificateRenewed = EventOf<typeof certificateRenewed>;
+export type CertificateRevoked = EventOf<typeof certificateRevoked>;
+export type DeviceStatusChanged = EventOf<typeof deviceStatusChanged>;
+export type DeviceEvent = DeviceRegistered | CertificateRenewed | CertificateRevoked | DeviceStatusChanged;
 
 /**
  * The index of a holder's devices, stream `holder-devices-<codiceFiscale>`: one event per device

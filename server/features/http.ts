@@ -7,6 +7,7 @@
 import type { CommandContext } from '../../events/eventCatalogue';
 import { commandContext } from '../security/commandContext';
 import { renewalStatuses } from '../../domain/certificates/renewalWindow';
+import { deviceStatuses } from '../../domain/devices/events';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { directPaymentMethods, documentLineSchema, orderPaymentSchema, totalsSchema, vatRateSummarySchema } from '../../domain/orders/events';
@@ -117,7 +118,7 @@ export const deviceOut = z.object({
   holderCodiceFiscale: z.string(),
   certificates: z.object({ signing: certificateOut.optional(), authentication: certificateOut.optional() }),
   registeredAt: z.string(),
-  lifecycle: z.enum(['in_use', 'replaced']),
+  deviceStatus: z.enum(deviceStatuses),
   replacedBy: z.string().nullable(),
 });
 

@@ -14,6 +14,10 @@ import { prepaidEventShapes } from '../../domain/prepaid/events';
 import { typesOf } from '../../domain/shared/events';
 import { staffEventShapes } from '../../domain/staff/events';
 import { catalogue } from '../../events';
+import { issuerPolicyEventShapes } from '../../domain/certificates/events';
+import { caReportEventShapes, renewalEventShapes } from '../../domain/renewals/events';
+import { replacementEventShapes } from '../../domain/replacements/events';
+import { reminderEventShapes } from '../../domain/reminders/events';
 
 const sorted = (types: Iterable<string>) => [...types].sort();
 
@@ -42,6 +46,11 @@ describe('domain event types', () => {
       couponCodeEventShapes,
       emailEventShapes,
       staffEventShapes,
+      issuerPolicyEventShapes,
+      renewalEventShapes,
+      caReportEventShapes,
+      replacementEventShapes,
+      reminderEventShapes,
     ];
     expect(sorted(eventTypes)).toEqual(sorted(shapes.flatMap((s) => typesOf(s))));
   });

@@ -145,7 +145,7 @@ export async function findRenewableDevices(
   const result: RenewableDevicesResult = { holderCodiceFiscale, devices: [], needingReplacement: [] };
   for (const serial of await holderSerials(deps, holderCodiceFiscale)) {
     const { state } = await loadAggregate(deps, deviceStream(serial), deviceAggregate);
-    if (state.status !== 'registered' || state.holderCodiceFiscale !== holderCodiceFiscale || state.lifecycle !== 'in_use') continue;
+    if (state.status !== 'registered' || state.holderCodiceFiscale !== holderCodiceFiscale || state.deviceStatus !== 'active') continue;
     const renewal = deviceRenewalStatus(state, now, deps.settings.deviceLookupWindowDays);
     const entry: RenewableDevice = { ...renewal, kind: state.kind, issuer: state.issuer, issuedOn: state.issuedOn };
     if (renewal.status === 'expiring' || renewal.status === 'in_grace') result.devices.push(entry);

@@ -63,7 +63,7 @@ describe('device: register', () => {
   it('keys the certificates by kind in the state, ready for renewals, revocations, replacement', () => {
     const state = fold(deviceAggregate, [cardRegistered]) as RegisteredDevice;
     expect(state.status).toBe('registered');
-    expect(state.lifecycle).toBe('in_use');
+    expect(state.deviceStatus).toBe('active');
     expect(state.replacedBy).toBeNull();
     expect(state.certificates.signing).toEqual({
       kind: 'signing',
@@ -81,7 +81,8 @@ describe('device: register', () => {
       .given([])
       .when((s) => encodable(registerDevice({ ...card, kind: 'usb_token', certificates: [card.certificates[0]!], at: now.toISOString() }, s)))
       .events();
-    expect(events[0]?.data.certificates.map((c) => c.kind)).toEqual(['signing']);
+    const registered = events[0] as DeviceRegistered;
+    expect(registered.data.certificates.map((c) => c.kind)).toEqual(['signing']);
   });
 
   it('refuses a device already registered', () => {

@@ -70,7 +70,7 @@ describe('the purchase over HTTP', () => {
     expect(topped).toMatchObject({ creditedCents: 3300, feeCents: 59, balanceCents: 3300 });
 
     const device = expectStatus(await registerCard(world, '1205100000', MARIO_CF, 20), 201).json();
-    expect(device).toMatchObject({ id: '1205100000', device: { holderCodiceFiscale: MARIO_CF, lifecycle: 'in_use' } });
+    expect(device).toMatchObject({ id: '1205100000', device: { holderCodiceFiscale: MARIO_CF, deviceStatus: 'active' } });
 
     const renewable = expectStatus(await world.operator.get(`/api/holders/${MARIO_CF.toLowerCase()}/renewable-devices`), 200).json();
     expect(renewable.holderCodiceFiscale).toBe(MARIO_CF);
