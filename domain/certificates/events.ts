@@ -1,4 +1,4 @@
-// Issuer policies (stream `issuer-policy-<issuerId>`): the renewal rules of one certificate issuer
+// Issuer policies (stream `issuer-policies`, see issuerPolicy.ts): the renewal rules of one certificate issuer
 // (the CA / trust service provider, as devices name it in their `issuer`), set and changed by a
 // supervisor or an admin. Each change is the whole policy as it stands from then on.
 import { z } from 'zod';

@@ -1,4 +1,5 @@
-// The issuer policy aggregate (stream `issuer-policy-<issuerId>`) and which policy rules a device.
+// The issuer policies (one stream, `issuer-policies`: a handful of issuers, changed rarely, and
+// every renewal decision needs them all at once) and which policy rules a device.
 // A device names its issuer in free text; the policy whose name matches it (ignoring case and
 // spacing) rules its certificates, else the `default` policy, else the guides' own rules.
 import type { DeviceKind } from '../devices/events';
@@ -9,7 +10,7 @@ import { issuerPolicySchema, type IssuerPolicy, type IssuerPolicyEvent } from '.
 
 export type { IssuerPolicy };
 
-export const streamOf = (issuerId: string): string => `issuer-policy-${issuerId}`;
+export const ISSUER_POLICIES_STREAM = 'issuer-policies';
 
 export const DEFAULT_ISSUER_ID = 'default';
 
@@ -53,15 +54,19 @@ export function payAfterAllowed(policy: IssuerPolicy, device: { kind: DeviceKind
   return p.offered && p.deviceKinds.includes(device.kind) && (p.issuedFrom === null || device.issuedOn >= p.issuedFrom);
 }
 
-export type IssuerPolicyState = { status: 'none' } | { status: 'set'; policy: IssuerPolicy; setAt: string };
+/** The policies set, by issuerId, each as last set. */
+export type IssuerPoliciesState = Readonly<Record<string, { policy: IssuerPolicy; setBy: string; setAt: string }>>;
 
-export const issuerPolicyAggregate: Decider<IssuerPolicyState, IssuerPolicyEvent> = {
-  initialState: () => ({ status: 'none' }),
-  evolve: (_state, event) => {
-    const { setBy: _by, setAt, ...policy } = event.data;
-    return { status: 'set', policy, setAt };
+export const issuerPoliciesAggregate: Decider<IssuerPoliciesState, IssuerPolicyEvent> = {
+  initialState: () => ({}),
+  evolve: (state, event) => {
+    const { setBy, setAt, ...policy } = event.data;
+    return { ...state, [policy.issuerId]: { policy, setBy, setAt } };
   },
 };
+
+/** The policies in force, for policyFor. */
+export const policiesOf = (state: IssuerPoliciesState): IssuerPolicy[] => Object.values(state).map((p) => p.policy);
 
 export interface SetIssuerPolicy {
   policy: IssuerPolicy;
@@ -70,7 +75,7 @@ export interface SetIssuerPolicy {
 }
 
 /** Sets the whole policy; the same policy again changes nothing. */
-export function setIssuerPolicy(command: SetIssuerPolicy, state: IssuerPolicyState): IssuerPolicyEvent[] {
+export function setIssuerPolicy(command: SetIssuerPolicy, state: IssuerPoliciesState): IssuerPolicyEvent[] {
   const at = instantOf(command.at);
   const parsed = issuerPolicySchema.safeParse(command.policy);
   if (!parsed.success) {
@@ -81,6 +86,7 @@ export function setIssuerPolicy(command: SetIssuerPolicy, state: IssuerPolicySta
   if (policy.issuerId !== DEFAULT_ISSUER_ID && policy.issuerId !== issuerIdOf(policy.issuerName)) {
     throw invalid('issuerId', `must be the slug of the issuer's name ('${issuerIdOf(policy.issuerName)}')`);
   }
-  if (state.status === 'set' && JSON.stringify(state.policy) === JSON.stringify(policy)) return [];
+  const current = state[policy.issuerId];
+  if (current && JSON.stringify(current.policy) === JSON.stringify(policy)) return [];
   return [{ type: 'IssuerPolicySet', data: { ...policy, setBy: command.setBy, setAt: at } }];
 }
