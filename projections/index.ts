@@ -14,6 +14,7 @@ import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { renewalsProjection } from './readModels/renewals';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -26,6 +27,7 @@ export const projections: Projection<any>[] = [
   paymentsProjection,
   invoicesProjection,
   couponsProjection,
+  renewalsProjection,
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
@@ -42,6 +44,7 @@ export const projectionNames = {
   payments: paymentsProjection.name,
   invoices: invoicesProjection.name,
   coupons: couponsProjection.name,
+  renewals: renewalsProjection.name,
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,

@@ -16,6 +16,7 @@ import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import renewals from './renewals/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
 
@@ -33,6 +34,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   emails,
   invoicing,
   coupons,
+  renewals,
   projections,
   publicPages,
 ];

@@ -17,6 +17,7 @@ import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
 import { paymentsResources } from '../features/payments/read';
 import { prepaidResources } from '../features/prepaid/read';
+import { renewalsResources } from '../features/renewals/read';
 import { staffResources } from '../features/staff/read';
 import type { ResourceSpec } from './listQuery';
 
@@ -29,6 +30,7 @@ export const resources: ResourceSpec[] = [
   ...paymentsResources,
   ...invoicingResources,
   ...couponsResources,
+  ...renewalsResources,
   ...emailsResources,
   ...staffResources,
   ...auditResources,

@@ -77,6 +77,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/credit-notes/:id': { access: roleGroups.readAll },
   'GET /api/coupons': { access: roleGroups.readAll },
   'GET /api/coupons/:id': { access: roleGroups.readAll },
+  'GET /api/renewals': { access: roleGroups.readAll },
+  'GET /api/renewals/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/audit-events': { access: roleGroups.audit },
@@ -113,6 +115,13 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/payments': { access: roleGroups.payments },
   'POST /api/payments/:id/match': { access: roleGroups.payments },
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
+  // Renewals at the desk (server/features/renewals/routes.ts).
+  'POST /api/renewals': { access: roleGroups.desk },
+  'POST /api/renewals/:id/steps': { access: roleGroups.desk },
+  'POST /api/renewals/:id/fail': { access: roleGroups.desk },
+  'POST /api/renewals/:id/resume': { access: roleGroups.desk },
+  'POST /api/renewals/:id/complete': { access: roleGroups.desk },
+  'POST /api/renewals/:id/abandon': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
 

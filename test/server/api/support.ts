@@ -107,6 +107,8 @@ export async function startApi(
     dataDir?: string;
     /** The app's logger (default: none). */
     logger?: FastifyServerOptions['logger'];
+    /** The event store (default: SQLite in the data directory), e.g. an EventStoreDB client; the app closes it. */
+    store?: EventStore;
   } = {},
 ): Promise<ApiWorld> {
   const t = await startTestApp({
@@ -116,6 +118,7 @@ export async function startApi(
     start: options.start,
     dataDir: options.dataDir,
     logger: options.logger,
+    store: options.store,
     sales: {
       demo: options.demo ?? false,
       mailFrom: 'Firma Facile <noreply@firmafacile.example.it>',
