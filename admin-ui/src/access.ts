@@ -18,6 +18,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   customers: { create: desk, changeEmail: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
   devices: { create: desk, import: desk, '*': readAll },
   orders: { create: desk, cancel: desk, deskPayment: desk, resend: desk, refund: approvals, '*': readAll },
+  renewals: { resume: desk, abandon: desk, '*': readAll },
   payments: { create: payments, match: payments, '*': readAll },
   'prepaid-adjustments': { approve: approvals, reject: approvals, '*': readAll },
   invoices: { '*': readAll },

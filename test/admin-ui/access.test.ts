@@ -36,6 +36,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf'] },
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
+  renewals: { list: read('renewals'), resume: ['POST /api/renewals/:id/resume'], abandon: ['POST /api/renewals/:id/abandon'] },
   products: {
     list: read('products'),
     create: ['POST /api/products'],

@@ -75,6 +75,7 @@ const TONES: Record<string, Record<string, Tone>> = {
   emailState: { queued: 'info', sent: 'success', retrying: 'warning', failed: 'error' },
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
+  renewalState: { in_progress: 'info', failed: 'error', completed: 'success', abandoned: 'default' },
   renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
 };
 

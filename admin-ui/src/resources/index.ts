@@ -13,6 +13,7 @@ import payments from './payments';
 import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
+import renewals from './renewals';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
@@ -22,6 +23,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   customers,
   devices,
   orders,
+  renewals,
   payments,
   'prepaid-adjustments': prepaidAdjustments,
   invoices,
