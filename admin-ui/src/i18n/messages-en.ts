@@ -109,6 +109,8 @@ export const app = {
     adjustment_requested: 'Adjustment requested: it is credited when a supervisor approves it',
     adjustment_by: 'Requested by %{requester}, approved by %{approver}',
     devices: 'Devices',
+    owed: 'Owed',
+    owed_for: 'For',
     orders: 'Orders',
   },
   devices: {

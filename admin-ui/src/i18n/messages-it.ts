@@ -109,6 +109,8 @@ export const app = {
     adjustment_requested: 'Rettifica richiesta: sarà accreditata quando un supervisore la approva',
     adjustment_by: 'Richiesta da %{requester}, approvata da %{approver}',
     devices: 'Dispositivi',
+    owed: 'Da pagare',
+    owed_for: 'Per',
     orders: 'Ordini',
   },
   devices: {
