@@ -9,6 +9,7 @@ import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
+import { issuerPoliciesProjection } from './readModels/issuerPolicies';
 import { ordersProjection } from './readModels/orders';
 import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
@@ -29,6 +30,7 @@ export const projections: Projection<any>[] = [
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
+  issuerPoliciesProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -45,4 +47,5 @@ export const projectionNames = {
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
+  issuerPolicies: issuerPoliciesProjection.name,
 } as const;
