@@ -14,6 +14,7 @@ import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -29,6 +30,7 @@ export const projections: Projection<any>[] = [
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
+  replacementRequestsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -45,4 +47,5 @@ export const projectionNames = {
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
+  replacementRequests: replacementRequestsProjection.name,
 } as const;

@@ -16,6 +16,7 @@ import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
 
@@ -28,6 +29,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   customers,
   catalogue,
   devices,
+  replacements,
   orders,
   payments,
   emails,
