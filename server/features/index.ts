@@ -17,6 +17,7 @@ import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
 
@@ -30,6 +31,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   catalogue,
   issuerPolicies,
   devices,
+  replacements,
   orders,
   payments,
   emails,
