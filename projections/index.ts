@@ -9,12 +9,14 @@ import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
+import { issuerPoliciesProjection } from './readModels/issuerPolicies';
 import { ordersProjection } from './readModels/orders';
 import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
 import { renewalsProjection } from './readModels/renewals';
+import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -31,6 +33,8 @@ export const projections: Projection<any>[] = [
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
+  issuerPoliciesProjection,
+  replacementRequestsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -48,4 +52,6 @@ export const projectionNames = {
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
+  issuerPolicies: issuerPoliciesProjection.name,
+  replacementRequests: replacementRequestsProjection.name,
 } as const;

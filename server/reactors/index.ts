@@ -1,7 +1,7 @@
 // Starts the sales process managers and the e-mail outbox on one store:
 //   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
-//   coupons, invoice, e-mail), order expiry (timer), pay-after renewal fees (completed renewal →
-//   fee order), and the OutboxWorker that sends the e-mails.
+//   coupons, invoice, e-mail), order expiry (timer), the replacement cards' steps, pay-after renewal
+//   fees (completed renewal → fee order), and the OutboxWorker that sends the e-mails.
 //
 //   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
 //   ...
@@ -14,6 +14,7 @@ import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulf
 import { OrderExpiryReactor } from '../features/orders/expiry';
 import { PaymentApplicationReactor } from '../features/payments/application';
 import { RenewalFeeReactor } from '../features/renewals/feeOrders';
+import { ReplacementProcessReactor } from '../features/replacements/process';
 import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
 import type { ReactorDeps } from './reactor';
@@ -23,6 +24,7 @@ export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../feature
 export { OrderExpiryReactor } from '../features/orders/expiry';
 export { PaymentApplicationReactor } from '../features/payments/application';
 export { RenewalFeeReactor } from '../features/renewals/feeOrders';
+export { ReplacementProcessReactor } from '../features/replacements/process';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
 export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
 
@@ -41,6 +43,7 @@ export interface RunningReactors {
   expiry: OrderExpiryReactor;
   /** Pay-after renewals completed → the fee order. */
   renewalFees: RenewalFeeReactor;
+  replacements: ReplacementProcessReactor;
   outbox: OutboxWorker<DomainEvent>;
   /** Resolves once all of them have caught up with the log and started their work. */
   live: Promise<void>;
@@ -60,6 +63,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
   const expiry = new OrderExpiryReactor(deps);
   const renewalFees = new RenewalFeeReactor(deps);
+  const replacements = new ReplacementProcessReactor(deps);
   const outbox = new OutboxWorker<DomainEvent>({
     store: deps.store,
     catalogue: deps.catalogue,
@@ -68,7 +72,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     settings: deps.outbox,
     log: deps.log,
   });
-  const reactors = [payments, fulfilment, expiry, renewalFees];
+  const reactors = [payments, fulfilment, expiry, replacements, renewalFees];
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
   const following = followLog(deps.store, [...reactors, outbox], {
@@ -94,6 +98,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     fulfilment,
     expiry,
     renewalFees,
+    replacements,
     outbox,
     live: following.live,
     resumedFrom,

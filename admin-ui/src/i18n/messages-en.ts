@@ -367,7 +367,7 @@ export const app = {
       verified: 'Verified',
     },
     renewalStatus: { valid: 'valid', expiring: 'expiring', in_grace: 'expired, renewable', needs_replacement: 'new card needed' },
-    productKind: { coupon: 'Coupon', timestamps: 'Timestamps' },
+    productKind: { coupon: 'Coupon', timestamps: 'Timestamps', device: 'Device' },
     renews: { signing: 'Signing', authentication: 'Authentication', both: 'Signing and authentication', none: '—' },
     refundTo: { prepaid: 'To the prepaid account', paid_out: 'To be paid back' },
     movementKind: { top_up: 'Top-up', debit: 'Debit', credit: 'Credit', adjustment: 'Approved adjustment' },

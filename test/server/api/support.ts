@@ -107,7 +107,7 @@ export async function startApi(
     dataDir?: string;
     /** The app's logger (default: none). */
     logger?: FastifyServerOptions['logger'];
-    /** The event store (default: SQLite in the data directory), e.g. an EventStoreDB client; the app closes it. */
+    /** The test's own event store (e.g. EventStoreDB's test server); default SQLite in the data directory. */
     store?: EventStore;
   } = {},
 ): Promise<ApiWorld> {
