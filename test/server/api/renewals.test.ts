@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEventStoreDbStore } from '../../../events/adapters/eventstoredb';
 import type { EventStore } from '../../../events/port';
 import { renewalFeeOrderId } from '../../../server/features/renewals/feeOrders';
-import { getOrder } from '../../../server/features/services';
+import { completeRenewal, getOrder } from '../../../server/features/services';
 import { loadAggregate } from '../../../server/commands/handle';
 import { deviceAggregate } from '../../../domain/devices/decider';
 import { EventStoreTestServer } from '../../events/eventstoredb/testServer';
@@ -178,7 +178,10 @@ describe.each(stores)('renewals over HTTP on %s', (_name, storeOf) => {
     await w.idle();
 
     const orderId = renewalFeeOrderId(started.id);
-    const owed = expectStatus(await w.accountant.get(`/api/orders?filter=${encodeURIComponent(JSON.stringify({ customerId, status: 'awaiting_payment' }))}`), 200).json();
+    // What the customer owes (the read models follow the reactor's appends shortly).
+    const owedOf = async () => expectStatus(await w.accountant.get(`/api/orders?filter=${encodeURIComponent(JSON.stringify({ customerId, status: 'awaiting_payment' }))}`), 200).json();
+    await eventually(async () => (await owedOf()).length > 0 && (await readRenewal(w, started.id)).feeOrderId !== null);
+    const owed = await owedOf();
     expect(owed).toHaveLength(1);
     expect(owed[0]).toMatchObject({ id: orderId, paymentMode: 'direct', totalCents: 1220, amountDueCents: 1220, rfReference: expect.stringMatching(/^RF\d\d/) });
     expect(owed[0].lines).toEqual([expect.objectContaining({ productCode: 'RINNOVO-POSTICIPATO', renews: 'none', unitPriceCents: 1000, vatRateBp: 2200 })]);
@@ -271,5 +274,34 @@ describe('renewals refused over HTTP', () => {
     }
     // Accountants read, but do not start renewals.
     expectStatus(await w.accountant.post('/api/renewals', { deviceSerial: '1205100004', certificates: ['signing', 'authentication'], payment: { mode: 'coupons', coupons: [signing, cns] } }, key()), 403);
+  });
+});
+
+describe('completing a renewal after a crash', () => {
+  it('a crash after redeeming the coupons, or after renewing the certificates, then a retry: one redemption, one certificate each, one completion', async () => {
+    world = await startApi();
+    const w = world;
+    const customerId = await shop(w);
+    const ctx = { actor: { userId: 'op-crash', role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: '00000000-0000-4000-8000-000000000002', causationId: null };
+    for (const [serial, crashAt] of [['1205100011', 'coupons_redeemed'], ['1205100012', 'certificates_renewed']] as const) {
+      expectStatus(await registerCard(w, serial, MARIO_CF, 20), 201);
+      const [signing] = await buyCoupons(w, customerId, 'RIN-FIRMA', 1);
+      const [cns] = await buyCoupons(w, customerId, 'RIN-CNS', 1);
+      const started = expectStatus(await w.operator.post('/api/renewals', { deviceSerial: serial, certificates: ['signing', 'authentication'], payment: { mode: 'coupons', coupons: [signing, cns] } }, key()), 201).json();
+      await runSteps(w, started.id, 'signing', 'certificate_issued', `C${serial}S`);
+      await runSteps(w, started.id, 'authentication', 'certificate_issued', `C${serial}A`);
+      const crash = { afterStep: (step: string) => { if (step === crashAt) throw new Error(`crash after ${step}`); } };
+      await expect(completeRenewal(w.app.sales, { renewalId: started.id }, ctx, crash)).rejects.toThrow(/crash/);
+      expect((await readRenewal(w, started.id)).state).toBe('in_progress');
+
+      expectStatus(await w.operator.post(`/api/renewals/${started.id}/complete`, undefined, key()), 200);
+      for (const { couponId } of started.renewal.payment.coupons) {
+        expect((await streamTypes(w.store, `coupon-${couponId}`)).filter((t) => t === 'CouponRedeemed')).toHaveLength(1);
+      }
+      expect((await streamTypes(w.store, `device-${serial}`)).filter((t) => t === 'CertificateRenewed')).toHaveLength(2);
+      expect((await streamTypes(w.store, `renewal-${started.id}`)).filter((t) => t === 'RenewalCompleted')).toHaveLength(1);
+      const { state } = await loadAggregate(w.app.sales, `device-${serial}`, deviceAggregate);
+      expect(state).toMatchObject({ certificates: { signing: { serialNumber: `C${serial}S` }, authentication: { serialNumber: `C${serial}A` } } });
+    }
   });
 });
