@@ -5,21 +5,25 @@
 // failed, resumed, completed, abandoned, fee ordered, fee paid) for the show page.
 //
 // Search terms: the device serial, the holder's codice fiscale, the new certificates' serials.
+// Staff names (from StaffUserCreated, in a table of its own) name who did each step.
 import type { OrderEvent } from '../../domain/orders/events';
 import type { RenewalEvent } from '../../domain/renewals/events';
+import type { StaffEvent } from '../../domain/staff/events';
 import { statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, seqOf } from './shared';
 
 export const RENEWAL_STATES = ['in_progress', 'failed', 'completed', 'abandoned'] as const;
 export const RENEWAL_PAYMENT_MODES = ['coupons', 'pay_after', 'desk_sale'] as const;
 
-type Handled = RenewalEvent | Extract<OrderEvent, { type: 'OrderPaid' }>;
+type Handled = RenewalEvent | Extract<OrderEvent, { type: 'OrderPaid' }> | Extract<StaffEvent, { type: 'StaffUserCreated' }>;
 
 /** One entry of a renewal's timeline. */
 export interface RenewalTimelineEntry {
   at: string;
   what: 'started' | 'step' | 'failed' | 'resumed' | 'completed' | 'abandoned' | 'fee_ordered' | 'fee_paid';
+  /** Who (a staff user id), and their name when known. */
   by: string | null;
+  byName?: string | null;
   certificateKind?: string | null;
   step?: string | null;
   /** The new certificate's serial (certificate_issued), the reason (failed, abandoned), the order (fee). */
@@ -29,8 +33,8 @@ export interface RenewalTimelineEntry {
 export const renewalsProjection: Projection<Handled> = {
   name: 'renewals',
   version: 1,
-  tables: ['renewals', 'renewals_terms'],
-  handles: ['RenewalStarted', 'RenewalStepRecorded', 'RenewalFailed', 'RenewalResumed', 'RenewalCompleted', 'RenewalAbandoned', 'RenewalFeeOrdered', 'OrderPaid'],
+  tables: ['renewals', 'renewals_terms', 'renewal_staff'],
+  handles: ['RenewalStarted', 'RenewalStepRecorded', 'RenewalFailed', 'RenewalResumed', 'RenewalCompleted', 'RenewalAbandoned', 'RenewalFeeOrdered', 'OrderPaid', 'StaffUserCreated'],
   setup(db, t) {
     const r = t('renewals');
     db.exec(`CREATE TABLE ${r} (
@@ -77,11 +81,18 @@ export const renewalsProjection: Projection<Handled> = {
     db.exec(`CREATE INDEX ${r}_by_fee_order ON ${r} (fee_order_id)`);
     db.exec(`CREATE INDEX ${r}_by_completed ON ${r} (completed_at)`);
     createTermsTable(db, t('renewals_terms'));
+    db.exec(`CREATE TABLE ${t('renewal_staff')} (id TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID`);
   },
   apply(db, event, t) {
     const r = t('renewals');
+    const nameOf = (userId: string | null): string | null =>
+      userId === null ? null : (statement<[string], string>(db, `SELECT name FROM ${t('renewal_staff')} WHERE id = ?`).pluck().get(userId) ?? null);
     const note = (id: string, entry: RenewalTimelineEntry) =>
-      statement(db, `UPDATE ${r} SET timeline = json_insert(timeline, '$[#]', json(?)), updated_at = ? WHERE id = ?`).run(JSON.stringify(entry), entry.at, id);
+      statement(db, `UPDATE ${r} SET timeline = json_insert(timeline, '$[#]', json(?)), updated_at = ? WHERE id = ?`).run(
+        JSON.stringify({ ...entry, byName: nameOf(entry.by) }),
+        entry.at,
+        id,
+      );
     switch (event.type) {
       case 'RenewalStarted': {
         const d = event.data;
@@ -110,7 +121,7 @@ export const renewalsProjection: Projection<Handled> = {
           d.startedBy,
           at,
           at,
-          JSON.stringify([{ at, what: 'started', by: d.startedBy, detail: d.partialReason } satisfies RenewalTimelineEntry]),
+          JSON.stringify([{ at, what: 'started', by: d.startedBy, byName: nameOf(d.startedBy), detail: d.partialReason } satisfies RenewalTimelineEntry]),
         );
         addTerms(db, t('renewals_terms'), lastInsertRowid, d.deviceSerial, d.holderCodiceFiscale);
         break;
@@ -163,6 +174,9 @@ export const renewalsProjection: Projection<Handled> = {
         note(d.renewalId, { at, what: 'fee_ordered', by: null, detail: d.orderId });
         break;
       }
+      case 'StaffUserCreated':
+        statement(db, `INSERT OR REPLACE INTO ${t('renewal_staff')} (id, name) VALUES (?, ?)`).run(event.data.userId, event.data.displayName);
+        break;
       case 'OrderPaid': {
         const d = event.data;
         const id = statement<[string], string>(db, `SELECT id FROM ${r} WHERE fee_order_id = ? AND fee_paid_at IS NULL`).pluck().get(d.orderId);

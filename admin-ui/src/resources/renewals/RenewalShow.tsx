@@ -1,16 +1,18 @@
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import CancelIcon from '@mui/icons-material/Cancel';
-import { Box, List as MuiList, ListItem, ListItemText, Typography } from '@mui/material';
+import { Box, List as MuiList, ListItem, ListItemText, Stack, Typography } from '@mui/material';
+import type { ReactNode } from 'react';
 import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TextInput, TopToolbar, required, useRecordContext, useTranslate } from 'react-admin';
-import { HistoryButton } from '../../components/audit';
+import { HistoryButton, useActorLabel } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
-import { DateTimeField, EnumField, IfValue, MoneyField, useEnumLabel } from '../../components/fields';
+import { DateTimeField, EnumField, MoneyField, useEnumLabel } from '../../components/fields';
 import { formatRomeDateTime } from '../../format';
 
 interface TimelineEntry {
   at: string;
   what: string;
   by: string | null;
+  byName?: string | null;
   certificateKind?: string | null;
   step?: string | null;
   detail?: string | null;
@@ -75,6 +77,7 @@ function Timeline() {
   const record = useRecordContext<RenewalRecord>();
   const translate = useTranslate();
   const enumLabel = useEnumLabel();
+  const actorLabel = useActorLabel();
   if (!record?.timeline) return null;
   return (
     <Box>
@@ -85,7 +88,7 @@ function Timeline() {
             entry.what === 'step'
               ? `${enumLabel('certificateKind', entry.certificateKind ?? '')}: ${enumLabel('renewalStep', entry.step ?? '')}`
               : translate(`app.renewals.event.${entry.what}`);
-          const detail = [entry.what === 'failed' && entry.step ? enumLabel('renewalStep', entry.step) : null, entry.detail, entry.by].filter(Boolean).join(' · ');
+          const detail = [entry.what === 'failed' && entry.step ? enumLabel('renewalStep', entry.step) : null, entry.what === 'fee_ordered' || entry.what === 'fee_paid' ? null : entry.detail, entry.byName ?? (entry.by ? actorLabel(entry.by) : null)].filter(Boolean).join(' · ');
           return (
             <ListItem key={i} disableGutters>
               <ListItemText primary={`${formatRomeDateTime(entry.at)} — ${what}`} secondary={detail || null} />
@@ -112,6 +115,14 @@ function NewCertificates() {
   );
 }
 
+/** A labelled field shown only when the record has a value at `when` (no empty labels). */
+function When({ when, children }: { when: string; children: ReactNode }) {
+  const record = useRecordContext();
+  const value = record?.[when];
+  if (value === null || value === undefined || value === '') return null;
+  return <>{children}</>;
+}
+
 export default function RenewalShow() {
   return (
     <Show actions={<Actions />}>
@@ -119,39 +130,62 @@ export default function RenewalShow() {
         <EnumField source="state" name="renewalState" />
         <ReferenceField source="deviceSerial" reference="devices" link="show" />
         <TextField source="holderCodiceFiscale" />
-        <IfValue source="customerId">
-          <ReferenceField source="customerId" reference="customers" link="show" />
-        </IfValue>
         <EnumField source="paymentMode" name="renewalPaymentMode" chip={false} />
-        <IfValue source="feeCents">
-          <MoneyField source="feeCents" />
-        </IfValue>
-        <IfValue source="partialReason">
-          <TextField source="partialReason" />
-        </IfValue>
         <DateTimeField source="startedAt" />
-        <IfValue source="failureReason">
-          <TextField source="failureReason" />
-        </IfValue>
-        <IfValue source="completedAt">
-          <DateTimeField source="completedAt" />
-        </IfValue>
-        <IfValue source="newCertificates">
-          <Labeled source="newCertificates">
-            <NewCertificates />
-          </Labeled>
-        </IfValue>
-        <IfValue source="abandonReason">
-          <TextField source="abandonReason" />
-        </IfValue>
-        <IfValue source="feeOrderId">
-          <ReferenceField source="feeOrderId" reference="orders" link="show" />
-        </IfValue>
-        <IfValue source="feeOrderId">
-          <DateTimeField source="feePaidAt" empty="—" />
-        </IfValue>
+        <Details />
         <Timeline />
       </SimpleShowLayout>
     </Show>
+  );
+}
+
+/** What only some renewals have: the customer, the fee, the reasons, the completion, the fee order. */
+function Details(_props: { label?: string }) {
+  return (
+    <Stack spacing={1}>
+      <When when="customerId">
+        <Labeled source="customerId">
+          <ReferenceField source="customerId" reference="customers" link="show" />
+        </Labeled>
+      </When>
+      <When when="feeCents">
+        <Labeled source="feeCents">
+          <MoneyField source="feeCents" />
+        </Labeled>
+      </When>
+      <When when="partialReason">
+        <Labeled source="partialReason">
+          <TextField source="partialReason" />
+        </Labeled>
+      </When>
+      <When when="failureReason">
+        <Labeled source="failureReason">
+          <TextField source="failureReason" />
+        </Labeled>
+      </When>
+      <When when="completedAt">
+        <Labeled source="completedAt">
+          <DateTimeField source="completedAt" />
+        </Labeled>
+      </When>
+      <When when="newCertificates">
+        <Labeled source="newCertificates">
+          <NewCertificates />
+        </Labeled>
+      </When>
+      <When when="abandonReason">
+        <Labeled source="abandonReason">
+          <TextField source="abandonReason" />
+        </Labeled>
+      </When>
+      <When when="feeOrderId">
+        <Labeled source="feeOrderId">
+          <ReferenceField source="feeOrderId" reference="orders" link="show" />
+        </Labeled>
+        <Labeled source="feePaidAt">
+          <DateTimeField source="feePaidAt" empty="—" />
+        </Labeled>
+      </When>
+    </Stack>
   );
 }
