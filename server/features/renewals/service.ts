@@ -107,8 +107,15 @@ async function resolveCoupons(deps: SalesDeps, codes: readonly string[], chosen:
     if (coupon === null || coupon.status === 'none') throw new DomainError('coupon_not_found', `no coupon has the code ${checked.value}`, 'not_found', field);
     found.push({ couponId: coupon.couponId, renews: coupon.renews });
   }
-  // A coupon for one certificate pays for it; a 'both' coupon pays for both when it is the only
-  // one and both are renewed, otherwise for the certificate no other coupon pays for.
+  return assignCoupons(found, chosen);
+}
+
+/**
+ * What each coupon pays for among the certificates chosen. A coupon for one certificate pays for
+ * it; a 'both' coupon pays for both when it is the only one and both are renewed, otherwise for the
+ * certificate no other coupon pays for.
+ */
+function assignCoupons(found: readonly { couponId: string; renews: CouponRenews }[], chosen: readonly DeviceCertificateKind[]): { couponId: string; certificateKind: CouponRenews }[] {
   const specific = new Set(found.filter((c) => c.renews !== 'both').map((c) => c.renews));
   const taken = new Set<CouponRenews>();
   return found.map(({ couponId, renews }) => {
@@ -119,6 +126,43 @@ async function resolveCoupons(deps: SalesDeps, codes: readonly string[], chosen:
     taken.add(kind);
     return { couponId, certificateKind: kind };
   });
+}
+
+/**
+ * A desk sale pays through the coupons its order issued: they are held by the renewal like typed
+ * ones, so that the same sale cannot pay for a second renewal, nor its codes be used elsewhere.
+ * Only the coupons paying for the certificates chosen are held.
+ */
+async function orderCoupons(deps: SalesDeps, orderId: string, chosen: readonly DeviceCertificateKind[]): Promise<{ couponId: string; certificateKind: CouponRenews }[]> {
+  const order = await getOrder(deps, orderId);
+  if (order.fulfilment === null) {
+    throw new DomainError('order_not_fulfilled', `the coupons of order ${orderId} are being issued: try again in a moment`, 'conflict', 'payment.orderId');
+  }
+  const refunded = new Set(order.refunds.flatMap((r) => r.couponIds));
+  const found: { couponId: string; renews: CouponRenews }[] = [];
+  for (const couponId of order.fulfilment.couponIds) {
+    if (refunded.has(couponId)) continue;
+    const { state } = await loadAggregate(deps, couponStream(couponId), couponAggregate);
+    if (state.status !== 'none') found.push({ couponId, renews: state.renews });
+  }
+  const paying = assignCoupons(found, chosen).filter((c) => c.certificateKind === 'both' || chosen.includes(c.certificateKind));
+  const covered = new Set(paying.flatMap((c) => (c.certificateKind === 'both' ? [...chosen] : [c.certificateKind])));
+  const unpaid = chosen.filter((k) => !covered.has(k));
+  if (unpaid.length > 0) throw new DomainError('order_not_for_certificates', `order ${orderId} did not buy the renewal of the ${unpaid.join(' and ')} certificate`, 'rule', 'payment.orderId');
+  // One coupon per certificate is enough: the first that pays for it.
+  const used = new Set<DeviceCertificateKind>();
+  return paying.filter((c) => {
+    const kinds = c.certificateKind === 'both' ? [...chosen] : [c.certificateKind];
+    if (kinds.every((k) => used.has(k))) return false;
+    for (const k of kinds) used.add(k);
+    return true;
+  });
+}
+
+/** The coupons a renewal holds: those typed, or those of its desk sale. */
+async function heldCoupons(deps: SalesDeps, renewal: Pick<Renewal, 'payment' | 'certificates'>): Promise<{ couponId: string; certificateKind: CouponRenews }[]> {
+  if (renewal.payment.mode === 'desk_sale') return orderCoupons(deps, renewal.payment.orderId, renewal.certificates);
+  return couponsOf(renewal);
 }
 
 async function resolvePayment(deps: SalesDeps, input: StartRenewalInput): Promise<StartPayment> {
@@ -180,8 +224,11 @@ export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ct
 
   const positions: number[] = [];
   const reserved: string[] = [];
-  if (payment.mode === 'coupons') {
-    for (const [i, { couponId, certificateKind }] of payment.coupons.entries()) {
+  const toHold =
+    payment.mode === 'coupons' ? payment.coupons : payment.mode === 'desk_sale' ? await orderCoupons(deps, payment.order.orderId, input.certificates) : [];
+  const holdField = (i: number) => (payment.mode === 'coupons' ? `payment.coupons.${i}` : 'payment.orderId');
+  {
+    for (const [i, { couponId, certificateKind }] of toHold.entries()) {
       try {
         const done = await handleCommand<CouponState, CouponEvent>(deps, couponStream(couponId), couponAggregate, (s) =>
           reserveCoupon({ renewalId, deviceSerial: device.serial, certificateKind, at: deps.clock().toISOString() }, s),
@@ -190,7 +237,7 @@ export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ct
         reserved.push(couponId);
       } catch (error) {
         await releaseCoupons(deps, renewalId, reserved, 'the renewal could not start', ctx);
-        throw onField(error, `payment.coupons.${i}`);
+        throw onField(error, holdField(i));
       }
     }
   }
@@ -253,7 +300,7 @@ export async function completeRenewal(deps: SalesDeps, input: { renewalId: strin
   for (const c of certificates) renewCertificate({ ...c, renewalId: renewal.renewalId, at: at() }, device);
 
   const positions: number[] = [];
-  for (const { couponId, certificateKind } of couponsOf(renewal)) {
+  for (const { couponId, certificateKind } of await heldCoupons(deps, renewal)) {
     const redeemed = await handleCommand<CouponState, CouponEvent>(deps, couponStream(couponId), couponAggregate, (s) =>
       redeemCoupon({ deviceSerial: renewal.deviceSerial, certificateKind, renewalId: renewal.renewalId, at: at() }, s),
     ctx);
@@ -274,7 +321,7 @@ export async function completeRenewal(deps: SalesDeps, input: { renewalId: strin
 /** Abandons the renewal, then gives its coupons back. */
 export async function abandonRenewal(deps: SalesDeps, input: { renewalId: string; reason: string }, ctx: CommandContext): Promise<RenewalResult> {
   const abandoned = await onRenewal(deps, input.renewalId, (s) => decideAbandon({ reason: input.reason, abandonedBy: ctx.actor.userId, at: deps.clock().toISOString() }, s), ctx);
-  const couponIds = couponsOf(abandoned.renewal).map((c) => c.couponId);
+  const couponIds = (await heldCoupons(deps, abandoned.renewal)).map((c) => c.couponId);
   const positions = await releaseCoupons(deps, input.renewalId, couponIds, `renewal abandoned: ${abandoned.renewal.abandonment?.reason ?? input.reason}`.slice(0, 500), ctx);
   return { ...abandoned, position: lastPosition(abandoned.position, ...positions) };
 }

@@ -9,6 +9,7 @@ import { renewalFeeOrderId } from '../../../server/features/renewals/feeOrders';
 import { completeRenewal, getOrder } from '../../../server/features/services';
 import { loadAggregate } from '../../../server/commands/handle';
 import { deviceAggregate } from '../../../domain/devices/decider';
+import { couponAggregate } from '../../../domain/coupons/decider';
 import { EventStoreTestServer } from '../../events/eventstoredb/testServer';
 import {
   addGuideProducts,
@@ -302,6 +303,38 @@ describe('completing a renewal after a crash', () => {
       expect((await streamTypes(w.store, `renewal-${started.id}`)).filter((t) => t === 'RenewalCompleted')).toHaveLength(1);
       const { state } = await loadAggregate(w.app.sales, `device-${serial}`, deviceAggregate);
       expect(state).toMatchObject({ certificates: { signing: { serialNumber: `C${serial}S` }, authentication: { serialNumber: `C${serial}A` } } });
+    }
+  });
+});
+
+describe('a renewal paid by a sale at the desk', () => {
+  it("holds the sale's coupons: the same sale cannot pay for a second renewal; completing redeems them", async () => {
+    world = await startApi();
+    const w = world;
+    await addGuideProducts(w);
+    const customerId = await registerPerson(w);
+    expectStatus(await registerCard(w, '1205100031', MARIO_CF, 20), 201);
+    const sale = expectStatus(
+      await w.operator.post('/api/orders', { customerId, guided: { holderCodiceFiscale: MARIO_CF, deviceSerial: '1205100031' }, payment: { mode: 'direct', method: 'cash' } }, key()),
+      201,
+    ).json();
+    const body = { deviceSerial: '1205100031', certificates: ['signing', 'authentication'], payment: { mode: 'desk_sale', orderId: sale.id } };
+    // Not paid yet.
+    expect(refusal(expectStatus(await w.operator.post('/api/renewals', body, key()), 422))).toEqual({ code: 'order_not_paid', field: 'payment.orderId' });
+    expectStatus(await w.operator.post(`/api/orders/${sale.id}/desk-payment`, { method: 'cash', amountCents: sale.order.totals.totalCents }, key()), 200);
+    await w.idle();
+
+    const started = expectStatus(await w.operator.post('/api/renewals', body, key()), 201).json();
+    expect(started.renewal).toMatchObject({ customerId, payment: { mode: 'desk_sale', orderId: sale.id } });
+    expect(refusal(expectStatus(await w.operator.post('/api/renewals', body, key()), 409))).toEqual({ code: 'coupon_reserved', field: 'payment.orderId' });
+
+    await runSteps(w, started.id, 'signing', 'verified', 'DSSIGN01');
+    await runSteps(w, started.id, 'authentication', 'verified', 'DSCNS01');
+    expectStatus(await w.operator.post(`/api/renewals/${started.id}/complete`, undefined, key()), 200);
+    const order = await getOrder(w.app.sales, sale.id);
+    for (const couponId of order.fulfilment!.couponIds) {
+      const { state } = await loadAggregate(w.app.sales, `coupon-${couponId}`, couponAggregate);
+      expect(state).toMatchObject({ status: 'redeemed', redemption: { deviceSerial: '1205100031', renewalId: started.id } });
     }
   });
 });
