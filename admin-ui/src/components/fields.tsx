@@ -75,7 +75,7 @@ const TONES: Record<string, Record<string, Tone>> = {
   emailState: { queued: 'info', sent: 'success', retrying: 'warning', failed: 'error' },
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
-  renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
+  windowState: { not_yet: 'default', open: 'warning', in_grace: 'error', closed: 'error' },
 };
 
 /** The translated label of an enumeration's value: `app.enums.<name>.<value>`. */

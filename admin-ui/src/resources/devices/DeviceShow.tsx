@@ -1,10 +1,10 @@
 import AddShoppingCartIcon from '@mui/icons-material/AddShoppingCart';
 import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { Button, Labeled, LinkBase, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
+import { Button, Labeled, LinkBase, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { useCan } from '../../components/access';
 import { HistoryButton } from '../../components/audit';
 import { DateTimeField, DayField, EnumField } from '../../components/fields';
-import { formatRomeDate } from '../../format';
+import { formatRomeDate, formatRomeDateTime } from '../../format';
 import { ExpiryField } from '../../components/ExpiryField';
 
 interface Device {
@@ -13,9 +13,13 @@ interface Device {
   signingSerialNumber: string | null;
   signingValidFrom: string | null;
   signingValidUntil: string | null;
+  signingWindowOpensAt: string | null;
+  signingWindowClosesAt: string | null;
   authenticationSerialNumber: string | null;
   authenticationValidFrom: string | null;
   authenticationValidUntil: string | null;
+  authenticationWindowOpensAt: string | null;
+  authenticationWindowClosesAt: string | null;
 }
 
 function Certificates() {
@@ -23,8 +27,15 @@ function Certificates() {
   const translate = useTranslate();
   if (!record) return null;
   const rows = [
-    { kind: 'signing', serial: record.signingSerialNumber, from: record.signingValidFrom, until: record.signingValidUntil },
-    { kind: 'authentication', serial: record.authenticationSerialNumber, from: record.authenticationValidFrom, until: record.authenticationValidUntil },
+    { kind: 'signing', serial: record.signingSerialNumber, from: record.signingValidFrom, until: record.signingValidUntil, opens: record.signingWindowOpensAt, closes: record.signingWindowClosesAt },
+    {
+      kind: 'authentication',
+      serial: record.authenticationSerialNumber,
+      from: record.authenticationValidFrom,
+      until: record.authenticationValidUntil,
+      opens: record.authenticationWindowOpensAt,
+      closes: record.authenticationWindowClosesAt,
+    },
   ].filter((r) => r.serial);
   return (
     <Table size="small" aria-label={translate('app.devices.certificates')}>
@@ -34,6 +45,8 @@ function Certificates() {
           <TableCell>{translate('app.devices.certificate_serial')}</TableCell>
           <TableCell>{translate('app.devices.valid_from')}</TableCell>
           <TableCell>{translate('app.devices.valid_until')}</TableCell>
+          <TableCell>{translate('app.devices.renewal_opens')}</TableCell>
+          <TableCell>{translate('app.devices.renewal_closes')}</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
@@ -42,7 +55,9 @@ function Certificates() {
             <TableCell>{translate(`app.enums.certificateKind.${r.kind}`)}</TableCell>
             <TableCell>{r.serial}</TableCell>
             <TableCell>{r.from ? formatRomeDate(r.from) : ''}</TableCell>
-            <TableCell>{r.until ? formatRomeDate(r.until) : ''}</TableCell>
+            <TableCell>{r.until ? formatRomeDateTime(r.until) : ''}</TableCell>
+            <TableCell>{r.opens ? formatRomeDateTime(r.opens) : ''}</TableCell>
+            <TableCell data-testid={`closes-${r.kind}`}>{r.closes ? formatRomeDateTime(r.closes) : ''}</TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -77,7 +92,11 @@ export default function DeviceShow() {
         <TextField source="issuer" />
         <DayField source="issuedOn" />
         <DateTimeField source="expiresAt" />
+        <EnumField source="windowState" name="windowState" />
         <ExpiryField source="daysToExpiry" />
+        <DateTimeField source="windowOpensAt" />
+        <DateTimeField source="windowClosesAt" />
+        <ReferenceField source="policyId" reference="issuer-policies" link="show" />
         <Labeled label="app.devices.certificates">
           <Certificates />
         </Labeled>
