@@ -4,6 +4,7 @@
 // (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
+import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
@@ -29,6 +30,7 @@ export const projections: Projection<any>[] = [
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
+  caReportsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -45,4 +47,5 @@ export const projectionNames = {
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
+  caReports: caReportsProjection.name,
 } as const;

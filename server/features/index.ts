@@ -4,6 +4,7 @@
 // models have caught up with it (server/read/readYourWrites.ts). Add an area's routes here.
 import type { FastifyPluginAsync } from 'fastify';
 import read from '../read/routes';
+import caReports from './caReports/routes';
 import catalogue from './catalogue/routes';
 import coupons from './coupons/routes';
 import publicPages from './coupons/publicPages';
@@ -33,6 +34,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   emails,
   invoicing,
   coupons,
+  caReports,
   projections,
   publicPages,
 ];

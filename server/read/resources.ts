@@ -8,6 +8,7 @@
 //
 // Each area declares its own in server/features/<area>/read.ts; this is the list, in menu order.
 import { auditResources } from '../features/audit/read';
+import { caReportsResources } from '../features/caReports/read';
 import { catalogueResources } from '../features/catalogue/read';
 import { couponsResources } from '../features/coupons/read';
 import { customersResources } from '../features/customers/read';
@@ -29,6 +30,7 @@ export const resources: ResourceSpec[] = [
   ...paymentsResources,
   ...invoicingResources,
   ...couponsResources,
+  ...caReportsResources,
   ...emailsResources,
   ...staffResources,
   ...auditResources,
