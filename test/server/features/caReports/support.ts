@@ -11,7 +11,7 @@ import type { CouponRenews } from '../../../../domain/orders/events';
 import { handleCommand } from '../../../../server/commands/handle';
 import { registerDevice } from '../../../../server/features/devices/service';
 import { signCaReport } from '../../../../server/features/caReports/signature';
-import { startTestApp, type TestApp } from '../../../support/app';
+import { startTestApp, type TestApp, type TestAppOptions } from '../../../support/app';
 import { addUser, login } from '../../security/support';
 
 export const SECRET = 'a-secret-shared-with-the-ca-0123456789abcdef';
@@ -31,12 +31,13 @@ export interface CaWorld extends TestApp {
   coupon(renews: CouponRenews, validForDays?: number): Promise<{ couponId: string; code: string }>;
 }
 
-export async function startCaWorld(options: { store?: EventStore; secret?: string | null } = {}): Promise<CaWorld> {
+export async function startCaWorld(options: { store?: EventStore; secret?: string | null; logger?: TestAppOptions['logger'] } = {}): Promise<CaWorld> {
   const secret = options.secret === undefined ? SECRET : options.secret;
   const t = await startTestApp({
     prefix: 'bo-ca-',
     start: NOW,
     ...(options.store ? { store: options.store } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     sales: { reactors: false, settings: { caWebhookSecret: secret } },
   });
   await addUser(t.store, 'contabile', ['accountant']);

@@ -6,7 +6,7 @@ import { caReportStreamOf } from '../../../../domain/renewals/caReport';
 import { streamOf as couponStream } from '../../../../domain/coupons/decider';
 import { streamOf as deviceStream } from '../../../../domain/devices/decider';
 import { allEvents } from '../../security/support';
-import { reportLine, startCaWorld, type CaWorld } from './support';
+import { SECRET, reportLine, startCaWorld, type CaWorld } from './support';
 
 let w: CaWorld;
 beforeEach(async () => {
@@ -68,6 +68,25 @@ describe('the signature', () => {
       expect(r.json.message).toContain('CA_WEBHOOK_SECRET');
     } finally {
       await bare.close();
+    }
+  });
+
+  it('logs neither the secret nor the coupon codes, even at trace level', async () => {
+    const lines: string[] = [];
+    const { loggerOptions } = await import('../../../../server/logger');
+    const logged = await startCaWorld({ logger: { ...loggerOptions('trace'), stream: { write: (line: string) => void lines.push(line) } } });
+    try {
+      await logged.card('1205100000');
+      const { code } = await logged.coupon('signing');
+      const body = { reportId: 'R-1', lines: [reportLine(code, '1205100000', 'signing')] };
+      expect((await logged.webhook(body)).status).toBe(200);
+      expect((await logged.webhook(body, { secret: 'another-secret-that-the-ca-does-not-share' })).status).toBe(401);
+      expect(lines.length).toBeGreaterThan(0);
+      const log = lines.join('\n');
+      expect(log).not.toContain(SECRET);
+      expect(log).not.toContain(code);
+    } finally {
+      await logged.close();
     }
   });
 
