@@ -10,11 +10,13 @@ import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
+import { issuerPoliciesProjection } from './readModels/issuerPolicies';
 import { ordersProjection } from './readModels/orders';
 import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -30,6 +32,8 @@ export const projections: Projection<any>[] = [
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
+  issuerPoliciesProjection,
+  replacementRequestsProjection,
   caReportsProjection,
 ];
 
@@ -47,5 +51,7 @@ export const projectionNames = {
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
+  issuerPolicies: issuerPoliciesProjection.name,
+  replacementRequests: replacementRequestsProjection.name,
   caReports: caReportsProjection.name,
 } as const;

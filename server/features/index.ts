@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import read from '../read/routes';
 import caReports from './caReports/routes';
 import catalogue from './catalogue/routes';
+import issuerPolicies from './certificates/routes';
 import coupons from './coupons/routes';
 import publicPages from './coupons/publicPages';
 import customers from './customers/routes';
@@ -17,6 +18,7 @@ import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
 
@@ -28,7 +30,9 @@ export const routePlugins: FastifyPluginAsync[] = [
   dashboard,
   customers,
   catalogue,
+  issuerPolicies,
   devices,
+  replacements,
   orders,
   payments,
   emails,
