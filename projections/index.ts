@@ -4,6 +4,7 @@
 // (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
+import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
@@ -15,6 +16,7 @@ import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -31,6 +33,8 @@ export const projections: Projection<any>[] = [
   staffUsersProjection,
   auditEventsProjection,
   issuerPoliciesProjection,
+  replacementRequestsProjection,
+  caReportsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -48,4 +52,6 @@ export const projectionNames = {
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
   issuerPolicies: issuerPoliciesProjection.name,
+  replacementRequests: replacementRequestsProjection.name,
+  caReports: caReportsProjection.name,
 } as const;
