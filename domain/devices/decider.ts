@@ -24,7 +24,7 @@ import type {
   HolderDeviceEvent,
   RevocationReason,
 } from './events';
-import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from './events';
+import { deviceCertificateKinds, deviceKinds, deviceSerialPattern, revocationReasons } from './events';
 import type { Decider } from '../shared/decider';
 import { DomainError, conflict, invalid, refuse } from '../shared/errors';
 import { validCodiceFiscale } from '../customers/decider';
@@ -288,8 +288,9 @@ export function renewCertificate(command: RenewCertificate, state: DeviceState):
   if (!/^[0-9A-Z]{1,64}$/.test(serialNumber)) {
     throw invalid('serialNumber', `certificate serial must be 1 to 64 letters or digits (got '${command.serialNumber ?? ''}')`, 'certificate_serial_invalid');
   }
-  if (current.serialNumber === serialNumber) return [];
+  // Revoked is for good: refused even when it names the revoked certificate itself.
   if (current.status === 'revoked') throw refuse('certificate_revoked', `the ${command.kind} certificate of device ${device.serial} is revoked: it cannot be renewed`);
+  if (current.serialNumber === serialNumber) return [];
   if (device.deviceStatus !== 'active') throw refuse('device_not_active', `device ${device.serial} is ${device.deviceStatus}`);
   const validFrom = validDateTime(command.validFrom, 'validFrom');
   const validUntil = validDateTime(command.validUntil, 'validUntil');
@@ -325,6 +326,9 @@ export interface RevokeCertificate {
 /** Revokes the device's certificate of `kind`; revoking it again changes nothing. */
 export function revokeCertificate(command: RevokeCertificate, state: DeviceState): CertificateRevoked[] {
   const at = instantOf(command.at);
+  if (!revocationReasons.includes(command.reason)) {
+    throw invalid('reason', `must be one of ${revocationReasons.join(', ')} (RFC 5280; got '${command.reason}')`, 'revocation_reason_invalid');
+  }
   const device = requireDevice(state);
   const current = device.certificates[command.kind];
   if (!current) throw refuse('certificate_not_on_device', `device ${device.serial} has no ${command.kind} certificate`, 'kind');
@@ -371,10 +375,21 @@ export function changeDeviceStatus(command: ChangeDeviceStatus, state: DeviceSta
     throw refuse('device_status_move_invalid', `device ${device.serial} is ${device.deviceStatus}: it cannot become ${command.to}`, 'to');
   }
   const reason = requiredText(command.reason, 'reason', 500);
+  let replacedBy: string | null = null;
+  if (command.replacedBy !== undefined && command.replacedBy !== null && command.replacedBy.trim() !== '') {
+    if (command.to !== 'terminated') {
+      throw refuse('replacement_without_termination', 'a device is replaced only when it is terminated', 'replacedBy');
+    }
+    replacedBy = normaliseDeviceSerial(command.replacedBy);
+    if (!deviceSerialPattern.test(replacedBy)) {
+      throw invalid('replacedBy', `device serial must be 4 to 32 letters or digits (got '${command.replacedBy}')`, 'serial_invalid');
+    }
+    if (replacedBy === device.serial) throw refuse('replacement_same_device', `device ${device.serial} cannot replace itself`, 'replacedBy');
+  }
   return [
     {
       type: 'DeviceStatusChanged',
-      data: { serial: device.serial, from: device.deviceStatus, to: command.to, reason, replacedBy: command.replacedBy ?? null, changedBy: command.changedBy, changedAt: at },
+      data: { serial: device.serial, from: device.deviceStatus, to: command.to, reason, replacedBy, changedBy: command.changedBy, changedAt: at },
     },
   ];
 }
