@@ -7,6 +7,7 @@ import { auditEventsProjection } from './readModels/auditEvents';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
+import { deviceEventsProjection } from './readModels/deviceEvents';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
 import { ordersProjection } from './readModels/orders';
@@ -21,6 +22,7 @@ export const projections: Projection<any>[] = [
   prepaidMovementsProjection,
   prepaidAdjustmentsProjection,
   devicesProjection,
+  deviceEventsProjection,
   productsProjection,
   ordersProjection,
   paymentsProjection,
@@ -37,6 +39,7 @@ export const projectionNames = {
   prepaidMovements: prepaidMovementsProjection.name,
   prepaidAdjustments: prepaidAdjustmentsProjection.name,
   devices: devicesProjection.name,
+  deviceEvents: deviceEventsProjection.name,
   products: productsProjection.name,
   orders: ordersProjection.name,
   payments: paymentsProjection.name,

@@ -370,28 +370,37 @@ export interface ChangeDeviceStatus {
 export function changeDeviceStatus(command: ChangeDeviceStatus, state: DeviceState): DeviceStatusChanged[] {
   const at = instantOf(command.at);
   const device = requireDevice(state);
-  if (device.deviceStatus === command.to) return [];
-  if (!statusMoves[device.deviceStatus].includes(command.to)) {
+  const replacedBy = replacementOf(command, device);
+  if (device.deviceStatus === command.to) {
+    // Terminated already (lost, then withdrawn by hand) and now replaced: the replacement is recorded once.
+    if (command.to !== 'terminated' || replacedBy === null || device.replacedBy === replacedBy) return [];
+    if (device.replacedBy !== null) {
+      throw refuse('device_replaced_already', `device ${device.serial} is replaced by ${device.replacedBy} already`, 'replacedBy');
+    }
+  } else if (!statusMoves[device.deviceStatus].includes(command.to)) {
     throw refuse('device_status_move_invalid', `device ${device.serial} is ${device.deviceStatus}: it cannot become ${command.to}`, 'to');
   }
   const reason = requiredText(command.reason, 'reason', 500);
-  let replacedBy: string | null = null;
-  if (command.replacedBy !== undefined && command.replacedBy !== null && command.replacedBy.trim() !== '') {
-    if (command.to !== 'terminated') {
-      throw refuse('replacement_without_termination', 'a device is replaced only when it is terminated', 'replacedBy');
-    }
-    replacedBy = normaliseDeviceSerial(command.replacedBy);
-    if (!deviceSerialPattern.test(replacedBy)) {
-      throw invalid('replacedBy', `device serial must be 4 to 32 letters or digits (got '${command.replacedBy}')`, 'serial_invalid');
-    }
-    if (replacedBy === device.serial) throw refuse('replacement_same_device', `device ${device.serial} cannot replace itself`, 'replacedBy');
-  }
   return [
     {
       type: 'DeviceStatusChanged',
       data: { serial: device.serial, from: device.deviceStatus, to: command.to, reason, replacedBy, changedBy: command.changedBy, changedAt: at },
     },
   ];
+}
+
+/** The replacing device named by a status change, normalised; null when none. */
+function replacementOf(command: ChangeDeviceStatus, device: RegisteredDevice): string | null {
+  if (command.replacedBy === undefined || command.replacedBy === null || command.replacedBy.trim() === '') return null;
+  if (command.to !== 'terminated') {
+    throw refuse('replacement_without_termination', 'a device is replaced only when it is terminated', 'replacedBy');
+  }
+  const replacedBy = normaliseDeviceSerial(command.replacedBy);
+  if (!deviceSerialPattern.test(replacedBy)) {
+    throw invalid('replacedBy', `device serial must be 4 to 32 letters or digits (got '${command.replacedBy}')`, 'serial_invalid');
+  }
+  if (replacedBy === device.serial) throw refuse('replacement_same_device', `device ${device.serial} cannot replace itself`, 'replacedBy');
+  return replacedBy;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import publicPages from './coupons/publicPages';
 import customers from './customers/routes';
 import dashboard from './dashboard/routes';
 import devices from './devices/routes';
+import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
 import invoicing from './invoicing/routes';
 import health from './operations/health';
@@ -28,6 +29,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   customers,
   catalogue,
   devices,
+  deviceLife,
   orders,
   payments,
   emails,

@@ -7,6 +7,7 @@ export * from './customers/service';
 export * from './prepaid/service';
 export * from './catalogue/service';
 export * from './devices/service';
+export * from './devices/life';
 export * from './orders/service';
 export * from './payments/service';
 export * from './orders/refunds';

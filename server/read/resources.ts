@@ -11,7 +11,7 @@ import { auditResources } from '../features/audit/read';
 import { catalogueResources } from '../features/catalogue/read';
 import { couponsResources } from '../features/coupons/read';
 import { customersResources } from '../features/customers/read';
-import { devicesResources } from '../features/devices/read';
+import { deviceEventsResources, devicesResources } from '../features/devices/read';
 import { emailsResources } from '../features/emails/read';
 import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
@@ -24,6 +24,7 @@ export const resources: ResourceSpec[] = [
   ...customersResources,
   ...prepaidResources,
   ...devicesResources,
+  ...deviceEventsResources,
   ...catalogueResources,
   ...ordersResources,
   ...paymentsResources,

@@ -2,7 +2,8 @@
 // maintains, the fields (snake_case SQL → camelCase JSON), what sorts, filters and `q` searches.
 import type { CustomFilter, ResourceSpec } from '../../read/listQuery';
 import { codiceFiscale, deviceSerial, id, text, int, bool, time, date, oneOf, when, textId, wholeNumber, booleanValue } from '../../read/fields';
-import { deviceKinds } from '../../../domain/devices/events';
+import { deviceCertificateKinds, deviceKinds, deviceStatuses } from '../../../domain/devices/events';
+import { deviceTimelineEntries } from '../../../projections/readModels/deviceEvents';
 import { renewalBounds } from '../../../domain/certificates/renewalWindow';
 import { roleGroups } from '../../security/routeTable';
 
@@ -55,16 +56,77 @@ export const devicesResources: ResourceSpec[] = [
       signingSerialNumber: text(),
       signingValidFrom: time(),
       signingValidUntil: time(),
+      /** active or revoked (null: the device has no signing certificate). */
+      signingStatus: text(),
+      signingRevokedAt: time(),
+      signingRevocationReason: text(),
       authenticationSerialNumber: text(),
       authenticationValidFrom: time(),
       authenticationValidUntil: time(),
+      authenticationStatus: text(),
+      authenticationRevokedAt: time(),
+      authenticationRevocationReason: text(),
       certificateCount: int(),
+      /** Certificates revoked: never renewed, never sold coupons for. */
+      revokedCount: int(),
+      /** The token's status: active, lost, suspended, terminated. */
+      deviceStatus: oneOf(deviceStatuses),
+      statusReason: text(),
+      statusChangedAt: time(),
+      /** The device that replaced this one. */
+      replacedBy: text({ filter: true, normalise: deviceSerial }),
       expiresAt: when(),
       /** Whole days from now to the earliest expiry (negative once expired), computed at query time. */
       daysToExpiry: int({ sql: 'CAST(floor(julianday(expires_at) - julianday(@now)) AS INTEGER)', sort: ['expires_at'] }),
       /** More than 24 hours after the earliest expiry: a replacement card is needed. */
       pastDeadline: bool({ sql: '(expires_at < @renewableFrom)' }),
       registeredAt: when(),
+    },
+  },
+];
+
+/** Certificate kinds in a timeline row: one kind, or `both` (a renewal of both). */
+const timelineKinds = [...deviceCertificateKinds, 'both'];
+
+export const deviceEventsResources: ResourceSpec[] = [
+  {
+    name: 'device-events',
+    singular: 'device event',
+    view: 'device_events',
+    projection: 'device-events',
+    id: { sql: 'seq', type: 'int' },
+    tieBreaker: 'seq',
+    summary:
+      "A device's timeline: registered, certificates renewed and revoked, status changes, replacement, and the renewals and " +
+      'replacement requests naming it; filter by serial',
+    access: roleGroups.readAll,
+    defaultSort: ['id', 'ASC'],
+    fields: {
+      id: int({ sql: 'seq', sort: true }),
+      position: int(),
+      serial: text({ filter: true, normalise: deviceSerial }),
+      /** What happened, for the one-line summary. */
+      entry: oneOf(deviceTimelineEntries),
+      type: text(),
+      at: when(),
+      actorId: text(),
+      actorRole: text(),
+      /** The username of who did it (null: the back office itself). */
+      actorName: text(),
+      certificateKind: oneOf(timelineKinds, { filter: false }),
+      serialNumber: text(),
+      previousSerialNumber: text(),
+      validUntil: time(),
+      /** The reason: the desk's words, an RFC 5280 code (superseded, keyCompromise…), a replacement reason, a note. */
+      reason: text(),
+      fromStatus: text(),
+      /** The new status (status changes), or the step reached (a renewal failed). */
+      toStatus: text(),
+      /** The device replacing this one, or the one this one replaces. */
+      relatedSerial: text(),
+      renewalId: text(),
+      requestId: text(),
+      reportId: text(),
     },
   },
 ];

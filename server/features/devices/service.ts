@@ -148,6 +148,11 @@ export async function findRenewableDevices(
     if (state.status !== 'registered' || state.holderCodiceFiscale !== holderCodiceFiscale || state.deviceStatus !== 'active') continue;
     const renewal = deviceRenewalStatus(state, now, deps.settings.deviceLookupWindowDays);
     const entry: RenewableDevice = { ...renewal, kind: state.kind, issuer: state.issuer, issuedOn: state.issuedOn };
+    // A revoked certificate is never renewed: no coupons are offered, only a replacement card helps.
+    if (Object.values(state.certificates).some((c) => c?.status === 'revoked')) {
+      result.needingReplacement.push({ ...entry, toRenew: [] });
+      continue;
+    }
     if (renewal.status === 'expiring' || renewal.status === 'in_grace') result.devices.push(entry);
     else if (renewal.status === 'needs_replacement') result.needingReplacement.push(entry);
   }

@@ -109,7 +109,7 @@ async function resolveOrder(deps: SalesDeps, input: QuoteOrderInput, orderId: st
     ...common,
     choice: 'guided',
     holderCodiceFiscale: input.holderCodiceFiscale,
-    device: { serial: device.serial, holderCodiceFiscale: device.holderCodiceFiscale, certificates },
+    device: { serial: device.serial, holderCodiceFiscale: device.holderCodiceFiscale, deviceStatus: device.deviceStatus, certificates },
     products,
   };
 }

@@ -289,3 +289,24 @@ describe('device life: status', () => {
     spec.given([]).when((s) => changeDeviceStatus({ to: 'lost', reason: 'x', changedBy: 'o', at }, s)).then({ error: 'device_not_found' });
   });
 });
+
+describe('device life: terminated, then replaced', () => {
+  const terminated = moved('lost', 'terminated', { reason: 'ritirata' });
+  const lostThenTerminated: DeviceEvent[] = [registered, moved('active', 'lost'), terminated];
+
+  it('a device terminated without a replacement records the replacement once', () => {
+    const replaced = moved('terminated', 'terminated', { reason: 'sostituita', replacedBy: '1205100099', changedBy: 'supervisor-1' });
+    spec
+      .given(lostThenTerminated)
+      .when((s) => changeDeviceStatus({ to: 'terminated', reason: 'sostituita', replacedBy: '1205100099', changedBy: 'supervisor-1', at }, s))
+      .then([replaced]);
+    spec
+      .given([...lostThenTerminated, replaced])
+      .when((s) => changeDeviceStatus({ to: 'terminated', reason: 'di nuovo', replacedBy: '1205100099', changedBy: 'supervisor-2', at: later }, s))
+      .thenNothing();
+    spec
+      .given([...lostThenTerminated, replaced])
+      .when((s) => changeDeviceStatus({ to: 'terminated', reason: 'altra', replacedBy: '1205100077', changedBy: 'supervisor-2', at: later }, s))
+      .then({ error: 'device_replaced_already', field: 'replacedBy' });
+  });
+});
