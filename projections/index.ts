@@ -10,6 +10,7 @@ import { devicesProjection } from './readModels/devices';
 import { deviceEventsProjection } from './readModels/deviceEvents';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
+import { issuerPoliciesProjection } from './readModels/issuerPolicies';
 import { ordersProjection } from './readModels/orders';
 import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
@@ -31,6 +32,7 @@ export const projections: Projection<any>[] = [
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
+  issuerPoliciesProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -48,4 +50,5 @@ export const projectionNames = {
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
+  issuerPolicies: issuerPoliciesProjection.name,
 } as const;

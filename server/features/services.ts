@@ -8,6 +8,8 @@ export * from './prepaid/service';
 export * from './catalogue/service';
 export * from './devices/service';
 export * from './devices/life';
+export * from './certificates/service';
+export * from './certificates/policies';
 export * from './orders/service';
 export * from './payments/service';
 export * from './orders/refunds';

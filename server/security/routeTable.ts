@@ -86,6 +86,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/audit-events/:id': { access: roleGroups.audit },
   // The console's home-page figures (server/features/dashboard/routes.ts).
   'GET /api/dashboard': { access: roleGroups.readAll },
+  'GET /api/issuer-policies': { access: roleGroups.policyReaders },
+  'GET /api/issuer-policies/:id': { access: roleGroups.policyReaders },
 
   // Projection status and lag (server/features/operations/projections.ts), for whoever wonders why a list lags.
   'GET /api/projections': { access: 'authenticated' },
@@ -112,6 +114,8 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/devices/:id/reactivate': { access: roleGroups.desk },
   'POST /api/devices/:id/terminate': { access: roleGroups.approvals },
   'POST /api/devices/:id/certificates/:kind/revoke': { access: roleGroups.approvals },
+  // Issuer policies: the whole policy, set (server/features/certificates/routes.ts).
+  'PUT /api/issuer-policies/:id': { access: roleGroups.policies },
   // A read, so open to the accountants, who read everything (it was desk-only, against the README).
   'GET /api/holders/:codiceFiscale/renewable-devices': { access: roleGroups.readAll },
   'POST /api/orders/quote': { access: roleGroups.desk },

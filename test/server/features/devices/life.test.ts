@@ -110,7 +110,7 @@ describe.each(stores)('a card lost, found, revoked and terminated, on %s', (_nam
       authenticationStatus: 'revoked',
       authenticationRevocationReason: 'cessationOfOperation',
       authenticationRevokedAt: world.clock.now().toISOString(),
-      revokedCount: 2,
+      revoked: true,
     });
     const terminatedList = expectStatus(await world.operator.get(`/api/devices?filter=${encodeURIComponent('{"deviceStatus":"terminated"}')}`), 200).json();
     expect(terminatedList.map((d: { id: string }) => d.id)).toEqual([SERIAL]);
@@ -180,7 +180,7 @@ describe('a device’s life: who may, bad input, repeats, and the services the o
     expect(expectStatus(await world.supervisor.post('/api/devices/9999999999/terminate', { reason: 'x' }), 404).json().code).toBe('device_not_found');
 
     // The replacement refused above revoked nothing: one append, all or nothing.
-    expect(await deviceRow(world)).toMatchObject({ deviceStatus: 'active', signingStatus: 'active', authenticationStatus: 'active', revokedCount: 0 });
+    expect(await deviceRow(world)).toMatchObject({ deviceStatus: 'active', signingStatus: 'active', authenticationStatus: 'active', revoked: false });
     expect((await timeline(world)).map((r) => r.entry)).toEqual(['registered']);
   });
 
