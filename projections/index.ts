@@ -16,6 +16,7 @@ import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -33,6 +34,7 @@ export const projections: Projection<any>[] = [
   staffUsersProjection,
   auditEventsProjection,
   issuerPoliciesProjection,
+  replacementRequestsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -51,4 +53,5 @@ export const projectionNames = {
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
   issuerPolicies: issuerPoliciesProjection.name,
+  replacementRequests: replacementRequestsProjection.name,
 } as const;

@@ -11,6 +11,7 @@ import { deviceStatuses } from '../../domain/devices/events';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { directPaymentMethods, documentLineSchema, orderPaymentSchema, totalsSchema, vatRateSummarySchema } from '../../domain/orders/events';
+import { productKinds } from '../../domain/catalogue/events';
 import { projectionNames } from '../../projections/index';
 import { answerAfterProjections } from '../read/readYourWrites';
 import { derivedId } from './ids';
@@ -90,7 +91,7 @@ export const customerOut = z.object({
 export const productOut = z.object({
   code: z.string(),
   description: z.string(),
-  kind: z.enum(['coupon', 'timestamps']),
+  kind: z.enum(productKinds),
   renews: z.enum(['signing', 'authentication', 'both', 'none']),
   professionalRole: z.string().nullable(),
   timestampPackSize: z.number().int().nullable(),

@@ -18,6 +18,7 @@ import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
 
@@ -32,6 +33,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   issuerPolicies,
   devices,
   deviceLife,
+  replacements,
   orders,
   payments,
   emails,

@@ -1,6 +1,6 @@
 // Starts the sales process managers and the e-mail outbox on one store:
 //   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
-//   coupons, invoice, e-mail), order expiry (timer), and the OutboxWorker that sends the e-mails.
+//   coupons, invoice, e-mail), order expiry (timer), the replacement cards' steps, and the OutboxWorker that sends the e-mails.
 //
 //   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
 //   ...
@@ -12,6 +12,7 @@ import { composeCouponEmailFor } from '../features/emails/couponEmails';
 import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
 import { OrderExpiryReactor } from '../features/orders/expiry';
 import { PaymentApplicationReactor } from '../features/payments/application';
+import { ReplacementProcessReactor } from '../features/replacements/process';
 import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
 import type { ReactorDeps } from './reactor';
@@ -20,6 +21,7 @@ export { composeCouponEmailFor } from '../features/emails/couponEmails';
 export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../features/orders/fulfilment';
 export { OrderExpiryReactor } from '../features/orders/expiry';
 export { PaymentApplicationReactor } from '../features/payments/application';
+export { ReplacementProcessReactor } from '../features/replacements/process';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
 export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
 
@@ -36,6 +38,7 @@ export interface RunningReactors {
   payments: PaymentApplicationReactor;
   fulfilment: FulfilmentReactor;
   expiry: OrderExpiryReactor;
+  replacements: ReplacementProcessReactor;
   outbox: OutboxWorker<DomainEvent>;
   /** Resolves once all of them have caught up with the log and started their work. */
   live: Promise<void>;
@@ -54,6 +57,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   const payments = new PaymentApplicationReactor(deps);
   const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
   const expiry = new OrderExpiryReactor(deps);
+  const replacements = new ReplacementProcessReactor(deps);
   const outbox = new OutboxWorker<DomainEvent>({
     store: deps.store,
     catalogue: deps.catalogue,
@@ -62,7 +66,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     settings: deps.outbox,
     log: deps.log,
   });
-  const reactors = [payments, fulfilment, expiry];
+  const reactors = [payments, fulfilment, expiry, replacements];
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
   const following = followLog(deps.store, [...reactors, outbox], {
@@ -87,6 +91,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     payments,
     fulfilment,
     expiry,
+    replacements,
     outbox,
     live: following.live,
     resumedFrom,

@@ -18,6 +18,7 @@ import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
 import { paymentsResources } from '../features/payments/read';
 import { prepaidResources } from '../features/prepaid/read';
+import { replacementsResources } from '../features/replacements/read';
 import { staffResources } from '../features/staff/read';
 import type { ResourceSpec } from './listQuery';
 
@@ -26,6 +27,7 @@ export const resources: ResourceSpec[] = [
   ...prepaidResources,
   ...devicesResources,
   ...deviceEventsResources,
+  ...replacementsResources,
   ...catalogueResources,
   ...certificatesResources,
   ...ordersResources,

@@ -68,6 +68,8 @@ export const routeTable: Record<string, RouteRule> = {
   // A device's timeline (projections/readModels/deviceEvents.ts): ?filter={"serial":"…"}.
   'GET /api/device-events': { access: roleGroups.readAll },
   'GET /api/device-events/:id': { access: roleGroups.readAll },
+  'GET /api/replacement-requests': { access: roleGroups.readAll },
+  'GET /api/replacement-requests/:id': { access: roleGroups.readAll },
   'GET /api/products': { access: roleGroups.readAll },
   'GET /api/products/:id': { access: roleGroups.readAll },
   'GET /api/orders': { access: roleGroups.readAll },
@@ -116,6 +118,12 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/devices/:id/certificates/:kind/revoke': { access: roleGroups.approvals },
   // Issuer policies: the whole policy, set (server/features/certificates/routes.ts).
   'PUT /api/issuer-policies/:id': { access: roleGroups.policies },
+  // Replacement cards (server/features/replacements/routes.ts): the desk opens a request and records the
+  // new device; a supervisor other than the one who opened it (the decider checks that) approves or rejects.
+  'POST /api/replacement-requests': { access: roleGroups.desk },
+  'POST /api/replacement-requests/:id/approve': { access: roleGroups.approvals },
+  'POST /api/replacement-requests/:id/reject': { access: roleGroups.approvals },
+  'POST /api/replacement-requests/:id/new-device': { access: roleGroups.desk },
   // A read, so open to the accountants, who read everything (it was desk-only, against the README).
   'GET /api/holders/:codiceFiscale/renewable-devices': { access: roleGroups.readAll },
   'POST /api/orders/quote': { access: roleGroups.desk },

@@ -336,7 +336,7 @@ export const app = {
     deviceKind: { smart_card: 'Smart card', usb_token: 'USB token' },
     certificateKind: { signing: 'Signing', authentication: 'Authentication (CNS)' },
     renewalStatus: { valid: 'valid', expiring: 'expiring', in_grace: 'expired, renewable', needs_replacement: 'new card needed' },
-    productKind: { coupon: 'Coupon', timestamps: 'Timestamps' },
+    productKind: { coupon: 'Coupon', timestamps: 'Timestamps', device: 'Device' },
     renews: { signing: 'Signing', authentication: 'Authentication', both: 'Signing and authentication', none: '—' },
     refundTo: { prepaid: 'To the prepaid account', paid_out: 'To be paid back' },
     movementKind: { top_up: 'Top-up', debit: 'Debit', credit: 'Credit', adjustment: 'Approved adjustment' },

@@ -336,7 +336,7 @@ export const app = {
     deviceKind: { smart_card: 'Smart card', usb_token: 'Token USB' },
     certificateKind: { signing: 'Sottoscrizione', authentication: 'Autenticazione (CNS)' },
     renewalStatus: { valid: 'valido', expiring: 'in scadenza', in_grace: 'scaduto, rinnovabile', needs_replacement: 'serve una nuova carta' },
-    productKind: { coupon: 'Coupon', timestamps: 'Marche temporali' },
+    productKind: { coupon: 'Coupon', timestamps: 'Marche temporali', device: 'Dispositivo' },
     renews: { signing: 'Sottoscrizione', authentication: 'Autenticazione', both: 'Sottoscrizione e autenticazione', none: '—' },
     refundTo: { prepaid: 'Sul conto prepagato', paid_out: 'Da restituire al cliente' },
     movementKind: { top_up: 'Ricarica', debit: 'Addebito', credit: 'Accredito', adjustment: 'Rettifica approvata' },

@@ -107,7 +107,7 @@ export async function startApi(
     dataDir?: string;
     /** The app's logger (default: none). */
     logger?: FastifyServerOptions['logger'];
-    /** The test's own event store (e.g. on the EventStoreDB test server); default: SQLite in the data directory. */
+    /** The test's own event store (e.g. EventStoreDB's test server); default SQLite in the data directory. */
     store?: EventStore;
   } = {},
 ): Promise<ApiWorld> {
