@@ -75,6 +75,8 @@ const TONES: Record<string, Record<string, Tone>> = {
   emailState: { queued: 'info', sent: 'success', retrying: 'warning', failed: 'error' },
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
+  deviceStatus: { active: 'success', lost: 'error', suspended: 'warning', terminated: 'default' },
+  certificateStatus: { active: 'success', revoked: 'error' },
   renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
 };
 
