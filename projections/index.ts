@@ -4,6 +4,7 @@
 // (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
+import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
@@ -35,6 +36,7 @@ export const projections: Projection<any>[] = [
   auditEventsProjection,
   issuerPoliciesProjection,
   replacementRequestsProjection,
+  caReportsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -54,4 +56,5 @@ export const projectionNames = {
   auditEvents: auditEventsProjection.name,
   issuerPolicies: issuerPoliciesProjection.name,
   replacementRequests: replacementRequestsProjection.name,
+  caReports: caReportsProjection.name,
 } as const;

@@ -4,6 +4,7 @@
 // models have caught up with it (server/read/readYourWrites.ts). Add an area's routes here.
 import type { FastifyPluginAsync } from 'fastify';
 import read from '../read/routes';
+import caReports from './caReports/routes';
 import catalogue from './catalogue/routes';
 import issuerPolicies from './certificates/routes';
 import coupons from './coupons/routes';
@@ -39,6 +40,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   emails,
   invoicing,
   coupons,
+  caReports,
   projections,
   publicPages,
 ];

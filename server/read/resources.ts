@@ -8,6 +8,7 @@
 //
 // Each area declares its own in server/features/<area>/read.ts; this is the list, in menu order.
 import { auditResources } from '../features/audit/read';
+import { caReportsResources } from '../features/caReports/read';
 import { catalogueResources } from '../features/catalogue/read';
 import { certificatesResources } from '../features/certificates/read';
 import { couponsResources } from '../features/coupons/read';
@@ -34,6 +35,7 @@ export const resources: ResourceSpec[] = [
   ...paymentsResources,
   ...invoicingResources,
   ...couponsResources,
+  ...caReportsResources,
   ...emailsResources,
   ...staffResources,
   ...auditResources,

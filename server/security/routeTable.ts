@@ -82,6 +82,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/credit-notes/:id': { access: roleGroups.readAll },
   'GET /api/coupons': { access: roleGroups.readAll },
   'GET /api/coupons/:id': { access: roleGroups.readAll },
+  'GET /api/ca-reports': { access: roleGroups.readAll },
+  'GET /api/ca-reports/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/audit-events': { access: roleGroups.audit },
@@ -137,12 +139,17 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
+  // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).
+  'POST /api/ca-reports/upload': { access: roleGroups.caReports },
 
   // "Verifica Stato Coupon": anyone holding a code may check it (server/features/coupons/routes.ts).
   'GET /api/public/coupons/:code/status': { access: 'public', rateLimit: 'couponCheck' },
   // The pages the coupon e-mail links to (server/features/coupons/publicPages.ts): the same check, as a page.
   'GET /rinnovo': { access: 'public' },
   'GET /verifica-coupon': { access: 'public', rateLimit: 'couponCheck' },
+  // The CA's signed webhook (server/features/caReports/routes.ts): open to anyone, accepted only with
+  // a valid HMAC signature of CA_WEBHOOK_SECRET and a fresh timestamp (401 otherwise, 503 unset).
+  'POST /api/ca-reports': { access: 'public' },
 };
 
 /**

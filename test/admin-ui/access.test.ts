@@ -46,6 +46,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf'] },
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
+  'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
   products: {
     list: read('products'),
     create: ['POST /api/products'],
