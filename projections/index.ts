@@ -8,6 +8,7 @@ import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
+import { deviceEventsProjection } from './readModels/deviceEvents';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
 import { issuerPoliciesProjection } from './readModels/issuerPolicies';
@@ -24,6 +25,7 @@ export const projections: Projection<any>[] = [
   prepaidMovementsProjection,
   prepaidAdjustmentsProjection,
   devicesProjection,
+  deviceEventsProjection,
   productsProjection,
   ordersProjection,
   paymentsProjection,
@@ -43,6 +45,7 @@ export const projectionNames = {
   prepaidMovements: prepaidMovementsProjection.name,
   prepaidAdjustments: prepaidAdjustmentsProjection.name,
   devices: devicesProjection.name,
+  deviceEvents: deviceEventsProjection.name,
   products: productsProjection.name,
   orders: ordersProjection.name,
   payments: paymentsProjection.name,

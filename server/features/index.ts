@@ -12,6 +12,7 @@ import publicPages from './coupons/publicPages';
 import customers from './customers/routes';
 import dashboard from './dashboard/routes';
 import devices from './devices/routes';
+import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
 import invoicing from './invoicing/routes';
 import health from './operations/health';
@@ -32,6 +33,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   catalogue,
   issuerPolicies,
   devices,
+  deviceLife,
   replacements,
   orders,
   payments,

@@ -13,7 +13,7 @@ import { catalogueResources } from '../features/catalogue/read';
 import { certificatesResources } from '../features/certificates/read';
 import { couponsResources } from '../features/coupons/read';
 import { customersResources } from '../features/customers/read';
-import { devicesResources } from '../features/devices/read';
+import { deviceEventsResources, devicesResources } from '../features/devices/read';
 import { emailsResources } from '../features/emails/read';
 import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
@@ -27,6 +27,7 @@ export const resources: ResourceSpec[] = [
   ...customersResources,
   ...prepaidResources,
   ...devicesResources,
+  ...deviceEventsResources,
   ...replacementsResources,
   ...catalogueResources,
   ...certificatesResources,

@@ -17,7 +17,17 @@ const routesOf: Record<string, Record<string, string[]>> = {
     topUp: ['POST /api/customers/:id/prepaid/top-ups', 'GET /api/customers/:id/prepaid/top-up-quote'],
     requestAdjustment: ['POST /api/customers/:id/prepaid/adjustments'],
   },
-  devices: { list: read('devices'), create: ['POST /api/devices'], import: ['POST /api/devices/import'] },
+  devices: {
+    list: read('devices'),
+    create: ['POST /api/devices'],
+    import: ['POST /api/devices/import'],
+    reportLost: ['POST /api/devices/:id/report-lost'],
+    suspend: ['POST /api/devices/:id/suspend'],
+    reactivate: ['POST /api/devices/:id/reactivate'],
+    terminate: ['POST /api/devices/:id/terminate'],
+    revoke: ['POST /api/devices/:id/certificates/:kind/revoke'],
+  },
+  'device-events': { list: read('device-events') },
   orders: {
     list: read('orders'),
     create: ['POST /api/orders/quote', 'POST /api/orders'],
