@@ -17,7 +17,17 @@ const routesOf: Record<string, Record<string, string[]>> = {
     topUp: ['POST /api/customers/:id/prepaid/top-ups', 'GET /api/customers/:id/prepaid/top-up-quote'],
     requestAdjustment: ['POST /api/customers/:id/prepaid/adjustments'],
   },
-  devices: { list: read('devices'), create: ['POST /api/devices'], import: ['POST /api/devices/import'] },
+  devices: {
+    list: read('devices'),
+    create: ['POST /api/devices'],
+    import: ['POST /api/devices/import'],
+    reportLost: ['POST /api/devices/:id/report-lost'],
+    suspend: ['POST /api/devices/:id/suspend'],
+    reactivate: ['POST /api/devices/:id/reactivate'],
+    terminate: ['POST /api/devices/:id/terminate'],
+    revoke: ['POST /api/devices/:id/certificates/:kind/revoke'],
+  },
+  'device-events': { list: read('device-events') },
   orders: {
     list: read('orders'),
     create: ['POST /api/orders/quote', 'POST /api/orders'],
@@ -37,12 +47,14 @@ const routesOf: Record<string, Record<string, string[]>> = {
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
   renewals: { list: read('renewals'), resume: ['POST /api/renewals/:id/resume'], abandon: ['POST /api/renewals/:id/abandon'] },
+  'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
   products: {
     list: read('products'),
     create: ['POST /api/products'],
     changePrice: ['POST /api/products/:code/price'],
     withdraw: ['POST /api/products/:code/withdraw'],
   },
+  'issuer-policies': { list: read('issuer-policies'), create: ['PUT /api/issuer-policies/:id'], edit: ['PUT /api/issuer-policies/:id'] },
   'audit-events': { list: read('audit-events') },
   'staff-users': {
     list: read('staff-users'),

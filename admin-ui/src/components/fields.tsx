@@ -76,7 +76,9 @@ const TONES: Record<string, Record<string, Tone>> = {
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
   renewalState: { in_progress: 'info', failed: 'error', completed: 'success', abandoned: 'default' },
-  renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
+  windowState: { not_yet: 'default', open: 'warning', in_grace: 'error', closed: 'error' },
+  deviceStatus: { active: 'success', lost: 'error', suspended: 'warning', terminated: 'default' },
+  certificateStatus: { active: 'success', revoked: 'error' },
 };
 
 /** The translated label of an enumeration's value: `app.enums.<name>.<value>`. */

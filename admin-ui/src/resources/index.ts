@@ -2,12 +2,14 @@
 // create resources/<name>/index.ts (see staff-users), add it here, say who may use it in access.ts,
 // add its labels to i18n/it.ts and i18n/en.ts under `resources.<name>`.
 import auditEvents from './audit-events';
+import caReports from './ca-reports';
 import coupons from './coupons';
 import creditNotes from './credit-notes';
 import customers from './customers';
 import devices from './devices';
 import emails from './emails';
 import invoices from './invoices';
+import issuerPolicies from './issuer-policies';
 import orders from './orders';
 import payments from './payments';
 import prepaidAdjustments from './prepaid-adjustments';
@@ -29,8 +31,10 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   invoices,
   'credit-notes': creditNotes,
   coupons,
+  'ca-reports': caReports,
   emails,
   products,
+  'issuer-policies': issuerPolicies,
   'audit-events': auditEvents,
   'staff-users': staffUsers,
   'staff-change-requests': staffChangeRequests,
