@@ -152,7 +152,7 @@ const renewals: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       answerOf(
-        await command(request, [projectionNames.renewals, projectionNames.devices, projectionNames.coupons], (ctx) =>
+        await command(request, [projectionNames.renewals, projectionNames.devices, projectionNames.deviceEvents, projectionNames.coupons], (ctx) =>
           completeRenewal(deps, { renewalId: request.params.id }, ctx),
         ),
       ),
