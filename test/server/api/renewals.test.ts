@@ -147,6 +147,11 @@ describe.each(stores)('renewals over HTTP on %s', (_name, storeOf) => {
     expect((await streamTypes(w.store, 'device-1205100001')).filter((t) => t === 'CertificateRenewed')).toHaveLength(2);
     const { state: device } = await loadAggregate(w.app.sales, 'device-1205100001', deviceAggregate);
     expect(device).toMatchObject({ certificates: { signing: { serialNumber: 'NEWSIGN01', status: 'active' }, authentication: { serialNumber: 'NEWCNS01' } } });
+    // The device's page shows the new certificates.
+    const shown = JSON.stringify(expectStatus(await w.accountant.get('/api/devices/1205100001'), 200).json());
+    expect(shown).toContain('NEWSIGN01');
+    expect(shown).toContain('NEWCNS01');
+    expect(shown).not.toContain('NEWCNS02');
 
     // The read model: state, new certificates, timeline with instants; list filtered by state.
     const row = await readRenewal(w, second.id);
