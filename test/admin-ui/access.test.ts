@@ -18,6 +18,13 @@ const routesOf: Record<string, Record<string, string[]>> = {
     requestAdjustment: ['POST /api/customers/:id/prepaid/adjustments'],
   },
   devices: { list: read('devices'), create: ['POST /api/devices'], import: ['POST /api/devices/import'] },
+  'replacement-requests': {
+    list: read('replacement-requests'),
+    create: ['POST /api/replacement-requests'],
+    approve: ['POST /api/replacement-requests/:id/approve'],
+    reject: ['POST /api/replacement-requests/:id/reject'],
+    recordDevice: ['POST /api/replacement-requests/:id/new-device'],
+  },
   orders: {
     list: read('orders'),
     create: ['POST /api/orders/quote', 'POST /api/orders'],

@@ -75,6 +75,8 @@ const TONES: Record<string, Record<string, Tone>> = {
   emailState: { queued: 'info', sent: 'success', retrying: 'warning', failed: 'error' },
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
+  replacementStatus: { pending: 'warning', approved: 'info', rejected: 'default', completed: 'success' },
+  oldDeviceStatus: { active: 'success', lost: 'warning', suspended: 'warning', terminated: 'error' },
   renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
 };
 

@@ -1,4 +1,5 @@
 import AddShoppingCartIcon from '@mui/icons-material/AddShoppingCart';
+import SwapHorizIcon from '@mui/icons-material/SwapHoriz';
 import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Button, Labeled, LinkBase, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { useCan } from '../../components/access';
@@ -53,12 +54,22 @@ function Certificates() {
 function Actions() {
   const record = useRecordContext<Device>();
   const canOrder = useCan('orders', 'create');
+  const canReplace = useCan('replacement-requests', 'create');
   const search = record ? `?source=${encodeURIComponent(JSON.stringify({ holderCodiceFiscale: record.holderCodiceFiscale, deviceSerial: record.id }))}` : '';
   return (
     <TopToolbar>
       {record && canOrder ? (
         <Button component={LinkBase} to={{ pathname: '/orders/create', search }} label="app.devices.order_renewal" variant="contained">
           <AddShoppingCartIcon />
+        </Button>
+      ) : null}
+      {record && canReplace ? (
+        <Button
+          component={LinkBase}
+          to={{ pathname: '/replacement-requests/create', search: `?source=${encodeURIComponent(JSON.stringify({ deviceSerial: record.id }))}` }}
+          label="app.devices.request_replacement"
+        >
+          <SwapHorizIcon />
         </Button>
       ) : null}
       <HistoryButton stream={record ? `device-${record.id}` : null} />
