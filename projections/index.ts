@@ -9,6 +9,7 @@ import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
+import { issuerPoliciesProjection } from './readModels/issuerPolicies';
 import { ordersProjection } from './readModels/orders';
 import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
@@ -30,6 +31,7 @@ export const projections: Projection<any>[] = [
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
+  issuerPoliciesProjection,
   replacementRequestsProjection,
 ];
 
@@ -47,5 +49,6 @@ export const projectionNames = {
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,
+  issuerPolicies: issuerPoliciesProjection.name,
   replacementRequests: replacementRequestsProjection.name,
 } as const;

@@ -170,7 +170,6 @@ export const configSchema = z
     PREPAID_MIN_TOPUP_CENTS: wholeNumber(1, 100_000_000).default(defaultSalesSettings.minimumTopUpCents),
     ORDER_EXPIRY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.unpaidOrderExpiryDays),
     COUPON_VALIDITY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.couponValidityDays),
-    DEVICE_LOOKUP_WINDOW_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.deviceLookupWindowDays),
     PUBLIC_URL: z
       .string()
       .trim()
@@ -217,7 +216,6 @@ export const configSchema = z
       minimumTopUpCents: env.PREPAID_MIN_TOPUP_CENTS,
       unpaidOrderExpiryDays: env.ORDER_EXPIRY_DAYS,
       couponValidityDays: env.COUPON_VALIDITY_DAYS,
-      deviceLookupWindowDays: env.DEVICE_LOOKUP_WINDOW_DAYS,
       seller: {
         name: env.SELLER_NAME,
         // The environment keeps the names deployments set (SELLER_TAX_CODE, SELLER_VAT_NUMBER); the

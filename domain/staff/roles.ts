@@ -29,4 +29,8 @@ export const roleGroups = {
   topUps: ['operator', 'accountant', 'supervisor'],
   /** Staff accounts and settings. */
   admin: ['admin'],
+  /** Setting the issuers' renewal policies (a setting of the sales rules): the supervisors and the admins. */
+  policies: ['supervisor', 'admin'],
+  /** Reading the issuers' renewal policies: everyone who reads business data, and the admins who set them. */
+  policyReaders: ['operator', 'supervisor', 'accountant', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

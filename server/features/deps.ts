@@ -29,8 +29,6 @@ export interface SalesSettings {
   unpaidOrderExpiryDays: number;
   /** A coupon is redeemable for this many days from its issue. */
   couponValidityDays: number;
-  /** The guided purchase lists devices whose certificates expire within this many days. */
-  deviceLookupWindowDays: number;
   seller: SellerSettings;
   /** Where the holder goes to renew (in the coupon e-mail). */
   renewalUrl: string;
@@ -45,7 +43,6 @@ export const defaultSalesSettings: SalesSettings = {
   minimumTopUpCents: 3300,
   unpaidOrderExpiryDays: 30,
   couponValidityDays: 365,
-  deviceLookupWindowDays: 60,
   seller: {
     name: 'Firma Facile S.r.l.',
     codiceFiscale: null,

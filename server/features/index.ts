@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import read from '../read/routes';
 import catalogue from './catalogue/routes';
+import issuerPolicies from './certificates/routes';
 import coupons from './coupons/routes';
 import publicPages from './coupons/publicPages';
 import customers from './customers/routes';
@@ -28,6 +29,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   dashboard,
   customers,
   catalogue,
+  issuerPolicies,
   devices,
   replacements,
   orders,

@@ -9,6 +9,7 @@
 // Each area declares its own in server/features/<area>/read.ts; this is the list, in menu order.
 import { auditResources } from '../features/audit/read';
 import { catalogueResources } from '../features/catalogue/read';
+import { certificatesResources } from '../features/certificates/read';
 import { couponsResources } from '../features/coupons/read';
 import { customersResources } from '../features/customers/read';
 import { devicesResources } from '../features/devices/read';
@@ -27,6 +28,7 @@ export const resources: ResourceSpec[] = [
   ...devicesResources,
   ...replacementsResources,
   ...catalogueResources,
+  ...certificatesResources,
   ...ordersResources,
   ...paymentsResources,
   ...invoicingResources,

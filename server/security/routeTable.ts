@@ -85,6 +85,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/audit-events/:id': { access: roleGroups.audit },
   // The console's home-page figures (server/features/dashboard/routes.ts).
   'GET /api/dashboard': { access: roleGroups.readAll },
+  'GET /api/issuer-policies': { access: roleGroups.policyReaders },
+  'GET /api/issuer-policies/:id': { access: roleGroups.policyReaders },
 
   // Projection status and lag (server/features/operations/projections.ts), for whoever wonders why a list lags.
   'GET /api/projections': { access: 'authenticated' },
@@ -104,6 +106,8 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/products/:code/withdraw': { access: roleGroups.approvals },
   'POST /api/devices': { access: roleGroups.desk },
   'POST /api/devices/import': { access: roleGroups.desk },
+  // Issuer policies: the whole policy, set (server/features/certificates/routes.ts).
+  'PUT /api/issuer-policies/:id': { access: roleGroups.policies },
   // Replacement cards (server/features/replacements/routes.ts): the desk opens a request and records the
   // new device; a supervisor other than the one who opened it (the decider checks that) approves or rejects.
   'POST /api/replacement-requests': { access: roleGroups.desk },

@@ -13,7 +13,6 @@ describe('sales configuration', () => {
       minimumTopUpCents: 3300,
       unpaidOrderExpiryDays: 30,
       couponValidityDays: 365,
-      deviceLookupWindowDays: 60,
       seller: defaultSalesSettings.seller,
       renewalUrl: 'http://localhost:3000/rinnovo',
       couponStatusUrl: 'http://localhost:3000/verifica-coupon',
@@ -33,7 +32,6 @@ describe('sales configuration', () => {
       PREPAID_MIN_TOPUP_CENTS: '5000',
       ORDER_EXPIRY_DAYS: '15',
       COUPON_VALIDITY_DAYS: '730',
-      DEVICE_LOOKUP_WINDOW_DAYS: '90',
       PUBLIC_URL: 'https://backoffice.firmafacile.it/',
       DEMO: 'true',
     });
@@ -43,7 +41,6 @@ describe('sales configuration', () => {
       minimumTopUpCents: 5000,
       unpaidOrderExpiryDays: 15,
       couponValidityDays: 730,
-      deviceLookupWindowDays: 90,
       seller: {
         name: 'Firma Facile S.p.A.',
         partitaIva: '12345600014',
@@ -84,7 +81,6 @@ describe('sales configuration', () => {
     [{ PREPAID_MIN_TOPUP_CENTS: '33.5' }, 'PREPAID_MIN_TOPUP_CENTS must be a whole number (got "33.5")'],
     [{ ORDER_EXPIRY_DAYS: '0' }, 'ORDER_EXPIRY_DAYS must be between 1 and 3650 (got "0")'],
     [{ COUPON_VALIDITY_DAYS: 'x' }, 'COUPON_VALIDITY_DAYS must be a number'],
-    [{ DEVICE_LOOKUP_WINDOW_DAYS: '-1' }, 'DEVICE_LOOKUP_WINDOW_DAYS must be between 1 and 3650'],
     [{ PUBLIC_URL: 'backoffice.example.it' }, 'PUBLIC_URL must be the URL the console is reached at'],
     [{ DEMO: 'yes' }, 'DEMO must be "true" or "false" (got "yes")'],
   ])('refuses %j with one line naming the variable', (env, message) => {
