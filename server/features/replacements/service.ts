@@ -95,7 +95,17 @@ async function decide(
   decision: (state: ReplacementState) => ReplacementEvent[],
 ): Promise<ReplacementResult> {
   const result = await handleCommand(deps, replacementStream(requestId), replacementAggregate, decision, ctx);
-  return { position: result.position, requestId, request: result.state as ReplacementRequest };
+  return { position: result.position || (await headOf(deps, requestId)), requestId, request: result.state as ReplacementRequest };
+}
+
+/**
+ * The position of the request's last event. A step another worker (the reactor) did first appends
+ * nothing here, yet the answer must wait for the read models to show it: each step's events come
+ * before the request's event that records it, so waiting for that one is enough.
+ */
+async function headOf(deps: Pick<SalesDeps, 'store'>, requestId: string): Promise<number> {
+  const recorded = await deps.store.readStream(replacementStream(requestId));
+  return recorded.length > 0 ? recorded[recorded.length - 1]!.position : 0;
 }
 
 /** The device's open request, and the id the next request would take. */
@@ -259,7 +269,7 @@ async function placeReplacementOrder(deps: SalesDeps, request: ReplacementReques
 export async function runApproval(deps: SalesDeps, requestId: string, ctx: CommandContext): Promise<ReplacementResult> {
   const request = await getReplacementRequest(deps, requestId);
   if (request.status === 'pending' || request.status === 'rejected') return { position: 0, requestId, request };
-  if (request.orderId !== null) return { position: 0, requestId, request };
+  if (request.orderId !== null) return { position: await headOf(deps, requestId), requestId, request };
   const positions: number[] = [];
   const order = await placeReplacementOrder(deps, request, ctx);
   positions.push(order.position);
@@ -274,7 +284,8 @@ export async function runApproval(deps: SalesDeps, requestId: string, ctx: Comma
 /** Completion: the old device's certificates revoked, the old device terminated, ReplacementCompleted. Safe to repeat. */
 export async function finishReplacement(deps: SalesDeps, requestId: string, ctx: CommandContext): Promise<ReplacementResult> {
   const request = await getReplacementRequest(deps, requestId);
-  if (request.newDeviceSerial === null || request.status === 'completed') return { position: 0, requestId, request };
+  if (request.newDeviceSerial === null) return { position: 0, requestId, request };
+  if (request.status === 'completed') return { position: await headOf(deps, requestId), requestId, request };
   const positions = [await revokeOldCertificates(deps, request, ctx), await moveOldDevice(deps, request, 'terminated', ctx)];
   const completed = await decide(deps, requestId, ctx, (state) => completeReplacement({ requestId, at: deps.clock().toISOString() }, state));
   return { ...completed, position: lastPosition(...positions, completed.position) };

@@ -3,7 +3,9 @@
 // (invoiced once paid), registered for the same holder, and the old device's certificates revoked
 // and the device terminated. On both event stores.
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { createEventStoreDbStore } from '../../../events/adapters/eventstoredb';
+import { catalogue, type DomainEvent } from '../../../events/index';
 import { EventStoreTestServer } from '../../events/eventstoredb/testServer';
 import { addUser } from '../security/support';
 import { addGuideProducts, DAY, expectStatus, loggedIn, MARIO_CF, registerCard, registerPerson, startApi, streamTypes, type ApiWorld, type Client } from './support';
@@ -165,7 +167,9 @@ describe('replacement requests: the whole flow', () => {
     expect(row).toMatchObject({ status: 'completed', orderId, newDeviceSerial: '1205100009', oldDeviceStatus: 'terminated', revokedCertificates: 'signing,authentication', revocationReason: 'superseded' });
 
     // Recording it again changes nothing; another device is refused.
-    expect(expectStatus(await world.operator.post(`/api/replacement-requests/${id}/new-device`, newCard('1205100009', world.clock.now())), 200).json().position).toBe(0);
+    const head = await world.store.headPosition();
+    expectStatus(await world.operator.post(`/api/replacement-requests/${id}/new-device`, newCard('1205100009', world.clock.now())), 200);
+    expect(await world.store.headPosition()).toBe(head);
     expect((await world.operator.post(`/api/replacement-requests/${id}/new-device`, newCard('1205100010', world.clock.now()))).json()).toMatchObject({ code: 'replacement_device_exists' });
     // The old device is terminated: no new request for it.
     expect((await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100000', reason: 'broken' })).json()).toMatchObject({ code: 'device_terminated' });
@@ -203,6 +207,52 @@ describe('replacement requests: the whole flow', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/certificates/);
     expect(await streamTypes(world.store, 'device-1205100009')).toEqual([]);
+  });
+});
+
+/** Appends an event as a command would have, then stops: what a crash right after it leaves in the log. */
+async function appendOnly(stream: string, event: DomainEvent, expectedRevision: number) {
+  const ctx = { actor: { userId: 'u-crashed', role: 'supervisor' as const }, at: world.clock.now().toISOString(), correlationId: randomUUID(), causationId: null };
+  await world.store.append(stream, [catalogue.encode(event, ctx)], { expectedRevision });
+}
+
+describe('replacement requests: a crash between the steps', () => {
+  it('the reactor finishes an approval the server stopped after (order, stolen card revoked) and a new device recorded without its completion', async () => {
+    world = await startApi();
+    await addGuideProducts(world);
+    const customerId = await registerPerson(world);
+    expectStatus(await registerCard(world, '1205100005', MARIO_CF, 400), 201);
+    const id = expectStatus(await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100005', reason: 'stolen' }), 201).json().id as string;
+    const at = world.clock.now().toISOString();
+
+    // The approval was appended, then the process stopped before the order.
+    await appendOnly(`replacement-${id}`, { type: 'ReplacementApproved', data: { requestId: id, note: 'approvata', approvedBy: 'u-crashed', approvedAt: at } }, 0);
+    await world.idle();
+    expect(await streamTypes(world.store, `replacement-${id}`)).toEqual(['ReplacementRequested', 'ReplacementApproved', 'ReplacementOrderPlaced']);
+    const orders = expectStatus(await world.accountant.get(`/api/orders?${filter({ customerId })}`), 200).json();
+    expect(orders).toHaveLength(1);
+    expect((await world.store.readStream('device-1205100005')).map((e) => [e.type, (e.data as { reason?: string }).reason ?? null])).toEqual([
+      ['DeviceRegistered', null],
+      ['CertificateRevoked', 'keyCompromise'],
+      ['CertificateRevoked', 'keyCompromise'],
+      ['DeviceStatusChanged', expect.stringContaining('rubato')],
+    ]);
+
+    // The new device registered and recorded on the request, then the process stopped before the old device was terminated.
+    expectStatus(await registerCard(world, '1205100015', MARIO_CF, 3 * 365), 201);
+    await appendOnly(`replacement-${id}`, { type: 'ReplacementDeviceIssued', data: { requestId: id, newDeviceSerial: '1205100015', issuedBy: 'u-crashed', issuedAt: at } }, 2);
+    await world.idle();
+    expect(await streamTypes(world.store, `replacement-${id}`)).toEqual([
+      'ReplacementRequested',
+      'ReplacementApproved',
+      'ReplacementOrderPlaced',
+      'ReplacementDeviceIssued',
+      'ReplacementCompleted',
+    ]);
+    const last = (await world.store.readStream('device-1205100005')).at(-1)!;
+    expect(last.data).toMatchObject({ from: 'lost', to: 'terminated', replacedBy: '1205100015' });
+    // Done once: the order was not placed twice.
+    expect(expectStatus(await world.accountant.get(`/api/orders?${filter({ customerId })}`), 200).json()).toHaveLength(1);
   });
 });
 
