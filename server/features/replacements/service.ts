@@ -93,9 +93,9 @@ async function decide(
   requestId: string,
   ctx: CommandContext,
   decision: (state: ReplacementState) => ReplacementEvent[],
-): Promise<ReplacementResult> {
+): Promise<ReplacementResult & { changed: boolean }> {
   const result = await handleCommand(deps, replacementStream(requestId), replacementAggregate, decision, ctx);
-  return { position: result.position || (await headOf(deps, requestId)), requestId, request: result.state as ReplacementRequest };
+  return { position: result.position || (await headOf(deps, requestId)), requestId, request: result.state as ReplacementRequest, changed: result.events.length > 0 };
 }
 
 /**
@@ -176,7 +176,8 @@ export async function openReplacementRequest(deps: SalesDeps, input: OpenReplace
         state,
       ),
     );
-    return { ...result, opened: result.position > 0 };
+    const { changed, ...answer } = result;
+    return { ...answer, opened: changed };
   } catch (error) {
     // Another desk opened one for the device at the same moment, on the same id.
     if (error instanceof DomainError && error.code === 'replacement_exists') {
