@@ -108,6 +108,16 @@ async function headOf(deps: Pick<SalesDeps, 'store'>, requestId: string): Promis
   return recorded.length > 0 ? recorded[recorded.length - 1]!.position : 0;
 }
 
+/** The catalogue product of a new device, on sale. */
+async function deviceProduct(deps: SalesDeps, code: string) {
+  const productCode = code.trim().toUpperCase();
+  const product = orderableProduct(await getProduct(deps, productCode), productCode);
+  if (product.kind !== 'device') {
+    throw refuse('product_not_device', `productCode: ${product.code} (${product.description}) is not a device: a replacement orders a new device`, 'productCode');
+  }
+  return product;
+}
+
 /** The device's open request, and the id the next request would take. */
 async function requestSlots(deps: SalesDeps, serial: string): Promise<{ openRequestId: string | null; nextId: string }> {
   for (let n = 0; ; n++) {
@@ -151,11 +161,7 @@ export async function openReplacementRequest(deps: SalesDeps, input: OpenReplace
     if (error instanceof DomainError && error.kind === 'not_found') throw new DomainError(error.code, error.message, 'not_found', 'customerId');
     throw error;
   }
-  const productCode = (input.productCode ?? REPLACEMENT_CARD_PRODUCT).trim().toUpperCase();
-  const product = orderableProduct(await getProduct(deps, productCode), productCode);
-  if (product.kind !== 'device') {
-    throw refuse('product_not_device', `productCode: ${product.code} (${product.description}) is not a device: a replacement orders a new device`, 'productCode');
-  }
+  const product = await deviceProduct(deps, input.productCode ?? REPLACEMENT_CARD_PRODUCT);
 
   const { openRequestId, nextId } = await requestSlots(deps, serial);
   try {
@@ -189,6 +195,10 @@ export async function openReplacementRequest(deps: SalesDeps, input: OpenReplace
 
 /** Approves a pending request (a supervisor other than the opener), then runs the approval's steps. */
 export async function approveReplacementRequest(deps: SalesDeps, input: { requestId: string; note: string }, ctx: CommandContext): Promise<ReplacementResult> {
+  // What the order will need, checked before the approval is recorded: an approval whose order
+  // cannot be placed (the product withdrawn meanwhile) would be half done.
+  const pending = await getReplacementRequest(deps, input.requestId);
+  if (pending.status === 'pending') await deviceProduct(deps, pending.productCode);
   const approved = await decide(deps, input.requestId, ctx, (state) =>
     approveReplacement({ requestId: input.requestId, note: input.note, by: ctx.actor.userId, at: deps.clock().toISOString() }, state),
   );

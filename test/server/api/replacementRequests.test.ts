@@ -82,6 +82,22 @@ describe('replacement requests: four eyes', () => {
   });
 });
 
+describe('replacement requests: the product', () => {
+  it('orders a device product only; an approval whose product was withdrawn meanwhile is refused and records nothing', async () => {
+    world = await startApi();
+    await marioWithCard('1205100000', 2);
+    const coupon = await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100000', reason: 'broken', productCode: 'RIN-FIRMA' });
+    expect(coupon.status).toBe(422);
+    expect(coupon.json()).toMatchObject({ code: 'product_not_device', errors: { productCode: expect.any(String) } });
+    const id = expectStatus(await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100000', reason: 'broken' }), 201).json().id;
+    expectStatus(await world.supervisor.post('/api/products/CARTA-SOST/withdraw', { reason: 'fuori listino' }), 200);
+    const refused = await world.supervisor.post(`/api/replacement-requests/${id}/approve`, { note: 'ok procedere' });
+    expect(refused.status).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'product_withdrawn' });
+    expect(await streamTypes(world.store, `replacement-${id}`)).toEqual(['ReplacementRequested']);
+  });
+});
+
 describe('replacement requests: the reasons', () => {
   it('deadline_passed only once the card is past its deadline; lost, stolen, broken any time; one open request per device', async () => {
     world = await startApi();
