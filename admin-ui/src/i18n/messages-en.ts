@@ -113,6 +113,7 @@ export const app = {
   },
   devices: {
     request_replacement: 'Request a replacement',
+    replacement_requests: 'Replacement requests',
     search: 'Serial number or codice fiscale',
     within_days: 'Expiring within 1 day |||| Expiring within %{smart_count} days',
     days_left: '1 day |||| %{smart_count} days',

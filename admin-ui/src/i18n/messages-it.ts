@@ -113,6 +113,7 @@ export const app = {
   },
   devices: {
     request_replacement: 'Richiedi sostituzione',
+    replacement_requests: 'Richieste di sostituzione',
     search: 'Numero di serie o codice fiscale',
     within_days: 'In scadenza entro 1 giorno |||| In scadenza entro %{smart_count} giorni',
     days_left: '1 giorno |||| %{smart_count} giorni',

@@ -104,6 +104,13 @@ describe('replacement cards', () => {
     expect(device.id).toBe('1205100000');
     const audit = (await (await world.api.supervisor.get(`/api/audit-events?filter=${encodeURIComponent(JSON.stringify({ stream: 'device-1205100000' }))}&range=[0,99]`)).json()) as Array<{ type: string }>;
     expect(audit.map((e) => e.type).sort()).toEqual(['CertificateRevoked', 'CertificateRevoked', 'DeviceRegistered', 'DeviceStatusChanged']);
+
+    // The old card's page lists its request, completed, with the new card.
+    await page.getByRole('link', { name: '1205100000' }).first().click();
+    await expect.poll(() => page.url()).toMatch(/#\/devices\/1205100000\/show$/);
+    const request = page.getByRole('row').filter({ hasText: '1205100099' });
+    await request.getByTestId('replacementStatus-completed').waitFor();
+    await screenshot(page, 'replacement-device-page');
     expectNoPageErrors(world.browser);
   });
 

@@ -1,7 +1,7 @@
 import AddShoppingCartIcon from '@mui/icons-material/AddShoppingCart';
 import SwapHorizIcon from '@mui/icons-material/SwapHoriz';
 import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { Button, Labeled, LinkBase, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
+import { Button, DataTable, Labeled, LinkBase, ReferenceManyField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { useCan } from '../../components/access';
 import { HistoryButton } from '../../components/audit';
 import { DateTimeField, DayField, EnumField } from '../../components/fields';
@@ -51,6 +51,37 @@ function Certificates() {
   );
 }
 
+/** The device's replacement requests (issue #16), newest first. */
+function ReplacementRequests() {
+  const translate = useTranslate();
+  return (
+    <ReferenceManyField reference="replacement-requests" target="deviceSerial" sort={{ field: 'requestedAt', order: 'DESC' }} perPage={5}>
+      <DataTable
+        bulkActionButtons={false}
+        rowClick="show"
+        empty={
+          <Typography variant="body2" color="text.secondary">
+            {translate('app.none')}
+          </Typography>
+        }
+      >
+        <DataTable.Col source="requestedAt" label="resources.replacement-requests.fields.requestedAt" disableSort>
+          <DateTimeField source="requestedAt" />
+        </DataTable.Col>
+        <DataTable.Col source="reason" label="resources.replacement-requests.fields.reason" disableSort>
+          <EnumField source="reason" name="replacementReason" chip={false} />
+        </DataTable.Col>
+        <DataTable.Col source="status" label="resources.replacement-requests.fields.status" disableSort>
+          <EnumField source="status" name="replacementStatus" />
+        </DataTable.Col>
+        <DataTable.Col source="newDeviceSerial" label="resources.replacement-requests.fields.newDeviceSerial" disableSort>
+          <TextField source="newDeviceSerial" emptyText="—" />
+        </DataTable.Col>
+      </DataTable>
+    </ReferenceManyField>
+  );
+}
+
 function Actions() {
   const record = useRecordContext<Device>();
   const canOrder = useCan('orders', 'create');
@@ -93,6 +124,9 @@ export default function DeviceShow() {
           <Certificates />
         </Labeled>
         <DateTimeField source="registeredAt" />
+        <Labeled label="app.devices.replacement_requests" fullWidth>
+          <ReplacementRequests />
+        </Labeled>
       </SimpleShowLayout>
       <Typography variant="body2" color="text.secondary" sx={{ px: 2, pb: 2 }}>
         {translate('app.devices.deadline_help')}
