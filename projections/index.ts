@@ -4,9 +4,11 @@
 // (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
+import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
+import { deviceEventsProjection } from './readModels/deviceEvents';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
 import { issuerPoliciesProjection } from './readModels/issuerPolicies';
@@ -23,6 +25,7 @@ export const projections: Projection<any>[] = [
   prepaidMovementsProjection,
   prepaidAdjustmentsProjection,
   devicesProjection,
+  deviceEventsProjection,
   productsProjection,
   ordersProjection,
   paymentsProjection,
@@ -33,6 +36,7 @@ export const projections: Projection<any>[] = [
   auditEventsProjection,
   issuerPoliciesProjection,
   replacementRequestsProjection,
+  caReportsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -41,6 +45,7 @@ export const projectionNames = {
   prepaidMovements: prepaidMovementsProjection.name,
   prepaidAdjustments: prepaidAdjustmentsProjection.name,
   devices: devicesProjection.name,
+  deviceEvents: deviceEventsProjection.name,
   products: productsProjection.name,
   orders: ordersProjection.name,
   payments: paymentsProjection.name,
@@ -51,4 +56,5 @@ export const projectionNames = {
   auditEvents: auditEventsProjection.name,
   issuerPolicies: issuerPoliciesProjection.name,
   replacementRequests: replacementRequestsProjection.name,
+  caReports: caReportsProjection.name,
 } as const;

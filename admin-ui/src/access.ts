@@ -12,11 +12,12 @@ import { roleGroups, type Role } from '../../domain/staff/roles';
 /** The roles allowed each action of one resource. */
 export type ResourceAccess = Readonly<Record<string, readonly Role[]>>;
 
-const { adjustmentRequests, admin, approvals, audit, desk, payments, readAll, topUps } = roleGroups;
+const { adjustmentRequests, admin, approvals, audit, caReports, desk, payments, readAll, topUps } = roleGroups;
 
 export const access: Readonly<Record<string, ResourceAccess>> = {
   customers: { create: desk, changeEmail: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
-  devices: { create: desk, import: desk, '*': readAll },
+  devices: { create: desk, import: desk, reportLost: desk, suspend: desk, reactivate: desk, terminate: approvals, revoke: approvals, '*': readAll },
+  'device-events': { '*': readAll },
   'replacement-requests': { create: desk, recordDevice: desk, approve: approvals, reject: approvals, '*': readAll },
   orders: { create: desk, cancel: desk, deskPayment: desk, resend: desk, refund: approvals, '*': readAll },
   payments: { create: payments, match: payments, '*': readAll },
@@ -25,6 +26,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   'credit-notes': { '*': readAll },
   coupons: { resend: desk, '*': readAll },
   emails: { retry: desk, '*': readAll },
+  'ca-reports': { upload: caReports, '*': readAll },
   products: { create: approvals, changePrice: approvals, withdraw: approvals, '*': readAll },
   'audit-events': { '*': audit },
   'staff-users': { '*': admin },

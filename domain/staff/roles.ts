@@ -27,6 +27,8 @@ export const roleGroups = {
   adjustmentRequests: ['accountant', 'supervisor'],
   /** Prepaid top-ups and their quote: the desk and the accountants. */
   topUps: ['operator', 'accountant', 'supervisor'],
+  /** The CA's reports of renewals done elsewhere, uploaded as CSV: the accountants and the supervisors. */
+  caReports: ['accountant', 'supervisor'],
   /** Staff accounts and settings. */
   admin: ['admin'],
   /** Setting the issuers' renewal policies (a setting of the sales rules): the supervisors and the admins. */

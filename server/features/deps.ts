@@ -36,6 +36,8 @@ export interface SalesSettings {
   couponStatusUrl: string;
   /** How often the expiry reactor looks for unpaid orders past their expiry, ms. */
   orderExpiryCheckIntervalMs: number;
+  /** The secret shared with the CA that signs its reports (CA_WEBHOOK_SECRET); null: the webhook answers 503. Never logged. */
+  caWebhookSecret: string | null;
 }
 
 export const defaultSalesSettings: SalesSettings = {
@@ -53,6 +55,7 @@ export const defaultSalesSettings: SalesSettings = {
   renewalUrl: 'http://localhost:3000/rinnovo',
   couponStatusUrl: 'http://localhost:3000/verifica-coupon',
   orderExpiryCheckIntervalMs: 60_000,
+  caWebhookSecret: null,
 };
 
 export interface SalesDeps {

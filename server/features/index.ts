@@ -4,6 +4,7 @@
 // models have caught up with it (server/read/readYourWrites.ts). Add an area's routes here.
 import type { FastifyPluginAsync } from 'fastify';
 import read from '../read/routes';
+import caReports from './caReports/routes';
 import catalogue from './catalogue/routes';
 import issuerPolicies from './certificates/routes';
 import coupons from './coupons/routes';
@@ -11,6 +12,7 @@ import publicPages from './coupons/publicPages';
 import customers from './customers/routes';
 import dashboard from './dashboard/routes';
 import devices from './devices/routes';
+import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
 import invoicing from './invoicing/routes';
 import health from './operations/health';
@@ -31,12 +33,14 @@ export const routePlugins: FastifyPluginAsync[] = [
   catalogue,
   issuerPolicies,
   devices,
+  deviceLife,
   replacements,
   orders,
   payments,
   emails,
   invoicing,
   coupons,
+  caReports,
   projections,
   publicPages,
 ];

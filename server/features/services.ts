@@ -7,6 +7,7 @@ export * from './customers/service';
 export * from './prepaid/service';
 export * from './catalogue/service';
 export * from './devices/service';
+export * from './devices/life';
 export * from './certificates/service';
 export * from './certificates/policies';
 export * from './orders/service';

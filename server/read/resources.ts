@@ -8,11 +8,12 @@
 //
 // Each area declares its own in server/features/<area>/read.ts; this is the list, in menu order.
 import { auditResources } from '../features/audit/read';
+import { caReportsResources } from '../features/caReports/read';
 import { catalogueResources } from '../features/catalogue/read';
 import { certificatesResources } from '../features/certificates/read';
 import { couponsResources } from '../features/coupons/read';
 import { customersResources } from '../features/customers/read';
-import { devicesResources } from '../features/devices/read';
+import { deviceEventsResources, devicesResources } from '../features/devices/read';
 import { emailsResources } from '../features/emails/read';
 import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
@@ -26,6 +27,7 @@ export const resources: ResourceSpec[] = [
   ...customersResources,
   ...prepaidResources,
   ...devicesResources,
+  ...deviceEventsResources,
   ...replacementsResources,
   ...catalogueResources,
   ...certificatesResources,
@@ -33,6 +35,7 @@ export const resources: ResourceSpec[] = [
   ...paymentsResources,
   ...invoicingResources,
   ...couponsResources,
+  ...caReportsResources,
   ...emailsResources,
   ...staffResources,
   ...auditResources,

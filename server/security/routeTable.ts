@@ -65,6 +65,9 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/prepaid-adjustments/:id': { access: roleGroups.readAll },
   'GET /api/devices': { access: roleGroups.readAll },
   'GET /api/devices/:id': { access: roleGroups.readAll },
+  // A device's timeline (projections/readModels/deviceEvents.ts): ?filter={"serial":"…"}.
+  'GET /api/device-events': { access: roleGroups.readAll },
+  'GET /api/device-events/:id': { access: roleGroups.readAll },
   'GET /api/replacement-requests': { access: roleGroups.readAll },
   'GET /api/replacement-requests/:id': { access: roleGroups.readAll },
   'GET /api/products': { access: roleGroups.readAll },
@@ -79,6 +82,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/credit-notes/:id': { access: roleGroups.readAll },
   'GET /api/coupons': { access: roleGroups.readAll },
   'GET /api/coupons/:id': { access: roleGroups.readAll },
+  'GET /api/ca-reports': { access: roleGroups.readAll },
+  'GET /api/ca-reports/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/audit-events': { access: roleGroups.audit },
@@ -106,6 +111,13 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/products/:code/withdraw': { access: roleGroups.approvals },
   'POST /api/devices': { access: roleGroups.desk },
   'POST /api/devices/import': { access: roleGroups.desk },
+  // A device's life (server/features/devices/lifeRoutes.ts): the desk reports it lost, suspends it,
+  // makes it active again; only a supervisor terminates it or revokes a certificate by hand.
+  'POST /api/devices/:id/report-lost': { access: roleGroups.desk },
+  'POST /api/devices/:id/suspend': { access: roleGroups.desk },
+  'POST /api/devices/:id/reactivate': { access: roleGroups.desk },
+  'POST /api/devices/:id/terminate': { access: roleGroups.approvals },
+  'POST /api/devices/:id/certificates/:kind/revoke': { access: roleGroups.approvals },
   // Issuer policies: the whole policy, set (server/features/certificates/routes.ts).
   'PUT /api/issuer-policies/:id': { access: roleGroups.policies },
   // Replacement cards (server/features/replacements/routes.ts): the desk opens a request and records the
@@ -127,12 +139,17 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
+  // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).
+  'POST /api/ca-reports/upload': { access: roleGroups.caReports },
 
   // "Verifica Stato Coupon": anyone holding a code may check it (server/features/coupons/routes.ts).
   'GET /api/public/coupons/:code/status': { access: 'public', rateLimit: 'couponCheck' },
   // The pages the coupon e-mail links to (server/features/coupons/publicPages.ts): the same check, as a page.
   'GET /rinnovo': { access: 'public' },
   'GET /verifica-coupon': { access: 'public', rateLimit: 'couponCheck' },
+  // The CA's signed webhook (server/features/caReports/routes.ts): open to anyone, accepted only with
+  // a valid HMAC signature of CA_WEBHOOK_SECRET and a fresh timestamp (401 otherwise, 503 unset).
+  'POST /api/ca-reports': { access: 'public' },
 };
 
 /**

@@ -17,7 +17,17 @@ const routesOf: Record<string, Record<string, string[]>> = {
     topUp: ['POST /api/customers/:id/prepaid/top-ups', 'GET /api/customers/:id/prepaid/top-up-quote'],
     requestAdjustment: ['POST /api/customers/:id/prepaid/adjustments'],
   },
-  devices: { list: read('devices'), create: ['POST /api/devices'], import: ['POST /api/devices/import'] },
+  devices: {
+    list: read('devices'),
+    create: ['POST /api/devices'],
+    import: ['POST /api/devices/import'],
+    reportLost: ['POST /api/devices/:id/report-lost'],
+    suspend: ['POST /api/devices/:id/suspend'],
+    reactivate: ['POST /api/devices/:id/reactivate'],
+    terminate: ['POST /api/devices/:id/terminate'],
+    revoke: ['POST /api/devices/:id/certificates/:kind/revoke'],
+  },
+  'device-events': { list: read('device-events') },
   'replacement-requests': {
     list: read('replacement-requests'),
     create: ['POST /api/replacement-requests'],
@@ -43,6 +53,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf'] },
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
+  'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
   products: {
     list: read('products'),
     create: ['POST /api/products'],

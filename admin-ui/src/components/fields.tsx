@@ -77,6 +77,8 @@ const TONES: Record<string, Record<string, Tone>> = {
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
   replacementStatus: { pending: 'warning', approved: 'info', rejected: 'default', completed: 'success' },
   oldDeviceStatus: { active: 'success', lost: 'warning', suspended: 'warning', terminated: 'error' },
+  deviceStatus: { active: 'success', lost: 'error', suspended: 'warning', terminated: 'default' },
+  certificateStatus: { active: 'success', revoked: 'error' },
   renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
 };
 

@@ -110,7 +110,13 @@ async function resolveOrder(deps: SalesDeps, input: QuoteOrderInput, orderId: st
     ...common,
     choice: 'guided',
     holderCodiceFiscale: input.holderCodiceFiscale,
-    device: { serial: device.serial, holderCodiceFiscale: device.holderCodiceFiscale, certificates, window: await policyForIssuer(deps, device.issuer) },
+    device: {
+      serial: device.serial,
+      holderCodiceFiscale: device.holderCodiceFiscale,
+      deviceStatus: device.deviceStatus,
+      certificates,
+      window: await policyForIssuer(deps, device.issuer),
+    },
     products,
   };
 }

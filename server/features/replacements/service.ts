@@ -28,15 +28,7 @@ import type { CommandContext } from '../../../events/eventCatalogue';
 import { orderableProduct } from '../../../domain/catalogue/decider';
 import { REPLACEMENT_CARD_PRODUCT } from '../../../domain/catalogue/decider';
 import { taxCodeClaimStreamOf } from '../../../domain/customers/decider';
-import {
-  changeDeviceStatus,
-  deviceAggregate,
-  revokeCertificate,
-  streamOf as deviceStream,
-  type CertificateInput,
-  type DeviceState,
-  type RegisteredDevice,
-} from '../../../domain/devices/decider';
+import { deviceAggregate, streamOf as deviceStream, type CertificateInput, type RegisteredDevice } from '../../../domain/devices/decider';
 import type { DeviceKind } from '../../../domain/devices/events';
 import type { ReplacementEvent, ReplacementReason } from '../../../domain/replacements/events';
 import {
@@ -62,6 +54,7 @@ import { policyForIssuer } from '../certificates/policies';
 import { getProduct } from '../catalogue/service';
 import { getCustomer } from '../customers/service';
 import { lastPosition, type SalesDeps } from '../deps';
+import { changeDeviceStatusAtDesk, revokeDeviceCertificates, terminateDevice } from '../devices/life';
 import { registerDevice } from '../devices/service';
 import { derivedId } from '../ids';
 import { getOrder, placeOrder } from '../orders/service';
@@ -214,37 +207,31 @@ export function rejectReplacementRequest(deps: SalesDeps, input: { requestId: st
 }
 
 // ---------------------------------------------------------------------------------------------
-// The old device: revoked and terminated (until the device services offer these as functions)
+// The old device: revoked, marked lost, terminated (the devices area's services)
 // ---------------------------------------------------------------------------------------------
 
 async function revokeOldCertificates(deps: SalesDeps, request: ReplacementRequest, ctx: CommandContext): Promise<number> {
-  const { state } = await loadAggregate(deps, deviceStream(request.deviceSerial), deviceAggregate);
-  if (state.status !== 'registered') return 0;
-  const positions: number[] = [];
-  for (const c of Object.values(state.certificates)) {
-    if (c.status === 'revoked') continue;
-    const result = await handleCommand(deps, deviceStream(request.deviceSerial), deviceAggregate, (s) =>
-      revokeCertificate(
-        { kind: c.kind, reason: revocationReasonOf(request.reason), replacementRequestId: request.requestId, revokedBy: ctx.actor.userId, at: deps.clock().toISOString() },
-        s,
-      ),
-    ctx);
-    positions.push(result.position);
-  }
-  return lastPosition(...positions);
+  const result = await revokeDeviceCertificates(deps, request.deviceSerial, revocationReasonOf(request.reason), { replacementRequestId: request.requestId }, ctx);
+  return result.position;
 }
 
-async function moveOldDevice(deps: SalesDeps, request: ReplacementRequest, to: 'lost' | 'terminated', ctx: CommandContext): Promise<number> {
-  const result = await handleCommand(deps, deviceStream(request.deviceSerial), deviceAggregate, (s: DeviceState) => {
-    if (s.status !== 'registered' || s.deviceStatus === 'terminated' || s.deviceStatus === to) return [];
-    if (to === 'lost' && s.deviceStatus !== 'active') return [];
-    const reason =
-      to === 'lost'
-        ? `${request.reason === 'stolen' ? 'rubato' : 'smarrito'}: richiesta di sostituzione ${request.requestId}`
-        : `sostituito da ${request.newDeviceSerial} (richiesta di sostituzione ${request.requestId})`;
-    return changeDeviceStatus({ to, reason, replacedBy: to === 'terminated' ? request.newDeviceSerial : null, changedBy: ctx.actor.userId, at: deps.clock().toISOString() }, s);
-  }, ctx);
-  return result.position;
+/** A lost or stolen card, still active, marked lost (anything else is left as it is). */
+async function markOldDeviceLost(deps: SalesDeps, request: ReplacementRequest, ctx: CommandContext): Promise<number> {
+  const { state } = await loadAggregate(deps, deviceStream(request.deviceSerial), deviceAggregate);
+  if (state.status !== 'registered' || state.deviceStatus !== 'active') return 0;
+  const reason = `${request.reason === 'stolen' ? 'rubato' : 'smarrito'}: richiesta di sostituzione ${request.requestId}`;
+  try {
+    return (await changeDeviceStatusAtDesk(deps, request.deviceSerial, { to: 'lost', reason }, ctx)).position;
+  } catch (error) {
+    // Moved meanwhile (suspended or terminated by someone else): termination follows anyway.
+    if (error instanceof DomainError && error.code === 'device_status_move_invalid') return 0;
+    throw error;
+  }
+}
+
+async function terminateOldDevice(deps: SalesDeps, request: ReplacementRequest, ctx: CommandContext): Promise<number> {
+  const reason = `sostituito da ${request.newDeviceSerial} (richiesta di sostituzione ${request.requestId})`;
+  return (await terminateDevice(deps, request.deviceSerial, { reason, replacedBy: request.newDeviceSerial }, ctx)).position;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,7 +273,7 @@ export async function runApproval(deps: SalesDeps, requestId: string, ctx: Comma
   positions.push(order.position);
   if (revokesAtApproval(request.reason)) {
     positions.push(await revokeOldCertificates(deps, request, ctx));
-    positions.push(await moveOldDevice(deps, request, 'lost', ctx));
+    positions.push(await markOldDeviceLost(deps, request, ctx));
   }
   const recorded = await decide(deps, requestId, ctx, (state) => recordReplacementOrder({ requestId, orderId: order.orderId, at: deps.clock().toISOString() }, state));
   return { ...recorded, position: lastPosition(...positions, recorded.position) };
@@ -297,7 +284,7 @@ export async function finishReplacement(deps: SalesDeps, requestId: string, ctx:
   const request = await getReplacementRequest(deps, requestId);
   if (request.newDeviceSerial === null) return { position: 0, requestId, request };
   if (request.status === 'completed') return { position: await headOf(deps, requestId), requestId, request };
-  const positions = [await revokeOldCertificates(deps, request, ctx), await moveOldDevice(deps, request, 'terminated', ctx)];
+  const positions = [await revokeOldCertificates(deps, request, ctx), await terminateOldDevice(deps, request, ctx)];
   const completed = await decide(deps, requestId, ctx, (state) => completeReplacement({ requestId, at: deps.clock().toISOString() }, state));
   return { ...completed, position: lastPosition(...positions, completed.position) };
 }

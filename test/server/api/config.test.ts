@@ -34,6 +34,7 @@ describe('sales configuration', () => {
       COUPON_VALIDITY_DAYS: '730',
       PUBLIC_URL: 'https://backoffice.firmafacile.it/',
       DEMO: 'true',
+      CA_WEBHOOK_SECRET: ' a-secret-shared-with-the-ca-0123456789abcdef ',
     });
     expect(config).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:1025', mailFrom: 'Firma Facile <noreply@firmafacile.it>', demo: true });
     expect(config.sales).toEqual({
@@ -50,7 +51,21 @@ describe('sales configuration', () => {
       },
       renewalUrl: 'https://backoffice.firmafacile.it/rinnovo',
       couponStatusUrl: 'https://backoffice.firmafacile.it/verifica-coupon',
+      caWebhookSecret: 'a-secret-shared-with-the-ca-0123456789abcdef',
     });
+  });
+
+  it('takes CA_WEBHOOK_SECRET only long enough, and never repeats it in the error', () => {
+    expect(loadConfig({}).sales.caWebhookSecret).toBeNull();
+    const short = 'too-short-secret';
+    try {
+      loadConfig({ CA_WEBHOOK_SECRET: short });
+      expect.unreachable('a short secret is refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('CA_WEBHOOK_SECRET must be at least 32 characters');
+      expect((error as Error).message).not.toContain(short);
+    }
   });
 
   it("takes the seller's codice fiscale when it differs from the partita IVA (a sole trader's), not when it repeats it", () => {

@@ -15,6 +15,7 @@ import {
   FilterButton,
   useTranslate,
 } from 'react-admin';
+import { deviceStatuses } from '../../../../domain/devices/status';
 import { useCan } from '../../components/access';
 import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
 import { useCommand } from '../../components/useCommand';
@@ -146,6 +147,11 @@ function useFilters() {
         { id: 'usb_token', name: 'app.enums.deviceKind.usb_token' },
       ]}
     />,
+    <SelectInput
+      key="status"
+      source="deviceStatus"
+      choices={deviceStatuses.map((status) => ({ id: status, name: `app.enums.deviceStatus.${status}` }))}
+    />,
     <TextInput key="issuer" source="issuer" />,
     <TextInput key="cf" source="holderCodiceFiscale" />,
   ];
@@ -160,6 +166,9 @@ export default function DeviceList() {
         </DataTable.Col>
         <DataTable.Col source="kind" disableSort>
           <EnumField source="kind" name="deviceKind" chip={false} />
+        </DataTable.Col>
+        <DataTable.Col source="deviceStatus" disableSort>
+          <EnumField source="deviceStatus" name="deviceStatus" />
         </DataTable.Col>
         <DataTable.Col source="holderCodiceFiscale" disableSort>
           <TextField source="holderCodiceFiscale" />
