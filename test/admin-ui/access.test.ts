@@ -28,6 +28,13 @@ const routesOf: Record<string, Record<string, string[]>> = {
     revoke: ['POST /api/devices/:id/certificates/:kind/revoke'],
   },
   'device-events': { list: read('device-events') },
+  'replacement-requests': {
+    list: read('replacement-requests'),
+    create: ['POST /api/replacement-requests'],
+    approve: ['POST /api/replacement-requests/:id/approve'],
+    reject: ['POST /api/replacement-requests/:id/reject'],
+    recordDevice: ['POST /api/replacement-requests/:id/new-device'],
+  },
   orders: {
     list: read('orders'),
     create: ['POST /api/orders/quote', 'POST /api/orders'],

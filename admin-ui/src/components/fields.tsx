@@ -76,6 +76,8 @@ const TONES: Record<string, Record<string, Tone>> = {
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
   windowState: { not_yet: 'default', open: 'warning', in_grace: 'error', closed: 'error' },
+  replacementStatus: { pending: 'warning', approved: 'info', rejected: 'default', completed: 'success' },
+  oldDeviceStatus: { active: 'success', lost: 'warning', suspended: 'warning', terminated: 'error' },
   deviceStatus: { active: 'success', lost: 'error', suspended: 'warning', terminated: 'default' },
   certificateStatus: { active: 'success', revoked: 'error' },
 };

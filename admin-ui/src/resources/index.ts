@@ -15,6 +15,7 @@ import payments from './payments';
 import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
+import replacementRequests from './replacement-requests';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
@@ -23,6 +24,7 @@ import type { ResourceModule } from './types';
 export const resources: Readonly<Record<string, ResourceModule>> = {
   customers,
   devices,
+  'replacement-requests': replacementRequests,
   orders,
   payments,
   'prepaid-adjustments': prepaidAdjustments,
