@@ -17,6 +17,7 @@ import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { renewalsProjection } from './readModels/renewals';
 import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
@@ -31,6 +32,7 @@ export const projections: Projection<any>[] = [
   paymentsProjection,
   invoicesProjection,
   couponsProjection,
+  renewalsProjection,
   emailsProjection,
   staffUsersProjection,
   auditEventsProjection,
@@ -51,6 +53,7 @@ export const projectionNames = {
   payments: paymentsProjection.name,
   invoices: invoicesProjection.name,
   coupons: couponsProjection.name,
+  renewals: renewalsProjection.name,
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   auditEvents: auditEventsProjection.name,

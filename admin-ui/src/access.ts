@@ -20,6 +20,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   'device-events': { '*': readAll },
   'replacement-requests': { create: desk, recordDevice: desk, approve: approvals, reject: approvals, '*': readAll },
   orders: { create: desk, cancel: desk, deskPayment: desk, resend: desk, refund: approvals, '*': readAll },
+  renewals: { resume: desk, abandon: desk, '*': readAll },
   payments: { create: payments, match: payments, '*': readAll },
   'prepaid-adjustments': { approve: approvals, reject: approvals, '*': readAll },
   invoices: { '*': readAll },

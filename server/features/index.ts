@@ -19,6 +19,7 @@ import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import renewals from './renewals/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
@@ -41,6 +42,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   invoicing,
   coupons,
   caReports,
+  renewals,
   projections,
   publicPages,
 ];

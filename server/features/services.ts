@@ -15,3 +15,4 @@ export * from './payments/service';
 export * from './orders/refunds';
 export * from './coupons/service';
 export * from './invoicing/service';
+export * from './renewals/service';

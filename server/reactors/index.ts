@@ -1,6 +1,7 @@
 // Starts the sales process managers and the e-mail outbox on one store:
 //   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
-//   coupons, invoice, e-mail), order expiry (timer), the replacement cards' steps, and the OutboxWorker that sends the e-mails.
+//   coupons, invoice, e-mail), order expiry (timer), the replacement cards' steps, pay-after renewal
+//   fees (completed renewal → fee order), and the OutboxWorker that sends the e-mails.
 //
 //   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
 //   ...
@@ -12,6 +13,7 @@ import { composeCouponEmailFor } from '../features/emails/couponEmails';
 import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
 import { OrderExpiryReactor } from '../features/orders/expiry';
 import { PaymentApplicationReactor } from '../features/payments/application';
+import { RenewalFeeReactor } from '../features/renewals/feeOrders';
 import { ReplacementProcessReactor } from '../features/replacements/process';
 import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
@@ -21,6 +23,7 @@ export { composeCouponEmailFor } from '../features/emails/couponEmails';
 export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../features/orders/fulfilment';
 export { OrderExpiryReactor } from '../features/orders/expiry';
 export { PaymentApplicationReactor } from '../features/payments/application';
+export { RenewalFeeReactor } from '../features/renewals/feeOrders';
 export { ReplacementProcessReactor } from '../features/replacements/process';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
 export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
@@ -38,6 +41,8 @@ export interface RunningReactors {
   payments: PaymentApplicationReactor;
   fulfilment: FulfilmentReactor;
   expiry: OrderExpiryReactor;
+  /** Pay-after renewals completed → the fee order. */
+  renewalFees: RenewalFeeReactor;
   replacements: ReplacementProcessReactor;
   outbox: OutboxWorker<DomainEvent>;
   /** Resolves once all of them have caught up with the log and started their work. */
@@ -57,6 +62,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   const payments = new PaymentApplicationReactor(deps);
   const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
   const expiry = new OrderExpiryReactor(deps);
+  const renewalFees = new RenewalFeeReactor(deps);
   const replacements = new ReplacementProcessReactor(deps);
   const outbox = new OutboxWorker<DomainEvent>({
     store: deps.store,
@@ -66,7 +72,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     settings: deps.outbox,
     log: deps.log,
   });
-  const reactors = [payments, fulfilment, expiry, replacements];
+  const reactors = [payments, fulfilment, expiry, replacements, renewalFees];
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
   const following = followLog(deps.store, [...reactors, outbox], {
@@ -91,6 +97,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     payments,
     fulfilment,
     expiry,
+    renewalFees,
     replacements,
     outbox,
     live: following.live,

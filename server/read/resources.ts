@@ -19,6 +19,7 @@ import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
 import { paymentsResources } from '../features/payments/read';
 import { prepaidResources } from '../features/prepaid/read';
+import { renewalsResources } from '../features/renewals/read';
 import { replacementsResources } from '../features/replacements/read';
 import { staffResources } from '../features/staff/read';
 import type { ResourceSpec } from './listQuery';
@@ -36,6 +37,7 @@ export const resources: ResourceSpec[] = [
   ...invoicingResources,
   ...couponsResources,
   ...caReportsResources,
+  ...renewalsResources,
   ...emailsResources,
   ...staffResources,
   ...auditResources,

@@ -84,6 +84,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/coupons/:id': { access: roleGroups.readAll },
   'GET /api/ca-reports': { access: roleGroups.readAll },
   'GET /api/ca-reports/:id': { access: roleGroups.readAll },
+  'GET /api/renewals': { access: roleGroups.readAll },
+  'GET /api/renewals/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/audit-events': { access: roleGroups.audit },
@@ -137,6 +139,13 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/payments': { access: roleGroups.payments },
   'POST /api/payments/:id/match': { access: roleGroups.payments },
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
+  // Renewals at the desk (server/features/renewals/routes.ts).
+  'POST /api/renewals': { access: roleGroups.desk },
+  'POST /api/renewals/:id/steps': { access: roleGroups.desk },
+  'POST /api/renewals/:id/fail': { access: roleGroups.desk },
+  'POST /api/renewals/:id/resume': { access: roleGroups.desk },
+  'POST /api/renewals/:id/complete': { access: roleGroups.desk },
+  'POST /api/renewals/:id/abandon': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).

@@ -54,6 +54,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
   'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
+  renewals: { list: read('renewals'), resume: ['POST /api/renewals/:id/resume'], abandon: ['POST /api/renewals/:id/abandon'] },
   products: {
     list: read('products'),
     create: ['POST /api/products'],

@@ -80,6 +80,7 @@ const TONES: Record<string, Record<string, Tone>> = {
   oldDeviceStatus: { active: 'success', lost: 'warning', suspended: 'warning', terminated: 'error' },
   deviceStatus: { active: 'success', lost: 'error', suspended: 'warning', terminated: 'default' },
   certificateStatus: { active: 'success', revoked: 'error' },
+  renewalState: { in_progress: 'info', failed: 'error', completed: 'success', abandoned: 'default' },
 };
 
 /** The translated label of an enumeration's value: `app.enums.<name>.<value>`. */

@@ -16,6 +16,7 @@ import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
 import replacementRequests from './replacement-requests';
+import renewals from './renewals';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
@@ -26,6 +27,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   devices,
   'replacement-requests': replacementRequests,
   orders,
+  renewals,
   payments,
   'prepaid-adjustments': prepaidAdjustments,
   invoices,
