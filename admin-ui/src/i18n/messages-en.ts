@@ -331,7 +331,7 @@ export const app = {
     matchedHow: { reference: 'By the RF reference', by_hand: 'By hand' },
     couponState: { issued: 'Issued', redeemed: 'Redeemed', cancelled: 'Cancelled', expired: 'Expired' },
     emailState: { queued: 'Queued', sent: 'Sent', retrying: 'Retrying', failed: 'Failed' },
-    emailReason: { fulfilment: 'Fulfilment', resend: 'Resend' },
+    emailReason: { fulfilment: 'Fulfilment', resend: 'Resend', reminder: 'Renewal reminder' },
     customerKind: { person: 'Person', firm: 'Firm' },
     deviceKind: { smart_card: 'Smart card', usb_token: 'USB token' },
     certificateKind: { signing: 'Signing', authentication: 'Authentication (CNS)' },

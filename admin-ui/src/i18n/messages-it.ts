@@ -331,7 +331,7 @@ export const app = {
     matchedHow: { reference: 'Dal codice RF', by_hand: 'A mano' },
     couponState: { issued: 'Emesso', redeemed: 'Usato', cancelled: 'Annullato', expired: 'Scaduto' },
     emailState: { queued: 'In coda', sent: 'Inviata', retrying: 'Nuovo tentativo', failed: 'Non recapitata' },
-    emailReason: { fulfilment: 'Evasione', resend: 'Reinvio' },
+    emailReason: { fulfilment: 'Evasione', resend: 'Reinvio', reminder: 'Promemoria di rinnovo' },
     customerKind: { person: 'Persona', firm: 'Azienda' },
     deviceKind: { smart_card: 'Smart card', usb_token: 'Token USB' },
     certificateKind: { signing: 'Sottoscrizione', authentication: 'Autenticazione (CNS)' },
