@@ -4,6 +4,7 @@
 // (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
+import { certificateDeadlinesProjection } from './readModels/certificateDeadlines';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
@@ -14,6 +15,7 @@ import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { remindersProjection } from './readModels/reminders';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -28,6 +30,8 @@ export const projections: Projection<any>[] = [
   couponsProjection,
   emailsProjection,
   staffUsersProjection,
+  certificateDeadlinesProjection,
+  remindersProjection,
   auditEventsProjection,
 ];
 
@@ -44,5 +48,7 @@ export const projectionNames = {
   coupons: couponsProjection.name,
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
+  certificateDeadlines: certificateDeadlinesProjection.name,
+  reminders: remindersProjection.name,
   auditEvents: auditEventsProjection.name,
 } as const;

@@ -17,6 +17,7 @@ import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
 import { paymentsResources } from '../features/payments/read';
 import { prepaidResources } from '../features/prepaid/read';
+import { remindersResources } from '../features/reminders/read';
 import { staffResources } from '../features/staff/read';
 import type { ResourceSpec } from './listQuery';
 
@@ -30,6 +31,7 @@ export const resources: ResourceSpec[] = [
   ...invoicingResources,
   ...couponsResources,
   ...emailsResources,
+  ...remindersResources,
   ...staffResources,
   ...auditResources,
 ];
