@@ -14,6 +14,7 @@ describe('sales configuration', () => {
       unpaidOrderExpiryDays: 30,
       couponValidityDays: 365,
       deviceLookupWindowDays: 60,
+      reminderOffsetsDays: [60, 30, 7, 1],
       seller: defaultSalesSettings.seller,
       renewalUrl: 'http://localhost:3000/rinnovo',
       couponStatusUrl: 'http://localhost:3000/verifica-coupon',
@@ -34,6 +35,7 @@ describe('sales configuration', () => {
       ORDER_EXPIRY_DAYS: '15',
       COUPON_VALIDITY_DAYS: '730',
       DEVICE_LOOKUP_WINDOW_DAYS: '90',
+      REMINDER_OFFSETS_DAYS: ' 7, 45,1 ',
       PUBLIC_URL: 'https://backoffice.firmafacile.it/',
       DEMO: 'true',
     });
@@ -44,6 +46,7 @@ describe('sales configuration', () => {
       unpaidOrderExpiryDays: 15,
       couponValidityDays: 730,
       deviceLookupWindowDays: 90,
+      reminderOffsetsDays: [45, 7, 1],
       seller: {
         name: 'Firma Facile S.p.A.',
         partitaIva: '12345600014',
@@ -85,6 +88,8 @@ describe('sales configuration', () => {
     [{ ORDER_EXPIRY_DAYS: '0' }, 'ORDER_EXPIRY_DAYS must be between 1 and 3650 (got "0")'],
     [{ COUPON_VALIDITY_DAYS: 'x' }, 'COUPON_VALIDITY_DAYS must be a number'],
     [{ DEVICE_LOOKUP_WINDOW_DAYS: '-1' }, 'DEVICE_LOOKUP_WINDOW_DAYS must be between 1 and 3650'],
+    [{ REMINDER_OFFSETS_DAYS: '60,30,x' }, "REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): 'x' is not a whole number of days"],
+    [{ REMINDER_OFFSETS_DAYS: '7,7' }, 'REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): an offset appears twice'],
     [{ PUBLIC_URL: 'backoffice.example.it' }, 'PUBLIC_URL must be the URL the console is reached at'],
     [{ DEMO: 'yes' }, 'DEMO must be "true" or "false" (got "yes")'],
   ])('refuses %j with one line naming the variable', (env, message) => {
