@@ -24,6 +24,8 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   'credit-notes': { '*': readAll },
   coupons: { resend: desk, '*': readAll },
   emails: { retry: desk, '*': readAll },
+  reminders: { '*': readAll },
+  'certificate-deadlines': { '*': readAll },
   products: { create: approvals, changePrice: approvals, withdraw: approvals, '*': readAll },
   'audit-events': { '*': audit },
   'staff-users': { '*': admin },

@@ -36,6 +36,8 @@ const routesOf: Record<string, Record<string, string[]>> = {
   'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf'] },
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
+  reminders: { list: read('reminders') },
+  'certificate-deadlines': { list: read('certificate-deadlines') },
   products: {
     list: read('products'),
     create: ['POST /api/products'],

@@ -4,6 +4,7 @@
 import auditEvents from './audit-events';
 import coupons from './coupons';
 import creditNotes from './credit-notes';
+import certificateDeadlines from './certificate-deadlines';
 import customers from './customers';
 import devices from './devices';
 import emails from './emails';
@@ -13,6 +14,7 @@ import payments from './payments';
 import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
+import reminders from './reminders';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
@@ -28,6 +30,8 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   'credit-notes': creditNotes,
   coupons,
   emails,
+  reminders,
+  'certificate-deadlines': certificateDeadlines,
   products,
   'audit-events': auditEvents,
   'staff-users': staffUsers,

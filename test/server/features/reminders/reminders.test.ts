@@ -3,6 +3,7 @@
 // under the issuer's policy: notAfter + 24 h for the guides), once each, not after a renewal, not
 // for a revoked certificate or a device no longer active; one due while the server was down goes out
 // at start, only the latest one due. Over HTTP with the test clock and a real SMTP server.
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renewCertificate, revokeCertificate, changeDeviceStatus, deviceAggregate, streamOf as deviceStream } from '../../../../domain/devices/decider';
 import { SYSTEM_ACTOR } from '../../../../events/eventCatalogue';
@@ -35,10 +36,10 @@ async function world(options: Parameters<typeof startApi>[0] = {}): Promise<ApiW
 
 /** What the reactor's timer does: look for reminders due at the clock's time, send them. */
 async function remind(w: ApiWorld): Promise<void> {
-  await w.app.projections.whenCaughtUp();
+  await w.app.projections.waitFor(await w.store.headPosition());
   w.app.salesReactors!.reminders!.checkNow();
   await w.idle();
-  await w.app.projections.whenCaughtUp();
+  await w.app.projections.waitFor(await w.store.headPosition());
 }
 
 const SERIAL = '1205100001';
@@ -50,7 +51,7 @@ function setClock(w: ApiWorld, at: Date): void {
   w.clock.current = at;
 }
 
-const ctx = (w: ApiWorld) => ({ actor: SYSTEM_ACTOR, at: w.clock.now().toISOString(), correlationId: 'test', causationId: null });
+const ctx = (w: ApiWorld) => ({ actor: SYSTEM_ACTOR, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null });
 
 describe('renewal reminders', () => {
   it('goes out at 60, 30, 7 and 1 days before the deadline, one e-mail for both certificates, once each, none after the deadline', async () => {
