@@ -5,17 +5,20 @@
 import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
 import { certificateDeadlinesProjection } from './readModels/certificateDeadlines';
+import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
+import { issuerPoliciesProjection } from './readModels/issuerPolicies';
 import { ordersProjection } from './readModels/orders';
 import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
 import { remindersProjection } from './readModels/reminders';
+import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
 export const projections: Projection<any>[] = [
@@ -33,6 +36,9 @@ export const projections: Projection<any>[] = [
   certificateDeadlinesProjection,
   remindersProjection,
   auditEventsProjection,
+  issuerPoliciesProjection,
+  replacementRequestsProjection,
+  caReportsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -51,4 +57,7 @@ export const projectionNames = {
   certificateDeadlines: certificateDeadlinesProjection.name,
   reminders: remindersProjection.name,
   auditEvents: auditEventsProjection.name,
+  issuerPolicies: issuerPoliciesProjection.name,
+  replacementRequests: replacementRequestsProjection.name,
+  caReports: caReportsProjection.name,
 } as const;

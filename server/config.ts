@@ -171,7 +171,6 @@ export const configSchema = z
     PREPAID_MIN_TOPUP_CENTS: wholeNumber(1, 100_000_000).default(defaultSalesSettings.minimumTopUpCents),
     ORDER_EXPIRY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.unpaidOrderExpiryDays),
     COUPON_VALIDITY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.couponValidityDays),
-    DEVICE_LOOKUP_WINDOW_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.deviceLookupWindowDays),
     REMINDER_OFFSETS_DAYS: z
       .string()
       .transform((v, ctx) => {
@@ -190,6 +189,8 @@ export const configSchema = z
       .transform((v) => v.replace(/\/+$/, ''))
       .default('http://localhost:3000'),
     DEMO: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
+    // The secret shared with the CA that signs its reports of renewals done elsewhere (POST /api/ca-reports).
+    CA_WEBHOOK_SECRET: z.string().trim().min(32, 'must be at least 32 characters (a random secret shared with the CA)').max(512, 'at most 512 characters').optional(),
   })
   .superRefine((env, ctx) => {
     checkStoreVariables(env, ctx);
@@ -229,7 +230,6 @@ export const configSchema = z
       minimumTopUpCents: env.PREPAID_MIN_TOPUP_CENTS,
       unpaidOrderExpiryDays: env.ORDER_EXPIRY_DAYS,
       couponValidityDays: env.COUPON_VALIDITY_DAYS,
-      deviceLookupWindowDays: env.DEVICE_LOOKUP_WINDOW_DAYS,
       reminderOffsetsDays: env.REMINDER_OFFSETS_DAYS,
       seller: {
         name: env.SELLER_NAME,
@@ -243,13 +243,14 @@ export const configSchema = z
       },
       renewalUrl: `${env.PUBLIC_URL}/rinnovo`,
       couponStatusUrl: `${env.PUBLIC_URL}/verifica-coupon`,
+      caWebhookSecret: env.CA_WEBHOOK_SECRET ?? null,
     } satisfies Partial<SalesSettings>,
   }));
 
 export type Config = z.output<typeof configSchema>;
 
 /** Variables whose value is never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'SMTP_URL', 'CA_WEBHOOK_SECRET']);
 
 export { ConfigError };
 

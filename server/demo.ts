@@ -1,5 +1,7 @@
 // The demo start (DEMO=true; `npm start` sets it unless DEMO is given): the guide's coupon
-// products in the catalogue, and one staff user per role to log in with:
+// products in the catalogue, the guides' renewal rules as the `default` issuer policy (once: a
+// restart, or a policy a supervisor changed since, is left as it is), and one staff user per role
+// to log in with:
 //
 //   operatore (operator)  contabile (accountant)  supervisore (supervisor)  admin (admin)
 //
@@ -16,6 +18,7 @@ import type { Role } from '../events/eventCatalogue';
 import type { App } from './app';
 import { DomainError } from '../domain/shared/errors';
 import { seedGuideProducts } from './features/catalogue/service';
+import { seedGuidePolicy } from './features/certificates/service';
 import { systemContext } from './security/bootstrap';
 import { createStaffUser, findStaffUserByUsername } from './features/staff/accounts';
 
@@ -65,6 +68,8 @@ function writeDemoCredentials(file: string, credentials: Map<string, string>): v
 
 export interface DemoOutcome {
   productsAdded: string[];
+  /** Whether this start set the guides' policy as the default issuer policy. */
+  policyAdded: boolean;
   usersCreated: string[];
   /** Username → password, for the users whose password the demo knows. */
   credentials: Map<string, string>;
@@ -78,6 +83,7 @@ export async function startDemo(
   const { say } = options;
   const context = systemContext(app.security.now());
   const seeded = await seedGuideProducts(app.sales, context);
+  const policy = await seedGuidePolicy(app.sales, context);
 
   ensurePrivateDir(options.dataDir);
   const file = join(options.dataDir, DEMO_CREDENTIALS_FILE);
@@ -104,6 +110,7 @@ export async function startDemo(
   if (created.length > 0 || !existsSync(file)) writeDemoCredentials(file, credentials);
 
   say(`DEMO: the guide's products are in the catalogue${seeded.added.length > 0 ? ` (added ${seeded.added.join(', ')})` : ''}.`);
+  if (policy.added) say("DEMO: the guides' renewal rules are the default issuer policy (90 days before, 24 h after, 3 years, pay-after €10.00 + VAT).");
   say(`DEMO: staff users for the demo only (passwords kept in ${file}):`);
   const width = Math.max(...DEMO_USERS.map((u) => u.username.length));
   for (const user of DEMO_USERS) {
@@ -112,5 +119,5 @@ export async function startDemo(
       `  ${user.username.padEnd(width)}  ${user.role.padEnd(10)}  ${password ?? '(exists, not created by the demo: password unknown)'}`,
     );
   }
-  return { productsAdded: seeded.added, usersCreated: created, credentials };
+  return { productsAdded: seeded.added, policyAdded: policy.added, usersCreated: created, credentials };
 }

@@ -136,6 +136,13 @@ export function addProduct(command: AddProduct, state: ProductState): ProductAdd
     if (command.timestampPackSize !== undefined && command.timestampPackSize !== null) {
       throw invalid('timestampPackSize', 'only a timestamp pack has a pack size', 'pack_size_not_allowed');
     }
+  } else if (command.kind === 'device') {
+    if (command.renews !== 'none') {
+      throw invalid('renews', `a device is sold with new certificates, it renews none: renews must be 'none'`, 'device_renews_nothing');
+    }
+    if (command.timestampPackSize !== undefined && command.timestampPackSize !== null) {
+      throw invalid('timestampPackSize', 'only a timestamp pack has a pack size', 'pack_size_not_allowed');
+    }
   } else {
     if (command.renews !== 'none') {
       throw invalid('renews', `a timestamp pack renews no certificate: renews must be 'none'`, 'timestamps_renew_nothing');
@@ -220,10 +227,15 @@ export function withdrawProduct(command: WithdrawProduct, state: ProductState): 
  *    €26.00 (€31.72 with VAT) on the payment summary; the summary is what was charged, so €26.00.
  *  - Pay-after renewal (second guide, smart cards issued after 1 January 2009): €10.00 + VAT; it
  *    renews the card's certificates, hence 'both'.
+ *  - The replacement card (issue #16: a new card when the old one is past its deadline, lost,
+ *    stolen or broken) is an example too: €40.00 + VAT, kind 'device', renews nothing.
  *  - The timestamp pack is an example: 100 marche temporali at €15.00 (the guides list the service
  *    but give no price).
  */
 const VAT = DEFAULT_VAT_RATE_BP;
+
+/** The product a replacement request orders unless it names another (a device product). */
+export const REPLACEMENT_CARD_PRODUCT = 'CARTA-SOST';
 
 export const guideProducts: readonly Omit<AddProduct, 'at'>[] = [
   {
@@ -274,6 +286,14 @@ export const guideProducts: readonly Omit<AddProduct, 'at'>[] = [
     kind: 'coupon',
     renews: 'both',
     priceCents: 1000,
+    vatRateBp: VAT,
+  },
+  {
+    code: REPLACEMENT_CARD_PRODUCT,
+    description: 'Smart card sostitutiva (nuovo dispositivo con certificati)',
+    kind: 'device',
+    renews: 'none',
+    priceCents: 4000,
     vatRateBp: VAT,
   },
   {

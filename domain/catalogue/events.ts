@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
 
-/** What a product renews; 'none' for a product that renews nothing (a timestamp pack). */
+/** What a product renews; 'none' for a product that renews nothing (a timestamp pack, a new device). */
 export const productRenewals = ['signing', 'authentication', 'both', 'none'] as const;
 export type ProductRenews = (typeof productRenewals)[number];
 
-export const productKinds = ['coupon', 'timestamps'] as const;
+/** 'device': a new signature device (the replacement card of a replacement request), renews 'none'. */
+export const productKinds = ['coupon', 'timestamps', 'device'] as const;
 export type ProductKind = (typeof productKinds)[number];
 
 /** Upper-case letters and digits in dash-separated groups, e.g. `RIN-FIRMA`, `MT-100`. */

@@ -1,63 +1,18 @@
-// The renewal window (DOMAIN.md): a certificate counts as expiring `windowDays` before it expires,
-// and can be renewed until 24 hours after its expiry ("entro 24 ore dalla scadenza"); later (or
-// once revoked) only a replacement card helps. The one place this rule is written: deciders, the
-// read side's SQL (which takes its bounds from here), the console and the kiosk all ask it.
+// The renewal window (DOMAIN.md), per issuer: renewal opens `renewalOpensDaysBefore` days before a
+// certificate's notAfter and stays open until `graceHours` after it (the guides: "entro 24 ore dalla
+// scadenza"); later (or once revoked) only a replacement card helps. The one place this rule is
+// written: deciders, the read models (which store each certificate's window from windowOf and
+// compare it with the clock in SQL), the console and the kiosk all ask it.
 import { DAY_MS } from '../shared/utcTime';
 
-/** How long after its expiry a certificate can still be renewed. */
-export const RENEWAL_GRACE_MS = DAY_MS;
-/** How long before expiry a certificate counts as expiring, unless the caller says otherwise. */
-export const DEFAULT_RENEWAL_WINDOW_DAYS = 60;
-
-/**
- * - valid: not yet within the window;
- * - expiring: within the window before expiry, up to and including the expiry instant;
- * - in_grace: expired at most 24 hours ago — still renewable;
- * - needs_replacement: more than 24 hours past expiry (or revoked): a new card must be issued.
- */
-export const renewalStatuses = ['valid', 'expiring', 'in_grace', 'needs_replacement'] as const;
-export type RenewalStatus = (typeof renewalStatuses)[number];
-
 export interface CertificateValidity {
-  /** UTC ISO instant the certificate expires. */
+  /** UTC ISO instant the certificate expires (X.509 notAfter, inclusive). */
   validUntil: string;
   status?: 'active' | 'revoked';
 }
 
 const instant = (at: Date | string): number => (typeof at === 'string' ? Date.parse(at) : at.getTime());
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-export function renewalStatus(certificate: CertificateValidity, at: Date | string, windowDays: number = DEFAULT_RENEWAL_WINDOW_DAYS): RenewalStatus {
-  if (certificate.status === 'revoked') return 'needs_replacement';
-  const until = Date.parse(certificate.validUntil);
-  const t = instant(at);
-  if (t > until + RENEWAL_GRACE_MS) return 'needs_replacement';
-  if (t > until) return 'in_grace';
-  if (t >= until - windowDays * DAY_MS) return 'expiring';
-  return 'valid';
-}
-
-/** The last instant a renewal is accepted: the expiry + 24 h (exactly then is still in time). */
-export const renewableUntil = (validUntil: string): string => iso(Date.parse(validUntil) + RENEWAL_GRACE_MS);
-
-/** True when the certificate can no longer be renewed at `at`: past renewableUntil, or revoked. */
-export function pastRenewalDeadline(certificate: CertificateValidity, at: Date | string): boolean {
-  return certificate.status === 'revoked' || instant(at) > Date.parse(certificate.validUntil) + RENEWAL_GRACE_MS;
-}
-
-/**
- * For queries over expiry instants at `at`: a certificate whose validUntil is before
- * `renewableFrom` is past its deadline; one with validUntil in [renewableFrom, expiringUntil] is
- * still renewable and expires within `windowDays`.
- */
-export function renewalBounds(at: Date | string, windowDays: number = DEFAULT_RENEWAL_WINDOW_DAYS): { renewableFrom: string; expiringUntil: string } {
-  const t = instant(at);
-  return { renewableFrom: iso(t - RENEWAL_GRACE_MS), expiringUntil: iso(t + windowDays * DAY_MS) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per issuer (issue #16): the window's edges come from the issuer's policy.
-// ---------------------------------------------------------------------------------------------
 
 /**
  * Where a certificate stands at an instant under its issuer's rules:
@@ -95,3 +50,10 @@ export function windowState(certificate: CertificateValidity, at: Date | string,
 
 /** A renewal may start (or complete) in these states. */
 export const renewable = (state: WindowState): boolean => state === 'open' || state === 'in_grace';
+
+/** The worst of some states (a device's, from its certificates'): windowStates runs from best to worst; none → not_yet. */
+export function worstWindowState(states: Iterable<WindowState>): WindowState {
+  let worst: WindowState = 'not_yet';
+  for (const s of states) if (windowStates.indexOf(s) > windowStates.indexOf(worst)) worst = s;
+  return worst;
+}

@@ -21,7 +21,8 @@ export interface IssuedCoupon {
   renews: CouponRenews;
   issuedAt: string;
   validUntil: string;
-  redemption: { deviceSerial: string; certificateKind: CouponRenews; redeemedAt: string } | null;
+  /** With the renewal that used it, or the CA report that said it was used elsewhere (null before #16). */
+  redemption: { deviceSerial: string; certificateKind: CouponRenews; redeemedAt: string; renewalId: string | null; reportId: string | null } | null;
   /** The renewal holding it while it runs (an issued coupon only). */
   reservation: { renewalId: string; deviceSerial: string; certificateKind: CouponRenews; reservedAt: string } | null;
   cancellation: { reason: string; cancelledAt: string } | null;
@@ -39,7 +40,8 @@ export function evolve(state: CouponState, event: CouponEvent): CouponState {
     case 'CouponRedeemed': {
       if (state.status === 'none') return state;
       const { deviceSerial, certificateKind, redeemedAt } = event.data;
-      return { ...state, status: 'redeemed', redemption: { deviceSerial, certificateKind, redeemedAt }, reservation: null };
+      const redemption = { deviceSerial, certificateKind, redeemedAt, renewalId: event.data.renewalId ?? null, reportId: event.data.reportId ?? null };
+      return { ...state, status: 'redeemed', redemption, reservation: null };
     }
     case 'CouponReserved': {
       if (state.status === 'none') return state;
@@ -123,6 +125,8 @@ export function issueCoupon(command: IssueCoupon, state: CouponState): CouponEve
 export interface RedeemCoupon {
   deviceSerial: string;
   certificateKind: CouponRenews;
+  /** The CA report that says it was used elsewhere: redeeming it again for the same report changes nothing. */
+  reportId?: string | null;
   at: string;
 }
 
@@ -132,6 +136,7 @@ export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponE
   if (command.deviceSerial.trim() === '') throw invalid('deviceSerial', 'is required');
   switch (coupon.status) {
     case 'redeemed':
+      if (command.reportId && coupon.redemption?.reportId === command.reportId) return [];
       throw conflict('coupon_already_redeemed', 'the coupon has already been used');
     case 'cancelled':
       throw refuse('coupon_cancelled', 'the coupon has been cancelled');
@@ -141,6 +146,9 @@ export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponE
       break;
   }
   if (now > Date.parse(coupon.validUntil)) throw refuse('coupon_expired', 'the coupon has expired');
+  if (command.reportId && coupon.reservation) {
+    throw refuse('coupon_reserved', 'the coupon is held by a renewal in progress at the desk: it cannot be used elsewhere meanwhile');
+  }
   if (!covers(coupon.renews, command.certificateKind)) {
     throw refuse(
       'coupon_kind_mismatch',
@@ -151,7 +159,13 @@ export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponE
   return [
     {
       type: 'CouponRedeemed',
-      data: { couponId: coupon.couponId, deviceSerial: command.deviceSerial, certificateKind: command.certificateKind, redeemedAt: command.at },
+      data: {
+        couponId: coupon.couponId,
+        deviceSerial: command.deviceSerial,
+        certificateKind: command.certificateKind,
+        ...(command.reportId ? { reportId: command.reportId } : {}),
+        redeemedAt: command.at,
+      },
     },
   ];
 }

@@ -67,7 +67,7 @@ interface CsvRecord {
   fields: string[];
 }
 
-function detectSeparator(text: string): ';' | ',' {
+export function detectSeparator(text: string): ';' | ',' {
   let semicolons = 0;
   let commas = 0;
   let inQuotes = false;

@@ -5,13 +5,7 @@
 // renewed replaces `certificates[kind]` (new serial and validity), a certificate revoked stays
 // revoked (never renewed, never sold coupons for), and the device's status moves as a token's does
 // (active → lost / suspended → terminated; terminated is final).
-import {
-  DEFAULT_RENEWAL_WINDOW_DAYS,
-  renewableUntil,
-  renewalStatus,
-  renewalStatuses,
-  type RenewalStatus,
-} from '../certificates/renewalWindow';
+import { renewable, windowOf, windowState, worstWindowState, type WindowRule, type WindowState } from '../certificates/renewalWindow';
 import type {
   CertificateRenewed,
   CertificateRevoked,
@@ -32,7 +26,6 @@ import { normaliseDeviceSerial } from '../shared/deviceSerial';
 import { instantOf } from '../shared/utcTime';
 
 export { normaliseDeviceSerial };
-export { DEFAULT_RENEWAL_WINDOW_DAYS, renewalStatus, type RenewalStatus };
 
 export const streamOf = (serial: string): string => `device-${normaliseDeviceSerial(serial)}`;
 
@@ -380,35 +373,34 @@ export function changeDeviceStatus(command: ChangeDeviceStatus, state: DeviceSta
 }
 
 // ---------------------------------------------------------------------------------------------
-// Renewal status (the guided purchase, the kiosk)
+// Renewal window (the guided purchase, the kiosk): windowState under the device's issuer policy
 // ---------------------------------------------------------------------------------------------
 
 export interface CertificateRenewal {
   kind: DeviceCertificateKind;
   serialNumber: string;
   validUntil: string;
-  /** Last instant a renewal is still accepted: validUntil + 24 h. */
-  renewableUntil: string;
-  status: RenewalStatus;
+  /** When renewal opens under the issuer's policy (windowOf). */
+  opensAt: string;
+  /** The last instant a renewal is still accepted: validUntil + the policy's grace. */
+  closesAt: string;
+  status: WindowState;
 }
 
 export interface DeviceRenewal {
   serial: string;
-  /** The worst status of its certificates. */
-  status: RenewalStatus;
+  /** The worst window state of its certificates. */
+  status: WindowState;
   certificates: CertificateRenewal[];
   /**
-   * Certificates to buy coupons for: when the device is expiring or in grace, all of its
-   * certificates ("both certificates must be renewed"); none when it is valid or needs replacement.
+   * Certificates to buy coupons for: when the device's window is open or in grace, all of its
+   * certificates ("both certificates must be renewed"); none when not yet open or closed.
    */
   toRenew: DeviceCertificateKind[];
 }
 
-export function deviceRenewalStatus(
-  device: Pick<RegisteredDevice, 'serial' | 'certificates'>,
-  now: Date,
-  windowDays: number = DEFAULT_RENEWAL_WINDOW_DAYS,
-): DeviceRenewal {
+/** Where the device's certificates stand at `now` under `rule`, the window of its issuer's policy (policyFor). */
+export function deviceRenewalStatus(device: Pick<RegisteredDevice, 'serial' | 'certificates'>, now: Date, rule: WindowRule): DeviceRenewal {
   const certificates: CertificateRenewal[] = [];
   for (const kind of deviceCertificateKinds) {
     const c = device.certificates[kind];
@@ -417,13 +409,10 @@ export function deviceRenewalStatus(
       kind,
       serialNumber: c.serialNumber,
       validUntil: c.validUntil,
-      renewableUntil: renewableUntil(c.validUntil),
-      status: renewalStatus(c, now, windowDays),
+      ...windowOf(c.validUntil, rule),
+      status: windowState(c, now, rule),
     });
   }
-  let status: RenewalStatus = 'valid';
-  // The worst of its certificates: renewalStatuses runs from best to worst.
-  for (const c of certificates) if (renewalStatuses.indexOf(c.status) > renewalStatuses.indexOf(status)) status = c.status;
-  const renewable = status === 'expiring' || status === 'in_grace';
-  return { serial: device.serial, status, certificates, toRenew: renewable ? certificates.map((c) => c.kind) : [] };
+  const status = worstWindowState(certificates.map((c) => c.status));
+  return { serial: device.serial, status, certificates, toRenew: renewable(status) ? certificates.map((c) => c.kind) : [] };
 }

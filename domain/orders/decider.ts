@@ -2,7 +2,7 @@
 // fulfilment and refunds of unused coupons. Pure: time and ids come in the commands; what other
 // aggregates know (the catalogue's prices, the device's certificates, the prepaid debit) is
 // resolved by the command handler and passed in.
-import { pastRenewalDeadline } from '../certificates/renewalWindow';
+import { windowState, type WindowRule } from '../certificates/renewalWindow';
 import { z } from 'zod';
 import type {
   CertificateKind,
@@ -90,6 +90,8 @@ export interface PlaceGuidedOrder extends PlaceOrderCommon {
     /** The holder the device belongs to, when known: must be the one named. */
     holderCodiceFiscale?: string;
     certificates: DeviceCertificate[];
+    /** The renewal window of the device's issuer policy (policyFor). */
+    window: WindowRule;
   };
   /** The catalogue at placement time. */
   products: CatalogueProduct[];
@@ -309,8 +311,8 @@ function validateManualLines(lines: readonly OrderLineRequest[]): void {
 
 /**
  * What the buyer sees before paying (and what the handler debits from the prepaid account):
- * validates the choice and prices its lines. Refuses a guided choice for a device past the
- * renewal deadline.
+ * validates the choice and prices its lines. Refuses a guided choice for a device whose renewal
+ * window (under its issuer's policy) is closed: past the deadline, or a certificate revoked.
  */
 export function quoteOrder(command: PlaceOrder): Quote {
   if (command.choice === 'manual') {
@@ -325,7 +327,7 @@ export function quoteOrder(command: PlaceOrder): Quote {
   if (device.holderCodiceFiscale !== undefined && device.holderCodiceFiscale !== cf.value) {
     throw refuse('device_not_of_holder', `device ${device.serial} does not belong to this holder`, 'deviceSerial');
   }
-  if (device.certificates.some((c) => pastRenewalDeadline(c, command.at))) {
+  if (device.certificates.some((c) => windowState(c, command.at, device.window) === 'closed')) {
     throw refuse('replacement_card_needed', 'replacement card needed', 'deviceSerial');
   }
   return priceLines(proposeGuidedLines(device.certificates, command.products));

@@ -140,6 +140,8 @@ export const caReportReceived = eventShape(
         serialNumber: z.string(),
         validFrom: z.string(),
         validUntil: z.string(),
+        /** When the CA says the coupon was used, as reported (absent in reports recorded before it was kept). */
+        redeemedAt: z.string().optional(),
         outcome: z.enum(caReportOutcomes),
         message: z.string(),
       }),

@@ -27,6 +27,12 @@ export const roleGroups = {
   adjustmentRequests: ['accountant', 'supervisor'],
   /** Prepaid top-ups and their quote: the desk and the accountants. */
   topUps: ['operator', 'accountant', 'supervisor'],
+  /** The CA's reports of renewals done elsewhere, uploaded as CSV: the accountants and the supervisors. */
+  caReports: ['accountant', 'supervisor'],
   /** Staff accounts and settings. */
   admin: ['admin'],
+  /** Setting the issuers' renewal policies (a setting of the sales rules): the supervisors and the admins. */
+  policies: ['supervisor', 'admin'],
+  /** Reading the issuers' renewal policies: everyone who reads business data, and the admins who set them. */
+  policyReaders: ['operator', 'supervisor', 'accountant', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

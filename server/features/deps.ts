@@ -30,8 +30,6 @@ export interface SalesSettings {
   unpaidOrderExpiryDays: number;
   /** A coupon is redeemable for this many days from its issue. */
   couponValidityDays: number;
-  /** The guided purchase lists devices whose certificates expire within this many days. */
-  deviceLookupWindowDays: number;
   seller: SellerSettings;
   /** Where the holder goes to renew (in the coupon e-mail). */
   renewalUrl: string;
@@ -43,6 +41,8 @@ export interface SalesSettings {
   reminderOffsetsDays: readonly number[];
   /** How often the reminders reactor looks for reminders due, ms. */
   reminderCheckIntervalMs: number;
+  /** The secret shared with the CA that signs its reports (CA_WEBHOOK_SECRET); null: the webhook answers 503. Never logged. */
+  caWebhookSecret: string | null;
 }
 
 export const defaultSalesSettings: SalesSettings = {
@@ -50,7 +50,6 @@ export const defaultSalesSettings: SalesSettings = {
   minimumTopUpCents: 3300,
   unpaidOrderExpiryDays: 30,
   couponValidityDays: 365,
-  deviceLookupWindowDays: 60,
   seller: {
     name: 'Firma Facile S.r.l.',
     codiceFiscale: null,
@@ -63,6 +62,7 @@ export const defaultSalesSettings: SalesSettings = {
   orderExpiryCheckIntervalMs: 60_000,
   reminderOffsetsDays: DEFAULT_REMINDER_OFFSETS_DAYS,
   reminderCheckIntervalMs: 60_000,
+  caWebhookSecret: null,
 };
 
 export interface SalesDeps {

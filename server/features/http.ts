@@ -6,11 +6,12 @@
 // deciders', whose refusals name the field and the check the same way (400, `errors.<field>`).
 import type { CommandContext } from '../../events/eventCatalogue';
 import { commandContext } from '../security/commandContext';
-import { renewalStatuses } from '../../domain/certificates/renewalWindow';
+import { windowStates } from '../../domain/certificates/renewalWindow';
 import { deviceStatuses } from '../../domain/devices/events';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { directPaymentMethods, documentLineSchema, orderPaymentSchema, totalsSchema, vatRateSummarySchema } from '../../domain/orders/events';
+import { productKinds } from '../../domain/catalogue/events';
 import { projectionNames } from '../../projections/index';
 import { answerAfterProjections } from '../read/readYourWrites';
 import { derivedId } from './ids';
@@ -90,7 +91,7 @@ export const customerOut = z.object({
 export const productOut = z.object({
   code: z.string(),
   description: z.string(),
-  kind: z.enum(['coupon', 'timestamps']),
+  kind: z.enum(productKinds),
   renews: z.enum(['signing', 'authentication', 'both', 'none']),
   professionalRole: z.string().nullable(),
   timestampPackSize: z.number().int().nullable(),
@@ -122,21 +123,23 @@ export const deviceOut = z.object({
   replacedBy: z.string().nullable(),
 });
 
-const renewalStatus = z.enum(renewalStatuses);
+const windowState = z.enum(windowStates);
 
 export const renewableDeviceOut = z.object({
   serial: z.string(),
   kind: z.enum(['smart_card', 'usb_token']),
   issuer: z.string(),
   issuedOn: z.string(),
-  status: renewalStatus.describe('the worst status of its certificates'),
+  policyId: z.string().describe('the issuer policy whose renewal window rules it'),
+  status: windowState.describe('the worst renewal-window state of its certificates (not_yet, open, in_grace, closed)'),
   certificates: z.array(
     z.object({
       kind: z.enum(['signing', 'authentication']),
       serialNumber: z.string(),
       validUntil: z.string(),
-      renewableUntil: z.string().describe('validUntil + 24 h: the last moment a renewal is accepted'),
-      status: renewalStatus,
+      opensAt: z.string().describe("when renewal opens under the issuer's policy"),
+      closesAt: z.string().describe("validUntil + the policy's grace: the last moment a renewal is accepted"),
+      status: windowState,
     }),
   ),
   toRenew: z.array(z.enum(['signing', 'authentication'])).describe('the certificates to buy coupons for (both, when there are two)'),

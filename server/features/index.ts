@@ -4,7 +4,9 @@
 // models have caught up with it (server/read/readYourWrites.ts). Add an area's routes here.
 import type { FastifyPluginAsync } from 'fastify';
 import read from '../read/routes';
+import caReports from './caReports/routes';
 import catalogue from './catalogue/routes';
+import issuerPolicies from './certificates/routes';
 import coupons from './coupons/routes';
 import publicPages from './coupons/publicPages';
 import customers from './customers/routes';
@@ -16,6 +18,7 @@ import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
 
@@ -27,12 +30,15 @@ export const routePlugins: FastifyPluginAsync[] = [
   dashboard,
   customers,
   catalogue,
+  issuerPolicies,
   devices,
+  replacements,
   orders,
   payments,
   emails,
   invoicing,
   coupons,
+  caReports,
   projections,
   publicPages,
 ];

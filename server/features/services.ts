@@ -7,6 +7,8 @@ export * from './customers/service';
 export * from './prepaid/service';
 export * from './catalogue/service';
 export * from './devices/service';
+export * from './certificates/service';
+export * from './certificates/policies';
 export * from './orders/service';
 export * from './payments/service';
 export * from './orders/refunds';

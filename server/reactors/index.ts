@@ -2,7 +2,7 @@
 //   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
 //   coupons, invoice, e-mail), order expiry (timer), renewal reminders (timer over the read model
 //   of certificate deadlines, when the read models are given), and the OutboxWorker that sends the
-//   e-mails (coupon codes and reminders).
+//   e-mails (coupon codes and reminders); and the replacement cards' steps.
 //
 //   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
 //   ...
@@ -16,6 +16,7 @@ import { RenewalReminderReactor } from '../features/reminders/reactor';
 import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
 import { OrderExpiryReactor } from '../features/orders/expiry';
 import { PaymentApplicationReactor } from '../features/payments/application';
+import { ReplacementProcessReactor } from '../features/replacements/process';
 import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
 import type { ReactorDeps } from './reactor';
@@ -25,6 +26,7 @@ export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../feature
 export { OrderExpiryReactor } from '../features/orders/expiry';
 export { PaymentApplicationReactor } from '../features/payments/application';
 export { RenewalReminderReactor } from '../features/reminders/reactor';
+export { ReplacementProcessReactor } from '../features/replacements/process';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
 export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
 
@@ -47,6 +49,7 @@ export interface RunningReactors {
   expiry: OrderExpiryReactor;
   /** Null without the read models (readDb). */
   reminders: RenewalReminderReactor | null;
+  replacements: ReplacementProcessReactor;
   outbox: OutboxWorker<DomainEvent>;
   /** Resolves once all of them have caught up with the log and started their work. */
   live: Promise<void>;
@@ -65,6 +68,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   const payments = new PaymentApplicationReactor(deps);
   const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
   const expiry = new OrderExpiryReactor(deps);
+  const replacements = new ReplacementProcessReactor(deps);
   const outbox = new OutboxWorker<DomainEvent>({
     store: deps.store,
     catalogue: deps.catalogue,
@@ -74,7 +78,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     log: deps.log,
   });
   const reminders = deps.readDb ? new RenewalReminderReactor(deps, { readDb: deps.readDb, readModelCaughtUp: deps.readModelsCaughtUp }) : null;
-  const reactors = [payments, fulfilment, expiry, ...(reminders ? [reminders] : [])];
+  const reactors = [payments, fulfilment, expiry, replacements, ...(reminders ? [reminders] : [])];
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
   const following = followLog(deps.store, [...reactors, outbox], {
@@ -100,6 +104,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     fulfilment,
     expiry,
     reminders,
+    replacements,
     outbox,
     live: following.live,
     resumedFrom,

@@ -29,7 +29,6 @@
 // (`+seq IN (...)`, built once; beyond MANY_MATCHES an EXISTS seek per word instead), which finds a
 // page quickly precisely because matches are dense. Without other filters the number of matches,
 // counted from the terms alone, is the total.
-import { renewalBounds } from '../../domain/certificates/renewalWindow';
 import type Database from 'better-sqlite3';
 import type { Role } from '../../events/eventCatalogue';
 import { normaliseText } from '../../projections/readModels/shared';
@@ -51,8 +50,8 @@ const MANY_MATCHES = 20_000;
 export interface ReadContext {
   roles: readonly Role[];
   /**
-   * The server's clock, ISO-8601 UTC; bound as `@now` in field expressions, and the renewal
-   * deadline at that instant as `@renewableFrom` (domain/certificates/renewalWindow.ts).
+   * The server's clock, ISO-8601 UTC; bound as `@now` in field expressions and filters (the
+   * renewal windows the read models store are compared with it, server/features/devices/read.ts).
    */
   now: string;
 }
@@ -435,8 +434,6 @@ function selectList(resource: ResourceSpec, ctx: ReadContext): string {
 function namedParameters(sql: string, ctx: ReadContext): Record<string, string> | null {
   const named: Record<string, string> = {};
   if (sql.includes('@now')) named.now = ctx.now;
-  // The renewal deadline comes from the one renewal-window rule, not from SQL date arithmetic.
-  if (sql.includes('@renewableFrom')) named.renewableFrom = renewalBounds(ctx.now).renewableFrom;
   return Object.keys(named).length > 0 ? named : null;
 }
 

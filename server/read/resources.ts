@@ -8,7 +8,9 @@
 //
 // Each area declares its own in server/features/<area>/read.ts; this is the list, in menu order.
 import { auditResources } from '../features/audit/read';
+import { caReportsResources } from '../features/caReports/read';
 import { catalogueResources } from '../features/catalogue/read';
+import { certificatesResources } from '../features/certificates/read';
 import { couponsResources } from '../features/coupons/read';
 import { customersResources } from '../features/customers/read';
 import { devicesResources } from '../features/devices/read';
@@ -18,6 +20,7 @@ import { ordersResources } from '../features/orders/read';
 import { paymentsResources } from '../features/payments/read';
 import { prepaidResources } from '../features/prepaid/read';
 import { remindersResources } from '../features/reminders/read';
+import { replacementsResources } from '../features/replacements/read';
 import { staffResources } from '../features/staff/read';
 import type { ResourceSpec } from './listQuery';
 
@@ -25,11 +28,14 @@ export const resources: ResourceSpec[] = [
   ...customersResources,
   ...prepaidResources,
   ...devicesResources,
+  ...replacementsResources,
   ...catalogueResources,
+  ...certificatesResources,
   ...ordersResources,
   ...paymentsResources,
   ...invoicingResources,
   ...couponsResources,
+  ...caReportsResources,
   ...emailsResources,
   ...remindersResources,
   ...staffResources,

@@ -65,6 +65,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/prepaid-adjustments/:id': { access: roleGroups.readAll },
   'GET /api/devices': { access: roleGroups.readAll },
   'GET /api/devices/:id': { access: roleGroups.readAll },
+  'GET /api/replacement-requests': { access: roleGroups.readAll },
+  'GET /api/replacement-requests/:id': { access: roleGroups.readAll },
   'GET /api/products': { access: roleGroups.readAll },
   'GET /api/products/:id': { access: roleGroups.readAll },
   'GET /api/orders': { access: roleGroups.readAll },
@@ -77,6 +79,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/credit-notes/:id': { access: roleGroups.readAll },
   'GET /api/coupons': { access: roleGroups.readAll },
   'GET /api/coupons/:id': { access: roleGroups.readAll },
+  'GET /api/ca-reports': { access: roleGroups.readAll },
+  'GET /api/ca-reports/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/reminders': { access: roleGroups.readAll },
@@ -87,6 +91,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/audit-events/:id': { access: roleGroups.audit },
   // The console's home-page figures (server/features/dashboard/routes.ts).
   'GET /api/dashboard': { access: roleGroups.readAll },
+  'GET /api/issuer-policies': { access: roleGroups.policyReaders },
+  'GET /api/issuer-policies/:id': { access: roleGroups.policyReaders },
 
   // Projection status and lag (server/features/operations/projections.ts), for whoever wonders why a list lags.
   'GET /api/projections': { access: 'authenticated' },
@@ -106,6 +112,14 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/products/:code/withdraw': { access: roleGroups.approvals },
   'POST /api/devices': { access: roleGroups.desk },
   'POST /api/devices/import': { access: roleGroups.desk },
+  // Issuer policies: the whole policy, set (server/features/certificates/routes.ts).
+  'PUT /api/issuer-policies/:id': { access: roleGroups.policies },
+  // Replacement cards (server/features/replacements/routes.ts): the desk opens a request and records the
+  // new device; a supervisor other than the one who opened it (the decider checks that) approves or rejects.
+  'POST /api/replacement-requests': { access: roleGroups.desk },
+  'POST /api/replacement-requests/:id/approve': { access: roleGroups.approvals },
+  'POST /api/replacement-requests/:id/reject': { access: roleGroups.approvals },
+  'POST /api/replacement-requests/:id/new-device': { access: roleGroups.desk },
   // A read, so open to the accountants, who read everything (it was desk-only, against the README).
   'GET /api/holders/:codiceFiscale/renewable-devices': { access: roleGroups.readAll },
   'POST /api/orders/quote': { access: roleGroups.desk },
@@ -119,12 +133,17 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
+  // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).
+  'POST /api/ca-reports/upload': { access: roleGroups.caReports },
 
   // "Verifica Stato Coupon": anyone holding a code may check it (server/features/coupons/routes.ts).
   'GET /api/public/coupons/:code/status': { access: 'public', rateLimit: 'couponCheck' },
   // The pages the coupon e-mail links to (server/features/coupons/publicPages.ts): the same check, as a page.
   'GET /rinnovo': { access: 'public' },
   'GET /verifica-coupon': { access: 'public', rateLimit: 'couponCheck' },
+  // The CA's signed webhook (server/features/caReports/routes.ts): open to anyone, accepted only with
+  // a valid HMAC signature of CA_WEBHOOK_SECRET and a fresh timestamp (401 otherwise, 503 unset).
+  'POST /api/ca-reports': { access: 'public' },
 };
 
 /**

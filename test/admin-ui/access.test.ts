@@ -38,6 +38,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
   reminders: { list: read('reminders') },
   'certificate-deadlines': { list: read('certificate-deadlines') },
+  'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
   products: {
     list: read('products'),
     create: ['POST /api/products'],

@@ -2,6 +2,7 @@
 // create resources/<name>/index.ts (see staff-users), add it here, say who may use it in access.ts,
 // add its labels to i18n/it.ts and i18n/en.ts under `resources.<name>`.
 import auditEvents from './audit-events';
+import caReports from './ca-reports';
 import coupons from './coupons';
 import creditNotes from './credit-notes';
 import certificateDeadlines from './certificate-deadlines';
@@ -29,6 +30,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   invoices,
   'credit-notes': creditNotes,
   coupons,
+  'ca-reports': caReports,
   emails,
   reminders,
   'certificate-deadlines': certificateDeadlines,

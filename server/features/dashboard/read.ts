@@ -38,6 +38,8 @@ export interface DashboardFigures {
   certificatesOpeningThisMonth: number;
   /** Active certificates, not renewed, whose deadline comes within CLOSING_WITHIN_DAYS. */
   certificatesClosingSoon: number;
+  /** Replacement requests waiting for a supervisor's decision, and when the oldest was opened. */
+  replacementRequestsWaiting: { count: number; oldestRequestedAt: string | null };
   /** Per month (`YYYY-MM`, oldest first, REVENUE_MONTHS of them): invoiced, credited, and the difference. */
   revenueByMonth: Array<{ month: string; invoicedCents: number; creditedCents: number; netCents: number }>;
 }
@@ -85,6 +87,9 @@ export function dashboardFigures(db: Database.Database, now: Date): DashboardFig
     failedEmails: count("SELECT count(*) FROM emails WHERE state = 'failed'"),
     certificatesOpeningThisMonth: count(`SELECT count(*) FROM certificate_deadlines WHERE ${opening.sql}`, ...opening.params),
     certificatesClosingSoon: count(`SELECT count(*) FROM certificate_deadlines WHERE ${closing.sql}`, ...closing.params),
+    replacementRequestsWaiting: db
+      .prepare("SELECT count(*) AS count, min(requested_at) AS oldestRequestedAt FROM replacement_requests WHERE status = 'pending'")
+      .get() as { count: number; oldestRequestedAt: string | null },
     revenueByMonth: [...byMonth].map(([m, v]) => ({ month: m, ...v, netCents: v.invoicedCents - v.creditedCents })),
   };
 }

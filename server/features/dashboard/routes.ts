@@ -15,6 +15,9 @@ const dashboardSchema = z.object({
   unmatchedPayments: countAndCents.describe('payments no order was found for, and their amount'),
   failedEmails: z.number().int().nonnegative().describe('coupon e-mails given up after their retries'),
   certificatesOpeningThisMonth: z.number().int().nonnegative().describe("active certificates whose renewal window (the issuer's policy) opens this month (Rome)"),
+  replacementRequestsWaiting: z
+    .object({ count: z.number().int().nonnegative(), oldestRequestedAt: z.string().nullable() })
+    .describe('replacement requests waiting for a supervisor, and when the oldest was opened (UTC)'),
   certificatesClosingSoon: z.number().int().nonnegative().describe(`active certificates, not renewed, whose deadline comes within ${CLOSING_WITHIN_DAYS} days`),
   revenueByMonth: z
     .array(z.object({ month: z.string(), invoicedCents: z.number().int(), creditedCents: z.number().int(), netCents: z.number().int() }))

@@ -1,16 +1,36 @@
 // Devices and their certificates, as the read API serves them (server/read/routes.ts): the view its projection
 // maintains, the fields (snake_case SQL → camelCase JSON), what sorts, filters and `q` searches.
 import type { CustomFilter, ResourceSpec } from '../../read/listQuery';
-import { codiceFiscale, deviceSerial, id, text, int, bool, time, date, oneOf, when, textId, wholeNumber, booleanValue } from '../../read/fields';
+import { codiceFiscale, deviceSerial, id, text, int, bool, time, date, oneOf, when, textId, wholeNumber } from '../../read/fields';
+import { DAY_MS } from '../../../domain/shared/utcTime';
 import { deviceKinds } from '../../../domain/devices/events';
-import { renewalBounds } from '../../../domain/certificates/renewalWindow';
+import { windowStates, type WindowState } from '../../../domain/certificates/renewalWindow';
 import { roleGroups } from '../../security/routeTable';
 
-/** Devices still renewable (not past the 24-hour grace) that expire within `days` from `now` (ISO). */
+// The renewal window in SQL. The projection stores each device's window as windowOf draws it under
+// its issuer's policy (the earliest of its certificates': `window_opens_at`, `window_closes_at`) and
+// `revoked`; these compare it with the clock exactly as windowState does (open from opens_at
+// inclusive, in grace after expires_at, closed after closes_at; revoked is closed), and a device's
+// state is the worst of its certificates'.
+const notRevoked = 'revoked = 0';
+const windowStateWhere: Record<WindowState, string> = {
+  closed: '(revoked = 1 OR window_closes_at < @now)',
+  in_grace: `(${notRevoked} AND expires_at < @now AND window_closes_at >= @now)`,
+  open: `(${notRevoked} AND window_opens_at <= @now AND expires_at >= @now)`,
+  not_yet: `(${notRevoked} AND window_opens_at > @now)`,
+};
+export const windowStateSql = `CASE WHEN ${windowStateWhere.closed} THEN 'closed' WHEN expires_at < @now THEN 'in_grace' WHEN window_opens_at <= @now THEN 'open' ELSE 'not_yet' END`;
+
+/** Devices still renewable (window not closed) whose earliest certificate expires within `days` from `now` (ISO). */
 export function expiringDevicesWhere(days: number, now: string): { sql: string; params: string[] } {
-  const { renewableFrom, expiringUntil } = renewalBounds(now, days);
-  return { sql: 'expires_at >= ? AND expires_at <= ?', params: [renewableFrom, expiringUntil] };
+  const until = new Date(Date.parse(now) + days * DAY_MS).toISOString();
+  return { sql: `${notRevoked} AND window_closes_at >= ? AND expires_at <= ?`, params: [now, until] };
 }
+
+const windowStateValues = (value: unknown): WindowState[] | undefined => {
+  const values = Array.isArray(value) ? value : [value];
+  return values.length > 0 && values.every((v) => (windowStates as readonly unknown[]).includes(v)) ? (values as WindowState[]) : undefined;
+};
 
 const deviceFilters: Record<string, CustomFilter> = {
   expiringWithinDays: {
@@ -18,11 +38,11 @@ const deviceFilters: Record<string, CustomFilter> = {
     parse: wholeNumber(0, 3650),
     where: (days: number, ctx) => expiringDevicesWhere(days, ctx.now),
   },
-  /** More than 24 hours past the earliest expiry: only a replacement card helps. */
-  pastDeadline: {
-    rule: 'true or false',
-    parse: booleanValue,
-    where: (past: boolean, ctx) => ({ sql: past ? 'expires_at < ?' : 'expires_at >= ?', params: [renewalBounds(ctx.now).renewableFrom] }),
+  /** The renewal window's state now, under the device's issuer policy (one, or an array: any of them). */
+  windowState: {
+    rule: `one of ${windowStates.join(', ')} (or an array of them)`,
+    parse: windowStateValues,
+    where: (states: WindowState[]) => ({ sql: `(${states.map((s) => windowStateWhere[s]).join(' OR ')})`, params: [] }),
   },
 };
 
@@ -62,8 +82,19 @@ export const devicesResources: ResourceSpec[] = [
       expiresAt: when(),
       /** Whole days from now to the earliest expiry (negative once expired), computed at query time. */
       daysToExpiry: int({ sql: 'CAST(floor(julianday(expires_at) - julianday(@now)) AS INTEGER)', sort: ['expires_at'] }),
-      /** More than 24 hours after the earliest expiry: a replacement card is needed. */
-      pastDeadline: bool({ sql: '(expires_at < @renewableFrom)' }),
+      /** The issuer policy whose renewal window rules it. */
+      policyId: text({ filter: true }),
+      signingWindowOpensAt: time(),
+      signingWindowClosesAt: time(),
+      authenticationWindowOpensAt: time(),
+      authenticationWindowClosesAt: time(),
+      /** When the device's renewal opens (its earliest certificate's). */
+      windowOpensAt: when(),
+      /** The last instant a renewal is accepted (its earliest certificate's): later, a replacement card. */
+      windowClosesAt: when(),
+      revoked: bool(),
+      /** not_yet, open, in_grace or closed now (windowState, under the device's issuer policy). */
+      windowState: text({ sql: windowStateSql, values: windowStates }),
       registeredAt: when(),
     },
   },

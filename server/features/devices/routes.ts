@@ -121,8 +121,8 @@ const devices: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "Guided purchase: the holder's devices whose certificates can be renewed now",
         description:
-          'Devices expiring within DEVICE_LOOKUP_WINDOW_DAYS or expired less than 24 hours ago; those past the deadline are ' +
-          'listed apart (a replacement card is needed). Only devices sold by this reseller are known.',
+          "Devices whose renewal window, under their issuer's policy (GET /api/issuer-policies), is open or in grace; those " +
+          'whose window is closed are listed apart (a replacement card is needed). Only devices sold by this reseller are known.',
         params: holderParams,
         response: {
           200: z.object({

@@ -19,7 +19,10 @@ import {
   type RegisteredDevice,
 } from '../../../domain/devices/decider';
 import { DomainError, conflict, notFound } from '../../../domain/shared/errors';
+import { policyFor } from '../../../domain/certificates/issuerPolicy';
+import { renewable } from '../../../domain/certificates/renewalWindow';
 import { lastPosition, type SalesDeps } from '../deps';
+import { policiesInForce } from '../certificates/policies';
 import { handleCommand, loadAggregate } from '../../commands/handle';
 
 // ---------------------------------------------------------------------------------------------
@@ -125,13 +128,15 @@ export interface RenewableDevice extends DeviceRenewal {
   kind: RegisteredDevice['kind'];
   issuer: string;
   issuedOn: string;
+  /** The issuer policy whose window rules it (`default` unless its issuer has its own). */
+  policyId: string;
 }
 
 export interface RenewableDevicesResult {
   holderCodiceFiscale: string;
-  /** Devices whose certificates expire within the window or expired at most 24 hours ago. */
+  /** Devices whose renewal window (their issuer policy's) is open or in grace. */
   devices: RenewableDevice[];
-  /** The holder's devices past the renewal deadline: a replacement card is needed. */
+  /** The holder's devices whose window is closed (past the deadline, or revoked): a replacement card is needed. */
   needingReplacement: RenewableDevice[];
 }
 
@@ -142,14 +147,16 @@ export async function findRenewableDevices(
 ): Promise<RenewableDevicesResult> {
   const holderCodiceFiscale = validCodiceFiscale(input.holderCodiceFiscale ?? '', 'holderCodiceFiscale');
   const now = deps.clock();
+  const policies = await policiesInForce(deps);
   const result: RenewableDevicesResult = { holderCodiceFiscale, devices: [], needingReplacement: [] };
   for (const serial of await holderSerials(deps, holderCodiceFiscale)) {
     const { state } = await loadAggregate(deps, deviceStream(serial), deviceAggregate);
     if (state.status !== 'registered' || state.holderCodiceFiscale !== holderCodiceFiscale || state.deviceStatus !== 'active') continue;
-    const renewal = deviceRenewalStatus(state, now, deps.settings.deviceLookupWindowDays);
-    const entry: RenewableDevice = { ...renewal, kind: state.kind, issuer: state.issuer, issuedOn: state.issuedOn };
-    if (renewal.status === 'expiring' || renewal.status === 'in_grace') result.devices.push(entry);
-    else if (renewal.status === 'needs_replacement') result.needingReplacement.push(entry);
+    const policy = policyFor(state.issuer, policies);
+    const renewal = deviceRenewalStatus(state, now, policy);
+    const entry: RenewableDevice = { ...renewal, kind: state.kind, issuer: state.issuer, issuedOn: state.issuedOn, policyId: policy.issuerId };
+    if (renewable(renewal.status)) result.devices.push(entry);
+    else if (renewal.status === 'closed') result.needingReplacement.push(entry);
   }
   return result;
 }

@@ -6,6 +6,7 @@ import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../../dom
 import { WrongExpectedRevisionError } from '../../../events/port';
 import { DomainError, conflict, notFound } from '../../../domain/shared/errors';
 import { deviceAggregate, streamOf as deviceStream } from '../../../domain/devices/decider';
+import { policyForIssuer } from '../certificates/policies';
 import {
   cancelOrder as decideCancellation,
   expireOrder as decideExpiry,
@@ -109,7 +110,7 @@ async function resolveOrder(deps: SalesDeps, input: QuoteOrderInput, orderId: st
     ...common,
     choice: 'guided',
     holderCodiceFiscale: input.holderCodiceFiscale,
-    device: { serial: device.serial, holderCodiceFiscale: device.holderCodiceFiscale, certificates },
+    device: { serial: device.serial, holderCodiceFiscale: device.holderCodiceFiscale, certificates, window: await policyForIssuer(deps, device.issuer) },
     products,
   };
 }

@@ -101,6 +101,8 @@ describe('product: add', () => {
     [{ timestampPackSize: 100 }, 'pack_size_not_allowed', 'timestampPackSize'],
     [{ kind: 'timestamps', renews: 'none' }, 'pack_size_invalid', 'timestampPackSize'],
     [{ kind: 'timestamps', renews: 'signing', timestampPackSize: 100 }, 'timestamps_renew_nothing', 'renews'],
+    [{ kind: 'device', renews: 'both' }, 'device_renews_nothing', 'renews'],
+    [{ kind: 'device', renews: 'none', timestampPackSize: 1 }, 'pack_size_not_allowed', 'timestampPackSize'],
     [{ kind: 'voucher' }, 'kind_invalid', 'kind'],
   ])('refuses %j', (patch, error, field) => {
     spec.given([]).when((s) => addProduct({ ...signing, ...patch } as AddProduct, s)).then({ error, kind: 'invalid', field });
@@ -212,6 +214,7 @@ describe("product: the guide's catalogue", () => {
       ['RIN-FIRMA-COMM', 'signing', 'Commercialisti', 1100],
       ['RIN-CNS-COMM', 'authentication', 'Commercialisti', 2000],
       ['RIN-POSTICIPATO', 'both', null, 1000],
+      ['CARTA-SOST', 'none', null, 4000],
       ['MT-100', 'none', null, 1500],
     ]);
     expect(byCode.get('MT-100')).toMatchObject({ kind: 'timestamps', timestampPackSize: 100 });

@@ -5,7 +5,6 @@ import {
   deviceAggregate,
   deviceRenewalStatus,
   registerDevice,
-  renewalStatus,
   streamOf,
   type RegisterDevice,
   type RegisterDeviceAt,
@@ -134,39 +133,7 @@ describe('device: register', () => {
   });
 });
 
-describe('renewal status of a certificate', () => {
-  const expiry = '2026-12-01T09:00:00.000Z';
-  const at = (iso: string) => new Date(iso);
-  const HOUR = 3_600_000;
-
-  it('valid far from expiry, expiring within the window (inclusive), up to the expiry instant', () => {
-    expect(renewalStatus({ validUntil: expiry }, at('2026-09-01T09:00:00.000Z'), 60)).toBe('valid');
-    expect(renewalStatus({ validUntil: expiry }, at('2026-10-02T08:59:59.999Z'), 60)).toBe('valid');
-    expect(renewalStatus({ validUntil: expiry }, at('2026-10-02T09:00:00.000Z'), 60)).toBe('expiring');
-    expect(renewalStatus({ validUntil: expiry }, at(expiry), 60)).toBe('expiring');
-    expect(renewalStatus({ validUntil: expiry }, at('2026-11-01T09:00:00.000Z'), 30)).toBe('expiring');
-    expect(renewalStatus({ validUntil: expiry }, at('2026-11-01T08:59:59.999Z'), 30)).toBe('valid');
-  });
-
-  it('in grace from 1 ms after expiry to exactly 24 h after: still renewable', () => {
-    const t = Date.parse(expiry);
-    expect(renewalStatus({ validUntil: expiry }, new Date(t + 1), 60)).toBe('in_grace');
-    expect(renewalStatus({ validUntil: expiry }, new Date(t + 23 * HOUR), 60)).toBe('in_grace');
-    expect(renewalStatus({ validUntil: expiry }, new Date(t + 24 * HOUR), 60)).toBe('in_grace');
-  });
-
-  it('24 h + 1 ms after expiry: needs a replacement card', () => {
-    const t = Date.parse(expiry);
-    expect(renewalStatus({ validUntil: expiry }, new Date(t + 24 * HOUR + 1), 60)).toBe('needs_replacement');
-    expect(renewalStatus({ validUntil: expiry }, at('2027-06-01T00:00:00.000Z'), 60)).toBe('needs_replacement');
-  });
-
-  it('a revoked certificate cannot be renewed', () => {
-    expect(renewalStatus({ validUntil: expiry, status: 'revoked' }, at('2026-01-01T00:00:00.000Z'), 60)).toBe('needs_replacement');
-  });
-});
-
-describe('renewal status of a device', () => {
+describe("a device's renewal window under its issuer's policy", () => {
   const device = (signingUntil: string, authUntil: string) =>
     fold(deviceAggregate, [
       {
@@ -181,54 +148,62 @@ describe('renewal status of a device', () => {
       },
     ]) as RegisteredDevice;
 
-  it('a device close to expiry proposes both certificates for renewal', () => {
+  const rule30 = { renewalOpensDaysBefore: 30, graceHours: 24 };
+
+  it('a device whose window is open proposes both certificates for renewal, with each window drawn by the policy', () => {
     const d = device('2026-12-01T09:00:00.000Z', '2027-06-01T09:00:00.000Z');
-    expect(deviceRenewalStatus(d, now, 30)).toEqual({
+    expect(deviceRenewalStatus(d, now, rule30)).toEqual({
       serial: '1205100000',
-      status: 'expiring',
+      status: 'open',
       certificates: [
         {
           kind: 'signing',
           serialNumber: '5A3F0012',
           validUntil: '2026-12-01T09:00:00.000Z',
-          renewableUntil: '2026-12-02T09:00:00.000Z',
-          status: 'expiring',
+          opensAt: '2026-11-01T09:00:00.000Z',
+          closesAt: '2026-12-02T09:00:00.000Z',
+          status: 'open',
         },
         {
           kind: 'authentication',
           serialNumber: '5A3F0013',
           validUntil: '2027-06-01T09:00:00.000Z',
-          renewableUntil: '2027-06-02T09:00:00.000Z',
-          status: 'valid',
+          opensAt: '2027-05-02T09:00:00.000Z',
+          closesAt: '2027-06-02T09:00:00.000Z',
+          status: 'not_yet',
         },
       ],
       toRenew: ['signing', 'authentication'],
     });
   });
 
-  it('valid: nothing to renew', () => {
-    const r = deviceRenewalStatus(device('2027-12-01T09:00:00.000Z', '2027-12-01T09:00:00.000Z'), now, 30);
-    expect(r.status).toBe('valid');
+  it('not yet open: nothing to renew; the same device under a policy opening earlier is open', () => {
+    const d = device('2027-01-10T09:00:00.000Z', '2027-01-10T09:00:00.000Z');
+    const r = deviceRenewalStatus(d, now, rule30);
+    expect(r.status).toBe('not_yet');
     expect(r.toRenew).toEqual([]);
+    expect(deviceRenewalStatus(d, now, { renewalOpensDaysBefore: 90, graceHours: 24 }).status).toBe('open');
   });
 
   it('in grace: still both to renew', () => {
-    const r = deviceRenewalStatus(device('2026-11-23T10:00:00.000Z', '2026-11-23T10:00:00.000Z'), now, 30);
+    const r = deviceRenewalStatus(device('2026-11-23T10:00:00.000Z', '2026-11-23T10:00:00.000Z'), now, rule30);
     expect(r.status).toBe('in_grace');
     expect(r.toRenew).toEqual(['signing', 'authentication']);
   });
 
-  it('one certificate past the deadline: the device needs a replacement, nothing to renew', () => {
-    const r = deviceRenewalStatus(device('2026-11-23T09:59:59.999Z', '2027-01-01T00:00:00.000Z'), now, 60);
-    expect(r.status).toBe('needs_replacement');
-    expect(r.certificates.map((c) => c.status)).toEqual(['needs_replacement', 'expiring']);
+  it('one certificate past the deadline: the device window is closed (a replacement), nothing to renew', () => {
+    const r = deviceRenewalStatus(device('2026-11-23T09:59:59.999Z', '2027-01-01T00:00:00.000Z'), now, { renewalOpensDaysBefore: 60, graceHours: 24 });
+    expect(r.status).toBe('closed');
+    expect(r.certificates.map((c) => c.status)).toEqual(['closed', 'open']);
     expect(r.toRenew).toEqual([]);
+    // A policy with 48 hours of grace keeps it renewable.
+    expect(deviceRenewalStatus(device('2026-11-23T09:59:59.999Z', '2027-01-01T00:00:00.000Z'), now, { renewalOpensDaysBefore: 60, graceHours: 48 }).status).toBe('in_grace');
   });
 
   it('a device with one certificate proposes just that one', () => {
     const only = fold(deviceAggregate, [
       { ...cardRegistered, data: { ...cardRegistered.data, certificates: [cardRegistered.data.certificates[1]!] } },
     ]) as RegisteredDevice;
-    expect(deviceRenewalStatus(only, now, 30).toRenew).toEqual(['authentication']);
+    expect(deviceRenewalStatus(only, now, rule30).toRenew).toEqual(['authentication']);
   });
 });

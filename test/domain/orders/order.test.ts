@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventCatalogue } from '../../../events/eventCatalogue';
+import { GUIDE_POLICY } from '../../../domain/certificates/issuerPolicy';
 import { orderEventShapes, type OrderEvent } from '../../../domain/orders/events';
 import {
   MAX_QUANTITY_PER_LINE,
@@ -55,7 +56,7 @@ function guided(certificates: DeviceCertificate[], overrides: Partial<PlaceGuide
     codesEmail: 'mario.rossi@example.it',
     payment: direct,
     holderCodiceFiscale: CF,
-    device: { serial: '1205100000', holderCodiceFiscale: CF, certificates },
+    device: { serial: '1205100000', holderCodiceFiscale: CF, certificates, window: GUIDE_POLICY },
     products: CATALOGUE,
     at: AT,
     ...overrides,
@@ -238,7 +239,7 @@ describe('placing a guided order', () => {
   it('refuses a device of another holder', () => {
     spec
       .given([])
-      .when((s) => placeOrder(guided(certs(10), { device: { serial: '1205100000', holderCodiceFiscale: 'BNCLRA80A41F205X', certificates: certs(10) } }), s))
+      .when((s) => placeOrder(guided(certs(10), { device: { serial: '1205100000', holderCodiceFiscale: 'BNCLRA80A41F205X', certificates: certs(10), window: GUIDE_POLICY } }), s))
       .then({ error: 'device_not_of_holder' });
   });
 
@@ -256,6 +257,14 @@ describe('placing a guided order', () => {
       const events = spec.given([]).when((s) => placeOrder(guided([{ kind: 'signing', validUntil: plus(AT, -ago * HOUR) }]), s)).events();
       expect(events).toHaveLength(1);
     }
+  });
+
+  it("the deadline is the device's issuer policy's: 48 hours of grace keep a card 25 h past expiry renewable, none refuses it 1 h after", () => {
+    const expired = (hours: number): DeviceCertificate[] => [{ kind: 'signing', validUntil: plus(AT, -hours * HOUR) }];
+    const withRule = (certificates: DeviceCertificate[], graceHours: number) =>
+      guided(certificates, { device: { serial: '1205100000', holderCodiceFiscale: CF, certificates, window: { renewalOpensDaysBefore: 90, graceHours } } });
+    expect(spec.given([]).when((s) => placeOrder(withRule(expired(25), 48), s)).events()).toHaveLength(1);
+    spec.given([]).when((s) => placeOrder(withRule(expired(1), 0), s)).then({ error: 'replacement_card_needed', kind: 'rule' });
   });
 
   it('prefers the professional variant for a certificate with a role, the cheapest among equals, and skips withdrawn products', () => {

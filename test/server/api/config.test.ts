@@ -13,7 +13,6 @@ describe('sales configuration', () => {
       minimumTopUpCents: 3300,
       unpaidOrderExpiryDays: 30,
       couponValidityDays: 365,
-      deviceLookupWindowDays: 60,
       reminderOffsetsDays: [60, 30, 7, 1],
       seller: defaultSalesSettings.seller,
       renewalUrl: 'http://localhost:3000/rinnovo',
@@ -34,10 +33,10 @@ describe('sales configuration', () => {
       PREPAID_MIN_TOPUP_CENTS: '5000',
       ORDER_EXPIRY_DAYS: '15',
       COUPON_VALIDITY_DAYS: '730',
-      DEVICE_LOOKUP_WINDOW_DAYS: '90',
       REMINDER_OFFSETS_DAYS: ' 7, 45,1 ',
       PUBLIC_URL: 'https://backoffice.firmafacile.it/',
       DEMO: 'true',
+      CA_WEBHOOK_SECRET: ' a-secret-shared-with-the-ca-0123456789abcdef ',
     });
     expect(config).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:1025', mailFrom: 'Firma Facile <noreply@firmafacile.it>', demo: true });
     expect(config.sales).toEqual({
@@ -45,7 +44,6 @@ describe('sales configuration', () => {
       minimumTopUpCents: 5000,
       unpaidOrderExpiryDays: 15,
       couponValidityDays: 730,
-      deviceLookupWindowDays: 90,
       reminderOffsetsDays: [45, 7, 1],
       seller: {
         name: 'Firma Facile S.p.A.',
@@ -56,7 +54,21 @@ describe('sales configuration', () => {
       },
       renewalUrl: 'https://backoffice.firmafacile.it/rinnovo',
       couponStatusUrl: 'https://backoffice.firmafacile.it/verifica-coupon',
+      caWebhookSecret: 'a-secret-shared-with-the-ca-0123456789abcdef',
     });
+  });
+
+  it('takes CA_WEBHOOK_SECRET only long enough, and never repeats it in the error', () => {
+    expect(loadConfig({}).sales.caWebhookSecret).toBeNull();
+    const short = 'too-short-secret';
+    try {
+      loadConfig({ CA_WEBHOOK_SECRET: short });
+      expect.unreachable('a short secret is refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('CA_WEBHOOK_SECRET must be at least 32 characters');
+      expect((error as Error).message).not.toContain(short);
+    }
   });
 
   it("takes the seller's codice fiscale when it differs from the partita IVA (a sole trader's), not when it repeats it", () => {
@@ -87,7 +99,6 @@ describe('sales configuration', () => {
     [{ PREPAID_MIN_TOPUP_CENTS: '33.5' }, 'PREPAID_MIN_TOPUP_CENTS must be a whole number (got "33.5")'],
     [{ ORDER_EXPIRY_DAYS: '0' }, 'ORDER_EXPIRY_DAYS must be between 1 and 3650 (got "0")'],
     [{ COUPON_VALIDITY_DAYS: 'x' }, 'COUPON_VALIDITY_DAYS must be a number'],
-    [{ DEVICE_LOOKUP_WINDOW_DAYS: '-1' }, 'DEVICE_LOOKUP_WINDOW_DAYS must be between 1 and 3650'],
     [{ REMINDER_OFFSETS_DAYS: '60,30,x' }, "REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): 'x' is not a whole number of days"],
     [{ REMINDER_OFFSETS_DAYS: '7,7' }, 'REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): an offset appears twice'],
     [{ PUBLIC_URL: 'backoffice.example.it' }, 'PUBLIC_URL must be the URL the console is reached at'],

@@ -107,6 +107,8 @@ export async function startApi(
     dataDir?: string;
     /** The app's logger (default: none). */
     logger?: FastifyServerOptions['logger'];
+    /** The test's own event store (e.g. EventStoreDB's test server); default SQLite in the data directory. */
+    store?: EventStore;
   } = {},
 ): Promise<ApiWorld> {
   const t = await startTestApp({
@@ -116,6 +118,7 @@ export async function startApi(
     start: options.start,
     dataDir: options.dataDir,
     logger: options.logger,
+    store: options.store,
     sales: {
       demo: options.demo ?? false,
       mailFrom: 'Firma Facile <noreply@firmafacile.example.it>',

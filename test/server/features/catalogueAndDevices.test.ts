@@ -20,10 +20,10 @@ describe('products', () => {
   it("seeds the guide's products once; the guide's figures: €26.00 + 22% = €31.72", async () => {
     world = makeWorld();
     const first = await seedGuideProducts(world.deps, operator);
-    expect(first.added).toEqual(['RIN-FIRMA', 'RIN-CNS', 'RIN-FIRMA-CNS', 'RIN-FIRMA-COMM', 'RIN-CNS-COMM', 'RIN-POSTICIPATO', 'MT-100']);
+    expect(first.added).toEqual(['RIN-FIRMA', 'RIN-CNS', 'RIN-FIRMA-CNS', 'RIN-FIRMA-COMM', 'RIN-CNS-COMM', 'RIN-POSTICIPATO', 'CARTA-SOST', 'MT-100']);
     const again = await seedGuideProducts(world.deps, operator);
     expect(again).toEqual({ position: 0, added: [] });
-    expect((await listProducts(world.deps)).map((p) => p.code)).toHaveLength(7);
+    expect((await listProducts(world.deps)).map((p) => p.code)).toHaveLength(8);
 
     const { customerId } = await registerMario(world);
     const quote = await quoteOrder(world.deps, { customerId, choice: 'manual', lines: [{ productCode: 'rin-firma-cns', quantity: 1 }] });

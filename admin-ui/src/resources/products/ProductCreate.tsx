@@ -8,7 +8,7 @@ import { PRODUCT_KINDS, PRODUCT_RENEWALS } from './ProductList';
 interface Values {
   code?: string;
   description?: string;
-  kind?: 'coupon' | 'timestamps';
+  kind?: 'coupon' | 'timestamps' | 'device';
   renews?: string;
   professionalRole?: string;
   timestampPackSize?: number | null;
@@ -34,7 +34,7 @@ export function productBody(values: Values) {
     code: (values.code ?? '').trim().toUpperCase(),
     description: (values.description ?? '').trim(),
     kind: values.kind,
-    renews: values.kind === 'timestamps' ? 'none' : values.renews,
+    renews: values.kind === 'coupon' ? values.renews : 'none',
     professionalRole: role || null,
     timestampPackSize: values.kind === 'timestamps' && values.timestampPackSize ? Number(values.timestampPackSize) : null,
     priceCents: toCents(values.priceCents),
@@ -56,7 +56,7 @@ export default function ProductCreate() {
           {({ formData }) =>
             formData.kind === 'timestamps' ? (
               <NumberInput source="timestampPackSize" validate={required()} min={1} step={1} />
-            ) : (
+            ) : formData.kind === 'device' ? null : (
               <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2 }}>
                 <SelectInput
                   source="renews"

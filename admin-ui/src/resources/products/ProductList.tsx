@@ -1,7 +1,7 @@
 import { BooleanField, DataTable, List, NullableBooleanInput, SearchInput, SelectInput, TextField, useTranslate } from 'react-admin';
 import { EnumField, MoneyField, RateField, ShowLink } from '../../components/fields';
 
-export const PRODUCT_KINDS = ['coupon', 'timestamps'] as const;
+export const PRODUCT_KINDS = ['coupon', 'timestamps', 'device'] as const;
 export const PRODUCT_RENEWALS = ['signing', 'authentication', 'both', 'none'] as const;
 
 function useFilters() {

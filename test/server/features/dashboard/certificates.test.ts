@@ -1,14 +1,14 @@
 // The home page's certificate figures over HTTP (GET /api/dashboard): certificates entering their
 // renewal window this (Rome) month, and those whose deadline comes within 7 days without a renewal,
 // each under its issuer's policy (a policy set moves the windows); revoked certificates and devices
-// no longer active do not count.
+// no longer active do not count. And the replacement requests waiting for a supervisor.
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { GUIDE_POLICY, ISSUER_POLICIES_STREAM, issuerPoliciesAggregate, setIssuerPolicy } from '../../../../domain/certificates/issuerPolicy';
 import { changeDeviceStatus, deviceAggregate, renewCertificate, streamOf as deviceStream } from '../../../../domain/devices/decider';
 import { SYSTEM_ACTOR } from '../../../../events/eventCatalogue';
 import { handleCommand } from '../../../../server/commands/handle';
-import { DAY, expectStatus, loggedIn, MARIO_CF, registerCard, startApi, type ApiWorld } from '../../api/support';
+import { addGuideProducts, DAY, expectStatus, loggedIn, MARIO_CF, registerCard, registerPerson, startApi, type ApiWorld } from '../../api/support';
 
 let world: ApiWorld | undefined;
 afterEach(async () => {
@@ -18,10 +18,12 @@ afterEach(async () => {
 
 const ctx = (w: ApiWorld) => ({ actor: SYSTEM_ACTOR, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null });
 
-it("counts the certificates opening this month and those closing within 7 days, by Rome's months and the issuer's policy", async () => {
+it("counts the certificates opening this month and those closing within 7 days, by Rome's months and the issuer's policy, and the replacement requests waiting", async () => {
   // 24 November 2026, 10:00 in Rome. The guides' policy: renewal opens 90 days before notAfter, 24 h of grace.
   world = await startApi();
   const w = world;
+  await addGuideProducts(w);
+  await registerPerson(w);
   expectStatus(await registerCard(w, '1205100001', MARIO_CF, 100), 201); // opens 4 December
   expectStatus(await registerCard(w, '1205100002', MARIO_CF, 95), 201); // opens 29 November
   expectStatus(await registerCard(w, '1205100003', MARIO_CF, 85), 201); // opened 19 November
@@ -43,6 +45,7 @@ it("counts the certificates opening this month and those closing within 7 days, 
   const figures = async () => expectStatus(await (await loggedIn(w, 'contabile')).get('/api/dashboard'), 200).json();
   expect(await figures()).toMatchObject({
     today: '2026-11-24',
+    replacementRequestsWaiting: { count: 0, oldestRequestedAt: null },
     certificatesOpeningThisMonth: 4, // 1205100002 and 1205100003, two certificates each
     certificatesClosingSoon: 5, // 1205100004 (2), 1205100005's authentication, 1205100008 (2)
   });
@@ -58,6 +61,10 @@ it("counts the certificates opening this month and those closing within 7 days, 
   ]);
   const opening = expectStatus(await accountant.get(`/api/certificate-deadlines?filter=${encodeURIComponent(JSON.stringify({ opensThisMonth: true }))}`), 200).json();
   expect(new Set(opening.map((c: { deviceSerial: string }) => c.deviceSerial))).toEqual(new Set(['1205100002', '1205100003']));
+
+  // The lost card: a replacement request waits for a supervisor.
+  expectStatus(await w.operator.post('/api/replacement-requests', { deviceSerial: '1205100006', reason: 'lost' }), 201);
+  expect((await figures()).replacementRequestsWaiting).toEqual({ count: 1, oldestRequestedAt: now });
 
   // A policy for this issuer: renewal opens 100 days before, 48 hours of grace. The windows move.
   await handleCommand(w.app.sales, ISSUER_POLICIES_STREAM, issuerPoliciesAggregate, (s) =>
