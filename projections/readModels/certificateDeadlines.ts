@@ -8,19 +8,25 @@
 // active certificates have a reminder due (server/features/reminders/due.ts), a range over the
 // index instead of a pass over every device; the home page counts certificates by both edges.
 //
+// A reminder recorded whose e-mails are not queued yet (the server died between the two) stays in
+// `certificate_reminder_unqueued` until they are, so the reactor finds it again and queues them;
+// `certificate_reminder_queued` keeps the reminder e-mails queued (one e-mail may serve both
+// certificates of a device, so it may be queued before the second certificate's reminder is recorded).
+//
 // A policy set or changed moves the windows of the certificates it rules: they are recomputed
 // here, on IssuerPolicySet (rare), from the policies this read model keeps beside.
 import type { IssuerPolicy, IssuerPolicyEvent } from '../../domain/certificates/events';
 import { policyFor } from '../../domain/certificates/issuerPolicy';
 import { windowOf } from '../../domain/certificates/renewalWindow';
 import type { DeviceEvent } from '../../domain/devices/events';
+import type { EmailEvent } from '../../domain/emails/events';
 import type { OrderEvent } from '../../domain/orders/events';
 import type { ReminderEvent } from '../../domain/reminders/events';
 import type Database from 'better-sqlite3';
 import { statement, type Projection, type TableName } from '../projection';
 import { isoTime } from './shared';
 
-type Handled = DeviceEvent | IssuerPolicyEvent | OrderEvent | ReminderEvent;
+type Handled = DeviceEvent | IssuerPolicyEvent | OrderEvent | ReminderEvent | EmailEvent;
 
 function policies(db: Database.Database, t: TableName): IssuerPolicy[] {
   return (statement(db, `SELECT policy FROM ${t('certificate_deadline_policies')} ORDER BY issuer_id`).pluck().all() as string[]).map(
@@ -36,7 +42,13 @@ function windowFor(db: Database.Database, t: TableName, issuer: string, validUnt
 export const certificateDeadlinesProjection: Projection<Handled> = {
   name: 'certificate-deadlines',
   version: 1,
-  tables: ['certificate_deadlines', 'certificate_deadline_policies', 'certificate_deadline_orders'],
+  tables: [
+    'certificate_deadlines',
+    'certificate_deadline_policies',
+    'certificate_deadline_orders',
+    'certificate_reminder_unqueued',
+    'certificate_reminder_queued',
+  ],
   handles: [
     'DeviceRegistered',
     'CertificateRenewed',
@@ -48,6 +60,7 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
     'OrderCancelled',
     'OrderExpired',
     'RenewalReminderSent',
+    'EmailQueued',
   ],
   setup(db, t) {
     const c = t('certificate_deadlines');
@@ -82,6 +95,20 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
       device_serial TEXT NOT NULL,
       customer_id TEXT NOT NULL
     )`);
+    const u = t('certificate_reminder_unqueued');
+    db.exec(`CREATE TABLE ${u} (
+      claim TEXT NOT NULL,
+      email_id TEXT NOT NULL,
+      certificate_id TEXT NOT NULL,
+      device_serial TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      serial_number TEXT NOT NULL,
+      offset_days INTEGER NOT NULL,
+      PRIMARY KEY (claim, email_id)
+    )`);
+    db.exec(`CREATE INDEX ${u}_by_email ON ${u} (email_id)`);
+    db.exec(`CREATE INDEX ${u}_by_certificate ON ${u} (certificate_id)`);
+    db.exec(`CREATE TABLE ${t('certificate_reminder_queued')} (email_id TEXT PRIMARY KEY)`);
   },
   apply(db, event, t) {
     const c = t('certificate_deadlines');
@@ -126,6 +153,8 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
           `UPDATE ${c} SET serial_number = ?, valid_from = ?, valid_until = ?, policy_id = ?, opens_at = ?, closes_at = ?, status = 'active',
              last_reminder_offset = NULL, last_reminder_at = NULL, renewed_at = ?, updated_at = ? WHERE id = ?`,
         ).run(d.serialNumber, isoTime(d.validFrom), validUntil, w.policyId, w.opensAt, w.closesAt, isoTime(d.renewedAt), isoTime(d.renewedAt), `${d.serial}:${d.kind}`);
+        // Reminders of the old certificate are not sent any more, even those a crash left unqueued.
+        statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE certificate_id = ?`).run(`${d.serial}:${d.kind}`);
         break;
       }
       case 'CertificateRevoked': {
@@ -135,11 +164,13 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
           `${d.serial}:${d.kind}`,
           d.serialNumber,
         );
+        statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE certificate_id = ?`).run(`${d.serial}:${d.kind}`);
         break;
       }
       case 'DeviceStatusChanged': {
         const d = event.data;
         statement(db, `UPDATE ${c} SET device_status = ?, updated_at = ? WHERE device_serial = ?`).run(d.to, isoTime(d.changedAt), d.serial);
+        if (d.to !== 'active') statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE device_serial = ?`).run(d.serial);
         break;
       }
       case 'IssuerPolicySet': {
@@ -191,6 +222,22 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
           `UPDATE ${c} SET last_reminder_offset = ?, last_reminder_at = ?
            WHERE id = ? AND serial_number = ? AND (last_reminder_offset IS NULL OR last_reminder_offset > ?)`,
         ).run(d.offsetDays, isoTime(d.sentAt), `${d.deviceSerial}:${d.certificateKind}`, d.certificateSerialNumber, d.offsetDays);
+        const claim = event.stream;
+        for (const emailId of d.emailIds) {
+          if (statement(db, `SELECT 1 FROM ${t('certificate_reminder_queued')} WHERE email_id = ?`).get(emailId)) continue;
+          statement(
+            db,
+            `INSERT OR IGNORE INTO ${t('certificate_reminder_unqueued')} (claim, email_id, certificate_id, device_serial, kind, serial_number, offset_days)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ).run(claim, emailId, `${d.deviceSerial}:${d.certificateKind}`, d.deviceSerial, d.certificateKind, d.certificateSerialNumber, d.offsetDays);
+        }
+        break;
+      }
+      case 'EmailQueued': {
+        const d = event.data;
+        if (d.purpose !== 'renewal_reminder') break;
+        statement(db, `INSERT OR IGNORE INTO ${t('certificate_reminder_queued')} (email_id) VALUES (?)`).run(d.emailId);
+        statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE email_id = ?`).run(d.emailId);
         break;
       }
     }

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renewCertificate, revokeCertificate, changeDeviceStatus, deviceAggregate, streamOf as deviceStream } from '../../../../domain/devices/decider';
 import { SYSTEM_ACTOR } from '../../../../events/eventCatalogue';
-import { handleCommand } from '../../../../server/commands/handle';
+import { appendEvents, handleCommand } from '../../../../server/commands/handle';
+import { reminderEmailId } from '../../../../server/features/reminders/service';
 import {
   addGuideProducts,
   DAY,
@@ -203,5 +204,32 @@ describe('renewal reminders', () => {
       expect(await streamTypes(late.store, `reminder-${serial}-S${serial}-30`)).toEqual([]);
     }
     expect(late.smtp.messages[0]!.text).toContain('(tra 5 giorni)');
+  }, 60_000);
+
+  it('queues the e-mails of a reminder recorded by a server that died before queueing them, once', async () => {
+    const w = await world();
+    await addGuideProducts(w);
+    const mario = await registerPerson(w);
+    expectStatus(await registerCard(w, SERIAL, MARIO_CF, 100), 201);
+    setClock(w, before(7, 1000));
+    // What a server killed between the claims and the queueing leaves: both certificates' reminders
+    // recorded (one e-mail between them, named after the first), the e-mail never queued.
+    const claim = `reminder-${SERIAL}-S${SERIAL}-7`;
+    const emailId = reminderEmailId(claim, 'holder');
+    for (const [kind, serialNumber] of [['signing', `S${SERIAL}`], ['authentication', `A${SERIAL}`]] as const) {
+      await appendEvents(w.app.sales, `reminder-${SERIAL}-${serialNumber}-7`, [{
+        type: 'RenewalReminderSent',
+        data: {
+          deviceSerial: SERIAL, certificateKind: kind, certificateSerialNumber: serialNumber, offsetDays: 7, deadline: DEADLINE,
+          emailIds: [emailId], recipients: [{ emailId, customerId: mario, role: 'holder' }], sentAt: w.clock.now().toISOString(),
+        },
+      }], 'no_stream', ctx(w));
+    }
+    await remind(w);
+    await remind(w);
+    expect(w.smtp.messages).toHaveLength(1);
+    expect(await streamTypes(w.store, `email-${emailId}`)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
+    expect(await streamTypes(w.store, claim)).toEqual(['RenewalReminderSent']);
+    expect(await streamTypes(w.store, `reminder-${SERIAL}-A${SERIAL}-7`)).toEqual(['RenewalReminderSent']);
   }, 60_000);
 });
