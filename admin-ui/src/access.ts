@@ -27,6 +27,8 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   'credit-notes': { '*': readAll },
   coupons: { resend: desk, '*': readAll },
   emails: { retry: desk, '*': readAll },
+  reminders: { '*': readAll },
+  'certificate-deadlines': { '*': readAll },
   'ca-reports': { upload: caReports, '*': readAll },
   products: { create: approvals, changePrice: approvals, withdraw: approvals, '*': readAll },
   'issuer-policies': { create: policies, edit: policies, '*': policyReaders },

@@ -88,6 +88,10 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/renewals/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
   'GET /api/emails/:id': { access: roleGroups.readAll },
+  'GET /api/reminders': { access: roleGroups.readAll },
+  'GET /api/reminders/:id': { access: roleGroups.readAll },
+  'GET /api/certificate-deadlines': { access: roleGroups.readAll },
+  'GET /api/certificate-deadlines/:id': { access: roleGroups.readAll },
   'GET /api/audit-events': { access: roleGroups.audit },
   'GET /api/audit-events/:id': { access: roleGroups.audit },
   // The console's home-page figures (server/features/dashboard/routes.ts).

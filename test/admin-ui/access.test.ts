@@ -53,6 +53,8 @@ const routesOf: Record<string, Record<string, string[]>> = {
   'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf'] },
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
+  reminders: { list: read('reminders') },
+  'certificate-deadlines': { list: read('certificate-deadlines') },
   'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
   renewals: { list: read('renewals'), resume: ['POST /api/renewals/:id/resume'], abandon: ['POST /api/renewals/:id/abandon'] },
   products: {

@@ -5,6 +5,7 @@ import auditEvents from './audit-events';
 import caReports from './ca-reports';
 import coupons from './coupons';
 import creditNotes from './credit-notes';
+import certificateDeadlines from './certificate-deadlines';
 import customers from './customers';
 import devices from './devices';
 import emails from './emails';
@@ -17,6 +18,7 @@ import prepaidMovements from './prepaid-movements';
 import products from './products';
 import replacementRequests from './replacement-requests';
 import renewals from './renewals';
+import reminders from './reminders';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
@@ -35,6 +37,8 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   coupons,
   'ca-reports': caReports,
   emails,
+  reminders,
+  'certificate-deadlines': certificateDeadlines,
   products,
   'issuer-policies': issuerPolicies,
   'audit-events': auditEvents,
