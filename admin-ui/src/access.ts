@@ -12,7 +12,7 @@ import { roleGroups, type Role } from '../../domain/staff/roles';
 /** The roles allowed each action of one resource. */
 export type ResourceAccess = Readonly<Record<string, readonly Role[]>>;
 
-const { adjustmentRequests, admin, approvals, audit, caReports, desk, payments, readAll, topUps } = roleGroups;
+const { adjustmentRequests, admin, approvals, audit, caReports, desk, payments, policies, policyReaders, readAll, topUps } = roleGroups;
 
 export const access: Readonly<Record<string, ResourceAccess>> = {
   customers: { create: desk, changeEmail: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
@@ -28,6 +28,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   emails: { retry: desk, '*': readAll },
   'ca-reports': { upload: caReports, '*': readAll },
   products: { create: approvals, changePrice: approvals, withdraw: approvals, '*': readAll },
+  'issuer-policies': { create: policies, edit: policies, '*': policyReaders },
   'audit-events': { '*': audit },
   'staff-users': { '*': admin },
   'staff-change-requests': { '*': admin },

@@ -60,6 +60,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
     changePrice: ['POST /api/products/:code/price'],
     withdraw: ['POST /api/products/:code/withdraw'],
   },
+  'issuer-policies': { list: read('issuer-policies'), create: ['PUT /api/issuer-policies/:id'], edit: ['PUT /api/issuer-policies/:id'] },
   'audit-events': { list: read('audit-events') },
   'staff-users': {
     list: read('staff-users'),

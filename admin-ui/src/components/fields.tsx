@@ -75,11 +75,11 @@ const TONES: Record<string, Record<string, Tone>> = {
   emailState: { queued: 'info', sent: 'success', retrying: 'warning', failed: 'error' },
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
+  windowState: { not_yet: 'default', open: 'warning', in_grace: 'error', closed: 'error' },
   replacementStatus: { pending: 'warning', approved: 'info', rejected: 'default', completed: 'success' },
   oldDeviceStatus: { active: 'success', lost: 'warning', suspended: 'warning', terminated: 'error' },
   deviceStatus: { active: 'success', lost: 'error', suspended: 'warning', terminated: 'default' },
   certificateStatus: { active: 'success', revoked: 'error' },
-  renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
 };
 
 /** The translated label of an enumeration's value: `app.enums.<name>.<value>`. */

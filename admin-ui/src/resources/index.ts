@@ -9,6 +9,7 @@ import customers from './customers';
 import devices from './devices';
 import emails from './emails';
 import invoices from './invoices';
+import issuerPolicies from './issuer-policies';
 import orders from './orders';
 import payments from './payments';
 import prepaidAdjustments from './prepaid-adjustments';
@@ -33,6 +34,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   'ca-reports': caReports,
   emails,
   products,
+  'issuer-policies': issuerPolicies,
   'audit-events': auditEvents,
   'staff-users': staffUsers,
   'staff-change-requests': staffChangeRequests,

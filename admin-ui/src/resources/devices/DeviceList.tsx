@@ -6,7 +6,6 @@ import {
   CreateButton,
   DataTable,
   List,
-  NullableBooleanInput,
   SearchInput,
   SelectInput,
   TextField,
@@ -20,6 +19,7 @@ import { useCan } from '../../components/access';
 import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
 import { useCommand } from '../../components/useCommand';
 import { ExpiryField } from '../../components/ExpiryField';
+import { windowStates } from '../../../../domain/certificates/renewalWindow';
 
 interface ImportReport {
   accepted: { row: number; serial: string }[];
@@ -138,7 +138,7 @@ function useFilters() {
       alwaysOn
       choices={[7, 30, 60, 90].map((d) => ({ id: d, name: translate('app.devices.within_days', { smart_count: d }) }))}
     />,
-    <NullableBooleanInput key="past" source="pastDeadline" />,
+    <SelectInput key="window" source="windowState" choices={windowStates.map((s) => ({ id: s, name: `app.enums.windowState.${s}` }))} />,
     <SelectInput
       key="kind"
       source="kind"

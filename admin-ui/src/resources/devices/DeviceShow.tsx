@@ -15,6 +15,7 @@ import {
   Labeled,
   LinkBase,
   RadioButtonGroupInput,
+  ReferenceField,
   ReferenceManyField,
   required,
   Show,
@@ -43,6 +44,10 @@ interface Device {
   authenticationSerialNumber: string | null;
   authenticationValidFrom: string | null;
   authenticationValidUntil: string | null;
+  signingWindowOpensAt: string | null;
+  signingWindowClosesAt: string | null;
+  authenticationWindowOpensAt: string | null;
+  authenticationWindowClosesAt: string | null;
   signingStatus: 'active' | 'revoked' | null;
   signingRevokedAt: string | null;
   signingRevocationReason: string | null;
@@ -77,6 +82,8 @@ function Certificates() {
       serial: record.signingSerialNumber,
       from: record.signingValidFrom,
       until: record.signingValidUntil,
+      opens: record.signingWindowOpensAt,
+      closes: record.signingWindowClosesAt,
       status: record.signingStatus,
       revokedAt: record.signingRevokedAt,
       revocationReason: record.signingRevocationReason,
@@ -86,6 +93,8 @@ function Certificates() {
       serial: record.authenticationSerialNumber,
       from: record.authenticationValidFrom,
       until: record.authenticationValidUntil,
+      opens: record.authenticationWindowOpensAt,
+      closes: record.authenticationWindowClosesAt,
       status: record.authenticationStatus,
       revokedAt: record.authenticationRevokedAt,
       revocationReason: record.authenticationRevocationReason,
@@ -99,6 +108,8 @@ function Certificates() {
           <TableCell>{translate('app.devices.certificate_serial')}</TableCell>
           <TableCell>{translate('app.devices.valid_from')}</TableCell>
           <TableCell>{translate('app.devices.valid_until')}</TableCell>
+          <TableCell>{translate('app.devices.renewal_opens')}</TableCell>
+          <TableCell>{translate('app.devices.renewal_closes')}</TableCell>
           <TableCell>{translate('app.devices.certificate_status')}</TableCell>
           <TableCell />
         </TableRow>
@@ -109,7 +120,9 @@ function Certificates() {
             <TableCell>{translate(`app.enums.certificateKind.${r.kind}`)}</TableCell>
             <TableCell>{r.serial}</TableCell>
             <TableCell>{r.from ? formatRomeDate(r.from) : ''}</TableCell>
-            <TableCell>{r.until ? formatRomeDate(r.until) : ''}</TableCell>
+            <TableCell>{r.until ? formatRomeDateTime(r.until) : ''}</TableCell>
+            <TableCell>{r.opens ? formatRomeDateTime(r.opens) : ''}</TableCell>
+            <TableCell data-testid={`closes-${r.kind}`}>{r.closes ? formatRomeDateTime(r.closes) : ''}</TableCell>
             <TableCell>
               {r.status === 'revoked' ? (
                 <>
@@ -284,7 +297,11 @@ export default function DeviceShow() {
         <TextField source="issuer" />
         <DayField source="issuedOn" />
         <DateTimeField source="expiresAt" />
+        <EnumField source="windowState" name="windowState" />
         <ExpiryField source="daysToExpiry" />
+        <DateTimeField source="windowOpensAt" />
+        <DateTimeField source="windowClosesAt" />
+        <ReferenceField source="policyId" reference="issuer-policies" link="show" />
         <Labeled label="app.devices.certificates">
           <Certificates />
         </Labeled>
