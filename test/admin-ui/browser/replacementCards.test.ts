@@ -110,6 +110,10 @@ describe('replacement cards', () => {
     await expect.poll(() => page.url()).toMatch(/#\/devices\/1205100000\/show$/);
     const request = page.getByRole('row').filter({ hasText: '1205100099' });
     await request.getByTestId('replacementStatus-completed').waitFor();
+    // The device page itself (the devices area): terminated, both certificates revoked.
+    await page.getByTestId('deviceStatus-terminated').waitFor();
+    await page.getByTestId('certificate-signing-revoked').waitFor();
+    await page.getByTestId('certificate-authentication-revoked').waitFor();
     await screenshot(page, 'replacement-device-page');
     expectNoPageErrors(world.browser);
   });
