@@ -4,6 +4,7 @@
 // (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
+import { certificateDeadlinesProjection } from './readModels/certificateDeadlines';
 import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
@@ -18,6 +19,7 @@ import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
 import { renewalsProjection } from './readModels/renewals';
+import { remindersProjection } from './readModels/reminders';
 import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
 
@@ -35,6 +37,8 @@ export const projections: Projection<any>[] = [
   renewalsProjection,
   emailsProjection,
   staffUsersProjection,
+  certificateDeadlinesProjection,
+  remindersProjection,
   auditEventsProjection,
   issuerPoliciesProjection,
   replacementRequestsProjection,
@@ -56,6 +60,8 @@ export const projectionNames = {
   renewals: renewalsProjection.name,
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
+  certificateDeadlines: certificateDeadlinesProjection.name,
+  reminders: remindersProjection.name,
   auditEvents: auditEventsProjection.name,
   issuerPolicies: issuerPoliciesProjection.name,
   replacementRequests: replacementRequestsProjection.name,

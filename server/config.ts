@@ -7,6 +7,7 @@ import type { Address } from '../domain/invoicing/events';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../domain/staff/decider';
 import { checkCodiceFiscale } from '../domain/shared/codiceFiscale';
 import { checkPartitaIva } from '../domain/shared/partitaIva';
+import { parseReminderOffsets } from '../domain/reminders/schedule';
 import { defaultSalesSettings, type SalesSettings } from './features/deps';
 import { passwordProblem } from './security/password';
 import type { TrustProxy } from './security/settings';
@@ -170,6 +171,17 @@ export const configSchema = z
     PREPAID_MIN_TOPUP_CENTS: wholeNumber(1, 100_000_000).default(defaultSalesSettings.minimumTopUpCents),
     ORDER_EXPIRY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.unpaidOrderExpiryDays),
     COUPON_VALIDITY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.couponValidityDays),
+    REMINDER_OFFSETS_DAYS: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return parseReminderOffsets(v);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): ${(error as Error).message}` });
+          return z.NEVER;
+        }
+      })
+      .default([...defaultSalesSettings.reminderOffsetsDays]),
     PUBLIC_URL: z
       .string()
       .trim()
@@ -218,6 +230,7 @@ export const configSchema = z
       minimumTopUpCents: env.PREPAID_MIN_TOPUP_CENTS,
       unpaidOrderExpiryDays: env.ORDER_EXPIRY_DAYS,
       couponValidityDays: env.COUPON_VALIDITY_DAYS,
+      reminderOffsetsDays: env.REMINDER_OFFSETS_DAYS,
       seller: {
         name: env.SELLER_NAME,
         // The environment keeps the names deployments set (SELLER_TAX_CODE, SELLER_VAT_NUMBER); the

@@ -1,7 +1,9 @@
 // The home page after sign-in: who is signed in and with which roles, and for the roles that read
 // business data the day's figures: unpaid orders (count and amount due), today's and this month's
 // sales (orders paid), revenue by month (invoices less credit notes, as a chart), certificates
-// expiring in the next 30 days, unmatched payments, failed e-mails; for everyone, how far behind
+// expiring in the next 30 days, unmatched payments, failed e-mails, certificates entering their
+// renewal window this month and those whose deadline comes within 7 days, replacement requests
+// waiting for a supervisor; for everyone, how far behind
 // the read models are (projection lag).
 //
 // The figures come summed from the server (GET /api/dashboard), by Rome's days and months; each
@@ -11,7 +13,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { LinkBase, Title, useDataProvider, useGetIdentity, useLocaleState, usePermissions, useTranslate } from 'react-admin';
 import { BarChart } from './components/BarChart';
 import type { BackOfficeDataProvider } from './dataProvider';
-import { formatEuro } from './format';
+import { formatEuro, formatRomeDateTime } from './format';
 import { roleGroups, type Role } from '../../domain/staff/roles';
 
 /** A number of things and the money they are worth, in cents. */
@@ -36,6 +38,12 @@ export interface DashboardFigures {
   unmatchedPayments: CountAndCents;
   /** Coupon e-mails given up after their retries. */
   failedEmails: number;
+  /** Active certificates whose renewal window (the issuer's policy) opens this Rome month. */
+  certificatesOpeningThisMonth: number;
+  /** Active certificates, not renewed, whose deadline comes within 7 days. */
+  certificatesClosingSoon: number;
+  /** Replacement requests waiting for a supervisor's decision, and when the oldest was opened. */
+  replacementRequestsWaiting: { count: number; oldestRequestedAt: string | null };
   /** Per month (`YYYY-MM`, oldest first): invoiced, credited, and the difference. */
   revenueByMonth: Array<{ month: string; invoicedCents: number; creditedCents: number; netCents: number }>;
 }
@@ -119,6 +127,14 @@ function Figures() {
   const expiring = kpi((f) => ({ main: String(f.devicesExpiring), sub: translate('app.dashboard.devices_expiring_sub') }));
   const unmatched = kpi((f) => ({ main: String(f.unmatchedPayments.count), sub: formatEuro(f.unmatchedPayments.cents) }));
   const failed = kpi((f) => ({ main: String(f.failedEmails) }));
+  const opening = kpi((f) => ({ main: String(f.certificatesOpeningThisMonth), sub: translate('app.dashboard.certificates_opening_sub') }));
+  const closing = kpi((f) => ({ main: String(f.certificatesClosingSoon), sub: translate('app.dashboard.certificates_closing_sub') }));
+  const replacements = kpi((f) => ({
+    main: String(f.replacementRequestsWaiting.count),
+    sub: f.replacementRequestsWaiting.oldestRequestedAt
+      ? translate('app.dashboard.replacements_oldest', { at: formatRomeDateTime(f.replacementRequestsWaiting.oldestRequestedAt) })
+      : undefined,
+  }));
   const today = figures.status === 'done' ? figures.value.today : null;
   const paidSince = (from: string | null | undefined) =>
     from && today ? listLink('orders', { paidAt_gte: from, paidAt_lte: today }) : undefined;
@@ -147,6 +163,15 @@ function Figures() {
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4 }}>
           <Kpi title="app.dashboard.failed_emails" load={failed} to={listLink('emails', { state: 'failed' })} testId="kpi-failed-emails" />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 6, md: 4 }}>
+          <Kpi title="app.dashboard.certificates_opening" load={opening} to={listLink('certificate-deadlines', { opensThisMonth: true })} testId="kpi-certificates-opening" />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 6, md: 4 }}>
+          <Kpi title="app.dashboard.certificates_closing" load={closing} to={listLink('certificate-deadlines', { closingWithinDays: 7 })} testId="kpi-certificates-closing" />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 6, md: 4 }}>
+          <Kpi title="app.dashboard.replacements_waiting" load={replacements} to={listLink('replacement-requests', { status: 'pending' })} testId="kpi-replacements-waiting" />
         </Grid>
       </Grid>
       <Card variant="outlined" sx={{ mt: 2 }}>

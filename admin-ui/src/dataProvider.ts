@@ -78,6 +78,8 @@ export const TIME_FIELDS: Readonly<Record<string, readonly string[]>> = {
   payments: ['recordedAt'],
   coupons: ['issuedAt', 'validUntil', 'redeemedAt'],
   emails: ['queuedAt', 'sentAt', 'updatedAt'],
+  reminders: ['sentAt', 'deadline'],
+  'certificate-deadlines': ['opensAt', 'closesAt'],
   'audit-events': ['at'],
 };
 

@@ -21,8 +21,14 @@ export interface IssuedCoupon {
   renews: CouponRenews;
   issuedAt: string;
   validUntil: string;
-  /** With the renewal that used it, or the CA report that said it was used elsewhere (null before #16). */
-  redemption: { deviceSerial: string; certificateKind: CouponRenews; redeemedAt: string; renewalId: string | null; reportId: string | null } | null;
+  redemption: {
+    deviceSerial: string;
+    certificateKind: CouponRenews;
+    redeemedAt: string;
+    /** The renewal that used it, or the CA report that said it was used elsewhere (null before #16). */
+    renewalId?: string | null;
+    reportId?: string | null;
+  } | null;
   /** The renewal holding it while it runs (an issued coupon only). */
   reservation: { renewalId: string; deviceSerial: string; certificateKind: CouponRenews; reservedAt: string } | null;
   cancellation: { reason: string; cancelledAt: string } | null;
@@ -145,14 +151,14 @@ function requireUsable(coupon: IssuedCoupon, kind: CouponRenews, now: number | n
 }
 
 /** Held by another renewal: says so without naming it, its device or its customer. */
-const reservedElsewhere = () => conflict('coupon_reserved', 'the coupon is held by a renewal in progress: it cannot be used elsewhere meanwhile');
+const reservedElsewhere = () => conflict('coupon_reserved', 'the coupon is being used by another renewal in progress');
 
 export interface RedeemCoupon {
   deviceSerial: string;
   certificateKind: CouponRenews;
   /** The renewal using it: required to redeem a coupon that renewal reserved. */
   renewalId?: string | null;
-  /** The CA report that says it was used elsewhere: redeeming it again for the same report changes nothing. */
+  /** The CA report that says it was used elsewhere. */
   reportId?: string | null;
   at: string;
 }
@@ -169,6 +175,7 @@ export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponE
   if (command.deviceSerial.trim() === '') throw invalid('deviceSerial', 'is required');
   const renewalId = command.renewalId ?? null;
   if (coupon.status === 'redeemed' && renewalId !== null && coupon.redemption?.renewalId === renewalId) return [];
+  // The CA's report sent again (a retry after a crash) finds its own redemption: nothing to do.
   if (coupon.status === 'redeemed' && command.reportId && coupon.redemption?.reportId === command.reportId) return [];
   const held = coupon.status === 'issued' && coupon.reservation !== null;
   if (held && coupon.reservation!.renewalId !== renewalId) throw reservedElsewhere();

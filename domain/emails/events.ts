@@ -6,19 +6,45 @@ import { eventShape, type EventOf } from '../shared/events';
 
 const emailId = z.uuid();
 
-export const emailQueued = eventShape(
-  'EmailQueued',
-  z.object({
-    emailId,
-    purpose: z.literal('coupon_codes'),
-    customerId: z.string().min(1),
-    orderId: z.string().min(1),
-    couponIds: z.array(z.string().min(1)).min(1),
-    /** Why it was queued: the order's fulfilment, or staff asking to send the codes again. */
-    reason: z.enum(['fulfilment', 'resend']),
-    queuedAt: z.iso.datetime(),
-  }),
-);
+/** The coupon codes of an order (its fulfilment, or staff sending them again). */
+export const couponCodesEmailSchema = z.object({
+  emailId,
+  purpose: z.literal('coupon_codes'),
+  customerId: z.string().min(1),
+  orderId: z.string().min(1),
+  couponIds: z.array(z.string().min(1)).min(1),
+  /** Why it was queued: the order's fulfilment, or staff asking to send the codes again. */
+  reason: z.enum(['fulfilment', 'resend']),
+  queuedAt: z.iso.datetime(),
+});
+
+/**
+ * A renewal reminder (issue #16, domain/reminders/events.ts): the device's certificates whose
+ * deadline is near, for the holder or the buying customer. Composed when sent: what to buy comes
+ * from the catalogue in force then, the address from the customer's profile then.
+ */
+export const renewalReminderEmailSchema = z.object({
+  emailId,
+  purpose: z.literal('renewal_reminder'),
+  customerId: z.string().min(1),
+  reason: z.literal('reminder'),
+  /** The holder of the device, or the customer of the latest order for it. */
+  recipient: z.enum(['holder', 'buyer']),
+  deviceSerial: z.string().min(1),
+  offsetDays: z.number().int().min(0),
+  /** The deadline (the window's close under the issuer's policy), UTC. */
+  deadline: z.iso.datetime(),
+  /** The certificates the reminder is about (those of the device with a deadline that day). */
+  certificates: z
+    .array(z.object({ kind: z.enum(['signing', 'authentication']), serialNumber: z.string().min(1), validUntil: z.iso.datetime(), deadline: z.iso.datetime() }))
+    .min(1),
+  queuedAt: z.iso.datetime(),
+});
+
+export const emailQueued = eventShape('EmailQueued', z.discriminatedUnion('purpose', [couponCodesEmailSchema, renewalReminderEmailSchema]));
+
+export type CouponCodesEmail = z.infer<typeof couponCodesEmailSchema>;
+export type RenewalReminderEmail = z.infer<typeof renewalReminderEmailSchema>;
 
 /**
  * The outbox is about to hand the message to the SMTP server. Written before each send, so that a

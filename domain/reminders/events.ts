@@ -18,6 +18,10 @@ export const renewalReminderSent = eventShape(
     deadline: z.iso.datetime(),
     /** The e-mails queued in the outbox: the holder's, and the buying customer's when different. */
     emailIds: z.array(z.string().min(1)).min(1),
+    /** Who each e-mail is for (added with the reactor; absent in reminders recorded before). */
+    recipients: z
+      .array(z.object({ emailId: z.string().min(1), customerId: z.string().min(1), role: z.enum(['holder', 'buyer']) }))
+      .optional(),
     sentAt: z.iso.datetime(),
   }),
 );

@@ -1,4 +1,4 @@
-// Read model `emails`: the e-mail outbox. State: queued → sent; an attempt that failed →
+// Read model `emails`: the e-mail outbox (coupon codes of an order; renewal reminders of a device). State: queued → sent; an attempt that failed →
 // retrying (with the attempt count, the last error and when it is retried); given up → failed;
 // staff asking to retry a failed one → queued again. `to_address` is known once it is sent (the
 // profile e-mail in force at that moment). `possibly_duplicate`: an earlier send was interrupted
@@ -11,7 +11,7 @@ export const EMAIL_STATES = ['queued', 'sent', 'retrying', 'failed'] as const;
 
 export const emailsProjection: Projection<EmailEvent> = {
   name: 'emails',
-  version: 2,
+  version: 3,
   tables: ['emails'],
   handles: ['EmailQueued', 'EmailSent', 'EmailAttemptFailed', 'EmailGaveUp', 'EmailRetryRequested'],
   setup(db, t) {
@@ -22,7 +22,8 @@ export const emailsProjection: Projection<EmailEvent> = {
       purpose TEXT NOT NULL,
       reason TEXT NOT NULL,
       customer_id TEXT NOT NULL,
-      order_id TEXT NOT NULL,
+      order_id TEXT,
+      device_serial TEXT,
       coupon_ids TEXT NOT NULL,
       coupon_count INTEGER NOT NULL,
       state TEXT NOT NULL,
@@ -50,11 +51,23 @@ export const emailsProjection: Projection<EmailEvent> = {
     switch (event.type) {
       case 'EmailQueued': {
         const d = event.data;
+        const couponIds = d.purpose === 'coupon_codes' ? d.couponIds : [];
         statement(
           db,
-          `INSERT INTO ${e} (id, purpose, reason, customer_id, order_id, coupon_ids, coupon_count, state, queued_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-        ).run(d.emailId, d.purpose, d.reason, d.customerId, d.orderId, JSON.stringify(d.couponIds), d.couponIds.length, isoTime(d.queuedAt), isoTime(d.queuedAt));
+          `INSERT INTO ${e} (id, purpose, reason, customer_id, order_id, device_serial, coupon_ids, coupon_count, state, queued_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        ).run(
+          d.emailId,
+          d.purpose,
+          d.reason,
+          d.customerId,
+          d.purpose === 'coupon_codes' ? d.orderId : null,
+          d.purpose === 'renewal_reminder' ? d.deviceSerial : null,
+          JSON.stringify(couponIds),
+          couponIds.length,
+          isoTime(d.queuedAt),
+          isoTime(d.queuedAt),
+        );
         break;
       }
       case 'EmailSent': {

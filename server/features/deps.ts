@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../events/index';
 import type { Address } from '../../domain/invoicing/events';
 import type { EventStore } from '../../events/port';
 import type { RandomSource } from '../../domain/shared/couponCode';
+import { DEFAULT_REMINDER_OFFSETS_DAYS } from '../../domain/reminders/schedule';
 
 export interface SellerSettings {
   /** Company name, as printed on invoices and signed under e-mails. */
@@ -36,6 +37,10 @@ export interface SalesSettings {
   couponStatusUrl: string;
   /** How often the expiry reactor looks for unpaid orders past their expiry, ms. */
   orderExpiryCheckIntervalMs: number;
+  /** Renewal reminders go out this many days before a certificate's deadline (REMINDER_OFFSETS_DAYS). */
+  reminderOffsetsDays: readonly number[];
+  /** How often the reminders reactor looks for reminders due, ms. */
+  reminderCheckIntervalMs: number;
   /** The secret shared with the CA that signs its reports (CA_WEBHOOK_SECRET); null: the webhook answers 503. Never logged. */
   caWebhookSecret: string | null;
 }
@@ -55,6 +60,8 @@ export const defaultSalesSettings: SalesSettings = {
   renewalUrl: 'http://localhost:3000/rinnovo',
   couponStatusUrl: 'http://localhost:3000/verifica-coupon',
   orderExpiryCheckIntervalMs: 60_000,
+  reminderOffsetsDays: DEFAULT_REMINDER_OFFSETS_DAYS,
+  reminderCheckIntervalMs: 60_000,
   caWebhookSecret: null,
 };
 

@@ -41,8 +41,8 @@ export const routePlugins: FastifyPluginAsync[] = [
   emails,
   invoicing,
   coupons,
-  renewals,
   caReports,
+  renewals,
   projections,
   publicPages,
 ];

@@ -1,15 +1,19 @@
 // Starts the sales process managers and the e-mail outbox on one store:
 //   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
-//   coupons, invoice, e-mail), order expiry (timer), the replacement cards' steps, pay-after renewal
-//   fees (completed renewal → fee order), and the OutboxWorker that sends the e-mails.
+//   coupons, invoice, e-mail), order expiry (timer), renewal reminders (timer over the read model
+//   of certificate deadlines, when the read models are given), the replacement cards' steps, pay-after
+//   renewal fees (completed renewal → fee order), and the OutboxWorker that sends the e-mails
+//   (coupon codes and reminders).
 //
 //   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
 //   ...
 //   await reactors.stop();
+import type Database from 'better-sqlite3';
 import type { Transporter } from 'nodemailer';
 import { OutboxWorker, type OutboxSettings } from '../features/emails/outbox';
 import type { DomainEvent } from '../../events/index';
-import { composeCouponEmailFor } from '../features/emails/couponEmails';
+import { composeEmailFor } from '../features/emails/compose';
+import { RenewalReminderReactor } from '../features/reminders/reactor';
 import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
 import { OrderExpiryReactor } from '../features/orders/expiry';
 import { PaymentApplicationReactor } from '../features/payments/application';
@@ -24,6 +28,7 @@ export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../feature
 export { OrderExpiryReactor } from '../features/orders/expiry';
 export { PaymentApplicationReactor } from '../features/payments/application';
 export { RenewalFeeReactor } from '../features/renewals/feeOrders';
+export { RenewalReminderReactor } from '../features/reminders/reactor';
 export { ReplacementProcessReactor } from '../features/replacements/process';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
 export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
@@ -35,6 +40,10 @@ export interface StartReactorsDeps extends ReactorDeps {
   fulfilmentHooks?: FulfilmentHooks | undefined;
   /** Where the reactors and the outbox keep their checkpoints; without one they replay the whole log at start. */
   checkpoints?: CheckpointStore | undefined;
+  /** The read models' database (app.projections.db): without it no renewal reminders are sent. */
+  readDb?: (() => Database.Database) | undefined;
+  /** Resolves once the read models have caught up with the log. */
+  readModelsCaughtUp?: (() => Promise<void>) | undefined;
 }
 
 export interface RunningReactors {
@@ -43,6 +52,8 @@ export interface RunningReactors {
   expiry: OrderExpiryReactor;
   /** Pay-after renewals completed → the fee order. */
   renewalFees: RenewalFeeReactor;
+  /** Null without the read models (readDb). */
+  reminders: RenewalReminderReactor | null;
   replacements: ReplacementProcessReactor;
   outbox: OutboxWorker<DomainEvent>;
   /** Resolves once all of them have caught up with the log and started their work. */
@@ -68,11 +79,12 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     store: deps.store,
     catalogue: deps.catalogue,
     transport: deps.transport,
-    compose: composeCouponEmailFor(deps),
+    compose: composeEmailFor(deps),
     settings: deps.outbox,
     log: deps.log,
   });
-  const reactors = [payments, fulfilment, expiry, replacements, renewalFees];
+  const reminders = deps.readDb ? new RenewalReminderReactor(deps, { readDb: deps.readDb, readModelCaughtUp: deps.readModelsCaughtUp }) : null;
+  const reactors = [payments, fulfilment, expiry, replacements, renewalFees, ...(reminders ? [reminders] : [])];
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
   const following = followLog(deps.store, [...reactors, outbox], {
@@ -98,6 +110,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     fulfilment,
     expiry,
     renewalFees,
+    reminders,
     replacements,
     outbox,
     live: following.live,

@@ -20,6 +20,7 @@ import { ordersResources } from '../features/orders/read';
 import { paymentsResources } from '../features/payments/read';
 import { prepaidResources } from '../features/prepaid/read';
 import { renewalsResources } from '../features/renewals/read';
+import { remindersResources } from '../features/reminders/read';
 import { replacementsResources } from '../features/replacements/read';
 import { staffResources } from '../features/staff/read';
 import type { ResourceSpec } from './listQuery';
@@ -36,9 +37,10 @@ export const resources: ResourceSpec[] = [
   ...paymentsResources,
   ...invoicingResources,
   ...couponsResources,
-  ...renewalsResources,
   ...caReportsResources,
+  ...renewalsResources,
   ...emailsResources,
+  ...remindersResources,
   ...staffResources,
   ...auditResources,
 ];

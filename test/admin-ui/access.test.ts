@@ -28,6 +28,13 @@ const routesOf: Record<string, Record<string, string[]>> = {
     revoke: ['POST /api/devices/:id/certificates/:kind/revoke'],
   },
   'device-events': { list: read('device-events') },
+  'replacement-requests': {
+    list: read('replacement-requests'),
+    create: ['POST /api/replacement-requests'],
+    approve: ['POST /api/replacement-requests/:id/approve'],
+    reject: ['POST /api/replacement-requests/:id/reject'],
+    recordDevice: ['POST /api/replacement-requests/:id/new-device'],
+  },
   orders: {
     list: read('orders'),
     create: ['POST /api/orders/quote', 'POST /api/orders'],
@@ -46,8 +53,10 @@ const routesOf: Record<string, Record<string, string[]>> = {
   'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf'] },
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
-  renewals: { list: read('renewals'), resume: ['POST /api/renewals/:id/resume'], abandon: ['POST /api/renewals/:id/abandon'] },
+  reminders: { list: read('reminders') },
+  'certificate-deadlines': { list: read('certificate-deadlines') },
   'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
+  renewals: { list: read('renewals'), resume: ['POST /api/renewals/:id/resume'], abandon: ['POST /api/renewals/:id/abandon'] },
   products: {
     list: read('products'),
     create: ['POST /api/products'],

@@ -5,6 +5,7 @@ import auditEvents from './audit-events';
 import caReports from './ca-reports';
 import coupons from './coupons';
 import creditNotes from './credit-notes';
+import certificateDeadlines from './certificate-deadlines';
 import customers from './customers';
 import devices from './devices';
 import emails from './emails';
@@ -15,7 +16,9 @@ import payments from './payments';
 import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
+import replacementRequests from './replacement-requests';
 import renewals from './renewals';
+import reminders from './reminders';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import type { ResourceModule } from './types';
@@ -24,6 +27,7 @@ import type { ResourceModule } from './types';
 export const resources: Readonly<Record<string, ResourceModule>> = {
   customers,
   devices,
+  'replacement-requests': replacementRequests,
   orders,
   renewals,
   payments,
@@ -33,6 +37,8 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   coupons,
   'ca-reports': caReports,
   emails,
+  reminders,
+  'certificate-deadlines': certificateDeadlines,
   products,
   'issuer-policies': issuerPolicies,
   'audit-events': auditEvents,

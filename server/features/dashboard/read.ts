@@ -4,6 +4,10 @@
 import type Database from 'better-sqlite3';
 import { addDays, monthStart, romeDayOf, romeDayStart } from '../../../domain/shared/romeCalendar';
 import { expiringDevicesWhere } from '../devices/read';
+import { closingWithinWhere, opensThisMonthWhere } from '../reminders/read';
+
+/** Certificates count as closing soon when their deadline comes within this many days. */
+export const CLOSING_WITHIN_DAYS = 7;
 
 /** Devices count as expiring when a certificate still renewable expires within this many days. */
 export const EXPIRING_WITHIN_DAYS = 30;
@@ -30,6 +34,12 @@ export interface DashboardFigures {
   unmatchedPayments: CountAndCents;
   /** Coupon e-mails given up after their retries. */
   failedEmails: number;
+  /** Active certificates whose renewal window (the issuer's policy) opens this Rome month. */
+  certificatesOpeningThisMonth: number;
+  /** Active certificates, not renewed, whose deadline comes within CLOSING_WITHIN_DAYS. */
+  certificatesClosingSoon: number;
+  /** Replacement requests waiting for a supervisor's decision, and when the oldest was opened. */
+  replacementRequestsWaiting: { count: number; oldestRequestedAt: string | null };
   /** Per month (`YYYY-MM`, oldest first, REVENUE_MONTHS of them): invoiced, credited, and the difference. */
   revenueByMonth: Array<{ month: string; invoicedCents: number; creditedCents: number; netCents: number }>;
 }
@@ -59,6 +69,8 @@ export function dashboardFigures(db: Database.Database, now: Date): DashboardFig
     }
   }
   const expiring = expiringDevicesWhere(EXPIRING_WITHIN_DAYS, now.toISOString());
+  const opening = opensThisMonthWhere(now.toISOString());
+  const closing = closingWithinWhere(CLOSING_WITHIN_DAYS, now.toISOString());
 
   return {
     today,
@@ -73,6 +85,11 @@ export function dashboardFigures(db: Database.Database, now: Date): DashboardFig
       "SELECT count(*) AS count, sum(amount_cents) AS cents FROM payments WHERE state = 'unmatched'",
     ),
     failedEmails: count("SELECT count(*) FROM emails WHERE state = 'failed'"),
+    certificatesOpeningThisMonth: count(`SELECT count(*) FROM certificate_deadlines WHERE ${opening.sql}`, ...opening.params),
+    certificatesClosingSoon: count(`SELECT count(*) FROM certificate_deadlines WHERE ${closing.sql}`, ...closing.params),
+    replacementRequestsWaiting: db
+      .prepare("SELECT count(*) AS count, min(requested_at) AS oldestRequestedAt FROM replacement_requests WHERE status = 'pending'")
+      .get() as { count: number; oldestRequestedAt: string | null },
     revenueByMonth: [...byMonth].map(([m, v]) => ({ month: m, ...v, netCents: v.invoicedCents - v.creditedCents })),
   };
 }

@@ -1,7 +1,7 @@
 // GET /api/dashboard: the figures of the console's home page (server/features/dashboard/read.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dashboardFigures, EXPIRING_WITHIN_DAYS, REVENUE_MONTHS } from './read';
+import { CLOSING_WITHIN_DAYS, dashboardFigures, EXPIRING_WITHIN_DAYS, REVENUE_MONTHS } from './read';
 
 const countAndCents = z.object({ count: z.number().int().nonnegative(), cents: z.number().int() });
 
@@ -14,6 +14,11 @@ const dashboardSchema = z.object({
   devicesExpiring: z.number().int().nonnegative().describe(`devices with a certificate expiring within ${EXPIRING_WITHIN_DAYS} days, still renewable`),
   unmatchedPayments: countAndCents.describe('payments no order was found for, and their amount'),
   failedEmails: z.number().int().nonnegative().describe('coupon e-mails given up after their retries'),
+  certificatesOpeningThisMonth: z.number().int().nonnegative().describe("active certificates whose renewal window (the issuer's policy) opens this month (Rome)"),
+  replacementRequestsWaiting: z
+    .object({ count: z.number().int().nonnegative(), oldestRequestedAt: z.string().nullable() })
+    .describe('replacement requests waiting for a supervisor, and when the oldest was opened (UTC)'),
+  certificatesClosingSoon: z.number().int().nonnegative().describe(`active certificates, not renewed, whose deadline comes within ${CLOSING_WITHIN_DAYS} days`),
   revenueByMonth: z
     .array(z.object({ month: z.string(), invoicedCents: z.number().int(), creditedCents: z.number().int(), netCents: z.number().int() }))
     .describe(`the last ${REVENUE_MONTHS} months, oldest first: invoices, credit notes and the difference, by issue day`),
@@ -25,7 +30,7 @@ const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['read'],
-        summary: "The home page's figures: unpaid orders, sales of today and of the month, expiring devices, unmatched payments, failed e-mails, revenue by month",
+        summary: "The home page's figures: unpaid orders, sales of today and of the month, expiring devices, unmatched payments, failed e-mails, certificates opening and closing, revenue by month",
         response: { 200: dashboardSchema },
       },
     },

@@ -11,9 +11,10 @@ import { loadAggregate } from '../../commands/handle';
 import { getOrder } from '../orders/service';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
+type CouponCodes = Extract<Queued, { purpose: 'coupon_codes' }>;
 
 export function composeCouponEmailFor(deps: Pick<SalesDeps, 'store' | 'catalogue' | 'settings'>) {
-  return async (queued: Queued): Promise<ComposedEmail & { to: string }> => {
+  return async (queued: CouponCodes): Promise<ComposedEmail & { to: string }> => {
     const customer = await getCustomer(deps, queued.customerId);
     const order = await getOrder(deps, queued.orderId);
     const coupons: CouponInEmail[] = [];

@@ -20,9 +20,10 @@ export const emailsResources: ResourceSpec[] = [
     fields: {
       id,
       purpose: text(),
-      reason: oneOf(['fulfilment', 'resend']),
+      reason: oneOf(['fulfilment', 'resend', 'reminder']),
       customerId: text({ filter: true }),
       orderId: text({ filter: true }),
+      deviceSerial: text({ filter: true }),
       couponIds: json(),
       couponCount: int(),
       state: oneOf(EMAIL_STATES),

@@ -24,6 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { catalogue } from '../../../events/index';
+import { projectionNames } from '../../../projections/index';
 import type { OutboxSettings } from '../../features/emails/outbox';
 import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../features/deps';
@@ -154,6 +155,8 @@ export default fp<SalesPluginOptions>(
       log,
       retry: options.retry,
       busy: () => app.requestsInFlight() > 0,
+      readDb: () => app.projections.db,
+      readModelsCaughtUp: () => app.projections.whenCaughtUp([projectionNames.certificateDeadlines]),
       outbox: {
         ...options.outbox,
         messageIdDomain: options.outbox?.messageIdDomain ?? messageIdDomainOf(settings),

@@ -13,6 +13,7 @@ describe('sales configuration', () => {
       minimumTopUpCents: 3300,
       unpaidOrderExpiryDays: 30,
       couponValidityDays: 365,
+      reminderOffsetsDays: [60, 30, 7, 1],
       seller: defaultSalesSettings.seller,
       renewalUrl: 'http://localhost:3000/rinnovo',
       couponStatusUrl: 'http://localhost:3000/verifica-coupon',
@@ -32,6 +33,7 @@ describe('sales configuration', () => {
       PREPAID_MIN_TOPUP_CENTS: '5000',
       ORDER_EXPIRY_DAYS: '15',
       COUPON_VALIDITY_DAYS: '730',
+      REMINDER_OFFSETS_DAYS: ' 7, 45,1 ',
       PUBLIC_URL: 'https://backoffice.firmafacile.it/',
       DEMO: 'true',
       CA_WEBHOOK_SECRET: ' a-secret-shared-with-the-ca-0123456789abcdef ',
@@ -42,6 +44,7 @@ describe('sales configuration', () => {
       minimumTopUpCents: 5000,
       unpaidOrderExpiryDays: 15,
       couponValidityDays: 730,
+      reminderOffsetsDays: [45, 7, 1],
       seller: {
         name: 'Firma Facile S.p.A.',
         partitaIva: '12345600014',
@@ -96,6 +99,8 @@ describe('sales configuration', () => {
     [{ PREPAID_MIN_TOPUP_CENTS: '33.5' }, 'PREPAID_MIN_TOPUP_CENTS must be a whole number (got "33.5")'],
     [{ ORDER_EXPIRY_DAYS: '0' }, 'ORDER_EXPIRY_DAYS must be between 1 and 3650 (got "0")'],
     [{ COUPON_VALIDITY_DAYS: 'x' }, 'COUPON_VALIDITY_DAYS must be a number'],
+    [{ REMINDER_OFFSETS_DAYS: '60,30,x' }, "REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): 'x' is not a whole number of days"],
+    [{ REMINDER_OFFSETS_DAYS: '7,7' }, 'REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): an offset appears twice'],
     [{ PUBLIC_URL: 'backoffice.example.it' }, 'PUBLIC_URL must be the URL the console is reached at'],
     [{ DEMO: 'yes' }, 'DEMO must be "true" or "false" (got "yes")'],
   ])('refuses %j with one line naming the variable', (env, message) => {

@@ -7,13 +7,16 @@ import GppBadIcon from '@mui/icons-material/GppBad';
 import PauseCircleIcon from '@mui/icons-material/PauseCircle';
 import PlayCircleIcon from '@mui/icons-material/PlayCircle';
 import SearchOffIcon from '@mui/icons-material/SearchOff';
+import SwapHorizIcon from '@mui/icons-material/SwapHoriz';
 import { List as MuiList, ListItem, ListItemText, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import {
   Button,
+  DataTable,
   Labeled,
   LinkBase,
   RadioButtonGroupInput,
   ReferenceField,
+  ReferenceManyField,
   required,
   Show,
   SimpleShowLayout,
@@ -139,6 +142,37 @@ function Certificates() {
   );
 }
 
+/** The device's replacement requests (issue #16), newest first. */
+function ReplacementRequests() {
+  const translate = useTranslate();
+  return (
+    <ReferenceManyField reference="replacement-requests" target="deviceSerial" sort={{ field: 'requestedAt', order: 'DESC' }} perPage={5}>
+      <DataTable
+        bulkActionButtons={false}
+        rowClick="show"
+        empty={
+          <Typography variant="body2" color="text.secondary">
+            {translate('app.none')}
+          </Typography>
+        }
+      >
+        <DataTable.Col source="requestedAt" label="resources.replacement-requests.fields.requestedAt" disableSort>
+          <DateTimeField source="requestedAt" />
+        </DataTable.Col>
+        <DataTable.Col source="reason" label="resources.replacement-requests.fields.reason" disableSort>
+          <EnumField source="reason" name="replacementReason" chip={false} />
+        </DataTable.Col>
+        <DataTable.Col source="status" label="resources.replacement-requests.fields.status" disableSort>
+          <EnumField source="status" name="replacementStatus" />
+        </DataTable.Col>
+        <DataTable.Col source="newDeviceSerial" label="resources.replacement-requests.fields.newDeviceSerial" disableSort>
+          <TextField source="newDeviceSerial" emptyText="—" />
+        </DataTable.Col>
+      </DataTable>
+    </ReferenceManyField>
+  );
+}
+
 /** A supervisor revokes one certificate by hand, with its RFC 5280 reason. */
 function RevokeButton({ serial, kind }: { serial: string; kind: string }) {
   const translate = useTranslate();
@@ -195,6 +229,7 @@ function Actions() {
   const record = useRecordContext<Device>();
   const translate = useTranslate();
   const canOrder = useCan('orders', 'create');
+  const canReplace = useCan('replacement-requests', 'create');
   const search = record ? `?source=${encodeURIComponent(JSON.stringify({ holderCodiceFiscale: record.holderCodiceFiscale, deviceSerial: record.id }))}` : '';
   const status = record?.deviceStatus ?? 'active';
   return (
@@ -226,6 +261,15 @@ function Actions() {
       {record && canOrder && status === 'active' ? (
         <Button component={LinkBase} to={{ pathname: '/orders/create', search }} label="app.devices.order_renewal" variant="contained">
           <AddShoppingCartIcon />
+        </Button>
+      ) : null}
+      {record && canReplace ? (
+        <Button
+          component={LinkBase}
+          to={{ pathname: '/replacement-requests/create', search: `?source=${encodeURIComponent(JSON.stringify({ deviceSerial: record.id }))}` }}
+          label="app.devices.request_replacement"
+        >
+          <SwapHorizIcon />
         </Button>
       ) : null}
       <HistoryButton stream={record ? `device-${record.id}` : null} />
@@ -262,6 +306,9 @@ export default function DeviceShow() {
           <Certificates />
         </Labeled>
         <DateTimeField source="registeredAt" />
+        <Labeled label="app.devices.replacement_requests" fullWidth>
+          <ReplacementRequests />
+        </Labeled>
         <Labeled label="app.devices.timeline" fullWidth>
           <Timeline />
         </Labeled>

@@ -62,8 +62,8 @@ describe('e-mail outbox', () => {
         transport: nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true }),
         compose: async (queued) => ({
           to: `customer-${queued.customerId}@example.it`,
-          subject: `Codici ordine ${queued.orderId}`,
-          text: `Codici: ${queued.couponIds.join(', ')}`,
+          subject: `Codici ordine ${queued.purpose === 'coupon_codes' ? queued.orderId : ''}`,
+          text: `Codici: ${queued.purpose === 'coupon_codes' ? queued.couponIds.join(', ') : ''}`,
           html: `<p>Codici</p>`,
         }),
         settings: { firstDelayMs: 30, maxDelayMs: 100, maxAttempts: 5, ...settings },
