@@ -151,7 +151,7 @@ function requireUsable(coupon: IssuedCoupon, kind: CouponRenews, now: number | n
 }
 
 /** Held by another renewal: says so without naming it, its device or its customer. */
-const reservedElsewhere = () => conflict('coupon_reserved', 'the coupon is being used by another renewal in progress');
+const reservedElsewhere = () => conflict('coupon_reserved', 'the coupon is held by a renewal in progress: it cannot be used elsewhere meanwhile');
 
 export interface RedeemCoupon {
   deviceSerial: string;
