@@ -9,6 +9,7 @@ import { caReportsProjection } from './readModels/caReports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
+import { deviceEventsProjection } from './readModels/deviceEvents';
 import { emailsProjection } from './readModels/emails';
 import { invoicesProjection } from './readModels/invoices';
 import { issuerPoliciesProjection } from './readModels/issuerPolicies';
@@ -17,6 +18,7 @@ import { paymentsProjection } from './readModels/payments';
 import { prepaidAdjustmentsProjection } from './readModels/prepaidAdjustments';
 import { prepaidMovementsProjection } from './readModels/prepaidMovements';
 import { productsProjection } from './readModels/products';
+import { renewalsProjection } from './readModels/renewals';
 import { remindersProjection } from './readModels/reminders';
 import { replacementRequestsProjection } from './readModels/replacementRequests';
 import { staffUsersProjection } from './readModels/staffUsers';
@@ -26,11 +28,13 @@ export const projections: Projection<any>[] = [
   prepaidMovementsProjection,
   prepaidAdjustmentsProjection,
   devicesProjection,
+  deviceEventsProjection,
   productsProjection,
   ordersProjection,
   paymentsProjection,
   invoicesProjection,
   couponsProjection,
+  renewalsProjection,
   emailsProjection,
   staffUsersProjection,
   certificateDeadlinesProjection,
@@ -47,11 +51,13 @@ export const projectionNames = {
   prepaidMovements: prepaidMovementsProjection.name,
   prepaidAdjustments: prepaidAdjustmentsProjection.name,
   devices: devicesProjection.name,
+  deviceEvents: deviceEventsProjection.name,
   products: productsProjection.name,
   orders: ordersProjection.name,
   payments: paymentsProjection.name,
   invoices: invoicesProjection.name,
   coupons: couponsProjection.name,
+  renewals: renewalsProjection.name,
   emails: emailsProjection.name,
   staffUsers: staffUsersProjection.name,
   certificateDeadlines: certificateDeadlinesProjection.name,

@@ -39,7 +39,7 @@ function describe(who: Who): string {
     if (method === 'GET') reads.add(name);
     else {
       const list = commands.get(resource!) ?? [];
-      list.push(rest.length === 0 ? 'create' : rest.join('/'));
+      list.push(rest.length > 0 ? rest.join('/') : method === 'PUT' ? 'set' : 'create');
       commands.set(resource!, list);
     }
   }

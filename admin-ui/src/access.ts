@@ -12,12 +12,15 @@ import { roleGroups, type Role } from '../../domain/staff/roles';
 /** The roles allowed each action of one resource. */
 export type ResourceAccess = Readonly<Record<string, readonly Role[]>>;
 
-const { adjustmentRequests, admin, approvals, audit, caReports, desk, payments, readAll, topUps } = roleGroups;
+const { adjustmentRequests, admin, approvals, audit, caReports, desk, payments, policies, policyReaders, readAll, topUps } = roleGroups;
 
 export const access: Readonly<Record<string, ResourceAccess>> = {
   customers: { create: desk, changeEmail: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
-  devices: { create: desk, import: desk, '*': readAll },
+  devices: { create: desk, import: desk, reportLost: desk, suspend: desk, reactivate: desk, terminate: approvals, revoke: approvals, '*': readAll },
+  'device-events': { '*': readAll },
+  'replacement-requests': { create: desk, recordDevice: desk, approve: approvals, reject: approvals, '*': readAll },
   orders: { create: desk, cancel: desk, deskPayment: desk, resend: desk, refund: approvals, '*': readAll },
+  renewals: { resume: desk, abandon: desk, '*': readAll },
   payments: { create: payments, match: payments, '*': readAll },
   'prepaid-adjustments': { approve: approvals, reject: approvals, '*': readAll },
   invoices: { '*': readAll },
@@ -28,6 +31,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   'certificate-deadlines': { '*': readAll },
   'ca-reports': { upload: caReports, '*': readAll },
   products: { create: approvals, changePrice: approvals, withdraw: approvals, '*': readAll },
+  'issuer-policies': { create: policies, edit: policies, '*': policyReaders },
   'audit-events': { '*': audit },
   'staff-users': { '*': admin },
   'staff-change-requests': { '*': admin },

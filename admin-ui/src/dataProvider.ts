@@ -71,7 +71,8 @@ export type BackOfficeDataProvider = DataProvider & {
 export const TIME_FIELDS: Readonly<Record<string, readonly string[]>> = {
   customers: ['registeredAt'],
   'prepaid-movements': ['at'],
-  devices: ['expiresAt', 'registeredAt'],
+  devices: ['expiresAt', 'registeredAt', 'windowOpensAt', 'windowClosesAt'],
+  'issuer-policies': ['setAt'],
   products: ['addedAt'],
   orders: ['placedAt', 'paidAt'],
   payments: ['recordedAt'],

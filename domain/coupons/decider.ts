@@ -21,8 +21,14 @@ export interface IssuedCoupon {
   renews: CouponRenews;
   issuedAt: string;
   validUntil: string;
-  /** With the renewal that used it, or the CA report that said it was used elsewhere (null before #16). */
-  redemption: { deviceSerial: string; certificateKind: CouponRenews; redeemedAt: string; renewalId: string | null; reportId: string | null } | null;
+  redemption: {
+    deviceSerial: string;
+    certificateKind: CouponRenews;
+    redeemedAt: string;
+    /** The renewal that used it, or the CA report that said it was used elsewhere (null before #16). */
+    renewalId?: string | null;
+    reportId?: string | null;
+  } | null;
   /** The renewal holding it while it runs (an issued coupon only). */
   reservation: { renewalId: string; deviceSerial: string; certificateKind: CouponRenews; reservedAt: string } | null;
   cancellation: { reason: string; cancelledAt: string } | null;
@@ -122,21 +128,10 @@ export function issueCoupon(command: IssueCoupon, state: CouponState): CouponEve
   ];
 }
 
-export interface RedeemCoupon {
-  deviceSerial: string;
-  certificateKind: CouponRenews;
-  /** The CA report that says it was used elsewhere: redeeming it again for the same report changes nothing. */
-  reportId?: string | null;
-  at: string;
-}
-
-export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponEvent[] {
-  const coupon = requireIssued(state);
-  const now = timeOf('at', command.at);
-  if (command.deviceSerial.trim() === '') throw invalid('deviceSerial', 'is required');
+/** Refuses a coupon that cannot pay for `kind` now: used, cancelled, expired, or of another kind. */
+function requireUsable(coupon: IssuedCoupon, kind: CouponRenews, now: number | null): void {
   switch (coupon.status) {
     case 'redeemed':
-      if (command.reportId && coupon.redemption?.reportId === command.reportId) return [];
       throw conflict('coupon_already_redeemed', 'the coupon has already been used');
     case 'cancelled':
       throw refuse('coupon_cancelled', 'the coupon has been cancelled');
@@ -145,17 +140,47 @@ export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponE
     case 'issued':
       break;
   }
-  if (now > Date.parse(coupon.validUntil)) throw refuse('coupon_expired', 'the coupon has expired');
-  if (command.reportId && coupon.reservation) {
-    throw refuse('coupon_reserved', 'the coupon is held by a renewal in progress at the desk: it cannot be used elsewhere meanwhile');
-  }
-  if (!covers(coupon.renews, command.certificateKind)) {
+  if (now !== null && now > Date.parse(coupon.validUntil)) throw refuse('coupon_expired', 'the coupon has expired');
+  if (!covers(coupon.renews, kind)) {
     throw refuse(
       'coupon_kind_mismatch',
-      `the coupon renews the ${coupon.renews === 'both' ? 'two certificates' : `${coupon.renews} certificate`}, not ${command.certificateKind === 'both' ? 'both' : `the ${command.certificateKind} one`}`,
+      `the coupon renews the ${coupon.renews === 'both' ? 'two certificates' : `${coupon.renews} certificate`}, not ${kind === 'both' ? 'both' : `the ${kind} one`}`,
       'certificateKind',
     );
   }
+}
+
+/** Held by another renewal: says so without naming it, its device or its customer. */
+const reservedElsewhere = () => conflict('coupon_reserved', 'the coupon is being used by another renewal in progress');
+
+export interface RedeemCoupon {
+  deviceSerial: string;
+  certificateKind: CouponRenews;
+  /** The renewal using it: required to redeem a coupon that renewal reserved. */
+  renewalId?: string | null;
+  /** The CA report that says it was used elsewhere. */
+  reportId?: string | null;
+  at: string;
+}
+
+/**
+ * Redeems the coupon. A coupon reserved by a renewal is redeemed only by that renewal (completing
+ * its reservation: redeeming it again for the same renewal changes nothing); an unreserved coupon
+ * may be redeemed by a renewal or a CA report; a coupon reserved by a renewal is refused to anyone
+ * else (409 coupon_reserved).
+ */
+export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponEvent[] {
+  const coupon = requireIssued(state);
+  const now = timeOf('at', command.at);
+  if (command.deviceSerial.trim() === '') throw invalid('deviceSerial', 'is required');
+  const renewalId = command.renewalId ?? null;
+  if (coupon.status === 'redeemed' && renewalId !== null && coupon.redemption?.renewalId === renewalId) return [];
+  // The CA's report sent again (a retry after a crash) finds its own redemption: nothing to do.
+  if (coupon.status === 'redeemed' && command.reportId && coupon.redemption?.reportId === command.reportId) return [];
+  const held = coupon.status === 'issued' && coupon.reservation !== null;
+  if (held && coupon.reservation!.renewalId !== renewalId) throw reservedElsewhere();
+  // A reservation made in time holds: the renewal that started with a valid coupon completes with it.
+  requireUsable(coupon, command.certificateKind, held ? null : now);
   return [
     {
       type: 'CouponRedeemed',
@@ -163,11 +188,65 @@ export function redeemCoupon(command: RedeemCoupon, state: CouponState): CouponE
         couponId: coupon.couponId,
         deviceSerial: command.deviceSerial,
         certificateKind: command.certificateKind,
+        ...(renewalId !== null ? { renewalId } : {}),
         ...(command.reportId ? { reportId: command.reportId } : {}),
         redeemedAt: command.at,
       },
     },
   ];
+}
+
+export interface ReserveCoupon {
+  renewalId: string;
+  deviceSerial: string;
+  /** What it pays for in this renewal: one certificate, or both with a 'both' coupon. */
+  certificateKind: CouponRenews;
+  at: string;
+}
+
+/**
+ * Holds the coupon for one renewal while it runs, so that no other renewal (another desk, the
+ * kiosk) can use it. The same renewal again changes nothing; another renewal is refused 409
+ * coupon_reserved; a coupon used, cancelled, expired or of another kind is refused.
+ */
+export function reserveCoupon(command: ReserveCoupon, state: CouponState): CouponEvent[] {
+  const coupon = requireIssued(state);
+  const now = timeOf('at', command.at);
+  if (command.renewalId.trim() === '') throw invalid('renewalId', 'is required');
+  if (command.deviceSerial.trim() === '') throw invalid('deviceSerial', 'is required');
+  if (coupon.status === 'redeemed' && coupon.redemption?.renewalId === command.renewalId) return [];
+  if (coupon.status === 'issued' && coupon.reservation !== null) {
+    if (coupon.reservation.renewalId !== command.renewalId) throw reservedElsewhere();
+    if (coupon.reservation.deviceSerial === command.deviceSerial && coupon.reservation.certificateKind === command.certificateKind) return [];
+    throw conflict('coupon_reservation_changed', 'the coupon is already reserved by this renewal for another certificate');
+  }
+  requireUsable(coupon, command.certificateKind, now);
+  return [
+    {
+      type: 'CouponReserved',
+      data: { couponId: coupon.couponId, renewalId: command.renewalId, deviceSerial: command.deviceSerial, certificateKind: command.certificateKind, reservedAt: command.at },
+    },
+  ];
+}
+
+export interface ReleaseCoupon {
+  renewalId: string;
+  reason: string;
+  at: string;
+}
+
+/**
+ * Gives the coupon back when the renewal holding it is abandoned (or could not start). Only the
+ * holder's reservation is released: a coupon this renewal does not hold (released already, never
+ * reserved, redeemed, or held by another renewal since) is left as it is.
+ */
+export function releaseCoupon(command: ReleaseCoupon, state: CouponState): CouponEvent[] {
+  const coupon = requireIssued(state);
+  timeOf('at', command.at);
+  const reason = command.reason.trim();
+  if (reason === '') throw invalid('reason', 'say why the coupon is released', 'reason_required');
+  if (coupon.status !== 'issued' || coupon.reservation?.renewalId !== command.renewalId) return [];
+  return [{ type: 'CouponReleased', data: { couponId: coupon.couponId, renewalId: command.renewalId, reason, releasedAt: command.at } }];
 }
 
 export interface CancelCoupon {
@@ -189,6 +268,7 @@ export function cancelCoupon(command: CancelCoupon, state: CouponState): CouponE
     case 'expired':
       throw refuse('coupon_expired', 'an expired coupon cannot be cancelled');
     case 'issued':
+      if (coupon.reservation !== null) throw reservedElsewhere();
       return [{ type: 'CouponCancelled', data: { couponId: coupon.couponId, reason, cancelledAt: command.at } }];
   }
 }
@@ -210,6 +290,7 @@ export function expireCoupon(command: ExpireCoupon, state: CouponState): CouponE
       throw refuse('coupon_cancelled', 'a cancelled coupon does not expire');
     case 'issued':
       if (now <= Date.parse(coupon.validUntil)) throw refuse('coupon_not_expired_yet', `the coupon is valid until ${coupon.validUntil}`);
+      if (coupon.reservation !== null) throw reservedElsewhere();
       return [{ type: 'CouponExpired', data: { couponId: coupon.couponId, expiredAt: command.at } }];
   }
 }

@@ -18,7 +18,7 @@ import type {
   HolderDeviceEvent,
   RevocationReason,
 } from './events';
-import { deviceCertificateKinds, deviceKinds, deviceSerialPattern } from './events';
+import { deviceCertificateKinds, deviceKinds, deviceSerialPattern, revocationReasons } from './events';
 import type { Decider } from '../shared/decider';
 import { DomainError, conflict, invalid, refuse } from '../shared/errors';
 import { validCodiceFiscale } from '../customers/decider';
@@ -281,8 +281,9 @@ export function renewCertificate(command: RenewCertificate, state: DeviceState):
   if (!/^[0-9A-Z]{1,64}$/.test(serialNumber)) {
     throw invalid('serialNumber', `certificate serial must be 1 to 64 letters or digits (got '${command.serialNumber ?? ''}')`, 'certificate_serial_invalid');
   }
-  if (current.serialNumber === serialNumber) return [];
+  // Revoked is for good: refused even when it names the revoked certificate itself.
   if (current.status === 'revoked') throw refuse('certificate_revoked', `the ${command.kind} certificate of device ${device.serial} is revoked: it cannot be renewed`);
+  if (current.serialNumber === serialNumber) return [];
   if (device.deviceStatus !== 'active') throw refuse('device_not_active', `device ${device.serial} is ${device.deviceStatus}`);
   const validFrom = validDateTime(command.validFrom, 'validFrom');
   const validUntil = validDateTime(command.validUntil, 'validUntil');
@@ -318,6 +319,9 @@ export interface RevokeCertificate {
 /** Revokes the device's certificate of `kind`; revoking it again changes nothing. */
 export function revokeCertificate(command: RevokeCertificate, state: DeviceState): CertificateRevoked[] {
   const at = instantOf(command.at);
+  if (!revocationReasons.includes(command.reason)) {
+    throw invalid('reason', `must be one of ${revocationReasons.join(', ')} (RFC 5280; got '${command.reason}')`, 'revocation_reason_invalid');
+  }
   const device = requireDevice(state);
   const current = device.certificates[command.kind];
   if (!current) throw refuse('certificate_not_on_device', `device ${device.serial} has no ${command.kind} certificate`, 'kind');
@@ -359,17 +363,37 @@ export interface ChangeDeviceStatus {
 export function changeDeviceStatus(command: ChangeDeviceStatus, state: DeviceState): DeviceStatusChanged[] {
   const at = instantOf(command.at);
   const device = requireDevice(state);
-  if (device.deviceStatus === command.to) return [];
-  if (!statusMoves[device.deviceStatus].includes(command.to)) {
+  const replacedBy = replacementOf(command, device);
+  if (device.deviceStatus === command.to) {
+    // Terminated already (lost, then withdrawn by hand) and now replaced: the replacement is recorded once.
+    if (command.to !== 'terminated' || replacedBy === null || device.replacedBy === replacedBy) return [];
+    if (device.replacedBy !== null) {
+      throw refuse('device_replaced_already', `device ${device.serial} is replaced by ${device.replacedBy} already`, 'replacedBy');
+    }
+  } else if (!statusMoves[device.deviceStatus].includes(command.to)) {
     throw refuse('device_status_move_invalid', `device ${device.serial} is ${device.deviceStatus}: it cannot become ${command.to}`, 'to');
   }
   const reason = requiredText(command.reason, 'reason', 500);
   return [
     {
       type: 'DeviceStatusChanged',
-      data: { serial: device.serial, from: device.deviceStatus, to: command.to, reason, replacedBy: command.replacedBy ?? null, changedBy: command.changedBy, changedAt: at },
+      data: { serial: device.serial, from: device.deviceStatus, to: command.to, reason, replacedBy, changedBy: command.changedBy, changedAt: at },
     },
   ];
+}
+
+/** The replacing device named by a status change, normalised; null when none. */
+function replacementOf(command: ChangeDeviceStatus, device: RegisteredDevice): string | null {
+  if (command.replacedBy === undefined || command.replacedBy === null || command.replacedBy.trim() === '') return null;
+  if (command.to !== 'terminated') {
+    throw refuse('replacement_without_termination', 'a device is replaced only when it is terminated', 'replacedBy');
+  }
+  const replacedBy = normaliseDeviceSerial(command.replacedBy);
+  if (!deviceSerialPattern.test(replacedBy)) {
+    throw invalid('replacedBy', `device serial must be 4 to 32 letters or digits (got '${command.replacedBy}')`, 'serial_invalid');
+  }
+  if (replacedBy === device.serial) throw refuse('replacement_same_device', `device ${device.serial} cannot replace itself`, 'replacedBy');
+  return replacedBy;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 // way a token does: active, lost, suspended, terminated (replaced, or withdrawn for good).
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
+import { deviceStatuses, revocationReasons, type DeviceStatus, type RevocationReason } from './status';
 
 export const deviceKinds = ['smart_card', 'usb_token'] as const;
 export type DeviceKind = (typeof deviceKinds)[number];
@@ -63,9 +64,7 @@ export const certificateRenewed = eventShape(
   }),
 );
 
-/** RFC 5280 reason codes the back office uses. */
-export const revocationReasons = ['superseded', 'keyCompromise', 'cessationOfOperation', 'unspecified'] as const;
-export type RevocationReason = (typeof revocationReasons)[number];
+export { deviceStatuses, revocationReasons, type DeviceStatus, type RevocationReason };
 
 export const certificateRevoked = eventShape(
   'CertificateRevoked',
@@ -81,8 +80,6 @@ export const certificateRevoked = eventShape(
   }),
 );
 
-export const deviceStatuses = ['active', 'lost', 'suspended', 'terminated'] as const;
-export type DeviceStatus = (typeof deviceStatuses)[number];
 
 export const deviceStatusChanged = eventShape(
   'DeviceStatusChanged',

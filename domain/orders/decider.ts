@@ -89,6 +89,8 @@ export interface PlaceGuidedOrder extends PlaceOrderCommon {
     serial: string;
     /** The holder the device belongs to, when known: must be the one named. */
     holderCodiceFiscale?: string;
+    /** The token's status, when known: no coupons for a device lost, suspended or terminated. */
+    deviceStatus?: 'active' | 'lost' | 'suspended' | 'terminated';
     certificates: DeviceCertificate[];
     /** The renewal window of the device's issuer policy (policyFor). */
     window: WindowRule;
@@ -327,10 +329,29 @@ export function quoteOrder(command: PlaceOrder): Quote {
   if (device.holderCodiceFiscale !== undefined && device.holderCodiceFiscale !== cf.value) {
     throw refuse('device_not_of_holder', `device ${device.serial} does not belong to this holder`, 'deviceSerial');
   }
+  sellableDevice(device);
   if (device.certificates.some((c) => windowState(c, command.at, device.window) === 'closed')) {
     throw refuse('replacement_card_needed', 'replacement card needed', 'deviceSerial');
   }
   return priceLines(proposeGuidedLines(device.certificates, command.products));
+}
+
+/** Italian words for the statuses in the refusal people read at the desk. */
+const deviceStatusWords = { lost: 'reported lost (smarrito)', suspended: 'suspended (sospeso)', terminated: 'terminated (cessato)' } as const;
+
+/** No coupons are sold for a device lost, suspended or terminated, nor for a revoked certificate. */
+function sellableDevice(device: PlaceGuidedOrder['device']): void {
+  if (device.deviceStatus !== undefined && device.deviceStatus !== 'active') {
+    throw refuse('device_not_active', `device ${device.serial} is ${deviceStatusWords[device.deviceStatus]}: no coupons are sold for it`, 'deviceSerial');
+  }
+  const revoked = device.certificates.filter((c) => c.status === 'revoked').map((c) => c.kind);
+  if (revoked.length > 0) {
+    throw refuse(
+      'certificate_revoked',
+      `device ${device.serial}: the ${revoked.join(' and ')} certificate is revoked and cannot be renewed; a replacement card is needed`,
+      'deviceSerial',
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ export interface RefundPlan {
   /** The unused coupons to refund (and cancel). */
   couponIds: string[];
   /** Coupons named (or of the order) that cannot be refunded, and why. */
-  excluded: { couponId: string; status: 'redeemed' | 'cancelled' | 'expired' | 'refunded' }[];
+  /** Not refunded: used, cancelled, expired, refunded already, or held by a renewal in progress. */
+  excluded: { couponId: string; status: 'redeemed' | 'cancelled' | 'expired' | 'refunded' | 'reserved' }[];
   lines: DocumentLine[];
   vatSummary: VatRateSummary[];
   totals: Totals;
@@ -49,6 +50,8 @@ export function planRefund(order: OrderState, coupons: readonly CouponState[], a
       excluded.push({ couponId: coupon.couponId, status: 'expired' });
     } else if (coupon.status !== 'issued') {
       excluded.push({ couponId: coupon.couponId, status: coupon.status });
+    } else if (coupon.reservation !== null) {
+      excluded.push({ couponId: coupon.couponId, status: 'reserved' });
     } else {
       refundable.push(coupon.couponId);
       perProduct.set(coupon.productCode, (perProduct.get(coupon.productCode) ?? 0) + 1);

@@ -9,6 +9,12 @@
 // clock (`@now`) and tells not_yet / open / in_grace / closed exactly as windowState does. The
 // projection keeps the policies it has seen (`device_policies`) and redraws the windows of the
 // devices a policy rules when IssuerPolicySet arrives, and a certificate's when it is renewed.
+//
+// Over the device's life: a renewed certificate replaces the columns of its kind (the current
+// certificate is always the one shown); a revoked one keeps its columns with `<kind>_status`
+// 'revoked', its `revoked_at` and RFC 5280 reason; `device_status` is the token's status (active,
+// lost, suspended, terminated) with the reason and instant of its last change, and `replaced_by`
+// the device replacing it.
 import type Database from 'better-sqlite3';
 import { policyFor, issuerKey, type IssuerPolicy } from '../../domain/certificates/issuerPolicy';
 import type { IssuerPolicyEvent } from '../../domain/certificates/events';
@@ -61,9 +67,10 @@ function redraw(db: Database.Database, t: TableName, id: string, policies: reado
 
 export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
   name: 'devices',
-  version: 2,
+  // 3: each certificate's status and revocation, the device's status and replacement.
+  version: 3,
   tables: ['devices', 'device_policies'],
-  handles: ['DeviceRegistered', 'CertificateRenewed', 'CertificateRevoked', 'IssuerPolicySet'],
+  handles: ['DeviceRegistered', 'CertificateRenewed', 'CertificateRevoked', 'DeviceStatusChanged', 'IssuerPolicySet'],
   setup(db, t) {
     const d = t('devices');
     db.exec(`CREATE TABLE ${d} (
@@ -79,19 +86,31 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
       signing_valid_until TEXT,
       signing_window_opens_at TEXT,
       signing_window_closes_at TEXT,
+      signing_status TEXT,
+      signing_revoked_at TEXT,
+      signing_revocation_reason TEXT,
       authentication_serial_number TEXT,
       authentication_valid_from TEXT,
       authentication_valid_until TEXT,
       authentication_window_opens_at TEXT,
       authentication_window_closes_at TEXT,
+      authentication_status TEXT,
+      authentication_revoked_at TEXT,
+      authentication_revocation_reason TEXT,
       certificate_count INTEGER NOT NULL,
       expires_at TEXT NOT NULL,
       policy_id TEXT NOT NULL,
       window_opens_at TEXT NOT NULL,
       window_closes_at TEXT NOT NULL,
       revoked INTEGER NOT NULL DEFAULT 0,
-      registered_at TEXT NOT NULL
+      registered_at TEXT NOT NULL,
+      device_status TEXT NOT NULL DEFAULT 'active',
+      status_reason TEXT,
+      status_changed_at TEXT,
+      replaced_by TEXT
     )`);
+    db.exec(`CREATE INDEX ${d}_by_status ON ${d} (device_status, expires_at)`);
+    db.exec(`CREATE INDEX ${d}_by_replaced_by ON ${d} (replaced_by)`);
     db.exec(`CREATE INDEX ${d}_by_expiry ON ${d} (expires_at)`);
     db.exec(`CREATE INDEX ${d}_by_holder ON ${d} (holder_codice_fiscale, expires_at)`);
     db.exec(`CREATE INDEX ${d}_by_kind ON ${d} (kind, expires_at)`);
@@ -119,8 +138,8 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
           `INSERT INTO ${d} (id, kind, issuer, issuer_key, issued_on, holder_codice_fiscale, signing_serial_number, signing_valid_from,
              signing_valid_until, signing_window_opens_at, signing_window_closes_at, authentication_serial_number,
              authentication_valid_from, authentication_valid_until, authentication_window_opens_at, authentication_window_closes_at,
-             certificate_count, expires_at, policy_id, window_opens_at, window_closes_at, registered_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             certificate_count, expires_at, policy_id, window_opens_at, window_closes_at, registered_at, signing_status, authentication_status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           data.serial,
           data.kind,
@@ -144,13 +163,19 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
           w.opensAt,
           w.closesAt,
           isoTime(data.registeredAt),
+          signing ? 'active' : null,
+          authentication ? 'active' : null,
         );
         return;
       }
       case 'CertificateRenewed': {
         const { serial, kind, serialNumber, validFrom, validUntil } = event.data;
         const k = kind === 'signing' ? 'signing' : 'authentication';
-        statement(db, `UPDATE ${d} SET ${k}_serial_number = ?, ${k}_valid_from = ?, ${k}_valid_until = ? WHERE id = ?`).run(
+        statement(
+          db,
+          `UPDATE ${d} SET ${k}_serial_number = ?, ${k}_valid_from = ?, ${k}_valid_until = ?, ${k}_status = 'active', ${k}_revoked_at = NULL,
+             ${k}_revocation_reason = NULL WHERE id = ?`,
+        ).run(
           serialNumber,
           isoTime(validFrom),
           isoTime(validUntil),
@@ -159,10 +184,25 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
         redraw(db, t, serial, policiesSeen(db, t));
         return;
       }
-      case 'CertificateRevoked':
+      case 'CertificateRevoked': {
         // A revoked certificate is never renewed: the device's window is closed for good.
-        statement(db, `UPDATE ${d} SET revoked = 1 WHERE id = ?`).run(event.data.serial);
+        const { serial, kind, reason, revokedAt } = event.data;
+        const k = kind === 'signing' ? 'signing' : 'authentication';
+        statement(db, `UPDATE ${d} SET revoked = 1, ${k}_status = 'revoked', ${k}_revoked_at = ?, ${k}_revocation_reason = ? WHERE id = ?`).run(
+          isoTime(revokedAt),
+          reason,
+          serial,
+        );
         return;
+      }
+      case 'DeviceStatusChanged': {
+        const { serial, to, reason, replacedBy, changedAt } = event.data;
+        statement(
+          db,
+          `UPDATE ${d} SET device_status = ?, status_reason = ?, status_changed_at = ?, replaced_by = coalesce(?, replaced_by) WHERE id = ?`,
+        ).run(to, reason, isoTime(changedAt), replacedBy, serial);
+        return;
+      }
       case 'IssuerPolicySet': {
         const { setBy: _by, setAt: _at, ...policy } = event.data;
         statement(db, `INSERT INTO ${t('device_policies')} (id, policy) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET policy = excluded.policy`).run(

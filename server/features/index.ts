@@ -12,12 +12,14 @@ import publicPages from './coupons/publicPages';
 import customers from './customers/routes';
 import dashboard from './dashboard/routes';
 import devices from './devices/routes';
+import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
 import invoicing from './invoicing/routes';
 import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
+import renewals from './renewals/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import staff from './staff/routes';
@@ -32,6 +34,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   catalogue,
   issuerPolicies,
   devices,
+  deviceLife,
   replacements,
   orders,
   payments,
@@ -39,6 +42,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   invoicing,
   coupons,
   caReports,
+  renewals,
   projections,
   publicPages,
 ];

@@ -1,8 +1,9 @@
 // Starts the sales process managers and the e-mail outbox on one store:
 //   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
 //   coupons, invoice, e-mail), order expiry (timer), renewal reminders (timer over the read model
-//   of certificate deadlines, when the read models are given), and the OutboxWorker that sends the
-//   e-mails (coupon codes and reminders); and the replacement cards' steps.
+//   of certificate deadlines, when the read models are given), the replacement cards' steps, pay-after
+//   renewal fees (completed renewal → fee order), and the OutboxWorker that sends the e-mails
+//   (coupon codes and reminders).
 //
 //   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
 //   ...
@@ -16,6 +17,7 @@ import { RenewalReminderReactor } from '../features/reminders/reactor';
 import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
 import { OrderExpiryReactor } from '../features/orders/expiry';
 import { PaymentApplicationReactor } from '../features/payments/application';
+import { RenewalFeeReactor } from '../features/renewals/feeOrders';
 import { ReplacementProcessReactor } from '../features/replacements/process';
 import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
@@ -25,6 +27,7 @@ export { composeCouponEmailFor } from '../features/emails/couponEmails';
 export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../features/orders/fulfilment';
 export { OrderExpiryReactor } from '../features/orders/expiry';
 export { PaymentApplicationReactor } from '../features/payments/application';
+export { RenewalFeeReactor } from '../features/renewals/feeOrders';
 export { RenewalReminderReactor } from '../features/reminders/reactor';
 export { ReplacementProcessReactor } from '../features/replacements/process';
 export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
@@ -47,6 +50,8 @@ export interface RunningReactors {
   payments: PaymentApplicationReactor;
   fulfilment: FulfilmentReactor;
   expiry: OrderExpiryReactor;
+  /** Pay-after renewals completed → the fee order. */
+  renewalFees: RenewalFeeReactor;
   /** Null without the read models (readDb). */
   reminders: RenewalReminderReactor | null;
   replacements: ReplacementProcessReactor;
@@ -68,6 +73,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   const payments = new PaymentApplicationReactor(deps);
   const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
   const expiry = new OrderExpiryReactor(deps);
+  const renewalFees = new RenewalFeeReactor(deps);
   const replacements = new ReplacementProcessReactor(deps);
   const outbox = new OutboxWorker<DomainEvent>({
     store: deps.store,
@@ -78,7 +84,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     log: deps.log,
   });
   const reminders = deps.readDb ? new RenewalReminderReactor(deps, { readDb: deps.readDb, readModelCaughtUp: deps.readModelsCaughtUp }) : null;
-  const reactors = [payments, fulfilment, expiry, replacements, ...(reminders ? [reminders] : [])];
+  const reactors = [payments, fulfilment, expiry, replacements, renewalFees, ...(reminders ? [reminders] : [])];
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
   const following = followLog(deps.store, [...reactors, outbox], {
@@ -103,6 +109,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     payments,
     fulfilment,
     expiry,
+    renewalFees,
     reminders,
     replacements,
     outbox,

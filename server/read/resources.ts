@@ -13,12 +13,13 @@ import { catalogueResources } from '../features/catalogue/read';
 import { certificatesResources } from '../features/certificates/read';
 import { couponsResources } from '../features/coupons/read';
 import { customersResources } from '../features/customers/read';
-import { devicesResources } from '../features/devices/read';
+import { deviceEventsResources, devicesResources } from '../features/devices/read';
 import { emailsResources } from '../features/emails/read';
 import { invoicingResources } from '../features/invoicing/read';
 import { ordersResources } from '../features/orders/read';
 import { paymentsResources } from '../features/payments/read';
 import { prepaidResources } from '../features/prepaid/read';
+import { renewalsResources } from '../features/renewals/read';
 import { remindersResources } from '../features/reminders/read';
 import { replacementsResources } from '../features/replacements/read';
 import { staffResources } from '../features/staff/read';
@@ -28,6 +29,7 @@ export const resources: ResourceSpec[] = [
   ...customersResources,
   ...prepaidResources,
   ...devicesResources,
+  ...deviceEventsResources,
   ...replacementsResources,
   ...catalogueResources,
   ...certificatesResources,
@@ -36,6 +38,7 @@ export const resources: ResourceSpec[] = [
   ...invoicingResources,
   ...couponsResources,
   ...caReportsResources,
+  ...renewalsResources,
   ...emailsResources,
   ...remindersResources,
   ...staffResources,

@@ -65,6 +65,9 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/prepaid-adjustments/:id': { access: roleGroups.readAll },
   'GET /api/devices': { access: roleGroups.readAll },
   'GET /api/devices/:id': { access: roleGroups.readAll },
+  // A device's timeline (projections/readModels/deviceEvents.ts): ?filter={"serial":"…"}.
+  'GET /api/device-events': { access: roleGroups.readAll },
+  'GET /api/device-events/:id': { access: roleGroups.readAll },
   'GET /api/replacement-requests': { access: roleGroups.readAll },
   'GET /api/replacement-requests/:id': { access: roleGroups.readAll },
   'GET /api/products': { access: roleGroups.readAll },
@@ -81,6 +84,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/coupons/:id': { access: roleGroups.readAll },
   'GET /api/ca-reports': { access: roleGroups.readAll },
   'GET /api/ca-reports/:id': { access: roleGroups.readAll },
+  'GET /api/renewals': { access: roleGroups.readAll },
+  'GET /api/renewals/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
   'GET /api/emails/:id': { access: roleGroups.readAll },
   'GET /api/reminders': { access: roleGroups.readAll },
@@ -112,6 +117,13 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/products/:code/withdraw': { access: roleGroups.approvals },
   'POST /api/devices': { access: roleGroups.desk },
   'POST /api/devices/import': { access: roleGroups.desk },
+  // A device's life (server/features/devices/lifeRoutes.ts): the desk reports it lost, suspends it,
+  // makes it active again; only a supervisor terminates it or revokes a certificate by hand.
+  'POST /api/devices/:id/report-lost': { access: roleGroups.desk },
+  'POST /api/devices/:id/suspend': { access: roleGroups.desk },
+  'POST /api/devices/:id/reactivate': { access: roleGroups.desk },
+  'POST /api/devices/:id/terminate': { access: roleGroups.approvals },
+  'POST /api/devices/:id/certificates/:kind/revoke': { access: roleGroups.approvals },
   // Issuer policies: the whole policy, set (server/features/certificates/routes.ts).
   'PUT /api/issuer-policies/:id': { access: roleGroups.policies },
   // Replacement cards (server/features/replacements/routes.ts): the desk opens a request and records the
@@ -131,6 +143,13 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/payments': { access: roleGroups.payments },
   'POST /api/payments/:id/match': { access: roleGroups.payments },
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
+  // Renewals at the desk (server/features/renewals/routes.ts).
+  'POST /api/renewals': { access: roleGroups.desk },
+  'POST /api/renewals/:id/steps': { access: roleGroups.desk },
+  'POST /api/renewals/:id/fail': { access: roleGroups.desk },
+  'POST /api/renewals/:id/resume': { access: roleGroups.desk },
+  'POST /api/renewals/:id/complete': { access: roleGroups.desk },
+  'POST /api/renewals/:id/abandon': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).

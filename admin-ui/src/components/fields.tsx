@@ -75,7 +75,12 @@ const TONES: Record<string, Record<string, Tone>> = {
   emailState: { queued: 'info', sent: 'success', retrying: 'warning', failed: 'error' },
   paymentState: { recorded: 'info', matched: 'success', unmatched: 'warning' },
   adjustmentStatus: { pending: 'warning', approved: 'success', rejected: 'default' },
-  renewalStatus: { valid: 'success', expiring: 'warning', in_grace: 'error', needs_replacement: 'error' },
+  windowState: { not_yet: 'default', open: 'warning', in_grace: 'error', closed: 'error' },
+  replacementStatus: { pending: 'warning', approved: 'info', rejected: 'default', completed: 'success' },
+  oldDeviceStatus: { active: 'success', lost: 'warning', suspended: 'warning', terminated: 'error' },
+  deviceStatus: { active: 'success', lost: 'error', suspended: 'warning', terminated: 'default' },
+  certificateStatus: { active: 'success', revoked: 'error' },
+  renewalState: { in_progress: 'info', failed: 'error', completed: 'success', abandoned: 'default' },
 };
 
 /** The translated label of an enumeration's value: `app.enums.<name>.<value>`. */

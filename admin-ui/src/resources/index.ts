@@ -10,11 +10,14 @@ import customers from './customers';
 import devices from './devices';
 import emails from './emails';
 import invoices from './invoices';
+import issuerPolicies from './issuer-policies';
 import orders from './orders';
 import payments from './payments';
 import prepaidAdjustments from './prepaid-adjustments';
 import prepaidMovements from './prepaid-movements';
 import products from './products';
+import replacementRequests from './replacement-requests';
+import renewals from './renewals';
 import reminders from './reminders';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
@@ -24,7 +27,9 @@ import type { ResourceModule } from './types';
 export const resources: Readonly<Record<string, ResourceModule>> = {
   customers,
   devices,
+  'replacement-requests': replacementRequests,
   orders,
+  renewals,
   payments,
   'prepaid-adjustments': prepaidAdjustments,
   invoices,
@@ -35,6 +40,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   reminders,
   'certificate-deadlines': certificateDeadlines,
   products,
+  'issuer-policies': issuerPolicies,
   'audit-events': auditEvents,
   'staff-users': staffUsers,
   'staff-change-requests': staffChangeRequests,

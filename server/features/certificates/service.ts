@@ -8,11 +8,9 @@ import {
   ISSUER_POLICIES_STREAM,
   issuerPoliciesAggregate,
   setIssuerPolicy as decideSet,
-  type IssuerPoliciesState,
   type IssuerPolicy,
 } from '../../../domain/certificates/issuerPolicy';
-import { notFound } from '../../../domain/shared/errors';
-import { handleCommand, loadAggregate } from '../../commands/handle';
+import { handleCommand } from '../../commands/handle';
 import type { SalesDeps } from '../deps';
 
 export interface IssuerPolicyEntry {
@@ -35,16 +33,6 @@ export async function setIssuerPolicy(deps: SalesDeps, policy: IssuerPolicy, ctx
   ctx);
   const entry = result.state[policy.issuerId]!;
   return { ...entry, position: result.position, changed: result.events.length > 0 };
-}
-
-export async function issuerPolicies(deps: Pick<SalesDeps, 'store' | 'catalogue'>): Promise<IssuerPoliciesState> {
-  return (await loadAggregate(deps, ISSUER_POLICIES_STREAM, issuerPoliciesAggregate)).state;
-}
-
-export async function getIssuerPolicy(deps: Pick<SalesDeps, 'store' | 'catalogue'>, issuerId: string): Promise<IssuerPolicyEntry> {
-  const entry = (await issuerPolicies(deps))[issuerId];
-  if (!entry) throw notFound('issuer_policy', issuerId);
-  return entry;
 }
 
 /**

@@ -3,7 +3,8 @@
 import type { CustomFilter, ResourceSpec } from '../../read/listQuery';
 import { codiceFiscale, deviceSerial, id, text, int, bool, time, date, oneOf, when, textId, wholeNumber } from '../../read/fields';
 import { DAY_MS } from '../../../domain/shared/utcTime';
-import { deviceKinds } from '../../../domain/devices/events';
+import { deviceCertificateKinds, deviceKinds, deviceStatuses } from '../../../domain/devices/events';
+import { deviceTimelineEntries } from '../../../projections/readModels/deviceEvents';
 import { windowStates, type WindowState } from '../../../domain/certificates/renewalWindow';
 import { roleGroups } from '../../security/routeTable';
 
@@ -75,9 +76,16 @@ export const devicesResources: ResourceSpec[] = [
       signingSerialNumber: text(),
       signingValidFrom: time(),
       signingValidUntil: time(),
+      /** active or revoked (null: the device has no signing certificate). */
+      signingStatus: text(),
+      signingRevokedAt: time(),
+      signingRevocationReason: text(),
       authenticationSerialNumber: text(),
       authenticationValidFrom: time(),
       authenticationValidUntil: time(),
+      authenticationStatus: text(),
+      authenticationRevokedAt: time(),
+      authenticationRevocationReason: text(),
       certificateCount: int(),
       expiresAt: when(),
       /** Whole days from now to the earliest expiry (negative once expired), computed at query time. */
@@ -96,6 +104,58 @@ export const devicesResources: ResourceSpec[] = [
       /** not_yet, open, in_grace or closed now (windowState, under the device's issuer policy). */
       windowState: text({ sql: windowStateSql, values: windowStates }),
       registeredAt: when(),
+      /** The token's status: active, lost, suspended, terminated (no coupons are sold unless active). */
+      deviceStatus: oneOf(deviceStatuses),
+      statusReason: text(),
+      statusChangedAt: time(),
+      /** The device that replaced this one. */
+      replacedBy: text({ filter: true, normalise: deviceSerial }),
+    },
+  },
+];
+
+/** Certificate kinds in a timeline row: one kind, or `both` (a renewal of both). */
+const timelineKinds = [...deviceCertificateKinds, 'both'];
+
+export const deviceEventsResources: ResourceSpec[] = [
+  {
+    name: 'device-events',
+    singular: 'device event',
+    view: 'device_events',
+    projection: 'device-events',
+    id: { sql: 'seq', type: 'int' },
+    tieBreaker: 'seq',
+    summary:
+      "A device's timeline: registered, certificates renewed and revoked, status changes, replacement, and the renewals and " +
+      'replacement requests naming it; filter by serial',
+    access: roleGroups.readAll,
+    defaultSort: ['id', 'ASC'],
+    fields: {
+      id: int({ sql: 'seq', sort: true }),
+      position: int(),
+      serial: text({ filter: true, normalise: deviceSerial }),
+      /** What happened, for the one-line summary. */
+      entry: oneOf(deviceTimelineEntries),
+      type: text(),
+      at: when(),
+      actorId: text(),
+      actorRole: text(),
+      /** The username of who did it (null: the back office itself). */
+      actorName: text(),
+      certificateKind: oneOf(timelineKinds, { filter: false }),
+      serialNumber: text(),
+      previousSerialNumber: text(),
+      validUntil: time(),
+      /** The reason: the desk's words, an RFC 5280 code (superseded, keyCompromise…), a replacement reason, a note. */
+      reason: text(),
+      fromStatus: text(),
+      /** The new status (status changes), or the step reached (a renewal failed). */
+      toStatus: text(),
+      /** The device replacing this one, or the one this one replaces. */
+      relatedSerial: text(),
+      renewalId: text(),
+      requestId: text(),
+      reportId: text(),
     },
   },
 ];

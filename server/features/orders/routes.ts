@@ -208,7 +208,7 @@ const orders: FastifyPluginAsyncZod = async (app) => {
             creditNoteYear: z.number().int(),
             creditNoteNumber: z.number().int(),
             couponIds: z.array(z.string()),
-            excluded: z.array(z.object({ couponId: z.string(), status: z.enum(['redeemed', 'cancelled', 'expired', 'refunded']) })),
+            excluded: z.array(z.object({ couponId: z.string(), status: z.enum(['redeemed', 'cancelled', 'expired', 'refunded', 'reserved']) })),
             totals: totalsSchema,
             refundTo: z.enum(['prepaid', 'paid_out']),
             prepaidBalanceCents: z.number().int().nullable(),

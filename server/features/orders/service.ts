@@ -110,7 +110,13 @@ async function resolveOrder(deps: SalesDeps, input: QuoteOrderInput, orderId: st
     ...common,
     choice: 'guided',
     holderCodiceFiscale: input.holderCodiceFiscale,
-    device: { serial: device.serial, holderCodiceFiscale: device.holderCodiceFiscale, certificates, window: await policyForIssuer(deps, device.issuer) },
+    device: {
+      serial: device.serial,
+      holderCodiceFiscale: device.holderCodiceFiscale,
+      deviceStatus: device.deviceStatus,
+      certificates,
+      window: await policyForIssuer(deps, device.issuer),
+    },
     products,
   };
 }
@@ -378,4 +384,49 @@ export async function expireOrders(deps: SalesDeps, input: { orderIds?: string[]
     }
   }
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// An order for a fee (not a catalogue product): the pay-after renewal's
+// ---------------------------------------------------------------------------------------------
+
+export interface PlaceFeeOrderInput {
+  /** Derived from what the fee is for, so that placing it again lands on the same order. */
+  orderId: string;
+  customerId: string;
+  /** The fee as one line: a product that is no coupon (renews 'none'), at the fee's price and VAT rate. */
+  fee: { code: string; description: string; priceCents: number; vatRateBp: number };
+  method: DirectPaymentMethod;
+  /** An order for something already done does not lapse like a quote: give it a long time. */
+  expiresAfterDays: number;
+}
+
+/**
+ * Places a direct order for a fee under a new RF reference (paid later by transfer; invoiced by
+ * the fulfilment when paid, like any order). An order already placed under that id is answered as
+ * it is.
+ */
+export async function placeFeeOrder(deps: SalesDeps, input: PlaceFeeOrderInput, ctx: CommandContext): Promise<PlaceOrderResult> {
+  const already = await existingOrder(deps, input.orderId);
+  if (already) {
+    if (already.order.customerId !== input.customerId) throw conflict('order_exists', `order ${input.orderId} already exists`);
+    return resultOf(already.order, already.position, false, null);
+  }
+  const customer = await getCustomer(deps, input.customerId);
+  const at = deps.clock().toISOString();
+  const product: CatalogueProduct = { ...input.fee, renews: 'none', professionalRole: null, status: 'available' };
+  const common = { orderId: input.orderId, customerId: customer.customerId, codesEmail: customer.email, at, choice: 'manual' as const, lines: [{ product, quantity: 1 }] };
+  const direct = (rfReference: string): PlaceOrder => ({ ...common, payment: { mode: 'direct', method: input.method, rfReference, expiresAfterDays: input.expiresAfterDays } });
+  decidePlacement(direct(makeRfReference('0')), orderAggregate.initialState());
+  const claim = await claimNewRfReference(deps, input.orderId, at, ctx);
+  try {
+    const placed = await handleCommand(deps, orderStream(input.orderId), orderAggregate, (state) => decidePlacement(direct(claim.rfReference), state), ctx);
+    const order = placed.events.reduce(orderAggregate.evolve, orderAggregate.initialState() as OrderState) as PlacedOrder;
+    return resultOf(order, lastPosition(claim.position, placed.position), true, null);
+  } catch (error) {
+    // Placed meanwhile by another attempt (with its own reference): that order stands.
+    const now = await existingOrder(deps, input.orderId);
+    if (now && error instanceof DomainError && error.code === 'order_exists') return resultOf(now.order, now.position, false, null);
+    throw error;
+  }
 }

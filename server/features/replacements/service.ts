@@ -28,15 +28,7 @@ import type { CommandContext } from '../../../events/eventCatalogue';
 import { orderableProduct } from '../../../domain/catalogue/decider';
 import { REPLACEMENT_CARD_PRODUCT } from '../../../domain/catalogue/decider';
 import { taxCodeClaimStreamOf } from '../../../domain/customers/decider';
-import {
-  changeDeviceStatus,
-  deviceAggregate,
-  revokeCertificate,
-  streamOf as deviceStream,
-  type CertificateInput,
-  type DeviceState,
-  type RegisteredDevice,
-} from '../../../domain/devices/decider';
+import { deviceAggregate, streamOf as deviceStream, type CertificateInput, type RegisteredDevice } from '../../../domain/devices/decider';
 import type { DeviceKind } from '../../../domain/devices/events';
 import type { ReplacementEvent, ReplacementReason } from '../../../domain/replacements/events';
 import {
@@ -62,6 +54,7 @@ import { policyForIssuer } from '../certificates/policies';
 import { getProduct } from '../catalogue/service';
 import { getCustomer } from '../customers/service';
 import { lastPosition, type SalesDeps } from '../deps';
+import { changeDeviceStatusAtDesk, revokeDeviceCertificates, terminateDevice } from '../devices/life';
 import { registerDevice } from '../devices/service';
 import { derivedId } from '../ids';
 import { getOrder, placeOrder } from '../orders/service';
@@ -93,9 +86,29 @@ async function decide(
   requestId: string,
   ctx: CommandContext,
   decision: (state: ReplacementState) => ReplacementEvent[],
-): Promise<ReplacementResult> {
+): Promise<ReplacementResult & { changed: boolean }> {
   const result = await handleCommand(deps, replacementStream(requestId), replacementAggregate, decision, ctx);
-  return { position: result.position, requestId, request: result.state as ReplacementRequest };
+  return { position: result.position || (await headOf(deps, requestId)), requestId, request: result.state as ReplacementRequest, changed: result.events.length > 0 };
+}
+
+/**
+ * The position of the request's last event. A step another worker (the reactor) did first appends
+ * nothing here, yet the answer must wait for the read models to show it: each step's events come
+ * before the request's event that records it, so waiting for that one is enough.
+ */
+async function headOf(deps: Pick<SalesDeps, 'store'>, requestId: string): Promise<number> {
+  const recorded = await deps.store.readStream(replacementStream(requestId));
+  return recorded.length > 0 ? recorded[recorded.length - 1]!.position : 0;
+}
+
+/** The catalogue product of a new device, on sale. */
+async function deviceProduct(deps: SalesDeps, code: string) {
+  const productCode = code.trim().toUpperCase();
+  const product = orderableProduct(await getProduct(deps, productCode), productCode);
+  if (product.kind !== 'device') {
+    throw refuse('product_not_device', `productCode: ${product.code} (${product.description}) is not a device: a replacement orders a new device`, 'productCode');
+  }
+  return product;
 }
 
 /** The device's open request, and the id the next request would take. */
@@ -141,11 +154,7 @@ export async function openReplacementRequest(deps: SalesDeps, input: OpenReplace
     if (error instanceof DomainError && error.kind === 'not_found') throw new DomainError(error.code, error.message, 'not_found', 'customerId');
     throw error;
   }
-  const productCode = (input.productCode ?? REPLACEMENT_CARD_PRODUCT).trim().toUpperCase();
-  const product = orderableProduct(await getProduct(deps, productCode), productCode);
-  if (product.kind !== 'device') {
-    throw refuse('product_not_device', `productCode: ${product.code} (${product.description}) is not a device: a replacement orders a new device`, 'productCode');
-  }
+  const product = await deviceProduct(deps, input.productCode ?? REPLACEMENT_CARD_PRODUCT);
 
   const { openRequestId, nextId } = await requestSlots(deps, serial);
   try {
@@ -166,7 +175,8 @@ export async function openReplacementRequest(deps: SalesDeps, input: OpenReplace
         state,
       ),
     );
-    return { ...result, opened: result.position > 0 };
+    const { changed, ...answer } = result;
+    return { ...answer, opened: changed };
   } catch (error) {
     // Another desk opened one for the device at the same moment, on the same id.
     if (error instanceof DomainError && error.code === 'replacement_exists') {
@@ -178,6 +188,10 @@ export async function openReplacementRequest(deps: SalesDeps, input: OpenReplace
 
 /** Approves a pending request (a supervisor other than the opener), then runs the approval's steps. */
 export async function approveReplacementRequest(deps: SalesDeps, input: { requestId: string; note: string }, ctx: CommandContext): Promise<ReplacementResult> {
+  // What the order will need, checked before the approval is recorded: an approval whose order
+  // cannot be placed (the product withdrawn meanwhile) would be half done.
+  const pending = await getReplacementRequest(deps, input.requestId);
+  if (pending.status === 'pending') await deviceProduct(deps, pending.productCode);
   const approved = await decide(deps, input.requestId, ctx, (state) =>
     approveReplacement({ requestId: input.requestId, note: input.note, by: ctx.actor.userId, at: deps.clock().toISOString() }, state),
   );
@@ -193,37 +207,31 @@ export function rejectReplacementRequest(deps: SalesDeps, input: { requestId: st
 }
 
 // ---------------------------------------------------------------------------------------------
-// The old device: revoked and terminated (until the device services offer these as functions)
+// The old device: revoked, marked lost, terminated (the devices area's services)
 // ---------------------------------------------------------------------------------------------
 
 async function revokeOldCertificates(deps: SalesDeps, request: ReplacementRequest, ctx: CommandContext): Promise<number> {
-  const { state } = await loadAggregate(deps, deviceStream(request.deviceSerial), deviceAggregate);
-  if (state.status !== 'registered') return 0;
-  const positions: number[] = [];
-  for (const c of Object.values(state.certificates)) {
-    if (c.status === 'revoked') continue;
-    const result = await handleCommand(deps, deviceStream(request.deviceSerial), deviceAggregate, (s) =>
-      revokeCertificate(
-        { kind: c.kind, reason: revocationReasonOf(request.reason), replacementRequestId: request.requestId, revokedBy: ctx.actor.userId, at: deps.clock().toISOString() },
-        s,
-      ),
-    ctx);
-    positions.push(result.position);
-  }
-  return lastPosition(...positions);
+  const result = await revokeDeviceCertificates(deps, request.deviceSerial, revocationReasonOf(request.reason), { replacementRequestId: request.requestId }, ctx);
+  return result.position;
 }
 
-async function moveOldDevice(deps: SalesDeps, request: ReplacementRequest, to: 'lost' | 'terminated', ctx: CommandContext): Promise<number> {
-  const result = await handleCommand(deps, deviceStream(request.deviceSerial), deviceAggregate, (s: DeviceState) => {
-    if (s.status !== 'registered' || s.deviceStatus === 'terminated' || s.deviceStatus === to) return [];
-    if (to === 'lost' && s.deviceStatus !== 'active') return [];
-    const reason =
-      to === 'lost'
-        ? `${request.reason === 'stolen' ? 'rubato' : 'smarrito'}: richiesta di sostituzione ${request.requestId}`
-        : `sostituito da ${request.newDeviceSerial} (richiesta di sostituzione ${request.requestId})`;
-    return changeDeviceStatus({ to, reason, replacedBy: to === 'terminated' ? request.newDeviceSerial : null, changedBy: ctx.actor.userId, at: deps.clock().toISOString() }, s);
-  }, ctx);
-  return result.position;
+/** A lost or stolen card, still active, marked lost (anything else is left as it is). */
+async function markOldDeviceLost(deps: SalesDeps, request: ReplacementRequest, ctx: CommandContext): Promise<number> {
+  const { state } = await loadAggregate(deps, deviceStream(request.deviceSerial), deviceAggregate);
+  if (state.status !== 'registered' || state.deviceStatus !== 'active') return 0;
+  const reason = `${request.reason === 'stolen' ? 'rubato' : 'smarrito'}: richiesta di sostituzione ${request.requestId}`;
+  try {
+    return (await changeDeviceStatusAtDesk(deps, request.deviceSerial, { to: 'lost', reason }, ctx)).position;
+  } catch (error) {
+    // Moved meanwhile (suspended or terminated by someone else): termination follows anyway.
+    if (error instanceof DomainError && error.code === 'device_status_move_invalid') return 0;
+    throw error;
+  }
+}
+
+async function terminateOldDevice(deps: SalesDeps, request: ReplacementRequest, ctx: CommandContext): Promise<number> {
+  const reason = `sostituito da ${request.newDeviceSerial} (richiesta di sostituzione ${request.requestId})`;
+  return (await terminateDevice(deps, request.deviceSerial, { reason, replacedBy: request.newDeviceSerial }, ctx)).position;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,13 +267,13 @@ async function placeReplacementOrder(deps: SalesDeps, request: ReplacementReques
 export async function runApproval(deps: SalesDeps, requestId: string, ctx: CommandContext): Promise<ReplacementResult> {
   const request = await getReplacementRequest(deps, requestId);
   if (request.status === 'pending' || request.status === 'rejected') return { position: 0, requestId, request };
-  if (request.orderId !== null) return { position: 0, requestId, request };
+  if (request.orderId !== null) return { position: await headOf(deps, requestId), requestId, request };
   const positions: number[] = [];
   const order = await placeReplacementOrder(deps, request, ctx);
   positions.push(order.position);
   if (revokesAtApproval(request.reason)) {
     positions.push(await revokeOldCertificates(deps, request, ctx));
-    positions.push(await moveOldDevice(deps, request, 'lost', ctx));
+    positions.push(await markOldDeviceLost(deps, request, ctx));
   }
   const recorded = await decide(deps, requestId, ctx, (state) => recordReplacementOrder({ requestId, orderId: order.orderId, at: deps.clock().toISOString() }, state));
   return { ...recorded, position: lastPosition(...positions, recorded.position) };
@@ -274,8 +282,9 @@ export async function runApproval(deps: SalesDeps, requestId: string, ctx: Comma
 /** Completion: the old device's certificates revoked, the old device terminated, ReplacementCompleted. Safe to repeat. */
 export async function finishReplacement(deps: SalesDeps, requestId: string, ctx: CommandContext): Promise<ReplacementResult> {
   const request = await getReplacementRequest(deps, requestId);
-  if (request.newDeviceSerial === null || request.status === 'completed') return { position: 0, requestId, request };
-  const positions = [await revokeOldCertificates(deps, request, ctx), await moveOldDevice(deps, request, 'terminated', ctx)];
+  if (request.newDeviceSerial === null) return { position: 0, requestId, request };
+  if (request.status === 'completed') return { position: await headOf(deps, requestId), requestId, request };
+  const positions = [await revokeOldCertificates(deps, request, ctx), await terminateOldDevice(deps, request, ctx)];
   const completed = await decide(deps, requestId, ctx, (state) => completeReplacement({ requestId, at: deps.clock().toISOString() }, state));
   return { ...completed, position: lastPosition(...positions, completed.position) };
 }

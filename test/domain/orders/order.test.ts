@@ -249,7 +249,29 @@ describe('placing a guided order', () => {
       { kind: 'authentication', validUntil: plus(AT, 100 * 24 * HOUR) },
     ];
     spec.given([]).when((s) => placeOrder(guided(late), s)).then({ error: 'replacement_card_needed', kind: 'rule', message: 'replacement card needed' });
-    spec.given([]).when((s) => placeOrder(guided([{ kind: 'signing', validUntil: plus(AT, HOUR), status: 'revoked' }]), s)).then({ error: 'replacement_card_needed' });
+  });
+
+  it('sells no coupons for a revoked certificate, nor for a device lost, suspended or terminated', () => {
+    const revoked: DeviceCertificate[] = [
+      { kind: 'signing', validUntil: plus(AT, HOUR), status: 'revoked' },
+      { kind: 'authentication', validUntil: plus(AT, HOUR), status: 'active' },
+    ];
+    spec
+      .given([])
+      .when((s) => placeOrder(guided(revoked), s))
+      .then({ error: 'certificate_revoked', kind: 'rule', field: 'deviceSerial', message: /signing certificate is revoked/ });
+    const valid: DeviceCertificate[] = [{ kind: 'signing', validUntil: plus(AT, HOUR), status: 'active' }];
+    for (const deviceStatus of ['lost', 'suspended', 'terminated'] as const) {
+      spec
+        .given([])
+        .when((s) => placeOrder(guided(valid, { device: { serial: '1205100000', holderCodiceFiscale: CF, deviceStatus, certificates: valid, window: GUIDE_POLICY } }), s))
+        .then({ error: 'device_not_active', kind: 'rule', field: 'deviceSerial' });
+    }
+    const active = spec
+      .given([])
+      .when((s) => placeOrder(guided(valid, { device: { serial: '1205100000', holderCodiceFiscale: CF, deviceStatus: 'active', certificates: valid, window: GUIDE_POLICY } }), s))
+      .events();
+    expect(active).toHaveLength(1);
   });
 
   it('still renews within 24 h of the expiry (exactly 24 h included)', () => {

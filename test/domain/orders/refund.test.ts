@@ -95,6 +95,15 @@ describe('planning a refund', () => {
     expect(refusal(() => planRefund(order, [coupon('a1', 'RIN-CNS-COMM', 'authentication')], '2027-03-11T00:00:00.000Z')).code).toBe('coupons_none_unused');
   });
 
+  it('excludes a coupon held by a renewal in progress; once released it is refundable again', () => {
+    const reserved: CouponEvent = { type: 'CouponReserved', data: { couponId: 's1', renewalId: 'r-1', deviceSerial: '1205100000', certificateKind: 'signing', reservedAt: AT } };
+    const released: CouponEvent = { type: 'CouponReleased', data: { couponId: 's1', renewalId: 'r-1', reason: 'abandoned', releasedAt: AT } };
+    const held = planRefund(order, [coupon('s1', 'RIN-FIRMA', 'signing', reserved), coupon('a1', 'RIN-CNS-COMM', 'authentication')]);
+    expect(held.couponIds).toEqual(['a1']);
+    expect(held.excluded).toEqual([{ couponId: 's1', status: 'reserved' }]);
+    expect(planRefund(order, [coupon('s1', 'RIN-FIRMA', 'signing', reserved, released)]).couponIds).toEqual(['s1']);
+  });
+
   it('is refused when no coupon is unused', () => {
     const e = refusal(() => planRefund(order, [coupon('s2', 'RIN-FIRMA', 'signing', redeemed('s2'))]));
     expect(e.code).toBe('coupons_none_unused');

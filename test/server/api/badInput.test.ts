@@ -113,7 +113,7 @@ describe('bad input is refused with a 4xx naming the problem, and changes nothin
   it('a device past the renewal deadline: "replacement card needed"', async () => {
     const lookup = expectStatus(await world.operator.get(`/api/holders/${MARIO_CF}/renewable-devices`), 200).json();
     expect(lookup.devices.map((d: { serial: string }) => d.serial)).toEqual(['1205100000']);
-    expect(lookup.needingReplacement).toEqual([expect.objectContaining({ serial: '1205100099', status: 'needs_replacement', toRenew: [] })]);
+    expect(lookup.needingReplacement).toEqual([expect.objectContaining({ serial: '1205100099', status: 'closed', toRenew: [] })]);
     const guided = { customerId, guided: { holderCodiceFiscale: MARIO_CF, deviceSerial: '1205100099' }, payment: { mode: 'prepaid' } };
     await refused(post(world.operator, '/api/orders/quote', guided), 422, 'replacement_card_needed', /replacement card needed/);
     await refused(post(world.operator, '/api/orders', guided), 422, 'replacement_card_needed', /replacement card needed/);

@@ -84,6 +84,13 @@ describe('the demo start (DEMO=true)', () => {
     expect(quote.status).toBe(200);
     expect(((await quote.json()) as { totals: { totalCents: number } }).totals.totalCents).toBe(3172);
 
+    // The guides' renewal rules are the default issuer policy.
+    expect(first.stdout()).toMatch(/the guides' renewal rules are the default issuer policy/);
+    const policies = (await (await fetch(`${first.url}/api/issuer-policies`, { headers })).json()) as Array<Record<string, unknown>>;
+    expect(policies).toEqual([
+      expect.objectContaining({ id: 'default', renewalOpensDaysBefore: 90, graceHours: 24, validityYears: 3, payAfterFeeCents: 1000, setBy: 'system', changeCount: 1 }),
+    ]);
+
     first.child.kill('SIGTERM');
     expect(await first.exit).toBe(0);
 
@@ -91,7 +98,12 @@ describe('the demo start (DEMO=true)', () => {
     servers.push(second);
     expect(printedPasswords(second.stdout())).toEqual(passwords);
     expect(second.stdout()).not.toMatch(/added RIN/);
-    expect((await login(second.url, 'supervisore', passwords.get('supervisore')!)).status).toBe(200);
+    expect(second.stdout()).not.toMatch(/default issuer policy/);
+    const supervisor = await login(second.url, 'supervisore', passwords.get('supervisore')!);
+    expect(supervisor.status).toBe(200);
+    // Set once: a restart does not set it again.
+    const again = (await (await fetch(`${second.url}/api/issuer-policies`, { headers: { cookie: supervisor.cookie } })).json()) as Array<Record<string, unknown>>;
+    expect(again).toEqual([expect.objectContaining({ id: 'default', changeCount: 1 })]);
   }, 60_000);
 
   it('is off by default: no demo users', async () => {

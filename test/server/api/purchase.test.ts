@@ -75,7 +75,7 @@ describe('the purchase over HTTP', () => {
     const renewable = expectStatus(await world.operator.get(`/api/holders/${MARIO_CF.toLowerCase()}/renewable-devices`), 200).json();
     expect(renewable.holderCodiceFiscale).toBe(MARIO_CF);
     expect(renewable.devices).toHaveLength(1);
-    expect(renewable.devices[0]).toMatchObject({ serial: '1205100000', status: 'expiring', toRenew: ['signing', 'authentication'] });
+    expect(renewable.devices[0]).toMatchObject({ serial: '1205100000', status: 'open', policyId: 'default', toRenew: ['signing', 'authentication'] });
     expect(renewable.needingReplacement).toEqual([]);
 
     const body = { customerId, guided: { holderCodiceFiscale: MARIO_CF, deviceSerial: '1205100000' }, payment: { mode: 'prepaid' } };

@@ -3,10 +3,12 @@
 // (invoiced once paid), registered for the same holder, and the old device's certificates revoked
 // and the device terminated. On both event stores.
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { createEventStoreDbStore } from '../../../events/adapters/eventstoredb';
+import { catalogue, type DomainEvent } from '../../../events/index';
 import { EventStoreTestServer } from '../../events/eventstoredb/testServer';
 import { addUser } from '../security/support';
-import { addGuideProducts, DAY, expectStatus, loggedIn, MARIO_CF, registerCard, registerPerson, startApi, streamTypes, type ApiWorld, type Client } from './support';
+import { addGuideProducts, DAY, eventually, expectStatus, loggedIn, MARIO_CF, registerCard, registerPerson, startApi, streamTypes, type ApiWorld, type Client } from './support';
 
 let world: ApiWorld;
 let esdb: EventStoreTestServer | undefined;
@@ -61,6 +63,10 @@ describe('replacement requests: four eyes', () => {
     expect(noNote.text).toMatch(/note/);
     const approved = expectStatus(await other.post(`/api/replacement-requests/${id}/approve`, { note: 'carta rotta, verificata' }), 200).json();
     expect(approved.request).toMatchObject({ status: 'approved', decisionNote: 'carta rotta, verificata', orderId: expect.any(String) });
+    // Approving again (a retry) changes nothing and places no second order.
+    const head = await world.store.headPosition();
+    expect(expectStatus(await other.post(`/api/replacement-requests/${id}/approve`, { note: 'carta rotta, verificata' }), 200).json().request.orderId).toBe(approved.request.orderId);
+    expect(await world.store.headPosition()).toBe(head);
   });
 
   it('a rejected request is closed with its note; the device can have a new request', async () => {
@@ -73,6 +79,22 @@ describe('replacement requests: four eyes', () => {
     expect((await world.supervisor.post(`/api/replacement-requests/${id}/approve`, { note: 'ci ho ripensato' })).json()).toMatchObject({ code: 'replacement_already_decided' });
     const again = expectStatus(await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100000', reason: 'deadline_passed' }), 201).json();
     expect(again.id).not.toBe(id);
+  });
+});
+
+describe('replacement requests: the product', () => {
+  it('orders a device product only; an approval whose product was withdrawn meanwhile is refused and records nothing', async () => {
+    world = await startApi();
+    await marioWithCard('1205100000', 2);
+    const coupon = await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100000', reason: 'broken', productCode: 'RIN-FIRMA' });
+    expect(coupon.status).toBe(422);
+    expect(coupon.json()).toMatchObject({ code: 'product_not_device', errors: { productCode: expect.any(String) } });
+    const id = expectStatus(await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100000', reason: 'broken' }), 201).json().id;
+    expectStatus(await world.supervisor.post('/api/products/CARTA-SOST/withdraw', { reason: 'fuori listino' }), 200);
+    const refused = await world.supervisor.post(`/api/replacement-requests/${id}/approve`, { note: 'ok procedere' });
+    expect(refused.status).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'product_withdrawn' });
+    expect(await streamTypes(world.store, `replacement-${id}`)).toEqual(['ReplacementRequested']);
   });
 });
 
@@ -94,6 +116,9 @@ describe('replacement requests: the reasons', () => {
     const late = expectStatus(await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100004', reason: 'deadline_passed' }), 201).json();
     expect(late.request).toMatchObject({ status: 'pending', reason: 'deadline_passed', holderCodiceFiscale: MARIO_CF, productCode: 'CARTA-SOST' });
 
+    // The same request again from the same desk (a retry without its Idempotency-Key) answers the open one.
+    const retry = expectStatus(await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100004', reason: 'deadline_passed' }), 201).json();
+    expect(retry).toMatchObject({ id: late.id, opened: false });
     const second = await world.supervisor.post('/api/replacement-requests', { deviceSerial: '1205 1000 04', reason: 'stolen' });
     expect(second.status).toBe(409);
     expect(second.json()).toMatchObject({ code: 'replacement_already_open' });
@@ -139,8 +164,10 @@ describe('replacement requests: the whole flow', () => {
     expect(await streamTypes(world.store, 'device-1205100000')).toEqual(['DeviceRegistered']);
     expectStatus(await world.operator.post(`/api/orders/${orderId}/desk-payment`, { method: 'credit_card', amountCents: 4880 }), 200);
     await world.idle();
-    const invoices = expectStatus(await world.accountant.get(`/api/invoices?${filter({ orderId })}`), 200).json();
-    expect(invoices).toHaveLength(1);
+    // The read models follow the log: the invoice appears there shortly after the fulfilment issued it.
+    const invoicesOf = async () => expectStatus(await world.accountant.get(`/api/invoices?${filter({ orderId })}`), 200).json() as Array<{ totalCents: number }>;
+    await eventually(async () => (await invoicesOf()).length === 1);
+    const invoices = await invoicesOf();
     expect(invoices[0]).toMatchObject({ totalCents: 4880 });
 
     const recorded = expectStatus(await world.operator.post(`/api/replacement-requests/${id}/new-device`, newCard('1205100009', world.clock.now())), 200).json();
@@ -165,7 +192,9 @@ describe('replacement requests: the whole flow', () => {
     expect(row).toMatchObject({ status: 'completed', orderId, newDeviceSerial: '1205100009', oldDeviceStatus: 'terminated', revokedCertificates: 'signing,authentication', revocationReason: 'superseded' });
 
     // Recording it again changes nothing; another device is refused.
-    expect(expectStatus(await world.operator.post(`/api/replacement-requests/${id}/new-device`, newCard('1205100009', world.clock.now())), 200).json().position).toBe(0);
+    const head = await world.store.headPosition();
+    expectStatus(await world.operator.post(`/api/replacement-requests/${id}/new-device`, newCard('1205100009', world.clock.now())), 200);
+    expect(await world.store.headPosition()).toBe(head);
     expect((await world.operator.post(`/api/replacement-requests/${id}/new-device`, newCard('1205100010', world.clock.now()))).json()).toMatchObject({ code: 'replacement_device_exists' });
     // The old device is terminated: no new request for it.
     expect((await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100000', reason: 'broken' })).json()).toMatchObject({ code: 'device_terminated' });
@@ -203,6 +232,53 @@ describe('replacement requests: the whole flow', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/certificates/);
     expect(await streamTypes(world.store, 'device-1205100009')).toEqual([]);
+  });
+});
+
+/** Appends an event as a command would have, then stops: what a crash right after it leaves in the log. */
+async function appendOnly(stream: string, event: DomainEvent, expectedRevision: number) {
+  const ctx = { actor: { userId: 'u-crashed', role: 'supervisor' as const }, at: world.clock.now().toISOString(), correlationId: randomUUID(), causationId: null };
+  await world.store.append(stream, [catalogue.encode(event, ctx)], { expectedRevision });
+}
+
+describe('replacement requests: a crash between the steps', () => {
+  it('the reactor finishes an approval the server stopped after (order, stolen card revoked) and a new device recorded without its completion', async () => {
+    world = await startApi();
+    await addGuideProducts(world);
+    const customerId = await registerPerson(world);
+    expectStatus(await registerCard(world, '1205100005', MARIO_CF, 400), 201);
+    const id = expectStatus(await world.operator.post('/api/replacement-requests', { deviceSerial: '1205100005', reason: 'stolen' }), 201).json().id as string;
+    const at = world.clock.now().toISOString();
+
+    // The approval was appended, then the process stopped before the order.
+    await appendOnly(`replacement-${id}`, { type: 'ReplacementApproved', data: { requestId: id, note: 'approvata', approvedBy: 'u-crashed', approvedAt: at } }, 0);
+    await world.idle();
+    expect(await streamTypes(world.store, `replacement-${id}`)).toEqual(['ReplacementRequested', 'ReplacementApproved', 'ReplacementOrderPlaced']);
+    const ordersOf = async () => expectStatus(await world.accountant.get(`/api/orders?${filter({ customerId })}`), 200).json() as unknown[];
+    await eventually(async () => (await ordersOf()).length === 1);
+    expect((await world.store.readStream('device-1205100005')).map((e) => [e.type, (e.data as { reason?: string }).reason ?? null])).toEqual([
+      ['DeviceRegistered', null],
+      ['CertificateRevoked', 'keyCompromise'],
+      ['CertificateRevoked', 'keyCompromise'],
+      ['DeviceStatusChanged', expect.stringContaining('rubato')],
+    ]);
+
+    // The new device registered and recorded on the request, then the process stopped before the old device was terminated.
+    expectStatus(await registerCard(world, '1205100015', MARIO_CF, 3 * 365), 201);
+    await appendOnly(`replacement-${id}`, { type: 'ReplacementDeviceIssued', data: { requestId: id, newDeviceSerial: '1205100015', issuedBy: 'u-crashed', issuedAt: at } }, 2);
+    await world.idle();
+    expect(await streamTypes(world.store, `replacement-${id}`)).toEqual([
+      'ReplacementRequested',
+      'ReplacementApproved',
+      'ReplacementOrderPlaced',
+      'ReplacementDeviceIssued',
+      'ReplacementCompleted',
+    ]);
+    const last = (await world.store.readStream('device-1205100005')).at(-1)!;
+    expect(last.data).toMatchObject({ from: 'lost', to: 'terminated', replacedBy: '1205100015' });
+    // Done once: the order was not placed twice.
+    expect(await streamTypes(world.store, `order-${(await ordersOf() as Array<{ id: string }>)[0]!.id}`)).toEqual(['OrderPlaced']);
+    expect(await ordersOf()).toHaveLength(1);
   });
 });
 

@@ -59,18 +59,18 @@ describe('devices', () => {
   let world: World;
   afterEach(async () => world?.close());
 
-  it("lists the holder's devices that can be renewed: within the window or at most 24 h past expiry", async () => {
+  it("lists the holder's devices that can be renewed: their window under the guides' policy is open or in grace", async () => {
     world = makeWorld();
-    await registerCard(world, '1205100001', MARIO_CF, 30); // expiring
-    await registerCard(world, '1205100002', MARIO_CF, 200); // valid: not listed
+    await registerCard(world, '1205100001', MARIO_CF, 30); // open
+    await registerCard(world, '1205100002', MARIO_CF, 200); // not yet open: not listed
     await registerCard(world, '1205100003', MARIO_CF, -0.5); // expired 12 h ago: in grace
-    await registerCard(world, '1205100004', MARIO_CF, -2); // expired 2 days ago: replacement
+    await registerCard(world, '1205100004', MARIO_CF, -2); // expired 2 days ago: closed, a replacement
     await registerCard(world, '1205100005', LAURA_CF, 10); // another holder
     expect(await holderSerials(world.deps, MARIO_CF)).toEqual(['1205100001', '1205100002', '1205100003', '1205100004']);
 
     const found = await findRenewableDevices(world.deps, { holderCodiceFiscale: MARIO_CF.toLowerCase() });
     expect(found.devices.map((d) => [d.serial, d.status])).toEqual([
-      ['1205100001', 'expiring'],
+      ['1205100001', 'open'],
       ['1205100003', 'in_grace'],
     ]);
     expect(found.devices[0]!.toRenew).toEqual(['signing', 'authentication']);

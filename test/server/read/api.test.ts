@@ -209,18 +209,31 @@ describe('malformed or unknown input is a 400 naming the parameter and the rule'
 });
 
 describe('devices: days to expiry, computed at query time', () => {
-  it('counts whole days from the server clock, flags past deadline, filters near and past deadline', async () => {
+  it('counts whole days from the server clock, tells the renewal window under the policy, filters near expiry and by window', async () => {
     const { rows } = await list('devices', { filter: { id: [s.devices.mario, s.devices.laura, s.devices.giuseppe, s.devices.firm] }, sort: ['daysToExpiry', 'ASC'] });
-    expect(rows.map((r) => [r.id, r.daysToExpiry, r.pastDeadline])).toEqual([
-      [s.devices.giuseppe, -5, true],
-      [s.devices.laura, -1, false],
-      [s.devices.mario, 10, false],
-      [s.devices.firm, 584, false],
+    expect(rows.map((r) => [r.id, r.daysToExpiry, r.windowState])).toEqual([
+      [s.devices.giuseppe, -5, 'closed'],
+      [s.devices.laura, -1, 'in_grace'],
+      [s.devices.mario, 10, 'open'],
+      [s.devices.firm, 584, 'not_yet'],
     ]);
     expect(rows[2]).toMatchObject({ signingValidUntil: '2026-12-04T09:00:00.000Z', authenticationValidUntil: '2027-01-03T09:00:00.000Z', expiresAt: '2026-12-04T09:00:00.000Z', holderCodiceFiscale: 'RSSMRA80A01H501U' });
+    // The guides' window (no policy set: GUIDE_POLICY): 90 days before, 24 hours after, per certificate and for the device.
+    expect(rows[2]).toMatchObject({
+      policyId: 'default',
+      signingWindowOpensAt: '2026-09-05T09:00:00.000Z',
+      signingWindowClosesAt: '2026-12-05T09:00:00.000Z',
+      authenticationWindowClosesAt: '2027-01-04T09:00:00.000Z',
+      windowOpensAt: '2026-09-05T09:00:00.000Z',
+      windowClosesAt: '2026-12-05T09:00:00.000Z',
+    });
     expect(ids((await list('devices', { filter: { expiringWithinDays: 30 } })).rows)).toEqual([s.devices.mario, s.devices.laura, copy1.devices.mario, copy1.devices.laura].sort());
-    expect(ids((await list('devices', { filter: { pastDeadline: true } })).rows)).toEqual([s.devices.giuseppe, copy1.devices.giuseppe].sort());
-    expect((await list('devices', { filter: { pastDeadline: false, holderCodiceFiscale: 'RSSMRA80A01H501U' } })).range).toBe('devices 0-3/4');
+    expect(ids((await list('devices', { filter: { windowState: 'closed' } })).rows)).toEqual([s.devices.giuseppe, copy1.devices.giuseppe].sort());
+    expect(ids((await list('devices', { filter: { windowState: ['open', 'in_grace'] } })).rows)).toEqual([s.devices.mario, s.devices.laura, copy1.devices.mario, copy1.devices.laura].sort());
+    expect((await list('devices', { filter: { windowState: ['not_yet', 'open', 'in_grace'], holderCodiceFiscale: 'RSSMRA80A01H501U' } })).range).toBe('devices 0-3/4');
+    const badState = await get(url('devices', { filter: { windowState: 'needs_replacement' } }));
+    expect(badState.statusCode).toBe(400);
+    expect(badState.json().message).toBe('filter.windowState: must be one of not_yet, open, in_grace, closed (or an array of them)');
     const bad = await get(url('devices', { filter: { expiringWithinDays: -3 } }));
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toBe('filter.expiringWithinDays: must be a whole number of days from 0 to 3650');
@@ -230,7 +243,7 @@ describe('devices: days to expiry, computed at query time', () => {
     try {
       await logInAll();
       const later = (await get(`/api/devices/${s.devices.laura}`)).json();
-      expect(later).toMatchObject({ daysToExpiry: -2, pastDeadline: true });
+      expect(later).toMatchObject({ daysToExpiry: -2, windowState: 'closed' });
       expect((await get(`/api/devices/${s.devices.mario}`)).json()).toMatchObject({ daysToExpiry: 9 });
     } finally {
       t.clock.advance(-13 * 3_600_000);

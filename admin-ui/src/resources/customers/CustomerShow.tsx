@@ -287,6 +287,33 @@ export default function CustomerShow() {
             </DataTable>
           </ReferenceManyField>
         </Section>
+        <Section title="app.customers.owed">
+          <ReferenceManyField
+            reference="orders"
+            target="customerId"
+            filter={{ status: 'awaiting_payment' }}
+            sort={{ field: 'placedAt', order: 'ASC' }}
+            perPage={10}
+            pagination={<Pagination />}
+          >
+            <DataTable bulkActionButtons={false} rowClick="show" empty={<Empty />}>
+              <DataTable.Col source="placedAt" label="resources.orders.fields.placedAt" disableSort>
+                <ShowLink>
+                  <DateTimeField source="placedAt" />
+                </ShowLink>
+              </DataTable.Col>
+              <DataTable.Col label="app.customers.owed_for" disableSort>
+                <FirstLineField />
+              </DataTable.Col>
+              <DataTable.Col source="rfReference" label="resources.orders.fields.rfReference" disableSort>
+                <TextField source="rfReference" />
+              </DataTable.Col>
+              <DataTable.Col source="amountDueCents" label="resources.orders.fields.amountDueCents" align="right" disableSort>
+                <MoneyField source="amountDueCents" strong />
+              </DataTable.Col>
+            </DataTable>
+          </ReferenceManyField>
+        </Section>
         <Section title="app.customers.orders">
           <ReferenceManyField reference="orders" target="customerId" sort={{ field: 'placedAt', order: 'DESC' }} perPage={10} pagination={<Pagination />}>
             <DataTable bulkActionButtons={false} rowClick="show" empty={<Empty />}>
@@ -313,6 +340,14 @@ export default function CustomerShow() {
       </Box>
     </Show>
   );
+}
+
+/** What an order is for: its first line (a pay-after renewal's fee names the device). */
+function FirstLineField(_props: { label?: string }) {
+  const record = useRecordContext<{ lines?: { description: string }[] }>();
+  const lines = record?.lines ?? [];
+  if (lines.length === 0) return null;
+  return <Typography variant="body2">{lines.length > 1 ? `${lines[0]!.description} (+${lines.length - 1})` : lines[0]!.description}</Typography>;
 }
 
 function Empty() {

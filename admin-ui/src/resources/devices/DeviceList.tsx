@@ -6,7 +6,6 @@ import {
   CreateButton,
   DataTable,
   List,
-  NullableBooleanInput,
   SearchInput,
   SelectInput,
   TextField,
@@ -15,10 +14,12 @@ import {
   FilterButton,
   useTranslate,
 } from 'react-admin';
+import { deviceStatuses } from '../../../../domain/devices/status';
 import { useCan } from '../../components/access';
 import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
 import { useCommand } from '../../components/useCommand';
 import { ExpiryField } from '../../components/ExpiryField';
+import { windowStates } from '../../../../domain/certificates/renewalWindow';
 
 interface ImportReport {
   accepted: { row: number; serial: string }[];
@@ -137,7 +138,7 @@ function useFilters() {
       alwaysOn
       choices={[7, 30, 60, 90].map((d) => ({ id: d, name: translate('app.devices.within_days', { smart_count: d }) }))}
     />,
-    <NullableBooleanInput key="past" source="pastDeadline" />,
+    <SelectInput key="window" source="windowState" choices={windowStates.map((s) => ({ id: s, name: `app.enums.windowState.${s}` }))} />,
     <SelectInput
       key="kind"
       source="kind"
@@ -145,6 +146,11 @@ function useFilters() {
         { id: 'smart_card', name: 'app.enums.deviceKind.smart_card' },
         { id: 'usb_token', name: 'app.enums.deviceKind.usb_token' },
       ]}
+    />,
+    <SelectInput
+      key="status"
+      source="deviceStatus"
+      choices={deviceStatuses.map((status) => ({ id: status, name: `app.enums.deviceStatus.${status}` }))}
     />,
     <TextInput key="issuer" source="issuer" />,
     <TextInput key="cf" source="holderCodiceFiscale" />,
@@ -160,6 +166,9 @@ export default function DeviceList() {
         </DataTable.Col>
         <DataTable.Col source="kind" disableSort>
           <EnumField source="kind" name="deviceKind" chip={false} />
+        </DataTable.Col>
+        <DataTable.Col source="deviceStatus" disableSort>
+          <EnumField source="deviceStatus" name="deviceStatus" />
         </DataTable.Col>
         <DataTable.Col source="holderCodiceFiscale" disableSort>
           <TextField source="holderCodiceFiscale" />

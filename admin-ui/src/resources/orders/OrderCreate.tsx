@@ -46,7 +46,8 @@ import { paymentMethods, type PaymentMethod } from '../../../../domain/shared/pa
 import { useCommand, failureOf, type CommandFailure } from '../../components/useCommand';
 import { LinesTable, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
 import type { BackOfficeDataProvider } from '../../dataProvider';
-import { formatEuro, formatRomeDate } from '../../format';
+import { formatEuro, formatRomeDate, formatRomeDateTime } from '../../format';
+import type { WindowState } from '../../../../domain/certificates/renewalWindow';
 import { CustomerPicker, type BuyerOption } from './CustomerPicker';
 
 interface RenewableDevice {
@@ -54,8 +55,9 @@ interface RenewableDevice {
   kind: 'smart_card' | 'usb_token';
   issuer: string;
   issuedOn: string;
-  status: 'valid' | 'expiring' | 'in_grace' | 'needs_replacement';
-  certificates: { kind: 'signing' | 'authentication'; serialNumber: string; validUntil: string; renewableUntil: string; status: string }[];
+  policyId: string;
+  status: WindowState;
+  certificates: { kind: 'signing' | 'authentication'; serialNumber: string; validUntil: string; opensAt: string; closesAt: string; status: WindowState }[];
   toRenew: ('signing' | 'authentication')[];
 }
 
@@ -338,7 +340,7 @@ export default function OrderCreate() {
                         <span>
                           <strong>{d.serial}</strong> · {translate(`app.enums.deviceKind.${d.kind}`)} · {d.issuer} ·{' '}
                           {d.certificates
-                            .map((c) => `${translate(`app.enums.certificateKind.${c.kind}`)}: ${translate('app.wizard.expires_on', { date: formatRomeDate(c.validUntil) })} (${translate(`app.enums.renewalStatus.${c.status}`, { _: c.status })})`)
+                            .map((c) => `${translate(`app.enums.certificateKind.${c.kind}`)}: ${translate('app.wizard.expires_on', { date: formatRomeDate(c.validUntil) })} (${translate(`app.enums.windowState.${c.status}`, { _: c.status })}${c.status === 'in_grace' ? `; ${translate('app.devices.renewal_closes')} ${formatRomeDateTime(c.closesAt)}` : ''})`)
                             .join(' · ')}
                         </span>
                       }
