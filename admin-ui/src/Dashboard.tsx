@@ -2,8 +2,8 @@
 // business data the day's figures: unpaid orders (count and amount due), today's and this month's
 // sales (orders paid), revenue by month (invoices less credit notes, as a chart), certificates
 // expiring in the next 30 days, unmatched payments, failed e-mails, certificates entering their
-// renewal window this month and those whose deadline comes within 7 days, replacement requests
-// waiting for a supervisor; for everyone, how far behind
+// renewal window this month and those whose deadline comes within 7 days, pay-after renewals not
+// paid yet, replacement requests waiting for a supervisor; for everyone, how far behind
 // the read models are (projection lag).
 //
 // The figures come summed from the server (GET /api/dashboard), by Rome's days and months; each
@@ -44,6 +44,8 @@ export interface DashboardFigures {
   certificatesClosingSoon: number;
   /** Replacement requests waiting for a supervisor's decision, and when the oldest was opened. */
   replacementRequestsWaiting: { count: number; oldestRequestedAt: string | null };
+  /** Pay-after renewals completed and not paid yet, and what their fee orders still owe. */
+  payAfterUnpaid: CountAndCents;
   /** Per month (`YYYY-MM`, oldest first): invoiced, credited, and the difference. */
   revenueByMonth: Array<{ month: string; invoicedCents: number; creditedCents: number; netCents: number }>;
 }
@@ -129,6 +131,7 @@ function Figures() {
   const failed = kpi((f) => ({ main: String(f.failedEmails) }));
   const opening = kpi((f) => ({ main: String(f.certificatesOpeningThisMonth), sub: translate('app.dashboard.certificates_opening_sub') }));
   const closing = kpi((f) => ({ main: String(f.certificatesClosingSoon), sub: translate('app.dashboard.certificates_closing_sub') }));
+  const payAfter = kpi((f) => ({ main: String(f.payAfterUnpaid.count), sub: translate('app.dashboard.amount_due', { amount: formatEuro(f.payAfterUnpaid.cents) }) }));
   const replacements = kpi((f) => ({
     main: String(f.replacementRequestsWaiting.count),
     sub: f.replacementRequestsWaiting.oldestRequestedAt
@@ -169,6 +172,9 @@ function Figures() {
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4 }}>
           <Kpi title="app.dashboard.certificates_closing" load={closing} to={listLink('certificate-deadlines', { closingWithinDays: 7 })} testId="kpi-certificates-closing" />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 6, md: 4 }}>
+          <Kpi title="app.dashboard.pay_after_unpaid" load={payAfter} to={listLink('renewals', { paymentMode: 'pay_after', state: 'completed' })} testId="kpi-pay-after-unpaid" />
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4 }}>
           <Kpi title="app.dashboard.replacements_waiting" load={replacements} to={listLink('replacement-requests', { status: 'pending' })} testId="kpi-replacements-waiting" />

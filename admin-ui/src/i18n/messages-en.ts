@@ -31,6 +31,7 @@ export const app = {
     certificates_closing: 'Renewal deadline within 7 days',
     certificates_closing_sub: 'certificates not renewed yet',
     replacements_waiting: 'Replacement requests waiting',
+    pay_after_unpaid: 'Pay-after renewals unpaid',
     replacements_oldest: 'the oldest since %{at}',
     revenue: 'Revenue by month',
     revenue_title: 'Revenue by month (invoices less credit notes), %{from} to %{to}',

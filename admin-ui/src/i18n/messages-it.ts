@@ -31,6 +31,7 @@ export const app = {
     certificates_closing: 'Scadenza del rinnovo entro 7 giorni',
     certificates_closing_sub: 'certificati non ancora rinnovati',
     replacements_waiting: 'Richieste di sostituzione da decidere',
+    pay_after_unpaid: 'Rinnovi con pagamento posticipato da pagare',
     replacements_oldest: 'la più vecchia dal %{at}',
     revenue: 'Fatturato per mese',
     revenue_title: 'Fatturato per mese (fatture meno note di credito), da %{from} a %{to}',

@@ -40,6 +40,8 @@ export interface DashboardFigures {
   certificatesClosingSoon: number;
   /** Replacement requests waiting for a supervisor's decision, and when the oldest was opened. */
   replacementRequestsWaiting: { count: number; oldestRequestedAt: string | null };
+  /** Pay-after renewals completed and not paid yet, and what their fee orders still owe. */
+  payAfterUnpaid: CountAndCents;
   /** Per month (`YYYY-MM`, oldest first, REVENUE_MONTHS of them): invoiced, credited, and the difference. */
   revenueByMonth: Array<{ month: string; invoicedCents: number; creditedCents: number; netCents: number }>;
 }
@@ -87,6 +89,10 @@ export function dashboardFigures(db: Database.Database, now: Date): DashboardFig
     failedEmails: count("SELECT count(*) FROM emails WHERE state = 'failed'"),
     certificatesOpeningThisMonth: count(`SELECT count(*) FROM certificate_deadlines WHERE ${opening.sql}`, ...opening.params),
     certificatesClosingSoon: count(`SELECT count(*) FROM certificate_deadlines WHERE ${closing.sql}`, ...closing.params),
+    payAfterUnpaid: countAndCents(
+      `SELECT count(*) AS count, sum(o.amount_due_cents) AS cents FROM renewals r LEFT JOIN orders o ON o.id = r.fee_order_id
+       WHERE r.payment_mode = 'pay_after' AND r.state = 'completed' AND r.fee_paid_at IS NULL`,
+    ),
     replacementRequestsWaiting: db
       .prepare("SELECT count(*) AS count, min(requested_at) AS oldestRequestedAt FROM replacement_requests WHERE status = 'pending'")
       .get() as { count: number; oldestRequestedAt: string | null },

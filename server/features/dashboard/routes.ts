@@ -15,6 +15,7 @@ const dashboardSchema = z.object({
   unmatchedPayments: countAndCents.describe('payments no order was found for, and their amount'),
   failedEmails: z.number().int().nonnegative().describe('coupon e-mails given up after their retries'),
   certificatesOpeningThisMonth: z.number().int().nonnegative().describe("active certificates whose renewal window (the issuer's policy) opens this month (Rome)"),
+  payAfterUnpaid: countAndCents.describe('pay-after renewals completed and not paid yet, and what their fee orders still owe'),
   replacementRequestsWaiting: z
     .object({ count: z.number().int().nonnegative(), oldestRequestedAt: z.string().nullable() })
     .describe('replacement requests waiting for a supervisor, and when the oldest was opened (UTC)'),

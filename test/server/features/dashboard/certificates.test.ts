@@ -1,7 +1,8 @@
 // The home page's certificate figures over HTTP (GET /api/dashboard): certificates entering their
 // renewal window this (Rome) month, and those whose deadline comes within 7 days without a renewal,
 // each under its issuer's policy (a policy set moves the windows); revoked certificates and devices
-// no longer active do not count. And the replacement requests waiting for a supervisor.
+// no longer active do not count. And the pay-after renewals not paid yet, the replacement requests
+// waiting for a supervisor.
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { GUIDE_POLICY, ISSUER_POLICIES_STREAM, issuerPoliciesAggregate, setIssuerPolicy } from '../../../../domain/certificates/issuerPolicy';
@@ -18,12 +19,12 @@ afterEach(async () => {
 
 const ctx = (w: ApiWorld) => ({ actor: SYSTEM_ACTOR, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null });
 
-it("counts the certificates opening this month and those closing within 7 days, by Rome's months and the issuer's policy, and the replacement requests waiting", async () => {
+it("counts the certificates opening this month and those closing within 7 days, by Rome's months and the issuer's policy; the pay-after renewals unpaid and the replacement requests waiting", async () => {
   // 24 November 2026, 10:00 in Rome. The guides' policy: renewal opens 90 days before notAfter, 24 h of grace.
   world = await startApi();
   const w = world;
   await addGuideProducts(w);
-  await registerPerson(w);
+  const mario = await registerPerson(w);
   expectStatus(await registerCard(w, '1205100001', MARIO_CF, 100), 201); // opens 4 December
   expectStatus(await registerCard(w, '1205100002', MARIO_CF, 95), 201); // opens 29 November
   expectStatus(await registerCard(w, '1205100003', MARIO_CF, 85), 201); // opened 19 November
@@ -65,6 +66,24 @@ it("counts the certificates opening this month and those closing within 7 days, 
   // The lost card: a replacement request waits for a supervisor.
   expectStatus(await w.operator.post('/api/replacement-requests', { deviceSerial: '1205100006', reason: 'lost' }), 201);
   expect((await figures()).replacementRequestsWaiting).toEqual({ count: 1, oldestRequestedAt: now });
+
+  // A pay-after renewal completed: its fee order (€10.00 + VAT) is owed until paid.
+  expect((await figures()).payAfterUnpaid).toEqual({ count: 0, cents: 0 });
+  expectStatus(await registerCard(w, '1205100009', MARIO_CF, 40), 201);
+  const started = expectStatus(
+    await w.operator.post('/api/renewals', { deviceSerial: '1205100009', certificates: ['signing', 'authentication'], payment: { mode: 'pay_after', customerId: mario } }),
+    201,
+  ).json();
+  for (const kind of ['signing', 'authentication'] as const) {
+    for (const step of ['keys_generated', 'request_sent', 'certificate_issued', 'certificate_installed', 'verified']) {
+      const certificate = { serialNumber: `PA${kind[0]}9`, validFrom: now, validUntil: new Date(Date.parse(now) + 1095 * DAY).toISOString() };
+      expectStatus(await w.operator.post(`/api/renewals/${started.id}/steps`, { certificateKind: kind, step, ...(step === 'certificate_issued' ? { certificate } : {}) }), 200);
+    }
+  }
+  expectStatus(await w.operator.post(`/api/renewals/${started.id}/complete`), 200);
+  await w.idle();
+  await w.app.projections.waitFor(await w.store.headPosition());
+  expect((await figures()).payAfterUnpaid).toEqual({ count: 1, cents: 1220 });
 
   // A policy for this issuer: renewal opens 100 days before, 48 hours of grace. The windows move.
   await handleCommand(w.app.sales, ISSUER_POLICIES_STREAM, issuerPoliciesAggregate, (s) =>
