@@ -3,7 +3,7 @@
 // scadenza"); later (or once revoked) only a replacement card helps. The one place this rule is
 // written: deciders, the read models (which store each certificate's window from windowOf and
 // compare it with the clock in SQL), the console and the kiosk all ask it.
-import { DAY_MS } from '../shared/utcTime';
+import { DAY_MS, HOUR_MS } from '../shared/spans';
 
 export interface CertificateValidity {
   /** UTC ISO instant the certificate expires (X.509 notAfter, inclusive). */
@@ -30,7 +30,6 @@ export interface WindowRule {
   graceHours: number;
 }
 
-const HOUR_MS = 60 * 60 * 1000;
 
 /** The instants a certificate's renewal opens and closes (inclusive), UTC ISO. */
 export function windowOf(validUntil: string, rule: WindowRule): { opensAt: string; closesAt: string } {

@@ -5,8 +5,7 @@ import { invalid } from './errors';
 // Built once: a zod schema costs more to build than to run.
 const utcDateTime = z.iso.datetime();
 
-/** A day of 24 hours, for spans counted in whole days from an instant (not Rome calendar days). */
-export const DAY_MS = 24 * 60 * 60 * 1000;
+export { DAY_MS } from './spans';
 
 export const isUtcDateTime = (value: unknown): value is string => utcDateTime.safeParse(value).success;
 

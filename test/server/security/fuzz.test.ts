@@ -25,7 +25,9 @@ let targetId: string;
 let head: number;
 
 beforeAll(async () => {
-  t = await startApp();
+  // With the CA's webhook secret set, as in production: the webhook's malformed input is then
+  // checked (signature first), not refused whole as unconfigured (a 503 that is not about the input).
+  t = await startApp({ sales: { settings: { caWebhookSecret: 'fuzz-ca-webhook-secret-of-at-least-32-chars' } } });
   await addUser(t.store, 'fuzz-everything', [...roles]);
   targetId = await addUser(t.store, 'fuzz-target', ['operator']);
   cookie = await login(t.app, 'fuzz-everything');
@@ -202,9 +204,12 @@ function fill(url: string, params: string[]): string {
 
 const statuses = new Map<number, number>();
 
-async function expectClear4xx(request: InjectOptions, what: string) {
+/** Routes whose caller proves who it is by a signature, not a session: a 401 there is the answer. */
+const signedRoutes = new Set(['POST /api/ca-reports']);
+
+async function expectClear4xx(request: InjectOptions, what: string, signed = false) {
   const response = await t.app.inject(request);
-  statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+  if (!signed) statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
   const where = `${what} → ${response.statusCode} ${response.body.slice(0, 200)}`;
   expect(response.statusCode, where).toBeGreaterThanOrEqual(400);
   expect(response.statusCode, where).toBeLessThan(500);
@@ -235,6 +240,7 @@ describe('malformed input gets a clear 4xx, never a 5xx, and changes nothing', (
           await expectClear4xx(
             { method: route.method as 'POST', url, headers: headersWith(odd, body.contentType), payload: body.payload },
             `${route.method} ${url.slice(0, 120)} ${body.contentType} ${body.payload.slice(0, 80)}`,
+            signedRoutes.has(`${route.method} ${route.url}`),
           );
         }),
         { numRuns: RUNS },

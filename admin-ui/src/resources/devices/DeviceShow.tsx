@@ -235,10 +235,10 @@ function Actions() {
   return (
     <TopToolbar>
       {record && status === 'active' ? (
-        <StatusDialog serial={record.id} path="report-lost" action="reportLost" label="report_lost" icon={<SearchOffIcon />} color="warning" />
+        <StatusDialog serial={record.id} path="report-lost" action="reportLost" label="report_lost" icon={<SearchOffIcon />} />
       ) : null}
       {record && status === 'active' ? (
-        <StatusDialog serial={record.id} path="suspend" action="suspend" label="suspend" icon={<PauseCircleIcon />} color="warning" />
+        <StatusDialog serial={record.id} path="suspend" action="suspend" label="suspend" icon={<PauseCircleIcon />} />
       ) : null}
       {record && (status === 'lost' || status === 'suspended') ? (
         <StatusDialog serial={record.id} path="reactivate" action="reactivate" label="reactivate" icon={<PlayCircleIcon />} color="success" />

@@ -2,7 +2,7 @@
 // default one): the same PUT, on the id the issuer's name gives (`Camera di Commercio di Roma` →
 // `camera-di-commercio-di-roma`).
 import { Create, SimpleForm, useDataProvider, useNotify, useRedirect } from 'react-admin';
-import { issuerIdOf } from '../../../../domain/certificates/issuerPolicy';
+import { issuerIdOf } from '../../../../domain/certificates/policyRules';
 import { PolicyInputs, guideValues, toBody, type PolicyRecord } from './PolicyForm';
 
 export default function PolicyCreate() {

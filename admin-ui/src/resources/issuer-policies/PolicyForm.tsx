@@ -4,7 +4,7 @@
 // whole policy the server takes (PUT /api/issuer-policies/:id).
 import { Typography } from '@mui/material';
 import { BooleanInput, CheckboxGroupInput, DateInput, NumberInput, TextInput, maxValue, minValue, number, required, useTranslate } from 'react-admin';
-import { GUIDE_POLICY } from '../../../../domain/certificates/issuerPolicy';
+import { GUIDE_POLICY } from '../../../../domain/certificates/policyRules';
 import { MoneyInput } from '../../components/inputs';
 import { centsToInput, toCents } from '../../money';
 
