@@ -1,10 +1,10 @@
-import UploadFileIcon from '@mui/icons-material/UploadFile';
-import { Alert, Box, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField as MuiTextField, Typography } from '@mui/material';
-import { useId, useState } from 'react';
-import { Button, DataTable, List, SearchInput, SelectInput, TextField, TopToolbar, useRefresh, useTranslate } from 'react-admin';
+import { Alert, Box, TextField as MuiTextField } from '@mui/material';
+import { useState } from 'react';
+import { DataTable, List, SearchInput, SelectInput, TextField, TopToolbar, useRefresh, useTranslate } from 'react-admin';
 import { useCan } from '../../components/access';
 import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
 import { useCommand } from '../../components/useCommand';
+import { CsvUploadDialog } from '../../components/CsvUploadDialog';
 import { OutcomeTable, type CaReportLineView } from './OutcomeTable';
 
 interface UploadAnswer {
@@ -19,81 +19,43 @@ function UploadButton() {
   const allowed = useCan('ca-reports', 'upload');
   const translate = useTranslate();
   const refresh = useRefresh();
-  const [open, setOpen] = useState(false);
-  const [file, setFile] = useState<File | null>(null);
   const [reportId, setReportId] = useState('');
-  const [answer, setAnswer] = useState<UploadAnswer | null>(null);
   const { run, running } = useCommand();
-  const titleId = useId();
-  const inputId = useId();
   if (!allowed) return null;
-
-  const close = () => {
-    setOpen(false);
-    setFile(null);
-    setReportId('');
-    setAnswer(null);
-  };
-  const send = async () => {
-    if (!file) return;
-    const csv = await file.text();
+  const send = async (csv: string) => {
     const result = await run<UploadAnswer>('ca-reports/upload', reportId.trim() ? { csv, reportId: reportId.trim() } : { csv });
-    if (result.ok) {
-      setAnswer(result.data);
-      refresh();
-    }
+    if (!result.ok) return null;
+    refresh();
+    return result.data;
   };
-
   return (
-    <>
-      <Button label="app.caReports.upload" onClick={() => setOpen(true)}>
-        <UploadFileIcon />
-      </Button>
-      <Dialog open={open} onClose={() => !running && close()} aria-labelledby={titleId} fullWidth maxWidth="lg">
-        <DialogTitle id={titleId}>{translate('app.caReports.upload')}</DialogTitle>
-        <DialogContent>
-          <DialogContentText sx={{ mb: 2 }}>{translate('app.caReports.upload_help')}</DialogContentText>
-          <Box sx={{ mb: 2 }}>
-            <label htmlFor={inputId}>
-              <Typography component="span" variant="body2" sx={{ mr: 1 }}>
-                {translate('app.caReports.upload_file')}
-              </Typography>
-            </label>
-            <input
-              id={inputId}
-              type="file"
-              accept=".csv,text/csv"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
-                setAnswer(null);
-              }}
-            />
-          </Box>
-          <MuiTextField
-            size="small"
-            label={translate('app.caReports.upload_report_id')}
-            helperText={translate('app.caReports.upload_report_id_help')}
-            value={reportId}
-            onChange={(e) => setReportId(e.target.value)}
-            sx={{ mb: 2, minWidth: 320 }}
-          />
-          {answer ? (
-            <Box data-testid="ca-report-answer">
-              <Alert severity={answer.refused ? 'warning' : 'success'} sx={{ mb: 1 }}>
-                {translate('app.caReports.upload_result', { reportId: answer.reportId, applied: answer.applied, refused: answer.refused })}
-              </Alert>
-              <OutcomeTable lines={answer.lines} />
-            </Box>
-          ) : null}
-        </DialogContent>
-        <DialogActions>
-          <Button label="ra.action.close" onClick={close} disabled={running} />
-          <Button label="app.caReports.upload_send" variant="contained" onClick={() => void send()} disabled={!file || running}>
-            <UploadFileIcon />
-          </Button>
-        </DialogActions>
-      </Dialog>
-    </>
+    <CsvUploadDialog
+      label="app.caReports.upload"
+      help="app.caReports.upload_help"
+      fileLabel="app.caReports.upload_file"
+      sendLabel="app.caReports.upload_send"
+      maxWidth="lg"
+      send={send}
+      running={running}
+      onClose={() => setReportId('')}
+      answerView={(answer) => (
+        <Box data-testid="ca-report-answer">
+          <Alert severity={answer.refused ? 'warning' : 'success'} sx={{ mb: 1 }}>
+            {translate('app.caReports.upload_result', { reportId: answer.reportId, applied: answer.applied, refused: answer.refused })}
+          </Alert>
+          <OutcomeTable lines={answer.lines} />
+        </Box>
+      )}
+    >
+      <MuiTextField
+        size="small"
+        label={translate('app.caReports.upload_report_id')}
+        helperText={translate('app.caReports.upload_report_id_help')}
+        value={reportId}
+        onChange={(e) => setReportId(e.target.value)}
+        sx={{ mb: 2, minWidth: 320 }}
+      />
+    </CsvUploadDialog>
   );
 }
 

@@ -1,8 +1,5 @@
-import UploadFileIcon from '@mui/icons-material/UploadFile';
-import { Alert, Box, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { useId, useState } from 'react';
+import { Alert, Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import {
-  Button,
   CreateButton,
   DataTable,
   List,
@@ -18,6 +15,7 @@ import { deviceStatuses } from '../../../../domain/devices/status';
 import { useCan } from '../../components/access';
 import { DateTimeField, EnumField, ShowLink } from '../../components/fields';
 import { useCommand } from '../../components/useCommand';
+import { CsvUploadDialog } from '../../components/CsvUploadDialog';
 import { ExpiryField } from '../../components/ExpiryField';
 import { windowStates } from '../../../../domain/certificates/renewalWindow';
 
@@ -29,92 +27,53 @@ interface ImportReport {
 function ImportButton() {
   const allowed = useCan('devices', 'import');
   const translate = useTranslate();
-  const [open, setOpen] = useState(false);
-  const [file, setFile] = useState<File | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
   const { run, running } = useCommand();
-  const titleId = useId();
-  const inputId = useId();
   if (!allowed) return null;
-
-  const close = () => {
-    setOpen(false);
-    setFile(null);
-    setReport(null);
-  };
-  const send = async () => {
-    if (!file) return;
-    const csv = await file.text();
+  const send = async (csv: string) => {
     const result = await run<ImportReport>('devices/import', { csv });
-    if (result.ok) setReport(result.data);
+    return result.ok ? result.data : null;
   };
-
   return (
-    <>
-      <Button label="app.devices.import" onClick={() => setOpen(true)}>
-        <UploadFileIcon />
-      </Button>
-      <Dialog open={open} onClose={() => !running && close()} aria-labelledby={titleId} fullWidth maxWidth="md">
-        <DialogTitle id={titleId}>{translate('app.devices.import')}</DialogTitle>
-        <DialogContent>
-          <DialogContentText sx={{ mb: 2 }}>{translate('app.devices.import_help')}</DialogContentText>
-          <Box sx={{ mb: 2 }}>
-            <label htmlFor={inputId}>
-              <Typography component="span" variant="body2" sx={{ mr: 1 }}>
-                {translate('app.devices.import_file')}
-              </Typography>
-            </label>
-            <input
-              id={inputId}
-              type="file"
-              accept=".csv,text/csv"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
-                setReport(null);
-              }}
-            />
-          </Box>
-          {report ? (
-            <Box data-testid="import-report">
-              <Alert severity={report.refused.length ? 'warning' : 'success'} sx={{ mb: 1 }}>
-                {translate('app.devices.import_result', { accepted: report.accepted.length, refused: report.refused.length })}
-              </Alert>
-              {report.accepted.length ? (
-                <Typography variant="body2" sx={{ mb: 1 }}>
-                  {translate('app.devices.import_accepted')}: {report.accepted.map((a) => `${a.serial} (${translate('app.devices.row')} ${a.row})`).join(', ')}
-                </Typography>
-              ) : null}
-              {report.refused.length ? (
-                <Table size="small" aria-label={translate('app.devices.import_refused')}>
-                  <TableHead>
-                    <TableRow>
-                      <TableCell>{translate('app.devices.row')}</TableCell>
-                      <TableCell>{translate('app.devices.column')}</TableCell>
-                      <TableCell>{translate('app.devices.reason')}</TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {report.refused.map((r) => (
-                      <TableRow key={`${r.row}-${r.code}`}>
-                        <TableCell>{r.row}</TableCell>
-                        <TableCell>{r.column ?? ''}</TableCell>
-                        <TableCell>{translate(`app.errors.${r.code}`, { _: r.reason })}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              ) : null}
-            </Box>
+    <CsvUploadDialog
+      label="app.devices.import"
+      help="app.devices.import_help"
+      fileLabel="app.devices.import_file"
+      sendLabel="app.devices.import_send"
+      send={send}
+      running={running}
+      answerView={(report) => (
+        <Box data-testid="import-report">
+          <Alert severity={report.refused.length ? 'warning' : 'success'} sx={{ mb: 1 }}>
+            {translate('app.devices.import_result', { accepted: report.accepted.length, refused: report.refused.length })}
+          </Alert>
+          {report.accepted.length ? (
+            <Typography variant="body2" sx={{ mb: 1 }}>
+              {translate('app.devices.import_accepted')}: {report.accepted.map((a) => `${a.serial} (${translate('app.devices.row')} ${a.row})`).join(', ')}
+            </Typography>
           ) : null}
-        </DialogContent>
-        <DialogActions>
-          <Button label="ra.action.close" onClick={close} disabled={running} />
-          <Button label="app.devices.import_send" variant="contained" onClick={() => void send()} disabled={!file || running}>
-            <UploadFileIcon />
-          </Button>
-        </DialogActions>
-      </Dialog>
-    </>
+          {report.refused.length ? (
+            <Table size="small" aria-label={translate('app.devices.import_refused')}>
+              <TableHead>
+                <TableRow>
+                  <TableCell>{translate('app.devices.row')}</TableCell>
+                  <TableCell>{translate('app.devices.column')}</TableCell>
+                  <TableCell>{translate('app.devices.reason')}</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {report.refused.map((r) => (
+                  <TableRow key={`${r.row}-${r.code}`}>
+                    <TableCell>{r.row}</TableCell>
+                    <TableCell>{r.column ?? ''}</TableCell>
+                    <TableCell>{translate(`app.errors.${r.code}`, { _: r.reason })}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          ) : null}
+        </Box>
+      )}
+    />
   );
 }
 

@@ -2,25 +2,13 @@
 // wire-compatible test server): a good line applied, a bad one reported, the same report again
 // answered the same, the list showing it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventStoreDbStore } from '../../../../events/adapters/eventstoredb';
-import type { EventStore } from '../../../../events/port';
 import { streamOf as couponStream } from '../../../../domain/coupons/decider';
 import { streamOf as deviceStream } from '../../../../domain/devices/decider';
-import { EventStoreTestServer } from '../../../events/eventstoredb/testServer';
+import { eventStores } from '../../../support/eventStores';
 import { reportLine, startCaWorld, type CaWorld } from './support';
 
-const stores: Array<[string, () => Promise<{ store?: EventStore; stop(): Promise<void> }>]> = [
-  ['SQLite', async () => ({ stop: async () => {} })],
-  [
-    'EventStoreDB',
-    async () => {
-      const server = await EventStoreTestServer.start({});
-      return { store: createEventStoreDbStore(server.connectionString), stop: () => server.stop() };
-    },
-  ],
-];
 
-describe.each(stores)('a CA report on %s', (_name, open) => {
+describe.each(eventStores)('a CA report on %s', (_name, open) => {
   let w: CaWorld | undefined;
   let stop: () => Promise<void> = async () => {};
   afterEach(async () => {

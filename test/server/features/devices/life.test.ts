@@ -5,12 +5,10 @@
 // stores (the embedded SQLite one and the EventStoreDB test server).
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEventStoreDbStore } from '../../../../events/adapters/eventstoredb';
-import type { EventStore } from '../../../../events/port';
 import type { CommandContext } from '../../../../events/eventCatalogue';
 import { appendEvents } from '../../../../server/commands/handle';
 import { renewDeviceCertificate, revokeDeviceCertificates, terminateDevice } from '../../../../server/features/services';
-import { EventStoreTestServer } from '../../../events/eventstoredb/testServer';
+import { eventStores } from '../../../support/eventStores';
 import {
   addGuideProducts,
   eventually,
@@ -31,18 +29,8 @@ const guidedQuote = (world: ApiWorld, customerId: string, serial = SERIAL) =>
   world.operator.post('/api/orders/quote', { customerId, guided: { holderCodiceFiscale: MARIO_CF, deviceSerial: serial } });
 const renewable = async (world: ApiWorld) => expectStatus(await world.operator.get(`/api/holders/${MARIO_CF}/renewable-devices`), 200).json();
 
-const stores: Array<[string, () => Promise<{ store?: EventStore; stop(): Promise<void> }>]> = [
-  ['SQLite', async () => ({ stop: async () => {} })],
-  [
-    'EventStoreDB',
-    async () => {
-      const server = await EventStoreTestServer.start({});
-      return { store: createEventStoreDbStore(server.connectionString), stop: () => server.stop() };
-    },
-  ],
-];
 
-describe.each(stores)('a card lost, found, revoked and terminated, on %s', (_name, open) => {
+describe.each(eventStores)('a card lost, found, revoked and terminated, on %s', (_name, open) => {
   let world: ApiWorld;
   let stop: () => Promise<void>;
 

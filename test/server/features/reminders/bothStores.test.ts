@@ -2,27 +2,15 @@
 // server): due at 30 days, claimed once although two checks race, e-mailed once through the outbox.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventStoreDbStore } from '../../../../events/adapters/eventstoredb';
 import { SYSTEM_ACTOR } from '../../../../events/eventCatalogue';
-import type { EventStore } from '../../../../events/port';
 import { registerCustomer } from '../../../../server/features/customers/service';
 import { registerDevice } from '../../../../server/features/devices/service';
-import { EventStoreTestServer } from '../../../events/eventstoredb/testServer';
+import { eventStores } from '../../../support/eventStores';
 import { startTestApp, type TestApp } from '../../../support/app';
 
 const DAY = 86_400_000;
-const stores: Array<[string, () => Promise<{ store?: EventStore; stop(): Promise<void> }>]> = [
-  ['SQLite', async () => ({ stop: async () => {} })],
-  [
-    'EventStoreDB',
-    async () => {
-      const server = await EventStoreTestServer.start({});
-      return { store: createEventStoreDbStore(server.connectionString), stop: () => server.stop() };
-    },
-  ],
-];
 
-describe.each(stores)('renewal reminders on %s', (_name, open) => {
+describe.each(eventStores)('renewal reminders on %s', (_name, open) => {
   let t: TestApp | undefined;
   let stop: () => Promise<void> = async () => {};
   afterEach(async () => {
