@@ -126,6 +126,10 @@ export class EventCatalogue<E extends { type: string; data: unknown }> {
     const data = definition.schema.parse(event.data);
     const metadata: EventMetadata = { ...context, schemaVersion: definition.version };
     if (metadata.idempotencyKey === undefined) delete metadata.idempotencyKey;
+    // Checked as decode() will check it: metadata it would refuse must not reach the log, where it
+    // would stop every reader of the event (a correlation id that is not a UUID, say).
+    const checked = metadataSchema.safeParse(metadata);
+    if (!checked.success) throw new Error(`${event.type}: metadata: ${z.prettifyError(checked.error)}`);
     return { id: uuidv7(), type: event.type, data, metadata };
   }
 

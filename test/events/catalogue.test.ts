@@ -56,6 +56,11 @@ describe('event catalogue', () => {
     ).toThrow();
   });
 
+  it('refuses to encode metadata that reading it back would refuse', () => {
+    expect(() => catalogue.encode({ type: 'Noted', data: { text: 'x' } }, { ...context, correlationId: 'not-a-uuid' })).toThrow(/correlationId/);
+    expect(() => catalogue.encode({ type: 'Noted', data: { text: 'x' } }, { ...context, at: '5 December' })).toThrow(/at/);
+  });
+
   it('reads a stored event of an older version through its upcaster', () => {
     const old = stored('HolderRenamed', { holderId: 'h1', fullName: 'Maria Luisa Bianchi' }, { ...context, schemaVersion: 1 });
     const decoded = catalogue.decode(old);
