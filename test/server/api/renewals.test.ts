@@ -3,14 +3,13 @@
 // pay-after places exactly one fee order that is invoiced when paid, and the refusals (window
 // closed, certificate revoked, coupon of the wrong kind). The main scenario runs on both stores.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventStoreDbStore } from '../../../events/adapters/eventstoredb';
 import type { EventStore } from '../../../events/port';
 import { renewalFeeOrderId } from '../../../server/features/renewals/feeOrders';
 import { completeRenewal, getOrder } from '../../../server/features/services';
 import { loadAggregate } from '../../../server/commands/handle';
 import { deviceAggregate } from '../../../domain/devices/decider';
 import { couponAggregate } from '../../../domain/coupons/decider';
-import { EventStoreTestServer } from '../../events/eventstoredb/testServer';
+import { eventStores, type OpenedStore } from '../../support/eventStores';
 import {
   addGuideProducts,
   DAY,
@@ -27,24 +26,20 @@ import {
 } from './support';
 
 let world: ApiWorld | undefined;
-let esdb: EventStoreTestServer | undefined;
+let stopStore: () => Promise<void> = async () => {};
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  await esdb?.stop();
-  esdb = undefined;
+  await stopStore();
+  stopStore = async () => {};
 });
 
-const stores: Array<[string, () => Promise<EventStore | undefined>]> = [
-  ['SQLite', async () => undefined],
-  [
-    'EventStoreDB',
-    async () => {
-      esdb = await EventStoreTestServer.start({});
-      return createEventStoreDbStore(esdb.connectionString);
-    },
-  ],
-];
+/** The store to give the app (undefined: its own SQLite store); stopped after the test. */
+async function storeOf(open: () => Promise<OpenedStore>): Promise<EventStore | undefined> {
+  const opened = await open();
+  stopStore = opened.stop;
+  return opened.store;
+}
 
 let keys = 0;
 const key = () => ({ 'idempotency-key': `renewal-test-${++keys}-${Date.now()}` });
@@ -92,9 +87,9 @@ const readRenewal = async (w: ApiWorld, id: string) => expectStatus(await w.acco
 const couponRow = async (w: ApiWorld, code: string) =>
   expectStatus(await w.operator.get(`/api/coupons?filter=${encodeURIComponent(JSON.stringify({ code }))}`), 200).json<Array<Record<string, unknown>>>()[0]!;
 
-describe.each(stores)('renewals over HTTP on %s', (_name, storeOf) => {
+describe.each(eventStores)('renewals over HTTP on %s', (_name, open) => {
   it('a coupon raced by two renewals: exactly one gets it; abandoned, another renewal uses it; failed, resumed and completed without a second coupon or certificate', async () => {
-    world = await startApi({ store: await storeOf() });
+    world = await startApi({ store: await storeOf(open) });
     const w = world;
     const customerId = await shop(w);
     expectStatus(await registerCard(w, '1205100001', MARIO_CF, 20), 201);
@@ -164,7 +159,7 @@ describe.each(stores)('renewals over HTTP on %s', (_name, storeOf) => {
   });
 
   it('pay-after: completed first, then exactly one fee order with an RF reference, unpaid among what the customer owes, invoiced when paid', async () => {
-    world = await startApi({ store: await storeOf() });
+    world = await startApi({ store: await storeOf(open) });
     const w = world;
     const customerId = await shop(w);
     expectStatus(await registerCard(w, '1205100002', MARIO_CF, 10), 201);
