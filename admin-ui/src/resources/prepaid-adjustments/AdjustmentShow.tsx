@@ -3,7 +3,6 @@
 // requester's own decision and a second one anyway; the buttons only spare the round trip.
 import CheckIcon from '@mui/icons-material/Check';
 import CloseIcon from '@mui/icons-material/Close';
-import { Alert } from '@mui/material';
 import {
   ReferenceField,
   required,
@@ -16,7 +15,7 @@ import {
   useRecordContext,
   useTranslate,
 } from 'react-admin';
-import { useCan } from '../../components/access';
+import { OwnRequestNotice } from '../../components/OwnRequestNotice';
 import { HistoryButton } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
 import { DateTimeField, EnumField, MoneyField } from '../../components/fields';
@@ -70,24 +69,10 @@ function Actions() {
   );
 }
 
-/** Tells a supervisor why there is no button on their own pending request. */
-function OwnRequest() {
-  const record = useRecordContext<Adjustment>();
-  const translate = useTranslate();
-  const { identity } = useGetIdentity();
-  const mayDecide = useCan('prepaid-adjustments', 'approve');
-  if (!record || !mayDecide || record.status !== 'pending' || identity?.id !== record.requestedBy) return null;
-  return (
-    <Alert severity="info" sx={{ m: 2, mb: 0 }} data-testid="own-adjustment">
-      {translate('app.adjustments.own_request')}
-    </Alert>
-  );
-}
-
 export default function AdjustmentShow() {
   return (
     <Show actions={<Actions />}>
-      <OwnRequest />
+      <OwnRequestNotice resource="prepaid-adjustments" message="app.adjustments.own_request" testId="own-adjustment" />
       <SimpleShowLayout>
         <EnumField source="status" name="adjustmentStatus" />
         <ReferenceField source="customerId" reference="customers" link="show" />

@@ -6,7 +6,7 @@
 import AddCardIcon from '@mui/icons-material/AddCard';
 import CheckIcon from '@mui/icons-material/Check';
 import CloseIcon from '@mui/icons-material/Close';
-import { Alert, Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import {
   DateInput,
   Labeled,
@@ -21,7 +21,7 @@ import {
   useRecordContext,
   useTranslate,
 } from 'react-admin';
-import { useCan } from '../../components/access';
+import { OwnRequestNotice } from '../../components/OwnRequestNotice';
 import { AuditTrail, useActorLabel } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
 import { DateTimeField, EnumField } from '../../components/fields';
@@ -139,20 +139,6 @@ function Actions() {
   );
 }
 
-/** Tells a supervisor why there is no button on their own pending request. */
-function OwnRequest() {
-  const record = useRecordContext<ReplacementRow>();
-  const translate = useTranslate();
-  const { identity } = useGetIdentity();
-  const mayDecide = useCan('replacement-requests', 'approve');
-  if (!record || !mayDecide || record.status !== 'pending' || identity?.id !== record.requestedBy) return null;
-  return (
-    <Alert severity="info" sx={{ m: 2, mb: 0 }} data-testid="own-replacement">
-      {translate('app.replacements.own_request')}
-    </Alert>
-  );
-}
-
 /** The request's steps as they happened, from the read model (everyone who reads it sees them). */
 function Steps() {
   const record = useRecordContext<ReplacementRow>();
@@ -213,7 +199,7 @@ function History() {
 export default function RequestShow() {
   return (
     <Show actions={<Actions />}>
-      <OwnRequest />
+      <OwnRequestNotice resource="replacement-requests" message="app.replacements.own_request" testId="own-replacement" />
       <SimpleShowLayout>
         <EnumField source="status" name="replacementStatus" />
         <ReferenceField source="deviceSerial" reference="devices" link="show" />
