@@ -48,6 +48,13 @@ module.exports = {
       to: { path: '^(server|projections|events|kiosk)/' },
     },
     {
+      name: 'kiosk-over-http',
+      severity: 'error',
+      comment: 'The kiosk talks to the back office over its HTTP API only; the shared rules come from domain/.',
+      from: { path: '^kiosk/' },
+      to: { path: '^(server|projections|events|admin-ui)/' },
+    },
+    {
       name: 'console-resources-stand-alone',
       severity: 'error',
       comment: 'A console resource does not import another one; what two share goes to admin-ui/src/components/.',
