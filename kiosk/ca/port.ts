@@ -17,6 +17,11 @@ export interface IssueRequest {
   holderCodiceFiscale: string;
   /** Years of validity from the renewal (the issuer policy's validityYears). */
   validityYears: number;
+  /**
+   * For the demo token and the tests only: the card's first certificates, with the validity they
+   * had when the card was issued (already near their end). A renewal never passes it.
+   */
+  validity?: { from: string; until: string };
 }
 
 export interface IssuedCertificate {
