@@ -57,10 +57,6 @@ const ERRORS = {
 /** The Italian sentence for a refusal, with the kiosk's own message where it says more. */
 export function errorText(error) {
   const known = ERRORS[error.code];
-  if (error.code === 'pin_incorrect') {
-    const extra = pinStateText(error.pin);
-    return extra ? `${known}. ${extra}` : known;
-  }
   if (error.code === 'back_office_refused' || error.code === 'invalid_body' || !known) {
     return known ? `${known}: ${error.message}` : error.message;
   }
