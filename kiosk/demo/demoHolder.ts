@@ -13,6 +13,9 @@ export const DEMO_HOLDER = {
   billingAddress: { street: 'Via dei Fori Imperiali 1', postalCode: '00186', city: 'Roma', province: 'RM', country: 'IT' },
 } as const;
 
-/** The subject of the demo card's certificates, as the token client takes it (RFC 4514). */
+/**
+ * The subject of the demo card's certificates, as the token client takes it (RFC 4514, with the
+ * short names @peculiar/x509 knows: G is givenName, SN surname), shaped like an Italian CNS's.
+ */
 export const demoSubject = (): string =>
-  `CN=${DEMO_HOLDER.name} ${DEMO_HOLDER.surname}, serialNumber=TINIT-${DEMO_HOLDER.codiceFiscale}, GN=${DEMO_HOLDER.name}, SN=${DEMO_HOLDER.surname}, C=IT`;
+  `CN=${DEMO_HOLDER.name} ${DEMO_HOLDER.surname}, SN=${DEMO_HOLDER.surname}, G=${DEMO_HOLDER.name}, serialNumber=TINIT-${DEMO_HOLDER.codiceFiscale}, C=IT`;
