@@ -4,6 +4,7 @@
 //
 // This uses a session of its own, opened with the operator's credentials as they log in and closed
 // right after: the renewal's session (kiosk/backOffice.ts) only offers what a renewal needs.
+import { normaliseDeviceSerial } from '../../domain/shared/deviceSerial';
 import { DEMO_HOLDER } from './demoHolder';
 import type { DemoCard } from './demoCard';
 
@@ -55,15 +56,17 @@ export async function registerDemoInBackOffice(
     if (customer.status === 201) notes.push(`Cliente demo registrato nel back office: ${DEMO_HOLDER.name} ${DEMO_HOLDER.surname} (${DEMO_HOLDER.codiceFiscale}).`);
     else if (customer.status !== 409) throw refused('registrazione del cliente demo', customer);
 
+    // The back office keeps a device's serial upper case (the token's may be lower-case hex).
+    const serial = normaliseDeviceSerial(options.card.serial);
     const device = await call(options.backOfficeUrl, cookie, 'POST', '/api/devices', {
-      serial: options.card.serial,
+      serial,
       kind: 'smart_card',
       issuer: options.issuer,
       issuedOn: options.card.issuedOn,
       holderCodiceFiscale: options.card.holderCodiceFiscale,
       certificates: options.card.certificates.map(({ kind, serialNumber, validFrom, validUntil }) => ({ kind, serialNumber, validFrom, validUntil })),
     });
-    if (device.status === 201) notes.push(`Carta demo ${options.card.serial} registrata nel back office.`);
+    if (device.status === 201) notes.push(`Carta demo ${serial} registrata nel back office.`);
     else if (device.status !== 409) throw refused('registrazione della carta demo', device);
   } finally {
     await call(options.backOfficeUrl, cookie, 'POST', '/api/auth/logout', {}).catch(() => undefined);

@@ -105,7 +105,8 @@ function loggedIn(operator) {
   state.operator = operator;
   text('operator-name', `${operator.displayName} (${operator.username})`);
   $('operator-bar').hidden = false;
-  backToReader();
+  resetCard();
+  show('waiting');
   startPolling();
 }
 
@@ -331,7 +332,7 @@ function renderChoice(card) {
     input.value = certificate.kind;
     input.checked = true;
     input.addEventListener('change', refreshChoice);
-    label.append(input, ` ${certificateKindLabel(certificate.kind)} (n. ${certificate.serialNumber})`);
+    label.append(input, ` ${certificateKindLabel(certificate.kind)}`);
     box.appendChild(label);
   }
   const payAfter = card.payAfter;
@@ -375,7 +376,9 @@ function refreshChoice() {
     input.autocomplete = 'off';
     input.spellcheck = false;
     input.value = kept[kind] ?? '';
-    fields.append(label, input);
+    const pair = document.createElement('div');
+    pair.append(label, input);
+    fields.appendChild(pair);
   }
 }
 
