@@ -32,7 +32,10 @@ import { checkCodiceFiscale, normaliseCodiceFiscale } from '../../domain/shared/
 import { deviceCertificateKinds } from '../../domain/devices/events';
 import { CaError, type CertificateAuthority, type IssueRequest, type IssuedCertificate } from './port';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// Node's WebCrypto, passed to every call rather than set as @peculiar/x509's process-wide provider:
+// the kiosk's token code may put the token's signer there, and the CA must never sign with it
+// (nor a token request be signed by this CA's provider because of import order).
+const crypto = webcrypto as unknown as Crypto;
 
 export const DEFAULT_DEV_CA_NAME = 'CA di sviluppo (kiosk)';
 
@@ -162,7 +165,7 @@ export async function openDevelopmentCa(options: DevelopmentCaOptions): Promise<
         signingKey: ca.issuingKey,
         signingAlgorithm: SIGNING,
         extensions: await endEntityExtensions(request.profile, csr.publicKey, ca.issuing),
-      });
+      }, crypto);
       const record: RequestRecord = {
         requestId,
         serialNumber: cert.serialNumber.toUpperCase(),
@@ -223,7 +226,7 @@ export async function openDevelopmentCa(options: DevelopmentCaOptions): Promise<
           revocationDate: new Date(r.revokedAt),
           reason: reasonCodes[r.reason],
         })),
-      });
+      }, crypto);
       // RFC 7468's label, which OpenSSL requires (the library writes "BEGIN CRL").
       return pem(x509.PemConverter.encode(crl.rawData, 'X509 CRL'));
     },
@@ -256,7 +259,7 @@ async function checkedCsr(request: IssueRequest): Promise<x509.Pkcs10Certificate
   }
   let signatureOk = false;
   try {
-    signatureOk = await csr.verify();
+    signatureOk = await csr.verify(crypto);
   } catch {
     signatureOk = false;
   }
@@ -341,7 +344,7 @@ async function endEntityExtensions(
   return [
     new x509.BasicConstraintsExtension(false, undefined, true),
     ...usage,
-    await x509.SubjectKeyIdentifierExtension.create(publicKey),
+    await x509.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
     new x509.AuthorityKeyIdentifierExtension(subjectKeyId(issuing)),
   ];
 }
@@ -406,7 +409,7 @@ async function createCa(staging: string, name: string, at: Date): Promise<void> 
     { C: ['IT'] },
   ]);
 
-  const rootSki = await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey);
+  const rootSki = await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey, false, crypto);
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: newSerialNumber(),
     name: rootName,
@@ -419,7 +422,7 @@ async function createCa(staging: string, name: string, at: Date): Promise<void> 
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       rootSki,
     ],
-  });
+  }, crypto);
   const issuing = await x509.X509CertificateGenerator.create({
     serialNumber: newSerialNumber(),
     subject: issuingName,
@@ -433,10 +436,10 @@ async function createCa(staging: string, name: string, at: Date): Promise<void> 
       // pathLength 0: it issues end-entity certificates only.
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(issuingKeys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(issuingKeys.publicKey, false, crypto),
       new x509.AuthorityKeyIdentifierExtension(rootSki.keyId),
     ],
-  });
+  }, crypto);
 
   const privatePem = async (key: CryptoKey) => x509.PemConverter.encode(await subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
   // A development CA: the keys are files readable by the kiosk's user only, nothing more.

@@ -222,6 +222,19 @@ describe('the development CA', () => {
     expect(`${r.stdout}${r.stderr}`).toContain('certificate revoked');
   });
 
+  it("signs with its own keys whatever @peculiar/x509's process-wide provider is (the token code may set its signer there)", async () => {
+    const req = await request({ requestId: 'renewal-10:signing' });
+    const refusing = new Proxy({}, { get: () => () => Promise.reject(new Error('the process-wide provider was used')) });
+    x509.cryptoProvider.set({ subtle: refusing, getRandomValues: (a: Uint8Array) => a } as unknown as Crypto);
+    try {
+      const issued = await ca.issue(req);
+      await ca.revoke(issued.serialNumber, 'cessationOfOperation');
+      expect(await ca.crlPem()).toContain('BEGIN X509 CRL');
+    } finally {
+      x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+    }
+  });
+
   it('refuses to revoke a serial it never issued', async () => {
     const e = await refusal(ca.revoke('0123456789ABCDEF', 'superseded'));
     expect(e.message).toMatch(/^serialNumber: this CA issued no certificate/);
@@ -236,7 +249,7 @@ describe('the development CA', () => {
     const again = await reopened.issue(await request({ requestId: 'renewal-2:signing' }));
     expect(again.serialNumber).toBe(first?.serialNumber);
     const crl = new x509.X509Crl(await reopened.crlPem());
-    expect(crl.entries).toHaveLength(1);
+    expect(crl.entries).toHaveLength(2);
     await expect(openDevelopmentCa({ dir, name: 'Altra CA' })).rejects.toThrow(/^name: the development CA in .* is named "CA di sviluppo \(kiosk\)"/);
   });
 
