@@ -9,6 +9,7 @@ import type { DeviceCertificateKind } from '../domain/devices/events';
 import { couponCodeHint, isCouponCode } from '../domain/shared/couponCode';
 import { formatEuro, formatRate, formatRomeDate, formatRomeDateTime } from '../domain/shared/money';
 import type { DeskPaymentMethod } from '../domain/shared/paymentMethods';
+import type { DeskPayment } from './renewal/port';
 
 export interface ReceiptCertificate {
   kind: DeviceCertificateKind;
@@ -20,9 +21,13 @@ export interface ReceiptCertificate {
 }
 
 export type ReceiptPayment =
-  | { mode: 'coupons'; coupons: Array<{ code: string; certificateKind: DeviceCertificateKind | 'both' }> }
+  /** The codes as typed at the desk (kiosk/renewal/port.ts DeskPayment), with what each paid for when known. */
+  | { mode: 'coupons'; coupons: Array<{ code: string; certificateKind?: DeviceCertificateKind | 'both' }> }
   | { mode: 'pay_after'; feeCents: number; vatRateBp?: number }
-  | { mode: 'desk_sale'; orderId: string; totalCents?: number; method?: DeskPaymentMethod };
+  | { mode: 'desk_sale'; orderId: string; totalCents?: number; method?: DeskSaleMethod };
+
+/** The desk page's words ('card' | 'cash', kiosk/renewal/port.ts) or the back office's (credit_card). */
+export type DeskSaleMethod = Extract<DeskPayment, { mode: 'desk_sale' }>['method'] | DeskPaymentMethod;
 
 export interface RenewalReceipt {
   /** The office (or reseller) at whose desk the renewal was made. */
@@ -44,7 +49,8 @@ export const certificateKindLabels: Record<DeviceCertificateKind | 'both', strin
   both: 'Firma e autenticazione',
 };
 
-const deskMethodLabels: Record<DeskPaymentMethod, string> = {
+const deskMethodLabels: Record<DeskSaleMethod, string> = {
+  card: 'con carta',
   credit_card: 'con carta',
   cash: 'in contanti',
 };
@@ -69,7 +75,9 @@ export function maskCouponCode(code: string): string {
 export function paymentLines(payment: ReceiptPayment): string[] {
   switch (payment.mode) {
     case 'coupons':
-      return payment.coupons.map((c) => `Buono ${maskCouponCode(c.code)} (${certificateKindLabels[c.certificateKind]})`);
+      return payment.coupons.map(
+        (c) => `Buono ${maskCouponCode(c.code)}${c.certificateKind ? ` (${certificateKindLabels[c.certificateKind]})` : ''}`,
+      );
     case 'pay_after': {
       const vat = payment.vatRateBp === undefined ? 'IVA' : `IVA ${formatRate(payment.vatRateBp)}`;
       return [`Pagamento posticipato: ${formatEuro(cents('payment.feeCents', payment.feeCents))} + ${vat}`];

@@ -77,6 +77,7 @@ describe("the customer's receipt", () => {
   it('masks a code typed in another shape just as well', () => {
     expect(maskCouponCode('promo 2026 abcd efgh')).toBe('***** **** **** efgh');
     expect(maskCouponCode(signingCoupon.toLowerCase())).toBe(`****-****-****-****-${signingCoupon.slice(-4)}`);
+    expect(maskCouponCode('ab1')).toBe('ab1');
   });
 
   it('says a pay-after renewal is owed, in euro and before VAT, and the time in Rome in summer', async () => {
@@ -102,6 +103,8 @@ describe("the customer's receipt", () => {
       payment: { mode: 'desk_sale', orderId: 'ord-7781', method: 'credit_card', totalCents: 123456 },
     });
     expect(text).toContain('Vendita allo sportello, ordine ord-7781 (pagato con carta: 1.234,56 €)');
+    const cash = await textOf({ ...base, renewalId: 'ren-cash', payment: { mode: 'desk_sale', orderId: 'ord-7782', method: 'cash' } });
+    expect(cash.text).toContain('Vendita allo sportello, ordine ord-7782 (pagato in contanti)');
   });
 
   it('refuses a receipt without what the customer needs, naming the field', async () => {
