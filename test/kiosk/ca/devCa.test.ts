@@ -86,7 +86,7 @@ function verifyWithOpenssl(pem: string, name: string): string {
   const file = join(chainDir, name);
   writeFileSync(file, pem);
   const attime = String(Math.floor(TODAY.getTime() / 1000) + 3600);
-  return openssl(['verify', '-attime', attime, '-CAfile', join(chainDir, 'root.pem'), '-untrusted', join(chainDir, 'issuing.pem'), file]);
+  return openssl(['verify', '-x509_strict', '-attime', attime, '-CAfile', join(chainDir, 'root.pem'), '-untrusted', join(chainDir, 'issuing.pem'), file]);
 }
 
 describe('the development CA', () => {
@@ -98,6 +98,11 @@ describe('the development CA', () => {
     const text = openssl(['x509', '-noout', '-text', '-in', join(chainDir, 'issuing.pem')]);
     expect(text).toContain('CN = CA di sviluppo (kiosk)');
     expect(text).toMatch(/CA:TRUE, pathlen:0/);
+    // The key files are plain PKCS#8 that OpenSSL reads, and each belongs to its certificate.
+    for (const [key, cert] of [['issuing.key.pem', 'issuing.pem'], ['root.key.pem', 'root.pem']] as const) {
+      const fromKey = openssl(['pkey', '-in', join(dir, 'ca', key), '-pubout']);
+      expect(fromKey).toBe(openssl(['x509', '-in', join(dir, 'ca', cert), '-noout', '-pubkey']));
+    }
   });
 
   it('issues a signing certificate that OpenSSL verifies against its chain: nonRepudiation, the same subject, 3 calendar years', async () => {
@@ -136,6 +141,7 @@ describe('the development CA', () => {
     expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature\s*\n/);
     expect(text).toMatch(/X509v3 Extended Key Usage:\s+TLS Web Client Authentication/);
     expect(text).toContain(`serialNumber = IT:${CF}`);
+    expect(openssl(['x509', '-noout', '-purpose', '-in', join(chainDir, 'authentication.pem')])).toMatch(/SSL client : Yes/);
   });
 
   it('answers the same certificate to the same request id, and writes no second one', async () => {
@@ -251,6 +257,17 @@ describe('the development CA', () => {
     const crl = new x509.X509Crl(await reopened.crlPem());
     expect(crl.entries).toHaveLength(2);
     await expect(openDevelopmentCa({ dir, name: 'Altra CA' })).rejects.toThrow(/^name: the development CA in .* is named "CA di sviluppo \(kiosk\)"/);
+  });
+
+  it('is made once when two kiosks open the same new directory at once', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'dev-ca-race-'));
+    try {
+      const [a, b] = await Promise.all([openDevelopmentCa({ dir: fresh }), openDevelopmentCa({ dir: fresh })]);
+      expect(await a.chainPem()).toEqual(await b.chainPem());
+      expect(readdirSync(fresh).sort()).toEqual(['ca', 'issued', 'requests', 'revoked']);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('writes no key material where it should not: one CA directory, no temporary files left', () => {
