@@ -195,7 +195,7 @@ export async function openDevelopmentCa(options: DevelopmentCaOptions): Promise<
 
     async revoke(serialNumber: string, reason: RevocationReason): Promise<void> {
       const serial = normaliseSerial(serialNumber);
-      if (!(reason in reasonCodes)) {
+      if (typeof reason !== 'string' || !Object.hasOwn(reasonCodes, reason)) {
         throw new CaError('request_refused', `reason: must be one of ${Object.keys(reasonCodes).join(', ')} (got ${String(reason)})`);
       }
       if (!(await findRecordBySerial(serial))) {

@@ -244,6 +244,9 @@ describe('the development CA', () => {
   it('refuses to revoke a serial it never issued', async () => {
     const e = await refusal(ca.revoke('0123456789ABCDEF', 'superseded'));
     expect(e.message).toMatch(/^serialNumber: this CA issued no certificate/);
+    const issued = await ca.findIssued('renewal-1:signing');
+    const reason = await refusal(ca.revoke(issued!.serialNumber, 'toString' as 'superseded'));
+    expect(reason.message).toMatch(/^reason: must be one of unspecified, keyCompromise, superseded, cessationOfOperation/);
   });
 
   it('opens again from its directory: same chain, same answers, same revocations', async () => {
