@@ -15,6 +15,7 @@ import { AsnConvert, AsnIntegerArrayBufferConverter } from '@peculiar/asn1-schem
 import { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
 import type * as Pkcs11 from 'pkcs11js';
+import { ckrName, tokenErrorCode } from './ckr';
 import { pinStateFromFlags } from './pinFlags';
 import { TokenError, type TokenCertificate, type TokenInfo } from './port';
 import type { WorkerFailure, WorkerReply, WorkerRequest, WorkerStartOptions } from './protocol';
@@ -82,6 +83,13 @@ export class TokenWorker {
       this.held.set(serial, held);
     }
     try {
+      // Checked before C_Login: a PIN of the wrong length would cost a try on many cards
+      // (SoftHSM2 itself answers CKR_PIN_INCORRECT, not CKR_PIN_LEN_RANGE).
+      const { minPinLen, maxPinLen } = this.lib.C_GetTokenInfo(held.slot);
+      const length = Buffer.byteLength(pin);
+      if (length < minPinLen || length > maxPinLen) {
+        throw new TokenError('pin_invalid', `the PIN of token ${serial} has ${minPinLen} to ${maxPinLen} characters`);
+      }
       if (held.loggedIn) this.quietly(() => this.lib.C_Logout(held.session));
       held.loggedIn = false;
       this.lib.C_Login(held.session, pkcs11.CKU_USER, pin);
@@ -418,44 +426,6 @@ export class TokenWorker {
     } catch {
       return undefined;
     }
-  }
-}
-
-/** The CKR_ name of a pkcs11js error: `code` on Pkcs11Error, only the message ("CKR_X:208") on C_CreateObject's. */
-function ckrName(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number') return ckrNames.get(code) ?? `CKR_0x${code.toString(16)}`;
-  return /^(CKR_[A-Z0-9_]+)/.exec(error.message)?.[1];
-}
-
-const ckrNames = new Map<number, string>(
-  Object.entries(pkcs11)
-    .filter(([name, value]) => name.startsWith('CKR_') && typeof value === 'number')
-    .map(([name, value]) => [value as number, name]),
-);
-
-function tokenErrorCode(ckr: string): TokenError['code'] {
-  switch (ckr) {
-    case 'CKR_PIN_INCORRECT':
-      return 'pin_incorrect';
-    case 'CKR_PIN_LOCKED':
-      return 'pin_locked';
-    case 'CKR_PIN_LEN_RANGE':
-      return 'pin_invalid';
-    case 'CKR_SESSION_CLOSED':
-    case 'CKR_SESSION_HANDLE_INVALID':
-    case 'CKR_DEVICE_REMOVED':
-    case 'CKR_TOKEN_NOT_PRESENT':
-    case 'CKR_DEVICE_ERROR':
-      return 'token_removed';
-    case 'CKR_USER_NOT_LOGGED_IN':
-      return 'not_logged_in';
-    case 'CKR_TOKEN_WRITE_PROTECTED':
-    case 'CKR_DEVICE_MEMORY':
-      return 'write_refused';
-    default:
-      return ckr.startsWith('CKR_TEMPLATE_') ? 'write_refused' : 'pkcs11_error';
   }
 }
 

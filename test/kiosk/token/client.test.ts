@@ -113,13 +113,22 @@ describe('PIN', () => {
     expect(error.message).not.toContain(wrongPin);
     expect((await client.listTokens()).find((t) => t.serial === cardB.serial)?.pin).toBe('count_low');
 
+    // The right PIN works, and clears the flag (SoftHSM2 never locks the PIN, however many tries).
     await client.login(cardB.serial, USER_PIN);
     await expect(client.listKeyPairIds(cardB.serial)).resolves.toEqual([]);
+    expect((await client.listTokens()).find((t) => t.serial === cardB.serial)?.pin).toBe('ok');
     await client.logout(cardB.serial);
     for (const line of logLines) {
       expect(line).not.toContain(wrongPin);
       expect(line).not.toContain(USER_PIN);
     }
+  });
+
+  it('a PIN of a length the token does not take is pin_invalid, and costs no try', async () => {
+    const error = await rejection(client.login(cardB.serial, '123'));
+    expect(error.code).toBe('pin_invalid');
+    expect(error.message).toMatch(/4 to 255 characters/);
+    expect((await client.listTokens()).find((t) => t.serial === cardB.serial)?.pin).toBe('ok');
   });
 
   it('calls that need the PIN say not_logged_in without a login; bad input names the field', async () => {
@@ -285,6 +294,28 @@ describe('faults', () => {
     await client.login(cardA.serial, USER_PIN);
     expect(await client.listKeyPairIds(cardA.serial)).toContain('c2');
     await client.logout(cardA.serial);
+  });
+});
+
+describe('the token process', () => {
+  it('serves calls one at a time in the order they were made', async () => {
+    // Not awaited in between: the login is served before the call that needs it.
+    const [, ids, tokens] = await Promise.all([
+      client.login(cardB.serial, USER_PIN),
+      client.listKeyPairIds(cardB.serial),
+      client.listTokens(),
+      client.logout(cardB.serial),
+    ]);
+    expect(ids).toEqual([]);
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a PKCS#11 library that cannot be loaded answers every call with pkcs11_error, and the kiosk stays up', async () => {
+    const broken = openTokenClient({ modulePath: join(dir.path, 'no-such-pkcs11.so') });
+    const error = await rejection(broken.listTokens());
+    expect(error.code).toBe('pkcs11_error');
+    expect(error.message).toMatch(/cannot be loaded/);
+    await broken.close();
   });
 });
 
