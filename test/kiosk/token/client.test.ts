@@ -1,11 +1,13 @@
 // The token client on real SoftHSM2 tokens made in a temporary directory: every PKCS#11 call runs
 // in the client's child process, as it will at the desk.
 import 'reflect-metadata';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { verify as verifySignature } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import * as x509 from '@peculiar/x509';
 import type * as Pkcs11 from 'pkcs11js';
@@ -319,20 +321,43 @@ describe('the token process', () => {
   });
 });
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('run by tsx outside vitest', () => {
-  it('the worker starts from a script run with `tsx`', async () => {
-    const script = join(dir.path, 'list.mts');
+  it('the worker starts from a script run with `tsx`; when that process is killed, the token process finalizes and ends too', async () => {
+    const script = join(dir.path, 'desk.mts');
     const clientUrl = new URL('../../../kiosk/token/client.ts', import.meta.url).href;
     writeFileSync(
       script,
       `import { openTokenClient } from ${JSON.stringify(clientUrl)};
 const client = openTokenClient({ modulePath: ${JSON.stringify(cardA.modulePath)}, env: ${JSON.stringify(cardA.env)} });
-console.log(JSON.stringify((await client.listTokens()).map((t) => t.serial)));
-await client.close();
+const serials = (await client.listTokens()).map((t) => t.serial);
+console.log(JSON.stringify({ serials, childPid: client.childPid }));
+setInterval(() => {}, 1000);
 `,
     );
     const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-    const { stdout } = await run(process.execPath, [tsx, script], { cwd: dir.path });
-    expect(JSON.parse(stdout)).toContain(cardA.serial);
+    const desk = spawn(process.execPath, [tsx, script], { cwd: dir.path, stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(createInterface({ input: desk.stdout! }), 'line')) as [string];
+    const { serials, childPid } = JSON.parse(line) as { serials: string[]; childPid: number };
+    expect(serials).toContain(cardA.serial);
+
+    // `tsx script` runs the script in a child node process of its own: kill that one, the kiosk.
+    const kioskPid = Number(readFileSync(`/proc/${childPid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    try {
+      process.kill(kioskPid, 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (alive(childPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      for (const pid of [kioskPid, desk.pid!]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    expect(alive(childPid)).toBe(false);
   });
 });
