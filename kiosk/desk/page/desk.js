@@ -170,6 +170,8 @@ function onTokens(tokens) {
   if (current) {
     showPinState(current.pin);
     renderTokenChoice(tokens);
+    // Another card came in next to this one: list both, so that the operator can switch (not mid-renewal).
+    if (!state.sticky && !$('card').hidden && $('pin').hidden) $('tokens').hidden = tokens.length < 2;
     return;
   }
   if (state.sticky) return;
@@ -198,7 +200,7 @@ function renderTokenChoice(tokens) {
     button.className = 'secondary';
     button.textContent = token.serial === state.serial ? 'In uso' : 'Scegli';
     button.disabled = token.serial === state.serial;
-    button.setAttribute('aria-label', `Scegli la carta ${token.serial}`);
+    button.setAttribute('aria-label', `${button.textContent}: carta ${token.serial}`);
     button.addEventListener('click', () => void selectToken(token.serial));
     action.appendChild(button);
     body.appendChild(row);
