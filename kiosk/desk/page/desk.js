@@ -479,6 +479,7 @@ async function pollProgress(renewalId) {
   const progress = await api('GET', `/api/renewals/${renewalId}/progress`).catch(() => null);
   if (!progress) return;
   const list = $('steps-list');
+  list.classList.toggle('many', progress.steps.length > 6);
   list.replaceChildren(
     ...progress.steps.map((step) => {
       const li = document.createElement('li');
