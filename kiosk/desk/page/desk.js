@@ -544,6 +544,7 @@ $('fault-resume').addEventListener('click', async () => {
 });
 
 $('next-card').addEventListener('click', () => backToReader());
+$('fault-next-card').addEventListener('click', () => backToReader());
 
 // ---------- start ----------
 
