@@ -259,10 +259,11 @@ export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ct
   // Everything the start decides, checked before any coupon is held.
   decideStart(command(), renewalAggregate.initialState());
 
-  const positions: number[] = [await claimDevice(deps, device.serial, renewalId, ctx)];
-  const reserved: string[] = [];
   const toHold =
     payment.mode === 'coupons' ? payment.coupons : payment.mode === 'desk_sale' ? await orderCoupons(deps, payment.order.orderId, input.certificates) : [];
+  // The device is taken only once nothing but holding the coupons can refuse the start.
+  const positions: number[] = [await claimDevice(deps, device.serial, renewalId, ctx)];
+  const reserved: string[] = [];
   const holdField = (i: number) => (payment.mode === 'coupons' ? `payment.coupons.${i}` : 'payment.orderId');
   {
     for (const [i, { couponId, certificateKind }] of toHold.entries()) {
