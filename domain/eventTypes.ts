@@ -14,7 +14,7 @@ import type { bankReferenceEventShapes, paymentEventShapes } from './payments/ev
 import type { prepaidEventShapes } from './prepaid/events';
 import type { staffEventShapes } from './staff/events';
 import type { issuerPolicyEventShapes } from './certificates/events';
-import type { caReportEventShapes, renewalEventShapes } from './renewals/events';
+import type { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes } from './renewals/events';
 import type { replacementEventShapes } from './replacements/events';
 import type { reminderEventShapes } from './reminders/events';
 
@@ -38,6 +38,7 @@ export type EventType = TypesOf<
   | typeof staffEventShapes
   | typeof issuerPolicyEventShapes
   | typeof renewalEventShapes
+  | typeof deviceRenewalClaimEventShapes
   | typeof caReportEventShapes
   | typeof replacementEventShapes
   | typeof reminderEventShapes
@@ -114,6 +115,8 @@ export const eventTypes = [
   'RenewalCompleted',
   'RenewalAbandoned',
   'RenewalFeeOrdered',
+  'DeviceRenewalClaimed',
+  'DeviceRenewalReleased',
   'CaReportReceived',
   'ReplacementRequested',
   'ReplacementApproved',

@@ -22,7 +22,7 @@ import { productEventShapes, type ProductEvent } from '../domain/catalogue/event
 import { deviceEventShapes, holderDeviceEventShapes, type DeviceEvent, type HolderDeviceEvent } from '../domain/devices/events';
 import { emailEventShapes, type EmailEvent } from '../domain/emails/events';
 import { issuerPolicyEventShapes, type IssuerPolicyEvent } from '../domain/certificates/events';
-import { caReportEventShapes, renewalEventShapes, type CaReportEvent, type RenewalEvent } from '../domain/renewals/events';
+import { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes, type CaReportEvent, type DeviceRenewalClaimEvent, type RenewalEvent } from '../domain/renewals/events';
 import { replacementEventShapes, type ReplacementEvent } from '../domain/replacements/events';
 import { reminderEventShapes, type ReminderEvent } from '../domain/reminders/events';
 
@@ -43,6 +43,7 @@ export type DomainEvent =
   | EmailEvent
   | IssuerPolicyEvent
   | RenewalEvent
+  | DeviceRenewalClaimEvent
   | CaReportEvent
   | ReplacementEvent
   | ReminderEvent;
@@ -63,6 +64,7 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...emailEventShapes,
   ...issuerPolicyEventShapes,
   ...renewalEventShapes,
+  ...deviceRenewalClaimEventShapes,
   ...caReportEventShapes,
   ...replacementEventShapes,
   ...reminderEventShapes,

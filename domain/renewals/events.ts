@@ -108,6 +108,30 @@ export type RenewalEvent =
   | EventOf<typeof renewalFeeOrdered>;
 
 // ---------------------------------------------------------------------------------------------
+// One renewal of a device at a time (stream `device-renewal-<serial>`)
+// ---------------------------------------------------------------------------------------------
+
+/** A renewal takes the device: no second renewal of it starts until this one completes or is abandoned. */
+export const deviceRenewalClaimed = eventShape(
+  'DeviceRenewalClaimed',
+  z.object({
+    deviceSerial: z.string().regex(deviceSerialPattern),
+    renewalId: z.string().min(1),
+    /** The renewal that held it before and was found finished (or never started) without giving it back. */
+    takenOver: z.string().nullable(),
+    claimedAt: z.iso.datetime(),
+  }),
+);
+
+export const deviceRenewalReleased = eventShape(
+  'DeviceRenewalReleased',
+  z.object({ deviceSerial: z.string().regex(deviceSerialPattern), renewalId: z.string().min(1), releasedAt: z.iso.datetime() }),
+);
+
+export const deviceRenewalClaimEventShapes = [deviceRenewalClaimed, deviceRenewalReleased];
+export type DeviceRenewalClaimEvent = EventOf<typeof deviceRenewalClaimed> | EventOf<typeof deviceRenewalReleased>;
+
+// ---------------------------------------------------------------------------------------------
 // The CA's reports (stream `ca-report-<reportId>`)
 // ---------------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import { typesOf } from '../../domain/shared/events';
 import { staffEventShapes } from '../../domain/staff/events';
 import { catalogue } from '../../events';
 import { issuerPolicyEventShapes } from '../../domain/certificates/events';
-import { caReportEventShapes, renewalEventShapes } from '../../domain/renewals/events';
+import { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes } from '../../domain/renewals/events';
 import { replacementEventShapes } from '../../domain/replacements/events';
 import { reminderEventShapes } from '../../domain/reminders/events';
 
@@ -48,6 +48,7 @@ describe('domain event types', () => {
       staffEventShapes,
       issuerPolicyEventShapes,
       renewalEventShapes,
+      deviceRenewalClaimEventShapes,
       caReportEventShapes,
       replacementEventShapes,
       reminderEventShapes,

@@ -11,6 +11,8 @@
 //   their reservation), replaces the device's certificates (renewCertificate on `device-<serial>`,
 //   the same certificate again changes nothing) and records the completion;
 // - abandon: records it, then releases the coupons.
+// One renewal of a device at a time: the start takes the device (domain/renewals/deviceClaim.ts)
+// before any coupon is held, completion and abandonment give it back.
 // Pay-after: once completed, the fee order is placed by the reactor of feeOrders.ts.
 import type { CommandContext } from '../../../events/eventCatalogue';
 import { couponCodeAggregate, couponCodeStreamOf, couponOfCode } from '../../../domain/coupons/codeClaim';
@@ -43,6 +45,7 @@ import {
   type StartRenewal,
 } from '../../../domain/renewals/decider';
 import type { RenewalStep } from '../../../domain/renewals/events';
+import { claimDeviceRenewal, deviceRenewalAggregate, deviceRenewalStreamOf, releaseDeviceRenewal } from '../../../domain/renewals/deviceClaim';
 import { checkCouponCode } from '../../../domain/shared/couponCode';
 import { DomainError, notFound } from '../../../domain/shared/errors';
 import { handleCommand, loadAggregate } from '../../commands/handle';
@@ -199,6 +202,26 @@ async function releaseCoupons(deps: SalesDeps, renewalId: string, couponIds: rea
   return positions;
 }
 
+/** Takes the device for this renewal: a second renewal of the same device at once is refused (409). */
+async function claimDevice(deps: SalesDeps, deviceSerial: string, renewalId: string, ctx: CommandContext): Promise<number> {
+  const stream = deviceRenewalStreamOf(deviceSerial);
+  const seen = (await loadAggregate(deps, stream, deviceRenewalAggregate)).state;
+  const holderState =
+    seen.holder === null || seen.holder === renewalId ? null : (await loadAggregate(deps, renewalStream(seen.holder), renewalAggregate)).state.status;
+  const claimed = await handleCommand(deps, stream, deviceRenewalAggregate, (s) =>
+    // Another holder than the one looked at (a race): treated as a renewal in progress.
+    claimDeviceRenewal({ deviceSerial, renewalId, at: deps.clock().toISOString(), holderState: s.holder === seen.holder ? holderState : null }, s),
+  ctx);
+  return claimed.position;
+}
+
+async function releaseDevice(deps: SalesDeps, deviceSerial: string, renewalId: string, ctx: CommandContext): Promise<number> {
+  const released = await handleCommand(deps, deviceRenewalStreamOf(deviceSerial), deviceRenewalAggregate, (s) =>
+    releaseDeviceRenewal({ deviceSerial, renewalId, at: deps.clock().toISOString() }, s),
+  ctx);
+  return released.position;
+}
+
 /** Starts a renewal (see the top of this file). The same renewalId again answers the renewal started. */
 export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ctx: CommandContext): Promise<RenewalResult & { started: boolean }> {
   const { renewalId } = input;
@@ -222,7 +245,7 @@ export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ct
   // Everything the start decides, checked before any coupon is held.
   decideStart(command(), renewalAggregate.initialState());
 
-  const positions: number[] = [];
+  const positions: number[] = [await claimDevice(deps, device.serial, renewalId, ctx)];
   const reserved: string[] = [];
   const toHold =
     payment.mode === 'coupons' ? payment.coupons : payment.mode === 'desk_sale' ? await orderCoupons(deps, payment.order.orderId, input.certificates) : [];
@@ -237,6 +260,7 @@ export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ct
         reserved.push(couponId);
       } catch (error) {
         await releaseCoupons(deps, renewalId, reserved, 'the renewal could not start', ctx);
+        await releaseDevice(deps, device.serial, renewalId, ctx);
         throw onField(error, holdField(i));
       }
     }
@@ -250,6 +274,7 @@ export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ct
     const now = (await loadAggregate(deps, renewalStream(renewalId), renewalAggregate)).state;
     if (now.status !== 'none') return { position: lastPosition(...positions), renewalId, renewal: now, started: false };
     await releaseCoupons(deps, renewalId, reserved, 'the renewal could not start', ctx);
+    await releaseDevice(deps, device.serial, renewalId, ctx);
     throw error;
   }
 }
@@ -315,7 +340,8 @@ export async function completeRenewal(deps: SalesDeps, input: { renewalId: strin
   }
   await hooks.afterStep?.('certificates_renewed', renewal.renewalId);
   const completed = await onRenewal(deps, renewal.renewalId, (s) => decideCompletion({ completedBy: ctx.actor.userId, at: at() }, s), ctx);
-  return { ...completed, position: lastPosition(...positions, completed.position) };
+  const released = await releaseDevice(deps, renewal.deviceSerial, renewal.renewalId, ctx);
+  return { ...completed, position: lastPosition(...positions, completed.position, released) };
 }
 
 /** Abandons the renewal, then gives its coupons back. */
@@ -323,5 +349,6 @@ export async function abandonRenewal(deps: SalesDeps, input: { renewalId: string
   const abandoned = await onRenewal(deps, input.renewalId, (s) => decideAbandon({ reason: input.reason, abandonedBy: ctx.actor.userId, at: deps.clock().toISOString() }, s), ctx);
   const couponIds = (await heldCoupons(deps, abandoned.renewal)).map((c) => c.couponId);
   const positions = await releaseCoupons(deps, input.renewalId, couponIds, `renewal abandoned: ${abandoned.renewal.abandonment?.reason ?? input.reason}`.slice(0, 500), ctx);
+  positions.push(await releaseDevice(deps, abandoned.renewal.deviceSerial, input.renewalId, ctx));
   return { ...abandoned, position: lastPosition(abandoned.position, ...positions) };
 }

@@ -1,5 +1,6 @@
-// Renewals over HTTP (issue #16), end to end with the reactors: a coupon raced by two renewals,
-// abandon gives it back, a failed renewal resumed completes without a second coupon or certificate,
+// Renewals over HTTP (issue #16), end to end with the reactors: a coupon raced by two renewals, one
+// card renewed twice at once refused, abandon gives them back, a failed renewal resumed completes
+// without a second coupon or certificate,
 // pay-after places exactly one fee order that is invoiced when paid, and the refusals (window
 // closed, certificate revoked, coupon of the wrong kind). The main scenario runs on both stores.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -93,24 +94,31 @@ describe.each(eventStores)('renewals over HTTP on %s', (_name, open) => {
     const w = world;
     const customerId = await shop(w);
     expectStatus(await registerCard(w, '1205100001', MARIO_CF, 20), 201);
+    expectStatus(await registerCard(w, '1205100009', MARIO_CF, 20), 201);
     const [both] = await buyCoupons(w, customerId, 'RIN-FIRMA-CNS', 1);
 
-    // Two desks start a renewal with the same coupon at the same time.
-    const start = () => ({ deviceSerial: '1205100001', certificates: ['signing', 'authentication'], payment: { mode: 'coupons', coupons: [both!.toLowerCase()] } });
-    const raced = await Promise.all([w.operator.post('/api/renewals', start(), key()), w.supervisor.post('/api/renewals', start(), key())]);
+    // Two desks start a renewal of two cards with the same coupon at the same time.
+    const startOf = (deviceSerial: string) => ({ deviceSerial, certificates: ['signing', 'authentication'], payment: { mode: 'coupons', coupons: [both!.toLowerCase()] } });
+    const start = () => startOf('1205100001');
+    const raced = await Promise.all([w.operator.post('/api/renewals', start(), key()), w.supervisor.post('/api/renewals', startOf('1205100009'), key())]);
     const statuses = raced.map((a) => a.status).sort();
     expect(statuses).toEqual([201, 409]);
     const winner = raced.find((a) => a.status === 201)!.json();
     const loser = raced.find((a) => a.status === 409)!.json();
     expect(loser).toMatchObject({ code: 'coupon_reserved' });
     expect(loser.message).not.toContain(winner.id);
-    expect(loser.message).not.toContain('1205100001');
+    expect(loser.message).not.toContain(winner.renewal.deviceSerial);
     expect(winner.renewal).toMatchObject({ status: 'in_progress', certificates: ['signing', 'authentication'], payment: { mode: 'coupons', coupons: [{ certificateKind: 'both' }] } });
+    const otherCard = winner.renewal.deviceSerial === '1205100001' ? '1205100009' : '1205100001';
 
-    // A third attempt is refused too, while the first holds it.
-    expect(refusal(expectStatus(await w.operator.post('/api/renewals', start(), key()), 409))).toEqual({ code: 'coupon_reserved', field: 'payment.coupons.0' });
+    // A third attempt with that coupon is refused too, while the first holds it; and the card being
+    // renewed cannot be renewed a second time at once, whatever pays (the renewal to resume is named).
+    expect(refusal(expectStatus(await w.operator.post('/api/renewals', startOf(otherCard), key()), 409))).toEqual({ code: 'coupon_reserved', field: 'payment.coupons.0' });
+    const twice = expectStatus(await w.operator.post('/api/renewals', { ...startOf(winner.renewal.deviceSerial), payment: { mode: 'pay_after', customerId } }, key()), 409).json();
+    expect(twice).toMatchObject({ code: 'device_renewal_in_progress' });
+    expect(twice.message).toContain(winner.id);
 
-    // Abandoned: the coupon is given back, and another renewal can use it.
+    // Abandoned: the coupon and the card are given back, and another renewal can use them.
     expectStatus(await w.operator.post(`/api/renewals/${winner.id}/abandon`, { reason: 'il cliente torna domani' }, key()), 200);
     expect(await readRenewal(w, winner.id)).toMatchObject({ state: 'abandoned', abandonReason: 'il cliente torna domani' });
     const second = expectStatus(await w.operator.post('/api/renewals', start(), key()), 201).json();
@@ -326,7 +334,8 @@ describe('a renewal paid by a sale at the desk', () => {
 
     const started = expectStatus(await w.operator.post('/api/renewals', body, key()), 201).json();
     expect(started.renewal).toMatchObject({ customerId, payment: { mode: 'desk_sale', orderId: sale.id } });
-    expect(refusal(expectStatus(await w.operator.post('/api/renewals', body, key()), 409))).toEqual({ code: 'coupon_reserved', field: 'payment.orderId' });
+    // A second renewal of the card at once is refused before the sale's coupons are even looked at.
+    expect(refusal(expectStatus(await w.operator.post('/api/renewals', body, key()), 409))).toEqual({ code: 'device_renewal_in_progress', field: undefined });
 
     await runSteps(w, started.id, 'signing', 'verified', 'DSSIGN01');
     await runSteps(w, started.id, 'authentication', 'verified', 'DSCNS01');
