@@ -58,7 +58,10 @@ export async function renewCertificate(ctx: RenewalContext, job: CertificateJob)
   };
 
   if (reached < at('certificate_issued')) {
-    issued = await ca.findIssued(requestId);
+    // Only a request recorded as sent may have been certified with its answer lost; before that
+    // the CA has nothing for this renewal (and is not asked: a CA that is down stops us at the
+    // request, where the renewal can be resumed from).
+    issued = reached === at('request_sent') ? await ca.findIssued(requestId) : null;
     const key = await token.findKeyPair(tokenSerial, keyId);
     if (issued && key && samePublicKey(issued.certificatePem, key.publicKeyPem)) {
       log.info('the CA had certified the key already (its answer was lost): keeping it');
