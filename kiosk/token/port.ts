@@ -56,7 +56,10 @@ export interface TokenPort {
    * subject), signed on the token with the private key of this id (sha256WithRSAEncryption).
    */
   createCertificateRequest(tokenSerial: string, request: { id: string; subject: string }): Promise<{ csrPem: string }>;
-  /** Signs `data` (base64) with the private key of this id, to prove a certificate matches it. */
+  /**
+   * Signs `data` (base64) with the private key of this id, to prove a certificate matches it:
+   * RSASSA-PKCS1-v1_5 with SHA-256 (CKM_SHA256_RSA_PKCS), i.e. `crypto.verify('sha256', data, publicKeyPem, signature)`.
+   */
   sign(tokenSerial: string, request: { id: string; dataBase64: string }): Promise<{ signatureBase64: string }>;
   /** Writes a certificate object with this CKA_ID and label (one already there with this id is replaced). */
   writeCertificate(tokenSerial: string, certificate: { id: string; label: string; certificatePem: string }): Promise<void>;
