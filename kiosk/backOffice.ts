@@ -142,6 +142,8 @@ export interface BackOffice extends BackOfficeSession {
   abandonRenewal(renewalId: string, reason: string, idempotencyKey: string): Promise<RenewalAnswer>;
   /** A guided order (both certificates of the device) for the customer, to be paid at the desk. */
   placeDeskOrder(order: { customerId: string; holderCodiceFiscale: string; deviceSerial: string; method: 'credit_card' | 'cash' }, idempotencyKey: string): Promise<PlacedOrder>;
+  /** GET /api/orders/:id: its status and when its coupons were issued (null: not yet). */
+  order(orderId: string): Promise<{ id: string; status: string; fulfilledAt: string | null } | null>;
   takeDeskPayment(orderId: string, payment: { method: 'credit_card' | 'cash'; amountCents: number }, idempotencyKey: string): Promise<{ orderStatus: string; amountDueCents: number }>;
 }
 
@@ -304,6 +306,7 @@ export function createBackOffice(options: BackOfficeOptions): BackOffice {
       });
       return { orderId: placed.id, status: placed.order.status, totalCents: placed.order.totals.totalCents, receivedCents: placed.order.receivedCents };
     },
+    order: (orderId) => request({ method: 'GET', path: `/api/orders/${id(orderId)}`, absentIsNull: true }),
     takeDeskPayment: (orderId, payment, idempotencyKey) =>
       request({ method: 'POST', path: `/api/orders/${id(orderId)}/desk-payment`, body: payment, idempotencyKey }),
   };

@@ -66,6 +66,7 @@ export async function startAtKiosk(ctx: RenewalContext, tokenSerial: string, cho
       if (order.status === 'awaiting_payment' && due > 0) {
         await ctx.backOffice.takeDeskPayment(order.orderId, { method, amountCents: due }, key('payment'));
       }
+      await untilFulfilled(ctx, order.orderId);
       ctx.logger.info({ deviceSerial: device.serial, orderId: order.orderId, totalCents: order.totalCents, method }, 'desk sale paid');
       payment = { mode: 'desk_sale', orderId: order.orderId };
       break;
@@ -94,5 +95,24 @@ export async function startAtKiosk(ctx: RenewalContext, tokenSerial: string, cho
       ctx.logger.warn({ deviceSerial: device.serial, errorCode: error.code, backOfficeCode: error.details.backOfficeCode }, 'renewal not started');
     }
     throw error;
+  }
+}
+
+const FULFILMENT_WAIT_MS = 15_000;
+
+/**
+ * A desk sale's coupons are issued by the back office's fulfilment a moment after the payment; a
+ * renewal paid by the order can start only then (before, the server refuses: order_not_fulfilled,
+ * and holds the device for a while). So the start waits for the order to be fulfilled.
+ */
+async function untilFulfilled(ctx: RenewalContext, orderId: string): Promise<void> {
+  const deadline = Date.now() + FULFILMENT_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    const order = await ctx.backOffice.order(orderId);
+    if (order?.fulfilledAt) return;
+    if (Date.now() > deadline) {
+      throw new KioskError('back_office_unreachable', `il gestionale non ha ancora emesso i coupon dell'ordine ${orderId}: riprovare fra poco`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
   }
 }
