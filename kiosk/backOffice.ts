@@ -84,8 +84,14 @@ export interface RenewalRow {
   issuerId: string;
   certificates: DeviceCertificateKind[];
   paymentMode: 'coupons' | 'pay_after' | 'desk_sale';
+  couponIds: string[] | null;
+  feeCents: number | null;
+  feeVatRateBp: number | null;
+  deskOrderId: string | null;
   channel: 'desk' | 'kiosk';
+  startedBy: string;
   startedAt: string;
+  completedAt: string | null;
   failureReason: string | null;
   failedStep: RenewalStep | null;
   failedCertificate: DeviceCertificateKind | null;
@@ -142,8 +148,12 @@ export interface BackOffice extends BackOfficeSession {
   abandonRenewal(renewalId: string, reason: string, idempotencyKey: string): Promise<RenewalAnswer>;
   /** A guided order (both certificates of the device) for the customer, to be paid at the desk. */
   placeDeskOrder(order: { customerId: string; holderCodiceFiscale: string; deviceSerial: string; method: 'credit_card' | 'cash' }, idempotencyKey: string): Promise<PlacedOrder>;
-  /** GET /api/orders/:id: its status and when its coupons were issued (null: not yet). */
-  order(orderId: string): Promise<{ id: string; status: string; fulfilledAt: string | null } | null>;
+  /** GET /api/orders/:id: its status, total and when its coupons were issued (null: not yet). */
+  order(orderId: string): Promise<{ id: string; status: string; totalCents: number; fulfilledAt: string | null } | null>;
+  /** The device's timeline (GET /api/device-events), oldest first: its certificates renewed with their previous serials. */
+  deviceEvents(deviceSerial: string): Promise<Array<{ type: string; certificateKind: string | null; serialNumber: string | null; previousSerialNumber: string | null }>>;
+  /** Coupons by id, with their hint (never the code: the receipt and the log need no more). */
+  coupons(couponIds: string[]): Promise<Array<{ id: string; codeHint: string; certificateKind: string | null; renews: string }>>;
   takeDeskPayment(orderId: string, payment: { method: 'credit_card' | 'cash'; amountCents: number }, idempotencyKey: string): Promise<{ orderStatus: string; amountDueCents: number }>;
 }
 
@@ -307,6 +317,8 @@ export function createBackOffice(options: BackOfficeOptions): BackOffice {
       return { orderId: placed.id, status: placed.order.status, totalCents: placed.order.totals.totalCents, receivedCents: placed.order.receivedCents };
     },
     order: (orderId) => request({ method: 'GET', path: `/api/orders/${id(orderId)}`, absentIsNull: true }),
+    deviceEvents: (deviceSerial) => request({ method: 'GET', path: `/api/device-events?${listQuery({ serial: deviceSerial }, ['id', 'ASC'])}&range=${encodeURIComponent('[0,999]')}` }),
+    coupons: (couponIds) => request({ method: 'GET', path: `/api/coupons?${listQuery({ id: couponIds })}` }),
     takeDeskPayment: (orderId, payment, idempotencyKey) =>
       request({ method: 'POST', path: `/api/orders/${id(orderId)}/desk-payment`, body: payment, idempotencyKey }),
   };

@@ -12,6 +12,7 @@ import { inspectCard } from './cardView';
 import type { RenewalContext } from './context';
 import { deskRenewalOf } from './deskRenewal';
 import { KioskError, type KioskRenewals } from './port';
+import { receiptOf } from './receipt';
 import { runAtKiosk } from './run';
 import { startAtKiosk } from './start';
 
@@ -62,8 +63,6 @@ export function createKioskRenewals(options: KioskRenewalsOptions): KioskRenewal
       if (!row) throw new KioskError('back_office_refused', `rinnovo ${renewalId} non trovato nel gestionale`, { status: 404, renewalId });
       return deskRenewalOf(row, ctx.ca);
     },
-    async receipt(_renewalId) {
-      throw new Error('not yet: the receipt comes with kiosk/receipt.ts');
-    },
+    receipt: (renewalId) => receiptOf(ctx, renewalId),
   };
 }

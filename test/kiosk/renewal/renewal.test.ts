@@ -10,6 +10,7 @@ import { renewalKeyId } from '../../../kiosk/renewal/keyIds';
 import { KioskError, type RenewalProgress } from '../../../kiosk/renewal/port';
 import { samePublicKey } from '../../../kiosk/renewal/verifyOnCard';
 import { expectStatus } from '../../server/api/support';
+import { pdfText } from '../../support/pdf';
 import { FIRST_IDS, LABELS, MARIO_CF, opensslText, PIN, startKioskWorld, type KioskWorld } from './support';
 
 let world: KioskWorld;
@@ -98,6 +99,15 @@ describe('a renewal at the kiosk', () => {
     expect(device).toMatchObject({ signingSerialNumber: done.issued.signing!.serialNumber, authenticationSerialNumber: done.issued.authentication!.serialNumber });
     expect(await couponRow(signingCoupon!)).toMatchObject({ state: 'redeemed', deviceSerial: card.deviceSerial });
     expect(await couponRow(cnsCoupon!)).toMatchObject({ state: 'redeemed', deviceSerial: card.deviceSerial });
+    // The customer's receipt: old and new serials, the coupons by their last group only.
+    const receipt = pdfText(await kiosk.renewals.receipt(started.renewalId)).replace(/\s+/g, ' ');
+    for (const kind of ['signing', 'authentication'] as const) {
+      expect(receipt).toContain(done.issued[kind]!.serialNumber);
+      expect(receipt).toContain(card.first[kind].serialNumber);
+    }
+    expect(receipt).toContain(MARIO_CF);
+    expect(receipt).toContain(signingCoupon!.slice(-4));
+    expect(receipt).not.toContain(signingCoupon!);
     // Looked at again, the card is renewed: nothing open, its windows not yet open.
     const after = await kiosk.renewals.inspect(card.serial);
     expect(after.openRenewal).toBeNull();
