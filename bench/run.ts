@@ -6,6 +6,7 @@
 // only the modules whose name contains one of them (case-insensitive) run.
 import { aggregatesBench } from './aggregates';
 import { eventStoreBench } from './eventStore';
+import { kioskBench } from './kiosk';
 import { ordersBench } from './orders';
 import { projectionsBench } from './projections';
 import { reactorsStartBench } from './reactorsStart';
@@ -28,7 +29,7 @@ export interface BenchModule {
   run(): Promise<Figure[]>;
 }
 
-const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, reactorsStartBench, aggregatesBench];
+const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, reactorsStartBench, aggregatesBench, kioskBench];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

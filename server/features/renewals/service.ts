@@ -45,7 +45,7 @@ import {
   type StartRenewal,
 } from '../../../domain/renewals/decider';
 import type { RenewalStep } from '../../../domain/renewals/events';
-import { claimDeviceRenewal, deviceRenewalAggregate, deviceRenewalStreamOf, releaseDeviceRenewal } from '../../../domain/renewals/deviceClaim';
+import { claimDeviceRenewal, deviceRenewalAggregate, deviceRenewalStreamOf, releaseDeviceRenewal, UNSTARTED_CLAIM_MS } from '../../../domain/renewals/deviceClaim';
 import { checkCouponCode } from '../../../domain/shared/couponCode';
 import { DomainError, notFound } from '../../../domain/shared/errors';
 import { handleCommand, loadAggregate } from '../../commands/handle';
@@ -222,6 +222,20 @@ async function releaseDevice(deps: SalesDeps, deviceSerial: string, renewalId: s
   return released.position;
 }
 
+/**
+ * A coupon held by a renewal that will never give it back: abandoned without the release (a crash
+ * between the two), or never started long after the hold (a start that crashed half-way). Such a
+ * hold is released, so the coupon is not lost to its owner.
+ */
+async function freeStaleHold(deps: SalesDeps, couponId: string, renewalId: string, ctx: CommandContext): Promise<void> {
+  const { state: coupon } = await loadAggregate(deps, couponStream(couponId), couponAggregate);
+  const hold = coupon.status === 'issued' ? coupon.reservation : null;
+  if (hold === null || hold.renewalId === renewalId) return;
+  const holder = (await loadAggregate(deps, renewalStream(hold.renewalId), renewalAggregate)).state.status;
+  const stale = holder === 'abandoned' || (holder === 'none' && deps.clock().getTime() - Date.parse(hold.reservedAt) > UNSTARTED_CLAIM_MS);
+  if (stale) await releaseCoupons(deps, hold.renewalId, [couponId], holder === 'abandoned' ? 'its renewal was abandoned' : 'its renewal never started', ctx);
+}
+
 /** Starts a renewal (see the top of this file). The same renewalId again answers the renewal started. */
 export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ctx: CommandContext): Promise<RenewalResult & { started: boolean }> {
   const { renewalId } = input;
@@ -245,14 +259,16 @@ export async function startRenewal(deps: SalesDeps, input: StartRenewalInput, ct
   // Everything the start decides, checked before any coupon is held.
   decideStart(command(), renewalAggregate.initialState());
 
-  const positions: number[] = [await claimDevice(deps, device.serial, renewalId, ctx)];
-  const reserved: string[] = [];
   const toHold =
     payment.mode === 'coupons' ? payment.coupons : payment.mode === 'desk_sale' ? await orderCoupons(deps, payment.order.orderId, input.certificates) : [];
+  // The device is taken only once nothing but holding the coupons can refuse the start.
+  const positions: number[] = [await claimDevice(deps, device.serial, renewalId, ctx)];
+  const reserved: string[] = [];
   const holdField = (i: number) => (payment.mode === 'coupons' ? `payment.coupons.${i}` : 'payment.orderId');
   {
     for (const [i, { couponId, certificateKind }] of toHold.entries()) {
       try {
+        await freeStaleHold(deps, couponId, renewalId, ctx);
         const done = await handleCommand<CouponState, CouponEvent>(deps, couponStream(couponId), couponAggregate, (s) =>
           reserveCoupon({ renewalId, deviceSerial: device.serial, certificateKind, at: deps.clock().toISOString() }, s),
         ctx);

@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../events/port';
 import { renewalFeeOrderId } from '../../../server/features/renewals/feeOrders';
 import { completeRenewal, getOrder } from '../../../server/features/services';
-import { loadAggregate } from '../../../server/commands/handle';
+import { handleCommand, loadAggregate } from '../../../server/commands/handle';
 import { deviceAggregate } from '../../../domain/devices/decider';
-import { couponAggregate } from '../../../domain/coupons/decider';
+import { couponAggregate, reserveCoupon } from '../../../domain/coupons/decider';
+import { claimDeviceRenewal, deviceRenewalAggregate } from '../../../domain/renewals/deviceClaim';
 import { eventStores, type OpenedStore } from '../../support/eventStores';
 import {
   addGuideProducts,
@@ -312,6 +313,32 @@ describe('completing a renewal after a crash', () => {
       const { state } = await loadAggregate(w.app.sales, `device-${serial}`, deviceAggregate);
       expect(state).toMatchObject({ certificates: { signing: { serialNumber: `C${serial}S` }, authentication: { serialNumber: `C${serial}A` } } });
     }
+  });
+});
+
+describe('a start that crashed half-way', () => {
+  it('the card and the coupon it held are not lost: refused while the start may still be running, taken over 10 minutes later', async () => {
+    world = await startApi();
+    const w = world;
+    const customerId = await shop(w);
+    expectStatus(await registerCard(w, '1205100021', MARIO_CF, 20), 201);
+    const [both] = await buyCoupons(w, customerId, 'RIN-FIRMA-CNS', 1);
+    const couponId = (await couponRow(w, both!)).id as string;
+    // What a start does before recording RenewalStarted: the card taken, the coupon held; then the crash.
+    const ctx = { actor: { userId: 'op-crash', role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: '00000000-0000-4000-8000-000000000003', causationId: null };
+    const at = w.clock.now().toISOString();
+    await handleCommand(w.app.sales, 'device-renewal-1205100021', deviceRenewalAggregate, (s) =>
+      claimDeviceRenewal({ deviceSerial: '1205100021', renewalId: 'crashed-start', at, holderState: null }, s), ctx);
+    await handleCommand(w.app.sales, `coupon-${couponId}`, couponAggregate, (s) =>
+      reserveCoupon({ renewalId: 'crashed-start', deviceSerial: '1205100021', certificateKind: 'both', at }, s), ctx);
+
+    const start = { deviceSerial: '1205100021', certificates: ['signing', 'authentication'], payment: { mode: 'coupons', coupons: [both] } };
+    expect(refusal(expectStatus(await w.operator.post('/api/renewals', start, key()), 409))).toEqual({ code: 'device_renewal_in_progress', field: undefined });
+    w.clock.advance(11 * 60_000);
+    const started = expectStatus(await w.operator.post('/api/renewals', start, key()), 201).json();
+    expect(started.renewal).toMatchObject({ status: 'in_progress', payment: { mode: 'coupons', coupons: [{ couponId, certificateKind: 'both' }] } });
+    expect(await streamTypes(w.store, `coupon-${couponId}`)).toEqual(['CouponIssued', 'CouponReserved', 'CouponReleased', 'CouponReserved']);
+    expect(await streamTypes(w.store, 'device-renewal-1205100021')).toEqual(['DeviceRenewalClaimed', 'DeviceRenewalClaimed']);
   });
 });
 
