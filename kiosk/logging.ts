@@ -4,14 +4,17 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { couponCodeHint } from '../domain/shared/couponCode';
 
-const secretFields = ['pin', 'newPin', 'puk', 'password', 'cookie', 'authorization', 'coupon', 'coupons', 'couponCode', 'couponCodes'];
+const secretFields = ['pin', 'newPin', 'userPin', 'soPin', 'puk', 'password', 'cookie', 'authorization', 'coupon', 'coupons', 'couponCode', 'couponCodes'];
 
 export const kioskRedactPaths = [
   ...secretFields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
   'headers.cookie',
   'headers["set-cookie"]',
   'req.headers.cookie',
+  'req.headers.authorization',
   'res.headers["set-cookie"]',
+  // The desk server never logs a body; should a request object carry one, it is dropped whole.
+  'req.body',
 ];
 
 export const kioskLoggerOptions = (options: LoggerOptions = {}): LoggerOptions => ({

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildDeskServer } from '../../../kiosk/desk/server';
-import { createKioskLogger } from '../../../kiosk/logger';
+import { createKioskLogger } from '../../../kiosk/logging';
 import { KioskError, type BackOfficeSession, type DeskRenewal, type KioskRenewals } from '../../../kiosk/renewal/port';
 import type { TokenPort } from '../../../kiosk/token/port';
 
@@ -60,7 +60,7 @@ async function desk(run: KioskRenewals['run'] = async () => renewal) {
     receipt: async () => Buffer.from('%PDF-1.7\n'),
   };
   const tokens = { listTokens: async () => [] } as unknown as TokenPort;
-  app = await buildDeskServer({ backOffice, renewals, tokens, logger: createKioskLogger('debug', sink.stream), backOfficeUrl: 'http://127.0.0.1:3000', port: PORT });
+  app = await buildDeskServer({ backOffice, renewals, tokens, logger: createKioskLogger({ level: 'debug' }, sink.stream), backOfficeUrl: 'http://127.0.0.1:3000', port: PORT });
   return { app, logs: sink.lines };
 }
 
@@ -214,7 +214,7 @@ describe('the log', () => {
 
   it('redacts a PIN, a password, coupon codes and cookies that reach a logged object', () => {
     const sink = logSink();
-    const logger = createKioskLogger('info', sink.stream);
+    const logger = createKioskLogger({ level: 'info' }, sink.stream);
     logger.info({ pin: PIN, body: { pin: PIN, password: 'pw' }, payment: { coupons: ['ABCD-EFGH'] }, req: { headers: { cookie: 'sid=1' } } }, 'x');
     expect(sink.lines.join('\n')).not.toMatch(new RegExp(`${PIN}|pw"|ABCD-EFGH|sid=1`));
   });

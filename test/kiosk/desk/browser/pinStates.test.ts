@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeskServer } from '../../../../kiosk/desk/server';
-import { createKioskLogger } from '../../../../kiosk/logger';
+import { createKioskLogger } from '../../../../kiosk/logging';
 import { KioskError, type CardView, type DeskRenewal, type KioskRenewals, type Operator } from '../../../../kiosk/renewal/port';
 import type { PinState, TokenInfo, TokenPort } from '../../../../kiosk/token/port';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../../admin-ui/browser/support';
@@ -69,7 +69,7 @@ describe('the PIN states on the desk page', () => {
       },
       renewals,
       tokens: { listTokens: async () => [{ ...token, pin: tokenPin }] } as unknown as TokenPort,
-      logger: createKioskLogger('silent'),
+      logger: createKioskLogger({ level: 'silent' }),
       backOfficeUrl: 'http://127.0.0.1:3000',
       port: 0,
     });
