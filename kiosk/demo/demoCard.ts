@@ -3,10 +3,13 @@
 // issued by the development CA with a validity that ends in DEMO_DAYS_LEFT days, each on its own
 // key pair generated on the token. Made once; its description (serial, certificates, the demo
 // PIN) is kept next to it, so the next start finds the same card (renewed, if it was).
+import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceCertificateKind } from '../../domain/devices/events';
+import * as x509 from '@peculiar/x509';
 import type { CertificateAuthority, IssuedCertificate } from '../ca/port';
+import { certificateKindOf, serialNumberOf } from '../holder';
 import type { TokenPort } from '../token/port';
 import { DEMO_HOLDER, demoSubject } from './demoHolder';
 
@@ -96,4 +99,21 @@ export async function ensureDemoCard(deps: DemoCardDeps): Promise<{ card: DemoCa
   };
   writeFileSync(descriptionFile(deps.dataDir), JSON.stringify(card, null, 2) + '\n', { mode: 0o600 });
   return { card, created: true };
+}
+
+/**
+ * The demo card as it is now: the certificates read from the token (without a PIN), so that a back
+ * office started afresh after a renewal registers the card with the certificates it really holds.
+ * Falls back to the description when the token does not show both.
+ */
+export async function demoCardNow(tokens: TokenPort, card: DemoCard): Promise<DemoCard> {
+  const objects = await tokens.readCertificates(card.serial).catch(() => []);
+  const certificates: DemoCard['certificates'] = [];
+  for (const object of objects) {
+    const certificate = new x509.X509Certificate(object.certificatePem);
+    const kind = certificateKindOf(certificate);
+    if (!kind || certificates.some((c) => c.kind === kind)) continue;
+    certificates.push({ kind, serialNumber: serialNumberOf(certificate), validFrom: certificate.notBefore.toISOString(), validUntil: certificate.notAfter.toISOString() });
+  }
+  return certificates.length === 2 ? { ...card, certificates } : card;
 }
