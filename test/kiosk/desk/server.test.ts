@@ -13,7 +13,8 @@ import type { TokenPort } from '../../../kiosk/token/port';
 
 const PORT = 3100;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const PIN = '73915604';
+// Letters in it: a run of digits could turn up inside a logged time by chance.
+const PIN = 'Pn73915604';
 const RENEWAL_ID = '0196a7a0-0000-7000-8000-000000000001';
 
 const renewal: DeskRenewal = {

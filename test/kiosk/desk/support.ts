@@ -23,6 +23,12 @@ import { mkdirSync } from 'node:fs';
 
 export { PASSWORD } from '../../server/api/support';
 
+/**
+ * Whether `text` holds this PIN: the digits on their own, not inside a longer number (a log line's
+ * time or response time may contain any run of digits).
+ */
+export const mentionsPin = (text: string, pin: string): boolean => new RegExp(`(?<![0-9])${pin}(?![0-9])`).test(text);
+
 export interface DeskWorld {
   api: ApiWorld;
   ca: CertificateAuthority;
