@@ -148,6 +148,10 @@ export interface BackOffice extends BackOfficeSession {
   abandonRenewal(renewalId: string, reason: string, idempotencyKey: string): Promise<RenewalAnswer>;
   /** A guided order (both certificates of the device) for the customer, to be paid at the desk. */
   placeDeskOrder(order: { customerId: string; holderCodiceFiscale: string; deviceSerial: string; method: 'credit_card' | 'cash' }, idempotencyKey: string): Promise<PlacedOrder>;
+  /** The device's orders still standing (awaiting payment, paid, fulfilled), newest first. */
+  ordersOfDevice(deviceSerial: string): Promise<Array<{ id: string; status: string; customerId: string; totalCents: number; amountDueCents: number }>>;
+  /** The coupons an order issued, with their state (issued: unused). */
+  couponsOfOrder(orderId: string): Promise<Array<{ id: string; state: string }>>;
   /** GET /api/orders/:id: its status, total and when its coupons were issued (null: not yet). */
   order(orderId: string): Promise<{ id: string; status: string; totalCents: number; fulfilledAt: string | null } | null>;
   /** The device's timeline (GET /api/device-events), oldest first: its certificates renewed with their previous serials. */
@@ -317,6 +321,9 @@ export function createBackOffice(options: BackOfficeOptions): BackOffice {
       return { orderId: placed.id, status: placed.order.status, totalCents: placed.order.totals.totalCents, receivedCents: placed.order.receivedCents };
     },
     order: (orderId) => request({ method: 'GET', path: `/api/orders/${id(orderId)}`, absentIsNull: true }),
+    ordersOfDevice: (deviceSerial) =>
+      request({ method: 'GET', path: `/api/orders?${listQuery({ deviceSerial, status: ['awaiting_payment', 'paid', 'fulfilled'] }, ['placedAt', 'DESC'])}` }),
+    couponsOfOrder: (orderId) => request({ method: 'GET', path: `/api/coupons?${listQuery({ orderId })}` }),
     deviceEvents: (deviceSerial) => request({ method: 'GET', path: `/api/device-events?${listQuery({ serial: deviceSerial }, ['id', 'ASC'])}&range=${encodeURIComponent('[0,999]')}` }),
     coupons: (couponIds) => request({ method: 'GET', path: `/api/coupons?${listQuery({ id: couponIds })}` }),
     takeDeskPayment: (orderId, payment, idempotencyKey) =>

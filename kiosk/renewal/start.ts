@@ -2,13 +2,14 @@
 // here, before anything is asked of the back office: only a replacement card helps), then the
 // back office starts it with the payment: coupons (checked and reserved there, once: a resumed
 // renewal never asks for them again), pay-after, or a sale at the desk (a guided order for the
-// device, paid at once by card or cash, then the renewal paid by that order).
+// device, paid at once by card or cash, then the renewal paid by that order; a sale of the card
+// that no renewal used is taken again rather than sold twice).
 //
 // One Idempotency-Key per start, shared by the commands it sends: a retry after a lost answer
 // (backOffice.ts retries) lands on the same order, payment and renewal.
 import { randomUUID } from 'node:crypto';
 import type { DeviceCertificateKind } from '../../domain/devices/events';
-import type { StartRenewalBody } from '../backOffice';
+import type { PlacedOrder, StartRenewalBody } from '../backOffice';
 import { couponHints } from '../logging';
 import { inspectCard } from './cardView';
 import type { RenewalContext } from './context';
@@ -58,10 +59,12 @@ export async function startAtKiosk(ctx: RenewalContext, tokenSerial: string, cho
     case 'desk_sale': {
       if (!view.customer) throw new KioskError('card_not_renewable', 'il titolare non è un cliente registrato: registrarlo per la vendita allo sportello');
       const method = p.method === 'card' ? 'credit_card' : 'cash';
-      const order = await ctx.backOffice.placeDeskOrder(
-        { customerId: view.customer.id, holderCodiceFiscale: view.holderCodiceFiscale!, deviceSerial: device.serial, method },
-        key('order'),
-      );
+      const order =
+        (await unusedDeskSale(ctx, device.serial, view.customer.id)) ??
+        (await ctx.backOffice.placeDeskOrder(
+          { customerId: view.customer.id, holderCodiceFiscale: view.holderCodiceFiscale!, deviceSerial: device.serial, method },
+          key('order'),
+        ));
       const due = order.totalCents - order.receivedCents;
       if (order.status === 'awaiting_payment' && due > 0) {
         await ctx.backOffice.takeDeskPayment(order.orderId, { method, amountCents: due }, key('payment'));
@@ -96,6 +99,22 @@ export async function startAtKiosk(ctx: RenewalContext, tokenSerial: string, cho
     }
     throw error;
   }
+}
+
+/**
+ * A sale at the desk for this card that no renewal used (a start that failed after the sale, tried
+ * again): the customer does not pay twice. An order awaiting payment is paid; a paid one is used
+ * if none of its coupons was used or cancelled (the card has no open renewal, so none is held).
+ */
+async function unusedDeskSale(ctx: RenewalContext, deviceSerial: string, customerId: string): Promise<PlacedOrder | null> {
+  for (const order of await ctx.backOffice.ordersOfDevice(deviceSerial)) {
+    if (order.customerId !== customerId) continue;
+    const coupons = order.status === 'awaiting_payment' ? [] : await ctx.backOffice.couponsOfOrder(order.id);
+    if (coupons.some((c) => c.state !== 'issued')) continue;
+    ctx.logger.info({ deviceSerial, orderId: order.id }, 'an earlier desk sale of this card, unused: taken again');
+    return { orderId: order.id, status: order.status, totalCents: order.totalCents, receivedCents: order.totalCents - order.amountDueCents };
+  }
+  return null;
 }
 
 const FULFILMENT_WAIT_MS = 15_000;

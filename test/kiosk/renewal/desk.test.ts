@@ -45,6 +45,33 @@ describe('two desks, and the secrets of the counter', () => {
     expect(await kiosk.renewals.run(started.renewalId, card.serial, PIN)).toMatchObject({ state: 'completed' });
   }, 30_000);
 
+  it('a desk sale whose renewal did not start, tried again: the same sale is used, the customer does not pay twice', async () => {
+    const card = await world.newCard();
+    let refuseStart = true;
+    const kiosk = await world.newKiosk({
+      wrapBackOffice: (bo) => ({
+        ...bo,
+        async startRenewal(body, key) {
+          if (refuseStart) {
+            refuseStart = false;
+            throw new KioskError('back_office_unreachable', 'il gestionale non risponde');
+          }
+          return bo.startRenewal(body, key);
+        },
+      }),
+    });
+    const choice = { certificates: ['signing', 'authentication'] as Array<'signing' | 'authentication'>, payment: { mode: 'desk_sale' as const, method: 'cash' as const } };
+    await expect(kiosk.renewals.start(card.serial, choice)).rejects.toMatchObject({ code: 'back_office_unreachable' });
+    const started = await kiosk.renewals.start(card.serial, choice);
+    const orders = expectStatus(await world.api.accountant.get(`/api/orders?filter=${encodeURIComponent(JSON.stringify({ deviceSerial: card.deviceSerial }))}`), 200).json<Array<{ id: string; status: string }>>();
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ status: 'fulfilled' });
+    expect(expectStatus(await world.api.accountant.get(`/api/renewals/${started.renewalId}`), 200).json()).toMatchObject({ deskOrderId: orders[0]!.id });
+    const payments = expectStatus(await world.api.accountant.get(`/api/payments?filter=${encodeURIComponent(JSON.stringify({ orderId: orders[0]!.id }))}`), 200).json<unknown[]>();
+    expect(payments).toHaveLength(1);
+    expect(await kiosk.renewals.run(started.renewalId, card.serial, PIN)).toMatchObject({ state: 'completed' });
+  }, 30_000);
+
   it('the PIN is in no log line, no request the back office received, no event; the coupon codes are not in the kiosk log', async () => {
     // A wrong PIN, a fault and a resumed run: every path that logs or records something.
     const card = await world.newCard();
