@@ -17,6 +17,7 @@ import type { issuerPolicyEventShapes } from './certificates/events';
 import type { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes } from './renewals/events';
 import type { replacementEventShapes } from './replacements/events';
 import type { reminderEventShapes } from './reminders/events';
+import type { bankStatementEventShapes } from './bankStatements/events';
 
 type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
 
@@ -42,6 +43,7 @@ export type EventType = TypesOf<
   | typeof caReportEventShapes
   | typeof replacementEventShapes
   | typeof reminderEventShapes
+  | typeof bankStatementEventShapes
 >;
 
 export const eventTypes = [
@@ -78,6 +80,7 @@ export const eventTypes = [
   'PaymentMatched',
   'PaymentLeftUnmatched',
   'BankReferenceClaimed',
+  'BankStatementImported',
   // invoicing, coupons, e-mails
   'InvoiceNumberAssigned',
   'InvoiceIssued',

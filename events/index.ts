@@ -25,6 +25,7 @@ import { issuerPolicyEventShapes, type IssuerPolicyEvent } from '../domain/certi
 import { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes, type CaReportEvent, type DeviceRenewalClaimEvent, type RenewalEvent } from '../domain/renewals/events';
 import { replacementEventShapes, type ReplacementEvent } from '../domain/replacements/events';
 import { reminderEventShapes, type ReminderEvent } from '../domain/reminders/events';
+import { bankStatementEventShapes, type BankStatementEvent } from '../domain/bankStatements/events';
 
 export type DomainEvent =
   | StaffEvent
@@ -46,7 +47,8 @@ export type DomainEvent =
   | DeviceRenewalClaimEvent
   | CaReportEvent
   | ReplacementEvent
-  | ReminderEvent;
+  | ReminderEvent
+  | BankStatementEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffEventShapes,
   ...orderEventShapes,
@@ -68,6 +70,7 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...caReportEventShapes,
   ...replacementEventShapes,
   ...reminderEventShapes,
+  ...bankStatementEventShapes,
 ], {
   ...staffHistory,
   ...customerHistory,

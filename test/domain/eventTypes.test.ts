@@ -18,6 +18,7 @@ import { issuerPolicyEventShapes } from '../../domain/certificates/events';
 import { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes } from '../../domain/renewals/events';
 import { replacementEventShapes } from '../../domain/replacements/events';
 import { reminderEventShapes } from '../../domain/reminders/events';
+import { bankStatementEventShapes } from '../../domain/bankStatements/events';
 
 const sorted = (types: Iterable<string>) => [...types].sort();
 
@@ -52,6 +53,7 @@ describe('domain event types', () => {
       caReportEventShapes,
       replacementEventShapes,
       reminderEventShapes,
+      bankStatementEventShapes,
     ];
     expect(sorted(eventTypes)).toEqual(sorted(shapes.flatMap((s) => typesOf(s))));
   });
