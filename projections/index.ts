@@ -6,6 +6,7 @@ import type { Projection } from './projection';
 import { auditEventsProjection } from './readModels/auditEvents';
 import { certificateDeadlinesProjection } from './readModels/certificateDeadlines';
 import { caReportsProjection } from './readModels/caReports';
+import { bankStatementImportsProjection } from './readModels/bankStatementImports';
 import { couponsProjection } from './readModels/coupons';
 import { customersProjection } from './readModels/customers';
 import { devicesProjection } from './readModels/devices';
@@ -43,6 +44,7 @@ export const projections: Projection<any>[] = [
   issuerPoliciesProjection,
   replacementRequestsProjection,
   caReportsProjection,
+  bankStatementImportsProjection,
 ];
 
 /** The names of the projections, for `answerAfterProjections(request, position, [...])`. */
@@ -66,4 +68,5 @@ export const projectionNames = {
   issuerPolicies: issuerPoliciesProjection.name,
   replacementRequests: replacementRequestsProjection.name,
   caReports: caReportsProjection.name,
+  bankStatementImports: bankStatementImportsProjection.name,
 } as const;

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import read from '../read/routes';
 import caReports from './caReports/routes';
+import bankStatements from './bankStatements/routes';
 import catalogue from './catalogue/routes';
 import issuerPolicies from './certificates/routes';
 import coupons from './coupons/routes';
@@ -42,6 +43,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   invoicing,
   coupons,
   caReports,
+  bankStatements,
   renewals,
   projections,
   publicPages,

@@ -9,6 +9,7 @@
 // Each area declares its own in server/features/<area>/read.ts; this is the list, in menu order.
 import { auditResources } from '../features/audit/read';
 import { caReportsResources } from '../features/caReports/read';
+import { bankStatementsResources } from '../features/bankStatements/read';
 import { catalogueResources } from '../features/catalogue/read';
 import { certificatesResources } from '../features/certificates/read';
 import { couponsResources } from '../features/coupons/read';
@@ -38,6 +39,7 @@ export const resources: ResourceSpec[] = [
   ...invoicingResources,
   ...couponsResources,
   ...caReportsResources,
+  ...bankStatementsResources,
   ...renewalsResources,
   ...emailsResources,
   ...remindersResources,

@@ -84,6 +84,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/coupons/:id': { access: roleGroups.readAll },
   'GET /api/ca-reports': { access: roleGroups.readAll },
   'GET /api/ca-reports/:id': { access: roleGroups.readAll },
+  'GET /api/bank-statements': { access: roleGroups.readAll },
+  'GET /api/bank-statements/:id': { access: roleGroups.readAll },
   'GET /api/renewals': { access: roleGroups.readAll },
   'GET /api/renewals/:id': { access: roleGroups.readAll },
   'GET /api/emails': { access: roleGroups.readAll },
@@ -142,6 +144,8 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/orders/:id/resend-coupons': { access: roleGroups.desk },
   'POST /api/payments': { access: roleGroups.payments },
   'POST /api/payments/:id/match': { access: roleGroups.payments },
+  // The bank's statement (camt.053/camt.054), each credit line a payment (server/features/bankStatements/routes.ts).
+  'POST /api/bank-statements': { access: roleGroups.payments },
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
   // Renewals at the desk (server/features/renewals/routes.ts).
   'POST /api/renewals': { access: roleGroups.desk },
