@@ -22,6 +22,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   orders: { create: desk, cancel: desk, deskPayment: desk, resend: desk, refund: approvals, '*': readAll },
   renewals: { resume: desk, abandon: desk, '*': readAll },
   payments: { create: payments, match: payments, '*': readAll },
+  'bank-statements': { upload: payments, '*': readAll },
   'prepaid-adjustments': { approve: approvals, reject: approvals, '*': readAll },
   invoices: { '*': readAll },
   'credit-notes': { '*': readAll },

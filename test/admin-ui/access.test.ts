@@ -56,6 +56,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   reminders: { list: read('reminders') },
   'certificate-deadlines': { list: read('certificate-deadlines') },
   'ca-reports': { list: read('ca-reports'), upload: ['POST /api/ca-reports/upload'] },
+  'bank-statements': { list: read('bank-statements'), upload: ['POST /api/bank-statements'] },
   renewals: { list: read('renewals'), resume: ['POST /api/renewals/:id/resume'], abandon: ['POST /api/renewals/:id/abandon'] },
   products: {
     list: read('products'),

@@ -1,5 +1,5 @@
-// A button that opens a dialog to send a CSV file (the devices' import, the CA's report): the file
-// chosen, the fields of the upload's own, then the server's answer shown in the dialog.
+// A button that opens a dialog to send a file (the devices' import and the CA's report as CSV, the
+// bank's statement as XML): the file chosen, the fields of the upload's own, then the server's answer shown in the dialog.
 import UploadFileIcon from '@mui/icons-material/UploadFile';
 import { Box, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Typography } from '@mui/material';
 import { useId, useState, type ReactNode } from 'react';
@@ -12,8 +12,10 @@ interface CsvUploadDialogProps<A> {
   fileLabel: string;
   sendLabel: string;
   maxWidth?: 'md' | 'lg';
+  /** The file chooser's `accept`: CSV unless told. */
+  accept?: string;
   /** Sends the file's text; the answer to show, or null when the command failed (its error is notified). */
-  send(csv: string): Promise<A | null>;
+  send(text: string, file: File): Promise<A | null>;
   running: boolean;
   /** The answer as the dialog shows it. */
   answerView(answer: A): ReactNode;
@@ -23,7 +25,7 @@ interface CsvUploadDialogProps<A> {
   onClose?(): void;
 }
 
-export function CsvUploadDialog<A>({ label, help, fileLabel, sendLabel, maxWidth = 'md', send, running, answerView, children, onClose }: CsvUploadDialogProps<A>) {
+export function CsvUploadDialog<A>({ label, help, fileLabel, sendLabel, maxWidth = 'md', accept = '.csv,text/csv', send, running, answerView, children, onClose }: CsvUploadDialogProps<A>) {
   const translate = useTranslate();
   const [open, setOpen] = useState(false);
   const [file, setFile] = useState<File | null>(null);
@@ -39,7 +41,7 @@ export function CsvUploadDialog<A>({ label, help, fileLabel, sendLabel, maxWidth
   };
   const upload = async () => {
     if (!file) return;
-    setAnswer(await send(await file.text()));
+    setAnswer(await send(await file.text(), file));
   };
 
   return (
@@ -60,7 +62,7 @@ export function CsvUploadDialog<A>({ label, help, fileLabel, sendLabel, maxWidth
             <input
               id={inputId}
               type="file"
-              accept=".csv,text/csv"
+              accept={accept}
               onChange={(e) => {
                 setFile(e.target.files?.[0] ?? null);
                 setAnswer(null);

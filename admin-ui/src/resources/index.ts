@@ -2,6 +2,7 @@
 // create resources/<name>/index.ts (see staff-users), add it here, say who may use it in access.ts,
 // add its labels to i18n/it.ts and i18n/en.ts under `resources.<name>`.
 import auditEvents from './audit-events';
+import bankStatements from './bank-statements';
 import caReports from './ca-reports';
 import coupons from './coupons';
 import creditNotes from './credit-notes';
@@ -31,6 +32,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   orders,
   renewals,
   payments,
+  'bank-statements': bankStatements,
   'prepaid-adjustments': prepaidAdjustments,
   invoices,
   'credit-notes': creditNotes,

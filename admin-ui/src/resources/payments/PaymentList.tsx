@@ -1,4 +1,5 @@
-import { DataTable, DateInput, List, NullableBooleanInput, ReferenceField, SearchInput, SelectInput, TextField, useTranslate } from 'react-admin';
+import { CreateButton, DataTable, DateInput, FilterButton, List, NullableBooleanInput, ReferenceField, SearchInput, SelectInput, TextField, TopToolbar, useTranslate } from 'react-admin';
+import { BankStatementUpload } from '../../components/BankStatementUpload';
 import { EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { formatDay } from '../../dates';
 import { useRecordContext } from 'react-admin';
@@ -23,9 +24,20 @@ function useFilters() {
   ];
 }
 
+/** Recording a payment by hand, or importing the bank's statement. */
+function Actions() {
+  return (
+    <TopToolbar>
+      <FilterButton />
+      <CreateButton />
+      <BankStatementUpload />
+    </TopToolbar>
+  );
+}
+
 export default function PaymentList() {
   return (
-    <List sort={{ field: 'receivedOn', order: 'DESC' }} exporter={false} filters={useFilters()}>
+    <List sort={{ field: 'receivedOn', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<Actions />}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="receivedOn">
           <ReceivedLink />
