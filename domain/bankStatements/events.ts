@@ -32,6 +32,9 @@ export const statementLineSchema = z.object({
   /** The payment recorded for the line (or, for a duplicate, the one recorded before); else null. */
   paymentId: z.string().nullable(),
   orderId: z.string().nullable(),
+  /** For a line matched to an order: what the order still waited for before it, cents; else null. */
+  dueCents: z.number().int().min(0).nullable(),
+  /** For people, in English (the console words each outcome itself). */
   message: z.string(),
 });
 export type StatementLineRecord = z.infer<typeof statementLineSchema>;

@@ -20,7 +20,19 @@ export interface StatementLineView {
   debtorName: string | null;
   rfReference: string | null;
   outcome: string;
+  dueCents: number | null;
   message: string;
+}
+
+/** The line's detail in the console's language (the server's message, in English, as a tooltip). */
+function useDetail() {
+  const translate = useTranslate();
+  return (l: StatementLineView): string => {
+    const rf = l.rfReference ? l.rfReference.replace(/(.{4})(?!$)/g, '$1 ') : '';
+    const due = l.dueCents ?? 0;
+    const difference = formatEuro(Math.abs(l.amountCents - due));
+    return translate(`app.bankStatements.detail_${l.outcome}`, { rf, difference, _: l.message });
+  };
 }
 
 interface ImportAnswer {
@@ -45,6 +57,7 @@ const TONE: Record<string, 'success' | 'info' | 'warning' | 'default' | 'error'>
 export function StatementLinesTable({ lines }: { lines: StatementLineView[] }) {
   const translate = useTranslate();
   const label = useEnumLabel();
+  const detail = useDetail();
   const t = (key: string) => translate(`app.bankStatements.${key}`);
   return (
     <Table size="small" aria-label={t('lines')} data-testid="bank-statement-lines">
@@ -65,14 +78,14 @@ export function StatementLinesTable({ lines }: { lines: StatementLineView[] }) {
           <TableRow key={l.line} data-testid={`bank-statement-line-${l.line}`}>
             <TableCell>{l.line}</TableCell>
             <TableCell>{formatDay(l.valueDate)}</TableCell>
-            <TableCell align="right">{(l.direction === 'debit' ? '− ' : '') + formatEuro(l.amountCents)}</TableCell>
+            <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>{(l.direction === 'debit' ? '− ' : '') + formatEuro(l.amountCents)}</TableCell>
             <TableCell>{l.debtorName ?? '—'}</TableCell>
             <TableCell sx={{ fontFamily: 'monospace' }}>{l.bankReference ?? '—'}</TableCell>
             <TableCell sx={{ fontFamily: 'monospace' }}>{l.rfReference ?? '—'}</TableCell>
             <TableCell>
               <ToneChip tone={TONE[l.outcome] ?? 'default'} label={label('statementLineOutcome', l.outcome)} testId={`statementLineOutcome-${l.outcome}`} />
             </TableCell>
-            <TableCell>{l.message}</TableCell>
+            <TableCell title={l.message}>{detail(l)}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -342,6 +342,13 @@ export const app = {
     rf_reference: 'RF reference',
     outcome: 'Outcome',
     detail: 'Detail',
+    detail_matched: 'Matched by %{rf}: the order is paid',
+    detail_partial: 'Matched by %{rf}: %{difference} still due',
+    detail_overpaid: "Matched by %{rf}: %{difference} over what was due, credited to the customer's prepaid account",
+    detail_unmatched: 'No order found by RF reference: the payment waits to be matched by hand',
+    detail_duplicate: "Recorded before (same bank reference): skipped",
+    detail_debit: 'A debit (money going out): not recorded',
+    detail_not_booked: 'Not booked yet: it will be imported from the statement that books it',
   },
   caReports: {
     search: 'Report id',

@@ -343,6 +343,13 @@ export const app = {
     rf_reference: 'Codice RF',
     outcome: 'Esito',
     detail: 'Dettaglio',
+    detail_matched: 'Abbinato con %{rf}: ordine pagato',
+    detail_partial: 'Abbinato con %{rf}: restano da pagare %{difference}',
+    detail_overpaid: 'Abbinato con %{rf}: %{difference} in più, accreditati sul conto prepagato del cliente',
+    detail_unmatched: 'Nessun ordine trovato dal codice RF: il pagamento attende di essere abbinato a mano',
+    detail_duplicate: 'Già registrato (stesso riferimento della banca): saltato',
+    detail_debit: 'Addebito (denaro in uscita): non registrato',
+    detail_not_booked: 'Non ancora contabilizzato: sarà importato con l’estratto che lo contabilizza',
   },
   caReports: {
     search: 'Identificativo del resoconto',

@@ -53,6 +53,7 @@ export const bankStatementReportSchema = z.object({
       outcome: z.enum(statementLineOutcomes),
       paymentId: z.string().nullable(),
       orderId: z.string().nullable(),
+      dueCents: z.number().int().nullable().describe('matched lines: what the order still waited for before this line'),
       message: z.string(),
     }),
   ),

@@ -79,6 +79,7 @@ export async function importBankStatement(deps: SalesDeps, input: ImportBankStat
       rfReference: line.rfReference,
       paymentId: null,
       orderId: null,
+      dueCents: null,
     };
     const skip = (outcome: StatementLineOutcome, message: string, paymentId: string | null = null): void => {
       lines.push({ ...base, outcome, message, paymentId });
@@ -150,7 +151,7 @@ export async function importBankStatement(deps: SalesDeps, input: ImportBankStat
         : outcome === 'partial'
           ? `matched by ${rf}: ${euros(due - line.amountCents)} still due`
           : `matched by ${rf}: ${euros(line.amountCents - due)} over what was due, credited to the customer's prepaid account`;
-    lines.push({ ...base, rfReference: recorded.rfReference, outcome, paymentId, orderId, message });
+    lines.push({ ...base, rfReference: recorded.rfReference, outcome, paymentId, orderId, dueCents: due, message });
   }
 
   const sha256 = createHash('sha256').update(input.xml, 'utf8').digest('hex');

@@ -28,7 +28,7 @@ function ImportedLink(_props: { label?: string }) {
 
 export default function BankStatementList() {
   return (
-    <List sort={{ field: 'importedAt', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<Actions />}>
+    <List sort={{ field: 'importedAt', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<Actions />} empty={false}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="importedAt">
           <ImportedLink />

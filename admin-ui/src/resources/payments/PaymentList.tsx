@@ -37,7 +37,7 @@ function Actions() {
 
 export default function PaymentList() {
   return (
-    <List sort={{ field: 'receivedOn', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<Actions />}>
+    <List sort={{ field: 'receivedOn', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<Actions />} empty={false}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="receivedOn">
           <ReceivedLink />

@@ -48,8 +48,9 @@ describe('importing a camt.053 statement', () => {
     ]);
     expect(report.lines[0]).toMatchObject({ bankReference: '0306909912345001', debtorName: 'Mario Rossi', amountCents: 3172, rfReference: orders.A!.rf });
     expect(report.lines[1]).toMatchObject({ bankReference: '2611250002', rfReference: orders.B!.rf });
-    expect(report.lines[2].message).toMatch(/€ 21,72 still due/);
-    expect(report.lines[3].message).toMatch(/€ 18,28 over what was due/);
+    expect(report.lines[2]).toMatchObject({ dueCents: 3172, message: expect.stringMatching(/€ 21,72 still due/) });
+    expect(report.lines[3]).toMatchObject({ dueCents: 3172, message: expect.stringMatching(/€ 18,28 over what was due/) });
+    expect(report.lines[4].dueCents).toBeNull();
     expect(report.lines[4].message).toMatch(/no RF reference.*matched by hand/);
     expect(report.lines[5]).toMatchObject({ direction: 'debit', paymentId: null, message: expect.stringMatching(/debit/) });
   });
