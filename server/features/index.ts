@@ -22,6 +22,7 @@ import payments from './payments/routes';
 import renewals from './renewals/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
+import vatRegister from './vatRegister/routes';
 import staff from './staff/routes';
 
 export const routePlugins: FastifyPluginAsync[] = [
@@ -40,6 +41,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   payments,
   emails,
   invoicing,
+  vatRegister,
   coupons,
   caReports,
   renewals,

@@ -96,6 +96,10 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/audit-events/:id': { access: roleGroups.audit },
   // The console's home-page figures (server/features/dashboard/routes.ts).
   'GET /api/dashboard': { access: roleGroups.readAll },
+  // The books (server/features/vatRegister/routes.ts): the sales VAT register of a month or quarter.
+  'GET /api/vat-register': { access: roleGroups.books },
+  'GET /api/vat-register.csv': { access: roleGroups.books },
+  'GET /api/vat-register.pdf': { access: roleGroups.books },
   'GET /api/issuer-policies': { access: roleGroups.policyReaders },
   'GET /api/issuer-policies/:id': { access: roleGroups.policyReaders },
 
