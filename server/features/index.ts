@@ -14,6 +14,7 @@ import dashboard from './dashboard/routes';
 import devices from './devices/routes';
 import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
+import exportsCsv from './exports/routes';
 import invoicing from './invoicing/routes';
 import health from './operations/health';
 import projections from './operations/projections';
@@ -42,6 +43,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   emails,
   invoicing,
   vatRegister,
+  exportsCsv,
   coupons,
   caReports,
   renewals,
