@@ -6,12 +6,14 @@
 import DownloadIcon from '@mui/icons-material/Download';
 import { Button as MuiButton } from '@mui/material';
 import { CreateButton, FilterButton, TopToolbar, useListContext, useLocaleState, useResourceContext, useResourceDefinition, useTranslate } from 'react-admin';
+import { apiFilter } from '../dataProvider';
 import { useCan } from './access';
 
 /** The export's address for a list's filter values and sort. */
 export function exportCsvHref(resource: string, filter: Record<string, unknown>, sort: { field: string; order: string } | undefined, locale: string): string {
   const params = new URLSearchParams();
-  const values = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''));
+  // As the list sends it (a day picked for an instant is that Rome day), so the file is what the list shows.
+  const values = apiFilter(resource, filter);
   if (Object.keys(values).length > 0) params.set('filter', JSON.stringify(values));
   if (sort?.field) params.set('sort', JSON.stringify([sort.field, sort.order]));
   params.set('locale', locale === 'it' ? 'it' : 'default');
