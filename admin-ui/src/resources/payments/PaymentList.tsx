@@ -1,4 +1,5 @@
-import { CreateButton, DataTable, DateInput, FilterButton, List, NullableBooleanInput, ReferenceField, SearchInput, SelectInput, TextField, TopToolbar, useTranslate } from 'react-admin';
+import { ListActionsWithExport } from '../../components/exportCsv';
+import { DataTable, DateInput, List, NullableBooleanInput, ReferenceField, SearchInput, SelectInput, TextField, useTranslate } from 'react-admin';
 import { BankStatementUpload } from '../../components/BankStatementUpload';
 import { EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { formatDay } from '../../dates';
@@ -24,14 +25,12 @@ function useFilters() {
   ];
 }
 
-/** Recording a payment by hand, or importing the bank's statement. */
+/** Filters, recording a payment by hand, the CSV export, and importing the bank's statement. */
 function Actions() {
   return (
-    <TopToolbar>
-      <FilterButton />
-      <CreateButton />
+    <ListActionsWithExport>
       <BankStatementUpload />
-    </TopToolbar>
+    </ListActionsWithExport>
   );
 }
 
