@@ -105,6 +105,7 @@ export const routeTable: Record<string, RouteRule> = {
   // Sales commands (server/features/*/routes.ts).
   'POST /api/customers': { access: roleGroups.desk },
   'POST /api/customers/:id/email': { access: roleGroups.desk },
+  'POST /api/customers/:id/sdi-address': { access: roleGroups.desk },
   'POST /api/customers/:id/prepaid/top-ups': { access: roleGroups.topUps },
   // Manual adjustments: staff who keep the books or approve may ask; only a supervisor, never the
   // requester (the decider checks that), approves or rejects.
