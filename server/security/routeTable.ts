@@ -153,6 +153,8 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/renewals/:id/abandon': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
+  'GET /api/invoices/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
+  'GET /api/credit-notes/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
   // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).
   'POST /api/ca-reports/upload': { access: roleGroups.caReports },
 
