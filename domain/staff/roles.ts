@@ -29,6 +29,8 @@ export const roleGroups = {
   topUps: ['operator', 'accountant', 'supervisor'],
   /** The CA's reports of renewals done elsewhere, uploaded as CSV: the accountants and the supervisors. */
   caReports: ['accountant', 'supervisor'],
+  /** The books (the sales VAT register, the CSV exports of the audit trail): the accountants, and the supervisors who read the audit trail. */
+  books: ['accountant', 'supervisor'],
   /** Staff accounts and settings. */
   admin: ['admin'],
   /** Setting the issuers' renewal policies (a setting of the sales rules): the supervisors and the admins. */

@@ -14,6 +14,7 @@ import dashboard from './dashboard/routes';
 import devices from './devices/routes';
 import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
+import exportsCsv from './exports/routes';
 import invoicing from './invoicing/routes';
 import health from './operations/health';
 import projections from './operations/projections';
@@ -22,6 +23,7 @@ import payments from './payments/routes';
 import renewals from './renewals/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
+import vatRegister from './vatRegister/routes';
 import staff from './staff/routes';
 
 export const routePlugins: FastifyPluginAsync[] = [
@@ -40,6 +42,8 @@ export const routePlugins: FastifyPluginAsync[] = [
   payments,
   emails,
   invoicing,
+  vatRegister,
+  exportsCsv,
   coupons,
   caReports,
   renewals,

@@ -599,6 +599,26 @@ export function runList(db: Database.Database, resource: ResourceSpec, query: Pa
   return { rows: rows.map((row) => mapRow(resource, row)), total, first };
 }
 
+/**
+ * The whole result of a checked filter and sort, unpaged, for an export (server/features/exports/):
+ * the SQL (the same WHERE and ORDER BY as a page) and its parameters, and the fields in the order of
+ * the SELECT (raw values: JSON fields stay text, booleans 0/1). The caller iterates it.
+ */
+export function listAllSql(
+  db: Database.Database,
+  resource: ResourceSpec,
+  query: ParsedList,
+  ctx: ReadContext,
+): { sql: string; params: unknown[]; fields: Array<[string, FieldSpec]> } {
+  const { where, params } = plan(db, resource, query.where);
+  const [field, direction] = query.sort;
+  const spec = resource.fields[field]!;
+  const sortColumns = Array.isArray(spec.sort) ? spec.sort : [sqlOf(field, spec)];
+  const orderBy = [...sortColumns, resource.tieBreaker].map((column) => `${column} ${direction}`).join(', ');
+  const sql = `SELECT ${selectList(resource, ctx)} FROM ${resource.view}${where} ORDER BY ${orderBy}`;
+  return { sql, params: bind(sql, params, ctx), fields: Object.entries(resource.fields) };
+}
+
 /** One row by id, or null. */
 export function runOne(db: Database.Database, resource: ResourceSpec, id: string, ctx: ReadContext): Record<string, unknown> | null {
   let key: string | number = resource.id.normalise ? resource.id.normalise(id) : id;

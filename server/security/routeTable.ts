@@ -96,6 +96,15 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/audit-events/:id': { access: roleGroups.audit },
   // The console's home-page figures (server/features/dashboard/routes.ts).
   'GET /api/dashboard': { access: roleGroups.readAll },
+  // The books (server/features/vatRegister/routes.ts): the sales VAT register of a month or quarter.
+  'GET /api/vat-register': { access: roleGroups.books },
+  'GET /api/vat-register.csv': { access: roleGroups.books },
+  'GET /api/vat-register.pdf': { access: roleGroups.books },
+  // CSV exports of lists, with the list's filters (server/features/exports/routes.ts): who reads the list.
+  'GET /api/orders/export.csv': { access: roleGroups.readAll },
+  'GET /api/payments/export.csv': { access: roleGroups.readAll },
+  'GET /api/prepaid-movements/export.csv': { access: roleGroups.readAll },
+  'GET /api/audit-events/export.csv': { access: roleGroups.audit },
   'GET /api/issuer-policies': { access: roleGroups.policyReaders },
   'GET /api/issuer-policies/:id': { access: roleGroups.policyReaders },
 

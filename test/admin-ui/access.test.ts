@@ -42,8 +42,9 @@ const routesOf: Record<string, Record<string, string[]>> = {
     deskPayment: ['POST /api/orders/:id/desk-payment'],
     resend: ['POST /api/orders/:id/resend-coupons'],
     refund: ['POST /api/orders/:id/refund'],
+    export: ['GET /api/orders/export.csv'],
   },
-  payments: { list: read('payments'), create: ['POST /api/payments'], match: ['POST /api/payments/:id/match'] },
+  payments: { list: read('payments'), create: ['POST /api/payments'], match: ['POST /api/payments/:id/match'], export: ['GET /api/payments/export.csv'] },
   'prepaid-adjustments': {
     list: read('prepaid-adjustments'),
     approve: ['POST /api/customers/:id/prepaid/adjustments/:adjustmentId/approve'],
@@ -64,7 +65,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
     withdraw: ['POST /api/products/:code/withdraw'],
   },
   'issuer-policies': { list: read('issuer-policies'), create: ['PUT /api/issuer-policies/:id'], edit: ['PUT /api/issuer-policies/:id'] },
-  'audit-events': { list: read('audit-events') },
+  'audit-events': { list: read('audit-events'), export: ['GET /api/audit-events/export.csv'] },
   'staff-users': {
     list: read('staff-users'),
     create: ['POST /api/staff-users'],
@@ -74,7 +75,8 @@ const routesOf: Record<string, Record<string, string[]>> = {
     list: read('staff-change-requests'),
     edit: ['POST /api/staff-change-requests/:id/approve', 'POST /api/staff-change-requests/:id/reject'],
   },
-  'prepaid-movements': { list: read('prepaid-movements') },
+  'prepaid-movements': { list: read('prepaid-movements'), export: ['GET /api/prepaid-movements/export.csv'] },
+  'vat-register': { list: ['GET /api/vat-register', 'GET /api/vat-register.csv', 'GET /api/vat-register.pdf'] },
 };
 
 describe('console access rules', () => {

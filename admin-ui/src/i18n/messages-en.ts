@@ -386,6 +386,26 @@ export const app = {
     status_rejected: 'Rejected',
   },
 
+  exports: {
+    csv: 'Export CSV',
+  },
+  vatRegister: {
+    period: 'Period (month 2026-11 or quarter 2026-Q4)',
+    period_rule: 'A month YYYY-MM (2026-11) or a quarter YYYY-Qn (2026-Q4)',
+    range: 'from %{from} to %{to}',
+    csv: 'Download CSV',
+    pdf: 'Download PDF',
+    documents: "The period's documents",
+    date: 'Date',
+    number: 'Number',
+    buyer: 'Buyer',
+    fiscalId: 'Tax code / VAT no.',
+    byRate: 'VAT per rate',
+    invoice: 'Invoice %{number}',
+    credit_note: 'Credit note %{number}',
+    corrects: 'corrects invoice %{number}',
+    empty: 'No documents in the period',
+  },
   documents: {
     search_invoices: 'Number (42/2026), buyer, codice fiscale, partita IVA',
     search_credit_notes: 'Number (3/2026), buyer, codice fiscale, partita IVA',
@@ -532,6 +552,9 @@ export const app = {
 };
 
 export const resources = {
+  'vat-register': {
+    name: 'VAT register |||| VAT register',
+  },
   customers: {
     name: 'Customer |||| Customers',
     fields: {

@@ -387,6 +387,26 @@ export const app = {
     status_rejected: 'Respinta',
   },
 
+  exports: {
+    csv: 'Esporta CSV',
+  },
+  vatRegister: {
+    period: 'Periodo (mese 2026-11 o trimestre 2026-Q4)',
+    period_rule: 'Un mese AAAA-MM (2026-11) o un trimestre AAAA-Qn (2026-Q4)',
+    range: 'dal %{from} al %{to}',
+    csv: 'Scarica CSV',
+    pdf: 'Scarica PDF',
+    documents: 'Documenti del periodo',
+    date: 'Data',
+    number: 'Numero',
+    buyer: 'Cliente',
+    fiscalId: 'CF / P. IVA',
+    byRate: 'IVA per aliquota',
+    invoice: 'Fattura %{number}',
+    credit_note: 'Nota di credito %{number}',
+    corrects: 'rettifica la fattura %{number}',
+    empty: 'Nessun documento nel periodo',
+  },
   documents: {
     search_invoices: 'Numero (42/2026), intestatario, codice fiscale, partita IVA',
     search_credit_notes: 'Numero (3/2026), intestatario, codice fiscale, partita IVA',
@@ -533,6 +553,9 @@ export const app = {
 };
 
 export const resources = {
+  'vat-register': {
+    name: 'Registro IVA |||| Registro IVA',
+  },
   customers: {
     name: 'Cliente |||| Clienti',
     fields: {

@@ -21,6 +21,7 @@ import renewals from './renewals';
 import reminders from './reminders';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
+import vatRegister from './vat-register';
 import type { ResourceModule } from './types';
 
 /** In the menu's order (those without a list are not in the menu). */
@@ -34,6 +35,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   'prepaid-adjustments': prepaidAdjustments,
   invoices,
   'credit-notes': creditNotes,
+  'vat-register': vatRegister,
   coupons,
   'ca-reports': caReports,
   emails,

@@ -83,6 +83,7 @@ describe('what each role sees and may do', () => {
     const menu = await menuItems();
     expect(menu).toEqual(expect.arrayContaining(['Clienti', 'Ordini', 'Pagamenti', 'Catalogo']));
     expect(menu).not.toContain('Registro eventi');
+    expect(menu).not.toContain('Registro IVA');
     expect(menu).not.toContain('Utenti del personale');
 
     await openMenu(page, 'Pagamenti');
@@ -122,6 +123,7 @@ describe('what each role sees and may do', () => {
     await screenshot(page, 'accountant-dashboard');
     const menu = await menuItems();
     expect(menu).toContain('Registro eventi');
+    expect(menu).toContain('Registro IVA');
     expect(menu).not.toContain('Utenti del personale');
 
     await openMenu(page, 'Ordini');

@@ -11,7 +11,7 @@ import { renewalKeyId } from '../../../kiosk/renewal/keyIds';
 import { KioskError } from '../../../kiosk/renewal/port';
 import type { TokenClient } from '../../../kiosk/token/client';
 import { expectStatus, streamTypes } from '../../server/api/support';
-import { PIN, startKioskWorld, tokenWith, type KioskWorld } from './support';
+import { kioskError, type KioskWorld, PIN, startKioskWorld, tokenWith } from './support';
 
 let world: KioskWorld;
 beforeAll(async () => {
@@ -20,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-const kioskError = async (promise: Promise<unknown>): Promise<KioskError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof KioskError)) throw new Error(`expected a KioskError, got ${String(error)}`);
-  return error;
-};
 
 /** The CA, counting what it is asked to issue (per request id). */
 function countingCa(ca: CertificateAuthority): { ca: CertificateAuthority; issued: Map<string, number> } {

@@ -2,10 +2,8 @@
 // path), a card past its window (a replacement card), a coupon of the wrong kind (the back office's
 // refusal). Real parts: the back office over HTTP, SoftHSM2 cards, the development CA.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KioskError } from '../../../kiosk/renewal/port';
 import { TokenError, type TokenPort } from '../../../kiosk/token/port';
-import { expectStatus } from '../../server/api/support';
-import { PIN, startKioskWorld, tokenWith, type KioskWorld } from './support';
+import { couponRow, kioskError, type KioskWorld, PIN, startKioskWorld, tokenWith } from './support';
 
 let world: KioskWorld;
 beforeAll(async () => {
@@ -14,18 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-const kioskError = async (promise: Promise<unknown>): Promise<KioskError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof KioskError)) throw new Error(`expected a KioskError, got ${String(error)}`);
-  return error;
-};
-
-const couponRow = async (code: string) =>
-  expectStatus(await world.api.operator.get(`/api/coupons?filter=${encodeURIComponent(JSON.stringify({ code }))}`), 200).json<Array<Record<string, unknown>>>()[0]!;
 
 describe('a renewal refused at the kiosk', () => {
   it('a locked PIN stops the renewal and names the supervisor path (the card PUK), recording nothing', async () => {
@@ -69,7 +55,7 @@ describe('a renewal refused at the kiosk', () => {
     );
     expect(refused).toMatchObject({ code: 'back_office_refused', details: { status: 422 } });
     expect(refused.details.backOfficeCode).toMatch(/^coupon/);
-    expect(await couponRow(signingOnly!)).toMatchObject({ state: 'issued' });
+    expect(await couponRow(world, signingOnly!)).toMatchObject({ state: 'issued' });
     expect((await kiosk.renewals.inspect(card.serial)).openRenewal).toBeNull();
   }, 30_000);
 });

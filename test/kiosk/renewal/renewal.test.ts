@@ -7,11 +7,11 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renewalKeyId } from '../../../kiosk/renewal/keyIds';
-import { KioskError, type RenewalProgress } from '../../../kiosk/renewal/port';
+import type { RenewalProgress } from '../../../kiosk/renewal/port';
 import { samePublicKey } from '../../../kiosk/renewal/verifyOnCard';
 import { expectStatus } from '../../server/api/support';
 import { pdfText } from '../../support/pdf';
-import { FIRST_IDS, LABELS, MARIO_CF, opensslText, PIN, startKioskWorld, type KioskWorld } from './support';
+import { couponRow, FIRST_IDS, kioskError, type KioskWorld, LABELS, MARIO_CF, opensslText, PIN, startKioskWorld } from './support';
 
 let world: KioskWorld;
 beforeAll(async () => {
@@ -20,18 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-const kioskError = async (promise: Promise<unknown>): Promise<KioskError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof KioskError)) throw new Error(`expected a KioskError, got ${String(error)}`);
-  return error;
-};
-
-const couponRow = async (code: string) =>
-  expectStatus(await world.api.operator.get(`/api/coupons?filter=${encodeURIComponent(JSON.stringify({ code }))}`), 200).json<Array<Record<string, unknown>>>()[0]!;
 
 describe('a renewal at the kiosk', () => {
   it('renews both certificates on the card: new keys on the card under the old labels, old objects gone, the device and the coupons updated, OpenSSL verifies them', async () => {
@@ -97,8 +85,8 @@ describe('a renewal at the kiosk', () => {
     // The back office: the device's new certificates, the coupons redeemed.
     const device = expectStatus(await world.api.accountant.get(`/api/devices/${card.deviceSerial}`), 200).json();
     expect(device).toMatchObject({ signingSerialNumber: done.issued.signing!.serialNumber, authenticationSerialNumber: done.issued.authentication!.serialNumber });
-    expect(await couponRow(signingCoupon!)).toMatchObject({ state: 'redeemed', deviceSerial: card.deviceSerial });
-    expect(await couponRow(cnsCoupon!)).toMatchObject({ state: 'redeemed', deviceSerial: card.deviceSerial });
+    expect(await couponRow(world, signingCoupon!)).toMatchObject({ state: 'redeemed', deviceSerial: card.deviceSerial });
+    expect(await couponRow(world, cnsCoupon!)).toMatchObject({ state: 'redeemed', deviceSerial: card.deviceSerial });
     // The customer's receipt: old and new serials, the coupons by their last group only.
     const receipt = pdfText(await kiosk.renewals.receipt(started.renewalId)).replace(/\s+/g, ' ');
     for (const kind of ['signing', 'authentication'] as const) {

@@ -15,7 +15,7 @@ import { openDevelopmentCa } from '../../../kiosk/ca/devCa';
 import type { CertificateAuthority, IssuedCertificate } from '../../../kiosk/ca/port';
 import { createKioskLogger } from '../../../kiosk/logging';
 import { createKioskRenewals } from '../../../kiosk/renewal/kioskRenewals';
-import type { KioskRenewals } from '../../../kiosk/renewal/port';
+import { KioskError, type KioskRenewals } from '../../../kiosk/renewal/port';
 import { openTokenClient, type TokenClient } from '../../../kiosk/token/client';
 import { createSoftHsmToken } from '../../../kiosk/token/softhsm';
 import type { DeviceCertificateKind } from '../../../domain/devices/events';
@@ -207,4 +207,19 @@ export function tokenWith(client: TokenPort, overrides: Partial<TokenPort>): Tok
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** The KioskError a promise rejects with (anything else fails the test). */
+export async function kioskError(promise: Promise<unknown>): Promise<KioskError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof KioskError)) throw new Error(`expected a KioskError, got ${String(error)}`);
+  return error;
+}
+
+/** A coupon's row in the back office's read API, by its code. */
+export async function couponRow(world: KioskWorld, code: string): Promise<Record<string, unknown>> {
+  return expectStatus(await world.api.operator.get(`/api/coupons?filter=${encodeURIComponent(JSON.stringify({ code }))}`), 200).json<Array<Record<string, unknown>>>()[0]!;
 }

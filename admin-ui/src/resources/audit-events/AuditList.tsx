@@ -1,3 +1,4 @@
+import { ListActionsWithExport } from '../../components/exportCsv';
 import { Box } from '@mui/material';
 import { DataTable, DateInput, List, SelectInput, TextField, TextInput, useRecordContext, useTranslate } from 'react-admin';
 import { eventTypes } from '../../../../domain/eventTypes';
@@ -45,7 +46,7 @@ function useFilters() {
 
 export default function AuditList() {
   return (
-    <List sort={{ field: 'id', order: 'DESC' }} exporter={false} filters={useFilters()} perPage={50}>
+    <List sort={{ field: 'id', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<ListActionsWithExport />} perPage={50}>
       <DataTable bulkActionButtons={false} rowClick="show" expand={<Expanded />}>
         <DataTable.Col source="id" label="resources.audit-events.fields.position">
           <ShowLink source="id" />

@@ -27,6 +27,7 @@ import {
   Labeled,
 } from 'react-admin';
 import { useCan } from '../../components/access';
+import { ExportCsvButton } from '../../components/exportCsv';
 import { HistoryButton, useActorLabel } from '../../components/audit';
 import { CommandDialog } from '../../components/CommandDialog';
 import { ExpiryField } from '../../components/ExpiryField';
@@ -204,6 +205,13 @@ function Address() {
   );
 }
 
+/** The customer's prepaid movements as CSV, newest first, as the table lists them. */
+function ExportMovements() {
+  const record = useRecordContext<{ id?: string }>();
+  if (!record?.id) return null;
+  return <ExportCsvButton resource="prepaid-movements" filter={{ customerId: record.id }} sort={{ field: 'at', order: 'DESC' }} />;
+}
+
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   const translate = useTranslate();
   return (
@@ -237,6 +245,7 @@ export default function CustomerShow() {
       </Box>
       <Box sx={{ px: 2, pb: 2 }}>
         <Section title="app.customers.movements">
+          <ExportMovements />
           <ReferenceManyField reference="prepaid-movements" target="customerId" sort={{ field: 'at', order: 'DESC' }} perPage={10} pagination={<Pagination />}>
             <DataTable bulkActionButtons={false} rowClick={false} empty={<Empty />}>
               <DataTable.Col source="at" label="resources.prepaid-movements.fields.at" disableSort>

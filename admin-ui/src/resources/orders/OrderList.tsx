@@ -1,3 +1,4 @@
+import { ListActionsWithExport } from '../../components/exportCsv';
 import { AutocompleteInput, DataTable, DateInput, List, ReferenceInput, SearchInput, SelectInput, TextField, useTranslate } from 'react-admin';
 import { EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { formatRomeDateTime } from '../../format';
@@ -44,7 +45,7 @@ function useFilters() {
 
 export default function OrderList() {
   return (
-    <List sort={{ field: 'placedAt', order: 'DESC' }} exporter={false} filters={useFilters()}>
+    <List sort={{ field: 'placedAt', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<ListActionsWithExport />}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="placedAt">
           <PlacedLink />

@@ -1,3 +1,4 @@
+import { ListActionsWithExport } from '../../components/exportCsv';
 import { DataTable, DateInput, List, NullableBooleanInput, ReferenceField, SearchInput, SelectInput, TextField, useTranslate } from 'react-admin';
 import { EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { formatDay } from '../../dates';
@@ -25,7 +26,7 @@ function useFilters() {
 
 export default function PaymentList() {
   return (
-    <List sort={{ field: 'receivedOn', order: 'DESC' }} exporter={false} filters={useFilters()}>
+    <List sort={{ field: 'receivedOn', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<ListActionsWithExport />}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="receivedOn">
           <ReceivedLink />
