@@ -8,6 +8,8 @@ COPY . .
 RUN npm run build:ui --if-present
 
 FROM node:20-bookworm-slim
+# xmllint validates every FatturaPA file before it is served (server/features/invoicing/fatturapa).
+RUN apt-get update && apt-get install -y --no-install-recommends libxml2-utils && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 COPY --from=build /app /app

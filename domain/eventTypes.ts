@@ -50,6 +50,7 @@ export const eventTypes = [
   // customers, prepaid accounts
   'CustomerRegistered',
   'CustomerEmailChanged',
+  'CustomerSdiAddressChanged',
   'CustomerTaxCodeClaimed',
   'CustomerVatNumberClaimed',
   'PrepaidToppedUp',

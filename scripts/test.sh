@@ -8,6 +8,8 @@ missing=()
 command -v softhsm2-util >/dev/null || missing+=(softhsm2)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+# xmllint validates every FatturaPA file against the official schema (tests and generation).
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || missing+=(faketime)
 if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"

@@ -166,6 +166,13 @@ export const configSchema = z
         return z.NEVER;
       })
       .default(defaultSalesSettings.seller.address),
+    // The FatturaPA RegimeFiscale: RF01 ordinary … RF19 flat-rate (RF03 was withdrawn), RF20 (2024 schemas) is not in v1.2.2.
+    SELLER_REGIME_FISCALE: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^RF(0[124-9]|1[0-9])$/, 'must be a FatturaPA RegimeFiscale code from RF01 to RF19 (not RF03), e.g. RF01 for the ordinary regime')
+      .default(defaultSalesSettings.seller.regimeFiscale),
     SELLER_EMAIL: z.string().trim().regex(EMAIL, 'must be an e-mail address').default(defaultSalesSettings.seller.email),
     PREPAID_FEE_BP: wholeNumber(0, 10_000).default(defaultSalesSettings.prepaidFeeRateBp),
     PREPAID_MIN_TOPUP_CENTS: wholeNumber(1, 100_000_000).default(defaultSalesSettings.minimumTopUpCents),
@@ -240,6 +247,7 @@ export const configSchema = z
         partitaIva: env.SELLER_VAT_NUMBER,
         address: env.SELLER_ADDRESS,
         email: env.SELLER_EMAIL,
+        regimeFiscale: env.SELLER_REGIME_FISCALE,
       },
       renewalUrl: `${env.PUBLIC_URL}/rinnovo`,
       couponStatusUrl: `${env.PUBLIC_URL}/verifica-coupon`,

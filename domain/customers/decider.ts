@@ -21,6 +21,7 @@ import type {
   CustomerEmailChanged,
   CustomerEvent,
   CustomerRegistered,
+  CustomerSdiAddressChanged,
   CustomerTaxCodeClaimed,
   CustomerVatNumberClaimed,
 } from './events';
@@ -59,6 +60,10 @@ export type CustomerState =
       partitaIva: string | null;
       email: string;
       billingAddress: BillingAddress;
+      /** The SdI recipient code (firms only); null when none is known. */
+      sdiCode: string | null;
+      /** The PEC address e-invoices may be delivered to; null when none is known. */
+      pecAddress: string | null;
     };
 
 export const initialState = (): CustomerState => ({ status: 'unregistered' });
@@ -78,10 +83,14 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
         partitaIva: d.kind === 'firm' ? d.partitaIva : null,
         email: d.email,
         billingAddress: d.billingAddress,
+        sdiCode: null,
+        pecAddress: null,
       };
     }
     case 'CustomerEmailChanged':
       return state.status === 'registered' ? { ...state, email: event.data.newEmail } : state;
+    case 'CustomerSdiAddressChanged':
+      return state.status === 'registered' ? { ...state, sdiCode: event.data.sdiCode, pecAddress: event.data.pecAddress } : state;
     default:
       return state;
   }
@@ -294,6 +303,41 @@ export function changeCustomerEmail(
       data: { customerId: state.customerId, oldEmail: state.email, newEmail, changedAt: at },
     },
   ];
+}
+
+/** Rule of the SdI recipient code, as the console and the API state it. */
+export const SDI_CODE_RULE = '7 letters or digits (the SdI recipient code), not 0000000';
+
+/** The SdI recipient code upper-cased and trimmed, or DomainError 'sdi_code_invalid' on `sdiCode`. */
+export function validSdiCode(value: string): string {
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z0-9]{7}$/.test(code) || code === '0000000') throw invalid('sdiCode', `must be ${SDI_CODE_RULE} (got '${value}')`, 'sdi_code_invalid');
+  return code;
+}
+
+export interface ChangeCustomerSdiAddress {
+  customerId: string;
+  /** null or '' clears it. */
+  sdiCode: string | null;
+  /** null or '' clears it. */
+  pecAddress: string | null;
+  at: string;
+}
+
+/**
+ * Sets where the SdI delivers the customer's e-invoices. A recipient code is a firm's (a consumer
+ * receives in the tax drawer); a PEC address anyone may give. The same values again change nothing.
+ */
+export function changeCustomerSdiAddress(command: ChangeCustomerSdiAddress, state: CustomerState): CustomerSdiAddressChanged[] {
+  const at = instantOf(command.at);
+  if (state.status !== 'registered') throw notFound('customer', command.customerId);
+  const sdiCode = command.sdiCode === null || command.sdiCode.trim() === '' ? null : validSdiCode(command.sdiCode);
+  if (sdiCode !== null && state.kind !== 'firm') {
+    throw invalid('sdiCode', 'a recipient code is for firms; a private customer receives e-invoices in the tax drawer (give a PEC address instead, or none)', 'sdi_code_for_firms_only');
+  }
+  const pecAddress = command.pecAddress === null || command.pecAddress.trim() === '' ? null : validEmail(command.pecAddress, 'pecAddress');
+  if (sdiCode === state.sdiCode && pecAddress === state.pecAddress) return [];
+  return [{ type: 'CustomerSdiAddressChanged', data: { customerId: state.customerId, sdiCode, pecAddress, changedAt: at } }];
 }
 
 // ---------------------------------------------------------------------------------------------

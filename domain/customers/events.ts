@@ -2,7 +2,8 @@
 // and billing address, and the two uniqueness guards ("one codice fiscale, one customer"; the same
 // for the partita IVA).
 //
-// Streams: `customer-<customerId>` holds CustomerRegistered and CustomerEmailChanged;
+// Streams: `customer-<customerId>` holds CustomerRegistered, CustomerEmailChanged and
+// CustomerSdiAddressChanged;
 // `customer-cf-<CF>` holds only CustomerTaxCodeClaimed and `customer-piva-<PIVA>` only
 // CustomerVatNumberClaimed, each appended with expectedRevision 'no_stream' (the stream's existence
 // is the guard).
@@ -71,6 +72,22 @@ export const customerEmailChanged = eventShape(
   }),
 );
 
+/**
+ * Where the Exchange System (SdI) delivers the customer's e-invoices: a 7-character recipient
+ * code (codice destinatario, firms only) and/or a PEC address. Both null: none known (a consumer's
+ * invoices go to their tax drawer with code 0000000). Customers registered before this event
+ * existed simply have none.
+ */
+export const customerSdiAddressChanged = eventShape(
+  'CustomerSdiAddressChanged',
+  z.object({
+    customerId: z.string().min(1),
+    sdiCode: z.string().regex(/^[A-Z0-9]{7}$/).nullable(),
+    pecAddress: z.email().nullable(),
+    changedAt: z.iso.datetime(),
+  }),
+);
+
 /** The only event of the guard stream `customer-cf-<codiceFiscale>`. */
 export const customerTaxCodeClaimed = eventShape(
   'CustomerTaxCodeClaimed',
@@ -94,17 +111,19 @@ export const customerVatNumberClaimed = eventShape(
 export const customerEventShapes = [
   customerRegistered,
   customerEmailChanged,
+  customerSdiAddressChanged,
   customerTaxCodeClaimed,
   customerVatNumberClaimed,
 ];
 
 export type CustomerRegistered = EventOf<typeof customerRegistered>;
 export type CustomerEmailChanged = EventOf<typeof customerEmailChanged>;
+export type CustomerSdiAddressChanged = EventOf<typeof customerSdiAddressChanged>;
 export type CustomerTaxCodeClaimed = EventOf<typeof customerTaxCodeClaimed>;
 export type CustomerVatNumberClaimed = EventOf<typeof customerVatNumberClaimed>;
 
 /** Events of a `customer-<id>` stream. */
-export type CustomerEvent = CustomerRegistered | CustomerEmailChanged;
+export type CustomerEvent = CustomerRegistered | CustomerEmailChanged | CustomerSdiAddressChanged;
 /** Events of the guard streams. */
 export type CustomerClaimEvent = CustomerTaxCodeClaimed | CustomerVatNumberClaimed;
 

@@ -10,10 +10,11 @@ type Handled = CustomerAreaEvent | PrepaidEvent;
 
 export const customersProjection: Projection<Handled> = {
   name: 'customers',
-  version: 1,
+  // v2: the SdI recipient code and PEC address (CustomerSdiAddressChanged).
+  version: 2,
   tables: ['customers', 'customers_terms'],
   // No version bump for PrepaidAdjustmentApproved: no such event existed before it was handled.
-  handles: ['CustomerRegistered', 'CustomerEmailChanged', 'PrepaidToppedUp', 'PrepaidDebited', 'PrepaidCredited', 'PrepaidAdjustmentApproved'],
+  handles: ['CustomerRegistered', 'CustomerEmailChanged', 'CustomerSdiAddressChanged', 'PrepaidToppedUp', 'PrepaidDebited', 'PrepaidCredited', 'PrepaidAdjustmentApproved'],
   setup(db, t) {
     const c = t('customers');
     db.exec(`CREATE TABLE ${c} (
@@ -33,7 +34,9 @@ export const customersProjection: Projection<Handled> = {
       billing_address TEXT,
       prepaid_balance_cents INTEGER NOT NULL DEFAULT 0,
       prepaid_updated_at TEXT,
-      registered_at TEXT
+      registered_at TEXT,
+      sdi_code TEXT,
+      pec_address TEXT
     )`);
     db.exec(`CREATE INDEX ${c}_by_name ON ${c} (sort_name)`);
     db.exec(`CREATE INDEX ${c}_by_kind ON ${c} (kind, sort_name)`);
@@ -92,6 +95,11 @@ export const customersProjection: Projection<Handled> = {
           `SELECT name, surname, codice_fiscale, partita_iva FROM ${c} WHERE id = ?`,
         ).get(d.customerId);
         if (row) replaceTerms(db, t('customers_terms'), seqOf(db, c, d.customerId), row.name, row.surname, row.codice_fiscale, row.partita_iva, d.newEmail);
+        break;
+      }
+      case 'CustomerSdiAddressChanged': {
+        const d = event.data;
+        statement(db, `UPDATE ${c} SET sdi_code = ?, pec_address = ? WHERE id = ?`).run(d.sdiCode, d.pecAddress, d.customerId);
         break;
       }
       case 'CustomerTaxCodeClaimed':

@@ -19,6 +19,8 @@ export interface SellerSettings {
   address: Address;
   /** Printed on invoices. */
   email: string;
+  /** The FatturaPA RegimeFiscale (RF01 ordinary, RF19 flat-rate, …) (SELLER_REGIME_FISCALE). */
+  regimeFiscale: string;
 }
 
 export interface SalesSettings {
@@ -56,6 +58,7 @@ export const defaultSalesSettings: SalesSettings = {
     partitaIva: '01234560017',
     address: { street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' },
     email: 'amministrazione@firmafacile.example.it',
+    regimeFiscale: 'RF01',
   },
   renewalUrl: 'http://localhost:3000/rinnovo',
   couponStatusUrl: 'http://localhost:3000/verifica-coupon',

@@ -15,4 +15,5 @@ export * from './payments/service';
 export * from './orders/refunds';
 export * from './coupons/service';
 export * from './invoicing/service';
+export * from './invoicing/fatturapa/service';
 export * from './renewals/service';

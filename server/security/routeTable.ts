@@ -116,6 +116,7 @@ export const routeTable: Record<string, RouteRule> = {
   // Sales commands (server/features/*/routes.ts).
   'POST /api/customers': { access: roleGroups.desk },
   'POST /api/customers/:id/email': { access: roleGroups.desk },
+  'POST /api/customers/:id/sdi-address': { access: roleGroups.desk },
   'POST /api/customers/:id/prepaid/top-ups': { access: roleGroups.topUps },
   // Manual adjustments: staff who keep the books or approve may ask; only a supervisor, never the
   // requester (the decider checks that), approves or rejects.
@@ -165,6 +166,8 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/renewals/:id/abandon': { access: roleGroups.desk },
   'GET /api/invoices/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
+  'GET /api/invoices/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
+  'GET /api/credit-notes/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
   // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).
   'POST /api/ca-reports/upload': { access: roleGroups.caReports },
 

@@ -1,6 +1,7 @@
 // Documents: the PDF of an invoice or credit note (downloaded with the session cookie), lines and
 // VAT summary tables, RF references in groups of four; and what the invoices' and the credit notes'
 // screens share: the list filters, the PDF column, the buyer, and the lines with the VAT summary.
+import CodeIcon from '@mui/icons-material/Code';
 import PictureAsPdfIcon from '@mui/icons-material/PictureAsPdf';
 import { Box, Divider, Button as MuiButton, Table, TableBody, TableCell, TableFooter, TableHead, TableRow, Typography } from '@mui/material';
 import { DateInput, NumberInput, SearchInput, useRecordContext, useTranslate } from 'react-admin';
@@ -20,6 +21,25 @@ export function PdfButton({ kind, id, number }: { kind: 'invoices' | 'credit-not
       download
       size="small"
       startIcon={<PictureAsPdfIcon />}
+      onClick={(e: React.MouseEvent) => e.stopPropagation()}
+    >
+      {label}
+    </MuiButton>
+  );
+}
+
+/** The FatturaPA XML (the legal e-invoice), named by the server IT<partita IVA>_<progressivo>.xml. */
+export function FatturaPaButton({ kind, id, number }: { kind: 'invoices' | 'credit-notes'; id: string | null | undefined; number?: string | null }) {
+  const translate = useTranslate();
+  if (!id) return null;
+  const label = translate(kind === 'invoices' ? 'app.documents.invoice_xml' : 'app.documents.credit_note_xml', { number: number ?? '' });
+  return (
+    <MuiButton
+      component="a"
+      href={`/api/${kind}/${encodeURIComponent(id)}/xml`}
+      download
+      size="small"
+      startIcon={<CodeIcon />}
       onClick={(e: React.MouseEvent) => e.stopPropagation()}
     >
       {label}

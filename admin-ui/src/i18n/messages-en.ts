@@ -443,6 +443,8 @@ export const app = {
     search_credit_notes: 'Number (3/2026), buyer, codice fiscale, partita IVA',
     invoice_pdf: 'Invoice %{number} PDF',
     credit_note_pdf: 'Credit note %{number} PDF',
+    invoice_xml: 'Invoice %{number} FatturaPA XML',
+    credit_note_xml: 'Credit note %{number} FatturaPA XML',
     pdf: 'PDF',
     lines: 'Lines',
     product: 'Product',

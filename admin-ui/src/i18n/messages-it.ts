@@ -444,6 +444,8 @@ export const app = {
     search_credit_notes: 'Numero (3/2026), intestatario, codice fiscale, partita IVA',
     invoice_pdf: 'PDF fattura %{number}',
     credit_note_pdf: 'PDF nota di credito %{number}',
+    invoice_xml: 'XML FatturaPA fattura %{number}',
+    credit_note_xml: 'XML FatturaPA nota di credito %{number}',
     pdf: 'PDF',
     lines: 'Righe',
     product: 'Prodotto',

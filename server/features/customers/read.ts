@@ -29,6 +29,8 @@ export const customersResources: ResourceSpec[] = [
       city: text({ filter: true, sort: true }),
       province: text(),
       billingAddress: json(),
+      sdiCode: text({ filter: true }),
+      pecAddress: text(),
       prepaidBalanceCents: money({ sort: true, range: true }),
       prepaidUpdatedAt: time(),
       registeredAt: when(),

@@ -9,6 +9,7 @@ import { codiceFiscaleInput, partitaIvaInput } from '../identifiers';
 import {
   approvePrepaidAdjustment,
   changeCustomerEmail,
+  changeCustomerSdiAddress,
   getCustomer,
   quoteTopUp,
   registerCustomer,
@@ -77,6 +78,13 @@ const registerBody = z.discriminatedUnion(
 const customerParams = idParams('a customer');
 
 const emailBody = z.object({ email: text(320) }).strict();
+
+const sdiAddressBody = z
+  .object({
+    sdiCode: z.string().max(20).nullable().describe("the firm's SdI recipient code (codice destinatario), 7 letters or digits; null or '' clears it"),
+    pecAddress: z.string().max(320).nullable().describe("the PEC address e-invoices may be delivered to; null or '' clears it"),
+  })
+  .strict();
 
 const topUpBody = z
   .object({
@@ -168,6 +176,30 @@ const customers: FastifyPluginAsyncZod = async (app) => {
         changeCustomerEmail(deps, { customerId: request.params.id, email: request.body.email }, ctx),
       );
       return { id: result.customerId, position: result.position, email: result.email, changed: result.changed };
+    },
+  );
+
+  app.post(
+    '/api/customers/:id/sdi-address',
+    {
+      config: { access: desk },
+      schema: {
+        tags,
+        summary: "Set where the SdI delivers the customer's e-invoices: recipient code (firms) and/or PEC address",
+        description:
+          'The FatturaPA CodiceDestinatario is the recipient code; without one it is 0000000, with PECDestinatario when a PEC address is known. A recipient code for a private customer is refused (sdi_code_for_firms_only).',
+        params: customerParams,
+        body: sdiAddressBody,
+        response: {
+          200: z.object({ id: z.string(), position, sdiCode: z.string().nullable(), pecAddress: z.string().nullable(), changed: z.boolean() }),
+        },
+      },
+    },
+    async (request) => {
+      const result = await command(request, [projectionNames.customers], (ctx) =>
+        changeCustomerSdiAddress(deps, { customerId: request.params.id, sdiCode: request.body.sdiCode, pecAddress: request.body.pecAddress }, ctx),
+      );
+      return { id: result.customerId, position: result.position, sdiCode: result.sdiCode, pecAddress: result.pecAddress, changed: result.changed };
     },
   );
 

@@ -3,6 +3,7 @@ import type { CommandContext } from '../../../events/eventCatalogue';
 import type { CustomerClaimEvent } from '../../../domain/customers/events';
 import {
   changeCustomerEmail as decideEmailChange,
+  changeCustomerSdiAddress as decideSdiAddressChange,
   claimAggregate,
   claimTaxCode,
   claimVatNumber,
@@ -90,6 +91,37 @@ export async function changeCustomerEmail(
     return events;
   }, ctx);
   return { position: result.position, customerId: input.customerId, email, changed: result.events.length > 0 };
+}
+
+export interface ChangeCustomerSdiAddressResult {
+  position: number;
+  customerId: string;
+  sdiCode: string | null;
+  pecAddress: string | null;
+  /** False when both were already so. */
+  changed: boolean;
+}
+
+/** Where the SdI delivers the customer's e-invoices (recipient code, PEC address); null clears. */
+export async function changeCustomerSdiAddress(
+  deps: SalesDeps,
+  input: { customerId: string; sdiCode: string | null; pecAddress: string | null },
+  ctx: CommandContext,
+): Promise<ChangeCustomerSdiAddressResult> {
+  let now: RegisteredCustomer | undefined;
+  const result = await handleCommand(deps, customerStream(input.customerId), customerAggregate, (state) => {
+    const events = decideSdiAddressChange({ ...input, at: deps.clock().toISOString() }, state);
+    const after = events.reduce(customerAggregate.evolve, state);
+    if (after.status === 'registered') now = after;
+    return events;
+  }, ctx);
+  return {
+    position: result.position,
+    customerId: input.customerId,
+    sdiCode: now?.sdiCode ?? null,
+    pecAddress: now?.pecAddress ?? null,
+    changed: result.events.length > 0,
+  };
 }
 
 /** The customer as registered now, or 404 `customer_not_found`. */

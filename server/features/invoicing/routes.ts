@@ -1,6 +1,7 @@
-// The PDFs of invoices and credit notes, rendered from the issued document (which never changes).
+// The PDFs of invoices and credit notes, rendered from the issued document (which never changes),
+// and their FatturaPA XML (the legal e-invoice), checked against the schema before it is served.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { creditNotePdf, invoicePdf } from '../services';
+import { creditNoteFatturaPa, creditNotePdf, invoiceFatturaPa, invoicePdf } from '../services';
 import { idParams } from '../http';
 
 const tags = ['sales: documents'];
@@ -33,6 +34,38 @@ const documents: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const doc = await creditNotePdf(deps, { creditNoteId: request.params.id });
       return reply.type('application/pdf').header('content-disposition', attachment(doc.filename)).send(doc.pdf);
+    },
+  );
+
+  const xmlDescription =
+    'FatturaPA v1.2.2, format FPR12, validated against the official schema and the SdI checks that apply; named IT<partita IVA>_<progressivo>.xml. A file that would fail is refused (422 fatturapa_schema_invalid or fatturapa_sdi_check_failed), never served.';
+
+  app.get(
+    '/api/invoices/:id/xml',
+    {
+      config: { access: readers },
+      schema: { tags, summary: 'The invoice as a FatturaPA XML file (TD01), as an attachment', description: xmlDescription, params: idParams('an invoice') },
+    },
+    async (request, reply) => {
+      const file = await invoiceFatturaPa(deps, { invoiceId: request.params.id });
+      return reply.type('application/xml; charset=utf-8').header('content-disposition', attachment(file.fileName)).send(file.xml);
+    },
+  );
+
+  app.get(
+    '/api/credit-notes/:id/xml',
+    {
+      config: { access: readers },
+      schema: {
+        tags,
+        summary: 'The credit note as a FatturaPA XML file (TD04, linked to its invoice), as an attachment',
+        description: xmlDescription,
+        params: idParams('a credit note'),
+      },
+    },
+    async (request, reply) => {
+      const file = await creditNoteFatturaPa(deps, { creditNoteId: request.params.id });
+      return reply.type('application/xml; charset=utf-8').header('content-disposition', attachment(file.fileName)).send(file.xml);
     },
   );
 };

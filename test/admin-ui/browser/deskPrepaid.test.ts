@@ -231,6 +231,17 @@ describe('the desk: a guided order paid from the prepaid account', () => {
     await screenshot(page, 'invoices-list');
     await expectAccessible('invoices list');
 
+    // The invoice's screen offers its FatturaPA XML beside the PDF, named as the SdI wants it.
+    await page.getByRole('cell', { name: `1/${new Date().getFullYear()}`, exact: true }).click();
+    const [xmlDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /XML FatturaPA fattura 1\// }).click(),
+    ]);
+    expect(xmlDownload.suggestedFilename()).toMatch(/^IT\d{11}_[0-9A-Z]{5}\.xml$/);
+    const xml = (await readFile(await xmlDownload.path())).toString('utf8');
+    expect(xml).toContain('<TipoDocumento>TD01</TipoDocumento>');
+    expect(xml).toContain('<ModalitaPagamento>MP22</ModalitaPagamento>');
+
     await openMenu(page, 'Coupon');
     await page.getByTestId('coupon-code').first().waitFor();
     await screenshot(page, 'coupons-list');

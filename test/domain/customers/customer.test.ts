@@ -3,6 +3,7 @@ import { EventCatalogue } from '../../../events/eventCatalogue';
 import { customerEventShapes, type CustomerAreaEvent, type CustomerRegistered } from '../../../domain/customers/events';
 import {
   changeCustomerEmail,
+  changeCustomerSdiAddress,
   claimAggregate,
   claimsFor,
   claimTaxCode,
@@ -258,6 +259,60 @@ describe('customer: change profile e-mail', () => {
       error: 'customer_not_found',
       kind: 'not_found',
       message: 'customer c-9 not found',
+    });
+  });
+});
+
+describe('customer: SdI recipient code and PEC address', () => {
+  const firmRegistered: CustomerRegistered = {
+    type: 'CustomerRegistered',
+    data: {
+      kind: 'firm',
+      customerId: 'c-2',
+      name: 'Studio Bianchi S.r.l.',
+      partitaIva: '00743110157',
+      codiceFiscale: null,
+      registrationOfficer: false,
+      email: 'amministrazione@studiobianchi.it',
+      billingAddress: { street: 'Via Roma 1', postalCode: '00184', city: 'Roma', province: 'RM', country: 'IT' },
+      registeredAt: AT,
+    },
+  };
+
+  it('a customer registered before the fields existed has none', () => {
+    expect(spec.given([firmRegistered]).state()).toMatchObject({ sdiCode: null, pecAddress: null });
+  });
+
+  it("records a firm's code upper-cased and its PEC lower-cased; the same again changes nothing", () => {
+    const change = { customerId: 'c-2', sdiCode: 'm5uxcr1', pecAddress: ' Studio@PEC.example.it', at: later.toISOString() };
+    spec
+      .given([firmRegistered])
+      .when((s) => encodable(changeCustomerSdiAddress(change, s)))
+      .then([
+        {
+          type: 'CustomerSdiAddressChanged',
+          data: { customerId: 'c-2', sdiCode: 'M5UXCR1', pecAddress: 'studio@pec.example.it', changedAt: later.toISOString() },
+        },
+      ]);
+    const set = spec.given([firmRegistered]).when((s) => changeCustomerSdiAddress(change, s)).events();
+    spec.given([firmRegistered, ...set]).when((s) => changeCustomerSdiAddress(change, s)).thenNothing();
+  });
+
+  it('refuses a code not of 7 letters or digits, 0000000, a code for a person, a malformed PEC', () => {
+    for (const sdiCode of ['ABC123', 'ABC12345', 'AB-1234', '0000000']) {
+      spec.given([firmRegistered]).when((s) => changeCustomerSdiAddress({ customerId: 'c-2', sdiCode, pecAddress: null, at: AT }, s)).then({
+        error: 'sdi_code_invalid',
+        kind: 'invalid',
+        field: 'sdiCode',
+      });
+    }
+    spec.given([marioRegistered]).when((s) => changeCustomerSdiAddress({ customerId: 'c-1', sdiCode: 'M5UXCR1', pecAddress: null, at: AT }, s)).then({
+      error: 'sdi_code_for_firms_only',
+      field: 'sdiCode',
+    });
+    spec.given([marioRegistered]).when((s) => changeCustomerSdiAddress({ customerId: 'c-1', sdiCode: null, pecAddress: 'pec@', at: AT }, s)).then({
+      error: 'email_invalid',
+      field: 'pecAddress',
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { HistoryButton } from '../../components/audit';
-import { Buyer, DocumentBody, PdfButton, type FiscalDocument } from '../../components/documents';
+import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, EnumField, MoneyField } from '../../components/fields';
 
 function Actions() {
@@ -8,6 +8,7 @@ function Actions() {
   return (
     <TopToolbar>
       <PdfButton kind="credit-notes" id={record?.id} number={record?.displayNumber} />
+      <FatturaPaButton kind="credit-notes" id={record?.id} number={record?.displayNumber} />
       <HistoryButton stream={record ? `credit-note-${record.id}` : null} />
     </TopToolbar>
   );

@@ -1,6 +1,6 @@
 import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { HistoryButton } from '../../components/audit';
-import { Buyer, DocumentBody, PdfButton, type FiscalDocument } from '../../components/documents';
+import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, MoneyField } from '../../components/fields';
 
 function Actions() {
@@ -8,6 +8,7 @@ function Actions() {
   return (
     <TopToolbar>
       <PdfButton kind="invoices" id={record?.id} number={record?.displayNumber} />
+      <FatturaPaButton kind="invoices" id={record?.id} number={record?.displayNumber} />
       <HistoryButton stream={record ? `invoice-${record.id}` : null} />
     </TopToolbar>
   );
