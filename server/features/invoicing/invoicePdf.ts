@@ -39,6 +39,16 @@ export interface FiscalDocument {
   notes?: string[];
 }
 
+/** The bytes of a pdfkit document once it has ended (start collecting before writing to it). */
+export function pdfBytes(pdf: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+}
+
 export const documentNumber = (doc: { year: number; number: number }): string => formatDocumentNumber(doc.number, doc.year);
 
 
@@ -54,12 +64,7 @@ export function renderFiscalDocumentPdf(doc: FiscalDocument): Promise<Buffer> {
       Author: doc.seller.name,
     },
   });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const done = pdfBytes(pdf);
 
   const contentWidth = A4.width - 2 * MARGIN;
   const party = (title: string, p: PartyOnDocument, x: number, y: number) => {

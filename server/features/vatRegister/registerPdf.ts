@@ -5,6 +5,7 @@
 import PDFDocument from 'pdfkit';
 import { formatDay, formatEuro, formatRate } from '../../../domain/shared/money';
 import type { VatRegister } from './register';
+import { pdfBytes } from '../invoicing/invoicePdf';
 
 const PAGE = { width: 841.89, height: 595.28 };
 const MARGIN = 40;
@@ -23,12 +24,7 @@ const columns = [
 
 export function vatRegisterPdf(register: VatRegister, sellerName: string): Promise<Buffer> {
   const pdf = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, info: { Title: `Registro IVA vendite ${register.period.label}`, Author: sellerName } });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const done = pdfBytes(pdf);
   const contentWidth = PAGE.width - 2 * MARGIN;
   const bottom = PAGE.height - MARGIN;
   const row = (cells: string[], y: number, bold = false) => {
