@@ -24,6 +24,16 @@ export function csvField(value: string, dialect: CsvDialect): string {
   return value.includes(dialect.separator) || /["\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/**
+ * Free text as a spreadsheet must not run it: a value starting with =, +, -, @, a tab or a CR
+ * would be read as a formula (a customer named `=HYPERLINK(…)` in an accountant's Excel), so it is
+ * written after an apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection).
+ * Only for text: amounts and numbers are written by their own functions.
+ */
+export function textCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** One record, CRLF-terminated. */
 export function csvRecord(values: readonly string[], dialect: CsvDialect): string {
   return `${values.map((v) => csvField(v, dialect)).join(dialect.separator)}\r\n`;

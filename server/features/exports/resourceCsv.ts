@@ -16,7 +16,7 @@
 import Database from 'better-sqlite3';
 import { Readable } from 'node:stream';
 import type { FieldSpec } from '../../read/listQuery';
-import { csvRecord, day, dialectOf, euros, instant, type CsvDialect, type CsvLocale } from './csv';
+import { csvRecord, day, dialectOf, euros, instant, textCell, type CsvDialect, type CsvLocale } from './csv';
 
 /** About this many characters per chunk written to the reply. */
 const CHUNK = 64 * 1024;
@@ -38,7 +38,7 @@ function cell(value: unknown, name: string, field: FieldSpec, d: CsvDialect): st
     case 'bool':
       return value === 1 || value === true ? 'true' : 'false';
     default:
-      return String(value);
+      return typeof value === 'string' ? textCell(value) : String(value);
   }
 }
 

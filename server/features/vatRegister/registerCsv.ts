@@ -2,7 +2,7 @@
 // document with a taxable and a VAT column for each rate of the period, then, after an empty
 // record, the period's summary per rate and the totals, in the same columns (every record has the
 // same number of fields, as RFC 4180 asks). Headers in Italian for the `it` dialect.
-import { csvRecord, day, dialectOf, euros, percent, type CsvLocale } from '../exports/csv';
+import { csvRecord, day, dialectOf, euros, percent, textCell, type CsvLocale } from '../exports/csv';
 import type { VatRegister } from './register';
 
 export function vatRegisterCsv(register: VatRegister, locale: CsvLocale): string {
@@ -36,7 +36,7 @@ export function vatRegisterCsv(register: VatRegister, locale: CsvLocale): string
         day(e.issuedOn, d),
         e.displayNumber,
         e.kind === 'invoice' ? (it ? 'Fattura' : 'invoice') : it ? 'Nota di credito' : 'credit_note',
-        e.buyerName,
+        textCell(e.buyerName),
         e.buyerCodiceFiscale ?? '',
         e.buyerPartitaIva ?? '',
         e.correctsInvoice ?? '',

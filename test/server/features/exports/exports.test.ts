@@ -71,6 +71,24 @@ describe('CSV exports', () => {
     expect(itRow).toMatch(/;24\/11\/2026 10:00:00\r\n$/); // 09:00 UTC is 10:00 in Rome in November
   });
 
+  it('a payer or reason a spreadsheet would run as a formula is written as text (after an apostrophe); amounts keep their sign', async () => {
+    const recorded = await t.app.inject({
+      method: 'POST',
+      url: '/api/payments',
+      headers: { cookie: cookies.accountant, 'idempotency-key': 'export-formula-1' },
+      payload: { method: 'bank_transfer', amountCents: 1000, receivedOn: '2026-11-20', payer: '=HYPERLINK("http://x.example","ok")', bankReference: 'CRO-EXPORT-2', reason: '@SUM(A1:A9)' },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const id = recorded.json().id as string;
+    for (const locale of ['default', 'it'] as const) {
+      const response = await get(`/api/payments/export.csv?${q({ filter: { id }, locale })}`);
+      const sep = locale === 'it' ? ';' : ',';
+      const row = records(response.body)[0]!;
+      expect(row).toContain(`${sep}"'=HYPERLINK(""http://x.example"",""ok"")"${sep}'@SUM(A1:A9)${sep}`);
+      expect(row).not.toMatch(new RegExp(`${sep}=`));
+    }
+  });
+
   it("honours the list's filter and sort: the same orders, in the same order, as the list", async () => {
     const filter = { status: ['fulfilled', 'awaiting_payment', 'partially_refunded'] };
     const sort = ['totalCents', 'DESC'];
