@@ -162,10 +162,17 @@ export async function startKioskWorld(): Promise<KioskWorld> {
         await api.operator.post('/api/orders', { customerId, manual: { lines: [{ productCode, quantity }] }, payment: { mode: 'prepaid' } }),
         201,
       ).json();
-      await api.idle();
       const filter = encodeURIComponent(JSON.stringify({ orderId: placed.id }));
-      const coupons = expectStatus(await api.operator.get(`/api/coupons?filter=${filter}&sort=${encodeURIComponent('["issuedAt","ASC"]')}`), 200).json<Array<{ code: string }>>();
-      return coupons.map((c) => c.code);
+      // The coupons are issued by the fulfilment reactor a moment after the payment: wait for them
+      // (once, idle() returned before they were listed and a test typed an undefined code).
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        await api.idle();
+        const coupons = expectStatus(await api.operator.get(`/api/coupons?filter=${filter}&sort=${encodeURIComponent('["issuedAt","ASC"]')}`), 200).json<Array<{ code: string }>>();
+        if (coupons.length >= quantity) return coupons.map((c) => c.code);
+        if (Date.now() > deadline) throw new Error(`order ${placed.id}: ${coupons.length} of ${quantity} coupons issued after 15 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async eventLog() {
       return JSON.stringify(await allEvents(api.store));
