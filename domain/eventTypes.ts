@@ -18,6 +18,7 @@ import type { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventSh
 import type { replacementEventShapes } from './replacements/events';
 import type { reminderEventShapes } from './reminders/events';
 import type { bankStatementEventShapes } from './bankStatements/events';
+import type { sdiEventShapes } from './sdi/events';
 
 type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
 
@@ -44,6 +45,7 @@ export type EventType = TypesOf<
   | typeof replacementEventShapes
   | typeof reminderEventShapes
   | typeof bankStatementEventShapes
+  | typeof sdiEventShapes
 >;
 
 export const eventTypes = [
@@ -87,6 +89,7 @@ export const eventTypes = [
   'InvoiceIssued',
   'CreditNoteNumberAssigned',
   'CreditNoteIssued',
+  'SdiReceiptRecorded',
   'CouponIssued',
   'CouponCodeClaimed',
   'CouponRedeemed',

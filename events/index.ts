@@ -26,6 +26,7 @@ import { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes,
 import { replacementEventShapes, type ReplacementEvent } from '../domain/replacements/events';
 import { reminderEventShapes, type ReminderEvent } from '../domain/reminders/events';
 import { bankStatementEventShapes, type BankStatementEvent } from '../domain/bankStatements/events';
+import { sdiEventShapes, type SdiEvent } from '../domain/sdi/events';
 
 export type DomainEvent =
   | StaffEvent
@@ -48,7 +49,8 @@ export type DomainEvent =
   | CaReportEvent
   | ReplacementEvent
   | ReminderEvent
-  | BankStatementEvent;
+  | BankStatementEvent
+  | SdiEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffEventShapes,
   ...orderEventShapes,
@@ -71,6 +73,7 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...replacementEventShapes,
   ...reminderEventShapes,
   ...bankStatementEventShapes,
+  ...sdiEventShapes,
 ], {
   ...staffHistory,
   ...customerHistory,

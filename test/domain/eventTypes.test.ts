@@ -19,6 +19,7 @@ import { caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes 
 import { replacementEventShapes } from '../../domain/replacements/events';
 import { reminderEventShapes } from '../../domain/reminders/events';
 import { bankStatementEventShapes } from '../../domain/bankStatements/events';
+import { sdiEventShapes } from '../../domain/sdi/events';
 
 const sorted = (types: Iterable<string>) => [...types].sort();
 
@@ -54,6 +55,7 @@ describe('domain event types', () => {
       replacementEventShapes,
       reminderEventShapes,
       bankStatementEventShapes,
+      sdiEventShapes,
     ];
     expect(sorted(eventTypes)).toEqual(sorted(shapes.flatMap((s) => typesOf(s))));
   });
