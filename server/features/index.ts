@@ -22,6 +22,7 @@ import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
 import renewals from './renewals/routes';
+import sdiReceipts from './sdi/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import vatRegister from './vatRegister/routes';
@@ -48,6 +49,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   coupons,
   caReports,
   bankStatements,
+  sdiReceipts,
   renewals,
   projections,
   publicPages,
