@@ -2,6 +2,7 @@ import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar,
 import { HistoryButton } from '../../components/audit';
 import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, EnumField, MoneyField } from '../../components/fields';
+import { SdiReceipts, SdiStateField } from '../../components/sdi';
 
 function Actions() {
   const record = useRecordContext<FiscalDocument>();
@@ -28,7 +29,11 @@ export default function CreditNoteShow() {
         <TextField source="couponCount" />
         <EnumField source="refundTo" name="refundTo" chip={false} />
         <MoneyField source="totalCents" strong />
+        <Labeled label="resources.credit-notes.fields.sdiState">
+          <SdiStateField />
+        </Labeled>
       </SimpleShowLayout>
+      <SdiReceipts />
       <DocumentBody />
     </Show>
   );

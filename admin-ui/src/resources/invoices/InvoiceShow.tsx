@@ -2,6 +2,7 @@ import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar,
 import { HistoryButton } from '../../components/audit';
 import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, MoneyField } from '../../components/fields';
+import { SdiReceipts, SdiStateField } from '../../components/sdi';
 
 function Actions() {
   const record = useRecordContext<FiscalDocument>();
@@ -26,7 +27,11 @@ export default function InvoiceShow() {
         <ReferenceField source="orderId" reference="orders" link="show" />
         <MoneyField source="totalCents" strong />
         <MoneyField source="creditedCents" />
+        <Labeled label="resources.invoices.fields.sdiState">
+          <SdiStateField />
+        </Labeled>
       </SimpleShowLayout>
+      <SdiReceipts />
       <DocumentBody />
     </Show>
   );
