@@ -2,7 +2,7 @@ import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar,
 import { HistoryButton } from '../../components/audit';
 import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, MoneyField } from '../../components/fields';
-import { SdiReceipts, SdiStateField } from '../../components/sdi';
+import { SdiReceiptUpload, SdiReceipts, SdiStateField } from '../../components/sdi';
 
 function Actions() {
   const record = useRecordContext<FiscalDocument>();
@@ -10,6 +10,7 @@ function Actions() {
     <TopToolbar>
       <PdfButton kind="invoices" id={record?.id} number={record?.displayNumber} />
       <FatturaPaButton kind="invoices" id={record?.id} number={record?.displayNumber} />
+      <SdiReceiptUpload />
       <HistoryButton stream={record ? `invoice-${record.id}` : null} />
     </TopToolbar>
   );
