@@ -1,7 +1,7 @@
 // The accountant and the SdI in a real browser: after an order was paid by transfer (so the server
 // invoiced it), the accountant downloads the invoice's FatturaPA XML and the month's zip, uploads
 // the SdI's rejection (NS) and finds the invoice among the rejected ones with the SdI's error code,
-// then uploads the delivery receipt (RC) and sees it delivered.
+// then uploads the delivery receipt (RC) and sees it delivered. The desk sets a customer's PEC.
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
@@ -132,6 +132,21 @@ describe('the accountant and the SdI', () => {
     await page.getByRole('option', { name: 'Scartata dallo SdI' }).click();
     await page.getByText('Nessun risultato').or(page.getByText(/Nessun/)).first().waitFor();
     expect(await page.getByTestId('sdiState-rejected').count()).toBe(0);
+    expectNoPageErrors(world.browser);
+  });
+
+  it("the desk sets the customer's SdI address (the PEC) on the customer's screen", async () => {
+    await signIn(page, world.url, 'operator');
+    await openMenu(page, 'Clienti');
+    await page.getByRole('link', { name: 'Mario Rossi' }).click();
+    await page.getByRole('button', { name: 'Indirizzo SdI' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Indirizzo SdI' });
+    await dialog.getByRole('textbox', { name: 'PEC' }).fill('mario.rossi@pec.example.it');
+    await screenshot(page, 'sdi-address-dialog');
+    await expectAccessible('SdI address dialog');
+    await dialog.getByRole('button', { name: 'Indirizzo SdI' }).click();
+    await page.getByText('Indirizzo SdI aggiornato').waitFor();
+    await page.getByText('mario.rossi@pec.example.it').waitFor();
     expectNoPageErrors(world.browser);
   });
 });
