@@ -51,6 +51,12 @@ export function recordedBetween(events: readonly HistoryEvent[], from: string, t
   return recordedBy(events, to).filter((e) => Date.parse(e.at) > start);
 }
 
-/** The record did not exist yet at the instant asked (or never did). */
-export const notYet = (kind: HistoryKind, id: string, asOf: string) =>
-  new DomainError(`${kind}_not_found`, `${kind.replace('_', ' ')} ${id} did not exist at ${asOf}`, 'not_found');
+const notFoundCodes: Record<HistoryKind, string> = {
+  order: 'order_not_found',
+  customer: 'customer_not_found',
+  prepaid: 'prepaid_not_found',
+  invoice: 'invoice_not_found',
+};
+
+/** The record did not exist yet at the instant asked. */
+export const notYet = (kind: HistoryKind, id: string, asOf: string) => new DomainError(notFoundCodes[kind], `${kind} ${id} did not exist at ${asOf}`, 'not_found');

@@ -45,6 +45,8 @@ export function shortOf(event: HistoryEvent): string {
   const money = cents(d.amountCents) ?? cents((d.totals as { totalCents?: unknown } | undefined)?.totalCents) ?? cents(d.creditedCents);
   if (money) parts.push(money);
   if (typeof d.method === 'string') parts.push(d.method);
+  const payment = d.payment as { mode?: string; method?: string; rfReference?: string } | undefined;
+  if (payment?.mode) parts.push(...[payment.method ?? payment.mode, payment.rfReference].filter((x): x is string => Boolean(x)));
   if (typeof d.receipt === 'string') parts.push(`SdI ${d.receipt}`);
   if (typeof d.newEmail === 'string') parts.push(d.newEmail);
   if (event.type === 'CustomerSdiAddressChanged') parts.push([d.sdiCode, d.pecAddress].filter(Boolean).join(' ') || '—');
