@@ -105,6 +105,8 @@ function useLabels() {
       if (key === 'status') return translate(`app.enums.orderStatus.${v}`, { _: v });
       if (key === 'sdiState') return translate(`app.timeTravel.sdi.${v}`, { _: v });
       if (key === 'paymentMethod' || key === 'method') return translate(`app.enums.paymentMethod.${v}`, { _: v });
+      if (key === 'choice') return translate(`app.enums.orderChoice.${v}`, { _: v });
+      if (key === 'refundTo') return translate(`app.enums.refundTo.${v}`, { _: v });
       if (key === 'paymentMode') return translate(`app.enums.paymentMode.${v}`, { _: v });
       if (key === 'kind') return translate(`app.timeTravel.customerKind.${v}`, { _: v });
       return v;
@@ -233,7 +235,7 @@ export function TimeTravelPage() {
           </Typography>
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ mb: 2, alignItems: { sm: 'center' } }}>
             <InstantInput label={translate('app.timeTravel.as_of')} value={asOf} onChange={setAsOf} />
-            <Button onClick={show} label="app.timeTravel.show" variant="contained" />
+            <Button onClick={show} label="app.timeTravel.show" variant="contained" sx={{ flexShrink: 0, whiteSpace: 'nowrap' }} />
           </Stack>
           {error && <Alert severity="warning">{error}</Alert>}
           {shown && (
@@ -272,7 +274,7 @@ export function TimeTravelPage() {
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ mb: 2, alignItems: { sm: 'center' } }}>
             <InstantInput label={translate('app.timeTravel.from')} value={from} onChange={setFrom} />
             <InstantInput label={translate('app.timeTravel.to')} value={to} onChange={setTo} />
-            <Button onClick={compare} label="app.timeTravel.compare" variant="contained" />
+            <Button onClick={compare} label="app.timeTravel.compare" variant="contained" sx={{ flexShrink: 0, whiteSpace: 'nowrap' }} />
           </Stack>
           {diffError && <Alert severity="warning">{diffError}</Alert>}
           {changes && (
