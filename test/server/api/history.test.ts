@@ -2,7 +2,9 @@
 // before the payment (awaiting it, the whole total due) and after (paid, then fulfilled with its
 // invoice); the diff names what the payment changed. Instants are the store's own recording times
 // (wall clock), so the test takes them from the wall clock between the steps.
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { catalogue } from '../../../events';
 import { addGuideProducts, expectStatus, manualOrder, registerPerson, startApi, topUp, type ApiWorld } from './support';
 
 let world: ApiWorld;
@@ -82,6 +84,49 @@ describe('time travel over HTTP', () => {
     const prepaid = expectStatus(await world.operator.get(`/api/history/prepaid/${customerId}?asOf=${q(afterAll)}`), 200).json();
     expect(prepaid.state).toMatchObject({ balanceCents: 5000, toppedUpCents: 5000, movements: 1 });
     expect(expectStatus(await world.operator.get(`/api/history/prepaid/${customerId}?asOf=${q(beforeCustomer)}`), 404).json()).toMatchObject({ code: 'prepaid_not_found', message: expect.stringContaining('did not exist at') });
+  });
+
+  it('an invoice net of the credit note issued against it, and its SdI outcome; the prepaid account debited then credited back', async () => {
+    world = await startApi();
+    await addGuideProducts(world);
+    const customerId = await registerPerson(world);
+    await topUp(world, customerId, 5000);
+    const placed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, { mode: 'prepaid' })), 201).json();
+    await world.idle();
+    const fulfilled = await instantNow();
+    const order = expectStatus(await world.accountant.get(`/api/history/order/${placed.id}?asOf=${q(fulfilled)}`), 200).json().state;
+    expect(order).toMatchObject({ status: 'fulfilled', paymentMethod: 'prepaid', amountPaidCents: 3172 });
+    const invoiceId = order.invoiceId as string;
+
+    expectStatus(await world.supervisor.post(`/api/orders/${placed.id}/refund`, { refundTo: 'prepaid' }), 200);
+    await world.idle();
+    const refunded = await instantNow();
+
+    // The SdI's rejection, as the receipts' upload (another feature) records it: one event on sdi-invoice-<id>.
+    const ctx = { actor: { userId: 'u-accountant', role: 'accountant' as const }, at: world.clock.now().toISOString(), correlationId: randomUUID(), causationId: null };
+    const receipt = {
+      type: 'SdiReceiptRecorded' as const,
+      data: {
+        documentKind: 'invoice' as const, documentId: invoiceId, receipt: 'NS' as const, sdiIdentifier: '4242', messageId: 'msg-1', fileName: 'IT01234560017_00001.xml',
+        receivedAt: world.clock.now().toISOString(), deliveredAt: null, errors: [{ code: '00311', description: 'CodiceDestinatario non valido', suggestion: null }], note: null,
+        receiptFileName: 'IT01234560017_00001_NS_001.xml', sha256: 'b'.repeat(64), recordedBy: 'u-accountant', recordedAt: world.clock.now().toISOString(),
+      },
+    };
+    await world.store.append(`sdi-invoice-${invoiceId}`, [catalogue.encode(receipt, ctx)], { expectedRevision: 'no_stream' });
+    const rejected = await instantNow();
+
+    const at = async (instant: string) => expectStatus(await world.accountant.get(`/api/history/invoice/${invoiceId}?asOf=${q(instant)}`), 200).json();
+    expect((await at(fulfilled)).state).toMatchObject({ totalCents: 3172, creditNotes: [], creditedCents: 0, netCents: 3172, sdiState: 'awaiting' });
+    expect((await at(refunded)).state).toMatchObject({ creditNotes: [{ displayNumber: expect.stringMatching(/^1\/\d{4}$/), totalCents: 3172, refundTo: 'prepaid' }], creditedCents: 3172, netCents: 0, sdiState: 'awaiting' });
+    const last = await at(rejected);
+    expect(last.state).toMatchObject({ sdiState: 'rejected', sdiErrors: ['00311'], sdiReceipts: 1 });
+    expect(last.events.map((e: { type: string }) => e.type)).toEqual(['InvoiceIssued', 'CreditNoteIssued', 'SdiReceiptRecorded']);
+
+    const orderDiff = expectStatus(await world.accountant.get(`/api/history/order/${placed.id}/diff?from=${q(fulfilled)}&to=${q(refunded)}`), 200).json();
+    expect(orderDiff.changes).toEqual(expect.arrayContaining([{ path: 'status', before: 'fulfilled', after: 'refunded' }, { path: 'refundedCents', before: 0, after: 3172 }]));
+
+    const prepaidDiff = expectStatus(await world.accountant.get(`/api/history/prepaid/${customerId}/diff?from=${q(fulfilled)}&to=${q(refunded)}`), 200).json();
+    expect(prepaidDiff.changes).toEqual(expect.arrayContaining([{ path: 'balanceCents', before: 5000 - 3172, after: 5000 }, { path: 'creditedCents', before: 0, after: 3172 }]));
   });
 
   it('refuses bad input naming the field and the rule; an unknown record or one not there yet is a 404; only who reads the records may ask', async () => {
