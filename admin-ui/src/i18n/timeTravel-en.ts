@@ -32,7 +32,7 @@ export const timeTravel = {
   sdi: { awaiting: 'Awaiting the outcome', delivered: 'Delivered', rejected: 'Rejected', not_delivered: 'Not delivered' },
   customerKind: { person: 'Person', firm: 'Firm' },
   fields: {
-    customerId: 'Customer',
+    customerId: 'Customer (id)',
     status: 'Status',
     choice: 'Choice',
     holderCodiceFiscale: "Holder's codice fiscale",

@@ -32,7 +32,7 @@ export const timeTravel = {
   sdi: { awaiting: 'In attesa di esito', delivered: 'Consegnata', rejected: 'Scartata', not_delivered: 'Mancata consegna' },
   customerKind: { person: 'Persona', firm: 'Impresa' },
   fields: {
-    customerId: 'Cliente',
+    customerId: 'Cliente (id)',
     status: 'Stato',
     choice: 'Scelta',
     holderCodiceFiscale: 'Codice fiscale del titolare',

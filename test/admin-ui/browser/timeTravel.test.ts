@@ -12,6 +12,8 @@ import { axeViolations, describeViolations, screenshot } from './support';
 let world: World;
 let page: Page;
 let orderId = '';
+let customerId = '';
+let invoiceId = '';
 let beforePayment = 0;
 let afterFulfilment = 0;
 
@@ -26,7 +28,7 @@ const romeInput = (at: number) => {
 beforeAll(async () => {
   world = await startWorld();
   page = world.page;
-  const { customerId } = await seedCustomer(world);
+  ({ customerId } = await seedCustomer(world));
   const placed = await world.api.operator.post('/api/orders', {
     customerId,
     manual: { lines: [{ productCode: 'RIN-FIRMA-CNS', quantity: 1 }] },
@@ -48,11 +50,12 @@ beforeAll(async () => {
   });
   expect(paid.status).toBe(201);
   // Fulfilled (coupons, invoice) by the server's reactors shortly after.
-  const statusOf = async () => ((await (await world.api.accountant.get(`/api/orders/${orderId}`)).json()) as { status: string }).status;
-  for (let tries = 0; (await statusOf()) !== 'fulfilled'; tries++) {
+  const orderNow = async () => (await (await world.api.accountant.get(`/api/orders/${orderId}`)).json()) as { status: string; invoiceId: string | null };
+  for (let tries = 0; (await orderNow()).status !== 'fulfilled'; tries++) {
     if (tries > 150) throw new Error('the order was not fulfilled in 30 s');
     await pause(200);
   }
+  invoiceId = (await orderNow()).invoiceId ?? '';
   await pause(1_100);
   afterFulfilment = Date.now();
 }, 180_000);
@@ -108,7 +111,32 @@ describe("an order's history", () => {
     expect(violations, describeViolations(violations)).toEqual([]);
   });
 
+  it("the invoice's and the prepaid account's history, from their own screens", async () => {
+    await page.goto(`${world.url}/#/invoices/${invoiceId}/show`);
+    await page.getByRole('link', { name: 'Cronologia', exact: true }).click();
+    await page.getByTestId('time-travel').getByRole('heading', { name: 'Cronologia: fattura', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Mostra' }).click();
+    const invoice = page.getByTestId('state-as-of');
+    await invoice.waitFor();
+    expect(await invoice.locator('tr[data-field="totalCents"] td').textContent()).toBe('31,72 €');
+    expect(await invoice.locator('tr[data-field="netCents"] td').textContent()).toBe('31,72 €');
+    expect(await invoice.locator('tr[data-field="sdiState"] td').textContent()).toBe('In attesa di esito');
+    await screenshot(page, 'time-travel-invoice');
+
+    await page.goto(`${world.url}/#/customers/${customerId}/show`);
+    await page.getByRole('link', { name: 'Cronologia del conto' }).click();
+    await page.getByTestId('time-travel').getByRole('heading', { name: 'Cronologia: conto prepagato', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Mostra' }).click();
+    const account = page.getByTestId('state-as-of');
+    await account.waitFor();
+    // A direct order: nothing went through the account.
+    expect(await account.locator('tr[data-field="balanceCents"] td').textContent()).toBe('0,00 €');
+    expect(await account.locator('tr[data-field="movements"] td').textContent()).toBe('0');
+    await screenshot(page, 'time-travel-prepaid');
+  });
+
   it('an instant before the order existed is told plainly', async () => {
+    await page.goto(`${world.url}/#/history/${encodeURIComponent(`order:${orderId}`)}/show`);
     await page.getByLabel('Data e ora (Roma)', { exact: true }).fill(romeInput(beforePayment - 3_600_000));
     await page.getByRole('button', { name: 'Mostra' }).click();
     await page.getByText(/did not exist at/).waitFor();
