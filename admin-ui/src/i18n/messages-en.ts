@@ -248,6 +248,7 @@ export const app = {
     copied: '%{what} copied to the clipboard',
     copy_failed: 'The browser does not allow copying: select %{what} and copy it by hand',
     payment_notice_pdf: 'Download payment notice',
+    prepaid_debit: 'Debited to the prepaid account: %{amount}, on %{at}',
     fulfilment_pending: 'Paid: issuing the coupons and the invoice…',
     fulfilled_help: 'Coupons issued and sent to %{email}, invoice issued.',
     lines: 'Lines',
@@ -395,6 +396,12 @@ export const app = {
     abandon_help: 'The reserved coupons can be used again. A renewal whose certificate has been issued cannot be abandoned.',
     abandon_reason: 'Why it is abandoned',
     abandoned: 'Renewal abandoned; coupons usable again',
+  },
+  payment_recorded: {
+    settled: 'Payment recorded: order %{order}, settled',
+    partial: 'Payment recorded: order %{order}, partly paid, %{due} still due',
+    matched: 'Payment recorded: order %{order}',
+    unmatched: 'Payment recorded, not matched: no order recognised',
   },
   emails: {
     search: 'Recipient',

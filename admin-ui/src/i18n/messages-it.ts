@@ -249,6 +249,7 @@ export const app = {
     copied: '%{what} copiato negli appunti',
     copy_failed: 'Il browser non consente di copiare: selezioni %{what} e lo copi a mano',
     payment_notice_pdf: 'Scarica avviso di pagamento',
+    prepaid_debit: 'Addebito sul conto prepagato: %{amount}, il %{at}',
     fulfilment_pending: 'Pagato: emissione dei coupon e della fattura in corso…',
     fulfilled_help: 'Coupon emessi e inviati a %{email}, fattura emessa.',
     lines: 'Righe',
@@ -396,6 +397,12 @@ export const app = {
     abandon_help: 'I coupon riservati tornano utilizzabili. Non si può abbandonare un rinnovo il cui certificato è già stato emesso.',
     abandon_reason: "Motivo dell'abbandono",
     abandoned: 'Rinnovo abbandonato; coupon di nuovo utilizzabili',
+  },
+  payment_recorded: {
+    settled: 'Pagamento registrato: ordine %{order}, saldato',
+    partial: 'Pagamento registrato: ordine %{order}, parziale, restano %{due}',
+    matched: 'Pagamento registrato: ordine %{order}',
+    unmatched: 'Pagamento registrato, non abbinato: nessun ordine riconosciuto',
   },
   emails: {
     search: 'Destinatario',

@@ -197,6 +197,16 @@ function PaymentBox() {
   return null;
 }
 
+/** A prepaid order was paid by its debit on the customer's prepaid account, when it was placed. */
+function PrepaidDebit({ order }: { order: Order }) {
+  const translate = useTranslate();
+  return (
+    <Typography variant="body2" data-testid="prepaid-debit">
+      {translate('app.orders.prepaid_debit', { amount: formatEuro(order.totalCents), at: formatRomeDateTime(order.placedAt) })}
+    </Typography>
+  );
+}
+
 /** What the server says the customer pays by transfer (GET /api/orders/:id/payment-notice). */
 interface PaymentNotice {
   beneficiary: string;
@@ -220,11 +230,11 @@ function CopyRow({ label, shown, copied, testId }: { label: string; shown: strin
     }
   };
   return (
-    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }} data-testid={testId}>
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }} data-testid={`${testId}-row`}>
       <Typography component="span" variant="body2" sx={{ minWidth: 110 }}>
         {label}
       </Typography>
-      <Typography component="span" variant="body1" sx={{ fontFamily: 'monospace', fontWeight: 600 }} data-testid={`${testId}-value`}>
+      <Typography component="span" variant="body1" sx={{ fontFamily: 'monospace', fontWeight: 600 }} data-testid={testId}>
         {shown}
       </Typography>
       <Tooltip title={translate('app.orders.copy', { what: label })}>
@@ -451,7 +461,8 @@ function OrderPage() {
       {/* Keyed by the status: a change (paid, fulfilled) fetches the related lists again. */}
       <Box key={`${record?.status}-${record?.amountPaidCents}-${record?.refundedCents}`}>
       <Section title="app.orders.payments" testId="order-payments">
-        <ReferenceManyField reference="payments" target="orderId" sort={{ field: 'receivedOn', order: 'ASC' }} perPage={50}>
+        {record?.paymentMode === 'prepaid' ? <PrepaidDebit order={record} /> : null}
+        {record?.paymentMode === 'prepaid' ? null : <ReferenceManyField reference="payments" target="orderId" sort={{ field: 'receivedOn', order: 'ASC' }} perPage={50}>
           <DataTable bulkActionButtons={false} rowClick="show" empty={<None />}>
             <DataTable.Col source="receivedOn" label="resources.payments.fields.receivedOn" disableSort>
               <ShowLink>
@@ -468,7 +479,7 @@ function OrderPage() {
               <MoneyField source="amountCents" />
             </DataTable.Col>
           </DataTable>
-        </ReferenceManyField>
+        </ReferenceManyField>}
       </Section>
       <Section title="app.orders.coupons" testId="order-coupons">
         <ReferenceManyField reference="coupons" target="orderId" sort={{ field: 'issuedAt', order: 'ASC' }} perPage={100}>
