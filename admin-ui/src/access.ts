@@ -38,6 +38,8 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   'staff-users': { '*': admin },
   'staff-change-requests': { '*': admin },
   'prepaid-movements': { '*': readAll },
+  // Time travel (GET /api/history/…): who reads the records reads their past.
+  history: { '*': readAll },
 };
 
 /** Whether a user with these roles may perform `action` on `resource` (unknown resources: yes). */

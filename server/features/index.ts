@@ -17,6 +17,7 @@ import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
 import exportsCsv from './exports/routes';
 import invoicing from './invoicing/routes';
+import history from './history/routes';
 import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
@@ -45,6 +46,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   invoicing,
   vatRegister,
   exportsCsv,
+  history,
   coupons,
   caReports,
   bankStatements,

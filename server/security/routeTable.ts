@@ -107,6 +107,10 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/payments/export.csv': { access: roleGroups.readAll },
   'GET /api/prepaid-movements/export.csv': { access: roleGroups.readAll },
   'GET /api/audit-events/export.csv': { access: roleGroups.audit },
+  // Time travel (server/features/history/routes.ts): a record as of an instant, and what changed
+  // between two; whoever reads orders, customers, prepaid accounts and invoices today.
+  'GET /api/history/:kind/:id': { access: roleGroups.readAll },
+  'GET /api/history/:kind/:id/diff': { access: roleGroups.readAll },
   'GET /api/issuer-policies': { access: roleGroups.policyReaders },
   'GET /api/issuer-policies/:id': { access: roleGroups.policyReaders },
 

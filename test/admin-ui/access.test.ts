@@ -78,6 +78,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   },
   'prepaid-movements': { list: read('prepaid-movements'), export: ['GET /api/prepaid-movements/export.csv'] },
   'vat-register': { list: ['GET /api/vat-register', 'GET /api/vat-register.csv', 'GET /api/vat-register.pdf'] },
+  history: { show: ['GET /api/history/:kind/:id', 'GET /api/history/:kind/:id/diff'] },
 };
 
 describe('console access rules', () => {

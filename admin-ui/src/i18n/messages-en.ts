@@ -1,4 +1,5 @@
 // The back office's own messages in English (`app.*`, `resources.*`). Same keys as messages-it.ts.
+import { historyResource, timeTravel } from './timeTravel-en';
 
 const paymentMethod = {
   prepaid: 'Prepaid account',
@@ -10,6 +11,7 @@ const paymentMethod = {
 };
 
 export const app = {
+  timeTravel,
   title: 'Back office',
   dashboard: {
     title: 'Dashboard',
@@ -613,6 +615,7 @@ export const app = {
 };
 
 export const resources = {
+  history: historyResource,
   'vat-register': {
     name: 'VAT register |||| VAT register',
   },

@@ -1,4 +1,5 @@
 // The back office's own messages in Italian (`app.*`, `resources.*`). Same keys as messages-en.ts.
+import { historyResource, timeTravel } from './timeTravel-it';
 
 const paymentMethod = {
   prepaid: 'Conto prepagato',
@@ -10,6 +11,7 @@ const paymentMethod = {
 };
 
 export const app = {
+  timeTravel,
   title: 'Back office',
   dashboard: {
     title: 'Cruscotto',
@@ -614,6 +616,7 @@ export const app = {
 };
 
 export const resources = {
+  history: historyResource,
   'vat-register': {
     name: 'Registro IVA |||| Registro IVA',
   },

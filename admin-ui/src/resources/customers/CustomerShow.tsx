@@ -33,6 +33,7 @@ import type { BackOfficeDataProvider } from '../../dataProvider';
 import { useCan } from '../../components/access';
 import { ExportCsvButton } from '../../components/exportCsv';
 import { HistoryButton, useActorLabel } from '../../components/audit';
+import { TimeTravelButton } from '../../components/timeTravel';
 import { CommandDialog } from '../../components/CommandDialog';
 import { ExpiryField } from '../../components/ExpiryField';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
@@ -225,6 +226,8 @@ function Actions() {
       <TopUpButton />
       <RequestAdjustmentButton />
       <HistoryButton stream={record ? `customer-${record.id}` : null} />
+      <TimeTravelButton kind="customer" id={record?.id} />
+      <TimeTravelButton kind="prepaid" id={record?.id} label="app.timeTravel.prepaid_button" />
     </TopToolbar>
   );
 }

@@ -1,5 +1,6 @@
 import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext } from 'react-admin';
 import { HistoryButton } from '../../components/audit';
+import { TimeTravelButton } from '../../components/timeTravel';
 import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, MoneyField } from '../../components/fields';
 
@@ -10,6 +11,7 @@ function Actions() {
       <PdfButton kind="invoices" id={record?.id} number={record?.displayNumber} />
       <FatturaPaButton kind="invoices" id={record?.id} number={record?.displayNumber} />
       <HistoryButton stream={record ? `invoice-${record.id}` : null} />
+      <TimeTravelButton kind="invoice" id={record?.id} />
     </TopToolbar>
   );
 }

@@ -29,6 +29,7 @@ import {
 import { formatIban } from '../../../../domain/shared/iban';
 import type { BackOfficeDataProvider } from '../../dataProvider';
 import { AuditTrail, HistoryButton } from '../../components/audit';
+import { TimeTravelButton } from '../../components/timeTravel';
 import { CommandDialog } from '../../components/CommandDialog';
 import { CouponCode } from '../../components/CouponCode';
 import { DocumentPdf, formatRf, LinesTable, PdfButton, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
@@ -149,6 +150,7 @@ function Actions() {
         </CommandDialog>
       ) : null}
       <HistoryButton stream={`order-${record.id}`} />
+      <TimeTravelButton kind="order" id={record.id} />
     </TopToolbar>
   );
 }
