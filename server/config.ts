@@ -7,6 +7,8 @@ import type { Address } from '../domain/invoicing/events';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../domain/staff/decider';
 import { checkCodiceFiscale } from '../domain/shared/codiceFiscale';
 import { checkPartitaIva } from '../domain/shared/partitaIva';
+import { BIC_PATTERN, checkIban } from '../domain/shared/iban';
+import { EPC_MAX_NAME_LENGTH } from '../domain/payments/epcQr';
 import { parseReminderOffsets } from '../domain/reminders/schedule';
 import { defaultSalesSettings, type SalesSettings } from './features/deps';
 import { passwordProblem } from './security/password';
@@ -174,6 +176,29 @@ export const configSchema = z
       .regex(/^RF(0[124-9]|1[0-9])$/, 'must be a FatturaPA RegimeFiscale code from RF01 to RF19 (not RF03), e.g. RF01 for the ordinary regime')
       .default(defaultSalesSettings.seller.regimeFiscale),
     SELLER_EMAIL: z.string().trim().regex(EMAIL, 'must be an e-mail address').default(defaultSalesSettings.seller.email),
+    // Where direct (RF) orders are paid: printed on the payment notice and in its EPC QR code.
+    SELLER_IBAN: z
+      .string()
+      .transform((v, ctx) => {
+        const r = checkIban(v);
+        if (r.ok) return r.value;
+        ctx.addIssue({ code: 'custom', message: `must be a valid ${r.message}` });
+        return z.NEVER;
+      })
+      .default(defaultSalesSettings.seller.iban),
+    SELLER_BIC: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(BIC_PATTERN, 'must be a BIC of 8 or 11 letters and digits (ISO 9362), e.g. BPMOIT22XXX')
+      .optional(),
+    // The account holder's name as the bank knows it (the EPC QR allows 70 characters); default SELLER_NAME.
+    SELLER_BENEFICIARY: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(EPC_MAX_NAME_LENGTH, `must be at most ${EPC_MAX_NAME_LENGTH} characters (the limit of the EPC QR code)`)
+      .optional(),
     PREPAID_FEE_BP: wholeNumber(0, 10_000).default(defaultSalesSettings.prepaidFeeRateBp),
     PREPAID_MIN_TOPUP_CENTS: wholeNumber(1, 100_000_000).default(defaultSalesSettings.minimumTopUpCents),
     ORDER_EXPIRY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.unpaidOrderExpiryDays),
@@ -201,6 +226,13 @@ export const configSchema = z
   })
   .superRefine((env, ctx) => {
     checkStoreVariables(env, ctx);
+    if (env.SELLER_BENEFICIARY === undefined && env.SELLER_NAME.length > EPC_MAX_NAME_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SELLER_BENEFICIARY'],
+        message: `is required when SELLER_NAME is longer than ${EPC_MAX_NAME_LENGTH} characters (the beneficiary of the EPC QR code allows ${EPC_MAX_NAME_LENGTH})`,
+      });
+    }
     if (env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required when ADMIN_USERNAME is set' });
     }
@@ -248,6 +280,9 @@ export const configSchema = z
         address: env.SELLER_ADDRESS,
         email: env.SELLER_EMAIL,
         regimeFiscale: env.SELLER_REGIME_FISCALE,
+        iban: env.SELLER_IBAN,
+        bic: env.SELLER_BIC ?? null,
+        beneficiary: env.SELLER_BENEFICIARY ?? env.SELLER_NAME,
       },
       renewalUrl: `${env.PUBLIC_URL}/rinnovo`,
       couponStatusUrl: `${env.PUBLIC_URL}/verifica-coupon`,

@@ -156,6 +156,9 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/orders/:id/refund': { access: roleGroups.approvals },
   'POST /api/orders/:id/desk-payment': { access: roleGroups.desk },
   'POST /api/orders/:id/resend-coupons': { access: roleGroups.desk },
+  // The payment notice of a direct (RF) order: its data for the console, and the PDF with the EPC QR code.
+  'GET /api/orders/:id/payment-notice': { access: roleGroups.readAll },
+  'GET /api/orders/:id/payment-notice.pdf': { access: roleGroups.readAll },
   'POST /api/payments': { access: roleGroups.payments },
   'POST /api/payments/:id/match': { access: roleGroups.payments },
   // The bank's statement (camt.053/camt.054), each credit line a payment (server/features/bankStatements/routes.ts).

@@ -6,7 +6,8 @@ import AddCardIcon from '@mui/icons-material/AddCard';
 import AlternateEmailIcon from '@mui/icons-material/AlternateEmail';
 import SavingsIcon from '@mui/icons-material/Savings';
 import UsbIcon from '@mui/icons-material/Usb';
-import { Box, Card, CardContent, Divider, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { Alert, Box, Card, CardContent, Divider, Typography } from '@mui/material';
 import {
   BooleanField,
   Button,
@@ -27,6 +28,9 @@ import {
   Labeled,
 } from 'react-admin';
 import ForwardToInboxIcon from '@mui/icons-material/ForwardToInbox';
+import { FormDataConsumer, useDataProvider } from 'react-admin';
+import { splitTopUp } from '../../../../domain/prepaid/topUpFee';
+import type { BackOfficeDataProvider } from '../../dataProvider';
 import { useCan } from '../../components/access';
 import { ExportCsvButton } from '../../components/exportCsv';
 import { HistoryButton, useActorLabel } from '../../components/audit';
@@ -124,6 +128,54 @@ interface TopUpAnswer {
   balanceCents: number;
 }
 
+/** A rate in basis points as the desk says it, with two decimals: 180 → "1,80%". */
+const percent = (bp: number) => `${(bp / 100).toFixed(2).replace('.', ',')}%`;
+
+/**
+ * As the amount received is typed: what goes to the fee and what is credited, split by the domain's
+ * own rule (domain/prepaid/topUpFee.ts) with the rate and minimum in force on the server.
+ */
+function TopUpFeePreview({ customerId }: { customerId: string }) {
+  const translate = useTranslate();
+  const dataProvider = useDataProvider<BackOfficeDataProvider>();
+  const [rule, setRule] = useState<{ feeRateBp: number; minimumTopUpCents: number } | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    dataProvider
+      .query<{ feeRateBp: number; minimumTopUpCents: number }>(`customers/${encodeURIComponent(customerId)}/prepaid/top-up-quote?creditedCents=100`, { signal: controller.signal })
+      .then(({ data }) => setRule({ feeRateBp: data.feeRateBp, minimumTopUpCents: data.minimumTopUpCents }))
+      .catch(() => setRule(null));
+    return () => controller.abort();
+  }, [dataProvider, customerId]);
+  if (!rule) return null;
+  return (
+    <FormDataConsumer<{ amountReceivedCents?: string }>>
+      {({ formData }) => {
+        const received = toCents(formData.amountReceivedCents);
+        const split = received !== undefined && received > 0 ? splitTopUp(received, rule.feeRateBp) : null;
+        const tooLittle = split !== null && split.creditedCents < rule.minimumTopUpCents;
+        return (
+          <Alert severity={tooLittle ? 'warning' : 'info'} data-testid="top-up-preview" sx={{ mb: 1 }}>
+            {split ? (
+              <Typography component="p" variant="body2" data-testid="top-up-split">
+                {translate('app.customers.top_up_split', { received: formatEuro(split.toPayCents), fee: formatEuro(split.feeCents), credited: formatEuro(split.creditedCents) })}
+              </Typography>
+            ) : null}
+            <Typography component="p" variant="body2" data-testid="top-up-rule">
+              {translate('app.customers.top_up_rule', { rate: percent(rule.feeRateBp), minimum: formatEuro(rule.minimumTopUpCents) })}
+            </Typography>
+            {tooLittle ? (
+              <Typography component="p" variant="body2">
+                {translate('app.customers.top_up_too_little', { minimum: formatEuro(rule.minimumTopUpCents) })}
+              </Typography>
+            ) : null}
+          </Alert>
+        );
+      }}
+    </FormDataConsumer>
+  );
+}
+
 export function TopUpButton() {
   const record = useRecordContext<Customer>();
   const translate = useTranslate();
@@ -142,6 +194,7 @@ export function TopUpButton() {
       }
     >
       <MoneyInput source="amountReceivedCents" label="app.customers.amount_received" validate={required()} fullWidth />
+      <TopUpFeePreview customerId={String(record.id)} />
       <SelectInput source="method" label="resources.prepaid-movements.fields.method" choices={topUpMethodChoices} validate={required()} fullWidth />
       <TextInput source="reference" label="resources.prepaid-movements.fields.reference" validate={required()} helperText="app.customers.reference_help" fullWidth autoComplete="off" />
       <DateInput source="receivedOn" label="resources.prepaid-movements.fields.receivedOn" validate={required()} fullWidth />
