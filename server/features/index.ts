@@ -25,6 +25,7 @@ import renewals from './renewals/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import vatRegister from './vatRegister/routes';
+import logVerification from './logVerification/routes';
 import staff from './staff/routes';
 
 export const routePlugins: FastifyPluginAsync[] = [
@@ -48,6 +49,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   coupons,
   caReports,
   bankStatements,
+  logVerification,
   renewals,
   projections,
   publicPages,
