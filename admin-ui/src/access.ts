@@ -12,7 +12,7 @@ import { roleGroups, type Role } from '../../domain/staff/roles';
 /** The roles allowed each action of one resource. */
 export type ResourceAccess = Readonly<Record<string, readonly Role[]>>;
 
-const { adjustmentRequests, admin, approvals, audit, books, caReports, desk, payments, policies, policyReaders, readAll, topUps } = roleGroups;
+const { adjustmentRequests, admin, approvals, audit, books, caReports, desk, logVerification, payments, policies, policyReaders, readAll, topUps } = roleGroups;
 
 export const access: Readonly<Record<string, ResourceAccess>> = {
   customers: { create: desk, changeEmail: desk, sdiAddress: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
@@ -27,6 +27,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   invoices: { sdiReceipts: books, '*': readAll },
   'credit-notes': { '*': readAll },
   'vat-register': { '*': books },
+  'log-verification': { verify: logVerification, '*': logVerification },
   coupons: { resend: desk, '*': readAll },
   emails: { retry: desk, '*': readAll },
   reminders: { '*': readAll },

@@ -27,6 +27,7 @@ import sdiReceipts from './sdi/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import vatRegister from './vatRegister/routes';
+import logVerification from './logVerification/routes';
 import staff from './staff/routes';
 
 export const routePlugins: FastifyPluginAsync[] = [
@@ -51,6 +52,7 @@ export const routePlugins: FastifyPluginAsync[] = [
   coupons,
   caReports,
   bankStatements,
+  logVerification,
   sdiReceipts,
   renewals,
   projections,

@@ -163,6 +163,9 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/payments/:id/match': { access: roleGroups.payments },
   // The bank's statement (camt.053/camt.054), each credit line a payment (server/features/bankStatements/routes.ts).
   'POST /api/bank-statements': { access: roleGroups.payments },
+  // The event log's hash chain: the last verification and the head, a verification now (server/features/logVerification/routes.ts).
+  'GET /api/log-verification': { access: roleGroups.logVerification },
+  'POST /api/log-verification': { access: roleGroups.logVerification },
   // The SdI's receipts of the FatturaPA files (server/features/sdi/routes.ts): the books' keepers,
   // not the admins (no sales route opens to them, see test/server/security/routeTable.test.ts).
   'POST /api/sdi-receipts': { access: roleGroups.books },

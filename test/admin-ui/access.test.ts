@@ -79,6 +79,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   },
   'prepaid-movements': { list: read('prepaid-movements'), export: ['GET /api/prepaid-movements/export.csv'] },
   'vat-register': { list: ['GET /api/vat-register', 'GET /api/vat-register.csv', 'GET /api/vat-register.pdf'] },
+  'log-verification': { list: ['GET /api/log-verification'], verify: ['POST /api/log-verification'] },
   history: { show: ['GET /api/history/:kind/:id', 'GET /api/history/:kind/:id/diff'] },
 };
 

@@ -443,6 +443,25 @@ export const app = {
   exports: {
     csv: 'Export CSV',
   },
+  logVerification: {
+    explain: 'Every event of the log carries a hash (SHA-256) of itself and of the event before it: verifying the chain proves that no event was altered, removed or moved. The head hash, kept or sent to the accountants, proves later that the history up to that point is unchanged.',
+    never: 'The log has never been verified.',
+    ok: 'Log verified on %{at} by %{by}: %{count} events, chain intact.',
+    failed: 'Verification of %{at} by %{by} FAILED: %{count} events verified before the first broken link.',
+    before_chain: '%{count} events at the start written before the chain (accepted as the start of the log).',
+    broken: 'First broken link: position %{position}, stream %{stream}, revision %{revision}:',
+    kind: {
+      content_altered: 'content altered',
+      link_broken: 'link to the previous event broken (an event missing or moved)',
+      link_missing: 'event without a hash after the chain began (added or altered by hand)',
+    },
+    head: 'Head hash (position:hash)',
+    no_head: 'none (no event carries a hash yet)',
+    copy: 'Copy',
+    copied: 'Hash copied',
+    verify_now: 'Verify now',
+    running: 'Verifying…',
+  },
   vatRegister: {
     period: 'Period (month 2026-11 or quarter 2026-Q4)',
     period_rule: 'A month YYYY-MM (2026-11) or a quarter YYYY-Qn (2026-Q4)',
@@ -642,6 +661,9 @@ export const app = {
 };
 
 export const resources = {
+  'log-verification': {
+    name: 'Log verification |||| Log verification',
+  },
   history: historyResource,
   'vat-register': {
     name: 'VAT register |||| VAT register',

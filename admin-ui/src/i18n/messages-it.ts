@@ -444,6 +444,25 @@ export const app = {
   exports: {
     csv: 'Esporta CSV',
   },
+  logVerification: {
+    explain: "Ogni evento del registro porta l'impronta (SHA-256) di sé e dell'evento precedente: verificare la catena prova che nessun evento è stato alterato, tolto o spostato. L'impronta di testa, conservata o inviata ai commercialisti, permette di provare più avanti che la storia fino a quel punto non è cambiata.",
+    never: 'Il registro non è mai stato verificato.',
+    ok: 'Registro verificato il %{at} da %{by}: %{count} eventi, catena integra.',
+    failed: 'Verifica del %{at} da %{by} FALLITA: %{count} eventi verificati prima del primo anello rotto.',
+    before_chain: '%{count} eventi iniziali scritti prima della catena (accettati come inizio del registro).',
+    broken: 'Primo anello rotto: posizione %{position}, flusso %{stream}, revisione %{revision}:',
+    kind: {
+      content_altered: 'contenuto alterato',
+      link_broken: "collegamento all'evento precedente rotto (un evento mancante o spostato)",
+      link_missing: "evento senza impronta dopo l'inizio della catena (aggiunto o modificato a mano)",
+    },
+    head: 'Impronta di testa (posizione:hash)',
+    no_head: 'nessuna (nessun evento ha ancora un\'impronta)',
+    copy: 'Copia',
+    copied: 'Impronta copiata',
+    verify_now: 'Verifica ora',
+    running: 'Verifica in corso…',
+  },
   vatRegister: {
     period: 'Periodo (mese 2026-11 o trimestre 2026-Q4)',
     period_rule: 'Un mese AAAA-MM (2026-11) o un trimestre AAAA-Qn (2026-Q4)',
@@ -643,6 +662,9 @@ export const app = {
 };
 
 export const resources = {
+  'log-verification': {
+    name: 'Verifica del registro |||| Verifica del registro',
+  },
   history: historyResource,
   'vat-register': {
     name: 'Registro IVA |||| Registro IVA',
