@@ -15,7 +15,7 @@ export type ResourceAccess = Readonly<Record<string, readonly Role[]>>;
 const { adjustmentRequests, admin, approvals, audit, books, caReports, desk, payments, policies, policyReaders, readAll, topUps } = roleGroups;
 
 export const access: Readonly<Record<string, ResourceAccess>> = {
-  customers: { create: desk, changeEmail: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
+  customers: { create: desk, changeEmail: desk, sdiAddress: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
   devices: { create: desk, import: desk, reportLost: desk, suspend: desk, reactivate: desk, terminate: approvals, revoke: approvals, '*': readAll },
   'device-events': { '*': readAll },
   'replacement-requests': { create: desk, recordDevice: desk, approve: approvals, reject: approvals, '*': readAll },
@@ -24,7 +24,7 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   payments: { create: payments, match: payments, '*': readAll },
   'bank-statements': { upload: payments, '*': readAll },
   'prepaid-adjustments': { approve: approvals, reject: approvals, '*': readAll },
-  invoices: { '*': readAll },
+  invoices: { sdiReceipts: books, '*': readAll },
   'credit-notes': { '*': readAll },
   'vat-register': { '*': books },
   coupons: { resend: desk, '*': readAll },
@@ -38,6 +38,8 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   'staff-users': { '*': admin },
   'staff-change-requests': { '*': admin },
   'prepaid-movements': { '*': readAll },
+  // Time travel (GET /api/history/…): who reads the records reads their past.
+  history: { '*': readAll },
 };
 
 /** Whether a user with these roles may perform `action` on `resource` (unknown resources: yes). */

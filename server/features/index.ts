@@ -17,11 +17,13 @@ import deviceLife from './devices/lifeRoutes';
 import emails from './emails/routes';
 import exportsCsv from './exports/routes';
 import invoicing from './invoicing/routes';
+import history from './history/routes';
 import health from './operations/health';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
 import renewals from './renewals/routes';
+import sdiReceipts from './sdi/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import vatRegister from './vatRegister/routes';
@@ -45,9 +47,11 @@ export const routePlugins: FastifyPluginAsync[] = [
   invoicing,
   vatRegister,
   exportsCsv,
+  history,
   coupons,
   caReports,
   bankStatements,
+  sdiReceipts,
   renewals,
   projections,
   publicPages,

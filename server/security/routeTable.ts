@@ -108,6 +108,10 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/payments/export.csv': { access: roleGroups.readAll },
   'GET /api/prepaid-movements/export.csv': { access: roleGroups.readAll },
   'GET /api/audit-events/export.csv': { access: roleGroups.audit },
+  // Time travel (server/features/history/routes.ts): a record as of an instant, and what changed
+  // between two; whoever reads orders, customers, prepaid accounts and invoices today.
+  'GET /api/history/:kind/:id': { access: roleGroups.readAll },
+  'GET /api/history/:kind/:id/diff': { access: roleGroups.readAll },
   'GET /api/issuer-policies': { access: roleGroups.policyReaders },
   'GET /api/issuer-policies/:id': { access: roleGroups.policyReaders },
 
@@ -157,6 +161,9 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/payments/:id/match': { access: roleGroups.payments },
   // The bank's statement (camt.053/camt.054), each credit line a payment (server/features/bankStatements/routes.ts).
   'POST /api/bank-statements': { access: roleGroups.payments },
+  // The SdI's receipts of the FatturaPA files (server/features/sdi/routes.ts): the books' keepers,
+  // not the admins (no sales route opens to them, see test/server/security/routeTable.test.ts).
+  'POST /api/sdi-receipts': { access: roleGroups.books },
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
   // Renewals at the desk (server/features/renewals/routes.ts).
   'POST /api/renewals': { access: roleGroups.desk },
@@ -169,6 +176,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/invoices/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
+  // A month's FatturaPA files as one zip (server/features/invoicing/routes.ts): who downloads one.
+  'GET /api/invoices/xml.zip': { access: ['accountant', 'operator', 'supervisor'] },
   // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).
   'POST /api/ca-reports/upload': { access: roleGroups.caReports },
 

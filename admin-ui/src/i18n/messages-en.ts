@@ -1,4 +1,5 @@
 // The back office's own messages in English (`app.*`, `resources.*`). Same keys as messages-it.ts.
+import { historyResource, timeTravel } from './timeTravel-en';
 
 const paymentMethod = {
   prepaid: 'Prepaid account',
@@ -10,6 +11,7 @@ const paymentMethod = {
 };
 
 export const app = {
+  timeTravel,
   title: 'Back office',
   dashboard: {
     title: 'Dashboard',
@@ -128,6 +130,10 @@ export const app = {
     record_history: 'Event history',
   },
   customers: {
+    sdi_address: 'SdI address',
+    sdi_address_help:
+      "Where the SdI delivers e-invoices: the 7-character recipient code (firms) or the PEC address. With neither, the invoice waits in the customer's fiscal drawer.",
+    sdi_address_changed: 'SdI address updated',
     search: 'Name, codice fiscale, partita IVA, e-mail',
     firm_cf_help: 'Only when it differs from the partita IVA',
     email_help: 'The coupon codes are sent to this address',
@@ -481,6 +487,27 @@ export const app = {
     totals: 'Totals',
     vat_summary: 'VAT summary',
   },
+  sdi: {
+    receipts: "The SdI's receipts",
+    file_name: 'FatturaPA file',
+    no_receipts: "No receipt uploaded: waiting for the SdI's answer",
+    receipt: 'Receipt',
+    received_at: 'Received by the SdI on',
+    sdi_identifier: 'SdI identifier',
+    detail: 'Detail',
+    delivered_at: 'Delivered on %{at}',
+    upload: 'Upload SdI receipts',
+    upload_help:
+      "The SdI's receipts of the files sent (RC delivered, NS rejected, MC not delivered), as XML: several may be chosen at once. Each receipt is matched to its invoice or credit note by the file name; a receipt uploaded before is not recorded twice.",
+    upload_files: 'Receipt XML files',
+    upload_send: 'Upload',
+    upload_result: '%{recorded} receipts recorded; %{duplicates} uploaded before',
+    invoice: 'invoice %{number}',
+    credit_note: 'credit note %{number}',
+    duplicate: 'Uploaded before',
+    month: 'Month',
+    month_zip: "Month's XML (zip)",
+  },
   wizard: {
     title: 'New order',
     how: 'How to choose the purchase',
@@ -576,6 +603,8 @@ export const app = {
       invalid: 'Cannot be recorded',
     },
     statementKind: { camt_053: 'Statement (camt.053)', camt_054: 'Notification (camt.054)' },
+    sdiState: { awaiting: 'Awaiting the SdI', delivered: 'Delivered', rejected: 'Rejected by the SdI', not_delivered: 'Not delivered' },
+    sdiReceipt: { RC: 'Delivery receipt (RC)', NS: 'Rejection notice (NS)', MC: 'Not delivered (MC)' },
     customerKind: { person: 'Person', firm: 'Firm' },
     deviceStatus: { active: 'Active', lost: 'Lost', suspended: 'Suspended', terminated: 'Terminated' },
     certificateStatus: { active: 'Valid', revoked: 'Revoked' },
@@ -621,12 +650,15 @@ export const app = {
 };
 
 export const resources = {
+  history: historyResource,
   'vat-register': {
     name: 'VAT register |||| VAT register',
   },
   customers: {
     name: 'Customer |||| Customers',
     fields: {
+      sdiCode: 'SdI recipient code',
+      pecAddress: 'PEC',
       id: 'ID',
       kind: 'Kind',
       name: 'Name',
@@ -826,6 +858,8 @@ export const resources = {
   invoices: {
     name: 'Invoice |||| Invoices',
     fields: {
+      sdiState: 'SdI state',
+      sdiErrorCodes: 'SdI errors',
       displayNumber: 'Number',
       year: 'Year',
       number: 'Number',
@@ -843,6 +877,8 @@ export const resources = {
   'credit-notes': {
     name: 'Credit note |||| Credit notes',
     fields: {
+      sdiState: 'SdI state',
+      sdiErrorCodes: 'SdI errors',
       displayNumber: 'Number',
       year: 'Year',
       number: 'Number',

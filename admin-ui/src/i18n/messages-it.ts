@@ -1,4 +1,5 @@
 // The back office's own messages in Italian (`app.*`, `resources.*`). Same keys as messages-en.ts.
+import { historyResource, timeTravel } from './timeTravel-it';
 
 const paymentMethod = {
   prepaid: 'Conto prepagato',
@@ -10,6 +11,7 @@ const paymentMethod = {
 };
 
 export const app = {
+  timeTravel,
   title: 'Back office',
   dashboard: {
     title: 'Cruscotto',
@@ -128,6 +130,10 @@ export const app = {
     record_history: 'Storico degli eventi',
   },
   customers: {
+    sdi_address: 'Indirizzo SdI',
+    sdi_address_help:
+      "Dove lo SdI recapita le fatture elettroniche: il codice destinatario di 7 caratteri (aziende) oppure l'indirizzo PEC. Se mancano entrambi la fattura resta nel cassetto fiscale del cliente.",
+    sdi_address_changed: 'Indirizzo SdI aggiornato',
     search: 'Nome, codice fiscale, partita IVA, e-mail',
     firm_cf_help: 'Solo se diverso dalla partita IVA',
     email_help: "I codici coupon vengono inviati a quest'indirizzo",
@@ -482,6 +488,27 @@ export const app = {
     totals: 'Totali',
     vat_summary: 'Riepilogo IVA',
   },
+  sdi: {
+    receipts: 'Ricevute dello SdI',
+    file_name: 'File FatturaPA',
+    no_receipts: 'Nessuna ricevuta caricata: in attesa della risposta dello SdI',
+    receipt: 'Ricevuta',
+    received_at: 'Ricevuto dallo SdI il',
+    sdi_identifier: 'Identificativo SdI',
+    detail: 'Dettaglio',
+    delivered_at: 'Consegnata il %{at}',
+    upload: 'Carica ricevute SdI',
+    upload_help:
+      "Le ricevute dello SdI dei file inviati (RC ricevuta di consegna, NS notifica di scarto, MC mancata consegna), in XML: se ne possono scegliere più insieme. Ogni ricevuta viene abbinata alla fattura o nota di credito dal nome del file; una ricevuta già caricata non viene registrata due volte.",
+    upload_files: 'File XML delle ricevute',
+    upload_send: 'Carica',
+    upload_result: 'Registrate %{recorded} ricevute; %{duplicates} già caricate in precedenza',
+    invoice: 'fattura %{number}',
+    credit_note: 'nota di credito %{number}',
+    duplicate: 'Già caricata',
+    month: 'Mese',
+    month_zip: 'XML del mese (zip)',
+  },
   wizard: {
     title: 'Nuovo ordine',
     how: "Come scegliere l'acquisto",
@@ -577,6 +604,8 @@ export const app = {
       invalid: 'Non registrabile',
     },
     statementKind: { camt_053: 'Estratto conto (camt.053)', camt_054: 'Avviso (camt.054)' },
+    sdiState: { awaiting: 'In attesa dello SdI', delivered: 'Consegnata', rejected: 'Scartata dallo SdI', not_delivered: 'Non consegnata' },
+    sdiReceipt: { RC: 'Ricevuta di consegna (RC)', NS: 'Notifica di scarto (NS)', MC: 'Mancata consegna (MC)' },
     customerKind: { person: 'Persona', firm: 'Azienda' },
     deviceStatus: { active: 'Attivo', lost: 'Smarrito', suspended: 'Sospeso', terminated: 'Cessato' },
     certificateStatus: { active: 'Valido', revoked: 'Revocato' },
@@ -622,12 +651,15 @@ export const app = {
 };
 
 export const resources = {
+  history: historyResource,
   'vat-register': {
     name: 'Registro IVA |||| Registro IVA',
   },
   customers: {
     name: 'Cliente |||| Clienti',
     fields: {
+      sdiCode: 'Codice destinatario SdI',
+      pecAddress: 'PEC',
       id: 'ID',
       kind: 'Tipo',
       name: 'Nome',
@@ -827,6 +859,8 @@ export const resources = {
   invoices: {
     name: 'Fattura |||| Fatture',
     fields: {
+      sdiState: 'Stato SdI',
+      sdiErrorCodes: 'Errori SdI',
       displayNumber: 'Numero',
       year: 'Anno',
       number: 'Numero',
@@ -844,6 +878,8 @@ export const resources = {
   'credit-notes': {
     name: 'Nota di credito |||| Note di credito',
     fields: {
+      sdiState: 'Stato SdI',
+      sdiErrorCodes: 'Errori SdI',
       displayNumber: 'Numero',
       year: 'Anno',
       number: 'Numero',

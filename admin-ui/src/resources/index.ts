@@ -10,6 +10,7 @@ import certificateDeadlines from './certificate-deadlines';
 import customers from './customers';
 import devices from './devices';
 import emails from './emails';
+import history from './history';
 import invoices from './invoices';
 import issuerPolicies from './issuer-policies';
 import orders from './orders';
@@ -49,6 +50,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   'staff-users': staffUsers,
   'staff-change-requests': staffChangeRequests,
   'prepaid-movements': prepaidMovements,
+  history,
 };
 
 export type { ResourceModule } from './types';

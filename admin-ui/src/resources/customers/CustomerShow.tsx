@@ -1,5 +1,5 @@
 // A customer: profile, prepaid balance and its movements, devices (by the codice fiscale), orders;
-// change the e-mail, top up the prepaid account, request a manual adjustment, register a device,
+// change the e-mail and the SdI address (code or PEC), top up the prepaid account, request a manual adjustment, register a device,
 // start an order.
 import AddShoppingCartIcon from '@mui/icons-material/AddShoppingCart';
 import AddCardIcon from '@mui/icons-material/AddCard';
@@ -26,9 +26,11 @@ import {
   DateInput,
   Labeled,
 } from 'react-admin';
+import ForwardToInboxIcon from '@mui/icons-material/ForwardToInbox';
 import { useCan } from '../../components/access';
 import { ExportCsvButton } from '../../components/exportCsv';
 import { HistoryButton, useActorLabel } from '../../components/audit';
+import { TimeTravelButton } from '../../components/timeTravel';
 import { CommandDialog } from '../../components/CommandDialog';
 import { ExpiryField } from '../../components/ExpiryField';
 import { DateTimeField, DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
@@ -40,6 +42,9 @@ import { toCents } from '../../money';
 
 interface Customer {
   id: string;
+  kind: 'person' | 'firm';
+  sdiCode: string | null;
+  pecAddress: string | null;
   fullName: string;
   codiceFiscale: string | null;
   partitaIva: string | null;
@@ -86,6 +91,29 @@ function ChangeEmailButton() {
       success="app.customers.email_changed"
     >
       <TextInput source="email" type="email" validate={required()} fullWidth autoComplete="off" />
+    </CommandDialog>
+  );
+}
+
+/** Where the SdI delivers the customer's e-invoices: the recipient code or the PEC (either may be emptied). */
+function SdiAddressButton() {
+  const record = useRecordContext<Customer>();
+  const translate = useTranslate();
+  if (!record) return null;
+  const orNull = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+  return (
+    <CommandDialog<{ sdiCode: string; pecAddress: string }>
+      label="app.customers.sdi_address"
+      icon={<ForwardToInboxIcon />}
+      description={translate('app.customers.sdi_address_help')}
+      path={`customers/${record.id}/sdi-address`}
+      defaultValues={{ sdiCode: record.sdiCode ?? '', pecAddress: record.pecAddress ?? '' }}
+      toBody={(v) => ({ sdiCode: orNull(v.sdiCode), pecAddress: orNull(v.pecAddress) })}
+      access={{ resource: 'customers', action: 'sdiAddress' }}
+      success="app.customers.sdi_address_changed"
+    >
+      <TextInput source="sdiCode" label="resources.customers.fields.sdiCode" fullWidth autoComplete="off" />
+      <TextInput source="pecAddress" label="resources.customers.fields.pecAddress" type="email" fullWidth autoComplete="off" />
     </CommandDialog>
   );
 }
@@ -169,9 +197,12 @@ function Actions() {
       <NewOrderButton />
       <NewDeviceButton />
       <ChangeEmailButton />
+      <SdiAddressButton />
       <TopUpButton />
       <RequestAdjustmentButton />
       <HistoryButton stream={record ? `customer-${record.id}` : null} />
+      <TimeTravelButton kind="customer" id={record?.id} />
+      <TimeTravelButton kind="prepaid" id={record?.id} label="app.timeTravel.prepaid_button" />
     </TopToolbar>
   );
 }
@@ -235,6 +266,8 @@ export default function CustomerShow() {
           <TextField source="codiceFiscale" emptyText="—" />
           <TextField source="partitaIva" emptyText="—" />
           <TextField source="email" />
+          <TextField source="sdiCode" emptyText="—" />
+          <TextField source="pecAddress" emptyText="—" />
           <BooleanField source="registrationOfficer" />
           <Labeled label="resources.customers.fields.billingAddress">
             <Address />

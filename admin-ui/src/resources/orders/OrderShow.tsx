@@ -22,6 +22,7 @@ import {
   useTranslate,
 } from 'react-admin';
 import { AuditTrail, HistoryButton } from '../../components/audit';
+import { TimeTravelButton } from '../../components/timeTravel';
 import { CommandDialog } from '../../components/CommandDialog';
 import { CouponCode } from '../../components/CouponCode';
 import { DocumentPdf, formatRf, LinesTable, PdfButton, VatSummaryTable, type DocumentLine, type VatRow } from '../../components/documents';
@@ -142,6 +143,7 @@ function Actions() {
         </CommandDialog>
       ) : null}
       <HistoryButton stream={`order-${record.id}`} />
+      <TimeTravelButton kind="order" id={record.id} />
     </TopToolbar>
   );
 }
