@@ -86,6 +86,17 @@ export function parseTrustProxy(text: string): TrustProxy | undefined {
   return entries.length > 0 && entries.every(valid) ? entries : undefined;
 }
 
+/**
+ * The address the server listens on as a URL, without the trailing slash: all interfaces
+ * (0.0.0.0, ::) are reached locally as localhost, an IPv6 address goes in brackets. It is PUBLIC_URL's
+ * default, so that the links in e-mails lead to this server when nothing else is configured (PORT 0,
+ * "any free port", is resolved by server/main.ts before the configuration is read again).
+ */
+export function listenUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
 const port = z.coerce
   .number({ error: 'must be a number' })
   .int('must be a whole number')
@@ -219,7 +230,7 @@ export const configSchema = z
       .trim()
       .regex(/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/, 'must be the URL the console is reached at, e.g. https://backoffice.example.it')
       .transform((v) => v.replace(/\/+$/, ''))
-      .default('http://localhost:3000'),
+      .optional(),
     DEMO: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
     // The secret shared with the CA that signs its reports of renewals done elsewhere (POST /api/ca-reports).
     CA_WEBHOOK_SECRET: z.string().trim().min(32, 'must be at least 32 characters (a random secret shared with the CA)').max(512, 'at most 512 characters').optional(),
@@ -244,7 +255,8 @@ export const configSchema = z
       if (problem) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: problem });
     }
   })
-  .transform((env) => ({
+  .transform((env) => ({ ...env, publicUrl: env.PUBLIC_URL ?? listenUrl(env.HOST, env.PORT) }))
+  .transform(({ publicUrl, ...env }) => ({
     ...storeChoiceOf(env),
     host: env.HOST,
     port: env.PORT,
@@ -263,7 +275,8 @@ export const configSchema = z
     mailFrom: env.MAIL_FROM ?? `${env.SELLER_NAME.replace(/[<>"]/g, '')} <${env.SELLER_EMAIL}>`,
     /** Demo start: the guide's products and one user per role (server/demo.ts). */
     demo: env.DEMO === 'true',
-    publicUrl: env.PUBLIC_URL,
+    /** Where browsers and e-mail links reach the console: PUBLIC_URL, else the address listened on. */
+    publicUrl,
     sales: {
       prepaidFeeRateBp: env.PREPAID_FEE_BP,
       minimumTopUpCents: env.PREPAID_MIN_TOPUP_CENTS,
@@ -284,8 +297,8 @@ export const configSchema = z
         bic: env.SELLER_BIC ?? null,
         beneficiary: env.SELLER_BENEFICIARY ?? env.SELLER_NAME,
       },
-      renewalUrl: `${env.PUBLIC_URL}/rinnovo`,
-      couponStatusUrl: `${env.PUBLIC_URL}/verifica-coupon`,
+      renewalUrl: `${publicUrl}/rinnovo`,
+      couponStatusUrl: `${publicUrl}/verifica-coupon`,
       caWebhookSecret: env.CA_WEBHOOK_SECRET ?? null,
     } satisfies Partial<SalesSettings>,
   }));

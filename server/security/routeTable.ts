@@ -38,6 +38,7 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/auth/login': { access: 'public', rateLimit: 'login' },
   'POST /api/auth/logout': { access: 'authenticated' },
   'GET /api/auth/me': { access: 'authenticated' },
+  'GET /api/auth/session': { access: 'public' },
   'POST /api/auth/password': { access: 'authenticated' },
 
   // Staff accounts: the list and detail are read from the staff-users read model (server/read/routes.ts),

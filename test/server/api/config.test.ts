@@ -15,10 +15,25 @@ describe('sales configuration', () => {
       couponValidityDays: 365,
       reminderOffsetsDays: [60, 30, 7, 1],
       seller: defaultSalesSettings.seller,
-      renewalUrl: 'http://localhost:3000/rinnovo',
-      couponStatusUrl: 'http://localhost:3000/verifica-coupon',
+      renewalUrl: 'http://127.0.0.1:3000/rinnovo',
+      couponStatusUrl: 'http://127.0.0.1:3000/verifica-coupon',
     });
     expect(config.mailFrom).toBe(`${defaultSalesSettings.seller.name} <${defaultSalesSettings.seller.email}>`);
+  });
+
+  it("defaults PUBLIC_URL, and so the e-mails' links, to the address the server listens on", () => {
+    expect(loadConfig({}).publicUrl).toBe('http://127.0.0.1:3000');
+    const elsewhere = loadConfig({ PORT: '8080' });
+    expect(elsewhere.publicUrl).toBe('http://127.0.0.1:8080');
+    expect(elsewhere.sales.couponStatusUrl).toBe('http://127.0.0.1:8080/verifica-coupon');
+    expect(elsewhere.sales.renewalUrl).toBe('http://127.0.0.1:8080/rinnovo');
+    // Every interface: reached from this machine as localhost; IPv6 in brackets; a name as given.
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(loadConfig({ HOST: '::', PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(loadConfig({ HOST: '::1', PORT: '4000' }).publicUrl).toBe('http://[::1]:4000');
+    expect(loadConfig({ HOST: 'backoffice.lan', PORT: '4000' }).publicUrl).toBe('http://backoffice.lan:4000');
+    // Set, it wins over the address listened on (a proxy in front).
+    expect(loadConfig({ PORT: '8080', PUBLIC_URL: 'https://bo.example.it/' }).sales.couponStatusUrl).toBe('https://bo.example.it/verifica-coupon');
   });
 
   it('reads every variable', () => {

@@ -74,11 +74,11 @@ describe('the route table', () => {
         if (route.method !== 'HEAD') expect(response.json().message, where).toEqual(expect.any(String));
       }
     }
-    // Public: login, liveness, the console's pages, CORS preflight, the coupon check and the pages
+    // Public: login, "who is signed in" (200 with user null when nobody is), liveness, the console's pages, CORS preflight, the coupon check and the pages
     // the coupon e-mail links to.
     for (const p of publicOnes) {
       expect(p).toMatch(
-        /^(POST \/api\/auth\/login|(GET|HEAD) \/health|OPTIONS \*|(GET|HEAD) \/\*|(GET|HEAD) \/api\/public\/coupons\/:code\/status|(GET|HEAD) \/(rinnovo|verifica-coupon))$/,
+        /^(POST \/api\/auth\/login|(GET|HEAD) \/api\/auth\/session|(GET|HEAD) \/health|OPTIONS \*|(GET|HEAD) \/\*|(GET|HEAD) \/api\/public\/coupons\/:code\/status|(GET|HEAD) \/(rinnovo|verifica-coupon))$/,
       );
     }
   });
