@@ -167,6 +167,7 @@ export const routeTable: Record<string, RouteRule> = {
   // The event log's hash chain: the last verification and the head, a verification now (server/features/logVerification/routes.ts).
   'GET /api/log-verification': { access: roleGroups.logVerification },
   'POST /api/log-verification': { access: roleGroups.logVerification },
+  'POST /api/log-verification/head-email': { access: roleGroups.logVerification },
   // The SdI's receipts of the FatturaPA files (server/features/sdi/routes.ts): the books' keepers,
   // not the admins (no sales route opens to them, see test/server/security/routeTable.test.ts).
   'POST /api/sdi-receipts': { access: roleGroups.books },

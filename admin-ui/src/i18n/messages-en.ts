@@ -485,6 +485,9 @@ export const app = {
     copied: 'Hash copied',
     verify_now: 'Verify now',
     running: 'Verifying…',
+    email_to: "The accountants' address",
+    email_send: 'E-mail the verified head',
+    email_queued: 'Head %{head} being sent to %{to}',
   },
   vatRegister: {
     period: 'Period (month 2026-11 or quarter 2026-Q4)',

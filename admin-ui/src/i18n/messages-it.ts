@@ -486,6 +486,9 @@ export const app = {
     copied: 'Impronta copiata',
     verify_now: 'Verifica ora',
     running: 'Verifica in corso…',
+    email_to: 'Indirizzo dei contabili',
+    email_send: "Invia per e-mail la testa verificata",
+    email_queued: "Testa %{head} in invio a %{to}",
   },
   vatRegister: {
     period: 'Periodo (mese 2026-11 o trimestre 2026-Q4)',

@@ -1,11 +1,13 @@
 // What the outbox sends, composed when it is sent, by the e-mail's purpose: an order's coupon codes
 // (couponEmails.ts), a renewal reminder (server/features/reminders/reminderEmails.ts) or a direct
-// order's payment notice (server/features/orders/paymentNoticeEmail.ts).
+// order's payment notice (server/features/orders/paymentNoticeEmail.ts) or the log's head for the
+// accountants (server/features/logVerification/headEmail.ts).
 import type { EmailEvent } from '../../../domain/emails/events';
 import type { SalesDeps } from '../deps';
 import { composeReminderEmailFor } from '../reminders/reminderEmails';
 import { composeCouponEmailFor } from './couponEmails';
 import { composePaymentNoticeEmailFor } from '../orders/paymentNoticeEmail';
+import { composeLogHeadEmail } from '../logVerification/headEmail';
 import type { ComposedEmail } from './couponEmailMessage';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
@@ -22,6 +24,8 @@ export function composeEmailFor(deps: Pick<SalesDeps, 'store' | 'catalogue' | 's
         return reminders(queued);
       case 'payment_notice':
         return paymentNotices(queued);
+      case 'log_head':
+        return Promise.resolve(composeLogHeadEmail(queued, deps.settings.seller.name));
     }
   };
 }

@@ -2,6 +2,7 @@
 //   GET  /api/log-verification   the last verification recorded and the chain's head now
 //   POST /api/log-verification   verify the whole log now (in a worker thread: the server goes on
 //                                answering) and record it; answers the record
+//   POST /api/log-verification/head-email   e-mail the last verified head to the accountants' mailbox
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { logBreakKinds } from '../../../domain/logVerification/events';
@@ -9,6 +10,7 @@ import { roleGroups } from '../../../domain/staff/roles';
 import { commandContext } from '../../security/commandContext';
 import { noInput } from '../http';
 import { currentHead, lastVerification, runVerification } from './service';
+import { queueLogHeadEmail } from './headEmail';
 
 const tags = ['books'];
 const config = { access: roleGroups.logVerification };
@@ -70,6 +72,24 @@ const logVerification: FastifyPluginAsyncZod = async (app) => {
         via: 'console',
       });
       return reply.status(201).send({ ...record, position });
+    },
+  );
+
+  app.post(
+    '/api/log-verification/head-email',
+    {
+      config,
+      schema: {
+        tags,
+        summary: "E-mail the head of the last successful verification to an address (the accountants' mailbox), to keep outside the back office",
+        body: z.object({ to: z.email().describe('where to send it, e.g. the accountants\' mailbox') }).strict(),
+        response: { 202: z.object({ emailId: z.string(), head }) },
+      },
+    },
+    async (request, reply) => {
+      const ctx = commandContext(request);
+      const queued = await queueLogHeadEmail(app.sales, { to: request.body.to, requestedBy: request.staff?.username ?? ctx.actor.userId }, ctx);
+      return reply.status(202).send(queued);
     },
   );
 };

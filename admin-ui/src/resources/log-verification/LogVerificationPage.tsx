@@ -1,8 +1,9 @@
 // GET /api/log-verification: the last verification recorded (when, by whom, its result, the first
 // broken link if any) and the head hash now, to copy and keep; "Verifica ora" asks
-// POST /api/log-verification (the server walks the log in a thread of its own) and shows the new result.
+// POST /api/log-verification (the server walks the log in a thread of its own) and shows the new result;
+// the last verified head can be e-mailed to the accountants (POST /api/log-verification/head-email).
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
-import { Alert, Box, Button, Card, CardContent, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Stack, TextField, Typography } from '@mui/material';
 import { useCallback, useEffect, useState } from 'react';
 import { Title, useDataProvider, useNotify, useTranslate } from 'react-admin';
 import type { BackOfficeDataProvider } from '../../dataProvider';
@@ -35,6 +36,7 @@ export default function LogVerificationPage() {
   const [state, setState] = useState<State | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [emailTo, setEmailTo] = useState('');
 
   const load = useCallback(
     (signal?: AbortSignal) =>
@@ -62,6 +64,16 @@ export default function LogVerificationPage() {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setRunning(false);
+    }
+  };
+
+  const sendHead = async () => {
+    setError(null);
+    try {
+      const { data: { head } } = await dataProvider.command<{ head: Head }>('log-verification/head-email', { to: emailTo.trim() });
+      notify('app.logVerification.email_queued', { type: 'info', messageArgs: { head: `${head.position}:${head.hash.slice(0, 12)}…`, to: emailTo.trim() } });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
     }
   };
 
@@ -117,6 +129,21 @@ export default function LogVerificationPage() {
         <Button variant="contained" onClick={() => void verifyNow()} disabled={running}>
           {translate(running ? 'app.logVerification.running' : 'app.logVerification.verify_now')}
         </Button>
+        {last?.ok && (
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ mt: 3, alignItems: { sm: 'center' } }}>
+            <TextField
+              size="small"
+              type="email"
+              label={translate('app.logVerification.email_to')}
+              value={emailTo}
+              onChange={(event) => setEmailTo(event.target.value)}
+              sx={{ minWidth: 320 }}
+            />
+            <Button variant="outlined" disabled={emailTo.trim() === ''} onClick={() => void sendHead()}>
+              {translate('app.logVerification.email_send')}
+            </Button>
+          </Stack>
+        )}
       </CardContent>
     </Card>
   );
