@@ -202,6 +202,12 @@ function fill(url: string, params: string[]): string {
   return url.replace(/:[A-Za-z0-9_]+/g, () => params[i++] ?? 'x');
 }
 
+/**
+ * Dot segments are resolved before routing (as a browser does): enough `..` after a short prefix
+ * (`/api/history/../..`) climb out of the API to the console's page, which is not this route.
+ */
+const staysInApi = (url: string): boolean => new URL(url, 'http://localhost').pathname.startsWith('/api/');
+
 const statuses = new Map<number, number>();
 
 /** Routes whose caller proves who it is by a signature, not a session: a 401 there is the answer. */
@@ -237,6 +243,7 @@ describe('malformed input gets a clear 4xx, never a 5xx, and changes nothing', (
       await fc.assert(
         fc.asyncProperty(malformedBody, anyQuery, oddHeaders, params, async (body, query, odd, ids) => {
           const url = fill(route.url, ids) + (query ? `?${query}` : '');
+          fc.pre(staysInApi(url));
           await expectClear4xx(
             { method: route.method as 'POST', url, headers: headersWith(odd, body.contentType), payload: body.payload },
             `${route.method} ${url.slice(0, 120)} ${body.contentType} ${body.payload.slice(0, 80)}`,
@@ -258,6 +265,7 @@ describe('malformed input gets a clear 4xx, never a 5xx, and changes nothing', (
         fc.asyncProperty(query, oddHeaders, params, async (q, odd, ids) => {
           // A list route gets real parameters but a malformed query; a detail route gets garbage ids.
           const url = `${fill(route.url, ids)}?${q}`;
+          fc.pre(staysInApi(url));
           await expectClear4xx({ method: 'GET', url, headers: headersWith(odd) }, `GET ${url.slice(0, 160)}`);
         }),
         { numRuns: RUNS },
