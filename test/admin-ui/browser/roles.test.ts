@@ -245,7 +245,7 @@ describe('what each role sees and may do', () => {
     await page.getByRole('button', { name: 'Accedi' }).click();
     await page.getByRole('button', { name: /^Profilo/ }).waitFor();
     await page.getByRole('menuitem', { name: 'Cruscotto' }).click();
-    expect(await menuItems()).toEqual(['Cruscotto', 'Politiche emittenti', 'Utenti del personale', 'Richieste di modifica del personale']);
+    expect(await menuItems()).toEqual(['Cruscotto', 'Politiche emittenti', 'Verifica del registro', 'Utenti del personale', 'Richieste di modifica del personale']);
     expect(await force('GET', '/api/orders')).toMatchObject({ status: 403 });
     await screenshot(page, 'admin-dashboard');
     expectNoPageErrors(world.browser);
