@@ -979,6 +979,7 @@ export const resources = {
       stream: 'Stream',
       revision: 'Revision',
       type: 'Type',
+      typeName: 'Type name (technical)',
       eventId: 'Event ID',
       correlationId: 'Correlation',
       causationId: 'Cause',

@@ -980,6 +980,7 @@ export const resources = {
       stream: 'Flusso',
       revision: 'Revisione',
       type: 'Tipo',
+      typeName: 'Nome tecnico del tipo',
       eventId: 'ID evento',
       correlationId: 'Correlazione',
       causationId: 'Causa',
