@@ -144,7 +144,7 @@ const samples: { [T in EventType]: Sample<T> } = {
         { line: 2, statementId: 's1', direction: 'debit', amountCents: 100, valueDate: '2026-03-14', bankReference: 'Y', debtorName: null, rfReference: null, outcome: 'debit', paymentId: null, orderId: null, dueCents: null, message: '' },
       ],
     },
-    it: 'Estratto conto importato: marzo.xml: 2 movimenti, 1 abbinati',
+    it: 'Estratto conto importato: marzo.xml, movimenti: 2, abbinati: 1',
   },
   InvoiceNumberAssigned: { data: { year: 2026, number: 12, invoiceId: 'i1', orderId: 'o1', assignedAt: at }, it: 'Numero di fattura assegnato: n. 12/2026' },
   InvoiceIssued: {
@@ -164,7 +164,7 @@ const samples: { [T in EventType]: Sample<T> } = {
       documentKind: 'invoice', documentId: 'i1', receipt: 'NS', sdiIdentifier: '111', messageId: 'm1', fileName: 'IT01234567890_00001.xml', receivedAt: at, deliveredAt: null,
       errors: [{ code: '00404', description: 'Fattura duplicata', suggestion: null }], note: null, receiptFileName: 'ns.xml', sha256: sha, recordedBy: 'u-anna', recordedAt: at,
     },
-    it: 'Ricevuta SdI registrata: notifica di scarto (fattura), 1 errori',
+    it: 'Ricevuta SdI registrata: notifica di scarto (fattura), errori: 1',
   },
   CouponIssued: {
     data: { couponId: 'k1', code: '7QK2-M9XH-4TB6-RJ3W-C8PD', orderId: 'o1', customerId: 'c1', productCode: 'SA', renews: 'both', issuedAt: at, validUntil: '2027-03-15T09:30:00.000Z' },
@@ -184,7 +184,7 @@ const samples: { [T in EventType]: Sample<T> } = {
   CouponReleased: { data: { couponId: 'k1', renewalId: 'r1', reason: 'rinnovo abbandonato', releasedAt: at }, it: 'Coupon liberato: rinnovo abbandonato' },
   EmailQueued: {
     data: { emailId, purpose: 'coupon_codes', customerId: 'c1', orderId: 'o1', couponIds: ['k1', 'k2'], reason: 'resend', queuedAt: at },
-    it: 'E-mail in coda: 2 codici coupon (reinvio)',
+    it: 'E-mail in coda: codici coupon: 2 (reinvio)',
   },
   EmailSent: { data: { emailId, to: 'mario@example.it', messageId: 'm', attempt: 1, sentAt: at }, it: 'E-mail inviata: a mario@example.it, tentativo 1' },
   EmailAttemptFailed: {
@@ -245,7 +245,7 @@ const samples: { [T in EventType]: Sample<T> } = {
       reportId: 'ca1', via: 'csv', receivedBy: 'u-anna', receivedAt: at,
       lines: [{ line: 1, couponCode: 'X', deviceSerial: '1205100000', certificateKind: 'signing', serialNumber: 'A2', validFrom: at, validUntil: at, outcome: 'applied', message: '' }],
     },
-    it: 'Rapporto della CA ricevuto: file CSV caricato: 1 righe, 1 applicate',
+    it: 'Rapporto della CA ricevuto: file CSV caricato, righe: 1, applicate: 1',
   },
   ReplacementRequested: {
     data: { requestId: 'q1', deviceSerial: '1205100000', holderCodiceFiscale: 'RSSMRA80A01F205X', customerId: 'c1', reason: 'deadline_passed', note: 'scaduta da una settimana', productCode: 'CARD', requestedBy: 'u-marco', requestedAt: at },
