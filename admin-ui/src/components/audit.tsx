@@ -116,7 +116,7 @@ export function AuditTrail({ streams, title }: { streams: string[]; title?: stri
       {error ? <Typography color="error">{translate('ra.notification.http_error')}</Typography> : null}
       {isPending ? <Typography>{translate('ra.page.loading')}</Typography> : null}
       {data && data.length > 0 ? (
-        <Table size="small" data-testid="audit-trail">
+        <Table size="small" data-testid="audit-trail" sx={{ "& td": { verticalAlign: "top" } }}>
           <TableHead>
             <TableRow>
               <TableCell>{translate('resources.audit-events.fields.at')}</TableCell>
