@@ -19,6 +19,7 @@ import type { replacementEventShapes } from './replacements/events';
 import type { reminderEventShapes } from './reminders/events';
 import type { bankStatementEventShapes } from './bankStatements/events';
 import type { sdiEventShapes } from './sdi/events';
+import type { logVerificationEventShapes } from './logVerification/events';
 import type { EventOf } from './shared/events';
 
 type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
@@ -45,7 +46,8 @@ type AreaShapes =
   | typeof replacementEventShapes
   | typeof reminderEventShapes
   | typeof bankStatementEventShapes
-  | typeof sdiEventShapes;
+  | typeof sdiEventShapes
+  | typeof logVerificationEventShapes;
 
 /** The type of an event of any area, from the areas' event shapes. */
 export type EventType = TypesOf<AreaShapes>;
@@ -95,6 +97,7 @@ export const eventTypes = [
   'CreditNoteNumberAssigned',
   'CreditNoteIssued',
   'SdiReceiptRecorded',
+  'LogVerified',
   'CouponIssued',
   'CouponCodeClaimed',
   'CouponRedeemed',

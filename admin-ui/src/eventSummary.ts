@@ -120,7 +120,9 @@ export const summaries: { [T in EventType]: SummaryOf<T> } = {
   EmailQueued: (d, t): Params =>
     d.purpose === 'coupon_codes'
       ? { variant: d.purpose, count: d.couponIds.length, reason: t.word('enums.emailReason', d.reason) }
-      : { variant: d.purpose, serial: d.deviceSerial, days: d.offsetDays, deadline: t.day(d.deadline) },
+      : d.purpose === 'renewal_reminder'
+        ? { variant: d.purpose, serial: d.deviceSerial, days: d.offsetDays, deadline: t.day(d.deadline) }
+        : { variant: d.purpose },
   EmailSent: (d) => ({ to: d.to, attempt: d.attempt }),
   EmailAttemptFailed: (d, t) => ({ attempt: d.attempt, error: d.error, retryAt: t.at(d.retryAt) }),
   EmailAttemptStarted: (d) => ({ attempt: d.attempt }),
@@ -175,6 +177,15 @@ export const summaries: { [T in EventType]: SummaryOf<T> } = {
   ReplacementDeviceIssued: (d) => ({ serial: d.newDeviceSerial }),
   ReplacementCompleted: () => ({}),
   RenewalReminderSent: (d, t) => ({ serial: d.deviceSerial, kind: t.word('enums.certificateKind', d.certificateKind), days: d.offsetDays, deadline: t.day(d.deadline) }),
+  LogVerified: (d, t) => ({
+    variant: d.ok ? 'ok' : 'broken',
+    verified: d.verified,
+    position: d.broken?.position ?? '',
+    stream: d.broken?.stream ?? '',
+    via: t.word('events.words.verifiedVia', d.via),
+    // The tools that run it are named by what they are, not as staff.
+    by: d.via === 'console' ? t.person(d.ranBy) : d.ranBy,
+  }),
 };
 
 const isEventType = (type: string): type is EventType => Object.prototype.hasOwnProperty.call(summaries, type);

@@ -41,10 +41,28 @@ export const renewalReminderEmailSchema = z.object({
   queuedAt: z.iso.datetime(),
 });
 
-export const emailQueued = eventShape('EmailQueued', z.discriminatedUnion('purpose', [couponCodesEmailSchema, renewalReminderEmailSchema]));
+/**
+ * The payment notice of a direct (RF) order, queued when the order is placed (issue #19): how to
+ * pay it by bank transfer, with the notice as a PDF carrying the EPC QR code. Composed when sent,
+ * from the order as placed and the seller's account then in force.
+ */
+export const paymentNoticeEmailSchema = z.object({
+  emailId,
+  purpose: z.literal('payment_notice'),
+  customerId: z.string().min(1),
+  orderId: z.string().min(1),
+  reason: z.literal('placement'),
+  queuedAt: z.iso.datetime(),
+});
+
+export const emailQueued = eventShape(
+  'EmailQueued',
+  z.discriminatedUnion('purpose', [couponCodesEmailSchema, renewalReminderEmailSchema, paymentNoticeEmailSchema]),
+);
 
 export type CouponCodesEmail = z.infer<typeof couponCodesEmailSchema>;
 export type RenewalReminderEmail = z.infer<typeof renewalReminderEmailSchema>;
+export type PaymentNoticeEmail = z.infer<typeof paymentNoticeEmailSchema>;
 
 /**
  * The outbox is about to hand the message to the SMTP server. Written before each send, so that a

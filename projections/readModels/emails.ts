@@ -61,7 +61,7 @@ export const emailsProjection: Projection<EmailEvent> = {
           d.purpose,
           d.reason,
           d.customerId,
-          d.purpose === 'coupon_codes' ? d.orderId : null,
+          d.purpose === 'coupon_codes' || d.purpose === 'payment_notice' ? d.orderId : null,
           d.purpose === 'renewal_reminder' ? d.deviceSerial : null,
           JSON.stringify(couponIds),
           couponIds.length,

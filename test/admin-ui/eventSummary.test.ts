@@ -20,6 +20,7 @@ import { replacementEventShapes } from '../../domain/replacements/events';
 import { reminderEventShapes } from '../../domain/reminders/events';
 import { bankStatementEventShapes } from '../../domain/bankStatements/events';
 import { sdiEventShapes } from '../../domain/sdi/events';
+import { logVerificationEventShapes } from '../../domain/logVerification/events';
 import { describeEvent, eventLabel, eventSummary, summaryTools, type Translate } from '../../admin-ui/src/eventSummary';
 import en from '../../admin-ui/src/i18n/en';
 import it from '../../admin-ui/src/i18n/it';
@@ -260,6 +261,13 @@ const samples: { [T in EventType]: Sample<T> } = {
     data: { deviceSerial: '1205100000', certificateKind: 'signing', certificateSerialNumber: 'A1', offsetDays: 30, deadline: '2026-04-15T21:59:00.000Z', emailIds: [emailId], sentAt: at },
     it: 'Promemoria di rinnovo inviato: 1205100000, sottoscrizione, 30 giorni prima della scadenza del 15/04/2026',
   },
+  LogVerified: {
+    data: {
+      ranBy: 'u-anna', via: 'console', startedAt: at, finishedAt: at, ok: false, verified: 120, beforeChain: 0, head: { position: 119, hash: sha },
+      broken: { position: 57, stream: 'order-o1', revision: 2, kind: 'content_altered', detail: 'hash differs' }, expectedHead: null, expectHeadFailure: null,
+    },
+    it: 'Registro eventi verificato: catena interrotta alla posizione 57 (order-o1), eventi controllati: 120; dalla console, Anna Bianchi (a.bianchi)',
+  },
 };
 
 const schemaOf = new Map(
@@ -267,7 +275,7 @@ const schemaOf = new Map(
     productEventShapes, couponCodeEventShapes, couponEventShapes, customerEventShapes, deviceEventShapes, holderDeviceEventShapes, emailEventShapes,
     invoiceEventShapes, orderEventShapes, rfReferenceEventShapes, bankReferenceEventShapes, paymentEventShapes, prepaidEventShapes, staffEventShapes,
     issuerPolicyEventShapes, caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes, replacementEventShapes, reminderEventShapes,
-    bankStatementEventShapes, sdiEventShapes,
+    bankStatementEventShapes, sdiEventShapes, logVerificationEventShapes,
   ].flatMap((shapes) => shapes.map((shape) => [shape.type as string, shape.schema] as const)),
 );
 
@@ -304,6 +312,12 @@ describe('events in words', () => {
     expect(describeEvent('OrderPaymentReceived', { ...data, amountCents: 2000, appliedCents: 2000, amountDueCents: 684 }, translateIt, toolsIt)).toBe(
       'Pagamento ricevuto: bonifico bancario, 20,00 €; restano da pagare 6,84 €',
     );
+  });
+
+  test('the payment notice e-mail of an order placed for payment by transfer', () => {
+    const data = { emailId, purpose: 'payment_notice' as const, customerId: 'c1', orderId: 'o1', reason: 'placement' as const, queuedAt: at };
+    expect(schemaOf.get('EmailQueued')!.safeParse(data).error).toBeUndefined();
+    expect(describeEvent('EmailQueued', data, translateIt, toolsIt)).toBe("E-mail in coda: avviso di pagamento dell'ordine");
   });
 
   test('an unknown type or data of another shape falls back to the label, never throws', () => {

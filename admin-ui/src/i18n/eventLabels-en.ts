@@ -81,6 +81,7 @@ export const eventLabels: Record<EventType, string> = {
   ReplacementDeviceIssued: 'New device handed over',
   ReplacementCompleted: 'Replacement completed',
   RenewalReminderSent: 'Renewal reminder sent',
+  LogVerified: 'Event log verified',
 };
 
 export const eventSummaries: Record<EventType, SummaryTemplate> = {
@@ -128,7 +129,7 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   CouponExpired: 'not used while valid',
   CouponReserved: '%{kind} of device %{serial}',
   CouponReleased: '%{reason}',
-  EmailQueued: { coupon_codes: 'coupon codes: %{count} (%{reason})', renewal_reminder: 'reminder for device %{serial}, %{days} days before the deadline of %{deadline}' },
+  EmailQueued: { coupon_codes: 'coupon codes: %{count} (%{reason})', renewal_reminder: 'reminder for device %{serial}, %{days} days before the deadline of %{deadline}', payment_notice: 'payment notice of the order' },
   EmailSent: 'to %{to}, attempt %{attempt}',
   EmailAttemptFailed: 'attempt %{attempt}: %{error}; next attempt at %{retryAt}',
   EmailAttemptStarted: 'attempt %{attempt}',
@@ -161,12 +162,14 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   ReplacementDeviceIssued: 'new device %{serial}',
   ReplacementCompleted: 'the old device is replaced',
   RenewalReminderSent: '%{serial}, %{kind}, %{days} days before the deadline of %{deadline}',
+  LogVerified: { ok: 'chain intact, events checked: %{verified}; %{via}, %{by}', broken: 'chain broken at position %{position} (%{stream}), events checked: %{verified}; %{via}, %{by}' },
 };
 
 export const eventWords = {
   sdiReceipt: { RC: 'Delivery receipt', NS: 'Rejection notice', MC: 'Failed delivery' },
   documentKind: { invoice: 'Invoice', credit_note: 'Credit note' },
   channel: { desk: 'At the desk', kiosk: 'At the kiosk' },
+  verifiedVia: { console: 'From the console', cli: 'From the command line', faults: 'By the fault suite', system: 'By the system' },
   show_data: 'Show data',
   hide_data: 'Hide data',
   none: 'none',

@@ -85,6 +85,7 @@ export const eventLabels: Record<EventType, string> = {
   ReplacementDeviceIssued: 'Nuovo dispositivo consegnato',
   ReplacementCompleted: 'Sostituzione completata',
   RenewalReminderSent: 'Promemoria di rinnovo inviato',
+  LogVerified: 'Registro eventi verificato',
 };
 
 export const eventSummaries: Record<EventType, SummaryTemplate> = {
@@ -132,7 +133,7 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   CouponExpired: 'non usato entro la validità',
   CouponReserved: '%{kind} del dispositivo %{serial}',
   CouponReleased: '%{reason}',
-  EmailQueued: { coupon_codes: 'codici coupon: %{count} (%{reason})', renewal_reminder: 'promemoria per il dispositivo %{serial}, %{days} giorni prima della scadenza del %{deadline}' },
+  EmailQueued: { coupon_codes: 'codici coupon: %{count} (%{reason})', renewal_reminder: 'promemoria per il dispositivo %{serial}, %{days} giorni prima della scadenza del %{deadline}', payment_notice: "avviso di pagamento dell'ordine" },
   EmailSent: 'a %{to}, tentativo %{attempt}',
   EmailAttemptFailed: 'tentativo %{attempt}: %{error}; nuovo tentativo alle %{retryAt}',
   EmailAttemptStarted: 'tentativo %{attempt}',
@@ -165,6 +166,7 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   ReplacementDeviceIssued: 'nuovo dispositivo %{serial}',
   ReplacementCompleted: 'il vecchio dispositivo è sostituito',
   RenewalReminderSent: '%{serial}, %{kind}, %{days} giorni prima della scadenza del %{deadline}',
+  LogVerified: { ok: 'catena integra, eventi controllati: %{verified}; %{via}, %{by}', broken: 'catena interrotta alla posizione %{position} (%{stream}), eventi controllati: %{verified}; %{via}, %{by}' },
 };
 
 /** Words the summaries need that no screen's enum has. */
@@ -172,6 +174,7 @@ export const eventWords = {
   sdiReceipt: { RC: 'Ricevuta di consegna', NS: 'Notifica di scarto', MC: 'Mancata consegna' },
   documentKind: { invoice: 'Fattura', credit_note: 'Nota di credito' },
   channel: { desk: 'Al banco', kiosk: 'Al chiosco' },
+  verifiedVia: { console: 'Dalla console', cli: 'Da riga di comando', faults: 'Dalla prova dei guasti', system: 'Dal sistema' },
   show_data: 'Mostra dati',
   hide_data: 'Nascondi dati',
   none: 'nessuno',
