@@ -106,7 +106,7 @@ const samples: { [T in EventType]: Sample<T> } = {
       orderId: 'o1', customerId: 'c1', choice: 'manual', holderCodiceFiscale: null, deviceSerial: null, lines: [line], ...vat, codesEmail: 'mario@example.it',
       payment: { mode: 'direct', method: 'bank_transfer', rfReference: 'RF18539007547034', expiresAt: summer }, placedAt: at,
     },
-    it: 'Ordine creato: 1 × Sottoscrizione e autenticazione; totale 31,72 €, bonifico bancario con codice RF18539007547034',
+    it: 'Ordine effettuato: 1 × Sottoscrizione e autenticazione; totale 31,72 €, bonifico bancario con codice RF18539007547034',
   },
   OrderPaymentReceived: {
     data: { orderId: 'o1', customerId: 'c1', paymentId: 'p1', method: 'bank_transfer', amountCents: 2684, appliedCents: 2684, surplusCents: 0, amountDueCents: 0, receivedAt: at },

@@ -27,7 +27,7 @@ export const eventLabels: Record<EventType, string> = {
   ProductAdded: 'Prodotto aggiunto al catalogo',
   ProductPriceChanged: 'Prezzo del prodotto cambiato',
   ProductWithdrawn: 'Prodotto ritirato dal catalogo',
-  OrderPlaced: 'Ordine creato',
+  OrderPlaced: 'Ordine effettuato',
   OrderPaymentReceived: 'Pagamento ricevuto',
   OrderPaid: 'Ordine pagato',
   OrderCancelled: 'Ordine annullato',

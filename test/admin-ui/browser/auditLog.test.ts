@@ -77,7 +77,7 @@ describe('the audit log, for an accountant', () => {
   it('is in the accountant’s menu and lists every event with who did it', async () => {
     await signIn(page, world.url, 'accountant');
     await openMenu(page, 'Registro eventi');
-    await page.getByRole('cell', { name: 'Ordine creato', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Ordine effettuato', exact: true }).waitFor();
     const actors = new Set(await columnTexts('audit-actor'));
     expect(actors.has(OLGA)).toBe(true);
     expect(actors.has(ANNA)).toBe(true);
@@ -91,7 +91,7 @@ describe('the audit log, for an accountant', () => {
     await choose('Chi', OLGA);
     await expect.poll(async () => [...new Set(await columnTexts('audit-actor'))]).toEqual([OLGA]);
     const olga = await types();
-    expect(olga).toEqual(expect.arrayContaining(['Cliente registrato', 'Dispositivo registrato', 'Ordine creato']));
+    expect(olga).toEqual(expect.arrayContaining(['Cliente registrato', 'Dispositivo registrato', 'Ordine effettuato']));
     expect(olga).not.toContain('Pagamento registrato');
     expect(new URL(page.url()).hash).toContain('actorId');
     await screenshot(page, 'audit-log-by-operator');
@@ -99,7 +99,7 @@ describe('the audit log, for an accountant', () => {
     await choose('Chi', ANNA);
     await expect.poll(async () => [...new Set(await columnTexts('audit-actor'))]).toEqual([ANNA]);
     expect(await types()).toContain('Pagamento registrato');
-    expect(await types()).not.toContain('Ordine creato');
+    expect(await types()).not.toContain('Ordine effettuato');
     await screenshot(page, 'audit-log-by-accountant');
 
     await choose('Chi', 'Sistema');
@@ -113,8 +113,8 @@ describe('the audit log, for an accountant', () => {
     await choose('Chi', OLGA);
     await expect.poll(async () => [...new Set(await columnTexts('audit-actor'))]).toEqual([OLGA]);
     await page.getByLabel('Dal', { exact: true }).fill(today);
-    await choose('Tipo', 'Ordine creato');
-    await expect.poll(() => types()).toEqual(['Ordine creato']);
+    await choose('Tipo', 'Ordine effettuato');
+    await expect.poll(() => types()).toEqual(['Ordine effettuato']);
     await page.getByLabel('Al', { exact: true }).fill(yesterday);
     await page.getByText('Nessun risultato').first().waitFor();
   });
@@ -123,13 +123,13 @@ describe('the audit log, for an accountant', () => {
     await page.goto(`${world.url}/#/orders/${orderId}/show`);
     const trail = page.getByTestId('audit-trail');
     await trail.waitFor();
-    await trail.getByRole('row', { name: /Ordine creato/ }).getByText(OLGA).waitFor();
+    await trail.getByRole('row', { name: /Ordine effettuato/ }).getByText(OLGA).waitFor();
     await trail.getByRole('row', { name: /Ordine evaso/ }).getByText('Sistema').first().waitFor();
     await screenshot(page, 'order-history');
 
     await page.getByRole('link', { name: 'Storico' }).click();
     await expect.poll(() => decodeURIComponent(new URL(page.url()).hash)).toContain(`order-${orderId}`);
-    await expect.poll(() => types()).toEqual(expect.arrayContaining(['Ordine creato', 'Ordine pagato', 'Ordine evaso']));
+    await expect.poll(() => types()).toEqual(expect.arrayContaining(['Ordine effettuato', 'Ordine pagato', 'Ordine evaso']));
     expect(await types()).not.toContain('Cliente registrato');
     await screenshot(page, 'audit-log-order-stream');
     expectNoPageErrors(world.browser);
@@ -145,7 +145,7 @@ describe('in words, for desk staff and accountants', () => {
     const payment = await trail.getByRole('row', { name: /Pagamento ricevuto/ }).textContent();
     expect(payment).toContain(`Pagamento ricevuto`);
     expect(payment).toContain(`bonifico bancario, ${total}`);
-    expect(await trail.getByRole('row', { name: /Ordine creato/ }).textContent()).toContain(`totale ${total}, bonifico bancario con codice RF`);
+    expect(await trail.getByRole('row', { name: /Ordine effettuato/ }).textContent()).toContain(`totale ${total}, bonifico bancario con codice RF`);
     expect(await trail.getByRole('row', { name: /Ordine evaso/ }).textContent()).toMatch(/fattura n\. \d+\/\d{4}, 1 coupon/);
     const text = (await trail.textContent()) ?? '';
     expect(text).not.toMatch(/OrderPlaced|amountCents|totalCents|bank_transfer|"orderId"/);
@@ -157,7 +157,7 @@ describe('in words, for desk staff and accountants', () => {
 
   it('the raw data is behind "Mostra dati", and opening it keeps the page within 1366 px', async () => {
     const trail = page.getByTestId('audit-trail');
-    const row = trail.getByRole('row', { name: /Ordine creato/ });
+    const row = trail.getByRole('row', { name: /Ordine effettuato/ });
     expect(await row.getByTestId('raw-data').count()).toBe(0);
     await row.getByRole('button', { name: 'Mostra dati' }).click();
     expect(await row.getByTestId('raw-data').textContent()).toContain('"totalCents"');
