@@ -20,11 +20,11 @@ import type { reminderEventShapes } from './reminders/events';
 import type { bankStatementEventShapes } from './bankStatements/events';
 import type { sdiEventShapes } from './sdi/events';
 import type { logVerificationEventShapes } from './logVerification/events';
+import type { EventOf } from './shared/events';
 
 type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
 
-/** The type of an event of any area, from the areas' event shapes. */
-export type EventType = TypesOf<
+type AreaShapes =
   | typeof customerEventShapes
   | typeof prepaidEventShapes
   | typeof deviceEventShapes
@@ -47,8 +47,13 @@ export type EventType = TypesOf<
   | typeof reminderEventShapes
   | typeof bankStatementEventShapes
   | typeof sdiEventShapes
-  | typeof logVerificationEventShapes
->;
+  | typeof logVerificationEventShapes;
+
+/** The type of an event of any area, from the areas' event shapes. */
+export type EventType = TypesOf<AreaShapes>;
+
+/** The data of an event of the given type (types only: the console reads the audit log with it). */
+export type EventData<T extends EventType> = Extract<EventOf<AreaShapes[number]>, { type: T }>['data'];
 
 export const eventTypes = [
   // customers, prepaid accounts

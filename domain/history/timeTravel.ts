@@ -21,6 +21,8 @@ export interface EventLine {
   /** When the back office recorded it, ISO-8601 UTC. */
   at: string;
   short: string;
+  /** The event's data, for the console's summary in words (eventSummary.ts); `short` is its fallback. */
+  data: unknown;
 }
 
 export interface StateAsOf {
@@ -57,7 +59,7 @@ export function shortOf(event: HistoryEvent): string {
   return parts.join(' · ');
 }
 
-const lineOf = (e: HistoryEvent): EventLine => ({ type: e.type, at: e.at, short: shortOf(e) });
+const lineOf = (e: HistoryEvent): EventLine => ({ type: e.type, at: e.at, short: shortOf(e), data: e.data });
 
 // The folds' states are plain data (strings, numbers, booleans, null, arrays, objects).
 const asJson = (state: object): Json => state as unknown as Json;

@@ -1,10 +1,12 @@
 // The audit trail as the screens use it: who is who (user ids → names, from the StaffUserCreated
 // events the trail itself holds: accountants and supervisors may read the trail but not the staff
-// accounts), a record's own history as a table, and a button to the audit log filtered on a stream.
+// accounts), each event in words (eventSummary.ts) with its raw data behind a toggle, a record's
+// own history as a table, and a button to the audit log filtered on a stream.
 import HistoryIcon from '@mui/icons-material/History';
-import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { useMemo } from 'react';
+import { Box, Button as MuiButton, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { useMemo, useState } from 'react';
 import { Button, LinkBase, useGetList, useTranslate } from 'react-admin';
+import { eventLabel, eventSummary, summaryTools } from '../eventSummary';
 import { formatRomeDateTime } from '../format';
 import { useCan } from './access';
 
@@ -53,24 +55,45 @@ export function useActorLabel() {
   };
 }
 
-/** A short reading of an event's data: amounts, references, names. */
-export function summariseData(data: unknown): string {
-  if (!data || typeof data !== 'object') return '';
-  const d = data as Record<string, unknown>;
-  const keys = ['name', 'surname', 'username', 'serial', 'code', 'productCode', 'rfReference', 'method', 'amountCents', 'totalCents', 'reason', 'status', 'email', 'to'];
-  const parts: string[] = [];
-  for (const key of keys) {
-    const value = d[key];
-    if (typeof value === 'string' || typeof value === 'number') parts.push(`${key}: ${value}`);
-  }
-  // Separation of duties: a sensitive staff change says who approved it, or that nobody could.
-  const oversight = d.oversight as { approvedBy?: string | null; soleAdmin?: boolean; requestedBy?: string } | undefined;
-  if (oversight) {
-    parts.push(oversight.soleAdmin ? `⚠ sensitive, sole admin ${oversight.requestedBy ?? ''}, not approved` : `⚠ sensitive, approved by ${oversight.approvedBy ?? '?'}`);
-  }
-  const totals = d.totals as { totalCents?: number } | undefined;
-  if (totals && typeof totals.totalCents === 'number') parts.push(`totalCents: ${totals.totalCents}`);
-  return parts.join(' · ');
+/** An event in the chosen language: its label and the one-line summary of its data. */
+export function useEventWords() {
+  const translate = useTranslate();
+  const actor = useActorLabel();
+  const tools = summaryTools(translate, (userId) => actor(userId));
+  return {
+    label: (type: string) => eventLabel(type, translate),
+    summary: (type: string, data: unknown) => eventSummary(type, data, translate, tools),
+  };
+}
+
+/**
+ * The event's data as stored (JSON), behind a "Mostra dati" toggle: for the rare question the
+ * summary does not answer. A click here does not open the row.
+ */
+export function RawData({ data }: { data: unknown }) {
+  const translate = useTranslate();
+  const [open, setOpen] = useState(false);
+  return (
+    <Box>
+      <MuiButton
+        size="small"
+        variant="text"
+        sx={{ p: 0, minWidth: 0, textTransform: 'none' }}
+        aria-expanded={open}
+        onClick={(event) => {
+          event.stopPropagation();
+          setOpen(!open);
+        }}
+      >
+        {translate(open ? 'app.events.words.hide_data' : 'app.events.words.show_data')}
+      </MuiButton>
+      {open ? (
+        <Box component="pre" data-testid="raw-data" sx={{ m: 0, fontFamily: 'monospace', fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+          {JSON.stringify(data, null, 2)}
+        </Box>
+      ) : null}
+    </Box>
+  );
 }
 
 /** The events of some streams, oldest first, with who did each (accountants and supervisors). */
@@ -78,6 +101,7 @@ export function AuditTrail({ streams, title }: { streams: string[]; title?: stri
   const allowed = useCan('audit-events', 'list');
   const translate = useTranslate();
   const actor = useActorLabel();
+  const words = useEventWords();
   const { data, isPending, error } = useGetList<AuditRow>(
     'audit-events',
     { filter: { stream: streams }, pagination: { page: 1, perPage: 500 }, sort: { field: 'id', order: 'ASC' } },
@@ -92,13 +116,12 @@ export function AuditTrail({ streams, title }: { streams: string[]; title?: stri
       {error ? <Typography color="error">{translate('ra.notification.http_error')}</Typography> : null}
       {isPending ? <Typography>{translate('ra.page.loading')}</Typography> : null}
       {data && data.length > 0 ? (
-        <Table size="small" data-testid="audit-trail">
+        <Table size="small" data-testid="audit-trail" sx={{ "& td": { verticalAlign: "top" } }}>
           <TableHead>
             <TableRow>
               <TableCell>{translate('resources.audit-events.fields.at')}</TableCell>
               <TableCell>{translate('resources.audit-events.fields.type')}</TableCell>
               <TableCell>{translate('resources.audit-events.fields.actorId')}</TableCell>
-              <TableCell>{translate('resources.audit-events.fields.actorRole')}</TableCell>
               <TableCell>{translate('resources.audit-events.fields.data')}</TableCell>
             </TableRow>
           </TableHead>
@@ -106,10 +129,19 @@ export function AuditTrail({ streams, title }: { streams: string[]; title?: stri
             {data.map((row) => (
               <TableRow key={row.id}>
                 <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatRomeDateTime(row.at)}</TableCell>
-                <TableCell>{row.type}</TableCell>
-                <TableCell>{actor(row.actorId, row.actorRole)}</TableCell>
-                <TableCell>{translate(`app.enums.actorRole.${row.actorRole}`, { _: row.actorRole })}</TableCell>
-                <TableCell sx={{ fontSize: 12 }}>{summariseData(row.data)}</TableCell>
+                <TableCell>{words.label(row.type)}</TableCell>
+                <TableCell>
+                  {actor(row.actorId, row.actorRole)}
+                  {row.actorRole !== 'system' ? (
+                    <Typography variant="caption" component="div" color="text.secondary">
+                      {translate(`app.enums.actorRole.${row.actorRole}`, { _: row.actorRole })}
+                    </Typography>
+                  ) : null}
+                </TableCell>
+                <TableCell sx={{ overflowWrap: 'anywhere' }}>
+                  {words.summary(row.type, row.data)}
+                  <RawData data={row.data} />
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

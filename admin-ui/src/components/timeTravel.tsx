@@ -11,6 +11,7 @@ import type { BackOfficeDataProvider } from '../dataProvider';
 import { formatDay } from '../dates';
 import { formatEuro, formatRate, formatRomeDateTime } from '../format';
 import { useCan } from './access';
+import { useEventWords } from './audit';
 
 export type HistoryKind = 'order' | 'customer' | 'prepaid' | 'invoice';
 
@@ -19,6 +20,8 @@ interface EventLine {
   type: string;
   at: string;
   short: string;
+  /** Absent from a server older than this console. */
+  data?: unknown;
 }
 interface StateAsOf {
   asOf: string;
@@ -132,6 +135,7 @@ const plain = (node: ReactNode): string => (typeof node === 'string' || typeof n
 
 function EventsTable({ events, label }: { events: EventLine[]; label: string }) {
   const { translate } = useLabels();
+  const words = useEventWords();
   if (events.length === 0) return <Typography variant="body2">{translate('app.timeTravel.no_events')}</Typography>;
   return (
     <Table size="small" aria-label={label}>
@@ -146,8 +150,8 @@ function EventsTable({ events, label }: { events: EventLine[]; label: string }) 
         {events.map((e, i) => (
           <TableRow key={i}>
             <TableCell>{formatRomeDateTime(e.at)}</TableCell>
-            <TableCell>{translate(`app.timeTravel.events.${e.type}`, { _: e.type })}</TableCell>
-            <TableCell>{e.short}</TableCell>
+            <TableCell>{translate(`app.events.labels.${e.type}`, { _: translate(`app.timeTravel.events.${e.type}`, { _: e.type }) })}</TableCell>
+            <TableCell sx={{ overflowWrap: 'anywhere' }}>{words.summary(e.type, e.data) || e.short}</TableCell>
           </TableRow>
         ))}
       </TableBody>

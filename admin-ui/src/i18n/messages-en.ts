@@ -1,5 +1,6 @@
 // The back office's own messages in English (`app.*`, `resources.*`). Same keys as messages-it.ts.
 import { historyResource, timeTravel } from './timeTravel-en';
+import { eventLabels, eventSummaries, eventWords } from './eventLabels-en';
 
 const paymentMethod = {
   prepaid: 'Prepaid account',
@@ -12,6 +13,7 @@ const paymentMethod = {
 
 export const app = {
   timeTravel,
+  events: { labels: eventLabels, summaries: eventSummaries, words: eventWords },
   title: 'Back office',
   dashboard: {
     title: 'Dashboard',
@@ -1075,6 +1077,7 @@ export const resources = {
       stream: 'Stream',
       revision: 'Revision',
       type: 'Type',
+      typeName: 'Type name (technical)',
       eventId: 'Event ID',
       correlationId: 'Correlation',
       causationId: 'Cause',

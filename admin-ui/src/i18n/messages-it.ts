@@ -1,5 +1,6 @@
 // The back office's own messages in Italian (`app.*`, `resources.*`). Same keys as messages-en.ts.
 import { historyResource, timeTravel } from './timeTravel-it';
+import { eventLabels, eventSummaries, eventWords } from './eventLabels-it';
 
 const paymentMethod = {
   prepaid: 'Conto prepagato',
@@ -12,6 +13,7 @@ const paymentMethod = {
 
 export const app = {
   timeTravel,
+  events: { labels: eventLabels, summaries: eventSummaries, words: eventWords },
   title: 'Back office',
   dashboard: {
     title: 'Cruscotto',
@@ -1076,6 +1078,7 @@ export const resources = {
       stream: 'Flusso',
       revision: 'Revisione',
       type: 'Tipo',
+      typeName: 'Nome tecnico del tipo',
       eventId: 'ID evento',
       correlationId: 'Correlazione',
       causationId: 'Causa',

@@ -105,6 +105,9 @@ describe("an order's history", () => {
     expect(payment[2]).toContain('Importo: 31,72 €');
     expect(await change('invoiceNumber').nth(2).textContent()).toMatch(/^1\/\d{4}$/);
     for (const event of ['Pagamento ricevuto', 'Ordine pagato', 'Ordine evaso']) await changes.getByRole('cell', { name: event }).waitFor();
+    // The events in words, as in the audit log: the method and the amount, not `bank_transfer`.
+    expect(await changes.getByRole('row', { name: /Pagamento ricevuto/ }).textContent()).toContain('bonifico bancario, 31,72 €');
+    expect(await changes.getByRole('row', { name: /Ordine evaso/ }).textContent()).toMatch(/fattura n\. 1\/\d{4}, 1 coupon/);
     await screenshot(page, 'time-travel-order-diff');
 
     const violations = await axeViolations(page);

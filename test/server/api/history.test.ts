@@ -46,7 +46,7 @@ describe('time travel over HTTP', () => {
     const then = expectStatus(await world.accountant.get(`/api/history/order/${placed.id}?asOf=${q(beforePayment)}`), 200).json();
     expect(then.asOf).toBe(beforePayment);
     expect(then.state).toMatchObject({ status: 'awaiting_payment', totalCents: 3172, amountPaidCents: 0, amountDueCents: 3172, payments: [], rfReference: placed.rfReference });
-    expect(then.events).toEqual([{ type: 'OrderPlaced', at: expect.any(String), short: expect.stringContaining('bank_transfer') }]);
+    expect(then.events).toEqual([{ type: 'OrderPlaced', at: expect.any(String), short: expect.stringContaining('bank_transfer'), data: expect.objectContaining({ totals: expect.objectContaining({ totalCents: 3172 }) }) }]);
 
     // The same instant with a Rome offset reads the same.
     const rome = new Date(Date.parse(beforePayment) + 3_600_000).toISOString().replace('Z', '+01:00');

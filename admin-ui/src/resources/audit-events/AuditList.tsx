@@ -1,27 +1,45 @@
 import { ListActionsWithExport } from '../../components/exportCsv';
-import { Box } from '@mui/material';
-import { DataTable, DateInput, List, SelectInput, TextField, TextInput, useRecordContext, useTranslate } from 'react-admin';
+import { Typography } from '@mui/material';
+import { DataTable, DateInput, List, SelectInput, TextInput, useRecordContext, useTranslate } from 'react-admin';
 import { eventTypes } from '../../../../domain/eventTypes';
 import { roles } from '../../../../domain/staff/roles';
-import { summariseData, useActorLabel, useStaffDirectory, type AuditRow } from '../../components/audit';
-import { DateTimeField, EnumField, JsonField, ShowLink } from '../../components/fields';
+import { RawData, useActorLabel, useEventWords, useStaffDirectory, type AuditRow } from '../../components/audit';
+import { DateTimeField, ShowLink } from '../../components/fields';
 
+/** Who did it, by name, and in which role. */
 function Actor(_props: { label?: string; source?: string }) {
   const record = useRecordContext<AuditRow>();
   const label = useActorLabel();
-  return <span data-testid="audit-actor">{record ? label(record.actorId, record.actorRole) : ''}</span>;
+  const translate = useTranslate();
+  if (!record) return null;
+  return (
+    <>
+      <span data-testid="audit-actor">{label(record.actorId, record.actorRole)}</span>
+      {record.actorRole !== 'system' ? (
+        <Typography variant="caption" component="div" color="text.secondary">
+          {translate(`app.enums.actorRole.${record.actorRole}`, { _: record.actorRole })}
+        </Typography>
+      ) : null}
+    </>
+  );
 }
 
+function EventLabel(_props: { label?: string }) {
+  const record = useRecordContext<AuditRow>();
+  const words = useEventWords();
+  return <>{record ? words.label(record.type) : ''}</>;
+}
+
+/** The event in words, the raw data behind its toggle. */
 function Summary(_props: { label?: string }) {
   const record = useRecordContext<AuditRow>();
-  return <span style={{ fontSize: 12 }}>{summariseData(record?.data)}</span>;
-}
-
-function Expanded() {
+  const words = useEventWords();
+  if (!record) return null;
   return (
-    <Box sx={{ p: 1 }}>
-      <JsonField source="data" />
-    </Box>
+    <>
+      <span data-testid="audit-summary">{words.summary(record.type, record.data)}</span>
+      <RawData data={record.data} />
+    </>
   );
 }
 
@@ -34,39 +52,38 @@ function useFilters() {
       .sort((a, b) => a.name.localeCompare(b.name, 'it')),
     { id: 'system', name: translate('app.audit.system') },
   ];
+  const types = eventTypes
+    .map((t) => ({ id: t, name: translate(`app.events.labels.${t}`, { _: t }) }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'it'));
   return [
     <DateInput key="from" source="at_gte" label="app.filters.from" alwaysOn />,
     <DateInput key="to" source="at_lte" label="app.filters.to" alwaysOn />,
     <SelectInput key="actor" source="actorId" choices={actors} alwaysOn />,
-    <SelectInput key="type" source="type" choices={eventTypes.map((t) => ({ id: t, name: t }))} alwaysOn />,
-    <TextInput key="stream" source="stream" alwaysOn />,
+    <SelectInput key="type" source="type" choices={types} translateChoice={false} alwaysOn />,
+    <TextInput key="stream" source="stream" />,
     <SelectInput key="role" source="actorRole" choices={[...roles, 'system'].map((r) => ({ id: r, name: `app.enums.actorRole.${r}` }))} />,
   ];
 }
 
+// storeKey={false}: a visit starts from the whole log, not from the filter of the previous visit
+// (a link such as the record's "Storico" still brings its filter in the address).
 export default function AuditList() {
   return (
-    <List sort={{ field: 'id', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<ListActionsWithExport />} perPage={50}>
-      <DataTable bulkActionButtons={false} rowClick="show" expand={<Expanded />}>
+    <List storeKey={false} sort={{ field: 'id', order: 'DESC' }} exporter={false} filters={useFilters()} actions={<ListActionsWithExport />} perPage={50}>
+      <DataTable bulkActionButtons={false} rowClick="show" sx={{ '& td': { verticalAlign: 'top' } }}>
         <DataTable.Col source="id" label="resources.audit-events.fields.position">
           <ShowLink source="id" />
         </DataTable.Col>
-        <DataTable.Col source="at">
+        <DataTable.Col source="at" sx={{ whiteSpace: 'nowrap' }}>
           <DateTimeField source="at" />
         </DataTable.Col>
         <DataTable.Col source="actorId" disableSort>
           <Actor />
         </DataTable.Col>
-        <DataTable.Col source="actorRole" disableSort>
-          <EnumField source="actorRole" name="actorRole" chip={false} />
-        </DataTable.Col>
-        <DataTable.Col source="stream" disableSort>
-          <TextField source="stream" />
-        </DataTable.Col>
         <DataTable.Col source="type" disableSort>
-          <TextField source="type" />
+          <EventLabel />
         </DataTable.Col>
-        <DataTable.Col source="data" disableSort>
+        <DataTable.Col source="data" disableSort sx={{ overflowWrap: 'anywhere', width: '45%' }}>
           <Summary />
         </DataTable.Col>
       </DataTable>

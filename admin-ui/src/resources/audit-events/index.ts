@@ -8,7 +8,7 @@ const auditEvents: ResourceModule = {
   list: lazy(() => import('./AuditList')),
   show: lazy(() => import('./AuditShow')),
   icon: ManageSearchIcon,
-  recordRepresentation: (record: { id?: number; type?: string }) => `#${record.id ?? ''} ${record.type ?? ''}`,
+  recordRepresentation: (record: { id?: number }) => `#${record.id ?? ''}`,
 };
 
 export default auditEvents;
