@@ -122,7 +122,9 @@ export const summaries: { [T in EventType]: SummaryOf<T> } = {
       ? { variant: d.purpose, count: d.couponIds.length, reason: t.word('enums.emailReason', d.reason) }
       : d.purpose === 'renewal_reminder'
         ? { variant: d.purpose, serial: d.deviceSerial, days: d.offsetDays, deadline: t.day(d.deadline) }
-        : { variant: d.purpose },
+        : d.purpose === 'log_head'
+          ? { variant: d.purpose, to: d.to, position: d.head.position }
+          : { variant: d.purpose },
   EmailSent: (d) => ({ to: d.to, attempt: d.attempt }),
   EmailAttemptFailed: (d, t) => ({ attempt: d.attempt, error: d.error, retryAt: t.at(d.retryAt) }),
   EmailAttemptStarted: (d) => ({ attempt: d.attempt }),

@@ -320,6 +320,22 @@ describe('events in words', () => {
     expect(describeEvent('EmailQueued', data, translateIt, toolsIt)).toBe("E-mail in coda: avviso di pagamento dell'ordine");
   });
 
+  test("the log's verified head e-mailed to the accountants", () => {
+    const data = {
+      emailId,
+      purpose: 'log_head' as const,
+      reason: 'export' as const,
+      to: 'contabilita@example.it',
+      head: { position: 42, hash: 'a'.repeat(64) },
+      verifiedAt: at,
+      verified: 41,
+      requestedBy: 'anna',
+      queuedAt: at,
+    };
+    expect(schemaOf.get('EmailQueued')!.safeParse(data).error).toBeUndefined();
+    expect(describeEvent('EmailQueued', data, translateIt, toolsIt)).toBe('E-mail in coda: testa verificata del registro (posizione 42) a contabilita@example.it');
+  });
+
   test('an unknown type or data of another shape falls back to the label, never throws', () => {
     expect(describeEvent('SomethingNew', { a: 1 }, translateIt, toolsIt)).toBe('SomethingNew');
     expect(describeEvent('OrderPaid', { orderId: 'o1' }, translateIt, toolsIt)).toBe('Ordine pagato');

@@ -129,7 +129,7 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   CouponExpired: 'not used while valid',
   CouponReserved: '%{kind} of device %{serial}',
   CouponReleased: '%{reason}',
-  EmailQueued: { coupon_codes: 'coupon codes: %{count} (%{reason})', renewal_reminder: 'reminder for device %{serial}, %{days} days before the deadline of %{deadline}', payment_notice: 'payment notice of the order' },
+  EmailQueued: { coupon_codes: 'coupon codes: %{count} (%{reason})', renewal_reminder: 'reminder for device %{serial}, %{days} days before the deadline of %{deadline}', payment_notice: 'payment notice of the order', log_head: 'verified head of the log (position %{position}) to %{to}' },
   EmailSent: 'to %{to}, attempt %{attempt}',
   EmailAttemptFailed: 'attempt %{attempt}: %{error}; next attempt at %{retryAt}',
   EmailAttemptStarted: 'attempt %{attempt}',

@@ -133,7 +133,7 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   CouponExpired: 'non usato entro la validità',
   CouponReserved: '%{kind} del dispositivo %{serial}',
   CouponReleased: '%{reason}',
-  EmailQueued: { coupon_codes: 'codici coupon: %{count} (%{reason})', renewal_reminder: 'promemoria per il dispositivo %{serial}, %{days} giorni prima della scadenza del %{deadline}', payment_notice: "avviso di pagamento dell'ordine" },
+  EmailQueued: { coupon_codes: 'codici coupon: %{count} (%{reason})', renewal_reminder: 'promemoria per il dispositivo %{serial}, %{days} giorni prima della scadenza del %{deadline}', payment_notice: "avviso di pagamento dell'ordine", log_head: 'testa verificata del registro (posizione %{position}) a %{to}' },
   EmailSent: 'a %{to}, tentativo %{attempt}',
   EmailAttemptFailed: 'tentativo %{attempt}: %{error}; nuovo tentativo alle %{retryAt}',
   EmailAttemptStarted: 'tentativo %{attempt}',
