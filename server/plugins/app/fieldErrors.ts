@@ -4,11 +4,11 @@
 // desk's own language. Every code here has a text in the console's catalogue
 // (test/admin-ui/errorMessages.test.ts).
 
-/** One field at fault: its dotted path in the request, the rule it breaks and that rule's values. */
+/** One field at fault, as the API sends it: its dotted path in the request, the rule it breaks and that rule's values. */
 export interface FieldError {
   field: string;
   code: string;
-  params?: Record<string, string | number>;
+  params?: Readonly<Record<string, string | number>>;
 }
 
 /** The codes schema validation answers with. */
@@ -41,13 +41,13 @@ export interface ValidationIssue {
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
 
-function ruleOf(issue: ValidationIssue): { code: ValidationCode; params?: FieldError['params'] } {
+function ruleOf(issue: ValidationIssue, missing: boolean): { code: ValidationCode; params?: FieldError['params'] } {
   const p = issue.params ?? {};
   const origin = p.origin as string | undefined;
   switch (issue.keyword) {
     case 'invalid_type':
-      // zod 4 says "received undefined" only in the message; a missing field is what people mean.
-      if (p.input === undefined || /received undefined/.test(issue.message ?? '')) return { code: 'value_required' };
+      // zod 4's issue does not carry the input: whether the field was sent is read from the request.
+      if (missing) return { code: 'value_required' };
       return { code: 'value_type_invalid', params: { expected: String(p.expected) } };
     case 'too_small': {
       const min = num(p.minimum);
@@ -76,9 +76,23 @@ function ruleOf(issue: ValidationIssue): { code: ValidationCode; params?: FieldE
   }
 }
 
-/** The field error a validation issue means, its path dotted (`billingAddress.postalCode`). */
-export function fieldErrorOf(issue: ValidationIssue): FieldError {
+/** The value at a validation issue's path in the part of the request it checked (undefined: not sent). */
+function valueAt(input: unknown, instancePath: string): unknown {
+  let value = input;
+  for (const key of instancePath.split('/').filter(Boolean)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The field error a validation issue means, its path dotted (`billingAddress.postalCode`);
+ * `input` is the part of the request the issue is about (the body, the query, the params).
+ */
+export function fieldErrorOf(issue: ValidationIssue, input: unknown): FieldError {
   const field = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'request';
-  const { code, params } = ruleOf(issue);
+  const value = valueAt(input, issue.instancePath);
+  const { code, params } = ruleOf(issue, value === undefined || value === null);
   return params ? { field, code, params } : { field, code };
 }
