@@ -4,6 +4,7 @@ import type { errors as italian } from './errors-it';
 
 export const errors: Record<keyof typeof italian, string> = {
   unknown: 'The operation failed (%{code})',
+  fields_to_fix: 'Fix the field marked |||| Fix the %{smart_count} fields marked',
   value_required: 'Required',
   value_type_invalid: 'Invalid value (expected: %{expected})',
   value_too_short: 'At least %{min} characters',
@@ -63,7 +64,7 @@ export const errors: Record<keyof typeof italian, string> = {
   buyer_fiscal_identifier_required: 'The customer has neither codice fiscale nor partita IVA',
   seller_incomplete: "The seller's details are incomplete in the configuration",
   username_taken: 'Username already taken',
-  password_weak: 'Password too weak',
+  password_weak: 'Password not accepted: %{min} to %{max} characters, not only spaces, not the username',
   password_wrong: 'Current password is wrong',
   password_unchanged: 'The new password is the same as the old one',
   password_change_of_other: 'You can change only your own password',

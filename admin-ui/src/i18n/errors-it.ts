@@ -4,6 +4,8 @@
 export const errors = {
   // Fallback: a code this console does not know yet (a newer server).
   unknown: 'Operazione non riuscita (%{code})',
+  // Several fields at fault in one answer (the notification; each field shows its own).
+  fields_to_fix: 'Correggi il campo segnalato |||| Correggi i %{smart_count} campi segnalati',
   // Schema validation (server/plugins/app/fieldErrors.ts)
   value_required: 'Campo obbligatorio',
   value_type_invalid: 'Valore non valido (atteso: %{expected})',
@@ -67,7 +69,7 @@ export const errors = {
   seller_incomplete: 'Dati del venditore incompleti nella configurazione',
   // Staff
   username_taken: 'Nome utente già in uso',
-  password_weak: 'Password troppo debole',
+  password_weak: 'Password non valida: da %{min} a %{max} caratteri, non solo spazi, diversa dal nome utente',
   password_wrong: 'Password attuale errata',
   password_unchanged: 'La nuova password è uguale alla precedente',
   password_change_of_other: 'Puoi cambiare solo la tua password',
