@@ -45,7 +45,7 @@ interface ErrorBodyLike {
  * each field) from `fieldErrors`, and `message` (what notifications show) from the code, or
  * "n fields to fix" when there are several. The server's own words stay in `serverMessage`.
  */
-export function localiseErrorBody<T extends ErrorBodyLike>(body: T): T & { serverMessage?: string } {
+export function localiseErrorBody<T extends ErrorBodyLike>(body: T): T & { serverMessage?: string; errors?: Record<string, string> } {
   if (!body || typeof body !== 'object' || typeof body.code !== 'string') return body;
   const serverMessage = typeof body.message === 'string' ? body.message : '';
   const fieldErrors = Array.isArray(body.fieldErrors) ? body.fieldErrors : [];

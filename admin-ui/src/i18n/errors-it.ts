@@ -138,7 +138,7 @@ export const errors = {
   bank_reference_taken: 'Movimento bancario già registrato',
   // Prepaid accounts
   balance_insufficient: 'Saldo del conto prepagato insufficiente',
-  top_up_below_minimum: 'Una ricarica deve accreditare almeno %{minimum}, cioè %{to_pay} con la commissione del %{rate}; ricevuti %{received}',
+  top_up_below_minimum: 'Una ricarica deve accreditare almeno %{minimum}, cioè %{to_pay} compresa la commissione (%{rate}); ricevuti %{received}',
   adjustment_already_decided: 'Rettifica già decisa',
   adjustment_decision_by_requester: 'Chi ha chiesto la rettifica non può deciderla',
   adjustment_too_large: 'Rettifica troppo grande',
