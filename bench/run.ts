@@ -7,6 +7,7 @@
 import { aggregatesBench } from './aggregates';
 import { eventStoreBench } from './eventStore';
 import { kioskBench } from './kiosk';
+import { logVerificationBench } from './logVerification';
 import { ordersBench } from './orders';
 import { projectionsBench } from './projections';
 import { reactorsStartBench } from './reactorsStart';
@@ -29,7 +30,7 @@ export interface BenchModule {
   run(): Promise<Figure[]>;
 }
 
-const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, reactorsStartBench, aggregatesBench, kioskBench];
+const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, reactorsStartBench, aggregatesBench, kioskBench, logVerificationBench];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

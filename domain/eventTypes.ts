@@ -19,6 +19,7 @@ import type { replacementEventShapes } from './replacements/events';
 import type { reminderEventShapes } from './reminders/events';
 import type { bankStatementEventShapes } from './bankStatements/events';
 import type { sdiEventShapes } from './sdi/events';
+import type { logVerificationEventShapes } from './logVerification/events';
 
 type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
 
@@ -46,6 +47,7 @@ export type EventType = TypesOf<
   | typeof reminderEventShapes
   | typeof bankStatementEventShapes
   | typeof sdiEventShapes
+  | typeof logVerificationEventShapes
 >;
 
 export const eventTypes = [
@@ -90,6 +92,7 @@ export const eventTypes = [
   'CreditNoteNumberAssigned',
   'CreditNoteIssued',
   'SdiReceiptRecorded',
+  'LogVerified',
   'CouponIssued',
   'CouponCodeClaimed',
   'CouponRedeemed',

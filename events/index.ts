@@ -27,6 +27,7 @@ import { replacementEventShapes, type ReplacementEvent } from '../domain/replace
 import { reminderEventShapes, type ReminderEvent } from '../domain/reminders/events';
 import { bankStatementEventShapes, type BankStatementEvent } from '../domain/bankStatements/events';
 import { sdiEventShapes, type SdiEvent } from '../domain/sdi/events';
+import { logVerificationEventShapes, type LogVerificationEvent } from '../domain/logVerification/events';
 
 export type DomainEvent =
   | StaffEvent
@@ -50,7 +51,8 @@ export type DomainEvent =
   | ReplacementEvent
   | ReminderEvent
   | BankStatementEvent
-  | SdiEvent;
+  | SdiEvent
+  | LogVerificationEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffEventShapes,
   ...orderEventShapes,
@@ -74,6 +76,7 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...reminderEventShapes,
   ...bankStatementEventShapes,
   ...sdiEventShapes,
+  ...logVerificationEventShapes,
 ], {
   ...staffHistory,
   ...customerHistory,

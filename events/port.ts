@@ -8,6 +8,8 @@
 // starts with the first event whose position is greater than p, so a saved checkpoint is simply
 // the position of the last event handled.
 
+import type { ChainLink } from './logChain';
+
 export type ExpectedRevision = number | 'no_stream' | 'stream_exists' | 'any';
 
 /** What a writer hands to the store: already serialisable, with its own event id (UUID). */
@@ -28,6 +30,21 @@ export interface RecordedEvent {
   metadata: Record<string, unknown>;
   /** When the store recorded it (UTC). */
   created: Date;
+  /**
+   * Its link in the log's hash chain (events/logChain.ts), stored in its metadata and handed out
+   * apart from it; absent for events written before the chain.
+   */
+  chain?: ChainLink;
+}
+
+/** An event as the log's verifier reads it: what its hash covers, in the stored form, and its link. */
+export interface StoredLink {
+  position: number;
+  stream: string;
+  revision: number;
+  /** logChain.contentOf of the stored event. */
+  content: string;
+  link: ChainLink | undefined;
 }
 
 export interface AppendResult {
@@ -81,6 +98,11 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
+  /**
+   * The log's links in global order, a page at a time, from the stored texts without decoding the
+   * events (a store that can do it faster than readAll). Optional: logVerifier falls back to readAll.
+   */
+  readLinks?(options?: { after?: number }): AsyncIterable<StoredLink[]>;
   /** Position of the last event in the log, 0 when empty. */
   headPosition(): Promise<number>;
   /** Finishes appends in flight, stops subscriptions, releases the store. */

@@ -44,3 +44,33 @@ export async function readLog(source: LogSource): Promise<LogEvent[]> {
     await store.close();
   }
 }
+
+/**
+ * The log's hash chain (events/logChain.ts) verified as `npm run verify-log` does, and recorded on
+ * the log (LogVerified, via "faults"): one more invariant after each scenario. A kill, a full disk
+ * or a restarted EventStoreDB must never leave a link broken.
+ */
+export async function verifyChain(source: LogSource): Promise<{ held: boolean; detail: string[] }> {
+  const { runVerification } = await import('../server/features/logVerification/service');
+  const { catalogue } = await import('../events/index');
+  const { formatHead } = await import('../events/logVerifier');
+  let store;
+  if (source.kind === 'sqlite') {
+    const file = join(source.dataDir, 'events.db');
+    if (!existsSync(file)) return { held: true, detail: [] };
+    const { createSqliteStore } = await import('../events/adapters/sqlite');
+    store = createSqliteStore({ file, checkpointer: false });
+  } else {
+    const { createEventStoreDbStore } = await import('../events/adapters/eventstoredb');
+    store = createEventStoreDbStore(source.url);
+  }
+  try {
+    const { verification: v } = await runVerification({ store, catalogue, ranBy: 'faults', via: 'faults', inThread: false });
+    const detail = v.broken
+      ? [`position ${v.broken.position}, stream ${v.broken.stream}, revision ${v.broken.revision}: ${v.broken.detail}`]
+      : [`${v.verified} events verified${v.head ? `, head ${formatHead(v.head)}` : ''}`];
+    return { held: v.ok, detail: v.ok ? [] : detail };
+  } finally {
+    await store.close();
+  }
+}

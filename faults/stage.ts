@@ -10,7 +10,7 @@ import { EventStoreTestServer } from '../test/events/eventstoredb/testServer';
 import type { ApiClient } from './api';
 import { BackOffice } from './backoffice';
 import { checkLog, settled, type Check, type LogFacts } from './invariants';
-import { readLog, type LogSource } from './log';
+import { readLog, verifyChain, type LogSource } from './log';
 import { Random } from './random';
 import { compareReadModels } from './readModels';
 import { FaultySmtp } from './smtp';
@@ -148,6 +148,9 @@ export class Stage {
       }
     }
     checks.push({ name: 'no answered command lost: every order answered is in the log, paid when its payment was', held: lost.length === 0, detail: lost.slice(0, 5) });
+    // Last: it records the verification on the log (LogVerified), after everything else read it.
+    const chain = await verifyChain(this.source);
+    checks.push({ name: "the log's hash chain verifies (npm run verify-log): no event altered, missing or reordered", held: chain.held, detail: chain.detail });
     const duplicates = this.workload.commands.filter((c) => c.duplicateAnswer);
     if (duplicates.length > 0) {
       this.startNotes.push(

@@ -10,6 +10,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 # xmllint validates every FatturaPA file against the official schema (tests and generation).
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
+# zbarimg reads back the EPC QR code of the payment notice, as a banking app would.
+command -v zbarimg >/dev/null || missing+=(zbar-tools)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || missing+=(faketime)
 if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"

@@ -7,6 +7,8 @@ import type { Address } from '../domain/invoicing/events';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../domain/staff/decider';
 import { checkCodiceFiscale } from '../domain/shared/codiceFiscale';
 import { checkPartitaIva } from '../domain/shared/partitaIva';
+import { BIC_PATTERN, checkIban } from '../domain/shared/iban';
+import { EPC_MAX_NAME_LENGTH } from '../domain/payments/epcQr';
 import { parseReminderOffsets } from '../domain/reminders/schedule';
 import { defaultSalesSettings, type SalesSettings } from './features/deps';
 import { passwordProblem } from './security/password';
@@ -82,6 +84,17 @@ export function parseTrustProxy(text: string): TrustProxy | undefined {
     return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
   };
   return entries.length > 0 && entries.every(valid) ? entries : undefined;
+}
+
+/**
+ * The address the server listens on as a URL, without the trailing slash: all interfaces
+ * (0.0.0.0, ::) are reached locally as localhost, an IPv6 address goes in brackets. It is PUBLIC_URL's
+ * default, so that the links in e-mails lead to this server when nothing else is configured (PORT 0,
+ * "any free port", is resolved by server/main.ts before the configuration is read again).
+ */
+export function listenUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
 }
 
 const port = z.coerce
@@ -174,6 +187,29 @@ export const configSchema = z
       .regex(/^RF(0[124-9]|1[0-9])$/, 'must be a FatturaPA RegimeFiscale code from RF01 to RF19 (not RF03), e.g. RF01 for the ordinary regime')
       .default(defaultSalesSettings.seller.regimeFiscale),
     SELLER_EMAIL: z.string().trim().regex(EMAIL, 'must be an e-mail address').default(defaultSalesSettings.seller.email),
+    // Where direct (RF) orders are paid: printed on the payment notice and in its EPC QR code.
+    SELLER_IBAN: z
+      .string()
+      .transform((v, ctx) => {
+        const r = checkIban(v);
+        if (r.ok) return r.value;
+        ctx.addIssue({ code: 'custom', message: `must be a valid ${r.message}` });
+        return z.NEVER;
+      })
+      .default(defaultSalesSettings.seller.iban),
+    SELLER_BIC: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(BIC_PATTERN, 'must be a BIC of 8 or 11 letters and digits (ISO 9362), e.g. BPMOIT22XXX')
+      .optional(),
+    // The account holder's name as the bank knows it (the EPC QR allows 70 characters); default SELLER_NAME.
+    SELLER_BENEFICIARY: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(EPC_MAX_NAME_LENGTH, `must be at most ${EPC_MAX_NAME_LENGTH} characters (the limit of the EPC QR code)`)
+      .optional(),
     PREPAID_FEE_BP: wholeNumber(0, 10_000).default(defaultSalesSettings.prepaidFeeRateBp),
     PREPAID_MIN_TOPUP_CENTS: wholeNumber(1, 100_000_000).default(defaultSalesSettings.minimumTopUpCents),
     ORDER_EXPIRY_DAYS: wholeNumber(1, 3650).default(defaultSalesSettings.unpaidOrderExpiryDays),
@@ -194,13 +230,20 @@ export const configSchema = z
       .trim()
       .regex(/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/, 'must be the URL the console is reached at, e.g. https://backoffice.example.it')
       .transform((v) => v.replace(/\/+$/, ''))
-      .default('http://localhost:3000'),
+      .optional(),
     DEMO: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
     // The secret shared with the CA that signs its reports of renewals done elsewhere (POST /api/ca-reports).
     CA_WEBHOOK_SECRET: z.string().trim().min(32, 'must be at least 32 characters (a random secret shared with the CA)').max(512, 'at most 512 characters').optional(),
   })
   .superRefine((env, ctx) => {
     checkStoreVariables(env, ctx);
+    if (env.SELLER_BENEFICIARY === undefined && env.SELLER_NAME.length > EPC_MAX_NAME_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SELLER_BENEFICIARY'],
+        message: `is required when SELLER_NAME is longer than ${EPC_MAX_NAME_LENGTH} characters (the beneficiary of the EPC QR code allows ${EPC_MAX_NAME_LENGTH})`,
+      });
+    }
     if (env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required when ADMIN_USERNAME is set' });
     }
@@ -212,7 +255,8 @@ export const configSchema = z
       if (problem) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: problem });
     }
   })
-  .transform((env) => ({
+  .transform((env) => ({ ...env, publicUrl: env.PUBLIC_URL ?? listenUrl(env.HOST, env.PORT) }))
+  .transform(({ publicUrl, ...env }) => ({
     ...storeChoiceOf(env),
     host: env.HOST,
     port: env.PORT,
@@ -231,7 +275,8 @@ export const configSchema = z
     mailFrom: env.MAIL_FROM ?? `${env.SELLER_NAME.replace(/[<>"]/g, '')} <${env.SELLER_EMAIL}>`,
     /** Demo start: the guide's products and one user per role (server/demo.ts). */
     demo: env.DEMO === 'true',
-    publicUrl: env.PUBLIC_URL,
+    /** Where browsers and e-mail links reach the console: PUBLIC_URL, else the address listened on. */
+    publicUrl,
     sales: {
       prepaidFeeRateBp: env.PREPAID_FEE_BP,
       minimumTopUpCents: env.PREPAID_MIN_TOPUP_CENTS,
@@ -248,9 +293,12 @@ export const configSchema = z
         address: env.SELLER_ADDRESS,
         email: env.SELLER_EMAIL,
         regimeFiscale: env.SELLER_REGIME_FISCALE,
+        iban: env.SELLER_IBAN,
+        bic: env.SELLER_BIC ?? null,
+        beneficiary: env.SELLER_BENEFICIARY ?? env.SELLER_NAME,
       },
-      renewalUrl: `${env.PUBLIC_URL}/rinnovo`,
-      couponStatusUrl: `${env.PUBLIC_URL}/verifica-coupon`,
+      renewalUrl: `${publicUrl}/rinnovo`,
+      couponStatusUrl: `${publicUrl}/verifica-coupon`,
       caWebhookSecret: env.CA_WEBHOOK_SECRET ?? null,
     } satisfies Partial<SalesSettings>,
   }));

@@ -1,17 +1,41 @@
 // Starts the back office: configuration, event store, HTTP server; stops cleanly on SIGTERM/SIGINT.
 import { openEventStore } from '../events/open';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { createServer } from 'node:net';
+import { ConfigError, listenUrl, loadConfig, type Config } from './config';
 import { startDemo } from './demo';
 import { loggerOptions } from './logger';
 import { enabledAdminExists, ensureFirstAdmin } from './security/bootstrap';
 import { sessionCookieName } from './security/settings';
 import { secureDataDir } from './security/dataDir';
 
+/** A port free on this host now: PORT 0 ("any free port") is chosen before the app is built. */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen({ host, port: 0 }, resolve);
+  });
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error(`no free port on ${host}`);
+  return address.port;
+}
+
+/**
+ * The configuration, with PORT 0 replaced by the free port it will listen on: PUBLIC_URL's default
+ * (the links in e-mails) is the address actually listened on, so the port must be known first.
+ */
+async function configuration(): Promise<Config> {
+  const config = loadConfig();
+  if (config.port !== 0) return config;
+  return loadConfig({ ...process.env, PORT: String(await freePort(config.host)) });
+}
+
 async function main() {
   let config;
   try {
-    config = loadConfig();
+    config = await configuration();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);
@@ -65,10 +89,8 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  process.stdout.write(`Back office listening on http://${shownHost}:${port}/ (event store: ${store.kind})\n`);
+  process.stdout.write(`Back office listening on ${listenUrl(config.host, config.port)}/ (event store: ${store.kind})\n`);
+  if (config.publicUrl !== listenUrl(config.host, config.port)) say(`Console and e-mail links at ${config.publicUrl}/`);
 }
 
 main().catch((error) => {

@@ -12,10 +12,10 @@ import { roleGroups, type Role } from '../../domain/staff/roles';
 /** The roles allowed each action of one resource. */
 export type ResourceAccess = Readonly<Record<string, readonly Role[]>>;
 
-const { adjustmentRequests, admin, approvals, audit, books, caReports, desk, payments, policies, policyReaders, readAll, topUps } = roleGroups;
+const { adjustmentRequests, admin, approvals, audit, books, caReports, desk, logVerification, payments, policies, policyReaders, readAll, topUps } = roleGroups;
 
 export const access: Readonly<Record<string, ResourceAccess>> = {
-  customers: { create: desk, changeEmail: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
+  customers: { create: desk, changeEmail: desk, sdiAddress: desk, topUp: topUps, requestAdjustment: adjustmentRequests, '*': readAll },
   devices: { create: desk, import: desk, reportLost: desk, suspend: desk, reactivate: desk, terminate: approvals, revoke: approvals, '*': readAll },
   'device-events': { '*': readAll },
   'replacement-requests': { create: desk, recordDevice: desk, approve: approvals, reject: approvals, '*': readAll },
@@ -24,9 +24,10 @@ export const access: Readonly<Record<string, ResourceAccess>> = {
   payments: { create: payments, match: payments, '*': readAll },
   'bank-statements': { upload: payments, '*': readAll },
   'prepaid-adjustments': { approve: approvals, reject: approvals, '*': readAll },
-  invoices: { '*': readAll },
+  invoices: { sdiReceipts: books, '*': readAll },
   'credit-notes': { '*': readAll },
   'vat-register': { '*': books },
+  'log-verification': { verify: logVerification, '*': logVerification },
   coupons: { resend: desk, '*': readAll },
   emails: { retry: desk, '*': readAll },
   reminders: { '*': readAll },

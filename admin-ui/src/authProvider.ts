@@ -1,10 +1,15 @@
 // Sign-in against the server's cookie session: the session lives in an HTTP-only cookie the
-// console never sees; it only learns who is signed in from /api/auth/login and /api/auth/me.
+// console never sees; it only learns who is signed in from /api/auth/login and /api/auth/session.
 //   POST /api/auth/login {username, password} → 200 {id, username, displayName, roles} + cookie
 //   POST /api/auth/logout
-//   GET  /api/auth/me → 200 same shape, or 401
+//   GET  /api/auth/session → 200 {user: same shape, or null when nobody is signed in}
+// (not /api/auth/me, whose 401 without a session would be noise on every load of the login page).
 // A 401 from any call ends the session (react-admin goes to the login page); a 403 keeps it (the
 // call's error message is shown).
+//
+// After signing in, react-admin returns to the page the session ended on. That page belongs to
+// whoever was signed in then: another user (another role) would land on it, or on "Accesso negato".
+// So the console remembers, for this tab, who was last signed in, and sends anyone else home.
 import { HttpError, type AuthProvider, type UserIdentity } from 'react-admin';
 import { isRole, type Role } from '../../domain/staff/roles';
 import { isAllowed } from './access';
@@ -21,6 +26,26 @@ const api = '/api/auth';
 
 /** The signed-in user as last confirmed by the server (undefined: not asked yet). */
 let current: Promise<StaffUser | null> | undefined;
+
+/** sessionStorage key: the id of the user last signed in on this tab (survives a reload, not the tab). */
+const LAST_USER_KEY = 'backoffice.lastUserId';
+
+function lastUserId(): string | null {
+  try {
+    return sessionStorage.getItem(LAST_USER_KEY);
+  } catch {
+    return null; // storage refused (privacy settings): everyone goes home after signing in
+  }
+}
+
+function rememberUser(user: StaffUser | null) {
+  if (!user) return;
+  try {
+    sessionStorage.setItem(LAST_USER_KEY, user.id);
+  } catch {
+    // see lastUserId
+  }
+}
 
 function parseUser(json: unknown): StaffUser {
   const u = json as Partial<Record<keyof StaffUser, unknown>> | null;
@@ -60,10 +85,12 @@ async function errorOf(response: Response, fallback: string): Promise<HttpError>
 }
 
 async function fetchMe(): Promise<StaffUser | null> {
-  const response = await call('GET', 'me');
-  if (response.status === 401) return null;
+  const response = await call('GET', 'session');
   if (!response.ok) throw await errorOf(response, 'ra.message.auth_error');
-  return parseUser(await response.json());
+  const { user } = (await response.json()) as { user?: unknown };
+  const signedIn = user ? parseUser(user) : null;
+  rememberUser(signedIn);
+  return signedIn;
 }
 
 async function me(): Promise<StaffUser | null> {
@@ -89,7 +116,12 @@ export const authProvider: AuthProvider = {
       throw await errorOf(response, 'ra.auth.sign_in_error');
     }
     const user = parseUser(await response.json());
+    const previous = lastUserId();
+    rememberUser(user);
     current = Promise.resolve(user);
+    // The page the last session ended on is this user's own (or nobody's): react-admin returns there.
+    // Someone else's: home.
+    return previous === null || previous === user.id ? undefined : { redirectTo: '/' };
   },
 
   async logout() {
@@ -108,7 +140,7 @@ export const authProvider: AuthProvider = {
 
   async checkError(error: { status?: number } | undefined) {
     if (error?.status === 401) {
-      current = Promise.resolve(null);
+        current = Promise.resolve(null);
       throw new HttpError('ra.notification.logged_out', 401);
     }
     // 403 and everything else: stay signed in; the failed call shows its own message.

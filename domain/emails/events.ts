@@ -41,10 +41,47 @@ export const renewalReminderEmailSchema = z.object({
   queuedAt: z.iso.datetime(),
 });
 
-export const emailQueued = eventShape('EmailQueued', z.discriminatedUnion('purpose', [couponCodesEmailSchema, renewalReminderEmailSchema]));
+/**
+ * The payment notice of a direct (RF) order, queued when the order is placed (issue #19): how to
+ * pay it by bank transfer, with the notice as a PDF carrying the EPC QR code. Composed when sent,
+ * from the order as placed and the seller's account then in force.
+ */
+export const paymentNoticeEmailSchema = z.object({
+  emailId,
+  purpose: z.literal('payment_notice'),
+  customerId: z.string().min(1),
+  orderId: z.string().min(1),
+  reason: z.literal('placement'),
+  queuedAt: z.iso.datetime(),
+});
+
+/**
+ * The head of the event log's hash chain, as last verified, sent to the accountants' mailbox
+ * (issue #18): kept outside the back office, it lets a later verification prove the history up to
+ * that head unchanged (`npm run verify-log -- --expect-head <position>:<hash>`). Not about a customer.
+ */
+export const logHeadEmailSchema = z.object({
+  emailId,
+  purpose: z.literal('log_head'),
+  reason: z.literal('export'),
+  to: z.email(),
+  head: z.object({ position: z.number().int().positive(), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** The verification that proved the log up to the head: when it finished, how many events it checked. */
+  verifiedAt: z.iso.datetime(),
+  verified: z.number().int().min(0),
+  requestedBy: z.string().min(1),
+  queuedAt: z.iso.datetime(),
+});
+
+export const emailQueued = eventShape(
+  'EmailQueued',
+  z.discriminatedUnion('purpose', [couponCodesEmailSchema, renewalReminderEmailSchema, paymentNoticeEmailSchema, logHeadEmailSchema]),
+);
 
 export type CouponCodesEmail = z.infer<typeof couponCodesEmailSchema>;
 export type RenewalReminderEmail = z.infer<typeof renewalReminderEmailSchema>;
+export type PaymentNoticeEmail = z.infer<typeof paymentNoticeEmailSchema>;
+export type LogHeadEmail = z.infer<typeof logHeadEmailSchema>;
 
 /**
  * The outbox is about to hand the message to the SMTP server. Written before each send, so that a

@@ -42,7 +42,8 @@ import { creditReasons, maxAdjustmentCents, topUpMethods } from './events';
 import type { Decider } from '../shared/decider';
 import { instantOf } from '../shared/utcTime';
 import { conflict, invalid, notFound, refuse } from '../shared/errors';
-import { feeOf, formatEuro, formatRate } from '../shared/money';
+import { formatEuro, formatRate } from '../shared/money';
+import { splitTopUp, topUpQuote } from './topUpFee';
 
 export const streamOf = (customerId: string): string => `prepaid-${customerId}`;
 
@@ -154,34 +155,8 @@ export const prepaidAggregate: Decider<PrepaidState, PrepaidEvent> = { initialSt
 // Fee arithmetic
 // ---------------------------------------------------------------------------------------------
 
-export interface TopUpQuote {
-  creditedCents: number;
-  feeCents: number;
-  /** What the customer pays: credited + fee. */
-  toPayCents: number;
-}
-
-/** What to pay to have `creditedCents` put on the account: `topUpQuote(3300, 180)` → 3300 + 59 = 3359. */
-export function topUpQuote(creditedCents: number, feeRateBp: number = defaultPrepaidSettings.feeRateBp): TopUpQuote {
-  const feeCents = feeOf(creditedCents, feeRateBp);
-  return { creditedCents, feeCents, toPayCents: creditedCents + feeCents };
-}
-
-/**
- * Splits money received into credited + fee: credited is the largest c with c + fee(c) ≤ received,
- * fee = received − credited. `splitTopUp(3359, 180)` → credited 3300, fee 59.
- */
-export function splitTopUp(amountReceivedCents: number, feeRateBp: number = defaultPrepaidSettings.feeRateBp): TopUpQuote {
-  if (!Number.isSafeInteger(amountReceivedCents) || amountReceivedCents < 0) {
-    throw new RangeError(`amount received must be a non-negative integer of cents (got ${amountReceivedCents})`);
-  }
-  const toPay = (c: number) => c + feeOf(c, feeRateBp);
-  // Start near the exact inverse, then step: toPay is non-decreasing.
-  let c = Math.floor((amountReceivedCents * 10_000) / (10_000 + feeRateBp));
-  while (c > 0 && toPay(c) > amountReceivedCents) c--;
-  while (toPay(c + 1) <= amountReceivedCents) c++;
-  return { creditedCents: c, feeCents: amountReceivedCents - c, toPayCents: amountReceivedCents };
-}
+// The fee's arithmetic lives in topUpFee.ts, free of zod, so that the console can preview it.
+export { splitTopUp, topUpQuote, type TopUpQuote } from './topUpFee';
 
 // ---------------------------------------------------------------------------------------------
 // Commands

@@ -31,6 +31,8 @@ export const roleGroups = {
   caReports: ['accountant', 'supervisor'],
   /** The books (the sales VAT register, the CSV exports of the audit trail): the accountants, and the supervisors who read the audit trail. */
   books: ['accountant', 'supervisor'],
+  /** The event log's verification (its hash chain, its head hash): the accountants who audit it, and the admins who run the system. */
+  logVerification: ['accountant', 'admin'],
   /** Staff accounts and settings. */
   admin: ['admin'],
   /** Setting the issuers' renewal policies (a setting of the sales rules): the supervisors and the admins. */

@@ -10,6 +10,13 @@
 // - The client never resubscribes by itself. When a subscription ends or fails (server gone,
 //   call cancelled, end of stream), this adapter subscribes again after a small back-off from the
 //   last position it handed out, and skips anything at or before it: no duplicates, no gaps.
+// - The hash chain (events/logChain.ts): this process's appends are serialised, and each one
+//   chains to the head of $all (its last non-system event) read just before it is sent. That is
+//   exact for ONE writer process per server. Several servers appending to one EventStoreDB
+//   (issue #21) will need more: two processes can read the same head and both chain to it, and
+//   the verifier would report the second as a broken link. A single writer for the chain (a
+//   leader, or a chaining pass that stamps events after the fact on a stream of its own) will be
+//   needed then; EventStoreDB has no transaction spanning a read of $all and an append.
 import {
   AccessDeniedError,
   ANY,
@@ -50,6 +57,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port';
+import { CHAIN_FIELD, contentOf, GENESIS, isChainLink, nextLink, splitMetadata } from '../logChain';
 
 export interface EventStoreDbStoreOptions {
   /** Back-off before the first resubscription attempt, doubled up to `maxReconnectDelayMs`. */
@@ -95,19 +103,33 @@ export function createEventStoreDbStore(connectionString: string, options: Event
     }
   }
 
+  // This process's appends, one after the other: each chains to the head the one before it wrote.
+  let appendTurn: Promise<unknown> = Promise.resolve();
+
+  /** Hash of the head of $all (its last non-system event); GENESIS when there is none or it has no link. */
+  async function headHash(): Promise<string> {
+    const head = await headEvent();
+    if (!head) return GENESIS;
+    const link = isRecord(head.metadata) ? head.metadata[CHAIN_FIELD] : undefined;
+    return isChainLink(link) ? link.hash : GENESIS;
+  }
+
   async function doAppend(
     stream: string,
     events: Parameters<EventStore['append']>[1],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     try {
-      const result = await client.appendToStream(
-        stream,
-        events.map((e) =>
-          jsonEvent({ id: e.id, type: e.type, data: (e.data ?? null) as JSONType, metadata: e.metadata as JSONType }),
-        ),
-        { expectedRevision: toClientExpectation(expectedRevision) },
-      );
+      const clientExpectation = toClientExpectation(expectedRevision);
+      let prev = await headHash();
+      const chained = events.map((e) => {
+        const data = (e.data ?? null) as JSONType;
+        const metadata = splitMetadata(e.metadata).metadata;
+        const link = nextLink(prev, contentOf(e.id, stream, e.type, JSON.stringify(data), JSON.stringify(metadata)));
+        prev = link.hash;
+        return jsonEvent({ id: e.id, type: e.type, data, metadata: { ...metadata, [CHAIN_FIELD]: { ...link } } as JSONType });
+      });
+      const result = await client.appendToStream(stream, chained, { expectedRevision: clientExpectation });
       if (!result.position) throw new Error(`EventStoreDB answered the append to ${stream} without a position`);
       return { nextRevision: Number(result.nextExpectedRevision), position: toSafePosition(result.position.commit) };
     } catch (error) {
@@ -121,6 +143,12 @@ export function createEventStoreDbStore(connectionString: string, options: Event
 
   async function headPosition(): Promise<number> {
     ensureOpen();
+    const head = await headEvent();
+    return head ? toSafePosition(head.position!.commit) : 0;
+  }
+
+  /** The last non-system event of $all (also for appends in flight when close() is called). */
+  async function headEvent(): Promise<ClientRecordedEvent | undefined> {
     let before: Position | typeof END = END;
     for (;;) {
       let received = 0;
@@ -131,10 +159,10 @@ export function createEventStoreDbStore(connectionString: string, options: Event
         const event = resolved.event;
         if (!event) continue;
         oldest = event.position;
-        if (!isSystemEvent(event)) return toSafePosition(event.position.commit);
+        if (!isSystemEvent(event)) return event;
       }
       // Backwards reads are exclusive of their start, so the next page begins below `oldest`.
-      if (received < HEAD_PAGE || !oldest) return 0;
+      if (received < HEAD_PAGE || !oldest) return undefined;
       before = oldest;
     }
   }
@@ -146,7 +174,8 @@ export function createEventStoreDbStore(connectionString: string, options: Event
     async append(stream, events, { expectedRevision }) {
       ensureOpen();
       if (events.length === 0) throw new Error('append needs at least one event');
-      const task = doAppend(stream, events, expectedRevision);
+      const task = appendTurn.then(() => doAppend(stream, events, expectedRevision));
+      appendTurn = task.catch(() => {});
       appendsInFlight.add(task);
       try {
         return await task;
@@ -472,16 +501,19 @@ function toRecorded(event: ClientRecordedEvent): RecordedEvent {
   if (!event.position) {
     throw new Error(`event ${event.id} of ${event.streamId} came without a position (EventStoreDB before 22.6?)`);
   }
-  return {
+  const { metadata, link } = splitMetadata(isRecord(event.metadata) ? event.metadata : {});
+  const recorded: RecordedEvent = {
     id: event.id,
     stream: event.streamId,
     revision: Number(event.revision),
     position: toSafePosition(event.position.commit),
     type: event.type,
     data: event.data,
-    metadata: isRecord(event.metadata) ? event.metadata : {},
+    metadata,
     created: event.created,
   };
+  if (link) recorded.chain = link;
+  return recorded;
 }
 
 function isTransient(error: unknown): boolean {

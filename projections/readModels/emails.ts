@@ -1,4 +1,5 @@
-// Read model `emails`: the e-mail outbox (coupon codes of an order; renewal reminders of a device). State: queued → sent; an attempt that failed →
+// Read model `emails`: the e-mail outbox (coupon codes of an order; renewal reminders of a device; an
+// order's payment notice; the log's head for the accountants, about no customer). State: queued → sent; an attempt that failed →
 // retrying (with the attempt count, the last error and when it is retried); given up → failed;
 // staff asking to retry a failed one → queued again. `to_address` is known once it is sent (the
 // profile e-mail in force at that moment). `possibly_duplicate`: an earlier send was interrupted
@@ -11,7 +12,7 @@ export const EMAIL_STATES = ['queued', 'sent', 'retrying', 'failed'] as const;
 
 export const emailsProjection: Projection<EmailEvent> = {
   name: 'emails',
-  version: 3,
+  version: 4,
   tables: ['emails'],
   handles: ['EmailQueued', 'EmailSent', 'EmailAttemptFailed', 'EmailGaveUp', 'EmailRetryRequested'],
   setup(db, t) {
@@ -21,7 +22,7 @@ export const emailsProjection: Projection<EmailEvent> = {
       id TEXT NOT NULL UNIQUE,
       purpose TEXT NOT NULL,
       reason TEXT NOT NULL,
-      customer_id TEXT NOT NULL,
+      customer_id TEXT,
       order_id TEXT,
       device_serial TEXT,
       coupon_ids TEXT NOT NULL,
@@ -54,17 +55,18 @@ export const emailsProjection: Projection<EmailEvent> = {
         const couponIds = d.purpose === 'coupon_codes' ? d.couponIds : [];
         statement(
           db,
-          `INSERT INTO ${e} (id, purpose, reason, customer_id, order_id, device_serial, coupon_ids, coupon_count, state, queued_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+          `INSERT INTO ${e} (id, purpose, reason, customer_id, order_id, device_serial, coupon_ids, coupon_count, state, to_address, queued_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
         ).run(
           d.emailId,
           d.purpose,
           d.reason,
-          d.customerId,
-          d.purpose === 'coupon_codes' ? d.orderId : null,
+          d.purpose === 'log_head' ? null : d.customerId,
+          d.purpose === 'coupon_codes' || d.purpose === 'payment_notice' ? d.orderId : null,
           d.purpose === 'renewal_reminder' ? d.deviceSerial : null,
           JSON.stringify(couponIds),
           couponIds.length,
+          d.purpose === 'log_head' ? d.to.toLowerCase() : null,
           isoTime(d.queuedAt),
           isoTime(d.queuedAt),
         );

@@ -21,6 +21,12 @@ export interface SellerSettings {
   email: string;
   /** The FatturaPA RegimeFiscale (RF01 ordinary, RF19 flat-rate, …) (SELLER_REGIME_FISCALE). */
   regimeFiscale: string;
+  /** Where direct (RF) orders are paid, compact upper case (SELLER_IBAN, checked mod-97). */
+  iban: string;
+  /** The bank's BIC, or null (SELLER_BIC; optional in the EPC QR code within the EEA). */
+  bic: string | null;
+  /** The account holder, as on the payment notice and in its QR code, ≤ 70 characters (SELLER_BENEFICIARY, default SELLER_NAME). */
+  beneficiary: string;
 }
 
 export interface SalesSettings {
@@ -59,6 +65,10 @@ export const defaultSalesSettings: SalesSettings = {
     address: { street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' },
     email: 'amministrazione@firmafacile.example.it',
     regimeFiscale: 'RF01',
+    // Fictional (bank code 09999), valid mod-97: for the demo and the tests only; set SELLER_IBAN.
+    iban: 'IT28X0999912345000000123456',
+    bic: null,
+    beneficiary: 'Firma Facile S.r.l.',
   },
   renewalUrl: 'http://localhost:3000/rinnovo',
   couponStatusUrl: 'http://localhost:3000/verifica-coupon',

@@ -26,6 +26,8 @@ export const saleIds = {
   coupon: (orderId: string, index: number) => derivedId('coupon', orderId, index),
   invoice: (orderId: string) => derivedId('invoice', orderId),
   fulfilmentEmail: (orderId: string) => derivedId('fulfilment-email', orderId),
+  /** The payment notice e-mailed when a direct order is placed. */
+  paymentNoticeEmail: (orderId: string) => derivedId('payment-notice-email', orderId),
   /** The debit of an order paid from the prepaid account. */
   prepaidDebit: (orderId: string) => derivedId('prepaid-debit', orderId),
   /** Money put back when an order could not be placed after its debit. */

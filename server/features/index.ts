@@ -23,9 +23,11 @@ import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
 import renewals from './renewals/routes';
+import sdiReceipts from './sdi/routes';
 import replacements from './replacements/routes';
 import auth from './staff/authRoutes';
 import vatRegister from './vatRegister/routes';
+import logVerification from './logVerification/routes';
 import staff from './staff/routes';
 
 export const routePlugins: FastifyPluginAsync[] = [
@@ -50,6 +52,8 @@ export const routePlugins: FastifyPluginAsync[] = [
   coupons,
   caReports,
   bankStatements,
+  logVerification,
+  sdiReceipts,
   renewals,
   projections,
   publicPages,

@@ -3,9 +3,9 @@
 //   scrypt$<log2 N>$<r>$<p>$<salt, base64url>$<key, base64url>
 // The plain password is never logged, stored or put in an event.
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblemCode } from '../../domain/staff/passwordRule';
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH };
 export const DEFAULT_LOG_N = 15;
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
@@ -20,12 +20,18 @@ const memoryFor = (logN: number, r: number) => 256 * 2 ** logN * r;
 
 /** Why the password is not good enough, or null. */
 export function passwordProblem(password: string, username?: string): string | null {
-  const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) return `must have at least ${PASSWORD_MIN_LENGTH} characters`;
-  if (length > PASSWORD_MAX_LENGTH) return `must have at most ${PASSWORD_MAX_LENGTH} characters`;
-  if (password.trim().length === 0) return 'must not be only spaces';
-  if (username && password.trim().toLowerCase() === username.trim().toLowerCase()) return 'must not be the username';
-  return null;
+  switch (passwordProblemCode(password, username)) {
+    case 'too_short':
+      return `must have at least ${PASSWORD_MIN_LENGTH} characters`;
+    case 'too_long':
+      return `must have at most ${PASSWORD_MAX_LENGTH} characters`;
+    case 'only_spaces':
+      return 'must not be only spaces';
+    case 'same_as_username':
+      return 'must not be the username';
+    case null:
+      return null;
+  }
 }
 
 export async function hashPassword(password: string, logN = DEFAULT_LOG_N): Promise<string> {

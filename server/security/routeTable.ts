@@ -38,6 +38,7 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/auth/login': { access: 'public', rateLimit: 'login' },
   'POST /api/auth/logout': { access: 'authenticated' },
   'GET /api/auth/me': { access: 'authenticated' },
+  'GET /api/auth/session': { access: 'public' },
   'POST /api/auth/password': { access: 'authenticated' },
 
   // Staff accounts: the list and detail are read from the staff-users read model (server/read/routes.ts),
@@ -156,10 +157,20 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/orders/:id/refund': { access: roleGroups.approvals },
   'POST /api/orders/:id/desk-payment': { access: roleGroups.desk },
   'POST /api/orders/:id/resend-coupons': { access: roleGroups.desk },
+  // The payment notice of a direct (RF) order: its data for the console, and the PDF with the EPC QR code.
+  'GET /api/orders/:id/payment-notice': { access: roleGroups.readAll },
+  'GET /api/orders/:id/payment-notice.pdf': { access: roleGroups.readAll },
   'POST /api/payments': { access: roleGroups.payments },
   'POST /api/payments/:id/match': { access: roleGroups.payments },
   // The bank's statement (camt.053/camt.054), each credit line a payment (server/features/bankStatements/routes.ts).
   'POST /api/bank-statements': { access: roleGroups.payments },
+  // The event log's hash chain: the last verification and the head, a verification now (server/features/logVerification/routes.ts).
+  'GET /api/log-verification': { access: roleGroups.logVerification },
+  'POST /api/log-verification': { access: roleGroups.logVerification },
+  'POST /api/log-verification/head-email': { access: roleGroups.logVerification },
+  // The SdI's receipts of the FatturaPA files (server/features/sdi/routes.ts): the books' keepers,
+  // not the admins (no sales route opens to them, see test/server/security/routeTable.test.ts).
+  'POST /api/sdi-receipts': { access: roleGroups.books },
   'POST /api/emails/:id/retry': { access: roleGroups.desk },
   // Renewals at the desk (server/features/renewals/routes.ts).
   'POST /api/renewals': { access: roleGroups.desk },
@@ -172,6 +183,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/credit-notes/:id/pdf': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/invoices/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
   'GET /api/credit-notes/:id/xml': { access: ['accountant', 'operator', 'supervisor'] },
+  // A month's FatturaPA files as one zip (server/features/invoicing/routes.ts): who downloads one.
+  'GET /api/invoices/xml.zip': { access: ['accountant', 'operator', 'supervisor'] },
   // The CA's report of renewals done elsewhere, as a CSV file (server/features/caReports/routes.ts).
   'POST /api/ca-reports/upload': { access: roleGroups.caReports },
 

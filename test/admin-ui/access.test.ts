@@ -14,6 +14,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
     list: read('customers'),
     create: ['POST /api/customers'],
     changeEmail: ['POST /api/customers/:id/email'],
+    sdiAddress: ['POST /api/customers/:id/sdi-address'],
     topUp: ['POST /api/customers/:id/prepaid/top-ups', 'GET /api/customers/:id/prepaid/top-up-quote'],
     requestAdjustment: ['POST /api/customers/:id/prepaid/adjustments'],
   },
@@ -50,7 +51,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
     approve: ['POST /api/customers/:id/prepaid/adjustments/:adjustmentId/approve'],
     reject: ['POST /api/customers/:id/prepaid/adjustments/:adjustmentId/reject'],
   },
-  invoices: { list: [...read('invoices'), 'GET /api/invoices/:id/pdf', 'GET /api/invoices/:id/xml'] },
+  invoices: { list: [...read('invoices'), 'GET /api/invoices/:id/pdf', 'GET /api/invoices/:id/xml', 'GET /api/invoices/xml.zip'], sdiReceipts: ['POST /api/sdi-receipts'] },
   'credit-notes': { list: [...read('credit-notes'), 'GET /api/credit-notes/:id/pdf', 'GET /api/credit-notes/:id/xml'] },
   coupons: { list: read('coupons'), resend: ['POST /api/orders/:id/resend-coupons'] },
   emails: { list: read('emails'), retry: ['POST /api/emails/:id/retry'] },
@@ -78,6 +79,7 @@ const routesOf: Record<string, Record<string, string[]>> = {
   },
   'prepaid-movements': { list: read('prepaid-movements'), export: ['GET /api/prepaid-movements/export.csv'] },
   'vat-register': { list: ['GET /api/vat-register', 'GET /api/vat-register.csv', 'GET /api/vat-register.pdf'] },
+  'log-verification': { list: ['GET /api/log-verification'], verify: ['POST /api/log-verification'] },
   history: { show: ['GET /api/history/:kind/:id', 'GET /api/history/:kind/:id/diff'] },
 };
 

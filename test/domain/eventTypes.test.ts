@@ -20,6 +20,7 @@ import { replacementEventShapes } from '../../domain/replacements/events';
 import { reminderEventShapes } from '../../domain/reminders/events';
 import { bankStatementEventShapes } from '../../domain/bankStatements/events';
 import { sdiEventShapes } from '../../domain/sdi/events';
+import { logVerificationEventShapes } from '../../domain/logVerification/events';
 
 const sorted = (types: Iterable<string>) => [...types].sort();
 
@@ -56,6 +57,7 @@ describe('domain event types', () => {
       reminderEventShapes,
       bankStatementEventShapes,
       sdiEventShapes,
+      logVerificationEventShapes,
     ];
     expect(sorted(eventTypes)).toEqual(sorted(shapes.flatMap((s) => typesOf(s))));
   });

@@ -111,6 +111,13 @@ describe('event catalogue', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("accepts a stored event whose metadata still holds the log's chain link, and decodes it without it", () => {
+    const catalogueOfNotes = new EventCatalogue<EventOf<typeof noted>>([noted]);
+    const metadata = { ...context, schemaVersion: 1, chain: { prev: '0'.repeat(64), hash: 'a'.repeat(64) } };
+    const decoded = catalogueOfNotes.decode(stored('Noted', { text: 't' }, metadata));
+    expect(decoded.metadata).toEqual({ ...context, schemaVersion: 1 });
+  });
+
   it('will not define a version without the upcasters to reach it', () => {
     expect(() => defineEvent('Broken', z.object({}), { version: 3, upcasters: { 1: (d) => d } })).toThrow(
       /upcaster from version 2/,

@@ -8,6 +8,8 @@ import {
   type EventToAppend,
   type RecordedEvent,
 } from '../../events/port';
+import { contentOf, GENESIS, linkHash } from '../../events/logChain';
+import { verifyLog } from '../../events/logVerifier';
 
 export interface OpenedStore {
   store: EventStore;
@@ -194,6 +196,53 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedSt
         const two = await collect(store.readAll({ after: start, maxCount: 2 }));
         expect(two).toHaveLength(2);
         expect(await headOf(store)).toBe(all[3]!.position);
+      });
+    });
+
+    describe('the hash chain', () => {
+      it('every event carries a link to the event before it in the global log, over its stored content, and the log verifies', async () => {
+        const start = await headOf(store);
+        const streams = [freshStream('chain-a'), freshStream('chain-b'), freshStream('chain-c')];
+        // Concurrent appends to several streams: the chain follows the order the store decided.
+        await Promise.all(
+          streams.map(async (stream) => {
+            await store.append(stream, [event('Opened', { n: 1, text: 'Niccolò €' }, { actor: 'u-1' })], { expectedRevision: 'no_stream' });
+            await store.append(stream, [event('Noted', { n: 2 }), event('Noted', { n: 3, nested: { a: [1, 2] } })], { expectedRevision: 0 });
+          }),
+        );
+        const all = await collect(store.readAll());
+        const ours = all.filter((e) => e.position > start);
+        expect(ours.filter((e) => streams.includes(e.stream))).toHaveLength(9);
+        for (let i = 0; i < all.length; i++) {
+          const e = all[i]!;
+          if (e.position <= start) continue;
+          expect(e.chain, `${e.stream}@${e.revision}`).toBeDefined();
+          expect(e.chain!.prev).toBe(i === 0 ? GENESIS : (all[i - 1]!.chain?.hash ?? GENESIS));
+          const content = contentOf(e.id, e.stream, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata));
+          expect(e.chain!.hash).toBe(linkHash(e.chain!.prev, content));
+        }
+        // The link is handed out apart: the metadata reads back as it was appended.
+        expect(ours.find((e) => e.type === 'Opened')!.metadata).toEqual({ actor: 'u-1' });
+        const last = ours[ours.length - 1]!;
+        expect((await store.readStream(last.stream, { direction: 'backwards', maxCount: 1 }))[0]!.chain).toEqual(last.chain);
+
+        const verification = await verifyLog(store);
+        expect(verification).toMatchObject({ ok: true, broken: null, head: { position: last.position, hash: last.chain!.hash } });
+        expect(verification.verified).toBeGreaterThanOrEqual(9);
+        expect((await verifyLog(store, { expectHead: { position: ours[2]!.position, hash: ours[2]!.chain!.hash } })).ok).toBe(true);
+        const wrong = await verifyLog(store, { expectHead: { position: ours[2]!.position, hash: ours[3]!.chain!.hash } });
+        expect(wrong.ok).toBe(false);
+        expect(wrong.expectHeadFailure).toContain(`position ${ours[2]!.position}`);
+      });
+
+      it('a link in the appended metadata is not trusted: the store writes its own', async () => {
+        const stream = freshStream('chain-forged');
+        const forged = { prev: GENESIS, hash: 'f'.repeat(64) };
+        await store.append(stream, [event('Forged', { x: 1 }, { note: 'n', chain: forged })], { expectedRevision: 'no_stream' });
+        const [read] = await store.readStream(stream);
+        expect(read!.metadata).toEqual({ note: 'n' });
+        expect(read!.chain!.hash).not.toBe(forged.hash);
+        expect((await verifyLog(store)).ok).toBe(true);
       });
     });
 

@@ -9,7 +9,8 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** While true, every message is refused with a 451 temporary failure. */
   refusing: boolean;
-  waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /** Waits for `count` messages (only those `which` keeps, when given) and answers them. */
+  waitForMessages(count: number, timeoutMs?: number, which?: (mail: ParsedMail) => boolean): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
 
@@ -48,17 +49,22 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     set refusing(value: boolean) {
       state.refusing = value;
     },
-    async waitForMessages(count, timeoutMs = 10_000) {
+    async waitForMessages(count, timeoutMs = 10_000, which = () => true) {
       const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${messages.length}`);
+      while (messages.filter(which).length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${messages.filter(which).length}`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 100);
         });
       }
-      return messages;
+      return messages.filter(which);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The payment notice a direct order's customer is sent at placement (issue #19). */
+export const isPaymentNotice = (mail: ParsedMail): boolean => (mail.subject ?? '').startsWith('Avviso di pagamento');
+/** Every message but the payment notices: the coupon e-mails and reminders. */
+export const notPaymentNotice = (mail: ParsedMail): boolean => !isPaymentNotice(mail);

@@ -51,6 +51,30 @@ export const app = {
     admin: 'Administrator',
   },
   user_menu: 'Profile: %{name}',
+  password: {
+    menu: 'Change password',
+    title: 'Change your password',
+    current: 'Current password',
+    new: 'New password',
+    confirm: 'New password again',
+    rule: '%{min} to %{max} characters, not only spaces, not the username',
+    save: 'Change password',
+    mismatch: 'The two passwords differ',
+    changed: 'Password changed: the other sessions opened with the old one were closed',
+    problem: {
+      too_short: 'At least %{min} characters',
+      too_long: 'At most %{max} characters',
+      only_spaces: 'Must not be only spaces',
+      same_as_username: 'Must not be the username',
+    },
+    errors: {
+      password_wrong: 'This is not your current password',
+      password_weak: 'The password breaks the rule: %{min} to %{max} characters, not only spaces, not the username',
+      password_unchanged: 'Choose a password different from the current one',
+      login_throttled: 'Too many wrong attempts: wait a few seconds and try again',
+      account_locked: 'Too many wrong attempts: the account is locked here for a while',
+    },
+  },
   language: 'Language',
   none: 'None',
   filters: {
@@ -76,6 +100,10 @@ export const app = {
     record_history: 'Event history',
   },
   customers: {
+    sdi_address: 'SdI address',
+    sdi_address_help:
+      "Where the SdI delivers e-invoices: the 7-character recipient code (firms) or the PEC address. With neither, the invoice waits in the customer's fiscal drawer.",
+    sdi_address_changed: 'SdI address updated',
     search: 'Name, codice fiscale, partita IVA, e-mail',
     firm_cf_help: 'Only when it differs from the partita IVA',
     email_help: 'The coupon codes are sent to this address',
@@ -86,6 +114,9 @@ export const app = {
     top_up: 'Top up prepaid account',
     top_up_help: 'Give the money received: the account is credited with it less the administrative fee.',
     amount_received: 'Money received',
+    top_up_split: 'received %{received} → fee %{fee} → credited %{credited}',
+    top_up_rule: 'Administrative fee: %{rate} of the credit; minimum credit %{minimum}.',
+    top_up_too_little: 'Not enough: the credit must be at least %{minimum}.',
     reference_help: 'Transfer CRO/TRN, slip number, receipt…',
     topped_up: 'Credited %{credited} (fee %{fee}); balance %{balance}',
     movements: 'Prepaid account movements',
@@ -211,6 +242,13 @@ export const app = {
     rf_help: 'Payment method: %{method}. The customer must write this reference in the payment reason.',
     amount_due: 'Due',
     expires_at: 'the order expires on %{at}',
+    beneficiary: 'Beneficiary',
+    reason_rf: 'Reason (RF)',
+    copy: 'Copy %{what}',
+    copied: '%{what} copied to the clipboard',
+    copy_failed: 'The browser does not allow copying: select %{what} and copy it by hand',
+    payment_notice_pdf: 'Download payment notice',
+    prepaid_debit: 'Debited to the prepaid account: %{amount}, on %{at}',
     fulfilment_pending: 'Paid: issuing the coupons and the invoice…',
     fulfilled_help: 'Coupons issued and sent to %{email}, invoice issued.',
     lines: 'Lines',
@@ -359,6 +397,12 @@ export const app = {
     abandon_reason: 'Why it is abandoned',
     abandoned: 'Renewal abandoned; coupons usable again',
   },
+  payment_recorded: {
+    settled: 'Payment recorded: order %{order}, settled',
+    partial: 'Payment recorded: order %{order}, partly paid, %{due} still due',
+    matched: 'Payment recorded: order %{order}',
+    unmatched: 'Payment recorded, not matched: no order recognised',
+  },
   emails: {
     search: 'Recipient',
     retry: 'Retry sending',
@@ -392,6 +436,28 @@ export const app = {
 
   exports: {
     csv: 'Export CSV',
+  },
+  logVerification: {
+    explain: 'Every event of the log carries a hash (SHA-256) of itself and of the event before it: verifying the chain proves that no event was altered, removed or moved. The head hash, kept or sent to the accountants, proves later that the history up to that point is unchanged.',
+    never: 'The log has never been verified.',
+    ok: 'Log verified on %{at} by %{by}: %{count} events, chain intact.',
+    failed: 'Verification of %{at} by %{by} FAILED: %{count} events verified before the first broken link.',
+    before_chain: '%{count} events at the start written before the chain (accepted as the start of the log).',
+    broken: 'First broken link: position %{position}, stream %{stream}, revision %{revision}:',
+    kind: {
+      content_altered: 'content altered',
+      link_broken: 'link to the previous event broken (an event missing or moved)',
+      link_missing: 'event without a hash after the chain began (added or altered by hand)',
+    },
+    head: 'Head hash (position:hash)',
+    no_head: 'none (no event carries a hash yet)',
+    copy: 'Copy',
+    copied: 'Hash copied',
+    verify_now: 'Verify now',
+    running: 'Verifying…',
+    email_to: "The accountants' address",
+    email_send: 'E-mail the verified head',
+    email_queued: 'Head %{head} being sent to %{to}',
   },
   vatRegister: {
     period: 'Period (month 2026-11 or quarter 2026-Q4)',
@@ -428,6 +494,27 @@ export const app = {
     total: 'Total',
     totals: 'Totals',
     vat_summary: 'VAT summary',
+  },
+  sdi: {
+    receipts: "The SdI's receipts",
+    file_name: 'FatturaPA file',
+    no_receipts: "No receipt uploaded: waiting for the SdI's answer",
+    receipt: 'Receipt',
+    received_at: 'Received by the SdI on',
+    sdi_identifier: 'SdI identifier',
+    detail: 'Detail',
+    delivered_at: 'Delivered on %{at}',
+    upload: 'Upload SdI receipts',
+    upload_help:
+      "The SdI's receipts of the files sent (RC delivered, NS rejected, MC not delivered), as XML: several may be chosen at once. Each receipt is matched to its invoice or credit note by the file name; a receipt uploaded before is not recorded twice.",
+    upload_files: 'Receipt XML files',
+    upload_send: 'Upload',
+    upload_result: '%{recorded} receipts recorded; %{duplicates} uploaded before',
+    invoice: 'invoice %{number}',
+    credit_note: 'credit note %{number}',
+    duplicate: 'Uploaded before',
+    month: 'Month',
+    month_zip: "Month's XML (zip)",
   },
   wizard: {
     title: 'New order',
@@ -501,7 +588,7 @@ export const app = {
     matchedHow: { reference: 'By the RF reference', by_hand: 'By hand' },
     couponState: { issued: 'Issued', redeemed: 'Redeemed', cancelled: 'Cancelled', expired: 'Expired' },
     emailState: { queued: 'Queued', sent: 'Sent', retrying: 'Retrying', failed: 'Failed' },
-    emailReason: { fulfilment: 'Fulfilment', resend: 'Resend', reminder: 'Renewal reminder' },
+    emailReason: { fulfilment: 'Fulfilment', resend: 'Resend', reminder: 'Renewal reminder', placement: 'Payment notice' },
     caReportOutcome: {
       applied: 'Applied',
       coupon_unknown: 'Unknown coupon',
@@ -524,6 +611,8 @@ export const app = {
       invalid: 'Cannot be recorded',
     },
     statementKind: { camt_053: 'Statement (camt.053)', camt_054: 'Notification (camt.054)' },
+    sdiState: { awaiting: 'Awaiting the SdI', delivered: 'Delivered', rejected: 'Rejected by the SdI', not_delivered: 'Not delivered' },
+    sdiReceipt: { RC: 'Delivery receipt (RC)', NS: 'Rejection notice (NS)', MC: 'Not delivered (MC)' },
     customerKind: { person: 'Person', firm: 'Firm' },
     deviceStatus: { active: 'Active', lost: 'Lost', suspended: 'Suspended', terminated: 'Terminated' },
     certificateStatus: { active: 'Valid', revoked: 'Revoked' },
@@ -569,6 +658,9 @@ export const app = {
 };
 
 export const resources = {
+  'log-verification': {
+    name: 'Log verification |||| Log verification',
+  },
   history: historyResource,
   'vat-register': {
     name: 'VAT register |||| VAT register',
@@ -576,6 +668,8 @@ export const resources = {
   customers: {
     name: 'Customer |||| Customers',
     fields: {
+      sdiCode: 'SdI recipient code',
+      pecAddress: 'PEC',
       id: 'ID',
       kind: 'Kind',
       name: 'Name',
@@ -775,6 +869,8 @@ export const resources = {
   invoices: {
     name: 'Invoice |||| Invoices',
     fields: {
+      sdiState: 'SdI state',
+      sdiErrorCodes: 'SdI errors',
       displayNumber: 'Number',
       year: 'Year',
       number: 'Number',
@@ -792,6 +888,8 @@ export const resources = {
   'credit-notes': {
     name: 'Credit note |||| Credit notes',
     fields: {
+      sdiState: 'SdI state',
+      sdiErrorCodes: 'SdI errors',
       displayNumber: 'Number',
       year: 'Year',
       number: 'Number',

@@ -51,6 +51,30 @@ export const app = {
     admin: 'Amministratore',
   },
   user_menu: 'Profilo: %{name}',
+  password: {
+    menu: 'Cambia password',
+    title: 'Cambia la tua password',
+    current: 'Password attuale',
+    new: 'Nuova password',
+    confirm: 'Ripeti la nuova password',
+    rule: 'Da %{min} a %{max} caratteri, non solo spazi, diversa dal nome utente',
+    save: 'Cambia password',
+    mismatch: 'Le due password non coincidono',
+    changed: 'Password cambiata: le altre sessioni aperte con la vecchia sono state chiuse',
+    problem: {
+      too_short: 'Almeno %{min} caratteri',
+      too_long: 'Al massimo %{max} caratteri',
+      only_spaces: 'Non può essere fatta solo di spazi',
+      same_as_username: 'Non può essere uguale al nome utente',
+    },
+    errors: {
+      password_wrong: 'Non è la tua password attuale',
+      password_weak: 'La password non rispetta la regola: da %{min} a %{max} caratteri, non solo spazi, diversa dal nome utente',
+      password_unchanged: 'Scegli una password diversa da quella attuale',
+      login_throttled: 'Troppi tentativi sbagliati: attendi qualche secondo e riprova',
+      account_locked: "Troppi tentativi sbagliati: l'account è bloccato per un po' da qui",
+    },
+  },
   language: 'Lingua',
   none: 'Nessuno',
   filters: {
@@ -76,6 +100,10 @@ export const app = {
     record_history: 'Storico degli eventi',
   },
   customers: {
+    sdi_address: 'Indirizzo SdI',
+    sdi_address_help:
+      "Dove lo SdI recapita le fatture elettroniche: il codice destinatario di 7 caratteri (aziende) oppure l'indirizzo PEC. Se mancano entrambi la fattura resta nel cassetto fiscale del cliente.",
+    sdi_address_changed: 'Indirizzo SdI aggiornato',
     search: 'Nome, codice fiscale, partita IVA, e-mail',
     firm_cf_help: 'Solo se diverso dalla partita IVA',
     email_help: "I codici coupon vengono inviati a quest'indirizzo",
@@ -86,6 +114,9 @@ export const app = {
     top_up: 'Ricarica conto prepagato',
     top_up_help: "Indica la somma ricevuta: al conto viene accreditata al netto della commissione amministrativa.",
     amount_received: 'Somma ricevuta',
+    top_up_split: 'ricevuti %{received} → commissione %{fee} → accreditati %{credited}',
+    top_up_rule: 'Commissione amministrativa: %{rate} del credito; credito minimo %{minimum}.',
+    top_up_too_little: 'Somma insufficiente: il credito deve essere almeno %{minimum}.',
     reference_help: 'CRO/TRN del bonifico, numero del bollettino, ricevuta…',
     topped_up: 'Accreditati %{credited} (commissione %{fee}); saldo %{balance}',
     movements: 'Movimenti del conto prepagato',
@@ -212,6 +243,13 @@ export const app = {
     rf_help: 'Mezzo di pagamento: %{method}. Il cliente deve scrivere questo codice nella causale.',
     amount_due: 'Da pagare',
     expires_at: "l'ordine scade il %{at}",
+    beneficiary: 'Beneficiario',
+    reason_rf: 'Causale (RF)',
+    copy: 'Copia %{what}',
+    copied: '%{what} copiato negli appunti',
+    copy_failed: 'Il browser non consente di copiare: selezioni %{what} e lo copi a mano',
+    payment_notice_pdf: 'Scarica avviso di pagamento',
+    prepaid_debit: 'Addebito sul conto prepagato: %{amount}, il %{at}',
     fulfilment_pending: 'Pagato: emissione dei coupon e della fattura in corso…',
     fulfilled_help: 'Coupon emessi e inviati a %{email}, fattura emessa.',
     lines: 'Righe',
@@ -360,6 +398,12 @@ export const app = {
     abandon_reason: "Motivo dell'abbandono",
     abandoned: 'Rinnovo abbandonato; coupon di nuovo utilizzabili',
   },
+  payment_recorded: {
+    settled: 'Pagamento registrato: ordine %{order}, saldato',
+    partial: 'Pagamento registrato: ordine %{order}, parziale, restano %{due}',
+    matched: 'Pagamento registrato: ordine %{order}',
+    unmatched: 'Pagamento registrato, non abbinato: nessun ordine riconosciuto',
+  },
   emails: {
     search: 'Destinatario',
     retry: 'Riprova invio',
@@ -393,6 +437,28 @@ export const app = {
 
   exports: {
     csv: 'Esporta CSV',
+  },
+  logVerification: {
+    explain: "Ogni evento del registro porta l'impronta (SHA-256) di sé e dell'evento precedente: verificare la catena prova che nessun evento è stato alterato, tolto o spostato. L'impronta di testa, conservata o inviata ai commercialisti, permette di provare più avanti che la storia fino a quel punto non è cambiata.",
+    never: 'Il registro non è mai stato verificato.',
+    ok: 'Registro verificato il %{at} da %{by}: %{count} eventi, catena integra.',
+    failed: 'Verifica del %{at} da %{by} FALLITA: %{count} eventi verificati prima del primo anello rotto.',
+    before_chain: '%{count} eventi iniziali scritti prima della catena (accettati come inizio del registro).',
+    broken: 'Primo anello rotto: posizione %{position}, flusso %{stream}, revisione %{revision}:',
+    kind: {
+      content_altered: 'contenuto alterato',
+      link_broken: "collegamento all'evento precedente rotto (un evento mancante o spostato)",
+      link_missing: "evento senza impronta dopo l'inizio della catena (aggiunto o modificato a mano)",
+    },
+    head: 'Impronta di testa (posizione:hash)',
+    no_head: 'nessuna (nessun evento ha ancora un\'impronta)',
+    copy: 'Copia',
+    copied: 'Impronta copiata',
+    verify_now: 'Verifica ora',
+    running: 'Verifica in corso…',
+    email_to: 'Indirizzo dei contabili',
+    email_send: "Invia per e-mail la testa verificata",
+    email_queued: "Testa %{head} in invio a %{to}",
   },
   vatRegister: {
     period: 'Periodo (mese 2026-11 o trimestre 2026-Q4)',
@@ -429,6 +495,27 @@ export const app = {
     total: 'Totale',
     totals: 'Totali',
     vat_summary: 'Riepilogo IVA',
+  },
+  sdi: {
+    receipts: 'Ricevute dello SdI',
+    file_name: 'File FatturaPA',
+    no_receipts: 'Nessuna ricevuta caricata: in attesa della risposta dello SdI',
+    receipt: 'Ricevuta',
+    received_at: 'Ricevuto dallo SdI il',
+    sdi_identifier: 'Identificativo SdI',
+    detail: 'Dettaglio',
+    delivered_at: 'Consegnata il %{at}',
+    upload: 'Carica ricevute SdI',
+    upload_help:
+      "Le ricevute dello SdI dei file inviati (RC ricevuta di consegna, NS notifica di scarto, MC mancata consegna), in XML: se ne possono scegliere più insieme. Ogni ricevuta viene abbinata alla fattura o nota di credito dal nome del file; una ricevuta già caricata non viene registrata due volte.",
+    upload_files: 'File XML delle ricevute',
+    upload_send: 'Carica',
+    upload_result: 'Registrate %{recorded} ricevute; %{duplicates} già caricate in precedenza',
+    invoice: 'fattura %{number}',
+    credit_note: 'nota di credito %{number}',
+    duplicate: 'Già caricata',
+    month: 'Mese',
+    month_zip: 'XML del mese (zip)',
   },
   wizard: {
     title: 'Nuovo ordine',
@@ -502,7 +589,7 @@ export const app = {
     matchedHow: { reference: 'Dal codice RF', by_hand: 'A mano' },
     couponState: { issued: 'Emesso', redeemed: 'Usato', cancelled: 'Annullato', expired: 'Scaduto' },
     emailState: { queued: 'In coda', sent: 'Inviata', retrying: 'Nuovo tentativo', failed: 'Non recapitata' },
-    emailReason: { fulfilment: 'Evasione', resend: 'Reinvio', reminder: 'Promemoria di rinnovo' },
+    emailReason: { fulfilment: 'Evasione', resend: 'Reinvio', reminder: 'Promemoria di rinnovo', placement: 'Avviso di pagamento' },
     caReportOutcome: {
       applied: 'Applicata',
       coupon_unknown: 'Coupon sconosciuto',
@@ -525,6 +612,8 @@ export const app = {
       invalid: 'Non registrabile',
     },
     statementKind: { camt_053: 'Estratto conto (camt.053)', camt_054: 'Avviso (camt.054)' },
+    sdiState: { awaiting: 'In attesa dello SdI', delivered: 'Consegnata', rejected: 'Scartata dallo SdI', not_delivered: 'Non consegnata' },
+    sdiReceipt: { RC: 'Ricevuta di consegna (RC)', NS: 'Notifica di scarto (NS)', MC: 'Mancata consegna (MC)' },
     customerKind: { person: 'Persona', firm: 'Azienda' },
     deviceStatus: { active: 'Attivo', lost: 'Smarrito', suspended: 'Sospeso', terminated: 'Cessato' },
     certificateStatus: { active: 'Valido', revoked: 'Revocato' },
@@ -570,6 +659,9 @@ export const app = {
 };
 
 export const resources = {
+  'log-verification': {
+    name: 'Verifica del registro |||| Verifica del registro',
+  },
   history: historyResource,
   'vat-register': {
     name: 'Registro IVA |||| Registro IVA',
@@ -577,6 +669,8 @@ export const resources = {
   customers: {
     name: 'Cliente |||| Clienti',
     fields: {
+      sdiCode: 'Codice destinatario SdI',
+      pecAddress: 'PEC',
       id: 'ID',
       kind: 'Tipo',
       name: 'Nome',
@@ -776,6 +870,8 @@ export const resources = {
   invoices: {
     name: 'Fattura |||| Fatture',
     fields: {
+      sdiState: 'Stato SdI',
+      sdiErrorCodes: 'Errori SdI',
       displayNumber: 'Numero',
       year: 'Anno',
       number: 'Numero',
@@ -793,6 +889,8 @@ export const resources = {
   'credit-notes': {
     name: 'Nota di credito |||| Note di credito',
     fields: {
+      sdiState: 'Stato SdI',
+      sdiErrorCodes: 'Errori SdI',
       displayNumber: 'Numero',
       year: 'Anno',
       number: 'Numero',

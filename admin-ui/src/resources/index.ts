@@ -24,6 +24,7 @@ import reminders from './reminders';
 import staffChangeRequests from './staff-change-requests';
 import staffUsers from './staff-users';
 import vatRegister from './vat-register';
+import logVerification from './log-verification';
 import type { ResourceModule } from './types';
 
 /** In the menu's order (those without a list are not in the menu). */
@@ -47,6 +48,7 @@ export const resources: Readonly<Record<string, ResourceModule>> = {
   products,
   'issuer-policies': issuerPolicies,
   'audit-events': auditEvents,
+  'log-verification': logVerification,
   'staff-users': staffUsers,
   'staff-change-requests': staffChangeRequests,
   'prepaid-movements': prepaidMovements,

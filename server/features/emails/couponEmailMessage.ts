@@ -26,6 +26,8 @@ export interface ComposedEmail {
   subject: string;
   text: string;
   html: string;
+  /** Files sent with the message (the payment notice's PDF). */
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 export const renewsInItalian: Record<CouponInEmail['renews'], string> = {

@@ -315,6 +315,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
             subject: message.subject,
             text: message.text,
             html: message.html,
+            ...(message.attachments ? { attachments: message.attachments } : {}),
             messageId,
           });
         } catch (error) {

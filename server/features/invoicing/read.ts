@@ -3,6 +3,16 @@
 import type { ResourceSpec } from '../../read/listQuery';
 import { id, text, int, time, date, json, oneOf, money, textId } from '../../read/fields';
 import { roleGroups } from '../../security/routeTable';
+import { sdiStates } from '../../../domain/sdi/decider';
+
+/** The FatturaPA file and what the SdI answered about it (projections/readModels/invoices.ts). */
+const sdiFields = {
+  fatturapaFileName: text({ filter: true }),
+  sdiState: oneOf(sdiStates, { sort: true }),
+  sdiErrorCodes: text(),
+  sdiReceivedAt: time({ sort: true }),
+  sdiReceipts: json(),
+};
 
 export const invoicingResources: ResourceSpec[] = [
   {
@@ -12,7 +22,7 @@ export const invoicingResources: ResourceSpec[] = [
     projection: 'invoices',
     id: textId,
     tieBreaker: 'seq',
-    summary: 'Invoices: progressive number per year, issue day, order, buyer, totals, credit notes against them',
+    summary: 'Invoices: progressive number per year, issue day, order, buyer, totals, credit notes against them, FatturaPA file name and SdI state (filter sdiState=rejected: the invoices the SdI rejected, with its error codes)',
     access: roleGroups.readAll,
     defaultSort: ['displayNumber', 'DESC'],
     search: { describe: 'number as printed (42/2026), buyer name, codice fiscale, partita IVA', terms: 'invoices_terms' },
@@ -37,6 +47,7 @@ export const invoicingResources: ResourceSpec[] = [
       totalCents: money({ sort: true, range: true }),
       creditedCents: money(),
       creditNoteCount: int(),
+      ...sdiFields,
     },
   },
   {
@@ -46,7 +57,7 @@ export const invoicingResources: ResourceSpec[] = [
     projection: 'invoices',
     id: textId,
     tieBreaker: 'seq',
-    summary: 'Credit notes: progressive number per year, the invoice they correct, refunded coupons, totals',
+    summary: 'Credit notes: progressive number per year, the invoice they correct, refunded coupons, totals, FatturaPA file name and SdI state',
     access: roleGroups.readAll,
     defaultSort: ['displayNumber', 'DESC'],
     search: { describe: 'number as printed (3/2026), buyer name, codice fiscale, partita IVA', terms: 'credit_notes_terms' },
@@ -76,6 +87,7 @@ export const invoicingResources: ResourceSpec[] = [
       vatCents: money(),
       totalCents: money({ sort: true, range: true }),
       refundTo: oneOf(['prepaid', 'paid_out']),
+      ...sdiFields,
     },
   },
 ];

@@ -3,6 +3,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { creditNoteFatturaPa, creditNotePdf, invoiceFatturaPa, invoicePdf } from '../services';
 import { idParams } from '../http';
+import { z } from 'zod';
+import { vatPeriodOf } from '../../../domain/invoicing/vatPeriod';
+import { documentsOfMonth, fatturaPaZip } from './fatturapa/monthZip';
 
 const tags = ['sales: documents'];
 const readers = ['accountant', 'operator', 'supervisor'] as const;
@@ -66,6 +69,29 @@ const documents: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const file = await creditNoteFatturaPa(deps, { creditNoteId: request.params.id });
       return reply.type('application/xml; charset=utf-8').header('content-disposition', attachment(file.fileName)).send(file.xml);
+    },
+  );
+
+  app.get(
+    '/api/invoices/xml.zip',
+    {
+      config: { access: readers },
+      schema: {
+        tags,
+        summary: "A month's FatturaPA XML files, invoices and credit notes, as one zip (streamed)",
+        description:
+          'The invoices and credit notes issued in the Rome month (by issue day), each under its FatturaPA file name, each built and checked as GET /api/invoices/:id/xml does. An empty month gives an empty zip. A month that is not YYYY-MM: 400 naming `month`.',
+        querystring: z.object({ month: z.string().regex(/^2\d{3}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM (e.g. 2026-11), year 2000 to 2999') }).strict(),
+      },
+    },
+    async (request, reply) => {
+      const month = vatPeriodOf(request.query.month, 'month');
+      const list = documentsOfMonth(app.projections.db, month);
+      request.log.info({ month: month.label, documents: list.length }, 'FatturaPA zip of a month');
+      return reply
+        .type('application/zip')
+        .header('content-disposition', attachment(`fatturapa-${month.label}.zip`))
+        .send(fatturaPaZip(deps, list));
     },
   );
 };

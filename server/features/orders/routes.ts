@@ -10,6 +10,7 @@ import { resendCouponEmail } from '../coupons/service';
 import { cancelOrder, placeOrder, quoteOrder, type OrderChoiceInput } from './service';
 import { deskPaymentMethods } from '../../../domain/shared/paymentMethods';
 import { takeDeskPayment } from './deskPayment';
+import { paymentNoticeOf } from './paymentNotice';
 import {
   command,
   directPaymentMethods,
@@ -115,6 +116,7 @@ const deskPaymentBody = z
 
 const tags = ['sales: orders'];
 const desk = ['operator', 'supervisor'] as const;
+const readers = ['operator', 'supervisor', 'accountant'] as const;
 
 const formatRf = (rf: string) => rf.replace(/(.{4})(?=.)/g, '$1 ');
 
@@ -274,6 +276,48 @@ const orders: FastifyPluginAsyncZod = async (app) => {
         resendCouponEmail(deps, { orderId: request.params.id }, ctx),
       );
       return { id: request.params.id, ...result };
+    },
+  );
+
+  // The payment notice of a direct order awaiting payment: what the console shows with its copy
+  // buttons, and the same as a PDF with the EPC QR code (also e-mailed when the order is placed).
+  app.get(
+    '/api/orders/:id/payment-notice',
+    {
+      config: { access: readers },
+      schema: {
+        tags,
+        summary: 'How to pay a direct (RF) order by bank transfer: beneficiary, IBAN, amount still due, RF reference, expiry',
+        params: orderParams,
+        response: {
+          200: z.object({
+            orderId: z.string(),
+            beneficiary: z.string(),
+            iban: z.string(),
+            bic: z.string().nullable(),
+            amountCents: z.number().int(),
+            rfReference: z.string(),
+            expiresAt: z.string(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { notice } = await paymentNoticeOf(deps, request.params.id);
+      const { beneficiary, iban, bic, amountCents, rfReference, expiresAt } = notice;
+      return { orderId: request.params.id, beneficiary, iban, bic, amountCents, rfReference, expiresAt };
+    },
+  );
+
+  app.get(
+    '/api/orders/:id/payment-notice.pdf',
+    {
+      config: { access: readers },
+      schema: { tags, summary: 'The payment notice of a direct (RF) order as a PDF with the EPC QR code (application/pdf, as an attachment)', params: orderParams },
+    },
+    async (request, reply) => {
+      const { pdf, filename } = await paymentNoticeOf(deps, request.params.id);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${filename}"`).send(pdf);
     },
   );
 };

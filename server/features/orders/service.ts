@@ -1,6 +1,7 @@
 // Orders: the quote the buyer sees, placing an order (guided or manual; paid from the prepaid
 // account or waiting for a direct payment under a unique RF reference), cancelling an unpaid
 // order, and expiring unpaid orders past their time.
+import { queuePaymentNoticeEmail } from './paymentNoticeEmail';
 import type { CommandContext } from '../../../events/eventCatalogue';
 import type { DirectPaymentMethod, OrderEvent, OrderPayment } from '../../../domain/orders/events';
 import { WrongExpectedRevisionError } from '../../../events/port';
@@ -217,7 +218,9 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
   const already = await existingOrder(deps, orderId);
   if (already) {
     if (already.order.customerId !== input.customerId) throw conflict('order_exists', `order ${orderId} already exists`);
-    return resultOf(already.order, already.position, false, null);
+    // A repeat after a crash between placing and queueing its notice queues it now (once).
+    const noticed = already.order.payment.mode === 'direct' ? await queuePaymentNoticeEmail(deps, already.order, ctx) : 0;
+    return resultOf(already.order, lastPosition(already.position, noticed), false, null);
   }
   const at = deps.clock().toISOString();
   const resolved = await resolveOrder(deps, input, orderId, at);
@@ -272,7 +275,9 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
   const command = { ...resolved, payment: { mode: 'direct', method: payment.method, rfReference: claim.rfReference, expiresAfterDays } } as PlaceOrder;
   const placed = await handleCommand(deps, orderStream(orderId), orderAggregate, (state) => decidePlacement(command, state), ctx);
   const order = placed.events.reduce(orderAggregate.evolve, orderAggregate.initialState() as OrderState) as PlacedOrder;
-  return resultOf(order, lastPosition(claim.position, placed.position), true, null);
+  // The summary promises the customer the payment data by e-mail: the notice, with its QR code.
+  const noticed = await queuePaymentNoticeEmail(deps, order, ctx);
+  return resultOf(order, lastPosition(claim.position, placed.position, noticed), true, null);
 }
 
 /**

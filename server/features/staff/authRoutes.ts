@@ -1,14 +1,17 @@
 // Logging in and out, who am I, changing one's own password. The session is an HTTP-only,
 // SameSite=Strict cookie (see server/plugins/app/sessions.ts); react-admin's authProvider calls
 // these with `credentials: 'include'`:
-//   login → POST /api/auth/login, checkAuth/getIdentity/getPermissions → GET /api/auth/me,
+//   login → POST /api/auth/login, checkAuth/getIdentity/getPermissions → GET /api/auth/session,
 //   logout → POST /api/auth/logout, checkError → 401 means "log in again", 403 means "not allowed".
+// GET /api/auth/session answers 200 whether or not anyone is signed in ({user: null} when not): the
+// console asks it on every page load, the login page included, where a 401 would be noise in the
+// browser's console and the logs. GET /api/auth/me stays for API clients: 401 without a session.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { refuse } from '../../../domain/shared/errors';
 import { changePassword, usernameKey } from '../../../domain/staff/decider';
-import { HttpError } from '../../plugins/app/access';
+import { findSession, HttpError } from '../../plugins/app/access';
 import { commandContext } from '../../security/commandContext';
 import { dummyHash, hashPassword, verifyPassword } from '../../security/password';
 import type { LoginAttempt } from '../../plugins/app/sessions';
@@ -124,6 +127,24 @@ const auth: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { userId, username, displayName, roles } = request.staff!;
       return { id: userId, username, displayName, roles };
+    },
+  );
+
+  app.get(
+    '/api/auth/session',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in on this browser, if anyone: 200 with user null when nobody is',
+        response: { 200: z.object({ user: staffIdentity.nullable() }) },
+      },
+    },
+    async (request) => {
+      const found = await findSession(request);
+      if (found.user === null) return { user: null };
+      const { userId, username, displayName, roles } = found.user;
+      return { user: { id: userId, username, displayName, roles } };
     },
   );
 

@@ -14,7 +14,7 @@ import fp from 'fastify-plugin';
 import type { Role } from '../../../events/eventCatalogue';
 import { describeAccess, ruleFor, sameAccess, type Access, type RateLimitProfile } from '../../security/routeTable';
 import type { SecuritySettings } from '../../security/settings';
-import { loadStaffUser } from '../../features/staff/accounts';
+import { loadStaffUser, type ExistingStaffUser } from '../../features/staff/accounts';
 
 /** The logged-in user of a request that passed authorization. */
 export interface StaffIdentity {
@@ -70,20 +70,34 @@ export class HttpError extends Error {
 
 export const unauthenticated = (message = 'log in first') => new HttpError(401, 'unauthenticated', message);
 
-async function authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const access = request.routeOptions.config.access;
-  if (access === undefined || access === 'public') return;
+/** The user of the request's session cookie, or why there is none (the words of the 401). */
+export type SessionLookup = { user: ExistingStaffUser; token: string } | { user: null; problem: string };
+
+/**
+ * Finds the live session the request's cookie names. A session whose user was disabled or changed
+ * their password since is ended here (and every session of a disabled user).
+ */
+export async function findSession(request: FastifyRequest): Promise<SessionLookup> {
   const app = request.server;
   const token = request.cookies[app.security.cookieName];
-  if (!token) throw unauthenticated();
+  if (!token) return { user: null, problem: 'log in first' };
   const session = app.sessions.find(token, app.security.now());
-  if (!session) throw unauthenticated('your session has ended; log in again');
+  if (!session) return { user: null, problem: 'your session has ended; log in again' };
   const user = await loadStaffUser(app.eventStore, session.userId);
   if (!user.exists || user.disabled || user.passwordVersion !== session.passwordVersion) {
     if (user.exists && user.disabled) app.sessions.removeAllFor(user.userId);
     else app.sessions.remove(token);
-    throw unauthenticated('your session has ended; log in again');
+    return { user: null, problem: 'your session has ended; log in again' };
   }
+  return { user, token };
+}
+
+async function authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const access = request.routeOptions.config.access;
+  if (access === undefined || access === 'public') return;
+  const found = await findSession(request);
+  if (found.user === null) throw unauthenticated(found.problem);
+  const { user, token } = found;
   request.log = request.log.child({ userId: user.userId });
   reply.log = request.log;
   const role = access === 'authenticated' ? user.roles[0] : access.find((r) => user.roles.includes(r));

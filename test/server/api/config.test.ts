@@ -15,10 +15,25 @@ describe('sales configuration', () => {
       couponValidityDays: 365,
       reminderOffsetsDays: [60, 30, 7, 1],
       seller: defaultSalesSettings.seller,
-      renewalUrl: 'http://localhost:3000/rinnovo',
-      couponStatusUrl: 'http://localhost:3000/verifica-coupon',
+      renewalUrl: 'http://127.0.0.1:3000/rinnovo',
+      couponStatusUrl: 'http://127.0.0.1:3000/verifica-coupon',
     });
     expect(config.mailFrom).toBe(`${defaultSalesSettings.seller.name} <${defaultSalesSettings.seller.email}>`);
+  });
+
+  it("defaults PUBLIC_URL, and so the e-mails' links, to the address the server listens on", () => {
+    expect(loadConfig({}).publicUrl).toBe('http://127.0.0.1:3000');
+    const elsewhere = loadConfig({ PORT: '8080' });
+    expect(elsewhere.publicUrl).toBe('http://127.0.0.1:8080');
+    expect(elsewhere.sales.couponStatusUrl).toBe('http://127.0.0.1:8080/verifica-coupon');
+    expect(elsewhere.sales.renewalUrl).toBe('http://127.0.0.1:8080/rinnovo');
+    // Every interface: reached from this machine as localhost; IPv6 in brackets; a name as given.
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(loadConfig({ HOST: '::', PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(loadConfig({ HOST: '::1', PORT: '4000' }).publicUrl).toBe('http://[::1]:4000');
+    expect(loadConfig({ HOST: 'backoffice.lan', PORT: '4000' }).publicUrl).toBe('http://backoffice.lan:4000');
+    // Set, it wins over the address listened on (a proxy in front).
+    expect(loadConfig({ PORT: '8080', PUBLIC_URL: 'https://bo.example.it/' }).sales.couponStatusUrl).toBe('https://bo.example.it/verifica-coupon');
   });
 
   it('reads every variable', () => {
@@ -30,6 +45,9 @@ describe('sales configuration', () => {
       SELLER_ADDRESS: 'Via Roma, 1, 20121, Milano, mi',
       SELLER_EMAIL: 'fatture@firmafacile.it',
       SELLER_REGIME_FISCALE: 'rf19',
+      SELLER_IBAN: 'it60 x054 2811 1010 0000 0123 456',
+      SELLER_BIC: ' bpmoit22xxx',
+      SELLER_BENEFICIARY: 'Firma Facile SpA',
       PREPAID_FEE_BP: '200',
       PREPAID_MIN_TOPUP_CENTS: '5000',
       ORDER_EXPIRY_DAYS: '15',
@@ -53,6 +71,9 @@ describe('sales configuration', () => {
         address: { street: 'Via Roma, 1', postalCode: '20121', city: 'Milano', province: 'MI', country: 'IT' },
         email: 'fatture@firmafacile.it',
         regimeFiscale: 'RF19',
+        iban: 'IT60X0542811101000000123456',
+        bic: 'BPMOIT22XXX',
+        beneficiary: 'Firma Facile SpA',
       },
       renewalUrl: 'https://backoffice.firmafacile.it/rinnovo',
       couponStatusUrl: 'https://backoffice.firmafacile.it/verifica-coupon',
@@ -80,6 +101,10 @@ describe('sales configuration', () => {
     expect(loadConfig({}).sales.seller.codiceFiscale).toBeNull();
   });
 
+  it("takes the beneficiary of direct payments from SELLER_NAME unless SELLER_BENEFICIARY is set; the BIC is optional", () => {
+    expect(loadConfig({ SELLER_NAME: 'Firma Facile S.p.A.' }).sales.seller).toMatchObject({ beneficiary: 'Firma Facile S.p.A.', bic: null, iban: 'IT28X0999912345000000123456' });
+  });
+
   it('reads the seller address: street, postal code, city, province[, country]', () => {
     expect(parseSellerAddress('Via Roma 1, 00100, Roma, RM, IT')).toEqual({ street: 'Via Roma 1', postalCode: '00100', city: 'Roma', province: 'RM', country: 'IT' });
     expect(parseSellerAddress('Via Roma 1, 00100, Roma, RM')).toMatchObject({ province: 'RM', country: 'IT' });
@@ -95,6 +120,11 @@ describe('sales configuration', () => {
     [{ SELLER_ADDRESS: 'Via Roma 1' }, 'SELLER_ADDRESS must be "street, postal code, city, province[, country]"'],
     [{ SELLER_EMAIL: 'fatture' }, 'SELLER_EMAIL must be an e-mail address (got "fatture")'],
     [{ SELLER_REGIME_FISCALE: 'RF03' }, 'SELLER_REGIME_FISCALE must be a FatturaPA RegimeFiscale code from RF01 to RF19 (not RF03), e.g. RF01 for the ordinary regime (got "RF03")'],
+    [{ SELLER_IBAN: 'IT60X0542811101000000123457' }, 'SELLER_IBAN must be a valid IBAN: the check digits are wrong (ISO 13616 mod-97): a character is mistyped (got "IT60X0542811101000000123457")'],
+    [{ SELLER_IBAN: 'IT60X05428111010000001234' }, 'SELLER_IBAN must be a valid IBAN: must be 27 characters for IT (got 25)'],
+    [{ SELLER_BIC: 'BPMO' }, 'SELLER_BIC must be a BIC of 8 or 11 letters and digits (ISO 9362)'],
+    [{ SELLER_BENEFICIARY: 'x'.repeat(71) }, 'SELLER_BENEFICIARY must be at most 70 characters (the limit of the EPC QR code)'],
+    [{ SELLER_NAME: 'Firma Facile '.repeat(6) }, 'SELLER_BENEFICIARY is required when SELLER_NAME is longer than 70 characters'],
     [{ MAIL_FROM: 'Firma <nope>' }, 'MAIL_FROM must be an address, or a name and an address'],
     [{ SMTP_URL: 'http://user:secret@mail' }, 'SMTP_URL must be an SMTP URL such as smtp://127.0.0.1:1025'],
     [{ PREPAID_FEE_BP: 'abc' }, 'PREPAID_FEE_BP must be a number (got "abc")'],

@@ -100,6 +100,27 @@ describe('login, me, logout', () => {
     expect(expired.json().message).toMatch(/session has ended/);
   });
 
+  it('GET /api/auth/session answers 200 whether or not someone is signed in (the login page asks it)', async () => {
+    const id = await addUser(t.store, 'maria', ['operator']);
+    const nobody = await get('/api/auth/session');
+    expect(nobody.statusCode).toBe(200);
+    expect(nobody.json()).toEqual({ user: null });
+    expect((await get('/api/auth/session', 'bo_session=forged-token')).json()).toEqual({ user: null });
+    const cookie = await login(t.app, 'maria');
+    expect((await get('/api/auth/session', cookie)).json()).toEqual({
+      user: { id, username: 'maria', displayName: 'maria (test)', roles: ['operator'] },
+    });
+    expect((await post('/api/auth/logout', undefined, cookie)).statusCode).toBe(204);
+    const after = await get('/api/auth/session', cookie);
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toEqual({ user: null });
+    // An idle session is over here as on every other route.
+    const again = await login(t.app, 'maria');
+    t.clock.advance(61 * 60_000);
+    expect((await get('/api/auth/session', again)).json()).toEqual({ user: null });
+    expect((await get('/api/auth/me', again)).statusCode).toBe(401);
+  });
+
   it('ends a session 12 hours after login even when it is used all day', async () => {
     await addUser(t.store, 'maria', ['operator']);
     const cookie = await login(t.app, 'maria');

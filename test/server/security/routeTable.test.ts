@@ -74,11 +74,11 @@ describe('the route table', () => {
         if (route.method !== 'HEAD') expect(response.json().message, where).toEqual(expect.any(String));
       }
     }
-    // Public: login, liveness, the console's pages, CORS preflight, the coupon check and the pages
+    // Public: login, "who is signed in" (200 with user null when nobody is), liveness, the console's pages, CORS preflight, the coupon check and the pages
     // the coupon e-mail links to.
     for (const p of publicOnes) {
       expect(p).toMatch(
-        /^(POST \/api\/auth\/login|(GET|HEAD) \/health|OPTIONS \*|(GET|HEAD) \/\*|(GET|HEAD) \/api\/public\/coupons\/:code\/status|(GET|HEAD) \/(rinnovo|verifica-coupon))$/,
+        /^(POST \/api\/auth\/login|(GET|HEAD) \/api\/auth\/session|(GET|HEAD) \/health|OPTIONS \*|(GET|HEAD) \/\*|(GET|HEAD) \/api\/public\/coupons\/:code\/status|(GET|HEAD) \/(rinnovo|verifica-coupon))$/,
       );
     }
   });
@@ -103,8 +103,9 @@ describe('the route table', () => {
 
   it('keeps admins to staff accounts and settings: no sales route opens to admin alone', () => {
     // The issuers' renewal policies are settings (issue #16: set by a supervisor or an admin).
+    // The event log's verification is the system's integrity, not sales data (issue #18: accountants and admins).
     for (const [key, rule] of Object.entries(routeTable)) {
-      if (Array.isArray(rule.access) && rule.access.includes('admin')) expect(key, key).toMatch(/ \/(api\/(staff-users|staff-change-requests|settings|issuer-policies)|docs)/);
+      if (Array.isArray(rule.access) && rule.access.includes('admin')) expect(key, key).toMatch(/ \/(api\/(staff-users|staff-change-requests|settings|issuer-policies|log-verification)|docs)/);
     }
   });
 });

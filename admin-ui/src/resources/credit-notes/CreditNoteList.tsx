@@ -1,10 +1,20 @@
-import { DataTable, List, TextField } from 'react-admin';
+import { DataTable, FilterButton, List, TextField, TopToolbar } from 'react-admin';
 import { DocumentPdf, useDocumentFilters } from '../../components/documents';
 import { DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
+import { SdiErrorCodesField, SdiReceiptUpload, SdiStateField, useSdiStateFilter } from '../../components/sdi';
+
+function Actions() {
+  return (
+    <TopToolbar>
+      <FilterButton />
+      <SdiReceiptUpload />
+    </TopToolbar>
+  );
+}
 
 export default function CreditNoteList() {
   return (
-    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={useDocumentFilters('app.documents.search_credit_notes')}>
+    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={[...useDocumentFilters('app.documents.search_credit_notes'), useSdiStateFilter()]} actions={<Actions />}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="displayNumber">
           <ShowLink source="displayNumber" />
@@ -23,6 +33,12 @@ export default function CreditNoteList() {
         </DataTable.Col>
         <DataTable.Col source="refundTo" disableSort>
           <EnumField source="refundTo" name="refundTo" chip={false} />
+        </DataTable.Col>
+        <DataTable.Col source="sdiState">
+          <SdiStateField />
+        </DataTable.Col>
+        <DataTable.Col source="sdiErrorCodes" disableSort>
+          <SdiErrorCodesField />
         </DataTable.Col>
         <DataTable.Col label="app.documents.pdf" disableSort>
           <DocumentPdf kind="credit-notes" />

@@ -2,6 +2,7 @@ import { Labeled, ReferenceField, Show, SimpleShowLayout, TextField, TopToolbar,
 import { HistoryButton } from '../../components/audit';
 import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, EnumField, MoneyField } from '../../components/fields';
+import { SdiReceiptUpload, SdiReceipts, SdiStateField } from '../../components/sdi';
 
 function Actions() {
   const record = useRecordContext<FiscalDocument>();
@@ -9,6 +10,7 @@ function Actions() {
     <TopToolbar>
       <PdfButton kind="credit-notes" id={record?.id} number={record?.displayNumber} />
       <FatturaPaButton kind="credit-notes" id={record?.id} number={record?.displayNumber} />
+      <SdiReceiptUpload />
       <HistoryButton stream={record ? `credit-note-${record.id}` : null} />
     </TopToolbar>
   );
@@ -28,7 +30,11 @@ export default function CreditNoteShow() {
         <TextField source="couponCount" />
         <EnumField source="refundTo" name="refundTo" chip={false} />
         <MoneyField source="totalCents" strong />
+        <Labeled label="resources.credit-notes.fields.sdiState">
+          <SdiStateField />
+        </Labeled>
       </SimpleShowLayout>
+      <SdiReceipts />
       <DocumentBody />
     </Show>
   );

@@ -1,12 +1,13 @@
 // A customer: profile, prepaid balance and its movements, devices (by the codice fiscale), orders;
-// change the e-mail, top up the prepaid account, request a manual adjustment, register a device,
+// change the e-mail and the SdI address (code or PEC), top up the prepaid account, request a manual adjustment, register a device,
 // start an order.
 import AddShoppingCartIcon from '@mui/icons-material/AddShoppingCart';
 import AddCardIcon from '@mui/icons-material/AddCard';
 import AlternateEmailIcon from '@mui/icons-material/AlternateEmail';
 import SavingsIcon from '@mui/icons-material/Savings';
 import UsbIcon from '@mui/icons-material/Usb';
-import { Box, Card, CardContent, Divider, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { Alert, Box, Card, CardContent, Divider, Typography } from '@mui/material';
 import {
   BooleanField,
   Button,
@@ -26,6 +27,10 @@ import {
   DateInput,
   Labeled,
 } from 'react-admin';
+import ForwardToInboxIcon from '@mui/icons-material/ForwardToInbox';
+import { FormDataConsumer, useDataProvider } from 'react-admin';
+import { splitTopUp } from '../../../../domain/prepaid/topUpFee';
+import type { BackOfficeDataProvider } from '../../dataProvider';
 import { useCan } from '../../components/access';
 import { ExportCsvButton } from '../../components/exportCsv';
 import { HistoryButton, useActorLabel } from '../../components/audit';
@@ -41,6 +46,9 @@ import { toCents } from '../../money';
 
 interface Customer {
   id: string;
+  kind: 'person' | 'firm';
+  sdiCode: string | null;
+  pecAddress: string | null;
   fullName: string;
   codiceFiscale: string | null;
   partitaIva: string | null;
@@ -91,10 +99,81 @@ function ChangeEmailButton() {
   );
 }
 
+/** Where the SdI delivers the customer's e-invoices: the recipient code or the PEC (either may be emptied). */
+function SdiAddressButton() {
+  const record = useRecordContext<Customer>();
+  const translate = useTranslate();
+  if (!record) return null;
+  const orNull = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+  return (
+    <CommandDialog<{ sdiCode: string; pecAddress: string }>
+      label="app.customers.sdi_address"
+      icon={<ForwardToInboxIcon />}
+      description={translate('app.customers.sdi_address_help')}
+      path={`customers/${record.id}/sdi-address`}
+      defaultValues={{ sdiCode: record.sdiCode ?? '', pecAddress: record.pecAddress ?? '' }}
+      toBody={(v) => ({ sdiCode: orNull(v.sdiCode), pecAddress: orNull(v.pecAddress) })}
+      access={{ resource: 'customers', action: 'sdiAddress' }}
+      success="app.customers.sdi_address_changed"
+    >
+      <TextInput source="sdiCode" label="resources.customers.fields.sdiCode" fullWidth autoComplete="off" />
+      <TextInput source="pecAddress" label="resources.customers.fields.pecAddress" type="email" fullWidth autoComplete="off" />
+    </CommandDialog>
+  );
+}
+
 interface TopUpAnswer {
   creditedCents: number;
   feeCents: number;
   balanceCents: number;
+}
+
+/** A rate in basis points as the desk says it, with two decimals: 180 → "1,80%". */
+const percent = (bp: number) => `${(bp / 100).toFixed(2).replace('.', ',')}%`;
+
+/**
+ * As the amount received is typed: what goes to the fee and what is credited, split by the domain's
+ * own rule (domain/prepaid/topUpFee.ts) with the rate and minimum in force on the server.
+ */
+function TopUpFeePreview({ customerId }: { customerId: string }) {
+  const translate = useTranslate();
+  const dataProvider = useDataProvider<BackOfficeDataProvider>();
+  const [rule, setRule] = useState<{ feeRateBp: number; minimumTopUpCents: number } | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    dataProvider
+      .query<{ feeRateBp: number; minimumTopUpCents: number }>(`customers/${encodeURIComponent(customerId)}/prepaid/top-up-quote?creditedCents=100`, { signal: controller.signal })
+      .then(({ data }) => setRule({ feeRateBp: data.feeRateBp, minimumTopUpCents: data.minimumTopUpCents }))
+      .catch(() => setRule(null));
+    return () => controller.abort();
+  }, [dataProvider, customerId]);
+  if (!rule) return null;
+  return (
+    <FormDataConsumer<{ amountReceivedCents?: string }>>
+      {({ formData }) => {
+        const received = toCents(formData.amountReceivedCents);
+        const split = received !== undefined && received > 0 ? splitTopUp(received, rule.feeRateBp) : null;
+        const tooLittle = split !== null && split.creditedCents < rule.minimumTopUpCents;
+        return (
+          <Alert severity={tooLittle ? 'warning' : 'info'} data-testid="top-up-preview" sx={{ mb: 1 }}>
+            {split ? (
+              <Typography component="p" variant="body2" data-testid="top-up-split">
+                {translate('app.customers.top_up_split', { received: formatEuro(split.toPayCents), fee: formatEuro(split.feeCents), credited: formatEuro(split.creditedCents) })}
+              </Typography>
+            ) : null}
+            <Typography component="p" variant="body2" data-testid="top-up-rule">
+              {translate('app.customers.top_up_rule', { rate: percent(rule.feeRateBp), minimum: formatEuro(rule.minimumTopUpCents) })}
+            </Typography>
+            {tooLittle ? (
+              <Typography component="p" variant="body2">
+                {translate('app.customers.top_up_too_little', { minimum: formatEuro(rule.minimumTopUpCents) })}
+              </Typography>
+            ) : null}
+          </Alert>
+        );
+      }}
+    </FormDataConsumer>
+  );
 }
 
 export function TopUpButton() {
@@ -115,6 +194,7 @@ export function TopUpButton() {
       }
     >
       <MoneyInput source="amountReceivedCents" label="app.customers.amount_received" validate={required()} fullWidth />
+      <TopUpFeePreview customerId={String(record.id)} />
       <SelectInput source="method" label="resources.prepaid-movements.fields.method" choices={topUpMethodChoices} validate={required()} fullWidth />
       <TextInput source="reference" label="resources.prepaid-movements.fields.reference" validate={required()} helperText="app.customers.reference_help" fullWidth autoComplete="off" />
       <DateInput source="receivedOn" label="resources.prepaid-movements.fields.receivedOn" validate={required()} fullWidth />
@@ -170,6 +250,7 @@ function Actions() {
       <NewOrderButton />
       <NewDeviceButton />
       <ChangeEmailButton />
+      <SdiAddressButton />
       <TopUpButton />
       <RequestAdjustmentButton />
       <HistoryButton stream={record ? `customer-${record.id}` : null} />
@@ -238,6 +319,8 @@ export default function CustomerShow() {
           <TextField source="codiceFiscale" emptyText="—" />
           <TextField source="partitaIva" emptyText="—" />
           <TextField source="email" />
+          <TextField source="sdiCode" emptyText="—" />
+          <TextField source="pecAddress" emptyText="—" />
           <BooleanField source="registrationOfficer" />
           <Labeled label="resources.customers.fields.billingAddress">
             <Address />

@@ -1,10 +1,21 @@
-import { DataTable, List, TextField } from 'react-admin';
+import { DataTable, FilterButton, List, TextField, TopToolbar } from 'react-admin';
 import { DocumentPdf, useDocumentFilters } from '../../components/documents';
 import { DayField, MoneyField, ShowLink } from '../../components/fields';
+import { MonthZipButton, SdiErrorCodesField, SdiReceiptUpload, SdiStateField, useSdiStateFilter } from '../../components/sdi';
+
+function Actions() {
+  return (
+    <TopToolbar sx={{ alignItems: 'center' }}>
+      <FilterButton />
+      <SdiReceiptUpload />
+      <MonthZipButton />
+    </TopToolbar>
+  );
+}
 
 export default function InvoiceList() {
   return (
-    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={useDocumentFilters('app.documents.search_invoices')}>
+    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={[...useDocumentFilters('app.documents.search_invoices'), useSdiStateFilter()]} actions={<Actions />}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="displayNumber">
           <ShowLink source="displayNumber" />
@@ -26,6 +37,12 @@ export default function InvoiceList() {
         </DataTable.Col>
         <DataTable.Col source="creditedCents" align="right" disableSort>
           <MoneyField source="creditedCents" />
+        </DataTable.Col>
+        <DataTable.Col source="sdiState">
+          <SdiStateField />
+        </DataTable.Col>
+        <DataTable.Col source="sdiErrorCodes" disableSort>
+          <SdiErrorCodesField />
         </DataTable.Col>
         <DataTable.Col label="app.documents.pdf" disableSort>
           <DocumentPdf kind="invoices" />

@@ -3,6 +3,7 @@ import { HistoryButton } from '../../components/audit';
 import { TimeTravelButton } from '../../components/timeTravel';
 import { Buyer, DocumentBody, FatturaPaButton, PdfButton, type FiscalDocument } from '../../components/documents';
 import { DayField, MoneyField } from '../../components/fields';
+import { SdiReceiptUpload, SdiReceipts, SdiStateField } from '../../components/sdi';
 
 function Actions() {
   const record = useRecordContext<FiscalDocument>();
@@ -10,6 +11,7 @@ function Actions() {
     <TopToolbar>
       <PdfButton kind="invoices" id={record?.id} number={record?.displayNumber} />
       <FatturaPaButton kind="invoices" id={record?.id} number={record?.displayNumber} />
+      <SdiReceiptUpload />
       <HistoryButton stream={record ? `invoice-${record.id}` : null} />
       <TimeTravelButton kind="invoice" id={record?.id} />
     </TopToolbar>
@@ -28,7 +30,11 @@ export default function InvoiceShow() {
         <ReferenceField source="orderId" reference="orders" link="show" />
         <MoneyField source="totalCents" strong />
         <MoneyField source="creditedCents" />
+        <Labeled label="resources.invoices.fields.sdiState">
+          <SdiStateField />
+        </Labeled>
       </SimpleShowLayout>
+      <SdiReceipts />
       <DocumentBody />
     </Show>
   );

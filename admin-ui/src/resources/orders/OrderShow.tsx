@@ -3,10 +3,13 @@
 // While it waits for payment or for its fulfilment (coupons and invoice come right after the
 // payment, from the server's process managers), the page refreshes itself every two seconds.
 import CancelIcon from '@mui/icons-material/Cancel';
+import ContentCopyIcon from '@mui/icons-material/ContentCopy';
+import PictureAsPdfIcon from '@mui/icons-material/PictureAsPdf';
 import PointOfSaleIcon from '@mui/icons-material/PointOfSale';
 import ReplayIcon from '@mui/icons-material/Replay';
 import UndoIcon from '@mui/icons-material/Undo';
-import { Alert, Box, Divider, Grid, Step, StepLabel, Stepper, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { Alert, Box, Button as MuiButton, Divider, Grid, IconButton, Step, StepLabel, Stepper, Tooltip, Typography } from '@mui/material';
 import {
   DataTable,
   Labeled,
@@ -18,9 +21,13 @@ import {
   TextField,
   TextInput,
   TopToolbar,
+  useDataProvider,
+  useNotify,
   useRecordContext,
   useTranslate,
 } from 'react-admin';
+import { formatIban } from '../../../../domain/shared/iban';
+import type { BackOfficeDataProvider } from '../../dataProvider';
 import { AuditTrail, HistoryButton } from '../../components/audit';
 import { TimeTravelButton } from '../../components/timeTravel';
 import { CommandDialog } from '../../components/CommandDialog';
@@ -167,17 +174,11 @@ function PaymentBox() {
   if (!record) return null;
   if (record.paymentMode === 'direct' && record.status === 'awaiting_payment' && record.rfReference) {
     return (
-      <Alert severity="info" data-testid="rf-box">
+      <Alert severity="info" data-testid="rf-box" sx={{ '& .MuiAlert-message': { width: '100%' } }}>
         <Typography component="p" variant="body2">
           {translate('app.orders.rf_help', { method: translate(`app.enums.paymentMethod.${record.paymentMethod}`) })}
         </Typography>
-        <Typography component="p" variant="h6" data-testid="rf-reference" sx={{ fontFamily: 'monospace' }}>
-          {formatRf(record.rfReference)}
-        </Typography>
-        <Typography component="p" variant="body2">
-          {translate('app.orders.amount_due')}: <strong>{formatEuro(record.amountDueCents)}</strong>
-          {record.paymentExpiresAt ? ` · ${translate('app.orders.expires_at', { at: formatRomeDateTime(record.paymentExpiresAt) })}` : ''}
-        </Typography>
+        <TransferDetails order={record} />
       </Alert>
     );
   }
@@ -196,6 +197,101 @@ function PaymentBox() {
     );
   }
   return null;
+}
+
+/** A prepaid order was paid by its debit on the customer's prepaid account, when it was placed. */
+function PrepaidDebit({ order }: { order: Order }) {
+  const translate = useTranslate();
+  return (
+    <Typography variant="body2" data-testid="prepaid-debit">
+      {translate('app.orders.prepaid_debit', { amount: formatEuro(order.totalCents), at: formatRomeDateTime(order.placedAt) })}
+    </Typography>
+  );
+}
+
+/** What the server says the customer pays by transfer (GET /api/orders/:id/payment-notice). */
+interface PaymentNotice {
+  beneficiary: string;
+  iban: string;
+  bic: string | null;
+  amountCents: number;
+  rfReference: string;
+  expiresAt: string;
+}
+
+/** One value the customer types into the bank's form, with a button that copies it. */
+function CopyRow({ label, shown, copied, testId }: { label: string; shown: string; copied: string; testId: string }) {
+  const translate = useTranslate();
+  const notify = useNotify();
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(copied);
+      notify('app.orders.copied', { type: 'info', messageArgs: { what: label } });
+    } catch {
+      notify('app.orders.copy_failed', { type: 'warning', messageArgs: { what: label } });
+    }
+  };
+  return (
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }} data-testid={`${testId}-row`}>
+      <Typography component="span" variant="body2" sx={{ minWidth: 110 }}>
+        {label}
+      </Typography>
+      <Typography component="span" variant="body1" sx={{ fontFamily: 'monospace', fontWeight: 600 }} data-testid={testId}>
+        {shown}
+      </Typography>
+      <Tooltip title={translate('app.orders.copy', { what: label })}>
+        <IconButton size="small" onClick={copy} aria-label={translate('app.orders.copy', { what: label })}>
+          <ContentCopyIcon fontSize="inherit" />
+        </IconButton>
+      </Tooltip>
+    </Box>
+  );
+}
+
+/**
+ * Beneficiary, IBAN, amount still due and RF reference, each with a copy button, the expiry, and
+ * the payment notice as a PDF with its EPC QR code (the one e-mailed to the customer at placement).
+ */
+function TransferDetails({ order }: { order: Order }) {
+  const translate = useTranslate();
+  const dataProvider = useDataProvider<BackOfficeDataProvider>();
+  const [notice, setNotice] = useState<PaymentNotice | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    dataProvider
+      .query<PaymentNotice>(`orders/${encodeURIComponent(order.id)}/payment-notice`, { signal: controller.signal })
+      .then(({ data }) => setNotice(data))
+      .catch(() => setNotice(null));
+    return () => controller.abort();
+  }, [dataProvider, order.id, order.amountDueCents]);
+  const rf = order.rfReference ?? '';
+  const amountCents = notice?.amountCents ?? order.amountDueCents;
+  return (
+    <Box sx={{ mt: 1, display: 'grid', gap: 0.5 }}>
+      {notice ? <CopyRow label={translate('app.orders.beneficiary')} shown={notice.beneficiary} copied={notice.beneficiary} testId="notice-beneficiary" /> : null}
+      {notice ? <CopyRow label="IBAN" shown={formatIban(notice.iban)} copied={notice.iban} testId="notice-iban" /> : null}
+      {notice?.bic ? <CopyRow label="BIC" shown={notice.bic} copied={notice.bic} testId="notice-bic" /> : null}
+      {/* The amount as a bank's form takes it: digits and a comma, no euro sign. */}
+      <CopyRow label={translate('app.orders.amount_due')} shown={formatEuro(amountCents)} copied={formatEuro(amountCents).replace(/[ €.]/g, '')} testId="notice-amount" />
+      <CopyRow label={translate('app.orders.reason_rf')} shown={formatRf(rf)} copied={rf} testId="rf-reference" />
+      <Typography component="p" variant="body2">
+        {order.paymentExpiresAt ? translate('app.orders.expires_at', { at: formatRomeDateTime(order.paymentExpiresAt) }) : ''}
+      </Typography>
+      <Box>
+        <MuiButton
+          component="a"
+          href={`/api/orders/${encodeURIComponent(order.id)}/payment-notice.pdf`}
+          download
+          size="small"
+          variant="outlined"
+          startIcon={<PictureAsPdfIcon />}
+          data-testid="payment-notice-pdf"
+        >
+          {translate('app.orders.payment_notice_pdf')}
+        </MuiButton>
+      </Box>
+    </Box>
+  );
 }
 
 /** The order's life from the record's own times (every role); the audit trail adds who did what. */
@@ -367,7 +463,8 @@ function OrderPage() {
       {/* Keyed by the status: a change (paid, fulfilled) fetches the related lists again. */}
       <Box key={`${record?.status}-${record?.amountPaidCents}-${record?.refundedCents}`}>
       <Section title="app.orders.payments" testId="order-payments">
-        <ReferenceManyField reference="payments" target="orderId" sort={{ field: 'receivedOn', order: 'ASC' }} perPage={50}>
+        {record?.paymentMode === 'prepaid' ? <PrepaidDebit order={record} /> : null}
+        {record?.paymentMode === 'prepaid' ? null : <ReferenceManyField reference="payments" target="orderId" sort={{ field: 'receivedOn', order: 'ASC' }} perPage={50}>
           <DataTable bulkActionButtons={false} rowClick="show" empty={<None />}>
             <DataTable.Col source="receivedOn" label="resources.payments.fields.receivedOn" disableSort>
               <ShowLink>
@@ -384,7 +481,7 @@ function OrderPage() {
               <MoneyField source="amountCents" />
             </DataTable.Col>
           </DataTable>
-        </ReferenceManyField>
+        </ReferenceManyField>}
       </Section>
       <Section title="app.orders.coupons" testId="order-coupons">
         <ReferenceManyField reference="coupons" target="orderId" sort={{ field: 'issuedAt', order: 'ASC' }} perPage={100}>

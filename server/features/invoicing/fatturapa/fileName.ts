@@ -1,24 +1,2 @@
-// The FatturaPA file name: `IT<partita IVA of the transmitter>_<progressivo>.xml`, the progressivo
-// at most 5 letters or digits and unique per transmitter. It is derived from the document's own
-// number, so the same invoice always yields the same name and no counter is kept:
-//   2 base-36 characters for the year and the kind ((year − 2000) × 2, + 1 for a credit note),
-//   3 base-36 characters for the progressive number within that year (up to 46,655).
-// Years 2000–2647 fit; an invoice 1/2026 is IT…_1G001.xml, credit note 1/2026 IT…_1H001.xml.
-import { refuse } from '../../../../domain/shared/errors';
-
-export type FiscalDocumentKind = 'invoice' | 'credit_note';
-
-const MAX_NUMBER = 36 ** 3 - 1;
-
-export function progressivoOf(kind: FiscalDocumentKind, year: number, number: number): string {
-  const yearAndKind = (year - 2000) * 2 + (kind === 'credit_note' ? 1 : 0);
-  if (!Number.isInteger(yearAndKind) || yearAndKind < 0 || yearAndKind >= 36 ** 2) {
-    throw refuse('fatturapa_year_out_of_range', `a FatturaPA file name can be derived for documents of 2000 to 2647, not ${year}`);
-  }
-  if (!Number.isInteger(number) || number < 1 || number > MAX_NUMBER) {
-    throw refuse('fatturapa_number_out_of_range', `a FatturaPA file name can be derived for numbers 1 to ${MAX_NUMBER} of a year, not ${number}`);
-  }
-  return (yearAndKind.toString(36).padStart(2, '0') + number.toString(36).padStart(3, '0')).toUpperCase();
-}
-
-export const fatturaPaFileName = (partitaIva: string, progressivo: string): string => `IT${partitaIva}_${progressivo}.xml`;
+// The FatturaPA file name lives in domain/ (the read models store it, the SdI's receipts name it).
+export { fatturaPaFileName, progressivoOf, type FiscalDocumentKind } from '../../../../domain/invoicing/fatturaPaFileName';

@@ -61,7 +61,7 @@ describe('e-mail outbox', () => {
         catalogue,
         transport: nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true }),
         compose: async (queued) => ({
-          to: `customer-${queued.customerId}@example.it`,
+          to: `customer-${queued.purpose === 'log_head' ? queued.to : queued.customerId}@example.it`,
           subject: `Codici ordine ${queued.purpose === 'coupon_codes' ? queued.orderId : ''}`,
           text: `Codici: ${queued.purpose === 'coupon_codes' ? queued.couponIds.join(', ') : ''}`,
           html: `<p>Codici</p>`,

@@ -1,0 +1,152 @@
+// The accountant and the SdI in a real browser: after an order was paid by transfer (so the server
+// invoiced it), the accountant downloads the invoice's FatturaPA XML and the month's zip, uploads
+// the SdI's rejection (NS) and finds the invoice among the rejected ones with the SdI's error code,
+// then uploads the delivery receipt (RC) and sees it delivered. The desk sets a customer's PEC.
+import { readFile } from 'node:fs/promises';
+import { unzipSync } from 'fflate';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ns, rc } from '../../server/features/sdi/fixtures';
+import { expectNoPageErrors, openMenu, seedCustomer, signIn, startWorld, type World } from './scenario';
+import { axeViolations, describeViolations, screenshot } from './support';
+
+let world: World;
+let page: Page;
+let fileName = '';
+let number = '';
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+
+const expectAccessible = async (what: string) => {
+  const violations = await axeViolations(page);
+  expect(violations, `${what}:\n${describeViolations(violations)}`).toEqual([]);
+};
+
+async function uploadReceipt(name: string, xml: string) {
+  await page.getByRole('button', { name: 'Carica ricevute SdI' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Carica ricevute SdI' });
+  await dialog.getByLabel('File XML delle ricevute').setInputFiles({ name, mimeType: 'application/xml', buffer: Buffer.from(xml) });
+  await dialog.getByRole('button', { name: 'Carica', exact: true }).click();
+  await dialog.getByTestId('sdi-upload-answer').waitFor();
+  return dialog;
+}
+
+beforeAll(async () => {
+  world = await startWorld();
+  page = world.page;
+  page.setDefaultTimeout(20_000);
+  const { customerId } = await seedCustomer(world);
+  const placed = await world.api.operator.post('/api/orders', {
+    customerId,
+    manual: { lines: [{ productCode: 'RIN-FIRMA-CNS', quantity: 1 }] },
+    payment: { mode: 'direct', method: 'bank_transfer' },
+  });
+  expect(placed.status).toBe(201);
+  const order = (await placed.json()) as { id: string; rfReferenceFormatted: string; order: { totals: { totalCents: number } } };
+  const paid = await world.api.accountant.post('/api/payments', {
+    method: 'bank_transfer',
+    amountCents: order.order.totals.totalCents,
+    receivedOn: today,
+    payer: 'Mario Rossi',
+    reason: `saldo ${order.rfReferenceFormatted}`,
+    bankReference: 'CRO 0306 9099 888',
+  });
+  expect(paid.status).toBe(201);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const invoices = (await (await world.api.accountant.get('/api/invoices')).json()) as { fatturapaFileName: string; displayNumber: string }[];
+    if (invoices.length === 1) {
+      fileName = invoices[0]!.fatturapaFileName;
+      number = invoices[0]!.displayNumber;
+      break;
+    }
+    if (Date.now() > deadline) throw new Error('the order was not invoiced');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('the accountant and the SdI', () => {
+  it("downloads the invoice's XML and the month's zip of FatturaPA files", async () => {
+    await signIn(page, world.url, 'accountant');
+    await openMenu(page, 'Fatture');
+    await page.getByRole('cell', { name: number, exact: true }).waitFor();
+    await page.getByTestId('sdiState-awaiting').waitFor();
+
+    await page.getByLabel('Mese').fill(today.slice(0, 7));
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'XML del mese (zip)' }).click()]);
+    expect(zip.suggestedFilename()).toBe(`fatturapa-${today.slice(0, 7)}.zip`);
+    const entries = unzipSync(new Uint8Array(await readFile(await zip.path())));
+    expect(Object.keys(entries)).toEqual([fileName]);
+    await screenshot(page, 'sdi-invoices-list');
+    await expectAccessible('invoices list with the SdI state');
+
+    await page.getByRole('cell', { name: number, exact: true }).click();
+    const [xml] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `XML FatturaPA fattura ${number}` }).click()]);
+    expect(xml.suggestedFilename()).toBe(fileName);
+    const text = (await readFile(await xml.path())).toString('utf8');
+    expect(text).toContain('<TipoDocumento>TD01</TipoDocumento>');
+    expect(Buffer.from(entries[fileName]!).toString('utf8')).toBe(text);
+    await page.getByText('Nessuna ricevuta caricata').waitFor();
+  });
+
+  it('uploads the SdI rejection: the invoice is listed among the rejected with the error code', async () => {
+    await openMenu(page, 'Fatture');
+    const dialog = await uploadReceipt(
+      'NS.xml',
+      ns({ fileName, messageId: '77001', receivedAt: `${today}T10:00:00`, errors: [{ code: '00311', description: 'CodiceDestinatario non valido', suggestion: 'Verificare il codice' }] }),
+    );
+    await dialog.getByText('Registrate 1 ricevute; 0 già caricate in precedenza').waitFor();
+    await dialog.getByRole('cell', { name: 'Scartata dallo SdI' }).waitFor();
+    await screenshot(page, 'sdi-upload-answer');
+    await expectAccessible('upload answer');
+    await dialog.getByRole('button', { name: 'Chiudi' }).click();
+
+    await page.getByRole('combobox', { name: 'Stato SdI' }).click();
+    await page.getByRole('option', { name: 'Scartata dallo SdI' }).click();
+    await page.getByTestId('sdiState-rejected').waitFor();
+    await expect.poll(() => page.getByTestId('sdi-error-codes').allTextContents()).toEqual(['00311']);
+    await screenshot(page, 'sdi-rejected-list');
+    await expectAccessible('rejected invoices');
+
+    await page.getByRole('cell', { name: number, exact: true }).click();
+    const receipts = page.getByRole('table', { name: 'Ricevute dello SdI' });
+    await receipts.getByText('Notifica di scarto (NS)').waitFor();
+    await receipts.getByText('CodiceDestinatario non valido').waitFor();
+    await screenshot(page, 'sdi-invoice-rejected');
+    await expectAccessible('invoice rejected by the SdI');
+  });
+
+  it('uploads the delivery receipt: the invoice is delivered and no longer among the rejected', async () => {
+    const dialog = await uploadReceipt('RC.xml', rc({ fileName, messageId: '77002', receivedAt: `${today}T11:00:00`, deliveredAt: `${today}T11:00:05` }));
+    await dialog.getByRole('cell', { name: 'Consegnata', exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Chiudi' }).click();
+    await page.getByTestId('sdiState-delivered').waitFor();
+    await page.getByRole('table', { name: 'Ricevute dello SdI' }).getByText('Ricevuta di consegna (RC)').waitFor();
+    await screenshot(page, 'sdi-invoice-delivered');
+
+    await openMenu(page, 'Fatture');
+    await page.getByRole('combobox', { name: 'Stato SdI' }).click();
+    await page.getByRole('option', { name: 'Scartata dallo SdI' }).click();
+    await page.getByText('Nessun risultato').or(page.getByText(/Nessun/)).first().waitFor();
+    expect(await page.getByTestId('sdiState-rejected').count()).toBe(0);
+    expectNoPageErrors(world.browser);
+  });
+
+  it("the desk sets the customer's SdI address (the PEC) on the customer's screen", async () => {
+    await signIn(page, world.url, 'operator');
+    await openMenu(page, 'Clienti');
+    await page.getByRole('link', { name: 'Mario Rossi' }).click();
+    await page.getByRole('button', { name: 'Indirizzo SdI' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Indirizzo SdI' });
+    await dialog.getByRole('textbox', { name: 'PEC' }).fill('mario.rossi@pec.example.it');
+    await screenshot(page, 'sdi-address-dialog');
+    await expectAccessible('SdI address dialog');
+    await dialog.getByRole('button', { name: 'Indirizzo SdI' }).click();
+    await page.getByText('Indirizzo SdI aggiornato').waitFor();
+    await page.getByText('mario.rossi@pec.example.it').waitFor();
+    expectNoPageErrors(world.browser);
+  });
+});
