@@ -279,4 +279,18 @@ export const errors = {
   ca_timestamp_out_of_range: 'Ora del rapporto della CA fuori tolleranza',
   ca_webhook_unconfigured: 'Ricezione dei rapporti della CA non configurata',
   report_id_invalid: 'Identificativo del rapporto non valido',
+  // SdI receipts, payment notices, log verification
+  order_not_direct: 'L’avviso di pagamento è solo per gli ordini da pagare con bonifico',
+  order_cancelled: 'Ordine annullato',
+  sdi_message_id_reused: 'Identificativo del messaggio SdI già usato per un’altra ricevuta',
+  log_not_verified: 'Il registro non è ancora stato verificato con esito positivo',
+  sdi_receipt_invalid: 'Ricevuta SdI non valida',
+  sdi_receipt_empty: 'Ricevuta SdI vuota',
+  sdi_receipt_not_xml: 'La ricevuta SdI non è XML',
+  sdi_receipt_doctype: 'Ricevuta SdI: tipo di documento non ammesso',
+  sdi_receipt_not_receipt: 'Il file non è una ricevuta SdI',
+  sdi_receipt_namespace: 'Ricevuta SdI: versione non supportata',
+  sdi_receipt_kind: 'Ricevuta SdI: tipo di ricevuta non supportato',
+  sdi_receipt_too_large: 'Ricevuta SdI troppo grande',
+  sdi_receipt_unknown_file: 'La ricevuta SdI riguarda un file che non abbiamo inviato',
 };
