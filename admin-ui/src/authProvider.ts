@@ -13,6 +13,7 @@
 import { HttpError, type AuthProvider, type UserIdentity } from 'react-admin';
 import { isRole, type Role } from '../../domain/staff/roles';
 import { isAllowed } from './access';
+import { localiseErrorBody } from './serverErrors';
 
 export interface StaffUser {
   id: string;
@@ -77,6 +78,8 @@ async function errorOf(response: Response, fallback: string): Promise<HttpError>
   } catch {
     json = undefined;
   }
+  // The server's code said in the desk's language ("Nome utente o password errati"), its words as fallback.
+  if (json && typeof (json as { code?: unknown }).code === 'string') json = localiseErrorBody(json as { code: string; message?: unknown });
   const message = typeof json?.message === 'string' && json.message ? json.message : fallback;
   return new HttpError(message, response.status, json);
 }
@@ -109,7 +112,7 @@ export const authProvider: AuthProvider = {
     current = undefined;
     const response = await call('POST', 'login', { username, password });
     if (!response.ok) {
-      // 401 and 400 carry the server's own words ("wrong username or password", "account disabled").
+      // 401 and 400 carry a code, said in the desk's language ("Nome utente o password errati").
       throw await errorOf(response, 'ra.auth.sign_in_error');
     }
     const user = parseUser(await response.json());

@@ -4,11 +4,13 @@
 //
 // Every call sends the session cookie (same origin). Every POST carries a fresh `Idempotency-Key`
 // (a UUID per call): the server answers a replay of the same key with the first answer.
-// An error answer `{statusCode, code, message, errors?: {field: message}}` becomes react-admin's
-// HttpError with that body, so forms show `errors` beside their fields and notifications the message.
+// An error answer `{statusCode, code, message, errors?, fieldErrors?, params?}` becomes react-admin's
+// HttpError with that body said in the desk's language (serverErrors.ts: the texts of the codes, from
+// the console's catalogue), so forms show `errors` beside their fields and notifications the message.
 import simpleRestProvider from 'ra-data-simple-rest';
-import { fetchUtils, type DataProvider, type GetListParams, type GetManyReferenceParams } from 'react-admin';
+import { fetchUtils, HttpError, type DataProvider, type GetListParams, type GetManyReferenceParams } from 'react-admin';
 import { isIsoDay, romeDayEnd, romeDayStart } from './dates';
+import { localiseErrorBody, type ApiFieldError } from './serverErrors';
 
 export const apiUrl = '/api';
 
@@ -18,6 +20,12 @@ export interface ApiErrorBody {
   code: string;
   message: string;
   errors?: Record<string, string>;
+  /** Every field at fault with the code of its rule and that rule's values. */
+  fieldErrors?: ApiFieldError[];
+  /** The values the code's rule names. */
+  params?: Record<string, string | number>;
+  /** Set by the console: the server's own (English) message, `message` being the desk's language. */
+  serverMessage?: string;
 }
 
 /** A random UUID v4, also where `crypto.randomUUID` is missing (plain http on a LAN address). */
@@ -44,8 +52,16 @@ export async function httpClient(url: string, options: HttpClientOptions = {}) {
     headers.set('Idempotency-Key', idempotencyKey ?? newIdempotencyKey());
   }
   // fetchJson rejects a non-2xx answer with HttpError(body.message, status, body): the server's
-  // ApiErrorBody, whose `errors` react-admin's forms set on their fields.
-  return fetchUtils.fetchJson(url, { ...rest, headers, credentials: 'same-origin' });
+  // ApiErrorBody, whose `errors` react-admin's forms set on their fields; said here in the desk's language.
+  try {
+    return await fetchUtils.fetchJson(url, { ...rest, headers, credentials: 'same-origin' });
+  } catch (error) {
+    if (error instanceof HttpError && error.body && typeof error.body === 'object' && typeof error.body.code === 'string') {
+      const body = localiseErrorBody(error.body as ApiErrorBody);
+      throw new HttpError(body.message, error.status, body);
+    }
+    throw error;
+  }
 }
 
 export interface CommandResult<T> {

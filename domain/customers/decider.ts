@@ -26,7 +26,7 @@ import type {
   CustomerVatNumberClaimed,
 } from './events';
 import type { Decider } from '../shared/decider';
-import { DomainError, conflict, invalid, notFound } from '../shared/errors';
+import { DomainError, FieldChecks, conflict, invalid, notFound } from '../shared/errors';
 import { checkCodiceFiscale } from '../shared/codiceFiscale';
 import { checkPartitaIva } from '../shared/partitaIva';
 import { instantOf } from '../shared/utcTime';
@@ -109,7 +109,7 @@ export const customerAggregate: Decider<CustomerState, CustomerEvent> = { initia
 export function validCodiceFiscale(value: string, field: string, options: { allowNumeric?: boolean } = {}): string {
   const r = checkCodiceFiscale(value, options);
   if (r.ok) return r.value;
-  throw new DomainError(`codice_fiscale_${r.rule.replace(/-/g, '_')}`, r.message, 'invalid', field);
+  throw new DomainError(`codice_fiscale_${r.rule.replace(/-/g, '_')}`, r.message, 'invalid', field, r.expected === undefined ? undefined : { expected: r.expected });
 }
 
 /**
@@ -119,7 +119,7 @@ export function validCodiceFiscale(value: string, field: string, options: { allo
 export function validPartitaIva(value: string, field: string): string {
   const r = checkPartitaIva(value);
   if (r.ok) return r.value;
-  throw new DomainError(`partita_iva_${r.rule.replace(/-/g, '_')}`, r.message, 'invalid', field);
+  throw new DomainError(`partita_iva_${r.rule.replace(/-/g, '_')}`, r.message, 'invalid', field, r.expected === undefined ? undefined : { expected: r.expected });
 }
 
 const emailSchema = z.email();
@@ -137,7 +137,7 @@ export function validEmail(value: string, field = 'email'): string {
 export function requiredText(value: string | undefined | null, field: string, max = 200): string {
   const text = (value ?? '').trim().replace(/\s+/g, ' ');
   if (text.length === 0) throw invalid(field, 'is required', 'value_required');
-  if (text.length > max) throw invalid(field, `at most ${max} characters (got ${text.length})`, 'value_too_long');
+  if (text.length > max) throw invalid(field, `at most ${max} characters (got ${text.length})`, 'value_too_long', { max });
   return text;
 }
 
@@ -156,21 +156,32 @@ export interface BillingAddressInput {
  * `EE`.
  */
 export function validBillingAddress(input: BillingAddressInput, field = 'billingAddress'): BillingAddress {
-  const street = requiredText(input.street, `${field}.street`);
-  const postalCode = (input.postalCode ?? '').trim();
-  if (!/^\d{5}$/.test(postalCode)) {
-    throw invalid(`${field}.postalCode`, `postal code must be 5 digits (got '${input.postalCode}')`, 'postal_code_invalid');
-  }
-  const city = requiredText(input.city, `${field}.city`);
-  const province = (input.province ?? '').trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(province)) {
-    throw invalid(`${field}.province`, `province must be 2 letters, e.g. RM (got '${input.province}')`, 'province_invalid');
-  }
-  const country = (input.country ?? 'IT').trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) {
-    throw invalid(`${field}.country`, `country must be a 2-letter ISO code, e.g. IT (got '${input.country}')`, 'country_invalid');
-  }
-  return { street, postalCode, city, province, country };
+  const checks = new FieldChecks();
+  const street = checks.check(() => requiredText(input.street, `${field}.street`));
+  const postalCode = checks.check(() => {
+    const code = (input.postalCode ?? '').trim();
+    if (!/^\d{5}$/.test(code)) {
+      throw invalid(`${field}.postalCode`, `postal code must be 5 digits (got '${input.postalCode}')`, 'postal_code_invalid');
+    }
+    return code;
+  });
+  const city = checks.check(() => requiredText(input.city, `${field}.city`));
+  const province = checks.check(() => {
+    const p = (input.province ?? '').trim().toUpperCase();
+    if (!/^[A-Z]{2}$/.test(p)) {
+      throw invalid(`${field}.province`, `province must be 2 letters, e.g. RM (got '${input.province}')`, 'province_invalid');
+    }
+    return p;
+  });
+  const country = checks.check(() => {
+    const c = (input.country ?? 'IT').trim().toUpperCase();
+    if (!/^[A-Z]{2}$/.test(c)) {
+      throw invalid(`${field}.country`, `country must be a 2-letter ISO code, e.g. IT (got '${input.country}')`, 'country_invalid');
+    }
+    return c;
+  });
+  checks.done();
+  return { street: street!, postalCode: postalCode!, city: city!, province: province!, country: country! };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,49 +226,54 @@ export function registerCustomer(command: RegisterCustomer, state: CustomerState
   return [{ type: 'CustomerRegistered', data }];
 }
 
+/**
+ * Every field of a registration checked, all of them even after a mistake: the answer names every
+ * field at fault at once (FieldChecks), so a desk fixes the form in one go.
+ */
 function validRegistration(command: RegisterCustomer, at: string): CustomerRegistered['data'] {
-  const customerId = requiredText(command.customerId, 'customerId', 100);
+  if (command.kind !== 'person' && command.kind !== 'firm') throw invalid('kind', `must be 'person' or 'firm'`, 'kind_invalid');
+  if (command.kind === 'firm' && command.registrationOfficer === true) {
+    throw invalid('registrationOfficer', 'a Registration Officer is a person, not a firm', 'registration_officer_not_person');
+  }
+  const checks = new FieldChecks();
+  const customerId = checks.check(() => requiredText(command.customerId, 'customerId', 100));
+  const name = checks.check(() => requiredText(command.name, 'name'));
+  const surname = command.kind === 'person' ? checks.check(() => requiredText(command.surname, 'surname')) : undefined;
+  const partitaIva = command.kind === 'firm' ? checks.check(() => validPartitaIva(command.partitaIva ?? '', 'partitaIva')) : undefined;
+  const rawCf = (command.codiceFiscale ?? '').trim();
+  const codiceFiscale =
+    command.kind === 'person'
+      ? checks.check(() => validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale'))
+      : rawCf === ''
+        ? null
+        : checks.check(() => validCodiceFiscale(rawCf, 'codiceFiscale', { allowNumeric: true }));
+  const email = checks.check(() => validEmail(command.email ?? ''));
+  const billingAddress = checks.check(() => validBillingAddress(command.billingAddress));
+  checks.done();
   if (command.kind === 'person') {
-    const name = requiredText(command.name, 'name');
-    const surname = requiredText(command.surname, 'surname');
-    const codiceFiscale = validCodiceFiscale(command.codiceFiscale ?? '', 'codiceFiscale');
-    const email = validEmail(command.email ?? '');
-    const billingAddress = validBillingAddress(command.billingAddress);
     return {
       kind: 'person',
-      customerId,
-      name,
-      surname,
-      codiceFiscale,
+      customerId: customerId!,
+      name: name!,
+      surname: surname!,
+      codiceFiscale: codiceFiscale!,
       registrationOfficer: command.registrationOfficer === true,
-      email,
-      billingAddress,
+      email: email!,
+      billingAddress: billingAddress!,
       registeredAt: at,
     };
   }
-  if (command.kind === 'firm') {
-    if (command.registrationOfficer === true) {
-      throw invalid('registrationOfficer', 'a Registration Officer is a person, not a firm', 'registration_officer_not_person');
-    }
-    const name = requiredText(command.name, 'name');
-    const partitaIva = validPartitaIva(command.partitaIva ?? '', 'partitaIva');
-    const rawCf = (command.codiceFiscale ?? '').trim();
-    const codiceFiscale = rawCf === '' ? null : validCodiceFiscale(rawCf, 'codiceFiscale', { allowNumeric: true });
-    const email = validEmail(command.email ?? '');
-    const billingAddress = validBillingAddress(command.billingAddress);
-    return {
-      kind: 'firm',
-      customerId,
-      name,
-      partitaIva,
-      codiceFiscale,
-      registrationOfficer: false,
-      email,
-      billingAddress,
-      registeredAt: at,
-    };
-  }
-  throw invalid('kind', `must be 'person' or 'firm'`, 'kind_invalid');
+  return {
+    kind: 'firm',
+    customerId: customerId!,
+    name: name!,
+    partitaIva: partitaIva!,
+    codiceFiscale: codiceFiscale ?? null,
+    registrationOfficer: false,
+    email: email!,
+    billingAddress: billingAddress!,
+    registeredAt: at,
+  };
 }
 
 export interface GuardClaim {
@@ -331,11 +347,17 @@ export interface ChangeCustomerSdiAddress {
 export function changeCustomerSdiAddress(command: ChangeCustomerSdiAddress, state: CustomerState): CustomerSdiAddressChanged[] {
   const at = instantOf(command.at);
   if (state.status !== 'registered') throw notFound('customer', command.customerId);
-  const sdiCode = command.sdiCode === null || command.sdiCode.trim() === '' ? null : validSdiCode(command.sdiCode);
-  if (sdiCode !== null && state.kind !== 'firm') {
-    throw invalid('sdiCode', 'a recipient code is for firms; a private customer receives e-invoices in the tax drawer (give a PEC address instead, or none)', 'sdi_code_for_firms_only');
+  // Both fields checked, both named when both are wrong.
+  const checks = new FieldChecks();
+  const sdiCode = command.sdiCode === null || command.sdiCode.trim() === '' ? null : checks.check(() => validSdiCode(command.sdiCode!));
+  if (sdiCode && state.kind !== 'firm') {
+    checks.check(() => {
+      throw invalid('sdiCode', 'a recipient code is for firms; a private customer receives e-invoices in the tax drawer (give a PEC address instead, or none)', 'sdi_code_for_firms_only');
+    });
   }
-  const pecAddress = command.pecAddress === null || command.pecAddress.trim() === '' ? null : validEmail(command.pecAddress, 'pecAddress');
+  const pecAddress = command.pecAddress === null || command.pecAddress.trim() === '' ? null : checks.check(() => validEmail(command.pecAddress!, 'pecAddress'));
+  checks.done();
+  if (sdiCode === undefined || pecAddress === undefined) return [];
   if (sdiCode === state.sdiCode && pecAddress === state.pecAddress) return [];
   return [{ type: 'CustomerSdiAddressChanged', data: { customerId: state.customerId, sdiCode, pecAddress, changedAt: at } }];
 }

@@ -229,6 +229,8 @@ export function topUp(command: TopUp, state: PrepaidState): PrepaidToppedUp[] {
       `a top-up must credit at least ${formatEuro(least.creditedCents)}, i.e. ${formatEuro(least.toPayCents)} ` +
         `with the ${formatRate(settings.feeRateBp)} fee; received ${formatEuro(received)}`,
       'amountReceivedCents',
+      // `_cents` and `_bp` values: clients format them as money and percent in their language.
+      { minimum_cents: least.creditedCents, to_pay_cents: least.toPayCents, rate_bp: settings.feeRateBp, received_cents: received },
     );
   }
   return [

@@ -24,7 +24,7 @@ export type CodiceFiscaleRule = 'length' | 'format' | 'month' | 'day' | 'check-c
 
 export type CodiceFiscaleCheck =
   | { ok: true; value: string }
-  | { ok: false; rule: CodiceFiscaleRule; message: string };
+  | { ok: false; rule: CodiceFiscaleRule; message: string; /** The right check character, when that is what is wrong. */ expected?: string };
 
 export interface CodiceFiscaleOptions {
   /** Also accept the 11-digit numeric codice fiscale of a legal person (company, association). */
@@ -119,6 +119,7 @@ export function checkCodiceFiscale(input: string, options: CodiceFiscaleOptions 
         ok: false,
         rule: 'check-character',
         message: `codice fiscale: check digit of the numeric code is wrong (expected ${expected})`,
+        expected: String(expected),
       };
     }
     return { ok: true, value: cf };
@@ -193,6 +194,7 @@ export function checkCodiceFiscale(input: string, options: CodiceFiscaleOptions 
       ok: false,
       rule: 'check-character',
       message: `codice fiscale: check character is wrong (expected ${expected})`,
+      expected,
     };
   }
   return { ok: true, value: cf };

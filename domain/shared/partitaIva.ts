@@ -14,7 +14,7 @@ export type PartitaIvaRule = 'format' | 'office-code' | 'check-digit';
 
 export type PartitaIvaCheck =
   | { ok: true; value: string }
-  | { ok: false; rule: PartitaIvaRule; message: string };
+  | { ok: false; rule: PartitaIvaRule; message: string; /** The right check digit, when that is what is wrong. */ expected?: string };
 
 /** Upper case, without spaces, dashes or a leading "IT" prefix: the 11 digits when well formed. */
 export function normalisePartitaIva(input: string): string {
@@ -82,6 +82,7 @@ export function checkPartitaIva(input: string): PartitaIvaCheck {
       ok: false,
       rule: 'check-digit',
       message: `partita IVA: check digit is wrong (expected ${expected})`,
+      expected: String(expected),
     };
   }
   return { ok: true, value };

@@ -25,7 +25,13 @@ export function failureOf(error: unknown, translate: TranslateFunction): Command
   const body = e?.body && typeof e.body === 'object' ? e.body : undefined;
   const code = typeof body?.code === 'string' ? body.code : undefined;
   const serverMessage = (typeof body?.message === 'string' && body.message) || e?.message || 'ra.notification.http_error';
-  let message = code ? translate(`app.errors.${code}`, { _: serverMessage }) : translate(serverMessage, { _: serverMessage });
+  // A body the httpClient has already said in the desk's language (with the code's values) is kept.
+  const localised = typeof body?.serverMessage === 'string';
+  let message = localised
+    ? serverMessage
+    : code
+      ? translate(`app.errors.${code}`, { _: serverMessage })
+      : translate(serverMessage, { _: serverMessage });
   if (e?.status === 403 && !code) message = translate('app.errors.forbidden');
   const errors = body?.errors && typeof body.errors === 'object' && Object.keys(body.errors).length > 0 ? body.errors : undefined;
   return { status: e?.status, message, code, errors };

@@ -1,4 +1,5 @@
 // The back office's own messages in English (`app.*`, `resources.*`). Same keys as messages-it.ts.
+import { errors } from './errors-en';
 import { historyResource, timeTravel } from './timeTravel-en';
 import { eventLabels, eventSummaries, eventWords } from './eventLabels-en';
 
@@ -14,6 +15,7 @@ const paymentMethod = {
 export const app = {
   timeTravel,
   events: { labels: eventLabels, summaries: eventSummaries, words: eventWords },
+  errors,
   title: 'Back office',
   dashboard: {
     title: 'Dashboard',
@@ -93,38 +95,6 @@ export const app = {
     money_too_large: 'Amount too large',
     codice_fiscale: 'A codice fiscale has 16 letters and digits',
     rate: 'Type a percentage, e.g. 22',
-  },
-  errors: {
-    roles_change_of_self: 'Nobody may change their own roles: ask another admin',
-    approval_by_requester: 'Another admin must approve this: you asked for it',
-    approval_for_self: 'Another admin must approve this: it changes your own account',
-    staff_change_request_decided: 'This request was decided already',
-    forbidden: 'Your role does not allow this',
-    balance_insufficient: 'Not enough on the prepaid account',
-    customer_already_registered: 'Customer already registered',
-    device_already_registered: 'Device already registered',
-    device_not_of_holder: 'The device does not belong to this holder',
-    replacement_card_needed: 'More than 24 hours past the expiry: a new card is needed',
-    order_not_awaiting_payment: 'The order is not waiting for payment',
-    order_expired: 'The order has expired',
-    payment_already_matched: 'The payment is already matched to an order',
-    product_exists: 'A product with this code exists already',
-    product_not_on_sale: 'Product not on sale',
-    coupons_none_unused: 'No unused coupons to refund',
-    coupons_none_to_send: 'No coupons to send',
-    email_not_given_up: 'The e-mail is not one that failed',
-    rf_reference_unavailable: 'No RF reference available: try again',
-    idempotency_key_in_flight: 'The same request is still running: wait for its answer',
-    idempotency_key_reused: 'Request already sent with other data: try again',
-    statement_not_xml: 'The file is not valid XML: choose the camt.053 or camt.054 statement',
-    statement_namespace: 'The file is not a camt.053 or camt.054 statement (ISO 20022)',
-    statement_not_camt: 'The file is not a camt.053 or camt.054 statement (ISO 20022)',
-    statement_currency: 'The statement has amounts in a currency other than euro: only EUR accounts are imported',
-    statement_no_entries: 'The statement has no entries: nothing to import',
-    statement_only_debits: 'The statement has debits only: credits are imported. Is it the right file?',
-    statement_too_large: 'File too large: a statement is imported up to 10 MB (split it by day)',
-    statement_empty: 'The file is empty',
-    unauthenticated: 'Sign in to continue',
   },
   audit: {
     system: 'System',

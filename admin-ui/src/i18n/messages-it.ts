@@ -1,4 +1,5 @@
 // The back office's own messages in Italian (`app.*`, `resources.*`). Same keys as messages-en.ts.
+import { errors } from './errors-it';
 import { historyResource, timeTravel } from './timeTravel-it';
 import { eventLabels, eventSummaries, eventWords } from './eventLabels-it';
 
@@ -14,6 +15,7 @@ const paymentMethod = {
 export const app = {
   timeTravel,
   events: { labels: eventLabels, summaries: eventSummaries, words: eventWords },
+  errors,
   title: 'Back office',
   dashboard: {
     title: 'Cruscotto',
@@ -93,38 +95,6 @@ export const app = {
     money_too_large: 'Importo troppo grande',
     codice_fiscale: 'Il codice fiscale ha 16 caratteri, lettere e cifre',
     rate: 'Scrivi una percentuale, per esempio 22',
-  },
-  errors: {
-    roles_change_of_self: 'Nessuno può cambiare i propri ruoli: chiedi a un altro amministratore',
-    approval_by_requester: "Deve approvare un altro amministratore: la richiesta è tua",
-    approval_for_self: "Deve approvare un altro amministratore: la modifica riguarda il tuo account",
-    staff_change_request_decided: 'Questa richiesta è già stata decisa',
-    forbidden: 'Il tuo ruolo non permette questa operazione',
-    balance_insufficient: 'Saldo del conto prepagato insufficiente',
-    customer_already_registered: 'Cliente già registrato',
-    device_already_registered: 'Dispositivo già registrato',
-    device_not_of_holder: 'Il dispositivo non appartiene a questo titolare',
-    replacement_card_needed: 'Scadenza superata da oltre 24 ore: serve una nuova carta',
-    order_not_awaiting_payment: "L'ordine non è in attesa di pagamento",
-    order_expired: "L'ordine è scaduto",
-    payment_already_matched: 'Il pagamento è già abbinato a un ordine',
-    product_exists: 'Esiste già un prodotto con questo codice',
-    product_not_on_sale: 'Prodotto non in vendita',
-    coupons_none_unused: "Nessun coupon inutilizzato da rimborsare",
-    coupons_none_to_send: 'Nessun coupon da inviare',
-    email_not_given_up: "L'e-mail non è tra quelle non recapitate",
-    rf_reference_unavailable: 'Nessun codice RF disponibile: riprova',
-    idempotency_key_in_flight: 'La stessa richiesta è ancora in corso: attendi la risposta',
-    idempotency_key_reused: 'Richiesta già inviata con altri dati: riprova',
-    statement_not_xml: "Il file non è un XML valido: scegli l'estratto conto in formato camt.053 o camt.054",
-    statement_namespace: "Il file non è un estratto conto camt.053 o camt.054 (ISO 20022)",
-    statement_not_camt: "Il file non è un estratto conto camt.053 o camt.054 (ISO 20022)",
-    statement_currency: "L'estratto contiene importi in una valuta diversa dall'euro: si importano solo conti in EUR",
-    statement_no_entries: "L'estratto non contiene movimenti: niente da importare",
-    statement_only_debits: "L'estratto contiene solo addebiti: si importano gli accrediti. È il file giusto?",
-    statement_too_large: 'File troppo grande: un estratto si importa fino a 10 MB (dividilo per giorno)',
-    statement_empty: 'Il file è vuoto',
-    unauthenticated: 'Accedi per continuare',
   },
   audit: {
     system: 'Sistema',

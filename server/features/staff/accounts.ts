@@ -20,7 +20,7 @@ import {
   type StaffState,
   type StaffUser,
 } from '../../../domain/staff/decider';
-import { hashPassword, passwordProblem } from '../../security/password';
+import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../../security/password';
 
 export type ExistingStaffUser = Extract<StaffState, { exists: true }>;
 
@@ -64,7 +64,8 @@ export async function findStaffUserByUsername(store: EventStore, username: strin
 
 export function checkNewPassword(password: string, username: string | undefined, field = 'password'): void {
   const problem = passwordProblem(password, username);
-  if (problem) throw invalid(field, problem, 'password_weak');
+  // The whole rule's values, for clients to state the rule in their own words.
+  if (problem) throw invalid(field, problem, 'password_weak', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
 }
 
 export interface NewStaffUser {

@@ -7,6 +7,7 @@
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, type RefusalKind } from '../../../domain/shared/errors';
+import { fieldErrorOf, type FieldError, type ValidationIssue } from './fieldErrors';
 
 const statusOf: Record<RefusalKind, number> = { rule: 422, conflict: 409, not_found: 404, invalid: 400 };
 
@@ -16,6 +17,27 @@ export interface ErrorBody {
   message: string;
   /** Field errors, keyed by the dotted path of the field, for forms to show beside each field. */
   errors?: Record<string, string>;
+  /**
+   * Every field at fault, each with the stable code of its rule and that rule's values, for a
+   * client to say in its own language (the console's catalogue: admin-ui/src/i18n/errors-*.ts).
+   * Added beside `message` and `errors`, which stay as they were.
+   */
+  fieldErrors?: FieldError[];
+  /** The values the code's rule names, for a refusal that is not about one field (or is). */
+  params?: Readonly<Record<string, string | number>>;
+}
+
+/** The answer to a domain refusal: all its field errors (one, or all a form's checks found). */
+export function domainErrorBody(error: DomainError): ErrorBody {
+  const body: ErrorBody = { statusCode: statusOf[error.kind], code: error.code, message: error.message };
+  if (error.params) body.params = error.params;
+  const fields = error.fieldErrors ?? (error.field ? [{ field: error.field, code: error.code, params: error.params, message: error.message }] : []);
+  if (fields.length > 0) {
+    body.errors = {};
+    for (const f of fields) body.errors[f.field] ??= f.message;
+    body.fieldErrors = fields.map(({ field, code, params }) => (params ? { field, code, params } : { field, code }));
+  }
+  return body;
 }
 
 export const DISK_FULL_MESSAGE =
@@ -44,20 +66,23 @@ export default fp(
   async (app) => {
     app.setErrorHandler((error: Error, request, reply) => {
       if (error instanceof DomainError) {
-        const body: ErrorBody = { statusCode: statusOf[error.kind], code: error.code, message: error.message };
-        if (error.field) body.errors = { [error.field]: error.message };
+        const body = domainErrorBody(error);
         return reply.status(body.statusCode).send(body);
       }
       if (hasZodFastifySchemaValidationErrors(error)) {
         const errors: Record<string, string> = {};
+        const fieldErrors: FieldError[] = [];
+        const context = error.validationContext ?? 'body';
+        const input = context === 'querystring' ? request.query : context === 'params' ? request.params : context === 'headers' ? request.headers : request.body;
         for (const issue of error.validation) {
-          const field = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'request';
-          errors[field] ??= issue.message ?? 'is invalid';
+          const fieldError = fieldErrorOf(issue as ValidationIssue, input);
+          errors[fieldError.field] ??= issue.message ?? 'is invalid';
+          fieldErrors.push(fieldError);
         }
         const message = Object.entries(errors)
           .map(([field, rule]) => `${error.validationContext ?? 'body'}.${field}: ${rule}`)
           .join('; ');
-        return reply.status(400).send({ statusCode: 400, code: 'input_invalid', message, errors } satisfies ErrorBody);
+        return reply.status(400).send({ statusCode: 400, code: 'input_invalid', message, errors, fieldErrors } satisfies ErrorBody);
       }
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status >= 400 && status < 500) {

@@ -70,7 +70,7 @@ describe('console', () => {
 
   it('refuses a wrong password with the server’s message and stays on the login page', async () => {
     await signIn(ADMIN.username, 'not the password at all');
-    await page.getByText('wrong username or password').waitFor();
+    await page.getByText('Nome utente o password errati').waitFor();
     expect(page.url()).toMatch(/#\/login$/);
   });
 

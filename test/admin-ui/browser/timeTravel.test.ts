@@ -142,7 +142,8 @@ describe("an order's history", () => {
     await page.goto(`${world.url}/#/history/${encodeURIComponent(`order:${orderId}`)}/show`);
     await page.getByLabel('Data e ora (Roma)', { exact: true }).fill(romeInput(beforePayment - 3_600_000));
     await page.getByRole('button', { name: 'Mostra' }).click();
-    await page.getByText(/did not exist at/).waitFor();
+    // The server's code said in Italian (order_not_found), as every refusal.
+    await page.getByText('Ordine non trovato').waitFor();
     expectNoPageErrors(world.browser);
   });
 });

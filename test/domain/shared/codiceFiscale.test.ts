@@ -128,6 +128,7 @@ describe('codice fiscale', () => {
         ok: false,
         rule: 'check-character',
         message: 'codice fiscale: check character is wrong (expected U)',
+        expected: 'U',
       });
     });
 
@@ -163,6 +164,7 @@ describe('codice fiscale', () => {
         ok: false,
         rule: 'check-character',
         message: 'codice fiscale: check digit of the numeric code is wrong (expected 7)',
+        expected: '7',
       });
     });
 

@@ -4,7 +4,7 @@
 // validator's rule (`partita_iva_${rule}`) is checked with every rule it can take.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { domainErrorCodes, validatorRules } from './errorCodes';
+import { domainErrorCodes, expandRules } from './errorCodes';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
@@ -15,19 +15,8 @@ const NOT_A_THING = new Set([
   'more', 'must', 'no', 'not', 'own', 'same', 'too', 'unknown', 'use', 'weak', 'wrong',
 ]);
 
-const camel = (snake: string) => snake.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
-
 function everyCode(): { code: string; where: string }[] {
-  const rules = validatorRules(ROOT);
-  return domainErrorCodes(ROOT).flatMap(({ code, file, line }) => {
-    const where = `${file}:${line}`;
-    if (!code.includes('*')) return [{ code, where }];
-    // `<thing>_*`: the thing's validator names the rules (bank_reference → BankReferenceRule).
-    const [prefix] = code.split('*');
-    const values = rules.get(`${camel(prefix!.replace(/_$/, ''))}Rule`);
-    if (!values) return [{ code, where: `${where} (no validator rules for ${prefix}*)` }];
-    return values.map((rule) => ({ code: code.replace('*', rule.replace(/-/g, '_')), where }));
-  });
+  return expandRules(ROOT, domainErrorCodes(ROOT));
 }
 
 describe('domain error codes', () => {

@@ -31,10 +31,25 @@ function codeOf(node: ts.Expression | undefined): string | null {
   return null;
 }
 
+const CODE = /^[a-z][a-z0-9]*(_[a-z0-9*]+)+$/;
+
 export function domainErrorCodes(root: string): FoundCode[] {
+  return errorCodesUnder(root, 'domain');
+}
+
+/**
+ * Every code server/ sends besides the domain's: the same calls as in domain/, the code argument
+ * of `new HttpError(status, code, message)` (any argument that looks like a code), and the literal
+ * `code: '…'` of the bodies it sends by hand (zod's `code: 'custom'` issues are not codes it sends).
+ */
+export function serverErrorCodes(root: string): FoundCode[] {
+  return errorCodesUnder(root, 'server', true);
+}
+
+function errorCodesUnder(root: string, folder: string, bodies = false): FoundCode[] {
   const found: FoundCode[] = [];
   const defaultInvalid = invalid('x', 'y').code;
-  for (const file of sourcesUnder(join(root, 'domain'))) {
+  for (const file of sourcesUnder(join(root, folder))) {
     // errors.ts defines the helpers (notFound builds `${what}_not_found`): their callers name the codes.
     if (file.endsWith(join('shared', 'errors.ts'))) continue;
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
@@ -63,6 +78,17 @@ export function domainErrorCodes(root: string): FoundCode[] {
         const code = codeOf(node.arguments?.[0]);
         // A plain Error's message is not a code: only a string without spaces is.
         if (code !== null && !/\s/.test(code)) add(code, node);
+        else if (bodies && node.expression.text === 'HttpError') add(codeOf(node.arguments?.[1]), node);
+      }
+      if (
+        bodies &&
+        ts.isPropertyAssignment(node) &&
+        ts.isIdentifier(node.name) &&
+        node.name.text === 'code' &&
+        (ts.isStringLiteral(node.initializer) || ts.isNoSubstitutionTemplateLiteral(node.initializer)) &&
+        CODE.test(node.initializer.text)
+      ) {
+        add(node.initializer.text, node);
       }
       ts.forEachChild(node, visit);
     };
@@ -84,4 +110,23 @@ export function validatorRules(root: string): Map<string, string[]> {
     });
   }
   return rules;
+}
+
+const camel = (snake: string) => snake.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+
+/**
+ * The found codes with each `<thing>_*` replaced by every code it can be: the thing's validator
+ * names the rules (bank_reference → BankReferenceRule). A code whose rules are not found is kept
+ * with `where` saying so.
+ */
+export function expandRules(root: string, found: FoundCode[]): { code: string; where: string }[] {
+  const rules = validatorRules(root);
+  return found.flatMap(({ code, file, line }) => {
+    const where = `${file}:${line}`;
+    if (!code.includes('*')) return [{ code, where }];
+    const [prefix] = code.split('*');
+    const values = rules.get(`${camel(prefix!.replace(/_$/, ''))}Rule`);
+    if (!values) return [{ code, where: `${where} (no validator rules for ${prefix}*)` }];
+    return values.map((rule) => ({ code: code.replace('*', rule.replace(/-/g, '_')), where }));
+  });
 }

@@ -69,6 +69,7 @@ describe('partita IVA', () => {
         ok: false,
         rule: 'check-digit',
         message: 'partita IVA: check digit is wrong (expected 7)',
+        expected: '7',
       });
     });
   });
