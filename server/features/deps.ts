@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../events/index';
 import type { Address } from '../../domain/invoicing/events';
 import type { EventStore } from '../../events/port';
 import type { RandomSource } from '../../domain/shared/couponCode';
+import type { UnusedCouponOfDevice } from '../../domain/orders/unusedCoupons';
 import { DEFAULT_REMINDER_OFFSETS_DAYS } from '../../domain/reminders/schedule';
 
 export interface SellerSettings {
@@ -86,6 +87,12 @@ export interface SalesDeps {
   /** Random bytes for coupon codes and RF references; default node:crypto. */
   random?: RandomSource;
   settings: SalesSettings;
+  /**
+   * Per device serial, the coupons bought for it (through its guided orders) still unused at `now`
+   * (ISO): read from the read models (coupons/unusedOfDevices.ts). Absent: none are known, and the
+   * guided sale does not ask for a confirmation.
+   */
+  unusedCoupons?: (serials: readonly string[], now: string) => Map<string, UnusedCouponOfDevice[]>;
 }
 
 export const randomOf = (deps: Pick<SalesDeps, 'random'>): RandomSource => deps.random ?? ((n: number) => randomBytes(n));

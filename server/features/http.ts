@@ -125,6 +125,16 @@ export const deviceOut = z.object({
 
 const windowState = z.enum(windowStates);
 
+export const unusedCouponOut = z.object({
+  couponId: z.string(),
+  codeHint: z.string().describe('the code masked but for its last group, as shown to every role'),
+  productCode: z.string(),
+  renews: z.enum(['signing', 'authentication', 'both']),
+  issuedAt: z.string(),
+  validUntil: z.string().describe('not redeemable after this instant'),
+  orderId: z.string().describe('the order it was issued from'),
+});
+
 export const renewableDeviceOut = z.object({
   serial: z.string(),
   kind: z.enum(['smart_card', 'usb_token']),
@@ -140,8 +150,15 @@ export const renewableDeviceOut = z.object({
       opensAt: z.string().describe("when renewal opens under the issuer's policy"),
       closesAt: z.string().describe("validUntil + the policy's grace: the last moment a renewal is accepted"),
       status: windowState,
+      unusedCoupons: z.array(unusedCouponOut).describe('unused coupons already bought for the device that would renew this certificate'),
     }),
   ),
+  unusedCoupons: z
+    .array(unusedCouponOut)
+    .describe(
+      'coupons bought for this device (through its guided orders), issued and not redeemed, expired or cancelled: ' +
+        'a guided order for it needs confirmUnusedCoupons: true',
+    ),
   toRenew: z.array(z.enum(['signing', 'authentication'])).describe('the certificates to buy coupons for (both, when there are two)'),
 });
 

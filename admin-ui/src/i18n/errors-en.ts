@@ -212,6 +212,7 @@ export const errors: Record<keyof typeof italian, string> = {
   renewal_window_not_open: 'The renewal window is not open yet',
   replacement_already_decided: 'Replacement already decided',
   replacement_already_open: 'A replacement request is already open',
+  device_has_unused_coupons: 'Device %{serial} already has %{count} unused coupons for these certificates: confirm to sell more',
   replacement_card_needed: 'More than 24 hours past the expiry: a new card is needed',
   replacement_deadline_not_passed: 'The deadline has not passed yet',
   replacement_device_exists: 'Replacement device already exists',

@@ -224,6 +224,7 @@ export const errors = {
   // Replacements
   replacement_already_decided: 'Sostituzione già decisa',
   replacement_already_open: 'C’è già una richiesta di sostituzione aperta',
+  device_has_unused_coupons: 'Il dispositivo %{serial} ha già %{count} coupon non usati per questi certificati: conferma per venderne altri',
   replacement_card_needed: 'Scadenza superata da oltre 24 ore: serve una nuova carta',
   replacement_deadline_not_passed: 'La scadenza non è ancora passata',
   replacement_device_exists: 'Dispositivo sostitutivo già esistente',

@@ -21,6 +21,7 @@ import {
 import { DomainError, conflict, notFound } from '../../../domain/shared/errors';
 import { policyFor } from '../../../domain/certificates/issuerPolicy';
 import { renewable } from '../../../domain/certificates/renewalWindow';
+import { couponsCovering, type UnusedCouponOfDevice } from '../../../domain/orders/unusedCoupons';
 import { lastPosition, type SalesDeps } from '../deps';
 import { policiesInForce } from '../certificates/policies';
 import { handleCommand, loadAggregate } from '../../commands/handle';
@@ -124,7 +125,11 @@ export async function importDevicesCsv(deps: SalesDeps, input: { text: string },
 // The guided purchase's lookup
 // ---------------------------------------------------------------------------------------------
 
-export interface RenewableDevice extends DeviceRenewal {
+export interface RenewableDevice extends Omit<DeviceRenewal, 'certificates'> {
+  /** Each certificate with the unused coupons already bought that would renew it. */
+  certificates: (DeviceRenewal['certificates'][number] & { unusedCoupons: UnusedCouponOfDevice[] })[];
+  /** Coupons bought for this device (its guided orders) and not used yet: selling more needs a confirmation. */
+  unusedCoupons: UnusedCouponOfDevice[];
   kind: RegisteredDevice['kind'];
   issuer: string;
   issuedOn: string;
@@ -149,12 +154,23 @@ export async function findRenewableDevices(
   const now = deps.clock();
   const policies = await policiesInForce(deps);
   const result: RenewableDevicesResult = { holderCodiceFiscale, devices: [], needingReplacement: [] };
-  for (const serial of await holderSerials(deps, holderCodiceFiscale)) {
+  const serials = await holderSerials(deps, holderCodiceFiscale);
+  const unusedBySerial = deps.unusedCoupons?.(serials, now.toISOString()) ?? new Map<string, UnusedCouponOfDevice[]>();
+  for (const serial of serials) {
     const { state } = await loadAggregate(deps, deviceStream(serial), deviceAggregate);
     if (state.status !== 'registered' || state.holderCodiceFiscale !== holderCodiceFiscale || state.deviceStatus !== 'active') continue;
     const policy = policyFor(state.issuer, policies);
     const renewal = deviceRenewalStatus(state, now, policy);
-    const entry: RenewableDevice = { ...renewal, kind: state.kind, issuer: state.issuer, issuedOn: state.issuedOn, policyId: policy.issuerId };
+    const unused = unusedBySerial.get(serial) ?? [];
+    const entry: RenewableDevice = {
+      ...renewal,
+      certificates: renewal.certificates.map((c) => ({ ...c, unusedCoupons: couponsCovering([c.kind], unused) })),
+      unusedCoupons: unused,
+      kind: state.kind,
+      issuer: state.issuer,
+      issuedOn: state.issuedOn,
+      policyId: policy.issuerId,
+    };
     if (renewable(renewal.status)) result.devices.push(entry);
     else if (renewal.status === 'closed') result.needingReplacement.push(entry);
   }

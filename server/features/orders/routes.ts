@@ -30,6 +30,13 @@ const guided = z
   .object({
     holderCodiceFiscale: codiceFiscaleInput().describe("the holder's codice fiscale, as typed"),
     deviceSerial: deviceSerialInput().describe('the device ticked in GET /api/holders/:codiceFiscale/renewable-devices'),
+    confirmUnusedCoupons: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .describe(
+        'true: the desk saw the unused coupons the device already has (the lookup lists them) and sells more all the same; ' +
+          'without it such an order is refused 409 device_has_unused_coupons',
+      ),
   })
   .strict()
   .describe('guided choice: coupons for both certificates of the device');

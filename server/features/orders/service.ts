@@ -23,6 +23,7 @@ import {
   type Quote,
 } from '../../../domain/orders/decider';
 import { claimRfReference, rfClaimStreamOf } from '../../../domain/orders/rfClaim';
+import { checkUnusedCoupons } from '../../../domain/orders/unusedCoupons';
 import {
   creditAccount,
   debitForOrder,
@@ -46,6 +47,8 @@ export type OrderChoiceInput =
       holderCodiceFiscale: string;
       /** The device ticked in the list of findRenewableDevices. */
       deviceSerial: string;
+      /** The desk saw the device's unused coupons (findRenewableDevices) and sells more all the same. */
+      confirmUnusedCoupons?: boolean | undefined;
     }
   | {
       choice: 'manual';
@@ -224,6 +227,13 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
   }
   const at = deps.clock().toISOString();
   const resolved = await resolveOrder(deps, input, orderId, at);
+  if (resolved.choice === 'guided' && input.choice === 'guided') {
+    // The device's own refusals first (past the deadline: a replacement card, not coupons).
+    priceOrder({ ...resolved, payment: { mode: 'prepaid', prepaidDebitId: 'check', debitedAmountCents: 0 } } as PlaceOrder);
+    const serial = resolved.device.serial;
+    const unused = deps.unusedCoupons?.([serial], at).get(serial) ?? [];
+    checkUnusedCoupons(serial, resolved.device.certificates.map((c) => c.kind), unused, input.confirmUnusedCoupons === true);
+  }
   const payment = input.payment ?? { mode: undefined };
 
   if (payment.mode === 'prepaid') {

@@ -27,6 +27,7 @@ import { catalogue } from '../../../events/index';
 import { projectionNames } from '../../../projections/index';
 import type { OutboxSettings } from '../../features/emails/outbox';
 import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
+import { unusedCouponsOfDevices } from '../../features/coupons/unusedOfDevices';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../features/deps';
 
 declare module 'fastify' {
@@ -128,6 +129,7 @@ export default fp<SalesPluginOptions>(
       clock: () => app.security.now(),
       ids: { uuid: randomUUID },
       settings,
+      unusedCoupons: (serials, now) => unusedCouponsOfDevices(app.projections.db, serials, now),
     };
     app.decorate('sales', deps);
     app.decorate('salesReactors', null);
