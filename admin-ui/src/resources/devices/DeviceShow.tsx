@@ -37,6 +37,8 @@ import { ExpiryField } from '../../components/ExpiryField';
 
 interface Device {
   id: string;
+  /** not_yet, open, in_grace or closed now, under its issuer's policy. */
+  windowState?: string;
   holderCodiceFiscale: string;
   signingSerialNumber: string | null;
   signingValidFrom: string | null;
@@ -258,7 +260,8 @@ function Actions() {
           <TextInput source="replacedBy" label="app.devices.replaced_by" helperText="app.devices.replaced_by_help" fullWidth autoComplete="off" />
         </CommandDialog>
       ) : null}
-      {record && canOrder && status === 'active' ? (
+      {/* Past its deadline (window closed) a device gets no coupons: the replacement request below instead. */}
+      {record && canOrder && status === 'active' && record.windowState !== 'closed' ? (
         <Button component={LinkBase} to={{ pathname: '/orders/create', search }} label="app.devices.order_renewal" variant="contained">
           <AddShoppingCartIcon />
         </Button>

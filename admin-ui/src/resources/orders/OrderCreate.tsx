@@ -9,12 +9,15 @@
 import AddIcon from '@mui/icons-material/Add';
 import DeleteIcon from '@mui/icons-material/Delete';
 import SearchIcon from '@mui/icons-material/Search';
+import SwapHorizIcon from '@mui/icons-material/SwapHoriz';
 import {
   Alert,
   Box,
   Button,
   Card,
   CardContent,
+  Checkbox,
+  Chip,
   FormControl,
   FormControlLabel,
   FormLabel,
@@ -27,12 +30,19 @@ import {
   StepLabel,
   Stepper,
   Tab,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
   Tabs,
   TextField,
   Typography,
 } from '@mui/material';
 import { useEffect, useId, useMemo, useState } from 'react';
 import {
+  Button as RaButton,
+  LinkBase,
   Title,
   useDataProvider,
   useGetList,
@@ -48,6 +58,7 @@ import { LinesTable, VatSummaryTable, type DocumentLine, type VatRow } from '../
 import type { BackOfficeDataProvider } from '../../dataProvider';
 import { formatEuro, formatRomeDate, formatRomeDateTime } from '../../format';
 import type { WindowState } from '../../../../domain/certificates/renewalWindow';
+import { couponsCovering, type UnusedCouponOfDevice } from '../../../../domain/orders/unusedCoupons';
 import { CustomerPicker, type BuyerOption } from './CustomerPicker';
 
 interface RenewableDevice {
@@ -59,6 +70,8 @@ interface RenewableDevice {
   status: WindowState;
   certificates: { kind: 'signing' | 'authentication'; serialNumber: string; validUntil: string; opensAt: string; closesAt: string; status: WindowState }[];
   toRenew: ('signing' | 'authentication')[];
+  /** Coupons bought for it earlier and not used: selling more needs the desk's confirmation. */
+  unusedCoupons: UnusedCouponOfDevice[];
 }
 
 interface Lookup {
@@ -108,6 +121,8 @@ export default function OrderCreate() {
   const [lookup, setLookup] = useState<Lookup | null>(null);
   const [looking, setLooking] = useState(false);
   const [device, setDevice] = useState<string>(fromLocation.deviceSerial ?? '');
+  // The desk saw the device's unused coupons and sells more all the same (asked again for another device).
+  const [confirmedUnused, setConfirmedUnused] = useState(false);
   const [lines, setLines] = useState<ManualLine[]>([{ productCode: '', quantity: '1' }]);
   const [quote, setQuote] = useState<Quote | null>(null);
   const [quoting, setQuoting] = useState(false);
@@ -128,17 +143,27 @@ export default function OrderCreate() {
     { enabled: mode === 'manual' },
   );
 
+  const selected = lookup?.devices.find((d) => d.serial === device);
+  const unused = selected ? couponsCovering(selected.certificates.map((c) => c.kind), selected.unusedCoupons ?? []) : [];
+  const needsConfirmation = mode === 'guided' && unused.length > 0;
+  const chooseDevice = (serial: string) => {
+    setDevice(serial);
+    setConfirmedUnused(false);
+  };
+
   const steps = mode === 'guided' ? GUIDED_STEPS : MANUAL_STEPS;
   const stepName = steps[step] ?? steps[0];
 
   const choiceBody = useMemo(() => {
-    if (mode === 'guided') return { guided: { holderCodiceFiscale: cf.trim(), deviceSerial: device } };
+    if (mode === 'guided') {
+      return { guided: { holderCodiceFiscale: cf.trim(), deviceSerial: device, ...(needsConfirmation && confirmedUnused ? { confirmUnusedCoupons: true } : {}) } };
+    }
     return {
       manual: {
         lines: lines.filter((l) => l.productCode).map((l) => ({ productCode: l.productCode, quantity: Number.parseInt(l.quantity, 10) || 0 })),
       },
     };
-  }, [mode, cf, device, lines]);
+  }, [mode, cf, device, lines, needsConfirmation, confirmedUnused]);
 
   const reset = (next: Mode) => {
     setMode(next);
@@ -156,7 +181,7 @@ export default function OrderCreate() {
       const { data } = await dataProvider.query<Lookup>(`holders/${encodeURIComponent(code)}/renewable-devices`);
       setLookup(data);
       setCf(data.holderCodiceFiscale);
-      if (!data.devices.some((d) => d.serial === device)) setDevice(data.devices.length === 1 ? data.devices[0]!.serial : '');
+      if (!data.devices.some((d) => d.serial === device)) chooseDevice(data.devices.length === 1 ? data.devices[0]!.serial : '');
       if (!buyer) {
         const found = await dataProvider.getList<BuyerOption>('customers', {
           filter: { codiceFiscale: data.holderCodiceFiscale },
@@ -200,7 +225,7 @@ export default function OrderCreate() {
       case 'buyer':
         return Boolean(buyer);
       case 'device':
-        return Boolean(device);
+        return Boolean(selected) && (!needsConfirmation || confirmedUnused);
       case 'products':
         return lines.some((l) => l.productCode && Number.parseInt(l.quantity, 10) > 0);
       case 'coupons':
@@ -321,6 +346,7 @@ export default function OrderCreate() {
                     {lookup.needingReplacement.length ? ` ${translate('app.wizard.needing_replacement', { serials: lookup.needingReplacement.map((d) => d.serial).join(', ') })}` : ''}
                   </Alert>
                 ) : null}
+                {lookup?.needingReplacement.length ? <ReplacementInstead devices={lookup.needingReplacement} /> : null}
                 <CustomerPicker value={buyer} onChange={setBuyer} />
               </Stack>
             ) : null}
@@ -330,7 +356,7 @@ export default function OrderCreate() {
             {stepName === 'device' && lookup ? (
               <FormControl>
                 <FormLabel id={ids.device}>{translate('app.wizard.pick_device')}</FormLabel>
-                <RadioGroup aria-labelledby={ids.device} value={device} onChange={(e) => setDevice(e.target.value)}>
+                <RadioGroup aria-labelledby={ids.device} value={device} onChange={(e) => chooseDevice(e.target.value)}>
                   {lookup.devices.map((d) => (
                     <FormControlLabel
                       key={d.serial}
@@ -342,15 +368,29 @@ export default function OrderCreate() {
                           {d.certificates
                             .map((c) => `${translate(`app.enums.certificateKind.${c.kind}`)}: ${translate('app.wizard.expires_on', { date: formatRomeDate(c.validUntil) })} (${translate(`app.enums.windowState.${c.status}`, { _: c.status })}${c.status === 'in_grace' ? `; ${translate('app.devices.renewal_closes')} ${formatRomeDateTime(c.closesAt)}` : ''})`)
                             .join(' · ')}
+                          {d.unusedCoupons?.length ? (
+                            <Chip
+                              size="small"
+                              color="warning"
+                              sx={{ ml: 1 }}
+                              label={translate('app.wizard.unused_coupons_badge', { smart_count: d.unusedCoupons.length })}
+                            />
+                          ) : null}
                         </span>
                       }
                     />
                   ))}
                 </RadioGroup>
+                {needsConfirmation && selected ? (
+                  <UnusedCouponsWarning serial={selected.serial} coupons={unused} confirmed={confirmedUnused} onConfirm={setConfirmedUnused} />
+                ) : null}
                 {lookup.needingReplacement.length ? (
-                  <Alert severity="warning" sx={{ mt: 2 }}>
-                    {translate('app.wizard.needing_replacement', { serials: lookup.needingReplacement.map((d) => d.serial).join(', ') })}
-                  </Alert>
+                  <>
+                    <Alert severity="warning" sx={{ mt: 2 }}>
+                      {translate('app.wizard.needing_replacement', { serials: lookup.needingReplacement.map((d) => d.serial).join(', ') })}
+                    </Alert>
+                    <ReplacementInstead devices={lookup.needingReplacement} />
+                  </>
                 ) : null}
               </FormControl>
             ) : null}
@@ -457,6 +497,11 @@ export default function OrderCreate() {
                   {translate('app.wizard.buyer')}: <strong>{buyer.fullName}</strong>
                   {mode === 'guided' ? ` · ${translate('app.wizard.device_line', { serial: device, cf })}` : ''}
                 </Typography>
+                {needsConfirmation && confirmedUnused ? (
+                  <Alert severity="warning" data-testid="unused-confirmed">
+                    {translate('app.wizard.unused_coupons_confirmed', { smart_count: unused.length })}
+                  </Alert>
+                ) : null}
                 <LinesTable lines={quote.lines} />
                 <VatSummaryTable rows={quote.vatSummary} totals={quote.totals} />
                 <Typography>
@@ -520,5 +565,79 @@ export default function OrderCreate() {
         </CardContent>
       </Card>
     </Box>
+  );
+}
+
+/**
+ * The device already has unused coupons for the certificates this sale would renew: they are shown
+ * (the code masked, what it renews, its expiry, the order it came from) and the sale goes on only
+ * once the desk ticks that it checked with the customer.
+ */
+function UnusedCouponsWarning(props: { serial: string; coupons: UnusedCouponOfDevice[]; confirmed: boolean; onConfirm: (confirmed: boolean) => void }) {
+  const translate = useTranslate();
+  const titleId = useId();
+  return (
+    <Alert severity="warning" sx={{ mt: 2 }} data-testid="unused-coupons" aria-labelledby={titleId}>
+      <Typography id={titleId} component="h3" variant="subtitle1" sx={{ fontWeight: 600 }}>
+        {translate('app.wizard.unused_coupons_title', { serial: props.serial })}
+      </Typography>
+      <Typography variant="body2" sx={{ mb: 1 }}>
+        {translate('app.wizard.unused_coupons_help')}
+      </Typography>
+      <Table size="small" aria-label={translate('app.wizard.unused_coupons_table', { serial: props.serial })}>
+        <TableHead>
+          <TableRow>
+            <TableCell>{translate('app.wizard.unused_coupon_code')}</TableCell>
+            <TableCell>{translate('app.wizard.unused_coupon_kind')}</TableCell>
+            <TableCell>{translate('app.wizard.unused_coupon_expiry')}</TableCell>
+            <TableCell>{translate('app.wizard.unused_coupon_order')}</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {props.coupons.map((c) => (
+            <TableRow key={c.couponId}>
+              <TableCell sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }} data-testid="coupon-code">
+                {c.codeHint}
+              </TableCell>
+              <TableCell>{translate(`app.enums.renews.${c.renews}`)}</TableCell>
+              <TableCell>{formatRomeDate(c.validUntil)}</TableCell>
+              <TableCell>
+                <LinkBase to={`/orders/${encodeURIComponent(c.orderId)}/show`} target="_blank" rel="noopener">
+                  {c.orderId.slice(0, 8)}
+                </LinkBase>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <FormControlLabel
+        sx={{ mt: 1 }}
+        control={<Checkbox checked={props.confirmed} onChange={(e) => props.onConfirm(e.target.checked)} />}
+        label={translate('app.wizard.unused_coupons_confirm')}
+      />
+    </Alert>
+  );
+}
+
+/** Devices past their deadline: no coupons, but a replacement request with the device filled in. */
+function ReplacementInstead(props: { devices: RenewableDevice[] }) {
+  const translate = useTranslate();
+  return (
+    <Stack spacing={1} sx={{ mt: 1 }} data-testid="replacement-instead">
+      <Typography variant="body2">{translate('app.wizard.replacement_instead')}</Typography>
+      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+        {props.devices.map((d) => (
+          <RaButton
+            key={d.serial}
+            component={LinkBase}
+            to={{ pathname: '/replacement-requests/create', search: `?source=${encodeURIComponent(JSON.stringify({ deviceSerial: d.serial }))}` }}
+            label={translate('app.wizard.request_replacement', { serial: d.serial })}
+            variant="outlined"
+          >
+            <SwapHorizIcon />
+          </RaButton>
+        ))}
+      </Box>
+    </Stack>
   );
 }
