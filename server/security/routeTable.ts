@@ -108,6 +108,8 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/payments/export.csv': { access: roleGroups.readAll },
   'GET /api/prepaid-movements/export.csv': { access: roleGroups.readAll },
   'GET /api/audit-events/export.csv': { access: roleGroups.audit },
+  'GET /api/invoices/export.csv': { access: roleGroups.readAll },
+  'GET /api/credit-notes/export.csv': { access: roleGroups.readAll },
   // Time travel (server/features/history/routes.ts): a record as of an instant, and what changed
   // between two; whoever reads orders, customers, prepaid accounts and invoices today.
   'GET /api/history/:kind/:id': { access: roleGroups.readAll },

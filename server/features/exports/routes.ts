@@ -1,7 +1,8 @@
 // CSV exports of the lists the accountants audit, with the console's filters and sort (the read
 // API's own parameters, checked by the same parser: server/read/listQuery.ts):
 //   GET /api/orders/export.csv?filter={...}&sort=["placedAt","DESC"]&locale=it
-//   GET /api/payments/export.csv, /api/prepaid-movements/export.csv, /api/audit-events/export.csv
+//   GET /api/payments/export.csv, /api/prepaid-movements/export.csv, /api/audit-events/export.csv,
+//   /api/invoices/export.csv, /api/credit-notes/export.csv (the accountants' documents)
 // Who may export a list is who may read it (the same roles as its list route). The rows are
 // streamed (resourceCsv.ts). A bad filter or sort is a 400 naming the parameter and the rule,
 // before anything is sent.
@@ -18,7 +19,7 @@ import { HttpError } from '../../plugins/app/access';
 import { streamCsv } from './resourceCsv';
 
 /** The lists that can be exported. */
-export const exportedResources = ['orders', 'payments', 'prepaid-movements', 'audit-events'] as const;
+export const exportedResources = ['orders', 'payments', 'prepaid-movements', 'audit-events', 'invoices', 'credit-notes'] as const;
 
 const querystring = z
   .object({

@@ -1,14 +1,14 @@
-import { DataTable, FilterButton, List, TextField, TopToolbar } from 'react-admin';
+import { DataTable, List, TextField } from 'react-admin';
+import { ListActionsWithExport } from '../../components/exportCsv';
 import { DocumentPdf, useDocumentFilters } from '../../components/documents';
 import { DayField, EnumField, MoneyField, ShowLink } from '../../components/fields';
 import { SdiErrorCodesField, SdiReceiptUpload, SdiStateField, useSdiStateFilter } from '../../components/sdi';
 
 function Actions() {
   return (
-    <TopToolbar>
-      <FilterButton />
+    <ListActionsWithExport>
       <SdiReceiptUpload />
-    </TopToolbar>
+    </ListActionsWithExport>
   );
 }
 

@@ -1,15 +1,15 @@
-import { DataTable, FilterButton, List, TextField, TopToolbar } from 'react-admin';
+import { DataTable, List, TextField } from 'react-admin';
+import { ListActionsWithExport } from '../../components/exportCsv';
 import { DocumentPdf, useDocumentFilters } from '../../components/documents';
 import { DayField, MoneyField, ShowLink } from '../../components/fields';
 import { MonthZipButton, SdiErrorCodesField, SdiReceiptUpload, SdiStateField, useSdiStateFilter } from '../../components/sdi';
 
 function Actions() {
   return (
-    <TopToolbar sx={{ alignItems: 'center' }}>
-      <FilterButton />
+    <ListActionsWithExport>
       <SdiReceiptUpload />
       <MonthZipButton />
-    </TopToolbar>
+    </ListActionsWithExport>
   );
 }
 
