@@ -1,7 +1,7 @@
 // The accountant's books in a real browser: after an order was placed and paid by transfer (so the
 // server invoiced it), the accountant opens "Registro IVA", sees this month's invoice and the
 // totals, downloads the register as CSV for Italian spreadsheets; on the payments list, filtered,
-// "Esporta CSV" downloads what the list shows.
+// "Esporta CSV" downloads what the list shows; so do the invoices' and the credit notes' lists.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEuro } from '../../../domain/shared/money';
@@ -89,6 +89,35 @@ describe("the accountant's books", () => {
     expect(lines.slice(1, -1)).toHaveLength(1);
     expect(lines[1]).toContain(`;bank_transfer;${(totalCents / 100).toFixed(2).replace('.', ',')};`);
     await screenshot(page, 'payments-export');
+    expectNoPageErrors(world.browser);
+  });
+
+  it('the invoices and credit notes lists, filtered, export what they show', async () => {
+    await openMenu(page, 'Fatture');
+    await page.getByRole('cell', { name: /Rossi/ }).first().waitFor();
+    const search = 'Numero (42/2026), intestatario, codice fiscale, partita IVA';
+    await page.getByRole('textbox', { name: search }).fill('Rossi');
+    const link = page.getByRole('link', { name: 'Esporta CSV' });
+    await expect.poll(async () => decodeURIComponent((await link.getAttribute('href')) ?? '')).toContain('"q":"Rossi"');
+    const href = (await link.getAttribute('href'))!;
+    expect(href.startsWith('/api/invoices/export.csv?')).toBe(true);
+    expect(href).toContain('locale=it');
+    const csv = await page.request.get(`${world.url}${href}`);
+    expect(csv.status()).toBe(200);
+    const text = await csv.text();
+    expect(text.startsWith('\uFEFFid;year;number;displayNumber;issuedOn;')).toBe(true);
+    expect(text).toContain(`;1/${today.slice(0, 4)};`);
+    expect(text).toContain(`;${(totalCents / 100).toFixed(2).replace('.', ',')};`);
+    await screenshot(page, 'invoices-export');
+    const violations = await axeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+
+    await openMenu(page, 'Note di credito');
+    const notes = page.getByRole('link', { name: 'Esporta CSV' });
+    await expect.poll(async () => (await notes.getAttribute('href')) ?? '').toMatch(/^\/api\/credit-notes\/export\.csv\?/);
+    const empty = await page.request.get(`${world.url}${(await notes.getAttribute('href'))!}`);
+    expect(empty.status()).toBe(200);
+    expect((await empty.text()).split('\r\n').filter(Boolean)).toHaveLength(1); // no credit note: the header alone
     expectNoPageErrors(world.browser);
   });
 });
