@@ -17,7 +17,6 @@ import {
   Card,
   CardContent,
   Checkbox,
-  Chip,
   FormControl,
   FormControlLabel,
   FormLabel,
@@ -60,6 +59,7 @@ import { formatEuro, formatRomeDate, formatRomeDateTime } from '../../format';
 import type { WindowState } from '../../../../domain/certificates/renewalWindow';
 import { couponsCovering, type UnusedCouponOfDevice } from '../../../../domain/orders/unusedCoupons';
 import { CustomerPicker, type BuyerOption } from './CustomerPicker';
+import { ToneChip } from '../../components/fields';
 
 interface RenewableDevice {
   serial: string;
@@ -369,12 +369,9 @@ export default function OrderCreate() {
                             .map((c) => `${translate(`app.enums.certificateKind.${c.kind}`)}: ${translate('app.wizard.expires_on', { date: formatRomeDate(c.validUntil) })} (${translate(`app.enums.windowState.${c.status}`, { _: c.status })}${c.status === 'in_grace' ? `; ${translate('app.devices.renewal_closes')} ${formatRomeDateTime(c.closesAt)}` : ''})`)
                             .join(' · ')}
                           {d.unusedCoupons?.length ? (
-                            <Chip
-                              size="small"
-                              color="warning"
-                              sx={{ ml: 1 }}
-                              label={translate('app.wizard.unused_coupons_badge', { smart_count: d.unusedCoupons.length })}
-                            />
+                            <span style={{ marginLeft: 8 }}>
+                              <ToneChip tone="warning" label={translate('app.wizard.unused_coupons_badge', { smart_count: d.unusedCoupons.length })} />
+                            </span>
                           ) : null}
                         </span>
                       }
