@@ -7,8 +7,9 @@
 import PasswordIcon from '@mui/icons-material/Password';
 import { ListItemIcon, ListItemText, MenuItem } from '@mui/material';
 import { ThemeProvider, type Theme } from '@mui/material/styles';
-import { lazy, Suspense, useCallback, useState } from 'react';
-import { AppBar, Logout, Layout as RaLayout, UserMenu, useGetIdentity, useTranslate, useUserMenu, type LayoutProps } from 'react-admin';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { AppBar, Loading, Logout, Layout as RaLayout, UserMenu, useGetIdentity, useTranslate, useUserMenu, type LayoutProps } from 'react-admin';
+import { loadSignedInMessages, signedInMessagesLoaded } from './i18n';
 
 // Its form and inputs are not needed until someone opens it: a lazy chunk, out of the first load.
 const ChangePasswordDialog = lazy(() => import('./components/ChangePasswordDialog'));
@@ -54,6 +55,15 @@ function AccountMenu() {
 
 const BackOfficeAppBar = () => <AppBar userMenu={<AccountMenu />} />;
 
+/** Every screen's messages (fetched at sign-in, out of the first load): false until they are in use. */
+function useSignedInMessages(): boolean {
+  const [ready, setReady] = useState(signedInMessagesLoaded);
+  useEffect(() => {
+    if (!ready) void loadSignedInMessages().then(() => setReady(true));
+  }, [ready]);
+  return ready;
+}
+
 export function Layout({ children }: LayoutProps) {
   const translate = useTranslate();
   const loading = translate('ra.page.loading');
@@ -68,9 +78,10 @@ export function Layout({ children }: LayoutProps) {
     }),
     [loading],
   );
+  const ready = useSignedInMessages();
   return (
     <ThemeProvider theme={withNamedProgress}>
-      <RaLayout appBar={BackOfficeAppBar}>{children}</RaLayout>
+      {ready ? <RaLayout appBar={BackOfficeAppBar}>{children}</RaLayout> : <Loading />}
     </ThemeProvider>
   );
 }

@@ -4,6 +4,7 @@ import englishMessages from 'ra-language-english';
 import { describe, expect, it as test } from 'vitest';
 import en from '../../admin-ui/src/i18n/en';
 import it from '../../admin-ui/src/i18n/it';
+import shell from '../../admin-ui/src/i18n/shell-it';
 
 const keys = (messages: object, prefix = ''): string[] =>
   Object.entries(messages).flatMap(([key, value]) =>
@@ -25,5 +26,12 @@ describe('console messages', () => {
     const lookup = (messages: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], messages);
     const differing = keys(en).filter((k) => placeholders(lookup(en, k)).join() !== placeholders(lookup(it, k)).join());
     expect(differing).toEqual([]);
+  });
+
+  test("the login page's Italian (shell-it.ts) says what the whole catalogue says, with react-admin's and the errors' keys", () => {
+    const lookup = (messages: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], messages);
+    const shellKeys = keys(shell);
+    expect(shellKeys.filter((k) => lookup(it, k) !== lookup(shell, k))).toEqual([]);
+    expect(shellKeys).toEqual(expect.arrayContaining(['app.title', 'app.language', 'ra.auth.sign_in', 'app.errors.credentials_invalid']));
   });
 });

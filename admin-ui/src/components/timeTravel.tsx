@@ -150,7 +150,7 @@ function EventsTable({ events, label }: { events: EventLine[]; label: string }) 
         {events.map((e, i) => (
           <TableRow key={i}>
             <TableCell>{formatRomeDateTime(e.at)}</TableCell>
-            <TableCell>{translate(`app.events.labels.${e.type}`, { _: translate(`app.timeTravel.events.${e.type}`, { _: e.type }) })}</TableCell>
+            <TableCell>{translate(`app.events.labels.${e.type}`, { _: e.type })}</TableCell>
             <TableCell sx={{ overflowWrap: 'anywhere' }}>{words.summary(e.type, e.data) || e.short}</TableCell>
           </TableRow>
         ))}

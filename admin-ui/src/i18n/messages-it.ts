@@ -1,5 +1,6 @@
 // The back office's own messages in Italian (`app.*`, `resources.*`). Same keys as messages-en.ts.
 import { errors } from './errors-it';
+import { shellApp } from './shellApp-it';
 import { historyResource, timeTravel } from './timeTravel-it';
 import { eventLabels, eventSummaries, eventWords } from './eventLabels-it';
 
@@ -16,7 +17,7 @@ export const app = {
   timeTravel,
   events: { labels: eventLabels, summaries: eventSummaries, words: eventWords },
   errors,
-  title: 'Back office',
+  ...shellApp,
   dashboard: {
     title: 'Cruscotto',
     welcome: 'Benvenuto, %{name}',
@@ -77,7 +78,6 @@ export const app = {
       account_locked: "Troppi tentativi sbagliati: l'account è bloccato per un po' da qui",
     },
   },
-  language: 'Lingua',
   none: 'Nessuno',
   filters: {
     from: 'Dal',

@@ -119,27 +119,6 @@ export const timeTravel = {
     sdiErrors: 'SdI errors',
     sdiReceipts: 'SdI receipts',
   },
-  events: {
-    OrderPlaced: 'Order placed',
-    OrderPaymentReceived: 'Payment received',
-    OrderPaid: 'Order paid',
-    OrderCancelled: 'Order cancelled',
-    OrderExpired: 'Order expired',
-    OrderFulfilled: 'Order fulfilled',
-    OrderCouponsRefunded: 'Coupons refunded',
-    CustomerRegistered: 'Customer registered',
-    CustomerEmailChanged: 'E-mail changed',
-    CustomerSdiAddressChanged: 'SdI address changed',
-    PrepaidToppedUp: 'Top-up',
-    PrepaidDebited: 'Debit',
-    PrepaidCredited: 'Credit',
-    PrepaidAdjustmentRequested: 'Adjustment requested',
-    PrepaidAdjustmentApproved: 'Adjustment approved',
-    PrepaidAdjustmentRejected: 'Adjustment rejected',
-    InvoiceIssued: 'Invoice issued',
-    CreditNoteIssued: 'Credit note issued',
-    SdiReceiptRecorded: 'SdI receipt recorded',
-  },
 };
 
 export const historyResource = { name: 'History |||| Histories' };

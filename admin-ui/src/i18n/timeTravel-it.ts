@@ -119,27 +119,6 @@ export const timeTravel = {
     sdiErrors: 'Errori SdI',
     sdiReceipts: 'Ricevute SdI',
   },
-  events: {
-    OrderPlaced: 'Ordine effettuato',
-    OrderPaymentReceived: 'Pagamento ricevuto',
-    OrderPaid: 'Ordine pagato',
-    OrderCancelled: 'Ordine annullato',
-    OrderExpired: 'Ordine scaduto',
-    OrderFulfilled: 'Ordine evaso',
-    OrderCouponsRefunded: 'Coupon rimborsati',
-    CustomerRegistered: 'Cliente registrato',
-    CustomerEmailChanged: 'E-mail cambiata',
-    CustomerSdiAddressChanged: 'Recapito SdI cambiato',
-    PrepaidToppedUp: 'Ricarica',
-    PrepaidDebited: 'Addebito',
-    PrepaidCredited: 'Accredito',
-    PrepaidAdjustmentRequested: 'Rettifica richiesta',
-    PrepaidAdjustmentApproved: 'Rettifica approvata',
-    PrepaidAdjustmentRejected: 'Rettifica respinta',
-    InvoiceIssued: 'Fattura emessa',
-    CreditNoteIssued: 'Nota di credito emessa',
-    SdiReceiptRecorded: 'Ricevuta SdI registrata',
-  },
 };
 
 export const historyResource = { name: 'Cronologia |||| Cronologie' };
