@@ -5,6 +5,7 @@
 import type { CreditNoteEvent, InvoiceEvent } from '../invoicing/events';
 import type { SdiEvent } from '../sdi/events';
 import { formatDocumentNumber } from '../shared/documentNumber';
+import { linesAsOf, type LineAsOf } from './documentLines';
 import type { HistoryEvent } from './recorded';
 
 export const sdiStates = { RC: 'delivered', NS: 'rejected', MC: 'not_delivered' } as const;
@@ -20,7 +21,7 @@ export interface InvoiceAsOf {
   buyerName: string;
   buyerCodiceFiscale: string | null;
   buyerPartitaIva: string | null;
-  lines: { productCode: string; description: string; quantity: number; unitPriceCents: number; vatRateBp: number; totalCents: number }[];
+  lines: LineAsOf[];
   taxableCents: number;
   vatCents: number;
   totalCents: number;
@@ -51,14 +52,7 @@ export function foldInvoice(events: readonly HistoryEvent[]): InvoiceAsOf | null
         buyerName: d.buyer.name,
         buyerCodiceFiscale: d.buyer.codiceFiscale,
         buyerPartitaIva: d.buyer.partitaIva,
-        lines: d.lines.map((l) => ({
-          productCode: l.productCode,
-          description: l.description,
-          quantity: l.quantity,
-          unitPriceCents: l.unitPriceCents,
-          vatRateBp: l.vatRateBp,
-          totalCents: l.totalCents,
-        })),
+        lines: linesAsOf(d.lines),
         taxableCents: d.totals.taxableCents,
         vatCents: d.totals.vatCents,
         totalCents: d.totals.totalCents,

@@ -3,6 +3,7 @@
 // (projections/readModels/orders.ts), so the past reads with the same words as the present.
 import type { OrderEvent } from '../orders/events';
 import { formatDocumentNumber } from '../shared/documentNumber';
+import { linesAsOf, type LineAsOf } from './documentLines';
 import type { HistoryEvent } from './recorded';
 
 export interface OrderAsOf {
@@ -17,7 +18,7 @@ export interface OrderAsOf {
   rfReference: string | null;
   paymentExpiresAt: string | null;
   codesEmail: string;
-  lines: { productCode: string; description: string; quantity: number; unitPriceCents: number; vatRateBp: number; totalCents: number }[];
+  lines: LineAsOf[];
   taxableCents: number;
   vatCents: number;
   totalCents: number;
@@ -59,14 +60,7 @@ export function foldOrder(events: readonly HistoryEvent[]): OrderAsOf | null {
         rfReference: d.payment.mode === 'direct' ? d.payment.rfReference : null,
         paymentExpiresAt: d.payment.mode === 'direct' ? d.payment.expiresAt : null,
         codesEmail: d.codesEmail,
-        lines: d.lines.map((l) => ({
-          productCode: l.productCode,
-          description: l.description,
-          quantity: l.quantity,
-          unitPriceCents: l.unitPriceCents,
-          vatRateBp: l.vatRateBp,
-          totalCents: l.totalCents,
-        })),
+        lines: linesAsOf(d.lines),
         taxableCents: d.totals.taxableCents,
         vatCents: d.totals.vatCents,
         totalCents: d.totals.totalCents,
