@@ -130,6 +130,9 @@ export function SdiReceiptUpload() {
     setOpen(false);
     setFiles([]);
     setAnswer(null);
+    // Read again on closing too: the answer waits for the invoices' read model only so long (a busy
+    // server answers before it caught up), and the screen behind must show the new SdI state.
+    if (answer) refresh();
   };
   const send = async () => {
     const receipts = await Promise.all(files.map(async (f) => ({ fileName: f.name, xml: await f.text() })));
