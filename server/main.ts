@@ -66,6 +66,7 @@ async function main() {
       loginLockMs: config.loginLockMs,
     },
     sales: { settings: config.sales, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, demo: config.demo },
+    listCountCap: config.listCountCap,
   });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // The demo's users come first: its admin is then the first admin.
