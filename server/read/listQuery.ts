@@ -307,7 +307,13 @@ function addSearch(resource: ResourceSpec, where: Where, value: unknown, ctx: Re
   if (typeof value !== 'string' || value.length > MAX_TEXT) throw badRequest(`filter.q: must be a string of at most ${MAX_TEXT} characters`);
   const found: Search = { words: [], joined: null, columns: [] };
   if (search.terms) {
-    found.words = normaliseText(value).split(/\s+/).filter(Boolean).slice(0, MAX_Q_WORDS);
+    // An apostrophe parts a name's words as the terms do (D'Angelo: "d", "angelo"), so that
+    // "d'angelo" finds it; an e-mail address stays whole (a term of its own).
+    found.words = normaliseText(value)
+      .split(/\s+/)
+      .flatMap((word) => (word.includes('@') ? [word] : word.split(/['’`]/)))
+      .filter(Boolean)
+      .slice(0, MAX_Q_WORDS);
     // Codes are typed in groups, apart or joined by dashes ("rf18-5390 0754"): the words run
     // together without them are tried too. A dash inside a word stays in the word itself, which
     // matches terms that keep it (an e-mail address, RIN-FIRMA).
