@@ -232,6 +232,8 @@ export const configSchema = z
       .transform((v) => v.replace(/\/+$/, ''))
       .optional(),
     DEMO: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
+    // Most rows a list counts for its total; above it the console says "more than 10,000".
+    LIST_COUNT_CAP: wholeNumber(100, 10_000_000).default(10_000),
     // The secret shared with the CA that signs its reports of renewals done elsewhere (POST /api/ca-reports).
     CA_WEBHOOK_SECRET: z.string().trim().min(32, 'must be at least 32 characters (a random secret shared with the CA)').max(512, 'at most 512 characters').optional(),
     // The bearer token of GET /metrics (Prometheus: `authorization: { credentials: … }`); unset: /metrics is closed.
@@ -284,6 +286,8 @@ export const configSchema = z
     mailFrom: env.MAIL_FROM ?? `${env.SELLER_NAME.replace(/[<>"]/g, '')} <${env.SELLER_EMAIL}>`,
     /** Demo start: the guide's products and one user per role (server/demo.ts). */
     demo: env.DEMO === 'true',
+    /** Most rows a list counts for its total (server/read/listQuery.ts). */
+    listCountCap: env.LIST_COUNT_CAP,
     /** Where browsers and e-mail links reach the console: PUBLIC_URL, else the address listened on. */
     publicUrl,
     sales: {
