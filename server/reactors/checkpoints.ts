@@ -28,11 +28,7 @@ export function sqliteCheckpointStore(file: string): CheckpointStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // Not FULL: a checkpoint lost with the last moments before a power cut leaves an older one,
-  // from which a start sees again events it had seen (harmless, see above). With FULL, each of
-  // the seven followers' saves, every second, waited for its fsync on the event loop: 6% of the
-  // server's main thread in the orders bench on a loaded machine (--cpu-prof).
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(`CREATE TABLE IF NOT EXISTS follower_checkpoints (
     name     TEXT PRIMARY KEY,
