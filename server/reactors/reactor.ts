@@ -61,6 +61,12 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
   private readonly units = new Map<string, Unit<T>>();
   /** Units run side by side at most (one while `deps.busy()`); each unit is one key, never run twice at once. */
   protected readonly concurrency: number = 1;
+  /**
+   * Units one worker takes together, at most: as many as are due, up to this, handed to
+   * `performBatch`. For a reactor whose units share their appends (one commit for the lot), so
+   * that its pace follows its backlog, also while requests keep it to one worker. Default 1.
+   */
+  protected readonly batchSize: number = 1;
   /** The workers running units (at most `concurrency`), and the keys of the units they run. */
   private readonly workers = new Set<Promise<void>>();
   private readonly inFlight = new Set<string>();
@@ -80,6 +86,15 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
 
   /** Carries out one unit of work; idempotent. */
   protected abstract perform(task: T): Promise<void>;
+
+  /**
+   * Carries out several units together (with `batchSize` above 1); each succeeds or fails alone:
+   * the answer holds, per task and in order, undefined when it was done or what it failed with.
+   */
+  protected async performBatch(tasks: T[]): Promise<unknown[]> {
+    const settled = await Promise.allSettled(tasks.map((task) => this.perform(task)));
+    return settled.map((s) => (s.status === 'fulfilled' ? undefined : (s.reason ?? new Error('unit failed'))));
+  }
 
   /** What `observe` keeps besides the work list, as JSON, for the checkpoint. */
   protected extraState(): unknown {
@@ -224,6 +239,16 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
     return undefined;
   }
 
+  /** Up to `max` due units no one is running (in the order they were scheduled). */
+  private due(now: number, max: number): Array<[string, Unit<T>]> {
+    const found: Array<[string, Unit<T>]> = [];
+    for (const entry of this.units) {
+      if (found.length === max) break;
+      if (entry[1].notBefore <= now && !this.inFlight.has(entry[0])) found.push(entry);
+    }
+    return found;
+  }
+
   private sideBySide(): number {
     return this.deps.busy?.() ? 1 : this.concurrency;
   }
@@ -232,33 +257,41 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
     for (;;) {
       // Also ends the workers beyond one when requests come in.
       if (this.stopped || this.workers.size > this.sideBySide()) return;
-      const entry = this.nextDue(Date.now());
-      if (!entry) return;
-      const [key, unit] = entry;
-      this.inFlight.add(key);
+      const batch = this.due(Date.now(), this.batchSize);
+      if (batch.length === 0) return;
+      for (const [key] of batch) this.inFlight.add(key);
       queueMicrotask(() => this.kick()); // more workers, if the requests that held them back are gone
       const started = performance.now();
       try {
-        await this.perform(unit.task);
-        if (this.units.get(key) === unit) this.units.delete(key);
+        const tasks = batch.map(([, unit]) => unit.task);
+        const failures =
+          this.batchSize === 1 ? [await this.perform(tasks[0]!).then(() => undefined, (error: unknown) => error ?? new Error('unit failed'))] : await this.performBatch(tasks);
+        if (this.stopped && failures.some((f) => f !== undefined)) return;
+        batch.forEach(([key, unit], i) => this.settle(key, unit, failures[i]));
         // While requests wait, background work takes at most about half of the time.
         if (this.deps.busy?.()) await new Promise((resolve) => setTimeout(resolve, performance.now() - started));
-      } catch (error) {
-        if (this.stopped) return;
-        const transient = !(error instanceof DomainError) || error.code === 'concurrent_change';
-        if (!transient) {
-          this.deps.log?.error({ err: error, reactor: this.name, unit: key }, 'unit refused; dropped');
-          if (this.units.get(key) === unit) this.units.delete(key);
-          continue;
-        }
-        unit.failures += 1;
-        const first = this.deps.retry?.firstDelayMs ?? 1_000;
-        const max = this.deps.retry?.maxDelayMs ?? 60_000;
-        unit.notBefore = Date.now() + Math.min(max, first * 2 ** (unit.failures - 1));
-        this.deps.log?.warn({ err: error, reactor: this.name, unit: key, failures: unit.failures }, 'unit failed; will retry');
       } finally {
-        this.inFlight.delete(key);
+        for (const [key] of batch) this.inFlight.delete(key);
       }
     }
+  }
+
+  /** A unit's outcome: done (undefined), refused (dropped) or failed (retried with back-off). */
+  private settle(key: string, unit: Unit<T>, error: unknown): void {
+    if (error === undefined) {
+      if (this.units.get(key) === unit) this.units.delete(key);
+      return;
+    }
+    const transient = !(error instanceof DomainError) || error.code === 'concurrent_change';
+    if (!transient) {
+      this.deps.log?.error({ err: error, reactor: this.name, unit: key }, 'unit refused; dropped');
+      if (this.units.get(key) === unit) this.units.delete(key);
+      return;
+    }
+    unit.failures += 1;
+    const first = this.deps.retry?.firstDelayMs ?? 1_000;
+    const max = this.deps.retry?.maxDelayMs ?? 60_000;
+    unit.notBefore = Date.now() + Math.min(max, first * 2 ** (unit.failures - 1));
+    this.deps.log?.warn({ err: error, reactor: this.name, unit: key, failures: unit.failures }, 'unit failed; will retry');
   }
 }

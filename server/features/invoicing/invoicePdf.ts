@@ -28,6 +28,11 @@ export interface FiscalDocument {
   number: number;
   /** Calendar date of issue in Rome, YYYY-MM-DD. */
   issuedOn: string;
+  /**
+   * The instant of issue (ISO), written as the PDF's creation date: the same document then always
+   * gives the same bytes (pdfkit would write the time of rendering, and derive the file's ID from it).
+   */
+  issuedAt?: string | undefined;
   seller: PartyOnDocument;
   buyer: PartyOnDocument;
   lines: DocumentLine[];
@@ -62,6 +67,7 @@ export function renderFiscalDocumentPdf(doc: FiscalDocument): Promise<Buffer> {
     info: {
       Title: `${doc.kind === 'invoice' ? 'Fattura' : 'Nota di credito'} ${documentNumber(doc)}`,
       Author: doc.seller.name,
+      ...(doc.issuedAt ? { CreationDate: new Date(doc.issuedAt) } : {}),
     },
   });
   const done = pdfBytes(pdf);

@@ -1,5 +1,7 @@
 // The PDFs of invoices and credit notes, rendered from the issued event (the document never
-// changes, so neither does its PDF).
+// changes, so neither does its PDF). Made when first downloaded, never at fulfilment: the order
+// is fulfilled once the invoice's data is in the log. The PDF is dated at the document's issue,
+// so every rendering gives the same bytes; the latest ones are kept to spare a second rendering.
 import type { Address, Buyer, Seller } from '../../../domain/invoicing/events';
 import type { DocumentLine } from '../../../domain/orders/events';
 import { renderFiscalDocumentPdf, type FiscalDocument, type PartyOnDocument } from './invoicePdf';
@@ -65,8 +67,28 @@ export async function getCreditNote(deps: Pick<SalesDeps, 'store' | 'catalogue'>
   return state;
 }
 
+/** PDFs rendered, per store, by document id (the latest PDFS_KEPT): their bytes never change. */
+const PDFS_KEPT = 256;
+const renderedPdfs = new WeakMap<object, Map<string, Buffer>>();
+
+async function keptPdf(store: object, documentId: string, render: () => Promise<Buffer>): Promise<Buffer> {
+  let kept = renderedPdfs.get(store);
+  if (!kept) renderedPdfs.set(store, (kept = new Map()));
+  const known = kept.get(documentId);
+  if (known) return known;
+  const pdf = await render();
+  kept.set(documentId, pdf);
+  if (kept.size > PDFS_KEPT) kept.delete(kept.keys().next().value!);
+  return pdf;
+}
+
 export async function invoicePdf(deps: SalesDeps, input: { invoiceId: string }): Promise<RenderedDocument<IssuedInvoice>> {
   const invoice = await getInvoice(deps, input.invoiceId);
+  const pdf = await keptPdf(deps.store, `invoice:${invoice.invoiceId}`, () => renderInvoicePdf(deps, invoice));
+  return { pdf, filename: `fattura-${invoice.number}-${invoice.year}.pdf`, document: invoice };
+}
+
+async function renderInvoicePdf(deps: SalesDeps, invoice: IssuedInvoice): Promise<Buffer> {
   const notes = [`Ordine ${invoice.orderId}`];
   const { state: order } = await loadAggregate(deps, orderStream(invoice.orderId), orderAggregate);
   if (order.status !== 'none') {
@@ -76,11 +98,12 @@ export async function invoicePdf(deps: SalesDeps, input: { invoiceId: string }):
         : `Pagamento: ${paymentMethodInItalian[order.payment.method]}, riferimento ${formatRf(order.payment.rfReference)}`,
     );
   }
-  const pdf = await renderFiscalDocumentPdf({
+  return renderFiscalDocumentPdf({
     kind: 'invoice',
     year: invoice.year,
     number: invoice.number,
     issuedOn: invoice.issuedOn,
+    issuedAt: invoice.issuedAt,
     seller: sellerOnDocument(invoice.seller, deps.settings.seller.email),
     buyer: buyerOnDocument(invoice.buyer),
     lines: linesOnDocument(invoice.lines),
@@ -88,17 +111,17 @@ export async function invoicePdf(deps: SalesDeps, input: { invoiceId: string }):
     totals: invoice.totals,
     notes,
   });
-  return { pdf, filename: `fattura-${invoice.number}-${invoice.year}.pdf`, document: invoice };
 }
 
 export async function creditNotePdf(deps: SalesDeps, input: { creditNoteId: string }): Promise<RenderedDocument<IssuedCreditNote>> {
   const note = await getCreditNote(deps, input.creditNoteId);
   const invoice = await getInvoice(deps, note.invoiceId);
-  const pdf = await renderFiscalDocumentPdf({
+  const pdf = await keptPdf(deps.store, `credit-note:${note.creditNoteId}`, () => renderFiscalDocumentPdf({
     kind: 'credit_note',
     year: note.year,
     number: note.number,
     issuedOn: note.issuedOn,
+    issuedAt: note.issuedAt,
     seller: sellerOnDocument(note.seller, deps.settings.seller.email),
     buyer: buyerOnDocument(note.buyer),
     lines: linesOnDocument(note.lines),
@@ -109,7 +132,7 @@ export async function creditNotePdf(deps: SalesDeps, input: { creditNoteId: stri
       `Ordine ${note.orderId}: rimborso di ${note.couponIds.length} coupon non utilizzat${note.couponIds.length === 1 ? 'o' : 'i'}`,
       note.refundTo === 'prepaid' ? 'Rimborso accreditato sul conto prepagato' : 'Rimborso da pagare al cliente',
     ],
-  });
+  }));
   return { pdf, filename: `nota-di-credito-${note.number}-${note.year}.pdf`, document: note };
 }
 

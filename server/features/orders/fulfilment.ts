@@ -7,12 +7,16 @@
 //      ('no_stream'; a taken code → another draw), then the coupon is issued;
 //   2. invoice number on `invoice-numbers-<year>` (the order's number is kept if it has one);
 //   3. the invoice (saleIds.invoice(orderId)), unless issued;
-//   4. the order marked fulfilled (a repeat does nothing);
+//      (1 runs side by side with 2 and 3: the number does not depend on the coupons)
+//   4. the order marked fulfilled, once 1 and 3 are done (a repeat does nothing);
 //   5. the coupon e-mail queued on `email-<saleIds.fulfilmentEmail(orderId)>` ('no_stream'; an
 //      existing stream means it is queued already).
-// The reactor fulfils a few orders side by side; those waiting for an invoice number get theirs
-// together, in one append to the year's numbering (nextInvoiceNumber), so within one process the
-// numbering does not conflict; across processes, write conflicts are decided again on the new state.
+// The reactor fulfils the paid orders by batches of what is due (up to FULFILMENT_BATCH), all side
+// by side, and an order's coupons at once: the appends of one step share a commit, and the orders
+// waiting for an invoice number get theirs together, in one append to the year's numbering
+// (nextInvoiceNumber), so within one process the numbering does not conflict; across processes,
+// write conflicts are decided again on the new state. The invoice's PDF is not made here: it is
+// rendered from the issued invoice when it is downloaded (server/features/invoicing/service.ts).
 // The unit of an order is done when its fulfilment e-mail is queued (or, for an order without
 // coupons, when it is fulfilled).
 import type { CommandContext } from '../../../events/eventCatalogue';
@@ -52,7 +56,15 @@ export interface FulfilmentResult {
 }
 
 const CODE_ATTEMPTS = 10;
-const FULFILMENTS_SIDE_BY_SIDE = 8;
+/**
+ * Paid orders one worker fulfils together, at most: their appends share commits, step by step, and
+ * their invoice numbers are taken in one append, so a batch costs about as many commits as one
+ * order. The batch takes what is due, so it grows with the backlog; the cap bounds the wait of the
+ * order last in it.
+ */
+const FULFILMENT_BATCH = 128;
+/** Batches side by side when no request is waiting (one while requests are answered). */
+const FULFILMENT_BATCHES_SIDE_BY_SIDE = 2;
 
 /** Issues one coupon under its fixed id with a new code claimed for it (or keeps the one issued). */
 async function issueNewCoupon(
@@ -142,12 +154,16 @@ function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: C
       return;
     }
     waiting.set(stream, [{ command, ctx, resolve, reject }]);
-    void oneAtATime(stream, async () => {
+    // Taken once the promise jobs queued now have run: the fulfilments of a batch, which read
+    // their orders together, all ask by then, and get their numbers in one append (which then
+    // goes in the same commit as their coupons' first appends).
+    process.nextTick(() => void oneAtATime(stream, async () => {
       const batch = waiting.get(stream)!;
       waiting.delete(stream);
       try {
         let assigned: Array<{ number: number; invoiceId: string; at: string }> = [];
         const requestOf = new Map<InvoiceNumberEvent, NumberRequest>();
+        const byOrder = new Map(batch.map((r) => [r.command.orderId, r]));
         const result = await handleCommand(
           deps,
           stream,
@@ -156,7 +172,7 @@ function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: C
             const decision = decideInvoiceNumbers(batch.map((r) => r.command), state);
             assigned = decision.assigned;
             requestOf.clear();
-            for (const event of decision.events) requestOf.set(event, batch.find((r) => r.command.orderId === event.data.orderId)!);
+            for (const event of decision.events) requestOf.set(event, byOrder.get(event.data.orderId)!);
             return decision.events;
           },
           (event) => requestOf.get(event)!.ctx,
@@ -165,8 +181,16 @@ function nextInvoiceNumber(deps: SalesDeps, command: AssignInvoiceNumber, ctx: C
       } catch (error) {
         for (const request of batch) request.reject(error);
       }
-    });
+    }));
   });
+}
+
+/** Like Promise.all, but settles only once every promise has (no step left running after a failure). */
+async function settledAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** Fulfils a paid order (all steps idempotent; see the top of this file). */
@@ -180,56 +204,60 @@ export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: Command
     const context = { ...ctx, at };
     const validUntil = new Date(Date.parse(at) + deps.settings.couponValidityDays * DAY_MS).toISOString();
 
-    // 1. Coupons
+    const paid = order;
+    // 1. The coupons, all at once (each has its own streams: their appends share commits), while
+    // 2. the invoice number is taken and 3. the invoice issued: the number does not depend on the
+    // coupons, and the order is marked fulfilled only once both are done.
     const couponIds: string[] = [];
-    for (const line of order.lines) {
+    const issuing: Array<Promise<number>> = [];
+    for (const line of paid.lines) {
       if (line.renews === 'none') continue;
       for (let q = 0; q < line.quantity; q++) {
         const couponId = saleIds.coupon(orderId, couponIds.length);
         couponIds.push(couponId);
-        const { state } = await loadAggregate(deps, couponStream(couponId), couponAggregate);
-        if (state.status !== 'none') continue;
-        positions.push(
-          await issueNewCoupon(
-            deps,
-            { couponId, orderId, customerId: order.customerId, productCode: line.productCode, renews: line.renews, validUntil, at },
-            context,
+        const command = { couponId, orderId, customerId: paid.customerId, productCode: line.productCode, renews: line.renews, validUntil, at };
+        issuing.push(
+          loadAggregate(deps, couponStream(couponId), couponAggregate).then(({ state }) =>
+            state.status === 'none' ? issueNewCoupon(deps, command, context) : 0,
           ),
         );
       }
     }
-    await hooks.afterStep?.('coupons', orderId);
-
-    // 2. Invoice number
-    const numbered = await invoiceNumberFor(deps, order, at, context);
-    positions.push(numbered.position);
-    await hooks.afterStep?.('invoice_number', orderId);
-
-    // 3. Invoice
-    const customer = await getCustomer(deps, order.customerId);
-    const invoiced = await handleCommand(deps, invoiceStream(numbered.invoiceId), invoiceAggregate, (state) =>
-      issueInvoice(
-        {
-          invoiceId: numbered.invoiceId,
-          year: numbered.year,
-          number: numbered.number,
-          orderId,
-          customerId: order.customerId,
-          seller: {
-            name: deps.settings.seller.name,
-            codiceFiscale: deps.settings.seller.codiceFiscale,
-            partitaIva: deps.settings.seller.partitaIva,
-            address: deps.settings.seller.address,
+    const coupons = (async () => {
+      positions.push(...(await settledAll(issuing)));
+      await hooks.afterStep?.('coupons', orderId);
+    })();
+    const invoicing = (async () => {
+      const numbered = await invoiceNumberFor(deps, paid, at, context);
+      positions.push(numbered.position);
+      await hooks.afterStep?.('invoice_number', orderId);
+      const customer = await getCustomer(deps, paid.customerId);
+      const invoiced = await handleCommand(deps, invoiceStream(numbered.invoiceId), invoiceAggregate, (state) =>
+        issueInvoice(
+          {
+            invoiceId: numbered.invoiceId,
+            year: numbered.year,
+            number: numbered.number,
+            orderId,
+            customerId: paid.customerId,
+            seller: {
+              name: deps.settings.seller.name,
+              codiceFiscale: deps.settings.seller.codiceFiscale,
+              partitaIva: deps.settings.seller.partitaIva,
+              address: deps.settings.seller.address,
+            },
+            buyer: buyerOf(customer),
+            lines: paid.lines,
+            at: numbered.at,
           },
-          buyer: buyerOf(customer),
-          lines: order.lines,
-          at: numbered.at,
-        },
-        state,
-      ),
-    context);
-    positions.push(invoiced.position);
-    await hooks.afterStep?.('invoice', orderId);
+          state,
+        ),
+      context);
+      positions.push(invoiced.position);
+      await hooks.afterStep?.('invoice', orderId);
+      return numbered;
+    })();
+    const [, numbered] = await settledAll([coupons, invoicing] as const);
 
     // 4. Fulfilled
     const fulfilled = await handleCommand(deps, orderStream(orderId), orderAggregate, (state) =>
@@ -279,8 +307,9 @@ interface FulfilTask {
 
 export class FulfilmentReactor extends Reactor<FulfilTask> {
   readonly name = 'fulfilment';
-  // Each fulfilment mostly waits for its appends to commit: side by side, their appends share commits.
-  protected override readonly concurrency = FULFILMENTS_SIDE_BY_SIDE;
+  // Each fulfilment mostly waits for its appends to commit: taken together, their appends share commits.
+  protected override readonly concurrency = FULFILMENT_BATCHES_SIDE_BY_SIDE;
+  protected override readonly batchSize = FULFILMENT_BATCH;
 
   constructor(
     deps: ConstructorParameters<typeof Reactor>[0],

@@ -246,7 +246,7 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
     const debit = await debitOnce(deps, input.customerId, orderId, total, ctx);
     try {
       const placed = await handleCommand(deps, orderStream(orderId), orderAggregate, (state) => decidePlacement(command, state), ctx);
-      const order = placed.events.reduce(orderAggregate.evolve, orderAggregate.initialState() as OrderState) as PlacedOrder;
+      const order = placed.state as PlacedOrder; // folded by handleCommand already
       return resultOf(order, lastPosition(debit.position, placed.position), true, debit.balanceCents);
     } catch (error) {
       const now = await existingOrder(deps, orderId);
@@ -284,7 +284,7 @@ export async function placeOrder(deps: SalesDeps, input: PlaceOrderInput, ctx: C
   const claim = await claimNewRfReference(deps, orderId, at, ctx);
   const command = { ...resolved, payment: { mode: 'direct', method: payment.method, rfReference: claim.rfReference, expiresAfterDays } } as PlaceOrder;
   const placed = await handleCommand(deps, orderStream(orderId), orderAggregate, (state) => decidePlacement(command, state), ctx);
-  const order = placed.events.reduce(orderAggregate.evolve, orderAggregate.initialState() as OrderState) as PlacedOrder;
+  const order = placed.state as PlacedOrder; // folded by handleCommand already
   // The summary promises the customer the payment data by e-mail: the notice, with its QR code.
   const noticed = await queuePaymentNoticeEmail(deps, order, ctx);
   return resultOf(order, lastPosition(claim.position, placed.position, noticed), true, null);
@@ -436,7 +436,7 @@ export async function placeFeeOrder(deps: SalesDeps, input: PlaceFeeOrderInput, 
   const claim = await claimNewRfReference(deps, input.orderId, at, ctx);
   try {
     const placed = await handleCommand(deps, orderStream(input.orderId), orderAggregate, (state) => decidePlacement(direct(claim.rfReference), state), ctx);
-    const order = placed.events.reduce(orderAggregate.evolve, orderAggregate.initialState() as OrderState) as PlacedOrder;
+    const order = placed.state as PlacedOrder; // folded by handleCommand already
     return resultOf(order, lastPosition(claim.position, placed.position), true, null);
   } catch (error) {
     // Placed meanwhile by another attempt (with its own reference): that order stands.

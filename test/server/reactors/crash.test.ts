@@ -114,7 +114,8 @@ describe('crash safety of the reactors', () => {
 
   it('a crash after any number of appends, then a restart, yields exactly one result', async () => {
     // payment applied 1, surplus credited 1; fulfilment: 3 coupons × (code claim + coupon) 6,
-    // 2 numbers, 2 invoices, 2 fulfilled, 2 e-mails queued: 16 appends in all.
+    // 2 numbers (one append when both orders are fulfilled in one batch), 2 invoices, 2 fulfilled,
+    // 2 e-mails queued: 15 or 16 appends in all.
     for (let allowed = 0; allowed <= 16; allowed++) {
       world = makeWorld();
       const setup = await twoPaidOrders(world);
@@ -133,8 +134,9 @@ describe('crash safety of the reactors', () => {
         return true;
       });
       for (const r of doomed) await r.stop();
-      // Below 16 the work was cut short; with 16 it all fitted.
-      expect(dying.died()).toBe(allowed < 16);
+      // Below 15 the work was cut short; with 16 it all fitted.
+      if (allowed < 15) expect(dying.died()).toBe(true);
+      if (allowed === 16) expect(dying.died()).toBe(false);
 
       running = await withReactors(world);
       await expectExactlyOnce(world, running, setup);

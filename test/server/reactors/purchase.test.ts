@@ -126,6 +126,8 @@ describe('sales with the reactors running (real store, real SMTP)', () => {
     expect(text).toContain('Mario Rossi');
     expect(text).toContain('26,84 €');
     expect(text).toContain('Pagamento: addebito sul conto prepagato');
+    // Made at the first download, not at fulfilment; every download gives the same file.
+    expect((await invoicePdf(world.deps, { invoiceId: invoice.invoiceId })).pdf.equals(pdf.pdf)).toBe(true);
   });
 
   it('a direct order paid by bank transfer with the RF in lower case and spaces → paid → fulfilled', async () => {

@@ -60,6 +60,14 @@ describe('invoice PDF', () => {
     expect(text).toContain('Pagato da conto prepagato');
   });
 
+  it('is dated at the invoice\'s issue, so a later download gives the same file', async () => {
+    const issued = { ...invoice, issuedAt: '2026-11-24T09:30:00.000Z' };
+    const first = await renderFiscalDocumentPdf(issued);
+    // The creation date written is the issue's, not the time of rendering.
+    expect(first.toString('latin1')).toContain('(D:20261124093000Z)');
+    expect((await renderFiscalDocumentPdf(issued)).equals(first)).toBe(true);
+  });
+
   it('a credit note names itself and the invoice it corrects', async () => {
     const pdf = await renderFiscalDocumentPdf({
       ...invoice,
