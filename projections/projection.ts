@@ -41,7 +41,7 @@ const statements = new WeakMap<Database.Database, Map<string, Database.Statement
 
 /**
  * A prepared statement, prepared once per connection and SQL text. Preparing costs far more than
- * running, so `apply` should reach its statements through here:
+ * running, so `apply` should reach its statements through here or, cheaper per event, `sql`:
  * `statement(db, \`UPDATE ${t('customers')} SET name = ? WHERE id = ?\`).run(name, id)`.
  * The statement is shared by every caller of the same SQL: a mode set on it (pluck, raw) sticks.
  */
@@ -75,7 +75,7 @@ let lastTag: SqlTag | undefined;
  * The same as `statement`, found without building the SQL text: a tagged template's strings are one
  * object per place in the code, so the statement is looked up by that object and the table names
  * interpolated, not by hashing the whole text at every event (which cost as much as running a
- * small UPDATE). Interpolate table names only (`t('customers')`), never values:
+ * small UPDATE). Interpolate names only (`t('customers')`, a column from a fixed set), never values:
  * `sql(db)\`UPDATE ${t('customers')} SET name = ? WHERE id = ?\`.run(name, id)`.
  */
 export function sql(db: Database.Database): SqlTag {
