@@ -380,6 +380,9 @@ async function millionFigures(dir: string): Promise<Figure[]> {
   }
 }
 
+/** For profiling: the pieces of the bench (e.g. the append comparison alone). */
+export const internals = { appendsBesideLimit, makeEvent };
+
 // --- the module ----------------------------------------------------------------------------------
 
 function jsonSizeFigure(): Figure {

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { createSqliteStore } from '../events/adapters/sqlite';
 import { EventCatalogue, defineEvent, type EventOf } from '../events/eventCatalogue';
 import type { EventStore, EventToAppend } from '../events/port';
-import { statement, type Projection } from '../projections/projection';
+import { sql, type Projection } from '../projections/projection';
 import { openReadModelDb } from '../projections/readModelDb';
 import { ProjectionRunner } from '../projections/runner';
 import type { BenchModule, Figure } from './run';
@@ -179,21 +179,21 @@ const customers: P = {
     const table = t('customers');
     if (e.type === 'CustomerRegistered') {
       const d = e.data;
-      statement(db, `INSERT INTO ${table} (id, kind, name, tax_code, email, city) VALUES (?, ?, ?, ?, ?, ?)`).run(
+      sql(db)`INSERT INTO ${table} (id, kind, name, tax_code, email, city) VALUES (?, ?, ?, ?, ?, ?)`.run(
         d.customerId, d.kind, d.name, d.codiceFiscale, d.email, d.city,
       );
     } else if (e.type === 'OrderPlaced') {
-      statement(db, `UPDATE ${table} SET orders = orders + 1, ordered_cents = ordered_cents + ? WHERE id = ?`).run(
+      sql(db)`UPDATE ${table} SET orders = orders + 1, ordered_cents = ordered_cents + ? WHERE id = ?`.run(
         e.data.totalCents,
         e.data.customerId,
       );
-      statement(db, `INSERT INTO ${t('customer_orders')} VALUES (?, ?)`).run(e.data.orderId, e.data.customerId);
+      sql(db)`INSERT INTO ${t('customer_orders')} VALUES (?, ?)`.run(e.data.orderId, e.data.customerId);
     } else if (e.type === 'OrderPaid') {
       // A payment names the order only: the customer is looked up in the projection's own table.
-      const customerId = statement<[string], string>(db, `SELECT customer_id FROM ${t('customer_orders')} WHERE order_id = ?`)
+      const customerId = sql(db)<[string], string>`SELECT customer_id FROM ${t('customer_orders')} WHERE order_id = ?`
         .pluck()
         .get(e.data.orderId);
-      if (customerId) statement(db, `UPDATE ${table} SET paid_cents = paid_cents + ? WHERE id = ?`).run(e.data.amountCents, customerId);
+      if (customerId) sql(db)`UPDATE ${table} SET paid_cents = paid_cents + ? WHERE id = ?`.run(e.data.amountCents, customerId);
     }
   },
 };
@@ -213,13 +213,13 @@ const orders: P = {
   apply(db, e, t) {
     const table = t('orders');
     if (e.type === 'OrderPlaced') {
-      statement(db, `INSERT INTO ${table} (id, customer_id, lines, total_cents, status, placed_at) VALUES (?, ?, ?, ?, 'placed', ?)`).run(
+      sql(db)`INSERT INTO ${table} (id, customer_id, lines, total_cents, status, placed_at) VALUES (?, ?, ?, ?, 'placed', ?)`.run(
         e.data.orderId, e.data.customerId, JSON.stringify(e.data.lines), e.data.totalCents, e.metadata.at,
       );
     } else if (e.type === 'OrderPaid') {
-      statement(db, `UPDATE ${table} SET paid_cents = paid_cents + ?, status = 'paid' WHERE id = ?`).run(e.data.amountCents, e.data.orderId);
+      sql(db)`UPDATE ${table} SET paid_cents = paid_cents + ?, status = 'paid' WHERE id = ?`.run(e.data.amountCents, e.data.orderId);
     } else if (e.type === 'DeviceAssigned') {
-      statement(db, `UPDATE ${table} SET devices = devices + 1 WHERE id = ?`).run(e.data.orderId);
+      sql(db)`UPDATE ${table} SET devices = devices + 1 WHERE id = ?`.run(e.data.orderId);
     }
   },
 };
@@ -236,7 +236,7 @@ const devices: P = {
   },
   apply(db, e, t) {
     if (e.type !== 'DeviceAssigned') return;
-    statement(db, `INSERT INTO ${t('devices')} VALUES (?, ?, ?, ?, ?, ?)`).run(
+    sql(db)`INSERT INTO ${t('devices')} VALUES (?, ?, ?, ?, ?, ?)`.run(
       e.data.deviceId, e.data.serial, e.data.model, e.data.orderId, e.data.customerId, e.metadata.at,
     );
   },
@@ -255,7 +255,7 @@ const invoices: P = {
   apply(db, e, t) {
     if (e.type !== 'InvoiceIssued') return;
     const d = e.data;
-    statement(db, `INSERT INTO ${t('invoices')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    sql(db)`INSERT INTO ${t('invoices')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`.run(
       d.invoiceId, d.number, d.year, d.orderId, d.customerId, d.netCents, d.vatCents, e.metadata.at,
     );
   },
@@ -274,12 +274,9 @@ const dailySales: P = {
     const day = e.metadata.at.slice(0, 10);
     const [orders, ordered, paid] =
       e.type === 'OrderPlaced' ? [1, e.data.totalCents, 0] : e.type === 'OrderPaid' ? [0, 0, e.data.amountCents] : [0, 0, 0];
-    statement(
-      db,
-      `INSERT INTO ${t('daily_sales')} (day, orders, ordered_cents, paid_cents) VALUES (?, ?, ?, ?)
+    sql(db)`INSERT INTO ${t('daily_sales')} (day, orders, ordered_cents, paid_cents) VALUES (?, ?, ?, ?)
        ON CONFLICT (day) DO UPDATE SET orders = orders + excluded.orders,
-         ordered_cents = ordered_cents + excluded.ordered_cents, paid_cents = paid_cents + excluded.paid_cents`,
-    ).run(day, orders, ordered, paid);
+         ordered_cents = ordered_cents + excluded.ordered_cents, paid_cents = paid_cents + excluded.paid_cents`.run(day, orders, ordered, paid);
   },
 };
 
@@ -428,7 +425,7 @@ export const projectionsBench: BenchModule = {
         },
         { name: '  per CPU-second of the process', value: rebuild.perCpuSecond, unit: 'events/s' },
         { name: '  limit: subscription + decoding only', value: limit, unit: 'events/s' },
-        { name: '  rebuild / limit', value: (100 * rebuild.perSecond) / limit, unit: '%' },
+        { name: '  rebuild / limit', value: (100 * rebuild.perSecond) / limit, unit: '%', target: { atLeast: 75 } },
         { name: '  RSS at start', value: rebuild.rss.start, unit: 'MB' },
         { name: '  RSS at middle', value: rebuild.rss.middle, unit: 'MB' },
         { name: '  RSS at end', value: rebuild.rss.end, unit: 'MB' },

@@ -13,10 +13,11 @@
 // The hash chain (events/logChain.ts) is computed inside the write transaction, where the order is
 // decided: the previous event's hash is read in that transaction, so that several processes
 // appending to one file (the server and a command-line tool) still chain one after the other.
-// The events this connection committed last are kept, parsed, for its live subscriptions: after a
-// commit every subscriber asks for the same new events, and they are read and parsed once. They
-// are served only while they are known to be the end of the log; subscribers share the objects
-// and must not change them.
+// The events this connection committed last are kept for its live subscriptions: after a commit
+// every subscriber asks for the same new events, and they are parsed once, when first asked for
+// (an append no one reads back costs no parsing). They are served only while they are known to be
+// the end of the log; subscribers share the objects and must not change them. The head's hash is
+// kept as well, so that an append reads the log's last event only after another connection wrote.
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
@@ -56,6 +57,12 @@ interface SerialisedEvent {
   type: string;
   data: string;
   metadata: string;
+}
+
+/** An event this connection committed, parsed when first read. */
+interface RecentEvent {
+  row: EventRow;
+  event: RecordedEvent | undefined;
 }
 
 interface PendingAppend {
@@ -146,9 +153,21 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
   };
 
   /** Hash of the last event of the log, read in the caller's transaction; GENESIS when there is none or it has no link. */
-  function headHash(): string {
+  function storedHeadHash(): string {
     const metadata = stmt.lastMetadata.get();
     return (metadata !== undefined && splitStoredMetadata(metadata).link?.hash) || GENESIS;
+  }
+
+  // The head's hash as this connection's last commit left it, and the data_version seen in that
+  // transaction: while the data_version read in the next write transaction is the same, no other
+  // connection has committed in between, so that hash is still the head's and the log need not be
+  // read. Set only once a transaction has committed.
+  let knownHead: { hash: string; dataVersion: number } | undefined;
+  /** Hash of the head inside a write transaction, and the data_version it was read at. */
+  function headInTransaction(): { hash: string; dataVersion: number } {
+    const version = dataVersion.get();
+    if (version !== undefined && knownHead?.dataVersion === version) return knownHead;
+    return { hash: storedHeadHash(), dataVersion: version ?? Number.NaN };
   }
 
   const releaseCheckpoints = file !== ':memory:' && checkpointer ? keepCheckpointed(db, resolve(file)) : async () => {};
@@ -187,15 +206,17 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
   }
 
   const RECENT_KEPT = 4096;
-  let recent: RecordedEvent[] = [];
+  // Kept as written (JSON texts) and parsed when a subscriber first asks: an append that no one
+  // reads back costs no parsing, and one that every subscriber reads is parsed once.
+  let recent: RecentEvent[] = [];
   /** Whether the last of `recent` is the last event of the log, as far as this connection knows. */
   let recentIsHead = false;
 
-  function keepRecent(written: RecordedEvent[]): void {
+  function keepRecent(written: RecentEvent[]): void {
     if (written.length === 0) return;
     const last = recent[recent.length - 1];
     // A gap: another connection committed in between, and those events are not here.
-    if (last && written[0]!.position !== last.position + 1) recent = [];
+    if (last && written[0]!.row.position !== last.row.position + 1) recent = [];
     for (const event of written) recent.push(event);
     if (recent.length > 2 * RECENT_KEPT) recent = recent.slice(-RECENT_KEPT);
     recentIsHead = true;
@@ -244,10 +265,12 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
 
   // Created once (db.transaction() builds five wrapper functions per call). IMMEDIATE takes the write
   // lock at BEGIN instead of upgrading a read lock at the first INSERT.
-  const writeGroupTx = db.transaction((group: PendingAppend[], outcomes: Array<AppendResult | Error>, written: RecordedEvent[]) => {
+  let headAfterGroup: { hash: string; dataVersion: number } | undefined;
+  const writeGroupTx = db.transaction((group: PendingAppend[], outcomes: Array<AppendResult | Error>, written: RecentEvent[]) => {
     const batchRevisions = new Map<string, number>();
     const now = Date.now();
     let prev: string | undefined;
+    let headVersion = 0;
     for (const append of group) {
       const retried = retryResult(append);
       if (retried && retried !== 'first_id_stored') {
@@ -270,24 +293,31 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
       let position = 0;
       for (const event of append.events) {
         revision += 1;
-        prev ??= headHash();
+        if (prev === undefined) ({ hash: prev, dataVersion: headVersion } = headInTransaction());
         const link = nextLink(prev, contentOf(event.id, append.stream, event.type, event.data, event.metadata));
         prev = link.hash;
         const metadata = chainedMetadataJson(event.metadata, link);
         const info = stmt.insert.run(event.id, append.stream, revision, event.type, event.data, metadata, now);
         position = Number(info.lastInsertRowid);
-        written.push(toRecorded({ ...event, metadata, position, stream: append.stream, revision, created: now }));
+        written.push({
+          row: { position, id: event.id, stream: append.stream, revision, type: event.type, data: event.data, metadata, created: now },
+          event: undefined,
+        });
       }
       batchRevisions.set(append.stream, revision);
       outcomes.push({ nextRevision: revision, position });
     }
+    headAfterGroup = prev === undefined ? undefined : { hash: prev, dataVersion: headVersion };
   }).immediate;
 
   function writeGroup(group: PendingAppend[]): Array<AppendResult | Error> {
     const outcomes: Array<AppendResult | Error> = [];
-    const written: RecordedEvent[] = [];
+    const written: RecentEvent[] = [];
+    headAfterGroup = undefined;
     writeGroupTx(group, outcomes, written);
-    keepRecent(written); // committed
+    // Committed.
+    if (headAfterGroup) knownHead = headAfterGroup;
+    keepRecent(written);
     return outcomes;
   }
 
@@ -330,9 +360,15 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
 
   function readPage(after: number, limit: number): RecordedEvent[] {
     const first = recent[0];
-    if (recentIsHead && first && after >= first.position - 1 && after <= recent[recent.length - 1]!.position) {
-      const from = after - first.position + 1;
-      return recent.slice(from, from + limit);
+    if (recentIsHead && first && after >= first.row.position - 1 && after <= recent[recent.length - 1]!.row.position) {
+      const from = after - first.row.position + 1;
+      const to = Math.min(recent.length, from + limit);
+      const page: RecordedEvent[] = new Array(Math.max(0, to - from));
+      for (let i = from; i < to; i++) {
+        const kept = recent[i]!;
+        page[i - from] = kept.event ??= toRecorded(kept.row);
+      }
+      return page;
     }
     return stmt.readAll.all(after, limit).map(toRecorded);
   }

@@ -8,7 +8,7 @@
 // (StaffUserCreated, StaffPasswordChanged, StaffChangeRequested) are replaced by a placeholder.
 import { catalogue } from '../../events/index';
 import { couponCodeHint } from '../../domain/shared/couponCode';
-import { statement, type Projection, type ProjectedEvent } from '../projection';
+import { sql, type Projection, type ProjectedEvent } from '../projection';
 import { isoTime } from './shared';
 
 export const HIDDEN = '[hidden]';
@@ -71,11 +71,8 @@ export const auditEventsProjection: Projection<any> = {
   },
   apply(db, event: ProjectedEvent, t) {
     const m = event.metadata;
-    statement(
-      db,
-      `INSERT INTO ${t('audit_events')} (position, event_id, stream, revision, type, at, recorded_at, actor_id, actor_role,
-         correlation_id, causation_id, idempotency_key, schema_version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
+    sql(db)`INSERT INTO ${t('audit_events')} (position, event_id, stream, revision, type, at, recorded_at, actor_id, actor_role,
+         correlation_id, causation_id, idempotency_key, schema_version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
       event.position,
       event.id,
       maskedStream(event.stream),

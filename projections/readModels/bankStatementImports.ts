@@ -2,7 +2,7 @@
 // (BankStatementImported), one row per import with its counts by outcome and every line.
 import type { BankStatementEvent } from '../../domain/bankStatements/events';
 import { countOutcomes } from '../../domain/bankStatements/decider';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const bankStatementImportsProjection: Projection<BankStatementEvent> = {
@@ -42,12 +42,9 @@ export const bankStatementImportsProjection: Projection<BankStatementEvent> = {
     const r = t('bank_statement_imports');
     const d = event.data;
     const c = countOutcomes(d.lines);
-    statement(
-      db,
-      `INSERT INTO ${r} (id, file_name, kind, message_id, statement_ids, sha256, imported_by, imported_at, line_count,
+    sql(db)`INSERT INTO ${r} (id, file_name, kind, message_id, statement_ids, sha256, imported_by, imported_at, line_count,
          matched_count, partial_count, overpaid_count, unmatched_count, duplicate_count, debit_count, other_count, lines)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ).run(
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`.run(
       d.importId, d.fileName, d.kind, d.messageId, JSON.stringify(d.statementIds), d.sha256, d.importedBy, isoTime(d.importedAt), d.lines.length,
       c.matched, c.partial, c.overpaid, c.unmatched, c.duplicate, c.debit, c.not_booked + c.invalid, JSON.stringify(d.lines),
     );

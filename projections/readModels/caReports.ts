@@ -3,7 +3,7 @@
 // code's hint (its last group), never the code.
 import type { CaReportEvent } from '../../domain/renewals/events';
 import { couponCodeHint } from '../../domain/shared/couponCode';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const caReportsProjection: Projection<CaReportEvent> = {
@@ -33,10 +33,7 @@ export const caReportsProjection: Projection<CaReportEvent> = {
     const d = event.data;
     const lines = d.lines.map(({ couponCode, ...line }) => ({ ...line, couponCodeHint: couponCodeHint(couponCode) }));
     const applied = lines.filter((l) => l.outcome === 'applied').length;
-    statement(
-      db,
-      `INSERT INTO ${r} (id, via, received_by, received_at, line_count, applied_count, refused_count, lines)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ).run(d.reportId, d.via, d.receivedBy, isoTime(d.receivedAt), lines.length, applied, lines.length - applied, JSON.stringify(lines));
+    sql(db)`INSERT INTO ${r} (id, via, received_by, received_at, line_count, applied_count, refused_count, lines)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`.run(d.reportId, d.via, d.receivedBy, isoTime(d.receivedAt), lines.length, applied, lines.length - applied, JSON.stringify(lines));
   },
 };

@@ -23,13 +23,13 @@ import type { EmailEvent } from '../../domain/emails/events';
 import type { OrderEvent } from '../../domain/orders/events';
 import type { ReminderEvent } from '../../domain/reminders/events';
 import type Database from 'better-sqlite3';
-import { statement, type Projection, type TableName } from '../projection';
+import { sql, type Projection, type TableName } from '../projection';
 import { isoTime } from './shared';
 
 type Handled = DeviceEvent | IssuerPolicyEvent | OrderEvent | ReminderEvent | EmailEvent;
 
 function policies(db: Database.Database, t: TableName): IssuerPolicy[] {
-  return (statement(db, `SELECT policy FROM ${t('certificate_deadline_policies')} ORDER BY issuer_id`).pluck().all() as string[]).map(
+  return (sql(db)`SELECT policy FROM ${t('certificate_deadline_policies')} ORDER BY issuer_id`.pluck().all() as string[]).map(
     (p) => JSON.parse(p) as IssuerPolicy,
   );
 }
@@ -118,13 +118,10 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
         for (const cert of d.certificates) {
           const validUntil = isoTime(cert.validUntil);
           const w = windowFor(db, t, d.issuer, validUntil);
-          statement(
-            db,
-            `INSERT INTO ${c} (id, device_serial, kind, device_kind, issuer, holder_codice_fiscale, serial_number, valid_from, valid_until,
+          sql(db)`INSERT INTO ${c} (id, device_serial, kind, device_kind, issuer, holder_codice_fiscale, serial_number, valid_from, valid_until,
                policy_id, opens_at, closes_at, status, device_status, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 'active', ?)
-             ON CONFLICT (id) DO NOTHING`,
-          ).run(
+             ON CONFLICT (id) DO NOTHING`.run(
             `${d.serial}:${cert.kind}`,
             d.serial,
             cert.kind,
@@ -144,46 +141,40 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
       }
       case 'CertificateRenewed': {
         const d = event.data;
-        const row = statement(db, `SELECT issuer FROM ${c} WHERE id = ?`).get(`${d.serial}:${d.kind}`) as { issuer: string } | undefined;
+        const row = sql(db)`SELECT issuer FROM ${c} WHERE id = ?`.get(`${d.serial}:${d.kind}`) as { issuer: string } | undefined;
         if (!row) break;
         const validUntil = isoTime(d.validUntil);
         const w = windowFor(db, t, row.issuer, validUntil);
-        statement(
-          db,
-          `UPDATE ${c} SET serial_number = ?, valid_from = ?, valid_until = ?, policy_id = ?, opens_at = ?, closes_at = ?, status = 'active',
-             last_reminder_offset = NULL, last_reminder_at = NULL, renewed_at = ?, updated_at = ? WHERE id = ?`,
-        ).run(d.serialNumber, isoTime(d.validFrom), validUntil, w.policyId, w.opensAt, w.closesAt, isoTime(d.renewedAt), isoTime(d.renewedAt), `${d.serial}:${d.kind}`);
+        sql(db)`UPDATE ${c} SET serial_number = ?, valid_from = ?, valid_until = ?, policy_id = ?, opens_at = ?, closes_at = ?, status = 'active',
+             last_reminder_offset = NULL, last_reminder_at = NULL, renewed_at = ?, updated_at = ? WHERE id = ?`.run(d.serialNumber, isoTime(d.validFrom), validUntil, w.policyId, w.opensAt, w.closesAt, isoTime(d.renewedAt), isoTime(d.renewedAt), `${d.serial}:${d.kind}`);
         // Reminders of the old certificate are not sent any more, even those a crash left unqueued.
-        statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE certificate_id = ?`).run(`${d.serial}:${d.kind}`);
+        sql(db)`DELETE FROM ${t('certificate_reminder_unqueued')} WHERE certificate_id = ?`.run(`${d.serial}:${d.kind}`);
         break;
       }
       case 'CertificateRevoked': {
         const d = event.data;
-        statement(db, `UPDATE ${c} SET status = 'revoked', updated_at = ? WHERE id = ? AND serial_number = ?`).run(
+        sql(db)`UPDATE ${c} SET status = 'revoked', updated_at = ? WHERE id = ? AND serial_number = ?`.run(
           isoTime(d.revokedAt),
           `${d.serial}:${d.kind}`,
           d.serialNumber,
         );
-        statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE certificate_id = ?`).run(`${d.serial}:${d.kind}`);
+        sql(db)`DELETE FROM ${t('certificate_reminder_unqueued')} WHERE certificate_id = ?`.run(`${d.serial}:${d.kind}`);
         break;
       }
       case 'DeviceStatusChanged': {
         const d = event.data;
-        statement(db, `UPDATE ${c} SET device_status = ?, updated_at = ? WHERE device_serial = ?`).run(d.to, isoTime(d.changedAt), d.serial);
-        if (d.to !== 'active') statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE device_serial = ?`).run(d.serial);
+        sql(db)`UPDATE ${c} SET device_status = ?, updated_at = ? WHERE device_serial = ?`.run(d.to, isoTime(d.changedAt), d.serial);
+        if (d.to !== 'active') sql(db)`DELETE FROM ${t('certificate_reminder_unqueued')} WHERE device_serial = ?`.run(d.serial);
         break;
       }
       case 'IssuerPolicySet': {
         const { setBy: _by, setAt: _at, ...policy } = event.data;
-        statement(
-          db,
-          `INSERT INTO ${t('certificate_deadline_policies')} (issuer_id, policy) VALUES (?, ?)
-           ON CONFLICT (issuer_id) DO UPDATE SET policy = excluded.policy`,
-        ).run(policy.issuerId, JSON.stringify(policy));
+        sql(db)`INSERT INTO ${t('certificate_deadline_policies')} (issuer_id, policy) VALUES (?, ?)
+           ON CONFLICT (issuer_id) DO UPDATE SET policy = excluded.policy`.run(policy.issuerId, JSON.stringify(policy));
         // Every window moves to the policy that rules it now (the default may have changed).
         const all = policies(db, t);
-        const rows = statement(db, `SELECT id, issuer, valid_until FROM ${c}`).all() as Array<{ id: string; issuer: string; valid_until: string }>;
-        const update = statement(db, `UPDATE ${c} SET policy_id = ?, opens_at = ?, closes_at = ? WHERE id = ?`);
+        const rows = sql(db)`SELECT id, issuer, valid_until FROM ${c}`.all() as Array<{ id: string; issuer: string; valid_until: string }>;
+        const update = sql(db)`UPDATE ${c} SET policy_id = ?, opens_at = ?, closes_at = ? WHERE id = ?`;
         for (const row of rows) {
           const p = policyFor(row.issuer, all);
           const w = windowOf(row.valid_until, p);
@@ -194,7 +185,7 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
       case 'OrderPlaced': {
         const d = event.data;
         if (d.deviceSerial === null) break;
-        statement(db, `INSERT OR IGNORE INTO ${t('certificate_deadline_orders')} (order_id, device_serial, customer_id) VALUES (?, ?, ?)`).run(
+        sql(db)`INSERT OR IGNORE INTO ${t('certificate_deadline_orders')} (order_id, device_serial, customer_id) VALUES (?, ?, ?)`.run(
           d.orderId,
           d.deviceSerial,
           d.customerId,
@@ -202,42 +193,36 @@ export const certificateDeadlinesProjection: Projection<Handled> = {
         break;
       }
       case 'OrderPaid': {
-        const order = statement(db, `SELECT device_serial, customer_id FROM ${t('certificate_deadline_orders')} WHERE order_id = ?`).get(
+        const order = sql(db)`SELECT device_serial, customer_id FROM ${t('certificate_deadline_orders')} WHERE order_id = ?`.get(
           event.data.orderId,
         ) as { device_serial: string; customer_id: string } | undefined;
         if (!order) break;
         // Paid in log order: the latest paid order's customer is the buyer.
-        statement(db, `UPDATE ${c} SET buyer_customer_id = ? WHERE device_serial = ?`).run(order.customer_id, order.device_serial);
-        statement(db, `DELETE FROM ${t('certificate_deadline_orders')} WHERE order_id = ?`).run(event.data.orderId);
+        sql(db)`UPDATE ${c} SET buyer_customer_id = ? WHERE device_serial = ?`.run(order.customer_id, order.device_serial);
+        sql(db)`DELETE FROM ${t('certificate_deadline_orders')} WHERE order_id = ?`.run(event.data.orderId);
         break;
       }
       case 'OrderCancelled':
       case 'OrderExpired':
-        statement(db, `DELETE FROM ${t('certificate_deadline_orders')} WHERE order_id = ?`).run(event.data.orderId);
+        sql(db)`DELETE FROM ${t('certificate_deadline_orders')} WHERE order_id = ?`.run(event.data.orderId);
         break;
       case 'RenewalReminderSent': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${c} SET last_reminder_offset = ?, last_reminder_at = ?
-           WHERE id = ? AND serial_number = ? AND (last_reminder_offset IS NULL OR last_reminder_offset > ?)`,
-        ).run(d.offsetDays, isoTime(d.sentAt), `${d.deviceSerial}:${d.certificateKind}`, d.certificateSerialNumber, d.offsetDays);
+        sql(db)`UPDATE ${c} SET last_reminder_offset = ?, last_reminder_at = ?
+           WHERE id = ? AND serial_number = ? AND (last_reminder_offset IS NULL OR last_reminder_offset > ?)`.run(d.offsetDays, isoTime(d.sentAt), `${d.deviceSerial}:${d.certificateKind}`, d.certificateSerialNumber, d.offsetDays);
         const claim = event.stream;
         for (const emailId of d.emailIds) {
-          if (statement(db, `SELECT 1 FROM ${t('certificate_reminder_queued')} WHERE email_id = ?`).get(emailId)) continue;
-          statement(
-            db,
-            `INSERT OR IGNORE INTO ${t('certificate_reminder_unqueued')} (claim, email_id, certificate_id, device_serial, kind, serial_number, offset_days)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          ).run(claim, emailId, `${d.deviceSerial}:${d.certificateKind}`, d.deviceSerial, d.certificateKind, d.certificateSerialNumber, d.offsetDays);
+          if (sql(db)`SELECT 1 FROM ${t('certificate_reminder_queued')} WHERE email_id = ?`.get(emailId)) continue;
+          sql(db)`INSERT OR IGNORE INTO ${t('certificate_reminder_unqueued')} (claim, email_id, certificate_id, device_serial, kind, serial_number, offset_days)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`.run(claim, emailId, `${d.deviceSerial}:${d.certificateKind}`, d.deviceSerial, d.certificateKind, d.certificateSerialNumber, d.offsetDays);
         }
         break;
       }
       case 'EmailQueued': {
         const d = event.data;
         if (d.purpose !== 'renewal_reminder') break;
-        statement(db, `INSERT OR IGNORE INTO ${t('certificate_reminder_queued')} (email_id) VALUES (?)`).run(d.emailId);
-        statement(db, `DELETE FROM ${t('certificate_reminder_unqueued')} WHERE email_id = ?`).run(d.emailId);
+        sql(db)`INSERT OR IGNORE INTO ${t('certificate_reminder_queued')} (email_id) VALUES (?)`.run(d.emailId);
+        sql(db)`DELETE FROM ${t('certificate_reminder_unqueued')} WHERE email_id = ?`.run(d.emailId);
         break;
       }
     }

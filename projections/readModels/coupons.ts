@@ -8,7 +8,7 @@
 // Search terms (any role): the hint's last group, the device serial, the product code.
 import type { CouponEvent } from '../../domain/coupons/events';
 import { couponCodeHint, normaliseCouponCode } from '../../domain/shared/couponCode';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, seqOf } from './shared';
 
 export const COUPON_STATES = ['issued', 'redeemed', 'cancelled', 'expired'] as const;
@@ -57,11 +57,8 @@ export const couponsProjection: Projection<CouponEvent> = {
       case 'CouponIssued': {
         const d = event.data;
         const hint = couponCodeHint(d.code);
-        const { lastInsertRowid } = statement(
-          db,
-          `INSERT INTO ${c} (id, code, code_key, code_hint, state, product_code, renews, order_id, customer_id, issued_at, valid_until)
-           VALUES (?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?)`,
-        ).run(
+        const { lastInsertRowid } = sql(db)`INSERT INTO ${c} (id, code, code_key, code_hint, state, product_code, renews, order_id, customer_id, issued_at, valid_until)
+           VALUES (?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?)`.run(
           d.couponId,
           d.code,
           normaliseCouponCode(d.code),
@@ -78,7 +75,7 @@ export const couponsProjection: Projection<CouponEvent> = {
       }
       case 'CouponRedeemed': {
         const d = event.data;
-        statement(db, `UPDATE ${c} SET state = 'redeemed', redeemed_at = ?, device_serial = ?, certificate_kind = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${c} SET state = 'redeemed', redeemed_at = ?, device_serial = ?, certificate_kind = ? WHERE id = ?`.run(
           isoTime(d.redeemedAt),
           d.deviceSerial,
           d.certificateKind,
@@ -89,7 +86,7 @@ export const couponsProjection: Projection<CouponEvent> = {
       }
       case 'CouponCancelled': {
         const d = event.data;
-        statement(db, `UPDATE ${c} SET state = 'cancelled', cancelled_at = ?, cancel_reason = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${c} SET state = 'cancelled', cancelled_at = ?, cancel_reason = ? WHERE id = ?`.run(
           isoTime(d.cancelledAt),
           d.reason,
           d.couponId,
@@ -98,7 +95,7 @@ export const couponsProjection: Projection<CouponEvent> = {
       }
       case 'CouponExpired': {
         const d = event.data;
-        statement(db, `UPDATE ${c} SET state = 'expired', expired_at = ? WHERE id = ?`).run(isoTime(d.expiredAt), d.couponId);
+        sql(db)`UPDATE ${c} SET state = 'expired', expired_at = ? WHERE id = ?`.run(isoTime(d.expiredAt), d.couponId);
         break;
       }
     }

@@ -3,7 +3,7 @@
 // prepaid event, in cents), and the search terms (name, surname, codice fiscale, partita IVA, e-mail).
 import type { CustomerAreaEvent } from '../../domain/customers/events';
 import type { PrepaidEvent } from '../../domain/prepaid/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { addTerms, createTermsTable, flag, isoTime, normaliseText, replaceTerms, seqOf } from './shared';
 
 type Handled = CustomerAreaEvent | PrepaidEvent;
@@ -58,17 +58,14 @@ export const customersProjection: Projection<Handled> = {
         const fullName = d.kind === 'person' ? `${d.name} ${d.surname}` : d.name;
         const sortName = normaliseText(d.kind === 'person' ? `${d.surname} ${d.name}` : d.name);
         const partitaIva = d.kind === 'firm' ? d.partitaIva : null;
-        statement(
-          db,
-          `INSERT INTO ${c} (id, kind, name, surname, full_name, sort_name, codice_fiscale, partita_iva, email,
+        sql(db)`INSERT INTO ${c} (id, kind, name, surname, full_name, sort_name, codice_fiscale, partita_iva, email,
              registration_officer, city, province, billing_address, registered_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, surname = excluded.surname,
              full_name = excluded.full_name, sort_name = excluded.sort_name, codice_fiscale = excluded.codice_fiscale,
              partita_iva = excluded.partita_iva, email = excluded.email, registration_officer = excluded.registration_officer,
              city = excluded.city, province = excluded.province, billing_address = excluded.billing_address,
-             registered_at = excluded.registered_at`,
-        ).run(
+             registered_at = excluded.registered_at`.run(
           d.customerId,
           d.kind,
           d.name,
@@ -89,17 +86,14 @@ export const customersProjection: Projection<Handled> = {
       }
       case 'CustomerEmailChanged': {
         const d = event.data;
-        statement(db, `UPDATE ${c} SET email = ? WHERE id = ?`).run(d.newEmail, d.customerId);
-        const row = statement<[string], { name: string | null; surname: string | null; codice_fiscale: string | null; partita_iva: string | null }>(
-          db,
-          `SELECT name, surname, codice_fiscale, partita_iva FROM ${c} WHERE id = ?`,
-        ).get(d.customerId);
+        sql(db)`UPDATE ${c} SET email = ? WHERE id = ?`.run(d.newEmail, d.customerId);
+        const row = sql(db)<[string], { name: string | null; surname: string | null; codice_fiscale: string | null; partita_iva: string | null }>`SELECT name, surname, codice_fiscale, partita_iva FROM ${c} WHERE id = ?`.get(d.customerId);
         if (row) replaceTerms(db, t('customers_terms'), seqOf(db, c, d.customerId), row.name, row.surname, row.codice_fiscale, row.partita_iva, d.newEmail);
         break;
       }
       case 'CustomerSdiAddressChanged': {
         const d = event.data;
-        statement(db, `UPDATE ${c} SET sdi_code = ?, pec_address = ? WHERE id = ?`).run(d.sdiCode, d.pecAddress, d.customerId);
+        sql(db)`UPDATE ${c} SET sdi_code = ?, pec_address = ? WHERE id = ?`.run(d.sdiCode, d.pecAddress, d.customerId);
         break;
       }
       case 'CustomerTaxCodeClaimed':
@@ -118,12 +112,9 @@ export const customersProjection: Projection<Handled> = {
               : event.type === 'PrepaidCredited'
                 ? event.data.creditedAt
                 : event.data.approvedAt;
-        statement(
-          db,
-          `INSERT INTO ${c} (id, prepaid_balance_cents, prepaid_updated_at) VALUES (?, ?, ?)
+        sql(db)`INSERT INTO ${c} (id, prepaid_balance_cents, prepaid_updated_at) VALUES (?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET prepaid_balance_cents = excluded.prepaid_balance_cents,
-             prepaid_updated_at = excluded.prepaid_updated_at`,
-        ).run(d.customerId, d.balanceAfterCents, isoTime(at));
+             prepaid_updated_at = excluded.prepaid_updated_at`.run(d.customerId, d.balanceAfterCents, isoTime(at));
         break;
       }
     }

@@ -12,7 +12,7 @@ import type { DeviceEvent } from '../../domain/devices/events';
 import type { RenewalEvent } from '../../domain/renewals/events';
 import type { ReplacementEvent } from '../../domain/replacements/events';
 import type { StaffEvent } from '../../domain/staff/events';
-import { statement, type Projection, type ProjectedEvent, type TableName } from '../projection';
+import { sql, type Projection, type ProjectedEvent, type TableName } from '../projection';
 import { isoTime } from './shared';
 import type Database from 'better-sqlite3';
 
@@ -57,13 +57,10 @@ interface Row {
 
 function insert(db: Database.Database, t: TableName, event: ProjectedEvent, row: Row): void {
   const actor = event.metadata.actor;
-  const name = statement<[string], { username: string }>(db, `SELECT username FROM ${t('device_event_staff')} WHERE user_id = ?`).get(actor.userId);
-  statement(
-    db,
-    `INSERT INTO ${t('device_events')} (position, serial, type, entry, at, actor_id, actor_role, actor_name, certificate_kind, serial_number,
+  const name = sql(db)<[string], { username: string }>`SELECT username FROM ${t('device_event_staff')} WHERE user_id = ?`.get(actor.userId);
+  sql(db)`INSERT INTO ${t('device_events')} (position, serial, type, entry, at, actor_id, actor_role, actor_name, certificate_kind, serial_number,
        previous_serial_number, valid_until, reason, from_status, to_status, related_serial, renewal_id, request_id, report_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
     event.position,
     row.serial,
     event.type,
@@ -87,11 +84,11 @@ function insert(db: Database.Database, t: TableName, event: ProjectedEvent, row:
 }
 
 function link(db: Database.Database, t: TableName, kind: 'renewal' | 'replacement', id: string, serial: string): void {
-  statement(db, `INSERT OR IGNORE INTO ${t('device_event_links')} (kind, id, serial) VALUES (?, ?, ?)`).run(kind, id, serial);
+  sql(db)`INSERT OR IGNORE INTO ${t('device_event_links')} (kind, id, serial) VALUES (?, ?, ?)`.run(kind, id, serial);
 }
 
 function linked(db: Database.Database, t: TableName, kind: 'renewal' | 'replacement', id: string): string | undefined {
-  return statement<[string, string], { serial: string }>(db, `SELECT serial FROM ${t('device_event_links')} WHERE kind = ? AND id = ?`).get(kind, id)?.serial;
+  return sql(db)<[string, string], { serial: string }>`SELECT serial FROM ${t('device_event_links')} WHERE kind = ? AND id = ?`.get(kind, id)?.serial;
 }
 
 export const deviceEventsProjection: Projection<Handled> = {
@@ -148,7 +145,7 @@ export const deviceEventsProjection: Projection<Handled> = {
     const add = (row: Row) => insert(db, t, event as ProjectedEvent, row);
     switch (event.type) {
       case 'StaffUserCreated':
-        statement(db, `INSERT OR REPLACE INTO ${t('device_event_staff')} (user_id, username) VALUES (?, ?)`).run(event.data.userId, event.data.username);
+        sql(db)`INSERT OR REPLACE INTO ${t('device_event_staff')} (user_id, username) VALUES (?, ?)`.run(event.data.userId, event.data.username);
         return;
       case 'DeviceRegistered':
         add({ entry: 'registered', serial: event.data.serial, at: event.data.registeredAt });

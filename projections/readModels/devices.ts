@@ -20,7 +20,7 @@ import { policyFor, issuerKey, type IssuerPolicy } from '../../domain/certificat
 import type { IssuerPolicyEvent } from '../../domain/certificates/events';
 import { windowOf } from '../../domain/certificates/renewalWindow';
 import type { DeviceCertificate, DeviceEvent } from '../../domain/devices/events';
-import { statement, type Projection, type TableName } from '../projection';
+import { sql, type Projection, type TableName } from '../projection';
 import { isoTime } from './shared';
 
 interface CertificateColumns {
@@ -47,22 +47,19 @@ function windowColumns(row: CertificateColumns, policy: IssuerPolicy) {
 }
 
 function policiesSeen(db: Database.Database, t: TableName): IssuerPolicy[] {
-  return (statement(db, `SELECT policy FROM ${t('device_policies')}`).pluck().all() as string[]).map((p) => JSON.parse(p) as IssuerPolicy);
+  return (sql(db)`SELECT policy FROM ${t('device_policies')}`.pluck().all() as string[]).map((p) => JSON.parse(p) as IssuerPolicy);
 }
 
 /** Redraws the window of one device (by row) under the policy that rules it now. */
 function redraw(db: Database.Database, t: TableName, id: string, policies: readonly IssuerPolicy[]): void {
-  const row = statement(db, `SELECT issuer, signing_valid_until, authentication_valid_until FROM ${t('devices')} WHERE id = ?`).get(id) as
+  const row = sql(db)`SELECT issuer, signing_valid_until, authentication_valid_until FROM ${t('devices')} WHERE id = ?`.get(id) as
     | (CertificateColumns & { issuer: string })
     | undefined;
   if (!row) return;
   const w = windowColumns(row, policyFor(row.issuer, policies));
-  statement(
-    db,
-    `UPDATE ${t('devices')} SET policy_id = ?, signing_window_opens_at = ?, signing_window_closes_at = ?,
+  sql(db)`UPDATE ${t('devices')} SET policy_id = ?, signing_window_opens_at = ?, signing_window_closes_at = ?,
        authentication_window_opens_at = ?, authentication_window_closes_at = ?, window_opens_at = ?, window_closes_at = ?, expires_at = ?
-     WHERE id = ?`,
-  ).run(w.policyId, w.signingOpensAt, w.signingClosesAt, w.authenticationOpensAt, w.authenticationClosesAt, w.opensAt, w.closesAt, w.expiresAt, id);
+     WHERE id = ?`.run(w.policyId, w.signingOpensAt, w.signingClosesAt, w.authenticationOpensAt, w.authenticationClosesAt, w.opensAt, w.closesAt, w.expiresAt, id);
 }
 
 export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
@@ -133,14 +130,11 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
         const authentication = of('authentication');
         const certificates = { signing_valid_until: isoTime(signing?.validUntil), authentication_valid_until: isoTime(authentication?.validUntil) };
         const w = windowColumns(certificates, policyFor(data.issuer, policiesSeen(db, t)));
-        statement(
-          db,
-          `INSERT INTO ${d} (id, kind, issuer, issuer_key, issued_on, holder_codice_fiscale, signing_serial_number, signing_valid_from,
+        sql(db)`INSERT INTO ${d} (id, kind, issuer, issuer_key, issued_on, holder_codice_fiscale, signing_serial_number, signing_valid_from,
              signing_valid_until, signing_window_opens_at, signing_window_closes_at, authentication_serial_number,
              authentication_valid_from, authentication_valid_until, authentication_window_opens_at, authentication_window_closes_at,
              certificate_count, expires_at, policy_id, window_opens_at, window_closes_at, registered_at, signing_status, authentication_status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
           data.serial,
           data.kind,
           data.issuer,
@@ -171,11 +165,8 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
       case 'CertificateRenewed': {
         const { serial, kind, serialNumber, validFrom, validUntil } = event.data;
         const k = kind === 'signing' ? 'signing' : 'authentication';
-        statement(
-          db,
-          `UPDATE ${d} SET ${k}_serial_number = ?, ${k}_valid_from = ?, ${k}_valid_until = ?, ${k}_status = 'active', ${k}_revoked_at = NULL,
-             ${k}_revocation_reason = NULL WHERE id = ?`,
-        ).run(
+        sql(db)`UPDATE ${d} SET ${k}_serial_number = ?, ${k}_valid_from = ?, ${k}_valid_until = ?, ${k}_status = 'active', ${k}_revoked_at = NULL,
+             ${k}_revocation_reason = NULL WHERE id = ?`.run(
           serialNumber,
           isoTime(validFrom),
           isoTime(validUntil),
@@ -188,7 +179,7 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
         // A revoked certificate is never renewed: the device's window is closed for good.
         const { serial, kind, reason, revokedAt } = event.data;
         const k = kind === 'signing' ? 'signing' : 'authentication';
-        statement(db, `UPDATE ${d} SET revoked = 1, ${k}_status = 'revoked', ${k}_revoked_at = ?, ${k}_revocation_reason = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${d} SET revoked = 1, ${k}_status = 'revoked', ${k}_revoked_at = ?, ${k}_revocation_reason = ? WHERE id = ?`.run(
           isoTime(revokedAt),
           reason,
           serial,
@@ -197,21 +188,18 @@ export const devicesProjection: Projection<DeviceEvent | IssuerPolicyEvent> = {
       }
       case 'DeviceStatusChanged': {
         const { serial, to, reason, replacedBy, changedAt } = event.data;
-        statement(
-          db,
-          `UPDATE ${d} SET device_status = ?, status_reason = ?, status_changed_at = ?, replaced_by = coalesce(?, replaced_by) WHERE id = ?`,
-        ).run(to, reason, isoTime(changedAt), replacedBy, serial);
+        sql(db)`UPDATE ${d} SET device_status = ?, status_reason = ?, status_changed_at = ?, replaced_by = coalesce(?, replaced_by) WHERE id = ?`.run(to, reason, isoTime(changedAt), replacedBy, serial);
         return;
       }
       case 'IssuerPolicySet': {
         const { setBy: _by, setAt: _at, ...policy } = event.data;
-        statement(db, `INSERT INTO ${t('device_policies')} (id, policy) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET policy = excluded.policy`).run(
+        sql(db)`INSERT INTO ${t('device_policies')} (id, policy) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET policy = excluded.policy`.run(
           policy.issuerId,
           JSON.stringify(policy),
         );
         const policies = policiesSeen(db, t);
         // The devices it ruled (it may rule fewer now) and the devices of its issuer (which it rules now).
-        const ids = statement(db, `SELECT id FROM ${d} WHERE policy_id = ? OR issuer_key = ?`).pluck().all(policy.issuerId, issuerKey(policy.issuerName)) as string[];
+        const ids = sql(db)`SELECT id FROM ${d} WHERE policy_id = ? OR issuer_key = ?`.pluck().all(policy.issuerId, issuerKey(policy.issuerName)) as string[];
         for (const id of ids) redraw(db, t, id, policies);
         return;
       }

@@ -5,7 +5,7 @@
 // profile e-mail in force at that moment). `possibly_duplicate`: an earlier send was interrupted
 // after it may have reached the SMTP server, so the recipient may have it twice.
 import type { EmailEvent } from '../../domain/emails/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const EMAIL_STATES = ['queued', 'sent', 'retrying', 'failed'] as const;
@@ -53,11 +53,8 @@ export const emailsProjection: Projection<EmailEvent> = {
       case 'EmailQueued': {
         const d = event.data;
         const couponIds = d.purpose === 'coupon_codes' ? d.couponIds : [];
-        statement(
-          db,
-          `INSERT INTO ${e} (id, purpose, reason, customer_id, order_id, device_serial, coupon_ids, coupon_count, state, to_address, queued_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
-        ).run(
+        sql(db)`INSERT INTO ${e} (id, purpose, reason, customer_id, order_id, device_serial, coupon_ids, coupon_count, state, to_address, queued_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`.run(
           d.emailId,
           d.purpose,
           d.reason,
@@ -74,15 +71,12 @@ export const emailsProjection: Projection<EmailEvent> = {
       }
       case 'EmailSent': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${e} SET state = 'sent', attempts = ?, to_address = ?, message_id = ?, possibly_duplicate = ?, sent_at = ?, retry_at = NULL, updated_at = ? WHERE id = ?`,
-        ).run(d.attempt, d.to.toLowerCase(), d.messageId, d.possiblyDuplicate ? 1 : 0, isoTime(d.sentAt), isoTime(d.sentAt), d.emailId);
+        sql(db)`UPDATE ${e} SET state = 'sent', attempts = ?, to_address = ?, message_id = ?, possibly_duplicate = ?, sent_at = ?, retry_at = NULL, updated_at = ? WHERE id = ?`.run(d.attempt, d.to.toLowerCase(), d.messageId, d.possiblyDuplicate ? 1 : 0, isoTime(d.sentAt), isoTime(d.sentAt), d.emailId);
         break;
       }
       case 'EmailAttemptFailed': {
         const d = event.data;
-        statement(db, `UPDATE ${e} SET state = 'retrying', attempts = ?, last_error = ?, retry_at = ?, updated_at = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${e} SET state = 'retrying', attempts = ?, last_error = ?, retry_at = ?, updated_at = ? WHERE id = ?`.run(
           d.attempt,
           d.error,
           isoTime(d.retryAt),
@@ -93,15 +87,12 @@ export const emailsProjection: Projection<EmailEvent> = {
       }
       case 'EmailGaveUp': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${e} SET state = 'failed', attempts = ?, last_error = ?, retry_at = NULL, failed_at = ?, updated_at = ? WHERE id = ?`,
-        ).run(d.attempts, d.error, isoTime(d.gaveUpAt), isoTime(d.gaveUpAt), d.emailId);
+        sql(db)`UPDATE ${e} SET state = 'failed', attempts = ?, last_error = ?, retry_at = NULL, failed_at = ?, updated_at = ? WHERE id = ?`.run(d.attempts, d.error, isoTime(d.gaveUpAt), isoTime(d.gaveUpAt), d.emailId);
         break;
       }
       case 'EmailRetryRequested': {
         const d = event.data;
-        statement(db, `UPDATE ${e} SET state = 'queued', retry_at = NULL, updated_at = ? WHERE id = ?`).run(isoTime(d.requestedAt), d.emailId);
+        sql(db)`UPDATE ${e} SET state = 'queued', retry_at = NULL, updated_at = ? WHERE id = ?`.run(isoTime(d.requestedAt), d.emailId);
         break;
       }
     }

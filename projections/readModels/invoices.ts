@@ -11,7 +11,7 @@ import type { InvoicingEvent } from '../../domain/invoicing/events';
 import { fileNameOfDocument } from '../../domain/invoicing/fatturaPaFileName';
 import { sdiStateOf } from '../../domain/sdi/decider';
 import type { SdiEvent } from '../../domain/sdi/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
 
 type SdiReceiptRow = Omit<SdiEvent['data'], 'documentKind' | 'documentId'>;
@@ -127,12 +127,9 @@ export const invoicesProjection: Projection<InvoicingEvent | SdiEvent> = {
       case 'InvoiceIssued': {
         const d = event.data;
         const display = formatDocumentNumber(d.number, d.year);
-        const { lastInsertRowid } = statement(
-          db,
-          `INSERT INTO ${t('invoices')} (id, year, number, display_number, issued_on, issued_at, order_id, customer_id, buyer_name,
+        const { lastInsertRowid } = sql(db)`INSERT INTO ${t('invoices')} (id, year, number, display_number, issued_on, issued_at, order_id, customer_id, buyer_name,
              buyer_sort, buyer_codice_fiscale, buyer_partita_iva, buyer, seller, lines, vat_summary, taxable_cents, vat_cents,
-             total_cents, fatturapa_file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
+             total_cents, fatturapa_file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
           d.invoiceId,
           d.year,
           d.number,
@@ -160,16 +157,13 @@ export const invoicesProjection: Projection<InvoicingEvent | SdiEvent> = {
       case 'CreditNoteIssued': {
         const d = event.data;
         const display = formatDocumentNumber(d.number, d.year);
-        const customerId = statement<[string], string>(db, `SELECT customer_id FROM ${t('invoices')} WHERE id = ?`)
+        const customerId = sql(db)<[string], string>`SELECT customer_id FROM ${t('invoices')} WHERE id = ?`
           .pluck()
           .get(d.invoiceId);
-        const { lastInsertRowid } = statement(
-          db,
-          `INSERT INTO ${t('credit_notes')} (id, year, number, display_number, issued_on, issued_at, invoice_id, invoice_year,
+        const { lastInsertRowid } = sql(db)`INSERT INTO ${t('credit_notes')} (id, year, number, display_number, issued_on, issued_at, invoice_id, invoice_year,
              invoice_number, invoice_display_number, order_id, customer_id, coupon_ids, coupon_count, buyer_name, buyer_sort,
              buyer_codice_fiscale, buyer_partita_iva, buyer, seller, lines, vat_summary, taxable_cents, vat_cents, total_cents,
-             refund_to, fatturapa_file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
+             refund_to, fatturapa_file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
           d.creditNoteId,
           d.year,
           d.number,
@@ -198,20 +192,17 @@ export const invoicesProjection: Projection<InvoicingEvent | SdiEvent> = {
           d.refundTo,
           fileNameOfDocument('credit_note', d.seller.partitaIva, d.year, d.number),
         );
-        statement(
-          db,
-          `UPDATE ${t('invoices')} SET credited_cents = credited_cents + ?, credit_note_count = credit_note_count + 1 WHERE id = ?`,
-        ).run(d.totals.totalCents, d.invoiceId);
+        sql(db)`UPDATE ${t('invoices')} SET credited_cents = credited_cents + ?, credit_note_count = credit_note_count + 1 WHERE id = ?`.run(d.totals.totalCents, d.invoiceId);
         addTerms(db, t('credit_notes_terms'), lastInsertRowid, display, d.buyer.name, d.buyer.codiceFiscale, d.buyer.partitaIva);
         break;
       }
       case 'SdiReceiptRecorded': {
         const d = event.data;
         const table = t(d.documentKind === 'invoice' ? 'invoices' : 'credit_notes');
-        const before = statement<[string], string>(db, `SELECT sdi_receipts FROM ${table} WHERE id = ?`).pluck().get(d.documentId);
+        const before = sql(db)<[string], string>`SELECT sdi_receipts FROM ${table} WHERE id = ?`.pluck().get(d.documentId);
         if (before === undefined) break;
         const next = withReceipt(before, d);
-        statement(db, `UPDATE ${table} SET sdi_receipts = ?, sdi_state = ?, sdi_error_codes = ?, sdi_received_at = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${table} SET sdi_receipts = ?, sdi_state = ?, sdi_error_codes = ?, sdi_received_at = ? WHERE id = ?`.run(
           next.receipts,
           next.state,
           next.errorCodes,

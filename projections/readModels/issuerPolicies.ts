@@ -2,7 +2,7 @@
 // with who set it and when, and the list of its past settings (`changes`, oldest first: each the
 // whole policy as it was set, by whom and when).
 import type { IssuerPolicyEvent } from '../../domain/certificates/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const issuerPoliciesProjection: Projection<IssuerPolicyEvent> = {
@@ -37,7 +37,7 @@ export const issuerPoliciesProjection: Projection<IssuerPolicyEvent> = {
     const p = t('issuer_policies');
     const { setBy, setAt, ...policy } = event.data;
     const at = isoTime(setAt);
-    const previous = statement(db, `SELECT changes FROM ${p} WHERE id = ?`).pluck().get(policy.issuerId) as string | undefined;
+    const previous = sql(db)`SELECT changes FROM ${p} WHERE id = ?`.pluck().get(policy.issuerId) as string | undefined;
     const changes = [...(previous ? (JSON.parse(previous) as unknown[]) : []), { setBy, setAt: at, policy }];
     const values = [
       policy.issuerName,
@@ -55,20 +55,14 @@ export const issuerPoliciesProjection: Projection<IssuerPolicyEvent> = {
       JSON.stringify(changes),
     ];
     if (previous === undefined) {
-      statement(
-        db,
-        `INSERT INTO ${p} (issuer_name, renewal_opens_days_before, grace_hours, validity_years, pay_after_offered, pay_after_device_kinds,
+      sql(db)`INSERT INTO ${p} (issuer_name, renewal_opens_days_before, grace_hours, validity_years, pay_after_offered, pay_after_device_kinds,
            pay_after_issued_from, pay_after_fee_cents, pay_after_vat_rate_bp, set_by, set_at, change_count, changes, id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(...values, policy.issuerId);
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(...values, policy.issuerId);
     } else {
-      statement(
-        db,
-        `UPDATE ${p} SET issuer_name = ?, renewal_opens_days_before = ?, grace_hours = ?, validity_years = ?, pay_after_offered = ?,
+      sql(db)`UPDATE ${p} SET issuer_name = ?, renewal_opens_days_before = ?, grace_hours = ?, validity_years = ?, pay_after_offered = ?,
            pay_after_device_kinds = ?, pay_after_issued_from = ?, pay_after_fee_cents = ?, pay_after_vat_rate_bp = ?, set_by = ?, set_at = ?,
            change_count = ?, changes = ?
-         WHERE id = ?`,
-      ).run(...values, policy.issuerId);
+         WHERE id = ?`.run(...values, policy.issuerId);
     }
   },
 };

@@ -13,7 +13,7 @@ import { formatDocumentNumber } from '../../domain/shared/documentNumber';
 import type Database from 'better-sqlite3';
 import type { CustomerAreaEvent } from '../../domain/customers/events';
 import type { OrderEvent } from '../../domain/orders/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText, seqOf } from './shared';
 
 type Handled = OrderEvent | CustomerAreaEvent;
@@ -118,24 +118,18 @@ export const ordersProjection: Projection<Handled> = {
         const d = event.data;
         const name = d.kind === 'person' ? `${d.name} ${d.surname}` : d.name;
         const sortName = normaliseText(d.kind === 'person' ? `${d.surname} ${d.name}` : d.name);
-        statement(db, `INSERT OR REPLACE INTO ${t('order_customers')} (id, name, sort_name) VALUES (?, ?, ?)`).run(d.customerId, name, sortName);
+        sql(db)`INSERT OR REPLACE INTO ${t('order_customers')} (id, name, sort_name) VALUES (?, ?, ?)`.run(d.customerId, name, sortName);
         break;
       }
       case 'OrderPlaced': {
         const d = event.data;
-        const customer = statement<[string], { name: string; sort_name: string }>(
-          db,
-          `SELECT name, sort_name FROM ${t('order_customers')} WHERE id = ?`,
-        ).get(d.customerId);
+        const customer = sql(db)<[string], { name: string; sort_name: string }>`SELECT name, sort_name FROM ${t('order_customers')} WHERE id = ?`.get(d.customerId);
         const direct = d.payment.mode === 'direct' ? d.payment : null;
         const couponCount = d.lines.reduce((n, l) => n + (l.renews === 'none' ? 0 : l.quantity), 0);
-        const { lastInsertRowid } = statement(
-          db,
-          `INSERT INTO ${o} (id, customer_id, customer_name, customer_sort, status, choice, holder_codice_fiscale, device_serial,
+        const { lastInsertRowid } = sql(db)`INSERT INTO ${o} (id, customer_id, customer_name, customer_sort, status, choice, holder_codice_fiscale, device_serial,
              payment_mode, payment_method, rf_reference, payment_expires_at, codes_email, line_count, coupon_count, lines,
              vat_summary, taxable_cents, vat_cents, total_cents, amount_due_cents, placed_at)
-           VALUES (?, ?, ?, ?, 'awaiting_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
+           VALUES (?, ?, ?, ?, 'awaiting_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
           d.orderId,
           d.customerId,
           customer?.name ?? null,
@@ -163,25 +157,19 @@ export const ordersProjection: Projection<Handled> = {
       }
       case 'OrderPaymentReceived': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${o} SET amount_paid_cents = amount_paid_cents + ?, surplus_cents = surplus_cents + ?,
-             amount_due_cents = CASE WHEN status = 'awaiting_payment' THEN ? ELSE 0 END WHERE id = ?`,
-        ).run(d.appliedCents, d.surplusCents, d.amountDueCents, d.orderId);
+        sql(db)`UPDATE ${o} SET amount_paid_cents = amount_paid_cents + ?, surplus_cents = surplus_cents + ?,
+             amount_due_cents = CASE WHEN status = 'awaiting_payment' THEN ? ELSE 0 END WHERE id = ?`.run(d.appliedCents, d.surplusCents, d.amountDueCents, d.orderId);
         break;
       }
       case 'OrderPaid': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${o} SET status = 'paid', paid_at = ?, amount_due_cents = 0,
-             amount_paid_cents = CASE WHEN ? = 'prepaid' THEN ? ELSE amount_paid_cents END WHERE id = ?`,
-        ).run(isoTime(d.paidAt), d.via, d.amountCents, d.orderId);
+        sql(db)`UPDATE ${o} SET status = 'paid', paid_at = ?, amount_due_cents = 0,
+             amount_paid_cents = CASE WHEN ? = 'prepaid' THEN ? ELSE amount_paid_cents END WHERE id = ?`.run(isoTime(d.paidAt), d.via, d.amountCents, d.orderId);
         break;
       }
       case 'OrderCancelled': {
         const d = event.data;
-        statement(db, `UPDATE ${o} SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, amount_due_cents = 0 WHERE id = ?`).run(
+        sql(db)`UPDATE ${o} SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, amount_due_cents = 0 WHERE id = ?`.run(
           isoTime(d.cancelledAt),
           d.reason,
           d.orderId,
@@ -190,28 +178,22 @@ export const ordersProjection: Projection<Handled> = {
       }
       case 'OrderExpired': {
         const d = event.data;
-        statement(db, `UPDATE ${o} SET status = 'expired', expired_at = ?, amount_due_cents = 0 WHERE id = ?`).run(isoTime(d.expiredAt), d.orderId);
+        sql(db)`UPDATE ${o} SET status = 'expired', expired_at = ?, amount_due_cents = 0 WHERE id = ?`.run(isoTime(d.expiredAt), d.orderId);
         break;
       }
       case 'OrderFulfilled': {
         const d = event.data;
         const display = formatDocumentNumber(d.invoiceNumber, d.invoiceYear);
-        statement(
-          db,
-          `UPDATE ${o} SET status = 'fulfilled', fulfilled_at = ?, invoice_id = ?, invoice_year = ?, invoice_number = ?,
-             invoice_display_number = ? WHERE id = ?`,
-        ).run(isoTime(d.fulfilledAt), d.invoiceId, d.invoiceYear, d.invoiceNumber, display, d.orderId);
+        sql(db)`UPDATE ${o} SET status = 'fulfilled', fulfilled_at = ?, invoice_id = ?, invoice_year = ?, invoice_number = ?,
+             invoice_display_number = ? WHERE id = ?`.run(isoTime(d.fulfilledAt), d.invoiceId, d.invoiceYear, d.invoiceNumber, display, d.orderId);
         addTerms(db, t('orders_terms'), seqOf(db, o, d.orderId), display);
         break;
       }
       case 'OrderCouponsRefunded': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${o} SET refunded_cents = refunded_cents + ?, refunded_coupons = refunded_coupons + ?,
+        sql(db)`UPDATE ${o} SET refunded_cents = refunded_cents + ?, refunded_coupons = refunded_coupons + ?,
              status = CASE WHEN refunded_coupons + ? >= coupon_count THEN 'refunded' ELSE 'partially_refunded' END
-           WHERE id = ?`,
-        ).run(d.amountCents, d.couponIds.length, d.couponIds.length, d.orderId);
+           WHERE id = ?`.run(d.amountCents, d.couponIds.length, d.couponIds.length, d.orderId);
         break;
       }
     }

@@ -8,7 +8,7 @@
 // Search terms: payer, bank reference, RF reference (and the mistyped candidate), the words of the reason.
 import type { OrderEvent } from '../../domain/orders/events';
 import type { PaymentEvent } from '../../domain/payments/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, normaliseText } from './shared';
 
 type Handled = PaymentEvent | OrderEvent;
@@ -66,11 +66,8 @@ export const paymentsProjection: Projection<Handled> = {
     switch (event.type) {
       case 'PaymentRecorded': {
         const d = event.data;
-        const { lastInsertRowid } = statement(
-          db,
-          `INSERT INTO ${p} (id, method, amount_cents, received_on, payer, payer_sort, reason, bank_reference, recorded_by, rf_reference,
-             rf_candidate, match_status, state, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded', ?)`,
-        ).run(
+        const { lastInsertRowid } = sql(db)`INSERT INTO ${p} (id, method, amount_cents, received_on, payer, payer_sort, reason, bank_reference, recorded_by, rf_reference,
+             rf_candidate, match_status, state, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded', ?)`.run(
           d.paymentId,
           d.method,
           d.amountCents,
@@ -90,16 +87,13 @@ export const paymentsProjection: Projection<Handled> = {
       }
       case 'PaymentMatched': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${p} SET state = 'matched', matched = 1, order_id = ?, matched_how = ?, matched_by = ?, matched_at = ?,
-             rf_reference = COALESCE(?, rf_reference), unmatched_reason = NULL, unmatched_detail = NULL WHERE id = ?`,
-        ).run(d.orderId, d.how, d.by, isoTime(d.matchedAt), d.rfReference, d.paymentId);
+        sql(db)`UPDATE ${p} SET state = 'matched', matched = 1, order_id = ?, matched_how = ?, matched_by = ?, matched_at = ?,
+             rf_reference = COALESCE(?, rf_reference), unmatched_reason = NULL, unmatched_detail = NULL WHERE id = ?`.run(d.orderId, d.how, d.by, isoTime(d.matchedAt), d.rfReference, d.paymentId);
         break;
       }
       case 'PaymentLeftUnmatched': {
         const d = event.data;
-        statement(db, `UPDATE ${p} SET state = 'unmatched', matched = 0, unmatched_reason = ?, unmatched_detail = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${p} SET state = 'unmatched', matched = 0, unmatched_reason = ?, unmatched_detail = ? WHERE id = ?`.run(
           d.reason,
           d.detail,
           d.paymentId,
@@ -108,10 +102,7 @@ export const paymentsProjection: Projection<Handled> = {
       }
       case 'OrderPaymentReceived': {
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${p} SET applied_cents = COALESCE(applied_cents, 0) + ?, surplus_cents = COALESCE(surplus_cents, 0) + ? WHERE id = ?`,
-        ).run(d.appliedCents, d.surplusCents, d.paymentId);
+        sql(db)`UPDATE ${p} SET applied_cents = COALESCE(applied_cents, 0) + ?, surplus_cents = COALESCE(surplus_cents, 0) + ? WHERE id = ?`.run(d.appliedCents, d.surplusCents, d.paymentId);
         break;
       }
     }

@@ -3,7 +3,7 @@
 // and why it was rejected. The supervisors' queue is the pending rows; the money itself, once
 // approved, is a movement in `prepaid_movements` (kind 'adjustment').
 import type { PrepaidEvent } from '../../domain/prepaid/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const ADJUSTMENT_STATES = ['pending', 'approved', 'rejected'] as const;
@@ -39,15 +39,12 @@ export const prepaidAdjustmentsProjection: Projection<PrepaidEvent> = {
     switch (event.type) {
       case 'PrepaidAdjustmentRequested': {
         const d = event.data;
-        statement(
-          db,
-          `INSERT INTO ${a} (id, customer_id, amount_cents, reason, status, requested_by, requested_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-        ).run(d.adjustmentId, d.customerId, d.amountCents, d.reason, d.requestedBy, isoTime(d.requestedAt));
+        sql(db)`INSERT INTO ${a} (id, customer_id, amount_cents, reason, status, requested_by, requested_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`.run(d.adjustmentId, d.customerId, d.amountCents, d.reason, d.requestedBy, isoTime(d.requestedAt));
         break;
       }
       case 'PrepaidAdjustmentApproved': {
         const d = event.data;
-        statement(db, `UPDATE ${a} SET status = 'approved', decided_by = ?, decided_at = ?, balance_after_cents = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${a} SET status = 'approved', decided_by = ?, decided_at = ?, balance_after_cents = ? WHERE id = ?`.run(
           d.approvedBy,
           isoTime(d.approvedAt),
           d.balanceAfterCents,
@@ -57,7 +54,7 @@ export const prepaidAdjustmentsProjection: Projection<PrepaidEvent> = {
       }
       case 'PrepaidAdjustmentRejected': {
         const d = event.data;
-        statement(db, `UPDATE ${a} SET status = 'rejected', decided_by = ?, decided_at = ?, rejection_reason = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${a} SET status = 'rejected', decided_by = ?, decided_at = ?, rejection_reason = ? WHERE id = ?`.run(
           d.rejectedBy,
           isoTime(d.rejectedAt),
           d.rejectionReason,

@@ -6,7 +6,7 @@
 // and `balance_after_cents` is the balance the event states. A request still pending or rejected
 // moved no money and is not a movement (see prepaid_adjustments).
 import type { PrepaidEvent } from '../../domain/prepaid/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const prepaidMovementsProjection: Projection<PrepaidEvent> = {
@@ -43,12 +43,9 @@ export const prepaidMovementsProjection: Projection<PrepaidEvent> = {
     db.exec(`CREATE INDEX ${m}_by_amount ON ${m} (amount_cents)`);
   },
   apply(db, event, t) {
-    const insert = statement(
-      db,
-      `INSERT INTO ${t('prepaid_movements')} (id, customer_id, kind, amount_cents, amount_received_cents, fee_cents, method,
+    const insert = sql(db)`INSERT INTO ${t('prepaid_movements')} (id, customer_id, kind, amount_cents, amount_received_cents, fee_cents, method,
          reference, received_on, reason, note, order_id, balance_after_cents, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     switch (event.type) {
       case 'PrepaidToppedUp': {
         const d = event.data;
@@ -70,12 +67,9 @@ export const prepaidMovementsProjection: Projection<PrepaidEvent> = {
       }
       case 'PrepaidAdjustmentApproved': {
         const d = event.data;
-        statement(
-          db,
-          `INSERT INTO ${t('prepaid_movements')} (id, customer_id, kind, amount_cents, note, adjustment_id, requested_by, approved_by,
+        sql(db)`INSERT INTO ${t('prepaid_movements')} (id, customer_id, kind, amount_cents, note, adjustment_id, requested_by, approved_by,
              balance_after_cents, at)
-           VALUES (?, ?, 'adjustment', ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(event.id, d.customerId, d.amountCents, d.reason, d.adjustmentId, d.requestedBy, d.approvedBy, d.balanceAfterCents, isoTime(d.approvedAt));
+           VALUES (?, ?, 'adjustment', ?, ?, ?, ?, ?, ?, ?)`.run(event.id, d.customerId, d.amountCents, d.reason, d.adjustmentId, d.requestedBy, d.approvedBy, d.balanceAfterCents, isoTime(d.approvedAt));
         break;
       }
     }

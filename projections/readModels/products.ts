@@ -3,7 +3,7 @@
 // quantity 1) and whether it was withdrawn. Search terms: code and description.
 import type { ProductEvent } from '../../domain/catalogue/events';
 import { vatOf } from '../../domain/shared/money';
-import { statement, type Projection } from '../projection';
+import { sql, statement, type Projection } from '../projection';
 import { addTerms, createTermsTable, flag, isoTime, normaliseText } from './shared';
 
 export const productsProjection: Projection<ProductEvent> = {
@@ -44,11 +44,8 @@ export const productsProjection: Projection<ProductEvent> = {
     switch (event.type) {
       case 'ProductAdded': {
         const d = event.data;
-        const { lastInsertRowid } = statement(
-          db,
-          `INSERT INTO ${p} (id, description, sort_description, kind, renews, professional_role, timestamp_pack_size, price_cents,
-             vat_rate_bp, price_with_vat_cents, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
+        const { lastInsertRowid } = sql(db)`INSERT INTO ${p} (id, description, sort_description, kind, renews, professional_role, timestamp_pack_size, price_cents,
+             vat_rate_bp, price_with_vat_cents, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`.run(
           d.code,
           d.description,
           normaliseText(d.description),
@@ -76,7 +73,7 @@ export const productsProjection: Projection<ProductEvent> = {
       }
       case 'ProductWithdrawn': {
         const d = event.data;
-        statement(db, `UPDATE ${p} SET withdrawn = ?, withdrawn_at = ?, withdraw_reason = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${p} SET withdrawn = ?, withdrawn_at = ?, withdraw_reason = ? WHERE id = ?`.run(
           flag(true),
           isoTime(d.withdrawnAt),
           d.reason,

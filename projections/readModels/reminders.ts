@@ -3,7 +3,7 @@
 // and offset): the device, the certificate, the offset, the deadline, who the e-mails are for, and
 // when it was recorded. Whether each e-mail went out is the `emails` read model's (by e-mail id).
 import type { ReminderEvent } from '../../domain/reminders/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export const remindersProjection: Projection<ReminderEvent> = {
@@ -40,12 +40,9 @@ export const remindersProjection: Projection<ReminderEvent> = {
     const d = event.data;
     const recipients = d.recipients ?? [];
     const of = (role: 'holder' | 'buyer') => recipients.find((r) => r.role === role)?.customerId ?? null;
-    statement(
-      db,
-      `INSERT INTO ${t('reminders')} (id, device_serial, certificate_kind, certificate_serial_number, offset_days, deadline, email_ids,
+    sql(db)`INSERT INTO ${t('reminders')} (id, device_serial, certificate_kind, certificate_serial_number, offset_days, deadline, email_ids,
          recipients, recipient_count, holder_customer_id, buyer_customer_id, sent_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ).run(
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`.run(
       event.stream,
       d.deviceSerial,
       d.certificateKind,

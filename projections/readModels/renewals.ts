@@ -9,7 +9,7 @@
 import type { OrderEvent } from '../../domain/orders/events';
 import type { RenewalEvent } from '../../domain/renewals/events';
 import type { StaffEvent } from '../../domain/staff/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { addTerms, createTermsTable, isoTime, seqOf } from './shared';
 
 export const RENEWAL_STATES = ['in_progress', 'failed', 'completed', 'abandoned'] as const;
@@ -86,9 +86,9 @@ export const renewalsProjection: Projection<Handled> = {
   apply(db, event, t) {
     const r = t('renewals');
     const nameOf = (userId: string | null): string | null =>
-      userId === null ? null : (statement<[string], string>(db, `SELECT name FROM ${t('renewal_staff')} WHERE id = ?`).pluck().get(userId) ?? null);
+      userId === null ? null : (sql(db)<[string], string>`SELECT name FROM ${t('renewal_staff')} WHERE id = ?`.pluck().get(userId) ?? null);
     const note = (id: string, entry: RenewalTimelineEntry) =>
-      statement(db, `UPDATE ${r} SET timeline = json_insert(timeline, '$[#]', json(?)), updated_at = ? WHERE id = ?`).run(
+      sql(db)`UPDATE ${r} SET timeline = json_insert(timeline, '$[#]', json(?)), updated_at = ? WHERE id = ?`.run(
         JSON.stringify({ ...entry, byName: nameOf(entry.by) }),
         entry.at,
         id,
@@ -98,13 +98,10 @@ export const renewalsProjection: Projection<Handled> = {
         const d = event.data;
         const at = isoTime(d.startedAt);
         const p = d.payment;
-        const { lastInsertRowid } = statement(
-          db,
-          `INSERT INTO ${r} (id, state, device_serial, holder_codice_fiscale, customer_id, issuer_id, certificates, partial_reason, payment_mode,
+        const { lastInsertRowid } = sql(db)`INSERT INTO ${r} (id, state, device_serial, holder_codice_fiscale, customer_id, issuer_id, certificates, partial_reason, payment_mode,
              coupon_ids, fee_cents, fee_vat_rate_bp, desk_order_id, channel, started_by, started_at, updated_at, timeline)
            VALUES (?, 'in_progress', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO NOTHING`,
-        ).run(
+           ON CONFLICT (id) DO NOTHING`.run(
           d.renewalId,
           d.deviceSerial,
           d.holderCodiceFiscale,
@@ -129,7 +126,7 @@ export const renewalsProjection: Projection<Handled> = {
       case 'RenewalStepRecorded': {
         const d = event.data;
         const at = isoTime(d.recordedAt);
-        statement(db, `UPDATE ${r} SET last_step = ?, last_step_at = ? WHERE id = ?`).run(d.step, at, d.renewalId);
+        sql(db)`UPDATE ${r} SET last_step = ?, last_step_at = ? WHERE id = ?`.run(d.step, at, d.renewalId);
         note(d.renewalId, { at, what: 'step', by: d.recordedBy, certificateKind: d.certificateKind, step: d.step, detail: d.certificate?.serialNumber ?? null });
         if (d.certificate) addTerms(db, t('renewals_terms'), seqOf(db, r, d.renewalId), d.certificate.serialNumber);
         break;
@@ -137,7 +134,7 @@ export const renewalsProjection: Projection<Handled> = {
       case 'RenewalFailed': {
         const d = event.data;
         const at = isoTime(d.failedAt);
-        statement(db, `UPDATE ${r} SET state = 'failed', failure_reason = ?, failed_step = ?, failed_certificate = ?, failed_at = ? WHERE id = ?`).run(
+        sql(db)`UPDATE ${r} SET state = 'failed', failure_reason = ?, failed_step = ?, failed_certificate = ?, failed_at = ? WHERE id = ?`.run(
           d.reason,
           d.stepReached,
           d.certificateKind,
@@ -149,40 +146,40 @@ export const renewalsProjection: Projection<Handled> = {
       }
       case 'RenewalResumed': {
         const d = event.data;
-        statement(db, `UPDATE ${r} SET state = 'in_progress' WHERE id = ?`).run(d.renewalId);
+        sql(db)`UPDATE ${r} SET state = 'in_progress' WHERE id = ?`.run(d.renewalId);
         note(d.renewalId, { at: isoTime(d.resumedAt), what: 'resumed', by: d.resumedBy });
         break;
       }
       case 'RenewalCompleted': {
         const d = event.data;
         const at = isoTime(d.completedAt);
-        statement(db, `UPDATE ${r} SET state = 'completed', completed_at = ?, new_certificates = ? WHERE id = ?`).run(at, JSON.stringify(d.certificates), d.renewalId);
+        sql(db)`UPDATE ${r} SET state = 'completed', completed_at = ?, new_certificates = ? WHERE id = ?`.run(at, JSON.stringify(d.certificates), d.renewalId);
         note(d.renewalId, { at, what: 'completed', by: d.completedBy, detail: d.certificates.map((c) => c.serialNumber).join(', ') });
         break;
       }
       case 'RenewalAbandoned': {
         const d = event.data;
         const at = isoTime(d.abandonedAt);
-        statement(db, `UPDATE ${r} SET state = 'abandoned', abandoned_at = ?, abandon_reason = ? WHERE id = ?`).run(at, d.reason, d.renewalId);
+        sql(db)`UPDATE ${r} SET state = 'abandoned', abandoned_at = ?, abandon_reason = ? WHERE id = ?`.run(at, d.reason, d.renewalId);
         note(d.renewalId, { at, what: 'abandoned', by: d.abandonedBy, detail: d.reason });
         break;
       }
       case 'RenewalFeeOrdered': {
         const d = event.data;
         const at = isoTime(d.orderedAt);
-        statement(db, `UPDATE ${r} SET fee_order_id = ?, fee_ordered_at = ? WHERE id = ?`).run(d.orderId, at, d.renewalId);
+        sql(db)`UPDATE ${r} SET fee_order_id = ?, fee_ordered_at = ? WHERE id = ?`.run(d.orderId, at, d.renewalId);
         note(d.renewalId, { at, what: 'fee_ordered', by: null, detail: d.orderId });
         break;
       }
       case 'StaffUserCreated':
-        statement(db, `INSERT OR REPLACE INTO ${t('renewal_staff')} (id, name) VALUES (?, ?)`).run(event.data.userId, event.data.displayName);
+        sql(db)`INSERT OR REPLACE INTO ${t('renewal_staff')} (id, name) VALUES (?, ?)`.run(event.data.userId, event.data.displayName);
         break;
       case 'OrderPaid': {
         const d = event.data;
-        const id = statement<[string], string>(db, `SELECT id FROM ${r} WHERE fee_order_id = ? AND fee_paid_at IS NULL`).pluck().get(d.orderId);
+        const id = sql(db)<[string], string>`SELECT id FROM ${r} WHERE fee_order_id = ? AND fee_paid_at IS NULL`.pluck().get(d.orderId);
         if (id === undefined) break;
         const at = isoTime(d.paidAt);
-        statement(db, `UPDATE ${r} SET fee_paid_at = ? WHERE id = ?`).run(at, id);
+        sql(db)`UPDATE ${r} SET fee_paid_at = ? WHERE id = ?`.run(at, id);
         note(id, { at, what: 'fee_paid', by: null, detail: d.orderId });
         break;
       }

@@ -5,7 +5,7 @@
 // age is worked out when read (server/features/replacements/read.ts).
 import type { DeviceEvent } from '../../domain/devices/events';
 import type { ReplacementEvent } from '../../domain/replacements/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime } from './shared';
 
 export { replacementStatuses as REPLACEMENT_STATES } from '../../domain/replacements/decider';
@@ -62,51 +62,45 @@ export const replacementRequestsProjection: Projection<ReplacementEvent | Device
     switch (event.type) {
       case 'ReplacementRequested': {
         const d = event.data;
-        statement(
-          db,
-          `INSERT INTO ${r} (id, device_serial, holder_codice_fiscale, customer_id, reason, note, product_code, status, requested_by, requested_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-        ).run(d.requestId, d.deviceSerial, d.holderCodiceFiscale, d.customerId, d.reason, d.note, d.productCode, d.requestedBy, isoTime(d.requestedAt));
+        sql(db)`INSERT INTO ${r} (id, device_serial, holder_codice_fiscale, customer_id, reason, note, product_code, status, requested_by, requested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`.run(d.requestId, d.deviceSerial, d.holderCodiceFiscale, d.customerId, d.reason, d.note, d.productCode, d.requestedBy, isoTime(d.requestedAt));
         break;
       }
       case 'ReplacementApproved': {
         const d = event.data;
-        statement(db, `UPDATE ${r} SET status = 'approved', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?`).run(d.approvedBy, isoTime(d.approvedAt), d.note, d.requestId);
+        sql(db)`UPDATE ${r} SET status = 'approved', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?`.run(d.approvedBy, isoTime(d.approvedAt), d.note, d.requestId);
         break;
       }
       case 'ReplacementRejected': {
         const d = event.data;
-        statement(db, `UPDATE ${r} SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?`).run(d.rejectedBy, isoTime(d.rejectedAt), d.note, d.requestId);
+        sql(db)`UPDATE ${r} SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?`.run(d.rejectedBy, isoTime(d.rejectedAt), d.note, d.requestId);
         break;
       }
       case 'ReplacementOrderPlaced': {
         const d = event.data;
-        statement(db, `UPDATE ${r} SET order_id = ?, ordered_at = ? WHERE id = ?`).run(d.orderId, isoTime(d.orderedAt), d.requestId);
+        sql(db)`UPDATE ${r} SET order_id = ?, ordered_at = ? WHERE id = ?`.run(d.orderId, isoTime(d.orderedAt), d.requestId);
         break;
       }
       case 'ReplacementDeviceIssued': {
         const d = event.data;
-        statement(db, `UPDATE ${r} SET new_device_serial = ?, issued_by = ?, issued_at = ? WHERE id = ?`).run(d.newDeviceSerial, d.issuedBy, isoTime(d.issuedAt), d.requestId);
+        sql(db)`UPDATE ${r} SET new_device_serial = ?, issued_by = ?, issued_at = ? WHERE id = ?`.run(d.newDeviceSerial, d.issuedBy, isoTime(d.issuedAt), d.requestId);
         break;
       }
       case 'ReplacementCompleted': {
         const d = event.data;
-        statement(db, `UPDATE ${r} SET status = 'completed', completed_at = ? WHERE id = ?`).run(isoTime(d.completedAt), d.requestId);
+        sql(db)`UPDATE ${r} SET status = 'completed', completed_at = ? WHERE id = ?`.run(isoTime(d.completedAt), d.requestId);
         break;
       }
       case 'CertificateRevoked': {
         // The old device's certificates, on every request for that device (the latest one is the one that revoked them).
         const d = event.data;
-        statement(
-          db,
-          `UPDATE ${r} SET revoked_certificates = CASE WHEN revoked_certificates = '' THEN ? WHEN instr(revoked_certificates, ?) > 0 THEN revoked_certificates ELSE revoked_certificates || ',' || ? END,
-             revocation_reason = ? WHERE device_serial = ?`,
-        ).run(d.kind, d.kind, d.kind, d.reason, d.serial);
+        sql(db)`UPDATE ${r} SET revoked_certificates = CASE WHEN revoked_certificates = '' THEN ? WHEN instr(revoked_certificates, ?) > 0 THEN revoked_certificates ELSE revoked_certificates || ',' || ? END,
+             revocation_reason = ? WHERE device_serial = ?`.run(d.kind, d.kind, d.kind, d.reason, d.serial);
         break;
       }
       case 'DeviceStatusChanged': {
         const d = event.data;
-        statement(db, `UPDATE ${r} SET old_device_status = ? WHERE device_serial = ?`).run(d.to, d.serial);
+        sql(db)`UPDATE ${r} SET old_device_status = ? WHERE device_serial = ?`.run(d.to, d.serial);
         break;
       }
     }

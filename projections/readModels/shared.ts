@@ -8,7 +8,7 @@
 // each word of `q` as a prefix of a term, with an index range (`term >= 'ross' AND term <
 // 'ross\uffff'`): indexed, never a scan; and the matching rows by rowid.
 import type Database from 'better-sqlite3';
-import { statement } from '../projection';
+import { sql } from '../projection';
 
 /** Event times as stored: always `toISOString()` (milliseconds, Z), so that text order is time order. */
 export function isoTime(value: string): string;
@@ -50,20 +50,20 @@ export function createTermsTable(db: Database.Database, table: string): void {
 /** Adds the terms of `values` for the row `seq` (terms it already has are kept). */
 export function addTerms(db: Database.Database, table: string, seq: number | bigint | undefined, ...values: Array<string | null | undefined>): void {
   if (seq === undefined) return;
-  const insert = statement(db, `INSERT OR IGNORE INTO ${table} (term, seq) VALUES (?, ?)`);
+  const insert = sql(db)`INSERT OR IGNORE INTO ${table} (term, seq) VALUES (?, ?)`;
   for (const term of searchTerms(...values)) insert.run(term, seq);
 }
 
 /** Replaces every term of the row `seq` by the terms of `values`. */
 export function replaceTerms(db: Database.Database, table: string, seq: number | bigint | undefined, ...values: Array<string | null | undefined>): void {
   if (seq === undefined) return;
-  statement(db, `DELETE FROM ${table} WHERE seq = ?`).run(seq);
+  sql(db)`DELETE FROM ${table} WHERE seq = ?`.run(seq);
   addTerms(db, table, seq, ...values);
 }
 
 /** The `seq` (row number) of the row `id` of a read-model table, undefined when absent. */
 export function seqOf(db: Database.Database, table: string, id: string): number | undefined {
-  return statement<[string], number>(db, `SELECT seq FROM ${table} WHERE id = ?`).pluck().get(id);
+  return sql(db)<[string], number>`SELECT seq FROM ${table} WHERE id = ?`.pluck().get(id);
 }
 
 /** SQLite has no boolean: 1 / 0. */

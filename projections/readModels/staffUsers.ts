@@ -4,7 +4,7 @@
 // so "users with role X" is an indexed lookup.
 import { usernameKey } from '../../domain/staff/decider';
 import type { StaffEvent } from '../../domain/staff/events';
-import { statement, type Projection } from '../projection';
+import { sql, type Projection } from '../projection';
 import { isoTime, normaliseText } from './shared';
 
 export const staffUsersProjection: Projection<StaffEvent> = {
@@ -38,38 +38,35 @@ export const staffUsersProjection: Projection<StaffEvent> = {
   apply(db, event, t) {
     const s = t('staff_users');
     const setRoles = (userId: string, roles: readonly string[]) => {
-      statement(db, `DELETE FROM ${t('staff_user_roles')} WHERE user_id = ?`).run(userId);
-      const insert = statement(db, `INSERT OR IGNORE INTO ${t('staff_user_roles')} (role, user_id) VALUES (?, ?)`);
+      sql(db)`DELETE FROM ${t('staff_user_roles')} WHERE user_id = ?`.run(userId);
+      const insert = sql(db)`INSERT OR IGNORE INTO ${t('staff_user_roles')} (role, user_id) VALUES (?, ?)`;
       for (const role of roles) insert.run(role, userId);
     };
     switch (event.type) {
       case 'StaffUserCreated': {
         const d = event.data;
         const at = isoTime(d.createdAt);
-        statement(
-          db,
-          `INSERT INTO ${s} (id, username, username_key, display_name, display_key, roles, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(d.userId, d.username, usernameKey(d.username), d.displayName, normaliseText(d.displayName), JSON.stringify(d.roles), at, at);
+        sql(db)`INSERT INTO ${s} (id, username, username_key, display_name, display_key, roles, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`.run(d.userId, d.username, usernameKey(d.username), d.displayName, normaliseText(d.displayName), JSON.stringify(d.roles), at, at);
         setRoles(d.userId, d.roles);
         break;
       }
       case 'StaffRolesChanged': {
         const d = event.data;
-        statement(db, `UPDATE ${s} SET roles = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(d.roles), isoTime(d.changedAt), d.userId);
+        sql(db)`UPDATE ${s} SET roles = ?, updated_at = ? WHERE id = ?`.run(JSON.stringify(d.roles), isoTime(d.changedAt), d.userId);
         setRoles(d.userId, d.roles);
         break;
       }
       case 'StaffPasswordChanged': {
         const at = isoTime(event.data.changedAt);
-        statement(db, `UPDATE ${s} SET password_changed_at = ?, updated_at = ? WHERE id = ?`).run(at, at, event.data.userId);
+        sql(db)`UPDATE ${s} SET password_changed_at = ?, updated_at = ? WHERE id = ?`.run(at, at, event.data.userId);
         break;
       }
       case 'StaffUserDisabled':
-        statement(db, `UPDATE ${s} SET disabled = 1, updated_at = ? WHERE id = ?`).run(isoTime(event.data.disabledAt), event.data.userId);
+        sql(db)`UPDATE ${s} SET disabled = 1, updated_at = ? WHERE id = ?`.run(isoTime(event.data.disabledAt), event.data.userId);
         break;
       case 'StaffUserEnabled':
-        statement(db, `UPDATE ${s} SET disabled = 0, updated_at = ? WHERE id = ?`).run(isoTime(event.data.enabledAt), event.data.userId);
+        sql(db)`UPDATE ${s} SET disabled = 0, updated_at = ? WHERE id = ?`.run(isoTime(event.data.enabledAt), event.data.userId);
         break;
       case 'StaffUsernameClaimed':
         break;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
+import { verifyLog } from '../../events/logVerifier';
 import { runEventStoreContract } from './contract';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,6 +45,8 @@ describe('appends written together (one group, one transaction)', () => {
       expect(await store.readStream('order-3')).toEqual([]);
       expect((await store.append('order-3', placed(3), { expectedRevision: 'no_stream' })).nextRevision).toBe(0);
       expect(await store.headPosition()).toBe(2);
+      // The refused group's links were not kept: the next event chains to the one stored before it.
+      expect((await verifyLog(store)).ok).toBe(true);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -141,6 +144,8 @@ describe('two connections to one file (the server and its projections thread)', 
       const replay: number[] = [];
       for await (const event of a.readAll()) replay.push((event.data as { n: number }).n);
       expect(replay).toEqual(seen);
+      // Each connection chains to the other's last event, not to the head it wrote itself.
+      expect(await verifyLog(a)).toMatchObject({ ok: true, broken: null, head: { position: 40 } });
     } finally {
       await a.close();
       await b.close();
