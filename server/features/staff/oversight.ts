@@ -82,8 +82,8 @@ async function apply(app: FastifyInstance, change: SensitiveChange, oversight: S
           context,
         );
   if (change.reason === 'password_reset') {
-    app.sessions.removeAllFor(change.userId);
-    app.sessions.unlock(usernameKey(outcome.user.username));
+    app.sessions.forgetUser(change.userId); // the new password ends them; here at once
+    app.loginThrottle.unlock(usernameKey(outcome.user.username));
   }
   return outcome;
 }

@@ -263,7 +263,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const context = commandContext(request);
       const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser({ userId: id, actorId: context.actor.userId, at: context.at }, s), context);
-      app.sessions.removeAllFor(id);
+      app.sessions.forgetUser(id); // the disable ends them; here at once
       return answer(request, outcome);
     },
   );
@@ -278,7 +278,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const context = commandContext(request);
       const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser({ userId: id, at: context.at }, s), context);
-      app.sessions.unlock(usernameKey(outcome.user.username));
+      app.loginThrottle.unlock(usernameKey(outcome.user.username));
       return answer(request, outcome);
     },
   );
