@@ -133,6 +133,18 @@ describe.each(eventStores)('sessions across two servers on one %s store', (name,
     expect((await me(a, here)).statusCode).toBe(401);
   });
 
+  it('a role change through A applies to the session on A at once and on B within the bound', async () => {
+    const { boss, maria, mariaId } = await users();
+    const session = await login(b.app, maria);
+    expect((await me(a, session)).json().roles).toEqual(['operator']);
+    expect((await me(b, session)).json().roles).toEqual(['operator']);
+    const changed = await post(a, `/api/staff-users/${mariaId}/roles`, await login(a.app, boss), { roles: ['operator', 'accountant'] });
+    expect(changed.statusCode).toBe(200);
+    expect((await me(a, session)).json().roles).toEqual(['operator', 'accountant']);
+    pastTheBound(b);
+    expect((await me(b, session)).json().roles).toEqual(['operator', 'accountant']);
+  });
+
   it('use through either server keeps the session alive: the idle timeout counts from the last use anywhere', async () => {
     const { maria } = await users();
     const cookie = await login(a.app, maria);
