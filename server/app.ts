@@ -15,6 +15,7 @@ import eventStorePlugin from './plugins/app/eventStore';
 import { catalogue } from '../events/index';
 import { projections } from '../projections/index';
 import idempotencyPlugin from './plugins/app/idempotency';
+import metricsPlugin from './plugins/app/metrics';
 import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/projections';
 import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
@@ -23,6 +24,7 @@ import corsPolicy from './plugins/external/cors';
 import rateLimits from './plugins/external/rateLimit';
 import securityHeaders from './plugins/external/securityHeaders';
 import apiDocs from './plugins/external/swagger';
+import { LIST_COUNT_CAP } from './read/listQuery';
 import { securitySettings, type SecuritySettings } from './security/settings';
 
 declare module 'fastify' {
@@ -31,6 +33,8 @@ declare module 'fastify' {
     requestsInFlight(): number;
     /** Where the embedded store, the read models and server.db live (none for an in-memory app). */
     dataDir: string | null;
+    /** Most rows a list counts for its total (LIST_COUNT_CAP; server/read/listQuery.ts). */
+    listCountCap: number;
   }
 }
 
@@ -55,9 +59,11 @@ export interface AppOptions {
    * e-mails, and whether the reactors run (default: they do).
    */
   sales?: Omit<SalesPluginOptions, 'dataDir'> | undefined;
+  /** Most rows a list counts for its total, above it "more than" (default LIST_COUNT_CAP, 10,000). */
+  listCountCap?: number | undefined;
 }
 
-export async function buildApp({ store, logger = false, dataDir, security, readSide, sales }: AppOptions) {
+export async function buildApp({ store, logger = false, dataDir, security, readSide, sales, listCountCap }: AppOptions) {
   const settings = securitySettings(security);
   const app = Fastify({
     logger,
@@ -78,9 +84,12 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
 
   await app.register(accessPlugin, { settings });
   await app.register(errorHandler);
+  // Request and command figures for GET /metrics: its hooks must see every route's answer.
+  await app.register(metricsPlugin);
   // Requests being answered, for the background work that yields to them (server/reactors).
   let requestsInFlight = 0;
   app.decorate('dataDir', dataDir ?? null);
+  app.decorate('listCountCap', listCountCap ?? LIST_COUNT_CAP);
   app.decorate('requestsInFlight', () => requestsInFlight);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

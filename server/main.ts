@@ -65,8 +65,10 @@ async function main() {
       sessionRecheckMs: config.sessionRecheckMs,
       loginLockAfter: config.loginLockAfter,
       loginLockMs: config.loginLockMs,
+      metricsToken: config.metricsToken,
     },
     sales: { settings: config.sales, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, demo: config.demo },
+    listCountCap: config.listCountCap,
   });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // The demo's users come first: its admin is then the first admin.

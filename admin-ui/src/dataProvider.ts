@@ -1,5 +1,6 @@
 // The console's dataProvider: react-admin's reads through ra-data-simple-rest on /api
-// (`GET /api/<resource>?sort=…&range=…&filter=…`, total in `Content-Range`), plus `command()` for
+// (`GET /api/<resource>?sort=…&range=…&filter=…`, total in `Content-Range`; lists read here, as
+// simple-rest does, and also when the total was not counted: `…/*`), plus `command()` for
 // the domain's commands (`POST /api/<path>`): writes are commands, not row updates.
 //
 // Every call sends the session cookie (same origin). Every POST carries a fresh `Idempotency-Key`
@@ -117,14 +118,63 @@ export function apiFilter(resource: string, filter: Record<string, unknown> | un
 
 const base = simpleRestProvider(apiUrl, httpClient);
 
+/** What a list page answers: its rows, and the total, or how far the server counted when it did not count it all. */
+export interface ListPage {
+  data: any[];
+  total?: number;
+  pageInfo?: { hasNextPage: boolean; hasPreviousPage: boolean };
+  meta?: { totalMoreThan: number };
+}
+
+/**
+ * The page and total from a list answer's headers. `Content-Range: orders 0-24/319` gives the total;
+ * `orders 0-24/*` (more rows match than the server counts, LIST_COUNT_CAP) gives none: react-admin's
+ * partial pagination then (a next page, no last one), and `meta.totalMoreThan` from
+ * `X-Total-More-Than` for ListPagination's "1–25 di più di 10.000".
+ */
+export function listPage(headers: Headers, json: unknown, page: number): ListPage {
+  const data = json as any[];
+  const range = headers.get('content-range');
+  if (!range) throw new Error('The list answer has no Content-Range header: the total of the list is unknown');
+  const total = range.split('/').pop();
+  if (total !== '*') return { data, total: Number.parseInt(total ?? '', 10) };
+  const moreThan = Number(headers.get('x-total-more-than'));
+  return {
+    data,
+    pageInfo: { hasNextPage: true, hasPreviousPage: page > 1 },
+    ...(Number.isFinite(moreThan) && moreThan > 0 ? { meta: { totalMoreThan: moreThan } } : {}),
+  };
+}
+
+type ListParams = { pagination?: { page: number; perPage: number }; sort?: { field: string; order: string }; filter: Record<string, unknown>; signal?: AbortSignal };
+type Client = (url: string, options?: { signal?: AbortSignal | undefined }) => Promise<{ headers: Headers; json: any }>;
+
+/**
+ * getList and getManyReference on `url` through `client`: `GET <url>/<resource>?sort=…&range=…&filter=…`
+ * as ra-data-simple-rest sends it, read by listPage (a total the server did not count included).
+ */
+export function listReads(url: string, client: Client): Pick<DataProvider, 'getList' | 'getManyReference'> {
+  const getPage = async (resource: string, params: ListParams) => {
+    const { page, perPage } = params.pagination ?? { page: 1, perPage: 10 };
+    const { field, order } = params.sort ?? { field: 'id', order: 'ASC' };
+    const query = new URLSearchParams({
+      filter: JSON.stringify(params.filter),
+      range: JSON.stringify([(page - 1) * perPage, page * perPage - 1]),
+      sort: JSON.stringify([field, order]),
+    });
+    const { headers, json } = await client(`${url}/${resource}?${query}`, { signal: params.signal });
+    return listPage(headers, json, page);
+  };
+  return {
+    getList: (resource: string, params: GetListParams) => getPage(resource, { ...params, filter: apiFilter(resource, params.filter) }),
+    getManyReference: (resource: string, params: GetManyReferenceParams) =>
+      getPage(resource, { ...params, filter: apiFilter(resource, { ...params.filter, [params.target]: params.id }) }),
+  } as Pick<DataProvider, 'getList' | 'getManyReference'>;
+}
+
 export const dataProvider: BackOfficeDataProvider = {
   ...base,
-  getList(resource: string, params: GetListParams) {
-    return base.getList(resource, { ...params, filter: apiFilter(resource, params.filter) });
-  },
-  getManyReference(resource: string, params: GetManyReferenceParams) {
-    return base.getManyReference(resource, { ...params, filter: apiFilter(resource, params.filter) });
-  },
+  ...listReads(apiUrl, httpClient),
   async command<T>(path: string, body: unknown = {}, options: { idempotencyKey?: string; signal?: AbortSignal } = {}) {
     const { json } = await httpClient(`${apiUrl}/${path.replace(/^\/+/, '')}`, {
       method: 'POST',

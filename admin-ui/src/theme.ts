@@ -1,8 +1,11 @@
 // react-admin's light theme with darker blues and red, so that text on them (the app bar, buttons, the
 // label of a focused field) keeps a contrast of at least 4.5:1 (WCAG AA; axe checks it). The
 // "nothing here yet" page of an empty list uses the secondary text colour instead of the disabled
-// one (2.7:1) for the same reason.
+// one (2.7:1) for the same reason. Every <List> paginates with ListPagination (a total the server did
+// not count reads "more than 10,000").
+import { createElement } from 'react';
 import { defaultLightTheme, type RaThemeOptions } from 'react-admin';
+import { ListPagination } from './components/ListPagination';
 
 export const theme: RaThemeOptions = {
   ...defaultLightTheme,
@@ -16,6 +19,7 @@ export const theme: RaThemeOptions = {
   },
   components: {
     ...defaultLightTheme.components,
+    RaList: { defaultProps: { pagination: createElement(ListPagination) } },
     RaEmpty: {
       styleOverrides: {
         root: {

@@ -7,7 +7,8 @@ import { isoTime } from './shared';
 
 export const bankStatementImportsProjection: Projection<BankStatementEvent> = {
   name: 'bank-statement-imports',
-  version: 1,
+  // 2: an index by kind (the console's filter), newest first.
+  version: 2,
   tables: ['bank_statement_imports'],
   handles: ['BankStatementImported'],
   setup(db, t) {
@@ -33,6 +34,7 @@ export const bankStatementImportsProjection: Projection<BankStatementEvent> = {
       lines TEXT NOT NULL
     )`);
     db.exec(`CREATE INDEX ${r}_by_imported ON ${r} (imported_at)`);
+    db.exec(`CREATE INDEX ${r}_by_kind ON ${r} (kind, imported_at)`);
     db.exec(`CREATE INDEX ${r}_by_sha256 ON ${r} (sha256, imported_at)`);
     db.exec(`CREATE INDEX ${r}_by_file_name ON ${r} (file_name)`);
   },

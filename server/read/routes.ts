@@ -1,7 +1,9 @@
 // The read API, as ra-data-simple-rest expects it, for every resource of server/read/resources.ts:
 //
 //   GET /api/<resource>?sort=["field","ASC"]&range=[0,24]&filter={...}
-//       → JSON array of the page; the total in `Content-Range: <resource> 0-24/319`
+//       → JSON array of the page; the total in `Content-Range: <resource> 0-24/319`, or, when more
+//         rows match than the count goes to (LIST_COUNT_CAP, 10,000), `<resource> 0-24/*` and
+//         `X-Total-More-Than: 10000`
 //   GET /api/<resource>?filter={"id":[...]}       (getMany)
 //   GET /api/<resource>/:id                       → one row, 404 when unknown
 //
@@ -65,8 +67,10 @@ const readRoutes: FastifyPluginAsyncZod = async (app) => {
         const ctx = contextOf(request);
         const query = parseListQuery(resource, request.query, ctx);
         const started = performance.now();
-        const result = runList(app.projections.db, resource, query, ctx);
+        const result = runList(app.projections.db, resource, query, ctx, { countCap: app.listCountCap });
         reply.header('Content-Range', contentRange(resource, result));
+        // A total not counted (more rows than the cap): how far the count went, for "more than 10,000".
+        if (result.total === null) reply.header('X-Total-More-Than', String(result.countLimit));
         // How long the read model took (page, rows and count), for whoever measures a slow list.
         reply.header('Server-Timing', `db;dur=${(performance.now() - started).toFixed(2)}`);
         return result.rows;

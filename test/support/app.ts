@@ -66,6 +66,8 @@ export interface TestAppOptions {
   smtp?: 'used' | 'unused';
   /** Listen on a free port of 127.0.0.1 (`baseUrl`) instead of only getting ready for inject(). */
   listen?: boolean;
+  /** Most rows a list counts for its total (default: the app's, 10,000). */
+  listCountCap?: number;
 }
 
 export interface TestApp {
@@ -94,6 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     security: testSecurity(clock, options.security),
     readSide: options.readSide,
     sales,
+    listCountCap: options.listCountCap,
   });
   let baseUrl: string | null = null;
   if (options.listen) {

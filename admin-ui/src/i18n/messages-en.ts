@@ -85,6 +85,10 @@ export const app = {
     paid_from: 'Paid from',
     paid_to: 'Paid until',
   },
+  pagination: {
+    // A list whose total was not counted (more rows than the server counts, LIST_COUNT_CAP): "1–25 of more than 10,000".
+    more_than: '%{from}–%{to} of more than %{count}',
+  },
   help: {
     money: 'In euros, e.g. 33,00',
   },

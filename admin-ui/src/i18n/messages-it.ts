@@ -85,6 +85,10 @@ export const app = {
     paid_from: 'Pagato dal',
     paid_to: 'Pagato al',
   },
+  pagination: {
+    // A list whose total was not counted (more rows than the server counts, LIST_COUNT_CAP): "1–25 di più di 10.000".
+    more_than: '%{from}–%{to} di più di %{count}',
+  },
   help: {
     money: 'In euro, per esempio 33,00',
   },

@@ -55,9 +55,10 @@ describe('sales configuration', () => {
       REMINDER_OFFSETS_DAYS: ' 7, 45,1 ',
       PUBLIC_URL: 'https://backoffice.firmafacile.it/',
       DEMO: 'true',
+      LIST_COUNT_CAP: '50000',
       CA_WEBHOOK_SECRET: ' a-secret-shared-with-the-ca-0123456789abcdef ',
     });
-    expect(config).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:1025', mailFrom: 'Firma Facile <noreply@firmafacile.it>', demo: true });
+    expect(config).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:1025', mailFrom: 'Firma Facile <noreply@firmafacile.it>', demo: true, listCountCap: 50_000 });
     expect(config.sales).toEqual({
       prepaidFeeRateBp: 200,
       minimumTopUpCents: 5000,
@@ -91,6 +92,24 @@ describe('sales configuration', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toContain('CA_WEBHOOK_SECRET must be at least 32 characters');
       expect((error as Error).message).not.toContain(short);
+    }
+  });
+
+  it('takes METRICS_TOKEN only long enough and without spaces, and never repeats it in the error', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: ' 0123456789abcdef0123456789abcdef ' }).metricsToken).toBe('0123456789abcdef0123456789abcdef');
+    for (const [token, rule] of [
+      ['short-token', 'METRICS_TOKEN must be at least 32 characters'],
+      ['a token with spaces in it, 0123456789', 'METRICS_TOKEN must be printable ASCII without spaces'],
+    ] as const) {
+      try {
+        loadConfig({ METRICS_TOKEN: token });
+        expect.unreachable(`${token} is refused`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).toContain(rule);
+        expect((error as Error).message).not.toContain(token);
+      }
     }
   });
 
@@ -131,6 +150,7 @@ describe('sales configuration', () => {
     [{ PREPAID_FEE_BP: '20000' }, 'PREPAID_FEE_BP must be between 0 and 10000 (got "20000")'],
     [{ PREPAID_MIN_TOPUP_CENTS: '33.5' }, 'PREPAID_MIN_TOPUP_CENTS must be a whole number (got "33.5")'],
     [{ ORDER_EXPIRY_DAYS: '0' }, 'ORDER_EXPIRY_DAYS must be between 1 and 3650 (got "0")'],
+    [{ LIST_COUNT_CAP: '10' }, 'LIST_COUNT_CAP must be between 100 and 10000000 (got "10")'],
     [{ COUPON_VALIDITY_DAYS: 'x' }, 'COUPON_VALIDITY_DAYS must be a number'],
     [{ REMINDER_OFFSETS_DAYS: '60,30,x' }, "REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): 'x' is not a whole number of days"],
     [{ REMINDER_OFFSETS_DAYS: '7,7' }, 'REMINDER_OFFSETS_DAYS must be whole days before the deadline, comma-separated (e.g. 60,30,7,1): an offset appears twice'],
