@@ -121,6 +121,9 @@ export const eventTypes = [
   'StaffChangeRequested',
   'StaffChangeApproved',
   'StaffChangeRejected',
+  'StaffSessionStarted',
+  'StaffSessionActive',
+  'StaffSessionEnded',
   // certificates' life: issuer policies, renewals, CA reports, replacements, reminders
   'IssuerPolicySet',
   'RenewalStarted',

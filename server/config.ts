@@ -138,6 +138,8 @@ export const configSchema = z
     COOKIE_SECURE: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
     SESSION_IDLE_MINUTES: positiveInt.default(60),
     SESSION_MAX_HOURS: positiveInt.default(12),
+    // How long a server trusts its last check of a session (several servers: docs/reliability.md).
+    SESSION_RECHECK_SECONDS: wholeNumber(0, 60).optional(),
     LOGIN_LOCK_AFTER: positiveInt.default(10),
     LOGIN_LOCK_MINUTES: positiveInt.default(15),
     // --- sales ---
@@ -278,6 +280,8 @@ export const configSchema = z
     cookieSecure: env.COOKIE_SECURE === 'true',
     sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: env.SESSION_MAX_HOURS * 3_600_000,
+    /** null: by the store (0 on the embedded store, 2 s on EventStoreDB). */
+    sessionRecheckMs: env.SESSION_RECHECK_SECONDS === undefined ? null : env.SESSION_RECHECK_SECONDS * 1000,
     loginLockAfter: env.LOGIN_LOCK_AFTER,
     loginLockMs: env.LOGIN_LOCK_MINUTES * 60_000,
     metricsToken: env.METRICS_TOKEN ?? null,

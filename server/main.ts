@@ -62,6 +62,7 @@ async function main() {
       cookieName: sessionCookieName(config.cookieSecure),
       sessionIdleMs: config.sessionIdleMs,
       sessionMaxMs: config.sessionMaxMs,
+      sessionRecheckMs: config.sessionRecheckMs,
       loginLockAfter: config.loginLockAfter,
       loginLockMs: config.loginLockMs,
       metricsToken: config.metricsToken,

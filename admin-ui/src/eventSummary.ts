@@ -153,6 +153,9 @@ export const summaries: { [T in EventType]: SummaryOf<T> } = {
   }),
   StaffChangeApproved: (d, t) => ({ by: t.person(d.approvedBy) }),
   StaffChangeRejected: (d, t) => ({ by: t.person(d.rejectedBy) }),
+  StaffSessionStarted: (d, t) => ({ user: t.person(d.userId) }),
+  StaffSessionActive: (d, t) => ({ user: t.person(d.userId) }),
+  StaffSessionEnded: (d, t) => ({ user: t.person(d.userId) }),
   IssuerPolicySet: (d) => ({ issuer: d.issuerName, days: d.renewalOpensDaysBefore, grace: d.graceHours, years: d.validityYears }),
   RenewalStarted: (d, t) => ({
     serial: d.deviceSerial,

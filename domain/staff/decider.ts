@@ -17,6 +17,12 @@ export interface StaffUser {
   passwordHash: string;
   /** How many times the password changed; a session remembers the version it was opened with. */
   passwordVersion: number;
+  /**
+   * Bumped by every change that ends the user's sessions (a password change, disabling): a
+   * session is live only while the user is at the generation it was opened at, so re-enabling a
+   * user does not revive the sessions the disable ended.
+   */
+  sessionGeneration: number;
   disabled: boolean;
 }
 
@@ -74,16 +80,22 @@ export function evolve(state: StaffState, event: StaffEvent): StaffState {
         roles: [...event.data.roles],
         passwordHash: event.data.passwordHash,
         passwordVersion: 0,
+        sessionGeneration: 0,
         disabled: false,
       };
     case 'StaffRolesChanged':
       return state.exists ? { ...state, roles: [...event.data.roles] } : state;
     case 'StaffPasswordChanged':
       return state.exists
-        ? { ...state, passwordHash: event.data.passwordHash, passwordVersion: state.passwordVersion + 1 }
+        ? {
+            ...state,
+            passwordHash: event.data.passwordHash,
+            passwordVersion: state.passwordVersion + 1,
+            sessionGeneration: state.sessionGeneration + 1,
+          }
         : state;
     case 'StaffUserDisabled':
-      return state.exists ? { ...state, disabled: true } : state;
+      return state.exists ? { ...state, disabled: true, sessionGeneration: state.sessionGeneration + 1 } : state;
     case 'StaffUserEnabled':
       return state.exists ? { ...state, disabled: false } : state;
     default:

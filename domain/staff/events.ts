@@ -93,6 +93,32 @@ export const staffUserDisabled = eventShape('StaffUserDisabled', z.object({ user
 
 export const staffUserEnabled = eventShape('StaffUserEnabled', z.object({ userId: z.string().min(1), enabledAt: instant }));
 
+// Sessions (stream `session-<id>`, domain/staff/session.ts): a login opens one, a logout ends it;
+// the id is the SHA-256 of the cookie's random token, never the token. Kept in the event store so
+// that every server of one store recognises every session (issue #21).
+
+export const staffSessionStarted = eventShape(
+  'StaffSessionStarted',
+  z.object({
+    sessionId: z.string().min(1),
+    userId: z.string().min(1),
+    /** The user's `sessionGeneration` at login: a later password change or disable ends the session. */
+    generation: z.number().int().nonnegative(),
+    startedAt: instant,
+  }),
+);
+
+/** A request in the session, recorded at most every few minutes: the idle timeout counts from it. */
+export const staffSessionActive = eventShape(
+  'StaffSessionActive',
+  z.object({ sessionId: z.string().min(1), userId: z.string().min(1), activeAt: instant }),
+);
+
+export const staffSessionEnded = eventShape(
+  'StaffSessionEnded',
+  z.object({ sessionId: z.string().min(1), userId: z.string().min(1), reason: z.enum(['logout']), endedAt: instant }),
+);
+
 export const staffEventShapes = [
   staffUsernameClaimed,
   staffUserCreated,
@@ -103,6 +129,9 @@ export const staffEventShapes = [
   staffChangeRequested,
   staffChangeApproved,
   staffChangeRejected,
+  staffSessionStarted,
+  staffSessionActive,
+  staffSessionEnded,
 ];
 
 export type StaffEvent =
@@ -114,4 +143,7 @@ export type StaffEvent =
   | EventOf<typeof staffUserEnabled>
   | EventOf<typeof staffChangeRequested>
   | EventOf<typeof staffChangeApproved>
-  | EventOf<typeof staffChangeRejected>;
+  | EventOf<typeof staffChangeRejected>
+  | EventOf<typeof staffSessionStarted>
+  | EventOf<typeof staffSessionActive>
+  | EventOf<typeof staffSessionEnded>;

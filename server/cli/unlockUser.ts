@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { usernameKey } from '../../domain/staff/decider';
-import { SessionStore } from '../plugins/app/sessions';
+import { LoginThrottle } from '../security/loginThrottle';
 import { securitySettings } from '../security/settings';
 
 const USAGE = 'usage: npx tsx server/cli/unlockUser.ts --username <name>';
@@ -45,7 +45,7 @@ function main() {
     process.stdout.write(`Nothing to unlock: ${file} does not exist (no login has failed here).\n`);
     return;
   }
-  const store = new SessionStore(file, securitySettings());
+  const store = new LoginThrottle(file, securitySettings());
   try {
     const { cleared } = store.unlock(usernameKey(username));
     process.stdout.write(

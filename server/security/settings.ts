@@ -20,6 +20,17 @@ export interface SecuritySettings {
   sessionIdleMs: number;
   /** ...and in any case this long after login. */
   sessionMaxMs: number;
+  /**
+   * A session's use is recorded in the event store at most this often; the idle timeout counts from
+   * the last record, so a session may end up to this much before `sessionIdleMs` of real idleness.
+   */
+  sessionActivityMs: number;
+  /**
+   * How long a server trusts its last check of a session before it reads the event store again:
+   * the bound within which a logout, disable or password change made through another server ends
+   * the session here. null: 0 on the embedded store (its reads are local), 2 s on EventStoreDB.
+   */
+  sessionRecheckMs: number | null;
   /** Failed logins for one username from one address before each further attempt has to wait. */
   loginSlowdownAfter: number;
   /** The first wait; it doubles with every further failure. */
@@ -58,6 +69,8 @@ export const defaultSecuritySettings: SecuritySettings = {
   cookieSecure: false,
   sessionIdleMs: 60 * 60_000,
   sessionMaxMs: 12 * 60 * 60_000,
+  sessionActivityMs: 5 * 60_000,
+  sessionRecheckMs: null,
   loginSlowdownAfter: 3,
   loginSlowdownBaseMs: 1_000,
   loginLockAfter: 10,

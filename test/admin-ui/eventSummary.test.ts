@@ -213,6 +213,9 @@ const samples: { [T in EventType]: Sample<T> } = {
   },
   StaffChangeApproved: { data: { requestId: 'r1', approvedBy: 'u-anna', approvedAt: at }, it: 'Modifica del personale approvata: da Anna Bianchi (a.bianchi)' },
   StaffChangeRejected: { data: { requestId: 'r1', rejectedBy: 'system', rejectedAt: at }, it: 'Modifica del personale respinta: da Sistema' },
+  StaffSessionStarted: { data: { sessionId: 's1', userId: 'u-marco', generation: 0, startedAt: at }, it: 'Accesso: Marco Neri (m.neri)' },
+  StaffSessionActive: { data: { sessionId: 's1', userId: 'u-marco', activeAt: at }, it: 'Sessione in uso: Marco Neri (m.neri)' },
+  StaffSessionEnded: { data: { sessionId: 's1', userId: 'u-marco', reason: 'logout', endedAt: at }, it: 'Uscita: Marco Neri (m.neri)' },
   IssuerPolicySet: {
     data: {
       issuerId: 'infocert', issuerName: 'InfoCert', renewalOpensDaysBefore: 90, graceHours: 24, validityYears: 3,

@@ -1,5 +1,5 @@
 // Logging in and out, who am I, changing one's own password. The session is an HTTP-only,
-// SameSite=Strict cookie (see server/plugins/app/sessions.ts); react-admin's authProvider calls
+// SameSite=Strict cookie (see server/security/sessions.ts); react-admin's authProvider calls
 // these with `credentials: 'include'`:
 //   login → POST /api/auth/login, checkAuth/getIdentity/getPermissions → GET /api/auth/session,
 //   logout → POST /api/auth/logout, checkError → 401 means "log in again", 403 means "not allowed".
@@ -14,7 +14,7 @@ import { changePassword, usernameKey } from '../../../domain/staff/decider';
 import { findSession, HttpError } from '../../plugins/app/access';
 import { commandContext } from '../../security/commandContext';
 import { dummyHash, hashPassword, verifyPassword } from '../../security/password';
-import type { LoginAttempt } from '../../plugins/app/sessions';
+import type { LoginAttempt } from '../../security/loginThrottle';
 import { checkNewPassword, findStaffUserByUsername, loadStaffUser, runStaffCommand, toRecord, type ExistingStaffUser } from './accounts';
 import { enabledAdminIdsNow } from './admins';
 import { staffCommandResponse, staffIdentity } from './routes';
@@ -57,7 +57,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
 
   /** Refuses while the username is throttled or locked (from this address) after failed logins. */
   const checkGate = (reply: FastifyReply, attempt: LoginAttempt) => {
-    const gate = app.sessions.loginGate(attempt, settings.now());
+    const gate = app.loginThrottle.loginGate(attempt, settings.now());
     if (gate.open) return;
     const seconds = Math.max(1, Math.ceil(gate.retryAfterMs / 1000));
     reply.header('retry-after', String(seconds));
@@ -90,7 +90,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
       // A disabled account answers exactly as a wrong password does, after the same work: telling
       // it apart would confirm to a guesser that the password they tried is right.
       if (!user || !ok || user.disabled) {
-        const { locked } = app.sessions.loginFailed(attempt, settings.now());
+        const { locked } = app.loginThrottle.loginFailed(attempt, settings.now());
         // An unknown "username" may be a password typed in the wrong field: not logged.
         request.log.info(
           user ? { userId: user.userId, username: user.username, locked, disabled: user.disabled } : { username: '(unknown)', locked },
@@ -98,8 +98,8 @@ const auth: FastifyPluginAsyncZod = async (app) => {
         );
         throw new HttpError(401, 'credentials_invalid', 'wrong username or password');
       }
-      app.sessions.clearLoginFailures(attempt);
-      setSessionCookie(reply, app.sessions.create(user.userId, user.passwordVersion, settings.now()));
+      app.loginThrottle.clearLoginFailures(attempt);
+      setSessionCookie(reply, await app.sessions.start(user, settings.now()));
       request.log.info({ userId: user.userId }, 'logged in');
       return { id: user.userId, username: user.username, displayName: user.displayName, roles: user.roles };
     },
@@ -112,7 +112,8 @@ const auth: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['auth'], summary: 'Log out: ends this session', body: noInput },
     },
     async (request, reply) => {
-      app.sessions.remove(request.staff!.sessionToken);
+      const { userId, role, sessionToken } = request.staff!;
+      await app.sessions.end(sessionToken, { userId, role }, settings.now());
       reply.clearCookie(settings.cookieName, cookieAttributes);
       return reply.status(204).send();
     },
@@ -167,7 +168,7 @@ const auth: FastifyPluginAsyncZod = async (app) => {
       const attempt = attemptOf(request, staff.username, user);
       checkGate(reply, attempt);
       if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-        app.sessions.loginFailed(attempt, settings.now());
+        app.loginThrottle.loginFailed(attempt, settings.now());
         throw refuse('password_wrong', 'currentPassword: this is not your current password', 'currentPassword');
       }
       checkNewPassword(newPassword, user.username, 'newPassword');
@@ -183,8 +184,8 @@ const auth: FastifyPluginAsyncZod = async (app) => {
         context,
       );
       // Every session opened with the old password is over; this one continues under a new token.
-      app.sessions.removeAllFor(user.userId);
-      setSessionCookie(reply, app.sessions.create(user.userId, outcome.user.passwordVersion, settings.now()));
+      app.sessions.forgetUser(user.userId);
+      setSessionCookie(reply, await app.sessions.start(outcome.user, settings.now()));
       return { ...toRecord(outcome.user), position: outcome.position };
     },
   );

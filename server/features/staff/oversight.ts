@@ -81,10 +81,10 @@ async function apply(app: FastifyInstance, change: SensitiveChange, oversight: S
           (s) => changePassword({ userId: change.userId, passwordHash: change.passwordHash, by: 'admin', actorId, oversight, at: context.at }, s),
           context,
         );
-  if (change.reason === 'password_reset') {
-    app.sessions.removeAllFor(change.userId);
-    app.sessions.unlock(usernameKey(outcome.user.username));
-  }
+  // A new password ends the user's sessions, new roles apply to them: here at once, on the other
+  // servers within their recheck bound.
+  app.sessions.forgetUser(change.userId);
+  if (change.reason === 'password_reset') app.loginThrottle.unlock(usernameKey(outcome.user.username));
   return outcome;
 }
 

@@ -152,7 +152,9 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       if (events.length > 0 && user.exists && salesRoleForAdmin(user.roles, checkRoles(request.body.roles))) {
         return answerSensitive(request, reply, await sensitiveChange(app, { reason: 'sales_role_for_admin', userId: id, roles: checkRoles(request.body.roles) }, context));
       }
-      return answer(request, await runStaffCommand(app.eventStore, id, (s) => changeRoles({ userId: id, roles: request.body.roles, actorId, at: context.at }, s), context));
+      const outcome = await runStaffCommand(app.eventStore, id, (s) => changeRoles({ userId: id, roles: request.body.roles, actorId, at: context.at }, s), context);
+      app.sessions.forgetUser(id); // the new roles apply to the user's next request here (elsewhere within the recheck bound)
+      return answer(request, outcome);
     },
   );
 
@@ -263,7 +265,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const context = commandContext(request);
       const outcome = await runStaffCommand(app.eventStore, id, (s) => disableUser({ userId: id, actorId: context.actor.userId, at: context.at }, s), context);
-      app.sessions.removeAllFor(id);
+      app.sessions.forgetUser(id); // the disable ends them; here at once
       return answer(request, outcome);
     },
   );
@@ -278,7 +280,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const context = commandContext(request);
       const outcome = await runStaffCommand(app.eventStore, id, (s) => enableUser({ userId: id, at: context.at }, s), context);
-      app.sessions.unlock(usernameKey(outcome.user.username));
+      app.loginThrottle.unlock(usernameKey(outcome.user.username));
       return answer(request, outcome);
     },
   );

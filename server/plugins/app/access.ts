@@ -6,15 +6,15 @@
 //    @fastify/rate-limit, and an authorization hook is put first among the route's onRequest hooks
 //    (after the global ones: helmet and CORS headers are on every refusal too).
 //  - the hook: public routes pass; otherwise the session cookie must name a live session of an
-//    existing, enabled user whose password has not changed since, re-read from the event store on
-//    every request. Anonymous → 401, a user without a listed role → 403. The user is then on
+//    existing, enabled user whose password has not changed since, checked against the event store
+//    (on EventStoreDB a server trusts its last check for a couple of seconds: server/security/sessions.ts). Anonymous → 401, a user without a listed role → 403. The user is then on
 //    `request.staff` (with the role the route was allowed by) and on every log line of the request.
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../../../events/eventCatalogue';
 import { describeAccess, ruleFor, sameAccess, type Access, type RateLimitProfile } from '../../security/routeTable';
 import type { SecuritySettings } from '../../security/settings';
-import { loadStaffUser, type ExistingStaffUser } from '../../features/staff/accounts';
+import type { ExistingStaffUser } from '../../features/staff/accounts';
 
 /** The logged-in user of a request that passed authorization. */
 export interface StaffIdentity {
@@ -74,22 +74,17 @@ export const unauthenticated = (message = 'log in first') => new HttpError(401, 
 export type SessionLookup = { user: ExistingStaffUser; token: string } | { user: null; problem: string };
 
 /**
- * Finds the live session the request's cookie names. A session whose user was disabled or changed
- * their password since is ended here (and every session of a disabled user).
+ * Finds the live session the request's cookie names, checked against the event store (the
+ * session's stream and its user's: server/security/sessions.ts), so that a session opened, ended,
+ * or ended by a disable or password change through another server counts here too.
  */
 export async function findSession(request: FastifyRequest): Promise<SessionLookup> {
   const app = request.server;
   const token = request.cookies[app.security.cookieName];
   if (!token) return { user: null, problem: 'log in first' };
-  const session = app.sessions.find(token, app.security.now());
+  const session = await app.sessions.find(token, app.security.now());
   if (!session) return { user: null, problem: 'your session has ended; log in again' };
-  const user = await loadStaffUser(app.eventStore, session.userId);
-  if (!user.exists || user.disabled || user.passwordVersion !== session.passwordVersion) {
-    if (user.exists && user.disabled) app.sessions.removeAllFor(user.userId);
-    else app.sessions.remove(token);
-    return { user: null, problem: 'your session has ended; log in again' };
-  }
-  return { user, token };
+  return { user: session.user, token };
 }
 
 async function authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -183,3 +183,16 @@ describe('TRUST_PROXY', () => {
     expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY must be false, a number of proxies .*never true/);
   });
 });
+
+describe('SESSION_RECHECK_SECONDS', () => {
+  it('is left to the store by default (0 embedded, 2 s on EventStoreDB); takes 0 to 60 seconds', () => {
+    expect(loadConfig({}).sessionRecheckMs).toBeNull();
+    expect(loadConfig({ SESSION_RECHECK_SECONDS: '0' }).sessionRecheckMs).toBe(0);
+    expect(loadConfig({ SESSION_RECHECK_SECONDS: '5' }).sessionRecheckMs).toBe(5_000);
+  });
+
+  it.each(['61', '-1', '1.5', 'soon'])('refuses %j with one line naming the variable', (value) => {
+    expect(() => loadConfig({ SESSION_RECHECK_SECONDS: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ SESSION_RECHECK_SECONDS: value })).toThrow(/^SESSION_RECHECK_SECONDS must be/);
+  });
+});

@@ -104,7 +104,8 @@ describe('commands from users who are not (or no longer) allowed append nothing'
   });
 
   it('a session whose user does not exist in the event store gets 401 and appends nothing', async () => {
-    const token = t.app.sessions.create(randomUUID(), 0, t.clock.now());
+    const ghost = { exists: true as const, userId: randomUUID(), username: 'ghost', displayName: 'Ghost', roles: ['admin' as const], passwordHash: 'x', passwordVersion: 0, sessionGeneration: 0, disabled: false };
+    const token = await t.app.sessions.start(ghost, t.clock.now());
     const head = await t.store.headPosition();
     const response = await t.app.inject({
       method: 'POST',
