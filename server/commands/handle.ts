@@ -62,6 +62,17 @@ function turnsOf(store: EventStore): TurnQueue {
   return queue;
 }
 
+/** Per store and stream, the revision of this process's last append (to tell other writers' events apart). */
+const ownHeads = new WeakMap<EventStore, Map<string, number>>();
+
+function noteOwnAppend(store: EventStore, stream: string, revision: number): void {
+  let heads = ownHeads.get(store);
+  if (!heads) ownHeads.set(store, (heads = new Map()));
+  heads.delete(stream);
+  heads.set(stream, revision);
+  if (heads.size > FOLDED_STATES_KEPT) heads.delete(heads.keys().next().value!);
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Streams whose folded state is kept, per store and aggregate. */
@@ -149,10 +160,11 @@ async function decideAndAppend<S, E extends { type: string; data: unknown }>(
   context: CommandContext | ((event: E, index: number) => CommandContext),
 ): Promise<{ result: CommandResult<E, S>; overtaken: boolean }> {
   const before = foldedStatesOf(deps.store, aggregate).get(stream)?.revision;
+  const ownHead = ownHeads.get(deps.store)?.get(stream);
   const { state, revision } = await loadAggregate(deps, stream, aggregate);
-  // Events after the revision this process last folded: another process appended them (this
-  // process's commands on the stream take turns, and each keeps the state it appended).
-  const overtaken = before !== undefined && revision !== 'no_stream' && revision > before;
+  // Events after both the revision this process last folded and the one it last appended: another
+  // process appended them (this process's commands on the stream take turns).
+  const overtaken = ownHead !== undefined && revision !== 'no_stream' && revision > Math.max(ownHead, before ?? -1);
   const events = decide(state);
   if (events.length === 0) return { result: { stream, events, state, position: 0, revision }, overtaken };
   const encoded = events.map((e, i) => deps.catalogue.encode(e, typeof context === 'function' ? context(e, i) : context));
@@ -161,6 +173,7 @@ async function decideAndAppend<S, E extends { type: string; data: unknown }>(
   // data as stored (the schema's output), as a later read would give it.
   const after = encoded.reduce((folded, e, i) => aggregate.evolve(folded, { type: events[i]!.type, data: e.data } as E), state);
   keepState(foldedStatesOf(deps.store, aggregate), stream, after, appended.nextRevision);
+  noteOwnAppend(deps.store, stream, appended.nextRevision);
   return { result: { stream, events, state: after, position: appended.position, revision: appended.nextRevision }, overtaken };
 }
 
@@ -173,5 +186,7 @@ export async function appendEvents(
   context: CommandContext,
 ): Promise<number> {
   const encoded = events.map((e) => deps.catalogue.encode(e, context));
-  return (await deps.store.append(stream, encoded, { expectedRevision })).position;
+  const appended = await deps.store.append(stream, encoded, { expectedRevision });
+  noteOwnAppend(deps.store, stream, appended.nextRevision);
+  return appended.position;
 }
