@@ -20,6 +20,7 @@ import type { reminderEventShapes } from './reminders/events';
 import type { bankStatementEventShapes } from './bankStatements/events';
 import type { sdiEventShapes } from './sdi/events';
 import type { logVerificationEventShapes } from './logVerification/events';
+import type { idempotencyEventShapes } from './idempotency/events';
 import type { EventOf } from './shared/events';
 
 type TypesOf<Shapes extends readonly { type: string }[]> = Shapes[number]['type'];
@@ -47,7 +48,8 @@ type AreaShapes =
   | typeof reminderEventShapes
   | typeof bankStatementEventShapes
   | typeof sdiEventShapes
-  | typeof logVerificationEventShapes;
+  | typeof logVerificationEventShapes
+  | typeof idempotencyEventShapes;
 
 /** The type of an event of any area, from the areas' event shapes. */
 export type EventType = TypesOf<AreaShapes>;
@@ -98,6 +100,10 @@ export const eventTypes = [
   'CreditNoteIssued',
   'SdiReceiptRecorded',
   'LogVerified',
+  // Idempotency-Key claims (the requests' bookkeeping)
+  'IdempotencyKeyClaimed',
+  'IdempotentAnswerRecorded',
+  'IdempotencyKeyReleased',
   'CouponIssued',
   'CouponCodeClaimed',
   'CouponRedeemed',

@@ -28,6 +28,7 @@ import { reminderEventShapes, type ReminderEvent } from '../domain/reminders/eve
 import { bankStatementEventShapes, type BankStatementEvent } from '../domain/bankStatements/events';
 import { sdiEventShapes, type SdiEvent } from '../domain/sdi/events';
 import { logVerificationEventShapes, type LogVerificationEvent } from '../domain/logVerification/events';
+import { idempotencyEventShapes, type IdempotencyEvent } from '../domain/idempotency/events';
 
 export type DomainEvent =
   | StaffEvent
@@ -52,7 +53,8 @@ export type DomainEvent =
   | ReminderEvent
   | BankStatementEvent
   | SdiEvent
-  | LogVerificationEvent;
+  | LogVerificationEvent
+  | IdempotencyEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffEventShapes,
   ...orderEventShapes,
@@ -77,6 +79,7 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...bankStatementEventShapes,
   ...sdiEventShapes,
   ...logVerificationEventShapes,
+  ...idempotencyEventShapes,
 ], {
   ...staffHistory,
   ...customerHistory,

@@ -191,6 +191,9 @@ export const summaries: { [T in EventType]: SummaryOf<T> } = {
     // The tools that run it are named by what they are, not as staff.
     by: d.via === 'console' ? t.person(d.ranBy) : d.ranBy,
   }),
+  IdempotencyKeyClaimed: (d, t) => ({ by: t.person(d.userId) }),
+  IdempotentAnswerRecorded: (d) => ({ status: d.status }),
+  IdempotencyKeyReleased: (d, t) => ({ reason: t.word('events.words.idempotencyRelease', d.reason) }),
 };
 
 const isEventType = (type: string): type is EventType => Object.prototype.hasOwnProperty.call(summaries, type);

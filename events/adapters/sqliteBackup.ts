@@ -1,6 +1,6 @@
 // Backup and restore of the embedded event log (one SQLite file), for `npm run backup` and
 // `npm run restore` (server/cli/). Only the log is copied: the read models and the server's own
-// file (sessions, idempotency keys) are rebuilt or started afresh from it.
+// file (sessions) are rebuilt or started afresh from it; Idempotency-Key claims are in the log.
 //
 // The copy is taken with SQLite's online backup API while the server goes on writing. That API
 // copies the file in steps and, when another connection commits between two steps, starts over

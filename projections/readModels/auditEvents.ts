@@ -5,7 +5,9 @@
 // The trail is read by people who must not learn secrets from it, so the data is masked on the way
 // in: coupon codes keep only their last group (`****-****-****-****-J8NC`), in CouponIssued,
 // CouponCodeClaimed and the name of the code's guard stream (`coupon-code-…`); password hashes
-// (StaffUserCreated, StaffPasswordChanged, StaffChangeRequested) are replaced by a placeholder.
+// (StaffUserCreated, StaffPasswordChanged, StaffChangeRequested) are replaced by a placeholder; the
+// body of an answer kept under an Idempotency-Key (IdempotentAnswerRecorded) is left out: the trail
+// shows its status, and the events the command appended show what it did.
 import { catalogue } from '../../events/index';
 import { couponCodeHint } from '../../domain/shared/couponCode';
 import { sql, type Projection, type ProjectedEvent } from '../projection';
@@ -31,6 +33,8 @@ export function maskedData(type: string, data: unknown): unknown {
     case 'StaffPasswordChanged':
     case 'StaffChangeRequested':
       return 'passwordHash' in record ? { ...record, passwordHash: HIDDEN } : record;
+    case 'IdempotentAnswerRecorded':
+      return record.body === null || record.body === undefined ? record : { ...record, body: HIDDEN };
     default:
       return record;
   }

@@ -55,8 +55,8 @@ async function main() {
     const lines = [
       `Backed up ${source} to ${report.file} in ${report.seconds.toFixed(1)} s`,
       ...describeLog(report.figures),
-      '  not in it:  the read models (read.db, rebuilt from the log at start), login throttling and',
-      '              idempotency keys (server.db, started afresh); copy the backup off this machine.',
+      '  not in it:  the read models (read.db, rebuilt from the log at start) and login throttling',
+      '              (server.db, started afresh); copy the backup off this machine.',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } catch (error) {

@@ -1,6 +1,14 @@
 // The write path of every command: read the aggregate's stream, fold it, decide, append with the
-// revision that was read. When another writer got there first the whole decision is taken again on
-// the new state (a few times), so a conflict only reaches the client when the state keeps changing.
+// revision that was read.
+//
+// Commands on one stream take turns within this process (one queue per store and stream, never a
+// global lock): fifty orders on one prepaid account from one server are decided one after the
+// other, each on the state the previous one left, instead of fifty decisions on one revision of
+// which one appends. Across processes (several servers on one EventStoreDB, two processes on one
+// SQLite file) a writer can still get there first: then the whole read → decide → append is taken
+// again after a jittered pause, within a time budget (server/commands/conflictRetry.ts), so a
+// conflict only reaches the client, 409 `concurrent_change`, when the stream keeps changing for
+// that long. `decide` stays pure: a retry reads the stream again and decides again.
 //
 // Folded states are kept per store, aggregate and stream (least recently used first out), with the
 // revision they were folded to, after a load and after an append; the next load reads and folds
@@ -13,6 +21,8 @@ import type { CommandContext } from '../../events/eventCatalogue';
 import { WrongExpectedRevisionError, type EventStore, type EventToAppend, type RecordedEvent } from '../../events/port';
 import type { Decider } from '../../domain/shared/decider';
 import { DomainError } from '../../domain/shared/errors';
+import { DEFAULT_CONFLICT_RETRY, nextPause, type ConflictRetryPolicy } from './conflictRetry';
+import { TurnQueue } from './oneAtATime';
 
 export interface Loaded<S> {
   state: S;
@@ -39,9 +49,31 @@ export interface CommandCatalogue {
 export interface CommandDeps {
   store: EventStore;
   catalogue: CommandCatalogue;
+  /** How conflicts with writers in other processes are retried (default DEFAULT_CONFLICT_RETRY). */
+  conflictRetry?: Partial<ConflictRetryPolicy> | undefined;
 }
 
-const MAX_ATTEMPTS = 4;
+/** One queue of commands per store, keyed by stream. */
+const turns = new WeakMap<EventStore, TurnQueue>();
+
+function turnsOf(store: EventStore): TurnQueue {
+  let queue = turns.get(store);
+  if (!queue) turns.set(store, (queue = new TurnQueue()));
+  return queue;
+}
+
+/** Per store and stream, the revision of this process's last append (to tell other writers' events apart). */
+const ownHeads = new WeakMap<EventStore, Map<string, number>>();
+
+function noteOwnAppend(store: EventStore, stream: string, revision: number): void {
+  let heads = ownHeads.get(store);
+  if (!heads) ownHeads.set(store, (heads = new Map()));
+  heads.delete(stream);
+  heads.set(stream, revision);
+  if (heads.size > FOLDED_STATES_KEPT) heads.delete(heads.keys().next().value!);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Streams whose folded state is kept, per store and aggregate. */
 export const FOLDED_STATES_KEPT = 20_000;
@@ -93,25 +125,56 @@ export async function handleCommand<S, E extends { type: string; data: unknown }
   /** The events' metadata; a function when events of one append have different causes. */
   context: CommandContext | ((event: E, index: number) => CommandContext),
 ): Promise<CommandResult<E, S>> {
-  for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadAggregate(deps, stream, aggregate);
-    const events = decide(state);
-    if (events.length === 0) return { stream, events, state, position: 0, revision };
-    const encoded = events.map((e, i) => deps.catalogue.encode(e, typeof context === 'function' ? context(e, i) : context));
-    try {
-      const appended = await deps.store.append(stream, encoded, { expectedRevision: revision });
-      // The state after the append is known without reading the events back. Folded from the
-      // data as stored (the schema's output), as a later read would give it.
-      const after = encoded.reduce((folded, e, i) => aggregate.evolve(folded, { type: events[i]!.type, data: e.data } as E), state);
-      keepState(foldedStatesOf(deps.store, aggregate), stream, after, appended.nextRevision);
-      return { stream, events, state: after, position: appended.position, revision: appended.nextRevision };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new DomainError('concurrent_change', `${stream} is being changed by someone else right now; try again`, 'conflict');
+  const policy = { ...DEFAULT_CONFLICT_RETRY, ...deps.conflictRetry };
+  return turnsOf(deps.store).run(stream, async () => {
+    const started = Date.now();
+    let contended = false;
+    for (let retry = 1; ; retry++) {
+      const attemptStarted = Date.now();
+      try {
+        const { result, overtaken } = await decideAndAppend(deps, stream, aggregate, decide, context);
+        // Another process writes this stream too. Before the next command of this process on it
+        // starts, leave about one attempt's time free: the other's retry, which pauses, then reads
+        // and appends again, would otherwise lose to this server's queue every time.
+        if (contended || overtaken) await sleep(Math.floor((0.5 + Math.random()) * (Date.now() - attemptStarted)));
+        return result;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        contended = true;
+        const pause = nextPause(policy, retry, Date.now() - started);
+        if (pause === null) {
+          throw new DomainError('concurrent_change', `${stream} is being changed by someone else right now; try again`, 'conflict');
+        }
+        await sleep(pause);
       }
     }
-  }
+  });
+}
+
+/** One attempt: load, decide, append at the revision read (WrongExpectedRevisionError when overtaken meanwhile). */
+async function decideAndAppend<S, E extends { type: string; data: unknown }>(
+  deps: CommandDeps,
+  stream: string,
+  aggregate: Decider<S, E>,
+  decide: (state: S) => E[],
+  context: CommandContext | ((event: E, index: number) => CommandContext),
+): Promise<{ result: CommandResult<E, S>; overtaken: boolean }> {
+  const before = foldedStatesOf(deps.store, aggregate).get(stream)?.revision;
+  const ownHead = ownHeads.get(deps.store)?.get(stream);
+  const { state, revision } = await loadAggregate(deps, stream, aggregate);
+  // Events after both the revision this process last folded and the one it last appended: another
+  // process appended them (this process's commands on the stream take turns).
+  const overtaken = ownHead !== undefined && revision !== 'no_stream' && revision > Math.max(ownHead, before ?? -1);
+  const events = decide(state);
+  if (events.length === 0) return { result: { stream, events, state, position: 0, revision }, overtaken };
+  const encoded = events.map((e, i) => deps.catalogue.encode(e, typeof context === 'function' ? context(e, i) : context));
+  const appended = await deps.store.append(stream, encoded, { expectedRevision: revision });
+  // The state after the append is known without reading the events back. Folded from the
+  // data as stored (the schema's output), as a later read would give it.
+  const after = encoded.reduce((folded, e, i) => aggregate.evolve(folded, { type: events[i]!.type, data: e.data } as E), state);
+  keepState(foldedStatesOf(deps.store, aggregate), stream, after, appended.nextRevision);
+  noteOwnAppend(deps.store, stream, appended.nextRevision);
+  return { result: { stream, events, state: after, position: appended.position, revision: appended.nextRevision }, overtaken };
 }
 
 /** Appends events to a stream with an explicit expectation (no decision); returns the global position. */
@@ -123,5 +186,7 @@ export async function appendEvents(
   context: CommandContext,
 ): Promise<number> {
   const encoded = events.map((e) => deps.catalogue.encode(e, context));
-  return (await deps.store.append(stream, encoded, { expectedRevision })).position;
+  const appended = await deps.store.append(stream, encoded, { expectedRevision });
+  noteOwnAppend(deps.store, stream, appended.nextRevision);
+  return appended.position;
 }

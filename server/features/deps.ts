@@ -9,6 +9,7 @@ import type { EventStore } from '../../events/port';
 import type { RandomSource } from '../../domain/shared/couponCode';
 import type { UnusedCouponOfDevice } from '../../domain/orders/unusedCoupons';
 import { DEFAULT_REMINDER_OFFSETS_DAYS } from '../../domain/reminders/schedule';
+import type { ConflictRetryPolicy } from '../commands/conflictRetry';
 
 export interface SellerSettings {
   /** Company name, as printed on invoices and signed under e-mails. */
@@ -93,6 +94,8 @@ export interface SalesDeps {
    * guided sale does not ask for a confirmation.
    */
   unusedCoupons?: (serials: readonly string[], now: string) => Map<string, UnusedCouponOfDevice[]>;
+  /** How the write path retries a conflict with another server (server/commands/conflictRetry.ts). */
+  conflictRetry?: Partial<ConflictRetryPolicy> | undefined;
 }
 
 export const randomOf = (deps: Pick<SalesDeps, 'random'>): RandomSource => deps.random ?? ((n: number) => randomBytes(n));

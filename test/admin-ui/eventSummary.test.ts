@@ -21,6 +21,7 @@ import { reminderEventShapes } from '../../domain/reminders/events';
 import { bankStatementEventShapes } from '../../domain/bankStatements/events';
 import { sdiEventShapes } from '../../domain/sdi/events';
 import { logVerificationEventShapes } from '../../domain/logVerification/events';
+import { idempotencyEventShapes } from '../../domain/idempotency/events';
 import { describeEvent, eventLabel, eventSummary, summaryTools, type Translate } from '../../admin-ui/src/eventSummary';
 import en from '../../admin-ui/src/i18n/en';
 import it from '../../admin-ui/src/i18n/it';
@@ -271,6 +272,18 @@ const samples: { [T in EventType]: Sample<T> } = {
     },
     it: 'Registro eventi verificato: catena interrotta alla posizione 57 (order-o1), eventi controllati: 120; dalla console, Anna Bianchi (a.bianchi)',
   },
+  IdempotencyKeyClaimed: {
+    data: { userId: 'u-anna', fingerprint: 'f1', claimedAt: at, holder: { server: 's1', run: 'r1' } },
+    it: 'Richiesta presa in carico (Idempotency-Key): da Anna Bianchi (a.bianchi)',
+  },
+  IdempotentAnswerRecorded: {
+    data: { status: 201, contentType: 'application/json', body: '{}', answeredAt: at },
+    it: 'Risposta alla richiesta registrata: stato HTTP 201',
+  },
+  IdempotencyKeyReleased: {
+    data: { releasedAt: at, reason: 'server_error' },
+    it: 'Richiesta liberata per un nuovo tentativo: la richiesta è fallita sul server',
+  },
 };
 
 const schemaOf = new Map(
@@ -278,7 +291,7 @@ const schemaOf = new Map(
     productEventShapes, couponCodeEventShapes, couponEventShapes, customerEventShapes, deviceEventShapes, holderDeviceEventShapes, emailEventShapes,
     invoiceEventShapes, orderEventShapes, rfReferenceEventShapes, bankReferenceEventShapes, paymentEventShapes, prepaidEventShapes, staffEventShapes,
     issuerPolicyEventShapes, caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes, replacementEventShapes, reminderEventShapes,
-    bankStatementEventShapes, sdiEventShapes, logVerificationEventShapes,
+    bankStatementEventShapes, sdiEventShapes, logVerificationEventShapes, idempotencyEventShapes,
   ].flatMap((shapes) => shapes.map((shape) => [shape.type as string, shape.schema] as const)),
 );
 

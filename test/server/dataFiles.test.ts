@@ -1,5 +1,5 @@
 // The data directory is private to the server's user: the event log, server.db (session hashes,
-// idempotent answers), read.db (customers, coupon codes), their -wal/-shm files and the demo's
+// login throttling, reactor checkpoints), server.id, read.db (customers, coupon codes), their -wal/-shm files and the demo's
 // files are 0600, directories 0700; whatever umask started the process, and also files an
 // earlier start left world-readable.
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';

@@ -85,6 +85,9 @@ export const eventLabels: Record<EventType, string> = {
   ReplacementCompleted: 'Replacement completed',
   RenewalReminderSent: 'Renewal reminder sent',
   LogVerified: 'Event log verified',
+  IdempotencyKeyClaimed: 'Request taken in hand (Idempotency-Key)',
+  IdempotentAnswerRecorded: 'Answer to the request recorded',
+  IdempotencyKeyReleased: 'Request released for another try',
 };
 
 export const eventSummaries: Record<EventType, SummaryTemplate> = {
@@ -169,6 +172,9 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   ReplacementCompleted: 'the old device is replaced',
   RenewalReminderSent: '%{serial}, %{kind}, %{days} days before the deadline of %{deadline}',
   LogVerified: { ok: 'chain intact, events checked: %{verified}; %{via}, %{by}', broken: 'chain broken at position %{position} (%{stream}), events checked: %{verified}; %{via}, %{by}' },
+  IdempotencyKeyClaimed: 'by %{by}',
+  IdempotentAnswerRecorded: 'HTTP status %{status}',
+  IdempotencyKeyReleased: '%{reason}',
 };
 
 export const eventWords = {
@@ -176,6 +182,7 @@ export const eventWords = {
   documentKind: { invoice: 'Invoice', credit_note: 'Credit note' },
   channel: { desk: 'At the desk', kiosk: 'At the kiosk' },
   verifiedVia: { console: 'From the console', cli: 'From the command line', faults: 'By the fault suite', system: 'By the system' },
+  idempotencyRelease: { server_error: 'the request failed on the server', not_kept: 'the answer held a secret and was not kept' },
   show_data: 'Show data',
   hide_data: 'Hide data',
   none: 'none',

@@ -89,6 +89,9 @@ export const eventLabels: Record<EventType, string> = {
   ReplacementCompleted: 'Sostituzione completata',
   RenewalReminderSent: 'Promemoria di rinnovo inviato',
   LogVerified: 'Registro eventi verificato',
+  IdempotencyKeyClaimed: 'Richiesta presa in carico (Idempotency-Key)',
+  IdempotentAnswerRecorded: 'Risposta alla richiesta registrata',
+  IdempotencyKeyReleased: 'Richiesta liberata per un nuovo tentativo',
 };
 
 export const eventSummaries: Record<EventType, SummaryTemplate> = {
@@ -173,6 +176,9 @@ export const eventSummaries: Record<EventType, SummaryTemplate> = {
   ReplacementCompleted: 'il vecchio dispositivo è sostituito',
   RenewalReminderSent: '%{serial}, %{kind}, %{days} giorni prima della scadenza del %{deadline}',
   LogVerified: { ok: 'catena integra, eventi controllati: %{verified}; %{via}, %{by}', broken: 'catena interrotta alla posizione %{position} (%{stream}), eventi controllati: %{verified}; %{via}, %{by}' },
+  IdempotencyKeyClaimed: 'da %{by}',
+  IdempotentAnswerRecorded: 'stato HTTP %{status}',
+  IdempotencyKeyReleased: '%{reason}',
 };
 
 /** Words the summaries need that no screen's enum has. */
@@ -181,6 +187,7 @@ export const eventWords = {
   documentKind: { invoice: 'Fattura', credit_note: 'Nota di credito' },
   channel: { desk: 'Al banco', kiosk: 'Al chiosco' },
   verifiedVia: { console: 'Dalla console', cli: 'Da riga di comando', faults: 'Dalla prova dei guasti', system: 'Dal sistema' },
+  idempotencyRelease: { server_error: 'la richiesta è fallita sul server', not_kept: 'la risposta conteneva un segreto e non è stata conservata' },
   show_data: 'Mostra dati',
   hide_data: 'Nascondi dati',
   none: 'nessuno',

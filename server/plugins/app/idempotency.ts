@@ -1,39 +1,58 @@
 // Idempotency-Key: a command sent again with the same key (a double click, a retry after a lost
-// answer) gets the first answer back and appends nothing. Answers are kept per user in
-// DATA_DIR/server.db for a day. A key reused for a different request is refused; a duplicate that
-// arrives while the first is still running is told so, instead of running twice.
+// answer, on this server or on another one behind the same load balancer) gets the first answer
+// back and appends nothing. A key reused for a different request is refused (422
+// idempotency_key_reused); a duplicate that arrives while the first is still running is told so
+// (409 idempotency_key_in_flight: the console and the kiosk keep the key and ask again later),
+// instead of running twice.
 //
-// A key is claimed before its command runs and answered after, in another file than the event log,
-// so a process that stops in between leaves a claim without an answer. Such claims are released at
-// the next start, and a retry with the key runs the command again. That is safe because commands
-// are idempotent under their key: what they create takes an id derived from it (an order, a
-// payment, a top-up, a refund), so a second run finds the first one's work and finishes it (a
-// prepaid order debited but not yet placed is placed, without a second debit) or answers it, and a
-// creation by a natural key (a username, a serial) is refused as a duplicate. This assumes one
-// server per data directory, as the read models' lease already requires.
+// The claims live in the event store, which every server shares: one stream per user and key,
+// `idempotency-<SHA-256 of user and key>` (domain/idempotency: claimed, answered, released). A
+// claim is taken before the command runs, by an append that expects the stream's revision just
+// read, so of two servers claiming at once one wins and the other finds the claim. The answer
+// (status, content type, body) is appended to the stream when the command completes, before it is
+// sent, so a retry anywhere finds it. A day later the key is free again (checked on read).
 //
-// Secrets never reach the file (issue #14: a plain SHA-256 of url and body gave the passwords of
-// password changes and staff creations away to a word list). The request's fingerprint is an HMAC,
-// keyed with a random key kept beside the file (DATA_DIR/idempotency.key, mode 0600), over the
-// body without its secret fields (see `secretField`); a key reused with another password only is
-// thus taken for the same request, which is what its sender meant. An answer that would hold a
-// secret is not kept: the claim is released, and a retry runs the command again.
+// A process that stops between claim and answer leaves a claim without an answer. The server that
+// held it releases it when it starts again (a claim names the server, by the id kept in
+// DATA_DIR/server.id, and the run, new at every start); another server's claim is given up after a
+// lease of two minutes. A retry then runs the command again. That is safe because commands are
+// idempotent under their key: what they create takes an id derived from it (an order, a payment, a
+// top-up, a refund), so a second run finds the first one's work and finishes it (a prepaid order
+// debited but not yet placed is placed, without a second debit) or answers it, and a creation by a
+// natural key (a username, a serial) is refused as a duplicate.
+//
+// Secrets never reach the log (issue #14: a plain SHA-256 of url and body gave the passwords of
+// password changes and staff creations away to a word list). The request's fingerprint is a
+// SHA-256 over the user, the key, the method, the url and the body without its secret fields (see
+// `secretField`): nothing secret goes in, so nothing secret can be guessed back, and every server
+// computes the same one. A key reused with another password only is thus taken for the same
+// request, which is what its sender meant. An answer that would hold a secret is not kept: the
+// claim is released, and a retry runs the command again.
 import Database from 'better-sqlite3';
 import fp from 'fastify-plugin';
-import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePrivateFile } from '../../../events/adapters/privateFiles';
-import { IDEMPOTENCY_KEY } from '../../security/commandContext';
-import { HttpError } from './access';
+import { catalogue } from '../../../events/index';
+import { claimKey, idempotencyAggregate, recordAnswer, releaseKey } from '../../../domain/idempotency/decider';
+import type { ClaimHolder } from '../../../domain/idempotency/events';
+import { handleCommand, type CommandDeps } from '../../commands/handle';
+import { commandContext, IDEMPOTENCY_KEY } from '../../security/commandContext';
 
-const KEEP_MS = 24 * 60 * 60_000;
-/** Answers older than a day are deleted at most this often, not on every request. */
-const PURGE_EVERY_MS = 60_000;
-const IN_FLIGHT = 0;
-/** Marks fingerprints made as below; rows of an older format are deleted at start. */
-const FINGERPRINT_VERSION = 'h2:';
-const KEY_FILE = 'idempotency.key';
+/** Marks fingerprints made as below. */
+const FINGERPRINT_VERSION = 'h3:';
+const SERVER_ID_FILE = 'server.id';
+
+/** What a request was, the same on every server: its secret fields left out (see the top of this file). */
+export function requestFingerprint(userId: string, key: string, method: string, url: string, body: unknown): string {
+  const text = `${userId}\n${key}\n${method} ${url}\n${JSON.stringify(withoutSecrets(body ?? null))}`;
+  return FINGERPRINT_VERSION + createHash('sha256').update(text).digest('base64url');
+}
+
+/** The stream of a user's key: named by a hash, so that any key a client sends makes a valid name. */
+export function idempotencyStreamOf(userId: string, key: string): string {
+  return `idempotency-${createHash('sha256').update(`${userId}\n${key}`).digest('base64url')}`;
+}
 
 /** Field names whose values are secrets: never hashed, never stored. */
 export function secretField(name: string): boolean {
@@ -75,73 +94,57 @@ function namesSecret(payload: string): boolean {
 }
 
 /**
- * The fingerprint key: 32 random bytes made once into the data directory, readable by the server's
- * user only. Without a data directory (tests, in-memory) a key for this process alone.
+ * This server's id: made once into the data directory (readable by the server's user only), so
+ * that the server knows its own claims again after a restart. Without a data directory (tests,
+ * in-memory) an id for this process alone.
  */
-function fingerprintKey(dataDir: string | undefined): Buffer {
-  if (!dataDir) return randomBytes(32);
-  const file = join(dataDir, KEY_FILE);
+function serverId(dataDir: string | undefined): string {
+  if (!dataDir) return randomUUID();
+  const file = join(dataDir, SERVER_ID_FILE);
   try {
-    writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    writeFileSync(file, randomUUID(), { flag: 'wx', mode: 0o600 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-  if (key.length < 32) throw new Error(`${file}: not a key this server made (delete it to make a new one)`);
-  return key;
+  const id = readFileSync(file, 'utf8').trim();
+  if (id.length < 16) throw new Error(`${file}: not an id this server made (delete it to make a new one)`);
+  return id;
 }
 
-interface StoredAnswer {
-  request_hash: string;
-  status: number;
-  content_type: string | null;
-  payload: string | null;
+/**
+ * Earlier versions kept the answers in DATA_DIR/server.db (with an HMAC key beside it): dropped at
+ * start, their bytes overwritten, since the claims live in the event store now.
+ */
+function dropLocalAnswers(dataDir: string): void {
+  const file = join(dataDir, 'server.db');
+  if (!existsSync(file)) return;
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idempotent_answers'").get();
+    if (!table) return;
+    db.pragma('secure_delete = ON');
+    db.exec('DELETE FROM idempotent_answers');
+    db.exec('DROP TABLE idempotent_answers');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { userId: string; key: string; secrets: string[] } | null;
+    idempotency: { stream: string; secrets: string[] } | null;
   }
 }
 
 export default fp<{ dataDir?: string | undefined }>(
   async (app, { dataDir }) => {
-    let file = ':memory:';
-    if (dataDir) {
-      file = join(dataDir, 'server.db');
-      ensurePrivateFile(file);
-    }
-    const key = fingerprintKey(dataDir);
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    // Deleted rows are overwritten, not left in free pages: rows of the old format held secrets.
-    db.pragma('secure_delete = ON');
-    db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS idempotent_answers (
-      user_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
-      status INTEGER NOT NULL, content_type TEXT, payload TEXT, created INTEGER NOT NULL,
-      PRIMARY KEY (user_id, key))`);
-    db.exec('CREATE INDEX IF NOT EXISTS idempotent_answers_by_created ON idempotent_answers (created)');
-    // Claims a stopped process left without an answer: a retry runs the command again.
-    db.prepare('DELETE FROM idempotent_answers WHERE status = ?').run(IN_FLIGHT);
-    // Fingerprints of the old format were plain SHA-256 of bodies with passwords in them.
-    const old = db.prepare(`DELETE FROM idempotent_answers WHERE request_hash NOT LIKE '${FINGERPRINT_VERSION}%'`).run();
-    if (old.changes > 0) db.pragma('wal_checkpoint(TRUNCATE)');
-    const stmt = {
-      claim: db.prepare(
-        `INSERT INTO idempotent_answers (user_id, key, request_hash, status, created)
-         VALUES (?, ?, ?, ${IN_FLIGHT}, ?) ON CONFLICT DO NOTHING`,
-      ),
-      find: db.prepare<[string, string], StoredAnswer>(
-        'SELECT request_hash, status, content_type, payload FROM idempotent_answers WHERE user_id = ? AND key = ?',
-      ),
-      answer: db.prepare('UPDATE idempotent_answers SET status = ?, content_type = ?, payload = ? WHERE user_id = ? AND key = ?'),
-      release: db.prepare('DELETE FROM idempotent_answers WHERE user_id = ? AND key = ?'),
-      purge: db.prepare('DELETE FROM idempotent_answers WHERE created < ?'),
-    };
-    let lastPurge = 0;
-    app.addHook('onClose', async () => db.close());
+    const holder: ClaimHolder = { server: serverId(dataDir), run: randomUUID() };
+    if (dataDir) dropLocalAnswers(dataDir);
+    const deps: CommandDeps = { store: app.eventStore, catalogue };
+    const now = () => app.security.now().toISOString();
     app.decorateRequest('idempotency', null);
 
     app.addHook('preHandler', async (request, reply) => {
@@ -151,43 +154,44 @@ export default fp<{ dataDir?: string | undefined }>(
         return;
       }
       const userId = request.staff.userId;
-      const hash =
-        FINGERPRINT_VERSION +
-        createHmac('sha256', key)
-          .update(`${request.method} ${request.url}\n${JSON.stringify(withoutSecrets(request.body ?? null))}`)
-          .digest('base64url');
-      const now = Date.now();
-      if (now - lastPurge >= PURGE_EVERY_MS) {
-        stmt.purge.run(now - KEEP_MS);
-        lastPurge = now;
-      }
-      if (stmt.claim.run(userId, idempotencyKey, hash, now).changes === 1) {
-        request.idempotency = { userId, key: idempotencyKey, secrets: secretValues(request.body) };
+      const fingerprint = requestFingerprint(userId, idempotencyKey, request.method, request.url, request.body);
+      const stream = idempotencyStreamOf(userId, idempotencyKey);
+      // Refusals (reused, in flight) are DomainErrors: the error handler answers them.
+      const claimed = await handleCommand(deps, stream, idempotencyAggregate, (state) => claimKey({ userId, fingerprint, at: now(), holder }, state), commandContext(request));
+      if (claimed.events.length > 0) {
+        request.idempotency = { stream, secrets: secretValues(request.body) };
         return;
       }
-      const previous = stmt.find.get(userId, idempotencyKey)!;
-      if (previous.request_hash !== hash) {
-        throw new HttpError(422, 'idempotency_key_reused', 'Idempotency-Key: already used for a different request');
-      }
-      if (previous.status === IN_FLIGHT) {
-        throw new HttpError(409, 'idempotency_key_in_flight', 'the same request is still being processed; wait for its answer');
-      }
+      const answer = claimed.state.answer!;
       reply.header('idempotent-replayed', 'true');
-      if (previous.content_type) reply.header('content-type', previous.content_type);
-      return reply.status(previous.status).send(previous.payload ?? undefined);
+      if (answer.contentType) reply.header('content-type', answer.contentType);
+      return reply.status(answer.status).send(answer.body ?? undefined);
     });
 
     app.addHook('onSend', async (request, reply, payload) => {
       const claim = request.idempotency;
       if (!claim) return payload;
+      request.idempotency = null;
       // A failure of ours (5xx) is not an answer: the client may try again with the same key.
-      // Nor is an answer that would put a secret of the request into the file.
+      // Nor is an answer that would put a secret of the request into the log.
       const holdsSecret = typeof payload === 'string' && (claim.secrets.some((secret) => payload.includes(secret)) || namesSecret(payload));
-      if (reply.statusCode >= 500 || holdsSecret || (payload !== null && payload !== undefined && typeof payload !== 'string')) {
-        stmt.release.run(claim.userId, claim.key);
-      } else {
-        const contentType = reply.getHeader('content-type');
-        stmt.answer.run(reply.statusCode, contentType ? String(contentType) : null, payload ?? null, claim.userId, claim.key);
+      const notAnAnswer = reply.statusCode >= 500 || holdsSecret || (payload !== null && payload !== undefined && typeof payload !== 'string');
+      const contentType = reply.getHeader('content-type');
+      const context = commandContext(request);
+      try {
+        await handleCommand(
+          deps,
+          claim.stream,
+          idempotencyAggregate,
+          (state) =>
+            notAnAnswer
+              ? releaseKey({ holder, reason: reply.statusCode >= 500 ? 'server_error' : 'not_kept', at: now() }, state)
+              : recordAnswer({ holder, status: reply.statusCode, contentType: contentType ? String(contentType) : null, body: (payload as string | null | undefined) ?? null, at: now() }, state),
+          context,
+        );
+      } catch (error) {
+        // The answer goes out anyway; the claim stays without one until its lease runs out.
+        request.log.warn({ err: error, stream: claim.stream }, 'Idempotency-Key: the answer could not be recorded');
       }
       return payload;
     });

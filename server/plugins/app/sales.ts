@@ -26,6 +26,7 @@ import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { catalogue } from '../../../events/index';
 import { projectionNames } from '../../../projections/index';
 import type { OutboxSettings } from '../../features/emails/outbox';
+import type { ConflictRetryPolicy } from '../../commands/conflictRetry';
 import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
 import { unusedCouponsOfDevices } from '../../features/coupons/unusedOfDevices';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../features/deps';
@@ -58,6 +59,8 @@ export interface SalesPluginOptions {
   outbox?: Partial<Omit<OutboxSettings, 'fromAddress'>> | undefined;
   /** Back-off of the reactors' failed units (tests make it fast). */
   retry?: { firstDelayMs?: number; maxDelayMs?: number } | undefined;
+  /** How commands retry a conflict with another server (server/commands/conflictRetry.ts; default 2 s). */
+  conflictRetry?: Partial<ConflictRetryPolicy> | undefined;
 }
 
 export const SMTP_UNSET = 'SMTP_URL is not set: e-mails cannot be sent';
@@ -130,6 +133,7 @@ export default fp<SalesPluginOptions>(
       ids: { uuid: randomUUID },
       settings,
       unusedCoupons: (serials, now) => unusedCouponsOfDevices(app.projections.db, serials, now),
+      conflictRetry: options.conflictRetry,
     };
     app.decorate('sales', deps);
     app.decorate('salesReactors', null);

@@ -7,6 +7,7 @@ import type { Role } from '../../../events/eventCatalogue';
 import type { EventStore } from '../../../events/port';
 import type { App } from '../../../server/app';
 import type { SalesSettings } from '../../../server/features/deps';
+import type { SalesPluginOptions } from '../../../server/plugins/app/sales';
 import { addUser, allEvents, PASSWORD, TestClock } from '../security/support';
 import { startTestApp } from '../../support/app';
 import type { TestSmtp } from '../../support/smtp';
@@ -109,6 +110,8 @@ export async function startApi(
     logger?: FastifyServerOptions['logger'];
     /** The test's own event store (e.g. EventStoreDB's test server); default SQLite in the data directory. */
     store?: EventStore;
+    /** How commands retry a conflict with another server (default: the app's, 2 s). */
+    conflictRetry?: SalesPluginOptions['conflictRetry'];
   } = {},
 ): Promise<ApiWorld> {
   const t = await startTestApp({
@@ -126,6 +129,7 @@ export async function startApi(
       settings: { orderExpiryCheckIntervalMs: 20, ...options.settings },
       outbox: { firstDelayMs: 20, maxDelayMs: 100, maxAttempts: 5 },
       retry: { firstDelayMs: 10, maxDelayMs: 50 },
+      conflictRetry: options.conflictRetry,
     },
   });
   const { app, store } = t;

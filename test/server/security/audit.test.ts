@@ -33,8 +33,13 @@ describe('event metadata', () => {
       payload: newUser('anna'),
     });
     expect(response.statusCode).toBe(201);
-    const appended = (await allEvents(t.store)).filter((e) => e.position > before);
-    expect(appended.map((e) => e.type)).toEqual(['StaffUsernameClaimed', 'StaffUserCreated']);
+    const all = (await allEvents(t.store)).filter((e) => e.position > before);
+    // The command's events, between the claim of its Idempotency-Key and the answer kept under it.
+    expect(all.map((e) => e.type)).toEqual(['IdempotencyKeyClaimed', 'StaffUsernameClaimed', 'StaffUserCreated', 'IdempotentAnswerRecorded']);
+    for (const event of [all[0]!, all[3]!]) {
+      expect(event.metadata).toMatchObject({ actor: { userId: bossId, role: 'admin' }, correlationId, idempotencyKey: 'create-anna-1' });
+    }
+    const appended = all.slice(1, 3);
     for (const event of appended) {
       expect(event.metadata).toEqual({
         actor: { userId: bossId, role: 'admin' },

@@ -1,10 +1,12 @@
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { handleCommand } from '../../../server/commands/handle';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { debitForOrder, prepaidAggregate, streamOf as prepaidStream } from '../../../domain/prepaid/decider';
 import { derivedId } from '../../../server/features/ids';
+import { appendEvents } from '../../../server/commands/handle';
+import { idempotencyStreamOf, requestFingerprint } from '../../../server/plugins/app/idempotency';
 import { addGuideProducts, expectStatus, manualOrder, registerPerson, startApi, topUp, type ApiWorld } from '../api/support';
 import { tempDir } from '../../support/tmp';
 import { addUser, allEvents, login, startApp, type TestApp } from './support';
@@ -58,9 +60,9 @@ describe('Idempotency-Key on commands', () => {
   });
 });
 
-// A key is claimed in server.db before its command runs and answered after it; a process killed in
-// between leaves the claim without an answer. At the next start such claims are released, and a
-// retry runs the command again, which its key makes idempotent.
+// A key is claimed in the event store before its command runs and answered after it; a process
+// killed in between leaves the claim without an answer. The same server, started again, gives such
+// claims up, and a retry runs the command again, which its key makes idempotent.
 describe('Idempotency-Key across a restart that cut a command short', () => {
   let dir: { path: string; remove(): void };
   let world: ApiWorld | undefined;
@@ -73,14 +75,14 @@ describe('Idempotency-Key across a restart that cut a command short', () => {
     dir.remove();
   });
 
-  /** What a kill leaves in server.db: the claim of `key`, without its answer. */
-  const leaveClaimUnanswered = (userId: string, key: string) => {
-    const db = new Database(join(dir.path, 'server.db'));
-    db.prepare(
-      `INSERT INTO idempotent_answers (user_id, key, request_hash, status, created) VALUES (?, ?, 'hash of the request', 0, ?)
-       ON CONFLICT (user_id, key) DO UPDATE SET status = 0, content_type = NULL, payload = NULL`,
-    ).run(userId, key, Date.now());
-    db.close();
+  /** What a kill leaves in the log: the claim of `key` by this server's run that was killed, without its answer. */
+  const leaveClaimUnanswered = async (w: ApiWorld, userId: string, key: string, body: unknown) => {
+    const server = readFileSync(join(dir.path, 'server.id'), 'utf8').trim();
+    const at = w.clock.now().toISOString();
+    const ctx = { actor: { userId, role: 'operator' as const }, at, correlationId: randomUUID(), causationId: null, idempotencyKey: key };
+    await appendEvents(w.app.sales, idempotencyStreamOf(userId, key), [
+      { type: 'IdempotencyKeyClaimed', data: { userId, fingerprint: requestFingerprint(userId, key, 'POST', '/api/orders', body), claimedAt: at, holder: { server, run: 'the run that was killed' } } },
+    ], 'any', ctx);
   };
   const restart = async () => {
     await world!.close();
@@ -107,7 +109,7 @@ describe('Idempotency-Key across a restart that cut a command short', () => {
     const orderId = derivedId('http-order', operatorId, 'key-cut');
     const ctx = { actor: { userId: operatorId, role: 'operator' as const }, at: w.clock.now().toISOString(), correlationId: randomUUID(), causationId: null, idempotencyKey: 'key-cut' };
     await handleCommand(w.app.sales, prepaidStream(customerId), prepaidAggregate, (state) => debitForOrder({ customerId, orderId, amountCents: total, at: w.clock.now().toISOString() }, state), ctx);
-    leaveClaimUnanswered(operatorId, 'key-cut');
+    await leaveClaimUnanswered(w, operatorId, 'key-cut', body);
 
     const again = await restart();
     const retry = expectStatus(await again.operator.post('/api/orders', body, { 'idempotency-key': 'key-cut' }), 201).json();
@@ -119,7 +121,7 @@ describe('Idempotency-Key across a restart that cut a command short', () => {
     const { w, customerId, operatorId } = await shopWithCredit();
     const body = manualOrder(customerId, { mode: 'prepaid' });
     const first = expectStatus(await w.operator.post('/api/orders', body, { 'idempotency-key': 'key-done' }), 201).json();
-    leaveClaimUnanswered(operatorId, 'key-done'); // killed after the append, before the answer was kept
+    await leaveClaimUnanswered(w, operatorId, 'key-done', body); // killed after the append, before the answer was kept
 
     const again = await restart();
     const retry = await again.operator.post('/api/orders', body, { 'idempotency-key': 'key-done' });

@@ -1,10 +1,11 @@
-// Issue #14, finding 4: the idempotency table must hold no password, nor anything a word list can
-// turn back into one (it kept a plain SHA-256 of url and body, passwords included, for a day).
+// Issue #14, finding 4: the Idempotency-Key claims must hold no password, nor anything a word list
+// can turn back into one (they kept a plain SHA-256 of url and body, passwords included, for a day).
+// The claims live in the event store now (issue #21): neither the log nor server.db may hold one.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PASSWORD, addUser, login, startApp, type TestApp } from './support';
+import { PASSWORD, addUser, allEvents, login, startApp, type TestApp } from './support';
 
 const CREATED_PASSWORD = 'amber falcon orchard winter';
 const RESET_PASSWORD = 'copper meadow lantern river';
@@ -18,10 +19,11 @@ afterEach(async () => {
   await t.close();
 });
 
-/** Every byte of server.db, its WAL and shared memory, as one buffer. */
-function serverDbBytes(): Buffer {
-  const files = readdirSync(t.dataDir).filter((f) => f.startsWith('server.db'));
+/** Every byte of server.db and of the event log, their WAL and shared memory, as one buffer. */
+function dataBytes(): Buffer {
+  const files = readdirSync(t.dataDir).filter((f) => f.startsWith('server.db') || f.startsWith('events.db'));
   expect(files).toContain('server.db');
+  expect(files).toContain('events.db');
   return Buffer.concat(files.map((f) => readFileSync(join(t.dataDir, f))));
 }
 
@@ -30,8 +32,8 @@ const digests = (text: string) => {
   return [d.toString('base64url'), d.toString('hex'), d.toString('base64')];
 };
 
-describe('no secret reaches server.db through Idempotency-Key', () => {
-  it('after a staff creation, a reset and a password change (each sent twice), no password nor its url+body SHA-256 is in the file', async () => {
+describe('no secret reaches the event log or server.db through Idempotency-Key', () => {
+  it('after a staff creation, a reset and a password change (each sent twice), no password nor its url+body SHA-256 is in the files', async () => {
     await addUser(t.store, 'ada', ['admin']);
     const mariaId = await addUser(t.store, 'maria', ['operator']);
     const admin = await login(t.app, 'ada');
@@ -52,7 +54,10 @@ describe('no secret reaches server.db through Idempotency-Key', () => {
     expect(changed.statusCode).toBe(200);
     sent.push(change);
 
-    const bytes = serverDbBytes();
+    // The answers were kept in the log (replayed above), without the passwords.
+    const claims = (await allEvents(t.store)).filter((e) => e.type === 'IdempotentAnswerRecorded');
+    expect(claims.length).toBeGreaterThanOrEqual(2);
+    const bytes = dataBytes();
     for (const secret of [CREATED_PASSWORD, RESET_PASSWORD, CHANGED_PASSWORD, PASSWORD]) {
       expect(bytes.includes(Buffer.from(secret))).toBe(false);
     }
@@ -61,10 +66,10 @@ describe('no secret reaches server.db through Idempotency-Key', () => {
     }
   });
 
-  it('the fingerprint key is made into DATA_DIR, readable by its owner only', () => {
-    const file = join(t.dataDir, 'idempotency.key');
+  it("the server's id, which its claims name, is made into DATA_DIR, readable by its owner only", () => {
+    const file = join(t.dataDir, 'server.id');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8').length).toBeGreaterThanOrEqual(43);
+    expect(readFileSync(file, 'utf8').length).toBeGreaterThanOrEqual(36);
   });
 
   it('a same key with another password only replays; another non-secret field is still told apart', async () => {
