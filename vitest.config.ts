@@ -2,8 +2,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Generous: the test command runs two passes side by side on two cores, and a test that starts
+    // a server process or a browser waits on the machine; a hung test still fails.
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
     pool: 'forks',
     projects: [
       {
@@ -22,8 +24,8 @@ export default defineConfig({
           name: 'browser',
           include: ['test/admin-ui/browser/**/*.test.ts'],
           globalSetup: ['test/admin-ui/browser/globalSetup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

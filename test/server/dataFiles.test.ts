@@ -72,5 +72,5 @@ describe('data files', () => {
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
     expectPrivate(data, ['events.db', 'server.db', 'read.db']);
-  }, 30_000);
+  }, 90_000);
 });

@@ -29,7 +29,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   child.stderr.on('data', (chunk) => (err += chunk));
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 45 s: ${err}`)), 45_000);
     child.stdout.on('data', () => {
       const match = /listening on (http:\/\/\S+?)\/? /.exec(out);
       if (match) {

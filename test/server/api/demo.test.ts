@@ -113,5 +113,5 @@ describe('the demo start (DEMO=true)', () => {
     servers.push(server);
     expect(server.stdout()).not.toMatch(/DEMO/);
     expect(server.stdout()).toMatch(/No staff admin exists yet/);
-  }, 30_000);
+  }, 90_000);
 });
