@@ -10,6 +10,7 @@
 // - The client never resubscribes by itself. When a subscription ends or fails (server gone,
 //   call cancelled, end of stream), this adapter subscribes again after a small back-off from the
 //   last position it handed out, and skips anything at or before it: no duplicates, no gaps.
+// - Competing consumers (persistent subscriptions to $all) are in eventstoredbConsumers.ts.
 // - The hash chain (events/logChain.ts): this process's appends are serialised, and each one
 //   chains to the head of $all (its last non-system event) read just before it is sent. That is
 //   exact for ONE writer process per server. Several servers appending to one EventStoreDB
@@ -58,6 +59,7 @@ import {
   type Subscription,
 } from '../port';
 import { CHAIN_FIELD, contentOf, GENESIS, isChainLink, nextLink, splitMetadata } from '../logChain';
+import { eventStoreDbConsumers } from './eventstoredbConsumers';
 
 export interface EventStoreDbStoreOptions {
   /** Back-off before the first resubscription attempt, doubled up to `maxReconnectDelayMs`. */
@@ -167,9 +169,12 @@ export function createEventStoreDbStore(connectionString: string, options: Event
     }
   }
 
+  const consumers = eventStoreDbConsumers({ client, toRecorded, backoff, closed: () => closed });
+
   const store: EventStore = {
     kind: 'eventstoredb',
     address: { kind: 'eventstoredb', connectionString },
+    competingConsumers: consumers,
 
     async append(stream, events, { expectedRevision }) {
       ensureOpen();
@@ -255,6 +260,7 @@ export function createEventStoreDbStore(connectionString: string, options: Event
       closed = true;
       await Promise.allSettled([...appendsInFlight]);
       await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      await consumers.stopAll();
       for (const read of [...readsInFlight]) read.destroy(new EventStoreClosedError());
       await client.dispose();
     },

@@ -26,7 +26,7 @@ import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { catalogue } from '../../../events/index';
 import { projectionNames } from '../../../projections/index';
 import type { OutboxSettings } from '../../features/emails/outbox';
-import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
+import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors, type StartReactorsDeps } from '../../reactors/index';
 import { unusedCouponsOfDevices } from '../../features/coupons/unusedOfDevices';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../features/deps';
 
@@ -58,6 +58,8 @@ export interface SalesPluginOptions {
   outbox?: Partial<Omit<OutboxSettings, 'fromAddress'>> | undefined;
   /** Back-off of the reactors' failed units (tests make it fast). */
   retry?: { firstDelayMs?: number; maxDelayMs?: number } | undefined;
+  /** How the reactors share work with other servers (default: persistent subscriptions on EventStoreDB). */
+  competing?: StartReactorsDeps['competing'];
 }
 
 export const SMTP_UNSET = 'SMTP_URL is not set: e-mails cannot be sent';
@@ -156,6 +158,7 @@ export default fp<SalesPluginOptions>(
       checkpoints,
       log,
       retry: options.retry,
+      competing: options.competing,
       busy: () => app.requestsInFlight() > 0,
       readDb: () => app.projections.db,
       readModelsCaughtUp: () => app.projections.whenCaughtUp([projectionNames.certificateDeadlines]),
