@@ -17,7 +17,12 @@
 // them, and the event store lets only one succeed (their streams' expected revisions and claims).
 import { createHash } from 'node:crypto';
 import type { CompetingConsumers, ConsumerSession, Delivery, RecordedEvent } from '../../events/port';
-import type { ReactorLog } from './reactor';
+
+/** The reactors' log (ReactorLog, declared here too so that reactor.ts and this file do not import each other). */
+interface ReactorLog {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
 
 export type WorkMode = 'catch-up' | 'persistent';
 
