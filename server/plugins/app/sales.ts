@@ -60,6 +60,8 @@ export interface SalesPluginOptions {
   retry?: { firstDelayMs?: number; maxDelayMs?: number } | undefined;
   /** How the reactors share work with other servers (default: persistent subscriptions on EventStoreDB). */
   competing?: StartReactorsDeps['competing'];
+  /** Test hooks of the fulfilment (a server dying in the middle of it). */
+  fulfilmentHooks?: StartReactorsDeps['fulfilmentHooks'];
 }
 
 export const SMTP_UNSET = 'SMTP_URL is not set: e-mails cannot be sent';
@@ -159,6 +161,7 @@ export default fp<SalesPluginOptions>(
       log,
       retry: options.retry,
       competing: options.competing,
+      fulfilmentHooks: options.fulfilmentHooks,
       busy: () => app.requestsInFlight() > 0,
       readDb: () => app.projections.db,
       readModelsCaughtUp: () => app.projections.whenCaughtUp([projectionNames.certificateDeadlines]),
