@@ -248,12 +248,20 @@ export class PersistentSubscriptionGroups {
     this.timer.unref();
   }
 
-  /** Stops serving: calls already dropped by the server put their messages back for retry. */
-  close(): void {
+  /** Stops listening and checking for good (the server is stopped, not only killed). */
+  dispose(): void {
     clearInterval(this.timer);
     this.timer = undefined;
     this.unlisten?.();
     this.unlisten = undefined;
+  }
+
+  /**
+   * The server is killed: the consumers' calls end with UNAVAILABLE and what they held is put back
+   * for retry. (The timer and the log listener go on: stopping and starting the timer here made a
+   * killed-and-restarted catch-up subscription miss its reconnection in the adapter's tests.)
+   */
+  close(): void {
     for (const group of this.groups.values()) {
       for (const consumer of [...group.consumers]) {
         group.drop(consumer);

@@ -259,6 +259,7 @@ export class EventStoreTestServer {
 
   async stop(): Promise<void> {
     await this.kill();
+    this.persistent.dispose();
   }
 
   // ----- lifecycle -----
