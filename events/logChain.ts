@@ -15,6 +15,15 @@
 // `prev` is kept beside `hash` so that the verifier can say what differs: an event whose content
 // no longer gives its hash was altered; an event whose `prev` is not the hash of the event before
 // it lost its predecessor (deleted, or moved).
+//
+// Several writers (servers appending to one EventStoreDB) cannot chain in one line: nothing spans
+// a read of the log's head and an append, so two of them may chain to the same head. There each
+// append follows every recent event that nothing follows yet: `prev` is the head it read and
+// `joins` the other such events (appended at the same moment by other servers), and
+//   hash(e) = sha256_hex(prev + joins… + content(e)).
+// The log is then a chain with short forks that join again: an event deleted is still missed by
+// the event that follows it, and the verifier (logVerifier.ts) accepts such links only from a
+// store with several writers.
 import { hash as oneShotHash } from 'node:crypto';
 
 export const CHAIN_FIELD = 'chain';
@@ -23,7 +32,9 @@ export const GENESIS = '0'.repeat(64);
 export interface ChainLink {
   /** Hash of the event before this one in the global log (GENESIS for the first). */
   prev: string;
-  /** sha256 over prev and this event's content, lowercase hex. */
+  /** Other recent events this one follows too (several writers only; absent when none). */
+  joins?: string[];
+  /** sha256 over prev, the joins and this event's content, lowercase hex. */
   hash: string;
 }
 
@@ -37,13 +48,17 @@ export function contentOf(id: string, stream: string, type: string, dataJson: st
   return `[${jsonString(id)},${jsonString(stream)},${jsonString(type)},${dataJson},${metadataJson}]`;
 }
 
-export function linkHash(prev: string, content: string): string {
-  return oneShotHash('sha256', prev + content, 'hex');
+export function linkHash(prev: string, content: string, joins?: readonly string[]): string {
+  return oneShotHash('sha256', joins?.length ? prev + joins.join('') + content : prev + content, 'hex');
 }
 
-export function nextLink(prev: string, content: string): ChainLink {
-  return { prev, hash: linkHash(prev, content) };
+export function nextLink(prev: string, content: string, joins?: readonly string[]): ChainLink {
+  const hash = linkHash(prev, content, joins);
+  return joins?.length ? { prev, joins: [...joins], hash } : { prev, hash };
 }
+
+/** The hashes an event follows: its `prev` and its joins. */
+export const followedBy = (link: ChainLink): string[] => (link.joins?.length ? [link.prev, ...link.joins] : [link.prev]);
 
 /** The stored metadata: the appended metadata's JSON with `chain` added as its last field. */
 export function chainedMetadataJson(metadataJson: string, link: ChainLink): string {
@@ -58,9 +73,13 @@ const SUFFIX_LENGTH = 160;
 
 export function isChainLink(value: unknown): value is ChainLink {
   if (typeof value !== 'object' || value === null) return false;
-  const { prev, hash } = value as Record<string, unknown>;
-  return typeof prev === 'string' && typeof hash === 'string' && HEX64.test(prev) && HEX64.test(hash);
+  const { prev, hash, joins } = value as Record<string, unknown>;
+  const joinsOk = joins === undefined || (Array.isArray(joins) && joins.every((j) => typeof j === 'string' && HEX64.test(j)));
+  return typeof prev === 'string' && typeof hash === 'string' && HEX64.test(prev) && HEX64.test(hash) && joinsOk;
 }
+
+/** The link as the port hands it out: only its own fields. */
+const linkOf = (link: ChainLink): ChainLink => (link.joins?.length ? { prev: link.prev, joins: [...link.joins], hash: link.hash } : { prev: link.prev, hash: link.hash });
 
 /**
  * Splits a stored metadata text into the metadata as appended (JSON text, without `chain`) and the
@@ -77,12 +96,12 @@ export function splitStoredMetadata(stored: string): { metadataJson: string; lin
   const parsed: unknown = JSON.parse(stored);
   if (typeof parsed !== 'object' || parsed === null || !(CHAIN_FIELD in parsed)) return { metadataJson: stored, link: undefined };
   const { [CHAIN_FIELD]: link, ...rest } = parsed as Record<string, unknown>;
-  return { metadataJson: JSON.stringify(rest), link: isChainLink(link) ? { prev: link.prev, hash: link.hash } : undefined };
+  return { metadataJson: JSON.stringify(rest), link: isChainLink(link) ? linkOf(link) : undefined };
 }
 
 /** Parsed stored metadata: the metadata as appended, and the link apart. */
 export function splitMetadata(stored: Record<string, unknown>): { metadata: Record<string, unknown>; link: ChainLink | undefined } {
   if (!(CHAIN_FIELD in stored)) return { metadata: stored, link: undefined };
   const { [CHAIN_FIELD]: link, ...metadata } = stored;
-  return { metadata, link: isChainLink(link) ? { prev: link.prev, hash: link.hash } : undefined };
+  return { metadata, link: isChainLink(link) ? linkOf(link) : undefined };
 }

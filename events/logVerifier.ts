@@ -1,8 +1,10 @@
 // Walks the log and checks its hash chain (events/logChain.ts): every event's content must give
-// its hash, and every event's `prev` must be the hash of the event before it. Reads the stored
+// its hash, and every event's `prev` must be the hash of the event before it — or, on a store
+// with several writers (EventStoreDB behind several servers), `prev` and its joins must be hashes
+// of recent events before it (a fork of concurrent appends that joins again). Reads the stored
 // texts a page at a time when the store can (readLinks), else the decoded events (readAll), never
 // through the catalogue: the hash covers the stored form, before any upcasting.
-import { contentOf, GENESIS, linkHash, type ChainLink } from './logChain';
+import { contentOf, followedBy, GENESIS, linkHash, type ChainLink } from './logChain';
 import type { EventStore, StoredLink } from './port';
 
 /**
@@ -29,7 +31,15 @@ export interface LogHead {
 export interface VerifyOptions {
   /** A head exported earlier: the event at that position must still have that hash. */
   expectHead?: LogHead;
+  /**
+   * Several processes append to the store (EventStoreDB): an event may follow, besides the one
+   * right before it, any of the FORK_WINDOW events before it. Default: from the store's kind.
+   */
+  severalWriters?: boolean;
 }
+
+/** How far back an event of a store with several writers may point. */
+export const FORK_WINDOW = 1024;
 
 export interface Verification {
   ok: boolean;
@@ -74,7 +84,7 @@ async function* linksOf(store: EventStore): AsyncIterable<StoredLink[]> {
 }
 
 export async function verifyLog(store: EventStore, options: VerifyOptions = {}): Promise<Verification> {
-  return verifyLinks(linksOf(store), options);
+  return verifyLinks(linksOf(store), { severalWriters: store.kind === 'eventstoredb', ...options });
 }
 
 export async function verifyLinks(pages: AsyncIterable<StoredLink[]>, options: VerifyOptions = {}): Promise<Verification> {
@@ -86,6 +96,11 @@ export async function verifyLinks(pages: AsyncIterable<StoredLink[]>, options: V
   let prev: string | null = null; // null: the chain has not begun
   let head: LogHead | null = null;
   let broken: BrokenLink | null = null;
+  // Several writers only: the hashes of the last FORK_WINDOW events, in a ring.
+  const severalWriters = options.severalWriters === true;
+  const recent = new Set<string>();
+  const ring: string[] = new Array(FORK_WINDOW);
+  let ringAt = 0;
 
   const breakAt = (e: StoredLink, kind: BreakKind, detail: string): BrokenLink => ({
     position: e.position,
@@ -115,12 +130,24 @@ export async function verifyLinks(pages: AsyncIterable<StoredLink[]>, options: V
         break outer;
       }
       const expectedPrev = prev ?? GENESIS;
-      const actual = linkHash(link.prev, e.content);
+      const actual = linkHash(link.prev, e.content, link.joins);
       if (actual !== link.hash) {
         broken = breakAt(e, 'content_altered', `stored hash ${link.hash}, its content gives ${actual}`);
         break outer;
       }
-      if (link.prev !== expectedPrev) {
+      if (severalWriters) {
+        // The chain began with concurrent appends too: GENESIS is a fine start for the first few.
+        const missing = followedBy(link).find((h) => !recent.has(h) && !(h === GENESIS && verified < FORK_WINDOW));
+        if (missing !== undefined) {
+          broken = breakAt(e, 'link_broken', `it follows hash ${missing}, which no event among the ${FORK_WINDOW} before it has`);
+          break outer;
+        }
+        const evicted = ring[ringAt];
+        if (evicted !== undefined) recent.delete(evicted);
+        ring[ringAt] = link.hash;
+        ringAt = (ringAt + 1) % FORK_WINDOW;
+        recent.add(link.hash);
+      } else if (link.prev !== expectedPrev || link.joins) {
         broken = breakAt(
           e,
           'link_broken',

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine with Node and npm: installs what the tests need
-# (Debian packages when missing, npm packages), then type-checks and runs every suite.
+# (Debian packages when missing, npm packages), then type-checks and runs every suite, on the
+# machine's Node and again on Node 24 LTS (installed from the npm registry by scripts/node24.sh).
+#
+#   NODE24=skip ./scripts/test.sh    skips the Node 24 pass (locally: it doubles the vitest time);
+#                                    CI runs it, as it is on by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,16 +27,45 @@ fi
 
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
+# Node 24 beside this one, its native modules built (quick when already in place).
+node24_bin=""
+case "${NODE24:-run}" in
+  run) node24_bin=$(./scripts/node24.sh) ;;
+  skip) echo "NODE24=skip: the suite runs on $(node --version) only" ;;
+  *) echo "NODE24 must be run or skip (got \"$NODE24\")" >&2; exit 2 ;;
+esac
+
 npm run typecheck
 # The import rules of docs/architecture.md (.dependency-cruiser.cjs): a wrong-way import or a cycle fails the run.
 npm run lint:imports
 mkdir -p test-artifacts
 status=0
+summary() {
+  node -e '
+    const r = require("./" + process.argv[1]);
+    console.log(`${process.argv[2]}: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+  ' "$1" "$2" || true
+}
+# The console is built once for both passes (the browser tests' globalSetup then skips it).
+npm run -s build:ui
+export CONSOLE_BUILT=1
+# The two passes run side by side: each keeps one test file at a time, and a test file waits on
+# servers, browsers and tokens more than it computes, so two cores serve both. Node 24's output
+# goes to a file and is printed after Node 20's.
+node24_pid=""
+if [ -n "$node24_bin" ]; then
+  PATH="$node24_bin:$PATH" npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest-node24.json \
+    > test-artifacts/vitest-node24.log 2>&1 &
+  node24_pid=$!
+fi
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json || status=$?
-node -e '
-  const r = require("./test-artifacts/vitest.json");
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-' || true
+summary test-artifacts/vitest.json "Node $(node --version)"
+if [ -n "$node24_pid" ]; then
+  wait "$node24_pid" || status=$?
+  echo "--- the same suite on Node $("$node24_bin/node" --version) (test-artifacts/vitest-node24.log):"
+  cat test-artifacts/vitest-node24.log
+  summary test-artifacts/vitest-node24.json "Node $("$node24_bin/node" --version)"
+fi
 # The fault suite's short run: the real server as a child process, killed with -9 at random
 # moments on both stores, then SMTP away, a full disk, the EventStoreDB away and the clock set
 # back once each, and every invariant checked over the log and the read models.

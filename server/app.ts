@@ -15,6 +15,7 @@ import eventStorePlugin from './plugins/app/eventStore';
 import { catalogue } from '../events/index';
 import { projections } from '../projections/index';
 import idempotencyPlugin from './plugins/app/idempotency';
+import metricsPlugin from './plugins/app/metrics';
 import projectionsPlugin, { type ProjectionsPluginOptions } from './plugins/app/projections';
 import salesPlugin, { type SalesPluginOptions } from './plugins/app/sales';
 import sessionsPlugin from './plugins/app/sessions';
@@ -78,6 +79,8 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
 
   await app.register(accessPlugin, { settings });
   await app.register(errorHandler);
+  // Request and command figures for GET /metrics: its hooks must see every route's answer.
+  await app.register(metricsPlugin);
   // Requests being answered, for the background work that yields to them (server/reactors).
   let requestsInFlight = 0;
   app.decorate('dataDir', dataDir ?? null);

@@ -234,6 +234,14 @@ export const configSchema = z
     DEMO: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('false'),
     // The secret shared with the CA that signs its reports of renewals done elsewhere (POST /api/ca-reports).
     CA_WEBHOOK_SECRET: z.string().trim().min(32, 'must be at least 32 characters (a random secret shared with the CA)').max(512, 'at most 512 characters').optional(),
+    // The bearer token of GET /metrics (Prometheus: `authorization: { credentials: … }`); unset: /metrics is closed.
+    METRICS_TOKEN: z
+      .string()
+      .trim()
+      .min(32, 'must be at least 32 characters (a random token, e.g. `openssl rand -hex 32`)')
+      .max(512, 'at most 512 characters')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an Authorization header)')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     checkStoreVariables(env, ctx);
@@ -270,6 +278,7 @@ export const configSchema = z
     sessionMaxMs: env.SESSION_MAX_HOURS * 3_600_000,
     loginLockAfter: env.LOGIN_LOCK_AFTER,
     loginLockMs: env.LOGIN_LOCK_MINUTES * 60_000,
+    metricsToken: env.METRICS_TOKEN ?? null,
     /** Where coupon e-mails go out; unset: see server/plugins/app/sales.ts (demo files, else not sent). */
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? `${env.SELLER_NAME.replace(/[<>"]/g, '')} <${env.SELLER_EMAIL}>`,
@@ -306,7 +315,7 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 
 /** Variables whose value is never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'SMTP_URL', 'CA_WEBHOOK_SECRET']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'SMTP_URL', 'CA_WEBHOOK_SECRET', 'METRICS_TOKEN']);
 
 export { ConfigError };
 

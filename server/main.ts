@@ -64,6 +64,7 @@ async function main() {
       sessionMaxMs: config.sessionMaxMs,
       loginLockAfter: config.loginLockAfter,
       loginLockMs: config.loginLockMs,
+      metricsToken: config.metricsToken,
     },
     sales: { settings: config.sales, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, demo: config.demo },
   });

@@ -12,12 +12,11 @@
 //   last position it handed out, and skips anything at or before it: no duplicates, no gaps.
 // - Competing consumers (persistent subscriptions to $all) are in eventstoredbConsumers.ts.
 // - The hash chain (events/logChain.ts): this process's appends are serialised, and each one
-//   chains to the head of $all (its last non-system event) read just before it is sent. That is
-//   exact for ONE writer process per server. Several servers appending to one EventStoreDB
-//   (issue #21) will need more: two processes can read the same head and both chain to it, and
-//   the verifier would report the second as a broken link. A single writer for the chain (a
-//   leader, or a chaining pass that stamps events after the fact on a stream of its own) will be
-//   needed then; EventStoreDB has no transaction spanning a read of $all and an append.
+//   chains to the head of $all read just before it is sent and joins the other recent events that
+//   nothing follows yet. Several servers may append to one EventStoreDB and nothing spans a read
+//   of $all and an append, so two of them can chain to the same head: the next append of either
+//   joins both again (the last JOIN_WINDOW events are looked at; each server appends one at a
+//   time, so that many servers would have to append at the same instant to leave one behind).
 import {
   AccessDeniedError,
   ANY,
@@ -58,7 +57,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port';
-import { CHAIN_FIELD, contentOf, GENESIS, isChainLink, nextLink, splitMetadata } from '../logChain';
+import { CHAIN_FIELD, contentOf, followedBy, GENESIS, isChainLink, nextLink, splitMetadata, type ChainLink } from '../logChain';
 import { eventStoreDbConsumers } from './eventstoredbConsumers';
 
 export interface EventStoreDbStoreOptions {
@@ -70,6 +69,8 @@ export interface EventStoreDbStoreOptions {
 }
 
 const HEAD_PAGE = 100;
+/** How many of the latest events an append looks at for the ones nothing follows yet. */
+const JOIN_WINDOW = 32;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function createEventStoreDbStore(connectionString: string, options: EventStoreDbStoreOptions = {}): EventStore {
@@ -108,12 +109,33 @@ export function createEventStoreDbStore(connectionString: string, options: Event
   // This process's appends, one after the other: each chains to the head the one before it wrote.
   let appendTurn: Promise<unknown> = Promise.resolve();
 
-  /** Hash of the head of $all (its last non-system event); GENESIS when there is none or it has no link. */
-  async function headHash(): Promise<string> {
-    const head = await headEvent();
-    if (!head) return GENESIS;
-    const link = isRecord(head.metadata) ? head.metadata[CHAIN_FIELD] : undefined;
-    return isChainLink(link) ? link.hash : GENESIS;
+  /**
+   * What the next append follows: the head of $all (its last non-system event) and the recent
+   * events that no later event follows (appended by other servers at the same moment), oldest
+   * first; GENESIS when the log is empty or its head has no link (written before the chain).
+   */
+  async function chainTips(): Promise<{ prev: string; joins: string[] }> {
+    const recent: ChainLink[] = [];
+    let headSeen = false;
+    const page = client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: HEAD_PAGE });
+    for await (const resolved of iterateRead<AllStreamResolvedEvent>(page)) {
+      const event = resolved.event;
+      if (!event || isSystemEvent(event)) continue;
+      const link = isRecord(event.metadata) ? event.metadata[CHAIN_FIELD] : undefined;
+      if (!headSeen && !isChainLink(link)) return { prev: GENESIS, joins: [] };
+      headSeen = true;
+      if (isChainLink(link)) recent.push(link);
+      if (recent.length === JOIN_WINDOW) break;
+    }
+    // A page of only system events (stats written while the log is idle): look further back.
+    if (!headSeen) {
+      const head = await headEvent();
+      const link = head && isRecord(head.metadata) ? head.metadata[CHAIN_FIELD] : undefined;
+      return { prev: isChainLink(link) ? link.hash : GENESIS, joins: [] };
+    }
+    const followed = new Set(recent.flatMap(followedBy));
+    const tips = recent.filter((l) => !followed.has(l.hash)).map((l) => l.hash);
+    return { prev: tips[0]!, joins: tips.slice(1).reverse() };
   }
 
   async function doAppend(
@@ -123,12 +145,13 @@ export function createEventStoreDbStore(connectionString: string, options: Event
   ): Promise<AppendResult> {
     try {
       const clientExpectation = toClientExpectation(expectedRevision);
-      let prev = await headHash();
+      let { prev, joins } = await chainTips();
       const chained = events.map((e) => {
         const data = (e.data ?? null) as JSONType;
         const metadata = splitMetadata(e.metadata).metadata;
-        const link = nextLink(prev, contentOf(e.id, stream, e.type, JSON.stringify(data), JSON.stringify(metadata)));
+        const link = nextLink(prev, contentOf(e.id, stream, e.type, JSON.stringify(data), JSON.stringify(metadata)), joins);
         prev = link.hash;
+        joins = [];
         return jsonEvent({ id: e.id, type: e.type, data, metadata: { ...metadata, [CHAIN_FIELD]: { ...link } } as JSONType });
       });
       const result = await client.appendToStream(stream, chained, { expectedRevision: clientExpectation });

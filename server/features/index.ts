@@ -19,6 +19,7 @@ import exportsCsv from './exports/routes';
 import invoicing from './invoicing/routes';
 import history from './history/routes';
 import health from './operations/health';
+import metrics from './operations/metrics';
 import projections from './operations/projections';
 import orders from './orders/routes';
 import payments from './payments/routes';
@@ -32,6 +33,7 @@ import staff from './staff/routes';
 
 export const routePlugins: FastifyPluginAsync[] = [
   health,
+  metrics,
   auth,
   staff,
   read,

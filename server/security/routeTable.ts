@@ -26,6 +26,9 @@ export interface RouteRule {
 
 export const routeTable: Record<string, RouteRule> = {
   'GET /health': { access: 'public' },
+  // Prometheus text format (server/features/operations/metrics.ts): public here because a scraper has
+  // no session; the route itself asks for `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise).
+  'GET /metrics': { access: 'public' },
 
   // CORS preflight, answered by @fastify/cors before any handler.
   'OPTIONS *': { access: 'public' },

@@ -45,6 +45,11 @@ export interface SecuritySettings {
   trustProxy: TrustProxy;
   /** scrypt cost (log2 N) for new password hashes. */
   passwordHashLogN: number;
+  /**
+   * METRICS_TOKEN: the bearer token a Prometheus scraper sends to GET /metrics (a scraper has no
+   * session). Null: /metrics answers nobody.
+   */
+  metricsToken: string | null;
 }
 
 export const defaultSecuritySettings: SecuritySettings = {
@@ -65,6 +70,7 @@ export const defaultSecuritySettings: SecuritySettings = {
   corsOrigins: [],
   trustProxy: false,
   passwordHashLogN: DEFAULT_LOG_N,
+  metricsToken: null,
 };
 
 export function securitySettings(overrides: Partial<SecuritySettings> = {}): SecuritySettings {

@@ -18,7 +18,7 @@ describe('starting and stopping the back office', () => {
 
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', store: 'sqlite', headPosition: 0 });
+    expect(await health.json()).toMatchObject({ status: 'ok', store: 'sqlite', headPosition: 0, eventStore: { kind: 'sqlite', connected: true } });
 
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
@@ -38,8 +38,16 @@ describe('starting and stopping the back office', () => {
         EVENT_STORE: 'eventstoredb',
         EVENTSTORE_URL: eventStore.connectionString,
       });
-      const health = (await (await fetch(`${server.url}/health`)).json()) as { store: string; headPosition: number };
+      const health = (await (await fetch(`${server.url}/health`)).json()) as {
+        store: string;
+        eventStore: { connected: boolean };
+        reactors: Record<string, { mode: string }>;
+        persistentConsumers: boolean;
+      };
       expect(health.store).toBe('eventstoredb');
+      expect(health.eventStore.connected).toBe(true);
+      expect(health.reactors['email-outbox']?.mode).toBe('catch-up');
+      expect(health.persistentConsumers).toBe(false);
       server.child.kill('SIGTERM');
       expect(await server.exit).toBe(0);
     } finally {

@@ -60,7 +60,14 @@ describe('a full disk, a store away', () => {
 
   it('/health: ok with the head position; 503 degraded with the reason when the store fails or does not answer', async () => {
     let app = await healthOver(async () => 42);
-    expect((await app.inject({ url: '/health' })).json()).toEqual({ status: 'ok', store: 'eventstoredb', headPosition: 42 });
+    const none = { projections: {}, reactors: {}, persistentConsumers: false };
+    expect((await app.inject({ url: '/health' })).json()).toEqual({
+      status: 'ok',
+      store: 'eventstoredb',
+      headPosition: 42,
+      eventStore: { kind: 'eventstoredb', connected: true },
+      ...none,
+    });
     await app.close();
 
     app = await healthOver(() => Promise.reject(new UnavailableError('14 UNAVAILABLE: No connection established')));
@@ -71,6 +78,8 @@ describe('a full disk, a store away', () => {
       store: 'eventstoredb',
       headPosition: null,
       problem: 'the event store does not answer: 14 UNAVAILABLE: No connection established',
+      eventStore: { kind: 'eventstoredb', connected: false },
+      ...none,
     });
     await app.close();
 

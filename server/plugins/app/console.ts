@@ -1,9 +1,9 @@
 // Serves the console (the react-admin SPA built by `npm run build:ui` into dist/admin-ui) at `/`,
 // with @fastify/static. Registered last in app.ts, after every API route, through one route,
-// `GET /*` (public in the route table): more specific routes (`/api/…`, `/docs/…`, `/health`)
+// `GET /*` (public in the route table): more specific routes (`/api/…`, `/docs/…`, `/health`, `/metrics`)
 // always win over it, and what reaches it is answered as follows.
 //
-//  - `/api…`, `/docs…`, `/health…`: never the console: the API's JSON 404.
+//  - `/api…`, `/docs…`, `/health…`, `/metrics…`: never the console: the API's JSON 404.
 //  - a file of the build (`/assets/index-3f2a.js`): sent, as .br/.gz when the browser accepts it
 //    (the build writes both); hashed `/assets/` files are cached for a year, the rest revalidated.
 //  - `/`, `/index.html`, and any other GET that accepts text/html (a reload on `/staff-users/12/show`):
@@ -25,7 +25,7 @@ export interface ConsoleOptions {
 }
 
 /** Path prefixes that belong to the server, never to the console. */
-const SERVER_PREFIXES = ['/api', '/docs', '/health'];
+const SERVER_PREFIXES = ['/api', '/docs', '/health', '/metrics'];
 
 const underServerPrefix = (path: string) => SERVER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 

@@ -1,5 +1,6 @@
 // Builds the console once before the browser tests (vitest globalSetup of the "browser" project in
-// vitest.config.ts): the same `vite build` as `npm run build:ui`, in a child process.
+// vitest.config.ts): the same `vite build` as `npm run build:ui`, in a child process; not when
+// CONSOLE_BUILT=1 says the test command built it already.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 export default async function buildConsole(): Promise<void> {
+  // The test command builds it once for the Node 20 and Node 24 passes that run side by side.
+  if (process.env.CONSOLE_BUILT === '1') return;
   const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   const started = Date.now();
   const child = spawn(process.execPath, [vite, 'build', '--config', 'admin-ui/vite.config.ts', '--logLevel', 'warn'], {

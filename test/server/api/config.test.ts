@@ -94,6 +94,24 @@ describe('sales configuration', () => {
     }
   });
 
+  it('takes METRICS_TOKEN only long enough and without spaces, and never repeats it in the error', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: ' 0123456789abcdef0123456789abcdef ' }).metricsToken).toBe('0123456789abcdef0123456789abcdef');
+    for (const [token, rule] of [
+      ['short-token', 'METRICS_TOKEN must be at least 32 characters'],
+      ['a token with spaces in it, 0123456789', 'METRICS_TOKEN must be printable ASCII without spaces'],
+    ] as const) {
+      try {
+        loadConfig({ METRICS_TOKEN: token });
+        expect.unreachable(`${token} is refused`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).toContain(rule);
+        expect((error as Error).message).not.toContain(token);
+      }
+    }
+  });
+
   it("takes the seller's codice fiscale when it differs from the partita IVA (a sole trader's), not when it repeats it", () => {
     const soleTrader = loadConfig({ SELLER_VAT_NUMBER: '12345600014', SELLER_TAX_CODE: ' rssmra80a01h501u ' });
     expect(soleTrader.sales.seller).toMatchObject({ partitaIva: '12345600014', codiceFiscale: 'RSSMRA80A01H501U' });

@@ -47,6 +47,9 @@ describe('Cache-Control', () => {
     const t = await start({ security: { couponCheckRateLimit: { max: 1, timeWindowMs: 60_000 } } });
     await addUser(t.store, 'boss', ['admin']);
     const cookie = await login(t.app, 'boss');
+    // The user was written straight to the log: wait for the read models before listing (without
+    // it the list raced the projections, one run in six on Node 24).
+    expect(await t.app.projections.waitFor(await t.store.headPosition(), undefined, 10_000)).toBe(true);
     const code = generateCouponCode(randomBytes);
     const answers = [
       await t.app.inject({ method: 'GET', url: '/api/staff-users', headers: { cookie } }),

@@ -18,8 +18,22 @@ const sessions = new Map<Role, string>();
  */
 const SIGNED = new Set(['POST /api/ca-reports']);
 
+/**
+ * Public, but answered only to the bearer of METRICS_TOKEN (server/features/operations/metrics.ts):
+ * a scraper has no session, and a session is no token: 401 asking for the bearer token, to anyone.
+ */
+const BEARER = new Set(['GET /metrics', 'HEAD /metrics']);
+
+function expectBearerRefusal(response: { statusCode: number; headers: Record<string, unknown> }, where: string) {
+  expect(response.statusCode, where).toBe(401);
+  expect(response.headers['www-authenticate'], where).toBe('Bearer realm="metrics"');
+}
+
 beforeAll(async () => {
-  t = await startApp({ sales: { settings: { caWebhookSecret: 'route-table-test-secret-0123456789abcdef' } } });
+  t = await startApp({
+    sales: { settings: { caWebhookSecret: 'route-table-test-secret-0123456789abcdef' } },
+    security: { metricsToken: 'route-table-test-metrics-token-0123456789' },
+  });
   for (const role of roles) {
     await addUser(t.store, `only-${role}`, [role]);
     sessions.set(role, await login(t.app, `only-${role}`));
@@ -66,6 +80,8 @@ describe('the route table', () => {
       if (SIGNED.has(`${route.method} ${route.url}`)) {
         expect(response.statusCode, where).toBe(401);
         expect(response.json().code, where).toBe('ca_signature_missing');
+      } else if (BEARER.has(`${route.method} ${route.url}`)) {
+        expectBearerRefusal(response, where);
       } else if (route.access === 'public') {
         publicOnes.push(`${route.method} ${route.url}`);
         expect([401, 403], where).not.toContain(response.statusCode);
@@ -90,6 +106,8 @@ describe('the route table', () => {
       if (SIGNED.has(`${route.method} ${route.url}`)) {
         // A session is no signature.
         expect(response.json().code, where).toBe('ca_signature_missing');
+      } else if (BEARER.has(`${route.method} ${route.url}`)) {
+        expectBearerRefusal(response, where);
       } else if (allows(route.access, role)) {
         expect([401, 403], where).not.toContain(response.statusCode);
         expect(response.statusCode, where).toBeLessThan(500);
