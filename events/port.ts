@@ -88,11 +88,52 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 /** Where a store lives, so that another thread can open its own connection to the same log. */
 export type StoreAddress = { kind: 'sqlite'; file: string } | { kind: 'eventstoredb'; connectionString: string };
 
+/**
+ * Competing consumers (EventStoreDB persistent subscriptions): the store hands each event of a
+ * group to one of the consumers that joined it, and again to another one when that one does not
+ * acknowledge it (it went away, it said `retry`, or its time ran out); after the group's
+ * `maxRetryCount` retries the event is parked. Several servers share work this way.
+ */
+export interface CompetingConsumers {
+  /** Creates the group on the whole log, for these event types from the first event, unless it exists. */
+  ensureGroup(group: string, options: ConsumerGroupOptions): Promise<void>;
+  /** Joins the group; resubscribes by itself after a dropped connection until stopped. */
+  join(group: string, options: { bufferSize: number }): ConsumerSession;
+}
+
+export interface ConsumerGroupOptions {
+  /** Only events of these types are handed out. */
+  eventTypes: readonly string[];
+  /** Deliveries after the first one before the event is parked. */
+  maxRetryCount: number;
+  /** An event not acknowledged within this time goes to another consumer. */
+  messageTimeoutMs: number;
+}
+
+export interface Delivery {
+  readonly event: RecordedEvent;
+  /** 0 on the first delivery. */
+  readonly retryCount: number;
+  /** Done with it. A lost acknowledgement (connection gone) means the event comes again, to someone. */
+  ack(): Promise<void>;
+  /** Not done: deliver it again (`retry`), put it aside (`park`), or forget it (`skip`). */
+  nack(action: 'retry' | 'park' | 'skip', reason: string): Promise<void>;
+}
+
+export interface ConsumerSession extends AsyncIterable<Delivery> {
+  /** Whether the consumer is connected to its group now. */
+  readonly connected: boolean;
+  /** Leaves the group: what it has not acknowledged goes to the other consumers. */
+  stop(): Promise<void>;
+}
+
 export interface EventStore {
   /** Which adapter this is, for /health and logs. */
   readonly kind: 'sqlite' | 'eventstoredb';
   /** Absent for a store no one else can open (an in-memory one). */
   readonly address?: StoreAddress;
+  /** Persistent subscriptions, on a store shared by several servers (EventStoreDB); absent on the embedded one. */
+  readonly competingConsumers?: CompetingConsumers;
   append(stream: string, events: EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   /** The stream's events; a stream that does not exist reads as an empty list. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

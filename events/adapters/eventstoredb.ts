@@ -10,6 +10,7 @@
 // - The client never resubscribes by itself. When a subscription ends or fails (server gone,
 //   call cancelled, end of stream), this adapter subscribes again after a small back-off from the
 //   last position it handed out, and skips anything at or before it: no duplicates, no gaps.
+// - Competing consumers (persistent subscriptions to $all) are in eventstoredbConsumers.ts.
 // - The hash chain (events/logChain.ts): this process's appends are serialised, and each one
 //   chains to the head of $all read just before it is sent and joins the other recent events that
 //   nothing follows yet. Several servers may append to one EventStoreDB and nothing spans a read
@@ -57,6 +58,7 @@ import {
   type Subscription,
 } from '../port';
 import { CHAIN_FIELD, contentOf, followedBy, GENESIS, isChainLink, nextLink, splitMetadata, type ChainLink } from '../logChain';
+import { eventStoreDbConsumers } from './eventstoredbConsumers';
 
 export interface EventStoreDbStoreOptions {
   /** Back-off before the first resubscription attempt, doubled up to `maxReconnectDelayMs`. */
@@ -190,9 +192,12 @@ export function createEventStoreDbStore(connectionString: string, options: Event
     }
   }
 
+  const consumers = eventStoreDbConsumers({ client, toRecorded, backoff, closed: () => closed });
+
   const store: EventStore = {
     kind: 'eventstoredb',
     address: { kind: 'eventstoredb', connectionString },
+    competingConsumers: consumers,
 
     async append(stream, events, { expectedRevision }) {
       ensureOpen();
@@ -278,6 +283,7 @@ export function createEventStoreDbStore(connectionString: string, options: Event
       closed = true;
       await Promise.allSettled([...appendsInFlight]);
       await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      await consumers.stopAll();
       for (const read of [...readsInFlight]) read.destroy(new EventStoreClosedError());
       await client.dispose();
     },

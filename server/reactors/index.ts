@@ -8,9 +8,15 @@
 //   const reactors = startReactors({ ...salesDeps, transport: nodemailer.createTransport(url) });
 //   ...
 //   await reactors.stop();
+//
+// On a store shared by several servers (EventStoreDB: `store.competingConsumers`) the reactors
+// share their work through persistent subscriptions (server/reactors/competing.ts) and the outbox
+// claims each send on the e-mail's stream under a lease (features/emails/outbox.ts); on the
+// embedded store one server does it all, as before. `status()` says which, per reactor.
 import type Database from 'better-sqlite3';
 import type { Transporter } from 'nodemailer';
-import { OutboxWorker, type OutboxSettings } from '../features/emails/outbox';
+import { OutboxWorker, SHARED_ATTEMPT_LEASE_MS, type OutboxSettings } from '../features/emails/outbox';
+import { defaultCompetingSettings, type CompetingSettings, type WorkMode } from './competing';
 import type { DomainEvent } from '../../events/index';
 import { composeEmailFor } from '../features/emails/compose';
 import { RenewalReminderReactor } from '../features/reminders/reactor';
@@ -21,7 +27,7 @@ import { RenewalFeeReactor } from '../features/renewals/feeOrders';
 import { ReplacementProcessReactor } from '../features/replacements/process';
 import type { CheckpointStore } from './checkpoints';
 import { followLog } from './followLog';
-import type { ReactorDeps } from './reactor';
+import type { ReactorDeps, ReactorStatus } from './reactor';
 
 export { composeCouponEmailFor } from '../features/emails/couponEmails';
 export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../features/orders/fulfilment';
@@ -30,7 +36,8 @@ export { PaymentApplicationReactor } from '../features/payments/application';
 export { RenewalFeeReactor } from '../features/renewals/feeOrders';
 export { RenewalReminderReactor } from '../features/reminders/reactor';
 export { ReplacementProcessReactor } from '../features/replacements/process';
-export { Reactor, type ReactorDeps, type ReactorLog } from './reactor';
+export { Reactor, type ReactorDeps, type ReactorLog, type ReactorStatus } from './reactor';
+export { groupName, type CompetingSettings, type WorkMode } from './competing';
 export { sqliteCheckpointStore, type CheckpointStore } from './checkpoints';
 
 export interface StartReactorsDeps extends ReactorDeps {
@@ -44,6 +51,11 @@ export interface StartReactorsDeps extends ReactorDeps {
   readDb?: (() => Database.Database) | undefined;
   /** Resolves once the read models have caught up with the log. */
   readModelsCaughtUp?: (() => Promise<void>) | undefined;
+  /**
+   * How the work is shared: by default persistent when the store offers competing consumers
+   * (EventStoreDB), catch-up otherwise; and the persistent subscriptions' settings.
+   */
+  competing?: ({ mode?: WorkMode | undefined } & Partial<CompetingSettings>) | undefined;
 }
 
 export interface RunningReactors {
@@ -60,6 +72,10 @@ export interface RunningReactors {
   live: Promise<void>;
   /** Where the log was read from at start: the earliest of their checkpoints' positions (0: the whole log). */
   resumedFrom: number;
+  /** catch-up: this server does all the work; persistent: the servers share it. */
+  mode: WorkMode;
+  /** Each reactor's and the outbox's mode, lag and connection (for /health and /metrics). */
+  status(): Promise<ReactorStatus[]>;
   /** Stops following the log; work in progress finishes first. */
   stop(): Promise<void>;
   /**
@@ -70,6 +86,9 @@ export interface RunningReactors {
 }
 
 export function startReactors(deps: StartReactorsDeps): RunningReactors {
+  const consumers = deps.store.competingConsumers;
+  const mode: WorkMode = deps.competing?.mode ?? (consumers ? 'persistent' : 'catch-up');
+  if (mode === 'persistent' && !consumers) throw new Error(`the ${deps.store.kind} store has no persistent subscriptions: the reactors cannot share their work`);
   const payments = new PaymentApplicationReactor(deps);
   const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
   const expiry = new OrderExpiryReactor(deps);
@@ -80,11 +99,15 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     catalogue: deps.catalogue,
     transport: deps.transport,
     compose: composeEmailFor(deps),
-    settings: deps.outbox,
+    settings: { ...(mode === 'persistent' ? { attemptLeaseMs: SHARED_ATTEMPT_LEASE_MS } : {}), ...deps.outbox },
     log: deps.log,
   });
   const reminders = deps.readDb ? new RenewalReminderReactor(deps, { readDb: deps.readDb, readModelCaughtUp: deps.readModelsCaughtUp }) : null;
   const reactors = [payments, fulfilment, expiry, replacements, renewalFees, ...(reminders ? [reminders] : [])];
+  if (mode === 'persistent') {
+    const { mode: _mode, ...settings } = deps.competing ?? {};
+    for (const reactor of reactors) reactor.shareWork(consumers!, { ...defaultCompetingSettings, ...settings });
+  }
   // One subscription for them all: each event is read and parsed once.
   const started = performance.now();
   const following = followLog(deps.store, [...reactors, outbox], {
@@ -115,6 +138,22 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     outbox,
     live: following.live,
     resumedFrom,
+    mode,
+    async status() {
+      const head = await deps.store.headPosition();
+      const statuses = await Promise.all(reactors.map((r) => r.status(head)));
+      statuses.push({
+        name: outbox.name,
+        mode: 'catch-up', // every server's outbox; sends are claimed on the e-mails' streams
+        live: outbox.isLive,
+        position: outbox.position,
+        lag: Math.max(0, head - outbox.position),
+        backlog: outbox.pending.size,
+        inFlight: outbox.isSending ? 1 : 0,
+        connected: !stopped,
+      });
+      return statuses;
+    },
     async stop() {
       stopped = true;
       await following.stop();
@@ -129,4 +168,9 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
       }
     },
   };
+}
+
+/** How this server's reactors stand (none when they do not run here): for /health and /metrics. */
+export async function reactorStatus(running: RunningReactors | null): Promise<ReactorStatus[]> {
+  return running ? running.status() : [];
 }

@@ -10,6 +10,11 @@
 //
 // A unit that fails with a domain refusal is dropped (logged); any other failure (store
 // unavailable, repeated write conflicts) is retried with back-off.
+//
+// With several servers on one EventStoreDB (`shareWork`, server/reactors/competing.ts) each unit
+// keeps the id of the event that caused it, and the units caused by an event are done only on the
+// server its persistent subscription hands the event to (`actOn`); units without a cause (a
+// timer's) are done here as before. What the reactors observe and do is the same in both modes.
 import { randomUUID } from 'node:crypto';
 import type { CommandContext, DecodedEvent } from '../../events/eventCatalogue';
 import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
@@ -19,6 +24,8 @@ import type { Checkpoint } from './checkpoints';
 import { DomainError } from '../../domain/shared/errors';
 import type { SalesDeps } from '../features/deps';
 import { followLog, type CheckpointedFollower, type Following } from './followLog';
+import { CompetingConsumer, type CompetingSettings, type Outcome, type SharedWork, type WorkMode } from './competing';
+import type { CompetingConsumers } from '../../events/port';
 
 export interface ReactorLog {
   info(obj: object, msg?: string): void;
@@ -45,15 +52,36 @@ interface Unit<T> {
   task: T;
   failures: number;
   notBefore: number;
+  /** Id of the event whose observation scheduled it; none for a timer's unit. */
+  cause?: string | undefined;
 }
 
-/** What a reactor's checkpoint holds: its work list, and whatever else `observe` keeps. */
+/** What a reactor's checkpoint holds: its work list (with each unit's cause), and whatever else `observe` keeps. */
 interface ReactorSnapshot<T> {
-  units: Array<[string, T]>;
+  units: Array<[string, T] | [string, T, string]>;
   extra: unknown;
 }
 
-export abstract class Reactor<T = unknown> implements CheckpointedFollower {
+/** How a reactor stands, for /health and /metrics. */
+export interface ReactorStatus {
+  name: string;
+  /** catch-up: this server does all of the reactor's work; persistent: the work is shared through a persistent subscription. */
+  mode: WorkMode;
+  /** It has caught up with the log and works. */
+  live: boolean;
+  /** Position of the last event it has taken in. */
+  position: number;
+  /** Log positions between the head and `position` (EventStoreDB: bytes of the log; the embedded store: events); 0 when caught up. */
+  lag: number;
+  /** Units of work it knows of and the log does not show done (on every server, whoever does them). */
+  backlog: number;
+  /** Units of work running on this server now. */
+  inFlight: number;
+  /** Following the log (catch-up) and, in persistent mode, joined to its group. */
+  connected: boolean;
+}
+
+export abstract class Reactor<T = unknown> implements CheckpointedFollower, SharedWork {
   abstract readonly name: string;
   /** Raise it when the shape of the tasks or of `extraState` changes: older checkpoints are then ignored. */
   readonly checkpointVersion: number = 1;
@@ -75,6 +103,13 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
   protected live = false;
   private stopped = false;
   private failure?: unknown;
+  /** The event being observed, so that `schedule` notes it as the cause. */
+  private observing: RecordedEvent | undefined;
+  private competing: CompetingConsumer | undefined;
+  /** Persistent mode: deliveries waiting for the following to reach their event. */
+  private readonly reachWaiters = new Set<{ position: number; wake(): void }>();
+  /** Persistent mode: deliveries being handled. */
+  private readonly acting = new Set<Promise<Outcome>>();
 
   constructor(protected readonly deps: ReactorDeps) {}
 
@@ -111,25 +146,124 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
     this.following = followLog(this.deps.store, [this]);
   }
 
+  get mode(): WorkMode {
+    return this.competing ? 'persistent' : 'catch-up';
+  }
+
+  /** Units caused by events are done where the store hands the event (call before the following starts). */
+  shareWork(consumers: CompetingConsumers, settings: CompetingSettings): void {
+    this.competing = new CompetingConsumer(consumers, this, settings, this.deps.log);
+    this.competing.start();
+  }
+
+  eventTypes(): readonly string[] {
+    return [...this.observes];
+  }
+
+  get maxSideBySide(): number {
+    return this.concurrency;
+  }
+
+  async status(head: number): Promise<ReactorStatus> {
+    return {
+      name: this.name,
+      mode: this.mode,
+      live: this.live,
+      position: this.observed,
+      lag: Math.max(0, head - this.observed),
+      backlog: this.units.size,
+      inFlight: this.inFlight.size,
+      connected: this.failure === undefined && !this.stopped && (this.competing ? this.competing.connected : true),
+    };
+  }
+
+  /**
+   * Persistent mode: the store handed this server `event`. Once the following has reached it, does
+   * the units it caused that are still to do; 'done' when none is left, 'retry' after a failure
+   * that may pass, 'leave' when stopping.
+   */
+  actOn(event: RecordedEvent, _retryCount: number): Promise<Outcome> {
+    const acting = this.act(event);
+    this.acting.add(acting);
+    void acting.finally(() => this.acting.delete(acting)).catch(() => {});
+    return acting;
+  }
+
+  private async act(event: RecordedEvent): Promise<Outcome> {
+    if (!(await this.reached(event.position))) return 'leave';
+    for (;;) {
+      const entry = [...this.units].find(([, unit]) => unit.cause === event.id);
+      if (!entry) return 'done';
+      const [key, unit] = entry;
+      if (this.inFlight.has(key)) {
+        await new Promise((resolve) => setTimeout(resolve, 5)); // the same unit from a repeated delivery
+        continue;
+      }
+      if (this.stopped) return 'leave';
+      this.inFlight.add(key);
+      try {
+        await this.perform(unit.task);
+        if (this.units.get(key) === unit) this.units.delete(key);
+      } catch (error) {
+        const transient = !(error instanceof DomainError) || error.code === 'concurrent_change';
+        if (transient) {
+          this.deps.log?.warn({ err: error, reactor: this.name, unit: key }, 'unit failed; its event goes back to the group');
+          return 'retry';
+        }
+        this.deps.log?.error({ err: error, reactor: this.name, unit: key }, 'unit refused; dropped');
+        if (this.units.get(key) === unit) this.units.delete(key);
+      } finally {
+        this.inFlight.delete(key);
+      }
+    }
+  }
+
+  /** Resolves true once the following has taken in `position`; false when stopping. */
+  private reached(position: number): Promise<boolean> {
+    if (this.observed >= position) return Promise.resolve(true);
+    if (this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = {
+        position,
+        wake: () => {
+          this.reachWaiters.delete(waiter);
+          resolve(!this.stopped);
+        },
+      };
+      this.reachWaiters.add(waiter);
+    });
+  }
+
   get position(): number {
     return this.observed;
   }
 
   snapshot(): ReactorSnapshot<T> {
-    return { units: [...this.units].map(([key, unit]) => [key, unit.task]), extra: this.extraState() };
+    return {
+      units: [...this.units].map(([key, unit]): [string, T] | [string, T, string] => (unit.cause ? [key, unit.task, unit.cause] : [key, unit.task])),
+      extra: this.extraState(),
+    };
   }
 
   restore(checkpoint: Checkpoint): void {
     const saved = checkpoint.state as ReactorSnapshot<T>;
     this.units.clear();
-    for (const [key, task] of saved.units) this.units.set(key, { task, failures: 0, notBefore: 0 });
+    for (const [key, task, cause] of saved.units) this.units.set(key, { task, failures: 0, notBefore: 0, cause });
     this.restoreExtraState(saved.extra);
     this.observed = checkpoint.position;
   }
 
   accept(recorded: RecordedEvent): void {
-    if (this.observes.has(recorded.type as Decoded['type'])) this.observe(this.deps.catalogue.decode(recorded) as Decoded);
+    if (this.observes.has(recorded.type as Decoded['type'])) {
+      this.observing = recorded;
+      try {
+        this.observe(this.deps.catalogue.decode(recorded) as Decoded);
+      } finally {
+        this.observing = undefined;
+      }
+    }
     this.observed = recorded.position;
+    for (const waiter of [...this.reachWaiters]) if (waiter.position <= this.observed) waiter.wake();
     if (this.live) this.kick();
   }
 
@@ -146,10 +280,12 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
     this.deps.log?.error({ err: error, reactor: this.name }, 'reactor stopped following the log');
   }
 
-  /** Stops its own subscription, if it has one; units in progress finish first. */
+  /** Stops its own subscription, if it has one; units in progress finish first (and their events are acknowledged). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    for (const waiter of [...this.reachWaiters]) waiter.wake();
+    await this.competing?.stop();
     await this.following?.stop();
     await Promise.all(this.workers);
   }
@@ -161,7 +297,7 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
   async idle(): Promise<void> {
     for (;;) {
       const head = await this.deps.store.headPosition();
-      while (!this.stopped && (!this.live || this.observed < head || this.workers.size > 0 || this.hasDueWork())) {
+      while (!this.stopped && (!this.live || this.observed < head || this.workers.size > 0 || this.acting.size > 0 || this.hasDueWork())) {
         if (this.failure !== undefined) throw this.failure;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -176,7 +312,7 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
 
   /** Adds a unit of work under a key, unless one is there already. */
   protected schedule(key: string, task: T): void {
-    if (!this.units.has(key)) this.units.set(key, { task, failures: 0, notBefore: 0 });
+    if (!this.units.has(key)) this.units.set(key, { task, failures: 0, notBefore: 0, cause: this.observing?.id });
   }
 
   /** The log shows the unit done. */
@@ -211,9 +347,14 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
     }
   }
 
+  /** In persistent mode a unit with a cause is done where its event is delivered, not by the workers. */
+  private runsHere(unit: Unit<T>): boolean {
+    return !this.competing || unit.cause === undefined;
+  }
+
   private hasDueWork(): boolean {
     const now = Date.now();
-    for (const unit of this.units.values()) if (unit.notBefore <= now) return true;
+    for (const unit of this.units.values()) if (unit.notBefore <= now && this.runsHere(unit)) return true;
     return false;
   }
 
@@ -224,7 +365,9 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
       this.kick();
       return;
     }
-    const next = Math.min(...[...this.units.values()].map((u) => u.notBefore));
+    const waiting = [...this.units.values()].filter((u) => this.runsHere(u));
+    if (waiting.length === 0) return;
+    const next = Math.min(...waiting.map((u) => u.notBefore));
     // plan, not kick: a timer may fire a millisecond before Date.now() reaches `next`, and a kick
     // then finds nothing due and sets no new timer (the unit was left waiting for good).
     this.timer = setTimeout(() => this.plan(), Math.max(1, next - Date.now()));
@@ -234,7 +377,7 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower {
   /** The first due unit no one is running (in the order they were scheduled). */
   private nextDue(now: number): [string, Unit<T>] | undefined {
     for (const entry of this.units) {
-      if (entry[1].notBefore <= now && !this.inFlight.has(entry[0])) return entry;
+      if (entry[1].notBefore <= now && !this.inFlight.has(entry[0]) && this.runsHere(entry[1])) return entry;
     }
     return undefined;
   }

@@ -15,6 +15,15 @@
 // next send finds the attempt unfinished and its EmailSent says `possiblyDuplicate`; the
 // Message-ID, derived from the e-mail id, is the same, so mail clients can tell the copies apart.
 //
+// Several servers (issue #21): every server's outbox follows the log and knows every queued
+// e-mail, so the send is claimed on the e-mail's own stream: EmailAttemptStarted is appended with
+// the exact revision the worker read, never decided again on a conflict; the worker whose append
+// lands sends, the others see the attempt and leave the e-mail alone. An attempt started by another
+// worker is theirs for `attemptLeaseMs` (longer than an SMTP send may take); once that has passed
+// without an outcome the worker that started it is taken to be dead, and another one claims a new
+// attempt (its EmailSent then says `possiblyDuplicate`). With one server the lease is 0: an
+// unfinished attempt is its own, from before a restart, and is taken up at once, as it always was.
+//
 // Waits are measured on the monotonic clock: a wall clock set back does not postpone a retry by
 // more than the longest back-off, and never gives a negative wait.
 import type { Transporter } from 'nodemailer';
@@ -23,7 +32,8 @@ import type { CommandContext, DecodedEvent, EventCatalogue } from '../../../even
 import { SYSTEM_ACTOR } from '../../../events/eventCatalogue';
 import { emailStream, type EmailEvent } from '../../../domain/emails/events';
 import type { EventStore, RecordedEvent } from '../../../events/port';
-import { handleCommand, loadAggregate } from '../../commands/handle';
+import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
+import { WrongExpectedRevisionError } from '../../../events/port';
 import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../../../domain/emails/decider';
 import { DomainError } from '../../../domain/shared/errors';
 import type { Checkpoint } from '../../reactors/checkpoints';
@@ -53,7 +63,15 @@ export interface OutboxSettings {
   fromAddress: string;
   /** Domain part of Message-IDs. */
   messageIdDomain: string;
+  /**
+   * How long an attempt another worker started is left to it (ms); 0 with one server. Longer than
+   * a send may take (nodemailer gives up on a silent SMTP server after 10 minutes).
+   */
+  attemptLeaseMs: number;
 }
+
+/** The lease with several servers: beyond nodemailer's socket timeout (10 min). */
+export const SHARED_ATTEMPT_LEASE_MS = 11 * 60_000;
 
 export const defaultOutboxSettings: OutboxSettings = {
   firstDelayMs: 5_000,
@@ -61,6 +79,7 @@ export const defaultOutboxSettings: OutboxSettings = {
   maxAttempts: 12,
   fromAddress: 'Back office <noreply@localhost>',
   messageIdDomain: 'backoffice.local',
+  attemptLeaseMs: 0,
 };
 
 export interface OutboxDeps<E extends { type: string; data: unknown }> {
@@ -163,6 +182,16 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     clearTimeout(this.timer);
     await this.following?.stop();
     await this.sending;
+  }
+
+  /** It has caught up with the log and sends. */
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  /** A send is in progress. */
+  get isSending(): boolean {
+    return this.sending !== undefined;
   }
 
   /** Resolves when nothing is due now (for tests and shutdown). */
@@ -300,6 +329,15 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
           return;
         }
         const afterUnfinishedAttempt = state.unfinishedAttempt !== null;
+        const lease = this.settings.attemptLeaseMs;
+        if (afterUnfinishedAttempt && lease > 0) {
+          // Another worker's attempt (or this one's before a restart): its own until the lease ends.
+          const left = Date.parse(state.lastAt) + lease - this.now();
+          if (left > 0) {
+            this.dueAt.set(emailId, performance.now() + Math.min(left, this.settings.maxDelayMs));
+            return;
+          }
+        }
         let message: ComposedEmail & { to: string };
         try {
           message = await this.deps.compose(email.queued);
@@ -307,7 +345,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
           await this.recordFailure(email, error);
           return;
         }
-        await this.decide(emailId, email.causationId, (s) => startEmailAttempt({ emailId, messageId, at: new Date(this.now()).toISOString() }, s));
+        if (!(await this.claimAttempt(email, messageId, state, revision as number))) return;
         try {
           await this.deps.transport.sendMail({
             from: this.settings.fromAddress,
@@ -349,6 +387,31 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
         this.deps.log?.error({ err: reloadError, emailId }, 'e-mail state not readable; will try again');
       }
     }
+  }
+
+  /**
+   * Appends EmailAttemptStarted on the revision read: false when someone else changed the e-mail
+   * first (another worker's claim, or staff), and it is looked at again shortly. An unfinished
+   * attempt is taken over with an attempt of its own only under a lease (several servers).
+   */
+  private async claimAttempt(email: PendingEmail, messageId: string, state: EmailState, revision: number): Promise<boolean> {
+    if (state.status !== 'pending') return false;
+    const emailId = email.queued.emailId;
+    const at = new Date(Math.max(this.now(), Date.parse(state.lastAt))).toISOString();
+    let claim: EmailEvent[];
+    if (state.unfinishedAttempt === null) claim = startEmailAttempt({ emailId, messageId, at }, state);
+    else if (this.settings.attemptLeaseMs > 0) claim = [{ type: 'EmailAttemptStarted', data: { emailId, attempt: state.attempts + 1, messageId, startedAt: at } }];
+    else return true; // one server: the unfinished attempt was this outbox's own
+    if (claim.length === 0) return true;
+    try {
+      await appendEvents(this.deps, emailStream(emailId), claim, revision, this.context(email.causationId));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      this.dueAt.set(emailId, performance.now() + Math.min(this.settings.firstDelayMs, 1_000));
+      return false;
+    }
+    claim.forEach((event, i) => this.apply({ ...event, id: '', revision: revision + 1 + i }));
+    return true;
   }
 
   private async recordFailure(email: PendingEmail, error: unknown): Promise<void> {

@@ -27,7 +27,7 @@ import { catalogue } from '../../../events/index';
 import { projectionNames } from '../../../projections/index';
 import type { OutboxSettings } from '../../features/emails/outbox';
 import type { ConflictRetryPolicy } from '../../commands/conflictRetry';
-import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors } from '../../reactors/index';
+import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors, type StartReactorsDeps } from '../../reactors/index';
 import { unusedCouponsOfDevices } from '../../features/coupons/unusedOfDevices';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../features/deps';
 
@@ -61,6 +61,10 @@ export interface SalesPluginOptions {
   retry?: { firstDelayMs?: number; maxDelayMs?: number } | undefined;
   /** How commands retry a conflict with another server (server/commands/conflictRetry.ts; default 2 s). */
   conflictRetry?: Partial<ConflictRetryPolicy> | undefined;
+  /** How the reactors share work with other servers (default: persistent subscriptions on EventStoreDB). */
+  competing?: StartReactorsDeps['competing'];
+  /** Test hooks of the fulfilment (a server dying in the middle of it). */
+  fulfilmentHooks?: StartReactorsDeps['fulfilmentHooks'];
 }
 
 export const SMTP_UNSET = 'SMTP_URL is not set: e-mails cannot be sent';
@@ -160,6 +164,8 @@ export default fp<SalesPluginOptions>(
       checkpoints,
       log,
       retry: options.retry,
+      competing: options.competing,
+      fulfilmentHooks: options.fulfilmentHooks,
       busy: () => app.requestsInFlight() > 0,
       readDb: () => app.projections.db,
       readModelsCaughtUp: () => app.projections.whenCaughtUp([projectionNames.certificateDeadlines]),

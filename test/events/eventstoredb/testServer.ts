@@ -17,6 +17,8 @@
 //   overflows it falls behind (fell_behind) and catches up again from the log.
 // - System events ($epoch-information, $settings, $statsCollected, $metadata) are written at start
 //   and can be added at any time with appendSystemEvent().
+// - PersistentSubscriptions (persistentSubscriptions.ts): groups on $all or a stream, read with
+//   ack / nack, retries, parking and replay, round robin / dispatch to single / pinned.
 // - kill() drops every call (the client sees UNAVAILABLE) and closes the port; restart() serves
 //   the same data on the same port again.
 import * as grpc from '@grpc/grpc-js';
@@ -34,8 +36,10 @@ import {
   type StoredEvent,
   type TfPos,
 } from './memoryLog';
+import { PersistentSubscriptionGroups } from './persistentSubscriptions';
 import {
   RpcCode,
+  persistentGrpc,
   emptyPb,
   packAny,
   serverFeaturesGrpc,
@@ -144,6 +148,8 @@ interface Filter {
 
 export class EventStoreTestServer {
   readonly log = new MemoryLog();
+  /** The persistent subscription groups (PersistentSubscriptions service); they outlive kill(). */
+  readonly persistent = new PersistentSubscriptionGroups(this.log);
   readonly counters: ServerCounters = {
     appendCalls: 0,
     batchAppendCalls: 0,
@@ -212,6 +218,7 @@ export class EventStoreTestServer {
     this.server = undefined;
     const scopes = [...this.scopes];
     this.scopes.clear();
+    this.persistent.close();
     for (const scope of scopes) {
       scope.close();
       try {
@@ -252,6 +259,7 @@ export class EventStoreTestServer {
 
   async stop(): Promise<void> {
     await this.kill();
+    this.persistent.dispose();
   }
 
   // ----- lifecycle -----
@@ -273,6 +281,11 @@ export class EventStoreTestServer {
       streams.batchAppend = (call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => this.batchAppend(call);
     }
     server.addService(streamsGrpc.StreamsService as unknown as grpc.ServiceDefinition, streams);
+    server.addService(
+      persistentGrpc.PersistentSubscriptionsService as unknown as grpc.ServiceDefinition,
+      this.persistent.service(),
+    );
+    this.persistent.open();
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
         error ? reject(error) : resolve(bound),
@@ -314,6 +327,8 @@ export class EventStoreTestServer {
       method('event_store.client.server_features.serverfeatures', 'getsupportedmethods'),
     ];
     if (this.options.batchAppend) methods.push(method(streams, 'batchappend', ['deadline_duration']));
+    const persistent = 'event_store.client.persistent_subscriptions.persistentsubscriptions';
+    for (const name of ['create', 'update', 'delete', 'read', 'replayparked']) methods.push(method(persistent, name, ['stream', 'all']));
     return new serverFeaturesPb.SupportedMethods().setMethodsList(methods).setEventStoreServerVersion(this.options.version);
   }
 

@@ -11,6 +11,8 @@ export type StatusPb = typeof import('@eventstore/db-client/generated/status_pb'
 export type ServerFeaturesPb = typeof import('@eventstore/db-client/generated/serverfeatures_pb');
 type StreamsGrpc = typeof import('@eventstore/db-client/generated/streams_grpc_pb');
 type ServerFeaturesGrpc = typeof import('@eventstore/db-client/generated/serverfeatures_grpc_pb');
+export type PersistentPb = typeof import('@eventstore/db-client/generated/persistent_pb');
+type PersistentGrpc = typeof import('@eventstore/db-client/generated/persistent_grpc_pb');
 type AnyPb = typeof import('google-protobuf/google/protobuf/any_pb');
 type EmptyPb = typeof import('google-protobuf/google/protobuf/empty_pb');
 
@@ -20,6 +22,8 @@ export const statusPb = require('@eventstore/db-client/generated/status_pb') as 
 export const serverFeaturesPb = require('@eventstore/db-client/generated/serverfeatures_pb') as ServerFeaturesPb;
 export const streamsGrpc = require('@eventstore/db-client/generated/streams_grpc_pb') as StreamsGrpc;
 export const serverFeaturesGrpc = require('@eventstore/db-client/generated/serverfeatures_grpc_pb') as ServerFeaturesGrpc;
+export const persistentPb = require('@eventstore/db-client/generated/persistent_pb') as PersistentPb;
+export const persistentGrpc = require('@eventstore/db-client/generated/persistent_grpc_pb') as PersistentGrpc;
 // google-protobuf is resolved from the client's own location, so both share one copy.
 const clientRequire = createRequire(require.resolve('@eventstore/db-client/generated/streams_pb'));
 export const anyPb = clientRequire('google-protobuf/google/protobuf/any_pb') as AnyPb;
