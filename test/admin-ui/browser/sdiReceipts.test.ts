@@ -1,13 +1,13 @@
 // The accountant and the SdI in a real browser: after an order was paid by transfer (so the server
 // invoiced it), the accountant downloads the invoice's FatturaPA XML and the month's zip, uploads
 // the SdI's rejection (NS) and finds the invoice among the rejected ones with the SdI's error code.
-// The desk sets a customer's PEC. (The delivery receipt after a rejection is covered by the API test:
-// on this screen it was seen to keep the rejected state in one run out of four, cause not found yet.)
+// Then the SdI's delivery receipt of a corrected send: the invoice is delivered and no longer
+// among the rejected. The desk sets a customer's PEC.
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ns } from '../../server/features/sdi/fixtures';
+import { ns, rc } from '../../server/features/sdi/fixtures';
 import { expectNoPageErrors, openMenu, seedCustomer, signIn, startWorld, type World } from './scenario';
 import { axeViolations, describeViolations, screenshot } from './support';
 
@@ -118,6 +118,22 @@ describe('the accountant and the SdI', () => {
     await receipts.getByText('CodiceDestinatario non valido').waitFor();
     await screenshot(page, 'sdi-invoice-rejected');
     await expectAccessible('invoice rejected by the SdI');
+  });
+
+  it('uploads the delivery receipt: the invoice is delivered and no longer among the rejected', async () => {
+    const dialog = await uploadReceipt('RC.xml', rc({ fileName, messageId: '77002', receivedAt: `${today}T11:00:00`, deliveredAt: `${today}T11:00:05` }));
+    await dialog.getByRole('cell', { name: 'Consegnata', exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Chiudi' }).click();
+    await page.getByTestId('sdiState-delivered').waitFor();
+    await page.getByRole('table', { name: 'Ricevute dello SdI' }).getByText('Ricevuta di consegna (RC)').waitFor();
+    await screenshot(page, 'sdi-invoice-delivered');
+
+    await openMenu(page, 'Fatture');
+    await page.getByRole('combobox', { name: 'Stato SdI' }).click();
+    await page.getByRole('option', { name: 'Scartata dallo SdI' }).click();
+    await page.getByText(/Nessun/).first().waitFor();
+    expect(await page.getByTestId('sdiState-rejected').count()).toBe(0);
+    expectNoPageErrors(world.browser);
   });
 
   it("the desk sets the customer's SdI address (the PEC) on the customer's screen", async () => {
