@@ -7,7 +7,7 @@ export interface Answer {
 }
 
 export class ApiClient {
-  private cookie: string | null = null;
+  protected cookie: string | null = null;
 
   constructor(
     public baseUrl: string,
@@ -25,6 +25,11 @@ export class ApiClient {
     const line = response.headers.getSetCookie().find((c) => c.startsWith('bo_session='));
     if (!line) throw new Error('no session cookie');
     this.cookie = line.split(';')[0]!;
+  }
+
+  /** The session of another client (logged in through another server). */
+  adoptSession(from: ApiClient): void {
+    this.cookie = from.cookie;
   }
 
   async request(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<Answer> {
@@ -60,4 +65,24 @@ export class ApiClient {
 export function expectStatus(answer: Answer, ...statuses: number[]): Answer {
   if (!statuses.includes(answer.status)) throw new Error(`expected ${statuses.join(' or ')}, got ${answer.status}: ${answer.text.slice(0, 300)}`);
   return answer;
+}
+
+/**
+ * Several servers behind one client, as behind a load balancer: each request goes to the next
+ * server that is up, with one session (logged in through the first). A request to a server that
+ * dies fails as with one server; the workload sends it again, then to another server.
+ */
+export class ClusterClient extends ApiClient {
+  private next = 0;
+
+  constructor(private readonly servers: () => ApiClient[]) {
+    super('');
+  }
+
+  override request(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<Answer> {
+    const up = this.servers();
+    if (up.length === 0) return Promise.reject(new Error('no server is up'));
+    const server = up[this.next++ % up.length]!;
+    return server.request(method, path, body, idempotencyKey);
+  }
 }

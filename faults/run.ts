@@ -1,7 +1,7 @@
 // The fault suite: `npm run faults` (the full run, minutes) or `npm run faults -- --short` (the CI
 // run, about a minute). Options: --seed N (repeat a run), --only name[,name] (scenarios by name,
 // or name/store: kill-9, smtp-down, smtp-4xx, smtp-5xx, smtp-drop, disk-full,
-// eventstoredb-restart, clock-back-1h; e.g. kill-9/eventstoredb), --rounds N (kill rounds per
+// eventstoredb-restart, clock-back-1h, scale-out; e.g. kill-9/eventstoredb), --rounds N (kill rounds per
 // store). Prints the table and the failures, writes test-artifacts/faults.json, and exits 1 when
 // an invariant failed.
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { clockScenario } from './scenarios/clock';
 import { diskFullScenario } from './scenarios/diskFull';
 import { eventStoreRestartScenario } from './scenarios/eventStoreRestart';
 import { killScenario } from './scenarios/kill';
+import { scaleOutScenario } from './scenarios/scaleOut';
 import { smtpScenario } from './scenarios/smtp';
 import type { StoreKind } from './stage';
 
@@ -56,6 +57,9 @@ async function main(): Promise<number> {
     { name: 'eventstoredb-restart', store: 'eventstoredb', run: () => eventStoreRestartScenario(base('eventstoredb', 8), short ? 1 : 3, outageMs) },
     { name: 'clock-back-1h', store: 'sqlite', run: () => clockScenario(base('sqlite', 9)) },
     ...(short ? [] : ([{ name: 'clock-back-1h', store: 'eventstoredb', run: () => clockScenario(base('eventstoredb', 10)) }] satisfies Planned[])),
+    // Three servers on one EventStoreDB, one killed at random moments: not in the short run yet
+    // (issue #21: a unit of work handed to a killed server can stay undone, see docs/reliability.md).
+    ...(short ? [] : ([{ name: 'scale-out', store: 'eventstoredb', run: () => scaleOutScenario(base('eventstoredb', 11), Math.min(killRounds, 10)) }] satisfies Planned[])),
   ];
   const plan = [...kills, ...others];
   const selected = plan.filter((p) => !only || only.includes(p.name) || only.includes(`${p.name}/${p.store}`));

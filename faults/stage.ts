@@ -10,7 +10,7 @@ import { EventStoreTestServer } from '../test/events/eventstoredb/testServer';
 import type { ApiClient } from './api';
 import { BackOffice } from './backoffice';
 import { checkLog, settled, type Check, type LogFacts } from './invariants';
-import { readLog, verifyChain, type LogSource } from './log';
+import { readLog, verifyChain, type LogEvent, type LogSource } from './log';
 import { Random } from './random';
 import { compareReadModels } from './readModels';
 import { FaultySmtp } from './smtp';
@@ -35,6 +35,25 @@ export interface Verdict {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** No event lost: every order the API answered is in the log, and paid once its payment was answered. */
+export function answeredCommandsInLog(events: LogEvent[], workload: Workload): Check {
+  const placed = new Set(events.filter((e) => e.type === 'OrderPlaced').map((e) => e.data.orderId as string));
+  const paid = new Set(events.filter((e) => e.type === 'OrderPaid').map((e) => e.data.orderId as string));
+  const lost: string[] = [];
+  for (const c of workload.commands) {
+    if ((c.kind === 'prepaid_order' || c.kind === 'direct_order') && c.answer) {
+      const orderId = c.answer.body.id as string;
+      if (!placed.has(orderId)) lost.push(`order ${orderId} answered ${c.answer.status} but not in the log`);
+      else if (c.kind === 'prepaid_order' && !paid.has(orderId)) lost.push(`prepaid order ${orderId} not paid`);
+    }
+    if (c.kind === 'payment' && (c.answer || c.duplicateAnswer)) {
+      const orderId = (c.answer?.body?.orderId ?? null) as string | null;
+      if (orderId && !paid.has(orderId)) lost.push(`order ${orderId}: its payment was answered, the order is not paid`);
+    }
+  }
+  return { name: 'no answered command lost: every order answered is in the log, paid when its payment was', held: lost.length === 0, detail: lost.slice(0, 5) };
+}
 
 export class Stage {
   readonly killTimes: number[] = [];
@@ -132,22 +151,7 @@ export class Stage {
     checks.push(readModels.check);
     this.startNotes.push(readModels.compared);
     const refused = this.workload.commands.filter((c) => c.refused && c.kind !== 'refund');
-    // No event lost: every order the API answered is in the log, and paid once its payment was answered.
-    const placed = new Set(events.filter((e) => e.type === 'OrderPlaced').map((e) => e.data.orderId as string));
-    const paid = new Set(events.filter((e) => e.type === 'OrderPaid').map((e) => e.data.orderId as string));
-    const lost: string[] = [];
-    for (const c of this.workload.commands) {
-      if ((c.kind === 'prepaid_order' || c.kind === 'direct_order') && c.answer) {
-        const orderId = c.answer.body.id as string;
-        if (!placed.has(orderId)) lost.push(`order ${orderId} answered ${c.answer.status} but not in the log`);
-        else if (c.kind === 'prepaid_order' && !paid.has(orderId)) lost.push(`prepaid order ${orderId} not paid`);
-      }
-      if (c.kind === 'payment' && (c.answer || c.duplicateAnswer)) {
-        const orderId = (c.answer?.body?.orderId ?? null) as string | null;
-        if (orderId && !paid.has(orderId)) lost.push(`order ${orderId}: its payment was answered, the order is not paid`);
-      }
-    }
-    checks.push({ name: 'no answered command lost: every order answered is in the log, paid when its payment was', held: lost.length === 0, detail: lost.slice(0, 5) });
+    checks.push(answeredCommandsInLog(events, this.workload));
     // Last: it records the verification on the log (LogVerified), after everything else read it.
     const chain = await verifyChain(this.source);
     checks.push({ name: "the log's hash chain verifies (npm run verify-log): no event altered, missing or reordered", held: chain.held, detail: chain.detail });
