@@ -47,7 +47,9 @@ describe('starting and stopping the back office', () => {
       expect(health.store).toBe('eventstoredb');
       expect(health.eventStore.connected).toBe(true);
       expect(health.reactors['email-outbox']?.mode).toBe('catch-up');
-      expect(health.persistentConsumers).toBe(false);
+      // On EventStoreDB the reactors are competing consumers (persistent subscriptions); the outbox claims on the e-mail's stream.
+      expect(health.persistentConsumers).toBe(true);
+      expect(health.reactors.fulfilment?.mode).toBe('persistent');
       server.child.kill('SIGTERM');
       expect(await server.exit).toBe(0);
     } finally {
