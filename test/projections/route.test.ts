@@ -40,6 +40,8 @@ it('GET /api/projections serves each projection state, position and lag; the run
 
   expect((await app.inject({ method: 'GET', url: '/api/projections' })).statusCode).toBe(401);
   const cookie = await login(app, 'desk');
+  // The login is an event too (the session's start), after the last event these projections handle.
+  const headNow = await store.headPosition();
   const response = await app.inject({ method: 'GET', url: '/api/projections', headers: { cookie } });
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-range']).toBe('projections 0-2/3');
@@ -52,8 +54,8 @@ it('GET /api/projections serves each projection state, position and lag; the run
       servingVersion: 1,
       state: 'failed',
       position: failAt - 1,
-      head,
-      lagEvents: head - (failAt - 1),
+      head: headNow,
+      lagEvents: headNow - (failAt - 1),
       lagEventsExact: true,
       lagSeconds: expect.any(Number),
       error: {
@@ -65,8 +67,8 @@ it('GET /api/projections serves each projection state, position and lag; the run
         at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
     },
-    expect.objectContaining({ id: 'totals', state: 'live', position: head, lagEvents: 0, lagSeconds: 0, error: null }),
-    expect.objectContaining({ id: 'notes', state: 'live', position: head, lagEvents: 0, lagSeconds: 0, error: null }),
+    expect.objectContaining({ id: 'totals', state: 'live', position: head, lagEvents: headNow - head, error: null }),
+    expect.objectContaining({ id: 'notes', state: 'live', position: head, lagEvents: headNow - head, error: null }),
   ]);
 
   // The plugin's onClose runs before the event store's: the runner is stopped when the store closes.
