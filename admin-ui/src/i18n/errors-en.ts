@@ -5,6 +5,7 @@ import type { errors as italian } from './errors-it';
 export const errors: Record<keyof typeof italian, string> = {
   unknown: 'The operation failed (%{code})',
   fields_to_fix: 'Fix the field marked |||| Fix the %{smart_count} fields marked',
+  session_exists: 'This session is open already: sign in again',
   value_required: 'Required',
   value_type_invalid: 'Invalid value (expected: %{expected})',
   value_too_short: 'At least %{min} characters',

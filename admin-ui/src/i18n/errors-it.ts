@@ -8,6 +8,7 @@ export const errors = {
   fields_to_fix: 'Correggi il campo segnalato |||| Correggi i %{smart_count} campi segnalati',
   // Schema validation (server/plugins/app/fieldErrors.ts)
   value_required: 'Campo obbligatorio',
+  session_exists: 'Sessione già aperta: accedi di nuovo',
   value_type_invalid: 'Valore non valido (atteso: %{expected})',
   value_too_short: 'Almeno %{min} caratteri',
   value_too_long: 'Al massimo %{max} caratteri',
