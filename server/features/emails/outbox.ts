@@ -212,6 +212,15 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     this.dueAt.set(email.queued.emailId, performance.now() + wait);
   }
 
+  /**
+   * Looks at a pending e-mail again in `ms`. While this worker awaited the store, the subscription
+   * may have taken the e-mail out of the queue (another server sent it): then nothing is planned,
+   * or sendDue would find it due, hold nothing to send, and loop on it without end.
+   */
+  private dueIn(emailId: string, ms: number): void {
+    if (this.pending.has(emailId)) this.dueAt.set(emailId, performance.now() + ms);
+  }
+
   private forget(emailId: string): void {
     this.pending.delete(emailId);
     this.dueAt.delete(emailId);
@@ -317,7 +326,10 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
 
   private async sendOne(emailId: string): Promise<void> {
     const email = this.pending.get(emailId);
-    if (!email) return;
+    if (!email) {
+      this.dueAt.delete(emailId);
+      return;
+    }
     const messageId = `<${emailId}@${this.settings.messageIdDomain}>`;
     const deps = this.deps ;
     try {
@@ -334,7 +346,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
           // Another worker's attempt (or this one's before a restart): its own until the lease ends.
           const left = Date.parse(state.lastAt) + lease - this.now();
           if (left > 0) {
-            this.dueAt.set(emailId, performance.now() + Math.min(left, this.settings.maxDelayMs));
+            this.dueIn(emailId, Math.min(left, this.settings.maxDelayMs));
             return;
           }
         }
@@ -369,7 +381,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
       this.deps.log?.info({ emailId, possiblyDuplicate: sent.afterUnfinishedAttempt || undefined }, 'e-mail sent');
     } catch (error) {
       // Whatever comes next, not again at once.
-      this.dueAt.set(emailId, performance.now() + this.settings.firstDelayMs);
+      this.dueIn(emailId, this.settings.firstDelayMs);
       if (!(error instanceof DomainError) || error.code === 'concurrent_change') {
         // The store could not record it (or it kept changing): try again later, without sending
         // again if the SMTP server has it already.
@@ -407,7 +419,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
       await appendEvents(this.deps, emailStream(emailId), claim, revision, this.context(email.causationId));
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      this.dueAt.set(emailId, performance.now() + Math.min(this.settings.firstDelayMs, 1_000));
+      this.dueIn(emailId, Math.min(this.settings.firstDelayMs, 1_000));
       return false;
     }
     claim.forEach((event, i) => this.apply({ ...event, id: '', revision: revision + 1 + i }));

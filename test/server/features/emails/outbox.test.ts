@@ -10,6 +10,8 @@ import { OutboxWorker, backoffDelay } from '../../../../server/features/emails/o
 import { startTestSmtp } from '../../../support/smtp';
 import { tempDir } from '../../../support/tmp';
 
+type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
+
 const catalogue = new EventCatalogue<EmailEvent>(emailEventShapes);
 
 async function queueEmail(store: EventStore, emailId = randomUUID()): Promise<string> {
@@ -55,17 +57,20 @@ describe('e-mail outbox', () => {
     const store = createSqliteStore({ file: join(dir.path, 'events.db') });
     const smtp = await startTestSmtp();
     cleanups.push(() => dir.remove(), () => store.close(), () => smtp.close());
-    const worker = () => {
+    const worker = (beforeCompose: (queued: Queued) => Promise<void> = async () => undefined) => {
       const w = new OutboxWorker({
         store,
         catalogue,
         transport: nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true }),
-        compose: async (queued) => ({
-          to: `customer-${queued.purpose === 'log_head' ? queued.to : queued.customerId}@example.it`,
-          subject: `Codici ordine ${queued.purpose === 'coupon_codes' ? queued.orderId : ''}`,
-          text: `Codici: ${queued.purpose === 'coupon_codes' ? queued.couponIds.join(', ') : ''}`,
-          html: `<p>Codici</p>`,
-        }),
+        compose: async (queued) => {
+          await beforeCompose(queued);
+          return {
+            to: `customer-${queued.purpose === 'log_head' ? queued.to : queued.customerId}@example.it`,
+            subject: `Codici ordine ${queued.purpose === 'coupon_codes' ? queued.orderId : ''}`,
+            text: `Codici: ${queued.purpose === 'coupon_codes' ? queued.couponIds.join(', ') : ''}`,
+            html: `<p>Codici</p>`,
+          };
+        },
         settings: { firstDelayMs: 30, maxDelayMs: 100, maxAttempts: 5, ...settings },
       });
       cleanups.push(() => w.stop());
@@ -192,6 +197,33 @@ describe('e-mail outbox', () => {
     const events = await store.readStream(emailStream(emailId));
     expect(events.map((e) => e.type)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
     expect(events[2]!.data).toMatchObject({ attempt: 1, possiblyDuplicate: true });
+  });
+
+  // Seen in CI: the worker planned another look at an e-mail the subscription had already taken out
+  // of its queue, then found it due with nothing to send and looped on it without end, holding
+  // the event loop (the whole server stopped answering). Before the fix this test hangs there.
+  it('an e-mail another server sends while this one composes it is left to that server, and this one goes on', async () => {
+    const { store, smtp, worker } = await setup();
+    const raced = await queueEmail(store);
+    const w = worker(async (queued) => {
+      if (queued.emailId !== raced) return;
+      const meta = { actor: SYSTEM_ACTOR, at: new Date().toISOString(), correlationId: randomUUID(), causationId: null };
+      const messageId = `<${raced}@elsewhere.local>`;
+      const otherServers = [
+        catalogue.encode({ type: 'EmailAttemptStarted', data: { emailId: raced, attempt: 1, messageId, startedAt: meta.at } }, meta),
+        catalogue.encode({ type: 'EmailSent', data: { emailId: raced, to: 'customer-c-1@example.it', messageId, attempt: 1, sentAt: meta.at } }, meta),
+      ];
+      await store.append(emailStream(raced), otherServers, { expectedRevision: 0 });
+      await eventually(async () => !w.pending.has(raced));
+    });
+    w.start();
+    await eventually(async () => (await typesOf(store, raced)).includes('EmailSent'));
+    await new Promise((r) => setTimeout(r, 100)); // past the 30 ms after which it would look at it again
+
+    const next = await queueEmail(store);
+    await eventually(async () => (await typesOf(store, next)).includes('EmailSent'));
+    expect(smtp.messages).toHaveLength(1);
+    expect(await typesOf(store, raced)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
   });
 
   it('backs off exponentially up to the maximum delay', () => {
