@@ -140,6 +140,8 @@ export const configSchema = z
     SESSION_MAX_HOURS: positiveInt.default(12),
     // How long a server trusts its last check of a session (several servers: docs/reliability.md).
     SESSION_RECHECK_SECONDS: wholeNumber(0, 60).optional(),
+    // How long a stop (SIGTERM/SIGINT) may take before the process exits anyway (server/main.ts).
+    SHUTDOWN_GRACE_SECONDS: wholeNumber(1, 600).default(15),
     LOGIN_LOCK_AFTER: positiveInt.default(10),
     LOGIN_LOCK_MINUTES: positiveInt.default(15),
     // --- sales ---
@@ -283,6 +285,8 @@ export const configSchema = z
     /** null: by the store (0 on the embedded store, 2 s on EventStoreDB). */
     sessionRecheckMs: env.SESSION_RECHECK_SECONDS === undefined ? null : env.SESSION_RECHECK_SECONDS * 1000,
     loginLockAfter: env.LOGIN_LOCK_AFTER,
+    /** A stop that has not finished within this exits with 1 (a store that is gone must not hold the process). */
+    shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
     loginLockMs: env.LOGIN_LOCK_MINUTES * 60_000,
     metricsToken: env.METRICS_TOKEN ?? null,
     /** Where coupon e-mails go out; unset: see server/plugins/app/sales.ts (demo files, else not sent). */

@@ -75,13 +75,25 @@ async function main() {
   if (config.demo) await startDemo(app, { dataDir: config.dataDir, say });
   await ensureFirstAdmin(store, config.admin, say, { adminExists: () => enabledAdminExists(app) });
 
+  // A stop finishes the requests in flight and the work in hand, then closes the store; but it
+  // never waits longer than the grace period: a store that is gone (its appends and calls never
+  // answering) must not keep the process alive for ever. A second signal exits at once.
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      process.stderr.write(`${signal} again while stopping: exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
-    app.log.info({ signal }, 'shutting down: no new requests, finishing the ones in flight');
+    app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new requests, finishing the ones in flight');
+    const grace = setTimeout(() => {
+      app.log.error({ graceMs: config.shutdownGraceMs }, 'shutdown not finished within its grace period (is the event store reachable?): exiting anyway');
+      process.stderr.write(`Shutdown not finished within ${config.shutdownGraceMs / 1000} s: exiting anyway\n`);
+      process.exit(1);
+    }, config.shutdownGraceMs);
     try {
       await app.close();
+      clearTimeout(grace);
       process.exit(0);
     } catch (error) {
       app.log.error(error, 'shutdown failed');

@@ -66,6 +66,20 @@ export interface EventStoreDbStoreOptions {
   maxReconnectDelayMs?: number;
   /** Events per $all read call (readAll pages through the log). */
   readPageSize?: number;
+  /**
+   * How long close() waits, in all, for its steps (appends in flight, subscriptions ending, the
+   * client's channel closing) before going on without them: a node that is gone, or frozen, may
+   * never answer them. Default 5 s.
+   */
+  closeWithinMs?: number;
+}
+
+/** Resolves once every promise has settled, or at `deadline` (epoch ms), whichever comes first. */
+async function settledBy(promises: Iterable<Promise<unknown>>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  await Promise.race([Promise.allSettled(promises), late]);
+  clearTimeout(timer);
 }
 
 const HEAD_PAGE = 100;
@@ -80,6 +94,7 @@ export function createEventStoreDbStore(connectionString: string, options: Event
     initial: options.reconnectDelayMs ?? 100,
     max: options.maxReconnectDelayMs ?? 2000,
   };
+  const closeWithinMs = options.closeWithinMs ?? 5_000;
   let closed = false;
   const appendsInFlight = new Set<Promise<unknown>>();
   const readsInFlight = new Set<Readable>();
@@ -281,11 +296,14 @@ export function createEventStoreDbStore(connectionString: string, options: Event
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.allSettled([...appendsInFlight]);
-      await Promise.allSettled([...subscriptions].map((s) => s.stop()));
-      await consumers.stopAll();
+      // Each step bounded: with the node gone or frozen, an append in flight or a call's end may
+      // never be answered, and a server's stop must not wait on it for ever.
+      const deadline = Date.now() + closeWithinMs;
+      await settledBy([...appendsInFlight], deadline);
+      await settledBy([...subscriptions].map((s) => s.stop()), deadline);
+      await settledBy([consumers.stopAll()], deadline);
       for (const read of [...readsInFlight]) read.destroy(new EventStoreClosedError());
-      await client.dispose();
+      await settledBy([client.dispose()], deadline);
     },
   };
   return store;

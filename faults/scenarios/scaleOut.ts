@@ -34,7 +34,8 @@ interface Server {
   client: ApiClient | null;
 }
 
-export async function scaleOutScenario(options: ScaleOutOptions, rounds: number, serverCount = 3): Promise<ScenarioResult> {
+/** How long the work may take to settle after the last kill (the full run: 120 s; the short run less). */
+export async function scaleOutScenario(options: ScaleOutOptions, rounds: number, settleMs = 120_000, serverCount = 3): Promise<ScenarioResult> {
   const started = Date.now();
   const random = new Random(options.seed);
   const root = mkdtempSync(join(tmpdir(), 'faults-scale-out-'));
@@ -96,7 +97,7 @@ export async function scaleOutScenario(options: ScaleOutOptions, rounds: number,
 
     // Settle: every command answered, every paid order fulfilled, every e-mail out, and every
     // server's read models caught up.
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + settleMs;
     let problem: string | null = 'not settled';
     while (Date.now() < deadline) {
       await workload.resume(deadline);
@@ -120,7 +121,7 @@ export async function scaleOutScenario(options: ScaleOutOptions, rounds: number,
     checks.unshift({
       name: 'the work settles: every command answered, every order fulfilled, every e-mail out',
       held: problem === null && refused.length === 0,
-      detail: [...(problem ? [problem] : []), ...refused.slice(0, 3).map((c) => `${c.kind} refused: ${c.refused!.status} ${c.refused!.text.slice(0, 200)}`)],
+      detail: [...(problem ? [problem, `persistent subscriptions: ${heldMessages(esdb)}`] : []), ...refused.slice(0, 3).map((c) => `${c.kind} refused: ${c.refused!.status} ${c.refused!.text.slice(0, 200)}`)],
     });
     const sentAgain = workload.commands.filter((c) => c.sends > 1);
     const secondAnswers = sentAgain.filter((c) => c.duplicateAnswer);
@@ -150,4 +151,11 @@ export async function scaleOutScenario(options: ScaleOutOptions, rounds: number,
     await esdb.stop();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** What the groups hold (in flight, waiting for a retry, parked), for the report of work left undone. */
+function heldMessages(esdb: EventStoreTestServer): string {
+  const busy = Object.entries(esdb.persistent.views()).filter(([, v]) => v.inFlight + v.retrying + v.parked > 0);
+  if (busy.length === 0) return 'nothing held';
+  return busy.map(([id, v]) => `${id.replace(/^\$all::backoffice-reactor-/, '')} in flight ${v.inFlight}, retrying ${v.retrying}, parked ${v.parked}, consumers ${v.consumers}`).join('; ');
 }

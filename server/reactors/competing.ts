@@ -87,7 +87,7 @@ export class CompetingConsumer {
   }
 
   start(): void {
-    this.loop = this.run();
+    this.loop ??= this.run();
   }
 
   /** Finishes the deliveries in hand (acknowledged), then leaves the group. */

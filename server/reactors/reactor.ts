@@ -150,10 +150,15 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower, Shar
     return this.competing ? 'persistent' : 'catch-up';
   }
 
-  /** Units caused by events are done where the store hands the event (call before the following starts). */
+  /**
+   * Units caused by events are done where the store hands the event (call before the following
+   * starts). The server joins the reactor's group once its following has caught up: a server still
+   * replaying the log (just started) would hold the events handed to it, the retried ones first
+   * (those a killed server held), without being able to act on them yet.
+   */
   shareWork(consumers: CompetingConsumers, settings: CompetingSettings): void {
     this.competing = new CompetingConsumer(consumers, this, settings, this.deps.log);
-    this.competing.start();
+    if (this.live) this.competing.start();
   }
 
   eventTypes(): readonly string[] {
@@ -269,6 +274,7 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower, Shar
 
   caughtUp(): void {
     if (this.stopped) return;
+    if (!this.live) this.competing?.start();
     this.live = true;
     this.onLive();
     this.kick();
@@ -382,12 +388,12 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower, Shar
     return undefined;
   }
 
-  /** Up to `max` due units no one is running (in the order they were scheduled). */
+  /** Up to `max` due units no one is running and that are this server's to run (in the order they were scheduled). */
   private due(now: number, max: number): Array<[string, Unit<T>]> {
     const found: Array<[string, Unit<T>]> = [];
     for (const entry of this.units) {
       if (found.length === max) break;
-      if (entry[1].notBefore <= now && !this.inFlight.has(entry[0])) found.push(entry);
+      if (entry[1].notBefore <= now && !this.inFlight.has(entry[0]) && this.runsHere(entry[1])) found.push(entry);
     }
     return found;
   }

@@ -17,7 +17,9 @@ import {
   type PersistentSubscriptionToAll,
   type PersistentSubscriptionToAllResolvedEvent,
 } from '@eventstore/db-client';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStoreTestServer } from './eventstoredb/testServer';
 
@@ -239,6 +241,47 @@ describe('persistent subscriptions on the test server', () => {
     await server.stop();
   });
   contract({ client: () => client });
+
+  // As a server dies (kill -9 of the back office): its connection drops, and what it held goes to
+  // the other consumers at once, not after the message timeout (60 s here). EventStoreDB does the
+  // same: a client whose connection closes is removed from the group and its in-flight messages
+  // are retried (counted as a retry).
+  it('the events held by a consumer whose process is killed go to another consumer at once, not after the message timeout', async () => {
+    const group = `killed-${randomUUID().slice(0, 8)}`;
+    const prefix = `${group}-`;
+    await client.createPersistentSubscriptionToAll(
+      group,
+      persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, messageTimeout: 60_000 }),
+      { filter: streamNameFilter({ prefixes: [prefix] }) },
+    );
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const holder = spawn(process.execPath, ['--import', 'tsx', 'test/events/eventstoredb/holdingConsumer.ts', server.connectionString, group], { cwd: root });
+    try {
+      let out = '';
+      holder.stdout.on('data', (chunk) => (out += chunk));
+      await until(() => out.includes('confirmed'), 'the consumer process joining');
+      await client.appendToStream(`${prefix}order`, [jsonEvent({ type: 'OrderPaid', data: { n: 1 } }), jsonEvent({ type: 'OrderPaid', data: { n: 2 } })]);
+      await until(() => (out.match(/^held /gm) ?? []).length === 2, 'the consumer process holding both events');
+      const held = [...out.matchAll(/^held (\S+)/gm)].map((m) => m[1]);
+
+      const taken: Array<{ id: string; retryCount: number }> = [];
+      const other = consume(client, group, async (e, s) => {
+        taken.push({ id: e.event!.id, retryCount: e.retryCount });
+        await s.ack(e);
+      });
+      await other.confirmed;
+      const killedAt = Date.now();
+      holder.kill('SIGKILL');
+      await until(() => taken.length === 2, 'the other consumer taking what the killed one held');
+      expect(Date.now() - killedAt).toBeLessThan(30_000); // well before the 60 s message timeout
+      expect(taken.map((t) => t.id).sort()).toEqual([...held].sort());
+      expect(taken.every((t) => t.retryCount === 1)).toBe(true);
+      expect(server.persistent.view('$all', group)).toMatchObject({ inFlight: 0, retrying: 0, parked: 0, consumers: 1 });
+      await other.stop();
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
 });
 
 const realNode = process.env.EVENTSTORE_URL;

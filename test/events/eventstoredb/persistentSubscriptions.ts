@@ -235,6 +235,11 @@ export class PersistentSubscriptionGroups {
     return this.groups.get(`${source}::${group}`)?.view();
   }
 
+  /** Every group's counts by its id (`<source>::<group>`), for a harness's report of what is held where. */
+  views(): Record<string, GroupView> {
+    return Object.fromEntries([...this.groups.values()].map((g) => [g.id, g.view()]));
+  }
+
   /** Starts listening to the log and checking message timeouts. */
   open(): void {
     this.unlisten ??= this.log.listen(() => queueMicrotask(() => this.pumpAll()));

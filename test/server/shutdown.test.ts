@@ -1,0 +1,72 @@
+// A stop (SIGTERM) is bounded even when the event store is gone: a node that froze (SIGSTOP: its
+// connections stay open and nothing answers) leaves appends in flight that never end, and the
+// server used to wait on them for ever (seen in a scale-out run: servers SIGTERMed after their
+// store had gone never exited). Now the store's close gives up on them after 5 s and the stop
+// exits anyway after SHUTDOWN_GRACE_SECONDS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, it } from 'vitest';
+import { startServer, type ServerProcess } from '../support/process';
+import { tempDir } from '../support/tmp';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const ADMIN = { username: 'shutdownadmin', password: 'shutdown-test-admin-password' };
+
+/** The EventStoreDB test server in its own process, so that it can be frozen. */
+async function storeProcess(): Promise<{ child: ChildProcess; connectionString: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/events/eventstoredb/serveAlone.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const connectionString = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the store process did not start in 45 s')), 45_000);
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening (\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the store process exited with ${code}`)));
+  });
+  return { child, connectionString };
+}
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+it('a server whose event store froze exits on SIGTERM within its grace period, a login in flight', async () => {
+  const dir = tempDir();
+  cleanups.push(() => dir.remove());
+  const store = await storeProcess();
+  cleanups.push(() => store.child.kill('SIGKILL'));
+  const server: ServerProcess = await startServer({
+    DATA_DIR: dir.path,
+    EVENT_STORE: 'eventstoredb',
+    EVENTSTORE_URL: store.connectionString,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    SHUTDOWN_GRACE_SECONDS: '3',
+  });
+  cleanups.push(() => server.child.kill('SIGKILL'));
+
+  store.child.kill('SIGSTOP');
+  // A login appends the session's start: with the node frozen, that append never ends.
+  const login = fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify(ADMIN),
+  }).catch(() => null);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  const stopped = Date.now();
+  server.child.kill('SIGTERM');
+  const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000).unref());
+  const exit = await Promise.race([server.exit, deadline]);
+  // Exited (1: the stop did not finish within its grace, said on stderr), not left running.
+  expect(exit).toBe(1);
+  expect(server.stderr()).toContain('Shutdown not finished within 3 s: exiting anyway');
+  expect(Date.now() - stopped).toBeLessThan(20_000);
+  await login;
+}, 120_000);
