@@ -101,12 +101,16 @@ export async function scaleOutScenario(options: ScaleOutOptions, rounds: number,
     let problem: string | null = 'not settled';
     while (Date.now() < deadline) {
       await workload.resume(deadline);
-      const state = settled(await readLog(source));
+      const events = await readLog(source);
+      const state = settled(events);
       if (state.done && workload.pending().length === 0) {
+        // Up to the head read here: a server's own lag counts only what its subscription has seen,
+        // and the last events may have been appended by another server a moment ago.
+        const head = events.at(-1)?.position ?? 0;
         const lags = await Promise.all(
           servers.map(async (s) => {
             const answer = await s.client!.get('/api/projections').catch(() => null);
-            return answer?.status === 200 && (answer.body as Array<{ state: string; lagEvents: number }>).every((p) => p.state === 'live' && p.lagEvents === 0);
+            return answer?.status === 200 && (answer.body as Array<{ state: string; position: number }>).every((p) => p.state === 'live' && p.position >= head);
           }),
         );
         if (lags.every(Boolean)) {

@@ -276,6 +276,8 @@ describe('persistent subscriptions on the test server', () => {
       expect(Date.now() - killedAt).toBeLessThan(30_000); // well before the 60 s message timeout
       expect(taken.map((t) => t.id).sort()).toEqual([...held].sort());
       expect(taken.every((t) => t.retryCount === 1)).toBe(true);
+      // The acks are on their way when the handler has the events: the group settles a moment later.
+      await until(() => server.persistent.view('$all', group)?.inFlight === 0, 'the acks of the other consumer');
       expect(server.persistent.view('$all', group)).toMatchObject({ inFlight: 0, retrying: 0, parked: 0, consumers: 1 });
       await other.stop();
     } finally {

@@ -8,7 +8,7 @@ import { caReportOutcomes } from '../../../domain/renewals/events';
 import { roleGroups } from '../../../domain/staff/roles';
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../../plugins/app/access';
-import { command, projectionNames, text } from '../http';
+import { afterWrite, command, projectionNames, text } from '../http';
 import { receiveWebhookReport, uploadCaReportCsv, type CaReportResult } from './service';
 import { CA_SIGNATURE_HEADER, CA_TIMESTAMP_HEADER, CA_WEBHOOK_UNCONFIGURED, verifyCaSignature } from './signature';
 
@@ -122,7 +122,10 @@ const webhook: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const ctx = { actor: { userId: 'ca-webhook', role: 'system' as const }, at: request.server.security.now().toISOString(), correlationId: randomUUID(), causationId: null };
-      return answered(reply, await receiveWebhookReport(deps, request.body, ctx));
+      const result = await receiveWebhookReport(deps, request.body, ctx);
+      // The staff's list shows the report once the CA has its answer (read-your-writes, bounded).
+      await afterWrite(request, result.position, [projectionNames.caReports]);
+      return answered(reply, result);
     },
   );
 };
