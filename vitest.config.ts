@@ -12,6 +12,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
+          // One worker process runs the node files one after the other with its modules loaded once:
+          // a fresh process per file spent more than its tests in loading (40 domain files: 109 s
+          // isolated, 23 s not). The tests keep no global state (no mocks, no env changes), and each
+          // closes what it opens; the browser files keep their isolation.
+          isolate: false,
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: [...configDefaults.exclude, 'test/admin-ui/browser/**'],
         },
