@@ -87,8 +87,24 @@ const HEAD_PAGE = 100;
 const JOIN_WINDOW = 32;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Appends go through Streams.Append (one call each), never BatchAppend. In @eventstore/db-client
+ * 6.2.1, BatchAppend keeps the pending appends of every client of the process in one map: an error
+ * on one client's stream (a store closed with an append in flight) rejects the appends of all the
+ * others, whose answers then arrive to nothing and throw inside their stream's handler
+ * (`TypeError: undefined is not iterable`), and that client's later appends are never answered.
+ * Seen in CI with two servers' stores in one process. Fixed in the successor client,
+ * @kurrent/kurrentdb-client (kurrent-io/KurrentDB-Client-NodeJS#523); Append shares nothing.
+ */
+function appendOneCallEach(client: EventStoreDBClient): void {
+  const own = client as unknown as { supports(method: { path: string }, feature?: string): Promise<boolean> };
+  const supports = own.supports;
+  own.supports = async (method, feature) => (method.path.endsWith('/BatchAppend') ? false : supports(method, feature));
+}
+
 export function createEventStoreDbStore(connectionString: string, options: EventStoreDbStoreOptions = {}): EventStore {
   const client = EventStoreDBClient.connectionString(connectionString);
+  appendOneCallEach(client);
   const readPage = options.readPageSize ?? 1000;
   const backoff = {
     initial: options.reconnectDelayMs ?? 100,

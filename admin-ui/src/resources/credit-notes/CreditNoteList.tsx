@@ -12,9 +12,11 @@ function Actions() {
   );
 }
 
+// No empty page: with none yet the toolbar stays (the SdI receipts' upload, the export, the
+// filters), and the table says there is nothing.
 export default function CreditNoteList() {
   return (
-    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={[...useDocumentFilters('app.documents.search_credit_notes'), useSdiStateFilter()]} actions={<Actions />}>
+    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={[...useDocumentFilters('app.documents.search_credit_notes'), useSdiStateFilter()]} actions={<Actions />} empty={false}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="displayNumber">
           <ShowLink source="displayNumber" />

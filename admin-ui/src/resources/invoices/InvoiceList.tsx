@@ -13,9 +13,11 @@ function Actions() {
   );
 }
 
+// No empty page: with none yet the toolbar stays (the SdI receipts' upload, the export, the
+// filters), and the table says there is nothing.
 export default function InvoiceList() {
   return (
-    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={[...useDocumentFilters('app.documents.search_invoices'), useSdiStateFilter()]} actions={<Actions />}>
+    <List sort={{ field: 'displayNumber', order: 'DESC' }} exporter={false} filters={[...useDocumentFilters('app.documents.search_invoices'), useSdiStateFilter()]} actions={<Actions />} empty={false}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="displayNumber">
           <ShowLink source="displayNumber" />
