@@ -2,14 +2,16 @@
 // server's event loop (real clients don't), so the server's figures are the server's alone. The
 // main thread sends one message per phase; the worker answers with what the clients saw (the
 // shapes are ClientsSetup and PhaseResult in bench/orders.ts). Plain JavaScript: a worker thread
-// does not get tsx's loader.
+// does not get tsx's loader. A phase may name several ports (bench/ordersOnServers.ts: several
+// servers behind no load balancer): the requests then go round robin across them, one after
+// another whoever sends them, as a load balancer would deal them out.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { port, cookie, customerIds } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: customerIds.length });
 
-function placeOrder(customerId) {
+function placeOrder(customerId, port) {
   const payload = JSON.stringify({ customerId, manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 2 }] }, payment: { mode: 'prepaid' } });
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -33,7 +35,8 @@ function placeOrder(customerId) {
   });
 }
 
-parentPort.on('message', async ({ ordersPerClient }) => {
+parentPort.on('message', async ({ ordersPerClient, ports = [port] }) => {
+  let next = 0;
   const result = { latencies: [], orderIds: [], failures: 0, firstFailure: '', startedAt: 0, endedAt: 0 };
   // performance.now() of a worker has its own origin: report wall-clock times to the main thread.
   result.startedAt = performance.timeOrigin + performance.now();
@@ -41,7 +44,7 @@ parentPort.on('message', async ({ ordersPerClient }) => {
     customerIds.map(async (customerId) => {
       for (let i = 0; i < ordersPerClient; i++) {
         const t0 = performance.now();
-        const answer = await placeOrder(customerId);
+        const answer = await placeOrder(customerId, ports[next++ % ports.length]);
         result.latencies.push(performance.now() - t0);
         if (answer.status === 201) result.orderIds.push((JSON.parse(answer.body)).id);
         else {

@@ -97,7 +97,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** n valid partite IVA (office code 001). */
-function partiteIva(n: number): string[] {
+export function partiteIva(n: number): string[] {
   return Array.from({ length: n }, (_, i) => {
     const first = `${String(7_000_000 + i * 13).padStart(7, '0')}001`;
     return `${first}${partitaIvaCheckDigit(first)}`;

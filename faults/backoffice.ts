@@ -40,6 +40,11 @@ export class BackOffice {
     return this.child !== undefined;
   }
 
+  /** The server's process id while it runs (the benchmark reads its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts that failed before listening (e.g. a plugin too slow on a busy machine), each retried. */
   readonly startFailures: string[] = [];
 
