@@ -30,7 +30,7 @@ import { ADMIN, BackOffice } from '../faults/backoffice';
 import { readLog, type LogSource } from '../faults/log';
 import { FaultySmtp } from '../faults/smtp';
 import { EventStoreTestServer } from '../test/events/eventstoredb/testServer';
-import { partiteIva } from './orders';
+import { partiteIva, percentile } from './orders';
 import type { BenchModule, Figure } from './run';
 import { cpuBetween, readProcessCpu } from './threadCpu';
 
@@ -74,11 +74,6 @@ interface PhaseFigures {
   /** CPU ms per order: the servers' processes, and this process (clients, SMTP, the test server). */
   serversCpuMs: number;
   benchCpuMs: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 /** CPU ms (user + system) of a whole process so far, from /proc; 0 when unreadable. */
