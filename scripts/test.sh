@@ -68,8 +68,7 @@ if [ -n "$node24_pid" ]; then
 fi
 # The fault suite's short run: the real server as a child process, killed with -9 at random
 # moments on both stores, then SMTP away, a full disk, the EventStoreDB away and the clock set
-# back once each, three servers on one EventStoreDB with two of them killed in turn, and every
-# invariant checked over the log and the read models.
+# back once each, and every invariant checked over the log and the read models.
 # (`npm run faults` is the full run, minutes long.)
 npx tsx faults/run.ts --short || status=$?
 exit $status
