@@ -54,10 +54,14 @@ export async function compareReadModels(source: LogSource, dataDir: string): Pro
         const b = rowsOf(fresh, view);
         views++;
         rows += b.length;
-        if (a.length !== b.length) problems.push(`${view}: ${a.length} rows, the rebuild has ${b.length}`);
-        else {
-          const differing = a.filter((row, i) => row !== b[i]).length;
-          if (differing > 0) problems.push(`${view}: ${differing} of ${a.length} rows differ from the rebuild, e.g. ${a.find((row, i) => row !== b[i])!.slice(0, 200)}`);
+        if (a.length !== b.length) {
+          const liveRows = new Set(a);
+          const extra = b.find((row) => !liveRows.has(row));
+          problems.push(`${view}: ${a.length} rows, the rebuild has ${b.length}${extra ? `, e.g. ${extra.slice(0, 400)}` : ''}`);
+        } else {
+          const differing = a.flatMap((row, i) => (row !== b[i] ? [i] : []));
+          const i = differing[0];
+          if (i !== undefined) problems.push(`${view}: ${differing.length} of ${a.length} rows differ from the rebuild, e.g. ${a[i]!.slice(0, 400)} where the rebuild has ${b[i]!.slice(0, 400)}`);
         }
       }
     } finally {

@@ -26,6 +26,8 @@ import securityHeaders from './plugins/external/securityHeaders';
 import apiDocs from './plugins/external/swagger';
 import { LIST_COUNT_CAP } from './read/listQuery';
 import { securitySettings, type SecuritySettings } from './security/settings';
+import { startServerRun } from './serverRun';
+import type { ServerRun } from '../domain/shared/serverRun';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,6 +35,8 @@ declare module 'fastify' {
     requestsInFlight(): number;
     /** Where the embedded store, the read models and server.db live (none for an in-memory app). */
     dataDir: string | null;
+    /** This start of this server (server/serverRun.ts): what its unfinished work is known by after a restart. */
+    serverRun: ServerRun;
     /** Most rows a list counts for its total (LIST_COUNT_CAP; server/read/listQuery.ts). */
     listCountCap: number;
   }
@@ -89,6 +93,7 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
   // Requests being answered, for the background work that yields to them (server/reactors).
   let requestsInFlight = 0;
   app.decorate('dataDir', dataDir ?? null);
+  app.decorate('serverRun', startServerRun(dataDir));
   app.decorate('listCountCap', listCountCap ?? LIST_COUNT_CAP);
   app.decorate('requestsInFlight', () => requestsInFlight);
   app.addHook('onRequest', async (request, reply) => {

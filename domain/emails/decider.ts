@@ -9,6 +9,7 @@
 // EmailQueued, nor a retry before the attempt that failed.
 import type { EmailEvent } from './events';
 import { conflict, notFound, refuse } from '../shared/errors';
+import type { ServerRun } from '../shared/serverRun';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
 
@@ -25,10 +26,16 @@ export interface KnownEmail {
    * An attempt started and not finished: a send that may have reached the SMTP server before the
    * process died (or before its outcome could be recorded).
    */
-  unfinishedAttempt: number | null;
+  unfinishedAttempt: UnfinishedAttempt | null;
   sentAt: string | null;
   /** The latest time recorded on the stream (UTC ISO): the next one is not before it. */
   lastAt: string;
+}
+
+export interface UnfinishedAttempt {
+  attempt: number;
+  /** The server run that started it; null in logs written before servers named their attempts. */
+  by: ServerRun | null;
 }
 
 export type EmailState = { status: 'none' } | KnownEmail;
@@ -44,7 +51,7 @@ export function evolve(state: EmailState, event: EmailEvent): EmailState {
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'EmailAttemptStarted':
-      return { ...state, unfinishedAttempt: event.data.attempt, lastAt: laterOf(event.data.startedAt, state.lastAt) };
+      return { ...state, unfinishedAttempt: { attempt: event.data.attempt, by: event.data.by ?? null }, lastAt: laterOf(event.data.startedAt, state.lastAt) };
     case 'EmailAttemptFailed':
       return { ...state, attempts: event.data.attempt, retryAt: event.data.retryAt, unfinishedAttempt: null };
     case 'EmailSent':
@@ -76,14 +83,38 @@ function requirePending(state: EmailState, emailId: string): KnownEmail {
 }
 
 /**
- * The outbox is about to send. Nothing to record when an earlier attempt was left unfinished: the
- * send goes on as that attempt, whose outcome is still to be recorded.
+ * The outbox of server run `by` is about to send. With one server (`leaseMs` 0) an attempt left
+ * unfinished was its own, before a restart: nothing to record, the send goes on as that attempt.
+ * With several servers an unfinished attempt is taken over by a new attempt of this run's when
+ * the same server started it (in an earlier run, now dead), or once its lease has passed (its
+ * server is taken to be dead); before that it is refused (`attemptHeldFor` says how long).
  */
-export function startEmailAttempt(command: { emailId: string; messageId: string; at: string }, state: EmailState): EmailEvent[] {
+export function startEmailAttempt(
+  command: { emailId: string; messageId: string; at: string; by: ServerRun; leaseMs: number },
+  state: EmailState,
+): EmailEvent[] {
   const email = requirePending(state, command.emailId);
-  if (email.unfinishedAttempt !== null) return [];
-  const { emailId, messageId } = command;
-  return [{ type: 'EmailAttemptStarted', data: { emailId, attempt: email.attempts + 1, messageId, startedAt: laterOf(command.at, email.lastAt) } }];
+  if (email.unfinishedAttempt !== null) {
+    if (command.leaseMs === 0) return [];
+    if (attemptHeldFor(email, command) > 0) {
+      throw conflict('email_attempt_held', `e-mail ${command.emailId} is being sent by another server`);
+    }
+  }
+  const { emailId, messageId, by } = command;
+  return [{ type: 'EmailAttemptStarted', data: { emailId, attempt: email.attempts + 1, messageId, startedAt: laterOf(command.at, email.lastAt), by } }];
+}
+
+/**
+ * How long (ms) the e-mail's unfinished attempt is still another server's under a lease of
+ * `leaseMs` from its start: 0 when there is none, when it is free to take over, or when server
+ * `by.server` itself left it (in an earlier run, or when its outcome could not be recorded).
+ */
+export function attemptHeldFor(email: KnownEmail, command: { at: string; by: ServerRun; leaseMs: number }): number {
+  const unfinished = email.unfinishedAttempt;
+  if (unfinished === null || command.leaseMs === 0) return 0;
+  // Sends are one at a time in a server: one it started and did not finish is not going on.
+  if (unfinished.by?.server === command.by.server) return 0;
+  return Math.max(0, Date.parse(email.lastAt) + command.leaseMs - Date.parse(command.at));
 }
 
 export interface RecordEmailSent {

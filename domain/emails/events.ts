@@ -3,6 +3,7 @@
 // restart neither loses nor repeats one. Stream: email-<emailId>.
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
+import { serverRunSchema } from '../shared/serverRun';
 
 const emailId = z.uuid();
 
@@ -89,7 +90,14 @@ export type LogHeadEmail = z.infer<typeof logHeadEmailSchema>;
  */
 export const emailAttemptStarted = eventShape(
   'EmailAttemptStarted',
-  z.object({ emailId, attempt: z.number().int().positive(), messageId: z.string().min(1), startedAt: z.iso.datetime() }),
+  z.object({
+    emailId,
+    attempt: z.number().int().positive(),
+    messageId: z.string().min(1),
+    startedAt: z.iso.datetime(),
+    /** The server run that sends it (absent in logs written before servers named their attempts). */
+    by: serverRunSchema.optional(),
+  }),
 );
 
 export const emailSent = eventShape(

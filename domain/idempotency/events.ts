@@ -6,10 +6,11 @@
 // claims it afresh.
 import { z } from 'zod';
 import { eventShape, type EventOf } from '../shared/events';
+import { serverRunSchema, type ServerRun } from '../shared/serverRun';
 
 /** Which server run holds a claim: the server (its data directory) and this start of it. */
-export const claimHolderSchema = z.object({ server: z.string().min(1), run: z.string().min(1) });
-export type ClaimHolder = z.infer<typeof claimHolderSchema>;
+export const claimHolderSchema = serverRunSchema;
+export type ClaimHolder = ServerRun;
 
 export const idempotencyKeyClaimed = eventShape(
   'IdempotencyKeyClaimed',

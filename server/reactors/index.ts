@@ -18,6 +18,7 @@ import type { Transporter } from 'nodemailer';
 import { OutboxWorker, SHARED_ATTEMPT_LEASE_MS, type OutboxSettings } from '../features/emails/outbox';
 import { defaultCompetingSettings, type CompetingSettings, type WorkMode } from './competing';
 import type { DomainEvent } from '../../events/index';
+import type { ServerRun } from '../../domain/shared/serverRun';
 import { composeEmailFor } from '../features/emails/compose';
 import { RenewalReminderReactor } from '../features/reminders/reactor';
 import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
@@ -56,6 +57,8 @@ export interface StartReactorsDeps extends ReactorDeps {
    * (EventStoreDB), catch-up otherwise; and the persistent subscriptions' settings.
    */
   competing?: ({ mode?: WorkMode | undefined } & Partial<CompetingSettings>) | undefined;
+  /** This server run: the outbox's attempts are started by it. */
+  run?: ServerRun | undefined;
 }
 
 export interface RunningReactors {
@@ -101,6 +104,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     compose: composeEmailFor(deps),
     settings: { ...(mode === 'persistent' ? { attemptLeaseMs: SHARED_ATTEMPT_LEASE_MS } : {}), ...deps.outbox },
     log: deps.log,
+    run: deps.run,
   });
   const reminders = deps.readDb ? new RenewalReminderReactor(deps, { readDb: deps.readDb, readModelCaughtUp: deps.readModelsCaughtUp }) : null;
   const reactors = [payments, fulfilment, expiry, replacements, renewalFees, ...(reminders ? [reminders] : [])];

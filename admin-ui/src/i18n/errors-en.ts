@@ -240,6 +240,7 @@ export const errors: Record<keyof typeof italian, string> = {
   fatturapa_validator_unavailable: 'FatturaPA validator unavailable',
   email_already_sent: 'E-mail already sent',
   email_given_up: 'E-mail given up',
+  email_attempt_held: 'E-mail being sent by another server',
   email_not_found: 'E-mail not found',
   email_not_given_up: 'The e-mail is not one that failed',
   bank_statement_import_exists: 'Statement already imported',

@@ -254,6 +254,7 @@ export const errors = {
   // E-mails
   email_already_sent: 'E-mail già inviata',
   email_given_up: 'Invio dell’e-mail abbandonato',
+  email_attempt_held: 'E-mail in invio da un altro server',
   email_not_found: 'E-mail non trovata',
   email_not_given_up: "L'e-mail non è tra quelle non recapitate",
   // Bank statements and dates

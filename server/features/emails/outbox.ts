@@ -18,11 +18,15 @@
 // Several servers (issue #21): every server's outbox follows the log and knows every queued
 // e-mail, so the send is claimed on the e-mail's own stream: EmailAttemptStarted is appended with
 // the exact revision the worker read, never decided again on a conflict; the worker whose append
-// lands sends, the others see the attempt and leave the e-mail alone. An attempt started by another
-// worker is theirs for `attemptLeaseMs` (longer than an SMTP send may take); once that has passed
-// without an outcome the worker that started it is taken to be dead, and another one claims a new
-// attempt (its EmailSent then says `possiblyDuplicate`). With one server the lease is 0: an
-// unfinished attempt is its own, from before a restart, and is taken up at once, as it always was.
+// lands sends, the others see the attempt and leave the e-mail alone. Each attempt names the
+// server run that started it (the server's id from its data directory, and this start). An
+// unfinished attempt of the same server is taken up at once by a new attempt: a server sends one
+// e-mail at a time, so that attempt is not going on (its run died, or its outcome could not be
+// recorded); a server restarted after a crash thus finishes its own sends without waiting. One of
+// another server is theirs for `attemptLeaseMs` (longer than an SMTP send may take); once that
+// has passed without an outcome that server is taken to be dead, and another one claims a new
+// attempt. Either way its EmailSent then says `possiblyDuplicate`. With one server the lease is 0:
+// an unfinished attempt is its own, from before a restart, and is taken up at once, as it always was.
 //
 // Waits are measured on the monotonic clock: a wall clock set back does not postpone a retry by
 // more than the longest back-off, and never gives a negative wait.
@@ -34,7 +38,8 @@ import { emailStream, type EmailEvent } from '../../../domain/emails/events';
 import type { EventStore, RecordedEvent } from '../../../events/port';
 import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
 import { WrongExpectedRevisionError } from '../../../events/port';
-import { emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../../../domain/emails/decider';
+import { attemptHeldFor, emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../../../domain/emails/decider';
+import type { ServerRun } from '../../../domain/shared/serverRun';
 import { DomainError } from '../../../domain/shared/errors';
 import type { Checkpoint } from '../../reactors/checkpoints';
 import { followLog, type CheckpointedFollower, type Following } from '../../reactors/followLog';
@@ -92,6 +97,8 @@ export interface OutboxDeps<E extends { type: string; data: unknown }> {
   /** Wall clock (ms since epoch), for the times recorded in events. */
   now?: () => number;
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** The server run its attempts are started by; without one, a server of its own (tests). */
+  run?: ServerRun | undefined;
 }
 
 export function backoffDelay(attempt: number, settings: Pick<OutboxSettings, 'firstDelayMs' | 'maxDelayMs'>): number {
@@ -122,6 +129,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private readonly accepted = new Map<string, AcceptedBySmtp>();
   private readonly settings: OutboxSettings;
   private readonly now: () => number;
+  private readonly run: ServerRun;
   private following?: Following;
   private observed = 0;
   private live = false;
@@ -132,6 +140,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   constructor(private readonly deps: OutboxDeps<E>) {
     this.settings = { ...defaultOutboxSettings, ...deps.settings };
     this.now = deps.now ?? Date.now;
+    this.run = deps.run ?? { server: randomUUID(), run: randomUUID() };
   }
 
   /** Follows the log from the start on a subscription of its own; sending begins once the replay has caught up. */
@@ -341,14 +350,11 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
           return;
         }
         const afterUnfinishedAttempt = state.unfinishedAttempt !== null;
-        const lease = this.settings.attemptLeaseMs;
-        if (afterUnfinishedAttempt && lease > 0) {
-          // Another worker's attempt (or this one's before a restart): its own until the lease ends.
-          const left = Date.parse(state.lastAt) + lease - this.now();
-          if (left > 0) {
-            this.dueIn(emailId, Math.min(left, this.settings.maxDelayMs));
-            return;
-          }
+        // Another server's attempt: its own until the lease ends.
+        const held = attemptHeldFor(state, { at: new Date(this.now()).toISOString(), by: this.run, leaseMs: this.settings.attemptLeaseMs });
+        if (held > 0) {
+          this.dueIn(emailId, Math.min(held, this.settings.maxDelayMs));
+          return;
         }
         let message: ComposedEmail & { to: string };
         try {
@@ -404,16 +410,14 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   /**
    * Appends EmailAttemptStarted on the revision read: false when someone else changed the e-mail
    * first (another worker's claim, or staff), and it is looked at again shortly. An unfinished
-   * attempt is taken over with an attempt of its own only under a lease (several servers).
+   * attempt is taken over with an attempt of its own only under a lease (several servers): with
+   * one server the send goes on as that attempt.
    */
   private async claimAttempt(email: PendingEmail, messageId: string, state: EmailState, revision: number): Promise<boolean> {
     if (state.status !== 'pending') return false;
     const emailId = email.queued.emailId;
     const at = new Date(Math.max(this.now(), Date.parse(state.lastAt))).toISOString();
-    let claim: EmailEvent[];
-    if (state.unfinishedAttempt === null) claim = startEmailAttempt({ emailId, messageId, at }, state);
-    else if (this.settings.attemptLeaseMs > 0) claim = [{ type: 'EmailAttemptStarted', data: { emailId, attempt: state.attempts + 1, messageId, startedAt: at } }];
-    else return true; // one server: the unfinished attempt was this outbox's own
+    const claim = startEmailAttempt({ emailId, messageId, at, by: this.run, leaseMs: this.settings.attemptLeaseMs }, state);
     if (claim.length === 0) return true;
     try {
       await appendEvents(this.deps, emailStream(emailId), claim, revision, this.context(email.causationId));

@@ -30,8 +30,8 @@
 // claim is released, and a retry runs the command again.
 import Database from 'better-sqlite3';
 import fp from 'fastify-plugin';
-import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogue } from '../../../events/index';
 import { claimKey, idempotencyAggregate, recordAnswer, releaseKey } from '../../../domain/idempotency/decider';
@@ -41,7 +41,6 @@ import { commandContext, IDEMPOTENCY_KEY } from '../../security/commandContext';
 
 /** Marks fingerprints made as below. */
 const FINGERPRINT_VERSION = 'h3:';
-const SERVER_ID_FILE = 'server.id';
 
 /** What a request was, the same on every server: its secret fields left out (see the top of this file). */
 export function requestFingerprint(userId: string, key: string, method: string, url: string, body: unknown): string {
@@ -94,25 +93,6 @@ function namesSecret(payload: string): boolean {
 }
 
 /**
- * This server's id: made once into the data directory (readable by the server's user only), so
- * that the server knows its own claims again after a restart. Without a data directory (tests,
- * in-memory) an id for this process alone.
- */
-function serverId(dataDir: string | undefined): string {
-  if (!dataDir) return randomUUID();
-  const file = join(dataDir, SERVER_ID_FILE);
-  try {
-    writeFileSync(file, randomUUID(), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const id = readFileSync(file, 'utf8').trim();
-  if (id.length < 16) throw new Error(`${file}: not an id this server made (delete it to make a new one)`);
-  return id;
-}
-
-/**
  * Earlier versions kept the answers in DATA_DIR/server.db (with an HMAC key beside it): dropped at
  * start, their bytes overwritten, since the claims live in the event store now.
  */
@@ -141,7 +121,7 @@ declare module 'fastify' {
 
 export default fp<{ dataDir?: string | undefined }>(
   async (app, { dataDir }) => {
-    const holder: ClaimHolder = { server: serverId(dataDir), run: randomUUID() };
+    const holder: ClaimHolder = app.serverRun;
     if (dataDir) dropLocalAnswers(dataDir);
     const deps: CommandDeps = { store: app.eventStore, catalogue };
     const now = () => app.security.now().toISOString();

@@ -169,6 +169,7 @@ export default fp<SalesPluginOptions>(
       busy: () => app.requestsInFlight() > 0,
       readDb: () => app.projections.db,
       readModelsCaughtUp: () => app.projections.whenCaughtUp([projectionNames.certificateDeadlines]),
+      run: app.serverRun,
       outbox: {
         ...options.outbox,
         messageIdDomain: options.outbox?.messageIdDomain ?? messageIdDomainOf(settings),

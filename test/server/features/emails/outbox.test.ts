@@ -57,9 +57,10 @@ describe('e-mail outbox', () => {
     const store = createSqliteStore({ file: join(dir.path, 'events.db') });
     const smtp = await startTestSmtp();
     cleanups.push(() => dir.remove(), () => store.close(), () => smtp.close());
-    const worker = (beforeCompose: (queued: Queued) => Promise<void> = async () => undefined) => {
+    const worker = (beforeCompose: (queued: Queued) => Promise<void> = async () => undefined, run?: { server: string; run: string }) => {
       const w = new OutboxWorker({
         store,
+        run,
         catalogue,
         transport: nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true }),
         compose: async (queued) => {
@@ -197,6 +198,38 @@ describe('e-mail outbox', () => {
     const events = await store.readStream(emailStream(emailId));
     expect(events.map((e) => e.type)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
     expect(events[2]!.data).toMatchObject({ attempt: 1, possiblyDuplicate: true });
+  });
+
+  it('with several servers, a restarted server sends at once what its earlier run left unfinished; another server waits out the lease', async () => {
+    const { store, smtp, worker } = await setup({ attemptLeaseMs: 11 * 60_000 });
+    const ours = await queueEmail(store);
+    const theirs = await queueEmail(store);
+    // What server A's run killed after handing the messages to the SMTP server left in the log.
+    const killedRun = { server: 'server-a', run: 'run-1' };
+    for (const emailId of [ours, theirs]) {
+      const started = catalogue.encode(
+        { type: 'EmailAttemptStarted', data: { emailId, attempt: 1, messageId: `<${emailId}@backoffice.local>`, startedAt: new Date().toISOString(), by: killedRun } },
+        { actor: SYSTEM_ACTOR, at: new Date().toISOString(), correlationId: randomUUID(), causationId: null },
+      );
+      await store.append(emailStream(emailId), [started], { expectedRevision: 0 });
+    }
+    // Server B follows the same log: both are server A's, within their lease.
+    const b = worker(undefined, { server: 'server-b', run: 'run-1' });
+    b.start();
+    await b.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(smtp.messages).toHaveLength(0);
+    // Server A again, a new run: it takes up its own attempts at once, as new attempts of this run.
+    worker(undefined, { server: 'server-a', run: 'run-2' }).start();
+    await smtp.waitForMessages(2);
+    for (const emailId of [ours, theirs]) {
+      await eventually(async () => (await typesOf(store, emailId)).includes('EmailSent'));
+      const events = await store.readStream(emailStream(emailId));
+      expect(events.map((e) => e.type)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailAttemptStarted', 'EmailSent']);
+      expect(events[2]!.data).toMatchObject({ attempt: 1, by: { server: 'server-a', run: 'run-2' } });
+      expect(events[3]!.data).toMatchObject({ attempt: 1, possiblyDuplicate: true });
+    }
+    expect(smtp.messages).toHaveLength(2);
   });
 
   // Seen in CI: the worker planned another look at an e-mail the subscription had already taken out
