@@ -209,7 +209,15 @@ export function checkLog(events: LogEvent[], deliveries: Delivery[], kills: numb
 /** True once every paid order is fulfilled and every queued e-mail has an outcome (sent or given up). */
 export function settled(events: LogEvent[]): { done: boolean; waiting: string } {
   const paid = new Set(events.filter((e) => e.type === 'OrderPaid').map((e) => e.data.orderId as string));
-  const fulfilled = new Set(events.filter((e) => e.type === 'OrderFulfilled').map((e) => e.data.orderId as string));
+  // Fulfilled is OrderFulfilled and then, for an order with coupons, its e-mail queued: a separate
+  // append, which a kill between the two leaves to the reactor (seen: read models compared while
+  // an e-mail queued after the check was still arriving).
+  const mailed = new Set(events.filter((e) => e.type === 'EmailQueued' && e.data.reason === 'fulfilment').map((e) => e.data.orderId as string));
+  const fulfilled = new Set(
+    events
+      .filter((e) => e.type === 'OrderFulfilled' && ((e.data.couponIds as unknown[]).length === 0 || mailed.has(e.data.orderId as string)))
+      .map((e) => e.data.orderId as string),
+  );
   const queued = new Set(events.filter((e) => e.type === 'EmailQueued').map((e) => e.data.emailId as string));
   const outcome = new Set(events.filter((e) => e.type === 'EmailSent' || e.type === 'EmailGaveUp').map((e) => e.data.emailId as string));
   const unfulfilled = [...paid].filter((o) => !fulfilled.has(o)).length;
