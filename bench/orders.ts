@@ -81,7 +81,7 @@ interface ClientsSetup {
   cookie: string;
   customerIds: string[];
 }
-interface PhaseResult {
+export interface PhaseResult {
   latencies: number[];
   orderIds: string[];
   failures: number;

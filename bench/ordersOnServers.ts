@@ -30,7 +30,7 @@ import { ADMIN, BackOffice } from '../faults/backoffice';
 import { readLog, type LogSource } from '../faults/log';
 import { FaultySmtp } from '../faults/smtp';
 import { EventStoreTestServer } from '../test/events/eventstoredb/testServer';
-import { partiteIva, percentile } from './orders';
+import { partiteIva, percentile, type PhaseResult } from './orders';
 import type { BenchModule, Figure } from './run';
 import { cpuBetween, readProcessCpu } from './threadCpu';
 
@@ -45,15 +45,6 @@ const STAFF = { username: 'benchdesk', password: 'benchmark desk password 1' };
 /** The orders of one phase, and the fulfilment after them: each bounded. */
 const ORDERS_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_S ?? 180) * 1000;
 const FULFILMENT_TIMEOUT_MS = Number(process.env.BENCH_FULFILMENT_TIMEOUT_S ?? 60) * 1000;
-
-interface PhaseResult {
-  latencies: number[];
-  orderIds: string[];
-  failures: number;
-  firstFailure: string;
-  startedAt: number;
-  endedAt: number;
-}
 
 interface PhaseFigures {
   label: string;

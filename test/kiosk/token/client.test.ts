@@ -156,7 +156,10 @@ describe('keys, requests and certificates', () => {
     expect(await client.findKeyPair(cardA.serial, id)).toEqual({ publicKeyPem });
     expect(await client.findKeyPair(cardA.serial, 'ff')).toBeNull();
 
-    // Read back by a PKCS#11 library of the test's own, on the same token store.
+    // Read back by a PKCS#11 library of the test's own, on the same token store (SoftHSM reads its
+    // configuration's path from the environment when it is initialised: put back afterwards, as
+    // the node test files share one process).
+    const savedConf = process.env.SOFTHSM2_CONF;
     process.env.SOFTHSM2_CONF = cardA.env.SOFTHSM2_CONF;
     const lib = new pkcs11.PKCS11();
     lib.load(cardA.modulePath);
@@ -189,6 +192,8 @@ describe('keys, requests and certificates', () => {
       lib.C_CloseSession(session);
     } finally {
       lib.C_Finalize(); // no call of this library is running: all were synchronous
+      if (savedConf === undefined) delete process.env.SOFTHSM2_CONF;
+      else process.env.SOFTHSM2_CONF = savedConf;
     }
   });
 
