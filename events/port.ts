@@ -99,6 +99,10 @@ export interface CompetingConsumers {
   ensureGroup(group: string, options: ConsumerGroupOptions): Promise<void>;
   /** Joins the group; resubscribes by itself after a dropped connection until stopped. */
   join(group: string, options: { bufferSize: number }): ConsumerSession;
+  /** How many events the group has parked (they failed on every retry) and keeps aside. */
+  parkedCount(group: string): Promise<number>;
+  /** Hands the group's parked events out again, each with a fresh count of retries. */
+  replayParked(group: string): Promise<void>;
 }
 
 export interface ConsumerGroupOptions {

@@ -4,13 +4,14 @@
 // expiring in the next 30 days, unmatched payments, failed e-mails, certificates entering their
 // renewal window this month and those whose deadline comes within 7 days, pay-after renewals not
 // paid yet, replacement requests waiting for a supervisor; for everyone, how far behind
-// the read models are (projection lag).
+// the read models are (projection lag) and, with several servers, the events a background process
+// parked after failing on every retry.
 //
 // The figures come summed from the server (GET /api/dashboard), by Rome's days and months; each
 // card links to the list it sums (whose day filters are Rome days too: dataProvider.apiFilter).
-import { Alert, Box, Card, CardActionArea, CardContent, Grid, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardActionArea, CardContent, Grid, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
-import { LinkBase, Title, useDataProvider, useGetIdentity, useLocaleState, usePermissions, useTranslate } from 'react-admin';
+import { LinkBase, Title, useDataProvider, useGetIdentity, useLocaleState, useNotify, usePermissions, useTranslate } from 'react-admin';
 import { BarChart } from './components/BarChart';
 import type { BackOfficeDataProvider } from './dataProvider';
 import { formatEuro, formatRomeDateTime } from './format';
@@ -221,6 +222,63 @@ function ProjectionLag() {
   );
 }
 
+interface ParkedEvents {
+  id: string;
+  reactor: string;
+  parked: number | null;
+}
+
+/**
+ * With several servers on EventStoreDB: events a background process (reactor) parked after they
+ * failed on every retry (server/features/operations/parkedEvents.ts). Shown only when there are
+ * some; an admin hands them out again once the cause is fixed.
+ */
+function ParkedEventsAlert({ isAdmin }: { isAdmin: boolean }) {
+  const translate = useTranslate();
+  const notify = useNotify();
+  const dataProvider = useDataProvider<BackOfficeDataProvider>();
+  const [round, setRound] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const parked = useLoad(true, async () => (await dataProvider.query<ParkedEvents[]>('parked-events')).data, [round]);
+  if (parked.status !== 'done') return null;
+  const held = parked.value.filter((r) => (r.parked ?? 0) > 0);
+  if (held.length === 0) return null;
+  const replay = async (reactor: string) => {
+    setBusy(true);
+    try {
+      const { data } = await dataProvider.command<{ replayed: number | null }>(`parked-events/${encodeURIComponent(reactor)}/replay`);
+      notify('app.dashboard.parked_replayed', { type: 'info', messageArgs: { smart_count: data.replayed ?? 0, name: translate(`app.reactors.${reactor}`, { _: reactor }) } });
+      setRound((n) => n + 1);
+    } catch (error) {
+      notify(error instanceof Error ? error.message : String(error), { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Alert severity="error" sx={{ mt: 2 }} data-testid="parked-events">
+      <Typography>{translate('app.dashboard.parked_title')}</Typography>
+      {held.map((r) => (
+        <Box key={r.id} sx={{ display: 'flex', alignItems: 'center', gap: 2, mt: 1 }}>
+          <Typography data-testid={`parked-${r.reactor}`}>
+            {translate('app.dashboard.parked_line', { smart_count: r.parked ?? 0, name: translate(`app.reactors.${r.reactor}`, { _: r.reactor }) })}
+          </Typography>
+          {isAdmin ? (
+            <Button size="small" variant="outlined" disabled={busy} onClick={() => void replay(r.reactor)}>
+              {translate('app.dashboard.parked_replay')}
+            </Button>
+          ) : null}
+        </Box>
+      ))}
+      {isAdmin ? null : (
+        <Typography variant="body2" sx={{ mt: 1 }}>
+          {translate('app.dashboard.parked_ask_admin')}
+        </Typography>
+      )}
+    </Alert>
+  );
+}
+
 export function Dashboard() {
   const translate = useTranslate();
   const { identity } = useGetIdentity();
@@ -248,6 +306,7 @@ export function Dashboard() {
         </CardContent>
       </Card>
       {readsBusiness ? <Figures /> : null}
+      <ParkedEventsAlert isAdmin={roles.includes('admin')} />
       <ProjectionLag />
     </Box>
   );

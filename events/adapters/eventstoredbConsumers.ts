@@ -7,6 +7,7 @@
 // - The client never resubscribes by itself: join() subscribes again after a back-off when the
 //   call ends or fails, until stop(). What was in flight on the dropped call is the server's to
 //   deliver again (to anyone); an ack or nack sent on a dead call is lost and changes nothing else.
+// - Parked events: their count is the group's GetInfo statistics; a replay puts them all back.
 import {
   EVENT_TYPE,
   PersistentSubscriptionExistsError,
@@ -47,6 +48,13 @@ export function eventStoreDbConsumers(deps: ConsumerDeps): CompetingConsumers & 
       } catch (error) {
         if (!(error instanceof PersistentSubscriptionExistsError)) throw error;
       }
+    },
+    async parkedCount(group) {
+      const info = await deps.client.getPersistentSubscriptionToAllInfo(group);
+      return Number(info.stats.parkedMessageCount);
+    },
+    async replayParked(group) {
+      await deps.client.replayParkedMessagesToAll(group);
     },
     join(group, { bufferSize }) {
       const session = new PersistentConsumerSession(deps, group, bufferSize, (s) => sessions.delete(s));

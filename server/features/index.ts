@@ -21,6 +21,7 @@ import history from './history/routes';
 import health from './operations/health';
 import metrics from './operations/metrics';
 import projections from './operations/projections';
+import parkedEvents from './operations/parkedEvents';
 import orders from './orders/routes';
 import payments from './payments/routes';
 import renewals from './renewals/routes';
@@ -58,5 +59,6 @@ export const routePlugins: FastifyPluginAsync[] = [
   sdiReceipts,
   renewals,
   projections,
+  parkedEvents,
   publicPages,
 ];

@@ -86,6 +86,20 @@ export class CompetingConsumer {
     return this.handling.size;
   }
 
+  /** Events its group has parked (they failed on every retry); null while the store cannot say (or the group is not made yet). */
+  async parked(): Promise<number | null> {
+    try {
+      return await this.consumers.parkedCount(groupName(this.work));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Hands the group's parked events out again (to any server), each with a fresh count of retries. */
+  replayParked(): Promise<void> {
+    return this.consumers.replayParked(groupName(this.work));
+  }
+
   start(): void {
     this.loop ??= this.run();
   }
@@ -141,7 +155,7 @@ export class CompetingConsumer {
     if (delivery.retryCount >= this.settings.maxRetryCount) {
       this.log?.error(
         { reactor: this.work.name, event: delivery.event.id, type: delivery.event.type, retries: delivery.retryCount },
-        'event failed on every retry: parked (replay the parked messages of the group once the cause is fixed)',
+        'event failed on every retry: parked (an admin hands it out again from the dashboard once the cause is fixed)',
       );
     }
     await this.pause(Math.min(this.settings.firstDelayMs * 2 ** delivery.retryCount, this.settings.maxDelayMs));

@@ -16,7 +16,7 @@
 import type Database from 'better-sqlite3';
 import type { Transporter } from 'nodemailer';
 import { OutboxWorker, SHARED_ATTEMPT_LEASE_MS, type OutboxSettings } from '../features/emails/outbox';
-import { defaultCompetingSettings, type CompetingSettings, type WorkMode } from './competing';
+import { defaultCompetingSettings, groupName, type CompetingSettings, type WorkMode } from './competing';
 import type { DomainEvent } from '../../events/index';
 import type { ServerRun } from '../../domain/shared/serverRun';
 import { composeEmailFor } from '../features/emails/compose';
@@ -79,6 +79,13 @@ export interface RunningReactors {
   mode: WorkMode;
   /** Each reactor's and the outbox's mode, lag and connection (for /health and /metrics). */
   status(): Promise<ReactorStatus[]>;
+  /**
+   * Hands the events parked by the named reactor's group out again: false when the reactor does
+   * not share its work (catch-up mode: nothing is parked), undefined when there is no such reactor.
+   */
+  replayParked(name: string): Promise<boolean | undefined>;
+  /** The reactors that share their work (persistent mode) and how many events each one's group has parked (null: the store cannot say now). */
+  parked(): Promise<Array<{ name: string; group: string; parked: number | null }>>;
   /** Stops following the log; work in progress finishes first. */
   stop(): Promise<void>;
   /**
@@ -155,8 +162,16 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
         backlog: outbox.pending.size,
         inFlight: outbox.isSending ? 1 : 0,
         connected: !stopped,
+        parked: null,
       });
       return statuses;
+    },
+    async parked() {
+      const shared = mode === 'persistent' ? reactors : [];
+      return Promise.all(shared.map(async (r) => ({ name: r.name, group: groupName(r), parked: await r.parked() })));
+    },
+    async replayParked(name) {
+      return reactors.find((r) => r.name === name)?.replayParked();
     },
     async stop() {
       stopped = true;

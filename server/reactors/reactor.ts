@@ -79,6 +79,11 @@ export interface ReactorStatus {
   inFlight: number;
   /** Following the log (catch-up) and, in persistent mode, joined to its group. */
   connected: boolean;
+  /**
+   * Persistent mode: events its group has parked after they failed on every retry (kept aside
+   * until replayed), null when the store cannot say now. Catch-up mode: null (nothing is parked).
+   */
+  parked: number | null;
 }
 
 export abstract class Reactor<T = unknown> implements CheckpointedFollower, SharedWork {
@@ -179,7 +184,20 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower, Shar
       backlog: this.units.size,
       inFlight: this.inFlight.size,
       connected: this.failure === undefined && !this.stopped && (this.competing ? this.competing.connected : true),
+      parked: await this.parked(),
     };
+  }
+
+  /** Events its group has parked (persistent mode; null in catch-up mode, or when the store cannot say). */
+  parked(): Promise<number | null> {
+    return this.competing ? this.competing.parked() : Promise.resolve(null);
+  }
+
+  /** Persistent mode: hands the events its group parked out again; false in catch-up mode (nothing is parked). */
+  async replayParked(): Promise<boolean> {
+    if (!this.competing) return false;
+    await this.competing.replayParked();
+    return true;
   }
 
   /**

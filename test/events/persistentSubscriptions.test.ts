@@ -63,6 +63,14 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
+async function untilAsync(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function contract(target: Target) {
   const run = randomUUID().slice(0, 8);
   let n = 0;
@@ -147,10 +155,14 @@ function contract(target: Target) {
     await append(`${prefix}after`, 1, 'After');
     await until(() => deliveries.some((d) => d.type === 'After'), 'the next event');
     expect(deliveries.filter((d) => d.type === 'Poison').map((d) => d.retryCount)).toEqual([0, 1, 2]);
+    // The group's statistics count it (what the back office shows operators).
+    const parked = async () => (await target.client().getPersistentSubscriptionToAllInfo(group)).stats.parkedMessageCount;
+    await untilAsync(async () => (await parked()) === 1n, 'the parked count');
 
     replayed = true;
     await target.client().replayParkedMessagesToAll(group);
     await until(() => deliveries.filter((d) => d.type === 'Poison').length === 4, 'the replayed poison event');
+    await untilAsync(async () => (await parked()) === 0n, 'no event parked after the replay');
     await c.stop();
   });
 

@@ -242,6 +242,8 @@ export const errors: Record<keyof typeof italian, string> = {
   email_given_up: 'E-mail given up',
   email_attempt_held: 'E-mail being sent by another server',
   email_not_found: 'E-mail not found',
+  reactor_not_found: 'Background process not found',
+  reactor_not_shared: 'This process shares no work on this event store: nothing of it is ever parked',
   email_not_given_up: 'The e-mail is not one that failed',
   bank_statement_import_exists: 'Statement already imported',
   statement_amount_invalid: 'Statement: invalid amount',

@@ -256,6 +256,8 @@ export const errors = {
   email_given_up: 'Invio dell’e-mail abbandonato',
   email_attempt_held: 'E-mail in invio da un altro server',
   email_not_found: 'E-mail non trovata',
+  reactor_not_found: 'Processo in background non trovato',
+  reactor_not_shared: 'Questo processo non condivide il lavoro su questo archivio eventi: nulla viene mai accantonato',
   email_not_given_up: "L'e-mail non è tra quelle non recapitate",
   // Bank statements and dates
   bank_statement_import_exists: 'Estratto conto già importato',

@@ -134,6 +134,12 @@ export default fp(
       labelNames: ['reactor'] as const,
       registers: [registry],
     });
+    const reactorParked = new Gauge({
+      name: 'backoffice_reactor_parked_events',
+      help: "Events the reactor's persistent-subscription group has parked after they failed on every retry (EventStoreDB; the same figure on every server)",
+      labelNames: ['reactor'] as const,
+      registers: [registry],
+    });
     const outbox = new Gauge({
       name: 'backoffice_outbox_emails',
       help: "E-mails of the outbox not sent, by state (queued, retrying, failed), from this server's emails read model (the same figure on every server)",
@@ -183,6 +189,9 @@ export default fp(
         reactorLag.set({ reactor: r.name, mode: r.mode }, r.events);
         if (r.backlog !== null) reactorBacklog.set({ reactor: r.name }, r.backlog);
       }
+      reactorParked.reset();
+      const running = app.hasDecorator('salesReactors') ? app.salesReactors : null;
+      for (const r of (await running?.parked()) ?? []) if (r.parked !== null) reactorParked.set({ reactor: r.name }, r.parked);
       outbox.reset();
       for (const state of ['queued', 'retrying', 'failed']) outbox.set({ state }, 0);
       try {

@@ -71,7 +71,7 @@ export interface World {
  * The server with its first admin from the environment, the three staff users created by the admin
  * through the API, the guide's coupon products added by the supervisor through the API.
  */
-export async function startWorld(options: { products?: boolean } = {}): Promise<World> {
+export async function startWorld(options: { products?: boolean; env?: Record<string, string> } = {}): Promise<World> {
   const smtp = await startTestSmtp();
   // The browser starts while the server does.
   const [server, browser] = await Promise.all([
@@ -81,6 +81,7 @@ export async function startWorld(options: { products?: boolean } = {}): Promise<
       DEMO: 'false',
       SMTP_URL: smtp.url,
       MAIL_FROM: 'Firma Facile <noreply@firmafacile.example.it>',
+      ...options.env,
     }),
     launchBrowser(),
   ]);

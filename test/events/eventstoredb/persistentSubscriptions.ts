@@ -23,7 +23,8 @@
 // - Groups outlive kill()/restart() (EventStoreDB keeps them, and their checkpoints, in its log):
 //   what was in flight on the dropped calls is retried. The parked messages are kept in memory only
 //   (EventStoreDB writes them as links to `$persistentsubscription-<source>::<group>-parked`).
-// GetInfo and List are not served: the back office never calls them.
+// GetInfo answers the settings and the counts (parked, in flight, retrying, per connection); List
+// is not served: the back office never calls it.
 import * as grpc from '@grpc/grpc-js';
 import type { MemoryLog, StoredEvent } from './memoryLog';
 import { persistentPb, sharedPb, streamIdentifier, streamName, uuidToString } from './wire';
@@ -217,6 +218,24 @@ class Group {
     }
   }
 
+  /** GetInfo's answer: the settings and counts the client reads (no rates: nothing measures them). */
+  info(): InstanceType<typeof persistentPb.SubscriptionInfo> {
+    return new persistentPb.SubscriptionInfo()
+      .setEventSource(this.source)
+      .setGroupName(this.name)
+      .setStatus('Live')
+      .setMaxRetryCount(this.settings.maxRetryCount)
+      .setMessageTimeoutMilliseconds(this.settings.messageTimeoutMs)
+      .setMaxSubscriberCount(this.settings.maxSubscriberCount)
+      .setNamedConsumerStrategy(this.settings.strategy)
+      .setRetryBufferCount(this.retry.length)
+      .setTotalInFlightMessages(this.inFlight.size)
+      .setParkedMessageCount(String(this.parked.length))
+      .setConnectionsList(
+        this.consumers.map((c) => new persistentPb.SubscriptionInfo.ConnectionInfo().setInFlightMessages(c.inFlight).setAvailableSlots(Math.max(0, c.bufferSize - c.inFlight))),
+      );
+  }
+
   replayParked(stopAt: number | undefined): void {
     const replayed = this.parked.splice(0, stopAt ?? this.parked.length);
     for (const message of replayed) this.retry.push({ event: message.event, retryCount: 0 });
@@ -312,6 +331,12 @@ export class PersistentSubscriptionGroups {
           group.replayParked(options.hasStopAt() ? Number(options.getStopAt()) : undefined);
           group.pump();
           return new persistentPb.ReplayParkedResp();
+        }),
+      getInfo: (call: grpc.ServerUnaryCall<InstanceType<typeof persistentPb.GetInfoReq>, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        answer(callback, () => {
+          const options = call.request.getOptions()!;
+          const group = this.find(sourceOf(options), options.getGroupName());
+          return new persistentPb.GetInfoResp().setSubscriptionInfo(group.info());
         }),
       read: (call: grpc.ServerDuplexStream<PReadReq, PReadResp>) => this.read(call),
     };

@@ -328,7 +328,7 @@ export class EventStoreTestServer {
     ];
     if (this.options.batchAppend) methods.push(method(streams, 'batchappend', ['deadline_duration']));
     const persistent = 'event_store.client.persistent_subscriptions.persistentsubscriptions';
-    for (const name of ['create', 'update', 'delete', 'read', 'replayparked']) methods.push(method(persistent, name, ['stream', 'all']));
+    for (const name of ['create', 'update', 'delete', 'read', 'replayparked', 'getinfo']) methods.push(method(persistent, name, ['stream', 'all']));
     return new serverFeaturesPb.SupportedMethods().setMethodsList(methods).setEventStoreServerVersion(this.options.version);
   }
 

@@ -266,6 +266,9 @@ describe('malformed input gets a clear 4xx, never a 5xx, and changes nothing', (
       await fc.assert(
         fc.asyncProperty(query, oddHeaders, params, async (q, odd, ids) => {
           // A list route gets real parameters but a malformed query; a detail route gets garbage ids.
+          // A positive integer is not garbage: it can name a real audit event (its log position),
+          // whose detail then answers 200 whatever the query (seen: GET /api/audit-events/9?sort=).
+          fc.pre(!ids.some((id) => /^[1-9]\d{0,15}$/.test(id)));
           const url = `${fill(route.url, ids)}?${q}`;
           fc.pre(staysInApi(url));
           await expectClear4xx({ method: 'GET', url, headers: headersWith(odd) }, `GET ${url.slice(0, 160)}`);
