@@ -20,6 +20,7 @@ import type { reminderEventShapes } from './reminders/events';
 import type { bankStatementEventShapes } from './bankStatements/events';
 import type { sdiEventShapes } from './sdi/events';
 import type { logVerificationEventShapes } from './logVerification/events';
+import type { operationsEventShapes } from './operations/events';
 import type { idempotencyEventShapes } from './idempotency/events';
 import type { EventOf } from './shared/events';
 
@@ -49,6 +50,7 @@ type AreaShapes =
   | typeof bankStatementEventShapes
   | typeof sdiEventShapes
   | typeof logVerificationEventShapes
+  | typeof operationsEventShapes
   | typeof idempotencyEventShapes;
 
 /** The type of an event of any area, from the areas' event shapes. */
@@ -100,6 +102,7 @@ export const eventTypes = [
   'CreditNoteIssued',
   'SdiReceiptRecorded',
   'LogVerified',
+  'ParkedEventsReplayed',
   // Idempotency-Key claims (the requests' bookkeeping)
   'IdempotencyKeyClaimed',
   'IdempotentAnswerRecorded',

@@ -28,6 +28,7 @@ import { reminderEventShapes, type ReminderEvent } from '../domain/reminders/eve
 import { bankStatementEventShapes, type BankStatementEvent } from '../domain/bankStatements/events';
 import { sdiEventShapes, type SdiEvent } from '../domain/sdi/events';
 import { logVerificationEventShapes, type LogVerificationEvent } from '../domain/logVerification/events';
+import { operationsEventShapes, type OperationsEvent } from '../domain/operations/events';
 import { idempotencyEventShapes, type IdempotencyEvent } from '../domain/idempotency/events';
 
 export type DomainEvent =
@@ -54,6 +55,7 @@ export type DomainEvent =
   | BankStatementEvent
   | SdiEvent
   | LogVerificationEvent
+  | OperationsEvent
   | IdempotencyEvent;
 export const catalogue = new EventCatalogue<DomainEvent>([
   ...staffEventShapes,
@@ -79,6 +81,7 @@ export const catalogue = new EventCatalogue<DomainEvent>([
   ...bankStatementEventShapes,
   ...sdiEventShapes,
   ...logVerificationEventShapes,
+  ...operationsEventShapes,
   ...idempotencyEventShapes,
 ], {
   ...staffHistory,

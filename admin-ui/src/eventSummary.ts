@@ -191,6 +191,12 @@ export const summaries: { [T in EventType]: SummaryOf<T> } = {
     // The tools that run it are named by what they are, not as staff.
     by: d.via === 'console' ? t.person(d.ranBy) : d.ranBy,
   }),
+  ParkedEventsReplayed: (d, t) => ({
+    variant: d.parked === null ? 'unknown' : 'counted',
+    reactor: t.word('reactors', d.reactor),
+    parked: d.parked ?? '',
+    by: t.person(d.replayedBy),
+  }),
   IdempotencyKeyClaimed: (d, t) => ({ by: t.person(d.userId) }),
   IdempotentAnswerRecorded: (d) => ({ status: d.status }),
   IdempotencyKeyReleased: (d, t) => ({ reason: t.word('events.words.idempotencyRelease', d.reason) }),

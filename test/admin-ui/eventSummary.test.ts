@@ -21,6 +21,7 @@ import { reminderEventShapes } from '../../domain/reminders/events';
 import { bankStatementEventShapes } from '../../domain/bankStatements/events';
 import { sdiEventShapes } from '../../domain/sdi/events';
 import { logVerificationEventShapes } from '../../domain/logVerification/events';
+import { operationsEventShapes } from '../../domain/operations/events';
 import { idempotencyEventShapes } from '../../domain/idempotency/events';
 import { describeEvent, eventLabel, eventSummary, summaryTools, type Translate } from '../../admin-ui/src/eventSummary';
 import en from '../../admin-ui/src/i18n/en';
@@ -272,6 +273,10 @@ const samples: { [T in EventType]: Sample<T> } = {
     },
     it: 'Registro eventi verificato: catena interrotta alla posizione 57 (order-o1), eventi controllati: 120; dalla console, Anna Bianchi (a.bianchi)',
   },
+  ParkedEventsReplayed: {
+    data: { reactor: 'fulfilment', group: 'backoffice-reactor-fulfilment-0a1b2c3d', parked: 2, replayedBy: 'u-anna', replayedAt: at },
+    it: 'Eventi accantonati rimessi in coda: evasione degli ordini, eventi accantonati: 2; da Anna Bianchi (a.bianchi)',
+  },
   IdempotencyKeyClaimed: {
     data: { userId: 'u-anna', fingerprint: 'f1', claimedAt: at, holder: { server: 's1', run: 'r1' } },
     it: 'Richiesta presa in carico (Idempotency-Key): da Anna Bianchi (a.bianchi)',
@@ -291,7 +296,7 @@ const schemaOf = new Map(
     productEventShapes, couponCodeEventShapes, couponEventShapes, customerEventShapes, deviceEventShapes, holderDeviceEventShapes, emailEventShapes,
     invoiceEventShapes, orderEventShapes, rfReferenceEventShapes, bankReferenceEventShapes, paymentEventShapes, prepaidEventShapes, staffEventShapes,
     issuerPolicyEventShapes, caReportEventShapes, deviceRenewalClaimEventShapes, renewalEventShapes, replacementEventShapes, reminderEventShapes,
-    bankStatementEventShapes, sdiEventShapes, logVerificationEventShapes, idempotencyEventShapes,
+    bankStatementEventShapes, sdiEventShapes, logVerificationEventShapes, operationsEventShapes, idempotencyEventShapes,
   ].flatMap((shapes) => shapes.map((shape) => [shape.type as string, shape.schema] as const)),
 );
 

@@ -21,6 +21,7 @@ import { reminderEventShapes } from '../../domain/reminders/events';
 import { bankStatementEventShapes } from '../../domain/bankStatements/events';
 import { sdiEventShapes } from '../../domain/sdi/events';
 import { logVerificationEventShapes } from '../../domain/logVerification/events';
+import { operationsEventShapes } from '../../domain/operations/events';
 import { idempotencyEventShapes } from '../../domain/idempotency/events';
 
 const sorted = (types: Iterable<string>) => [...types].sort();
@@ -59,6 +60,7 @@ describe('domain event types', () => {
       bankStatementEventShapes,
       sdiEventShapes,
       logVerificationEventShapes,
+      operationsEventShapes,
       idempotencyEventShapes,
     ];
     expect(sorted(eventTypes)).toEqual(sorted(shapes.flatMap((s) => typesOf(s))));

@@ -3,10 +3,15 @@
 // the group: kept aside (and logged), so that the events after it go on. Operators see how many
 // each reactor's group holds (here, in the console's dashboard and in /metrics) and, once the
 // cause is fixed, hand them out again: the work is then done by whichever server takes them, as
-// for any event. On the embedded store nothing is ever parked (one server retries by itself).
+// for any event; the audit trail keeps who did it (ParkedEventsReplayed). On the embedded store
+// nothing is ever parked (one server retries by itself).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PARKED_EVENT_REPLAYS_STREAM } from '../../../domain/operations/events';
 import { conflict, notFound } from '../../../domain/shared/errors';
+import { catalogue } from '../../../events/index';
+import { appendEvents } from '../../commands/handle';
+import { commandContext } from '../../security/commandContext';
 import { roleGroups } from '../../security/routeTable';
 
 const parkedRow = z.object({
@@ -55,8 +60,14 @@ const parkedEvents: FastifyPluginAsyncZod = async (app) => {
       const shared = await reactors?.replayParked(reactor);
       if (shared === undefined) throw notFound('reactor', reactor);
       if (!shared) throw conflict('reactor_not_shared', `reactor ${reactor} does not share its work on this event store: nothing of it is ever parked`);
-      request.log.warn({ reactor, parked: before?.parked ?? null, by: request.staff?.userId }, 'parked events handed out again');
-      return { reactor, replayed: before?.parked ?? null };
+      const ctx = commandContext(request);
+      const replayed = before?.parked ?? null;
+      // In the audit trail: who handed out what, and when.
+      await appendEvents({ store: app.eventStore, catalogue }, PARKED_EVENT_REPLAYS_STREAM, [
+        { type: 'ParkedEventsReplayed', data: { reactor, group: before?.group ?? reactor, parked: replayed, replayedBy: ctx.actor.userId, replayedAt: ctx.at } },
+      ], 'any', ctx);
+      request.log.warn({ reactor, parked: replayed }, 'parked events handed out again');
+      return { reactor, replayed };
     },
   );
 };

@@ -26,6 +26,7 @@ describe('parked events on EventStoreDB', () => {
   let server: EventStoreTestServer;
   let t: TestApp;
   let admin: string;
+  let adminId: string;
   let operatorCookie: string;
   let failing = true;
 
@@ -46,7 +47,7 @@ describe('parked events on EventStoreDB', () => {
         },
       },
     });
-    await addUser(t.store, 'amministratore', ['admin']);
+    adminId = await addUser(t.store, 'amministratore', ['admin']);
     await addUser(t.store, 'operatore', ['operator']);
     admin = await login(t.app, 'amministratore');
     operatorCookie = await login(t.app, 'operatore');
@@ -90,6 +91,9 @@ describe('parked events on EventStoreDB', () => {
     const replayed = await t.app.inject({ method: 'POST', url: '/api/parked-events/fulfilment/replay', headers: { cookie: admin } });
     expect(replayed.statusCode).toBe(200);
     expect(replayed.json()).toEqual({ reactor: 'fulfilment', replayed: 1 });
+    // The audit trail keeps who handed out what.
+    const [record] = await eventsOfType<{ reactor: string; parked: number | null; replayedBy: string }>(t.store, 'ParkedEventsReplayed');
+    expect(record!.data).toMatchObject({ reactor: 'fulfilment', parked: 1, replayedBy: adminId });
 
     await eventually(async () => (await eventsOfType<{ orderId: string }>(t.store, 'OrderFulfilled')).some((e) => e.data.orderId === orderId), WAIT_MS);
     await eventually(async () => (await fulfilmentParked()) === 0, WAIT_MS);
@@ -122,5 +126,6 @@ describe('parked events on the embedded store', () => {
     const replay = await t.app.inject({ method: 'POST', url: '/api/parked-events/fulfilment/replay', headers: { cookie: admin } });
     expect(replay.statusCode).toBe(409);
     expect(replay.json()).toMatchObject({ code: 'reactor_not_shared' });
+    expect(await eventsOfType(t.store, 'ParkedEventsReplayed')).toEqual([]);
   });
 });
