@@ -220,7 +220,17 @@ export function settled(events: LogEvent[]): { done: boolean; waiting: string } 
   );
   const queued = new Set(events.filter((e) => e.type === 'EmailQueued').map((e) => e.data.emailId as string));
   const outcome = new Set(events.filter((e) => e.type === 'EmailSent' || e.type === 'EmailGaveUp').map((e) => e.data.emailId as string));
+  // A payment recorded is matched (or left unmatched), and a matched one applied to its order, by
+  // the payment application reactor after the command's answer: an order may become paid then.
+  const decided = new Set(events.filter((e) => e.type === 'PaymentMatched' || e.type === 'PaymentLeftUnmatched').map((e) => e.data.paymentId as string));
+  const applied = new Set(events.filter((e) => e.type === 'OrderPaymentReceived').map((e) => e.data.paymentId as string));
+  const unapplied =
+    events.filter((e) => e.type === 'PaymentRecorded' && !decided.has(e.data.paymentId as string)).length +
+    events.filter((e) => e.type === 'PaymentMatched' && !applied.has(e.data.paymentId as string)).length;
   const unfulfilled = [...paid].filter((o) => !fulfilled.has(o)).length;
   const unsent = [...queued].filter((e) => !outcome.has(e)).length;
-  return { done: unfulfilled === 0 && unsent === 0, waiting: `${unfulfilled} paid orders unfulfilled, ${unsent} e-mails unsent` };
+  return {
+    done: unfulfilled === 0 && unsent === 0 && unapplied === 0,
+    waiting: `${unapplied} payments not applied, ${unfulfilled} paid orders unfulfilled, ${unsent} e-mails unsent`,
+  };
 }
