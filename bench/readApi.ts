@@ -189,7 +189,8 @@ export function fillOrders(db: Database.Database): { seconds: number; awaitingDi
     }
     progress('re-creating the indexes and sorting the search terms');
     for (const index of indexes) db.exec(index.sql);
-    db.exec(`INSERT INTO ${terms} (term, seq) SELECT term, seq FROM bench_terms ORDER BY term, seq`);
+    // Each term with its order's status, as the projection's triggers would copy it.
+    db.exec(`INSERT INTO ${terms} (term, seq, status) SELECT b.term, b.seq, o.status FROM bench_terms b JOIN ${table} o ON o.seq = b.seq ORDER BY b.term, b.seq`);
     db.exec(`DROP TABLE bench_terms`);
   })();
   return { seconds: (performance.now() - t0) / 1000, awaitingDirect };

@@ -28,6 +28,11 @@ export const ORDER_STATUSES = [
   'refunded',
 ] as const;
 
+/** The orders' search terms, each with its order's status (also used by the read-API benchmark and tests). */
+export function createOrdersTermsTable(db: Database.Database, orders: string, terms: string): void {
+  createTermsTable(db, terms, { rows: orders, columns: ['status'] });
+}
+
 /** The orders table and its indexes (also used by the read-API benchmark to fill it directly). */
 export function createOrdersTable(db: Database.Database, o: string): void {
   db.exec(`CREATE TABLE ${o} (
@@ -94,7 +99,8 @@ export const ordersProjection: Projection<Handled> = {
   name: 'orders',
   // 2: the lines and VAT summary (JSON) name their amounts …Cents.
   // 3: indexes by status and each sorted column.
-  version: 3,
+  // 4: the search terms carry their order's status (q + status from the terms alone).
+  version: 4,
   tables: ['orders', 'orders_terms', 'order_customers'],
   handles: [
     'CustomerRegistered',
@@ -108,7 +114,7 @@ export const ordersProjection: Projection<Handled> = {
   ],
   setup(db, t) {
     createOrdersTable(db, t('orders'));
-    createTermsTable(db, t('orders_terms'));
+    createOrdersTermsTable(db, t('orders'), t('orders_terms'));
     db.exec(`CREATE TABLE ${t('order_customers')} (id TEXT PRIMARY KEY, name TEXT NOT NULL, sort_name TEXT NOT NULL) WITHOUT ROWID`);
   },
   apply(db, event, t) {

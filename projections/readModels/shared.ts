@@ -41,10 +41,25 @@ export function searchTerms(...values: Array<string | null | undefined>): string
   return [...terms];
 }
 
-/** Creates a terms table (physical name `table`) with its index by row. */
-export function createTermsTable(db: Database.Database, table: string): void {
-  db.exec(`CREATE TABLE ${table} (term TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (term, seq)) WITHOUT ROWID`);
+/**
+ * Creates a terms table (physical name `table`) with its index by row. `carry` names columns of the
+ * rows (`rows`, whose INTEGER PRIMARY KEY is `seq`) that each term keeps a copy of, kept equal by
+ * triggers (a term added, a row's column changed): a search combined with an equality filter on
+ * such a column (orders: q + status) is then answered from the terms' own index range, without
+ * reading every matching row to check it (server/read/listQuery.ts).
+ */
+export function createTermsTable(db: Database.Database, table: string, carry?: { rows: string; columns: readonly string[] }): void {
+  const columns = carry?.columns ?? [];
+  db.exec(`CREATE TABLE ${table} (term TEXT NOT NULL, seq INTEGER NOT NULL, ${columns.map((c) => `${c}, `).join('')}PRIMARY KEY (term, seq)) WITHOUT ROWID`);
   db.exec(`CREATE INDEX ${table}_by_seq ON ${table} (seq)`);
+  for (const column of columns) {
+    db.exec(`CREATE TRIGGER ${table}_${column}_on_insert AFTER INSERT ON ${table} WHEN NEW.${column} IS NULL BEGIN
+      UPDATE ${table} SET ${column} = (SELECT ${column} FROM ${carry!.rows} WHERE seq = NEW.seq) WHERE term = NEW.term AND seq = NEW.seq;
+    END`);
+    db.exec(`CREATE TRIGGER ${table}_${column}_on_change AFTER UPDATE OF ${column} ON ${carry!.rows} WHEN NEW.${column} IS NOT OLD.${column} BEGIN
+      UPDATE ${table} SET ${column} = NEW.${column} WHERE seq = NEW.seq;
+    END`);
+  }
 }
 
 /** Adds the terms of `values` for the row `seq` (terms it already has are kept). */

@@ -30,7 +30,10 @@
 // the sort (or a filter's) index drives and each row it visits is checked against the matches
 // (`+seq IN (...)`, built once; beyond MANY_MATCHES an EXISTS seek per word instead), which finds a
 // page quickly precisely because matches are dense. Without other filters the number of matches,
-// counted from the terms alone, is the total.
+// counted from the terms alone, is the total. A terms table may carry copies of some of the rows'
+// columns (the orders' status): an equality filter on one of them is tested on the driving term's
+// own index entry, so `q` with such filters alone is still counted from the terms alone, and the
+// rows are read only for the page (the filter's index drives, checked against the matches).
 import type Database from 'better-sqlite3';
 import type { Role } from '../../events/eventCatalogue';
 import { normaliseText } from '../../projections/readModels/shared';
@@ -102,6 +105,8 @@ export interface SearchSpec {
   describe: string;
   /** A terms table (`term`, `id`) written by the projection (projections/readModels/shared.ts). */
   terms?: string;
+  /** Columns each term keeps a copy of (createTermsTable's `carry`): their equality filters are checked on the terms. */
+  carried?: readonly string[];
   columns?: readonly SearchColumn[];
 }
 
@@ -264,6 +269,8 @@ function ruleOf(type: FieldType, field?: FieldSpec): string {
 interface Clause {
   sql(unindexed: boolean): string;
   params: unknown[];
+  /** An equality on a plain column: the same test can be made on a terms table that carries it. */
+  equality?: { column: string; rest: string };
 }
 
 /** A column condition: `column op ?`, or `+column op ?` when it must not drive. */
@@ -271,6 +278,8 @@ const onColumn = (column: string, rest: string, params: unknown[]): Clause => ({
   sql: (unindexed) => `${unindexed && /^[a-z_]+$/.test(column) ? '+' : ''}${column} ${rest}`,
   params,
 });
+
+const equalityOn = (column: string, rest: string, params: unknown[]): Clause => ({ ...onColumn(column, rest, params), equality: { column, rest } });
 
 /** What q asks: words that must each be a prefix of a term of the row, and prefix ranges on columns. */
 interface Search {
@@ -293,12 +302,12 @@ function addEquality(where: Where, column: string, key: string, value: unknown, 
       if (parsed === undefined) throw badRequest(`filter.${key}: each value must be ${rule}`);
       return parsed;
     });
-    where.clauses.push(onColumn(column, 'IN (SELECT value FROM json_each(?))', [JSON.stringify(values)]));
+    where.clauses.push(equalityOn(column, 'IN (SELECT value FROM json_each(?))', [JSON.stringify(values)]));
     return;
   }
   const parsed = parse(value);
   if (parsed === undefined) throw badRequest(`filter.${key}: must be ${rule} (or an array of them)`);
-  where.clauses.push(onColumn(column, '= ?', [parsed]));
+  where.clauses.push(equalityOn(column, '= ?', [parsed]));
 }
 
 function addSearch(resource: ResourceSpec, where: Where, value: unknown, ctx: ReadContext) {
@@ -490,15 +499,18 @@ const prefixRange = (word: string) => [word, `${word}\uffff`];
  * The keys of the rows whose terms start with every word (the `driver`-th word's index range, each
  * other word checked on the same row by the terms' index by row), or with the words joined.
  */
-function matchingKeys(terms: string, words: string[], driver: number, joined: string | null): { sql: string; params: unknown[] } {
+function matchingKeys(terms: string, words: string[], driver: number, joined: string | null, onTerms: Clause[] = []): { sql: string; params: unknown[] } {
   const others = words.filter((_, i) => i !== driver);
+  // Filters on columns the terms carry, tested on the driving term's entry (its index range holds them).
+  const carried = (alias: string) => onTerms.map((c) => ` AND ${alias}.${c.equality!.column} ${c.equality!.rest}`).join('');
+  const carriedParams = onTerms.flatMap((c) => c.params);
   let sql =
-    `SELECT t0.seq FROM ${terms} t0 WHERE t0.term >= ? AND t0.term < ?` +
+    `SELECT t0.seq FROM ${terms} t0 WHERE t0.term >= ? AND t0.term < ?${carried('t0')}` +
     others.map((_, i) => ` AND EXISTS (SELECT 1 FROM ${terms} t${i + 1} WHERE t${i + 1}.seq = t0.seq AND t${i + 1}.term >= ? AND t${i + 1}.term < ?)`).join('');
-  const params = [...prefixRange(words[driver]!), ...others.flatMap(prefixRange)];
+  const params = [...prefixRange(words[driver]!), ...carriedParams, ...others.flatMap(prefixRange)];
   if (joined !== null) {
-    sql += ` UNION SELECT seq FROM ${terms} WHERE term >= ? AND term < ?`;
-    params.push(...prefixRange(joined));
+    sql += ` UNION SELECT tj.seq FROM ${terms} tj WHERE tj.term >= ? AND tj.term < ?${carried('tj')}`;
+    params.push(...prefixRange(joined), ...carriedParams);
   }
   return { sql, params };
 }
@@ -533,8 +545,11 @@ function plan(db: Database.Database, resource: ResourceSpec, where: Where): Plan
         prepared(db, `SELECT count(*) FROM (SELECT 1 FROM ${terms} WHERE term >= ? AND term < ? LIMIT ${MANY_MATCHES + 1})`).pluck().get(...prefixRange(word)) as number;
       const counts = words.map(count);
       const driver = counts.indexOf(Math.min(...counts));
-      const matches = matchingKeys(terms, words, driver, joined);
-      const filtered = where.clauses.length > 0;
+      // Filters the terms answer themselves narrow the matches; only the others need the rows.
+      const carried = resource.search?.carried ?? [];
+      const onTerms = where.clauses.filter((c) => c.equality && carried.includes(c.equality.column));
+      const matches = matchingKeys(terms, words, driver, joined, onTerms);
+      const filtered = where.clauses.length > onTerms.length;
       const bounded = counts[driver]! <= MANY_MATCHES && (joined === null || count(joined) <= MANY_MATCHES);
       let keys: number[] | null = null;
       if (bounded && !filtered) {

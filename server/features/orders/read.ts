@@ -17,7 +17,7 @@ export const ordersResources: ResourceSpec[] = [
     summary: 'Orders: status, customer, payment mode, RF reference, totals, amount paid and due, invoice',
     access: roleGroups.readAll,
     defaultSort: ['placedAt', 'DESC'],
-    search: { describe: 'customer name, RF reference, invoice number (42/2026), holder codice fiscale, device serial', terms: 'orders_terms' },
+    search: { describe: 'customer name, RF reference, invoice number (42/2026), holder codice fiscale, device serial', terms: 'orders_terms', carried: ['status'] },
     fields: {
       id,
       customerId: text({ filter: true }),

@@ -3,8 +3,8 @@
 // model's terms (projections/readModels/shared.ts) through the read API's engine (listQuery.ts).
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrdersTable } from '../../../projections/readModels/orders';
-import { addTerms, createTermsTable } from '../../../projections/readModels/shared';
+import { createOrdersTermsTable, createOrdersTable } from '../../../projections/readModels/orders';
+import { addTerms } from '../../../projections/readModels/shared';
 import { parseListQuery, runList, type ReadContext } from '../../../server/read/listQuery';
 import { resourceByName } from '../../../server/read/resources';
 
@@ -16,7 +16,7 @@ let db: Database.Database;
 beforeAll(() => {
   db = new Database(':memory:');
   createOrdersTable(db, 'orders');
-  createTermsTable(db, 'orders_terms');
+  createOrdersTermsTable(db, 'orders', 'orders_terms');
   const insert = db.prepare(
     `INSERT INTO orders (id, customer_id, customer_name, customer_sort, status, choice, payment_mode, payment_method, codes_email,
        line_count, coupon_count, lines, vat_summary, taxable_cents, vat_cents, total_cents, amount_due_cents, placed_at)
