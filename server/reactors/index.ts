@@ -188,8 +188,3 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     },
   };
 }
-
-/** How this server's reactors stand (none when they do not run here): for /health and /metrics. */
-export async function reactorStatus(running: RunningReactors | null): Promise<ReactorStatus[]> {
-  return running ? running.status() : [];
-}

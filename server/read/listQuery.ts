@@ -700,7 +700,11 @@ export function runOne(db: Database.Database, resource: ResourceSpec, id: string
 
 /** The Content-Range header ra-data-simple-rest reads the total from. */
 export function contentRange(resource: ResourceSpec, result: ListResult): string {
-  const total = result.total ?? '*';
-  if (result.rows.length === 0) return `${resource.name} */${total}`;
-  return `${resource.name} ${result.first}-${result.first + result.rows.length - 1}/${total}`;
+  return rangeHeader(resource.name, result.first, result.rows.length, result.total);
+}
+
+/** Content-Range of `count` rows from `first` of a list named `name` (`total` null: more than counted). */
+export function rangeHeader(name: string, first: number, count: number, total: number | null): string {
+  if (count === 0) return `${name} */${total ?? '*'}`;
+  return `${name} ${first}-${first + count - 1}/${total ?? '*'}`;
 }

@@ -7,6 +7,7 @@
 // nothing is ever parked (one server retries by itself).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rangeHeader } from '../../read/listQuery';
 import { PARKED_EVENT_REPLAYS_STREAM } from '../../../domain/operations/events';
 import { conflict, notFound } from '../../../domain/shared/errors';
 import { catalogue } from '../../../events/index';
@@ -38,7 +39,7 @@ const parkedEvents: FastifyPluginAsyncZod = async (app) => {
     },
     async (_request, reply) => {
       const rows = ((await running()?.parked()) ?? []).map((r) => ({ id: r.name, reactor: r.name, group: r.group, parked: r.parked }));
-      reply.header('Content-Range', `parked-events 0-${Math.max(0, rows.length - 1)}/${rows.length}`);
+      reply.header('Content-Range', rangeHeader('parked-events', 0, rows.length, rows.length));
       return rows;
     },
   );

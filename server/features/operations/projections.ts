@@ -3,6 +3,7 @@
 // it with ra-data-simple-rest as it is.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rangeHeader } from '../../read/listQuery';
 
 export const projectionStatusSchema = z.object({
   id: z.string().describe('the projection name'),
@@ -51,8 +52,7 @@ const projectionsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (_request, reply) => {
       const statuses = await app.projections.status();
-      const end = Math.max(0, statuses.length - 1);
-      reply.header('Content-Range', `projections 0-${end}/${statuses.length}`);
+      reply.header('Content-Range', rangeHeader('projections', 0, statuses.length, statuses.length));
       return statuses.map((status) => ({ id: status.name, ...status }));
     },
   );

@@ -3,7 +3,7 @@
 // read API (server/read/routes.ts). Every command answers with the user as it is afterwards and
 // `position`, the global position of its last event (0 when nothing had to change), once the
 // staff-users read model has it (read-your-writes): the list fetched next shows the change.
-import { MAX_PAGE } from '../../read/listQuery';
+import { MAX_PAGE, rangeHeader } from '../../read/listQuery';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -202,10 +202,7 @@ const staff: FastifyPluginAsyncZod = async (app) => {
       const { status, range } = listQuery(request.query);
       const all = [...(await loadRequests(app)).requests.values()].reverse().filter((r) => !status || r.status === status);
       const page = all.slice(range[0], range[1] + 1).map((r) => toRequestRecord(r));
-      reply.header(
-        'content-range',
-        page.length === 0 ? `staff-change-requests */${all.length}` : `staff-change-requests ${range[0]}-${range[0] + page.length - 1}/${all.length}`,
-      );
+      reply.header('content-range', rangeHeader('staff-change-requests', range[0], page.length, all.length));
       return page;
     },
   );

@@ -122,7 +122,7 @@ describe('parked events on the embedded store', () => {
   it('nothing is listed, and a replay says that nothing of the reactor is ever parked', async () => {
     const list = await t.app.inject({ method: 'GET', url: '/api/parked-events', headers: { cookie: admin } });
     expect(list.json()).toEqual([]);
-    expect(list.headers['content-range']).toBe('parked-events 0-0/0');
+    expect(list.headers['content-range']).toBe('parked-events */0');
     const replay = await t.app.inject({ method: 'POST', url: '/api/parked-events/fulfilment/replay', headers: { cookie: admin } });
     expect(replay.statusCode).toBe(409);
     expect(replay.json()).toMatchObject({ code: 'reactor_not_shared' });
