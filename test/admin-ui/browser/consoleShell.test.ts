@@ -7,7 +7,7 @@
 //  - the coupon e-mail links lead to the address the server listens on (PUBLIC_URL unset).
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, PASSWORD, STAFF, expectNoPageErrors, seedCustomer, startWorld, type StaffKey, type World } from './scenario';
+import { ADMIN, PASSWORD, STAFF, expectNoPageErrors, placePrepaidOrder, seedCustomer, startWorld, topUp, type StaffKey, type World } from './scenario';
 import { axeViolations, describeViolations, screenshot } from './support';
 
 let world: World;
@@ -230,20 +230,8 @@ describe("changing one's own password", () => {
 describe('e-mail links', () => {
   it('lead to the address the server listens on when PUBLIC_URL is not set', async () => {
     const { customerId } = await seedCustomer(world);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
-    const topUp = await world.api.operator.post(`/api/customers/${customerId}/prepaid/top-ups`, {
-      amountReceivedCents: 10_000,
-      method: 'cash',
-      reference: 'ricevuta 1',
-      receivedOn: today,
-    });
-    expect(topUp.status).toBe(201);
-    const order = await world.api.operator.post('/api/orders', {
-      customerId,
-      manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 1 }] },
-      payment: { mode: 'prepaid' },
-    });
-    expect(order.status).toBe(201);
+    await topUp(world, customerId, 10_000);
+    await placePrepaidOrder(world, customerId);
     const [mail] = await world.smtp.waitForMessages(1, 30_000);
     expect(world.url).not.toMatch(/:3000$/);
     expect(mail!.text).toContain(`${world.url}/verifica-coupon`);

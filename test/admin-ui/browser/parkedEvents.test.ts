@@ -8,7 +8,7 @@ import { EventStoreDBClient, type PersistentSubscriptionToAll } from '@eventstor
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStoreTestServer } from '../../events/eventstoredb/testServer';
-import { ADMIN, expectNoPageErrors, seedCustomer, signIn, signOut, startWorld, type World } from './scenario';
+import { ADMIN, expectNoPageErrors, placePrepaidOrder, seedCustomer, signIn, signOut, startWorld, topUp, type World } from './scenario';
 import { axeViolations, describeViolations, screenshot } from './support';
 
 let esdb: EventStoreTestServer;
@@ -76,21 +76,9 @@ describe('parked events on the dashboard', () => {
     await new Promise<void>((resolve) => subscription.once('confirmation', () => resolve()));
 
     const { customerId } = await seedCustomer(world);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
-    const topUp = await world.api.operator.post(`/api/customers/${customerId}/prepaid/top-ups`, {
-      amountReceivedCents: 100_000,
-      method: 'cash',
-      reference: 'ricevuta 1',
-      receivedOn: today,
-    });
-    expect(topUp.status).toBe(201);
+    await topUp(world, customerId, 100_000);
     for (let i = 0; i < 8 && !parkedOrder; i++) {
-      const order = await world.api.operator.post('/api/orders', {
-        customerId,
-        manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 1 }] },
-        payment: { mode: 'prepaid' },
-      });
-      expect(order.status).toBe(201);
+      await placePrepaidOrder(world, customerId);
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     expect(parkedOrder).toBeDefined();

@@ -3,7 +3,7 @@
 // with a 403. Supervisors see and use the approvals (refunds, the catalogue); admins only staff users.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoPageErrors, openMenu, seedCustomer, signIn, signOut, startWorld, type World } from './scenario';
+import { expectNoPageErrors, openMenu, placePrepaidOrder, romeToday, seedCustomer, signIn, signOut, startWorld, topUp, type World } from './scenario';
 import { axeViolations, describeViolations, screenshot } from './support';
 
 let world: World;
@@ -26,21 +26,8 @@ beforeAll(async () => {
   world = await startWorld();
   page = world.page;
   ({ customerId } = await seedCustomer(world));
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
-  const topUp = await world.api.operator.post(`/api/customers/${customerId}/prepaid/top-ups`, {
-    amountReceivedCents: 10_000,
-    method: 'cash',
-    reference: 'ricevuta 1',
-    receivedOn: today,
-  });
-  expect(topUp.status).toBe(201);
-  const prepaid = await world.api.operator.post('/api/orders', {
-    customerId,
-    manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 2 }] },
-    payment: { mode: 'prepaid' },
-  });
-  expect(prepaid.status).toBe(201);
-  paidOrder = ((await prepaid.json()) as { id: string }).id;
+  await topUp(world, customerId, 10_000);
+  paidOrder = await placePrepaidOrder(world, customerId, 'RIN-FIRMA', 2);
   const direct = await world.api.operator.post('/api/orders', {
     customerId,
     manual: { lines: [{ productCode: 'RIN-CNS', quantity: 1 }] },
@@ -75,7 +62,6 @@ async function menuItems(): Promise<string[]> {
   return (await page.getByRole('menuitem').allTextContents()).map((t) => t.trim());
 }
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 
 describe('what each role sees and may do', () => {
   it('an operator: no audit log, no staff users, no payments to record, no approvals; the API says 403', async () => {
@@ -89,7 +75,7 @@ describe('what each role sees and may do', () => {
     await openMenu(page, 'Pagamenti');
     await page.getByRole('heading', { name: 'Pagamenti' }).or(page.getByText('Nessun risultato')).first().waitFor();
     expect(await page.getByRole('link', { name: 'Crea' }).count()).toBe(0);
-    expect(await force('POST', '/api/payments', { method: 'bank_transfer', amountCents: 100, receivedOn: today(), payer: 'X', reason: '', bankReference: 'CRO1' })).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(await force('POST', '/api/payments', { method: 'bank_transfer', amountCents: 100, receivedOn: romeToday(), payer: 'X', reason: '', bankReference: 'CRO1' })).toMatchObject({ status: 403, code: 'forbidden' });
 
     await page.goto(`${world.url}/#/orders/${paidOrder}/show`);
     await page.getByTestId('orderStatus-fulfilled').first().waitFor();

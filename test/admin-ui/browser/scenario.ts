@@ -156,6 +156,26 @@ export async function seedCustomer(
   return { customerId: customer.id, serial };
 }
 
+/** Today in Rome (YYYY-MM-DD), as the desk dates a payment received. */
+export const romeToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+
+/** Cash into the customer's prepaid account, through the API. */
+export async function topUp(world: World, customerId: string, amountReceivedCents: number): Promise<void> {
+  await expectOk(
+    await world.api.operator.post(`/api/customers/${customerId}/prepaid/top-ups`, { amountReceivedCents, method: 'cash', reference: 'ricevuta 1', receivedOn: romeToday() }),
+    'top up',
+  );
+}
+
+/** An order paid from the prepaid account, through the API: its id. */
+export async function placePrepaidOrder(world: World, customerId: string, productCode = 'RIN-FIRMA', quantity = 1): Promise<string> {
+  const order = (await expectOk(
+    await world.api.operator.post('/api/orders', { customerId, manual: { lines: [{ productCode, quantity }] }, payment: { mode: 'prepaid' } }),
+    'place a prepaid order',
+  )) as { id: string };
+  return order.id;
+}
+
 export async function signIn(page: Page, url: string, who: StaffKey) {
   if (!page.url().startsWith(url)) await page.goto(`${url}/`);
   // Someone still signed in (a previous step stopped half-way): sign them out first.
