@@ -31,6 +31,9 @@ export default defineConfig({
           globalSetup: ['test/admin-ui/browser/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // expect.poll waits for what a user would see after a click (a save's answer, a re-read):
+          // vitest's default of 1 s failed on a machine busy with the other pass (CI, 2026-12-06).
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
