@@ -100,6 +100,14 @@ export function checkLog(events: LogEvent[], deliveries: Delivery[], kills: numb
   for (const orderId of new Set(paid)) {
     if ((queuedPerOrder.get(orderId) ?? 0) !== 1) emailProblems.push(`order ${orderId}: ${queuedPerOrder.get(orderId) ?? 0} fulfilment e-mails queued`);
   }
+  // Every direct order's payment notice queued once: by its placing, or by the payment-notice
+  // reactor when a kill fell between the order and its notice.
+  const noticesPerOrder = countBy(queued.filter((e) => e.data.purpose === 'payment_notice'), (e) => e.data.orderId);
+  for (const e of of('OrderPlaced')) {
+    if (e.data.payment.mode !== 'direct') continue;
+    const notices = noticesPerOrder.get(e.data.orderId) ?? 0;
+    if (notices !== 1) emailProblems.push(`order ${e.data.orderId}: ${notices} payment notices queued`);
+  }
   const sentPerEmail = countBy(sent, (e) => e.data.emailId);
   const gaveUpEmails = new Set(gaveUp.map((e) => e.data.emailId as string));
   const smtpPerEmail = new Map<string, Delivery[]>();
@@ -229,8 +237,11 @@ export function settled(events: LogEvent[]): { done: boolean; waiting: string } 
     events.filter((e) => e.type === 'PaymentMatched' && !applied.has(e.data.paymentId as string)).length;
   const unfulfilled = [...paid].filter((o) => !fulfilled.has(o)).length;
   const unsent = [...queued].filter((e) => !outcome.has(e)).length;
+  // A direct order whose placing was cut before its notice: the payment-notice reactor queues it.
+  const noticed = new Set(events.filter((e) => e.type === 'EmailQueued' && e.data.purpose === 'payment_notice').map((e) => e.data.orderId as string));
+  const unnoticed = events.filter((e) => e.type === 'OrderPlaced' && e.data.payment.mode === 'direct' && !noticed.has(e.data.orderId as string)).length;
   return {
-    done: unfulfilled === 0 && unsent === 0 && unapplied === 0,
-    waiting: `${unapplied} payments not applied, ${unfulfilled} paid orders unfulfilled, ${unsent} e-mails unsent`,
+    done: unfulfilled === 0 && unsent === 0 && unapplied === 0 && unnoticed === 0,
+    waiting: `${unapplied} payments not applied, ${unfulfilled} paid orders unfulfilled, ${unnoticed} payment notices not queued, ${unsent} e-mails unsent`,
   };
 }

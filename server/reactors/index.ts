@@ -1,6 +1,7 @@
 // Starts the sales process managers and the e-mail outbox on one store:
 //   payment application (payments → orders, surpluses → prepaid), fulfilment (paid orders →
-//   coupons, invoice, e-mail), order expiry (timer), renewal reminders (timer over the read model
+//   coupons, invoice, e-mail), order expiry (timer), late payment notices (timer: a direct order
+//   whose placing did not queue its notice), renewal reminders (timer over the read model
 //   of certificate deadlines, when the read models are given), the replacement cards' steps, pay-after
 //   renewal fees (completed renewal → fee order), and the OutboxWorker that sends the e-mails
 //   (coupon codes and reminders).
@@ -23,6 +24,7 @@ import { composeEmailFor } from '../features/emails/compose';
 import { RenewalReminderReactor } from '../features/reminders/reactor';
 import { FulfilmentReactor, type FulfilmentHooks } from '../features/orders/fulfilment';
 import { OrderExpiryReactor } from '../features/orders/expiry';
+import { PaymentNoticeReactor } from '../features/orders/paymentNoticeReactor';
 import { PaymentApplicationReactor } from '../features/payments/application';
 import { RenewalFeeReactor } from '../features/renewals/feeOrders';
 import { ReplacementProcessReactor } from '../features/replacements/process';
@@ -33,6 +35,7 @@ import type { ReactorDeps, ReactorStatus } from './reactor';
 export { composeCouponEmailFor } from '../features/emails/couponEmails';
 export { FulfilmentReactor, fulfilOrder, type FulfilmentHooks } from '../features/orders/fulfilment';
 export { OrderExpiryReactor } from '../features/orders/expiry';
+export { PaymentNoticeReactor } from '../features/orders/paymentNoticeReactor';
 export { PaymentApplicationReactor } from '../features/payments/application';
 export { RenewalFeeReactor } from '../features/renewals/feeOrders';
 export { RenewalReminderReactor } from '../features/reminders/reactor';
@@ -65,6 +68,8 @@ export interface RunningReactors {
   payments: PaymentApplicationReactor;
   fulfilment: FulfilmentReactor;
   expiry: OrderExpiryReactor;
+  /** Direct orders whose payment notice their placing did not queue (a crash between the two appends). */
+  paymentNotices: PaymentNoticeReactor;
   /** Pay-after renewals completed → the fee order. */
   renewalFees: RenewalFeeReactor;
   /** Null without the read models (readDb). */
@@ -102,6 +107,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
   const payments = new PaymentApplicationReactor(deps);
   const fulfilment = new FulfilmentReactor(deps, { hooks: deps.fulfilmentHooks });
   const expiry = new OrderExpiryReactor(deps);
+  const paymentNotices = new PaymentNoticeReactor(deps);
   const renewalFees = new RenewalFeeReactor(deps);
   const replacements = new ReplacementProcessReactor(deps);
   const outbox = new OutboxWorker<DomainEvent>({
@@ -114,7 +120,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     run: deps.run,
   });
   const reminders = deps.readDb ? new RenewalReminderReactor(deps, { readDb: deps.readDb, readModelCaughtUp: deps.readModelsCaughtUp }) : null;
-  const reactors = [payments, fulfilment, expiry, replacements, renewalFees, ...(reminders ? [reminders] : [])];
+  const reactors = [payments, fulfilment, expiry, paymentNotices, replacements, renewalFees, ...(reminders ? [reminders] : [])];
   if (mode === 'persistent') {
     const { mode: _mode, ...settings } = deps.competing ?? {};
     for (const reactor of reactors) reactor.shareWork(consumers!, { ...defaultCompetingSettings, ...settings });
@@ -143,6 +149,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
     payments,
     fulfilment,
     expiry,
+    paymentNotices,
     renewalFees,
     reminders,
     replacements,

@@ -55,6 +55,7 @@ export const app = {
     'payment-application': 'Payment application',
     fulfilment: 'Order fulfilment',
     'order-expiry': 'Order expiry',
+    'payment-notice': 'Payment notices',
     'renewal-reminders': 'Renewal reminders',
     'renewal-fees': 'Pay-after renewal fees',
     'replacement-process': 'Card replacement',

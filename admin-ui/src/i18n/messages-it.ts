@@ -56,6 +56,7 @@ export const app = {
     'payment-application': 'Applicazione dei pagamenti',
     fulfilment: 'Evasione degli ordini',
     'order-expiry': 'Scadenza degli ordini',
+    'payment-notice': 'Avvisi di pagamento',
     'renewal-reminders': 'Promemoria di rinnovo',
     'renewal-fees': 'Canoni dei rinnovi a pagamento posticipato',
     'replacement-process': 'Sostituzione delle carte',
