@@ -24,11 +24,11 @@ it('an accountant sees the certificates closing within 7 days, opens their list,
   await expect.poll(() => page.getByTestId('kpi-certificates-closing-main').textContent()).toBe('2');
   await expect.poll(() => page.getByTestId('kpi-replacements-waiting-main').textContent()).toBe('0');
   await page.getByText('Scadenza del rinnovo entro 7 giorni').click();
-  await page.getByRole('heading', { name: 'Scadenze dei certificati' }).waitFor();
+  await page.getByRole('heading', { name: 'Scadenze dei certificati', exact: true }).waitFor();
   await expect.poll(() => page.getByRole('cell', { name: 'Sottoscrizione', exact: true }).count()).toBe(1);
   expect(await page.getByText('1205100002').count()).toBe(0);
 
   await openMenu(page, 'Promemoria di rinnovo');
-  await page.getByRole('heading', { name: 'Promemoria di rinnovo' }).waitFor();
+  await page.getByRole('heading', { name: 'Promemoria di rinnovo', exact: true }).waitFor();
   expectNoPageErrors(world.browser);
 });

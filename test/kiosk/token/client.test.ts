@@ -267,7 +267,11 @@ describe('faults', () => {
     await client.login(cardB.serial, USER_PIN);
     const pid = client.childPid!;
     const generating = client.generateKeyPair(cardB.serial, { id: 'c1', label: 'crash' });
-    await new Promise((resolve) => setTimeout(resolve, 60)); // inside C_GenerateKeyPair by now (it takes 0.15 s or more)
+    // Killed as soon as the call is sent: an RSA key generation takes tens of milliseconds at the
+    // least, but a fixed wait of 60 ms was sometimes longer than one (a fast prime search), and the
+    // key was made instead (seen in CI). Whether the child is inside C_GenerateKeyPair or about to
+    // read the call, the call in flight is the one that fails.
+    await new Promise((resolve) => setImmediate(resolve));
     process.kill(pid, 'SIGSEGV');
     const error = await rejection(generating);
     expect(error.code).toBe('token_process_crashed');
