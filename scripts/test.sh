@@ -40,11 +40,23 @@ npm run typecheck
 npm run lint:imports
 mkdir -p test-artifacts
 status=0
+# One line of counts per pass; with `--failures`, each failed test with the start of its error.
 summary() {
   node -e '
-    const r = require("./" + process.argv[1]);
-    console.log(`${process.argv[2]}: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-  ' "$1" "$2" || true
+    const [file, label, mode] = process.argv.slice(1);
+    let r;
+    try { r = require("./" + file); } catch { console.log(`${label}: no report (${file})`); process.exit(0); }
+    console.log(`${label}: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+    if (mode !== "--failures") process.exit(0);
+    for (const suite of r.testResults) {
+      const failed = suite.assertionResults.filter((a) => a.status === "failed");
+      if (failed.length === 0 && suite.status === "failed") console.log(`  ${suite.name.replace(process.cwd() + "/", "")}: ${String(suite.message).split("\n")[0].slice(0, 300)}`);
+      for (const a of failed) {
+        console.log(`  ${suite.name.replace(process.cwd() + "/", "")} > ${a.fullName}`);
+        console.log(`    ${String(a.failureMessages[0] ?? "").split("\n").slice(0, 3).join(" | ").slice(0, 400)}`);
+      }
+    }
+  ' "$1" "$2" "${3:-}" || true
 }
 # The console is built once for both passes (the browser tests' globalSetup then skips it).
 npm run -s build:ui
@@ -71,4 +83,7 @@ fi
 # back once each, and every invariant checked over the log and the read models.
 # (`npm run faults` is the full run, minutes long.)
 npx tsx faults/run.ts --short || status=$?
+# Again at the end, with what failed: the end of a long log is what gets read.
+summary test-artifacts/vitest.json "Node $(node --version)" --failures
+[ -z "$node24_pid" ] || summary test-artifacts/vitest-node24.json "Node $("$node24_bin/node" --version)" --failures
 exit $status
