@@ -4,11 +4,12 @@
 // for a revoked certificate or a device no longer active; one due while the server was down goes out
 // at start, only the latest one due. Over HTTP with the test clock and a real SMTP server.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { renewCertificate, revokeCertificate, changeDeviceStatus, deviceAggregate, streamOf as deviceStream } from '../../../../domain/devices/decider';
 import { SYSTEM_ACTOR } from '../../../../events/eventCatalogue';
 import { appendEvents, handleCommand } from '../../../../server/commands/handle';
 import { reminderEmailId } from '../../../../server/features/reminders/service';
+import { tempDir } from '../../../support/tmp';
 import {
   addGuideProducts,
   DAY,
@@ -172,7 +173,11 @@ describe('renewal reminders', () => {
   }, 60_000);
 
   it('after a restart sends nothing twice, and a reminder due while it was down goes out at start: only the latest one due', async () => {
-    const first = await world();
+    // The data directory outlives each server (a world started on it leaves it at close).
+    const dir = tempDir('bo-reminders-restart-');
+    onTestFinished(() => dir.remove());
+    const dataDir = dir.path;
+    const first = await world({ dataDir });
     await addGuideProducts(first);
     await registerPerson(first);
     expectStatus(await registerCard(first, '1205100001', MARIO_CF, 100), 201);
@@ -180,8 +185,7 @@ describe('renewal reminders', () => {
     setClock(first, before(60, 1000));
     await remind(first);
     expect(first.smtp.messages).toHaveLength(2);
-    const dataDir = first.dataDir;
-    await first.app.close(); // the data directory stays
+    await first.close();
     worlds.splice(worlds.indexOf(first), 1);
 
     // Restarted at the same time: the start's own check finds both sent.
@@ -189,7 +193,7 @@ describe('renewal reminders', () => {
     await again.app.salesReactors!.live;
     await remind(again);
     expect(again.smtp.messages).toHaveLength(0);
-    await again.app.close();
+    await again.close();
     worlds.splice(worlds.indexOf(again), 1);
 
     // Down through the 30- and 7-day reminders, restarted 5 days before the deadline: the 7-day one
