@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { verifyLog } from '../../events/logVerifier';
+import { WrongExpectedRevisionError } from '../../events/port';
 import { runEventStoreContract } from './contract';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,6 +63,42 @@ describe('appends written together (one group, one transaction)', () => {
       await expect(unserialisable).rejects.toThrow(/BigInt/);
       expect(await fine).toEqual({ nextRevision: 0, position: 1 });
       expect(await store.readStream('order-1')).toEqual([]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an append whose ids are taken is judged apart (a retry answers the first result, another is a conflict), and the rest of its group is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-group-'));
+    const store = createSqliteStore({ file: join(dir, 'events.db') });
+    try {
+      const opened = placed(0);
+      const first = await store.append('order-1', opened, { expectedRevision: 'no_stream' });
+      const twoEvents = [...placed(1), ...placed(2)];
+      await store.append('order-2', twoEvents, { expectedRevision: 'no_stream' });
+      // Asked in the same turn: one group, in which only the appends with taken ids are refused or answered.
+      const asked = [
+        store.append('order-3', placed(3), { expectedRevision: 'no_stream' }),
+        store.append('order-1', opened, { expectedRevision: 'any' }), // a retry: stored once
+        store.append('order-1', opened, { expectedRevision: 'no_stream' }), // a retry: stored once
+        store.append('order-4', opened, { expectedRevision: 'any' }), // an id of another stream
+        store.append('order-2', [...placed(4), twoEvents[1]!], { expectedRevision: 1 }), // its second id is taken
+        store.append('order-5', placed(5), { expectedRevision: 'no_stream' }),
+      ];
+      const [three, retryAny, retryNoStream, otherStream, secondTaken, five] = await Promise.allSettled(asked);
+      expect(three).toEqual({ status: 'fulfilled', value: { nextRevision: 0, position: 4 } });
+      expect(retryAny).toEqual({ status: 'fulfilled', value: first });
+      expect(retryNoStream).toEqual({ status: 'fulfilled', value: first });
+      for (const refused of [otherStream, secondTaken]) {
+        expect(refused).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+      }
+      expect(five).toEqual({ status: 'fulfilled', value: { nextRevision: 0, position: 5 } });
+      expect(await store.readStream('order-1')).toHaveLength(1);
+      expect(await store.readStream('order-2')).toHaveLength(2);
+      expect(await store.readStream('order-4')).toEqual([]);
+      expect(await store.headPosition()).toBe(5);
+      expect((await verifyLog(store)).ok).toBe(true);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
