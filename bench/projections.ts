@@ -5,6 +5,8 @@
 //     stays flat;
 //   - beside it, the limit without projections: the catch-up subscription plus decoding (zod) of the
 //     events the projections handle, which every rebuild pays;
+//   - the projections' own work alone (events decoded beforehand), and from it the ceilings of a
+//     rebuild on one thread and, estimated, on two (a reader thread handing pages over as JSON);
 //   - live: the time from an append to its being visible in every read model (runner.waitFor).
 // The events are representative of the back office (a bench catalogue of the same shape: zod
 // schemas of a few fields and nested order lines, the real metadata schema), so this bench does not
