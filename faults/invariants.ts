@@ -101,12 +101,16 @@ export function checkLog(events: LogEvent[], deliveries: Delivery[], kills: numb
     if ((queuedPerOrder.get(orderId) ?? 0) !== 1) emailProblems.push(`order ${orderId}: ${queuedPerOrder.get(orderId) ?? 0} fulfilment e-mails queued`);
   }
   // Every direct order's payment notice queued once: by its placing, or by the payment-notice
-  // reactor when a kill fell between the order and its notice.
+  // reactor when a kill fell between the order and its notice; none is owed to an order paid,
+  // cancelled or expired before it was queued (the reactor forgets those).
   const noticesPerOrder = countBy(queued.filter((e) => e.data.purpose === 'payment_notice'), (e) => e.data.orderId);
+  const closed = closedOrders(events);
   for (const e of of('OrderPlaced')) {
     if (e.data.payment.mode !== 'direct') continue;
     const notices = noticesPerOrder.get(e.data.orderId) ?? 0;
-    if (notices !== 1) emailProblems.push(`order ${e.data.orderId}: ${notices} payment notices queued`);
+    if (notices > 1 || (notices === 0 && !closed.has(e.data.orderId))) {
+      emailProblems.push(`order ${e.data.orderId}: ${notices} payment notices queued`);
+    }
   }
   const sentPerEmail = countBy(sent, (e) => e.data.emailId);
   const gaveUpEmails = new Set(gaveUp.map((e) => e.data.emailId as string));
@@ -214,6 +218,12 @@ export function checkLog(events: LogEvent[], deliveries: Delivery[], kills: numb
   };
 }
 
+/** Orders paid, cancelled or expired: no payment notice is owed to them any more. */
+function closedOrders(events: LogEvent[]): Set<string> {
+  const closing = new Set(['OrderPaid', 'OrderCancelled', 'OrderExpired']);
+  return new Set(events.filter((e) => closing.has(e.type)).map((e) => e.data.orderId as string));
+}
+
 /** True once every paid order is fulfilled and every queued e-mail has an outcome (sent or given up). */
 export function settled(events: LogEvent[]): { done: boolean; waiting: string } {
   const paid = new Set(events.filter((e) => e.type === 'OrderPaid').map((e) => e.data.orderId as string));
@@ -237,9 +247,13 @@ export function settled(events: LogEvent[]): { done: boolean; waiting: string } 
     events.filter((e) => e.type === 'PaymentMatched' && !applied.has(e.data.paymentId as string)).length;
   const unfulfilled = [...paid].filter((o) => !fulfilled.has(o)).length;
   const unsent = [...queued].filter((e) => !outcome.has(e)).length;
-  // A direct order whose placing was cut before its notice: the payment-notice reactor queues it.
+  // A direct order whose placing was cut before its notice: the payment-notice reactor queues it,
+  // unless the order was closed first.
   const noticed = new Set(events.filter((e) => e.type === 'EmailQueued' && e.data.purpose === 'payment_notice').map((e) => e.data.orderId as string));
-  const unnoticed = events.filter((e) => e.type === 'OrderPlaced' && e.data.payment.mode === 'direct' && !noticed.has(e.data.orderId as string)).length;
+  const closed = closedOrders(events);
+  const unnoticed = events.filter(
+    (e) => e.type === 'OrderPlaced' && e.data.payment.mode === 'direct' && !noticed.has(e.data.orderId as string) && !closed.has(e.data.orderId as string),
+  ).length;
   return {
     done: unfulfilled === 0 && unsent === 0 && unapplied === 0 && unnoticed === 0,
     waiting: `${unapplied} payments not applied, ${unfulfilled} paid orders unfulfilled, ${unnoticed} payment notices not queued, ${unsent} e-mails unsent`,
