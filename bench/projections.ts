@@ -88,7 +88,8 @@ type BenchEvent =
   | EventOf<typeof orderPaid>
   | EventOf<typeof deviceAssigned>
   | EventOf<typeof invoiceIssued>;
-const catalogue = new EventCatalogue<BenchEvent>(definitions);
+/** Exported for the read-ahead thread of the rebuild, which imports it from this module. */
+export const catalogue = new EventCatalogue<BenchEvent>(definitions);
 
 // --- events: cycles of 10 per customer, one of them of a type no projection handles --------------
 
@@ -334,9 +335,15 @@ interface RebuildResult {
   rows: number;
 }
 
-async function rebuildAll(store: EventStore, file: string, head: number, batchSize?: number): Promise<RebuildResult> {
+async function rebuildAll(store: EventStore, file: string, head: number, { readAhead = true } = {}): Promise<RebuildResult> {
   const db = openReadModelDb(file);
-  const runner = new ProjectionRunner({ store, catalogue, db, projections, ...(batchSize ? { batchSize } : {}) });
+  const runner = new ProjectionRunner({
+    store,
+    catalogue,
+    db,
+    projections,
+    ...(readAhead ? { readAhead: { catalogue: { module: new URL(import.meta.url), name: 'catalogue' } } } : {}),
+  });
   const start = rssMB();
   let middle = start;
   let max = start;

@@ -2,9 +2,9 @@
 // connection to the store (its `address`, like the projections' and the WAL checkpointer's
 // threads) and walks the chain there, so that the server goes on answering while a million events
 // are hashed. A store without an address (in memory) is verified here, in this thread.
-import { Worker } from 'node:worker_threads';
 import { verifyLog, type Verification, type VerifyOptions } from './logVerifier';
 import type { EventStore, StoreAddress } from './port';
+import { startTsWorker } from './tsWorker';
 
 export interface VerifierSetup {
   address: StoreAddress;
@@ -13,14 +13,12 @@ export interface VerifierSetup {
 
 export type VerifierReply = { type: 'done'; verification: Verification } | { type: 'failed'; message: string };
 
-// The worker is TypeScript: tsx's loader is registered before its module, as in projections/thread.ts.
-const workerModule = new URL('./logVerifierWorker.ts', import.meta.url).href;
-const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerModule)}); })`;
+const workerModule = new URL('./logVerifierWorker.ts', import.meta.url);
 
 export async function verifyLogInThread(store: EventStore, options: VerifyOptions = {}): Promise<Verification> {
   if (!store.address) return verifyLog(store, options);
   const setup: VerifierSetup = { address: store.address, options };
-  const worker = new Worker(bootstrap, { eval: true, workerData: setup });
+  const worker = startTsWorker(workerModule, setup);
   try {
     return await new Promise<Verification>((resolve, reject) => {
       worker.once('message', (reply: VerifierReply) =>

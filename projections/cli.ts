@@ -19,12 +19,15 @@ import { fileURLToPath } from 'node:url';
 import { openEventStore } from '../events/open';
 import { ConfigError, loadStoreChoice } from '../events/storeConfig';
 import type { Projection } from './projection';
+import type { ReadAheadOptions } from './readAhead';
 import { openReadModelDb, readModelFile } from './readModelDb';
 import { ProjectionRunner, RunnerBusyError, type RunnerCatalogue, type RunnerLogger } from './runner';
 
 export interface CliDeps {
   projections: readonly Projection<any>[];
   catalogue: RunnerCatalogue;
+  /** Where a rebuild's read-ahead thread finds the same catalogue (projections/readAhead.ts). */
+  readAhead?: ReadAheadOptions | undefined;
 }
 
 export interface CliIo {
@@ -84,7 +87,14 @@ export async function runCli(argv: readonly string[], deps: CliDeps, io: CliIo):
     warn: (obj, msg) => void problems.push(msg),
     error: () => {},
   };
-  const runner = new ProjectionRunner({ store, catalogue: deps.catalogue, db, projections: selected, logger });
+  const runner = new ProjectionRunner({
+    store,
+    catalogue: deps.catalogue,
+    db,
+    projections: selected,
+    logger,
+    ...(deps.readAhead ? { readAhead: deps.readAhead } : {}),
+  });
   try {
     try {
       await runner.start({ rebuild: selected.map((p) => p.name) });
@@ -187,14 +197,14 @@ async function loadDeps(): Promise<CliDeps> {
   const { catalogue } = await import('../events/index');
   // A variable specifier: the list of projections may not exist yet when this file is type-checked.
   const projectionsModule = './index';
-  let loaded: { projections?: readonly Projection<any>[] };
+  let loaded: { projections?: readonly Projection<any>[]; readAhead?: ReadAheadOptions };
   try {
     loaded = (await import(projectionsModule)) as typeof loaded;
   } catch (error) {
     throw new Error(`cannot load projections/index.ts (export const projections = [...]): ${(error as Error).message}`);
   }
   if (!Array.isArray(loaded.projections)) throw new Error('projections/index.ts must export `projections`, an array');
-  return { projections: loaded.projections, catalogue };
+  return { projections: loaded.projections, catalogue, readAhead: loaded.readAhead };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -3,6 +3,7 @@
 // (server/read/resources.ts) serves their tables; command routes name the ones they wait for
 // (server/read/readYourWrites.ts).
 import type { Projection } from './projection';
+import type { ReadAheadOptions } from './readAhead';
 import { auditEventsProjection } from './readModels/auditEvents';
 import { certificateDeadlinesProjection } from './readModels/certificateDeadlines';
 import { caReportsProjection } from './readModels/caReports';
@@ -70,3 +71,6 @@ export const projectionNames = {
   caReports: caReportsProjection.name,
   bankStatementImports: bankStatementImportsProjection.name,
 } as const;
+
+/** A rebuild far behind the log reads it on another thread, which decodes with the back office's catalogue. */
+export const readAhead: ReadAheadOptions = { catalogue: { module: new URL('../events/index.ts', import.meta.url), name: 'catalogue' } };

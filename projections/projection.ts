@@ -18,8 +18,12 @@ export type TableName = (logical: string) => string;
 
 type AnyEvent = { type: string; data: unknown };
 
-/** A decoded event of the union E, discriminated by `type`, so `switch (event.type)` narrows `data`. */
-export type ProjectedEvent<E extends AnyEvent = AnyEvent> = E extends AnyEvent ? DecodedEvent<E> : never;
+/**
+ * A decoded event of the union E, discriminated by `type`, so `switch (event.type)` narrows `data`.
+ * Without its link in the hash chain: that is the log's verifier's (and a lane reading ahead on
+ * another thread does not carry it over).
+ */
+export type ProjectedEvent<E extends AnyEvent = AnyEvent> = E extends AnyEvent ? Omit<DecodedEvent<E>, 'chain'> : never;
 
 export interface Projection<E extends AnyEvent = AnyEvent> {
   name: string;

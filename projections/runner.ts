@@ -21,6 +21,10 @@
 // during a rebuild.
 // Memory stays flat: a lane holds at most one batch, and the subscription reads the log in pages.
 //
+// Reading ahead. With `readAhead`, a lane that starts far behind the log (a rebuild) has it read and
+// decoded on another thread while this one applies (projections/readAhead.ts); once that thread
+// has reached the end of the log, the lane reads on here, live appends included.
+//
 // Versions. Tables are physical per version (`customers__v3`, through `t`), behind views named
 // after the logical tables. A version without a row is set up in fresh tables and built from the
 // first event while the previous version keeps serving; once its lane has caught up, the views are
@@ -44,6 +48,7 @@ import type { DecodedEvent, EventCatalogue } from '../events/eventCatalogue';
 import type { EventStore, RecordedEvent, Subscription } from '../events/port';
 import { keepCheckpointed } from '../events/adapters/walCheckpointer';
 import type { Projection, TableName } from './projection';
+import { PREDECODED, readAheadSubscription, type PredecodedEvent, type ReadAheadOptions } from './readAhead';
 import { Waiters } from './waiters';
 
 export type ProjectionState = 'catching_up' | 'live' | 'rebuilding' | 'failed' | 'stopped';
@@ -111,6 +116,11 @@ export interface RunnerOptions {
   logger?: RunnerLogger;
   /** Called after the projections moved on (a batch applied, a failure, the stop). */
   onProgress?: () => void;
+  /**
+   * A lane far behind the log reads it on another thread (projections/readAhead.ts): the worker
+   * imports the catalogue from here. Only on a store with an address; absent, every lane reads here.
+   */
+  readAhead?: ReadAheadOptions;
 }
 
 export interface StartOptions {
@@ -249,6 +259,7 @@ export class ProjectionRunner {
   private readonly lanes = new Set<Lane>();
   private readonly waiters = new Waiters();
   private readonly onProgress: () => void;
+  private readonly readAhead: ReadAheadOptions | undefined;
   private readonly owner = randomUUID();
   private phase: 'new' | 'running' | 'stopped' = 'new';
   private heartbeat: NodeJS.Timeout | undefined;
@@ -264,6 +275,7 @@ export class ProjectionRunner {
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
     this.log = options.logger ?? noLogger;
     this.onProgress = options.onProgress ?? (() => {});
+    this.readAhead = options.readAhead;
     const owners = new Map<string, string>();
     for (const def of options.projections) {
       if (this.entries.has(def.name)) throw new Error(`projection ${def.name} is listed twice`);
@@ -443,7 +455,17 @@ export class ProjectionRunner {
   // --- lanes -------------------------------------------------------------------------------------
 
   private openLane(position: number, entries: Entry[]): void {
-    const subscription = this.store.subscribeToAll(position > 0 ? { after: position } : {});
+    const subscription =
+      this.readAhead && this.store.address
+        ? readAheadSubscription(
+            this.store,
+            position,
+            new Set(entries.flatMap((entry) => [...entry.handles])),
+            this.batchSize,
+            this.readAhead,
+            this.log,
+          )
+        : this.store.subscribeToAll(position > 0 ? { after: position } : {});
     const lane: Lane = {
       entries,
       cursor: position,
@@ -642,10 +664,16 @@ export class ProjectionRunner {
   private decodedAt(batch: RecordedEvent[], decoded: Array<DecodedEvent | Error | undefined>, i: number): DecodedEvent {
     let event = decoded[i];
     if (event === undefined) {
-      try {
-        event = this.catalogue.decode(batch[i]!);
-      } catch (error) {
-        event = error instanceof Error ? error : new Error(String(error));
+      const recorded: PredecodedEvent = batch[i]!;
+      const predecoded = recorded[PREDECODED];
+      if (predecoded === true) event = recorded as DecodedEvent;
+      else if (predecoded !== undefined) event = predecoded;
+      else {
+        try {
+          event = this.catalogue.decode(recorded);
+        } catch (error) {
+          event = error instanceof Error ? error : new Error(String(error));
+        }
       }
       decoded[i] = event;
     }

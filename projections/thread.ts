@@ -9,8 +9,9 @@
 // latest one. If the worker dies, the read side counts as stopped: waiters get false, the error is
 // logged, and a restart of the server resumes every projection from its checkpoint.
 import type Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { StoreAddress } from '../events/port';
+import { startTsWorker } from '../events/tsWorker';
 import { openReadModelDb } from './readModelDb';
 import type { ProjectionSnapshot, ProjectionStatus, RunnerLogger } from './runner';
 import { Waiters } from './waiters';
@@ -40,10 +41,7 @@ export type ToHost =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; obj: object; msg: string }
   | { type: 'stopped'; snapshot: ProjectionSnapshot[] };
 
-// The worker is TypeScript: it registers tsx's loader before importing its module, since a worker
-// thread does not inherit the loader the server was started with.
-const workerModule = new URL('./threadWorker.ts', import.meta.url).href;
-const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerModule)}); })`;
+const workerModule = new URL('./threadWorker.ts', import.meta.url);
 
 const DEFAULT_WAIT_MS = 2000;
 const STOP_WAIT_MS = 10_000;
@@ -77,7 +75,7 @@ export class ProjectionThread implements ReadSide {
 
   /** Starts the worker; resolves once every projection runs (not once caught up), like the runner's start. */
   static async start(setup: ThreadSetup, log: RunnerLogger): Promise<ProjectionThread> {
-    const worker = new Worker(bootstrap, { eval: true, workerData: setup });
+    const worker = startTsWorker(workerModule, setup);
     const first = await new Promise<{ snapshot: ProjectionSnapshot[]; eventsRead: number }>((resolve, reject) => {
       const onMessage = (message: ToHost) => {
         if (message.type === 'log') forwardLog(log, message);

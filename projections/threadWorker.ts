@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { catalogue } from '../events/index';
 import { openStoreAt } from '../events/open';
 import type { EventStore } from '../events/port';
-import { projections } from './index';
+import { projections, readAhead } from './index';
 import { openReadModelDb } from './readModelDb';
 import { ProjectionRunner, type RunnerLogger } from './runner';
 import type { FromHost, ThreadSetup, ToHost } from './thread';
@@ -73,6 +73,7 @@ try {
     db,
     projections,
     logger,
+    readAhead,
     ...(setup.batchSize === undefined ? {} : { batchSize: setup.batchSize }),
     onProgress: reportProgress,
   });

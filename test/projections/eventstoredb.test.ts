@@ -93,3 +93,30 @@ it("in the server's projections thread: its own client to EventStoreDB, the read
     await thread.stop();
   }
 });
+
+it('on the EventStoreDB adapter: a lane far behind reads ahead on another thread, its own connection, to the same read models', async () => {
+  await appendMix(store, 0, 400, 20);
+  const db = openReadModelDb(join(dir.path, 'ahead.db'));
+  const said: string[] = [];
+  const runner = new ProjectionRunner({
+    store,
+    catalogue: testCatalogue,
+    db,
+    projections: [customersProjection(), totalsProjection()],
+    batchSize: 40,
+    logger: { info: (_obj, msg) => void said.push(msg), warn: (_obj, msg) => void said.push(`warning: ${msg}`), error() {} },
+    readAhead: { catalogue: { module: new URL('./fixtures.ts', import.meta.url), name: 'testCatalogue' }, minEvents: 400 },
+  });
+  try {
+    await runner.start();
+    await runner.whenCaughtUp();
+    expect(said).toContain('reading the log ahead on another thread');
+    expect(said.filter((msg) => msg.startsWith('warning'))).toEqual([]);
+    const head = await appendMix(store, 400, 420, 1);
+    expect(await runner.waitFor(head)).toBe(true);
+    expect(dump(db)).toEqual(await buildFromScratch(store, [customersProjection(), totalsProjection()], join(dir.path, 'here.db')));
+  } finally {
+    await runner.stop();
+    db.close();
+  }
+});

@@ -1,0 +1,205 @@
+// Reading ahead on another thread: a catch-up subscription for a lane that starts far behind the
+// log (a new projection version rebuilding, a runner resuming after a long stop). On one thread a
+// rebuild reads, decodes and applies in turn, and reading plus decoding costs about as much as the
+// projections' own statements; here a worker thread (projections/readAheadWorker.ts) reads the log
+// through its own connection (`store.address`) and decodes the events the lane's projections
+// handle, while this thread applies the pages it has already received.
+//
+// Pages cross as one JSON text each (cheaper to send and parse than a structured clone of a
+// thousand objects), with the decoded events marked so that the runner does not decode them again
+// (PREDECODED). The worker stays at most PAGES_AHEAD pages ahead, so memory stays flat. Once the
+// worker has read to the end of the log, the subscription goes on in this thread from the last
+// event it handed over (store.subscribeToAll), live appends included: the worker only serves the
+// catch-up. A lag smaller than `minEvents` does not start a worker at all (starting one costs about
+// as much as reading tens of thousands of events here). If the worker fails (it could not start,
+// its connection broke), the subscription says so in the log and goes on in this thread from the
+// last event it handed over: reading ahead may make a rebuild faster, never make it fail.
+import type { Worker } from 'node:worker_threads';
+import type { EventStore, RecordedEvent, Subscription } from '../events/port';
+import { startTsWorker } from '../events/tsWorker';
+
+export interface ReadAheadOptions {
+  /** Where the worker finds the event catalogue the runner decodes with: a module and its export. */
+  catalogue: { module: URL; name: string };
+  /** The smallest lag, in events, worth a worker. Default 100,000. */
+  minEvents?: number;
+}
+
+/** The worker's setup (its workerData). */
+export interface ReadAheadSetup {
+  address: NonNullable<EventStore['address']>;
+  catalogue: { module: string; name: string };
+  after: number;
+  handles: string[];
+  pageSize: number;
+}
+
+/**
+ * A page: the events in order, each as a tuple (no keys to write and parse a thousand times), and a
+ * letter per event for what it carries. Decoded events have their data and metadata as the
+ * catalogue decodes them; the others carry none (no projection of the lane handles them: the runner
+ * only moves checkpoints past them), except those the worker's catalogue does not know, which go as
+ * stored for the runner to deal with as it does without a worker. A decoding failure carries its
+ * message, to fail the projection at that event as the runner would. The hash chain's links stay
+ * behind: projections do not see them (ProjectedEvent).
+ */
+export interface Page {
+  events: EventTuple[];
+  kinds: string;
+  errors: string[];
+}
+/** id, stream, revision, position, type, created (ms since the epoch), then data and metadata if carried. */
+export type EventTuple = [string, string, number, number, string, number, unknown?, Record<string, unknown>?];
+export const KIND = { decoded: 'd', failed: 'e', skipped: 's', raw: 'r' } as const;
+
+export type FromWorker = { type: 'page'; text: string } | { type: 'end' } | { type: 'failed'; message: string };
+export type ToWorker = { type: 'ack' };
+
+/**
+ * On an event handed out by a read-ahead: true when it is already decoded (its data and metadata
+ * are the catalogue's decoding), or the Error its decoding failed with.
+ */
+export const PREDECODED = Symbol('predecoded');
+export type PredecodedEvent = RecordedEvent & { [PREDECODED]?: true | Error };
+
+const DEFAULT_MIN_EVENTS = 100_000;
+/** Pages the worker may send before this thread has taken the first of them. */
+export const PAGES_AHEAD = 4;
+
+export interface ReadAheadLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+const workerModule = new URL('./readAheadWorker.ts', import.meta.url);
+
+/** Whether there are at least `n` events after `after` (the embedded store's positions are contiguous). */
+async function lagReaches(store: EventStore, after: number, n: number): Promise<boolean> {
+  if (n <= 0) return true;
+  if (store.kind === 'sqlite') return (await store.headPosition()) - after >= n;
+  let count = 0;
+  for await (const _ of store.readAll({ after, maxCount: n })) count++;
+  return count >= n;
+}
+
+function revive(text: string): PredecodedEvent[] {
+  const page = JSON.parse(text) as Page;
+  const events: PredecodedEvent[] = new Array(page.events.length);
+  let failure = 0;
+  for (let i = 0; i < events.length; i++) {
+    const [id, stream, revision, position, type, created, data = null, metadata = {}] = page.events[i]!;
+    const event: PredecodedEvent = { id, stream, revision, position, type, created: new Date(created), data, metadata };
+    const kind = page.kinds[i];
+    if (kind === KIND.decoded) event[PREDECODED] = true;
+    else if (kind === KIND.failed) event[PREDECODED] = new Error(page.errors[failure++]);
+    events[i] = event;
+  }
+  return events;
+}
+
+export function readAheadSubscription(
+  store: EventStore,
+  after: number,
+  handles: Iterable<string>,
+  pageSize: number,
+  options: ReadAheadOptions,
+  log: ReadAheadLogger,
+): Subscription {
+  let markCaughtUp!: () => void;
+  let failCaughtUp!: (error: unknown) => void;
+  const caughtUp = new Promise<void>((resolve, reject) => {
+    markCaughtUp = resolve;
+    failCaughtUp = reject;
+  });
+  let stopped = false;
+  let worker: Worker | undefined;
+  let inner: Subscription | undefined;
+  let wake: (() => void) | undefined;
+  const rouse = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  let last = after;
+
+  /** Hands out the worker's pages until it has read to the end of the log, it failed, or the stop. */
+  async function* throughWorker(): AsyncGenerator<RecordedEvent> {
+    const setup: ReadAheadSetup = {
+      address: store.address!,
+      catalogue: { module: options.catalogue.module.href, name: options.catalogue.name },
+      after,
+      handles: [...handles],
+      pageSize,
+    };
+    const pages: string[] = [];
+    let ended = false;
+    let failure: string | undefined;
+    const started = performance.now();
+    worker = startTsWorker(workerModule, setup);
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'page') pages.push(message.text);
+      else if (message.type === 'end') ended = true;
+      else failure = message.message;
+      rouse();
+    });
+    worker.on('error', (error) => {
+      failure ??= error.message;
+      rouse();
+    });
+    worker.on('exit', (code) => {
+      if (!ended) failure ??= `the thread exited (code ${code})`;
+      rouse();
+    });
+    log.info({ after }, 'reading the log ahead on another thread');
+    let handed = 0;
+    try {
+      for (;;) {
+        const text = pages.shift();
+        if (text !== undefined) {
+          worker.postMessage({ type: 'ack' } satisfies ToWorker);
+          for (const event of revive(text)) {
+            if (stopped) return;
+            last = event.position;
+            handed++;
+            yield event;
+          }
+          continue;
+        }
+        if (stopped || ended) break;
+        if (failure !== undefined) {
+          log.warn({ after: last, reason: failure }, 'reading ahead on another thread failed; reading on in this thread');
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      if (ended) {
+        const seconds = (performance.now() - started) / 1000;
+        log.info({ position: last, events: handed, seconds: Math.round(seconds * 10) / 10 }, 'read ahead to the end of the log; going on in this thread');
+      }
+    } finally {
+      const ending = worker;
+      worker = undefined;
+      await ending.terminate();
+    }
+  }
+
+  const subscription: Subscription = {
+    caughtUp,
+    async stop() {
+      stopped = true;
+      rouse();
+      await Promise.all([worker?.terminate(), inner?.stop()]);
+    },
+    async *[Symbol.asyncIterator]() {
+      if (stopped) return;
+      if (store.address && (await lagReaches(store, after, options.minEvents ?? DEFAULT_MIN_EVENTS))) {
+        yield* throughWorker();
+      }
+      if (stopped) return;
+      inner = store.subscribeToAll(last > 0 ? { after: last } : {});
+      inner.caughtUp.then(markCaughtUp, failCaughtUp);
+      yield* inner;
+    },
+  };
+  return subscription;
+}
