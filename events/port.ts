@@ -142,6 +142,11 @@ export interface EventStore {
   /** The stream's events; a stream that does not exist reads as an empty list. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * The log from `after` to its end, a page at a time, for a reader that takes whole pages (a
+   * rebuild's read-ahead thread): no iteration step per event. Optional: read others with readAll.
+   */
+  readAllPages?(options?: { after?: number }): AsyncIterable<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /**
    * The log's links in global order, a page at a time, from the stored texts without decoding the

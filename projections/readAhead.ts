@@ -7,15 +7,15 @@
 //
 // Pages cross as one JSON text each (cheaper to send and parse than a structured clone of a
 // thousand objects), with the decoded events marked so that the runner does not decode them again
-// (PREDECODED). The worker stays at most PAGES_AHEAD pages ahead, so memory stays flat. Once the
-// worker has read to the end of the log, the subscription goes on in this thread from the last
-// event it handed over (store.subscribeToAll), live appends included: the worker only serves the
-// catch-up. A lag smaller than `minEvents` does not start a worker at all (starting one costs about
-// as much as reading tens of thousands of events here). If the worker fails (it could not start,
-// its connection broke), the subscription says so in the log and goes on in this thread from the
-// last event it handed over: reading ahead may make a rebuild faster, never make it fail.
+// (PREDECODED), and the runner takes them a page at a time. The worker stays at most PAGES_AHEAD
+// pages ahead, so memory stays flat. Once the worker has read to the end of the log, the lane
+// subscribes in this thread from the last event it was handed (store.subscribeToAll), live appends
+// included: the worker only serves the catch-up. A lag smaller than `minEvents` does not start a
+// worker at all (starting one costs about as much as reading tens of thousands of events here). If
+// the worker fails (it could not start, its connection broke), the pages end, the log says why, and
+// the lane reads on in this thread: reading ahead may make a rebuild faster, never make it fail.
 import type { Worker } from 'node:worker_threads';
-import type { EventStore, RecordedEvent, Subscription } from '../events/port';
+import type { EventStore, RecordedEvent } from '../events/port';
 import { startTsWorker } from '../events/tsWorker';
 
 export interface ReadAheadOptions {
@@ -64,7 +64,7 @@ export type PredecodedEvent = RecordedEvent & { [PREDECODED]?: true | Error };
 
 const DEFAULT_MIN_EVENTS = 100_000;
 /** Pages the worker may send before this thread has taken the first of them. */
-export const PAGES_AHEAD = 4;
+export const PAGES_AHEAD = 16;
 
 export interface ReadAheadLogger {
   info(obj: object, msg: string): void;
@@ -73,8 +73,10 @@ export interface ReadAheadLogger {
 
 const workerModule = new URL('./readAheadWorker.ts', import.meta.url);
 
-/** Whether there are at least `n` events after `after` (the embedded store's positions are contiguous). */
-async function lagReaches(store: EventStore, after: number, n: number): Promise<boolean> {
+/** Whether a lane at `after` is far enough behind for a worker (the embedded store's positions are contiguous). */
+export async function worthReadingAhead(store: EventStore, after: number, options: ReadAheadOptions): Promise<boolean> {
+  const n = options.minEvents ?? DEFAULT_MIN_EVENTS;
+  if (!store.address) return false;
   if (n <= 0) return true;
   if (store.kind === 'sqlite') return (await store.headPosition()) - after >= n;
   let count = 0;
@@ -97,47 +99,45 @@ function revive(text: string): PredecodedEvent[] {
   return events;
 }
 
-export function readAheadSubscription(
-  store: EventStore,
-  after: number,
-  handles: Iterable<string>,
-  pageSize: number,
-  options: ReadAheadOptions,
-  log: ReadAheadLogger,
-): Subscription {
-  let markCaughtUp!: () => void;
-  let failCaughtUp!: (error: unknown) => void;
-  const caughtUp = new Promise<void>((resolve, reject) => {
-    markCaughtUp = resolve;
-    failCaughtUp = reject;
-  });
-  let stopped = false;
-  let worker: Worker | undefined;
-  let inner: Subscription | undefined;
-  let wake: (() => void) | undefined;
-  const rouse = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  let last = after;
+/** The worker of one lane: its pages, until it has read to the end of the log, failed, or been stopped. */
+export class ReadAhead {
+  private worker: Worker | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
 
-  /** Hands out the worker's pages until it has read to the end of the log, it failed, or the stop. */
-  async function* throughWorker(): AsyncGenerator<RecordedEvent> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly after: number,
+    private readonly handles: Iterable<string>,
+    private readonly pageSize: number,
+    private readonly options: ReadAheadOptions,
+    private readonly log: ReadAheadLogger,
+  ) {}
+
+  /**
+   * The events after `after`, a page at a time. Ends at the end of the log, at the stop, or when the
+   * worker fails (said in the log): the caller goes on from the last event it was handed.
+   */
+  async *pages(): AsyncGenerator<PredecodedEvent[]> {
+    if (this.stopped) return;
     const setup: ReadAheadSetup = {
-      address: store.address!,
-      catalogue: { module: options.catalogue.module.href, name: options.catalogue.name },
-      after,
-      handles: [...handles],
-      pageSize,
+      address: this.store.address!,
+      catalogue: { module: this.options.catalogue.module.href, name: this.options.catalogue.name },
+      after: this.after,
+      handles: [...this.handles],
+      pageSize: this.pageSize,
     };
-    const pages: string[] = [];
+    const texts: string[] = [];
     let ended = false;
     let failure: string | undefined;
-    const started = performance.now();
-    worker = startTsWorker(workerModule, setup);
+    const rouse = () => {
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    };
+    const worker = (this.worker = startTsWorker(workerModule, setup));
     worker.on('message', (message: FromWorker) => {
-      if (message.type === 'page') pages.push(message.text);
+      if (message.type === 'page') texts.push(message.text);
       else if (message.type === 'end') ended = true;
       else failure = message.message;
       rouse();
@@ -150,56 +150,46 @@ export function readAheadSubscription(
       if (!ended) failure ??= `the thread exited (code ${code})`;
       rouse();
     });
-    log.info({ after }, 'reading the log ahead on another thread');
+    const started = performance.now();
+    let last = this.after;
     let handed = 0;
+    this.log.info({ after: this.after }, 'reading the log ahead on another thread');
     try {
       for (;;) {
-        const text = pages.shift();
+        const text = texts.shift();
         if (text !== undefined) {
           worker.postMessage({ type: 'ack' } satisfies ToWorker);
-          for (const event of revive(text)) {
-            if (stopped) return;
-            last = event.position;
-            handed++;
-            yield event;
-          }
+          const page = revive(text);
+          if (page.length === 0) continue;
+          last = page[page.length - 1]!.position;
+          handed += page.length;
+          yield page;
           continue;
         }
-        if (stopped || ended) break;
-        if (failure !== undefined) {
-          log.warn({ after: last, reason: failure }, 'reading ahead on another thread failed; reading on in this thread');
+        if (this.stopped) return;
+        if (ended) {
+          const seconds = Math.round((performance.now() - started) / 100) / 10;
+          this.log.info({ position: last, events: handed, seconds }, 'read ahead to the end of the log; reading on in this thread');
           return;
         }
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-      if (ended) {
-        const seconds = (performance.now() - started) / 1000;
-        log.info({ position: last, events: handed, seconds: Math.round(seconds * 10) / 10 }, 'read ahead to the end of the log; going on in this thread');
+        if (failure !== undefined) {
+          this.log.warn({ after: last, reason: failure }, 'reading ahead on another thread failed; reading on in this thread');
+          return;
+        }
+        await new Promise<void>((resolve) => (this.wake = resolve));
       }
     } finally {
-      const ending = worker;
-      worker = undefined;
-      await ending.terminate();
+      this.worker = undefined;
+      await worker.terminate();
     }
   }
 
-  const subscription: Subscription = {
-    caughtUp,
-    async stop() {
-      stopped = true;
-      rouse();
-      await Promise.all([worker?.terminate(), inner?.stop()]);
-    },
-    async *[Symbol.asyncIterator]() {
-      if (stopped) return;
-      if (store.address && (await lagReaches(store, after, options.minEvents ?? DEFAULT_MIN_EVENTS))) {
-        yield* throughWorker();
-      }
-      if (stopped) return;
-      inner = store.subscribeToAll(last > 0 ? { after: last } : {});
-      inner.caughtUp.then(markCaughtUp, failCaughtUp);
-      yield* inner;
-    },
-  };
-  return subscription;
+  /** Ends the pages (the one in the caller's hands is its own) and the worker. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+    await this.worker?.terminate();
+  }
 }

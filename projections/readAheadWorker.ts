@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventCatalogue } from '../events/eventCatalogue';
 import { openStoreAt } from '../events/open';
-import type { RecordedEvent } from '../events/port';
+import type { EventStore, RecordedEvent } from '../events/port';
 import { KIND, PAGES_AHEAD, type EventTuple, type FromWorker, type Page, type ReadAheadSetup, type ToWorker } from './readAhead';
 
 const setup = workerData as ReadAheadSetup;
@@ -29,6 +29,23 @@ const carrying = (event: RecordedEvent, data: unknown, metadata: Record<string, 
   return tuple;
 };
 
+/** The log from `after`, a page at a time (whole pages from the store when it offers them). */
+async function* pagesOf(store: EventStore, after: number): AsyncIterable<RecordedEvent[]> {
+  if (store.readAllPages) {
+    yield* store.readAllPages({ after });
+    return;
+  }
+  let page: RecordedEvent[] = [];
+  for await (const event of store.readAll({ after })) {
+    page.push(event);
+    if (page.length >= setup.pageSize) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
 async function run(): Promise<void> {
   const module = (await import(setup.catalogue.module)) as Record<string, unknown>;
   const catalogue = module[setup.catalogue.name] as Pick<EventCatalogue<any>, 'has' | 'decode'> | undefined;
@@ -47,25 +64,27 @@ async function run(): Promise<void> {
       kinds = '';
       errors = [];
     };
-    for await (const event of store.readAll({ after: setup.after })) {
-      if (!handles.has(event.type)) {
-        events.push(place(event));
-        kinds += KIND.skipped;
-      } else if (!catalogue.has(event.type)) {
-        events.push(carrying(event, event.data, event.metadata));
-        kinds += KIND.raw;
-      } else {
-        try {
-          const decoded = catalogue.decode(event);
-          events.push(carrying(event, decoded.data, decoded.metadata));
-          kinds += KIND.decoded;
-        } catch (error) {
+    for await (const page of pagesOf(store, setup.after)) {
+      for (const event of page) {
+        if (!handles.has(event.type)) {
           events.push(place(event));
-          kinds += KIND.failed;
-          errors.push(error instanceof Error ? error.message : String(error));
+          kinds += KIND.skipped;
+        } else if (!catalogue.has(event.type)) {
+          events.push(carrying(event, event.data, event.metadata));
+          kinds += KIND.raw;
+        } else {
+          try {
+            const decoded = catalogue.decode(event);
+            events.push(carrying(event, decoded.data, decoded.metadata));
+            kinds += KIND.decoded;
+          } catch (error) {
+            events.push(place(event));
+            kinds += KIND.failed;
+            errors.push(error instanceof Error ? error.message : String(error));
+          }
         }
+        if (events.length >= setup.pageSize) await flush();
       }
-      if (events.length >= setup.pageSize) await flush();
     }
     if (events.length > 0) await flush();
     send({ type: 'end' });

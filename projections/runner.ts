@@ -48,7 +48,7 @@ import type { DecodedEvent, EventCatalogue } from '../events/eventCatalogue';
 import type { EventStore, RecordedEvent, Subscription } from '../events/port';
 import { keepCheckpointed } from '../events/adapters/walCheckpointer';
 import type { Projection, TableName } from './projection';
-import { PREDECODED, readAheadSubscription, type PredecodedEvent, type ReadAheadOptions } from './readAhead';
+import { PREDECODED, ReadAhead, worthReadingAhead, type PredecodedEvent, type ReadAheadOptions } from './readAhead';
 import { Waiters } from './waiters';
 
 export type ProjectionState = 'catching_up' | 'live' | 'rebuilding' | 'failed' | 'stopped';
@@ -171,7 +171,9 @@ interface Lane {
   /** Position of the last event received from the subscription (buffered or applied). */
   cursor: number;
   buffer: RecordedEvent[];
-  subscription: Subscription;
+  /** Its worker while a read-ahead hands it pages; then its subscription in this thread. */
+  readAhead: ReadAhead | undefined;
+  subscription: Subscription | undefined;
   subscriptionCaughtUp: boolean;
   /** Has been idle after the subscription's replay: its projections are live. */
   caughtUp: boolean;
@@ -259,7 +261,7 @@ export class ProjectionRunner {
   private readonly lanes = new Set<Lane>();
   private readonly waiters = new Waiters();
   private readonly onProgress: () => void;
-  private readonly readAhead: ReadAheadOptions | undefined;
+  private readonly readAheadOptions: ReadAheadOptions | undefined;
   private readonly owner = randomUUID();
   private phase: 'new' | 'running' | 'stopped' = 'new';
   private heartbeat: NodeJS.Timeout | undefined;
@@ -275,7 +277,7 @@ export class ProjectionRunner {
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
     this.log = options.logger ?? noLogger;
     this.onProgress = options.onProgress ?? (() => {});
-    this.readAhead = options.readAhead;
+    this.readAheadOptions = options.readAhead;
     const owners = new Map<string, string>();
     for (const def of options.projections) {
       if (this.entries.has(def.name)) throw new Error(`projection ${def.name} is listed twice`);
@@ -364,7 +366,7 @@ export class ProjectionRunner {
       if (this.heartbeat) clearInterval(this.heartbeat);
       const lanes = [...this.lanes];
       for (const lane of lanes) lane.stopped = true;
-      await Promise.all(lanes.map((lane) => lane.subscription.stop()));
+      await Promise.all(lanes.flatMap((lane) => [lane.readAhead?.stop(), lane.subscription?.stop()]));
       await Promise.all(lanes.map((lane) => lane.done));
       this.settleWaiters();
       if (wasRunning && this.db.open) {
@@ -455,22 +457,12 @@ export class ProjectionRunner {
   // --- lanes -------------------------------------------------------------------------------------
 
   private openLane(position: number, entries: Entry[]): void {
-    const subscription =
-      this.readAhead && this.store.address
-        ? readAheadSubscription(
-            this.store,
-            position,
-            new Set(entries.flatMap((entry) => [...entry.handles])),
-            this.batchSize,
-            this.readAhead,
-            this.log,
-          )
-        : this.store.subscribeToAll(position > 0 ? { after: position } : {});
     const lane: Lane = {
       entries,
       cursor: position,
       buffer: [],
-      subscription,
+      readAhead: undefined,
+      subscription: undefined,
       subscriptionCaughtUp: false,
       caughtUp: false,
       stopped: false,
@@ -498,43 +490,15 @@ export class ProjectionRunner {
   }
 
   private async runLane(lane: Lane): Promise<void> {
-    const iterator = lane.subscription[Symbol.asyncIterator]();
-    const caughtUpSignal = lane.subscription.caughtUp.then((): typeof CAUGHT_UP => {
-      lane.subscriptionCaughtUp = true;
-      return CAUGHT_UP;
-    });
-    caughtUpSignal.catch(() => {}); // a failed replay also ends the iteration, which reports it
-    let next: Promise<IteratorResult<RecordedEvent>> | undefined;
     try {
-      while (!lane.stopped) {
-        next ??= iterator.next();
-        let result: IteratorResult<RecordedEvent>;
-        if (lane.buffer.length > 0 || (lane.subscriptionCaughtUp && !lane.caughtUp)) {
-          const first = await Promise.race([next, this.nextTurn()]);
-          if (first === IDLE) {
-            // The subscription has nothing more for now: apply what we hold.
-            if (!this.flush(lane, true)) await sleep(ENVIRONMENT_RETRY_MS);
-            continue;
-          }
-          result = first;
-        } else if (!lane.subscriptionCaughtUp) {
-          const first = await Promise.race([next, caughtUpSignal]);
-          if (first === CAUGHT_UP) continue;
-          result = first;
-        } else {
-          result = await next;
-        }
-        next = undefined;
-        if (result.done) break;
-        lane.buffer.push(result.value);
-        lane.cursor = result.value.position;
-        this.read++;
-        if (lane.buffer.length >= this.batchSize) {
-          if (this.flush(lane, false)) await yieldTurn();
-          else await sleep(ENVIRONMENT_RETRY_MS);
-        }
+      if (this.readAheadOptions && (await worthReadingAhead(this.store, lane.cursor, this.readAheadOptions))) {
+        await this.readAhead(lane, this.readAheadOptions);
       }
-      this.flush(lane, false);
+      if (lane.stopped) {
+        this.flush(lane, false);
+        return;
+      }
+      await this.follow(lane, (lane.subscription = this.store.subscribeToAll(lane.cursor > 0 ? { after: lane.cursor } : {})));
     } catch (error) {
       lane.buffer = [];
       for (const entry of lane.entries) {
@@ -544,9 +508,71 @@ export class ProjectionRunner {
     } finally {
       lane.stopped = true;
       this.lanes.delete(lane);
-      await lane.subscription.stop();
+      await lane.subscription?.stop();
       this.settleWaiters();
     }
+  }
+
+  /** The catch-up through a worker thread: its pages, each applied as a batch. */
+  private async readAhead(lane: Lane, options: ReadAheadOptions): Promise<void> {
+    if (lane.stopped) return;
+    const handles = new Set(lane.entries.flatMap((entry) => [...entry.handles]));
+    const source = (lane.readAhead = new ReadAhead(this.store, lane.cursor, handles, this.batchSize, options, this.log));
+    try {
+      for await (const page of source.pages()) {
+        lane.buffer = lane.buffer.length === 0 ? page : lane.buffer.concat(page);
+        lane.cursor = page[page.length - 1]!.position;
+        this.read += page.length;
+        if (lane.buffer.length >= this.batchSize) {
+          if (this.flush(lane, false)) await yieldTurn();
+          else await sleep(ENVIRONMENT_RETRY_MS);
+        }
+        if (lane.stopped) break;
+      }
+    } finally {
+      lane.readAhead = undefined;
+      await source.stop();
+    }
+  }
+
+  /** Follows the lane's subscription: batches while replaying, one per append when live. */
+  private async follow(lane: Lane, subscription: Subscription): Promise<void> {
+    const iterator = subscription[Symbol.asyncIterator]();
+    const caughtUpSignal = subscription.caughtUp.then((): typeof CAUGHT_UP => {
+      lane.subscriptionCaughtUp = true;
+      return CAUGHT_UP;
+    });
+    caughtUpSignal.catch(() => {}); // a failed replay also ends the iteration, which reports it
+    let next: Promise<IteratorResult<RecordedEvent>> | undefined;
+    while (!lane.stopped) {
+      next ??= iterator.next();
+      let result: IteratorResult<RecordedEvent>;
+      if (lane.buffer.length > 0 || (lane.subscriptionCaughtUp && !lane.caughtUp)) {
+        const first = await Promise.race([next, this.nextTurn()]);
+        if (first === IDLE) {
+          // The subscription has nothing more for now: apply what we hold.
+          if (!this.flush(lane, true)) await sleep(ENVIRONMENT_RETRY_MS);
+          continue;
+        }
+        result = first;
+      } else if (!lane.subscriptionCaughtUp) {
+        const first = await Promise.race([next, caughtUpSignal]);
+        if (first === CAUGHT_UP) continue;
+        result = first;
+      } else {
+        result = await next;
+      }
+      next = undefined;
+      if (result.done) break;
+      lane.buffer.push(result.value);
+      lane.cursor = result.value.position;
+      this.read++;
+      if (lane.buffer.length >= this.batchSize) {
+        if (this.flush(lane, false)) await yieldTurn();
+        else await sleep(ENVIRONMENT_RETRY_MS);
+      }
+    }
+    this.flush(lane, false);
   }
 
   /**
@@ -594,7 +620,7 @@ export class ProjectionRunner {
       }
       lane.entries = [];
       lane.stopped = true;
-      void lane.subscription.stop();
+      void lane.subscription?.stop();
       return;
     }
   }

@@ -423,6 +423,17 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
       }
     },
 
+    async *readAllPages(options: { after?: number } = {}) {
+      let after = options.after ?? 0;
+      for (;;) {
+        if (closed) throw new EventStoreClosedError();
+        const page = readPage(after, PAGE);
+        if (page.length > 0) yield page;
+        if (page.length < PAGE) return;
+        after = page[page.length - 1]!.position;
+      }
+    },
+
     async *readLinks(options: { after?: number } = {}) {
       let after = options.after ?? 0;
       if (path !== null) {

@@ -228,3 +228,26 @@ describe('two connections to one file (the server and its projections thread)', 
     await store.close();
   });
 });
+
+it('reads the log after a position in whole pages (a rebuild\'s read-ahead), the same events as readAll', async () => {
+  const store = createSqliteStore({ file: ':memory:' });
+  try {
+    const writes: Promise<unknown>[] = [];
+    for (let s = 0; s < 25; s++) {
+      writes.push(store.append(`s-${s}`, Array.from({ length: 100 }, (_, i) => ({ id: randomUUID(), type: 'Placed', data: { i: s * 100 + i }, metadata: {} })), { expectedRevision: 'no_stream' }));
+    }
+    await Promise.all(writes);
+    const pages: number[][] = [];
+    for await (const page of store.readAllPages!({ after: 700 })) pages.push(page.map((event) => event.position));
+    expect(pages.map((page) => page.length)).toEqual([1000, 800]);
+    const all: number[] = [];
+    for await (const event of store.readAll({ after: 700 })) all.push(event.position);
+    expect(pages.flat()).toEqual(all);
+    expect(all[0]).toBe(701);
+    const none: unknown[] = [];
+    for await (const page of store.readAllPages!({ after: 2_500 })) none.push(page);
+    expect(none).toEqual([]);
+  } finally {
+    await store.close();
+  }
+});
