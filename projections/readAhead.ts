@@ -7,7 +7,7 @@
 //
 // Pages cross as one JSON text each (cheaper to send and parse than a structured clone of a
 // thousand objects), with the decoded events marked so that the runner does not decode them again
-// (PREDECODED), and the runner takes them a page at a time. The worker stays at most PAGES_AHEAD
+// (PREDECODED); the runner applies them a page at a time. The worker stays at most PAGES_AHEAD
 // pages ahead, so memory stays flat. Once the worker has read to the end of the log, the lane
 // subscribes in this thread from the last event it was handed (store.subscribeToAll), live appends
 // included: the worker only serves the catch-up. A lag smaller than `minEvents` does not start a
@@ -63,7 +63,7 @@ export const PREDECODED = Symbol('predecoded');
 export type PredecodedEvent = RecordedEvent & { [PREDECODED]?: true | Error };
 
 const DEFAULT_MIN_EVENTS = 100_000;
-/** Pages the worker may send before this thread has taken the first of them. */
+/** Pages the worker may send before this thread has taken the first of them (4 left both threads waiting). */
 export const PAGES_AHEAD = 16;
 
 export interface ReadAheadLogger {
