@@ -11,7 +11,7 @@
 // directory, this reactor's first start on an older log) must not e-mail orders placed long ago,
 // before notices were e-mailed at all; an order paid, cancelled or expired needs no notice. The
 // timer's units have no cause, so with several servers each may try: the stream decides.
-import { Reactor, type Decoded, type ReactorDeps } from '../../reactors/reactor';
+import { Reactor, type Decoded } from '../../reactors/reactor';
 import { queuePaymentNoticeEmail } from './paymentNoticeEmail';
 
 /** How long after its placing, while this server runs, an order's notice is taken as missing. */
@@ -31,10 +31,6 @@ export class PaymentNoticeReactor extends Reactor<{ orderId: string; customerId:
   private interval?: NodeJS.Timeout;
   /** When it went live (the clock's ms): orders placed before then are not waited for. */
   private liveSince = Number.POSITIVE_INFINITY;
-
-  constructor(deps: ReactorDeps) {
-    super(deps);
-  }
 
   protected readonly observes = new Set<Decoded['type']>(['OrderPlaced', 'EmailQueued', 'OrderPaid', 'OrderCancelled', 'OrderExpired']);
 
