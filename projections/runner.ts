@@ -523,7 +523,9 @@ export class ProjectionRunner {
         lane.buffer = lane.buffer.length === 0 ? page : lane.buffer.concat(page);
         lane.cursor = page[page.length - 1]!.position;
         this.read += page.length;
-        if (lane.buffer.length >= this.batchSize) {
+        // A page that cannot be written (a full disk) is tried again before the next one is taken:
+        // the worker waits meanwhile, and the pages do not pile up here.
+        while (lane.buffer.length >= this.batchSize && !lane.stopped) {
           if (this.flush(lane, false)) await yieldTurn();
           else await sleep(ENVIRONMENT_RETRY_MS);
         }

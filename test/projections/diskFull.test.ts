@@ -4,18 +4,23 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
 import { openReadModelDb } from '../../projections/readModelDb';
 import { ProjectionRunner } from '../../projections/runner';
 import { tempDir } from '../support/tmp';
 import { appendMix, buildFromScratch, customersProjection, dump, memoryLogger, testCatalogue, totalsProjection } from './fixtures';
 
-const dir = tempDir('projections-disk-');
-const small = join(dir.path, 'small');
+let dir: { path: string; remove(): void };
+let small: string;
 let mounted = false;
+beforeEach(() => {
+  dir = tempDir('projections-disk-');
+  small = join(dir.path, 'small');
+});
 afterEach(() => {
   if (mounted) execFileSync('umount', [small]);
+  mounted = false;
   dir.remove();
 });
 
@@ -69,6 +74,53 @@ it('a full disk under the read models: nothing is failed for good, and they catc
     expect(await runner.waitFor(head, undefined, 15_000)).toBe(true);
     expect(runner.snapshot().map((s) => s.error)).toEqual([null, null]);
     expect(dump(db)).toEqual(await buildFromScratch(store, [customersProjection(), totalsProjection()], join(dir.path, 'fresh.db')));
+  } finally {
+    await runner.stop();
+    db.close();
+    await store.close();
+  }
+}, 60_000);
+
+it('a full disk under a rebuild reading ahead: nothing failed for good, the lane holds no more than the page in hand, and it completes once space is freed', async (context) => {
+  mounted = mountSmallDisk();
+  if (!mounted) {
+    context.skip('mounting a tmpfs is not permitted here');
+    return;
+  }
+  const store = createSqliteStore({ file: join(dir.path, 'events.db') });
+  const logger = memoryLogger();
+  const db = openReadModelDb(join(small, 'read.db'));
+  const projections = () => [customersProjection(), totalsProjection()];
+  const runner = new ProjectionRunner({
+    store,
+    catalogue: testCatalogue,
+    db,
+    projections: projections(),
+    batchSize: 50,
+    logger,
+    readAhead: { catalogue: { module: new URL('./fixtures.ts', import.meta.url), name: 'testCatalogue' }, minEvents: 1 },
+  });
+  try {
+    const head = await appendMix(store, 0, 3000);
+    await runner.start();
+    // Filled while the worker starts (start() has written what it needs): its pages meet a full disk.
+    const filler = fill(small);
+    await expect.poll(() => logger.lines.some((line) => line.msg.startsWith('read models not written')), { timeout: 15_000 }).toBe(true);
+    expect(logger.lines.map((line) => line.msg)).toContain('reading the log ahead on another thread');
+    // What the lane holds beyond what is written never exceeds the page in hand (positions here
+    // are contiguous from 1, so events read minus the position reached is what is held).
+    const held: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      held.push(runner.eventsRead - Math.min(...runner.snapshot().map((s) => s.position)));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(Math.max(...held)).toBeLessThanOrEqual(50);
+    expect(runner.snapshot().map((s) => s.error)).toEqual([null, null]);
+
+    rmSync(filler);
+    expect(await runner.waitFor(head, undefined, 20_000)).toBe(true);
+    expect(runner.snapshot().map((s) => s.error)).toEqual([null, null]);
+    expect(dump(db)).toEqual(await buildFromScratch(store, projections(), join(dir.path, 'fresh.db')));
   } finally {
     await runner.stop();
     db.close();
