@@ -42,6 +42,9 @@ export function answeredCommandsInLog(events: LogEvent[], workload: Workload): C
   const paid = new Set(events.filter((e) => e.type === 'OrderPaid').map((e) => e.data.orderId as string));
   const lost: string[] = [];
   for (const c of workload.commands) {
+    // The reversed attempt's order id is in its message; it must not have been placed after all.
+    const reversedId = c.reversed && /order (\S+) could not be placed/.exec(String(c.reversed.body?.message))?.[1];
+    if (reversedId && placed.has(reversedId)) lost.push(`order ${reversedId} answered as reversed (its debit credited back) but placed in the log`);
     if ((c.kind === 'prepaid_order' || c.kind === 'direct_order') && c.answer) {
       const orderId = c.answer.body.id as string;
       if (!placed.has(orderId)) lost.push(`order ${orderId} answered ${c.answer.status} but not in the log`);
@@ -150,11 +153,15 @@ export class Stage {
     const readModels = await compareReadModels(this.source, this.dataDir);
     checks.push(readModels.check);
     this.startNotes.push(readModels.compared);
-    const refused = this.workload.commands.filter((c) => c.refused && c.kind !== 'refund');
+    const refused = this.workload.refusedUnexpectedly();
     checks.push(answeredCommandsInLog(events, this.workload));
     // Last: it records the verification on the log (LogVerified), after everything else read it.
     const chain = await verifyChain(this.source);
     checks.push({ name: "the log's hash chain verifies (npm run verify-log): no event altered, missing or reordered", held: chain.held, detail: chain.detail });
+    const reversed = this.workload.commands.filter((c) => c.reversed);
+    if (reversed.length > 0) {
+      this.startNotes.push(`${reversed.length} prepaid order(s) cut after their debit were answered 409 order_attempt_reversed when sent again (the debit credited back), and placed anew`);
+    }
     const duplicates = this.workload.commands.filter((c) => c.duplicateAnswer);
     if (duplicates.length > 0) {
       this.startNotes.push(

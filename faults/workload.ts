@@ -22,6 +22,12 @@ export interface Command {
    * was lost with the server) instead of the first run's answer.
    */
   duplicateAnswer?: Answer;
+  /**
+   * A prepaid order whose placing failed after its debit (a full disk): the debit was credited
+   * back and the same key is answered 409 order_attempt_reversed. Its user places a new order, as
+   * the message says; so does the workload, with a new key.
+   */
+  reversed?: Answer;
   sends: number;
   /** Answers 5xx seen (e.g. 503 disk full), with their bodies. */
   serverErrors: Answer[];
@@ -45,7 +51,16 @@ export class Workload {
   }
 
   pending(): Command[] {
-    return this.commands.filter((c) => !c.answer && !c.refused && !c.duplicateAnswer);
+    return this.commands.filter((c) => !c.answer && !c.refused && !c.duplicateAnswer && !c.reversed);
+  }
+
+  /**
+   * Commands refused by a rule where none was expected. A refund is picked among the prepaid
+   * orders answered so far, so it may come before its order is fulfilled: its refusal is the rule's
+   * right answer (order_not_fulfilled), not a fault.
+   */
+  refusedUnexpectedly(commands: Command[] = this.commands): Command[] {
+    return commands.filter((c) => c.refused && c.kind !== 'refund');
   }
 
   /** Orders answered as placed. */
@@ -135,6 +150,9 @@ export class Workload {
       command.serverErrors.push(answer);
     } else if (answer.status === 401) {
       // a session lost with the server's data? keep it pending
+    } else if (command.kind === 'prepaid_order' && answer.status === 409 && answer.body?.code === 'order_attempt_reversed') {
+      command.reversed = answer;
+      await this.send(this.add(command.kind, command.path, command.body));
     } else if (command.sends > 1 && answer.status === 409 && /_exists$|_taken$/.test(String(answer.body?.code))) {
       command.duplicateAnswer = answer;
     } else {

@@ -30,15 +30,16 @@ export async function diskFullScenario(options: Omit<StageOptions, 'scenario' | 
         await stage.workload.burst(3);
       }
       await sleep(1000); // the reactors and projections meet the full disk too
-      for (const c of stage.workload.commands.slice(before)) {
+      const sentWhileFull = stage.workload.commands.slice(before);
+      for (const c of sentWhileFull) {
         for (const e of c.serverErrors) {
           const key = `${e.status} ${e.body?.code ?? ''}`.trim();
           answers.set(key, (answers.get(key) ?? 0) + 1);
           refusedWhileFull++;
           if (e.status !== 503 || e.body?.code !== 'disk_full' || !/disk is full/.test(String(e.body?.message))) unclear.push(`${e.status} ${e.text.slice(0, 150)}`);
         }
-        if (c.refused) unclear.push(`${c.refused.status} ${c.refused.text.slice(0, 150)}`);
       }
+      for (const c of stage.workload.refusedUnexpectedly(sentWhileFull)) unclear.push(`${c.refused!.status} ${c.refused!.text.slice(0, 150)}`);
       const health = await stage.client.get('/health').catch(() => null);
       if (!health || !stage.backOffice.running) aliveWhileFull = false;
       else if (health.status !== 503 || health.body?.status !== 'degraded' || !/disk/.test(String(health.body?.problem))) {

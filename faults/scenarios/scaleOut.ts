@@ -121,7 +121,7 @@ export async function scaleOutScenario(options: ScaleOutOptions, rounds: number,
       } else problem = `${state.waiting}; ${workload.pending().length} commands unanswered`;
       await sleep(250);
     }
-    const refused = workload.commands.filter((c) => c.refused && c.kind !== 'refund');
+    const refused = workload.refusedUnexpectedly();
     checks.unshift({
       name: 'the work settles: every command answered, every order fulfilled, every e-mail out',
       held: problem === null && refused.length === 0,
