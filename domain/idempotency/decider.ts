@@ -4,8 +4,9 @@
 //   answer gets that answer back; while it runs, a retry is told so (409 idempotency_key_in_flight)
 //   rather than run twice; the key with another request is refused (422 idempotency_key_reused).
 // - A claim without an answer is given up when its holder cannot answer any more: the same server
-//   started again since (a restart cut the request short), or the lease ran out (another server
-//   that stopped). The retry then claims the key and runs the command again, which is safe because
+//   started again since (a restart cut the request short), this very run no longer runs the
+//   request (its answer or release could not be written, e.g. on a full disk), or the lease ran
+//   out (another server that stopped). The retry then claims the key and runs the command again, which is safe because
 //   commands are idempotent under their key (what they create takes an id derived from it).
 // - A claim is kept for a day (`keepMs`); after that the key is free again, checked on read.
 import type { Decider } from '../shared/decider';
@@ -41,6 +42,11 @@ export interface ClaimKey {
   fingerprint: string;
   at: string;
   holder: ClaimHolder;
+  /**
+   * Whether this server run is still running a request under the key: only it can know, and a
+   * claim of its own that it no longer runs will never be answered.
+   */
+  runningHere: boolean;
   keepMs?: number;
   leaseMs?: number;
 }
@@ -62,8 +68,8 @@ export function claimKey(command: ClaimKey, state: IdempotencyState): Idempotenc
     throw new DomainError('idempotency_key_reused', 'Idempotency-Key: already used for a different request', 'rule');
   }
   if (state.answer) return [];
-  const restarted = claim.holder.server === command.holder.server && claim.holder.run !== command.holder.run;
-  if (restarted || age(claim.claimedAt, command.at) >= (command.leaseMs ?? CLAIM_LEASE_MS)) return claimed;
+  const ownAbandoned = claim.holder.server === command.holder.server && (claim.holder.run !== command.holder.run || !command.runningHere);
+  if (ownAbandoned || age(claim.claimedAt, command.at) >= (command.leaseMs ?? CLAIM_LEASE_MS)) return claimed;
   throw new DomainError('idempotency_key_in_flight', 'the same request is still being processed; wait for its answer', 'conflict');
 }
 

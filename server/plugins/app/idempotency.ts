@@ -15,7 +15,9 @@
 // A process that stops between claim and answer leaves a claim without an answer. The server that
 // held it releases it when it starts again (a claim names the server, by the id kept in
 // DATA_DIR/server.id, and the run, new at every start); another server's claim is given up after a
-// lease of two minutes. A retry then runs the command again. That is safe because commands are
+// lease of two minutes. A claim whose answer (or release) could not be written, the process going
+// on (a full disk), is taken up at once by the next retry on the same run, which knows the request
+// is over (`running`). A retry then runs the command again. That is safe because commands are
 // idempotent under their key: what they create takes an id derived from it (an order, a payment, a
 // top-up, a refund), so a second run finds the first one's work and finishes it (a prepaid order
 // debited but not yet placed is placed, without a second debit) or answers it, and a creation by a
@@ -125,6 +127,14 @@ export default fp<{ dataDir?: string | undefined }>(
     if (dataDir) dropLocalAnswers(dataDir);
     const deps: CommandDeps = { store: app.eventStore, catalogue };
     const now = () => app.security.now().toISOString();
+    /** Per key stream, this run's requests claiming it or holding its claim, not yet answered. */
+    const running = new Map<string, number>();
+    const enter = (stream: string) => running.set(stream, (running.get(stream) ?? 0) + 1);
+    const leave = (stream: string) => {
+      const left = (running.get(stream) ?? 1) - 1;
+      if (left > 0) running.set(stream, left);
+      else running.delete(stream);
+    };
     app.decorateRequest('idempotency', null);
 
     app.addHook('preHandler', async (request, reply) => {
@@ -136,8 +146,16 @@ export default fp<{ dataDir?: string | undefined }>(
       const userId = request.staff.userId;
       const fingerprint = requestFingerprint(userId, idempotencyKey, request.method, request.url, request.body);
       const stream = idempotencyStreamOf(userId, idempotencyKey);
-      // Refusals (reused, in flight) are DomainErrors: the error handler answers them.
-      const claimed = await handleCommand(deps, stream, idempotencyAggregate, (state) => claimKey({ userId, fingerprint, at: now(), holder }, state), commandContext(request));
+      // Counted before the claim is appended, so that a duplicate racing this one sees it running
+      // (and is told so) rather than taking this run's claim for an abandoned one.
+      enter(stream);
+      let claimed;
+      try {
+        // Refusals (reused, in flight) are DomainErrors: the error handler answers them.
+        claimed = await handleCommand(deps, stream, idempotencyAggregate, (state) => claimKey({ userId, fingerprint, at: now(), holder, runningHere: (running.get(stream) ?? 0) > 1 }, state), commandContext(request));
+      } finally {
+        if (!claimed?.events.length) leave(stream);
+      }
       if (claimed.events.length > 0) {
         request.idempotency = { stream, secrets: secretValues(request.body) };
         return;
@@ -170,8 +188,10 @@ export default fp<{ dataDir?: string | undefined }>(
           context,
         );
       } catch (error) {
-        // The answer goes out anyway; the claim stays without one until its lease runs out.
+        // The answer goes out anyway; the claim stays without one, and a retry here takes it up.
         request.log.warn({ err: error, stream: claim.stream }, 'Idempotency-Key: the answer could not be recorded');
+      } finally {
+        leave(claim.stream);
       }
       return payload;
     });

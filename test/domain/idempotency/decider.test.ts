@@ -14,7 +14,7 @@ const fold = (events: IdempotencyEvent[]): IdempotencyState => events.reduce(ide
 const claimed = (holder = A1, at = T0): IdempotencyEvent => ({ type: 'IdempotencyKeyClaimed', data: { userId: 'u1', fingerprint: 'f1', claimedAt: at, holder } });
 const answered: IdempotencyEvent = { type: 'IdempotentAnswerRecorded', data: { status: 201, contentType: 'application/json', body: '{"id":"o1"}', answeredAt: T0 } };
 const claim = (state: IdempotencyState, over: Partial<Parameters<typeof claimKey>[0]> = {}) =>
-  claimKey({ userId: 'u1', fingerprint: 'f1', at: later(1_000), holder: B1, ...over }, state);
+  claimKey({ userId: 'u1', fingerprint: 'f1', at: later(1_000), holder: B1, runningHere: false, ...over }, state);
 const refusal = (run: () => unknown) => {
   try {
     run();
@@ -42,9 +42,13 @@ describe('an Idempotency-Key', () => {
     expect(claim(fold([claimed()]), { at: later(2 * 60_000) })).toHaveLength(1);
   });
 
-  it("left unanswered by this server's earlier run (a restart): taken at once; by this very run: still in flight", () => {
+  it("left unanswered by this server's earlier run (a restart): taken at once; by this very run: in flight while it runs the request, taken once it does not", () => {
     expect(claim(fold([claimed(A1)]), { holder: A2 })).toHaveLength(1);
-    expect(refusal(() => claim(fold([claimed(A1)]), { holder: A1 }))).toEqual({ code: 'idempotency_key_in_flight', kind: 'conflict' });
+    expect(refusal(() => claim(fold([claimed(A1)]), { holder: A1, runningHere: true }))).toEqual({ code: 'idempotency_key_in_flight', kind: 'conflict' });
+    // Its answer could not be recorded (a full disk): nobody will answer that claim.
+    expect(claim(fold([claimed(A1)]), { holder: A1, runningHere: false })).toHaveLength(1);
+    // Another server's claim is not this run's to judge: the lease decides.
+    expect(refusal(() => claim(fold([claimed(B1)]), { holder: A1, runningHere: false }))).toEqual({ code: 'idempotency_key_in_flight', kind: 'conflict' });
   });
 
   it('is free again a day after its claim, whatever the request', () => {

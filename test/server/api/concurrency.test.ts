@@ -1,7 +1,11 @@
 // Concurrent requests over HTTP: prepaid orders racing for one balance, fulfilments racing for
 // invoice numbers, and an order sent twice with the same Idempotency-Key.
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../events/adapters/sqlite';
+import type { EventStore } from '../../../events/port';
 import { getOrder, prepaidBalance } from '../../../server/features/services';
+import { tempDir } from '../../support/tmp';
 import { addGuideProducts, allEvents, expectStatus, manualOrder, PIVAS, registerPerson, romeAddress, startApi, topUp, type ApiWorld } from './support';
 
 let world: ApiWorld;
@@ -109,5 +113,43 @@ describe('concurrent requests', () => {
     expect(expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, prepaid, 'RIN-FIRMA'), headers), 422).json().code).toBe('idempotency_key_reused');
     expect((await world.operator.post('/api/orders', manualOrder(customerId, prepaid), { 'idempotency-key': 'ordine-banco-43' })).status).toBe(201);
     expect((await allEvents(world.store)).filter((e) => e.type === 'OrderPlaced')).toHaveLength(2);
+  });
+
+  it('an order cut by a failing disk whose key could not be released either is run again by its retry at once, not held as in flight', async () => {
+    const dir = tempDir('bo-idem-abandoned-');
+    // The order's own append fails once, and so does the release of its key that follows the 500.
+    const failOnce = new Set(['order', 'IdempotencyKeyReleased']);
+    const store = createSqliteStore({ file: join(dir.path, 'events.db') });
+    const failing = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop !== 'append') return Reflect.get(target, prop, receiver);
+        return (stream: string, events: Array<{ type: string }>, ...rest: unknown[]) => {
+          const fault = stream.startsWith('order-') ? 'order' : events.some((e) => e.type === 'IdempotencyKeyReleased') ? 'IdempotencyKeyReleased' : null;
+          if (fault && failOnce.delete(fault)) return Promise.reject(new Error('database or disk is full'));
+          return (target.append as (...args: unknown[]) => unknown)(stream, events, ...rest);
+        };
+      },
+    }) as EventStore;
+    try {
+      world = await startApi({ reactors: false, store: failing });
+      await addGuideProducts(world);
+      const customerId = await registerPerson(world);
+      const headers = { 'idempotency-key': 'ordine-banco-44' };
+      const direct = { mode: 'direct', method: 'bank_transfer' };
+      const cut = await world.operator.post('/api/orders', manualOrder(customerId, direct), headers);
+      expect(cut.status).toBeGreaterThanOrEqual(500);
+      expect(failOnce.size).toBe(0);
+      const again = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct), headers), 201);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+      const placed = (await allEvents(world.store)).filter((e) => e.type === 'OrderPlaced');
+      expect(placed.map((e) => (e.data as { orderId: string }).orderId)).toEqual([again.json().id]);
+      // From now on the key answers as usual: replayed.
+      const replayed = expectStatus(await world.operator.post('/api/orders', manualOrder(customerId, direct), headers), 201);
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(replayed.json()).toEqual(again.json());
+    } finally {
+      await world?.close();
+      dir.remove();
+    }
   });
 });
