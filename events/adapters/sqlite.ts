@@ -373,6 +373,19 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
     return stmt.readAll.all(after, limit).map(toRecorded);
   }
 
+  /** The log after `after`, up to `maxCount` events, in pages of PAGE: readAll's and readAllPages' one loop. */
+  async function* pagesAfter(after: number, maxCount: number): AsyncGenerator<RecordedEvent[]> {
+    let remaining = maxCount;
+    while (remaining > 0) {
+      if (closed) throw new EventStoreClosedError();
+      const page = readPage(after, Math.min(PAGE, remaining));
+      if (page.length > 0) yield page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!.position;
+      remaining -= page.length;
+    }
+  }
+
   const store: EventStore = {
     kind: 'sqlite',
     ...(path === null ? {} : { address: { kind: 'sqlite', file: path } as const }),
@@ -411,27 +424,13 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
     },
 
     async *readAll(options: ReadAllOptions = {}) {
-      let after = options.after ?? 0;
-      let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-      while (remaining > 0) {
-        if (closed) throw new EventStoreClosedError();
-        const page = readPage(after, Math.min(PAGE, remaining));
+      for await (const page of pagesAfter(options.after ?? 0, options.maxCount ?? Number.MAX_SAFE_INTEGER)) {
         for (const event of page) yield event;
-        if (page.length < PAGE) return;
-        after = page[page.length - 1]!.position;
-        remaining -= page.length;
       }
     },
 
-    async *readAllPages(options: { after?: number } = {}) {
-      let after = options.after ?? 0;
-      for (;;) {
-        if (closed) throw new EventStoreClosedError();
-        const page = readPage(after, PAGE);
-        if (page.length > 0) yield page;
-        if (page.length < PAGE) return;
-        after = page[page.length - 1]!.position;
-      }
+    readAllPages(options: { after?: number } = {}) {
+      return pagesAfter(options.after ?? 0, Number.MAX_SAFE_INTEGER);
     },
 
     async *readLinks(options: { after?: number } = {}) {
