@@ -6,6 +6,11 @@
 // older one sees again events it had seen, and every unit of work is idempotent, so that costs a
 // repeat in effect-free form, never a loss. Each checkpoint carries its follower's format version;
 // one of another version is ignored and the follower replays the log from the start, once.
+//
+// The followers' checkpoints are written together, in one transaction, and not synced to the disk
+// at each commit (WAL with synchronous = NORMAL): a power cut may lose the last ones, which only
+// sends the followers back to an older, still true, checkpoint. Eight commits with an fsync each,
+// every second, on the event loop, were some 3% of it in the orders bench.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -17,9 +22,16 @@ export interface Checkpoint {
   state: unknown;
 }
 
+export interface SavedCheckpoint {
+  name: string;
+  version: number;
+  checkpoint: Checkpoint;
+}
+
 export interface CheckpointStore {
   load(name: string, version: number): Checkpoint | undefined;
-  save(name: string, version: number, checkpoint: Checkpoint): void;
+  /** Writes them all or none. */
+  save(checkpoints: readonly SavedCheckpoint[]): void;
   close(): void;
 }
 
@@ -28,7 +40,7 @@ export function sqliteCheckpointStore(file: string): CheckpointStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(`CREATE TABLE IF NOT EXISTS follower_checkpoints (
     name     TEXT PRIMARY KEY,
@@ -50,9 +62,10 @@ export function sqliteCheckpointStore(file: string): CheckpointStore {
       if (!row || row.version !== version) return undefined;
       return { position: row.position, state: JSON.parse(row.state) };
     },
-    save(name, version, { position, state }) {
-      upsert.run(name, version, position, JSON.stringify(state), Date.now());
-    },
+    save: db.transaction((checkpoints: readonly SavedCheckpoint[]) => {
+      const now = Date.now();
+      for (const { name, version, checkpoint } of checkpoints) upsert.run(name, version, checkpoint.position, JSON.stringify(checkpoint.state), now);
+    }),
     close() {
       db.close();
     },

@@ -157,8 +157,8 @@ describe('crash safety of the reactors', () => {
       // A process that dies writes nothing more: neither events nor checkpoints.
       const checkpoints: CheckpointStore = {
         load: (name, version) => saved.load(name, version),
-        save: (name, version, checkpoint) => {
-          if (!dying.died()) saved.save(name, version, checkpoint);
+        save: (checkpoints) => {
+          if (!dying.died()) saved.save(checkpoints);
         },
         close() {},
       };
