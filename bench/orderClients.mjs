@@ -5,11 +5,21 @@
 // does not get tsx's loader. A phase may name several ports (bench/ordersOnServers.ts: several
 // servers behind no load balancer): the requests then go round robin across them, one after
 // another whoever sends them, as a load balancer would deal them out.
+import { readlinkSync } from 'node:fs';
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { port, cookie, customerIds } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: customerIds.length });
+
+/** This worker's thread id (/proc/self/task/<id>), so that its CPU can be told from the server's. */
+function ownThread() {
+  try {
+    return readlinkSync('/proc/thread-self').split('/').pop(); // synchronous: on this very thread
+  } catch {
+    return null;
+  }
+}
 
 function placeOrder(customerId, port) {
   const payload = JSON.stringify({ customerId, manual: { lines: [{ productCode: 'RIN-FIRMA', quantity: 2 }] }, payment: { mode: 'prepaid' } });
@@ -37,7 +47,7 @@ function placeOrder(customerId, port) {
 
 parentPort.on('message', async ({ ordersPerClient, ports = [port] }) => {
   let next = 0;
-  const result = { latencies: [], orderIds: [], failures: 0, firstFailure: '', startedAt: 0, endedAt: 0 };
+  const result = { latencies: [], orderIds: [], failures: 0, firstFailure: '', startedAt: 0, endedAt: 0, thread: ownThread() };
   // performance.now() of a worker has its own origin: report wall-clock times to the main thread.
   result.startedAt = performance.timeOrigin + performance.now();
   await Promise.all(

@@ -8,6 +8,8 @@ export interface ProcessCpu {
   eventLoopMs: number;
   /** CPU ms of every thread of the process. */
   allThreadsMs: number;
+  /** CPU ms per thread id (as in /proc/self/task). */
+  threads: Map<string, number>;
 }
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -18,9 +20,9 @@ export function readProcessCpu(): ProcessCpu {
   try {
     tids = readdirSync('/proc/self/task');
   } catch {
-    return { eventLoopMs: 0, allThreadsMs: 0 };
+    return { eventLoopMs: 0, allThreadsMs: 0, threads: new Map() };
   }
-  const cpu = { eventLoopMs: 0, allThreadsMs: 0 };
+  const cpu = { eventLoopMs: 0, allThreadsMs: 0, threads: new Map<string, number>() };
   for (const tid of tids) {
     let ms = 0;
     try {
@@ -31,15 +33,20 @@ export function readProcessCpu(): ProcessCpu {
       continue; // the thread ended meanwhile
     }
     cpu.allThreadsMs += ms;
+    cpu.threads.set(tid, ms);
     if (Number(tid) === process.pid) cpu.eventLoopMs = ms;
   }
   return cpu;
 }
 
 /**
- * CPU between two readings. Threads that ended in between are not counted, so take both readings
- * while the work's threads run.
+ * CPU between two readings, the threads named in `apart` (a load generator's) counted apart
+ * (`apartMs`) instead of in `allThreadsMs`. Threads that ended in between are not counted, so take
+ * both readings while the work's threads run.
  */
-export function cpuBetween(before: ProcessCpu, after: ProcessCpu): ProcessCpu {
-  return { eventLoopMs: after.eventLoopMs - before.eventLoopMs, allThreadsMs: after.allThreadsMs - before.allThreadsMs };
+export function cpuBetween(before: ProcessCpu, after: ProcessCpu, apart: string[] = []): ProcessCpu & { apartMs: number } {
+  let apartMs = 0;
+  for (const tid of apart) apartMs += (after.threads.get(tid) ?? 0) - (before.threads.get(tid) ?? 0);
+  const threads = new Map([...after.threads].map(([tid, ms]) => [tid, ms - (before.threads.get(tid) ?? 0)]));
+  return { eventLoopMs: after.eventLoopMs - before.eventLoopMs, allThreadsMs: after.allThreadsMs - before.allThreadsMs - apartMs, threads, apartMs };
 }
