@@ -17,10 +17,42 @@ const wallClock = new Intl.DateTimeFormat('en-GB', {
 
 export type WallClock = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
 
-function partsAt(ms: number): WallClock {
+/** The wall clock as Intl reads it (some microseconds a call: hence the offsets kept below). */
+function intlPartsAt(ms: number): WallClock {
   const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of wallClock.formatToParts(new Date(ms))) if (p.type in out) out[p.type as keyof typeof out] = Number(p.value);
   return out;
+}
+
+const HOUR = 3_600_000;
+const wallMs = (w: WallClock) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+
+/**
+ * Rome's offset from UTC per UTC hour, kept when it is the same at the hour's first and last second.
+ * Rome's clock has only ever changed on a whole UTC hour (at 01:00 UTC nowadays; from Rome mean
+ * time, 0:49:56 ahead, at 23:00 UTC on 31 October 1893); an hour that did not agree with itself
+ * would be read from Intl at each call.
+ */
+const hourOffsets = new Map<number, number>();
+const HOUR_OFFSETS_KEPT = 4096;
+
+function hourOffset(hour: number): number | null {
+  const kept = hourOffsets.get(hour);
+  if (kept !== undefined) return kept;
+  const first = hour * HOUR;
+  const last = first + HOUR - 1000;
+  const offset = wallMs(intlPartsAt(first)) - first;
+  if (wallMs(intlPartsAt(last)) - last !== offset) return null;
+  if (hourOffsets.size >= HOUR_OFFSETS_KEPT) hourOffsets.clear();
+  hourOffsets.set(hour, offset);
+  return offset;
+}
+
+function partsAt(ms: number): WallClock {
+  const offset = hourOffset(Math.floor(ms / HOUR));
+  if (offset === null) return intlPartsAt(ms);
+  const d = new Date(ms + offset);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 /** What a clock in Rome reads at an instant; a RangeError for an invalid date. */
