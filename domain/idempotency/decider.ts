@@ -6,8 +6,9 @@
 // - A claim without an answer is given up when its holder cannot answer any more: the same server
 //   started again since (a restart cut the request short), this very run no longer runs the
 //   request (its answer or release could not be written, e.g. on a full disk), or the lease ran
-//   out (another server that stopped). The retry then claims the key and runs the command again, which is safe because
-//   commands are idempotent under their key (what they create takes an id derived from it).
+//   out (another server that stopped, or a request of this run that never ended). The retry then
+//   claims the key and runs the command again, which is safe because commands are idempotent
+//   under their key (what they create takes an id derived from it).
 // - A claim is kept for a day (`keepMs`); after that the key is free again, checked on read.
 import type { Decider } from '../shared/decider';
 import { DomainError } from '../shared/errors';
