@@ -2,27 +2,35 @@
 // customer with a prepaid balance, so that their debits never conflict) place and pay from the
 // prepaid account an order of two coupons (POST /api/orders, manual, RIN-FIRMA × 2), one request
 // after another, through a real socket (the app listening on 127.0.0.1, a keep-alive agent, a
-// logged-in session cookie; the clients run in a worker thread, bench/orderClients.mjs, so that they
-// do not take the server's event loop). The whole server runs: the session check against the event store,
-// the projections (read-your-writes: the answer waits for the orders and prepaid read models) and
-// the reactors, which fulfil each paid order (two coupons, the invoice, the e-mail queued; the
-// outbox "sends" into nodemailer's jsonTransport).
+// logged-in session cookie; the clients run in a worker thread, bench/orderClients.mjs, so that
+// they do not take the server's event loop). The whole server runs: the session check against the
+// event store, the projections (read-your-writes: the answer waits for the orders and prepaid read
+// models) and the reactors, which fulfil each paid order (two coupons, the invoice, the e-mail
+// queued; the outbox "sends" into nodemailer's jsonTransport).
 //
-// Figures: commands per second and p50/p99 latency of the orders, the CPU they cost (the event
-// loop's, and all the server's threads', the clients' worker apart: steadier than throughput on a
-// shared machine), and fulfilments per
-// second as the reactors catch up: from the first measured order to the last OrderFulfilled; then
-// how fast reactors started afresh (a restart) replay the whole log to rebuild their work lists.
-// BENCH_ORDERS_PER_CLIENT=30 for a quicker look; BENCH_NO_REACTORS=1 measures the orders with the
-// reactors off (no fulfilment competing for the CPU and the store). Everything lives in a temp
-// directory, removed at the end.
+// Figures: commands per second and p50/p99 latency of the orders; the CPU they cost (steadier than
+// throughput on a shared machine): the event loop's, the projections' thread's, the other threads'
+// (GC, compiler, WAL checkpointers), all of the server's together, and the clients' worker apart;
+// the floor under the projections' share (the same events through the same read models alone on
+// one thread, in replay batches); fulfilments per second as the reactors catch up, from the first
+// measured order to the last OrderFulfilled; then how fast reactors started afresh (a restart)
+// replay the whole log to rebuild their work lists. BENCH_ORDERS_PER_CLIENT=30 for a quicker look;
+// BENCH_NO_REACTORS=1 measures the orders with the reactors off (no fulfilment competing for the
+// CPU and the store). Everything lives in a temp directory, removed at the end.
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createSqliteStore } from '../events/adapters/sqlite';
+import { keepCheckpointed } from '../events/adapters/walCheckpointer';
+import { catalogue } from '../events/index';
+import type { EventStore } from '../events/port';
+import { projections } from '../projections/index';
+import type { Projection, ProjectedEvent } from '../projections/projection';
+import { openReadModelDb } from '../projections/readModelDb';
+import { ProjectionThread } from '../projections/thread';
 import { buildApp } from '../server/app';
 import { partitaIvaCheckDigit } from '../domain/shared/partitaIva';
 import { quoteTopUp, registerCustomer, seedGuideProducts, topUpPrepaid } from '../server/features/services';
@@ -107,6 +115,49 @@ export function partiteIva(n: number): string[] {
   });
 }
 
+const ALONE_BATCH = 1000;
+
+/**
+ * The server's projections applying the log's events after `from` up to `to` on this thread, and
+ * nothing else: the events read and decoded beforehand, outside the clock, those up to `from`
+ * applied first, unmeasured, so that the tables hold what the server's held. Batches of 1,000 (a
+ * replay's): the cheapest way these read models can be written, a floor under what the
+ * projections' thread spends on the same events. Wall ms of one synchronous thread: its CPU.
+ */
+async function readModelsAlone(store: EventStore, file: string, from: number, to: number): Promise<{ ms: number; events: number }> {
+  const db = openReadModelDb(file);
+  const releaseCheckpoints = keepCheckpointed(db, resolve(file));
+  const t = (logical: string) => logical;
+  const handlers = new Map<string, Array<Projection<any>>>();
+  for (const p of projections) for (const type of p.handles) handlers.set(type, [...(handlers.get(type) ?? []), p]);
+  const apply = db.transaction((batch: ProjectedEvent[]) => {
+    for (const event of batch) for (const p of handlers.get(event.type)!) p.apply(db, event, t);
+  });
+  const inBatches = (events: ProjectedEvent[]) => {
+    for (let i = 0; i < events.length; i += ALONE_BATCH) apply(events.slice(i, i + ALONE_BATCH));
+  };
+  try {
+    db.transaction(() => {
+      for (const p of projections) p.setup(db, t);
+    })();
+    const before: ProjectedEvent[] = [];
+    const measured: ProjectedEvent[] = [];
+    let events = 0;
+    for await (const event of store.readAll()) {
+      if (event.position > to) break;
+      if (event.position > from) events++;
+      if (handlers.has(event.type)) (event.position > from ? measured : before).push(catalogue.decode(event) as ProjectedEvent);
+    }
+    inBatches(before);
+    const started = performance.now();
+    inBatches(measured);
+    return { ms: performance.now() - started, events };
+  } finally {
+    await releaseCheckpoints();
+    db.close();
+  }
+}
+
 async function run(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-orders-'));
   const store = createSqliteStore({ file: join(dir, 'events.db') });
@@ -174,7 +225,8 @@ async function run(): Promise<Figure[]> {
     // delay for both, so their difference is the fulfilment's).
     const paid = new Map<string, number>();
     const fulfilled = new Map<string, number>();
-    const subscription = store.subscribeToAll({ after: await store.headPosition() });
+    const measuredFrom = await store.headPosition();
+    const subscription = store.subscribeToAll({ after: measuredFrom });
     const following = (async () => {
       for await (const e of subscription) {
         if (e.type === 'OrderPaid') paid.set((e.data as { orderId: string }).orderId, performance.timeOrigin + performance.now());
@@ -184,6 +236,8 @@ async function run(): Promise<Figure[]> {
     const cpuBefore = readProcessCpu();
     const measured = await phase(ORDERS_PER_CLIENT);
     const cpu = cpuBetween(cpuBefore, readProcessCpu(), measured.thread ? [measured.thread] : []);
+    const projectionsThread = app.projections instanceof ProjectionThread ? app.projections.osThread : null;
+    const projectionsMs = projectionsThread ? (cpu.threads.get(projectionsThread) ?? 0) : NaN;
     await clients.terminate();
     const { latencies, failures, firstFailure } = measured;
     const measuredOrders = new Set(measured.orderIds);
@@ -198,6 +252,10 @@ async function run(): Promise<Figure[]> {
     await following;
     const lastFulfilled = Math.max(...[...measuredOrders].map((id) => fulfilled.get(id) ?? NaN));
     const fulfilledCount = measuredOrders.size - pending();
+
+    // --- the read models' own work for the same events, alone on this thread ---------------------
+    const measuredTo = await store.headPosition();
+    const alone = await readModelsAlone(store, join(dir, 'alone.db'), measuredFrom, measuredTo);
 
     // --- a restart: fresh reactors replay the whole log to rebuild their work lists ---------------
     await app.salesReactors?.idle();
@@ -234,6 +292,24 @@ async function run(): Promise<Figure[]> {
         unit: 'ms',
         target: { atMost: 0.6 },
         note: `projections, GC, checkpoints...; ${(cpu.allThreadsMs / (ordersDone - started)).toFixed(2)} cores`,
+      },
+      {
+        name: "  the projections' thread",
+        value: projectionsMs / measuredOrders.size,
+        unit: 'ms',
+        note: projectionsThread ? 'the read models' : 'its thread not known here (no /proc, or no thread)',
+      },
+      {
+        name: '  the other threads',
+        value: (cpu.allThreadsMs - cpu.eventLoopMs - (projectionsThread ? projectionsMs : 0)) / measuredOrders.size,
+        unit: 'ms',
+        note: "V8's garbage collector and compiler, the WAL checkpointers, libuv's pool",
+      },
+      {
+        name: "  floor: the read models' SQL alone",
+        value: alone.ms / measuredOrders.size,
+        unit: 'ms',
+        note: `the ${alone.events.toLocaleString('en')} events since the first measured order through the ${projections.length} projections, batches of ${ALONE_BATCH.toLocaleString('en')}, decoded beforehand`,
       },
       {
         name: "CPU per order while ordering, the clients' worker",

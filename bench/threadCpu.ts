@@ -46,7 +46,7 @@ export function readProcessCpu(): ProcessCpu {
  */
 export function cpuBetween(before: ProcessCpu, after: ProcessCpu, apart: string[] = []): ProcessCpu & { apartMs: number } {
   let apartMs = 0;
-  for (const tid of apart) apartMs += (after.threads.get(tid) ?? 0) - (before.threads.get(tid) ?? 0);
   const threads = new Map([...after.threads].map(([tid, ms]) => [tid, ms - (before.threads.get(tid) ?? 0)]));
+  for (const tid of apart) apartMs += threads.get(tid) ?? 0;
   return { eventLoopMs: after.eventLoopMs - before.eventLoopMs, allThreadsMs: after.allThreadsMs - before.allThreadsMs - apartMs, threads, apartMs };
 }

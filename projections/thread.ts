@@ -34,7 +34,7 @@ export interface ThreadSetup {
 
 export type FromHost = { type: 'status'; id: number } | { type: 'stop' };
 export type ToHost =
-  | { type: 'started'; snapshot: ProjectionSnapshot[]; eventsRead: number }
+  | { type: 'started'; snapshot: ProjectionSnapshot[]; eventsRead: number; osThread: string | null }
   | { type: 'start_failed'; name: string; message: string }
   | { type: 'progress'; snapshot: ProjectionSnapshot[]; eventsRead: number }
   | { type: 'status'; id: number; statuses?: ProjectionStatus[]; error?: string }
@@ -55,13 +55,16 @@ export class ProjectionThread implements ReadSide {
   private nextRequest = 1;
   private stopping: Promise<void> | undefined;
   private exited: Promise<void>;
+  /** The worker's thread id in the OS (Linux, /proc/self/task), so its CPU can be told apart. */
+  readonly osThread: string | null;
 
   private constructor(
     private readonly worker: Worker,
     readonly db: Database.Database,
     private readonly log: RunnerLogger,
-    first: { snapshot: ProjectionSnapshot[]; eventsRead: number },
+    first: { snapshot: ProjectionSnapshot[]; eventsRead: number; osThread: string | null },
   ) {
+    this.osThread = first.osThread;
     this.latest = first.snapshot;
     this.read = first.eventsRead;
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
@@ -76,7 +79,7 @@ export class ProjectionThread implements ReadSide {
   /** Starts the worker; resolves once every projection runs (not once caught up), like the runner's start. */
   static async start(setup: ThreadSetup, log: RunnerLogger): Promise<ProjectionThread> {
     const worker = startTsWorker(workerModule, setup);
-    const first = await new Promise<{ snapshot: ProjectionSnapshot[]; eventsRead: number }>((resolve, reject) => {
+    const first = await new Promise<{ snapshot: ProjectionSnapshot[]; eventsRead: number; osThread: string | null }>((resolve, reject) => {
       const onMessage = (message: ToHost) => {
         if (message.type === 'log') forwardLog(log, message);
         else if (message.type === 'started') done(() => resolve(message));

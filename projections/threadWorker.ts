@@ -3,6 +3,7 @@
 // every batch, its log lines, the answers to status requests. The server's event loop then spends
 // nothing on applying events to the read models.
 import type Database from 'better-sqlite3';
+import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { catalogue } from '../events/index';
 import { openStoreAt } from '../events/open';
@@ -36,6 +37,15 @@ function reportProgress(): void {
     progressQueued = false;
     send({ type: 'progress', snapshot: runner.snapshot(), eventsRead: runner.eventsRead });
   });
+}
+
+/** This thread's id in the OS, read on this very thread; null where there is no /proc. */
+function osThread(): string | null {
+  try {
+    return readlinkSync('/proc/thread-self').split('/').pop() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 let store: EventStore | undefined;
@@ -78,7 +88,7 @@ try {
     onProgress: reportProgress,
   });
   await runner.start();
-  send({ type: 'started', snapshot: runner.snapshot(), eventsRead: runner.eventsRead });
+  send({ type: 'started', snapshot: runner.snapshot(), eventsRead: runner.eventsRead, osThread: osThread() });
 } catch (error) {
   await close().catch(() => {});
   // Error objects do not cross threads whole: the name and the message do. The host then ends the thread.

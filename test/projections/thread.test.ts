@@ -1,5 +1,6 @@
 // The back office's projections in their worker thread, as the server uses them: their own
 // connections to the event log and the read models, progress reported back for read-your-writes.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSqliteStore } from '../../events/adapters/sqlite';
@@ -50,6 +51,9 @@ it('builds the read models from what is already in the log, then follows live ap
     expect(statuses.find((s) => s.name === 'staff-users')).toMatchObject({ position: head, head, lagEvents: 0, state: 'live' });
     expect(logged.some((l) => l.msg === 'projection caught up')).toBe(true);
     expect(() => thread.waitFor(head, ['no-such-projection'])).toThrow(/no projection named no-such-projection/);
+    // Its own OS thread, which the orders bench reads the read models' CPU from.
+    expect(readdirSync('/proc/self/task')).toContain(thread.osThread);
+    expect(thread.osThread).not.toBe(String(process.pid));
   } finally {
     await thread.stop();
   }
