@@ -1,6 +1,8 @@
-// Time-ordered UUIDs (RFC 9562 version 7) for event ids: 48 bits of milliseconds, then randomness.
-// Ids that grow with time keep the store's unique index on event ids append-mostly; random v4 ids
-// scatter every insert across the index and make it the main write cost of an append.
+// Time-ordered UUIDs (RFC 9562 version 7): 48 bits of milliseconds, then randomness. The ids the
+// server makes (events, orders and the sales area's other entities, correlation ids) are these:
+// ids that grow with time keep every index keyed by them append-mostly (the store's on event ids,
+// the read models' on order ids, streams and correlations), while random v4 ids scatter each
+// insert across the index, so that a commit writes one page per row instead of a few shared ones.
 import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;

@@ -15,7 +15,6 @@
 // keeps the id of the event that caused it, and the units caused by an event are done only on the
 // server its persistent subscription hands the event to (`actOn`); units without a cause (a
 // timer's) are done here as before. What the reactors observe and do is the same in both modes.
-import { randomUUID } from 'node:crypto';
 import type { CommandContext, DecodedEvent } from '../../events/eventCatalogue';
 import { SYSTEM_ACTOR } from '../../events/eventCatalogue';
 import type { DomainEvent } from '../../events/index';
@@ -26,6 +25,7 @@ import type { SalesDeps } from '../features/deps';
 import { followLog, type CheckpointedFollower, type Following } from './followLog';
 import { CompetingConsumer, type CompetingSettings, type Outcome, type SharedWork, type WorkMode } from './competing';
 import type { CompetingConsumers } from '../../events/port';
+import { uuidv7 } from '../../events/uuid';
 
 export interface ReactorLog {
   info(obj: object, msg?: string): void;
@@ -349,14 +349,14 @@ export abstract class Reactor<T = unknown> implements CheckpointedFollower, Shar
     return {
       actor: SYSTEM_ACTOR,
       at: this.deps.clock().toISOString(),
-      correlationId: cause.metadata.correlationId ?? randomUUID(),
+      correlationId: cause.metadata.correlationId ?? uuidv7(),
       causationId: cause.id,
     };
   }
 
   /** Metadata for what the reactor appends on its own (a timer), not in reaction to an event. */
   protected systemContext(): CommandContext {
-    return { actor: SYSTEM_ACTOR, at: this.deps.clock().toISOString(), correlationId: randomUUID(), causationId: null };
+    return { actor: SYSTEM_ACTOR, at: this.deps.clock().toISOString(), correlationId: uuidv7(), causationId: null };
   }
 
   /** Starts workers, up to `concurrency`, while there are due units no one is running. */

@@ -7,12 +7,12 @@
 // the log (what the server does), and only without one (the CLI, or the read model failing) by
 // reading the whole log, which on a log of millions of events would hold the start for seconds.
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type CommandContext } from '../../events/eventCatalogue';
 import type { EventStore } from '../../events/port';
 import { DomainError } from '../../domain/shared/errors';
 import { createStaffUser, type StaffCommandOutcome } from '../features/staff/accounts';
 import { StaffDirectory } from '../features/staff/directory';
+import { uuidv7 } from '../../events/uuid';
 
 export const HOW_TO_CREATE_ADMIN =
   'No staff admin exists yet: set ADMIN_USERNAME and ADMIN_PASSWORD (at least 12 characters) and restart, ' +
@@ -21,7 +21,7 @@ export const HOW_TO_CREATE_ADMIN =
 export const systemContext = (now = new Date()): CommandContext => ({
   actor: SYSTEM_ACTOR,
   at: now.toISOString(),
-  correlationId: randomUUID(),
+  correlationId: uuidv7(),
   causationId: null,
 });
 

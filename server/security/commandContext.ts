@@ -6,10 +6,10 @@
 //
 // Only a request that passed authorization has a user; on any other it throws a 401, so a command
 // can never be recorded without a known, enabled user.
-import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { CommandContext } from '../../events/eventCatalogue';
 import { HttpError, unauthenticated } from '../plugins/app/access';
+import { uuidv7 } from '../../events/uuid';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 /** Printable ASCII without spaces, as most clients generate them (UUIDs, ULIDs, hashes). */
@@ -31,7 +31,7 @@ export function commandContext(request: FastifyRequest): CommandContext {
   const context: CommandContext = {
     actor: { userId: staff.userId, role: staff.role },
     at: request.server.security.now().toISOString(),
-    correlationId: correlation && UUID.test(correlation) ? correlation.toLowerCase() : randomUUID(),
+    correlationId: correlation && UUID.test(correlation) ? correlation.toLowerCase() : uuidv7(),
     causationId: null,
   };
   if (key !== undefined) context.idempotencyKey = key;

@@ -10,7 +10,7 @@
 // may trust its own last check of a session for `recheckMs` (0 on the embedded store, 2 s on
 // EventStoreDB by default): that is the bound of "at once" on the other servers. The server that
 // ends a session, or disables or resets a user, forgets its own checks at once.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, CommandContext } from '../../events/eventCatalogue';
 import { catalogue } from '../../events/index';
 import type { EventStore } from '../../events/port';
@@ -27,6 +27,7 @@ import {
 import { handleCommand, loadAggregate, type CommandDeps } from '../commands/handle';
 import { loadStaffUser, type ExistingStaffUser } from '../features/staff/accounts';
 import type { SecuritySettings } from './settings';
+import { uuidv7 } from '../../events/uuid';
 
 /** A session found live, with its user as the event store holds them. */
 export interface LiveSession {
@@ -52,7 +53,7 @@ const actorOf = (user: ExistingStaffUser): Actor => ({ userId: user.userId, role
 const contextOf = (actor: Actor, at: string): CommandContext => ({
   actor,
   at,
-  correlationId: randomUUID(),
+  correlationId: uuidv7(),
   causationId: null,
 });
 

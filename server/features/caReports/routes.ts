@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { CA_REPORT_CSV_COLUMNS, CA_REPORT_MAX_LINES } from '../../../domain/renewals/caReport';
 import { caReportOutcomes } from '../../../domain/renewals/events';
 import { roleGroups } from '../../../domain/staff/roles';
-import { randomUUID } from 'node:crypto';
 import { HttpError } from '../../plugins/app/access';
 import { afterWrite, command, projectionNames, text } from '../http';
 import { receiveWebhookReport, uploadCaReportCsv, type CaReportResult } from './service';
 import { CA_SIGNATURE_HEADER, CA_TIMESTAMP_HEADER, CA_WEBHOOK_UNCONFIGURED, verifyCaSignature } from './signature';
+import { uuidv7 } from '../../../events/uuid';
 
 /** Largest report: a webhook of 5000 lines is well under 2 MiB; a CSV of as many, under 1 MiB. */
 export const CA_REPORT_BODY_LIMIT = 2 * 1024 * 1024;
@@ -121,7 +121,7 @@ const webhook: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const ctx = { actor: { userId: 'ca-webhook', role: 'system' as const }, at: request.server.security.now().toISOString(), correlationId: randomUUID(), causationId: null };
+      const ctx = { actor: { userId: 'ca-webhook', role: 'system' as const }, at: request.server.security.now().toISOString(), correlationId: uuidv7(), causationId: null };
       const result = await receiveWebhookReport(deps, request.body, ctx);
       // The staff's list shows the report once the CA has its answer (read-your-writes, bounded).
       await afterWrite(request, result.position, [projectionNames.caReports]);

@@ -45,6 +45,7 @@ import type { Checkpoint } from '../../reactors/checkpoints';
 import { followLog, type CheckpointedFollower, type Following } from '../../reactors/followLog';
 import type { ComposedEmail } from './couponEmailMessage';
 import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../../events/uuid';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
 
@@ -320,7 +321,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   }
 
   private context(causationId: string): CommandContext {
-    return { actor: SYSTEM_ACTOR, at: new Date(this.now()).toISOString(), correlationId: randomUUID(), causationId };
+    return { actor: SYSTEM_ACTOR, at: new Date(this.now()).toISOString(), correlationId: uuidv7(), causationId };
   }
 
   /** Decides on the e-mail's stream as it is and appends; the state after, or the refusal. */

@@ -1,13 +1,13 @@
 // Verifying the event log's hash chain (events/logVerifier.ts) and recording that it was done: each
 // run appends LogVerified on `log-verifications`, whatever its result, so the accountants can see
 // when the log was last proved unchanged, by whom, and up to which head.
-import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type Actor, type EventCatalogue } from '../../../events/eventCatalogue';
 import type { DomainEvent } from '../../../events/index';
 import { verifyLogInThread } from '../../../events/logVerifierThread';
 import { verifyLog, type LogHead, type Verification } from '../../../events/logVerifier';
 import type { EventStore } from '../../../events/port';
 import { LOG_VERIFICATIONS_STREAM, type LogVerificationEvent } from '../../../domain/logVerification/events';
+import { uuidv7 } from '../../../events/uuid';
 
 export type LogVerifiedData = Extract<LogVerificationEvent, { type: 'LogVerified' }>['data'];
 
@@ -44,7 +44,7 @@ export async function runVerification(run: VerificationRun): Promise<{ verificat
   };
   const event = run.catalogue.encode(
     { type: 'LogVerified', data: record },
-    { actor: run.actor ?? SYSTEM_ACTOR, at: finishedAt, correlationId: randomUUID(), causationId: null },
+    { actor: run.actor ?? SYSTEM_ACTOR, at: finishedAt, correlationId: uuidv7(), causationId: null },
   );
   const { position } = await run.store.append(LOG_VERIFICATIONS_STREAM, [event], { expectedRevision: 'any' });
   return { verification, record, position };

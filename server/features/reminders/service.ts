@@ -10,7 +10,6 @@
 // differ) and not revoked, and this offset the latest one due at the deadline of the issuer's
 // policy in force (windowOf). A reminder missed while the server was down is thus sent late only
 // when no newer one is due.
-import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../../../events/eventCatalogue';
 import { SYSTEM_ACTOR } from '../../../events/eventCatalogue';
 import { WrongExpectedRevisionError } from '../../../events/port';
@@ -26,6 +25,7 @@ import { appendEvents, loadAggregate } from '../../commands/handle';
 import { policyForIssuer } from '../certificates/policies';
 import type { SalesDeps } from '../deps';
 import { derivedId } from '../ids';
+import { uuidv7 } from '../../../events/uuid';
 
 export interface ReminderTask {
   deviceSerial: string;
@@ -63,7 +63,7 @@ async function readClaim(deps: Pick<SalesDeps, 'store' | 'catalogue'>, stream: s
 }
 
 function systemContext(deps: Pick<SalesDeps, 'clock'>, ctx?: CommandContext): CommandContext {
-  return ctx ?? { actor: SYSTEM_ACTOR, at: deps.clock().toISOString(), correlationId: randomUUID(), causationId: null };
+  return ctx ?? { actor: SYSTEM_ACTOR, at: deps.clock().toISOString(), correlationId: uuidv7(), causationId: null };
 }
 
 /** Sends the reminder of `task` unless it is no longer due or already recorded; idempotent. */

@@ -30,6 +30,7 @@ import type { ConflictRetryPolicy } from '../../commands/conflictRetry';
 import { sqliteCheckpointStore, startReactors, type ReactorLog, type RunningReactors, type StartReactorsDeps } from '../../reactors/index';
 import { unusedCouponsOfDevices } from '../../features/coupons/unusedOfDevices';
 import { defaultSalesSettings, type SalesDeps, type SalesSettings } from '../../features/deps';
+import { uuidv7 } from '../../../events/uuid';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -134,7 +135,7 @@ export default fp<SalesPluginOptions>(
       store: app.eventStore,
       catalogue,
       clock: () => app.security.now(),
-      ids: { uuid: randomUUID },
+      ids: { uuid: uuidv7 },
       settings,
       unusedCoupons: (serials, now) => unusedCouponsOfDevices(app.projections.db, serials, now),
       conflictRetry: options.conflictRetry,

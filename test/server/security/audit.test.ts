@@ -71,8 +71,8 @@ describe('event metadata', () => {
     expect(created.metadata.actor).toEqual({ userId: id, role: 'admin' });
     const changed = events.find((e) => e.type === 'StaffPasswordChanged')!;
     expect(changed.metadata.actor).toEqual({ userId: id, role: 'operator' });
-    // A correlation id that is not a UUID is replaced by a new one.
-    expect(changed.metadata.correlationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // A correlation id that is not a UUID is replaced by a new one (time-ordered, as the server's ids).
+    expect(changed.metadata.correlationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(changed.metadata).not.toHaveProperty('idempotencyKey');
     // Never the password in an event: only its scrypt hash.
     expect(JSON.stringify(events)).not.toContain('another long password');
