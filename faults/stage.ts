@@ -138,10 +138,7 @@ export class Stage {
       }
       await sleep(250);
     }
-    const unanswered = this.workload.pending().map((c) => {
-      const last = c.serverErrors.at(-1);
-      return `${c.kind} ${c.path} sent ${c.sends} times, last answer ${last ? `${last.status} ${last.text.slice(0, 160)}` : 'none (no answer)'}`;
-    });
+    const unanswered = this.workload.describePending();
     return `not settled after ${Math.round(timeoutMs / 1000)} s: ${waiting}, ${unanswered.length} commands unanswered${unanswered.length ? `: ${unanswered.slice(0, 3).join('; ')}` : ''}`;
   }
 

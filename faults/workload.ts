@@ -54,6 +54,14 @@ export class Workload {
     return this.commands.filter((c) => !c.answer && !c.refused && !c.duplicateAnswer && !c.reversed);
   }
 
+  /** Each pending command as a verdict names it: what, how often sent, the last answer. */
+  describePending(): string[] {
+    return this.pending().map((c) => {
+      const last = c.serverErrors.at(-1);
+      return `${c.kind} ${c.path} sent ${c.sends} times, last answer ${last ? `${last.status} ${last.text.slice(0, 160)}` : 'none (no answer)'}`;
+    });
+  }
+
   /**
    * Commands refused by a rule where none was expected. A refund is picked among the prepaid
    * orders answered so far, so it may come before its order is fulfilled: its refusal is the rule's

@@ -51,10 +51,7 @@ export async function diskFullScenario(options: Omit<StageOptions, 'scenario' | 
       await stage.workload.resume(Date.now() + 30_000);
       // Space freed, a retry must go through: not be held as still running (a key the full disk
       // kept from being released, 2026-12-07) nor wait for anything else.
-      for (const c of stage.workload.pending()) {
-        const last = c.serverErrors.at(-1);
-        unclear.push(`${c.kind} still unanswered 30 s after space was freed (sent ${c.sends} times), last answer ${last ? `${last.status} ${last.text.slice(0, 120)}` : 'none'}`);
-      }
+      for (const pending of stage.workload.describePending()) unclear.push(`still unanswered 30 s after space was freed: ${pending}`);
       await stage.workload.burst(3);
       const healthAfter = await stage.client.get('/health').catch(() => null);
       if (healthAfter?.status !== 200) unclear.push(`/health once space was freed: ${healthAfter ? `${healthAfter.status} ${healthAfter.text.slice(0, 150)}` : 'no answer'}`);
