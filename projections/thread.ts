@@ -41,6 +41,9 @@ export type ToHost =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; obj: object; msg: string }
   | { type: 'stopped'; snapshot: ProjectionSnapshot[] };
 
+/** What the worker reports once its projections run. */
+type Started = Omit<Extract<ToHost, { type: 'started' }>, 'type'>;
+
 const workerModule = new URL('./threadWorker.ts', import.meta.url);
 
 const DEFAULT_WAIT_MS = 2000;
@@ -62,7 +65,7 @@ export class ProjectionThread implements ReadSide {
     private readonly worker: Worker,
     readonly db: Database.Database,
     private readonly log: RunnerLogger,
-    first: { snapshot: ProjectionSnapshot[]; eventsRead: number; osThread: string | null },
+    first: Started,
   ) {
     this.osThread = first.osThread;
     this.latest = first.snapshot;
@@ -79,7 +82,7 @@ export class ProjectionThread implements ReadSide {
   /** Starts the worker; resolves once every projection runs (not once caught up), like the runner's start. */
   static async start(setup: ThreadSetup, log: RunnerLogger): Promise<ProjectionThread> {
     const worker = startTsWorker(workerModule, setup);
-    const first = await new Promise<{ snapshot: ProjectionSnapshot[]; eventsRead: number; osThread: string | null }>((resolve, reject) => {
+    const first = await new Promise<Started>((resolve, reject) => {
       const onMessage = (message: ToHost) => {
         if (message.type === 'log') forwardLog(log, message);
         else if (message.type === 'started') done(() => resolve(message));
