@@ -76,7 +76,7 @@ function fileBytes(file: string): number {
 }
 
 /** The adapter's table, for the bare-SQLite limits (kept identical to events/adapters/sqlite.ts). */
-function openBare(file: string): Database.Database {
+export function openBare(file: string): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
