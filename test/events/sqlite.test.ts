@@ -152,6 +152,9 @@ describe('two connections to one file (the server and its projections thread)', 
       await one.append('order-1', placed(4), { expectedRevision: 1 });
       expect((await one.readStream('order-1', { fromRevision: 2 })).map((e) => e.data)).toEqual([{ i: 4 }]);
       expect(await one.readStream('order-1', { fromRevision: 3 })).toEqual([]);
+      // The other's append after this connection's own: not hidden by what this one wrote last.
+      await other.append('order-1', placed(5), { expectedRevision: 2 });
+      expect((await one.readStream('order-1', { fromRevision: 3 })).map((e) => e.data)).toEqual([{ i: 5 }]);
     } finally {
       await other.close();
       await one.close();
