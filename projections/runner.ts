@@ -570,8 +570,10 @@ export class ProjectionRunner {
       lane.cursor = result.value.position;
       this.read++;
       if (lane.buffer.length >= this.batchSize) {
-        if (this.flush(lane, false)) await yieldTurn();
-        else await sleep(ENVIRONMENT_RETRY_MS);
+        // A batch that cannot be written (a full disk) is tried again before another event is
+        // taken: the log stays where it is meanwhile, and the events do not pile up here.
+        while (!this.flush(lane, false) && !lane.stopped) await sleep(ENVIRONMENT_RETRY_MS);
+        await yieldTurn();
       }
     }
     this.flush(lane, false);

@@ -69,6 +69,14 @@ it('a full disk under the read models: nothing is failed for good, and they catc
     const head = await store.headPosition();
     expect(await runner.waitFor(head, undefined, 1500)).toBe(false);
     expect(runner.snapshot().map((s) => s.error)).toEqual([null, null]);
+    // While the disk stays full the lane holds one batch and reads no further into the log
+    // (positions here are contiguous from 1: events read minus the position reached is what is held).
+    const held: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      held.push(runner.eventsRead - Math.min(...runner.snapshot().map((s) => s.position)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(Math.max(...held)).toBeLessThanOrEqual(50);
 
     rmSync(filler);
     expect(await runner.waitFor(head, undefined, 15_000)).toBe(true);
