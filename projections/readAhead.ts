@@ -11,9 +11,11 @@
 // pages ahead, so memory stays flat. Once the worker has read to the end of the log, the lane
 // subscribes in this thread from the last event it was handed (store.subscribeToAll), live appends
 // included: the worker only serves the catch-up. A lag smaller than `minEvents` does not start a
-// worker at all (starting one costs about as much as reading tens of thousands of events here). If
-// the worker fails (it could not start, its connection broke), the pages end, the log says why, and
-// the lane reads on in this thread: reading ahead may make a rebuild faster, never make it fail.
+// worker at all (starting one costs about as much as reading tens of thousands of events here); on
+// EventStoreDB, where a position is not a count of events, the lane reads that many itself first
+// and starts a worker only if it has not caught up by then (readAheadDecision). If the worker
+// fails (it could not start, its connection broke), the pages end, the log says why, and the lane
+// reads on in this thread: reading ahead may make a rebuild faster, never make it fail.
 import type { Worker } from 'node:worker_threads';
 import type { EventStore, RecordedEvent } from '../events/port';
 import { startTsWorker } from '../events/tsWorker';
@@ -73,15 +75,23 @@ export interface ReadAheadLogger {
 
 const workerModule = new URL('./readAheadWorker.ts', import.meta.url);
 
-/** Whether a lane at `after` is far enough behind for a worker (the embedded store's positions are contiguous). */
-export async function worthReadingAhead(store: EventStore, after: number, options: ReadAheadOptions): Promise<boolean> {
+/**
+ * How a lane at `after` decides on a worker: 'now' when it is at least `minEvents` behind (the
+ * embedded store's positions are contiguous, so its head tells); 'after' and a count on
+ * EventStoreDB, whose positions are not counts of events: the lane reads that many here first and
+ * hands the rest to a worker only if it has not caught up by then (counting them beforehand would
+ * read them twice); 'never' when the store cannot be opened by another thread.
+ */
+export async function readAheadDecision(
+  store: EventStore,
+  after: number,
+  options: ReadAheadOptions,
+): Promise<{ start: 'now' } | { start: 'after'; events: number } | { start: 'never' }> {
   const n = options.minEvents ?? DEFAULT_MIN_EVENTS;
-  if (!store.address) return false;
-  if (n <= 0) return true;
-  if (store.kind === 'sqlite') return (await store.headPosition()) - after >= n;
-  let count = 0;
-  for await (const _ of store.readAll({ after, maxCount: n })) count++;
-  return count >= n;
+  if (!store.address) return { start: 'never' };
+  if (n <= 0) return { start: 'now' };
+  if (store.kind === 'sqlite') return (await store.headPosition()) - after >= n ? { start: 'now' } : { start: 'never' };
+  return { start: 'after', events: n };
 }
 
 function revive(text: string): PredecodedEvent[] {

@@ -23,7 +23,8 @@
 //
 // Reading ahead. With `readAhead`, a lane that starts far behind the log (a rebuild) has it read and
 // decoded on another thread while this one applies (projections/readAhead.ts); once that thread
-// has reached the end of the log, the lane reads on here, live appends included.
+// has reached the end of the log, the lane reads on here, live appends included. On EventStoreDB
+// the lane first reads `minEvents` here and hands over only if it is still behind (follow).
 //
 // Versions. Tables are physical per version (`customers__v3`, through `t`), behind views named
 // after the logical tables. A version without a row is set up in fresh tables and built from the
@@ -48,7 +49,7 @@ import type { DecodedEvent, EventCatalogue } from '../events/eventCatalogue';
 import type { EventStore, RecordedEvent, Subscription } from '../events/port';
 import { keepCheckpointed } from '../events/adapters/walCheckpointer';
 import type { Projection, TableName } from './projection';
-import { PREDECODED, ReadAhead, worthReadingAhead, type PredecodedEvent, type ReadAheadOptions } from './readAhead';
+import { PREDECODED, ReadAhead, readAheadDecision, type PredecodedEvent, type ReadAheadOptions } from './readAhead';
 import { Waiters } from './waiters';
 
 export type ProjectionState = 'catching_up' | 'live' | 'rebuilding' | 'failed' | 'stopped';
@@ -491,14 +492,16 @@ export class ProjectionRunner {
 
   private async runLane(lane: Lane): Promise<void> {
     try {
-      if (this.readAheadOptions && (await worthReadingAhead(this.store, lane.cursor, this.readAheadOptions))) {
-        await this.readAhead(lane, this.readAheadOptions);
-      }
+      const options = this.readAheadOptions;
+      const decision = options ? await readAheadDecision(this.store, lane.cursor, options) : ({ start: 'never' } as const);
+      // On EventStoreDB the lane reads here first, and goes on here unless still behind after that.
+      if (decision.start === 'after' && (await this.follow(lane, this.subscribe(lane), decision.events)) === 'ended') return;
+      if (decision.start !== 'never') await this.readAhead(lane, options!);
       if (lane.stopped) {
         this.flush(lane, false);
         return;
       }
-      await this.follow(lane, (lane.subscription = this.store.subscribeToAll(lane.cursor > 0 ? { after: lane.cursor } : {})));
+      await this.follow(lane, this.subscribe(lane));
     } catch (error) {
       lane.buffer = [];
       for (const entry of lane.entries) {
@@ -537,11 +540,22 @@ export class ProjectionRunner {
     }
   }
 
-  /** Follows the lane's subscription: batches while replaying, one per append when live. */
-  private async follow(lane: Lane, subscription: Subscription): Promise<void> {
+  private subscribe(lane: Lane): Subscription {
+    return (lane.subscription = this.store.subscribeToAll(lane.cursor > 0 ? { after: lane.cursor } : {}));
+  }
+
+  /**
+   * Follows the lane's subscription: batches while replaying, one per append when live. With
+   * `handOverAfter`, a lane that has read that many events and is still catching up writes what it
+   * holds, stops its subscription and returns 'handed over', for a worker to read the rest ahead.
+   */
+  private async follow(lane: Lane, subscription: Subscription, handOverAfter = Infinity): Promise<'ended' | 'handed over'> {
+    let taken = 0;
     const iterator = subscription[Symbol.asyncIterator]();
+    let handedOver = false;
     const caughtUpSignal = subscription.caughtUp.then((): typeof CAUGHT_UP => {
-      lane.subscriptionCaughtUp = true;
+      // Not for a subscription handed over: its lane goes on from a worker, then another one.
+      if (!handedOver) lane.subscriptionCaughtUp = true;
       return CAUGHT_UP;
     });
     caughtUpSignal.catch(() => {}); // a failed replay also ends the iteration, which reports it
@@ -569,14 +583,21 @@ export class ProjectionRunner {
       lane.buffer.push(result.value);
       lane.cursor = result.value.position;
       this.read++;
-      if (lane.buffer.length >= this.batchSize) {
+      const handOver = ++taken >= handOverAfter && !lane.subscriptionCaughtUp;
+      if (lane.buffer.length >= this.batchSize || handOver) {
         // A batch that cannot be written (a full disk) is tried again before another event is
         // taken: the log stays where it is meanwhile, and the events do not pile up here.
         while (!this.flush(lane, false) && !lane.stopped) await sleep(ENVIRONMENT_RETRY_MS);
+        if (handOver && !lane.stopped) {
+          handedOver = true;
+          await subscription.stop();
+          return 'handed over';
+        }
         await yieldTurn();
       }
     }
     this.flush(lane, false);
+    return 'ended';
   }
 
   /**

@@ -94,25 +94,39 @@ it("in the server's projections thread: its own client to EventStoreDB, the read
   }
 });
 
-it('on the EventStoreDB adapter: a lane far behind reads ahead on another thread, its own connection, to the same read models', async () => {
-  await appendMix(store, 0, 400, 20);
-  const db = openReadModelDb(join(dir.path, 'ahead.db'));
-  const said: string[] = [];
+/** A runner on `file` reading ahead past `minEvents`, and what it said (messages and their objects). */
+function readingAheadRunner(file: string, minEvents: number) {
+  const said: Array<{ msg: string; obj: Record<string, unknown> }> = [];
+  const db = openReadModelDb(join(dir.path, file));
   const runner = new ProjectionRunner({
     store,
     catalogue: testCatalogue,
     db,
     projections: [customersProjection(), totalsProjection()],
     batchSize: 40,
-    logger: { info: (_obj, msg) => void said.push(msg), warn: (_obj, msg) => void said.push(`warning: ${msg}`), error() {} },
-    readAhead: { catalogue: { module: new URL('./fixtures.ts', import.meta.url), name: 'testCatalogue' }, minEvents: 400 },
+    logger: {
+      info: (obj, msg) => void said.push({ msg, obj: obj as Record<string, unknown> }),
+      warn: (obj, msg) => void said.push({ msg: `warning: ${msg}`, obj: obj as Record<string, unknown> }),
+      error() {},
+    },
+    readAhead: { catalogue: { module: new URL('./fixtures.ts', import.meta.url), name: 'testCatalogue' }, minEvents },
   });
+  return { db, runner, said, messages: () => said.map((line) => line.msg) };
+}
+
+it('on the EventStoreDB adapter: a lane still behind after minEvents read here hands the rest to another thread, its own connection, to the same read models', async () => {
+  await appendMix(store, 0, 900, 20);
+  const { db, runner, said, messages } = readingAheadRunner('ahead.db', 400);
   try {
     await runner.start();
     await runner.whenCaughtUp();
-    expect(said).toContain('reading the log ahead on another thread');
-    expect(said.filter((msg) => msg.startsWith('warning'))).toEqual([]);
-    const head = await appendMix(store, 400, 420, 1);
+    // The first 400 were read here, once: the worker started after them and read the other 500.
+    const started = said.find((line) => line.msg === 'reading the log ahead on another thread');
+    const ended = said.find((line) => line.msg.startsWith('read ahead to the end of the log'));
+    expect(started?.obj.after).toBe((await eventAtIndex(399)).position);
+    expect(ended?.obj.events).toBe(500);
+    expect(messages().filter((msg) => msg.startsWith('warning'))).toEqual([]);
+    const head = await appendMix(store, 900, 920, 1);
     expect(await runner.waitFor(head)).toBe(true);
     expect(dump(db)).toEqual(await buildFromScratch(store, [customersProjection(), totalsProjection()], join(dir.path, 'here.db')));
   } finally {
@@ -120,3 +134,25 @@ it('on the EventStoreDB adapter: a lane far behind reads ahead on another thread
     db.close();
   }
 });
+
+it('on the EventStoreDB adapter: a lane that catches up within minEvents starts no worker', async () => {
+  await appendMix(store, 0, 300, 20);
+  const { db, runner, messages } = readingAheadRunner('near.db', 400);
+  try {
+    await runner.start();
+    await runner.whenCaughtUp();
+    expect(messages()).not.toContain('reading the log ahead on another thread');
+    expect(runner.snapshot().every((s) => s.state === 'live')).toBe(true);
+    expect(dump(db)).toEqual(await buildFromScratch(store, [customersProjection(), totalsProjection()], join(dir.path, 'here.db')));
+  } finally {
+    await runner.stop();
+    db.close();
+  }
+});
+
+/** The event at `index` (from 0) of the log. */
+async function eventAtIndex(index: number) {
+  let i = 0;
+  for await (const event of store.readAll()) if (i++ === index) return event;
+  throw new Error(`the log has no event ${index}`);
+}
