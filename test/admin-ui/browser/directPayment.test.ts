@@ -45,9 +45,24 @@ describe('a direct payment by bank transfer', () => {
     await expect.poll(() => page.url()).toMatch(/#\/orders\/create$/);
     await page.getByRole('tab', { name: 'Scelta manuale' }).click();
 
+    // The search for what is typed is held back: meanwhile the list keeps the customers it showed,
+    // and one of them can be chosen (it used to empty itself for a "Loading" line, and a click
+    // landing then chose no one).
     const buyer = page.getByRole('combobox', { name: 'Acquirente' });
+    await buyer.click();
+    await page.getByRole('option', { name: /Mario Rossi/ }).waitFor(); // the first page of customers
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let searched: Promise<void> | undefined;
+    const search = (url: URL) => url.pathname.endsWith('/customers') && url.search.includes('rossi');
+    await page.route(search, (route) => (searched = held.then(() => route.continue())));
     await buyer.fill('rossi');
+    await expect.poll(() => searched !== undefined).toBe(true);
     await page.getByRole('option', { name: /Mario Rossi/ }).click();
+    await expect.poll(() => buyer.inputValue()).toBe('Mario Rossi');
+    release();
+    await searched;
+    await page.unroute(search);
     await page.getByRole('button', { name: 'Avanti' }).click();
 
     await page.getByRole('combobox', { name: 'Prodotto 1' }).click();

@@ -26,11 +26,18 @@ export function CustomerPicker({ value, onChange, error }: { value: BuyerOption 
   const translate = useTranslate();
   const [input, setInput] = useState('');
   const q = useDebounced(input.trim(), 250);
-  const { data, isPending } = useGetList<BuyerOption>('customers', {
-    filter: q && q !== value?.fullName ? { q } : {},
-    pagination: { page: 1, perPage: 20 },
-    sort: { field: 'fullName', order: 'ASC' },
-  });
+  // While the matches of what was just typed load, the list keeps the previous ones: emptied for
+  // a "Loading" line, an option being clicked at that moment vanished under the pointer and no
+  // buyer was chosen.
+  const { data, isPending } = useGetList<BuyerOption>(
+    'customers',
+    {
+      filter: q && q !== value?.fullName ? { q } : {},
+      pagination: { page: 1, perPage: 20 },
+      sort: { field: 'fullName', order: 'ASC' },
+    },
+    { placeholderData: (previous) => previous },
+  );
   const options = data ?? [];
   return (
     <Autocomplete<BuyerOption>
