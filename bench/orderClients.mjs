@@ -36,7 +36,7 @@ function placeOrder(customerId, port) {
       (response) => {
         const chunks = [];
         response.on('data', (c) => chunks.push(c));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
         response.on('error', reject);
       },
     );
@@ -47,7 +47,7 @@ function placeOrder(customerId, port) {
 
 parentPort.on('message', async ({ ordersPerClient, ports = [port] }) => {
   let next = 0;
-  const result = { latencies: [], orderIds: [], failures: 0, firstFailure: '', startedAt: 0, endedAt: 0, thread: ownThread() };
+  const result = { latencies: [], orderIds: [], failures: 0, firstFailure: '', firstAnswer: null, startedAt: 0, endedAt: 0, thread: ownThread() };
   // performance.now() of a worker has its own origin: report wall-clock times to the main thread.
   result.startedAt = performance.timeOrigin + performance.now();
   await Promise.all(
@@ -56,6 +56,7 @@ parentPort.on('message', async ({ ordersPerClient, ports = [port] }) => {
         const t0 = performance.now();
         const answer = await placeOrder(customerId, ports[next++ % ports.length]);
         result.latencies.push(performance.now() - t0);
+        result.firstAnswer ??= answer;
         if (answer.status === 201) result.orderIds.push((JSON.parse(answer.body)).id);
         else {
           result.failures++;

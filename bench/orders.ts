@@ -100,6 +100,8 @@ export interface PhaseResult {
   orderIds: string[];
   failures: number;
   firstFailure: string;
+  /** The first answer the clients got, as it came (the requests' floor answers with it). */
+  firstAnswer: { status: number; headers: http.IncomingHttpHeaders; body: string } | null;
   /** Wall-clock ms (performance.timeOrigin + now) when the phase started and ended. */
   startedAt: number;
   endedAt: number;
@@ -225,6 +227,44 @@ async function eventLogAlone(logFile: string, file: string, from: number, to: nu
   }
 }
 
+type Phase = (ordersPerClient: number, ports?: number[]) => Promise<PhaseResult>;
+
+// Headers Node writes itself, per connection and per answer.
+const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'date', 'transfer-encoding']);
+
+/**
+ * The requests' share of the floor: the same clients send `orders` orders (after a warm-up) to a
+ * bare node:http server on this thread, which reads and parses each request's JSON and answers with
+ * `answer`, as the server gave it (status, headers, body): what receiving and answering these
+ * requests costs Node at the least, before any routing, session, validation or command. CPU of
+ * every thread but the clients', the server idle meanwhile.
+ */
+async function requestsAlone(phase: Phase, answer: NonNullable<PhaseResult['firstAnswer']>, ordersPerClient: number): Promise<{ msPerRequest: number; requests: number }> {
+  const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !CONNECTION_HEADERS.has(name)));
+  const bare = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(answer.status, headers);
+      response.end(answer.body);
+    });
+  });
+  await new Promise<void>((listening) => bare.listen(0, '127.0.0.1', listening));
+  try {
+    const port = (bare.address() as { port: number }).port;
+    await phase(Math.ceil(ordersPerClient / 5), [port]);
+    const before = readProcessCpu();
+    const measured = await phase(ordersPerClient, [port]);
+    if (measured.failures > 0) throw new Error(`the bare server's answer was refused: ${measured.firstFailure}`);
+    const requests = measured.latencies.length;
+    return { msPerRequest: cpuBetween(before, readProcessCpu(), measured.thread ? [measured.thread] : []).allThreadsMs / requests, requests };
+  } finally {
+    bare.closeAllConnections();
+    await new Promise((closed) => bare.close(closed));
+  }
+}
+
 async function run(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-orders-'));
   const store = createSqliteStore({ file: join(dir, 'events.db') });
@@ -275,11 +315,11 @@ async function run(): Promise<Figure[]> {
     const clients = new Worker(new URL('./orderClients.mjs', import.meta.url), {
       workerData: { port, cookie: setCookie, customerIds: customers } satisfies ClientsSetup,
     });
-    const phase = (ordersPerClient: number) =>
+    const phase: Phase = (ordersPerClient, ports) =>
       new Promise<PhaseResult>((resolve, reject) => {
         clients.once('message', resolve);
         clients.once('error', reject);
-        clients.postMessage({ ordersPerClient });
+        clients.postMessage({ ordersPerClient, ...(ports ? { ports } : {}) });
       });
 
     // --- warm-up (JIT, caches, first fulfilments), then wait for the reactors -------------------
@@ -305,7 +345,6 @@ async function run(): Promise<Figure[]> {
     const cpu = cpuBetween(cpuBefore, readProcessCpu(), measured.thread ? [measured.thread] : []);
     const projectionsThread = app.projections instanceof ProjectionThread ? app.projections.osThread : null;
     const projectionsMs = projectionsThread ? (cpu.threads.get(projectionsThread) ?? 0) : NaN;
-    await clients.terminate();
     const { latencies, failures, firstFailure } = measured;
     const measuredOrders = new Set(measured.orderIds);
     const started = measured.startedAt;
@@ -329,6 +368,9 @@ async function run(): Promise<Figure[]> {
     }
     const alone = await readModelsAlone(store, join(dir, 'alone.db'), measuredFrom, measuredTo);
     const logAlone = await eventLogAlone(join(dir, 'events.db'), join(dir, 'log-alone.db'), measuredFrom, measuredTo);
+    if (!measured.firstAnswer) throw new Error('no answer to replay for the requests alone');
+    const httpAlone = await requestsAlone(phase, measured.firstAnswer, ORDERS_PER_CLIENT);
+    await clients.terminate();
 
     // --- a restart: fresh reactors replay the whole log to rebuild their work lists ---------------
     const events = await store.headPosition();
@@ -349,7 +391,7 @@ async function run(): Promise<Figure[]> {
     const ranked = [...alone.byProjection].sort((x, y) => y[1] - x[1]);
     const msOf = (projectionsMs: Array<[string, number]>) => projectionsMs.reduce((sum, [, ms]) => sum + ms, 0);
     const fulfilmentRate = fulfilledCount / fulfilmentSeconds;
-    const floorMs = (alone.ms + alone.otherThreadsMs + logAlone.ms + logAlone.otherThreadsMs) / measuredOrders.size;
+    const floorMs = (alone.ms + alone.otherThreadsMs + logAlone.ms + logAlone.otherThreadsMs) / measuredOrders.size + httpAlone.msPerRequest;
     const cores = availableParallelism();
     const figures: Figure[] = [
       {
@@ -389,10 +431,10 @@ async function run(): Promise<Figure[]> {
       },
       {
         // What no code of ours can go below on SQLite: the target is out of reach by this much at least.
-        name: '  floor: the log and the read models written alone',
+        name: '  floor: the log, the read models and the requests alone',
         value: floorMs,
         unit: 'ms',
-        note: "the two below: the events the measured orders caused (their fulfilment and e-mails too), CPU on all threads",
+        note: 'the three below, CPU on all threads: the events the measured orders caused (their fulfilment and e-mails too), their requests',
       },
       {
         name: "    the read models' SQL alone",
@@ -419,6 +461,12 @@ async function run(): Promise<Figure[]> {
         value: (logAlone.ms + logAlone.otherThreadsMs) / measuredOrders.size,
         unit: 'ms',
         note: `the same events' rows as stored, bare INSERTs into the log's table, batches of ${ALONE_BATCH.toLocaleString('en')}; other threads ${(logAlone.otherThreadsMs / measuredOrders.size).toFixed(2)} ms`,
+      },
+      {
+        name: '    the requests alone',
+        value: httpAlone.msPerRequest,
+        unit: 'ms',
+        note: `the same clients' ${httpAlone.requests.toLocaleString('en')} POSTs answered by a bare node:http server: body parsed, the server's answer sent back`,
       },
       {
         name: "CPU per order while ordering, the clients' worker",
