@@ -493,10 +493,12 @@ export class ProjectionRunner {
   private async runLane(lane: Lane): Promise<void> {
     try {
       const options = this.readAheadOptions;
-      const decision = options ? await readAheadDecision(this.store, lane.cursor, options) : ({ start: 'never' } as const);
-      // On EventStoreDB the lane reads here first, and goes on here unless still behind after that.
-      if (decision.start === 'after' && (await this.follow(lane, this.subscribe(lane), decision.events)) === 'ended') return;
-      if (decision.start !== 'never') await this.readAhead(lane, options!);
+      if (options) {
+        const decision = await readAheadDecision(this.store, lane.cursor, options);
+        // On EventStoreDB the lane reads here first, and goes on here unless still behind after that.
+        if (decision.start === 'after' && (await this.follow(lane, this.subscribe(lane), decision.events)) === 'ended') return;
+        if (decision.start !== 'never') await this.readAhead(lane, options);
+      }
       if (lane.stopped) {
         this.flush(lane, false);
         return;

@@ -86,7 +86,8 @@ const quoteBody = z
   .object({ ...choiceFields, payment: payment.optional().describe('ignored: the same body as the order can be sent') })
   .strict()
   .superRefine(exactlyOneChoice);
-const placeBody = z.object({ ...choiceFields, payment }).strict().superRefine(exactlyOneChoice);
+/** The order's request and answer (exported for the orders benchmark's floor). */
+export const placeBody = z.object({ ...choiceFields, payment }).strict().superRefine(exactlyOneChoice);
 
 function choiceOf(body: { guided?: z.infer<typeof guided> | undefined; manual?: z.infer<typeof manual> | undefined }): OrderChoiceInput {
   return body.guided ? { choice: 'guided', ...body.guided } : { choice: 'manual', lines: body.manual!.lines };
@@ -94,7 +95,7 @@ function choiceOf(body: { guided?: z.infer<typeof guided> | undefined; manual?: 
 
 const orderParams = idParams('an order');
 
-const placedAnswer = z.object({
+export const placedAnswer = z.object({
   id: z.string().describe('the order'),
   position,
   order: orderOut,
