@@ -275,13 +275,6 @@ async function requestsAlone(phase: Phase, answer: NonNullable<PhaseResult['firs
  */
 async function emailsAlone(mails: SendMailOptions[]): Promise<{ ms: number }> {
   const transport = nodemailer.createTransport({ jsonTransport: true });
-  // What the outbox hands over, for the e-mails' share of the floor.
-  const mailed: SendMailOptions[] = [];
-  const sendMail = transport.sendMail.bind(transport);
-  transport.sendMail = ((mail: SendMailOptions) => {
-    mailed.push(mail);
-    return sendMail(mail);
-  }) as typeof transport.sendMail;
   try {
     for (const mail of mails.slice(0, 100)) await transport.sendMail(mail); // warm
     const before = readProcessCpu();
