@@ -11,10 +11,12 @@
 // Figures: commands per second and p50/p99 latency of the orders; the CPU they cost (steadier than
 // throughput on a shared machine): the event loop's, the projections' thread's, the other threads'
 // (GC, compiler, WAL checkpointers), all of the server's together, and the clients' worker apart;
-// the floor under it, measured in the same run once the server is idle: the events the measured
-// orders caused written again with nothing else, through the same read models and as bare INSERTs
-// into the log's table, in batches of 1,000, their CPU on all threads (what no code of ours can go
-// below on SQLite), and the orders per second those cores allow at that floor; fulfilments per
+// the floor under it, measured in the same run once the server is idle: what the parts the project
+// is built on do for the measured orders with nothing else running (the events they caused written
+// again through the same read models and as bare INSERTs into the log's table, in batches of 1,000;
+// their requests through Fastify with the order route's schemas only; their e-mails composed by
+// nodemailer), CPU on all threads: what no code of ours can go below, and the orders per second
+// those cores allow at that floor; fulfilments per
 // second as the reactors catch up, from the first measured order to the last OrderFulfilled; then
 // how fast reactors started afresh (a restart) replay the whole log to rebuild their work lists.
 // BENCH_ORDERS_PER_CLIENT=30 for a quicker look;
