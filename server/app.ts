@@ -25,6 +25,7 @@ import rateLimits from './plugins/external/rateLimit';
 import securityHeaders from './plugins/external/securityHeaders';
 import apiDocs from './plugins/external/swagger';
 import { LIST_COUNT_CAP } from './read/listQuery';
+import { readModelsBehindHeader } from './read/readYourWrites';
 import { securitySettings, type SecuritySettings } from './security/settings';
 import { startServerRun } from './serverRun';
 import type { ServerRun } from '../domain/shared/serverRun';
@@ -114,6 +115,7 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
   await app.register(salesPlugin, { ...sales, dataDir }); // after the projections: its reactors stop first on close
   await app.register(sessionsPlugin, { dataDir, settings });
   await app.register(idempotencyPlugin, { dataDir });
+  await app.register(readModelsBehindHeader);
   for (const routes of routePlugins) await app.register(routes);
   await app.register(consolePlugin); // the console (dist/admin-ui) at `/`: last, after every route
   return app;

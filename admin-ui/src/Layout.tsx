@@ -10,6 +10,7 @@ import { ThemeProvider, type Theme } from '@mui/material/styles';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AppBar, Loading, Logout, Layout as RaLayout, UserMenu, useGetIdentity, useTranslate, useUserMenu, type LayoutProps } from 'react-admin';
 import { loadSignedInMessages, signedInMessagesLoaded } from './i18n';
+import { useRefreshWhenReadModelsCatchUp } from './readModelsCatchUp';
 
 // Its form and inputs are not needed until someone opens it: a lazy chunk, out of the first load.
 const ChangePasswordDialog = lazy(() => import('./components/ChangePasswordDialog'));
@@ -79,6 +80,7 @@ export function Layout({ children }: LayoutProps) {
     [loading],
   );
   const ready = useSignedInMessages();
+  useRefreshWhenReadModelsCatchUp();
   return (
     <ThemeProvider theme={withNamedProgress}>
       {ready ? <RaLayout appBar={BackOfficeAppBar}>{children}</RaLayout> : <Loading />}

@@ -8,9 +8,12 @@
 // An error answer `{statusCode, code, message, errors?, fieldErrors?, params?}` becomes react-admin's
 // HttpError with that body said in the desk's language (serverErrors.ts: the texts of the codes, from
 // the console's catalogue), so forms show `errors` beside their fields and notifications the message.
+// An answer saying `X-Read-Models-Behind` (its read models had not caught up in time) has the screen
+// read again once they have (readModelsCatchUp.ts).
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils, HttpError, type DataProvider, type GetListParams, type GetManyReferenceParams } from 'react-admin';
 import { isIsoDay, romeDayEnd, romeDayStart } from './dates';
+import { awaitReadModels, READ_MODELS_BEHIND_HEADER } from './readModelsCatchUp';
 import { localiseErrorBody, type ApiFieldError } from './serverErrors';
 
 export const apiUrl = '/api';
@@ -55,7 +58,10 @@ export async function httpClient(url: string, options: HttpClientOptions = {}) {
   // fetchJson rejects a non-2xx answer with HttpError(body.message, status, body): the server's
   // ApiErrorBody, whose `errors` react-admin's forms set on their fields; said here in the desk's language.
   try {
-    return await fetchUtils.fetchJson(url, { ...rest, headers, credentials: 'same-origin' });
+    const answer = await fetchUtils.fetchJson(url, { ...rest, headers, credentials: 'same-origin' });
+    const behind = Number(answer.headers.get(READ_MODELS_BEHIND_HEADER));
+    if (behind > 0) void awaitReadModels(apiUrl, behind);
+    return answer;
   } catch (error) {
     if (error instanceof HttpError && error.body && typeof error.body === 'object' && typeof error.body.code === 'string') {
       const body = localiseErrorBody(error.body as ApiErrorBody);

@@ -9,9 +9,26 @@
 // `position` is the global position of the command's last event (0 when it changed nothing: no
 // wait). `names` are projection names (projections/index.ts, `projectionNames`); without them, every
 // projection. After READ_YOUR_WRITES_TIMEOUT_MS the command answers anyway (its events are stored;
-// only the lists lag) and a warning is logged. Names of projections this server does not run (a
-// test with its own read side) are skipped.
+// only the lists lag), a warning is logged and the answer says `X-Read-Models-Behind: <position>`,
+// so that the console waits for them (GET /api/projections/caught-up) and reads its screen again.
+// Names of projections this server does not run (a test with its own read side) are skipped.
 import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The position the read models had not reached when this command answered (0: they had). */
+    readModelsBehind: number;
+  }
+}
+
+/** The answer of a command whose read models lagged says so (onSend: whatever the route answers). */
+export const readModelsBehindHeader = fp(async (app) => {
+  app.decorateRequest('readModelsBehind', 0);
+  app.addHook('onSend', async (request, reply) => {
+    if (request.readModelsBehind > 0) reply.header('X-Read-Models-Behind', String(request.readModelsBehind));
+  });
+});
 
 export const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
 
@@ -38,6 +55,7 @@ export async function answerAfterProjections(
       { position, projections: selected ?? 'all', waitedMs: Math.round(performance.now() - started) },
       'read-your-writes: the read models did not reach the command in time; answering anyway',
     );
+    request.readModelsBehind = Math.max(request.readModelsBehind, position);
   }
   return reached;
 }

@@ -122,6 +122,8 @@ export const routeTable: Record<string, RouteRule> = {
 
   // Projection status and lag (server/features/operations/projections.ts), for whoever wonders why a list lags.
   'GET /api/projections': { access: 'authenticated' },
+  // A console screen waiting for the read models after a command answered X-Read-Models-Behind.
+  'GET /api/projections/caught-up': { access: 'authenticated' },
   // Events parked by the reactors' persistent-subscription groups, and handing them out again (server/features/operations/parkedEvents.ts).
   'GET /api/parked-events': { access: 'authenticated' },
   'POST /api/parked-events/:reactor/replay': { access: roleGroups.admin },

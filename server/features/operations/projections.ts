@@ -1,9 +1,17 @@
 // GET /api/projections: each projection's state, position and lag, for the console and operators.
 // Served as a react-admin list (an `id` per row, the total in Content-Range) so the console can show
 // it with ra-data-simple-rest as it is.
+// GET /api/projections/caught-up?position=N: waits (at most CAUGHT_UP_WAIT_MS) until every read
+// model has handled the log up to N. A command answers once the read models it names have its
+// events, or after READ_YOUR_WRITES_TIMEOUT_MS with `X-Read-Models-Behind: N` when they had not
+// (a busy server); the console then asks here and reads its screen again, so that it does not keep
+// showing what was there before the command.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rangeHeader } from '../../read/listQuery';
+
+/** How long GET /api/projections/caught-up waits before answering `caughtUp: false`. */
+export const CAUGHT_UP_WAIT_MS = 10_000;
 
 export const projectionStatusSchema = z.object({
   id: z.string().describe('the projection name'),
@@ -54,6 +62,24 @@ const projectionsRoutes: FastifyPluginAsyncZod = async (app) => {
       const statuses = await app.projections.status();
       reply.header('Content-Range', rangeHeader('projections', 0, statuses.length, statuses.length));
       return statuses.map((status) => ({ id: status.name, ...status }));
+    },
+  );
+
+  app.get(
+    '/api/projections/caught-up',
+    {
+      schema: {
+        summary: 'Wait until every read model has handled the log up to a position (at most 10 s)',
+        description:
+          'For a command answered with X-Read-Models-Behind: N (its read models had not caught up in time): ' +
+          'answers caughtUp true as soon as every read model reached N, false after 10 s or when a read model has failed.',
+        querystring: z.object({ position: z.coerce.number().int('must be a whole number').positive('must be a position of the log (1 or more)') }).strict(),
+        response: { 200: z.object({ position: z.number().int(), caughtUp: z.boolean() }) },
+      },
+    },
+    async (request) => {
+      const { position } = request.query;
+      return { position, caughtUp: await app.projections.waitFor(position, undefined, CAUGHT_UP_WAIT_MS) };
     },
   );
 };

@@ -2,7 +2,8 @@
 // invoiced it), the accountant downloads the invoice's FatturaPA XML and the month's zip, uploads
 // the SdI's rejection (NS) and finds the invoice among the rejected ones with the SdI's error code.
 // Then the SdI's delivery receipt of a corrected send: the invoice is delivered and no longer
-// among the rejected. The desk sets a customer's PEC.
+// among the rejected. The desk sets a customer's PEC, also when the server answers before its read
+// models have it.
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
@@ -148,6 +149,48 @@ describe('the accountant and the SdI', () => {
     await dialog.getByRole('button', { name: 'Indirizzo SdI' }).click();
     await page.getByText('Indirizzo SdI aggiornato').waitFor();
     await page.getByText('mario.rossi@pec.example.it').waitFor();
+    expectNoPageErrors(world.browser);
+  });
+
+  it('a change answered before the read models had it (a busy server) shows once they have it, without a reload', async () => {
+    // The server's read models lagging, as on a busy machine: the customer is read as it was until
+    // the console asks whether they caught up, and the command's answer says they had not.
+    const customerPath = new URL(page.url()).hash.match(/customers\/([^/]+)/)![1]!;
+    const before = await page.request.get(`${world.url}/api/customers/${customerPath}`);
+    const staleCustomer = await before.text();
+    let lagging = true;
+    let answered = false;
+    let askedCaughtUp = 0;
+    // The screen's read right after the command, still stale: the read models catch up only after it.
+    let staleReadAfterCommand!: () => void;
+    const readStaleAfterCommand = new Promise<void>((resolve) => (staleReadAfterCommand = resolve));
+    await page.route(`**/api/customers/${customerPath}`, async (route) => {
+      if (route.request().method() !== 'GET' || !lagging) return route.continue();
+      await route.fulfill({ status: 200, contentType: 'application/json', body: staleCustomer });
+      if (answered) staleReadAfterCommand();
+    });
+    await page.route('**/api/customers/*/sdi-address', async (route) => {
+      const answer = await route.fetch();
+      const position = String((await answer.json()).position);
+      answered = true;
+      await route.fulfill({ response: answer, headers: { ...answer.headers(), 'x-read-models-behind': position } });
+    });
+    await page.route('**/api/projections/caught-up?*', async (route) => {
+      askedCaughtUp++;
+      await readStaleAfterCommand;
+      lagging = false;
+      await route.continue();
+    });
+    try {
+      await page.getByRole('button', { name: 'Indirizzo SdI' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Indirizzo SdI' });
+      await dialog.getByRole('textbox', { name: 'PEC' }).fill('studio.rossi@pec.example.it');
+      await dialog.getByRole('button', { name: 'Indirizzo SdI' }).click();
+      await page.getByText('studio.rossi@pec.example.it').waitFor();
+      expect(askedCaughtUp).toBe(1);
+    } finally {
+      await page.unrouteAll();
+    }
     expectNoPageErrors(world.browser);
   });
 });
