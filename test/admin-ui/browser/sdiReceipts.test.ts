@@ -156,8 +156,14 @@ describe('the accountant and the SdI', () => {
     // The server's read models lagging, as on a busy machine: the customer is read as it was until
     // the console asks whether they caught up, and the command's answer says they had not.
     const customerPath = new URL(page.url()).hash.match(/customers\/([^/]+)/)![1]!;
-    const before = await page.request.get(`${world.url}/api/customers/${customerPath}`);
-    const staleCustomer = await before.text();
+    // Start from a quiet screen: the read models have the PEC set above (on a busy machine they may
+    // still be catching up, and the console waiting for them), and the page is loaded afresh.
+    await expect
+      .poll(async () => (await (await page.request.get(`${world.url}/api/customers/${customerPath}`)).json()).pecAddress, { timeout: 20_000 })
+      .toBe('mario.rossi@pec.example.it');
+    await page.reload();
+    await page.getByText('mario.rossi@pec.example.it').waitFor();
+    const staleCustomer = await (await page.request.get(`${world.url}/api/customers/${customerPath}`)).text();
     let lagging = true;
     let answered = false;
     let askedCaughtUp = 0;
