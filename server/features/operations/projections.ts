@@ -73,7 +73,14 @@ const projectionsRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'For a command answered with X-Read-Models-Behind: N (its read models had not caught up in time): ' +
           'answers caughtUp true as soon as every read model reached N, false after 10 s or when a read model has failed.',
-        querystring: z.object({ position: z.coerce.number().int('must be a whole number').positive('must be a position of the log (1 or more)') }).strict(),
+        querystring: z
+          .object({
+            position: z.coerce
+              .number({ error: 'must be the position of the log the command answered with (X-Read-Models-Behind), a whole number' })
+              .int('must be a whole number')
+              .positive('must be a position of the log (1 or more)'),
+          })
+          .strict(),
         response: { 200: z.object({ position: z.number().int(), caughtUp: z.boolean() }) },
       },
     },

@@ -72,6 +72,7 @@ it('caught-up refuses what is not a position, naming the field; anonymous caller
     const answer = expectStatus(await world.operator.get(`/api/projections/caught-up?position=${bad}`), 400);
     expect(answer.text).toContain('position');
   }
-  expectStatus(await world.operator.get('/api/projections/caught-up'), 400);
+  const missing = expectStatus(await world.operator.get('/api/projections/caught-up'), 400);
+  expect(missing.json().errors).toEqual({ position: expect.stringContaining('must be the position of the log') });
   expectStatus(await world.anonymous.get('/api/projections/caught-up?position=1'), 401);
 });
