@@ -238,7 +238,7 @@ type Phase = (ordersPerClient: number, ports?: number[]) => Promise<PhaseResult>
 const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'date', 'transfer-encoding', 'content-length', 'content-type']);
 
 /**
- * The requests' share of the floor: the same clients send `orders` orders (after a warm-up) to a
+ * The requests' share of the floor: the same clients send `ordersPerClient` orders each (after a warm-up) to a
  * Fastify app on this thread that has the order route's own schemas and nothing else (no session,
  * no access check, no other plugin): the body validated by the route's zod schema, the answer, one
  * the server gave (its status, headers and body), serialised by the route's answer schema. What

@@ -6,16 +6,10 @@ import type { ProjectionThread } from '../../../projections/thread';
 import { READ_YOUR_WRITES_TIMEOUT_MS } from '../../../server/read/readYourWrites';
 import { registerCustomer } from '../../../server/features/services';
 import { systemContext } from '../../../server/security/bootstrap';
-import { partitaIvaCheckDigit } from '../../../domain/shared/partitaIva';
+import { partiteIva } from '../../../bench/orders';
 import { expectStatus, PIVAS, romeAddress, startApi, type ApiWorld } from './support';
 
 let world: ApiWorld | undefined;
-
-/** The i-th of as many valid partite IVA as a test needs (office code 001). */
-function partitaIva(i: number): string {
-  const first = `${String(7_000_000 + i * 13).padStart(7, '0')}001`;
-  return `${first}${partitaIvaCheckDigit(first)}`;
-}
 
 afterEach(async () => {
   await world?.close();
@@ -37,9 +31,7 @@ it('caught-up waits for read models that are behind and answers once they reache
   world = await startApi({ reactors: false });
   // Customers registered through the service, which does not wait for the read models as a route does.
   const ids = await Promise.all(
-    Array.from({ length: 300 }, (_, i) =>
-      registerCustomer(world!.app.sales, { ...firm(0), name: `Studio Prova ${i}`, partitaIva: partitaIva(i) }, systemContext()),
-    ),
+    partiteIva(300).map((partitaIva, i) => registerCustomer(world!.app.sales, { ...firm(0), name: `Studio Prova ${i}`, partitaIva }, systemContext())),
   );
   const head = await world.store.headPosition();
   expect(Math.min(...world.app.projections.snapshot().map((s) => s.position))).toBeLessThan(head);
