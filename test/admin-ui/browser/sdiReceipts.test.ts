@@ -125,7 +125,13 @@ describe('the accountant and the SdI', () => {
     const dialog = await uploadReceipt('RC.xml', rc({ fileName, messageId: '77002', receivedAt: `${today}T11:00:00`, deliveredAt: `${today}T11:00:05` }));
     await dialog.getByRole('cell', { name: 'Consegnata', exact: true }).waitFor();
     await dialog.getByRole('button', { name: 'Chiudi' }).click();
-    await page.getByTestId('sdiState-delivered').waitFor();
+    // Intermittent in CI (1 run in 3 on Node 24): the screen kept "rejected". What the server then
+    // holds goes into the failure, to tell a stale screen from a wrong or stalled read model.
+    await page.getByTestId('sdiState-delivered').waitFor().catch(async (error: unknown) => {
+      const invoices = await (await world.api.accountant.get('/api/invoices')).text();
+      const projections = await (await world.api.accountant.get('/api/projections')).text();
+      throw new Error(`${String(error)}\nscreen: ${page.url()}\ninvoices: ${invoices.slice(0, 3000)}\nprojections: ${projections.slice(0, 3000)}`);
+    });
     await page.getByRole('table', { name: 'Ricevute dello SdI' }).getByText('Ricevuta di consegna (RC)').waitFor();
     await screenshot(page, 'sdi-invoice-delivered');
 
