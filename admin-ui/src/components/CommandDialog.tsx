@@ -37,6 +37,10 @@ export function CommandDialog<V extends Record<string, unknown> = Record<string,
   const allowed = useCan(access?.resource ?? '', access?.action ?? '');
   const translate = useTranslate();
   const [open, setOpen] = useState(false);
+  // The form starts from the defaults as they were when the dialog opened: react-admin's Form
+  // starts again from its record whenever that changes, so a re-read of the screen behind (the
+  // read models catching up, the user coming back to the tab) would wipe what was typed.
+  const [initialValues, setInitialValues] = useState<Partial<V>>({});
   const { run, running } = useCommand();
   const titleId = useId();
   if (access && !allowed) return null;
@@ -53,11 +57,20 @@ export function CommandDialog<V extends Record<string, unknown> = Record<string,
 
   return (
     <>
-      <Button label={label} onClick={() => setOpen(true)} variant={props.variant ?? 'text'} color={props.color} disabled={props.disabled}>
+      <Button
+        label={label}
+        onClick={() => {
+          setInitialValues(defaultValues ?? {});
+          setOpen(true);
+        }}
+        variant={props.variant ?? 'text'}
+        color={props.color}
+        disabled={props.disabled}
+      >
         {icon}
       </Button>
       <Dialog open={open} onClose={() => !running && setOpen(false)} aria-labelledby={titleId} fullWidth maxWidth="sm">
-        <Form onSubmit={submit} record={(defaultValues ?? {}) as Record<string, unknown>} noValidate>
+        <Form onSubmit={submit} record={initialValues as Record<string, unknown>} noValidate>
           <DialogTitle id={titleId}>{translate(title ?? label)}</DialogTitle>
           <DialogContent>
             {description ? <DialogContentText sx={{ mb: 2 }}>{description}</DialogContentText> : null}

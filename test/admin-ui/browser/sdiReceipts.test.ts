@@ -3,7 +3,7 @@
 // the SdI's rejection (NS) and finds the invoice among the rejected ones with the SdI's error code.
 // Then the SdI's delivery receipt of a corrected send: the invoice is delivered and no longer
 // among the rejected. The desk sets a customer's PEC, also when the server answers before its read
-// models have it.
+// models have it, and what it types in the dialog stays when the screen behind is read again.
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
@@ -207,6 +207,25 @@ describe('the accountant and the SdI', () => {
     } finally {
       await page.unrouteAll();
     }
+    expectNoPageErrors(world.browser);
+  });
+
+  it('what the desk types in a dialog stays when the screen behind is read again with a change', async () => {
+    const customerPath = new URL(page.url()).hash.match(/customers\/([^/]+)/)![1]!;
+    await page.getByRole('button', { name: 'Indirizzo SdI' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Indirizzo SdI' });
+    const pec = dialog.getByRole('textbox', { name: 'PEC' });
+    await expect.poll(() => pec.inputValue()).toBe('studio.rossi@pec.example.it');
+    await pec.fill('amministrazione.rossi@pec.example.it');
+    // Meanwhile a colleague sets another PEC, and the screen behind is read again (as when the user
+    // comes back to the browser's tab).
+    const changed = await world.api.operator.post(`/api/customers/${customerPath}/sdi-address`, { sdiCode: null, pecAddress: 'segreteria.rossi@pec.example.it' });
+    expect(changed.status).toBe(200);
+    await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
+    await page.getByText('segreteria.rossi@pec.example.it').waitFor();
+    expect(await pec.inputValue()).toBe('amministrazione.rossi@pec.example.it');
+    await dialog.getByRole('button', { name: 'Indirizzo SdI' }).click();
+    await page.getByText('amministrazione.rossi@pec.example.it').waitFor();
     expectNoPageErrors(world.browser);
   });
 });
