@@ -13,7 +13,7 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils, HttpError, type DataProvider, type GetListParams, type GetManyReferenceParams } from 'react-admin';
 import { isIsoDay, romeDayEnd, romeDayStart } from './dates';
-import { awaitReadModels, READ_MODELS_BEHIND_HEADER } from './readModelsCatchUp';
+import { awaitReadModels, READ_MODELS_BEHIND_HEADER, READ_MODELS_BEHIND_PROJECTIONS_HEADER } from './readModelsCatchUp';
 import { localiseErrorBody, type ApiFieldError } from './serverErrors';
 
 export const apiUrl = '/api';
@@ -60,7 +60,7 @@ export async function httpClient(url: string, options: HttpClientOptions = {}) {
   try {
     const answer = await fetchUtils.fetchJson(url, { ...rest, headers, credentials: 'same-origin' });
     const behind = Number(answer.headers.get(READ_MODELS_BEHIND_HEADER));
-    if (behind > 0) void awaitReadModels(apiUrl, behind);
+    if (behind > 0) void awaitReadModels(apiUrl, behind, answer.headers.get(READ_MODELS_BEHIND_PROJECTIONS_HEADER)?.split(',') ?? null);
     return answer;
   } catch (error) {
     if (error instanceof HttpError && error.body && typeof error.body === 'object' && typeof error.body.code === 'string') {

@@ -83,3 +83,31 @@ it('GET /api/projections serves each projection state, position and lag; the run
   expect(statesAtStoreClose).toEqual(['failed', 'stopped', 'stopped']);
   expect(runner.db.open).toBe(false);
 });
+
+it('GET /api/projections/caught-up waits for the read models named: a failed one elsewhere does not hold them back', async () => {
+  await addUser(store, 'desk', ['operator']);
+  const before = await store.headPosition();
+  const head = await appendMix(store, 0, 120);
+  const { app } = await startTestApp({
+    store,
+    dataDir: dir.path,
+    readSide: {
+      projections: [customersProjection({ failOn: (e) => e.position === before + 52 }), totalsProjection(), notesProjection()],
+      catalogue: testCatalogue,
+    },
+  });
+  await app.projections.whenCaughtUp();
+  const cookie = await login(app, 'desk');
+  const caughtUp = async (query: string) => app.inject({ method: 'GET', url: `/api/projections/caught-up?position=${head}${query}`, headers: { cookie } });
+
+  // Every read model: the failed one will not get there, so no at once.
+  expect((await caughtUp('')).json()).toEqual({ position: head, caughtUp: false });
+  // Those a command waited for, as its X-Read-Models-Behind-Projections said.
+  expect((await caughtUp('&projections=totals,notes')).json()).toEqual({ position: head, caughtUp: true });
+  expect((await caughtUp('&projections=customers')).json()).toEqual({ position: head, caughtUp: false });
+  // A name this server does not run is refused, naming the field and those it runs.
+  const unknown = await caughtUp('&projections=totals,orders');
+  expect(unknown.statusCode).toBe(400);
+  expect(unknown.json().errors).toEqual({ projections: 'projections: must name read models this server runs, separated by commas: customers, totals, notes' });
+  await app.close();
+});

@@ -1,13 +1,15 @@
 // GET /api/projections: each projection's state, position and lag, for the console and operators.
 // Served as a react-admin list (an `id` per row, the total in Content-Range) so the console can show
 // it with ra-data-simple-rest as it is.
-// GET /api/projections/caught-up?position=N: waits (at most CAUGHT_UP_WAIT_MS) until every read
-// model has handled the log up to N. A command answers once the read models it names have its
-// events, or after READ_YOUR_WRITES_TIMEOUT_MS with `X-Read-Models-Behind: N` when they had not
-// (a busy server); the console then asks here and reads its screen again, so that it does not keep
-// showing what was there before the command.
+// GET /api/projections/caught-up?position=N[&projections=a,b]: waits (at most CAUGHT_UP_WAIT_MS)
+// until those read models (default: every one) have handled the log up to N. A command answers
+// once the read models it names have its events, or after READ_YOUR_WRITES_TIMEOUT_MS with
+// `X-Read-Models-Behind: N` and `X-Read-Models-Behind-Projections` when they had not (a busy
+// server); the console then asks here and reads its screen again, so that it does not keep showing
+// what was there before the command.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { invalid } from '../../../domain/shared/errors';
 import { rangeHeader } from '../../read/listQuery';
 
 /** How long GET /api/projections/caught-up waits before answering `caughtUp: false`. */
@@ -69,24 +71,34 @@ const projectionsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/projections/caught-up',
     {
       schema: {
-        summary: 'Wait until every read model has handled the log up to a position (at most 10 s)',
+        summary: 'Wait until the read models have handled the log up to a position (at most 10 s)',
         description:
           'For a command answered with X-Read-Models-Behind: N (its read models had not caught up in time): ' +
-          'answers caughtUp true as soon as every read model reached N, false after 10 s or when a read model has failed.',
+          'answers caughtUp true as soon as the read models named in projections (X-Read-Models-Behind-Projections; default every one) reached N, ' +
+          'false after 10 s or when one of them has failed.',
         querystring: z
           .object({
             position: z.coerce
               .number({ error: 'must be the position of the log the command answered with (X-Read-Models-Behind), a whole number' })
               .int('must be a whole number')
               .positive('must be a position of the log (1 or more)'),
+            projections: z
+              .string()
+              .optional()
+              .describe('the read models to wait for, separated by commas, as the command answered (X-Read-Models-Behind-Projections); default every one'),
           })
           .strict(),
         response: { 200: z.object({ position: z.number().int(), caughtUp: z.boolean() }) },
       },
     },
     async (request) => {
-      const { position } = request.query;
-      return { position, caughtUp: await app.projections.waitFor(position, undefined, CAUGHT_UP_WAIT_MS) };
+      const { position, projections } = request.query;
+      const running = app.projections.snapshot().map((s) => s.name);
+      const names = projections?.split(',');
+      if (names?.some((name) => !running.includes(name))) {
+        throw invalid('projections', `must name read models this server runs, separated by commas: ${running.join(', ')}`);
+      }
+      return { position, caughtUp: await app.projections.waitFor(position, names, CAUGHT_UP_WAIT_MS) };
     },
   );
 };

@@ -13,7 +13,7 @@ export default fp<{ settings: SecuritySettings }>(
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Content-Type', 'Idempotency-Key', 'X-Correlation-Id', 'X-Request-Id'],
-      exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After', 'X-Read-Models-Behind'],
+      exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After', 'X-Read-Models-Behind', 'X-Read-Models-Behind-Projections'],
       maxAge: 600,
     });
     const ownOrigins = allowedOrigins(settings.publicOrigin, settings.corsOrigins);

@@ -189,10 +189,12 @@ describe('the accountant and the SdI', () => {
       const answer = await route.fetch();
       const position = String((await answer.json()).position);
       answered = true;
-      await route.fulfill({ response: answer, headers: { ...answer.headers(), 'x-read-models-behind': position } });
+      await route.fulfill({ response: answer, headers: { ...answer.headers(), 'x-read-models-behind': position, 'x-read-models-behind-projections': 'customers' } });
     });
+    let askedFor = '';
     await page.route('**/api/projections/caught-up?*', async (route) => {
       askedCaughtUp++;
+      askedFor = new URL(route.request().url()).searchParams.get('projections') ?? '(every one)';
       await readStaleAfterCommand;
       lagging = false;
       await route.continue();
@@ -204,6 +206,7 @@ describe('the accountant and the SdI', () => {
       await dialog.getByRole('button', { name: 'Indirizzo SdI' }).click();
       await page.getByText('studio.rossi@pec.example.it').waitFor();
       expect(askedCaughtUp).toBe(1);
+      expect(askedFor).toBe('customers'); // the read models the command waited for, not every one
     } finally {
       await page.unrouteAll();
     }

@@ -52,6 +52,8 @@ it('read models that do not get there: the command answers with X-Read-Models-Be
   const position = answer.json().position as number;
   expect(position).toBeGreaterThan(0);
   expect(answer.headers.get('x-read-models-behind')).toBe(String(position));
+  // The read models the command waited for: the console waits for those only.
+  expect(answer.headers.get('x-read-models-behind-projections')).toBe('customers');
   const caughtUp = expectStatus(await world.operator.get(`/api/projections/caught-up?position=${position}`), 200);
   expect(caughtUp.json()).toEqual({ position, caughtUp: false });
   // The customer is stored all the same.
@@ -66,5 +68,9 @@ it('caught-up refuses what is not a position, naming the field; anonymous caller
   }
   const missing = expectStatus(await world.operator.get('/api/projections/caught-up'), 400);
   expect(missing.json().errors).toEqual({ position: expect.stringContaining('must be the position of the log') });
+  for (const bad of ['customer', 'customers,', 'customers,nothing']) {
+    const answer = expectStatus(await world.operator.get(`/api/projections/caught-up?position=1&projections=${bad}`), 400);
+    expect(answer.json().errors).toEqual({ projections: expect.stringContaining('must name read models this server runs') });
+  }
   expectStatus(await world.anonymous.get('/api/projections/caught-up?position=1'), 401);
 });
