@@ -100,7 +100,7 @@ it('GET /api/projections/caught-up waits for the read models named: a failed one
   const cookie = await login(app, 'desk');
   const caughtUp = async (query: string) => app.inject({ method: 'GET', url: `/api/projections/caught-up?position=${head}${query}`, headers: { cookie } });
 
-  // Every read model: the failed one will not get there, so no at once.
+  // Every read model: the failed one will never get there, so false at once.
   expect((await caughtUp('')).json()).toEqual({ position: head, caughtUp: false });
   // Those a command waited for, as its X-Read-Models-Behind-Projections said.
   expect((await caughtUp('&projections=totals,notes')).json()).toEqual({ position: head, caughtUp: true });

@@ -224,8 +224,17 @@ describe('the accountant and the SdI', () => {
     // comes back to the browser's tab).
     const changed = await world.api.operator.post(`/api/customers/${customerPath}/sdi-address`, { sdiCode: null, pecAddress: 'segreteria.rossi@pec.example.it' });
     expect(changed.status).toBe(200);
-    await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
-    await page.getByText('segreteria.rossi@pec.example.it').waitFor();
+    // Again until the read models have the colleague's change (a busy server answers before them).
+    const colleagues = page.getByText('segreteria.rossi@pec.example.it');
+    await expect
+      .poll(
+        async () => {
+          await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
+          return colleagues.count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     expect(await pec.inputValue()).toBe('amministrazione.rossi@pec.example.it');
     await dialog.getByRole('button', { name: 'Indirizzo SdI' }).click();
     await page.getByText('amministrazione.rossi@pec.example.it').waitFor();
