@@ -3,6 +3,7 @@
 // idempotency): a forged command does nothing.
 import cors from '@fastify/cors';
 import fp from 'fastify-plugin';
+import { READ_MODELS_BEHIND_HEADER, READ_MODELS_BEHIND_PROJECTIONS_HEADER } from '../../read/readYourWrites';
 import { allowedOrigins, refuseCrossSite } from '../../security/sameOrigin';
 import type { SecuritySettings } from '../../security/settings';
 
@@ -13,7 +14,7 @@ export default fp<{ settings: SecuritySettings }>(
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Content-Type', 'Idempotency-Key', 'X-Correlation-Id', 'X-Request-Id'],
-      exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After', 'X-Read-Models-Behind', 'X-Read-Models-Behind-Projections'],
+      exposedHeaders: ['Content-Range', 'X-Request-Id', 'Retry-After', READ_MODELS_BEHIND_HEADER, READ_MODELS_BEHIND_PROJECTIONS_HEADER],
       maxAge: 600,
     });
     const ownOrigins = allowedOrigins(settings.publicOrigin, settings.corsOrigins);
