@@ -23,6 +23,7 @@ import type { Decider } from '../../domain/shared/decider';
 import { DomainError } from '../../domain/shared/errors';
 import { DEFAULT_CONFLICT_RETRY, nextPause, type ConflictRetryPolicy } from './conflictRetry';
 import { TurnQueue } from './oneAtATime';
+import { keepRecent } from '../keptRecent';
 
 export interface Loaded<S> {
   state: S;
@@ -68,9 +69,7 @@ const ownHeads = new WeakMap<EventStore, Map<string, number>>();
 function noteOwnAppend(store: EventStore, stream: string, revision: number): void {
   let heads = ownHeads.get(store);
   if (!heads) ownHeads.set(store, (heads = new Map()));
-  heads.delete(stream);
-  heads.set(stream, revision);
-  if (heads.size > FOLDED_STATES_KEPT) heads.delete(heads.keys().next().value!);
+  keepRecent(heads, stream, revision, FOLDED_STATES_KEPT);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -108,9 +107,7 @@ function keepState(states: FoldedStates, stream: string, state: unknown, revisio
   // A concurrent load may have kept a later state meanwhile: never go back to an earlier one.
   const now = states.get(stream);
   if (now && now.revision > revision) return;
-  states.delete(stream);
-  states.set(stream, { state, revision });
-  if (states.size > FOLDED_STATES_KEPT) states.delete(states.keys().next().value!);
+  keepRecent(states, stream, { state, revision }, FOLDED_STATES_KEPT);
 }
 
 /**

@@ -39,6 +39,7 @@ import type { Role } from '../../events/eventCatalogue';
 import { normaliseText } from '../../projections/readModels/shared';
 import { withoutSeparators } from '../../domain/shared/typing';
 import { HttpError } from '../plugins/app/access';
+import { keepRecent } from '../keptRecent';
 
 /** Most rows in one page (and ids in one getMany). */
 export const MAX_PAGE = 1000;
@@ -439,9 +440,7 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
   let statement = cache.get(sql);
-  if (statement) {
-    cache.delete(sql);
-  } else {
+  if (!statement) {
     try {
       statement = db.prepare(sql);
     } catch (error) {
@@ -450,9 +449,8 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
       }
       throw error;
     }
-    if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
   }
-  cache.set(sql, statement);
+  keepRecent(cache, sql, statement, MAX_STATEMENTS);
   return statement;
 }
 

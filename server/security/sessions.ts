@@ -28,6 +28,7 @@ import { handleCommand, loadAggregate, type CommandDeps } from '../commands/hand
 import { loadStaffUser, type ExistingStaffUser } from '../features/staff/accounts';
 import type { SecuritySettings } from './settings';
 import { uuidv7 } from '../../events/uuid';
+import { keepRecent } from '../keptRecent';
 
 /** A session found live, with its user as the event store holds them. */
 export interface LiveSession {
@@ -145,9 +146,7 @@ export class SessionRegistry {
   }
 
   private remember(sessionId: string, check: Check): void {
-    this.checks.delete(sessionId);
-    this.checks.set(sessionId, check);
-    if (this.checks.size > CHECKS_KEPT) this.checks.delete(this.checks.keys().next().value!);
+    keepRecent(this.checks, sessionId, check, CHECKS_KEPT);
   }
 
   private forget(sessionId: string): null {

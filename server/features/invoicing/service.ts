@@ -12,6 +12,7 @@ import { orderAggregate, streamOf as orderStream } from '../../../domain/orders/
 import { formatRf } from '../../../domain/shared/rfReference';
 import { type SalesDeps } from '../deps';
 import { loadAggregate } from '../../commands/handle';
+import { keepRecent } from '../../keptRecent';
 
 export function addressLines(a: Address): string[] {
   const place = `${a.postalCode} ${a.city}${a.province && a.province !== 'EE' ? ` (${a.province})` : ''}`;
@@ -77,8 +78,7 @@ async function keptPdf(store: object, documentId: string, render: () => Promise<
   const known = kept.get(documentId);
   if (known) return known;
   const pdf = await render();
-  kept.set(documentId, pdf);
-  if (kept.size > PDFS_KEPT) kept.delete(kept.keys().next().value!);
+  keepRecent(kept, documentId, pdf, PDFS_KEPT);
   return pdf;
 }
 

@@ -6,6 +6,7 @@
 // the next record starts after this one's serialized size. Positions therefore grow by uneven
 // steps and are never 1, 2, 3. An append answers the position of its last event, as
 // EventStoreDB's WriteEventsCompleted does (commit = prepare = last prepare's log position).
+import { keepRecent } from '../../../server/keptRecent';
 
 export interface ProposedEvent {
   id: string;
@@ -156,12 +157,7 @@ export class MemoryLog {
   }
 
   private remember(event: StoredEvent): void {
-    this.recentIds.delete(event.id);
-    this.recentIds.set(event.id, event);
-    if (this.recentIds.size > RECENT_IDS) {
-      const oldest = this.recentIds.keys().next().value;
-      if (oldest !== undefined) this.recentIds.delete(oldest);
-    }
+    keepRecent(this.recentIds, event.id, event, RECENT_IDS);
   }
 
   /** Index of the first event whose position is >= pos (TFPos order). */
