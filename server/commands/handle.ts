@@ -164,14 +164,31 @@ async function decideAndAppend<S, E extends { type: string; data: unknown }>(
   const overtaken = ownHead !== undefined && revision !== 'no_stream' && revision > Math.max(ownHead, before ?? -1);
   const events = decide(state);
   if (events.length === 0) return { result: { stream, events, state, position: 0, revision }, overtaken };
+  return { result: await appendDecided(deps, stream, aggregate, { state, revision }, events, context), overtaken };
+}
+
+/**
+ * Appends events decided on `loaded` (a state of the stream and the revision it was read at),
+ * expecting that revision, and keeps the state they lead to, so that the stream's next command
+ * reads only what others appended since: for a writer that must not decide again on a conflict
+ * (a claim), or that starts a stream ('no_stream' and the initial state).
+ */
+export async function appendDecided<S, E extends { type: string; data: unknown }>(
+  deps: CommandDeps,
+  stream: string,
+  aggregate: Decider<S, E>,
+  loaded: Loaded<S>,
+  events: E[],
+  context: CommandContext | ((event: E, index: number) => CommandContext),
+): Promise<CommandResult<E, S>> {
   const encoded = events.map((e, i) => deps.catalogue.encode(e, typeof context === 'function' ? context(e, i) : context));
-  const appended = await deps.store.append(stream, encoded, { expectedRevision: revision });
+  const appended = await deps.store.append(stream, encoded, { expectedRevision: loaded.revision });
   // The state after the append is known without reading the events back. Folded from the
   // data as stored (the schema's output), as a later read would give it.
-  const after = encoded.reduce((folded, e, i) => aggregate.evolve(folded, { type: events[i]!.type, data: e.data } as E), state);
+  const after = encoded.reduce((folded, e, i) => aggregate.evolve(folded, { type: events[i]!.type, data: e.data } as E), loaded.state);
   keepState(foldedStatesOf(deps.store, aggregate), stream, after, appended.nextRevision);
   noteOwnAppend(deps.store, stream, appended.nextRevision);
-  return { result: { stream, events, state: after, position: appended.position, revision: appended.nextRevision }, overtaken };
+  return { stream, events, state: after, position: appended.position, revision: appended.nextRevision };
 }
 
 /** Appends events to a stream with an explicit expectation (no decision); returns the global position. */

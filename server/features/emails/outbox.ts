@@ -36,7 +36,7 @@ import type { CommandContext, DecodedEvent, EventCatalogue } from '../../../even
 import { SYSTEM_ACTOR } from '../../../events/eventCatalogue';
 import { emailStream, type EmailEvent } from '../../../domain/emails/events';
 import type { EventStore, RecordedEvent } from '../../../events/port';
-import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
+import { appendDecided, handleCommand, loadAggregate } from '../../commands/handle';
 import { WrongExpectedRevisionError } from '../../../events/port';
 import { attemptHeldFor, emailAggregate, recordEmailAttemptFailed, recordEmailSent, startEmailAttempt, type EmailState } from '../../../domain/emails/decider';
 import type { ServerRun } from '../../../domain/shared/serverRun';
@@ -421,7 +421,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     const claim = startEmailAttempt({ emailId, messageId, at, by: this.run, leaseMs: this.settings.attemptLeaseMs }, state);
     if (claim.length === 0) return true;
     try {
-      await appendEvents(this.deps, emailStream(emailId), claim, revision, this.context(email.causationId));
+      await appendDecided(this.deps, emailStream(emailId), emailAggregate, { state, revision }, claim, this.context(email.causationId));
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       this.dueIn(emailId, Math.min(this.settings.firstDelayMs, 1_000));

@@ -22,6 +22,7 @@
 import type { CommandContext } from '../../../events/eventCatalogue';
 import type { CouponEvent } from '../../../domain/coupons/events';
 import { emailStream, type EmailEvent } from '../../../domain/emails/events';
+import { emailAggregate } from '../../../domain/emails/decider';
 import type { Buyer } from '../../../domain/invoicing/events';
 import type { InvoiceNumberEvent } from '../../../domain/invoicing/events';
 import { WrongExpectedRevisionError } from '../../../events/port';
@@ -36,7 +37,7 @@ import { generateCouponCode } from '../../../domain/shared/couponCode';
 import { customerDisplayName, getCustomer, type RegisteredCustomer } from '../customers/service';
 import { DAY_MS } from '../../../domain/shared/utcTime';
 import { lastPosition, randomOf, type SalesDeps } from '../deps';
-import { appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
+import { appendDecided, appendEvents, handleCommand, loadAggregate } from '../../commands/handle';
 import { saleIds } from '../ids';
 import { getOrder } from './service';
 import { Reactor, type Decoded } from '../../reactors/reactor';
@@ -286,7 +287,8 @@ export async function fulfilOrder(deps: SalesDeps, orderId: string, ctx: Command
       },
     };
     try {
-      positions.push(await appendEvents(deps, emailStream(emailId), [queued], 'no_stream', { ...ctx, at: deps.clock().toISOString() }));
+      const start = { state: emailAggregate.initialState(), revision: 'no_stream' as const };
+      positions.push((await appendDecided(deps, emailStream(emailId), emailAggregate, start, [queued], { ...ctx, at: deps.clock().toISOString() })).position);
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error; // queued already
     }
