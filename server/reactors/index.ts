@@ -167,7 +167,7 @@ export function startReactors(deps: StartReactorsDeps): RunningReactors {
         position: outbox.position,
         lag: Math.max(0, head - outbox.position),
         backlog: outbox.pending.size,
-        inFlight: outbox.isSending ? 1 : 0,
+        inFlight: outbox.inFlight,
         connected: !stopped,
         parked: null,
       });

@@ -9,13 +9,25 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** While true, every message is refused with a 451 temporary failure. */
   refusing: boolean;
+  /**
+   * Holds every message `which` keeps (all by default) once it is read, without answering, until
+   * release(): the sender waits for the SMTP server's answer, as behind a slow server.
+   */
+  hold(which?: (mail: ParsedMail) => boolean): void;
+  release(): void;
+  /** Messages being received or held right now, and the most there were at once. */
+  readonly inProgress: number;
+  readonly mostAtOnce: number;
   /** Waits for `count` messages (only those `which` keeps, when given) and answers them. */
   waitForMessages(count: number, timeoutMs?: number, which?: (mail: ParsedMail) => boolean): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
 
 export async function startTestSmtp(port = 0): Promise<TestSmtp> {
-  const state = { refusing: false };
+  const state = { refusing: false, inProgress: 0, mostAtOnce: 0 };
+  let held: ((mail: ParsedMail) => boolean) | null = null;
+  let released = Promise.resolve();
+  let release = () => {};
   const messages: ParsedMail[] = [];
   const waiters: Array<() => void> = [];
   const server = new SMTPServer({
@@ -28,13 +40,17 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
         stream.on('end', () => callback(Object.assign(new Error('try again later'), { responseCode: 451 })));
         return;
       }
+      state.inProgress++;
+      state.mostAtOnce = Math.max(state.mostAtOnce, state.inProgress);
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (held?.(mail)) await released;
           messages.push(mail);
           waiters.splice(0).forEach((w) => w());
           callback();
         })
-        .catch(callback);
+        .catch(callback)
+        .finally(() => state.inProgress--);
     },
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -49,6 +65,20 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     set refusing(value: boolean) {
       state.refusing = value;
     },
+    hold(which = () => true) {
+      held = which;
+      released = new Promise((resolve) => (release = resolve));
+    },
+    release() {
+      held = null;
+      release();
+    },
+    get inProgress() {
+      return state.inProgress;
+    },
+    get mostAtOnce() {
+      return state.mostAtOnce;
+    },
     async waitForMessages(count, timeoutMs = 10_000, which = () => true) {
       const deadline = Date.now() + timeoutMs;
       while (messages.filter(which).length < count) {
@@ -60,7 +90,10 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
       }
       return messages.filter(which);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      release();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

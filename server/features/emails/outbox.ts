@@ -20,13 +20,18 @@
 // the exact revision the worker read, never decided again on a conflict; the worker whose append
 // lands sends, the others see the attempt and leave the e-mail alone. Each attempt names the
 // server run that started it (the server's id from its data directory, and this start). An
-// unfinished attempt of the same server is taken up at once by a new attempt: a server sends one
-// e-mail at a time, so that attempt is not going on (its run died, or its outcome could not be
+// unfinished attempt of the same server is taken up at once by a new attempt: a server knows which
+// e-mails it is sending (never one e-mail twice at once), so one of its own that the log shows
+// unfinished and that it is not sending is not going on (its run died, or its outcome could not be
 // recorded); a server restarted after a crash thus finishes its own sends without waiting. One of
 // another server is theirs for `attemptLeaseMs` (longer than an SMTP send may take); once that
 // has passed without an outcome that server is taken to be dead, and another one claims a new
 // attempt. Either way its EmailSent then says `possiblyDuplicate`. With one server the lease is 0:
 // an unfinished attempt is its own, from before a restart, and is taken up at once, as it always was.
+//
+// Several e-mails go out at once (`concurrentSends`, the SMTP pool's connections), so that a burst
+// of orders or one slow conversation with the SMTP server does not hold every other customer's
+// e-mail behind it; each e-mail is still claimed, sent and recorded on its own stream as above.
 //
 // Waits are measured on the monotonic clock: a wall clock set back does not postpone a retry by
 // more than the longest back-off, and never gives a negative wait.
@@ -74,6 +79,8 @@ export interface OutboxSettings {
    * a send may take (nodemailer gives up on a silent SMTP server after 10 minutes).
    */
   attemptLeaseMs: number;
+  /** E-mails sent at once: as many as the SMTP pool keeps connections (nodemailer's maxConnections, 5). */
+  concurrentSends: number;
 }
 
 /** The lease with several servers: beyond nodemailer's socket timeout (10 min). */
@@ -86,6 +93,7 @@ export const defaultOutboxSettings: OutboxSettings = {
   fromAddress: 'Back office <noreply@localhost>',
   messageIdDomain: 'backoffice.local',
   attemptLeaseMs: 0,
+  concurrentSends: 5,
 };
 
 export interface OutboxDeps<E extends { type: string; data: unknown }> {
@@ -136,7 +144,8 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private live = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
-  private sending?: Promise<void>;
+  /** The sends going on, by e-mail id: an e-mail in here is not started again until it ends. */
+  private readonly sending = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: OutboxDeps<E>) {
     this.settings = { ...defaultOutboxSettings, ...deps.settings };
@@ -186,12 +195,12 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     this.deps.log?.error({ err: error }, 'outbox stopped following the log');
   }
 
-  /** Stops its own subscription, if it has one; a sending in progress finishes first. */
+  /** Stops its own subscription, if it has one; the sends in progress finish first. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.following?.stop();
-    await this.sending;
+    await this.idle();
   }
 
   /** It has caught up with the log and sends. */
@@ -199,14 +208,14 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     return this.live;
   }
 
-  /** A send is in progress. */
-  get isSending(): boolean {
-    return this.sending !== undefined;
+  /** How many sends are in progress. */
+  get inFlight(): number {
+    return this.sending.size;
   }
 
-  /** Resolves when nothing is due now (for tests and shutdown). */
+  /** Resolves when no send is in progress (for tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.sending) await this.sending;
+    while (this.sending.size > 0) await Promise.all(this.sending.values());
   }
 
   /** Whether an e-mail is due now (an e-mail waiting for its retry is not). */
@@ -225,7 +234,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   /**
    * Looks at a pending e-mail again in `ms`. While this worker awaited the store, the subscription
    * may have taken the e-mail out of the queue (another server sent it): then nothing is planned,
-   * or sendDue would find it due, hold nothing to send, and loop on it without end.
+   * or kick would find it due, hold nothing to send, and loop on it without end.
    */
   private dueIn(emailId: string, ms: number): void {
     if (this.pending.has(emailId)) this.dueAt.set(emailId, performance.now() + ms);
@@ -288,36 +297,42 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     if (state.status === 'given_up' && current) this.givenUp.set(emailId, { ...current, revision: revision === 'no_stream' ? -1 : revision });
   }
 
+  /** Starts the due e-mails that are not being sent, as long as there is room for another send. */
   private kick(): void {
-    if (this.stopped || !this.live || this.sending) return;
-    this.sending = this.sendDue().finally(() => {
-      this.sending = undefined;
-      this.schedule();
-    });
+    if (this.stopped || !this.live) return;
+    const room = this.settings.concurrentSends - this.sending.size;
+    if (room > 0) {
+      const now = performance.now();
+      let started = 0;
+      for (const [id, at] of this.dueAt) {
+        if (started === room) break;
+        if (at > now || this.sending.has(id)) continue;
+        this.startSend(id);
+        started++;
+      }
+    }
+    this.schedule();
   }
 
+  private startSend(emailId: string): void {
+    const send = this.sendOne(emailId)
+      .catch((error: unknown) => this.deps.log?.error({ err: error, emailId }, 'e-mail send failed unexpectedly'))
+      .finally(() => {
+        this.sending.delete(emailId);
+        this.kick();
+      });
+    this.sending.set(emailId, send);
+  }
+
+  /** Wakes up for the next e-mail due that is not being sent; with no room, the next send's end does. */
   private schedule(): void {
     clearTimeout(this.timer);
-    if (this.stopped || this.dueAt.size === 0) return;
-    const next = Math.min(...this.dueAt.values());
+    if (this.stopped || this.sending.size >= this.settings.concurrentSends) return;
+    let next = Infinity;
+    for (const [id, at] of this.dueAt) if (at < next && !this.sending.has(id)) next = at;
+    if (next === Infinity) return;
     this.timer = setTimeout(() => this.kick(), Math.max(0, next - performance.now()));
     this.timer.unref();
-  }
-
-  private async sendDue(): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const now = performance.now();
-      let due: string | undefined;
-      for (const [id, at] of this.dueAt) {
-        if (at <= now) {
-          due = id;
-          break;
-        }
-      }
-      if (due === undefined) return;
-      await this.sendOne(due);
-    }
   }
 
   private context(causationId: string): CommandContext {

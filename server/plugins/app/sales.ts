@@ -116,6 +116,13 @@ function unsetTransport(): Transporter {
   });
 }
 
+/** The SMTP pool's connections as SMTP_URL sets them (`?maxConnections=2`); nodemailer's 5 otherwise. */
+export function smtpConnections(smtpUrl: string | undefined): number | undefined {
+  if (!smtpUrl) return undefined;
+  const connections = Number(new URL(smtpUrl).searchParams.get('maxConnections') ?? Number.NaN);
+  return Number.isInteger(connections) && connections > 0 ? connections : undefined;
+}
+
 function messageIdDomainOf(settings: SalesSettings): string {
   try {
     return new URL(settings.couponStatusUrl).hostname || 'backoffice.local';
@@ -157,6 +164,7 @@ export default fp<SalesPluginOptions>(
       transport = unsetTransport();
       log.warn({}, 'SMTP_URL is not set: coupon e-mails will not be sent (each attempt fails and is retried) until it is set');
     }
+    const connections = options.transport ? undefined : smtpConnections(options.smtpUrl);
     // Beside the sessions in server.db: the reactors resume from there instead of replaying the log.
     const checkpoints = options.dataDir ? sqliteCheckpointStore(join(options.dataDir, 'server.db')) : undefined;
     const reactors = startReactors({
@@ -172,6 +180,8 @@ export default fp<SalesPluginOptions>(
       readModelsCaughtUp: () => app.projections.whenCaughtUp([projectionNames.certificateDeadlines]),
       run: app.serverRun,
       outbox: {
+        // One e-mail at a time per connection the pool may open.
+        ...(connections === undefined ? {} : { concurrentSends: connections }),
         ...options.outbox,
         messageIdDomain: options.outbox?.messageIdDomain ?? messageIdDomainOf(settings),
         ...(options.mailFrom ? { fromAddress: options.mailFrom } : {}),

@@ -6,7 +6,8 @@ import { createSqliteStore } from '../../../../events/adapters/sqlite';
 import { EventCatalogue, SYSTEM_ACTOR } from '../../../../events/eventCatalogue';
 import { emailEventShapes, emailStream, type EmailEvent } from '../../../../domain/emails/events';
 import type { EventStore } from '../../../../events/port';
-import { OutboxWorker, backoffDelay } from '../../../../server/features/emails/outbox';
+import { OutboxWorker, backoffDelay, defaultOutboxSettings } from '../../../../server/features/emails/outbox';
+import { smtpConnections } from '../../../../server/plugins/app/sales';
 import { startTestSmtp } from '../../../support/smtp';
 import { tempDir } from '../../../support/tmp';
 
@@ -92,6 +93,38 @@ describe('e-mail outbox', () => {
     expect([queued!.type, started!.type, sent!.type]).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
     expect(sent!.data).toMatchObject({ to: 'customer-c-1@example.it', attempt: 1 });
     expect(sent!.data).not.toHaveProperty('possiblyDuplicate');
+  });
+
+  it('sends several e-mails at once, never more than concurrentSends, each once', async () => {
+    const { store, smtp, worker } = await setup({ concurrentSends: 3 });
+    smtp.hold();
+    const emailIds: string[] = [];
+    for (let i = 0; i < 7; i++) emailIds.push(await queueEmail(store));
+    worker().start();
+    await eventually(async () => smtp.inProgress === 3);
+    await new Promise((r) => setTimeout(r, 200)); // time enough for a fourth to start, were it allowed
+    expect(smtp.inProgress).toBe(3);
+    smtp.release();
+    await smtp.waitForMessages(7);
+    for (const emailId of emailIds) await eventually(async () => (await typesOf(store, emailId)).includes('EmailSent'));
+    expect(smtp.mostAtOnce).toBe(3);
+    expect(new Set(smtp.messages.map((m) => m.messageId))).toEqual(new Set(emailIds.map((id) => `<${id}@backoffice.local>`)));
+    for (const emailId of emailIds) expect(await typesOf(store, emailId)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
+  });
+
+  it('an e-mail the SMTP server is slow to take does not hold the ones queued after it', async () => {
+    const { store, smtp, worker } = await setup();
+    const slow = await queueEmail(store);
+    smtp.hold((mail) => mail.messageId === `<${slow}@backoffice.local>`);
+    const others: string[] = [];
+    for (let i = 0; i < 4; i++) others.push(await queueEmail(store));
+    worker().start();
+    await smtp.waitForMessages(4);
+    for (const emailId of others) await eventually(async () => (await typesOf(store, emailId)).includes('EmailSent'));
+    expect(await typesOf(store, slow)).toEqual(['EmailQueued', 'EmailAttemptStarted']);
+    smtp.release();
+    await eventually(async () => (await typesOf(store, slow)).includes('EmailSent'));
+    expect(smtp.messages.filter((m) => m.messageId === `<${slow}@backoffice.local>`)).toHaveLength(1);
   });
 
   it('retries with back-off while the SMTP server refuses, then sends once it accepts', async () => {
@@ -257,6 +290,15 @@ describe('e-mail outbox', () => {
     await eventually(async () => (await typesOf(store, next)).includes('EmailSent'));
     expect(smtp.messages).toHaveLength(1);
     expect(await typesOf(store, raced)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailSent']);
+  });
+
+  it("sends as many e-mails at once as SMTP_URL's pool keeps connections, nodemailer's 5 unless it says", () => {
+    expect(smtpConnections('smtp://127.0.0.1:1025?maxConnections=2')).toBe(2);
+    expect(smtpConnections('smtps://user:secret@mail.example.it/?pool=true&maxConnections=12')).toBe(12);
+    for (const url of ['smtp://127.0.0.1:1025', 'smtp://127.0.0.1:1025?maxConnections=0', 'smtp://127.0.0.1:1025?maxConnections=many', undefined]) {
+      expect(smtpConnections(url)).toBeUndefined();
+    }
+    expect(defaultOutboxSettings.concurrentSends).toBe(5);
   });
 
   it('backs off exponentially up to the maximum delay', () => {
