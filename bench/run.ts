@@ -10,6 +10,7 @@ import { kioskBench } from './kiosk';
 import { logVerificationBench } from './logVerification';
 import { ordersBench } from './orders';
 import { ordersOnServersBench } from './ordersOnServers';
+import { outboxBench } from './outbox';
 import { projectionsBench } from './projections';
 import { reactorsStartBench } from './reactorsStart';
 import { readApiBench } from './readApi';
@@ -31,7 +32,7 @@ export interface BenchModule {
   run(): Promise<Figure[]>;
 }
 
-const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, ordersOnServersBench, reactorsStartBench, aggregatesBench, kioskBench, logVerificationBench];
+const modules: BenchModule[] = [eventStoreBench, projectionsBench, readApiBench, ordersBench, ordersOnServersBench, outboxBench, reactorsStartBench, aggregatesBench, kioskBench, logVerificationBench];
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -5,6 +5,9 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
+/** How long an accepted message waits for its answer. */
+const ANSWER_MS = 10;
+
 export type SmtpMode = 'accept' | 'tempfail' | 'permfail' | 'drop';
 
 export interface Delivery {
@@ -64,8 +67,11 @@ export class FaultySmtp {
           const messageId = /^Message-ID:\s*(\S+)/im.exec(header)?.[1] ?? '(none)';
           switch (this.mode) {
             case 'accept':
+              // Taken as the message is read, answered a little later, as a real server does: so
+              // several sends are in flight at once, and a kill can fall between the two.
               this.deliveries.push({ messageId, at: Date.now() });
-              return callback();
+              setTimeout(() => callback(), ANSWER_MS);
+              return;
             case 'tempfail':
               this.refused++;
               return callback(Object.assign(new Error('mailbox busy, try again later'), { responseCode: 451 }));
