@@ -38,6 +38,7 @@ async function startSmtp(): Promise<{ port: number; received: () => number; clos
       });
     },
   });
+  server.on('error', () => {}); // a connection reset by its sender: not the bench's concern
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.server.address() as AddressInfo).port,
