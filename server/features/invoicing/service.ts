@@ -68,16 +68,15 @@ export async function getCreditNote(deps: Pick<SalesDeps, 'store' | 'catalogue'>
   return state;
 }
 
-/** PDFs rendered, per store, by document id (the latest PDFS_KEPT): their bytes never change. */
+/** PDFs rendered, per store, by document id (the PDFS_KEPT last served): their bytes never change. */
 const PDFS_KEPT = 256;
 const renderedPdfs = new WeakMap<object, Map<string, Buffer>>();
 
 async function keptPdf(store: object, documentId: string, render: () => Promise<Buffer>): Promise<Buffer> {
   let kept = renderedPdfs.get(store);
   if (!kept) renderedPdfs.set(store, (kept = new Map()));
-  const known = kept.get(documentId);
-  if (known) return known;
-  const pdf = await render();
+  // A PDF served again becomes the most recent, so the ones people keep downloading stay.
+  const pdf = kept.get(documentId) ?? (await render());
   keepRecent(kept, documentId, pdf, PDFS_KEPT);
   return pdf;
 }
