@@ -112,7 +112,8 @@ export function startEmailAttempt(
 export function attemptHeldFor(email: KnownEmail, command: { at: string; by: ServerRun; leaseMs: number }): number {
   const unfinished = email.unfinishedAttempt;
   if (unfinished === null || command.leaseMs === 0) return 0;
-  // A server asks only about e-mails it is not sending itself: an attempt of its own left unfinished is not going on.
+  // A server asks only about e-mails it is not sending itself: an attempt of its own left
+  // unfinished is not going on.
   if (unfinished.by?.server === command.by.server) return 0;
   return Math.max(0, Date.parse(email.lastAt) + command.leaseMs - Date.parse(command.at));
 }

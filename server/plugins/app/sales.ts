@@ -118,7 +118,7 @@ function unsetTransport(): Transporter {
 
 /** The SMTP pool's connections as SMTP_URL sets them (`?maxConnections=2`); nodemailer's 5 otherwise. */
 export function smtpConnections(smtpUrl: string | undefined): number | undefined {
-  if (!smtpUrl) return undefined;
+  if (!smtpUrl || !URL.canParse(smtpUrl)) return undefined;
   const connections = Number(new URL(smtpUrl).searchParams.get('maxConnections') ?? Number.NaN);
   return Number.isInteger(connections) && connections > 0 ? connections : undefined;
 }

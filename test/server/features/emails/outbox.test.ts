@@ -295,7 +295,7 @@ describe('e-mail outbox', () => {
   it("sends as many e-mails at once as SMTP_URL's pool keeps connections, nodemailer's 5 unless it says", () => {
     expect(smtpConnections('smtp://127.0.0.1:1025?maxConnections=2')).toBe(2);
     expect(smtpConnections('smtps://user:secret@mail.example.it/?pool=true&maxConnections=12')).toBe(12);
-    for (const url of ['smtp://127.0.0.1:1025', 'smtp://127.0.0.1:1025?maxConnections=0', 'smtp://127.0.0.1:1025?maxConnections=many', undefined]) {
+    for (const url of ['smtp://127.0.0.1:1025', 'smtp://127.0.0.1:1025?maxConnections=0', 'smtp://127.0.0.1:1025?maxConnections=many', 'not a URL', undefined]) {
       expect(smtpConnections(url)).toBeUndefined();
     }
     expect(defaultOutboxSettings.concurrentSends).toBe(5);
