@@ -1,5 +1,6 @@
 // The outbox worker: follows the log, keeps the e-mails that are queued and not yet sent, and sends
-// them through SMTP, retrying with back-off while the server is down. What it keeps in memory only
+// them through SMTP, retrying with back-off while the server is down (once a send goes through
+// again, the e-mails that failed for want of the server go at once). What it keeps in memory only
 // says which e-mails may need a send and when; before each send it reads the e-mail's own stream,
 // and every outcome is decided on that stream by the e-mail decider (domain/emails/decider.ts)
 // and appended with the revision read. So an e-mail already recorded as sent is neither sent nor
@@ -114,6 +115,16 @@ export function backoffDelay(attempt: number, settings: Pick<OutboxSettings, 'fi
   return Math.min(settings.maxDelayMs, settings.firstDelayMs * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * Whether the send failed before any SMTP server was reached: refused or unreachable at connect,
+ * no greeting in time, a name that does not resolve (nodemailer's codes). Not a reply code, and not
+ * a connection dropped in the middle of a message, which may be the message's own doing.
+ */
+function smtpNotReached(error: unknown): boolean {
+  const e = error as { code?: unknown; syscall?: unknown; command?: unknown } | null;
+  return (e?.code === 'ESOCKET' && e.syscall === 'connect') || e?.code === 'EDNS' || (e?.code === 'ETIMEDOUT' && e.command === 'CONN');
+}
+
 interface OutboxSnapshot {
   pending: PendingEmail[];
   givenUp: PendingEmail[];
@@ -136,6 +147,8 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   /** When each pending e-mail is due, on the monotonic clock (performance.now()). */
   private readonly dueAt = new Map<string, number>();
   private readonly accepted = new Map<string, AcceptedBySmtp>();
+  /** E-mails whose last attempt here failed before reaching the SMTP server. */
+  private readonly unreached = new Set<string>();
   private readonly settings: OutboxSettings;
   private readonly now: () => number;
   private readonly run: ServerRun;
@@ -243,6 +256,18 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private forget(emailId: string): void {
     this.pending.delete(emailId);
     this.dueAt.delete(emailId);
+    this.unreached.delete(emailId);
+  }
+
+  /**
+   * A send went through: the e-mails whose last attempt here failed only because no SMTP server
+   * could be reached are due now, not at their next retry (after a long outage the back-off
+   * would keep customers waiting up to maxDelayMs after the server is back).
+   */
+  private smtpAnswersAgain(): void {
+    const now = performance.now();
+    for (const id of this.unreached) if (this.pending.has(id)) this.dueAt.set(id, now);
+    this.unreached.clear();
   }
 
   private apply(event: { type: EmailEvent['type']; data: EmailEvent['data']; id: string; revision: number }): void {
@@ -392,10 +417,12 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
           });
         } catch (error) {
           await this.recordFailure(email, error);
+          if (smtpNotReached(error)) this.unreached.add(emailId);
           return;
         }
         accepted = { to: message.to, messageId, at: new Date(this.now()).toISOString(), afterUnfinishedAttempt };
         this.accepted.set(emailId, accepted);
+        this.smtpAnswersAgain();
       }
       const sent = accepted;
       await this.decide(emailId, email.causationId, (s) => recordEmailSent({ emailId, ...sent }, s));

@@ -141,6 +141,37 @@ describe('e-mail outbox', () => {
     expect(smtp.messages).toHaveLength(1);
   });
 
+  it('once the SMTP server answers again, the e-mails that could not reach it go at once, not at their next retry', async () => {
+    const { store, smtp, worker } = await setup({ firstDelayMs: 60_000, maxDelayMs: 60_000 });
+    await smtp.close(); // down: nothing listens on its port
+    const waiting = [await queueEmail(store), await queueEmail(store)];
+    worker().start();
+    for (const emailId of waiting) await eventually(async () => (await typesOf(store, emailId)).includes('EmailAttemptFailed'));
+    const back = await startTestSmtp(smtp.port);
+    cleanups.push(() => back.close());
+    const fresh = await queueEmail(store); // due at once: the first send that goes through
+    await back.waitForMessages(3);
+    for (const emailId of [...waiting, fresh]) await eventually(async () => (await typesOf(store, emailId)).at(-1) === 'EmailSent');
+    for (const emailId of waiting) {
+      expect(await typesOf(store, emailId)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailAttemptFailed', 'EmailAttemptStarted', 'EmailSent']);
+    }
+  });
+
+  it('an e-mail the SMTP server refused waits for its retry, whatever else goes through', async () => {
+    const { store, smtp, worker } = await setup({ firstDelayMs: 60_000, maxDelayMs: 60_000 });
+    smtp.refusing = true; // answers 451
+    const refused = await queueEmail(store);
+    const w = worker();
+    w.start();
+    await eventually(async () => (await typesOf(store, refused)).includes('EmailAttemptFailed'));
+    smtp.refusing = false;
+    const fresh = await queueEmail(store);
+    await eventually(async () => (await typesOf(store, fresh)).includes('EmailSent'));
+    await w.idle();
+    expect(await typesOf(store, refused)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailAttemptFailed']);
+    expect(smtp.messages).toHaveLength(1);
+  });
+
   it('gives up after the last attempt, and sends again when staff ask for a retry', async () => {
     const { store, smtp, worker } = await setup({ maxAttempts: 2 });
     smtp.refusing = true;
