@@ -366,7 +366,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
 
   /** Decides on the e-mail's stream as it is and appends; the state after, or the refusal. */
   private async decide(emailId: string, causationId: string, decide: (state: EmailState) => EmailEvent[]): Promise<void> {
-    const deps = this.deps ;
+    const deps = this.deps;
     const result = await handleCommand(deps, emailStream(emailId), emailAggregate, decide, this.context(causationId));
     result.events.forEach((event, i) => {
       const revision = (result.revision as number) - (result.events.length - 1 - i);
@@ -381,7 +381,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
       return;
     }
     const messageId = `<${emailId}@${this.settings.messageIdDomain}>`;
-    const deps = this.deps ;
+    const deps = this.deps;
     try {
       let accepted = this.accepted.get(emailId);
       if (!accepted) {

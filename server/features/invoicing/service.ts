@@ -70,15 +70,22 @@ export async function getCreditNote(deps: Pick<SalesDeps, 'store' | 'catalogue'>
 
 /** PDFs rendered, per store, by document id (the PDFS_KEPT last served): their bytes never change. */
 const PDFS_KEPT = 256;
-const renderedPdfs = new WeakMap<object, Map<string, Buffer>>();
+const renderedPdfs = new WeakMap<object, Map<string, Promise<Buffer>>>();
 
 async function keptPdf(store: object, documentId: string, render: () => Promise<Buffer>): Promise<Buffer> {
   let kept = renderedPdfs.get(store);
   if (!kept) renderedPdfs.set(store, (kept = new Map()));
+  // The rendering is kept, not only its bytes, so that downloads arriving while it runs share it.
   // A PDF served again becomes the most recent, so the ones people keep downloading stay.
-  const pdf = kept.get(documentId) ?? (await render());
+  const pdf = kept.get(documentId) ?? render();
   keepRecent(kept, documentId, pdf, PDFS_KEPT);
-  return pdf;
+  try {
+    return await pdf;
+  } catch (error) {
+    // A rendering that failed is not kept: the next download tries again.
+    if (kept.get(documentId) === pdf) kept.delete(documentId);
+    throw error;
+  }
 }
 
 export async function invoicePdf(deps: SalesDeps, input: { invoiceId: string }): Promise<RenderedDocument<IssuedInvoice>> {
