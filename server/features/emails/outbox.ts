@@ -1,6 +1,6 @@
 // The outbox worker: follows the log, keeps the e-mails that are queued and not yet sent, and sends
 // them through SMTP, retrying with back-off while the server is down (once a send goes through
-// again, the e-mails that failed for want of the server go at once). What it keeps in memory only
+// again, or the server answers a probe, the e-mails that failed for want of it go at once). What it keeps in memory only
 // says which e-mails may need a send and when; before each send it reads the e-mail's own stream,
 // and every outcome is decided on that stream by the e-mail decider (domain/emails/decider.ts)
 // and appended with the revision read. So an e-mail already recorded as sent is neither sent nor
@@ -82,6 +82,8 @@ export interface OutboxSettings {
   attemptLeaseMs: number;
   /** E-mails sent at once: as many as the SMTP pool keeps connections (nodemailer's maxConnections, 5). */
   concurrentSends: number;
+  /** While e-mails wait because no SMTP server could be reached, how often to ask whether one answers (ms). */
+  smtpProbeMs: number;
 }
 
 /** The lease with several servers: beyond nodemailer's socket timeout (10 min). */
@@ -95,6 +97,7 @@ export const defaultOutboxSettings: OutboxSettings = {
   messageIdDomain: 'backoffice.local',
   attemptLeaseMs: 0,
   concurrentSends: 5,
+  smtpProbeMs: 5_000,
 };
 
 export interface OutboxDeps<E extends { type: string; data: unknown }> {
@@ -157,6 +160,8 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private live = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
+  /** The next probe of the SMTP server, or the one going on. */
+  private probe?: NodeJS.Timeout;
   /** The sends going on, by e-mail id: an e-mail in here is not started again until it ends. */
   private readonly sending = new Map<string, Promise<void>>();
 
@@ -212,6 +217,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.probe);
     await this.following?.stop();
     await this.idle();
   }
@@ -268,6 +274,31 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
     const now = performance.now();
     for (const id of this.unreached) if (this.pending.has(id)) this.dueAt.set(id, now);
     this.unreached.clear();
+  }
+
+  /**
+   * While e-mails wait for want of an SMTP server, asks every smtpProbeMs whether one answers
+   * (nodemailer's verify: a connection, the greeting and the login, no message), so that they go
+   * as soon as it is back even when no new e-mail is sent meanwhile. A probe records nothing.
+   */
+  private probeWhileUnreached(): void {
+    if (this.probe !== undefined || this.stopped || this.unreached.size === 0) return;
+    this.probe = setTimeout(async () => {
+      let answers: boolean;
+      try {
+        await this.deps.transport.verify();
+        answers = true;
+      } catch {
+        answers = false;
+      }
+      this.probe = undefined;
+      if (this.stopped) return;
+      if (!answers) return this.probeWhileUnreached();
+      this.deps.log?.info({ emails: this.unreached.size }, 'SMTP server answers again: the e-mails waiting for it are due');
+      this.smtpAnswersAgain();
+      this.kick();
+    }, this.settings.smtpProbeMs);
+    this.probe.unref();
   }
 
   private apply(event: { type: EmailEvent['type']; data: EmailEvent['data']; id: string; revision: number }): void {
@@ -417,7 +448,10 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
           });
         } catch (error) {
           await this.recordFailure(email, error);
-          if (smtpNotReached(error)) this.unreached.add(emailId);
+          if (smtpNotReached(error)) {
+            this.unreached.add(emailId);
+            this.probeWhileUnreached();
+          }
           return;
         }
         accepted = { to: message.to, messageId, at: new Date(this.now()).toISOString(), afterUnfinishedAttempt };

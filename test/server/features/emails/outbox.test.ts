@@ -157,6 +157,23 @@ describe('e-mail outbox', () => {
     }
   });
 
+  it('once the SMTP server answers a probe again, the e-mails that could not reach it go, with nothing else sent', async () => {
+    const { store, smtp, worker } = await setup({ firstDelayMs: 60_000, maxDelayMs: 60_000, smtpProbeMs: 100 });
+    await smtp.close(); // down: nothing listens on its port
+    const waiting = [await queueEmail(store), await queueEmail(store)];
+    worker().start();
+    for (const emailId of waiting) await eventually(async () => (await typesOf(store, emailId)).includes('EmailAttemptFailed'));
+    await new Promise((r) => setTimeout(r, 300)); // probes that find it still down change nothing
+    expect(await Promise.all(waiting.map((id) => typesOf(store, id)))).toEqual(waiting.map(() => ['EmailQueued', 'EmailAttemptStarted', 'EmailAttemptFailed']));
+    const back = await startTestSmtp(smtp.port);
+    cleanups.push(() => back.close());
+    await back.waitForMessages(2);
+    for (const emailId of waiting) {
+      await eventually(async () => (await typesOf(store, emailId)).at(-1) === 'EmailSent');
+      expect(await typesOf(store, emailId)).toEqual(['EmailQueued', 'EmailAttemptStarted', 'EmailAttemptFailed', 'EmailAttemptStarted', 'EmailSent']);
+    }
+  });
+
   it('an e-mail the SMTP server refused waits for its retry, whatever else goes through', async () => {
     const { store, smtp, worker } = await setup({ firstDelayMs: 60_000, maxDelayMs: 60_000 });
     smtp.refusing = true; // answers 451
