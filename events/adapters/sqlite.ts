@@ -516,9 +516,10 @@ export function createSqliteStore({ file, checkpointer = true }: SqliteStoreOpti
               }
               if (page.length < PAGE) {
                 // Woken by the next commit (or stop); the check and the wait happen in the same
-                // turn of the event loop as the read above, so no commit can slip between them.
+                // turn of the event loop as the read above, so no commit can slip between them. A
+                // stop that came while the consumer held the last event has woken no one: not wait.
                 const next = new Promise<void>((resolve) => (wake = resolve));
-                if (readPage(after, 1).length === 0) await next;
+                if (!stopped && readPage(after, 1).length === 0) await next;
                 else wake = undefined;
               }
             }

@@ -351,6 +351,21 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedSt
         await subscription.stop();
         expect(await iteration).toEqual([]);
       });
+
+      // A server's shutdown waited for ever after a big SMTP outage: the outbox's follower was
+      // stopped while it handled the last event of the log, and the subscription then waited for
+      // a commit that would never wake it.
+      it('stop() while the consumer handles the last event: the subscription ends when it asks for the next', async () => {
+        const stream = freshStream();
+        await store.append(stream, [event('Counted', { n: 0 })], { expectedRevision: 'no_stream' });
+        const subscription = store.subscribeToAll({ after: (await headOf(store)) - 1 });
+        const events = subscription[Symbol.asyncIterator]();
+        const last = await events.next();
+        expect(last.done).toBe(false);
+        await subscription.stop(); // while the consumer still holds the last event
+        const next = await Promise.race([events.next(), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000))]);
+        expect(next).toEqual({ done: true, value: undefined });
+      });
     });
   });
 }
