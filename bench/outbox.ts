@@ -4,14 +4,21 @@
 // Measured from the outbox's start to the last EmailSent, one e-mail at a time and as many at once
 // as the pool's default connections. The limit beside each: the same messages sent straight through
 // nodemailer's pool with as many in flight, no store, no claims, no records.
+//
+// Then an SMTP outage: e-mails queued in batches of OUTAGE_BATCH while those before them wait for
+// their retry (the SMTP port refuses connections); the process's CPU per e-mail, from its batch's
+// queueing until its attempt is recorded as failed, with a few thousand waiting and with close to
+// OUTAGE_BATCHES x OUTAGE_BATCH (medians of three batches each; the first two batches warm up).
+// The two should cost the same: the outbox finds the e-mails due without walking the others.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { createSqliteStore } from '../events/adapters/sqlite';
+import type { EventStore } from '../events/port';
 import { EventCatalogue, SYSTEM_ACTOR } from '../events/eventCatalogue';
 import { emailEventShapes, emailStream, type EmailEvent } from '../domain/emails/events';
 import type { ComposedEmail } from '../server/features/emails/couponEmailMessage';
@@ -20,6 +27,8 @@ import type { BenchModule, Figure } from './run';
 
 const EMAILS = Number(process.env.BENCH_OUTBOX_EMAILS ?? 600);
 const ANSWER_MS = 20;
+const OUTAGE_BATCH = 1_000;
+const OUTAGE_BATCHES = 20;
 const catalogue = new EventCatalogue<EmailEvent>(emailEventShapes);
 
 const progress = (line: string) => process.stderr.write(`  outbox: ${line}\n`);
@@ -59,6 +68,76 @@ function message(i: number): ComposedEmail & { to: string } {
   };
 }
 
+/** Appends `count` EmailQueued at once, each on its own e-mail's stream. */
+async function queueEmails(store: EventStore, count: number): Promise<void> {
+  const at = new Date().toISOString();
+  const context = { actor: SYSTEM_ACTOR, at, correlationId: randomUUID(), causationId: null };
+  await Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const emailId = randomUUID();
+      const queued = catalogue.encode(
+        {
+          type: 'EmailQueued',
+          data: { emailId, purpose: 'coupon_codes', customerId: `c-${i}`, orderId: `o-${i}`, couponIds: [`k-${i}`], reason: 'fulfilment', queuedAt: at },
+        },
+        context,
+      );
+      return store.append(emailStream(emailId), [queued], { expectedRevision: 'no_stream' });
+    }),
+  );
+}
+
+/** A local port nothing listens on: connections to it are refused, as to an SMTP server that is down. */
+async function refusingPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** CPU (ms, this process) per e-mail queued during an outage, batch by batch, as more and more wait. */
+async function outageCosts(): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-outbox-outage-'));
+  const store = createSqliteStore({ file: join(dir, 'events.db') });
+  const transport = pool(await refusingPort(), defaultOutboxSettings.concurrentSends);
+  let failed = 0;
+  let reached: { count: number; resolve: () => void } | undefined;
+  const counting = store.subscribeToAll({ after: 0 });
+  void (async () => {
+    for await (const event of counting) {
+      if (event.type === 'EmailAttemptFailed' && ++failed === reached?.count) reached.resolve();
+    }
+  })();
+  const worker = new OutboxWorker({
+    store,
+    catalogue,
+    transport,
+    compose: async () => message(0),
+    // No retry and no probe within the bench: every e-mail waits after its first attempt.
+    settings: { firstDelayMs: 3_600_000, maxDelayMs: 3_600_000, smtpProbeMs: 3_600_000 },
+  });
+  const costs: number[] = [];
+  try {
+    worker.start();
+    for (let batch = 1; batch <= OUTAGE_BATCHES; batch++) {
+      const before = process.cpuUsage();
+      const allFailed = new Promise<void>((resolve) => (reached = { count: batch * OUTAGE_BATCH, resolve }));
+      await queueEmails(store, OUTAGE_BATCH);
+      await allFailed;
+      const used = process.cpuUsage(before);
+      costs.push((used.user + used.system) / 1000 / OUTAGE_BATCH);
+    }
+    return costs;
+  } finally {
+    await worker.stop();
+    await counting.stop();
+    transport.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** E-mails/s straight through the pool, `connections` in flight. */
 async function bareSends(port: number, connections: number): Promise<number> {
   const transport = pool(port, connections);
@@ -80,21 +159,7 @@ async function outboxSends(port: number, connections: number): Promise<number> {
   const store = createSqliteStore({ file: join(dir, 'events.db') });
   const transport = pool(port, connections);
   try {
-    const at = new Date().toISOString();
-    const context = { actor: SYSTEM_ACTOR, at, correlationId: randomUUID(), causationId: null };
-    await Promise.all(
-      Array.from({ length: EMAILS }, (_, i) => {
-        const emailId = randomUUID();
-        const queued = catalogue.encode(
-          {
-            type: 'EmailQueued',
-            data: { emailId, purpose: 'coupon_codes', customerId: `c-${i}`, orderId: `o-${i}`, couponIds: [`k-${i}`], reason: 'fulfilment', queuedAt: at },
-          },
-          context,
-        );
-        return store.append(emailStream(emailId), [queued], { expectedRevision: 'no_stream' });
-      }),
-    );
+    await queueEmails(store, EMAILS);
     let sent = 0;
     let done!: () => void;
     const allSent = new Promise<void>((resolve) => (done = resolve));
@@ -142,6 +207,19 @@ async function run(): Promise<Figure[]> {
   } finally {
     await smtp.close();
   }
+  progress(`SMTP down: ${OUTAGE_BATCHES} batches of ${OUTAGE_BATCH} e-mails, each queued while those before wait for their retry`);
+  const outage = await outageCosts();
+  const waiting = (batch: number) => ((batch - 1) * OUTAGE_BATCH).toLocaleString('en');
+  const medianOf = (batches: number[]) => [...batches].sort((x, y) => x - y)[1]!;
+  figures.push(
+    {
+      name: `SMTP down: CPU per e-mail queued, ${waiting(OUTAGE_BATCHES - 2)}-${waiting(OUTAGE_BATCHES)} waiting`,
+      value: medianOf(outage.slice(-3)),
+      unit: 'ms',
+      note: 'from its queueing until its failed attempt is recorded',
+    },
+    { name: `  with ${waiting(3)}-${waiting(5)} waiting`, value: medianOf(outage.slice(2, 5)), unit: 'ms' },
+  );
   return figures;
 }
 

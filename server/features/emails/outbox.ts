@@ -52,6 +52,7 @@ import { followLog, type CheckpointedFollower, type Following } from '../../reac
 import type { ComposedEmail } from './couponEmailMessage';
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '../../../events/uuid';
+import { DueTimes } from '../../dueTimes';
 
 type Queued = Extract<EmailEvent, { type: 'EmailQueued' }>['data'];
 
@@ -148,7 +149,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   /** E-mails given up, kept so that a retry requested by staff can put them back in the queue. */
   private readonly givenUp = new Map<string, PendingEmail>();
   /** When each pending e-mail is due, on the monotonic clock (performance.now()). */
-  private readonly dueAt = new Map<string, number>();
+  private readonly dueAt = new DueTimes<string>();
   private readonly accepted = new Map<string, AcceptedBySmtp>();
   /** E-mails whose last attempt here failed before reaching the SMTP server. */
   private readonly unreached = new Set<string>();
@@ -164,6 +165,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private probe?: NodeJS.Timeout;
   /** The sends going on, by e-mail id: an e-mail in here is not started again until it ends. */
   private readonly sending = new Map<string, Promise<void>>();
+  private readonly isSending = (emailId: string) => this.sending.has(emailId);
 
   constructor(private readonly deps: OutboxDeps<E>) {
     this.settings = { ...defaultOutboxSettings, ...deps.settings };
@@ -239,9 +241,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
 
   /** Whether an e-mail is due now (an e-mail waiting for its retry is not). */
   hasDue(): boolean {
-    const now = performance.now();
-    for (const at of this.dueAt.values()) if (at <= now) return true;
-    return false;
+    return this.dueAt.anyDue(performance.now());
   }
 
   /** Sets when the e-mail is due from its wall-clock retryAt, at most the longest back-off away. */
@@ -357,16 +357,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private kick(): void {
     if (this.stopped || !this.live) return;
     const room = this.settings.concurrentSends - this.sending.size;
-    if (room > 0) {
-      const now = performance.now();
-      let started = 0;
-      for (const [id, at] of this.dueAt) {
-        if (started === room) break;
-        if (at > now || this.sending.has(id)) continue;
-        this.startSend(id);
-        started++;
-      }
-    }
+    if (room > 0) for (const id of this.dueAt.due(performance.now(), room, this.isSending)) this.startSend(id);
     this.schedule();
   }
 
@@ -384,8 +375,7 @@ export class OutboxWorker<E extends { type: string; data: unknown }> implements 
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.stopped || this.sending.size >= this.settings.concurrentSends) return;
-    let next = Infinity;
-    for (const [id, at] of this.dueAt) if (at < next && !this.sending.has(id)) next = at;
+    const next = this.dueAt.next(this.isSending);
     if (next === Infinity) return;
     this.timer = setTimeout(() => this.kick(), Math.max(0, next - performance.now()));
     this.timer.unref();
