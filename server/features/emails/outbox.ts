@@ -1,11 +1,11 @@
 // The outbox worker: follows the log, keeps the e-mails that are queued and not yet sent, and sends
 // them through SMTP, retrying with back-off while the server is down (once a send goes through
-// again, or the server answers a probe, the e-mails that failed for want of it go at once). What it keeps in memory only
-// says which e-mails may need a send and when; before each send it reads the e-mail's own stream,
-// and every outcome is decided on that stream by the e-mail decider (domain/emails/decider.ts)
-// and appended with the revision read. So an e-mail already recorded as sent is neither sent nor
-// recorded again, whatever order the worker learnt of its events in, and two workers never
-// record one e-mail twice.
+// again, or the server answers a probe, the e-mails that failed for want of it go at once). What
+// it keeps in memory only says which e-mails may need a send and when; before each send it reads
+// the e-mail's own stream, and every outcome is decided on that stream by the e-mail decider
+// (domain/emails/decider.ts) and appended with the revision read. So an e-mail already recorded as
+// sent is neither sent nor recorded again, whatever order the worker learnt of its events in, and
+// two workers never record one e-mail twice.
 //
 // The one duplicate no outbox can rule out: the SMTP server accepted the message and the process
 // died before EmailSent was committed. The window is kept to that: EmailAttemptStarted is committed
