@@ -9,6 +9,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../events/port';
 import accessPlugin from './plugins/app/access';
+import closingPlugin from './plugins/app/closing';
 import consolePlugin from './plugins/app/console';
 import errorHandler from './plugins/app/errorHandler';
 import eventStorePlugin from './plugins/app/eventStore';
@@ -89,6 +90,8 @@ export async function buildApp({ store, logger = false, dataDir, security, readS
 
   await app.register(accessPlugin, { settings });
   await app.register(errorHandler);
+  // A stop does not wait for clients' kept-alive connections.
+  await app.register(closingPlugin);
   // Request and command figures for GET /metrics: its hooks must see every route's answer.
   await app.register(metricsPlugin);
   // Requests being answered, for the background work that yields to them (server/reactors).

@@ -4,6 +4,7 @@
 // store had gone never exited). Now the store's close gives up on them after 5 s and the stop
 // exits anyway after SHUTDOWN_GRACE_SECONDS.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../support/process';
@@ -70,3 +71,46 @@ it('a server whose event store froze exits on SIGTERM within its grace period, a
   expect(Date.now() - stopped).toBeLessThan(20_000);
   await login;
 }, 120_000);
+
+// A stop under load waited for the clients' kept-alive connections: one whose request was being
+// answered when the stop came stayed open after its answer, for the client's next request, up to
+// Fastify's keepAliveTimeout of 72 s, and the stop ran out its grace period (the fault suite's
+// sigterm scenario: 5 stops of 11 exited 1 after 15 s).
+it('a stop under load answers the request in flight, closes its kept-alive connection and exits 0', async () => {
+  const dir = tempDir();
+  cleanups.push(() => dir.remove());
+  const server: ServerProcess = await startServer({
+    DATA_DIR: dir.path,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    SHUTDOWN_GRACE_SECONDS: '10',
+  });
+  cleanups.push(() => server.child.kill('SIGKILL'));
+  const { host, port, origin } = new URL(server.url);
+
+  // A login whose body is still arriving when the stop comes: a request in flight, on a
+  // connection the client means to keep alive.
+  const socket = connect(Number(port), new URL(server.url).hostname);
+  cleanups.push(() => socket.destroy());
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk));
+  const closedByServer = new Promise<void>((resolve) => socket.once('end', resolve));
+  const body = JSON.stringify(ADMIN);
+  socket.write(
+    `POST /api/auth/login HTTP/1.1\r\nHost: ${host}\r\nOrigin: ${origin}\r\nConnection: keep-alive\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  const stopped = Date.now();
+  server.child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  socket.write(body.slice(10));
+
+  await closedByServer;
+  expect(received).toMatch(/^HTTP\/1\.1 200 /);
+  expect(received.toLowerCase()).toContain('connection: close');
+  const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000).unref());
+  expect(await Promise.race([server.exit, deadline])).toBe(0);
+  expect(Date.now() - stopped).toBeLessThan(5_000);
+}, 60_000);
