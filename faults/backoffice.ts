@@ -149,17 +149,23 @@ export class BackOffice {
     this.log.write(`--- killed (SIGKILL) at ${new Date().toISOString()}\n`);
   }
 
-  /** SIGTERM: the server finishes what is in flight and exits; SIGKILL after `graceMs`. */
-  async stop(graceMs = 20_000): Promise<void> {
+  /**
+   * SIGTERM: the server finishes what is in flight and exits; SIGKILL after `graceMs`. Its exit
+   * code (null when it had to be killed) and how long it took; undefined when it was not running.
+   */
+  async stop(graceMs = 20_000): Promise<{ code: number | null; ms: number } | undefined> {
     const child = this.child;
-    if (!child) return;
+    if (!child) return undefined;
     this.child = undefined;
     this.expectingExit = true;
+    const since = Date.now();
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await this.exited;
+    const code = await this.exited;
     clearTimeout(timer);
-    this.log.write(`--- stopped at ${new Date().toISOString()}\n`);
+    const ms = Date.now() - since;
+    this.log.write(`--- stopped at ${new Date().toISOString()}: code ${code} after ${ms} ms\n`);
+    return { code, ms };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 // The fault suite: `npm run faults` (the full run, minutes) or `npm run faults -- --short` (the CI
 // run, about a minute). Options: --seed N (repeat a run), --only name[,name] (scenarios by name,
-// or name/store: kill-9, smtp-down, smtp-4xx, smtp-5xx, smtp-drop, disk-full,
+// or name/store: kill-9, sigterm, smtp-down, smtp-4xx, smtp-5xx, smtp-drop, disk-full,
 // eventstoredb-restart, clock-back-1h, scale-out; e.g. kill-9/eventstoredb), --rounds N (kill rounds per
 // store). Prints the table and the failures, writes test-artifacts/faults.json, and exits 1 when
 // an invariant failed.
@@ -13,6 +13,7 @@ import { diskFullScenario } from './scenarios/diskFull';
 import { eventStoreRestartScenario } from './scenarios/eventStoreRestart';
 import { killScenario } from './scenarios/kill';
 import { scaleOutScenario } from './scenarios/scaleOut';
+import { sigtermScenario } from './scenarios/sigterm';
 import { smtpScenario } from './scenarios/smtp';
 import type { StoreKind } from './stage';
 
@@ -45,6 +46,9 @@ async function main(): Promise<number> {
     { name: 'kill-9', store: 'eventstoredb', run: () => killScenario(base('eventstoredb', 2), killRounds) },
   ];
   const others: Planned[] = [
+    // Stops under load: each must finish its work and exit 0 within the grace period.
+    { name: 'sigterm', store: 'sqlite', run: () => sigtermScenario(base('sqlite', 12), short ? 2 : 10) },
+    ...(short ? [] : ([{ name: 'sigterm', store: 'eventstoredb', run: () => sigtermScenario(base('eventstoredb', 13), 10) }] satisfies Planned[])),
     { name: 'smtp-down', store: 'sqlite', run: () => smtpScenario(base('sqlite', 3), 'down', outageMs) },
     ...(short
       ? []
