@@ -110,6 +110,20 @@ export class Stage {
     }
   }
 
+  /**
+   * One round under load: starts the back office, sends again what the last round cut off, sends a
+   * burst of 3-8 commands side by side and `interrupts` after a random delay, mostly early
+   * (placement, payments), sometimes later (fulfilment, e-mails); then waits for the burst's answers.
+   */
+  async roundUnderLoad(interrupt: () => Promise<void>): Promise<void> {
+    await this.startServer();
+    await this.workload.resume(Date.now() + 5_000);
+    const burst = this.workload.burst(this.random.int(3, 8));
+    await sleep(this.random.next() < 0.5 ? this.random.int(0, 400) : this.random.int(400, 2500));
+    await interrupt();
+    await burst;
+  }
+
   /** kill -9 of the back office, its moment noted. */
   async kill(): Promise<void> {
     this.killTimes.push(Date.now());

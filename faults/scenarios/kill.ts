@@ -3,23 +3,14 @@
 // placement, payment matching, fulfilment or e-mail sending). Then a last start lets it all
 // settle, and the invariants are checked.
 import type { ScenarioResult } from '../result';
-import { sleep, Stage, type StageOptions } from '../stage';
+import { Stage, type StageOptions } from '../stage';
 
 export async function killScenario(options: Omit<StageOptions, 'scenario'>, rounds: number): Promise<ScenarioResult> {
   const started = Date.now();
   const stage = await Stage.open({ ...options, scenario: 'kill-9' });
   const notes: string[] = [];
   try {
-    for (let round = 0; round < rounds; round++) {
-      await stage.startServer();
-      await stage.workload.resume(Date.now() + 5_000);
-      const burst = stage.workload.burst(stage.random.int(3, 8));
-      // Mostly early (placement, payments), sometimes later (fulfilment, e-mails).
-      const delay = stage.random.next() < 0.5 ? stage.random.int(0, 400) : stage.random.int(400, 2500);
-      await sleep(delay);
-      await stage.kill();
-      await burst;
-    }
+    for (let round = 0; round < rounds; round++) await stage.roundUnderLoad(() => stage.kill());
     await stage.startServer();
     const problem = await stage.settle(90_000);
     const verdict = await stage.verify(problem);

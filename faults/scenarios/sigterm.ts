@@ -6,7 +6,7 @@
 // kill it leaves nothing half done, so no kill explains a second copy of an e-mail: there must be
 // none. Then a last start lets it all settle, and the invariants are checked.
 import type { ScenarioResult } from '../result';
-import { sleep, Stage, type StageOptions } from '../stage';
+import { Stage, type StageOptions } from '../stage';
 
 /** The server's default SHUTDOWN_GRACE_SECONDS: a stop that takes longer was cut short by it. */
 const SERVER_GRACE_MS = 15_000;
@@ -17,14 +17,10 @@ export async function sigtermScenario(options: Omit<StageOptions, 'scenario'>, r
   const stops: Array<{ code: number | null; ms: number }> = [];
   try {
     for (let round = 0; round < rounds; round++) {
-      await stage.startServer();
-      await stage.workload.resume(Date.now() + 5_000);
-      const burst = stage.workload.burst(stage.random.int(3, 8));
-      const delay = stage.random.next() < 0.5 ? stage.random.int(0, 400) : stage.random.int(400, 2500);
-      await sleep(delay);
-      const stop = await stage.backOffice.stop();
-      if (stop) stops.push(stop);
-      await burst;
+      await stage.roundUnderLoad(async () => {
+        const stop = await stage.backOffice.stop();
+        if (stop) stops.push(stop);
+      });
     }
     await stage.startServer();
     const problem = await stage.settle(90_000);
