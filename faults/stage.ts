@@ -112,7 +112,7 @@ export class Stage {
 
   /**
    * One round under load: starts the back office, sends again what the last round cut off, sends a
-   * burst of 3-8 commands side by side and `interrupts` after a random delay, mostly early
+   * burst of 3-8 commands side by side and calls `interrupt` after a random delay, mostly early
    * (placement, payments), sometimes later (fulfilment, e-mails); then waits for the burst's answers.
    */
   async roundUnderLoad(interrupt: () => Promise<void>): Promise<void> {
