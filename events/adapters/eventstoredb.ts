@@ -120,18 +120,25 @@ export function createEventStoreDbStore(connectionString: string, options: Event
     if (closed) throw new EventStoreClosedError();
   }
 
-  /** Iterates a client read, so that close() can end it and an early exit cancels the call. */
+  /**
+   * Iterates a client read, so that close() can end it and an early exit cancels the call. On an
+   * early exit the read is drained, not destroyed: destroying it left the call's messages that had
+   * already arrived unread, and a gRPC call reports its end only once they are read, so the call
+   * stayed open for good and the client's dispose waited for it (each append that stops early in
+   * the chain's last links, on a log whose page had arrived whole, left one: a server's stop took
+   * the store's whole close bound of 5 s).
+   */
   async function* iterateRead<T>(read: Readable & { cancel(): Promise<void> }): AsyncGenerator<T> {
     readsInFlight.add(read);
     read.on('error', () => {}); // errors reach the iteration below; never an unhandled 'error'
     let finished = false;
     try {
-      for await (const item of read) yield item as T;
+      for await (const item of read.iterator({ destroyOnReturn: false })) yield item as T;
       finished = true;
     } finally {
       readsInFlight.delete(read);
       if (!finished) {
-        read.destroy();
+        read.resume();
         await read.cancel().catch(() => {});
       }
     }

@@ -6,7 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
+import { createEventStoreDbStore } from '../../events/adapters/eventstoredb';
 import { startServer, type ServerProcess } from '../support/process';
 import { tempDir } from '../support/tmp';
 
@@ -113,4 +115,20 @@ it('a stop under load answers the request in flight, closes its kept-alive conne
   const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000).unref());
   expect(await Promise.race([server.exit, deadline])).toBe(0);
   expect(Date.now() - stopped).toBeLessThan(5_000);
+}, 60_000);
+
+// A server's first stop after a fresh start on EventStoreDB took 5 s: each append looks back for the
+// last 32 links of the chain, and on a log of fewer than 100 events the rest of that read's page
+// had already arrived from the node when it stopped reading. Such a call kept the rest unread and
+// never ended, and the client's dispose waited for it until the store's close gave up (5 s).
+it('the reads an append stops early end their calls: the store closes at once', async () => {
+  const store = await storeProcess();
+  cleanups.push(() => store.child.kill('SIGKILL'));
+  const events = createEventStoreDbStore(store.connectionString, { closeWithinMs: 10_000 });
+  for (let i = 0; i < 45; i++) {
+    await events.append(`early-${i}`, [{ id: randomUUID(), type: 'Counted', data: { i }, metadata: {} }], { expectedRevision: 'no_stream' });
+  }
+  const closing = Date.now();
+  await events.close();
+  expect(Date.now() - closing).toBeLessThan(2_000);
 }, 60_000);
