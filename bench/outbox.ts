@@ -23,6 +23,7 @@ import { EventCatalogue, SYSTEM_ACTOR } from '../events/eventCatalogue';
 import { emailEventShapes, emailStream, type EmailEvent } from '../domain/emails/events';
 import type { ComposedEmail } from '../server/features/emails/couponEmailMessage';
 import { defaultOutboxSettings, OutboxWorker } from '../server/features/emails/outbox';
+import { median } from './eventStore';
 import type { BenchModule, Figure } from './run';
 
 const EMAILS = Number(process.env.BENCH_OUTBOX_EMAILS ?? 600);
@@ -210,15 +211,14 @@ async function run(): Promise<Figure[]> {
   progress(`SMTP down: ${OUTAGE_BATCHES} batches of ${OUTAGE_BATCH} e-mails, each queued while those before wait for their retry`);
   const outage = await outageCosts();
   const waiting = (batch: number) => ((batch - 1) * OUTAGE_BATCH).toLocaleString('en');
-  const medianOf = (batches: number[]) => [...batches].sort((x, y) => x - y)[1]!;
   figures.push(
     {
       name: `SMTP down: CPU per e-mail queued, ${waiting(OUTAGE_BATCHES - 2)}-${waiting(OUTAGE_BATCHES)} waiting`,
-      value: medianOf(outage.slice(-3)),
+      value: median(outage.slice(-3)),
       unit: 'ms',
       note: 'from its queueing until its failed attempt is recorded',
     },
-    { name: `  with ${waiting(3)}-${waiting(5)} waiting`, value: medianOf(outage.slice(2, 5)), unit: 'ms' },
+    { name: `  with ${waiting(3)}-${waiting(5)} waiting`, value: median(outage.slice(2, 5)), unit: 'ms' },
   );
   return figures;
 }

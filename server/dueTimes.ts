@@ -43,7 +43,8 @@ export class DueTimes<K> {
 
   /** Whether any key is due at `now`. */
   anyDue(now: number): boolean {
-    return this.top() !== undefined && this.top()!.at <= now;
+    const top = this.top();
+    return top !== undefined && top.at <= now;
   }
 
   /**
