@@ -132,3 +132,22 @@ it('the reads an append stops early end their calls: the store closes at once', 
   await events.close();
   expect(Date.now() - closing).toBeLessThan(2_000);
 }, 60_000);
+
+// A read still being iterated when the store closes (a rebuild's read of the log, say) is ended by
+// the close: its next step says the store is closed, and the close does not wait on its call.
+it('a read in flight when the store closes ends, and the close does not wait for it', async () => {
+  const store = await storeProcess();
+  cleanups.push(() => store.child.kill('SIGKILL'));
+  const events = createEventStoreDbStore(store.connectionString, { closeWithinMs: 10_000 });
+  for (let i = 0; i < 30; i++) {
+    const batch = Array.from({ length: 100 }, (_, j) => ({ id: randomUUID(), type: 'Counted', data: { i, j, pad: 'x'.repeat(200) }, metadata: {} }));
+    await events.append(`held-${i}`, batch, { expectedRevision: 'no_stream' });
+  }
+  const reading = events.readAll()[Symbol.asyncIterator]();
+  expect((await reading.next()).done).toBe(false);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the rest of the page arrives, unread
+  const closing = Date.now();
+  await events.close();
+  expect(Date.now() - closing).toBeLessThan(2_000);
+  await expect(reading.next()).rejects.toThrow('the event store is closed');
+}, 60_000);
