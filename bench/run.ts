@@ -4,6 +4,7 @@
 //
 // A module is `{ name, run() }` in bench/; add new ones to `modules` below. With filter arguments,
 // only the modules whose name contains one of them (case-insensitive) run.
+import os from 'node:os';
 import { aggregatesBench } from './aggregates';
 import { eventStoreBench } from './eventStore';
 import { kioskBench } from './kiosk';
@@ -88,6 +89,9 @@ async function main(): Promise<void> {
     console.log(`no benchmark matches ${filters.join(', ')}; available: ${modules.map((m) => m.name).join(', ')}`);
     return;
   }
+  // Figures are only comparable on the same runtime and machine: say which, before any of them.
+  const cpus = os.cpus();
+  console.log(`Node ${process.version} (V8 ${process.versions.v8}), ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const started = performance.now();
   for (const module of selected) {
     const t0 = performance.now();
